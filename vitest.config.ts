@@ -1,5 +1,12 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { generateKeyPairSync } from "node:crypto";
 import { defineConfig } from "vitest/config";
+
+// A fresh Ed25519 key pair per test run: the Worker gets the public key as a binding, the tests get the
+// private key through `provide`/`inject` to sign interactions as Discord would.
+const discordKeys = generateKeyPairSync("ed25519");
+const discordPublicKey = (discordKeys.publicKey.export({ format: "der", type: "spki" }) as Buffer).subarray(-32).toString("hex");
+const discordPrivateKey = (discordKeys.privateKey.export({ format: "der", type: "pkcs8" }) as Buffer).toString("hex");
 
 // Two projects: the Worker's tests run inside workerd (through miniflare); the backend, the Discord emulator,
 // the scripts and the end-to-end tests run on Node.
@@ -8,6 +15,8 @@ const jsonReport = process.env.VITEST_JSON_REPORT;
 
 export default defineConfig({
   test: {
+    // Log lines of passing tests are noise; a failing test still shows its own.
+    silent: "passed-only",
     reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
     projects: [
       {
@@ -18,6 +27,7 @@ export default defineConfig({
               // The pool also reads .dev.vars: pin every binding the tests rely on so a developer's local
               // values never change a result.
               bindings: {
+                DISCORD_PUBLIC_KEY: discordPublicKey,
                 DISCORD_APPLICATION_ID: "100000000000000001",
                 DISCORD_API_BASE: "https://discord.test/api/v10",
                 DISCORD_TOKEN: "test-bot-token",
@@ -25,7 +35,11 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          provide: { discordPrivateKey, discordPublicKey },
+        },
       },
       {
         test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 30_000 },

@@ -1,1 +1,35 @@
-export default { async fetch() { return Response.json({ status: "ok" }); } } satisfies ExportedHandler;
+/**
+ * The interactions Worker. Routes: POST /interactions (Discord), GET /health (operators, monitors).
+ * Everything else is a JSON 404, and other methods on /interactions a 405 with Allow.
+ */
+import { IttyRouter, type IRequest } from "itty-router";
+import { commands } from "./commands/index.ts";
+import { ConfigError, readConfig } from "./config.ts";
+import { createRegistry } from "./dispatch/registry.ts";
+import type { Env } from "./env.ts";
+import { errorResponse, jsonResponse } from "./http.ts";
+import { handleInteractionRequest } from "./ingress/interactions.ts";
+
+const registry = createRegistry(commands);
+
+const router = IttyRouter<IRequest, [Env, ExecutionContext]>()
+  .post("/interactions", (request, env, ctx) => handleInteractionRequest(request, env, ctx, registry))
+  .all("/interactions", () => errorResponse(405, "method_not_allowed", "use POST for /interactions", { Allow: "POST" }))
+  .get("/health", (_request, env) => health(env))
+  .all("/health", () => errorResponse(405, "method_not_allowed", "use GET for /health", { Allow: "GET" }))
+  .all("*", () => errorResponse(404, "not_found", "no such route; Discord posts to /interactions"));
+
+/** Reports readiness without revealing configuration values: only the names of what is missing. */
+function health(env: Env): Response {
+  try {
+    readConfig(env);
+    return jsonResponse({ status: "ok", commands: registry.modules.length });
+  } catch (error) {
+    const problems = error instanceof ConfigError ? error.problems.map((p) => p.split(" ")[0]) : ["unknown"];
+    return jsonResponse({ status: "misconfigured", missing_or_invalid: problems }, 503);
+  }
+}
+
+export default {
+  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,22 @@
+/** /ping: a liveness check that also tells where it ran and how long Discord took to reach us. */
+import { reply } from "../discord/responses.ts";
+import { snowflakeTime } from "../discord/snowflake.ts";
+import type { CommandContext, CommandDefinition, HandlerResult } from "../dispatch/types.ts";
+
+export const definition = {
+  name: "ping",
+  description: "Check that the bot is up, where it answered from, and how fast Discord reached it",
+} satisfies CommandDefinition;
+
+export function command({ interaction, request }: CommandContext): HandlerResult {
+  const colo = (request.cf as { colo?: unknown } | undefined)?.colo;
+  const parts = ["🏓 Pong!"];
+  if (typeof colo === "string" && colo) parts.push(`Answered at the edge in **${colo}**.`);
+  const created = snowflakeTime(interaction.id);
+  if (created !== null) {
+    const transit = Date.now() - created;
+    // Clock skew can make this negative or absurd for hand-made ids; only show plausible values.
+    if (transit >= 0 && transit < 60_000) parts.push(`Discord → Worker: ${transit} ms.`);
+  }
+  return reply(parts.join(" "));
+}

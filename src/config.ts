@@ -1,0 +1,87 @@
+/**
+ * Configuration, read and checked once per env object (i.e. once per isolate in production) so a
+ * misconfigured deploy fails with one message naming every missing or malformed variable, instead of
+ * failing later in some request path.
+ */
+import type { Env } from "./env.ts";
+import { hexToBytes } from "./ingress/signature.ts";
+
+export const DEFAULT_DISCORD_API_BASE = "https://discord.com/api/v10";
+
+export interface Config {
+  /** Raw 32-byte Ed25519 public key. */
+  readonly publicKey: Uint8Array;
+  readonly publicKeyHex: string;
+  readonly applicationId: string;
+  readonly discordApiBase: string;
+  /** Present only when DISCORD_TOKEN is set: it is needed for bot-authenticated calls only. */
+  readonly botToken: string | undefined;
+  readonly backendUrl: string | undefined;
+  readonly relaySecret: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`config: ${problems.join("; ")}`);
+    this.problems = problems;
+  }
+}
+
+const cache = new WeakMap<object, Config | ConfigError>();
+
+/** Returns the checked config, or throws ConfigError listing every problem. Cached per env object. */
+export function readConfig(env: Env): Config {
+  let entry = cache.get(env);
+  if (!entry) {
+    entry = parseConfig(env);
+    cache.set(env, entry);
+  }
+  if (entry instanceof ConfigError) throw entry;
+  return entry;
+}
+
+function parseConfig(env: Env): Config | ConfigError {
+  const problems: string[] = [];
+  const publicKeyHex = (env.DISCORD_PUBLIC_KEY ?? "").trim();
+  if (!publicKeyHex) {
+    problems.push("DISCORD_PUBLIC_KEY is not set (wrangler secret put DISCORD_PUBLIC_KEY; locally in .dev.vars)");
+  } else if (!/^[0-9a-fA-F]{64}$/.test(publicKeyHex)) {
+    problems.push("DISCORD_PUBLIC_KEY must be 64 hex characters (copy the Public Key from the Developer Portal)");
+  }
+  const applicationId = (env.DISCORD_APPLICATION_ID ?? "").trim();
+  if (!applicationId) {
+    problems.push("DISCORD_APPLICATION_ID is not set (a var in wrangler.toml or .dev.vars)");
+  } else if (!/^\d{1,20}$/.test(applicationId)) {
+    problems.push("DISCORD_APPLICATION_ID must be a numeric snowflake");
+  }
+  const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API_BASE).replace(/\/+$/, "");
+  if (!isHttpUrl(discordApiBase)) problems.push("DISCORD_API_BASE must be an http(s) URL");
+  const backendUrl = env.BACKEND_URL?.trim().replace(/\/+$/, "") || undefined;
+  if (backendUrl && !isHttpUrl(backendUrl)) problems.push("BACKEND_URL must be an http(s) URL");
+
+  if (problems.length > 0) return new ConfigError(problems);
+  return {
+    publicKey: hexToBytes(publicKeyHex),
+    publicKeyHex: publicKeyHex.toLowerCase(),
+    applicationId,
+    discordApiBase,
+    botToken: env.DISCORD_TOKEN?.trim() || undefined,
+    backendUrl,
+    relaySecret: env.RELAY_SECRET || undefined,
+  };
+}
+
+/** For heavy commands: both relay settings must be present, else a ConfigError naming what is missing. */
+export function requireRelay(config: Config): { backendUrl: string; relaySecret: string } {
+  const problems: string[] = [];
+  if (!config.backendUrl) problems.push("BACKEND_URL is not set (a var in wrangler.toml or .dev.vars)");
+  if (!config.relaySecret) problems.push("RELAY_SECRET is not set (wrangler secret put RELAY_SECRET; locally in .dev.vars)");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { backendUrl: config.backendUrl!, relaySecret: config.relaySecret! };
+}
+
+function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/[^\s/]+/.test(value);
+}

@@ -1,0 +1,183 @@
+/**
+ * Builders for the initial interaction response (the body of our 200 to Discord). Each checks Discord's
+ * limits as it builds, so a violation fails in the handler with a message naming the limit, instead of
+ * Discord rejecting the response and the user seeing "This interaction failed".
+ * `validateResponse` applies the same checks to whatever a handler returns, built here or not.
+ */
+import type {
+  APIApplicationCommandOptionChoice,
+  APIInteractionResponse,
+  APIInteractionResponseCallbackData,
+  APIModalInteractionResponseCallbackData,
+} from "discord-api-types/v10";
+import { InteractionType, isObject, type InteractionTypeValue } from "../dispatch/interaction.ts";
+import { MAX_CUSTOM_ID_LENGTH } from "../dispatch/custom-id.ts";
+
+export const ResponseType = {
+  Pong: 1, Message: 4, DeferredMessage: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9,
+} as const;
+
+export const MessageFlags = { SuppressEmbeds: 1 << 2, Ephemeral: 1 << 6, ComponentsV2: 1 << 15 } as const;
+
+export const Limits = {
+  content: 2000, embeds: 10, embedTotal: 6000, choices: 25, choiceName: 100, actionRows: 5, rowButtons: 5,
+  customId: MAX_CUSTOM_ID_LENGTH, modalTitle: 45, modalComponents: 5,
+} as const;
+
+export type MessageData = APIInteractionResponseCallbackData;
+export type Choice = APIApplicationCommandOptionChoice;
+
+export class ResponseError extends Error {
+  override readonly name = "ResponseError";
+}
+
+/** Which callback types Discord accepts for each interaction type. */
+const ALLOWED: Record<InteractionTypeValue, readonly number[]> = {
+  [InteractionType.Ping]: [ResponseType.Pong],
+  [InteractionType.Command]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.Modal],
+  [InteractionType.Component]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update, ResponseType.Modal],
+  [InteractionType.Autocomplete]: [ResponseType.Autocomplete],
+  // 6 and 7 are valid only for modals opened from a component; Discord enforces the rest.
+  [InteractionType.ModalSubmit]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update],
+};
+
+export function reply(data: string | MessageData): APIInteractionResponse {
+  const body = typeof data === "string" ? { content: data } : data;
+  return checked({ type: ResponseType.Message, data: withSafeMentions(body) });
+}
+
+export function ephemeral(data: string | MessageData): APIInteractionResponse {
+  const body = typeof data === "string" ? { content: data } : data;
+  return checked({ type: ResponseType.Message, data: withSafeMentions({ ...body, flags: (body.flags ?? 0) | MessageFlags.Ephemeral }) });
+}
+
+/** Type 5: "thinking…" now, the message later (a PATCH of @original). */
+export function deferReply(options: { ephemeral?: boolean } = {}): APIInteractionResponse {
+  return options.ephemeral ? { type: ResponseType.DeferredMessage, data: { flags: MessageFlags.Ephemeral } } : { type: ResponseType.DeferredMessage };
+}
+
+/** Type 6: acknowledge a component; the message it is on is edited later. */
+export function deferUpdate(): APIInteractionResponse {
+  return { type: ResponseType.DeferredUpdate };
+}
+
+/** Type 7: edit the message the component is on, now. */
+export function update(data: string | MessageData): APIInteractionResponse {
+  return checked({ type: ResponseType.Update, data: typeof data === "string" ? { content: data } : data });
+}
+
+export function modal(data: APIModalInteractionResponseCallbackData): APIInteractionResponse {
+  return checked({ type: ResponseType.Modal, data });
+}
+
+/** Type 8. More than 25 choices is a handler bug, reported as such rather than silently cut. */
+export function autocomplete(choices: readonly Choice[]): APIInteractionResponse {
+  return checked({ type: ResponseType.Autocomplete, data: { choices: [...choices] } });
+}
+
+/** Echoing user text must never ping @everyone or roles: mentions are off unless a handler opts in. */
+function withSafeMentions(data: MessageData): MessageData {
+  return data.allowed_mentions ? data : { ...data, allowed_mentions: { parse: [] } };
+}
+
+function checked(response: APIInteractionResponse): APIInteractionResponse {
+  const problem = describeLimitProblem(response);
+  if (problem) throw new ResponseError(`discord(response): ${problem}`);
+  return response;
+}
+
+/** Null when `response` is a valid answer to an interaction of `interactionType`, else the problem. */
+export function validateResponse(response: unknown, interactionType: InteractionTypeValue): string | null {
+  if (!isObject(response) || typeof response.type !== "number") return "a handler returned something that is not an interaction response";
+  if (!ALLOWED[interactionType].includes(response.type)) {
+    return `response type ${response.type} is not valid for interaction type ${interactionType}`;
+  }
+  return describeLimitProblem(response as unknown as APIInteractionResponse);
+}
+
+function describeLimitProblem(response: APIInteractionResponse): string | null {
+  if (!("data" in response) || !isObject(response.data)) {
+    return response.type === ResponseType.Message || response.type === ResponseType.Update || response.type === ResponseType.Modal || response.type === ResponseType.Autocomplete
+      ? `response type ${response.type} needs data`
+      : null;
+  }
+  const data = response.data as Record<string, unknown>;
+  if (response.type === ResponseType.Autocomplete) return choicesProblem(data.choices);
+  if (response.type === ResponseType.Modal) return modalProblem(data);
+  return messageProblem(data);
+}
+
+export function messageProblem(data: Record<string, unknown>): string | null {
+  if (data.content !== undefined) {
+    if (typeof data.content !== "string") return "content must be a string";
+    if (data.content.length > Limits.content) return `content is ${data.content.length} characters; Discord allows ${Limits.content}`;
+  }
+  if (data.embeds !== undefined) {
+    if (!Array.isArray(data.embeds)) return "embeds must be an array";
+    if (data.embeds.length > Limits.embeds) return `${data.embeds.length} embeds; Discord allows ${Limits.embeds}`;
+    const total = data.embeds.reduce<number>((sum, embed) => sum + embedTextLength(embed), 0);
+    if (total > Limits.embedTotal) return `embeds hold ${total} characters; Discord allows ${Limits.embedTotal} in all`;
+  }
+  if (data.components !== undefined) {
+    if (!Array.isArray(data.components)) return "components must be an array";
+    const v2 = typeof data.flags === "number" && (data.flags & MessageFlags.ComponentsV2) !== 0;
+    if (!v2 && data.components.length > Limits.actionRows) return `${data.components.length} action rows; Discord allows ${Limits.actionRows}`;
+    return componentsProblem(data.components);
+  }
+  return null;
+}
+
+function modalProblem(data: Record<string, unknown>): string | null {
+  if (typeof data.custom_id !== "string" || data.custom_id.length === 0) return "a modal needs a custom_id";
+  if (data.custom_id.length > Limits.customId) return `modal custom_id is ${data.custom_id.length} characters; Discord allows ${Limits.customId}`;
+  if (typeof data.title !== "string" || data.title.length === 0 || data.title.length > Limits.modalTitle) return `a modal needs a title of 1-${Limits.modalTitle} characters`;
+  if (!Array.isArray(data.components) || data.components.length < 1 || data.components.length > Limits.modalComponents) {
+    return `a modal needs 1-${Limits.modalComponents} components`;
+  }
+  return componentsProblem(data.components);
+}
+
+function choicesProblem(choices: unknown): string | null {
+  if (!Array.isArray(choices)) return "autocomplete choices must be an array";
+  if (choices.length > Limits.choices) return `${choices.length} autocomplete choices; Discord allows ${Limits.choices}`;
+  for (const choice of choices) {
+    if (!isObject(choice) || typeof choice.name !== "string" || choice.name.length < 1 || choice.name.length > Limits.choiceName) {
+      return `each choice needs a name of 1-${Limits.choiceName} characters`;
+    }
+  }
+  return null;
+}
+
+function componentsProblem(components: readonly unknown[]): string | null {
+  for (const component of components) {
+    if (!isObject(component)) return "components must be objects";
+    if (component.custom_id !== undefined && (typeof component.custom_id !== "string" || component.custom_id.length > Limits.customId)) {
+      return `custom_id "${String(component.custom_id).slice(0, 40)}…" is longer than ${Limits.customId} characters`;
+    }
+    if (Array.isArray(component.components)) {
+      if (component.type === 1 && component.components.length > Limits.rowButtons) return `an action row holds ${component.components.length} components; Discord allows ${Limits.rowButtons}`;
+      const nested = componentsProblem(component.components);
+      if (nested) return nested;
+    }
+    for (const child of [component.component, component.accessory]) {
+      if (child !== undefined) {
+        const nested = componentsProblem([child]);
+        if (nested) return nested;
+      }
+    }
+  }
+  return null;
+}
+
+function embedTextLength(embed: unknown): number {
+  if (!isObject(embed)) return 0;
+  let total = len(embed.title) + len(embed.description);
+  if (isObject(embed.footer)) total += len(embed.footer.text);
+  if (isObject(embed.author)) total += len(embed.author.name);
+  if (Array.isArray(embed.fields)) for (const f of embed.fields) if (isObject(f)) total += len(f.name) + len(f.value);
+  return total;
+}
+
+function len(value: unknown): number {
+  return typeof value === "string" ? value.length : 0;
+}

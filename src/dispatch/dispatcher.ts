@@ -1,0 +1,163 @@
+/**
+ * Routes a parsed interaction to its handler module and always comes back with a valid response for
+ * Discord: unknown commands, handler exceptions and invalid handler results become an ephemeral sentence
+ * (with a reference id for failures) rather than an HTTP error, which Discord would show as
+ * "The application did not respond".
+ */
+import type { APIInteractionResponse } from "discord-api-types/v10";
+import type { Config } from "../config.ts";
+import { autocomplete, deferReply, deferUpdate, ephemeral, validateResponse } from "../discord/responses.ts";
+import type { Env } from "../env.ts";
+import { newReference } from "../log.ts";
+import { parseCustomId } from "./custom-id.ts";
+import { isDeferred, type Deferred } from "./deferred.ts";
+import { InteractionType, isObject, type Interaction } from "./interaction.ts";
+import { Options } from "./options.ts";
+import type { Registry } from "./registry.ts";
+import type { HandlerContext, HandlerResult } from "./types.ts";
+
+export type Outcome = "ok" | "deferred" | "unknown_command" | "unknown_component" | "handler_error" | "invalid_response";
+
+export interface Dispatched {
+  readonly response: APIInteractionResponse;
+  readonly deferred?: Deferred;
+  /** What was routed: "/help", "chart:" (component prefix), "ping" … for the log line. */
+  readonly route: string | null;
+  readonly outcome: Outcome;
+  readonly ref?: string;
+  readonly error?: unknown;
+}
+
+export interface DispatchDeps {
+  readonly registry: Registry;
+  readonly env: Env;
+  readonly config: Config;
+  readonly request: Request;
+}
+
+const PONG: APIInteractionResponse = { type: 1 };
+
+export async function dispatch(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+  switch (interaction.type) {
+    case InteractionType.Ping:
+      return { response: PONG, route: null, outcome: "ok" };
+    case InteractionType.Command:
+      return dispatchCommand(interaction, deps);
+    case InteractionType.Autocomplete:
+      return dispatchAutocomplete(interaction, deps);
+    case InteractionType.Component:
+    case InteractionType.ModalSubmit:
+      return dispatchCustomId(interaction, deps);
+  }
+}
+
+function baseContext(interaction: Interaction, deps: DispatchDeps): HandlerContext {
+  return {
+    interaction,
+    options: new Options(interaction),
+    env: deps.env,
+    config: deps.config,
+    request: deps.request,
+    commands: deps.registry.modules,
+  };
+}
+
+async function dispatchCommand(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+  const name = interaction.commandName;
+  const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
+  const route = name ? `/${name}` : null;
+  if (!module) {
+    const what = name ? `the command \`/${name}\`` : "that command";
+    return {
+      response: ephemeral(`I don't know ${what}. It may have been renamed or removed; run \`/help\` to see what I can do.`),
+      route,
+      outcome: "unknown_command",
+    };
+  }
+  return settle(interaction, route, () => module.command(baseContext(interaction, deps)), failureMessage(route));
+}
+
+async function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+  const name = interaction.commandName;
+  const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
+  const route = name ? `/${name}` : null;
+  // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
+  if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
+  const handler = module.autocomplete;
+  return settle(interaction, route, () => handler(baseContext(interaction, deps)), () => autocomplete([]));
+}
+
+async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+  const customId = parseCustomId(interaction.customId ?? "");
+  const route = `${customId.prefix}:`;
+  const module = deps.registry.byPrefix(customId.prefix);
+  const isModal = interaction.type === InteractionType.ModalSubmit;
+  const handler = isModal ? module?.modal : module?.component;
+  if (!handler) {
+    return {
+      response: ephemeral(
+        isModal
+          ? "This form belongs to a feature this bot no longer has, so nothing was saved. Run `/help` to see what I can do."
+          : "This button or menu belongs to a feature this bot no longer has. Run the command again, or `/help` to see what I can do.",
+      ),
+      route,
+      outcome: "unknown_component",
+    };
+  }
+  const ctx = baseContext(interaction, deps);
+  const run = isModal
+    ? () => module!.modal!({ ...ctx, customId, fields: modalFields(interaction.data?.components) })
+    : () => module!.component!({ ...ctx, customId, values: selectValues(interaction.data?.values) });
+  return settle(interaction, route, run, failureMessage(route));
+}
+
+/** Runs a handler and turns whatever happens into a Dispatched: the one place handler failures are caught. */
+async function settle(
+  interaction: Interaction,
+  route: string | null,
+  run: () => HandlerResult | Promise<HandlerResult>,
+  onFailure: (ref: string) => APIInteractionResponse,
+): Promise<Dispatched> {
+  let result: HandlerResult;
+  try {
+    result = await run();
+  } catch (error) {
+    const ref = newReference();
+    return { response: onFailure(ref), route, outcome: "handler_error", ref, error };
+  }
+  if (isDeferred(result)) {
+    const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
+    return { response, deferred: result, route, outcome: "deferred" };
+  }
+  const problem = validateResponse(result, interaction.type);
+  if (problem) {
+    const ref = newReference();
+    return { response: onFailure(ref), route, outcome: "invalid_response", ref, error: new Error(`dispatch(${route}): ${problem}`) };
+  }
+  return { response: result, route, outcome: "ok" };
+}
+
+function failureMessage(route: string | null): (ref: string) => APIInteractionResponse {
+  const what = route?.startsWith("/") ? `\`${route}\`` : "that";
+  return (ref) => ephemeral(`Something went wrong while running ${what}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`);
+}
+
+/** Text inputs arrive in action rows (legacy) or in Label components (current); read both. */
+function modalFields(components: unknown): Map<string, string> {
+  const fields = new Map<string, string>();
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > 4 || !isObject(node)) return;
+    if (typeof node.custom_id === "string") {
+      if (typeof node.value === "string") fields.set(node.custom_id, node.value);
+      else if (Array.isArray(node.values)) fields.set(node.custom_id, node.values.filter((v) => typeof v === "string").join(","));
+    }
+    if (Array.isArray(node.components)) for (const child of node.components) visit(child, depth + 1);
+    if (node.component !== undefined) visit(node.component, depth + 1);
+  };
+  if (Array.isArray(components)) for (const component of components) visit(component, 0);
+  return fields;
+}
+
+function selectValues(values: unknown): string[] {
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : [];
+}

@@ -1,0 +1,18 @@
+/**
+ * The Worker's bindings as wrangler provides them. Everything is optional here because a binding can be
+ * missing at run time; src/config.ts turns this into a checked Config once per isolate.
+ */
+export interface Env {
+  /** Secret. Hex Ed25519 public key from the Developer Portal (General Information). */
+  DISCORD_PUBLIC_KEY?: string;
+  /** Var. The application id (a snowflake). */
+  DISCORD_APPLICATION_ID?: string;
+  /** Secret. Bot token, only for bot-authenticated calls (registration, channel messages). */
+  DISCORD_TOKEN?: string;
+  /** Var. Defaults to https://discord.com/api/v10; tests and the local stack point it at the emulator. */
+  DISCORD_API_BASE?: string;
+  /** Var. Base URL of the backend that runs heavy jobs. */
+  BACKEND_URL?: string;
+  /** Secret. Shared HMAC secret for Worker → backend relay requests. */
+  RELAY_SECRET?: string;
+}

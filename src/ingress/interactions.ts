@@ -1,0 +1,69 @@
+/**
+ * POST /interactions: size cap → signature → parse → dispatch → one log line. Every Discord-facing
+ * outcome after a valid signature is a 200 with a valid interaction response; HTTP errors are reserved for
+ * requests that are not genuine, well-formed interactions (413, 401, 400) or a misconfigured deploy (503).
+ */
+import { ConfigError, readConfig, type Config } from "../config.ts";
+import { dispatch } from "../dispatch/dispatcher.ts";
+import { parseInteraction } from "../dispatch/interaction.ts";
+import type { Registry } from "../dispatch/registry.ts";
+import { runDeferred } from "../dispatch/run-deferred.ts";
+import type { Env } from "../env.ts";
+import { errorResponse } from "../http.ts";
+import { log } from "../log.ts";
+import { MAX_BODY_BYTES, readLimitedBody } from "./body.ts";
+import { verifyDiscordRequest } from "./signature.ts";
+
+const JSON_HEADERS = { "Content-Type": "application/json" } as const;
+
+export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
+  let config: Config;
+  try {
+    config = readConfig(env);
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : String(error);
+    log("ingress.config_error", { level: "error", error: message });
+    return errorResponse(503, "misconfigured", `${message}. Interactions cannot be verified until this is fixed.`);
+  }
+
+  const body = await readLimitedBody(request);
+  if (!body.ok) return reject(413, "payload_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
+
+  const failure = await verifyDiscordRequest(
+    config.publicKeyHex,
+    config.publicKey,
+    request.headers.get("X-Signature-Ed25519"),
+    request.headers.get("X-Signature-Timestamp"),
+    body.bytes,
+  );
+  if (failure) return reject(401, "invalid_request_signature", failure.replaceAll("_", " "));
+
+  const parsed = parseInteraction(body.bytes);
+  if (!parsed.ok) return reject(400, "invalid_interaction", parsed.message);
+  const { interaction } = parsed;
+
+  const started = Date.now();
+  const result = await dispatch(interaction, { registry, env, config, request });
+  const handlerMs = Date.now() - started;
+
+  if (result.deferred) ctx.waitUntil(runDeferred(result.deferred, interaction, env, config, result.route));
+
+  const error = result.error;
+  log("interaction", {
+    interaction_id: interaction.id,
+    type: interaction.type,
+    route: result.route,
+    user_id: interaction.user?.id ?? null,
+    guild_id: interaction.guildId,
+    outcome: result.outcome,
+    handler_ms: handlerMs,
+    ...(result.ref ? { ref: result.ref, level: "error" } : {}),
+    ...(error !== undefined ? { error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } : {}),
+  });
+  return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
+}
+
+function reject(status: number, code: string, reason: string): Response {
+  log("ingress.rejected", { status, code, reason });
+  return errorResponse(status, code, reason);
+}

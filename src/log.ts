@@ -1,0 +1,30 @@
+/**
+ * The one logger: one JSON object per line, so `wrangler tail` shows one readable line per event and
+ * Workers Logs indexes every field. Callers pass ids and outcomes, never tokens, signatures or secrets;
+ * `redact` guards the keys that could carry them anyway.
+ */
+export type LogFields = Record<string, unknown>;
+
+const SECRET_KEYS = /token|secret|signature|authorization|password/i;
+
+export function log(event: string, fields: LogFields = {}): void {
+  const line = JSON.stringify({ event, ...redact(fields) });
+  if (fields.level === "error" || fields.outcome === "error") console.error(line);
+  else console.log(line);
+}
+
+function redact(fields: LogFields): LogFields {
+  let out: LogFields | undefined;
+  for (const key in fields) {
+    if (SECRET_KEYS.test(key)) {
+      out ??= { ...fields };
+      out[key] = "[redacted]";
+    }
+  }
+  return out ?? fields;
+}
+
+/** Short reference id shown to users and written to the log line, to find one failure among many. */
+export function newReference(): string {
+  return crypto.randomUUID().slice(0, 8);
+}
