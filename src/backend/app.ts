@@ -1,0 +1,127 @@
+// The backend as a plain fetch handler (Request → Response), so it runs under any server that speaks the Fetch
+// API (@hono/node-server here, a test calling it directly, another runtime later). This file routes, owns the
+// per-instance state (concurrency limiter, replay cache) and guarantees that every answer, even to a bug, is a
+// JSON error rather than an unstructured 500.
+
+import { HttpError, errorResponse, jsonResponse } from "./errors.ts";
+import { handleJobRequest, type JobRequestTrace } from "./job-request.ts";
+import { createLimiter } from "./limiter.ts";
+import { createReplayCache } from "./replay-cache.ts";
+import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
+import { describeError, jsonLineLogger, type Logger } from "./log.ts";
+import { defaultJobs } from "./jobs/index.ts";
+import type { Job } from "./jobs/job.ts";
+
+export interface BackendOptions {
+  /** Shared with the Worker; signs every relay request. */
+  relaySecret: string;
+  /** host[:port] entries attachments may be fetched from; defaults to Discord's CDN hosts. */
+  attachmentHosts?: readonly string[];
+  /** Jobs allowed to run at once; more get 503 + Retry-After. Default 4. */
+  maxConcurrent?: number;
+  /** Used for attachment downloads; defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Clock in milliseconds since the epoch (like Date.now); tests pass a fixed one. */
+  now?: () => number;
+  /** Receives one object per log event; defaults to JSON lines on stdout. */
+  log?: (event: object) => void;
+  /** The job registry; defaults to every job in jobs/index.ts. Tests add slow or failing jobs here. */
+  jobs?: readonly Job[];
+}
+
+export interface Backend {
+  fetch(request: Request): Promise<Response>;
+  /** Jobs running right now. */
+  inFlight(): number;
+  /** Stops accepting jobs (503 shutting_down) and resolves when the running ones have finished. */
+  drain(): Promise<void>;
+}
+
+export const DEFAULT_MAX_CONCURRENT = 4;
+const JOB_PATH = /^\/v1\/jobs\/([^/]+)$/;
+
+function methodNotAllowed(allow: string): HttpError {
+  return new HttpError(405, "method_not_allowed", `use ${allow} for this path`, {}, { allow });
+}
+
+export function createBackend(options: BackendOptions): Backend {
+  if (typeof options.relaySecret !== "string" || options.relaySecret === "") {
+    throw new Error("backend(config): relaySecret is empty — pass the RELAY_SECRET shared with the Worker");
+  }
+  const jobs = new Map<string, Job>();
+  for (const job of options.jobs ?? defaultJobs) {
+    if (jobs.has(job.name)) throw new Error(`backend(config): two jobs are named ${JSON.stringify(job.name)}`);
+    jobs.set(job.name, job);
+  }
+  const limiter = createLimiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+  const replayCache = createReplayCache();
+  const log: Logger = options.log ?? jsonLineLogger();
+  let draining = false;
+  const deps = {
+    relaySecret: options.relaySecret,
+    jobs,
+    attachmentHosts: parseAllowedHosts(options.attachmentHosts ?? DEFAULT_ATTACHMENT_HOSTS),
+    limiter,
+    replayCache,
+    fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
+    now: options.now ?? Date.now,
+    log,
+    isDraining: () => draining,
+  };
+
+  async function route(request: Request, path: string, trace: JobRequestTrace): Promise<Response> {
+    if (path === "/health") {
+      if (request.method !== "GET" && request.method !== "HEAD") throw methodNotAllowed("GET, HEAD");
+      return jsonResponse(200, { status: draining ? "draining" : "ok", in_flight: limiter.inFlight() });
+    }
+    const jobPath = JOB_PATH.exec(path);
+    if (jobPath) {
+      if (request.method !== "POST") throw methodNotAllowed("POST");
+      return handleJobRequest(request, jobPath[1] ?? "", deps, trace);
+    }
+    throw new HttpError(404, "not_found", `no route for ${request.method} ${path}; the backend serves GET /health and POST /v1/jobs/{name}`);
+  }
+
+  return {
+    async fetch(request) {
+      const started = performance.now();
+      const trace: JobRequestTrace = {};
+      let path = "/";
+      let response: Response;
+      try {
+        path = new URL(request.url).pathname;
+        response = await route(request, path, trace);
+      } catch (error) {
+        if (error instanceof HttpError) {
+          trace.code = error.code;
+          response = errorResponse(error);
+        } else {
+          // A bug in the backend itself (not in a job): still a JSON answer, and the stack goes to the log.
+          const ref = crypto.randomUUID();
+          trace.ref = ref;
+          trace.code = "internal_error";
+          log({ event: "internal_error", path, ref, ...describeError(error) });
+          response = errorResponse(new HttpError(500, "internal_error", `unexpected backend error; quote ref ${ref}`, { ref }));
+        }
+      }
+      const jobPath = JOB_PATH.exec(path);
+      if (jobPath) {
+        log({
+          event: "job",
+          job: jobPath[1],
+          id: trace.id,
+          status: response.status,
+          ...(trace.code ? { code: trace.code } : {}),
+          ...(trace.ref ? { ref: trace.ref } : {}),
+          ms: Math.round(performance.now() - started),
+        });
+      }
+      return response;
+    },
+    inFlight: () => limiter.inFlight(),
+    drain() {
+      draining = true;
+      return limiter.idle();
+    },
+  };
+}

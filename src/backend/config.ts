@@ -1,0 +1,55 @@
+// Reads the backend's settings from the environment once, at startup, and fails fast with a message that names
+// the variable and says how to fix it: a backend that boots with a missing secret would only fail later, on
+// every request, with 401s that look like the Worker's fault.
+
+import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
+import { DEFAULT_MAX_CONCURRENT } from "./app.ts";
+
+export interface BackendConfig {
+  port: number;
+  host: string;
+  relaySecret: string;
+  attachmentHosts: string[];
+  maxConcurrent: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`backend(config): ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function readBackendConfig(env: Record<string, string | undefined>): BackendConfig {
+  const relaySecret = env.RELAY_SECRET ?? "";
+  if (relaySecret.trim() === "") {
+    throw new ConfigError(
+      "backend(config): RELAY_SECRET is not set — set it to the same value as the Worker's RELAY_SECRET " +
+        "(`wrangler secret put RELAY_SECRET`, or .dev.vars locally), e.g. `RELAY_SECRET=… npm run backend`",
+    );
+  }
+  const hostsRaw = env.ATTACHMENT_HOSTS?.trim();
+  const attachmentHosts = hostsRaw ? hostsRaw.split(",").map((host) => host.trim()).filter(Boolean) : [...DEFAULT_ATTACHMENT_HOSTS];
+  try {
+    parseAllowedHosts(attachmentHosts);
+  } catch (error) {
+    throw new ConfigError(`${error instanceof Error ? error.message : String(error)} (in ATTACHMENT_HOSTS)`);
+  }
+  return {
+    port: integer(env, "PORT", 8788, 0, 65535),
+    host: env.HOST?.trim() || "127.0.0.1",
+    relaySecret,
+    attachmentHosts,
+    maxConcurrent: integer(env, "BACKEND_MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT, 1, 1024),
+  };
+}

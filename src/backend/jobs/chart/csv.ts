@@ -1,0 +1,145 @@
+// Parses an attached CSV into chart points. Spreadsheets export CSV in many dialects, so this accepts: a UTF-8 BOM,
+// CRLF/LF/CR line ends, blank lines, an optional header row (detected when the first row's value is not a number),
+// one column (values) or two (label, value), comma, semicolon or tab delimiters (semicolon files may use a decimal
+// comma, "a;1,5"), and RFC 4180 quoted fields ("a, b" and "" escapes, line breaks inside quotes). Anything else is
+// an InputError on field "file" that names the row, so the user can fix the file rather than guess.
+
+import { InputError } from "../../errors.ts";
+import { MAX_CSV_ROWS, displayLabel, quote, type Point } from "./points.ts";
+import { parseNumber } from "./number.ts";
+
+export interface CsvChart {
+  points: Point[];
+  /** Header cells when the file had a header row: `label` is absent for one-column files. */
+  header: { label?: string; value: string } | null;
+  delimiter: "," | ";" | "\t";
+}
+
+interface CsvRecord {
+  fields: string[];
+  /** 1-based line on which the record starts, as a spreadsheet or editor shows it. */
+  line: number;
+}
+
+const MAX_COLUMNS = 2;
+
+function fail(message: string): never {
+  throw new InputError("file", `file: ${message}`);
+}
+
+/** Picks the delimiter from the first non-blank line, ignoring characters inside quotes. */
+function detectDelimiter(text: string): CsvChart["delimiter"] {
+  let inQuotes = false;
+  let sawContent = false;
+  let comma = 0;
+  let tab = 0;
+  for (const char of text) {
+    if (char === '"') inQuotes = !inQuotes;
+    else if (inQuotes) continue;
+    else if (char === "\n" || char === "\r") {
+      if (sawContent) break;
+    } else if (char === ";") return ";";
+    else if (char === ",") comma++;
+    else if (char === "\t") tab++;
+    if (char.trim() !== "") sawContent = true;
+  }
+  return comma === 0 && tab > 0 ? "\t" : ",";
+}
+
+/**
+ * Splits text into records. Yields each record as soon as it ends so the caller can stop at the row limit without
+ * tokenising the rest of the file.
+ */
+function* records(text: string, delimiter: string): Generator<CsvRecord> {
+  let fields: string[] = [];
+  let field = "";
+  let inQuotes = false;
+  let line = 1;
+  let recordLine = 1;
+  let quoteLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inQuotes) {
+      if (char === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else {
+        if (char === "\n" || (char === "\r" && text[i + 1] !== "\n")) line++;
+        field += char;
+      }
+    } else if (char === '"') {
+      // A quote opens a quoted section anywhere in a field; text around it is kept, which tolerates `a"b"` and
+      // `"a" ,` without a separate error path for every spreadsheet quirk.
+      inQuotes = true;
+      quoteLine = line;
+    } else if (char === delimiter) {
+      fields.push(field);
+      field = "";
+    } else if (char === "\n" || char === "\r") {
+      if (char === "\r" && text[i + 1] === "\n") i++;
+      fields.push(field);
+      yield { fields, line: recordLine };
+      fields = [];
+      field = "";
+      line++;
+      recordLine = line;
+    } else field += char;
+  }
+  if (inQuotes) fail(`row ${quoteLine} has an opening quote (") that is never closed`);
+  fields.push(field);
+  yield { fields, line: recordLine };
+}
+
+/** Trims cells, drops trailing empty cells beyond the second column (exports often pad rows with delimiters). */
+function normalize(fields: string[]): string[] {
+  const cells = fields.map((cell) => cell.trim());
+  while (cells.length > MAX_COLUMNS && cells[cells.length - 1] === "") cells.pop();
+  return cells;
+}
+
+export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChart {
+  const text = input.startsWith("\uFEFF") ? input.slice(1) : input;
+  const delimiter = detectDelimiter(text);
+  const decimalComma = delimiter === ";";
+
+  let columns = 0;
+  let header: CsvChart["header"] = null;
+  const points: Point[] = [];
+
+  for (const record of records(text, delimiter)) {
+    const cells = normalize(record.fields);
+    if (cells.every((cell) => cell === "")) continue; // blank line (or a row of empty cells)
+
+    if (cells.length > MAX_COLUMNS) {
+      fail(
+        `row ${record.line} has ${cells.length} columns; expected 1 (value) or 2 (label, value)` +
+          (delimiter === "," && cells.length === 4 ? ' — if you use decimal commas, separate columns with ";"' : ""),
+      );
+    }
+    const valueCell = cells[cells.length - 1] ?? "";
+    const value = parseNumber(valueCell, decimalComma);
+
+    if (columns === 0) {
+      columns = cells.length;
+      if (value === undefined && valueCell !== "") {
+        header = columns === 2 ? { label: cells[0] ?? "", value: valueCell } : { value: valueCell };
+        continue;
+      }
+    } else if (cells.length !== columns) {
+      fail(`row ${record.line} has ${cells.length} column${cells.length === 1 ? "" : "s"}; the rows above have ${columns}`);
+    }
+
+    if (points.length >= maxRows) {
+      fail(`more than ${maxRows.toLocaleString("en-US")} data rows; the limit is ${maxRows.toLocaleString("en-US")}`);
+    }
+    if (valueCell === "") fail(`row ${record.line} has an empty value`);
+    if (value === undefined) fail(`row ${record.line}: ${quote(valueCell)} is not a number`);
+    const label = columns === 2 ? (cells[0] ?? "") : "";
+    points.push({ label: label === "" ? String(points.length + 1) : displayLabel(label), value });
+  }
+
+  if (points.length === 0) fail(header ? "the file has a header row but no data rows" : "the file is empty");
+  return { points, header, delimiter };
+}

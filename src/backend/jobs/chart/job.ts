@@ -1,0 +1,77 @@
+// The `chart` job: turns numbers (typed inline, attached as CSV, or stored points for a re-render) into a PNG line
+// or bar chart plus summary stats. The parsed points are returned too, so the Worker can store them and ask for a
+// re-render (another kind or title) without the attachment, whose signed URL expires.
+
+import { Buffer } from "node:buffer";
+import { InputError } from "../../errors.ts";
+import { downloadAttachment, redactUrl } from "../../attachment.ts";
+import { defineJob, type JobContext } from "../job.ts";
+import { parseChartInput, type ChartInput } from "./input.ts";
+import { parseCsv } from "./csv.ts";
+import { computeStats, type ChartStats } from "./stats.ts";
+import { renderChart, type ChartKind } from "./render.ts";
+import { MAX_FILE_BYTES, type Point } from "./points.ts";
+
+export interface ChartOutput {
+  png: string;
+  width: number;
+  height: number;
+  kind: ChartKind;
+  stats: ChartStats;
+  points: Point[];
+}
+
+interface ChartData {
+  points: Point[];
+  xAxisName?: string;
+  yAxisName?: string;
+}
+
+async function loadData(input: ChartInput, ctx: JobContext): Promise<ChartData> {
+  const { source } = input;
+  if (source.type !== "file") return { points: source.points };
+
+  const started = performance.now();
+  const download = await downloadAttachment(source.url, {
+    allowedHosts: ctx.attachmentHosts,
+    fetch: ctx.fetch,
+    maxBytes: MAX_FILE_BYTES,
+    field: "file.url",
+  });
+  ctx.log({
+    event: "attachment_fetched",
+    id: ctx.id,
+    url: redactUrl(source.url),
+    bytes: download.bytes.byteLength,
+    ms: Math.round(performance.now() - started),
+  });
+  // A NUL byte never occurs in text; catching it here gives a clearer message than a "not a number" on row 1.
+  if (download.bytes.includes(0)) {
+    throw new InputError("file", "file: this is not a text file; attach a CSV (.csv or .txt)");
+  }
+  const csv = parseCsv(new TextDecoder("utf-8").decode(download.bytes));
+  return { points: csv.points, xAxisName: csv.header?.label, yAxisName: csv.header?.value };
+}
+
+export const chartJob = defineJob<ChartInput, ChartOutput>({
+  name: "chart",
+  validate: (input, ctx) => parseChartInput(input, ctx.attachmentHosts),
+  async run(input, ctx) {
+    const data = await loadData(input, ctx);
+    const image = await renderChart({
+      kind: input.kind,
+      points: data.points,
+      title: input.title,
+      xAxisName: data.xAxisName || undefined,
+      yAxisName: data.yAxisName || undefined,
+    });
+    return {
+      png: Buffer.from(image.png).toString("base64"),
+      width: image.width,
+      height: image.height,
+      kind: input.kind,
+      stats: computeStats(data.points),
+      points: data.points,
+    };
+  },
+});

@@ -1,0 +1,16 @@
+// One structured log line per event (JSON, one object per line) so logs can be filtered by `event`, `job`, `id`
+// and `status`. Callers pass only fields that are safe to keep: never the relay secret or signature, and
+// attachment URLs only through redactUrl (their query strings are signed access tokens).
+
+export type LogEvent = { event: string } & Record<string, unknown>;
+export type Logger = (event: LogEvent) => void;
+
+export function jsonLineLogger(write: (line: string) => void = (line) => process.stdout.write(line)): (event: object) => void {
+  return (event) => write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+}
+
+/** The message and stack of anything thrown, for a log line. */
+export function describeError(error: unknown): { error: string; stack?: string } {
+  if (error instanceof Error) return { error: `${error.name}: ${error.message}`, stack: error.stack };
+  return { error: String(error) };
+}

@@ -1,0 +1,113 @@
+// Node entry point (`npm run backend`) and an in-process starter for tests and the local stack. Serving goes
+// through @hono/node-server, which adapts Node's http server to the backend's fetch handler. Shutdown is
+// graceful: stop accepting connections, let running jobs finish (a user is waiting on each), then exit.
+
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createBackend, type Backend, type BackendOptions } from "./app.ts";
+import { ConfigError, readBackendConfig } from "./config.ts";
+import { describeError, jsonLineLogger } from "./log.ts";
+
+export interface BackendServerOptions extends BackendOptions {
+  /** 0 (the default here) picks a free port; read the actual one from `url`. */
+  port?: number;
+  hostname?: string;
+}
+
+export interface BackendServer {
+  /** Base URL without a trailing slash, e.g. "http://127.0.0.1:8788". */
+  url: string;
+  backend: Backend;
+  /** Stops accepting connections, waits for running jobs and open responses, then resolves. */
+  close(): Promise<void>;
+}
+
+// Keep-alive connections that go idle after close() began are closed on this beat, so close() never waits for
+// a client's keep-alive timeout.
+const IDLE_SWEEP_MS = 50;
+
+export function startBackendServer(options: BackendServerOptions): Promise<BackendServer> {
+  const { port = 0, hostname = "127.0.0.1", ...backendOptions } = options;
+  const backend = createBackend(backendOptions);
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: (request) => backend.fetch(request), port, hostname }, (info: AddressInfo) => {
+      server.off("error", reject);
+      const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+      let closing: Promise<void> | undefined;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        backend,
+        close: () => (closing ??= closeGracefully(server, backend)),
+      });
+    }) as Server;
+    server.once("error", reject);
+  });
+}
+
+async function closeGracefully(server: Server, backend: Backend): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+  try {
+    await backend.drain();
+    await closed;
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
+async function main(): Promise<void> {
+  const log = jsonLineLogger();
+  let config;
+  try {
+    config = readBackendConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const server = await startBackendServer({
+    relaySecret: config.relaySecret,
+    attachmentHosts: config.attachmentHosts,
+    maxConcurrent: config.maxConcurrent,
+    port: config.port,
+    hostname: config.host,
+    log,
+  });
+  log({
+    event: "backend_started",
+    url: server.url,
+    max_concurrent: config.maxConcurrent,
+    attachment_hosts: config.attachmentHosts,
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      log({ event: "backend_forced_exit", signal, in_flight: server.backend.inFlight() });
+      process.exit(1);
+    }
+    stopping = true;
+    const started = performance.now();
+    const inFlight = server.backend.inFlight();
+    server.close().then(
+      () => {
+        log({ event: "backend_stopped", signal, drained_jobs: inFlight, ms: Math.round(performance.now() - started) });
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log({ event: "backend_stop_failed", signal, ...describeError(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`backend(server): failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
