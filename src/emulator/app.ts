@@ -1,0 +1,246 @@
+// The emulator as a standard fetch handler (Request → Response): Discord's REST routes under /api/v10, file
+// serving under /attachments, and the control surface under /__emulator. Every API call passes one pipeline:
+// record → User-Agent rule → scripted fault → route → auth → handler → rate-limit headers → log.
+
+import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./body.ts";
+import { conversationOf, filterCalls, type CallFilter, type Conversation } from "./conversation.ts";
+import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors.ts";
+import { takeFault, type FaultSpec } from "./faults.ts";
+import { buildInteraction, type BuildInteractionOptions, type InteractionPayload } from "./interactions.ts";
+import { rateLimitHeaders, tooManyRequestsHeaders } from "./ratelimit.ts";
+import { registerInteraction } from "./registry.ts";
+import { matchRoute, redactedPath, type Route, type RouteContext } from "./router.ts";
+import { serveAttachment } from "./routes/attachments.ts";
+import { acknowledge, callbackRoutes } from "./routes/callback.ts";
+import { commandRoutes } from "./routes/commands.ts";
+import { handleControl } from "./routes/control.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+import { clearState, createState, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
+
+export interface EmulatorOptions {
+  /** Default "100000000000000001" (the id the Worker tests pin). */
+  applicationId?: string;
+  /** When set, only `Authorization: Bot <botToken>` passes; otherwise any non-empty bot token does. */
+  botToken?: string;
+  /** Reject webhook/callback calls for tokens the emulator did not issue (default false: lax). */
+  strictTokens?: boolean;
+  /** One JSON object per event; tokens are never included. Default: silent. */
+  log?: (event: Record<string, unknown>) => void;
+  /** Clock for deadlines and timestamps (ms epoch); tests may move it. */
+  now?: () => number;
+}
+
+export type InlineResult = { ok: true } | { ok: false; status: number; error: unknown };
+
+export interface DiscordEmulator {
+  fetch(request: Request): Promise<Response>;
+  state: EmulatorState;
+  /** The live fault list: push specs to script failures. */
+  faults: FaultSpec[];
+  calls(filter?: CallFilter): RecordedCall[];
+  /** What the bot said for one interaction: the original response first, then follow-ups. */
+  messagesFor(token: string): StoredMessage[];
+  conversation(token: string): Conversation | undefined;
+  /** An uploaded file by attachment id (bytes and content type), for asserting on images. */
+  file(attachmentId: string): StoredFile | undefined;
+  commands(guildId?: string): StoredCommand[];
+  /** Builds an interaction payload and registers its token (the playground's and strict tests' way in). */
+  issueInteraction(options: BuildInteractionOptions): InteractionPayload;
+  /** Registers a payload built elsewhere. */
+  registerInteraction(payload: InteractionPayload): void;
+  /** Records the Worker's inline HTTP answer as the interaction's initial response. */
+  recordInlineResponse(token: string, body: unknown): Promise<InlineResult>;
+  /** Clears calls, faults, interactions, messages, files and commands; releases hanging calls. */
+  reset(): void;
+  /** Releases hanging calls for good (the Node adapter calls it before closing the server). */
+  close(): void;
+}
+
+const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
+const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes];
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+const REDACTED = new Set(["authorization", "cookie"]);
+
+function redactHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = REDACTED.has(name) ? value.replace(/^(\w+)\s.+$/, "$1 [redacted]") : value;
+  });
+  return out;
+}
+
+function waitFor(ms: number, signals: AbortSignal[]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      for (const s of signals) s.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    for (const s of signals) {
+      if (s.aborted) return done();
+      s.addEventListener("abort", done, { once: true });
+    }
+  });
+}
+
+function checkAuth(state: EmulatorState, request: Request): Response | null {
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^(Bot|Bearer) (\S+)$/.exec(header);
+  if (!match) return unauthorized();
+  if (state.botToken !== undefined && (match[1] !== "Bot" || match[2] !== state.botToken)) return unauthorized();
+  return null;
+}
+
+export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmulator {
+  const state = createState(options);
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  let lifecycle = new AbortController();
+  let closed = false;
+
+  async function handleApi(request: Request, url: URL, apiPath: string): Promise<Response> {
+    const started = performance.now();
+    const call: RecordedCall = {
+      seq: state.nextSeq++,
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: redactHeaders(request.headers),
+      body: null,
+      status: null,
+      at: new Date(now()).toISOString(),
+      ms: null,
+    };
+    state.calls.push(call);
+
+    const parsed: BodyResult = BODY_METHODS.has(request.method) ? await readBody(request) : { ok: true, body: { kind: "none", payload: undefined, files: [] } };
+    call.body = parsed.ok ? summarizeBody(parsed.body) : parsed.summary;
+    const match = matchRoute(ROUTES, request.method, apiPath);
+    const route = match.kind === "found" ? match.route : null;
+    const params = match.kind === "found" ? match.params : {};
+    const logPath = route ? redactedPath(route, params) : "(unrouted)";
+
+    const finish = async (response: Response, extraHeaders: Record<string, string> = {}, fault?: RecordedCall["fault"]): Promise<Response> => {
+      const headers = new Headers(response.headers);
+      for (const [k, v] of Object.entries(extraHeaders)) headers.set(k, v);
+      const final = new Response(response.body, { status: response.status, headers });
+      call.status = final.status;
+      call.ms = Math.round(performance.now() - started);
+      if (fault) call.fault = fault;
+      if ((headers.get("content-type") ?? "").includes("application/json")) call.response = await final.clone().json().catch(() => undefined);
+      log({ event: "emulator.call", method: request.method, route: logPath, status: final.status, ms: call.ms, ...(fault ? { fault } : {}) });
+      return final;
+    };
+
+    const agent = request.headers.get("user-agent") ?? "";
+    if (!agent.startsWith("DiscordBot (")) {
+      return finish(discordError(400, 0, `emulator: every Discord API call needs a User-Agent like "DiscordBot (https://example.com, 1.0.0)"; got ${agent ? JSON.stringify(agent) : "none"}. Real Discord may block such calls.`));
+    }
+
+    const spec = takeFault(state.faults, request.method, url.pathname);
+    if (spec) {
+      if (spec.hang) {
+        log({ event: "emulator.fault", kind: "hang", method: request.method, route: logPath });
+        await waitFor(2 ** 31 - 1, [request.signal, lifecycle.signal]);
+        call.fault = "hang";
+        call.ms = Math.round(performance.now() - started);
+        return new Response(null, { status: 499 });
+      }
+      if (spec.delayMs) await waitFor(spec.delayMs, [request.signal, lifecycle.signal]);
+      if (spec.respond) {
+        const { status, json, body, headers = {} } = spec.respond;
+        const response = json !== undefined ? Response.json(json, { status }) : new Response(body ?? null, { status });
+        const defaults = status === 429 ? tooManyRequestsHeaders(json, route ? route.template : url.pathname, now()) : {};
+        return finish(response, { ...defaults, ...headers }, "respond");
+      }
+    }
+
+    if (!parsed.ok) return finish(parsed.response, {}, spec ? "delay" : undefined);
+    if (match.kind === "none") return finish(notFound());
+    if (match.kind === "wrong-method" || !route) return finish(methodNotAllowed());
+
+    if (route.auth) {
+      const denied = checkAuth(state, request) ?? (params.app === state.applicationId ? null : discordError(403, 50001, "Missing Access"));
+      if (denied) return finish(denied);
+    }
+
+    const ctx: RouteContext = { request, url, params, body: parsed.body as ParsedBody, state, now: now(), origin: url.origin, log };
+    let response: Response;
+    try {
+      response = await route.handler(ctx);
+    } catch (error) {
+      log({ event: "emulator.error", route: logPath, error: String(error) });
+      response = discordError(500, 0, `emulator(${logPath}): ${(error as Error).message}`);
+    }
+    const major = route.major.map((name) => params[name] ?? "").join("/");
+    return finish(response, rateLimitHeaders(state, `${route.method} ${route.template}`, major, route.bucket, now()), spec ? "delay" : undefined);
+  }
+
+  const emulator: DiscordEmulator = {
+    state,
+    faults: state.faults,
+
+    async fetch(request) {
+      const url = new URL(request.url);
+      if (url.pathname === "/__emulator" || url.pathname.startsWith("/__emulator/")) return handleControl(emulator, request, url);
+      if (url.pathname.startsWith("/attachments/") && (request.method === "GET" || request.method === "HEAD")) {
+        return serveAttachment(state, request, url.pathname);
+      }
+      const api = API_PREFIX.exec(url.pathname);
+      if (!api) return Response.json({ message: "404: Not Found", code: 0, hint: "emulator: Discord routes live under /api/v10" }, { status: 404 });
+      if (api[1] !== "10") return Response.json({ message: `emulator: only API v10 is emulated (got v${api[1]})`, code: 0 }, { status: 404 });
+      return handleApi(request, url, api[2] ?? "/");
+    },
+
+    calls: (filter) => filterCalls(state.calls, filter),
+    messagesFor(token) {
+      const record = state.interactions.get(token);
+      return record ? conversationOf(record).messages : [];
+    },
+    conversation(token) {
+      const record = state.interactions.get(token);
+      return record ? conversationOf(record) : undefined;
+    },
+    file: (attachmentId) => state.files.get(attachmentId),
+    commands: (guildId) => (guildId === undefined ? state.commands.global : (state.commands.guilds.get(guildId) ?? [])),
+
+    issueInteraction(buildOptions) {
+      const data = buildOptions.data;
+      // Use the registered command's id when one matches by name, as Discord would send.
+      const registered = typeof data?.name === "string" && data.id === undefined
+        ? [...state.commands.global, ...(state.commands.guilds.get(buildOptions.guildId ?? "") ?? [])].find((c) => c.name === data.name)
+        : undefined;
+      const payload = buildInteraction({
+        applicationId: state.applicationId,
+        ...buildOptions,
+        ...(registered ? { data: { ...data, id: registered.id } } : {}),
+      });
+      emulator.registerInteraction(payload);
+      return payload;
+    },
+    registerInteraction(payload) {
+      registerInteraction(state, payload, now());
+      log({ event: "emulator.interaction.issued", interaction_id: payload.id, type: payload.type });
+    },
+    async recordInlineResponse(token, body) {
+      const record = state.interactions.get(token);
+      if (!record) return { ok: false, status: 404, error: { message: "Unknown interaction", code: 10062 } };
+      const result = acknowledge({ state, record, body, files: [], origin: "", now: now(), via: "inline" });
+      if (result.ok) return { ok: true };
+      const status = result.response.status;
+      return { ok: false, status, error: await result.response.json() };
+    },
+
+    reset() {
+      clearState(state);
+      lifecycle.abort();
+      if (!closed) lifecycle = new AbortController();
+    },
+    close() {
+      closed = true;
+      lifecycle.abort();
+    },
+  };
+  return emulator;
+}

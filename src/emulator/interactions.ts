@@ -1,0 +1,264 @@
+// Realistic interaction payloads, and sending them to a Worker the way Discord does: signed raw body, a 3-second
+// deadline, and the user-visible outcome ("The application did not respond") when the Worker misses it.
+// The playground and `npm run interact` build on these; so can any test that needs a signed interaction.
+
+import { DEFAULT_CHANNEL_ID } from "./registry.ts";
+import { signInteraction } from "./signer.ts";
+import { snowflake } from "./snowflake.ts";
+import { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
+
+export const INTERACTION_TYPES = { PING: 1, APPLICATION_COMMAND: 2, MESSAGE_COMPONENT: 3, AUTOCOMPLETE: 4, MODAL_SUBMIT: 5 } as const;
+
+export const DEFAULT_GUILD_ID = "1000000000000000001";
+export const DEFAULT_USER_ID = "1000000000000000003";
+
+const bit = (n: number) => 1n << BigInt(n);
+/** What an ordinary member may do in a text channel: view, send, embed, attach, history, reactions, app commands. */
+export const MEMBER_PERMISSIONS = [10, 11, 14, 15, 16, 6, 18, 31].reduce((acc, n) => acc | bit(n), 0n).toString();
+/** The bot's own permissions in that channel (the member set plus managing messages and sending in threads). */
+export const APP_PERMISSIONS = (BigInt(MEMBER_PERMISSIONS) | bit(13) | bit(38)).toString();
+export const ADMINISTRATOR = bit(3).toString();
+
+export interface InteractionUser {
+  id: string;
+  username: string;
+  global_name: string | null;
+  discriminator: string;
+  avatar: string | null;
+  public_flags: number;
+  bot?: boolean;
+}
+
+export interface BuildInteractionOptions {
+  /** 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4 AUTOCOMPLETE, 5 MODAL_SUBMIT. */
+  type: number;
+  data?: Record<string, unknown>;
+  user?: Partial<InteractionUser>;
+  /** Guild invocations only; `permissions` is the member's effective permission bitfield (a string). */
+  member?: { permissions?: string; roles?: string[]; nick?: string | null };
+  /** Default: a guild. `null` makes a DM invocation (`user`, no `member`). */
+  guildId?: string | null;
+  channelId?: string;
+  locale?: string;
+  guildLocale?: string;
+  applicationId?: string;
+  appPermissions?: string;
+  /** For components (and modals opened from one): the message the component was on. */
+  message?: Record<string, unknown>;
+  /** 0 = guild install authorised it (default), 1 = user install. */
+  integrationType?: 0 | 1;
+  attachmentSizeLimit?: number;
+  id?: string;
+  token?: string;
+}
+
+export interface InteractionPayload {
+  id: string;
+  application_id: string;
+  type: number;
+  token: string;
+  version: 1;
+  data?: Record<string, unknown>;
+  channel_id: string;
+  channel: Record<string, unknown>;
+  guild_id?: string;
+  guild?: Record<string, unknown>;
+  guild_locale?: string;
+  member?: Record<string, unknown>;
+  user?: InteractionUser;
+  locale?: string;
+  app_permissions: string;
+  entitlements: unknown[];
+  authorizing_integration_owners: Record<string, string>;
+  context: 0 | 1 | 2;
+  attachment_size_limit: number;
+  message?: Record<string, unknown>;
+}
+
+/** A continuation token shaped like Discord's (base64url of "interaction:<id>:<secret>"). */
+export function interactionToken(id: string): string {
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url");
+  return Buffer.from(`interaction:${id}:${secret}`).toString("base64url");
+}
+
+function defaultData(type: number, data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (type === INTERACTION_TYPES.PING) return undefined;
+  const given = data ?? {};
+  if (type === INTERACTION_TYPES.APPLICATION_COMMAND || type === INTERACTION_TYPES.AUTOCOMPLETE) {
+    return { id: snowflake(), type: 1, ...given };
+  }
+  if (type === INTERACTION_TYPES.MESSAGE_COMPONENT) return { component_type: 2, ...given };
+  if (type === INTERACTION_TYPES.MODAL_SUBMIT) return { components: [], ...given };
+  return given;
+}
+
+export function buildInteraction(options: BuildInteractionOptions): InteractionPayload {
+  const id = options.id ?? snowflake();
+  const applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
+  const guildId = options.guildId === undefined ? DEFAULT_GUILD_ID : options.guildId;
+  const channelId = options.channelId ?? DEFAULT_CHANNEL_ID;
+  const user: InteractionUser = {
+    id: DEFAULT_USER_ID,
+    username: "tester",
+    global_name: "Tester",
+    discriminator: "0",
+    avatar: null,
+    public_flags: 0,
+    ...options.user,
+  };
+  const integrationType = options.integrationType ?? 0;
+  const owners: Record<string, string> = integrationType === 1 ? { "1": user.id } : { "0": guildId ?? "0" };
+
+  const payload: InteractionPayload = {
+    id,
+    application_id: applicationId,
+    type: options.type,
+    token: options.token ?? interactionToken(id),
+    version: 1,
+    channel_id: channelId,
+    channel: guildId
+      ? { id: channelId, type: 0, name: "general", guild_id: guildId, flags: 0, nsfw: false, permissions: options.member?.permissions ?? MEMBER_PERMISSIONS }
+      : { id: channelId, type: 1, flags: 0, recipients: [user] },
+    app_permissions: options.appPermissions ?? APP_PERMISSIONS,
+    entitlements: [],
+    authorizing_integration_owners: owners,
+    context: guildId ? 0 : 1,
+    attachment_size_limit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+  };
+  const data = defaultData(options.type, options.data);
+  if (data) payload.data = data;
+  if (options.type !== INTERACTION_TYPES.PING) payload.locale = options.locale ?? "en-US";
+
+  if (guildId) {
+    payload.guild_id = guildId;
+    payload.guild = { id: guildId, locale: options.guildLocale ?? "en-US", features: [] };
+    payload.guild_locale = options.guildLocale ?? "en-US";
+    payload.member = {
+      user,
+      roles: options.member?.roles ?? [],
+      premium_since: null,
+      permissions: options.member?.permissions ?? MEMBER_PERMISSIONS,
+      pending: false,
+      nick: options.member?.nick ?? null,
+      mute: false,
+      deaf: false,
+      joined_at: "2024-01-01T00:00:00.000000+00:00",
+      flags: 0,
+      avatar: null,
+    };
+  } else {
+    payload.user = user;
+  }
+
+  if (options.message) payload.message = options.message;
+  else if (options.type === INTERACTION_TYPES.MESSAGE_COMPONENT) {
+    payload.message = {
+      id: snowflake(),
+      type: 20,
+      channel_id: channelId,
+      author: { id: applicationId, username: "Emulated Bot", discriminator: "0000", avatar: null, bot: true, global_name: null },
+      content: "",
+      embeds: [],
+      components: [],
+      attachments: [],
+      flags: 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+    };
+  }
+  return payload;
+}
+
+export interface SendOptions {
+  /** Discord's initial-response deadline (default 3000 ms). */
+  deadlineMs?: number;
+  timestamp?: string | number;
+  /**
+   * Where to report the Worker's inline answer, so later webhook calls find the original message: an emulator
+   * in this process, or the base URL of one over HTTP (e.g. http://127.0.0.1:8790).
+   */
+  emulator?: { recordInlineResponse(token: string, body: unknown): Promise<{ ok: boolean; error?: unknown }> } | string;
+}
+
+export interface SendResult {
+  /** HTTP status from the Worker; null when it never answered in time or the connection failed. */
+  status: number | null;
+  body: unknown;
+  ms: number;
+  timedOut: boolean;
+  /** What the Discord user would see when the interaction failed; undefined on success. */
+  error?: string;
+  /** Set when the emulator rejected the inline answer (wrong type for the interaction, over a limit, ...). */
+  inlineError?: unknown;
+}
+
+function failureText(type: number): string {
+  return type === INTERACTION_TYPES.MESSAGE_COMPONENT || type === INTERACTION_TYPES.MODAL_SUBMIT
+    ? "This interaction failed"
+    : "The application did not respond";
+}
+
+export async function sendInteraction(
+  workerUrl: string,
+  payload: InteractionPayload | Record<string, unknown>,
+  privateKey: string | CryptoKey,
+  options: SendOptions = {},
+): Promise<SendResult> {
+  const raw = JSON.stringify(payload);
+  const type = typeof payload.type === "number" ? payload.type : 2;
+  const headers = await signInteraction(privateKey, raw, options.timestamp);
+  const deadline = options.deadlineMs ?? 3_000;
+  const started = performance.now();
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), deadline);
+  const elapsed = () => Math.round(performance.now() - started);
+  const failed = (status: number | null, body: unknown, timedOut: boolean, detail?: string): SendResult => ({
+    status, body, ms: elapsed(), timedOut, error: detail ? `${failureText(type)} (${detail})` : failureText(type),
+  });
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(workerUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Discord-Interactions/1.0 (+https://discord.com)", ...headers },
+      body: raw,
+      signal: abort.signal,
+    });
+    text = await response.text();
+  } catch (error) {
+    if (abort.signal.aborted) return failed(null, null, true, `no answer within ${deadline} ms`);
+    return failed(null, null, false, `emulator(interactions): ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON: Discord rejects it below.
+  }
+  // 202 with no body is the answer after using the callback endpoint; otherwise Discord wants 200 + JSON.
+  if (response.status === 202) return { status: 202, body, ms: elapsed(), timedOut: false };
+  if (response.status !== 200) return failed(response.status, body, false, `HTTP ${response.status}`);
+  if (!(response.headers.get("content-type") ?? "").includes("application/json") || typeof body !== "object" || body === null) {
+    return failed(response.status, body, false, "the answer was not a JSON interaction response");
+  }
+  const result: SendResult = { status: 200, body, ms: elapsed(), timedOut: false };
+  if (options.emulator && typeof payload.token === "string" && type !== INTERACTION_TYPES.PING) {
+    const report = await reportInline(options.emulator, payload.token, body);
+    if (!report.ok) result.inlineError = report.error;
+  }
+  return result;
+}
+
+async function reportInline(target: NonNullable<SendOptions["emulator"]>, token: string, body: unknown): Promise<{ ok: boolean; error?: unknown }> {
+  if (typeof target !== "string") return target.recordInlineResponse(token, body);
+  const response = await fetch(`${target.replace(/\/$/, "")}/__emulator/interactions/${encodeURIComponent(token)}/response`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return response.ok ? { ok: true } : { ok: false, error: await response.json().catch(() => response.status) };
+}

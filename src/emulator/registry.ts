@@ -1,0 +1,92 @@
+// Interaction tokens: issued when the emulator builds an interaction, looked up by every webhook and callback
+// route. Discord's clock rules live here: the initial response must arrive within 3 s, and the token answers
+// webhook calls for 15 minutes. Lax mode (the default) accepts tokens it never issued, for tests that build
+// their own interaction payloads.
+
+import { invalidWebhookToken, unknownWebhook } from "./errors.ts";
+import { DEFAULT_ATTACHMENT_SIZE_LIMIT, type EmulatorState, type InteractionRecord } from "./state.ts";
+
+export const INITIAL_RESPONSE_DEADLINE_MS = 3_000;
+export const TOKEN_LIFETIME_MS = 15 * 60_000;
+export const DEFAULT_CHANNEL_ID = "1000000000000000002";
+
+/** The fields of an interaction payload the emulator keeps. */
+export interface IssuedInteraction {
+  id: string;
+  token: string;
+  type: number;
+  application_id: string;
+  channel_id?: string;
+  channel?: Record<string, unknown>;
+  message?: Record<string, unknown>;
+  attachment_size_limit?: number;
+}
+
+export function registerInteraction(state: EmulatorState, payload: IssuedInteraction, now: number): InteractionRecord {
+  const record: InteractionRecord = {
+    token: payload.token,
+    id: payload.id,
+    type: payload.type,
+    applicationId: payload.application_id,
+    channelId: payload.channel_id ?? (typeof payload.channel?.id === "string" ? payload.channel.id : DEFAULT_CHANNEL_ID),
+    issuedAt: now,
+    acknowledged: false,
+    callbacks: [],
+    original: null,
+    followups: [],
+    sourceMessage: payload.message ?? null,
+    attachmentSizeLimit: payload.attachment_size_limit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+  };
+  state.interactions.set(payload.token, record);
+  return record;
+}
+
+/** A record for a token the emulator never issued (lax mode): treated as already acknowledged inline. */
+export function lazyRecord(state: EmulatorState, applicationId: string, token: string): InteractionRecord {
+  const record: InteractionRecord = {
+    token,
+    id: null,
+    type: null,
+    applicationId,
+    channelId: DEFAULT_CHANNEL_ID,
+    issuedAt: null,
+    acknowledged: true,
+    callbacks: [],
+    original: null,
+    followups: [],
+    sourceMessage: null,
+    attachmentSizeLimit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
+  };
+  state.interactions.set(token, record);
+  return record;
+}
+
+export function tokenExpired(record: InteractionRecord, now: number): boolean {
+  return record.issuedAt !== null && now - record.issuedAt > TOKEN_LIFETIME_MS;
+}
+
+export function initialDeadlinePassed(record: InteractionRecord, now: number): boolean {
+  return record.issuedAt !== null && now - record.issuedAt > INITIAL_RESPONSE_DEADLINE_MS;
+}
+
+export type Lookup = { ok: true; record: InteractionRecord } | { ok: false; response: Response };
+
+/**
+ * The record behind a webhook route's `{app}/{token}`. Unknown tokens, and issued ones nobody acknowledged,
+ * are accepted in lax mode (the acknowledgement is assumed to have gone inline) and 404 in strict mode.
+ */
+export function lookupWebhook(state: EmulatorState, app: string, token: string, now: number, options: { create: boolean }): Lookup {
+  let record = state.interactions.get(token);
+  if (!record) {
+    if (state.strictTokens || !options.create || app !== state.applicationId) return { ok: false, response: unknownWebhook() };
+    record = lazyRecord(state, app, token);
+  }
+  if (record.applicationId !== app) return { ok: false, response: unknownWebhook() };
+  if (tokenExpired(record, now)) return { ok: false, response: invalidWebhookToken() };
+  if (!record.acknowledged) {
+    // Discord creates the webhook when the interaction is acknowledged; before that the token is unknown.
+    if (state.strictTokens) return { ok: false, response: unknownWebhook() };
+    record.acknowledged = true;
+  }
+  return { ok: true, record };
+}

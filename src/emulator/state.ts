@@ -1,0 +1,150 @@
+// Everything the emulator remembers, as plain data: registered commands, interactions and the messages the bot
+// made for them, uploaded files, recorded calls and scripted faults. Route handlers read and write it; tests
+// inspect it directly or over /__emulator/*. Nothing here does I/O.
+
+import type { BodySummary } from "./body.ts";
+import type { FaultSpec } from "./faults.ts";
+
+export const DEFAULT_APPLICATION_ID = "100000000000000001";
+/** Discord's default per-file upload limit since January 2025 (bytes). */
+export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  description?: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type: string;
+}
+
+export interface StoredFile {
+  attachmentId: string;
+  messageId: string;
+  filename: string;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+export interface StoredMessage {
+  id: string;
+  token: string;
+  role: "original" | "followup";
+  channel_id: string;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  attachments: StoredAttachment[];
+  flags: number;
+  tts: boolean;
+  allowed_mentions?: unknown;
+  poll?: unknown;
+  /** True while a type-5 defer shows "thinking…" and nothing has edited it yet. */
+  loading: boolean;
+  timestamp: string;
+  edited_timestamp: string | null;
+  /** How many PATCHes changed this message (a deferred reply's first edit counts). */
+  edits: number;
+  deleted: boolean;
+}
+
+export interface CallbackRecord {
+  type: number;
+  data?: unknown;
+  at: string;
+  /** "callback" = POST /interactions/{id}/{token}/callback; "inline" = the Worker's HTTP answer to Discord. */
+  via: "callback" | "inline";
+}
+
+export interface InteractionRecord {
+  token: string;
+  /** Null when the token was first seen on a webhook call (lax mode) rather than issued by the emulator. */
+  id: string | null;
+  type: number | null;
+  applicationId: string;
+  channelId: string;
+  /** ms epoch when issued; null for lazily created records (no deadline or expiry checks then). */
+  issuedAt: number | null;
+  acknowledged: boolean;
+  callbacks: CallbackRecord[];
+  original: StoredMessage | null;
+  followups: StoredMessage[];
+  /** For component interactions: the message the component was on (what type 6/7 edit). */
+  sourceMessage: Record<string, unknown> | null;
+  attachmentSizeLimit: number;
+}
+
+export interface StoredCommand {
+  id: string;
+  application_id: string;
+  version: string;
+  type: number;
+  name: string;
+  description: string;
+  guild_id?: string;
+  [field: string]: unknown;
+}
+
+export interface RecordedCall {
+  seq: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: BodySummary;
+  /** Null while the call is still in flight (or was never answered: a hang the client aborted). */
+  status: number | null;
+  /** The JSON the emulator answered with, when it answered JSON. */
+  response?: unknown;
+  at: string;
+  ms: number | null;
+  /** Set when a scripted fault produced the answer. */
+  fault?: "respond" | "hang" | "delay";
+}
+
+export interface BucketState {
+  windowStart: number;
+  count: number;
+}
+
+export interface EmulatorState {
+  applicationId: string;
+  /** When set, only `Bot <botToken>` is accepted on authenticated routes. */
+  botToken: string | undefined;
+  /** When false (default), webhook calls with unknown tokens create their interaction record lazily. */
+  strictTokens: boolean;
+  commands: { global: StoredCommand[]; guilds: Map<string, StoredCommand[]> };
+  interactions: Map<string, InteractionRecord>;
+  files: Map<string, StoredFile>;
+  calls: RecordedCall[];
+  faults: FaultSpec[];
+  buckets: Map<string, BucketState>;
+  nextSeq: number;
+}
+
+export function createState(options: { applicationId?: string; botToken?: string; strictTokens?: boolean } = {}): EmulatorState {
+  return {
+    applicationId: options.applicationId ?? DEFAULT_APPLICATION_ID,
+    botToken: options.botToken,
+    strictTokens: options.strictTokens ?? false,
+    commands: { global: [], guilds: new Map() },
+    interactions: new Map(),
+    files: new Map(),
+    calls: [],
+    faults: [],
+    buckets: new Map(),
+    nextSeq: 1,
+  };
+}
+
+/** Forget everything the tests did; keep configuration (application id, bot token, strictness). */
+export function clearState(state: EmulatorState): void {
+  state.commands.global = [];
+  state.commands.guilds.clear();
+  state.interactions.clear();
+  state.files.clear();
+  state.calls.length = 0;
+  state.faults.length = 0;
+  state.buckets.clear();
+}
