@@ -1,0 +1,369 @@
+/**
+ * Ingress throughput on the production runtime: our deployable bundle against a "floor" Worker that only
+ * verifies and answers PONG, both on bare workerd, measured interleaved in one session.
+ *
+ *   npm run bench                 full run (5 rounds × 3 s per configuration; a few minutes), refreshes BENCHMARKS.md
+ *   npm run bench -- --quick      smoke run (1 round, short runs; < 1 min), prints only
+ *   npm run bench -- --help       all options
+ *
+ * Why not `wrangler dev`: its local proxy caps every Worker near 1,000 req/s on 2 cores, far below what
+ * workerd itself serves, so it would measure the proxy. See bench/workerd.ts for how the bundle is served.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import { join, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import { generateTestKeyPair } from "../test/support/signing.ts";
+import { APPLICATION_ID, rawRequest, SCENARIOS, signRequests, type ScenarioName } from "./interactions.ts";
+import { median, runLoad, type LoadResult } from "./load.ts";
+import { checksTable, resultsTable, writeSection, type Check, type Row } from "./report.ts";
+import { buildWithWrangler, findWorkerd, killAllChildrenNow, readCompatibility, ROOT, serve, type Server } from "./workerd.ts";
+
+const USAGE = `Usage: npm run bench -- [options]
+  --quick               smoke run: 1 round, 1.5 s runs, c=8 and 32, no BENCHMARKS.md update
+  --rounds N            interleaved rounds (default 5)
+  --duration S          measured seconds per run (default 3)
+  --warmup S            unmeasured seconds before each run (default 0.5)
+  --concurrency LIST    connections, comma-separated (default 8,32)
+  --pool N              pre-signed requests per scenario (default 2000)
+  --variant LABEL=FILE  also serve a prebuilt bundle (e.g. a scratch copy with a piece removed) and measure
+                        its PING and /ping next to ours; repeatable
+  --logs FILE           append the Workers' log lines to FILE instead of /dev/null
+  --write / --no-write  refresh BENCHMARKS.md (default: yes for full runs, no for --quick)`;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    concurrency: { type: "string" },
+    pool: { type: "string" },
+    variant: { type: "string", multiple: true, default: [] },
+    logs: { type: "string" },
+    write: { type: "boolean" },
+    "no-write": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const quick = args.quick;
+const rounds = positiveInt(args.rounds, quick ? 1 : 5, "--rounds");
+const durationMs = positiveNumber(args.duration, quick ? 1.5 : 3, "--duration") * 1000;
+const warmupMs = positiveNumber(args.warmup, quick ? 0.3 : 0.5, "--warmup") * 1000;
+const concurrencies = (args.concurrency ?? "8,32").split(",").map((c) => positiveInt(c, 0, "--concurrency"));
+const poolSize = positiveInt(args.pool, quick ? 500 : 2000, "--pool");
+const write = args["no-write"] ? false : (args.write ?? !quick);
+const variants = args.variant.map((spec) => {
+  const at = spec.indexOf("=");
+  if (at <= 0) throw new Error(`bench: --variant wants LABEL=FILE, got "${spec}"`);
+  return { label: spec.slice(0, at), file: spec.slice(at + 1) };
+});
+
+/** Pool entries are re-signed after this long: the Worker refuses timestamps more than 300 s off. */
+const POOL_MAX_AGE_MS = 120_000;
+const OUT = join(ROOT, "bench/out");
+const HOST = "127.0.0.1";
+const FLOOR = "floor";
+const OURS = "ours";
+const TARGET_RATIO = 0.9;
+const TARGET_GZIP_BYTES = 25 * 1024;
+
+interface Target {
+  readonly name: string;
+  readonly bundle: string;
+  readonly scenarios: readonly ScenarioName[];
+  server?: Server;
+}
+
+interface Job {
+  readonly target: Target;
+  readonly scenario: ScenarioName;
+  readonly concurrency: number;
+}
+
+process.on("SIGINT", () => bail("interrupted", 130));
+process.on("SIGTERM", () => bail("terminated", 143));
+process.on("uncaughtException", (error) => bail(error.stack ?? String(error), 1));
+process.on("unhandledRejection", (error) => bail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1));
+
+function bail(message: string, code: number): never {
+  killAllChildrenNow();
+  console.error(`\nbench: ${message}`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const compat = readCompatibility();
+  const loadBefore = os.loadavg()[0]!;
+  console.log(`bench: ${quick ? "quick smoke run" : "full run"}: ${rounds} round(s), ${durationMs / 1000} s per run (+${warmupMs / 1000} s warm-up), c=${concurrencies.join(",")}`);
+
+  console.log("bench: building with wrangler deploy --dry-run …");
+  const ours = await buildWithWrangler(join(OUT, OURS));
+  const floor = await buildWithWrangler(join(OUT, FLOOR), ["--config", "bench/floor/wrangler.toml", "--compatibility-date", compat.date]);
+  const gzipBytes = gzipSync(readFileSync(ours.file), { level: 9 }).length;
+  console.log(`bench: our bundle ${kib(ours.rawBytes)} raw, ${kib(gzipBytes)} gzip (wrangler: ${ours.wranglerSize ?? "n/a"}); floor ${kib(floor.rawBytes)}`);
+
+  const targets: Target[] = [
+    { name: FLOOR, bundle: floor.file, scenarios: ["ping", "bad-signature"] },
+    { name: OURS, bundle: ours.file, scenarios: ["ping", "command", "component", "bad-signature"] },
+    ...variants.map((v) => ({ name: v.label, bundle: join(process.cwd(), v.file), scenarios: ["ping", "command"] as ScenarioName[] })),
+  ];
+
+  // A fresh key pair per run: the public key reaches workerd through its environment, the private key stays here.
+  const keys = await generateTestKeyPair();
+  try {
+    for (const target of targets) {
+      target.server = await serve({
+        name: target.name,
+        dir: join(OUT, "serve", target.name),
+        bundle: target.bundle,
+        port: await freePort(),
+        compatibilityDate: compat.date,
+        compatibilityFlags: compat.flags,
+        text: { DISCORD_APPLICATION_ID: APPLICATION_ID, DISCORD_API_BASE: "http://127.0.0.1:9/api/v10" },
+        secrets: { DISCORD_PUBLIC_KEY: keys.publicKeyHex },
+        logFile: args.logs,
+      });
+    }
+    console.log(`bench: serving ${targets.map((t) => `${t.name} on :${t.server!.port}`).join(", ")} (workerd ${workerdVersion()})`);
+
+    await sanityCheck(targets, keys.privateKeyPkcs8Hex);
+
+    const pools = new Map<ScenarioName, { at: number; requests: Buffer[] }>();
+    const pool = async (scenario: ScenarioName): Promise<Buffer[]> => {
+      const cached = pools.get(scenario);
+      if (cached && Date.now() - cached.at < POOL_MAX_AGE_MS) return cached.requests;
+      const signed = await signRequests(SCENARIOS[scenario], keys.privateKeyPkcs8Hex, poolSize);
+      const requests = signed.map((r) => rawRequest(HOST, r));
+      pools.set(scenario, { at: Date.now(), requests });
+      return requests;
+    };
+
+    // JIT and connection warm-up for every Worker before anything is recorded.
+    for (const target of targets) {
+      await measure({ target, scenario: "ping", concurrency: Math.max(...concurrencies) }, await pool("ping"), quick ? 500 : 2000, 0);
+    }
+
+    const results = new Map<string, LoadResult[]>();
+    const jobs = roundJobs(targets);
+    for (let round = 0; round < rounds; round++) {
+      // ABBA: reversing the order every other round cancels slow drift (thermal, noisy neighbours).
+      const order = round % 2 === 0 ? jobs : [...jobs].reverse();
+      for (const job of order) {
+        const result = await measure(job, await pool(job.scenario), durationMs, warmupMs);
+        const key = jobKey(job.target.name, job.scenario, job.concurrency);
+        results.set(key, [...(results.get(key) ?? []), result]);
+        console.log(
+          `  round ${round + 1}/${rounds}  c=${String(job.concurrency).padStart(2)}  ${job.target.name.padEnd(6)} ${SCENARIOS[job.scenario].label.padEnd(13)} ` +
+            `${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms` +
+            (result.unexpected || result.errors ? `  ⚠ ${result.unexpected} unexpected (first ${result.firstUnexpected}), ${result.errors} errors` : ""),
+        );
+        await sleep(200);
+      }
+    }
+
+    const rows = buildRows(targets, results);
+    const table = resultsTable(rows);
+    const checks = buildChecks(rows, gzipBytes);
+    console.log(`\n${table}\n\n${checksTable(checks)}\n`);
+
+    if (write) {
+      const file = join(ROOT, "BENCHMARKS.md");
+      writeSection(file, sectionBody({ started, table, checks, ours, gzipBytes, floorRaw: floor.rawBytes, compatDate: compat.date, loadBefore }));
+      console.log(`bench: refreshed "${relative(ROOT, file)}"`);
+    }
+  } finally {
+    for (const target of targets) await target.server?.stop();
+  }
+}
+
+function roundJobs(targets: readonly Target[]): Job[] {
+  const floor = targets.find((t) => t.name === FLOOR)!;
+  const ours = targets.find((t) => t.name === OURS)!;
+  const others = targets.filter((t) => t !== floor && t !== ours);
+  const jobs: Job[] = [];
+  for (const concurrency of concurrencies) {
+    // Floor and ours alternate, so each of ours runs next to a floor run.
+    jobs.push({ target: floor, scenario: "ping", concurrency }, { target: ours, scenario: "ping", concurrency });
+    for (const t of others) jobs.push({ target: t, scenario: "ping", concurrency });
+    jobs.push({ target: ours, scenario: "command", concurrency });
+    for (const t of others) jobs.push({ target: t, scenario: "command", concurrency });
+    jobs.push({ target: floor, scenario: "bad-signature", concurrency }, { target: ours, scenario: "bad-signature", concurrency });
+    jobs.push({ target: ours, scenario: "component", concurrency });
+  }
+  return jobs;
+}
+
+function measure(job: Job, requests: Buffer[], duration: number, warmup: number): Promise<LoadResult> {
+  return runLoad({
+    host: HOST,
+    port: job.target.server!.port,
+    concurrency: job.concurrency,
+    durationMs: duration,
+    warmupMs: warmup,
+    requests,
+    expectedStatus: SCENARIOS[job.scenario].expectedStatus,
+  });
+}
+
+/** One request per (Worker, scenario) through fetch, checking the body, before anything is timed. */
+async function sanityCheck(targets: readonly Target[], privateKey: string): Promise<void> {
+  const problems: string[] = [];
+  for (const target of targets) {
+    for (const name of target.scenarios) {
+      const scenario = SCENARIOS[name];
+      const [request] = await signRequests(scenario, privateKey, 1);
+      const response = await fetch(`http://${HOST}:${target.server!.port}/interactions`, { method: "POST", headers: request!.headers, body: request!.body });
+      const problem = scenario.check(response.status, await response.text());
+      if (problem) problems.push(`${target.name} ${scenario.label}: ${problem}`);
+    }
+  }
+  if (problems.length) throw new Error(`bench: sanity check failed; not measuring:\n  ${problems.join("\n  ")}`);
+  console.log("bench: sanity check passed (PONG, /ping reply, component reply, 401 on a bad signature)");
+}
+
+const jobKey = (target: string, scenario: ScenarioName, concurrency: number): string => `${target}|${scenario}|${concurrency}`;
+
+function buildRows(targets: readonly Target[], results: ReadonlyMap<string, LoadResult[]>): Row[] {
+  const rows: Row[] = [];
+  for (const concurrency of concurrencies) {
+    for (const target of targets) {
+      for (const scenario of target.scenarios) {
+        const runs = results.get(jobKey(target.name, scenario, concurrency)) ?? [];
+        const baselineScenario: ScenarioName = scenario === "bad-signature" ? "bad-signature" : "ping";
+        const baseline = target.name === FLOOR ? [] : (results.get(jobKey(FLOOR, baselineScenario, concurrency)) ?? []);
+        rows.push({
+          concurrency,
+          target: target.name,
+          scenario: SCENARIOS[scenario].label,
+          rps: runs.map((r) => r.rps),
+          p50: runs.map((r) => r.p50Ms),
+          p99: runs.map((r) => r.p99Ms),
+          unexpected: runs.reduce((n, r) => n + r.unexpected, 0),
+          errors: runs.reduce((n, r) => n + r.errors, 0),
+          ratios: baseline.length ? runs.map((r, i) => r.rps / baseline[i]!.rps) : [],
+          baseline: baseline.length ? `floor ${SCENARIOS[baselineScenario].label}` : null,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+function buildChecks(rows: readonly Row[], gzipBytes: number): Check[] {
+  const checks: Check[] = [];
+  for (const scenario of ["PING", "/ping"]) {
+    for (const concurrency of concurrencies) {
+      const row = rows.find((r) => r.target === OURS && r.scenario === scenario && r.concurrency === concurrency);
+      if (!row) continue;
+      const ratio = median(row.ratios);
+      checks.push({ what: `ours ${scenario} at c=${concurrency} vs floor PING`, value: `${ratio.toFixed(2)}×`, target: `≥ ${TARGET_RATIO}×`, ok: ratio >= TARGET_RATIO });
+    }
+  }
+  checks.push({ what: "deployable bundle, gzip", value: kib(gzipBytes), target: `< ${kib(TARGET_GZIP_BYTES)}`, ok: gzipBytes < TARGET_GZIP_BYTES });
+  const wrong = rows.reduce((n, r) => n + r.unexpected + r.errors, 0);
+  checks.push({ what: "unexpected statuses and connection errors", value: String(wrong), target: "0", ok: wrong === 0 });
+  return checks;
+}
+
+function sectionBody(info: {
+  started: Date;
+  table: string;
+  checks: readonly Check[];
+  ours: { rawBytes: number; wranglerSize: string | null };
+  gzipBytes: number;
+  floorRaw: number;
+  compatDate: string;
+  loadBefore: number;
+}): string {
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(safeRead("/proc/cpuinfo"))?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  const wranglerVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")) as { version: string }).version;
+  return `_Written by \`npm run bench\` (bench/run.ts) on ${info.started.toISOString().replace(/\.\d+Z$/, "Z")}; rerun it to refresh this section._
+
+**Machine:** ${os.availableParallelism()} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}; load average ${info.loadBefore.toFixed(2)} at start.
+**Versions:** workerd ${workerdVersion()} (compatibility date ${info.compatDate}), Node ${process.version} (load generator), wrangler ${wranglerVersion}.
+
+**Method.**
+- *Bundles:* ours is \`wrangler deploy --dry-run --outdir bench/out/ours\`, byte for byte what \`wrangler deploy\` uploads; the floor
+  (\`bench/floor/worker.js\`: cached key import, Ed25519 verify of timestamp + body, 401 or \`{"type":1}\`; no routing, parsing,
+  skew check or logging) is built the same way.
+- *Runtime:* each bundle is served by bare workerd (\`workerd serve config.capnp\`, bundle embedded as an ES module, the
+  production compatibility date, vars as text bindings). \`DISCORD_PUBLIC_KEY\` comes from a key pair generated per run and
+  reaches workerd through \`fromEnvironment\`, so no key is written to disk. One process per Worker, each in its own process
+  group. Ours logs one JSON line per interaction: workerd's stdout goes to /dev/null, so logging costs what it costs but never blocks.
+  Not \`wrangler dev\`: its proxy caps any Worker near 1,000 req/s on this machine.
+- *Load:* \`bench/load.ts\`, N keep-alive HTTP/1.1 connections, one request in flight per connection, pre-built raw requests
+  (a pool of ${poolSize} per scenario, signed before the run and re-signed every ${POOL_MAX_AGE_MS / 60000} min; signing is never timed).
+  Each run: ${warmupMs / 1000} s warm-up, then ${durationMs / 1000} s measured; p50/p99 are per-request latencies inside the window.
+  Scenarios: PING (type 1, ~0.5 KB), \`/ping\` (type 2, ~1.4 KB, full guild payload), a click on \`help:x\` (type 3, ~1.9 KB; answered
+  with the ephemeral "no longer has" message), and PING with a corrupted signature (expects 401).
+- *Interleaving:* ${rounds} rounds; in each, floor and ours alternate (floor PING, ours PING, ours /ping, floor bad signature, ours
+  bad signature, ours component, per concurrency), the order reversed every other round. Req/s, p50 and p99 are medians over
+  rounds; **vs floor** is the median of per-round ratios (ours ÷ the floor's run in the same round). Client and servers share the
+  machine's cores, so absolute numbers include the client's share; the ratios are the robust figure.
+
+${info.table}
+
+**Bundle:** ${kib(info.ours.rawBytes)} raw, **${kib(info.gzipBytes)} gzip** (gzip -9 of bench/out/ours/worker.js; wrangler reports
+"${info.ours.wranglerSize ?? "n/a"}"); the floor is ${kib(info.floorRaw)} raw.
+
+${checksTable(info.checks)}
+`;
+}
+
+function workerdVersion(): string {
+  try {
+    return execFileSync(findWorkerd(), ["--version"], { encoding: "utf8" }).trim().replace(/^workerd\s+/, "");
+  } catch {
+    return "unknown";
+  }
+}
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+function positiveInt(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`bench: ${flag} wants a positive integer, got "${value}"`);
+  return n;
+}
+
+function positiveNumber(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bench: ${flag} wants a positive number, got "${value}"`);
+  return n;
+}
+
+await main().catch((error: unknown) => bail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1));
