@@ -15,4 +15,6 @@ export interface Env {
   BACKEND_URL?: string;
   /** Secret. Shared HMAC secret for Worker → backend relay requests. */
   RELAY_SECRET?: string;
+  /** KV namespace holding chart data for re-renders (see src/commands/chart/store.ts). */
+  CHART_DATA?: KVNamespace;
 }

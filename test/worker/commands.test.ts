@@ -68,8 +68,9 @@ describe("the module list", () => {
       seen.add(key);
       expect(definition.name).toMatch(/^[-_a-z0-9]{1,32}$/);
       if ((definition.type ?? 1) === 1) {
-        expect("description" in definition && definition.description.length).toBeGreaterThan(0);
-        expect("description" in definition && definition.description.length).toBeLessThanOrEqual(100);
+        const description = "description" in definition ? (definition.description ?? "") : "";
+        expect(description.length).toBeGreaterThan(0);
+        expect(description.length).toBeLessThanOrEqual(100);
       }
     }
   });

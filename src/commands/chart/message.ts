@@ -1,0 +1,61 @@
+/** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
+import type { FinalMessage } from "../../dispatch/deferred.ts";
+import { customId } from "../../dispatch/custom-id.ts";
+
+export type ChartKind = "line" | "bar";
+export const CHART_KINDS: readonly ChartKind[] = ["line", "bar"];
+
+/** What the backend's chart job returns (see src/backend/jobs/chart/job.ts). */
+export interface ChartResult {
+  readonly png: string;
+  readonly width: number;
+  readonly height: number;
+  readonly kind: ChartKind;
+  readonly stats: { count: number; min: number; max: number; mean: number; first: number; last: number; change: number; change_pct: number | null };
+  readonly points: readonly { label: string; value: number }[];
+}
+
+const FILE_NAME = "chart.png";
+const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
+
+export function chartMessage(result: ChartResult, title: string | null, storeKey: string | null): FinalMessage {
+  const { stats } = result;
+  const sign = stats.change > 0 ? "+" : "";
+  const pct = stats.change_pct === null ? "" : ` (${sign}${number.format(stats.change_pct)} %)`;
+  const embed = {
+    title: (title ?? "Chart").slice(0, 256),
+    color: 0x5865f2,
+    image: { url: `attachment://${FILE_NAME}` },
+    fields: [
+      { name: "Points", value: number.format(stats.count), inline: true },
+      { name: "Min", value: number.format(stats.min), inline: true },
+      { name: "Max", value: number.format(stats.max), inline: true },
+      { name: "Mean", value: number.format(stats.mean), inline: true },
+      { name: "First → last", value: `${number.format(stats.first)} → ${number.format(stats.last)}: ${sign}${number.format(stats.change)}${pct}`, inline: true },
+    ],
+    footer: { text: `${result.kind} chart` },
+  };
+  const components = storeKey
+    ? [{
+        type: 1 as const,
+        components: CHART_KINDS.map((kind) => ({
+          type: 2 as const,
+          style: kind === result.kind ? 1 : 2,
+          label: kind === "line" ? "Line" : "Bar",
+          custom_id: customId("chart", kind, storeKey),
+          disabled: kind === result.kind,
+        })),
+      }]
+    : [];
+  return {
+    data: { content: "", embeds: [embed], components, allowed_mentions: { parse: [] } },
+    files: [{ name: FILE_NAME, contentType: "image/png", data: base64ToBytes(result.png), description: `${result.kind} chart of ${stats.count} points` }],
+  };
+}
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,88 @@
+/**
+ * Worker → backend relay: `POST {BACKEND_URL}/v1/jobs/{name}` with `{id, input}`, HMAC-signed
+ * (src/relay/signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
+ * user can act on, what went wrong; `message` keeps the operator's detail for the log.
+ */
+import { relayHeaders } from "./signature.ts";
+
+/** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
+export const RELAY_TIMEOUT_MS = 20_000;
+
+export type RelayErrorKind = "unreachable" | "timeout" | "busy" | "invalid_input" | "auth" | "not_found" | "failed" | "bad_response";
+
+export class RelayError extends Error {
+  override readonly name = "RelayError";
+  readonly kind: RelayErrorKind;
+  readonly status: number | null;
+  readonly userMessage: string;
+  /** For invalid input: the field the backend named. */
+  readonly field: string | null;
+  constructor(kind: RelayErrorKind, message: string, userMessage: string, status: number | null = null, field: string | null = null) {
+    super(message);
+    this.kind = kind;
+    this.status = status;
+    this.userMessage = userMessage;
+    this.field = field;
+  }
+}
+
+export interface RelayTarget {
+  readonly backendUrl: string;
+  readonly relaySecret: string;
+  readonly fetch?: typeof fetch;
+}
+
+export async function relayJob<T>(target: RelayTarget, job: string, id: string, input: unknown, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  const body = JSON.stringify({ id, input });
+  const headers = await relayHeaders(target.relaySecret, body);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? RELAY_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const url = `${target.backendUrl}/v1/jobs/${encodeURIComponent(job)}`;
+  const doFetch = target.fetch ?? ((input, init) => fetch(input, init));
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await doFetch(url, { method: "POST", headers, body, signal });
+    text = await response.text();
+  } catch (error) {
+    if (signal.aborted) {
+      throw new RelayError("timeout", `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`, "The backend took too long, so I stopped waiting. Try again with less data, or in a minute.");
+    }
+    throw new RelayError("unreachable", `relay(${job}): ${error instanceof Error ? error.message : String(error)}`, "The backend is unreachable right now. Please try again in a minute.");
+  }
+
+  const json = parseJson(text);
+  if (response.ok) {
+    if (!json || !("result" in json)) throw new RelayError("bad_response", `relay(${job}): 200 without a JSON result`, "The backend sent back something I could not read. Please try again; if it keeps happening, tell the bot's operator.", 200);
+    return json.result as T;
+  }
+  const error = json && typeof json.error === "object" && json.error !== null ? (json.error as Record<string, unknown>) : {};
+  const detail = typeof error.message === "string" ? error.message.slice(0, 500) : text.slice(0, 200);
+  const status = response.status;
+  if (status === 422 || status === 413) {
+    const field = typeof error.field === "string" ? error.field : null;
+    throw new RelayError("invalid_input", `relay(${job}): ${status} ${detail}`, `I could not use your input: ${detail}`, status, field);
+  }
+  if (status === 503 || status === 429) {
+    const retry = Number(response.headers.get("Retry-After"));
+    const when = Number.isFinite(retry) && retry > 0 ? `in about ${Math.ceil(retry)} s` : "in a moment";
+    throw new RelayError("busy", `relay(${job}): ${status} busy`, `The backend is busy right now. Please try again ${when}.`, status);
+  }
+  if (status === 401 || status === 409) {
+    throw new RelayError("auth", `relay(${job}): ${status} ${detail} (check that RELAY_SECRET matches on both sides and the clocks agree)`, "The bot could not authenticate with its backend. The operator has been told; please try again later.", status);
+  }
+  if (status === 404) {
+    throw new RelayError("not_found", `relay(${job}): the backend has no job "${job}" (deploy the matching backend version)`, "The backend does not support this command yet. Please tell the bot's operator.", status);
+  }
+  throw new RelayError("failed", `relay(${job}): ${status} ${detail}`, "The backend failed while working on this. Please try again; if it keeps happening, tell the bot's operator.", status);
+}
+
+function parseJson(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Outbound HTTP for Worker tests: every fetch the Worker makes is routed by host to an in-test handler
+ * (the Discord emulator, a scripted backend). An unexpected host fails the test rather than touching the
+ * network. Responses are built inside the handlers, as workerd requires.
+ */
+import { vi } from "vitest";
+
+export type Handler = (request: Request) => Response | Promise<Response>;
+
+export function routeOutbound(routes: Record<string, Handler>) {
+  return vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const handler = routes[new URL(request.url).host];
+    if (!handler) throw new TypeError(`test(outbound): unexpected fetch to ${request.url}`);
+    return handler(request);
+  });
+}
+
+/** A handler that never answers until the caller aborts, like a hung server. */
+export function hang(request: Request): Promise<Response> {
+  return new Promise((_, reject) => {
+    request.signal.addEventListener("abort", () => reject(request.signal.reason ?? new Error("aborted")), { once: true });
+  });
+}
