@@ -1,0 +1,272 @@
+// `npm run register` end to end: the real script as a child process against the emulator on an ephemeral port,
+// plus the pure parts (dotenv parsing, drift detection) in-process.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { parseDotenv } from "../../scripts/lib/dotenv.ts";
+import { diffCommands, formatDrift, readConfig, USER_AGENT } from "../../scripts/lib/register-core.ts";
+import { fault, startDiscordEmulator, type RunningEmulator } from "../support/discord-emulator.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const NODE = join(ROOT, "node_modules/.bin/node");
+const SCRIPT = join(ROOT, "scripts/register.ts");
+const APP = "100000000000000001";
+const GUILD = "222222222222222222";
+const TOKEN = "test-bot-token";
+
+let running: RunningEmulator;
+let cwd: string; // an empty directory: no developer .dev.vars leaks into the tests
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], vars: Record<string, string>, dir = cwd): Promise<Run> {
+  // Only what the script needs: a developer's DISCORD_* variables must not reach it.
+  const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", WRANGLER_SEND_METRICS: "false", ...vars };
+  return new Promise((done) => {
+    execFile(NODE, [SCRIPT, ...args], { cwd: dir, env, timeout: 20_000 }, (error, stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const vars = (extra: Record<string, string> = {}) => ({
+  DISCORD_APPLICATION_ID: APP,
+  DISCORD_TOKEN: TOKEN,
+  DISCORD_API_BASE: running.apiBase,
+  ...extra,
+});
+
+let definitions: Array<{ name: string; description?: string; type?: number }>;
+
+beforeAll(async () => {
+  running = await startDiscordEmulator({ applicationId: APP, botToken: TOKEN });
+  cwd = mkdtempSync(join(tmpdir(), "register-test-"));
+  const dry = await run(["--dry-run"], {});
+  expect(dry.code).toBe(0);
+  definitions = JSON.parse(dry.stdout);
+});
+afterAll(async () => {
+  await running.close();
+  rmSync(cwd, { recursive: true, force: true });
+});
+beforeEach(() => running.emulator.reset());
+
+describe("npm run register", () => {
+  it("--dry-run prints the command JSON, needs no variables and calls nothing", async () => {
+    const r = await run(["--dry-run"], {});
+    expect(r.code).toBe(0);
+    expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    expect(definitions.length).toBeGreaterThan(0);
+    for (const d of definitions) expect(typeof d.name).toBe("string");
+    expect(running.emulator.calls()).toEqual([]);
+  });
+
+  it("bulk-overwrites global commands with the bot token and the DiscordBot User-Agent", async () => {
+    const r = await run([], vars());
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const names = definitions.map((d) => `/${d.name}`);
+    expect(r.stdout).toContain(`registered ${definitions.length} commands globally for application ${APP}: ${names.join(", ")}`);
+    const [call] = running.emulator.calls();
+    expect(call).toMatchObject({ method: "PUT", path: `/api/v10/applications/${APP}/commands`, status: 200, body: { json: definitions } });
+    expect(call!.headers["user-agent"]).toBe(USER_AGENT);
+    expect(call!.headers["user-agent"]).toBe("DiscordBot (https://github.com/edge-discord-bot, 0.1.0)");
+    expect(call!.headers.authorization).toBe("Bot [redacted]"); // and the emulator only accepts Bot test-bot-token
+    expect(running.emulator.commands().map((c) => c.name)).toEqual(definitions.map((d) => d.name));
+  });
+
+  it("uses the guild route when DISCORD_GUILD_ID is set", async () => {
+    const r = await run([], vars({ DISCORD_GUILD_ID: GUILD }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`in guild ${GUILD}`);
+    expect(running.emulator.calls()[0]!.path).toBe(`/api/v10/applications/${APP}/guilds/${GUILD}/commands`);
+    expect(running.emulator.commands(GUILD)).toHaveLength(definitions.length);
+    expect(running.emulator.commands()).toEqual([]);
+  });
+
+  it("reads .dev.vars from the working directory; the environment wins, even when empty", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "register-devvars-"));
+    try {
+      writeFileSync(join(dir, ".dev.vars"), [
+        "# local settings",
+        `DISCORD_APPLICATION_ID=${APP}`,
+        `DISCORD_TOKEN="wrong-token"`,
+        `DISCORD_GUILD_ID=${GUILD}`,
+        `DISCORD_API_BASE=${running.apiBase} # the emulator`,
+      ].join("\n"));
+      const r = await run([], { DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: "" }, dir);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("globally");
+      const fromFileOnly = await run([], {}, dir);
+      expect(fromFileOnly.code).toBe(1);
+      expect(fromFileOnly.stderr).toContain("DISCORD_TOKEN was rejected");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("names every missing variable", async () => {
+    const r = await run([], { DISCORD_API_BASE: running.apiBase });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("register: missing DISCORD_APPLICATION_ID and DISCORD_TOKEN: set them in .dev.vars (see .dev.vars.example) or the environment");
+    const one = await run([], { DISCORD_APPLICATION_ID: APP });
+    expect(one.stderr).toContain("missing DISCORD_TOKEN: set it in .dev.vars");
+    expect(running.emulator.calls()).toEqual([]);
+  });
+
+  it("rejects a malformed application id before calling Discord", async () => {
+    const r = await run([], vars({ DISCORD_APPLICATION_ID: "my-app" }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("DISCORD_APPLICATION_ID must be a numeric snowflake id");
+  });
+
+  it("401: tells the developer to reset the bot token", async () => {
+    const r = await run([], vars({ DISCORD_TOKEN: "stale-token" }));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("register: DISCORD_TOKEN was rejected (401 Unauthorized) — reset the bot token in the Developer Portal (Bot → Reset Token) and update .dev.vars / env");
+  });
+
+  it("403: points at the application id and the applications.commands scope", async () => {
+    const global = await run([], vars({ DISCORD_APPLICATION_ID: "999999999999999999" }));
+    expect(global.code).toBe(1);
+    expect(global.stderr).toContain("register: Discord refused access (403 Missing Access, code 50001)");
+    expect(global.stderr).toContain("DISCORD_APPLICATION_ID");
+    running.emulator.faults.push({ respond: { status: 403, json: { message: "Missing Access", code: 50001 } } });
+    const guild = await run([], vars({ DISCORD_GUILD_ID: GUILD }));
+    expect(guild.stderr).toContain(`installed in guild ${GUILD} with the applications.commands scope`);
+  });
+
+  it("429: prints retry_after", async () => {
+    running.emulator.faults.push(fault.rateLimited({ method: "PUT" }, { retryAfter: 3.5 }));
+    const r = await run([], vars());
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("register: rate limited by Discord (429) — retry after 3.5 s");
+  });
+
+  it("400: prints Discord's errors, naming the command", async () => {
+    running.emulator.faults.push({
+      respond: {
+        status: 400,
+        json: { code: 50035, message: "Invalid Form Body", errors: { "0": { name: { _errors: [{ code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" }] } } } },
+      },
+    });
+    const r = await run([], vars());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("register: Discord rejected the command list (400 Invalid Form Body, code 50035):");
+    expect(r.stderr).toContain(`0.name: Command name is invalid (APPLICATION_COMMAND_INVALID_NAME) in /${definitions[0]!.name}`);
+  });
+
+  it("reports a network failure without a stack trace", async () => {
+    // A port that was free a moment ago: nothing listens there now.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const base = `http://127.0.0.1:${port}/api/v10`;
+    const r = await run([], vars({ DISCORD_API_BASE: base }));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`register: could not reach ${base} (ECONNREFUSED); check your network connection and DISCORD_API_BASE`);
+  });
+
+  it("--check: exit 0 when in sync", async () => {
+    expect((await run([], vars())).code).toBe(0);
+    const r = await run(["--check"], vars());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${definitions.length} commands in sync globally`);
+    expect(running.emulator.calls().at(-1)).toMatchObject({ method: "GET", path: `/api/v10/applications/${APP}/commands` });
+  });
+
+  it("--check: prints the drift and exits 1", async () => {
+    const [first, ...rest] = definitions;
+    const drifted = [{ ...first!, description: "An old description" }, ...rest.slice(1), { name: "legacy", description: "Removed long ago" }];
+    const put = await fetch(`${running.apiBase}/applications/${APP}/guilds/${GUILD}/commands`, {
+      method: "PUT",
+      headers: { Authorization: `Bot ${TOKEN}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify(drifted),
+    });
+    expect(put.status).toBe(200);
+    const r = await run(["--check"], vars({ DISCORD_GUILD_ID: GUILD }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`~ /${first!.name}:`);
+    expect(r.stdout).toContain(`description: registered "An old description", local ${JSON.stringify(first!.description)}`);
+    if (rest.length > 0) expect(r.stdout).toContain(`+ /${rest[0]!.name}: defined locally, not registered`);
+    expect(r.stdout).toContain("- /legacy: registered, not defined locally");
+    expect(r.stdout).toContain("run `npm run register`");
+  });
+
+  it("rejects unknown arguments", async () => {
+    const r = await run(["--force"], vars());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("register: unknown argument --force");
+  });
+});
+
+describe("dotenv parsing", () => {
+  it("reads dotenv syntax", () => {
+    const text = [
+      "# comment",
+      "PLAIN=value",
+      "export EXPORTED=yes",
+      "SPACED = padded  ",
+      "INLINE=abc # trailing comment",
+      "HASH=a#b",
+      "SINGLE='literal \\n $x # not a comment'",
+      'DOUBLE="line1\\nline2 \\"q\\""',
+      'MULTI="first',
+      'second"',
+      "EMPTY=",
+      "not a line",
+    ].join("\r\n");
+    expect(parseDotenv(text)).toEqual({
+      PLAIN: "value",
+      EXPORTED: "yes",
+      SPACED: "padded",
+      INLINE: "abc",
+      HASH: "a#b",
+      SINGLE: "literal \\n $x # not a comment",
+      DOUBLE: 'line1\nline2 "q"',
+      MULTI: "first\nsecond",
+      EMPTY: "",
+    });
+  });
+});
+
+describe("configuration and drift", () => {
+  it("treats empty values as unset and defaults DISCORD_API_BASE", () => {
+    const r = readConfig({ DISCORD_APPLICATION_ID: APP, DISCORD_TOKEN: "t", DISCORD_GUILD_ID: "" });
+    expect(r).toEqual({ ok: true, config: { apiBase: "https://discord.com/api/v10", applicationId: APP, token: "t", guildId: undefined } });
+  });
+
+  it("ignores what Discord adds: ids, versions, localizations, required:false, null defaults", () => {
+    const local = [{ name: "chart", description: "Draw", options: [{ type: 3, name: "values", description: "v", required: false }] }];
+    const registered = [{
+      id: "1", application_id: APP, version: "2", type: 1, name: "chart", description: "Draw", default_member_permissions: null,
+      contexts: null, integration_types: [0], nsfw: false, name_localizations: null,
+      options: [{ type: 3, name: "values", description: "v", name_localizations: null, description_localizations: null }],
+    }];
+    expect(diffCommands(local, registered)).toEqual([]);
+  });
+
+  it("reports changed options, permissions and contexts", () => {
+    const local = [{ name: "admin", description: "d", default_member_permissions: "8", contexts: [0], options: [{ type: 4, name: "n", description: "n", required: true }] }];
+    const registered = [{ type: 1, name: "admin", description: "d", default_member_permissions: null, contexts: [0, 1], options: [{ type: 4, name: "n", description: "n" }] }];
+    const drift = diffCommands(local, registered);
+    expect(drift).toHaveLength(1);
+    expect(drift[0]).toMatchObject({ kind: "changed", command: "/admin" });
+    expect((drift[0] as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(["options", "default_member_permissions", "contexts"]);
+    expect(formatDrift(drift)[0]).toBe("  ~ /admin:");
+  });
+
+  it("tells commands of different types apart", () => {
+    const drift = diffCommands([{ name: "Info", type: 2 }], [{ name: "Info", type: 3, description: "" }]);
+    expect(drift.map((d) => `${d.kind} ${d.command}`)).toEqual(["missing Info (user command)", "extra Info (message command)"]);
+  });
+});
