@@ -1,0 +1,137 @@
+// The whole local stack in one call: the Discord emulator and the backend in this process, the Worker under
+// `wrangler dev` in its own process group. Used by `npm start` and by the end-to-end tests, so what a developer
+// tries is what the tests prove. Any part failing to start stops the others and says which part and why.
+
+import { join } from "node:path";
+import { startBackendServer, type BackendServer } from "../../src/backend/server.ts";
+import { startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
+import { ensureDevConfig, type DevConfig } from "./dev-config.ts";
+import { loadDefinitions } from "./definitions.ts";
+import { portProblem, startProcess, waitForHttp, type Managed } from "./processes.ts";
+import { register } from "./register-core.ts";
+
+export const HOST = "127.0.0.1";
+export const DEFAULT_PORTS = { worker: 8787, backend: 8788, emulator: 8790 } as const;
+
+export interface StackOptions {
+  root: string;
+  /** Where .dev.vars and .emulator/ live; default root. Tests use a temporary folder. */
+  configDir?: string;
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** Called with one line per event (JSON lines from the parts, and the stack's own messages). */
+  log?: (source: string, line: string) => void;
+  /** Where wrangler keeps local state (KV, D1); default .wrangler/state under root. */
+  persistTo?: string;
+  /** How long wrangler dev may take to answer /health. */
+  startTimeoutMs?: number;
+}
+
+export interface Stack {
+  workerUrl: string;
+  backendUrl: string;
+  emulatorUrl: string;
+  playgroundUrl: string;
+  emulator: RunningEmulator;
+  backend: BackendServer;
+  worker: Managed;
+  config: DevConfig;
+  /** Resolves when any part stops on its own, naming it. */
+  died: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export class StackError extends Error {
+  override readonly name = "StackError";
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const log = options.log ?? (() => {});
+  for (const [part, port] of Object.entries(ports)) {
+    if (port === 0) continue;
+    const problem = await portProblem(HOST, port);
+    if (problem) throw new StackError(`start: ${problem}, needed by the ${part} (is another \`npm start\` running? stop it, or free the port)`);
+  }
+  const config = await ensureDevConfig(options.configDir ?? options.root);
+  const definitions = await loadDefinitions();
+
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    const emulator = await startDiscordEmulator({
+      port: ports.emulator,
+      applicationId: config.applicationId,
+      log: (event) => log("emulator", JSON.stringify(event)),
+    });
+    stops.push(() => emulator.close());
+
+    const emulatorHost = new URL(emulator.url).host;
+    const backend = await startBackendServer({
+      port: ports.backend,
+      hostname: HOST,
+      relaySecret: config.relaySecret,
+      // Files uploaded in the playground are served by the emulator, so the backend may fetch from it too.
+      attachmentHosts: ["cdn.discordapp.com", "media.discordapp.net", emulatorHost],
+      log: (event: object) => log("backend", JSON.stringify(event)),
+    });
+    stops.push(() => backend.close());
+
+    const workerUrl = `http://${HOST}:${ports.worker}`;
+    const vars: Record<string, string> = {
+      DISCORD_PUBLIC_KEY: config.keyPair.publicKeyHex,
+      DISCORD_APPLICATION_ID: config.applicationId,
+      DISCORD_API_BASE: emulator.apiBase,
+      BACKEND_URL: backend.url,
+      RELAY_SECRET: config.relaySecret,
+    };
+    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--persist-to", options.persistTo ?? join(options.root, ".wrangler", "state")];
+    for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+    // Run wrangler's entry with this Node (24, from node_modules) whatever the PATH says: wrangler refuses Node < 22.
+    const worker = startProcess("worker (wrangler dev)", process.execPath, [join(options.root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], {
+      cwd: options.root,
+      env: {
+        ...process.env,
+        PATH: `${join(options.root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_HIDE_BANNER: "true",
+        CI: "1",
+      },
+      onOutput: (line) => log("worker", line),
+    });
+    stops.push(() => worker.stop());
+    let workerAlive = true;
+    void worker.exited.then(() => (workerAlive = false));
+    try {
+      await waitForHttp(`${workerUrl}/health`, options.startTimeoutMs ?? 60_000, () => workerAlive);
+    } catch (error) {
+      throw new StackError(`start: the Worker (wrangler dev) did not come up: ${(error as Error).message}. Its output is above.`);
+    }
+
+    // Register the commands with the emulator exactly as `npm run register` would with Discord.
+    const io = { out: (line: string) => log("register", line), err: (line: string) => log("register", line) };
+    const registered = await register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: "local-dev-token" }, definitions, io);
+    if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");
+
+    const died = Promise.race([worker.exited.then((code) => `the Worker (wrangler dev) exited (${code})`)]);
+    return {
+      workerUrl,
+      backendUrl: backend.url,
+      emulatorUrl: emulator.url,
+      playgroundUrl: `${emulator.url}/`,
+      emulator,
+      backend,
+      worker,
+      config,
+      died,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+// `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend and the Discord emulator with
+// its browser playground. One Ctrl-C stops everything.
+
+import { startStack, StackError } from "./lib/stack.ts";
+
+const verbose = process.argv.includes("--verbose");
+const root = process.cwd();
+
+const print = (source: string, line: string) => {
+  // Each part logs JSON lines; show the Worker's (interaction lines, errors) and the stack's, the rest with --verbose.
+  if (verbose || source === "worker" || source === "register") console.log(`[${source}] ${line}`);
+};
+
+/** WORKER_PORT, BACKEND_PORT, EMULATOR_PORT override the defaults (8787, 8788, 8790). */
+function portsFromEnv() {
+  const ports: Record<string, number> = {};
+  for (const [part, name] of [["worker", "WORKER_PORT"], ["backend", "BACKEND_PORT"], ["emulator", "EMULATOR_PORT"]] as const) {
+    const value = process.env[name];
+    if (value === undefined || value === "") continue;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      console.error(`start: ${name} must be a port number (1-65535), got "${value}"`);
+      process.exit(1);
+    }
+    ports[part] = port;
+  }
+  return ports;
+}
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack({ root, log: print, ports: portsFromEnv() });
+} catch (error) {
+  console.error(error instanceof StackError ? error.message : `start: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+}
+
+for (const note of stack.config.notes) console.log(`start: ${note}`);
+console.log(`
+  Worker      ${stack.workerUrl}/interactions
+  Backend     ${stack.backendUrl}
+  Emulator    ${stack.emulatorUrl}/api/v10
+
+  Playground  ${stack.playgroundUrl}   ← open this to try the bot
+
+  Ctrl-C stops everything.
+`);
+
+let stopping = false;
+async function shutdown(reason: string, code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`start: ${reason}; stopping the Worker, the backend and the emulator…`);
+  await stack.stop();
+  console.log("start: stopped");
+  process.exit(code);
+}
+process.once("SIGINT", () => void shutdown("Ctrl-C", 0));
+process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+void stack.died.then((reason) => shutdown(reason, 1));
