@@ -1,6 +1,8 @@
 // The backend's error vocabulary. Every failure a caller can see is an HttpError and leaves as the same JSON shape,
 // `{"error": {"code", "message", ...details}}`, so the Worker can act on `code` and show `message` as it is.
 // InputError is the one jobs throw for bad input: it names the offending field and becomes a 422.
+// Shared with the Worker (src/commands/chart.ts validates `values` early with the same parser): keep this file
+// free of `node:` imports and Node globals; test/node/backend/portable.test.ts checks.
 
 export type ErrorDetails = Record<string, string | number | boolean | null>;
 

@@ -5,8 +5,15 @@
 export type LogEvent = { event: string } & Record<string, unknown>;
 export type Logger = (event: LogEvent) => void;
 
+// Defence in depth: a field whose name suggests a credential is replaced even if a caller passes one by mistake.
+const SECRET_KEYS = /token|secret|signature|authorization|password/i;
+
 export function jsonLineLogger(write: (line: string) => void = (line) => process.stdout.write(line)): (event: object) => void {
-  return (event) => write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+  return (event) => {
+    const fields: Record<string, unknown> = { time: new Date().toISOString(), ...event };
+    for (const key of Object.keys(fields)) if (SECRET_KEYS.test(key)) fields[key] = "[redacted]";
+    write(`${JSON.stringify(fields)}\n`);
+  };
 }
 
 /** The message and stack of anything thrown, for a log line. */

@@ -1,6 +1,7 @@
 // Strict number parsing for user-supplied data. `Number()` and `parseFloat()` are too forgiving for this:
 // `Number("")` is 0, `Number("0x10")` is 16, `parseFloat("12abc")` is 12. A chart built from silently
 // misread numbers is worse than an error naming the cell, so only plain decimal notation is accepted.
+// Shared with the Worker through values.ts: no `node:` imports or Node globals here.
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$/;

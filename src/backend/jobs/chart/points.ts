@@ -1,6 +1,7 @@
 // The chart job's data model and limits, shared by every input parser so they agree on what a point is and how
 // many are allowed. Limits keep one job's memory and render time bounded (10,000 points render in well under a
 // second; see BENCHMARKS.md).
+// Shared with the Worker (limits for its early checks): no `node:` imports or Node globals here.
 
 export interface Point {
   label: string;

@@ -1,6 +1,8 @@
 // Parses the `values` text option: "3, 5, 8" or "mon=3, tue=5" (whitespace anywhere is fine, the two forms may
 // mix). Errors name the entry by its 1-based position among the comma-separated entries, because that is what
 // the user typed and can find again.
+// Shared with the Worker, which runs it before deferring so a typo gets an instant answer: keep it (and what it
+// imports) free of `node:` imports and Node globals; test/node/backend/portable.test.ts checks.
 
 import { InputError } from "../../errors.ts";
 import { MAX_VALUES_POINTS, displayLabel, quote, type Point } from "./points.ts";
