@@ -85,7 +85,7 @@ async function readMultipart(form: FormData): Promise<BodyResult> {
   const fields: Record<string, string> = {};
   let payloadText: string | undefined;
   // FormData.forEach, not entries(): the project's lib has no DOM.Iterable.
-  const entries: Array<[string, FormDataEntryValue]> = [];
+  const entries: Array<[string, string | File]> = [];
   form.forEach((value, field) => entries.push([field, value]));
   for (const [field, value] of entries) {
     if (field === "payload_json") {

@@ -77,8 +77,13 @@ export interface InteractionPayload {
 
 /** A continuation token shaped like Discord's (base64url of "interaction:<id>:<secret>"). */
 export function interactionToken(id: string): string {
-  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(48))).toString("base64url");
-  return Buffer.from(`interaction:${id}:${secret}`).toString("base64url");
+  const secret = base64Url(crypto.getRandomValues(new Uint8Array(48)));
+  return base64Url(new TextEncoder().encode(`interaction:${id}:${secret}`));
+}
+
+// btoa rather than Buffer: this module also runs in workerd and in the browser.
+function base64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function defaultData(type: number, data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
