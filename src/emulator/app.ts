@@ -50,8 +50,11 @@ export interface DiscordEmulator {
   registerInteraction(payload: InteractionPayload): void;
   /** Records the Worker's inline HTTP answer as the interaction's initial response. */
   recordInlineResponse(token: string, body: unknown): Promise<InlineResult>;
-  /** Clears calls, faults, interactions, messages, files and commands; releases hanging calls. */
-  reset(): void;
+  /**
+   * Clears calls, faults, interactions, messages, files and (unless `keepCommands`) registered commands;
+   * releases hanging calls. Configuration (application id, bot token, strictness) stays.
+   */
+  reset(options?: { keepCommands?: boolean }): void;
   /** Releases hanging calls for good (the Node adapter calls it before closing the server). */
   close(): void;
 }
@@ -232,8 +235,8 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       return { ok: false, status, error: await result.response.json() };
     },
 
-    reset() {
-      clearState(state);
+    reset(resetOptions) {
+      clearState(state, resetOptions);
       lifecycle.abort();
       if (!closed) lifecycle = new AbortController();
     },

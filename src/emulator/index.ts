@@ -1,29 +1,5 @@
 // The Discord REST emulator: one fake Discord for every test and for the local stack. Re-exports only.
+// Inside workerd or a browser, import ./core.ts instead (everything but the Node server).
 
-export { createDiscordEmulator, type DiscordEmulator, type EmulatorOptions, type InlineResult } from "./app.ts";
+export * from "./core.ts";
 export { startDiscordEmulator, type RunningEmulator, type StartOptions } from "./server.ts";
-export { fault, type FaultSpec } from "./faults.ts";
-export type { CallFilter, Conversation } from "./conversation.ts";
-export type { EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, CallbackRecord } from "./state.ts";
-export { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
-export { snowflake, snowflakeDate, isSnowflake } from "./snowflake.ts";
-export { generateDevKeyPair, keyPairFromSeed, importPrivateKey, signInteraction, type DevKeyPair, type SignatureHeaders } from "./signer.ts";
-export {
-  buildInteraction,
-  sendInteraction,
-  interactionToken,
-  INTERACTION_TYPES,
-  MEMBER_PERMISSIONS,
-  APP_PERMISSIONS,
-  ADMINISTRATOR,
-  DEFAULT_GUILD_ID,
-  DEFAULT_USER_ID,
-  type BuildInteractionOptions,
-  type InteractionPayload,
-  type InteractionUser,
-  type SendOptions,
-  type SendResult,
-} from "./interactions.ts";
-export { DEFAULT_CHANNEL_ID, INITIAL_RESPONSE_DEADLINE_MS, TOKEN_LIFETIME_MS } from "./registry.ts";
-export { CALLBACK_TYPES } from "./routes/callback.ts";
-export { MESSAGE_FLAGS } from "./limits.ts";

@@ -138,10 +138,12 @@ export function createState(options: { applicationId?: string; botToken?: string
   };
 }
 
-/** Forget everything the tests did; keep configuration (application id, bot token, strictness). */
-export function clearState(state: EmulatorState): void {
-  state.commands.global = [];
-  state.commands.guilds.clear();
+/** Forget what the tests did; keep configuration (application id, bot token, strictness) and, if asked, commands. */
+export function clearState(state: EmulatorState, options: { keepCommands?: boolean } = {}): void {
+  if (!options.keepCommands) {
+    state.commands.global = [];
+    state.commands.guilds.clear();
+  }
   state.interactions.clear();
   state.files.clear();
   state.calls.length = 0;

@@ -32,8 +32,9 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
     if (method === "GET") {
       return json(filterCalls(state.calls, { method: url.searchParams.get("method") ?? undefined, path: url.searchParams.get("path") ?? undefined }));
     }
+    // Between tests: forget calls, faults and conversations, but keep registered commands (POST /reset drops those too).
     if (method === "DELETE") {
-      state.calls.length = 0;
+      emulator.reset({ keepCommands: true });
       return new Response(null, { status: 204 });
     }
   }

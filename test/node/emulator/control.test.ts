@@ -76,24 +76,30 @@ describe("/__emulator routes", () => {
     expect(again).toMatchObject({ status: 400, json: { code: 40060 } });
   });
 
-  it("GET /calls lists and filters; DELETE /calls clears only calls", async () => {
+  it("GET /calls lists and filters; DELETE /calls clears calls, faults and conversations but keeps commands", async () => {
     await discord("PATCH", `/webhooks/${APP}/t/messages/@original`, { content: "a" });
     await discord("POST", `/webhooks/${APP}/t`, { content: "b" });
     expect((await control("GET", "/calls")).json).toHaveLength(2);
     expect((await control("GET", "/calls?method=POST")).json).toMatchObject([{ method: "POST", status: 200, body: { json: { content: "b" } } }]);
     expect((await control("GET", "/calls?path=@original")).json).toHaveLength(1);
+    running.emulator.state.commands.global.push({ id: "1", application_id: APP, version: "1", type: 1, name: "ping", description: "p" });
+    await control("POST", "/faults", { respond: { status: 500 } });
     expect((await control("DELETE", "/calls")).status).toBe(204);
     expect((await control("GET", "/calls")).json).toEqual([]);
-    expect((await control("GET", "/messages?token=t")).json.messages).toHaveLength(2);
+    expect((await control("GET", "/faults")).json).toEqual([]);
+    expect((await control("GET", "/messages?token=t")).status).toBe(404);
+    expect((await control("GET", "/commands")).json).toMatchObject([{ name: "ping" }]);
   });
 
-  it("POST /reset clears calls, faults and conversations", async () => {
+  it("POST /reset clears calls, faults, conversations and commands", async () => {
     await discord("PATCH", `/webhooks/${APP}/t/messages/@original`, { content: "a" });
+    running.emulator.state.commands.global.push({ id: "1", application_id: APP, version: "1", type: 1, name: "ping", description: "p" });
     await control("POST", "/faults", { respond: { status: 500 } });
     expect((await control("POST", "/reset")).status).toBe(204);
     expect((await control("GET", "/calls")).json).toEqual([]);
     expect((await control("GET", "/faults")).json).toEqual([]);
     expect((await control("GET", "/messages")).json).toEqual([]);
+    expect((await control("GET", "/commands")).json).toEqual([]);
   });
 
   it("PATCH /config switches strict token mode", async () => {

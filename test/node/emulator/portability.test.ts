@@ -27,8 +27,8 @@ it("core files use no Node built-ins, Buffer or process", () => {
   expect(offenders).toEqual([]);
 });
 
-it("the core imports and runs without the Node adapter", async () => {
-  const { createDiscordEmulator } = await import("../../../src/emulator/app.ts");
+it("core.ts imports and runs without the Node adapter", async () => {
+  const { createDiscordEmulator } = await import("../../../src/emulator/core.ts");
   const response = await createDiscordEmulator().fetch(new Request("http://x/__emulator/health"));
   expect(response.status).toBe(200);
 });
