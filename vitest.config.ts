@@ -1,4 +1,4 @@
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { generateKeyPairSync } from "node:crypto";
 import { defineConfig } from "vitest/config";
 
@@ -7,6 +7,9 @@ import { defineConfig } from "vitest/config";
 const discordKeys = generateKeyPairSync("ed25519");
 const discordPublicKey = (discordKeys.publicKey.export({ format: "der", type: "spki" }) as Buffer).subarray(-32).toString("hex");
 const discordPrivateKey = (discordKeys.privateKey.export({ format: "der", type: "pkcs8" }) as Buffer).toString("hex");
+
+// The D1 schema, applied by test/worker/setup.ts before every test file (storage is per file).
+const migrations = await readD1Migrations("./migrations");
 
 // Two projects: the Worker's tests run inside workerd (through miniflare); the backend, the Discord emulator,
 // the scripts and the end-to-end tests run on Node.
@@ -31,6 +34,10 @@ export default defineConfig({
                 DISCORD_APPLICATION_ID: "100000000000000001",
                 DISCORD_API_BASE: "https://discord.test/api/v10",
                 DISCORD_TOKEN: "test-bot-token",
+                ADMIN_USER_IDS: "900000000000000009",
+                BACKEND_URL: "",
+                RELAY_SECRET: "",
+                TEST_MIGRATIONS: migrations,
               },
             },
           }),
@@ -38,6 +45,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
           provide: { discordPrivateKey, discordPublicKey },
         },
       },

@@ -17,4 +17,8 @@ export interface Env {
   RELAY_SECRET?: string;
   /** KV namespace holding chart data for re-renders (see src/commands/chart/store.ts). */
   CHART_DATA?: KVNamespace;
+  /** D1: interactions (duplicate suppression, stats) and feedback. Schema in migrations/. */
+  DB?: D1Database;
+  /** Var. Comma-separated user ids allowed to use /admin besides members with ADMINISTRATOR. */
+  ADMIN_USER_IDS?: string;
 }

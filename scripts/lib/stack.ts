@@ -2,6 +2,7 @@
 // `wrangler dev` in its own process group. Used by `npm start` and by the end-to-end tests, so what a developer
 // tries is what the tests prove. Any part failing to start stops the others and says which part and why.
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startBackendServer, type BackendServer } from "../../src/backend/server.ts";
 import { startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
@@ -79,6 +80,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     stops.push(() => backend.close());
 
+    const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state");
+    const wranglerEnv = {
+      ...process.env,
+      PATH: `${join(options.root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_SEND_ERROR_REPORTS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_HIDE_BANNER: "true",
+      CI: "1",
+    };
+    // Run wrangler's entry with this Node (24, from node_modules) whatever the PATH says: wrangler refuses Node < 22.
+    const wrangler = (name: string, args: readonly string[]) =>
+      startProcess(name, process.execPath, [join(options.root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], { cwd: options.root, env: wranglerEnv, onOutput: (line) => log("worker", line) });
+
+    if (existsSync(join(options.root, "migrations"))) {
+      const migrate = wrangler("D1 migrations", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+      const code = await migrate.exited;
+      if (code !== 0) throw new StackError(`start: applying the D1 migrations failed (exit ${code}); its output is above`);
+    }
+
     const workerUrl = `http://${HOST}:${ports.worker}`;
     const vars: Record<string, string> = {
       DISCORD_PUBLIC_KEY: config.keyPair.publicKeyHex,
@@ -87,22 +108,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       BACKEND_URL: backend.url,
       RELAY_SECRET: config.relaySecret,
     };
-    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--persist-to", options.persistTo ?? join(options.root, ".wrangler", "state")];
+    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-    // Run wrangler's entry with this Node (24, from node_modules) whatever the PATH says: wrangler refuses Node < 22.
-    const worker = startProcess("worker (wrangler dev)", process.execPath, [join(options.root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], {
-      cwd: options.root,
-      env: {
-        ...process.env,
-        PATH: `${join(options.root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
-        WRANGLER_SEND_METRICS: "false",
-        WRANGLER_SEND_ERROR_REPORTS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_HIDE_BANNER: "true",
-        CI: "1",
-      },
-      onOutput: (line) => log("worker", line),
-    });
+    const worker = wrangler("worker (wrangler dev)", args);
     stops.push(() => worker.stop());
     let workerAlive = true;
     void worker.exited.then(() => (workerAlive = false));

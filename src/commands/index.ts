@@ -3,8 +3,10 @@
  * it, so they cannot drift. To add a command: write src/commands/<name>.ts, add it here.
  */
 import type { CommandModule } from "../dispatch/types.ts";
+import * as admin from "./admin.ts";
 import * as chart from "./chart.ts";
+import * as feedback from "./feedback.ts";
 import * as help from "./help.ts";
 import * as ping from "./ping.ts";
 
-export const commands: readonly CommandModule[] = [ping, help, chart];
+export const commands: readonly CommandModule[] = [ping, help, chart, feedback, admin];

@@ -18,9 +18,16 @@ import type { HandlerContext, HandlerResult } from "./types.ts";
 
 export type Outcome = "ok" | "deferred" | "unknown_command" | "unknown_component" | "handler_error" | "invalid_response";
 
+export interface BackgroundTask {
+  readonly name: string;
+  readonly task: () => Promise<void>;
+}
+
 export interface Dispatched {
   readonly response: APIInteractionResponse;
   readonly deferred?: Deferred;
+  /** Side effects the handler scheduled with `ctx.after`. */
+  readonly background?: readonly BackgroundTask[];
   /** What was routed: "/help", "chart:" (component prefix), "ping" … for the log line. */
   readonly route: string | null;
   readonly outcome: Outcome;
@@ -51,7 +58,7 @@ export async function dispatch(interaction: Interaction, deps: DispatchDeps): Pr
   }
 }
 
-function baseContext(interaction: Interaction, deps: DispatchDeps): HandlerContext {
+function baseContext(interaction: Interaction, deps: DispatchDeps, background: BackgroundTask[]): HandlerContext {
   return {
     interaction,
     options: new Options(interaction),
@@ -59,6 +66,7 @@ function baseContext(interaction: Interaction, deps: DispatchDeps): HandlerConte
     config: deps.config,
     request: deps.request,
     commands: deps.registry.modules,
+    after: (name, task) => void background.push({ name, task }),
   };
 }
 
@@ -74,7 +82,8 @@ async function dispatchCommand(interaction: Interaction, deps: DispatchDeps): Pr
       outcome: "unknown_command",
     };
   }
-  return settle(interaction, route, () => module.command(baseContext(interaction, deps)), failureMessage(route));
+  const background: BackgroundTask[] = [];
+  return settle(interaction, route, () => module.command(baseContext(interaction, deps, background)), failureMessage(route), background);
 }
 
 async function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
@@ -84,7 +93,7 @@ async function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps
   // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
   if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
-  return settle(interaction, route, () => handler(baseContext(interaction, deps)), () => autocomplete([]));
+  return settle(interaction, route, () => handler(baseContext(interaction, deps, [])), () => autocomplete([]), []);
 }
 
 async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
@@ -104,11 +113,12 @@ async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): P
       outcome: "unknown_component",
     };
   }
-  const ctx = baseContext(interaction, deps);
+  const background: BackgroundTask[] = [];
+  const ctx = baseContext(interaction, deps, background);
   const run = isModal
     ? () => module!.modal!({ ...ctx, customId, fields: modalFields(interaction.data?.components) })
     : () => module!.component!({ ...ctx, customId, values: selectValues(interaction.data?.values) });
-  return settle(interaction, route, run, failureMessage(route));
+  return settle(interaction, route, run, failureMessage(route), background);
 }
 
 /** Runs a handler and turns whatever happens into a Dispatched: the one place handler failures are caught. */
@@ -117,6 +127,7 @@ async function settle(
   route: string | null,
   run: () => HandlerResult | Promise<HandlerResult>,
   onFailure: (ref: string) => APIInteractionResponse,
+  background: readonly BackgroundTask[],
 ): Promise<Dispatched> {
   let result: HandlerResult;
   try {
@@ -127,14 +138,14 @@ async function settle(
   }
   if (isDeferred(result)) {
     const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
-    return { response, deferred: result, route, outcome: "deferred" };
+    return { response, deferred: result, background, route, outcome: "deferred" };
   }
   const problem = validateResponse(result, interaction.type);
   if (problem) {
     const ref = newReference();
     return { response: onFailure(ref), route, outcome: "invalid_response", ref, error: new Error(`dispatch(${route}): ${problem}`) };
   }
-  return { response: result, route, outcome: "ok" };
+  return { response: result, background, route, outcome: "ok" };
 }
 
 function failureMessage(route: string | null): (ref: string) => APIInteractionResponse {

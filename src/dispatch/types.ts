@@ -30,6 +30,12 @@ export interface HandlerContext {
   readonly request: Request;
   /** Every registered module, for commands that describe the bot (/help). */
   readonly commands: readonly CommandModule[];
+  /**
+   * Schedules a side effect (a storage write, a notification) to run after the response is sent, off the
+   * 3-second path. It runs once per interaction id even when Discord delivers the interaction twice, and a
+   * failure is logged with the interaction id.
+   */
+  readonly after: (name: string, task: () => Promise<void>) => void;
 }
 
 export type CommandContext = HandlerContext;

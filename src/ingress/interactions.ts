@@ -7,7 +7,7 @@ import { ConfigError, readConfig, type Config } from "../config.ts";
 import { dispatch } from "../dispatch/dispatcher.ts";
 import { parseInteraction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
-import { runDeferred } from "../dispatch/run-deferred.ts";
+import { afterResponse, needsAfterResponse } from "../dispatch/after-response.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http.ts";
 import { log } from "../log.ts";
@@ -46,7 +46,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   const result = await dispatch(interaction, { registry, env, config, request });
   const handlerMs = Date.now() - started;
 
-  if (result.deferred) ctx.waitUntil(runDeferred(result.deferred, interaction, env, config, result.route));
+  if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config));
 
   const error = result.error;
   log("interaction", {

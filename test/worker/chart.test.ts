@@ -197,7 +197,7 @@ describe("deferred tasks", () => {
     const { command: chart } = await import("../../src/commands/chart.ts");
     const { Options } = await import("../../src/dispatch/options.ts");
     const interactionValue = parsed(payload);
-    const deferred = await chart({ interaction: interactionValue, options: new Options(interactionValue), env: chartEnv(), config: config(), request: new Request("https://x"), commands: [] });
+    const deferred = await chart({ interaction: interactionValue, options: new Options(interactionValue), env: chartEnv(), config: config(), request: new Request("https://x"), commands: [], after: () => {} });
     await runDeferred(deferred as never, interactionValue, chartEnv(), config(), "/chart", { taskBudgetMs: 50 });
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);
   });

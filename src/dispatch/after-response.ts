@@ -1,0 +1,46 @@
+/**
+ * Everything that happens after the response is sent, in ctx.waitUntil: claim the interaction id (so a
+ * duplicate delivery runs no side effect twice), then run the handler's background tasks and its deferred
+ * task. Each task is isolated: one failing is logged and does not stop the others or the final edit.
+ */
+import type { Config } from "../config.ts";
+import type { Env } from "../env.ts";
+import { log } from "../log.ts";
+import { claimInteraction } from "../storage/interactions.ts";
+import type { Dispatched } from "./dispatcher.ts";
+import { InteractionType, type Interaction } from "./interaction.ts";
+import { runDeferred, type RunDeferredOptions } from "./run-deferred.ts";
+
+/** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
+const RECORDED = new Set<number>([InteractionType.Command, InteractionType.Component, InteractionType.ModalSubmit]);
+
+export function needsAfterResponse(interaction: Interaction, dispatched: Dispatched, env: Env): boolean {
+  return dispatched.deferred !== undefined || (dispatched.background?.length ?? 0) > 0 || (env.DB !== undefined && RECORDED.has(interaction.type));
+}
+
+export async function afterResponse(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions = {}): Promise<void> {
+  const fields = { interaction_id: interaction.id, route: dispatched.route };
+  if (env.DB && RECORDED.has(interaction.type)) {
+    let first = true;
+    try {
+      first = await claimInteraction(env.DB, interaction, dispatched.route);
+    } catch (error) {
+      // Storage trouble must not cost the user their result: run the effects (at-least-once) and say so.
+      log("interaction.claim_failed", { ...fields, level: "error", error: error instanceof Error ? error.message : String(error) });
+    }
+    if (!first) {
+      log("interaction.duplicate", { ...fields, outcome: "skipped" });
+      return;
+    }
+  }
+  const work: Promise<void>[] = [];
+  for (const { name, task } of dispatched.background ?? []) {
+    work.push(
+      task().catch((error: unknown) => {
+        log("background", { ...fields, task: name, outcome: "error", error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+      }),
+    );
+  }
+  if (dispatched.deferred) work.push(runDeferred(dispatched.deferred, interaction, env, config, dispatched.route, options));
+  await Promise.all(work);
+}

@@ -1,0 +1,117 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker.ts";
+import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
+
+async function run(payload: Record<string, unknown>, workerEnv: Record<string, unknown> = env as never) {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx);
+  await waitOnExecutionContext(ctx);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { type: number; data?: Record<string, any> };
+}
+
+const submit = (text: unknown, extra: Record<string, unknown> = {}) =>
+  interaction({ type: 5, data: { custom_id: "feedback:v1", components: [{ type: 18, component: { type: 4, custom_id: "text", value: text } }] }, ...extra });
+const rows = async () => (await env.DB!.prepare("SELECT interaction_id, user_id, guild_id, text FROM feedback ORDER BY id").all()).results;
+const adminMember = { user: { id: "400000000000000004", username: "boss" }, permissions: String(1n << 3n | 1n << 40n) };
+const plainMember = { user: { id: "400000000000000005", username: "pleb" }, permissions: String((1n << 10n) | (1n << 11n)) };
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await env.DB!.exec("DELETE FROM feedback; DELETE FROM interactions;");
+});
+
+describe("/feedback", () => {
+  it("opens a modal with a paragraph input of at most 1,000 characters", async () => {
+    const body = await run(command("feedback"));
+    expect(body.type).toBe(9);
+    expect(body.data).toMatchObject({ custom_id: "feedback:v1", title: "Feedback" });
+    expect(body.data?.components[0].component).toMatchObject({ type: 4, style: 2, max_length: 1000, custom_id: "text" });
+  });
+
+  it("thanks the user ephemerally and stores the text after the response", async () => {
+    const payload = submit("  Love the charts!  ");
+    const body = await run(payload);
+    expect(body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(body.data?.content).toContain("Thanks");
+    expect(await rows()).toEqual([{ interaction_id: payload.id, user_id: "400000000000000004", guild_id: "200000000000000002", text: "Love the charts!" }]);
+  });
+
+  it("stores a duplicate delivery of the same interaction once", async () => {
+    const payload = submit("only once");
+    await run(payload);
+    await run(payload);
+    expect(await rows()).toHaveLength(1);
+    const { results } = await env.DB!.prepare("SELECT COUNT(*) AS n FROM interactions WHERE id = ?").bind(payload.id).all();
+    expect(results[0]).toEqual({ n: 1 });
+  });
+
+  it.each([
+    ["empty", "   ", /empty/],
+    ["too long", "x".repeat(1001), /1001 characters; the limit is 1000/],
+    ["not text", 42, /empty/],
+  ])("refuses %s feedback with an ephemeral message and stores nothing", async (_name, text, expected) => {
+    const body = await run(submit(text));
+    expect(body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(body.data?.content).toMatch(expected);
+    expect(await rows()).toHaveLength(0);
+  });
+
+  it("refuses a form with state that is not ours", async () => {
+    const body = await run(interaction({ type: 5, data: { custom_id: "feedback:v0", components: [] } }));
+    expect(body.data?.content).toMatch(/out of date/);
+  });
+
+  it("still thanks the user when storage fails, and logs the failure", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const broken = { ...env, DB: { prepare: () => { throw new Error("D1 is down"); } } };
+    const body = await run(submit("hello"), broken);
+    expect(body.data?.content).toContain("Thanks");
+    const lines = errors.mock.calls.map((c) => JSON.parse(String(c[0])));
+    expect(lines.find((l) => l.event === "interaction.claim_failed")).toMatchObject({ error: "D1 is down" });
+    expect(lines.find((l) => l.event === "background")).toMatchObject({ task: "feedback.save", outcome: "error", error: "D1 is down" });
+  });
+});
+
+describe("/admin", () => {
+  it("refuses members without Administrator, mentioning permission", async () => {
+    const body = await run(command("admin", [{ type: 1, name: "stats" }], { member: plainMember }));
+    expect(body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(body.data?.content).toMatch(/permission/);
+  });
+
+  it("refuses a DM user (no member) who is not listed", async () => {
+    const body = await run(command("admin", [{ type: 1, name: "stats" }], { member: null, user: { id: "1", username: "x" } }));
+    expect(body.data?.content).toMatch(/permission/);
+  });
+
+  it("admits a user listed in ADMIN_USER_IDS without the permission", async () => {
+    const body = await run(command("admin", [{ type: 1, name: "stats" }], { member: { ...plainMember, user: { id: "900000000000000009", username: "op" } } }));
+    expect(body.data?.content).toContain("**Stats**");
+  });
+
+  it("counts interactions and feedback for an administrator", async () => {
+    await run(submit("one"));
+    await run(submit("two"));
+    const body = await run(command("admin", [{ type: 1, name: "stats" }], { member: adminMember }));
+    expect(body.data?.flags).toBe(64);
+    expect(body.data?.content).toMatch(/Interactions: 2 \(2 in the last 24 h\)/);
+    expect(body.data?.content).toMatch(/Feedback messages: 2/);
+  });
+
+  it("lists the latest feedback, newest first, within the limit", async () => {
+    for (const text of ["first", "second", "third"]) await run(submit(text));
+    const body = await run(command("admin", [{ type: 1, name: "feedback", options: [{ type: 4, name: "limit", value: 2 }] }], { member: adminMember }));
+    expect(body.data?.content).toContain("(2)");
+    expect(body.data?.content.indexOf("third")).toBeLessThan(body.data?.content.indexOf("second"));
+    expect(body.data?.content).not.toContain("first");
+    expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("declares default_member_permissions as a string bitfield", async () => {
+    const { definition } = await import("../../src/commands/admin.ts");
+    expect(definition.default_member_permissions).toBe("8");
+  });
+});
