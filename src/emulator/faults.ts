@@ -30,11 +30,11 @@ export function parseFault(input: unknown): FaultValidation {
   const fail = (error: string): FaultValidation => ({ ok: false, error: `emulator(faults): ${error}` });
   if (typeof input !== "object" || input === null || Array.isArray(input)) return fail("a fault must be a JSON object");
   const spec = input as Record<string, unknown>;
-  const match = spec.match;
+  const match = spec.match as Record<string, unknown> | null | undefined;
   if (match !== undefined && (typeof match !== "object" || match === null)) return fail("match must be an object");
-  if (match && typeof (match as FaultSpec["match"] & object).pathRegex === "string") {
+  if (typeof match?.pathRegex === "string") {
     try {
-      new RegExp((match as { pathRegex: string }).pathRegex);
+      new RegExp(match.pathRegex);
     } catch {
       return fail("match.pathRegex is not a valid regular expression");
     }

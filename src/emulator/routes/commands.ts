@@ -2,7 +2,7 @@
 // globally and per guild. A bulk overwrite keeps the id of a command whose type and name survive, and gives a new
 // version to any command whose definition changed, as Discord does.
 
-import { discordError, invalidFormBody, unknownCommand } from "../errors.ts";
+import { invalidFormBody, unknownCommand } from "../errors.ts";
 import { validateCommand, validateCommandSet } from "../commands.ts";
 import type { Route, RouteContext } from "../router.ts";
 import { snowflake } from "../snowflake.ts";
@@ -131,8 +131,3 @@ function routesFor(base: string, major: readonly string[]): Route[] {
 }
 
 export const commandRoutes: Route[] = [...routesFor(GLOBAL, ["app"]), ...routesFor(GUILD, ["app", "guild"])];
-
-/** Commands routes answer only for the emulator's own application. */
-export function checkApplication(ctx: RouteContext): Response | null {
-  return ctx.params.app === ctx.state.applicationId ? null : discordError(403, 50001, "Missing Access");
-}
