@@ -2,8 +2,8 @@
 // overwrite, global or DISCORD_GUILD_ID's guild), or checks them for drift. The list comes from the Worker's
 // one index of handler modules, so what is registered is exactly what the dispatcher handles.
 
-import { loadEnv } from "./lib/dotenv.ts";
 import { loadDefinitions } from "./lib/definitions.ts";
+import { loadEnv } from "./lib/dotenv.ts";
 import { runRegister } from "./lib/register-core.ts";
 
 try {
