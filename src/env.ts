@@ -21,4 +21,11 @@ export interface Env {
   DB?: D1Database;
   /** Var. Comma-separated user ids allowed to use /admin besides members with ADMINISTRATOR. */
   ADMIN_USER_IDS?: string;
+  /** Workers Rate Limiting binding: per-user limit on heavy commands. */
+  HEAVY_LIMITER?: RateLimit;
+  /** Var. The limiter's period, to tell users when to retry (default 60). */
+  HEAVY_LIMIT_PERIOD_SECONDS?: string;
+  /** Vars. Retention of interaction records and feedback, in days (defaults 30 and 365). */
+  INTERACTION_RETENTION_DAYS?: string;
+  FEEDBACK_RETENTION_DAYS?: string;
 }

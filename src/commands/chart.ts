@@ -26,6 +26,9 @@ export const definition = {
   ],
 } satisfies CommandDefinition;
 
+/** Rendering costs backend time: counted toward the per-user HEAVY_LIMITER. */
+export const heavy = true;
+
 type ChartInput = { kind: ChartKind; title?: string } & ({ values: string } | { file: { url: string; size?: number; content_type?: string; filename?: string } } | { points: readonly { label: string; value: number }[] });
 
 export function command({ options, config, env }: CommandContext): HandlerResult {

@@ -14,9 +14,9 @@ import { isDeferred, type Deferred } from "./deferred.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
 import { Options } from "./options.ts";
 import type { Registry } from "./registry.ts";
-import type { HandlerContext, HandlerResult } from "./types.ts";
+import type { CommandModule, HandlerContext, HandlerResult } from "./types.ts";
 
-export type Outcome = "ok" | "deferred" | "unknown_command" | "unknown_component" | "handler_error" | "invalid_response";
+export type Outcome = "ok" | "deferred" | "unknown_command" | "unknown_component" | "handler_error" | "invalid_response" | "rate_limited";
 
 export interface BackgroundTask {
   readonly name: string;
@@ -82,6 +82,8 @@ async function dispatchCommand(interaction: Interaction, deps: DispatchDeps): Pr
       outcome: "unknown_command",
     };
   }
+  const limited = await rateLimited(module, interaction, deps, route);
+  if (limited) return limited;
   const background: BackgroundTask[] = [];
   return settle(interaction, route, () => module.command(baseContext(interaction, deps, background)), failureMessage(route), background);
 }
@@ -113,12 +115,36 @@ async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): P
       outcome: "unknown_component",
     };
   }
+  const limited = await rateLimited(module!, interaction, deps, route);
+  if (limited) return limited;
   const background: BackgroundTask[] = [];
   const ctx = baseContext(interaction, deps, background);
   const run = isModal
     ? () => module!.modal!({ ...ctx, customId, fields: modalFields(interaction.data?.components) })
     : () => module!.component!({ ...ctx, customId, values: selectValues(interaction.data?.values) });
   return settle(interaction, route, run, failureMessage(route), background);
+}
+
+/**
+ * Per-user limit on heavy modules, checked before the handler runs. The binding is a local, in-location
+ * counter (no network round trip), so it is cheap enough for the 3-second path. If it fails, the request
+ * goes through: a limiter outage must not take the command down with it.
+ */
+async function rateLimited(module: CommandModule, interaction: Interaction, deps: DispatchDeps, route: string | null): Promise<Dispatched | null> {
+  const limiter = deps.env.HEAVY_LIMITER;
+  const userId = interaction.user?.id;
+  if (!module.heavy || !limiter || !userId) return null;
+  try {
+    if ((await limiter.limit({ key: userId })).success) return null;
+  } catch {
+    return null;
+  }
+  const period = Number(deps.env.HEAVY_LIMIT_PERIOD_SECONDS) || 60;
+  return {
+    response: ephemeral(`You're using \`${route}\` faster than I can keep up. Please try again in about ${period} seconds.`),
+    route,
+    outcome: "rate_limited",
+  };
 }
 
 /** Runs a handler and turns whatever happens into a Dispatched: the one place handler failures are caught. */

@@ -55,6 +55,8 @@ export interface ModalContext extends HandlerContext {
 
 export interface CommandModule {
   readonly definition: CommandDefinition;
+  /** Heavy commands (and their components) count toward the per-user HEAVY_LIMITER before they run. */
+  readonly heavy?: boolean;
   readonly command: (ctx: CommandContext) => MaybePromise<HandlerResult>;
   readonly autocomplete?: (ctx: AutocompleteContext) => MaybePromise<APIInteractionResponse>;
   readonly component?: (ctx: ComponentContext) => MaybePromise<HandlerResult>;

@@ -1,0 +1,44 @@
+/**
+ * The daily cron: prunes expired state and logs one summary line. Interaction records only need to outlive
+ * Discord's redeliveries (minutes) but also feed /admin stats, hence a retention in days; feedback is kept
+ * for its own retention. Chart data lives in KV with a TTL, so KV expires it without help.
+ */
+import type { Env } from "./env.ts";
+import { log } from "./log.ts";
+
+const DAY_MS = 86_400_000;
+
+export interface PruneSummary {
+  interactions_deleted: number;
+  feedback_deleted: number;
+}
+
+export async function pruneExpiredState(env: Env, now = Date.now()): Promise<PruneSummary> {
+  const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0 };
+  if (!env.DB) return summary;
+  const interactionDays = positive(env.INTERACTION_RETENTION_DAYS, 30);
+  const feedbackDays = positive(env.FEEDBACK_RETENTION_DAYS, 365);
+  const [interactions, feedback] = await env.DB.batch([
+    env.DB.prepare("DELETE FROM interactions WHERE created_at < ?").bind(now - interactionDays * DAY_MS),
+    env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
+  ]);
+  summary.interactions_deleted = interactions?.meta.changes ?? 0;
+  summary.feedback_deleted = feedback?.meta.changes ?? 0;
+  return summary;
+}
+
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const started = Date.now();
+  try {
+    const summary = await pruneExpiredState(env, controller.scheduledTime);
+    log("scheduled.prune", { cron: controller.cron, outcome: "ok", ...summary, chart_data: "expires by KV TTL", ms: Date.now() - started });
+  } catch (error) {
+    log("scheduled.prune", { cron: controller.cron, outcome: "error", error: error instanceof Error ? error.message : String(error), ms: Date.now() - started });
+    throw error;
+  }
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}

@@ -1,0 +1,70 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker.ts";
+import { command, signedRequest } from "../support/interactions.worker.ts";
+import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
+
+afterEach(() => vi.restoreAllMocks());
+beforeEach(async () => {
+  await env.DB!.exec("DELETE FROM interactions; DELETE FROM feedback;");
+});
+
+function offlineBackend() {
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+    if (String(input instanceof Request ? input.url : input).includes("discord.test")) return Response.json({ id: "m" });
+    throw new TypeError("offline");
+  });
+}
+
+async function send(payload: Record<string, unknown>, workerEnv: Record<string, unknown>) {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx);
+  await waitOnExecutionContext(ctx);
+  return { body: (await response.json()) as { type: number; data?: Record<string, any> }, ctx };
+}
+
+describe("per-user limit on heavy commands", () => {
+  it("refuses the 6th /chart in a minute with when to retry, per user, without deferring", async () => {
+    // Only the acknowledgements matter here: the backend is unreachable, Discord accepts the error edits.
+    offlineBackend();
+    const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
+    const as = (userId: string) => command("chart", [{ type: 3, name: "values", value: "1,2" }], { member: { user: { id: userId, username: "u" }, permissions: "0" } });
+    const types: number[] = [];
+    for (let i = 0; i < 6; i++) types.push((await send(as("700000000000000007"), chartEnv)).body.type);
+    expect(types).toEqual([5, 5, 5, 5, 5, 4]);
+    const refused = await send(as("700000000000000007"), chartEnv);
+    expect(refused.body.data).toMatchObject({ flags: 64 });
+    expect(refused.body.data?.content).toMatch(/try again in about 60 seconds/);
+    // Another user is not affected, and light commands are never limited.
+    expect((await send(as("700000000000000008"), chartEnv)).body.type).toBe(5);
+    expect((await send(command("ping", undefined, { member: { user: { id: "700000000000000007", username: "u" }, permissions: "0" } }), chartEnv)).body.type).toBe(4);
+  });
+
+  it("lets the command through when the limiter itself fails", async () => {
+    offlineBackend();
+    const broken = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, HEAVY_LIMITER: { limit: async () => { throw new Error("limiter down"); } } };
+    expect((await send(command("chart", [{ type: 3, name: "values", value: "1,2" }]), broken)).body.type).toBe(5);
+  });
+});
+
+describe("scheduled prune", () => {
+  it("deletes expired interaction records and feedback, keeps the rest, and logs one summary line", async () => {
+    const now = Date.UTC(2026, 10, 23);
+    const day = 86_400_000;
+    await env.DB!.batch([
+      env.DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)").bind(now - 31 * day, now - 29 * day),
+      env.DB!.prepare("INSERT INTO feedback (interaction_id, text, created_at) VALUES ('f-old', 'a', ?), ('f-new', 'b', ?)").bind(now - 366 * day, now - 10 * day),
+    ]);
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const ids = (await env.DB!.prepare("SELECT id FROM interactions").all()).results.map((r) => r.id);
+    const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map((r) => r.interaction_id);
+    expect(ids).toEqual(["new"]);
+    expect(feedback).toEqual(["f-new"]);
+    const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
+    expect(lines).toEqual([expect.objectContaining({ event: "scheduled.prune", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, cron: "17 3 * * *" })]);
+  });
+});
