@@ -33,5 +33,5 @@ function health(env: Env): Response {
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-  scheduled: (controller, env) => handleScheduled(controller, env),
+  scheduled: (controller, env, _ctx) => handleScheduled(controller, env),
 } satisfies ExportedHandler<Env>;

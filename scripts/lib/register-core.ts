@@ -2,7 +2,7 @@
 // one guild), or compare what Discord has with the local definitions (--check). Takes the definitions as a
 // parameter so it can be tested without the Worker's command index. Every failure becomes one actionable line.
 
-export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot, 0.1.0)";
+export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 export const DEFAULT_API_BASE = "https://discord.com/api/v10";
 const TIMEOUT_MS = 15_000;
 

@@ -4,6 +4,9 @@
  * "thinking…": a task that throws, hangs past its budget or returns an unsendable message still ends in
  * an edit, and a final edit Discord refuses is replaced by a plain error text. What cannot be delivered
  * at all (the token expired, Discord unreachable) is logged with the interaction id to investigate.
+ *
+ * The two halves (executeTask, deliverFinal) are separate so the queue consumer (src/queue/consumer.ts)
+ * can retry between them; runDeferred is the waitUntil path that runs both at once.
  */
 import type { Config } from "../config.ts";
 import { ConfigError } from "../config.ts";
@@ -26,69 +29,98 @@ export interface RunDeferredOptions {
   readonly fetch?: typeof fetch;
 }
 
-export async function runDeferred(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
-  const started = Date.now();
-  const rest = new DiscordRestClient({
-    apiBase: config.discordApiBase,
-    applicationId: config.applicationId,
-    deadline: started + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS),
-    fetch: options.fetch,
-  });
-  const fields = { interaction_id: interaction.id, route };
+export interface TaskOutcome {
+  readonly final: FinalMessage;
+  readonly ok: boolean;
+  /** The task failed in a way another attempt may fix (backend down, busy, slow). */
+  readonly retriable: boolean;
+  readonly ref?: string;
+  readonly error?: unknown;
+  readonly ms: number;
+}
 
-  let final: FinalMessage;
-  let outcome: "ok" | "task_error" = "ok";
-  let ref: string | undefined;
-  let taskError: unknown;
+export async function executeTask(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, budgetMs = TASK_BUDGET_MS): Promise<TaskOutcome> {
+  const started = Date.now();
   const controller = new AbortController();
-  const budget = options.taskBudgetMs ?? TASK_BUDGET_MS;
-  const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): task exceeded its ${budget} ms budget`)), budget);
+  const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): task exceeded its ${budgetMs} ms budget`)), budgetMs);
   try {
-    final = await Promise.race([
+    const final = await Promise.race([
       deferred.task({ interaction, env, config, signal: controller.signal }),
       new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })),
     ]);
     const problem = messageProblem(final.data as Record<string, unknown>);
     if (problem) throw new Error(`deferred(${route}): the task's message is invalid: ${problem}`);
+    return { final, ok: true, retriable: false, ms: Date.now() - started };
   } catch (error) {
-    outcome = "task_error";
-    taskError = error;
-    ref = newReference();
-    final = errorMessage(error, ref, controller.signal.aborted, deferred.update);
+    const ref = newReference();
+    const timedOut = controller.signal.aborted;
+    const retriable = timedOut || (error instanceof RelayError && ["unreachable", "timeout", "busy", "failed"].includes(error.kind));
+    return { final: errorMessage(error, ref, timedOut, deferred.update), ok: false, retriable, ref, error, ms: Date.now() - started };
   } finally {
     clearTimeout(timer);
   }
-  const taskMs = Date.now() - started;
+}
 
-  let delivered = false;
-  let editError: unknown;
+export interface Delivery {
+  readonly delivered: boolean;
+  /** Delivery failed in a way a later attempt may fix (Discord 5xx, network, rate limits). */
+  readonly retriable: boolean;
+  readonly error?: unknown;
+  readonly ref?: string;
+}
+
+export async function deliverFinal(rest: DiscordRestClient, token: string, final: FinalMessage, ref?: string): Promise<Delivery> {
   try {
-    await rest.editOriginalResponse(interaction.token, final);
-    delivered = true;
+    await rest.editOriginalResponse(token, final);
+    return { delivered: true, retriable: false, ref };
   } catch (error) {
-    editError = error;
     // Discord refused this message (e.g. an attachment too large): fall back to text so the user is not
     // left waiting. Not after 401/404: the token is gone and retrying only counts toward a ban.
     if (error instanceof DiscordApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 404 && error.status !== 429) {
-      ref ??= newReference();
+      const fallbackRef = ref ?? newReference();
       try {
-        await rest.editOriginalResponse(interaction.token, { data: { content: `Your result was ready, but Discord would not accept it (reference \`${ref}\`). Please try again.`, embeds: [], components: [], attachments: [] } });
-        delivered = true;
+        await rest.editOriginalResponse(token, { data: { content: `Your result was ready, but Discord would not accept it (reference \`${fallbackRef}\`). Please try again.`, embeds: [], components: [], attachments: [] } });
+        return { delivered: true, retriable: false, error, ref: fallbackRef };
       } catch (fallbackError) {
-        editError = fallbackError;
+        return { delivered: false, retriable: isRetriableDelivery(fallbackError), error: fallbackError, ref: fallbackRef };
       }
     }
+    return { delivered: false, retriable: isRetriableDelivery(error), error, ref };
   }
+}
 
+function isRetriableDelivery(error: unknown): boolean {
+  return error instanceof DiscordApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
+}
+
+export function restFor(config: Config, deadline: number, fetcher?: typeof fetch): DiscordRestClient {
+  return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher });
+}
+
+export async function runDeferred(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
+  const started = Date.now();
+  const rest = restFor(config, started + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch);
+  const task = await executeTask(deferred, interaction, env, config, route, options.taskBudgetMs);
+  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
+  logDeferred(interaction, route, task, delivery, Date.now() - started, "waitUntil");
+}
+
+export function logDeferred(interaction: Interaction, route: string | null, task: TaskOutcome, delivery: Delivery | null, totalMs: number, mode: string, extra: Record<string, unknown> = {}): void {
+  const ref = delivery?.ref ?? task.ref;
+  const editError = delivery?.error;
+  const delivered = delivery?.delivered ?? false;
   log("deferred", {
-    ...fields,
-    outcome: delivered ? outcome : "undelivered",
-    task_ms: taskMs,
-    total_ms: Date.now() - started,
+    interaction_id: interaction.id,
+    route,
+    mode,
+    outcome: !delivery ? "retrying" : delivered ? (task.ok ? "ok" : "task_error") : "undelivered",
+    task_ms: task.ms,
+    total_ms: totalMs,
     ...(ref ? { ref } : {}),
-    ...(taskError !== undefined ? { error: errorText(taskError), stack: taskError instanceof Error ? taskError.stack : undefined } : {}),
+    ...(task.error !== undefined ? { error: errorText(task.error), stack: task.error instanceof Error ? task.error.stack : undefined } : {}),
     ...(editError !== undefined ? { edit_error: errorText(editError), edit_status: editError instanceof DiscordApiError ? editError.status : null } : {}),
-    level: outcome === "ok" && delivered ? "info" : "error",
+    ...extra,
+    level: task.ok && delivered ? "info" : "error",
   });
 }
 
@@ -96,7 +128,7 @@ export async function runDeferred(deferred: Deferred, interaction: Interaction, 
  * After a type-6 defer, @original is the message the component is on (e.g. a chart): the error replaces
  * only its text, so the user keeps what they had. After type 5 it replaces the "thinking…" message.
  */
-function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean): FinalMessage {
+export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean): FinalMessage {
   let text: string;
   if (error instanceof RelayError) text = error.userMessage;
   else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
