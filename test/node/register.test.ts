@@ -78,7 +78,7 @@ describe("npm run register", () => {
     const [call] = running.emulator.calls();
     expect(call).toMatchObject({ method: "PUT", path: `/api/v10/applications/${APP}/commands`, status: 200, body: { json: definitions } });
     expect(call!.headers["user-agent"]).toBe(USER_AGENT);
-    expect(call!.headers["user-agent"]).toBe("DiscordBot (https://github.com/edge-discord-bot, 0.1.0)");
+    expect(call!.headers["user-agent"]).toBe("DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)");
     expect(call!.headers.authorization).toBe("Bot [redacted]"); // and the emulator only accepts Bot test-bot-token
     expect(running.emulator.commands().map((c) => c.name)).toEqual(definitions.map((d) => d.name));
   });

@@ -4,7 +4,7 @@
 export * from "../../src/emulator/index.ts";
 import type { DiscordEmulator } from "../../src/emulator/index.ts";
 
-export const TEST_USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot, 0.1.0)";
+export const TEST_USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 /** Any origin works in-process; attachment URLs are built on it. */
 export const IN_PROCESS_ORIGIN = "http://discord.test";
 
