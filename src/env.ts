@@ -28,4 +28,8 @@ export interface Env {
   /** Vars. Retention of interaction records and feedback, in days (defaults 30 and 365). */
   INTERACTION_RETENTION_DAYS?: string;
   FEEDBACK_RETENTION_DAYS?: string;
+  /** Var. "waitUntil" (default; any plan) or "queue" (durable retries through JOBS). */
+  RELAY_MODE?: string;
+  /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
+  JOBS?: Queue<import("./queue/message.ts").JobMessage>;
 }

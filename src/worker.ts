@@ -9,6 +9,7 @@ import { createRegistry } from "./dispatch/registry.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, jsonResponse } from "./http.ts";
 import { handleInteractionRequest } from "./ingress/interactions.ts";
+import { handleQueue } from "./queue/consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
 
 const registry = createRegistry(commands);
@@ -34,4 +35,5 @@ function health(env: Env): Response {
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),
   scheduled: (controller, env, _ctx) => handleScheduled(controller, env),
+  queue: (batch, env, _ctx) => handleQueue(batch, env, registry),
 } satisfies ExportedHandler<Env>;

@@ -10,6 +10,7 @@ import { claimInteraction } from "../storage/interactions.ts";
 import type { Dispatched } from "./dispatcher.ts";
 import { InteractionType, type Interaction } from "./interaction.ts";
 import { runDeferred, type RunDeferredOptions } from "./run-deferred.ts";
+import { enqueueDeferred, queueMode } from "../queue/producer.ts";
 
 /** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
 const RECORDED = new Set<number>([InteractionType.Command, InteractionType.Component, InteractionType.ModalSubmit]);
@@ -41,6 +42,20 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
       }),
     );
   }
-  if (dispatched.deferred) work.push(runDeferred(dispatched.deferred, interaction, env, config, dispatched.route, options));
+  if (dispatched.deferred) work.push(finishDeferred(interaction, dispatched, env, config, options));
   await Promise.all(work);
+}
+
+/** Queue mode hands the job to the queue; if enqueueing fails, the job is finished here rather than lost. */
+async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions): Promise<void> {
+  if (queueMode(env)) {
+    try {
+      await enqueueDeferred(env.JOBS, interaction, dispatched.route);
+      log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
+      return;
+    } catch (error) {
+      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  await runDeferred(dispatched.deferred!, interaction, env, config, dispatched.route, options);
 }

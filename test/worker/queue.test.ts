@@ -1,0 +1,174 @@
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker.ts";
+import { MAX_ATTEMPTS, retryDelaySeconds } from "../../src/queue/consumer.ts";
+import type { JobMessage } from "../../src/queue/message.ts";
+import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
+import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
+import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
+import { command, signedRequest } from "../support/interactions.worker.ts";
+
+const QUEUE = "edge-discord-bot-jobs";
+let discord: DiscordEmulator;
+let sent: JobMessage[];
+const producer = { send: async (body: JobMessage) => void sent.push(body), sendBatch: async () => {} };
+const queueEnv = () => ({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, RELAY_MODE: "queue", JOBS: producer });
+
+function outbound(backend: Handler) {
+  routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backend });
+}
+
+async function acknowledge(payload: Record<string, unknown>) {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, queueEnv() as never, ctx);
+  await waitOnExecutionContext(ctx);
+  return (await response.json()) as { type: number };
+}
+
+async function consume(messages: Array<{ body: unknown; attempts?: number; id?: string }>, queue = QUEUE) {
+  const batch = createMessageBatch(queue, messages.map((m, i) => ({ id: m.id ?? `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch as never, queueEnv() as never, ctx);
+  return getQueueResult(batch as never, ctx);
+}
+
+const chart = () => command("chart", [{ type: 3, name: "values", value: "3,5,2,8" }]);
+const patches = () => discord.calls({ method: "PATCH" });
+
+beforeEach(async () => {
+  discord = createDiscordEmulator();
+  sent = [];
+  await env.DB!.exec("DELETE FROM jobs_done; DELETE FROM interactions;");
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  discord.close();
+});
+
+describe("queue relay mode", () => {
+  it("backs off exponentially, capped at a minute, and gives up within the token's lifetime", () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map(retryDelaySeconds)).toEqual([2, 4, 8, 16, 32, 60, 60]);
+    const worstCase = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0);
+    expect(worstCase * 1000 + MAX_ATTEMPTS * 30_000).toBeLessThan(13 * 60_000);
+  });
+
+  it("acknowledges with type 5 and enqueues the interaction instead of finishing it in waitUntil", async () => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    const payload = chart();
+    expect(await acknowledge(payload)).toEqual({ type: 5 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ v: 1, route: "/chart", interaction: { id: payload.id, token: payload.token } });
+    expect(backend.calls).toHaveLength(0);
+    expect(discord.calls()).toHaveLength(0);
+  });
+
+  it("the consumer finishes the job with one final edit and acknowledges it", async () => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    const payload = chart();
+    await acknowledge(payload);
+    const result = await consume([{ body: sent[0] }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(backend.calls).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
+    expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+  });
+
+  it("acknowledges a redelivered job that is already done without redoing it", async () => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    await acknowledge(chart());
+    await consume([{ body: sent[0] }]);
+    const again = await consume([{ body: sent[0], id: "msg-again", attempts: 2 }]);
+    expect(again.explicitAcks).toEqual(["msg-again"]);
+    expect(backend.calls).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
+  });
+
+  it("retries with backoff while the backend is down, then makes the error edit on the last attempt", async () => {
+    outbound(() => { throw new TypeError("connect ECONNREFUSED"); });
+    await acknowledge(chart());
+    const first = await consume([{ body: sent[0], attempts: 1 }]);
+    expect(first.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
+    const third = await consume([{ body: sent[0], attempts: 3 }]);
+    expect(third.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
+    expect(patches()).toHaveLength(0);
+    const last = await consume([{ body: sent[0], attempts: MAX_ATTEMPTS }]);
+    expect(last.explicitAcks).toEqual(["msg-0"]);
+    expect(patches()).toHaveLength(1);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/unreachable/);
+  });
+
+  it("recovers when the backend comes back before attempts run out", async () => {
+    let up = false;
+    const backend = scriptedBackend();
+    outbound((request) => { if (!up) throw new TypeError("down"); return backend.handler(request); });
+    const payload = chart();
+    await acknowledge(payload);
+    expect((await consume([{ body: sent[0], attempts: 1 }])).retryMessages).toHaveLength(1);
+    up = true;
+    expect((await consume([{ body: sent[0], attempts: 2 }])).explicitAcks).toEqual(["msg-0"]);
+    expect(patches()).toHaveLength(1);
+    expect(discord.messagesFor(String(payload.token))[0]!.embeds).toHaveLength(1);
+  });
+
+  it("retries when Discord keeps failing the final edit, and records the job as undelivered at the end", async () => {
+    outbound(scriptedBackend().handler);
+    discord.faults.push({ match: { method: "PATCH" }, times: "always", respond: { status: 503, json: { message: "unavailable" } } });
+    await acknowledge(chart());
+    expect((await consume([{ body: sent[0], attempts: 1 }])).retryMessages).toHaveLength(1);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect((await consume([{ body: sent[0], attempts: MAX_ATTEMPTS }])).explicitAcks).toEqual(["msg-0"]);
+    const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "deferred");
+    expect(line).toMatchObject({ outcome: "undelivered", mode: "queue", attempts: MAX_ATTEMPTS });
+    expect(await env.DB!.prepare("SELECT outcome FROM jobs_done").first()).toEqual({ outcome: "undelivered" });
+  });
+
+  it("handles each message on its own: a crash on one does not fail the batch", async () => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    await acknowledge(chart());
+    await acknowledge(chart());
+    // A storage outage hits only the second message: it is retried, the others are acknowledged.
+    const realPrepare = env.DB!.prepare.bind(env.DB!);
+    let reads = 0;
+    vi.spyOn(env.DB!, "prepare").mockImplementation((query: string) => {
+      if (query.startsWith("SELECT 1 AS done") && ++reads === 2) throw new Error("D1 hiccup");
+      return realPrepare(query);
+    });
+    const result = await consume([{ body: sent[0] }, { body: sent[1] }, { body: { nonsense: true } }]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-2"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["msg-1"]);
+    vi.mocked(env.DB!.prepare).mockRestore();
+    expect((await consume([{ body: sent[1], attempts: 2, id: "msg-1" }])).explicitAcks).toEqual(["msg-1"]);
+    expect(patches()).toHaveLength(2);
+    expect(new Set(patches().map((c) => c.path)).size).toBe(2);
+  });
+
+  it("falls back to waitUntil when enqueueing fails, so the result is not lost", async () => {
+    outbound(scriptedBackend().handler);
+    const ctx = createExecutionContext();
+    const brokenQueue = { ...queueEnv(), JOBS: { send: async () => { throw new Error("queue unavailable"); } } };
+    const payload = chart();
+    await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, brokenQueue as never, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(patches()).toHaveLength(1);
+    expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+  });
+
+  it("the dead-letter consumer makes a last error edit and logs the context without the token", async () => {
+    outbound(scriptedBackend().handler);
+    const payload = chart();
+    await acknowledge(payload);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const result = await consume([{ body: sent[0], attempts: 8 }], `${QUEUE}-dlq`);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/Something went wrong/);
+    const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "queue.dead_letter");
+    expect(line).toMatchObject({ interaction_id: payload.id, route: "/chart", delivered: true });
+    expect(JSON.stringify(line)).not.toContain(String(payload.token));
+  });
+});
