@@ -26,6 +26,8 @@ export const FINAL_EDIT_DEADLINE_MS = 28_000;
 export interface RunDeferredOptions {
   readonly taskBudgetMs?: number;
   readonly editDeadlineMs?: number;
+  /** Per-attempt timeout of each Discord call (default: the REST client's 10 s). */
+  readonly attemptTimeoutMs?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -93,13 +95,13 @@ function isRetriableDelivery(error: unknown): boolean {
   return error instanceof DiscordApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
 }
 
-export function restFor(config: Config, deadline: number, fetcher?: typeof fetch): DiscordRestClient {
-  return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher });
+export function restFor(config: Config, deadline: number, fetcher?: typeof fetch, timeoutMs?: number): DiscordRestClient {
+  return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher, timeoutMs });
 }
 
 export async function runDeferred(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
   const started = Date.now();
-  const rest = restFor(config, started + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch);
+  const rest = restFor(config, started + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
   const task = await executeTask(deferred, interaction, env, config, route, options.taskBudgetMs);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
   logDeferred(interaction, route, task, delivery, Date.now() - started, "waitUntil");

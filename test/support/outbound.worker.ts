@@ -12,7 +12,13 @@ export function routeOutbound(routes: Record<string, Handler>) {
     const request = new Request(input, init);
     const handler = routes[new URL(request.url).host];
     if (!handler) throw new TypeError(`test(outbound): unexpected fetch to ${request.url}`);
-    return handler(request);
+    // Like a real fetch: once the caller's signal aborts, the call rejects, whatever the server does later.
+    const { signal } = request;
+    if (signal.aborted) throw signal.reason;
+    return Promise.race([
+      Promise.resolve().then(() => handler(request)),
+      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+    ]);
   });
 }
 

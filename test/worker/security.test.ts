@@ -1,0 +1,103 @@
+// Security properties as tests: no token, signature or secret in any log line across every path that logs;
+// signature checks use constant-time primitives; nothing sensitive leaks from /health.
+import { env, exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker.ts";
+import { createDiscordEmulator } from "../../src/emulator/core.ts";
+import { verifyRelaySignature, signRelayBody } from "../../src/relay/signature.ts";
+import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
+import { routeOutbound } from "../support/outbound.worker.ts";
+import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { createRegistry } from "../../src/dispatch/registry.ts";
+import { handleInteractionRequest } from "../../src/ingress/interactions.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("logs", () => {
+  it("never contain an interaction token, a signature, the relay secret or the bot token", async () => {
+    const lines: string[] = [];
+    for (const method of ["log", "error", "warn", "info", "debug"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    }
+    const discord = createDiscordEmulator();
+    let backendUp = true;
+    const backend = scriptedBackend();
+    routeOutbound({ "discord.test": (r) => discord.fetch(r), [BACKEND_HOST]: (r) => { if (!backendUp) throw new TypeError("down"); return backend.handler(r); } });
+    const chartEnv = { ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
+
+    const payloads = [
+      command("ping"),
+      command("help"),
+      command("chart", [{ type: 3, name: "values", value: "1,2,3" }]),
+      command("chart", [{ type: 3, name: "values", value: "oops" }]),
+      command("unknown"),
+      component("chart:bar:abcdefghij12"),
+      interaction({ type: 5, data: { custom_id: "feedback:v1", components: [{ type: 18, component: { type: 4, custom_id: "text", value: "hi" } }] } }),
+    ];
+    const signatures: string[] = [];
+    const send = async (payload: Record<string, unknown>) => {
+      const request = await signedRequest(JSON.stringify(payload));
+      signatures.push(request.headers.get("X-Signature-Ed25519")!);
+      const ctx = createExecutionContext();
+      await worker.fetch(request as never, chartEnv as never, ctx);
+      await waitOnExecutionContext(ctx);
+    };
+    for (const payload of payloads) await send(payload);
+    backendUp = false;
+    await send(command("chart", [{ type: 3, name: "values", value: "4,5" }]));
+    discord.faults.push({ match: { method: "PATCH" }, times: "always", respond: { status: 401, json: { message: "401: Unauthorized", code: 50027 } } });
+    await send(command("chart", [{ type: 3, name: "values", value: "4,5" }]));
+    // A throwing handler logs its stack: still no token.
+    const boom = createRegistry([{ definition: { name: "boom", description: "x" }, command: () => { throw new Error("kaboom"); } }]);
+    const boomPayload = command("boom");
+    await handleInteractionRequest(await signedRequest(JSON.stringify(boomPayload)), chartEnv as never, createExecutionContext(), boom);
+    // Rejected requests log too.
+    await exports.default.fetch(await signedRequest(JSON.stringify(command("ping")), { signature: "ab".repeat(64) }));
+    discord.close();
+
+    const secrets = [...payloads.map((p) => String(p.token)), String(boomPayload.token), ...signatures, TEST_RELAY_SECRET, "test-bot-token", "ab".repeat(64)];
+    expect(lines.length).toBeGreaterThanOrEqual(12);
+    for (const line of lines) {
+      expect(() => JSON.parse(line), `not one JSON object: ${line.slice(0, 120)}`).not.toThrow();
+      for (const secret of secrets) expect(line.includes(secret), `a log line contains a secret: ${line.slice(0, 200)}`).toBe(false);
+    }
+  });
+});
+
+describe("constant-time comparisons", () => {
+  it("verify the relay signature with WebCrypto's HMAC verify, never by comparing strings", async () => {
+    const verify = vi.spyOn(crypto.subtle, "verify");
+    const body = '{"id":"1"}';
+    const now = Math.floor(Date.now() / 1000);
+    const signature = await signRelayBody("secret", now, body);
+    expect(await verifyRelaySignature("secret", String(now), signature, body, now)).toEqual({ ok: true });
+    expect(verify).toHaveBeenCalledWith("HMAC", expect.anything(), expect.anything(), expect.anything());
+  });
+
+  it("verify Discord's signature with WebCrypto's Ed25519 verify", async () => {
+    const verify = vi.spyOn(crypto.subtle, "verify");
+    await exports.default.fetch(await signedRequest('{"type":1}'));
+    expect(verify.mock.calls.some(([algorithm]) => algorithm === "Ed25519")).toBe(true);
+  });
+});
+
+describe("health", () => {
+  it("reveals no configuration values, even when misconfigured", async () => {
+    const ok = await (await worker.fetch(new Request("https://w/health") as never, env as never, createExecutionContext())).text();
+    const broken = await worker.fetch(new Request("https://w/health") as never, { ...env, DISCORD_PUBLIC_KEY: "not-hex", DISCORD_TOKEN: "super-secret-token" } as never, createExecutionContext());
+    const text = await broken.text();
+    expect(broken.status).toBe(503);
+    expect(JSON.parse(text)).toEqual({ status: "misconfigured", missing_or_invalid: ["DISCORD_PUBLIC_KEY"] });
+    for (const value of [env.DISCORD_PUBLIC_KEY!, "not-hex", "super-secret-token", "test-bot-token", env.DISCORD_APPLICATION_ID!]) {
+      expect(ok).not.toContain(value);
+      expect(text).not.toContain(value);
+    }
+  });
+
+  it("a misconfigured Worker answers interactions 503 naming the variable, not 500", async () => {
+    const response = await worker.fetch((await signedRequest('{"type":1}')) as never, { ...env, DISCORD_APPLICATION_ID: "" } as never, createExecutionContext());
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain("DISCORD_APPLICATION_ID is not set");
+  });
+});
