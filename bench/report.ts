@@ -15,6 +15,12 @@ export interface Row {
   readonly rps: readonly number[];
   readonly p50: readonly number[];
   readonly p99: readonly number[];
+  /** workerd CPU µs per request, per round. */
+  readonly cpuUs: readonly number[];
+  /** Other processes' CPU (cores) during the kept runs. */
+  readonly foreign: readonly number[];
+  /** Runs repeated because the machine was busy with other work. */
+  readonly repeated: number;
   readonly unexpected: number;
   readonly errors: number;
   /** ours ÷ floor per round (same round, same concurrency); empty for the floor's own rows. */
@@ -28,8 +34,8 @@ const fmtRatio = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×
 
 export function resultsTable(rows: readonly Row[]): string {
   const lines = [
-    "| c | Worker | scenario | req/s (median) | req/s range | p50 ms | p99 ms | vs floor (median, range) | unexpected status / errors |",
-    "|---:|---|---|---:|---:|---:|---:|---|---:|",
+    "| c | Worker | scenario | req/s (median) | req/s range | p50 ms | p99 ms | vs floor (median, range) | workerd CPU µs/req | unexpected status / errors |",
+    "|---:|---|---|---:|---:|---:|---:|---|---:|---:|",
   ];
   for (const row of rows) {
     const ratio = row.ratios.length
@@ -37,7 +43,7 @@ export function resultsTable(rows: readonly Row[]): string {
       : "baseline";
     lines.push(
       `| ${row.concurrency} | ${row.target} | ${row.scenario} | ${fmtInt(median(row.rps))} | ${fmtInt(Math.min(...row.rps))}–${fmtInt(Math.max(...row.rps))} | ` +
-        `${fmtMs(median(row.p50))} | ${fmtMs(median(row.p99))} | ${ratio} | ${row.unexpected} / ${row.errors} |`,
+        `${fmtMs(median(row.p50))} | ${fmtMs(median(row.p99))} | ${ratio} | ${fmtInt(median(row.cpuUs))} | ${row.unexpected} / ${row.errors} |`,
     );
   }
   return lines.join("\n");
@@ -59,7 +65,8 @@ export function checksTable(checks: readonly Check[]): string {
 }
 
 /** Replaces (or appends) our section; everything before and after it is kept byte for byte. */
-export function writeSection(file: string, body: string): void {
+export function writeSection(file: string, body: string, title: string = SECTION_TITLE): void {
+  const SECTION_TITLE = title;
   const section = `${SECTION_TITLE}\n\n${body.trim()}\n`;
   if (!existsSync(file)) {
     writeFileSync(file, `# Benchmarks\n\nEach section is owned and refreshed by its benchmark script.\n\n${section}`);

@@ -1,0 +1,143 @@
+/**
+ * Load on the whole local stack: the Worker under wrangler dev, the backend and the Discord emulator (the
+ * same code as `npm start`), driven like Discord drives a popular bot: signed interactions at fixed
+ * concurrency, mixing PING, /ping, /help autocomplete and /chart. It checks the promises, not just speed:
+ * every ingress answer is 2xx, and every /chart ends in exactly one final edit (0 lost), and it reports
+ * p50/p99 time to acknowledge and to the final edit.
+ *
+ *   node bench/stack-load.ts                 2 minutes at concurrency 32, refreshes BENCHMARKS.md
+ *   node bench/stack-load.ts --quick         15 s smoke run, prints only
+ *   --duration S  --concurrency N  --chart-share F (0..1, default 0.25)  --no-write
+ *
+ * wrangler dev's proxy caps any Worker near 1,000 req/s on this machine, so these are whole-stack numbers,
+ * not the Worker's ceiling (see "Ingress throughput" for that).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { signInteraction, type InteractionPayload } from "../src/emulator/index.ts";
+import { freePort } from "../scripts/lib/processes.ts";
+import { startStack } from "../scripts/lib/stack.ts";
+import { percentile } from "./load.ts";
+import { writeSection } from "./report.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    duration: { type: "string" },
+    concurrency: { type: "string", default: "32" },
+    "chart-share": { type: "string", default: "0.25" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
+const durationS = Number(args.duration ?? (args.quick ? 15 : 120));
+const concurrency = Number(args.concurrency);
+const chartShare = Number(args["chart-share"]);
+const write = !args.quick && !args["no-write"];
+
+type Kind = "PING" | "/ping" | "/help autocomplete" | "/chart";
+interface Sample { kind: Kind; status: number | null; ackMs: number; token: string; sentAt: number; deferred: boolean }
+
+const configDir = mkdtempSync(join(tmpdir(), "stack-load-"));
+const stack = await startStack({ root: join(import.meta.dirname, ".."), configDir, persistTo: join(configDir, "state"), ports: { worker: await freePort(), backend: 0, emulator: 0 } });
+const emulator = stack.emulator.emulator;
+const url = `${stack.workerUrl}/interactions`;
+const key = stack.config.keyPair.privateKeyHex;
+
+function pick(): Kind {
+  const r = Math.random();
+  if (r < chartShare) return "/chart";
+  const rest = (r - chartShare) / (1 - chartShare);
+  return rest < 1 / 3 ? "PING" : rest < 2 / 3 ? "/ping" : "/help autocomplete";
+}
+
+function build(kind: Kind): InteractionPayload {
+  // Many users, as in real traffic: the per-user heavy-command limit is per user, not global.
+  const user = { id: String(100_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e6))), username: "load" };
+  switch (kind) {
+    case "PING": return emulator.issueInteraction({ type: 1 } as never);
+    case "/ping": return emulator.issueInteraction({ type: 2, user, data: { id: "1", name: "ping", type: 1 } } as never);
+    case "/help autocomplete": return emulator.issueInteraction({ type: 4, user, data: { id: "2", name: "help", type: 1, options: [{ type: 3, name: "command", value: "c", focused: true }] } } as never);
+    case "/chart": {
+      const values = Array.from({ length: 50 }, () => Math.round(Math.random() * 100)).join(",");
+      return emulator.issueInteraction({ type: 2, user, data: { id: "3", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] } } as never);
+    }
+  }
+}
+
+async function sendOne(kind: Kind): Promise<Sample> {
+  const payload = build(kind);
+  const body = JSON.stringify(payload);
+  const headers = await signInteraction(key, body);
+  const sentAt = performance.now();
+  try {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const json = (await response.json()) as { type?: number };
+    const ackMs = performance.now() - sentAt;
+    if (json.type === 5 || json.type === 6) await emulator.recordInlineResponse(String(payload.token), json);
+    return { kind, status: response.status, ackMs, token: String(payload.token), sentAt, deferred: json.type === 5 };
+  } catch {
+    return { kind, status: null, ackMs: performance.now() - sentAt, token: String(payload.token), sentAt, deferred: false };
+  }
+}
+
+const samples: Sample[] = [];
+const finalAt = new Map<string, number>();
+// Note each final edit as it lands (the emulator's clock is this process's), by polling the recorded calls.
+let seen = 0;
+const watcher = setInterval(() => {
+  const calls = emulator.state.calls;
+  for (; seen < calls.length; seen++) {
+    const call = calls[seen]!;
+    if (call.method !== "PATCH") continue;
+    if (call.status === null) break; // still in flight: look again next tick
+    if (call.status !== 200) continue;
+    const token = /\/webhooks\/[^/]+\/([^/]+)\/messages\/@original/.exec(call.path)?.[1];
+    if (token && !finalAt.has(token)) finalAt.set(token, performance.now());
+  }
+}, 20);
+
+console.log(`stack-load: ${durationS} s at concurrency ${concurrency}, /chart share ${chartShare}`);
+const stopAt = performance.now() + durationS * 1000;
+await Promise.all(Array.from({ length: concurrency }, async () => {
+  while (performance.now() < stopAt) samples.push(await sendOne(pick()));
+}));
+
+// Let the last deferred jobs finish (each must end within ≈ 30 s).
+const charts = samples.filter((s) => s.deferred);
+const settleBy = performance.now() + 35_000;
+while (performance.now() < settleBy && charts.some((s) => !finalAt.has(s.token))) await new Promise((r) => setTimeout(r, 100));
+clearInterval(watcher);
+
+const outcomes = { ok: 0, error: 0 };
+for (const chart of charts) {
+  const message = emulator.messagesFor(chart.token)[0];
+  if (message && !message.loading) message.attachments.length > 0 ? outcomes.ok++ : outcomes.error++;
+}
+const lost = charts.filter((s) => !finalAt.has(s.token)).length;
+const duplicates = charts.filter((s) => emulator.calls({ method: "PATCH" }).filter((c) => c.status === 200 && c.path.includes(`/${s.token}/messages/@original`)).length > 1).length;
+await stack.stop();
+rmSync(configDir, { recursive: true, force: true });
+
+const fmt = (n: number) => (Number.isNaN(n) ? "–" : n < 10 ? n.toFixed(1) : Math.round(n).toString());
+const rows: string[] = ["| interaction | requests | non-2xx | ack p50 ms | ack p99 ms |", "|---|---:|---:|---:|---:|"];
+for (const kind of ["PING", "/ping", "/help autocomplete", "/chart"] as const) {
+  const mine = samples.filter((s) => s.kind === kind);
+  const acks = mine.map((s) => s.ackMs).sort((a, b) => a - b);
+  rows.push(`| ${kind} | ${mine.length} | ${mine.filter((s) => s.status === null || s.status < 200 || s.status > 299).length} | ${fmt(percentile(acks, 0.5))} | ${fmt(percentile(acks, 0.99))} |`);
+}
+const finals = charts.filter((s) => finalAt.has(s.token)).map((s) => finalAt.get(s.token)! - s.sentAt).sort((a, b) => a - b);
+const nonOk = samples.filter((s) => s.status === null || s.status < 200 || s.status > 299).length;
+const summary = [
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/stack-load.ts\`: ${durationS} s, concurrency ${concurrency}, ${Math.round((1 - chartShare) * 100 / 3)}% each PING, /ping and /help autocomplete, ${Math.round(chartShare * 100)}% /chart (50 values each). Whole local stack: Worker under wrangler dev, backend (max 4 concurrent renders) and the Discord emulator, one machine (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}), Node ${process.versions.node}.`,
+  "",
+  rows.join("\n"),
+  "",
+  `- Throughput: ${Math.round(samples.length / durationS)} interactions/s; non-2xx at ingress: **${nonOk}**.`,
+  `- /chart: ${charts.length} deferred; final edits: ${finals.length} (${outcomes.ok} with the chart, ${outcomes.error} with a readable error such as "backend busy"); **lost: ${lost}**; more than one final edit: ${duplicates}.`,
+  `- Time from sending /chart to its final edit: p50 ${fmt(percentile(finals, 0.5))} ms, p99 ${fmt(percentile(finals, 0.99))} ms.`,
+].join("\n");
+console.log(`\n${summary}\n`);
+if (write) writeSection(join(import.meta.dirname, "..", "BENCHMARKS.md"), summary, "## Whole-stack load (wrangler dev, backend, emulator)");
+process.exit(nonOk === 0 && lost === 0 && duplicates === 0 ? 0 : 1);
