@@ -7,7 +7,7 @@
 import { cpus } from "node:os";
 import { renderAsync } from "@resvg/resvg-js";
 import { renderChart, renderChartSvg, type ChartKind } from "../src/backend/jobs/chart/render.ts";
-import type { Point } from "../src/backend/jobs/chart/points.ts";
+import type { Point } from "../src/shared/chart-data/points.ts";
 
 const SIZES = [10, 1_000, 10_000];
 const KINDS: ChartKind[] = ["line", "bar"];

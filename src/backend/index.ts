@@ -9,4 +9,4 @@ export { defineJob, type Job, type JobContext, type JobDefinition } from "./jobs
 export type { ChartOutput } from "./jobs/chart/job.ts";
 export type { ChartInput } from "./jobs/chart/input.ts";
 export type { ChartStats } from "./jobs/chart/stats.ts";
-export type { Point } from "./jobs/chart/points.ts";
+export type { Point } from "../shared/chart-data/points.ts";

@@ -9,9 +9,9 @@ import { OptionType } from "../dispatch/options.ts";
 import type { CommandContext, CommandDefinition, ComponentContext, HandlerResult } from "../dispatch/types.ts";
 import { ephemeral } from "../discord/responses.ts";
 import { relayJob } from "../relay/client.ts";
-import { InputError } from "../backend/errors.ts";
-import { parseValues } from "../backend/jobs/chart/values.ts";
-import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../backend/jobs/chart/points.ts";
+import { InputError } from "../shared/http-error.ts";
+import { parseValues } from "../shared/chart-data/values.ts";
+import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../shared/chart-data/points.ts";
 import { CHART_KINDS, chartMessage, type ChartKind, type ChartResult } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart } from "./chart/store.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { parseCsv } from "../../../src/backend/jobs/chart/csv.ts";
+import { parseCsv } from "../../../src/shared/chart-data/csv.ts";
 import { InputError } from "../../../src/backend/errors.ts";
 
 function values(text: string): number[] {

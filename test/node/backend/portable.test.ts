@@ -1,5 +1,5 @@
-// Some backend modules are imported by the Worker too (src/commands/chart.ts checks `values` before relaying), and
-// the relay signature module runs on both sides. They must not reach for Node: this walks each one's local
+// src/shared is imported by the Worker and the backend alike (src/commands/chart.ts checks `values` before
+// relaying with the backend's own parser), and the relay signature module runs on both sides. They must not reach for Node: this walks each one's local
 // imports and fails on any `node:` import, bare package import or Node-only global.
 
 import { readFileSync } from "node:fs";
@@ -11,10 +11,11 @@ import { jsonLineLogger } from "../../../src/backend/log.ts";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SHARED = [
   "src/relay/signature.ts",
-  "src/backend/errors.ts",
-  "src/backend/jobs/chart/values.ts",
-  "src/backend/jobs/chart/points.ts",
-  "src/backend/jobs/chart/number.ts",
+  "src/shared/http-error.ts",
+  "src/shared/chart-data/values.ts",
+  "src/shared/chart-data/csv.ts",
+  "src/shared/chart-data/points.ts",
+  "src/shared/chart-data/number.ts",
 ];
 const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm;
 const NODE_GLOBALS = /\b(?:process|Buffer|require|__dirname|__filename)\b/;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { parseValues } from "../../../src/backend/jobs/chart/values.ts";
-import { parseNumber } from "../../../src/backend/jobs/chart/number.ts";
+import { parseValues } from "../../../src/shared/chart-data/values.ts";
+import { parseNumber } from "../../../src/shared/chart-data/number.ts";
 import { InputError } from "../../../src/backend/errors.ts";
 
 function parseError(text: string): InputError {

@@ -7,10 +7,10 @@ import { InputError } from "../../errors.ts";
 import { downloadAttachment, redactUrl } from "../../attachment.ts";
 import { defineJob, type JobContext } from "../job.ts";
 import { parseChartInput, type ChartInput } from "./input.ts";
-import { parseCsv } from "./csv.ts";
+import { parseCsv } from "../../../shared/chart-data/csv.ts";
 import { computeStats, type ChartStats } from "./stats.ts";
 import { renderChart, type ChartKind } from "./render.ts";
-import { MAX_FILE_BYTES, type Point } from "./points.ts";
+import { MAX_FILE_BYTES, type Point } from "../../../shared/chart-data/points.ts";
 
 export interface ChartOutput {
   png: string;

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import * as echarts from "echarts";
 import { renderAsync } from "@resvg/resvg-js";
-import type { Point } from "./points.ts";
+import type { Point } from "../../../shared/chart-data/points.ts";
 
 export type ChartKind = "line" | "bar";
 

@@ -2,7 +2,7 @@
 // without re-reading the data. `change_pct` is relative to |first| (so -10 → -5 reads as +50 %) and null when
 // first is 0, where a percentage has no meaning.
 
-import type { Point } from "./points.ts";
+import type { Point } from "../../../shared/chart-data/points.ts";
 
 export interface ChartStats {
   count: number;

@@ -4,7 +4,7 @@
 // Shared with the Worker, which runs it before deferring so a typo gets an instant answer: keep it (and what it
 // imports) free of `node:` imports and Node globals; test/node/backend/portable.test.ts checks.
 
-import { InputError } from "../../errors.ts";
+import { InputError } from "../http-error.ts";
 import { MAX_VALUES_POINTS, displayLabel, quote, type Point } from "./points.ts";
 import { parseNumber } from "./number.ts";
 

@@ -4,7 +4,7 @@
 // comma, "a;1,5"), and RFC 4180 quoted fields ("a, b" and "" escapes, line breaks inside quotes). Anything else is
 // an InputError on field "file" that names the row, so the user can fix the file rather than guess.
 
-import { InputError } from "../../errors.ts";
+import { InputError } from "../http-error.ts";
 import { MAX_CSV_ROWS, displayLabel, quote, type Point } from "./points.ts";
 import { parseNumber } from "./number.ts";
 
