@@ -1,10 +1,20 @@
 // `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend and the Discord emulator with
 // its browser playground. One Ctrl-C stops everything.
 
-import { startStack, StackError } from "./lib/stack.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 const verbose = process.argv.includes("--verbose");
 const root = process.cwd();
+
+// Checked before importing the stack, whose imports would otherwise fail with a bare module-not-found trace.
+const required = ["wrangler/bin/wrangler.js", "@hono/node-server", "echarts", "@resvg/resvg-js"];
+const missing = required.filter((dependency) => !existsSync(join(root, "node_modules", dependency)));
+if (missing.length > 0) {
+  console.error(`start: missing dependencies (${missing.join(", ")}): run \`npm ci\` in ${root} first`);
+  process.exit(1);
+}
+const { startStack, StackError } = await import("./lib/stack.ts");
 
 const print = (source: string, line: string) => {
   // Each part logs JSON lines; show the Worker's (interaction lines, errors) and the stack's, the rest with --verbose.
