@@ -1,37 +1,7 @@
-// Reads a body stream with a byte cap, counting while reading: a Content-Length header can be absent (chunked
-// encoding) or wrong, so it is only an early hint and the count is what enforces the limit. Used for relay
-// request bodies and for downloaded attachments.
+// Body helpers for the backend. Reading with a byte cap is shared with the Worker (src/shared/capped-body.ts);
+// the backend cancels an oversized transfer rather than draining it.
 
-export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; exceededAt: number };
-
-export async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<CappedBody> {
-  if (body === null) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        // Stop the transfer now rather than draining an oversized body; a failed cancel changes nothing here.
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, exceededAt: total };
-      }
-      chunks.push(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { ok: true, bytes };
-}
+export { readCapped, type CappedBody } from "../shared/capped-body.ts";
 
 /** Content-Length as a number when present and well-formed, else undefined (the streamed count still applies). */
 export function declaredLength(headers: Headers): number | undefined {

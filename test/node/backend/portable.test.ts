@@ -12,6 +12,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SHARED = [
   "src/relay/signature.ts",
   "src/shared/http-error.ts",
+  "src/shared/capped-body.ts",
   "src/shared/chart-data/values.ts",
   "src/shared/chart-data/csv.ts",
   "src/shared/chart-data/points.ts",
