@@ -1,21 +1,26 @@
 // The emulator as a standard fetch handler (Request → Response): Discord's REST routes under /api/v10, file
-// serving under /attachments, and the control surface under /__emulator. Every API call passes one pipeline:
-// record → User-Agent rule → scripted fault → route → auth → handler → rate-limit headers → log.
+// serving under /attachments, the control surface under /__emulator, and the playground page at /. Every API
+// call passes one pipeline: record → User-Agent rule → scripted fault → route → auth → handler → rate-limit
+// headers → log. Every visible change bumps state.version and tells subscribers (the playground's event stream).
 
 import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./body.ts";
 import { conversationOf, filterCalls, type CallFilter, type Conversation } from "./conversation.ts";
 import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors.ts";
+import { buildFeed, type FeedSnapshot } from "./feed.ts";
 import { takeFault, type FaultSpec } from "./faults.ts";
-import { buildInteraction, type BuildInteractionOptions, type InteractionPayload } from "./interactions.ts";
+import { buildInteraction, DEFAULT_GUILD_ID, DEFAULT_USER_ID, type BuildInteractionOptions, type InteractionPayload } from "./interactions.ts";
 import { rateLimitHeaders, tooManyRequestsHeaders } from "./ratelimit.ts";
-import { registerInteraction } from "./registry.ts";
+import { DEFAULT_CHANNEL_ID, registerInteraction } from "./registry.ts";
 import { matchRoute, redactedPath, type Route, type RouteContext } from "./router.ts";
 import { serveAttachment } from "./routes/attachments.ts";
 import { acknowledge, callbackRoutes } from "./routes/callback.ts";
 import { commandRoutes } from "./routes/commands.ts";
 import { handleControl } from "./routes/control.ts";
+import { handlePlaygroundControl, servePage, type AssetLoader } from "./routes/playground.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
 import { clearState, createState, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
+import { storeUpload, type UploadInput, type UploadResult } from "./uploads.ts";
 
 export interface EmulatorOptions {
   /** Default "100000000000000001" (the id the Worker tests pin). */
@@ -28,6 +33,10 @@ export interface EmulatorOptions {
   log?: (event: Record<string, unknown>) => void;
   /** Clock for deadlines and timestamps (ms epoch); tests may move it. */
   now?: () => number;
+  /** The Worker the playground (POST /__emulator/send) signs and sends interactions to. */
+  worker?: WorkerTarget;
+  /** Loads the playground page's files; the Node adapter supplies one (see server.ts). Without it GET / is a 404. */
+  assets?: AssetLoader;
 }
 
 export type InlineResult = { ok: true } | { ok: false; status: number; error: unknown };
@@ -45,7 +54,7 @@ export interface DiscordEmulator {
   file(attachmentId: string): StoredFile | undefined;
   commands(guildId?: string): StoredCommand[];
   /** Builds an interaction payload and registers its token (the playground's and strict tests' way in). */
-  issueInteraction(options: BuildInteractionOptions): InteractionPayload;
+  issueInteraction(options: BuildInteractionOptions, label?: string): InteractionPayload;
   /** Registers a payload built elsewhere. */
   registerInteraction(payload: InteractionPayload): void;
   /** Records the Worker's inline HTTP answer as the interaction's initial response. */
@@ -57,6 +66,16 @@ export interface DiscordEmulator {
   reset(options?: { keepCommands?: boolean }): void;
   /** Releases hanging calls for good (the Node adapter calls it before closing the server). */
   close(): void;
+  /** Where POST /__emulator/send goes; undefined until configured. */
+  worker: WorkerTarget | undefined;
+  /** Issues, signs and POSTs an interaction to the Worker as Discord would; records the answer. */
+  send(input: SendInput): Promise<SendResult>;
+  /** Stores a file for an ATTACHMENT option; its URL is built on `origin`. */
+  upload(input: UploadInput, origin: string): UploadResult;
+  /** The playground's chat timeline and log. */
+  feed(): FeedSnapshot;
+  /** Called after every visible change (synchronously); returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
@@ -87,6 +106,29 @@ function waitFor(ms: number, signals: AbortSignal[]): Promise<void> {
   });
 }
 
+/** buildInteraction's defaults: the user, channel and guild every emulated interaction comes from. */
+const PLAYGROUND_IDENTITY = {
+  user: { id: DEFAULT_USER_ID, name: "Tester" },
+  channel: { id: DEFAULT_CHANNEL_ID, name: "general" },
+  guild_id: DEFAULT_GUILD_ID,
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * The control surface has no credentials: it trusts whoever reaches 127.0.0.1. A browser sends Origin with
+ * every cross-site POST (even a "simple" one that needs no preflight), so changes requested by another site
+ * (or through DNS rebinding to a non-loopback name) are refused.
+ */
+function refuseCrossSite(request: Request, url: URL): Response | null {
+  if (request.method === "GET" || request.method === "HEAD") return null;
+  const origin = request.headers.get("origin");
+  if (origin === null) return null;
+  if (origin === url.origin && LOOPBACK.has(url.hostname)) return null;
+  return Response.json({ error: `emulator(control): refused a ${request.method} from ${origin}; the control surface only answers its own page and local tools` }, { status: 403 });
+}
+
 function checkAuth(state: EmulatorState, request: Request): Response | null {
   const header = request.headers.get("authorization") ?? "";
   const match = /^(Bot|Bearer) (\S+)$/.exec(header);
@@ -101,6 +143,18 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
   const log = options.log ?? (() => {});
   let lifecycle = new AbortController();
   let closed = false;
+  const closing = new AbortController();
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    state.version++;
+    for (const listener of listeners) {
+      try {
+        listener();
+      } catch (error) {
+        log({ event: "emulator.error", where: "subscriber", error: String(error) });
+      }
+    }
+  };
 
   async function handleApi(request: Request, url: URL, apiPath: string): Promise<Response> {
     const started = performance.now();
@@ -116,6 +170,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       ms: null,
     };
     state.calls.push(call);
+    changed();
 
     const parsed: BodyResult = BODY_METHODS.has(request.method) ? await readBody(request) : { ok: true, body: { kind: "none", payload: undefined, files: [] } };
     call.body = parsed.ok ? summarizeBody(parsed.body) : parsed.summary;
@@ -133,6 +188,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       if (fault) call.fault = fault;
       if ((headers.get("content-type") ?? "").includes("application/json")) call.response = await final.clone().json().catch(() => undefined);
       log({ event: "emulator.call", method: request.method, route: logPath, status: final.status, ms: call.ms, ...(fault ? { fault } : {}) });
+      changed();
       return final;
     };
 
@@ -148,6 +204,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         await waitFor(2 ** 31 - 1, [request.signal, lifecycle.signal]);
         call.fault = "hang";
         call.ms = Math.round(performance.now() - started);
+        changed();
         return new Response(null, { status: 499 });
       }
       if (spec.delayMs) await waitFor(spec.delayMs, [request.signal, lifecycle.signal]);
@@ -186,7 +243,13 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     async fetch(request) {
       const url = new URL(request.url);
-      if (url.pathname === "/__emulator" || url.pathname.startsWith("/__emulator/")) return handleControl(emulator, request, url);
+      if (url.pathname === "/__emulator" || url.pathname.startsWith("/__emulator/")) {
+        const refused = refuseCrossSite(request, url);
+        if (refused) return refused;
+        const path = url.pathname.replace(/^\/__emulator/, "") || "/";
+        return (await handlePlaygroundControl(emulator, changes, request, url, path)) ?? handleControl(emulator, request, url);
+      }
+      if ((url.pathname === "/" || url.pathname.startsWith("/playground/")) && request.method === "GET") return servePage(options.assets, url.pathname);
       if (url.pathname.startsWith("/attachments/") && (request.method === "GET" || request.method === "HEAD")) {
         return serveAttachment(state, request, url.pathname);
       }
@@ -208,7 +271,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     file: (attachmentId) => state.files.get(attachmentId),
     commands: (guildId) => (guildId === undefined ? state.commands.global : (state.commands.guilds.get(guildId) ?? [])),
 
-    issueInteraction(buildOptions) {
+    issueInteraction(buildOptions, label) {
       const data = buildOptions.data;
       // Use the registered command's id when one matches by name, as Discord would send.
       const registered = typeof data?.name === "string" && data.id === undefined
@@ -219,18 +282,31 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         ...buildOptions,
         ...(registered ? { data: { ...data, id: registered.id } } : {}),
       });
-      emulator.registerInteraction(payload);
+      registerInteraction(state, payload, now(), label);
+      log({ event: "emulator.interaction.issued", interaction_id: payload.id, type: payload.type });
+      changed();
       return payload;
     },
     registerInteraction(payload) {
       registerInteraction(state, payload, now());
       log({ event: "emulator.interaction.issued", interaction_id: payload.id, type: payload.type });
+      changed();
     },
     async recordInlineResponse(token, body) {
       const record = state.interactions.get(token);
       if (!record) return { ok: false, status: 404, error: { message: "Unknown interaction", code: 10062 } };
+      if (record.acknowledged && record.callbacks.length === 0) {
+        // The Worker's first webhook call (a quick PATCH @original after a defer) overtook the report of its
+        // HTTP answer: Discord had the answer first, so record it, and keep the message the edit made.
+        record.callbacks.push({ type: (body as { type?: number } | null)?.type ?? 0, ...(isObject(body) && body.data !== undefined ? { data: body.data } : {}), at: new Date(now()).toISOString(), via: "inline" });
+        changed();
+        return { ok: true };
+      }
       const result = acknowledge({ state, record, body, files: [], origin: "", now: now(), via: "inline" });
-      if (result.ok) return { ok: true };
+      if (result.ok) {
+        changed();
+        return { ok: true };
+      }
       const status = result.response.status;
       return { ok: false, status, error: await result.response.json() };
     },
@@ -239,11 +315,36 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       clearState(state, resetOptions);
       lifecycle.abort();
       if (!closed) lifecycle = new AbortController();
+      changed();
     },
     close() {
       closed = true;
       lifecycle.abort();
+      closing.abort();
+    },
+
+    worker: options.worker,
+    send(input) {
+      return sendToWorker({
+        state,
+        worker: emulator.worker,
+        issue: (buildOptions, label) => emulator.issueInteraction(buildOptions, label),
+        recordInlineResponse: (token, body) => emulator.recordInlineResponse(token, body),
+        changed,
+        now,
+      }, input);
+    },
+    upload(input, origin) {
+      const result = storeUpload(state, input, origin, now());
+      if (result.ok) changed();
+      return result;
+    },
+    feed: () => buildFeed(state, { workerUrl: emulator.worker?.url ?? null, identity: PLAYGROUND_IDENTITY }),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
+  const changes = { version: () => state.version, subscribe: emulator.subscribe, closing: closing.signal };
   return emulator;
 }

@@ -47,3 +47,25 @@ export const emptyMessage = () => discordError(400, 50006, "Cannot send an empty
 export const notFound = () => discordError(404, 0, "404: Not Found");
 export const methodNotAllowed = () => discordError(405, 0, "405: Method Not Allowed");
 export const entityTooLarge = () => discordError(413, 40005, "Request entity too large");
+
+/** One line from a Discord error body: its message and the first field error, e.g. "Invalid Form Body: data.content: Must be 2000 or fewer in length." */
+export function describeDiscordError(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  const body = error as { message?: unknown; errors?: unknown };
+  const message = typeof body.message === "string" ? body.message : "error";
+  const first = firstFieldError(body.errors, []);
+  return first ? `${message}: ${first}` : message;
+}
+
+function firstFieldError(tree: unknown, path: string[]): string | null {
+  if (typeof tree !== "object" || tree === null) return null;
+  for (const [key, value] of Object.entries(tree)) {
+    if (key === "_errors" && Array.isArray(value) && value.length > 0) {
+      const leaf = value[0] as { message?: unknown };
+      return `${path.join(".") || "body"}: ${String(leaf.message ?? "invalid")}`;
+    }
+    const found = firstFieldError(value, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}

@@ -197,7 +197,8 @@ export interface SendResult {
   inlineError?: unknown;
 }
 
-function failureText(type: number): string {
+/** What the Discord client shows when an interaction gets no valid answer. */
+export function failureText(type: number): string {
   return type === INTERACTION_TYPES.MESSAGE_COMPONENT || type === INTERACTION_TYPES.MODAL_SUBMIT
     ? "This interaction failed"
     : "The application did not respond";

@@ -4,6 +4,7 @@
 // their own interaction payloads.
 
 import { invalidWebhookToken, unknownWebhook } from "./errors.ts";
+import { describeInvocation } from "./invocation.ts";
 import { DEFAULT_ATTACHMENT_SIZE_LIMIT, type EmulatorState, type InteractionRecord } from "./state.ts";
 
 export const INITIAL_RESPONSE_DEADLINE_MS = 3_000;
@@ -20,9 +21,12 @@ export interface IssuedInteraction {
   channel?: Record<string, unknown>;
   message?: Record<string, unknown>;
   attachment_size_limit?: number;
+  data?: Record<string, unknown>;
+  member?: Record<string, unknown>;
+  user?: Record<string, unknown> | { username?: string; global_name?: string | null };
 }
 
-export function registerInteraction(state: EmulatorState, payload: IssuedInteraction, now: number): InteractionRecord {
+export function registerInteraction(state: EmulatorState, payload: IssuedInteraction, now: number, label?: string): InteractionRecord {
   const record: InteractionRecord = {
     token: payload.token,
     id: payload.id,
@@ -36,6 +40,7 @@ export function registerInteraction(state: EmulatorState, payload: IssuedInterac
     followups: [],
     sourceMessage: payload.message ?? null,
     attachmentSizeLimit: payload.attachment_size_limit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
+    invocation: describeInvocation(payload, label),
   };
   state.interactions.set(payload.token, record);
   return record;
@@ -56,6 +61,7 @@ export function lazyRecord(state: EmulatorState, applicationId: string, token: s
     followups: [],
     sourceMessage: null,
     attachmentSizeLimit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
+    invocation: null,
   };
   state.interactions.set(token, record);
   return record;

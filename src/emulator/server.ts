@@ -1,10 +1,12 @@
 // The Node adapter: serves an emulator on 127.0.0.1 so Worker tests in workerd, the end-to-end test and the
-// local stack reach it over real HTTP. Port 0 picks a free port; the URL says which.
+// local stack reach it over real HTTP. Port 0 picks a free port; the URL says which. It also supplies the
+// playground page's files (playground-assets.ts), which need Node's file system and type stripper.
 
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createDiscordEmulator, type DiscordEmulator, type EmulatorOptions } from "./app.ts";
+import { playgroundAssets } from "./playground-assets.ts";
 
 export interface StartOptions extends EmulatorOptions {
   /** 0 (default) = an ephemeral port. */
@@ -22,7 +24,7 @@ export interface RunningEmulator {
 }
 
 export function startDiscordEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
-  const emulator = createDiscordEmulator(options);
+  const emulator = createDiscordEmulator({ assets: playgroundAssets, ...options });
   const host = options.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: (request) => emulator.fetch(request), port: options.port ?? 0, hostname: host }) as Server;

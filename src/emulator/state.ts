@@ -73,6 +73,41 @@ export interface InteractionRecord {
   /** For component interactions: the message the component was on (what type 6/7 edit). */
   sourceMessage: Record<string, unknown> | null;
   attachmentSizeLimit: number;
+  /** Who did what, for the playground's chat view ("Tester used /chart …"); null for lazily created records. */
+  invocation: Invocation | null;
+}
+
+export interface Invocation {
+  /** The interaction type: 2 a command, 3 a component, 4 autocomplete, 5 a form. */
+  type: number;
+  /** e.g. "/chart values:3,5 kind:bar", "Bar" (a button), "Feedback" (a modal). */
+  label: string;
+  /** The invoking user's display name. */
+  user: string;
+  /** Whether the member's permissions include ADMINISTRATOR. */
+  admin: boolean;
+}
+
+/** One interaction the emulator itself signed and POSTed to the Worker (POST /__emulator/send). */
+export interface SendRecord {
+  seq: number;
+  /** When the POST started (ISO). */
+  at: string;
+  interaction_id: string;
+  token: string;
+  type: number;
+  worker_url: string;
+  /** The interaction as sent (the token is redacted when it is shown). */
+  request: unknown;
+  /** Null while waiting, or when the Worker never answered in time. */
+  status: number | null;
+  response: unknown;
+  ms: number | null;
+  timed_out: boolean;
+  /** What the Discord user would see when it failed ("The application did not respond", ...). */
+  error?: string;
+  /** For components and modals opened from one: the message the interaction came from. */
+  message_id: string | null;
 }
 
 export interface StoredCommand {
@@ -121,6 +156,13 @@ export interface EmulatorState {
   faults: FaultSpec[];
   buckets: Map<string, BucketState>;
   nextSeq: number;
+  /** Interactions sent by the emulator itself (the playground, POST /__emulator/send). */
+  sends: SendRecord[];
+  nextSendSeq: number;
+  /** Files uploaded for ATTACHMENT options, by attachment id (served under /attachments like message files). */
+  uploads: Map<string, StoredAttachment>;
+  /** Bumped on every change a viewer could see; never reset, so a page always notices a reset too. */
+  version: number;
 }
 
 export function createState(options: { applicationId?: string; botToken?: string; strictTokens?: boolean } = {}): EmulatorState {
@@ -135,6 +177,10 @@ export function createState(options: { applicationId?: string; botToken?: string
     faults: [],
     buckets: new Map(),
     nextSeq: 1,
+    sends: [],
+    nextSendSeq: 1,
+    uploads: new Map(),
+    version: 0,
   };
 }
 
@@ -149,4 +195,6 @@ export function clearState(state: EmulatorState, options: { keepCommands?: boole
   state.calls.length = 0;
   state.faults.length = 0;
   state.buckets.clear();
+  state.sends.length = 0;
+  state.uploads.clear();
 }

@@ -1,11 +1,11 @@
 // The emulator core is a plain fetch handler that Worker tests also run inside workerd (and the playground may
-// run in a browser): only server.ts and main.ts, the Node adapter, may use Node APIs.
+// run in a browser): only the Node adapter (server.ts, main.ts, playground-assets.ts) may use Node APIs.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { expect, it } from "vitest";
 
 const DIR = resolve(import.meta.dirname, "../../../src/emulator");
-const NODE_ONLY = new Set(["server.ts", "main.ts"]);
+const NODE_ONLY = new Set(["server.ts", "main.ts", "playground-assets.ts"]);
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

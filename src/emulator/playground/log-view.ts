@@ -1,0 +1,68 @@
+// The log pane: every request/response pair in time order, with status and timing. Two kinds: the signed
+// interaction POSTed to the Worker (→ Worker) and the Worker's calls to the Discord API (Worker → API, i.e. to
+// this emulator). Click an entry for its request and response bodies (interaction tokens are redacted).
+
+import type { LogEntry } from "../feed.ts";
+import { atBottom, h, reconcile } from "./dom.ts";
+
+const MAX_BODY_CHARS = 20_000;
+
+function pretty(value: unknown): string {
+  if (value === undefined || value === null) return "(none)";
+  const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}\n… (${text.length - MAX_BODY_CHARS} more characters)` : text;
+}
+
+const time = (iso: string) => {
+  const d = new Date(iso);
+  return `${d.toLocaleTimeString("en-GB", { hour12: false })}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+};
+
+function statusClass(entry: LogEntry): string {
+  if (entry.error !== undefined && entry.status === null) return "status-error";
+  if (entry.status === null) return "status-pending";
+  if (entry.status >= 500 || entry.error !== undefined) return "status-error";
+  if (entry.status >= 400) return "status-warn";
+  return "status-ok";
+}
+
+function shortTarget(entry: LogEntry): string {
+  if (entry.kind === "interaction") {
+    try {
+      return new URL(entry.target).pathname;
+    } catch {
+      return entry.target;
+    }
+  }
+  return entry.target.replace(/^\/api\/v10/, "");
+}
+
+function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
+  const status = entry.status === null ? (entry.error !== undefined ? "no answer" : "…") : String(entry.status);
+  return h(
+    "details",
+    { class: `log-entry log-${entry.kind}`, open: wasOpen },
+    h(
+      "summary",
+      { title: entry.kind === "interaction" ? entry.target : undefined },
+      h("time", {}, time(entry.at)),
+      h("span", { class: "log-direction" }, entry.kind === "interaction" ? "→ Worker" : "Worker → API"),
+      h("span", { class: "log-method" }, entry.method),
+      h("span", { class: "log-target" }, shortTarget(entry)),
+      h("span", { class: `log-status ${statusClass(entry)}` }, status),
+      h("span", { class: "log-ms" }, entry.ms === null ? "" : `${entry.ms} ms`),
+      entry.label ? h("span", { class: "log-label" }, entry.label) : null,
+    ),
+    entry.error !== undefined ? h("div", { class: "log-error" }, entry.error) : null,
+    h("div", { class: "log-body-title" }, "Request"),
+    h("pre", { class: "log-body" }, pretty(entry.request)),
+    h("div", { class: "log-body-title" }, "Response"),
+    h("pre", { class: "log-body" }, pretty(entry.response)),
+  );
+}
+
+export function renderLog(container: HTMLElement, entries: readonly LogEntry[]): void {
+  const follow = atBottom(container);
+  reconcile(container, entries, (e) => e.key, (e) => JSON.stringify([e.status, e.ms, e.error, e.label]), (e, previous) => entryView(e, (previous as HTMLDetailsElement | undefined)?.open ?? false));
+  if (follow) container.scrollTop = container.scrollHeight;
+}

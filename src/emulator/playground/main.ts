@@ -1,0 +1,228 @@
+// The playground page: reads the emulator's feed (and redraws when its event stream says something changed),
+// sends what the user does (commands, autocomplete, buttons, selects, forms) through POST /__emulator/send as
+// the member or the admin the toggle says, and opens a form when the bot answers with a modal.
+
+import type { FeedSnapshot } from "../feed.ts";
+import type { SendInput, SendOutcome } from "../send.ts";
+import { api } from "./api.ts";
+import type { CommandDef, OptionChoice } from "./command-line.ts";
+import { Composer } from "./composer.ts";
+import { atBottom } from "./dom.ts";
+import { renderLog } from "./log-view.ts";
+import { pendingKey, renderTimeline, type ViewActions } from "./message-view.ts";
+import { openModal } from "./modal.ts";
+
+type Json = Record<string, any>;
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`playground: the page has no #${id}`);
+  return el as T;
+}
+
+const els = {
+  scroller: byId<HTMLElement>("scroller"),
+  messages: byId<HTMLElement>("messages"),
+  log: byId<HTMLElement>("log"),
+  composer: byId<HTMLElement>("composer"),
+  admin: byId<HTMLInputElement>("admin-toggle"),
+  clear: byId<HTMLButtonElement>("clear-button"),
+  logToggle: byId<HTMLButtonElement>("log-toggle"),
+  connection: byId<HTMLElement>("connection"),
+  worker: byId<HTMLElement>("worker-info"),
+};
+
+const BOT_NAME = "Emulated Bot";
+const EDIT_WAIT_MS = 30_000;
+
+let feed: FeedSnapshot | null = null;
+const pending = new Set<string>();
+/** Components answered with a deferred update (type 6): busy until their message changes. */
+const awaitingEdit = new Map<string, { messageId: string; stamp: unknown; until: number }>();
+const dismissed = new Set<string>();
+
+const stored = (key: string) => {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // Storage can be disabled (private windows); the defaults apply.
+  }
+};
+const store = (key: string, value: string) => {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Not persisted; the choice still applies to this page.
+  }
+};
+
+els.admin.checked = stored("playground.role") === "admin";
+els.admin.addEventListener("change", () => store("playground.role", els.admin.checked ? "admin" : "member"));
+const role = (): "admin" | "member" => (els.admin.checked ? "admin" : "member");
+
+function setLogVisible(visible: boolean): void {
+  document.body.classList.toggle("log-hidden", !visible);
+  els.logToggle.setAttribute("aria-pressed", String(visible));
+  store("playground.log", visible ? "shown" : "hidden");
+}
+setLogVisible(stored("playground.log") !== "hidden");
+els.logToggle.addEventListener("click", () => setLogVisible(document.body.classList.contains("log-hidden")));
+
+function messageStamp(messageId: string): unknown {
+  const item = feed?.timeline.find((i) => i.kind === "message" && i.key === messageId);
+  return item && item.kind === "message" ? [item.message.edited_timestamp, item.loading] : null;
+}
+
+function render(): void {
+  if (!feed) return;
+  const now = Date.now();
+  awaitingEdit.forEach((wait, key) => {
+    if (now > wait.until || JSON.stringify(messageStamp(wait.messageId)) !== JSON.stringify(wait.stamp)) {
+      awaitingEdit.delete(key);
+      pending.delete(key);
+    }
+  });
+  const follow = atBottom(els.scroller);
+  renderTimeline(els.messages, feed.timeline, { pending, dismissed, identity: feed.identity, botName: BOT_NAME }, actions);
+  renderLog(els.log, feed.log);
+  if (follow) els.scroller.scrollTop = els.scroller.scrollHeight;
+  els.worker.textContent = feed.worker_url ? `Worker: ${feed.worker_url}` : "No Worker configured: start the stack with npm start";
+  els.worker.classList.toggle("warn", !feed.worker_url);
+  document.body.dataset.version = String(feed.version);
+  document.body.dataset.ready = "true";
+}
+
+let loading: Promise<void> | null = null;
+let again = false;
+/** Reads the feed; changes that arrive meanwhile cause one more read, never a pile of them. */
+function refresh(): void {
+  if (loading) {
+    again = true;
+    return;
+  }
+  loading = api.feed()
+    .then((snapshot) => {
+      feed = snapshot;
+      render();
+      showConnection(null);
+    })
+    .catch((error: Error) => showConnection(error.message))
+    .finally(() => {
+      loading = null;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
+}
+
+function showConnection(problem: string | null): void {
+  els.connection.hidden = problem === null;
+  els.connection.textContent = problem ?? "";
+}
+
+const mdContext = () => ({ now: Date.now(), users: feed ? { [feed.identity.user.id]: feed.identity.user.name } : {} });
+
+async function send(input: SendInput): Promise<SendOutcome> {
+  const outcome = await api.send({ ...input, role: role() });
+  const body = outcome.body as Json | null;
+  if (!outcome.error && body?.type === 9) {
+    openModal(body.data ?? {}, mdContext(), async (submission) => {
+      const submitted = await api.send({
+        type: 5,
+        data: submission,
+        role: role(),
+        label: String(body.data?.title ?? "a form"),
+        ...(input.message_id ? { message_id: input.message_id } : {}),
+      });
+      return submitted.error ?? null;
+    });
+  }
+  return outcome;
+}
+
+async function componentInteraction(messageId: string, component: Json, data: Json, label: string): Promise<void> {
+  const key = pendingKey(messageId, String(component.custom_id));
+  pending.add(key);
+  render();
+  let deferredUpdate = false;
+  try {
+    const outcome = await send({ type: 3, data, message_id: messageId, label });
+    deferredUpdate = !outcome.error && (outcome.body as Json | null)?.type === 6;
+  } catch (error) {
+    showConnection((error as Error).message);
+  } finally {
+    if (deferredUpdate) awaitingEdit.set(key, { messageId, stamp: messageStamp(messageId), until: Date.now() + EDIT_WAIT_MS });
+    else pending.delete(key);
+    render();
+  }
+}
+
+function selectData(component: Json, values: string[]): Json {
+  const data: Json = { component_type: component.type, custom_id: component.custom_id, values };
+  if (component.type === 3 || !feed) return data;
+  const { user, channel, guild_id: guildId } = feed.identity;
+  const resolved: Json = {};
+  for (const value of values) {
+    if (value === user.id) {
+      (resolved.users ??= {})[value] = { id: user.id, username: "tester", global_name: user.name, discriminator: "0", avatar: null, public_flags: 0 };
+      (resolved.members ??= {})[value] = { roles: [], joined_at: "2024-01-01T00:00:00.000000+00:00", nick: null, permissions: "0", flags: 0, pending: false };
+    } else if (value === channel.id) {
+      (resolved.channels ??= {})[value] = { id: channel.id, type: 0, name: channel.name, permissions: "0", flags: 0 };
+    } else if (value === guildId) {
+      (resolved.roles ??= {})[value] = { id: guildId, name: "@everyone", color: 0, position: 0, permissions: "0", managed: false, mentionable: false, hoist: false };
+    }
+  }
+  return { ...data, resolved };
+}
+
+const actions: ViewActions = {
+  click(messageId, component) {
+    const label = String(component.label ?? component.emoji?.name ?? component.custom_id);
+    void componentInteraction(messageId, component, { component_type: 2, custom_id: component.custom_id }, label);
+  },
+  select(messageId, component, values) {
+    void componentInteraction(messageId, component, selectData(component, values), values.join(", ") || "(nothing)");
+  },
+  dismiss(key) {
+    dismissed.add(key);
+    render();
+  },
+};
+
+const composer = new Composer(els.composer, {
+  commands: () => (feed?.commands ?? []) as unknown as CommandDef[],
+  async send(line, data) {
+    try {
+      await send({ type: 2, data, label: line });
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  },
+  async autocomplete(data) {
+    const outcome = await api.send({ type: 4, data, role: role() });
+    if (outcome.error) throw new Error(outcome.error);
+    const body = outcome.body as Json | null;
+    return ((body?.data?.choices as OptionChoice[] | undefined) ?? []);
+  },
+  upload: (file) => api.upload(file),
+});
+
+els.clear.addEventListener("click", () => {
+  dismissed.clear();
+  api.clear().then(refresh, (error: Error) => showConnection(error.message));
+});
+
+const events = new EventSource("/__emulator/events");
+events.addEventListener("change", (event) => {
+  const { version } = JSON.parse((event as MessageEvent<string>).data) as { version: number };
+  if (feed?.version !== version) refresh();
+});
+events.addEventListener("open", () => refresh());
+events.addEventListener("error", () => showConnection("Lost the connection to the emulator; retrying… (is npm start still running?)"));
+
+// Relative timestamps (<t:…:R>) and the busy state of deferred updates age without any event.
+setInterval(render, 30_000);
+refresh();
+composer.focus();
