@@ -62,9 +62,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.length = 0;
   };
   try {
+    const workerUrl = `http://${HOST}:${ports.worker}`;
     const emulator = await startDiscordEmulator({
       port: ports.emulator,
       applicationId: config.applicationId,
+      // The playground plays Discord: it signs with the dev key and posts to this Worker.
+      worker: { url: `${workerUrl}/interactions`, privateKeyHex: config.keyPair.privateKeyHex },
       log: (event) => log("emulator", JSON.stringify(event)),
     });
     stops.push(() => emulator.close());
@@ -100,7 +103,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (code !== 0) throw new StackError(`start: applying the D1 migrations failed (exit ${code}); its output is above`);
     }
 
-    const workerUrl = `http://${HOST}:${ports.worker}`;
     const vars: Record<string, string> = {
       DISCORD_PUBLIC_KEY: config.keyPair.publicKeyHex,
       DISCORD_APPLICATION_ID: config.applicationId,

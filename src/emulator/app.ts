@@ -145,6 +145,12 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
   let closed = false;
   const closing = new AbortController();
   const listeners = new Set<() => void>();
+  /**
+   * Tokens of interactions the emulator itself is sending, until the Worker's HTTP answer is recorded. Discord
+   * has the answer before the webhook exists, so a Worker call that overtakes the answer's report (its
+   * waitUntil PATCH can) waits here instead of finding no acknowledged interaction.
+   */
+  const answering = new Map<string, Promise<void>>();
   const changed = () => {
     state.version++;
     for (const listener of listeners) {
@@ -215,6 +221,9 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         return finish(response, { ...defaults, ...headers }, "respond");
       }
     }
+
+    const held = params.token === undefined ? undefined : answering.get(params.token);
+    if (held) await held;
 
     if (!parsed.ok) return finish(parsed.response, {}, spec ? "delay" : undefined);
     if (match.kind === "none") return finish(notFound());
@@ -330,6 +339,14 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         worker: emulator.worker,
         issue: (buildOptions, label) => emulator.issueInteraction(buildOptions, label),
         recordInlineResponse: (token, body) => emulator.recordInlineResponse(token, body),
+        hold(token) {
+          let release = () => {};
+          answering.set(token, new Promise<void>((resolve) => (release = resolve)));
+          return () => {
+            answering.delete(token);
+            release();
+          };
+        },
         changed,
         now,
       }, input);

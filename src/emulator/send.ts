@@ -56,6 +56,8 @@ export interface SendDeps {
   worker: WorkerTarget | undefined;
   issue(options: BuildInteractionOptions, label?: string): InteractionPayload;
   recordInlineResponse(token: string, body: unknown): Promise<{ ok: boolean; error?: unknown }>;
+  /** Makes the Worker's API calls for this token wait until the returned function runs (the answer is recorded). */
+  hold(token: string): () => void;
   changed(): void;
   now(): number;
 }
@@ -136,10 +138,16 @@ export async function sendToWorker(deps: SendDeps, input: SendInput): Promise<Se
   state.sends.push(record);
   deps.changed();
 
-  const result = await sendInteraction(worker.url, payload, worker.privateKeyHex, {
-    deadlineMs: INITIAL_RESPONSE_DEADLINE_MS,
-    emulator: { recordInlineResponse: deps.recordInlineResponse },
-  });
+  const release = deps.hold(payload.token);
+  let result: Awaited<ReturnType<typeof sendInteraction>>;
+  try {
+    result = await sendInteraction(worker.url, payload, worker.privateKeyHex, {
+      deadlineMs: INITIAL_RESPONSE_DEADLINE_MS,
+      emulator: { recordInlineResponse: deps.recordInlineResponse },
+    });
+  } finally {
+    release();
+  }
   record.status = result.status;
   record.response = result.body;
   record.ms = result.ms;

@@ -296,7 +296,8 @@ export interface Suggestion {
 }
 
 export type Completion =
-  | { kind: "list"; title: string; items: Suggestion[] }
+  /** `preselect`: Enter takes the first item (false for the next option's name after a finished value). */
+  | { kind: "list"; title: string; items: Suggestion[]; preselect: boolean }
   /** An autocomplete option is being typed: ask the bot (interaction type 4) with this data. */
   | { kind: "autocomplete"; title: string; option: OptionDef; data: CommandData; replaceFrom: number }
   /** An ATTACHMENT option: the page offers a file picker; the chosen file's name goes at replaceFrom. */
@@ -322,7 +323,7 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
     const items = chatCommands(commands)
       .filter((c) => c.name.startsWith(head.commandName))
       .map((c) => ({ label: `/${c.name}`, detail: c.description ?? "", line: `/${c.name} ` }));
-    return { kind: "list", title: "Commands", items };
+    return { kind: "list", title: "Commands", items, preselect: true };
   }
   if (!head.command) return null;
   if (head.pending) {
@@ -331,7 +332,7 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
     const items = head.pending
       .filter((o) => o.name.startsWith(word.toLowerCase()))
       .map((o) => ({ label: o.name, detail: o.description ?? "", line: `${text.slice(0, start)}${o.name} ` }));
-    return { kind: "list", title: `/${[head.commandName, ...head.path].join(" ")}`, items };
+    return { kind: "list", title: `/${[head.commandName, ...head.path].join(" ")}`, items, preselect: true };
   }
   const where = describeWhere(head);
   const tokens = scanOptions(text, head.rest);
@@ -343,7 +344,7 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
       .filter((o) => o.name.startsWith(partial.toLowerCase()))
       .sort((a, b) => Number(b.required ?? false) - Number(a.required ?? false))
       .map((o) => ({ label: o.name, detail: optionDetail(o), line: `${text.slice(0, start)}${o.name}:` }));
-    return items.length > 0 ? ({ kind: "list", title: `Options of ${where}`, items } as const) : null;
+    return items.length > 0 ? ({ kind: "list", title: `Options of ${where}`, items, preselect: partial !== "" } as const) : null;
   };
   const endsWithSpace = /\s$/.test(text);
   if (!last || (endsWithSpace && !(last.quoted && last.open))) {
@@ -368,11 +369,11 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
     const items = option.choices
       .filter((c) => c.name.toLowerCase().includes(lower) || String(c.value).toLowerCase().startsWith(lower))
       .map((c) => ({ label: c.name, detail: String(c.value) === c.name ? "" : String(c.value), line: `${text.slice(0, at)}${quoteIfNeeded(c.name)} ` }));
-    return { kind: "list", title, items };
+    return { kind: "list", title, items, preselect: true };
   }
   if (option.type === OPTION_TYPES.BOOLEAN) {
     const items = ["True", "False"].filter((v) => v.toLowerCase().startsWith(raw.toLowerCase())).map((v) => ({ label: v, line: `${text.slice(0, at)}${v.toLowerCase()} ` }));
-    return { kind: "list", title, items };
+    return { kind: "list", title, items, preselect: true };
   }
   if (option.type === OPTION_TYPES.ATTACHMENT) return { kind: "attachment", title, option, replaceFrom: at };
   if (option.autocomplete) {

@@ -84,7 +84,7 @@ export class Composer {
     const lineItem = (s: Suggestion): Item => ({ label: s.label, ...(s.detail ? { detail: s.detail } : {}), apply: { value: s.line + after, caret: s.line.length } });
     switch (completion.kind) {
       case "list":
-        return this.show(completion.title, completion.items.map(lineItem), completion.items.length ? null : "No matches");
+        return this.show(completion.title, completion.items.map(lineItem), completion.items.length ? null : "No matches", completion.preselect);
       case "hint":
         return this.show(completion.title, [], null);
       case "attachment":
@@ -112,9 +112,9 @@ export class Composer {
     }
   }
 
-  private show(title: string, items: Item[], note: string | null): void {
+  private show(title: string, items: Item[], note: string | null, preselect = true): void {
     this.items = items;
-    this.active = items.length > 0 ? 0 : -1;
+    this.active = items.length > 0 && preselect ? 0 : -1;
     this.list.replaceChildren();
     append(this.list, [
       h("div", { class: "suggestions-title" }, title),
@@ -172,14 +172,14 @@ export class Composer {
       this.highlight(this.active + 1);
     } else if (event.key === "ArrowUp" && open) {
       event.preventDefault();
-      this.highlight(this.active - 1);
+      this.highlight(this.active < 0 ? -1 : this.active - 1);
     } else if (event.key === "ArrowUp" && this.input.value === "" && this.history.length > 0) {
       event.preventDefault();
       this.input.value = this.history.at(-1)!;
       this.update();
     } else if (event.key === "Tab" && open) {
       event.preventDefault();
-      this.accept(this.active);
+      this.accept(Math.max(this.active, 0));
     } else if (event.key === "Escape") {
       this.hide();
     } else if (event.key === "Enter") {
@@ -245,9 +245,12 @@ export class Composer {
     }
     this.hide();
     this.setError(null);
-    const problem = await this.deps.send(line, result.parsed.data);
-    if (problem !== null) return this.setError(problem);
+    // Cleared at once, as Discord does, so a second Enter cannot send the command twice.
+    this.input.value = "";
     this.history.push(line);
-    if (this.input.value.trim() === line) this.input.value = "";
+    const problem = await this.deps.send(line, result.parsed.data);
+    if (problem === null) return;
+    this.setError(problem);
+    if (this.input.value === "") this.input.value = line;
   }
 }

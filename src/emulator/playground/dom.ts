@@ -49,7 +49,10 @@ export function reconcile<T>(container: HTMLElement, items: readonly T[], key: (
       const built = build(item, el);
       built.dataset.key = k;
       built.dataset.sig = sig;
-      if (el) el.replaceWith(built);
+      if (el) {
+        if (cursor === el) cursor = built;
+        el.replaceWith(built);
+      }
       el = built;
     }
     if (el !== cursor) container.insertBefore(el, cursor);

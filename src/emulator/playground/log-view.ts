@@ -34,7 +34,8 @@ function shortTarget(entry: LogEntry): string {
       return entry.target;
     }
   }
-  return entry.target.replace(/^\/api\/v10/, "");
+  // The application id is the same on every call; the token is already ":token".
+  return entry.target.replace(/^\/api\/v10/, "").replace(/^\/(webhooks|applications)\/\d+\//, "/$1/:app/");
 }
 
 function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
@@ -44,14 +45,17 @@ function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
     { class: `log-entry log-${entry.kind}`, open: wasOpen },
     h(
       "summary",
-      { title: entry.kind === "interaction" ? entry.target : undefined },
-      h("time", {}, time(entry.at)),
-      h("span", { class: "log-direction" }, entry.kind === "interaction" ? "→ Worker" : "Worker → API"),
-      h("span", { class: "log-method" }, entry.method),
-      h("span", { class: "log-target" }, shortTarget(entry)),
-      h("span", { class: `log-status ${statusClass(entry)}` }, status),
-      h("span", { class: "log-ms" }, entry.ms === null ? "" : `${entry.ms} ms`),
-      entry.label ? h("span", { class: "log-label" }, entry.label) : null,
+      { title: entry.target },
+      h(
+        "div",
+        { class: "log-line" },
+        h("span", { class: "log-direction" }, entry.kind === "interaction" ? "→ Worker" : "Worker → API"),
+        h("span", { class: "log-method" }, entry.method),
+        h("span", { class: "log-target" }, shortTarget(entry)),
+        h("span", { class: `log-status ${statusClass(entry)}` }, status),
+        h("span", { class: "log-ms" }, entry.ms === null ? "" : `${entry.ms} ms`),
+      ),
+      h("div", { class: "log-line log-meta" }, h("time", {}, time(entry.at)), entry.label ? h("span", { class: "log-label" }, entry.label) : null),
     ),
     entry.error !== undefined ? h("div", { class: "log-error" }, entry.error) : null,
     h("div", { class: "log-body-title" }, "Request"),

@@ -36,6 +36,13 @@ const BOT_NAME = "Emulated Bot";
 const EDIT_WAIT_MS = 30_000;
 
 let feed: FeedSnapshot | null = null;
+/** Whether the chat sticks to its newest message: true until the user scrolls up, again once back at the bottom. */
+let following = true;
+els.scroller.addEventListener("scroll", () => (following = atBottom(els.scroller)), { passive: true });
+// Images load after they are drawn and push the chat up; keep the newest message in view.
+els.scroller.addEventListener("load", () => {
+  if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
+}, true);
 const pending = new Set<string>();
 /** Components answered with a deferred update (type 6): busy until their message changes. */
 const awaitingEdit = new Map<string, { messageId: string; stamp: unknown; until: number }>();
@@ -82,10 +89,9 @@ function render(): void {
       pending.delete(key);
     }
   });
-  const follow = atBottom(els.scroller);
   renderTimeline(els.messages, feed.timeline, { pending, dismissed, identity: feed.identity, botName: BOT_NAME }, actions);
   renderLog(els.log, feed.log);
-  if (follow) els.scroller.scrollTop = els.scroller.scrollHeight;
+  if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
   els.worker.textContent = feed.worker_url ? `Worker: ${feed.worker_url}` : "No Worker configured: start the stack with npm start";
   els.worker.classList.toggle("warn", !feed.worker_url);
   document.body.dataset.version = String(feed.version);

@@ -117,5 +117,6 @@ export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal):
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
+  dialog.querySelector<HTMLElement>(".modal-input")?.focus();
   return dialog;
 }

@@ -113,6 +113,12 @@ describe("complete", () => {
     expect(labels("/poll public:")).toEqual(["True", "False"]);
   });
 
+  it("preselects a match, but not the next option's name after a finished value (Enter then sends)", () => {
+    expect(complete("/ch", COMMANDS)).toMatchObject({ kind: "list", preselect: true });
+    expect(complete("/chart values:1,2 k", COMMANDS)).toMatchObject({ kind: "list", preselect: true });
+    expect(complete("/chart values:1,2 ", COMMANDS)).toMatchObject({ kind: "list", preselect: false });
+  });
+
   it("builds the line a suggestion makes", () => {
     const c = complete("/chart values:1,2 kind:b", COMMANDS);
     expect(c?.kind === "list" && c.items[0]!.line).toBe("/chart values:1,2 kind:bar ");

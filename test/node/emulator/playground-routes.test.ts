@@ -42,7 +42,7 @@ async function editOriginal(token: string, content: string): Promise<void> {
 }
 
 /** A Worker stand-in: checks Discord's signature, then answers by command name or custom_id. */
-async function answer(interaction: Record<string, any>): Promise<{ status?: number; body?: unknown; after?: () => Promise<void> }> {
+async function answer(interaction: Record<string, any>): Promise<{ status?: number; body?: unknown; after?: () => Promise<void>; lateEnd?: boolean }> {
   const name = interaction.data?.name ?? interaction.data?.custom_id;
   const admin = (BigInt(interaction.member?.permissions ?? "0") & 8n) === 8n;
   switch (name) {
@@ -52,12 +52,12 @@ async function answer(interaction: Record<string, any>): Promise<{ status?: numb
     case "empty": return { body: { type: 4, data: { content: "" } } };
     case "crash": return { status: 500, body: { error: "boom" } };
     case "buttons": return { body: { type: 4, data: { content: "pick", components: [{ type: 1, components: [{ type: 2, style: 1, label: "Go", custom_id: "go" }] }] } } };
+    case "go-deferred": return { body: { type: 6 }, after: () => editOriginal(interaction.token, "updated later"), lateEnd: true };
     case "go": return { body: { type: 7, data: { content: `went (message ${interaction.message?.id})`, components: [] } } };
     case "defer": return { body: { type: 5 }, after: () => sleep(50).then(() => editOriginal(interaction.token, "done")) };
     case "defer-race":
-      // The edit lands before the HTTP answer is reported to the emulator.
-      await editOriginal(interaction.token, "raced");
-      return { body: { type: 5 } };
+      // The edit leaves the Worker the moment it has answered, racing the emulator's record of that answer.
+      return { body: { type: 5 }, after: () => editOriginal(interaction.token, "raced"), lateEnd: true };
     case "file": {
       const id = interaction.data.options[0].value;
       return { body: { type: 4, data: { content: interaction.data.resolved?.attachments?.[id]?.url ?? "no file" } } };
@@ -77,8 +77,16 @@ beforeAll(async () => {
       return;
     }
     received = JSON.parse(raw);
-    const { status = 200, body, after } = await answer(received!);
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const { status = 200, body, after, lateEnd } = await answer(received!);
+    res.writeHead(status, { "content-type": "application/json" });
+    if (lateEnd) {
+      // The body is out but the response ends late, so the edit in `after` overtakes the emulator's record of it.
+      res.write(JSON.stringify(body));
+      if (after) void after();
+      setTimeout(() => res.end(), 150);
+      return;
+    }
+    res.end(JSON.stringify(body));
     if (after) void after();
   });
   await new Promise<void>((r) => worker.listen(0, "127.0.0.1", r));
@@ -190,8 +198,32 @@ describe("POST /__emulator/send", () => {
 
     const raced = await send({ type: 2, data: { name: "defer-race" } });
     expect(raced.json.error).toBeUndefined();
-    const last = (await feed()).timeline.at(-1);
-    expect(last).toMatchObject({ loading: false, message: { content: "raced" } });
+    const last = await waitFor(async () => {
+      const item = (await feed()).timeline.at(-1);
+      return item.loading ? undefined : item;
+    });
+    expect(last).toMatchObject({ message: { content: "raced" } });
+    expect((await feed()).timeline).toHaveLength(2);
+  });
+
+  it("accepts an inline answer reported after the Worker's first edit (interact reports over HTTP)", async () => {
+    const payload = running.emulator.issueInteraction({ type: 2, data: { name: "chart" } });
+    await editOriginal(payload.token, "early");
+    expect(await running.emulator.recordInlineResponse(payload.token, { type: 5 })).toEqual({ ok: true });
+    const conversation = running.emulator.conversation(payload.token)!;
+    expect(conversation.callbacks).toMatchObject([{ type: 5, via: "inline" }]);
+    expect(conversation.messages).toMatchObject([{ content: "early", loading: false }]);
+  });
+
+  it("keeps a component's deferred update on its message when the edit overtakes the answer", async () => {
+    await send({ type: 2, data: { name: "buttons" } });
+    const [item] = (await feed()).timeline;
+    expect((await send({ type: 3, data: { component_type: 2, custom_id: "go-deferred" }, message_id: item.key })).json.error).toBeUndefined();
+    const timeline = await waitFor(async () => {
+      const t = (await feed()).timeline;
+      return t[0].message.content === "updated later" ? t : undefined;
+    });
+    expect(timeline.map((i: any) => i.key)).toEqual([item.key]);
   });
 
   it("refuses bad input, an unknown message and a missing Worker", async () => {

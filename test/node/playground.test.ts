@@ -1,0 +1,157 @@
+// The playground in a real browser against a real stack (the same startStack as `npm start`): commands from the
+// command box, autocomplete from the Worker, a deferred chart whose image changes when a button is clicked, a
+// file upload, a modal, the admin toggle and the log. Chromium comes from Debian (/usr/bin/chromium): when it is
+// missing this file fails and says how to install it; it never downloads a browser and never skips.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/lib/processes.ts";
+import { startStack, type Stack } from "../../scripts/lib/stack.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const root = join(import.meta.dirname, "..", "..");
+const SCREENSHOT = join(root, "test-results", "playground.png");
+
+let stack: Stack;
+let context: BrowserContext;
+let page: Page;
+let scratch: string;
+const output: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`playground test: ${CHROMIUM} is missing. Install Debian's Chromium with \`apt-get install -y chromium\` (CI does); this test never downloads a browser.`);
+  }
+  scratch = mkdtempSync(join(tmpdir(), "playground-test-"));
+  stack = await startStack({
+    root,
+    configDir: scratch,
+    persistTo: join(scratch, "state"),
+    ports: { worker: await freePort(), backend: 0, emulator: 0 },
+    log: (source, line) => output.push(`[${source}] ${line}`),
+  });
+  context = await chromium.launchPersistentContext(join(scratch, "chromium-profile"), {
+    executablePath: CHROMIUM,
+    viewport: { width: 1400, height: 900 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+  page = await context.newPage();
+  page.on("pageerror", (error) => output.push(`[page] ${error.message}`));
+  await page.goto(stack.playgroundUrl);
+  await page.locator("body[data-ready=true]").waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close();
+  await stack?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+const input = () => page.locator("#command-input");
+const messages = () => page.locator("#messages");
+const lastMessage = () => messages().locator("article.message").last();
+
+/** Types like a user (so suggestions open) and presses Enter until the command is sent. */
+async function run(line: string): Promise<void> {
+  const before = await messages().locator("article.message").count();
+  await input().fill(line);
+  await input().press("Enter");
+  if ((await input().inputValue()) !== "") await input().press("Enter");
+  await expect.poll(() => messages().locator("article.message").count(), { timeout: 10_000 }).toBeGreaterThan(before);
+}
+
+function attachmentIdOf(src: string | null): string {
+  const match = /\/attachments\/\d+\/(\d+)\//.exec(src ?? "");
+  if (!match) throw new Error(`not an emulator attachment URL: ${src}`);
+  return match[1]!;
+}
+
+describe("the playground in Chromium", () => {
+  it("lists the registered commands while typing and runs /ping", async () => {
+    await input().click();
+    await input().pressSequentially("/pi");
+    const suggestion = page.locator(".suggestion", { hasText: "/ping" });
+    await expect.poll(() => suggestion.count()).toBe(1);
+    await input().press("Enter"); // takes the suggestion: "/ping "
+    expect(await input().inputValue()).toBe("/ping ");
+    await input().press("Enter"); // sends
+    await lastMessage().getByText("Pong").waitFor();
+    expect(await lastMessage().locator(".invocation").innerText()).toMatch(/Tester\s+used\s+\/ping/);
+  });
+
+  it("offers the bot's autocomplete suggestions (a real type-4 interaction)", async () => {
+    await input().fill("");
+    await input().pressSequentially("/help command:pi");
+    await page.locator(".suggestion", { hasText: "/ping" }).waitFor({ timeout: 5_000 });
+    expect(stack.emulator.emulator.state.sends.some((s) => s.type === 4 && s.status === 200)).toBe(true);
+    await input().press("Enter");
+    expect(await input().inputValue()).toBe("/help command:ping ");
+    await input().press("Enter");
+    await lastMessage().getByText("Check that the bot is up").waitFor();
+  });
+
+  it("draws /chart's image, and the Bar button replaces it", async () => {
+    await run("/chart values:3,5,2,8");
+    const image = lastMessage().locator("img.embed-image");
+    await image.waitFor({ timeout: 20_000 });
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const first = await image.getAttribute("src");
+    await lastMessage().getByRole("button", { name: "Bar" }).click();
+    await expect.poll(() => lastMessage().locator("img.embed-image").getAttribute("src"), { timeout: 20_000 }).not.toBe(first);
+    const second = await lastMessage().locator("img.embed-image").getAttribute("src");
+    expect(attachmentIdOf(second)).not.toBe(attachmentIdOf(first));
+    expect(await lastMessage().getByRole("button", { name: "Bar" }).isDisabled()).toBe(true);
+    expect(await lastMessage().locator(".embed-footer").innerText()).toContain("bar chart");
+    // Still one message: the button edited it in place.
+    expect(await messages().locator("img.embed-image").count()).toBe(1);
+  });
+
+  it("uploads a CSV for /chart file and draws it", async () => {
+    await input().fill("");
+    await input().pressSequentially("/chart file:");
+    const chooser = page.waitForEvent("filechooser");
+    await page.locator(".suggestion", { hasText: "Upload a file" }).click();
+    await (await chooser).setFiles({ name: "data.csv", mimeType: "text/csv", buffer: Buffer.from("mon,3\ntue,5\nwed,2\nthu,8\n") });
+    await expect.poll(() => input().inputValue()).toBe("/chart file:data.csv ");
+    await run(await input().inputValue());
+    await lastMessage().locator("img.embed-image").waitFor({ timeout: 20_000 });
+    expect(await lastMessage().locator(".invocation").innerText()).toContain("/chart file:data.csv");
+  });
+
+  it("opens /feedback's modal, submits it and shows the ephemeral thanks", async () => {
+    await input().fill("/feedback");
+    await input().press("Enter"); // A modal adds no message; the dialog is the answer.
+    const dialog = page.locator("dialog[open]");
+    await dialog.waitFor();
+    expect(await dialog.locator(".modal-title").innerText()).toBe("Feedback");
+    await dialog.getByLabel("Your feedback").fill("The playground is handy.");
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await lastMessage().getByText("Thanks! Your feedback was received.").waitFor();
+    expect(await lastMessage().locator(".ephemeral-note").innerText()).toContain("Only you can see this");
+  });
+
+  it("runs /admin stats as a member (refused) and as an admin (answered)", async () => {
+    await run("/admin stats");
+    await lastMessage().getByText("You don't have permission").waitFor();
+    await page.locator("label.toggle").click();
+    expect(await page.locator("#admin-toggle").isChecked()).toBe(true);
+    await run("/admin stats");
+    await lastMessage().getByText(/Interactions: \d+/).waitFor();
+    expect(await lastMessage().locator(".tag-admin").count()).toBe(1);
+  });
+
+  it("logs each interaction and the Worker's API calls with status and timing", async () => {
+    const log = page.locator("#log");
+    await log.locator(".log-interaction").first().waitFor();
+    const summaries = await log.locator("summary").allInnerTexts();
+    expect(summaries.some((s) => /→ Worker\s+POST\s+\/interactions\s+200\s+\d+ ms/.test(s))).toBe(true);
+    expect(summaries.some((s) => /Worker → API\s+PATCH\s+\/webhooks\/:app\/:token\/messages\/@original\s+200\s+\d+ ms/.test(s))).toBe(true);
+    mkdirSync(join(root, "test-results"), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    if (process.env.PLAYGROUND_DOCS_SCREENSHOT === "1") copyFileSync(SCREENSHOT, join(root, "docs", "playground.png"));
+    expect(output.filter((line) => line.startsWith("[page]"))).toEqual([]);
+  });
+});
