@@ -234,7 +234,10 @@ export async function sendInteraction(
     text = await response.text();
   } catch (error) {
     if (abort.signal.aborted) return failed(null, null, true, `no answer within ${deadline} ms`);
-    return failed(null, null, false, `emulator(interactions): ${(error as Error).message}`);
+    // fetch says only "fetch failed"; the cause says why (ECONNREFUSED: nothing listens there).
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const code = typeof cause?.code === "string" ? ` (${cause.code})` : "";
+    return failed(null, null, false, `emulator(interactions): ${(error as Error).message}${code}`);
   } finally {
     clearTimeout(timer);
   }

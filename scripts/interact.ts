@@ -1,0 +1,368 @@
+// `npm run interact -- "/chart values:3,5,2,8 kind:bar"`: the playground for a terminal. Parses the command line
+// against the registered definitions, sends one interaction signed with the dev key to the running Worker (as
+// Discord would), prints the Worker's answer, then follows the edits and follow-ups the emulator receives and
+// saves their files. Exit 0 when the interaction ends well, 1 when it fails, 2 for a bad command line.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  ADMINISTRATOR,
+  buildInteraction,
+  CALLBACK_TYPES,
+  describeDiscordError,
+  MEMBER_PERMISSIONS,
+  sendInteraction,
+  type Conversation,
+  type InteractionPayload,
+  type StoredAttachment,
+  type StoredMessage,
+} from "../src/emulator/core.ts";
+import { parseCommandLine, type CommandDef } from "../src/emulator/playground/command-line.ts";
+import { loadDefinitions } from "./lib/definitions.ts";
+
+const USAGE = `Usage: npm run interact -- "/command option:value …" [options]
+
+Sends one slash command to the local Worker, signed with the dev key as Discord would sign it, and prints the
+answer and every edit and follow-up the bot makes (files are saved).
+
+  --admin             act as a member with the Administrator permission (default: a plain member)
+  --url <url>         the Worker's interactions URL (default http://127.0.0.1:\${WORKER_PORT:-8787}/interactions);
+                      another Worker must verify with the dev public key (.emulator/dev-key.json)
+  --emulator <url>    the Discord emulator (default http://127.0.0.1:\${EMULATOR_PORT:-8790})
+  --key <file>        the dev key (default .emulator/dev-key.json, written by npm start)
+  --out <dir>         where files go (default .emulator/out/<interaction id>/)
+  --timeout <s>       how long to wait for a deferred reply's edit (default 30)
+
+Values run until the next " name:"; quote one that contains such text: title:"Ratio a: b".
+ATTACHMENT options take a file path: /chart file:./data.csv
+
+Examples:
+  npm run interact -- "/ping"
+  npm run interact -- "/chart values:3,5,2,8 kind:bar title:Sales"
+  npm run interact -- "/admin stats" --admin`;
+
+const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]));
+const POLL_MS = 150;
+/** After the last change, how long to keep watching for more follow-ups. */
+const SETTLE_MS = 700;
+
+class InteractError extends Error {
+  override readonly name = "InteractError";
+  readonly exitCode: number;
+  constructor(message: string, exitCode = 1) {
+    super(`interact: ${message}`);
+    this.exitCode = exitCode;
+  }
+}
+
+const out = (line = "") => process.stdout.write(line + "\n");
+const indent = (lines: string[], by = "  ") => lines.map((l) => by + l);
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        admin: { type: "boolean", default: false },
+        url: { type: "string" },
+        emulator: { type: "string" },
+        key: { type: "string", default: join(".emulator", "dev-key.json") },
+        out: { type: "string" },
+        timeout: { type: "string", default: "30" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new InteractError(`${(error as Error).message}\n\n${USAGE}`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out(USAGE);
+    return null;
+  }
+  const line = positionals.join(" ").trim();
+  if (!line) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
+  const timeout = Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new InteractError(`--timeout must be a number of seconds, got "${values.timeout}"`, 2);
+  const workerPort = process.env.WORKER_PORT || "8787";
+  const emulatorPort = process.env.EMULATOR_PORT || "8790";
+  let url = values.url ?? `http://127.0.0.1:${workerPort}/interactions`;
+  if (/^https?:\/\/[^/]+\/?$/.test(url)) url = url.replace(/\/?$/, "/interactions");
+  return {
+    line,
+    admin: values.admin,
+    url,
+    urlGiven: values.url !== undefined,
+    emulator: (values.emulator ?? `http://127.0.0.1:${emulatorPort}`).replace(/\/$/, ""),
+    key: values.key,
+    out: values.out,
+    timeoutMs: timeout * 1000,
+  };
+}
+
+function readKey(path: string): { privateKeyHex: string; publicKeyHex: string } {
+  if (!existsSync(path)) {
+    throw new InteractError(`no dev key at ${path}: run \`npm start\` once (it generates the key and gives the local Worker its public half), or pass --key`);
+  }
+  let key: { privateKeyHex?: unknown; publicKeyHex?: unknown };
+  try {
+    key = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InteractError(`${path} is not JSON (${(error as Error).message}); delete it and run \`npm start\` to make a new one`);
+  }
+  if (typeof key.privateKeyHex !== "string" || typeof key.publicKeyHex !== "string") {
+    throw new InteractError(`${path} has no privateKeyHex/publicKeyHex; delete it and run \`npm start\` to make a new one`);
+  }
+  return { privateKeyHex: key.privateKeyHex, publicKeyHex: key.publicKeyHex };
+}
+
+/** The emulator's control surface; null when nothing answers there. */
+async function control(base: string, path: string, init?: RequestInit): Promise<unknown | null> {
+  let response: Response;
+  try {
+    response = await fetch(`${base}/__emulator${path}`, { ...init, signal: AbortSignal.timeout(5_000) });
+  } catch {
+    return null;
+  }
+  const text = await response.text();
+  if (!response.ok) throw new InteractError(`the emulator answered ${init?.method ?? "GET"} /__emulator${path} with HTTP ${response.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function definitionsFrom(emulator: string, urlGiven: boolean): Promise<{ commands: CommandDef[]; emulatorUp: boolean }> {
+  const registered = (await control(emulator, "/commands")) as CommandDef[] | null;
+  if (registered === null) {
+    if (!urlGiven) {
+      throw new InteractError(`nothing answers at ${emulator} (the Discord emulator): is the local stack running? Run \`npm start\` in another terminal (or pass --emulator)`);
+    }
+    out(`note: no emulator at ${emulator}; using src/commands for the definitions, and edits cannot be followed`);
+    return { commands: (await loadDefinitions()) as CommandDef[], emulatorUp: false };
+  }
+  if (registered.length === 0) {
+    out("note: the emulator has no registered commands; using the definitions in src/commands");
+    return { commands: (await loadDefinitions()) as CommandDef[], emulatorUp: true };
+  }
+  return { commands: registered, emulatorUp: true };
+}
+
+async function upload(emulator: string, path: string, option: string): Promise<StoredAttachment> {
+  const file = resolve(path);
+  if (!existsSync(file)) throw new InteractError(`file ${path} for option ${option} does not exist`, 2);
+  const bytes = readFileSync(file);
+  const stored = await control(emulator, `/uploads?filename=${encodeURIComponent(basename(file))}`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: bytes,
+  });
+  if (stored === null) throw new InteractError(`option ${option} needs the emulator to host the file, and nothing answers at ${emulator}: run \`npm start\``);
+  return stored as StoredAttachment;
+}
+
+function formatBytes(size: number): string {
+  return size < 1024 ? `${size} B` : size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 1024 / 1024).toFixed(2)} MB`;
+}
+
+type Json = Record<string, any>;
+
+function describeComponents(components: Json[]): string[] {
+  const lines: string[] = [];
+  for (const component of components) {
+    if (component.type === 1) {
+      const parts = (component.components as Json[] ?? []).map((c) => {
+        if (c.type === 2) return `[${c.label ?? c.emoji?.name ?? "?"}${c.disabled ? ", disabled" : ""}]${c.url ? ` → ${c.url}` : ` (${c.custom_id})`}`;
+        const choices = (c.options as Json[] | undefined)?.map((o) => o.label).join(", ");
+        return `[select ${c.placeholder ?? ""}${choices ? `: ${choices}` : ""}] (${c.custom_id})`;
+      });
+      lines.push(`components: ${parts.join(" ")}`);
+    } else if (component.type === 10) lines.push(...String(component.content ?? "").split("\n"));
+    else if (Array.isArray(component.components)) lines.push(...describeComponents(component.components));
+    else lines.push(`(component type ${component.type})`);
+  }
+  return lines;
+}
+
+function describeMessage(message: Json): string[] {
+  const lines: string[] = [];
+  if (message.content) lines.push(...String(message.content).split("\n"));
+  for (const embed of (message.embeds as Json[] | undefined) ?? []) {
+    const color = typeof embed.color === "number" ? ` (#${embed.color.toString(16).padStart(6, "0")})` : "";
+    lines.push(`embed${embed.title ? ` "${embed.title}"` : ""}${color}`);
+    if (embed.description) lines.push(...indent(String(embed.description).split("\n")));
+    const fields = (embed.fields as Json[] | undefined) ?? [];
+    if (fields.length) lines.push(...indent([fields.map((f) => `${f.name}: ${f.value}`).join(" · ")]));
+    if (embed.image?.url) lines.push(...indent([`image: ${embed.image.url}`]));
+    if (embed.footer?.text) lines.push(...indent([`footer: ${embed.footer.text}`]));
+  }
+  lines.push(...describeComponents((message.components as Json[] | undefined) ?? []));
+  if ((Number(message.flags ?? 0) & 64) !== 0) lines.push("(ephemeral: only the user sees it)");
+  return lines.length ? lines : ["(empty)"];
+}
+
+function describeModal(data: Json): string[] {
+  const lines = [`form "${data.title}" (${data.custom_id})`];
+  for (const c of (data.components as Json[] | undefined) ?? []) {
+    const input = c.type === 18 ? c.component : c.type === 1 ? c.components?.[0] : c;
+    const label = c.type === 18 ? c.label : input?.label;
+    lines.push(`  ${label ?? "(text)"}${input?.custom_id ? ` [${input.custom_id}]` : ""}${input?.required === false ? " (optional)" : ""}`);
+  }
+  lines.push("Forms are filled in the playground: open the Playground URL npm start prints.");
+  return lines;
+}
+
+class FileSaver {
+  private readonly saved = new Set<string>();
+  private readonly names = new Set<string>();
+  readonly dir: string;
+  count = 0;
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  async save(attachments: StoredAttachment[]): Promise<string[]> {
+    const lines: string[] = [];
+    for (const a of attachments) {
+      if (this.saved.has(a.id)) continue;
+      this.saved.add(a.id);
+      const response = await fetch(a.url);
+      if (!response.ok) throw new InteractError(`could not download ${a.filename} from ${a.url}: HTTP ${response.status}`);
+      let name = a.filename.replace(/[/\\]/g, "_");
+      for (let n = 2; this.names.has(name); n++) name = a.filename.replace(/(\.[^.]*)?$/, `-${n}$1`);
+      this.names.add(name);
+      mkdirSync(this.dir, { recursive: true });
+      const path = join(this.dir, name);
+      writeFileSync(path, new Uint8Array(await response.arrayBuffer()));
+      this.count++;
+      lines.push(`file ${a.filename} (${a.content_type}, ${formatBytes(a.size)}) saved to ${relative(process.cwd(), path) || path}`);
+    }
+    return lines;
+  }
+}
+
+/** Prints the bot's edits and follow-ups as the emulator receives them; `started` is when the interaction was sent. */
+async function follow(emulator: string, payload: InteractionPayload, initialType: number, printed: Set<string>, files: FileSaver, timeoutMs: number, started: number): Promise<void> {
+  let lastChange = Date.now();
+  for (;;) {
+    const conversation = (await control(emulator, `/messages?token=${encodeURIComponent(payload.token)}`)) as Conversation | null;
+    if (conversation === null) throw new InteractError(`the emulator at ${emulator} stopped answering while waiting for edits`);
+    for (const message of conversation.messages as StoredMessage[]) {
+      const signature = `${message.id}:${message.edited_timestamp}:${message.loading}:${message.deleted}`;
+      if (printed.has(signature)) continue;
+      printed.add(signature);
+      lastChange = Date.now();
+      if (message.loading) continue;
+      const after = `${Date.now() - started} ms after sending`;
+      const what = message.deleted ? `deleted ${message.role === "original" ? "@original" : `follow-up ${message.id}`}` : message.role === "original" ? (message.edited_timestamp ? "edited @original" : "sent @original") : message.edited_timestamp ? `edited follow-up ${message.id}` : "sent a follow-up";
+      out(`… ${after}, the bot ${what}:`);
+      if (!message.deleted) {
+        out(indent(describeMessage(message as unknown as Json)).join("\n"));
+        const saved = await files.save(message.attachments);
+        if (saved.length) out(indent(saved).join("\n"));
+      }
+    }
+    const original = (conversation.messages as StoredMessage[]).find((m) => m.role === "original");
+    const thinking = initialType === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE && (!original || original.loading);
+    if (!thinking && Date.now() - lastChange >= SETTLE_MS) return;
+    if (Date.now() - started > timeoutMs) {
+      if (thinking) throw new InteractError(`no edit within ${timeoutMs / 1000} s: the user still sees "thinking…" (the Worker's deferred task never finished; see the npm start output)`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  if (!opts) return 0;
+  const key = readKey(opts.key);
+  const { commands, emulatorUp } = await definitionsFrom(opts.emulator, opts.urlGiven);
+
+  const result = parseCommandLine(opts.line, commands);
+  if (!result.ok) throw new InteractError(result.error, 2);
+  const { data, leaves } = result.parsed;
+  for (const { option, entry } of leaves) {
+    if (option.type !== 11) continue;
+    const attachment = await upload(opts.emulator, String(entry.value), option.name);
+    entry.value = attachment.id;
+    const resolved = (data.resolved ??= {});
+    (resolved.attachments ??= {})[attachment.id] = { ...attachment, ephemeral: true };
+  }
+
+  const permissions = opts.admin ? (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).toString() : MEMBER_PERMISSIONS;
+  const build = { type: 2, data, member: { permissions } };
+  // Issued by the emulator when it runs, so it knows the token (and the registered command's id) for the edits.
+  const payload = emulatorUp
+    ? ((await control(opts.emulator, "/interactions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(build) })) as InteractionPayload)
+    : buildInteraction(build);
+
+  out(`→ ${opts.line}`);
+  out(`  POST ${opts.url} as ${opts.admin ? "an admin" : "a member"} · interaction ${payload.id}`);
+  const started = Date.now();
+  const sent = await sendInteraction(opts.url, payload, key.privateKeyHex, { ...(emulatorUp ? { emulator: opts.emulator } : {}) });
+
+  if (sent.status === null && !sent.timedOut) {
+    const detail = /emulator\(interactions\): (.*)\)$/.exec(sent.error ?? "")?.[1] ?? String(sent.error);
+    const code = /\((E[A-Z]+)\)$/.exec(detail)?.[1];
+    const reason = code === "ECONNREFUSED" ? "connection refused" : (code ?? detail);
+    throw new InteractError(`the Worker at ${opts.url} is not reachable (${reason}): is the local stack running? Run \`npm start\`${opts.urlGiven ? "" : " (or pass --url)"}`);
+  }
+  if (sent.timedOut) {
+    out(`← no answer within 3 s: the user sees "${sent.error}"`);
+    return 1;
+  }
+  const body = sent.body as Json | null;
+  out(`← ${sent.status} in ${sent.ms} ms${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
+  if (sent.error) {
+    out(indent([`the user sees "${sent.error}"`, ...(body ? JSON.stringify(body).slice(0, 500).split("\n") : [])]).join("\n"));
+    if (sent.status === 401) out(`  The Worker refused the signature: it must verify with the dev public key ${key.publicKeyHex} (DISCORD_PUBLIC_KEY).`);
+    return 1;
+  }
+  if (sent.inlineError !== undefined) {
+    out(`  Discord would refuse this answer (${describeDiscordError(sent.inlineError)}); the user sees "The application did not respond"`);
+    return 1;
+  }
+
+  const printed = new Set<string>();
+  const files = new FileSaver(opts.out ?? join(".emulator", "out", payload.id));
+  switch (body?.type) {
+    case CALLBACK_TYPES.CHANNEL_MESSAGE_WITH_SOURCE:
+      out(indent(describeMessage(body.data ?? {})).join("\n"));
+      break;
+    case CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
+      out(`  the user sees "thinking…"${(Number(body.data?.flags ?? 0) & 64) !== 0 ? " (ephemeral)" : ""}; waiting for the bot's edit…`);
+      break;
+    case CALLBACK_TYPES.MODAL:
+      out(indent(describeModal(body.data ?? {})).join("\n"));
+      return 0;
+    default:
+      out(indent([JSON.stringify(body)]).join("\n"));
+  }
+  if (!emulatorUp) {
+    if (body?.type === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE) out("note: without the emulator the bot's edit cannot be shown");
+    return 0;
+  }
+  if (body?.type === CALLBACK_TYPES.CHANNEL_MESSAGE_WITH_SOURCE) {
+    // Already printed from the answer itself: only later edits and follow-ups are news.
+    const conversation = (await control(opts.emulator, `/messages?token=${encodeURIComponent(payload.token)}`)) as Conversation | null;
+    for (const m of (conversation?.messages ?? []) as StoredMessage[]) if (m.role === "original" && !m.edited_timestamp) printed.add(`${m.id}:${m.edited_timestamp}:${m.loading}:${m.deleted}`);
+  }
+  await follow(opts.emulator, payload, body?.type ?? 0, printed, files, opts.timeoutMs, started);
+  if (files.count > 0) out(`✓ ${files.count} file${files.count === 1 ? "" : "s"} in ${relative(process.cwd(), files.dir) || files.dir}`);
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof InteractError) {
+      console.error(error.message);
+      process.exitCode = error.exitCode;
+    } else {
+      console.error(`interact: ${(error as Error).stack ?? String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,151 @@
+// `npm run interact` as a user runs it: the real script in a child process against a real stack (startStack, as
+// `npm start`), with its defaults pointed at the stack through WORKER_PORT/EMULATOR_PORT and the dev key found
+// in the working directory, as after `npm start`.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/lib/processes.ts";
+import { startStack, type Stack } from "../../scripts/lib/stack.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const SCRIPT = join(root, "scripts", "interact.ts");
+let stack: Stack;
+let dir: string;
+const output: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "interact-test-"));
+  stack = await startStack({
+    root,
+    configDir: dir,
+    persistTo: join(dir, "state"),
+    ports: { worker: await freePort(), backend: 0, emulator: 0 },
+    log: (source, line) => output.push(`[${source}] ${line}`),
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function interact(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const ports = { WORKER_PORT: new URL(stack.workerUrl).port, EMULATOR_PORT: new URL(stack.emulatorUrl).port };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [SCRIPT, ...args], { cwd: dir, env: { ...process.env, ...ports, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const savedFile = (stdout: string) => {
+  const match = /saved to (\S+)/.exec(stdout);
+  if (!match) throw new Error(`no saved file in:\n${stdout}`);
+  return join(dir, match[1]!);
+};
+const PNG = [137, 80, 78, 71, 13, 10, 26, 10];
+
+describe("npm run interact", () => {
+  it("sends /ping and prints the answer", async () => {
+    const run = await interact(["/ping"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^→ \/ping\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!/);
+  });
+
+  it("follows /chart's deferred edit and saves its image under .emulator/out/<interaction id>/", async () => {
+    const run = await interact(["/chart values:3,5,2,8 kind:bar title:Sales per day"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("type 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE");
+    expect(run.stdout).toMatch(/… \d+ ms after sending, the bot edited @original:\n  embed "Sales per day" \(#5865f2\)/);
+    expect(run.stdout).toMatch(/components: \[Line\] \(chart:line:\w+\) \[Bar, disabled\]/);
+    const id = /interaction (\d+)/.exec(run.stdout)![1]!;
+    const file = savedFile(run.stdout);
+    expect(file).toBe(join(dir, ".emulator", "out", id, "chart.png"));
+    expect([...readFileSync(file).subarray(0, 8)]).toEqual(PNG);
+  }, 60_000);
+
+  it("uploads a file for an ATTACHMENT option and writes to --out", async () => {
+    writeFileSync(join(dir, "data.csv"), "mon,3\ntue,5\nwed,2\n");
+    const run = await interact(["/chart file:data.csv", "--out", "charts"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readdirSync(join(dir, "charts"))).toEqual(["chart.png"]);
+    expect(run.stdout).toContain("Points: 3");
+  }, 60_000);
+
+  it("acts as an admin with --admin", async () => {
+    const [member, admin] = await Promise.all([interact(["/admin stats"]), interact(["/admin", "stats", "--admin"])]);
+    expect(member.stdout).toContain("You don't have permission");
+    expect(admin.stdout).toContain("as an admin");
+    expect(admin.stdout).toMatch(/Interactions: \d+/);
+  });
+
+  it("prints a modal's fields", async () => {
+    const run = await interact(["/feedback"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('type 9 MODAL\n  form "Feedback" (feedback:v1)\n    Your feedback [text]');
+  });
+
+  it("explains bad command lines (exit 2)", async () => {
+    const runs = await Promise.all([
+      interact(["/nope"]),
+      interact(["/chart values:1 colour:red"]),
+      interact(["/chart values:1 kind:pie"]),
+      interact(["/admin feedback limit:abc"]),
+      interact(["/chart file:missing.csv"]),
+      interact([]),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs.map((r) => r.stderr.split("\n")[0])).toEqual([
+      "interact: unknown command /nope; the commands are /admin, /chart, /feedback, /help, /ping",
+      'interact: /chart has no option "colour"; its options are values, file, kind, title (quote a value that contains "word:")',
+      'interact: option kind of /chart must be one of: line, bar (got "pie")',
+      'interact: option limit of /admin feedback must be an integer (got "abc")',
+      "interact: file missing.csv for option file does not exist",
+      'interact: give a command to send, e.g. npm run interact -- "/ping"',
+    ]);
+  });
+
+  it("says to run npm start when the Worker, the emulator or the key is missing (exit 1)", async () => {
+    const [noWorker, noEmulator, noKey] = await Promise.all([
+      interact(["/ping"], { WORKER_PORT: String(await freePort()) }),
+      interact(["/ping"], { EMULATOR_PORT: String(await freePort()) }),
+      interact(["/ping", "--key", "nowhere.json"]),
+    ]);
+    expect(noWorker.code).toBe(1);
+    expect(noWorker.stderr).toMatch(/^interact: the Worker at http:\/\/127\.0\.0\.1:\d+\/interactions is not reachable \(connection refused\): is the local stack running\? Run `npm start` \(or pass --url\)/);
+    expect(noEmulator.code).toBe(1);
+    expect(noEmulator.stderr).toMatch(/^interact: nothing answers at http:\/\/127\.0\.0\.1:\d+ \(the Discord emulator\): is the local stack running\? Run `npm start`/);
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr).toMatch(/^interact: no dev key at nowhere\.json: run `npm start` once/);
+  });
+
+  it("targets another Worker with --url (here the same one) and tells a signature refusal apart", async () => {
+    const run = await interact(["/ping", "--url", stack.workerUrl]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`POST ${stack.workerUrl}/interactions`);
+    // A key the Worker does not know: the Worker answers 401, and interact says which public key it must use.
+    const other = join(dir, "other-key.json");
+    writeFileSync(other, JSON.stringify({ publicKeyHex: "00".repeat(32), privateKeyHex: "11".repeat(32) }));
+    const refused = await interact(["/ping", "--key", other]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("← 401");
+    expect(refused.stdout).toContain("The Worker refused the signature: it must verify with the dev public key");
+  });
+
+  it("prints usage with --help", async () => {
+    const run = await interact(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: npm run interact -- "\/command option:value …"/);
+    expect(existsSync(join(dir, ".emulator", "dev-key.json"))).toBe(true);
+  });
+});
