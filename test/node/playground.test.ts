@@ -12,7 +12,6 @@ import { startStack, type Stack } from "../../scripts/lib/stack.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = join(import.meta.dirname, "..", "..");
-const SCREENSHOT = join(root, "test-results", "playground.png");
 
 let stack: Stack;
 let context: BrowserContext;
@@ -62,6 +61,17 @@ async function run(line: string): Promise<void> {
   await expect.poll(() => messages().locator("article.message").count(), { timeout: 10_000 }).toBeGreaterThan(before);
 }
 
+/**
+ * Saves test-results/<name> (git-ignored). With PLAYGROUND_DOCS_SCREENSHOT=1 the chart moment also replaces
+ * docs/playground.png, the README's picture.
+ */
+async function screenshot(name: string): Promise<void> {
+  mkdirSync(join(root, "test-results"), { recursive: true });
+  const path = join(root, "test-results", name);
+  await page.screenshot({ path });
+  if (name === "playground-chart.png" && process.env.PLAYGROUND_DOCS_SCREENSHOT === "1") copyFileSync(path, join(root, "docs", "playground.png"));
+}
+
 function attachmentIdOf(src: string | null): string {
   const match = /\/attachments\/\d+\/(\d+)\//.exec(src ?? "");
   if (!match) throw new Error(`not an emulator attachment URL: ${src}`);
@@ -106,6 +116,7 @@ describe("the playground in Chromium", () => {
     expect(await lastMessage().locator(".embed-footer").innerText()).toContain("bar chart");
     // Still one message: the button edited it in place.
     expect(await messages().locator("img.embed-image").count()).toBe(1);
+    await screenshot("playground-chart.png");
   });
 
   it("uploads a CSV for /chart file and draws it", async () => {
@@ -148,10 +159,10 @@ describe("the playground in Chromium", () => {
     await log.locator(".log-interaction").first().waitFor();
     const summaries = await log.locator("summary").allInnerTexts();
     expect(summaries.some((s) => /→ Worker\s+POST\s+\/interactions\s+200\s+\d+ ms/.test(s))).toBe(true);
-    expect(summaries.some((s) => /Worker → API\s+PATCH\s+\/webhooks\/:app\/:token\/messages\/@original\s+200\s+\d+ ms/.test(s))).toBe(true);
-    mkdirSync(join(root, "test-results"), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
-    if (process.env.PLAYGROUND_DOCS_SCREENSHOT === "1") copyFileSync(SCREENSHOT, join(root, "docs", "playground.png"));
+    expect(summaries.some((s) => /→ API\s+PATCH\s+\/webhooks\/…\/messages\/@original\s+200\s+\d+ ms/.test(s))).toBe(true);
+    const titles = await log.locator(".log-api summary").evaluateAll((els) => els.map((e) => e.getAttribute("title")));
+    expect(titles).toContain(`/api/v10/webhooks/${stack.config.applicationId}/:token/messages/@original`);
+    await screenshot("playground.png");
     expect(output.filter((line) => line.startsWith("[page]"))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // The log pane: every request/response pair in time order, with status and timing. Two kinds: the signed
-// interaction POSTed to the Worker (→ Worker) and the Worker's calls to the Discord API (Worker → API, i.e. to
-// this emulator). Click an entry for its request and response bodies (interaction tokens are redacted).
+// interaction POSTed to the Worker (→ Worker) and the calls to the Discord API, i.e. to this emulator (→ API:
+// the Worker's edits and follow-ups, and the command registration). Click an entry for its request and response bodies (interaction tokens are redacted).
 
 import type { LogEntry } from "../feed.ts";
 import { atBottom, h, reconcile } from "./dom.ts";
@@ -34,8 +34,8 @@ function shortTarget(entry: LogEntry): string {
       return entry.target;
     }
   }
-  // The application id is the same on every call; the token is already ":token".
-  return entry.target.replace(/^\/api\/v10/, "").replace(/^\/(webhooks|applications)\/\d+\//, "/$1/:app/");
+  // The application id and the (already redacted) token are the same on every call: the title shows them.
+  return entry.target.replace(/^\/api\/v10/, "").replace(/^\/webhooks\/\d+\/:token\//, "/webhooks/…/").replace(/^\/applications\/\d+\//, "/applications/…/");
 }
 
 function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
@@ -49,7 +49,7 @@ function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
       h(
         "div",
         { class: "log-line" },
-        h("span", { class: "log-direction" }, entry.kind === "interaction" ? "→ Worker" : "Worker → API"),
+        h("span", { class: "log-direction", title: entry.kind === "interaction" ? "the emulator, as Discord, to the Worker" : "a call to the Discord API (this emulator)" }, entry.kind === "interaction" ? "→ Worker" : "→ API"),
         h("span", { class: "log-method" }, entry.method),
         h("span", { class: "log-target" }, shortTarget(entry)),
         h("span", { class: `log-status ${statusClass(entry)}` }, status),
