@@ -119,6 +119,51 @@ describe("the playground in Chromium", () => {
     await screenshot("playground-chart.png");
   });
 
+  it("shows 'thinking…' while a deferred reply waits for its edit", async () => {
+    // Hold the Worker's PATCH for a moment (an emulator fault), so "thinking…" is on screen long enough to see.
+    stack.emulator.emulator.faults.push({ match: { method: "PATCH", path: "/messages/@original" }, times: 1, delayMs: 1_500 });
+    await run("/chart values:1,2,3 title:Slow");
+    await lastMessage().getByText("Emulated Bot is thinking…").waitFor({ timeout: 5_000 });
+    await lastMessage().locator("img.embed-image").waitFor({ timeout: 20_000 });
+    expect(await lastMessage().locator(".thinking").count()).toBe(0);
+    expect(await lastMessage().locator(".embed-title").innerText()).toBe("Slow");
+  });
+
+  it("sends a select menu choice as a component interaction carrying its message", async () => {
+    const emulator = stack.emulator.emulator;
+    const issued = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
+    const menu = { type: 3, custom_id: "chart:bar:not-a-key", placeholder: "Pick a letter", options: [{ label: "Alpha", value: "a" }, { label: "Beta", value: "b", description: "the second" }] };
+    expect(await emulator.recordInlineResponse(issued.token, { type: 4, data: { content: "Pick one", components: [{ type: 1, components: [menu] }] } })).toEqual({ ok: true });
+    const message = lastMessage();
+    await message.getByText("Pick one").waitFor();
+    const messageId = await message.getAttribute("data-message-id");
+    await message.getByRole("combobox", { name: "Pick a letter" }).selectOption("b");
+    await lastMessage().getByText("This button is not one of mine").waitFor();
+    const sent = emulator.state.sends.at(-1)!;
+    expect(sent.request).toMatchObject({ type: 3, data: { component_type: 3, custom_id: menu.custom_id, values: ["b"] }, message: { id: messageId, content: "Pick one" } });
+    expect(await lastMessage().locator(".invocation").innerText()).toMatch(/Tester\s+chose\s+Beta/);
+    // Ephemeral replies can be dismissed, as in Discord.
+    await lastMessage().getByRole("button", { name: "Dismiss message" }).click();
+    await expect.poll(() => messages().getByText("This button is not one of mine").count()).toBe(0);
+  });
+
+  it("builds forms from legacy action rows and echoes their structure on submit", async () => {
+    // A script string, not a function: vitest would rewrite a function's import() before Playwright sends it.
+    const modal = { custom_id: "legacy:v1", title: "Legacy", components: [{ type: 1, components: [{ type: 4, custom_id: "name", label: "Name", style: 1, min_length: 2 }] }, { type: 10, content: "**Note**" }] };
+    await page.evaluate(`import("/playground/modal.ts").then(({ openModal }) =>
+      openModal(${JSON.stringify(modal)}, { now: Date.now() }, async (data) => { window.submitted = data; return null; }))`);
+    const submitted = () => page.evaluate("window.submitted ?? null");
+    const dialog = page.locator("dialog[open]");
+    await dialog.getByLabel("Name").fill("x");
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    expect(await dialog.isVisible()).toBe(true); // min_length 2 holds the form open, as Discord's client does
+    await dialog.getByLabel("Name").fill("Ada");
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    await expect.poll(submitted).not.toBeNull();
+    expect(await submitted()).toEqual({ custom_id: "legacy:v1", components: [{ type: 1, id: 1, components: [{ type: 4, id: 2, custom_id: "name", value: "Ada" }] }, { type: 10, id: 3 }] });
+    await dialog.waitFor({ state: "detached" });
+  });
+
   it("uploads a CSV for /chart file and draws it", async () => {
     await input().fill("");
     await input().pressSequentially("/chart file:");

@@ -188,7 +188,8 @@ const actions: ViewActions = {
     void componentInteraction(messageId, component, { component_type: 2, custom_id: component.custom_id }, label);
   },
   select(messageId, component, values) {
-    void componentInteraction(messageId, component, selectData(component, values), values.join(", ") || "(nothing)");
+    const labels = values.map((value) => String(((component.options as Json[] | undefined) ?? []).find((o) => o.value === value)?.label ?? value));
+    void componentInteraction(messageId, component, selectData(component, values), labels.join(", ") || "nothing");
   },
   dismiss(key) {
     dismissed.add(key);

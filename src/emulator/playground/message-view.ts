@@ -49,7 +49,8 @@ function avatar(letter: string, kind: "bot" | "user"): HTMLElement {
 }
 
 function invocationLine(invocation: Invocation): HTMLElement {
-  const verb = invocation.type === 3 ? "clicked" : invocation.type === 5 ? "submitted" : "used";
+  // Buttons and select menus alike: "Tester chose Bar", "Tester chose Beta".
+  const verb = invocation.type === 3 ? "chose" : invocation.type === 5 ? "submitted" : "used";
   return h(
     "div",
     { class: "invocation", title: invocation.label },
