@@ -218,15 +218,6 @@ export class Composer {
     }
   }
 
-  /** Fills a file from outside (drag and drop, tests): uploads it and sets it as the value at `at`. */
-  async attach(file: File, at: number): Promise<void> {
-    this.pendingFileAt = at;
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    this.file.files = transfer.files;
-    await this.onFile();
-  }
-
   private setError(text: string | null): void {
     this.error.hidden = text === null;
     this.error.textContent = text ?? "";

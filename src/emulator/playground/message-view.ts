@@ -26,8 +26,7 @@ export interface ViewState {
   botName: string;
 }
 
-const pendingKey = (messageId: string, customId: string) => `${messageId}|${customId}`;
-export { pendingKey };
+export const pendingKey = (messageId: string, customId: string) => `${messageId}|${customId}`;
 
 const BUTTON_STYLES: Record<number, string> = { 1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium" };
 
