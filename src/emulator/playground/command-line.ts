@@ -322,7 +322,9 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
   if (/^\/[-_\p{L}\p{N}]*$/u.test(text)) {
     const items = chatCommands(commands)
       .filter((c) => c.name.startsWith(head.commandName))
-      .map((c) => ({ label: `/${c.name}`, detail: c.description ?? "", line: `/${c.name} ` }));
+      // Discord hides such a command from members who lack the permission; the playground lists it so the
+      // Worker's own check can be tried too, and says so.
+      .map((c) => ({ label: `/${c.name}`, detail: `${c.description ?? ""}${c.default_member_permissions && c.default_member_permissions !== "0" ? " · Discord shows it only to members with the permission" : ""}`, line: `/${c.name} ` }));
     return { kind: "list", title: "Commands", items, preselect: true };
   }
   if (!head.command) return null;

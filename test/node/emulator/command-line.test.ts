@@ -119,6 +119,11 @@ describe("complete", () => {
     expect(complete("/chart values:1,2 ", COMMANDS)).toMatchObject({ kind: "list", preselect: false });
   });
 
+  it("marks commands Discord hides from members without a permission", () => {
+    const c = complete("/ad", COMMANDS);
+    expect(c?.kind === "list" && c.items[0]!.detail).toBe("Operator tools · Discord shows it only to members with the permission");
+  });
+
   it("builds the line a suggestion makes", () => {
     const c = complete("/chart values:1,2 kind:b", COMMANDS);
     expect(c?.kind === "list" && c.items[0]!.line).toBe("/chart values:1,2 kind:bar ");
