@@ -20,6 +20,8 @@ export interface LoadOptions {
   /** Complete HTTP requests (head + body); used round-robin. */
   readonly requests: readonly Buffer[];
   readonly expectedStatus: number;
+  /** Called when the measured window opens and when it closes (e.g. to sample CPU counters). */
+  readonly onWindow?: (edge: "open" | "close") => void;
 }
 
 export interface LoadResult {
@@ -52,9 +54,23 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     let errors = 0;
     let firstUnexpected: number | null = null;
     let open = options.concurrency;
+    let windowEdges = 0;
+    // Edges are noticed on the first response after them: at thousands of responses a second, that is
+    // within a fraction of a millisecond, and the closing edge is always reported before the result.
+    const edge = (now: number): void => {
+      if (windowEdges === 0 && now >= measureFrom) {
+        windowEdges = 1;
+        options.onWindow?.("open");
+      }
+      if (windowEdges === 1 && now >= stopAt) {
+        windowEdges = 2;
+        options.onWindow?.("close");
+      }
+    };
 
     const finishOne = (): void => {
       if (--open > 0) return;
+      edge(Number.POSITIVE_INFINITY);
       latencies.sort((a, b) => a - b);
       const seconds = options.durationMs / 1000;
       resolve({
@@ -126,6 +142,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         }
         if (buffered.length < end) return;
         const now = performance.now();
+        edge(now);
         buffered = buffered.length > end ? buffered.subarray(end) : null;
         if (status !== options.expectedStatus) {
           unexpected++;
