@@ -64,21 +64,20 @@ export function checksTable(checks: readonly Check[]): string {
   ].join("\n");
 }
 
-/** Replaces (or appends) our section; everything before and after it is kept byte for byte. */
+/** Replaces (or appends) one section; everything before and after it is kept byte for byte. */
 export function writeSection(file: string, body: string, title: string = SECTION_TITLE): void {
-  const SECTION_TITLE = title;
-  const section = `${SECTION_TITLE}\n\n${body.trim()}\n`;
+  const section = `${title}\n\n${body.trim()}\n`;
   if (!existsSync(file)) {
     writeFileSync(file, `# Benchmarks\n\nEach section is owned and refreshed by its benchmark script.\n\n${section}`);
     return;
   }
   const text = readFileSync(file, "utf8");
-  const start = text.indexOf(`${SECTION_TITLE}\n`);
+  const start = text.indexOf(`${title}\n`);
   if (start < 0) {
     writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
     return;
   }
-  const after = text.slice(start + SECTION_TITLE.length);
+  const after = text.slice(start + title.length);
   const next = after.search(/^## /m);
   const rest = next < 0 ? "" : `\n${after.slice(next)}`;
   writeFileSync(file, `${text.slice(0, start)}${section}${rest}`);

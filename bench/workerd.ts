@@ -105,6 +105,23 @@ export async function buildWithWrangler(outdir: string, extraArgs: readonly stri
   return { file, rawBytes: readFileSync(file).length, wranglerSize: size ? size[1]!.trim() : null };
 }
 
+/**
+ * The top-level [vars] of wrangler.toml (what `wrangler dev` and the tests run with), as text bindings.
+ * Only `KEY = "string"` lines are read: that is all the file uses for vars.
+ */
+export function readVars(): Record<string, string> {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const vars: Record<string, string> = {};
+  const start = toml.search(/^\[vars\]\s*$/m);
+  if (start < 0) return vars;
+  for (const line of toml.slice(start).split("\n").slice(1)) {
+    if (/^\s*\[/.test(line)) break;
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*("(?:[^"\\]|\\.)*")\s*(?:#.*)?$/.exec(line);
+    if (match) vars[match[1]!] = JSON.parse(match[2]!) as string;
+  }
+  return vars;
+}
+
 /** compatibility_date and compatibility_flags of the production Worker, from wrangler.toml. */
 export function readCompatibility(): { date: string; flags: string[] } {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
