@@ -4,7 +4,7 @@
  * before a run so that signing is never part of what is measured.
  *
  * Bodies follow the shape Discord sends today (member, channel and guild objects, a long token), so parsing
- * and hashing cost what they cost in production: a command is about 1.4 KB, a component click about 1.9 KB.
+ * and hashing cost what they cost in production: a PING is about 0.6 KB, a command 1.6 KB, a component click 2.3 KB.
  */
 import { nowSeconds, signBody } from "../test/support/signing.ts";
 

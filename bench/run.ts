@@ -372,7 +372,7 @@ function sectionBody(info: {
 - *Load:* \`bench/load.ts\`, N keep-alive HTTP/1.1 connections, one request in flight per connection, pre-built raw requests
   (a pool of ${poolSize} per scenario, signed before the run and re-signed every ${POOL_MAX_AGE_MS / 60000} min; signing is never timed).
   Each run: ${warmupMs / 1000} s warm-up, then ${durationMs / 1000} s measured; p50/p99 are per-request latencies inside the window.
-  Scenarios: PING (type 1, ~0.5 KB), \`/ping\` (type 2, ~1.4 KB, full guild payload), a click on \`help:x\` (type 3, ~1.9 KB; answered
+  Scenarios: PING (type 1, ~0.6 KB), \`/ping\` (type 2, ~1.6 KB, full guild payload), a click on \`help:x\` (type 3, ~2.3 KB; answered
   with the ephemeral "no longer has" message), and PING with a corrupted signature (expects 401).
 - *Interleaving:* ${rounds} rounds; in each, floor and ours alternate (floor PING, ours PING, ours /ping, floor bad signature, ours
   bad signature, ours component, per concurrency), the order reversed every other round. Req/s, p50 and p99 are medians over
