@@ -59,9 +59,13 @@ export async function dispatch(interaction: Interaction, deps: DispatchDeps): Pr
 }
 
 function baseContext(interaction: Interaction, deps: DispatchDeps, background: BackgroundTask[]): HandlerContext {
+  let options: Options | undefined;
   return {
     interaction,
-    options: new Options(interaction),
+    // Built on first use: most handlers of the fast path (/ping, buttons) never read options.
+    get options() {
+      return (options ??= new Options(interaction));
+    },
     env: deps.env,
     config: deps.config,
     request: deps.request,
@@ -82,8 +86,10 @@ async function dispatchCommand(interaction: Interaction, deps: DispatchDeps): Pr
       outcome: "unknown_command",
     };
   }
-  const limited = await rateLimited(module, interaction, deps, route);
-  if (limited) return limited;
+  if (module.heavy) {
+    const limited = await rateLimited(module, interaction, deps, route);
+    if (limited) return limited;
+  }
   const background: BackgroundTask[] = [];
   return settle(interaction, route, () => module.command(baseContext(interaction, deps, background)), failureMessage(route), background);
 }
@@ -115,13 +121,15 @@ async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): P
       outcome: "unknown_component",
     };
   }
-  const limited = await rateLimited(module!, interaction, deps, route);
-  if (limited) return limited;
+  if (module!.heavy) {
+    const limited = await rateLimited(module!, interaction, deps, route);
+    if (limited) return limited;
+  }
   const background: BackgroundTask[] = [];
   const ctx = baseContext(interaction, deps, background);
   const run = isModal
-    ? () => module!.modal!({ ...ctx, customId, fields: modalFields(interaction.data?.components) })
-    : () => module!.component!({ ...ctx, customId, values: selectValues(interaction.data?.values) });
+    ? () => module!.modal!(Object.assign(ctx, { customId, fields: modalFields(interaction.data?.components) }))
+    : () => module!.component!(Object.assign(ctx, { customId, values: selectValues(interaction.data?.values) }));
   return settle(interaction, route, run, failureMessage(route), background);
 }
 
