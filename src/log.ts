@@ -13,10 +13,22 @@ export function log(event: string, fields: LogFields = {}): void {
   else console.log(line);
 }
 
+/** Field names repeat on every line: test each name against the pattern once per isolate. */
+const secretKeyCache = new Map<string, boolean>();
+
+function isSecretKey(key: string): boolean {
+  let secret = secretKeyCache.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEYS.test(key);
+    if (secretKeyCache.size < 256) secretKeyCache.set(key, secret);
+  }
+  return secret;
+}
+
 function redact(fields: LogFields): LogFields {
   let out: LogFields | undefined;
   for (const key in fields) {
-    if (SECRET_KEYS.test(key)) {
+    if (isSecretKey(key)) {
       out ??= { ...fields };
       out[key] = "[redacted]";
     }
