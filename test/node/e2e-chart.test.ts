@@ -1,32 +1,21 @@
 // End to end on loopback: the Worker under wrangler dev, the real backend (ECharts + resvg) and the Discord
 // emulator, all started by the same code as `npm start`. /chart goes from a signed interaction to the final edit.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendInteraction, type InteractionPayload } from "../../src/emulator/index.ts";
-import { startStack, type Stack } from "../../scripts/lib/stack.ts";
-import { freePort } from "../../scripts/lib/processes.ts";
+import type { Stack } from "../../scripts/lib/stack.ts";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
-const root = join(import.meta.dirname, "..", "..");
+let local: TestStack;
 let stack: Stack;
-let configDir: string;
-const output: string[] = [];
+let output: string[];
 
 beforeAll(async () => {
-  configDir = mkdtempSync(join(tmpdir(), "e2e-stack-"));
-  stack = await startStack({
-    root,
-    configDir,
-    persistTo: join(configDir, "state"),
-    ports: { worker: await freePort(), backend: 0, emulator: 0 },
-    log: (source, line) => output.push(`[${source}] ${line}`),
-  });
+  local = await startTestStack("e2e-chart");
+  ({ stack, output } = local);
 }, 90_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(configDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];

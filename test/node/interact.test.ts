@@ -2,33 +2,26 @@
 // `npm start`), with its defaults pointed at the stack through WORKER_PORT/EMULATOR_PORT and the dev key found
 // in the working directory, as after `npm start`.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/lib/processes.ts";
-import { startStack, type Stack } from "../../scripts/lib/stack.ts";
+import type { Stack } from "../../scripts/lib/stack.ts";
+import { ROOT, startTestStack, type TestStack } from "../support/test-stack.ts";
 
-const root = join(import.meta.dirname, "..", "..");
-const SCRIPT = join(root, "scripts", "interact.ts");
+const SCRIPT = join(ROOT, "scripts", "interact.ts");
+let local: TestStack;
 let stack: Stack;
 let dir: string;
-const output: string[] = [];
+let output: string[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "interact-test-"));
-  stack = await startStack({
-    root,
-    configDir: dir,
-    persistTo: join(dir, "state"),
-    ports: { worker: await freePort(), backend: 0, emulator: 0 },
-    log: (source, line) => output.push(`[${source}] ${line}`),
-  });
+  local = await startTestStack("interact-test");
+  ({ stack, dir, output } = local);
 }, 90_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 interface Run {

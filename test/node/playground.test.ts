@@ -2,35 +2,28 @@
 // command box, autocomplete from the Worker, a deferred chart whose image changes when a button is clicked, a
 // file upload, a modal, the admin toggle and the log. Chromium comes from Debian (/usr/bin/chromium): when it is
 // missing this file fails and says how to install it; it never downloads a browser and never skips.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/lib/processes.ts";
-import { startStack, type Stack } from "../../scripts/lib/stack.ts";
+import type { Stack } from "../../scripts/lib/stack.ts";
+import { ROOT as root, startTestStack, type TestStack } from "../support/test-stack.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
-const root = join(import.meta.dirname, "..", "..");
 
+let local: TestStack;
 let stack: Stack;
 let context: BrowserContext;
 let page: Page;
 let scratch: string;
-const output: string[] = [];
+let output: string[];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`playground test: ${CHROMIUM} is missing. Install Debian's Chromium with \`apt-get install -y chromium\` (CI does); this test never downloads a browser.`);
   }
-  scratch = mkdtempSync(join(tmpdir(), "playground-test-"));
-  stack = await startStack({
-    root,
-    configDir: scratch,
-    persistTo: join(scratch, "state"),
-    ports: { worker: await freePort(), backend: 0, emulator: 0 },
-    log: (source, line) => output.push(`[${source}] ${line}`),
-  });
+  local = await startTestStack("playground-test");
+  ({ stack, dir: scratch, output } = local);
   context = await chromium.launchPersistentContext(join(scratch, "chromium-profile"), {
     executablePath: CHROMIUM,
     viewport: { width: 1400, height: 900 },
@@ -44,8 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await stack?.stop();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  await local?.stop();
 });
 
 const input = () => page.locator("#command-input");

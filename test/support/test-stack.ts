@@ -1,0 +1,39 @@
+// The local stack for Node tests: the same startStack as `npm start`, on free ports, with its .dev.vars,
+// dev key and wrangler state in a temporary folder, so a developer's files are never read or written.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../../scripts/lib/processes.ts";
+import { startStack, type Stack } from "../../scripts/lib/stack.ts";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+
+export interface TestStack {
+  stack: Stack;
+  /** The temporary folder holding the stack's config and state (also a scratch folder for the test). */
+  dir: string;
+  /** Every log line of every part, `[source] line`, to print when something fails. */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(prefix: string): Promise<TestStack> {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const output: string[] = [];
+  const stack = await startStack({
+    root: ROOT,
+    configDir: dir,
+    persistTo: join(dir, "state"),
+    ports: { worker: await freePort(), backend: 0, emulator: 0 },
+    log: (source, line) => output.push(`[${source}] ${line}`),
+  });
+  return {
+    stack,
+    dir,
+    output,
+    async stop() {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
