@@ -1,40 +1,22 @@
 /**
- * The one signing helper for tests: signs interaction bodies the way Discord does (Ed25519 over
- * timestamp + raw body). WebCrypto only, so it runs inside workerd and on Node alike.
+ * Signing for tests, over the emulator's signer (src/emulator/signer.ts): one implementation of Discord's
+ * Ed25519 over timestamp + raw body, used by the Worker tests in workerd, the bench and the emulator.
  */
+import { generateDevKeyPair, signInteraction } from "../../src/emulator/signer.ts";
+
 export interface TestKeyPair {
   publicKeyHex: string;
   privateKeyPkcs8Hex: string;
 }
 
-const encoder = new TextEncoder();
-
 export async function generateTestKeyPair(): Promise<TestKeyPair> {
-  const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"])) as CryptoKeyPair;
-  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
-  const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer);
-  return { publicKeyHex: toHex(raw), privateKeyPkcs8Hex: toHex(pkcs8) };
+  const { publicKeyHex, privateKeyHex } = await generateDevKeyPair();
+  return { publicKeyHex, privateKeyPkcs8Hex: privateKeyHex };
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
-
-function privateKey(pkcs8Hex: string): Promise<CryptoKey> {
-  let key = keyCache.get(pkcs8Hex);
-  if (!key) {
-    key = crypto.subtle.importKey("pkcs8", fromHex(pkcs8Hex), { name: "Ed25519" }, false, ["sign"]);
-    keyCache.set(pkcs8Hex, key);
-  }
-  return key;
-}
-
-/** Hex signature of `timestamp + body`. */
+/** Hex signature of `timestamp + body`, exactly as the emulator (playing Discord) signs. */
 export async function signBody(pkcs8Hex: string, timestamp: string, body: string | Uint8Array): Promise<string> {
-  const bodyBytes = typeof body === "string" ? encoder.encode(body) : body;
-  const prefix = encoder.encode(timestamp);
-  const message = new Uint8Array(prefix.length + bodyBytes.length);
-  message.set(prefix);
-  message.set(bodyBytes, prefix.length);
-  return toHex(new Uint8Array(await crypto.subtle.sign("Ed25519", await privateKey(pkcs8Hex), message)));
+  return (await signInteraction(pkcs8Hex, body, timestamp))["X-Signature-Ed25519"];
 }
 
 export function nowSeconds(): number {
