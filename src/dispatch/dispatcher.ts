@@ -45,6 +45,18 @@ export interface DispatchDeps {
 const PONG: APIInteractionResponse = { type: 1 };
 
 export async function dispatch(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+  try {
+    return await route(interaction, deps);
+  } catch (error) {
+    // Handler failures are settled below; this catches a fault in routing itself, so that even then Discord
+    // gets a valid answer rather than a 500 ("The application did not respond").
+    const ref = newReference();
+    const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(null)(ref);
+    return { response, route: null, outcome: "handler_error", ref, error };
+  }
+}
+
+async function route(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
   switch (interaction.type) {
     case InteractionType.Ping:
       return { response: PONG, route: null, outcome: "ok" };

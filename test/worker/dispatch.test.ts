@@ -148,3 +148,14 @@ describe("response helpers", () => {
     expect(ephemeral("hi")).toEqual({ type: 4, data: { content: "hi", flags: 64, allowed_mentions: { parse: [] } } });
   });
 });
+
+describe("dispatch guard", () => {
+  it("answers validly even when routing itself fails", async () => {
+    const broken = { ...registry, command: () => { throw new Error("registry broke"); } };
+    const result = await dispatch(parsed(command("boom")), { ...deps(), registry: broken });
+    expect(result).toMatchObject({ outcome: "handler_error", response: { type: 4, data: { flags: 64 } } });
+    expect(String(result.error)).toContain("registry broke");
+    const auto = await dispatch(parsed(interaction({ type: 4, data: { name: "x" } })), { ...deps(), registry: broken });
+    expect(auto.response).toEqual({ type: 8, data: { choices: [] } });
+  });
+});
