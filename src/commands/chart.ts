@@ -13,7 +13,8 @@ import { InputError } from "../shared/http-error.ts";
 import { parseValues } from "../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../shared/chart-data/points.ts";
 import { CHART_KINDS, chartMessage, type ChartKind, type ChartResult } from "./chart/message.ts";
-import { isChartKey, loadChart, newChartKey, saveChart } from "./chart/store.ts";
+import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
+import { log } from "../log.ts";
 
 export const definition = {
   name: "chart",
@@ -64,15 +65,16 @@ export function command({ options, config, env }: CommandContext): HandlerResult
   try {
     requireRelay(config);
   } catch (error) {
-    if (error instanceof ConfigError) return ephemeral("Charts are not available on this bot yet: its backend is not configured. The operator has been told.");
+    if (error instanceof ConfigError) {
+      log("config.missing", { route: "/chart", level: "error", error: error.message });
+      return ephemeral("Charts are not available on this bot yet: its backend is not configured. The operator has been told.");
+    }
     throw error;
   }
   const kv = env.CHART_DATA;
   return defer(async (task) => {
     const result = await renderChart(task, input);
-    const key = kv ? newChartKey() : null;
-    if (kv && key) await saveChart(kv, key, { title, points: result.points });
-    return chartMessage(result, title, key);
+    return chartMessage(result, title, await storeForButtons(kv, task, { title, points: result.points }));
   });
 }
 
@@ -90,6 +92,19 @@ export function component({ customId, env }: ComponentContext): HandlerResult {
     const result = await renderChart(task, { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points });
     return chartMessage(result, stored.title, key!);
   });
+}
+
+/** The key the buttons carry, or null (no buttons) when the data cannot be stored: the chart is still sent. */
+async function storeForButtons(kv: KVNamespace | undefined, task: TaskContext, chart: StoredChart): Promise<string | null> {
+  if (!kv) return null;
+  const key = newChartKey();
+  try {
+    await saveChart(kv, key, chart);
+    return key;
+  } catch (error) {
+    log("chart.store_failed", { interaction_id: task.interaction.id, level: "error", error: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
 }
 
 function renderChart(task: TaskContext, input: ChartInput): Promise<ChartResult> {

@@ -6,6 +6,7 @@ import { customId } from "../dispatch/custom-id.ts";
 import type { CommandContext, CommandDefinition, HandlerResult, ModalContext } from "../dispatch/types.ts";
 import { ephemeral, modal } from "../discord/responses.ts";
 import { saveFeedback } from "../storage/feedback.ts";
+import { log } from "../log.ts";
 
 export const MAX_FEEDBACK_LENGTH = 1000;
 const FIELD = "text";
@@ -39,7 +40,10 @@ function submit({ fields, interaction, env, customId: id, after }: ModalContext)
   if (text.length === 0) return ephemeral("Your feedback was empty, so nothing was saved. Run `/feedback` to try again.");
   if (text.length > MAX_FEEDBACK_LENGTH) return ephemeral(`Your feedback is ${text.length} characters; the limit is ${MAX_FEEDBACK_LENGTH}. Nothing was saved.`);
   const db = env.DB;
-  if (!db) return ephemeral("Feedback storage is not set up on this bot, so nothing was saved. The operator has been told.");
+  if (!db) {
+    log("config.missing", { route: "feedback:", level: "error", error: "feedback: the D1 binding DB is not configured" });
+    return ephemeral("Feedback storage is not set up on this bot, so nothing was saved. The operator has been told.");
+  }
   after("feedback.save", async () => {
     await saveFeedback(db, { interactionId: interaction.id, userId: interaction.user?.id ?? null, guildId: interaction.guildId, text, createdAt: Date.now() });
   });

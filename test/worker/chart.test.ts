@@ -253,3 +253,16 @@ describe("chart buttons", () => {
     expect(discord.calls()).toHaveLength(0);
   });
 });
+
+describe("chart storage trouble", () => {
+  it("still sends the chart, without buttons, when KV cannot store its data", async () => {
+    withBackend(scriptedBackend().handler);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const brokenKv = { put: async () => { throw new Error("KV write limit"); }, get: async () => null };
+    const { token } = await run(chartCommand([{ type: 3, name: "values", value: "1,2" }]), { ...chartEnv(), CHART_DATA: brokenKv });
+    const [message] = discord.messagesFor(token);
+    expect(message!.attachments).toHaveLength(1);
+    expect(message!.components).toEqual([]);
+    expect(errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "chart.store_failed")).toMatchObject({ error: "KV write limit" });
+  });
+});
