@@ -138,7 +138,7 @@ const summary = [
   `- /chart: ${charts.length} deferred; final edits: ${finals.length} (${outcomes.ok} with the chart, ${outcomes.error} with a readable error such as "backend busy"); **lost: ${lost}**; more than one final edit: ${duplicates}.`,
   `- Time from sending /chart to its final edit: p50 ${fmt(percentile(finals, 0.5))} ms, p99 ${fmt(percentile(finals, 0.99))} ms.`,
   `- Reading the ack times: ${concurrency} connections on a saturated ${os.cpus().length}-core machine (load generator with signing, emulator, backend rendering charts, wrangler dev's proxy and workerd all share it), so they are mostly queueing: ${concurrency} ÷ throughput ≈ the p50. The Worker's own work per interaction is a fraction of a millisecond (see "Ingress throughput"). Nothing here approaches Discord's 3 s deadline, and the backend's 503s under this load became readable "busy" edits, not failures.`,
-  "- Duplicate suppression (the D1 claim of each interaction id) runs after the response, in waitUntil: it adds nothing to the time to acknowledge; its cost is part of the final-edit times for /chart.",
+  '- Duplicate suppression (the D1 claim of each interaction id) runs after the response, in waitUntil; its measured effect on the time to acknowledge is in "Duplicate suppression and the 3-second path".',
 ].join("\n");
 console.log(`\n${summary}\n`);
 if (write) writeSection(join(import.meta.dirname, "..", "BENCHMARKS.md"), summary, "## Whole-stack load (wrangler dev, backend, emulator)");
