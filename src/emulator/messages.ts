@@ -11,7 +11,8 @@ import type { EmulatorState, InteractionRecord, StoredMessage } from "./state.ts
 
 export type MessageResult = { ok: true; message: StoredMessage; ignoredUploads: string[] } | { ok: false; response: Response };
 
-interface Input {
+/** What creating or editing a stored message needs: the state, the interaction and the request's content. */
+export interface MessageInput {
   state: EmulatorState;
   record: InteractionRecord;
   body: unknown;
@@ -31,7 +32,7 @@ function bodyObject(body: unknown): { ok: true; value: Record<string, unknown> }
 }
 
 /** A new message (callback type 4, a follow-up, or a deferred reply's placeholder). */
-export function createMessage(input: Input & { role: StoredMessage["role"]; loading?: boolean }): MessageResult {
+export function createMessage(input: MessageInput & { role: StoredMessage["role"]; loading?: boolean }): MessageResult {
   const parsed = bodyObject(input.body);
   if (!parsed.ok) return parsed;
   const body = parsed.value;
@@ -83,7 +84,7 @@ export function createMessage(input: Input & { role: StoredMessage["role"]; load
 }
 
 /** Applies a PATCH: only the fields present change; flags follow Discord's edit rules. */
-export function editMessage(input: Input & { message: StoredMessage }): MessageResult {
+export function editMessage(input: MessageInput & { message: StoredMessage }): MessageResult {
   const parsed = bodyObject(input.body);
   if (!parsed.ok) return parsed;
   const body = parsed.value;

@@ -2,13 +2,12 @@
 // answer reported to the emulator. Enforces what Discord enforces: one acknowledgement, within 3 s, of a type
 // that suits the interaction, with data inside the limits.
 
-import type { UploadedFile } from "../body.ts";
 import { alreadyAcknowledged, invalidFormBody, unknownInteraction, type FieldError } from "../errors.ts";
 import { MESSAGE_FLAGS, validateChoices, validateModal } from "../limits.ts";
-import { createMessage, editMessage, renderMessage } from "../messages.ts";
+import { createMessage, editMessage, renderMessage, type MessageInput } from "../messages.ts";
 import { initialDeadlinePassed, lazyRecord } from "../registry.ts";
 import type { Route, RouteContext } from "../router.ts";
-import type { EmulatorState, InteractionRecord, StoredMessage } from "../state.ts";
+import type { InteractionRecord, StoredMessage } from "../state.ts";
 
 export const CALLBACK_TYPES = {
   PONG: 1,
@@ -35,13 +34,7 @@ const VALID_FOR: Record<number, readonly number[]> = {
   12: [2, 3],
 };
 
-export interface AcknowledgeInput {
-  state: EmulatorState;
-  record: InteractionRecord;
-  body: unknown;
-  files: readonly UploadedFile[];
-  origin: string;
-  now: number;
+export interface AcknowledgeInput extends MessageInput {
   via: "callback" | "inline";
 }
 
