@@ -40,3 +40,13 @@ function redact(fields: LogFields): LogFields {
 export function newReference(): string {
   return crypto.randomUUID().slice(0, 8);
 }
+
+/** The message of anything thrown, for a log field or an operator-facing error text. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `error` (and `stack`, when there is one) fields for a log line about a failure. */
+export function errorFields(error: unknown): { error: string; stack?: string } {
+  return error instanceof Error && error.stack ? { error: error.message, stack: error.stack } : { error: describeError(error) };
+}

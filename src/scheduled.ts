@@ -4,7 +4,7 @@
  * for its own retention. Chart data lives in KV with a TTL, so KV expires it without help.
  */
 import type { Env } from "./env.ts";
-import { log } from "./log.ts";
+import { errorFields, log } from "./log.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +33,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     const summary = await pruneExpiredState(env, controller.scheduledTime);
     log("scheduled.prune", { cron: controller.cron, outcome: "ok", ...summary, chart_data: "expires by KV TTL", ms: Date.now() - started });
   } catch (error) {
-    log("scheduled.prune", { cron: controller.cron, outcome: "error", error: error instanceof Error ? error.message : String(error), ms: Date.now() - started });
+    log("scheduled.prune", { cron: controller.cron, outcome: "error", ...errorFields(error), ms: Date.now() - started });
     throw error;
   }
 }

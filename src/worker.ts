@@ -14,8 +14,8 @@ import { handleScheduled } from "./scheduled.ts";
 
 const registry = createRegistry(commands);
 
+// POST /interactions never reaches the router (see fetch below); it answers everything else.
 const router = IttyRouter<IRequest, [Env, ExecutionContext]>()
-  .post("/interactions", (request, env, ctx) => handleInteractionRequest(request, env, ctx, registry))
   .all("/interactions", () => errorResponse(405, "method_not_allowed", "use POST for /interactions", { Allow: "POST" }))
   .get("/health", (_request, env) => health(env))
   .all("/health", () => errorResponse(405, "method_not_allowed", "use GET for /health", { Allow: "GET" }))

@@ -14,7 +14,7 @@ import { parseValues } from "../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../shared/chart-data/points.ts";
 import { CHART_KINDS, chartMessage, type ChartKind, type ChartResult } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
-import { log } from "../log.ts";
+import { describeError, log } from "../log.ts";
 
 export const definition = {
   name: "chart",
@@ -102,7 +102,7 @@ async function storeForButtons(kv: KVNamespace | undefined, task: TaskContext, c
     await saveChart(kv, key, chart);
     return key;
   } catch (error) {
-    log("chart.store_failed", { interaction_id: task.interaction.id, level: "error", error: error instanceof Error ? error.message : String(error) });
+    log("chart.store_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error) });
     return null;
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
-import { log } from "../log.ts";
+import { describeError, errorFields, log } from "../log.ts";
 import { claimInteraction } from "../storage/interactions.ts";
 import type { Dispatched } from "./dispatcher.ts";
 import { InteractionType, type Interaction } from "./interaction.ts";
@@ -27,7 +27,7 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
       first = await claimInteraction(env.DB, interaction, dispatched.route);
     } catch (error) {
       // Storage trouble must not cost the user their result: run the effects (at-least-once) and say so.
-      log("interaction.claim_failed", { ...fields, level: "error", error: error instanceof Error ? error.message : String(error) });
+      log("interaction.claim_failed", { ...fields, level: "error", error: describeError(error) });
     }
     if (!first) {
       log("interaction.duplicate", { ...fields, outcome: "skipped" });
@@ -38,7 +38,7 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   for (const { name, task } of dispatched.background ?? []) {
     work.push(
       task().catch((error: unknown) => {
-        log("background", { ...fields, task: name, outcome: "error", error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+        log("background", { ...fields, task: name, outcome: "error", ...errorFields(error) });
       }),
     );
   }
@@ -54,7 +54,7 @@ async function finishDeferred(interaction: Interaction, dispatched: Dispatched, 
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return;
     } catch (error) {
-      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: error instanceof Error ? error.message : String(error) });
+      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error) });
     }
   }
   await runDeferred(dispatched.deferred!, interaction, env, config, dispatched.route, options);

@@ -13,7 +13,7 @@ import { ConfigError } from "../config.ts";
 import { DiscordApiError, DiscordRestClient } from "../discord/rest.ts";
 import { messageProblem } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
-import { log, newReference } from "../log.ts";
+import { describeError, errorFields, log, newReference } from "../log.ts";
 import { RelayError } from "../relay/client.ts";
 import type { Deferred, FinalMessage } from "./deferred.ts";
 import type { Interaction } from "./interaction.ts";
@@ -119,8 +119,8 @@ export function logDeferred(interaction: Interaction, route: string | null, task
     task_ms: task.ms,
     total_ms: totalMs,
     ...(ref ? { ref } : {}),
-    ...(task.error !== undefined ? { error: errorText(task.error), stack: task.error instanceof Error ? task.error.stack : undefined } : {}),
-    ...(editError !== undefined ? { edit_error: errorText(editError), edit_status: editError instanceof DiscordApiError ? editError.status : null } : {}),
+    ...(task.error !== undefined ? errorFields(task.error) : {}),
+    ...(editError !== undefined ? { edit_error: describeError(editError), edit_status: editError instanceof DiscordApiError ? editError.status : null } : {}),
     ...extra,
     level: task.ok && delivered ? "info" : "error",
   });
@@ -138,8 +138,4 @@ export function errorMessage(error: unknown, ref: string, timedOut: boolean, kee
   else text = "Something went wrong while working on this.";
   const content = `⚠️ ${text} (reference \`${ref}\`)`;
   return { data: keepMessage ? { content, allowed_mentions: { parse: [] } } : { content, embeds: [], components: [], attachments: [], allowed_mentions: { parse: [] } } };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

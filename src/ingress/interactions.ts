@@ -10,7 +10,7 @@ import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "../dispatch/after-response.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http.ts";
-import { log } from "../log.ts";
+import { errorFields, log } from "../log.ts";
 import { MAX_BODY_BYTES, readLimitedBody } from "./body.ts";
 import { verifyDiscordRequest } from "./signature.ts";
 
@@ -58,7 +58,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
     outcome: result.outcome,
     handler_ms: handlerMs,
     ...(result.ref ? { ref: result.ref, level: "error" } : {}),
-    ...(error !== undefined ? { error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } : {}),
+    ...(error !== undefined ? errorFields(error) : {}),
   });
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }

@@ -16,7 +16,7 @@ import type { Registry } from "../dispatch/registry.ts";
 import { deliverFinal, errorMessage, executeTask, logDeferred, restFor, FINAL_EDIT_DEADLINE_MS } from "../dispatch/run-deferred.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
-import { log, newReference } from "../log.ts";
+import { describeError, errorFields, log, newReference } from "../log.ts";
 import { isJobDone, markJobDone } from "./jobs-done.ts";
 import { isJobMessage, type JobMessage } from "./message.ts";
 
@@ -39,7 +39,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, regist
       else await processMessage(message, env, config, registry);
     } catch (error) {
       // A bug or an outage in storage: retry this message alone; the rest of the batch is unaffected.
-      log("queue.message_failed", { queue: batch.queue, message_id: message.id, attempts: message.attempts, outcome: "error", error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+      log("queue.message_failed", { queue: batch.queue, message_id: message.id, attempts: message.attempts, outcome: "error", ...errorFields(error) });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
@@ -91,7 +91,7 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
 
 function retry(message: Message<unknown>, interaction: Interaction, route: string | null, error: unknown): void {
   const delaySeconds = retryDelaySeconds(message.attempts);
-  log("deferred", { interaction_id: interaction.id, route, mode: "queue", outcome: "retrying", attempts: message.attempts, delay_s: delaySeconds, error: error instanceof Error ? error.message : String(error) });
+  log("deferred", { interaction_id: interaction.id, route, mode: "queue", outcome: "retrying", attempts: message.attempts, delay_s: delaySeconds, error: describeError(error) });
   message.retry({ delaySeconds });
 }
 

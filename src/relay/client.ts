@@ -3,6 +3,7 @@
  * (src/relay/signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
  * user can act on, what went wrong; `message` keeps the operator's detail for the log.
  */
+import { describeError } from "../log.ts";
 import { relayHeaders } from "./signature.ts";
 
 /** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
@@ -49,7 +50,7 @@ export async function relayJob<T>(target: RelayTarget, job: string, id: string, 
     if (signal.aborted) {
       throw new RelayError("timeout", `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`, "The backend took too long, so I stopped waiting. Try again with less data, or in a minute.");
     }
-    throw new RelayError("unreachable", `relay(${job}): ${error instanceof Error ? error.message : String(error)}`, "The backend is unreachable right now. Please try again in a minute.");
+    throw new RelayError("unreachable", `relay(${job}): ${describeError(error)}`, "The backend is unreachable right now. Please try again in a minute.");
   }
 
   const json = parseJson(text);
