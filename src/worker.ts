@@ -7,7 +7,7 @@ import { commands } from "./commands/index.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { createRegistry } from "./dispatch/registry.ts";
 import type { Env } from "./env.ts";
-import { errorResponse, jsonResponse } from "./http.ts";
+import { errorResponse, jsonResponse, pathOf } from "./http.ts";
 import { handleInteractionRequest } from "./ingress/interactions.ts";
 import { handleQueue } from "./queue/consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
@@ -36,7 +36,7 @@ export default {
   // Discord's POSTs skip the router: it parses the URL and query and extends the Request for every call,
   // ≈ 10 µs a request on workerd (see BENCHMARKS.md). The router keeps everything else.
   fetch: (request, env, ctx) =>
-    request.method === "POST" && new URL(request.url).pathname === "/interactions"
+    request.method === "POST" && pathOf(request.url) === "/interactions"
       ? handleInteractionRequest(request, env, ctx, registry)
       : router.fetch(request, env, ctx),
   scheduled: (controller, env, _ctx) => handleScheduled(controller, env),

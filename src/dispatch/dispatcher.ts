@@ -44,17 +44,26 @@ export interface DispatchDeps {
 
 const PONG: APIInteractionResponse = { type: 1 };
 
-export function dispatch(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Synchronous handlers (most of them: /ping, /help, buttons) are dispatched synchronously, and a promise is
+ * returned only when something on the way is asynchronous (an async handler, the heavy-command limiter):
+ * each promise layer is a microtask turn and an allocation on the 3-second path. Callers `await` either.
+ */
+export function dispatch(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   // Handler failures are settled below; this catches a fault in routing itself, so that even then Discord
   // gets a valid answer rather than a 500 ("The application did not respond").
-  return route(interaction, deps).catch((error: unknown) => {
-    const ref = newReference();
-    const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(null)(ref);
-    return { response, route: null, outcome: "handler_error" as const, ref, error };
-  });
+  const routingFault = (error: unknown): Dispatched => failed(interaction, null, "handler_error", error);
+  try {
+    const routed = route(interaction, deps);
+    return routed instanceof Promise ? routed.catch(routingFault) : routed;
+  } catch (error) {
+    return routingFault(error);
+  }
 }
 
-async function route(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+function route(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   switch (interaction.type) {
     case InteractionType.Ping:
       return { response: PONG, route: null, outcome: "ok" };
@@ -84,7 +93,7 @@ function baseContext(interaction: Interaction, deps: DispatchDeps, background: B
   };
 }
 
-async function dispatchCommand(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   const name = interaction.commandName;
   const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
   const route = name ? `/${name}` : null;
@@ -96,25 +105,24 @@ async function dispatchCommand(interaction: Interaction, deps: DispatchDeps): Pr
       outcome: "unknown_command",
     };
   }
-  if (module.heavy) {
-    const limited = await rateLimited(module, interaction, deps, route);
-    if (limited) return limited;
-  }
-  const background: BackgroundTask[] = [];
-  return settle(interaction, route, () => module.command(baseContext(interaction, deps, background)), failureMessage(route), background);
+  const run = (): MaybePromise<Dispatched> => {
+    const background: BackgroundTask[] = [];
+    return settle(interaction, route, () => module.command(baseContext(interaction, deps, background)), background);
+  };
+  return module.heavy ? unlessRateLimited(module, interaction, deps, route, run) : run();
 }
 
-async function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   const name = interaction.commandName;
   const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
   const route = name ? `/${name}` : null;
   // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
   if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
-  return settle(interaction, route, () => handler(baseContext(interaction, deps, [])), () => autocomplete([]), []);
+  return settle(interaction, route, () => handler(baseContext(interaction, deps, [])), []);
 }
 
-async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): Promise<Dispatched> {
+function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   const customId = parseCustomId(interaction.customId ?? "");
   const route = `${customId.prefix}:`;
   const module = deps.registry.byPrefix(customId.prefix);
@@ -131,16 +139,15 @@ async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): P
       outcome: "unknown_component",
     };
   }
-  if (module!.heavy) {
-    const limited = await rateLimited(module!, interaction, deps, route);
-    if (limited) return limited;
-  }
-  const background: BackgroundTask[] = [];
-  const ctx = baseContext(interaction, deps, background);
-  const run = isModal
-    ? () => module!.modal!(Object.assign(ctx, { customId, fields: modalFields(interaction.data?.components) }))
-    : () => module!.component!(Object.assign(ctx, { customId, values: selectValues(interaction.data?.values) }));
-  return settle(interaction, route, run, failureMessage(route), background);
+  const run = (): MaybePromise<Dispatched> => {
+    const background: BackgroundTask[] = [];
+    const ctx = baseContext(interaction, deps, background);
+    const handle = isModal
+      ? () => module!.modal!(Object.assign(ctx, { customId, fields: modalFields(interaction.data?.components) }))
+      : () => module!.component!(Object.assign(ctx, { customId, values: selectValues(interaction.data?.values) }));
+    return settle(interaction, route, handle, background);
+  };
+  return module!.heavy ? unlessRateLimited(module!, interaction, deps, route, run) : run();
 }
 
 /**
@@ -148,15 +155,23 @@ async function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): P
  * counter (no network round trip), so it is cheap enough for the 3-second path. If it fails, the request
  * goes through: a limiter outage must not take the command down with it.
  */
-async function rateLimited(module: CommandModule, interaction: Interaction, deps: DispatchDeps, route: string | null): Promise<Dispatched | null> {
+async function unlessRateLimited(
+  module: CommandModule,
+  interaction: Interaction,
+  deps: DispatchDeps,
+  route: string | null,
+  run: () => MaybePromise<Dispatched>,
+): Promise<Dispatched> {
   const limiter = deps.env.HEAVY_LIMITER;
   const userId = interaction.user?.id;
-  if (!module.heavy || !limiter || !userId) return null;
+  if (!module.heavy || !limiter || !userId) return run();
+  let allowed: boolean;
   try {
-    if ((await limiter.limit({ key: userId })).success) return null;
+    allowed = (await limiter.limit({ key: userId })).success;
   } catch {
-    return null;
+    allowed = true;
   }
+  if (allowed) return run();
   const period = Number(deps.env.HEAVY_LIMIT_PERIOD_SECONDS) || 60;
   return {
     response: ephemeral(`You're using \`${route}\` faster than I can keep up. Please try again in about ${period} seconds.`),
@@ -165,38 +180,51 @@ async function rateLimited(module: CommandModule, interaction: Interaction, deps
   };
 }
 
-/** Runs a handler and turns whatever happens into a Dispatched: the one place handler failures are caught. */
-async function settle(
+/**
+ * Runs a handler and turns whatever happens into a Dispatched: the one place handler failures are caught.
+ * Synchronous when the handler is.
+ */
+function settle(
   interaction: Interaction,
   route: string | null,
-  run: () => HandlerResult | Promise<HandlerResult>,
-  onFailure: (ref: string) => APIInteractionResponse,
+  run: () => MaybePromise<HandlerResult>,
   background: readonly BackgroundTask[],
-): Promise<Dispatched> {
-  let result: HandlerResult;
+): MaybePromise<Dispatched> {
+  let returned: MaybePromise<HandlerResult>;
   try {
-    // Most handlers are synchronous: awaiting only real promises saves a microtask turn per interaction.
-    const returned = run();
-    result = returned instanceof Promise ? await returned : returned;
+    returned = run();
   } catch (error) {
-    const ref = newReference();
-    return { response: onFailure(ref), route, outcome: "handler_error", ref, error };
+    return failed(interaction, route, "handler_error", error);
   }
+  if (returned instanceof Promise) {
+    return returned.then(
+      (result) => settled(interaction, route, result, background),
+      (error: unknown) => failed(interaction, route, "handler_error", error),
+    );
+  }
+  return settled(interaction, route, returned, background);
+}
+
+/** A handler or routing failure: an ephemeral sentence (no suggestions for autocomplete) with a reference id. */
+function failed(interaction: Interaction, route: string | null, outcome: "handler_error" | "invalid_response", error: unknown): Dispatched {
+  const ref = newReference();
+  const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(route, ref);
+  return { response, route, outcome, ref, error };
+}
+
+function settled(interaction: Interaction, route: string | null, result: HandlerResult, background: readonly BackgroundTask[]): Dispatched {
   if (isDeferred(result)) {
     const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
     return { response, deferred: result, background, route, outcome: "deferred" };
   }
   const problem = validateResponse(result, interaction.type);
-  if (problem) {
-    const ref = newReference();
-    return { response: onFailure(ref), route, outcome: "invalid_response", ref, error: new Error(`dispatch(${route}): ${problem}`) };
-  }
+  if (problem) return failed(interaction, route, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
   return { response: result, background, route, outcome: "ok" };
 }
 
-function failureMessage(route: string | null): (ref: string) => APIInteractionResponse {
+function failureMessage(route: string | null, ref: string): APIInteractionResponse {
   const what = route?.startsWith("/") ? `\`${route}\`` : "that";
-  return (ref) => ephemeral(`Something went wrong while running ${what}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`);
+  return ephemeral(`Something went wrong while running ${what}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`);
 }
 
 /** Text inputs arrive in action rows (legacy) or in Label components (current); read both. */

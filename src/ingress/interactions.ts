@@ -14,7 +14,8 @@ import { errorFields, log } from "../log.ts";
 import { MAX_BODY_BYTES, readLimitedBody } from "./body.ts";
 import { verifyDiscordRequest } from "./signature.ts";
 
-const JSON_HEADERS = { "Content-Type": "application/json" } as const;
+// Built once: a plain object would be converted into a Headers object on every response.
+const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
   let config: Config;
@@ -43,7 +44,8 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   const { interaction } = parsed;
 
   const started = Date.now();
-  const result = await dispatch(interaction, { registry, env, config, request });
+  const routed = dispatch(interaction, { registry, env, config, request });
+  const result = routed instanceof Promise ? await routed : routed;
   const handlerMs = Date.now() - started;
 
   if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config));

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { verifyKey } from "discord-interactions";
 import { describe, expect, inject, it } from "vitest";
+import { pathOf } from "../../src/http.ts";
 import { MAX_BODY_BYTES } from "../../src/ingress/body.ts";
 import { verifyDiscordRequest } from "../../src/ingress/signature.ts";
 import { fromHex, generateTestKeyPair, nowSeconds, signBody, toHex } from "../support/signing.ts";
@@ -29,6 +30,29 @@ describe("routes", () => {
     const response = await exports.default.fetch("https://worker.test/interactions", { method });
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toBe("POST");
+  });
+
+  it("routes a signed POST to /interactions whatever its query string or port", async () => {
+    const signed = await signedRequest(ping);
+    for (const url of ["https://worker.test/interactions?utm=1", "http://127.0.0.1:8787/interactions#x"]) {
+      const response = await exports.default.fetch(new Request(url, signed.clone()));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ type: 1 });
+    }
+    const elsewhere = await exports.default.fetch(new Request("https://worker.test/interactions/more", signed.clone()));
+    expect(elsewhere.status).toBe(404);
+  });
+
+  it.each([
+    ["https://worker.test/interactions", "/interactions"],
+    ["https://worker.test/interactions?a=/b", "/interactions"],
+    ["http://127.0.0.1:8787/interactions#frag?x", "/interactions"],
+    ["https://worker.test", "/"],
+    ["https://worker.test/?q", "/"],
+    ["https://worker.test/a/interactions", "/a/interactions"],
+  ])("pathOf(%s) is %s, as new URL().pathname says", (url, path) => {
+    expect(pathOf(url)).toBe(path);
+    expect(pathOf(url)).toBe(new URL(url).pathname);
   });
 
   it("does not enable CORS on /interactions", async () => {
