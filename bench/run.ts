@@ -34,6 +34,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --scenarios LIST      subset of ping,command,component,bad-signature (default all; the floor's PING always runs)
   --variant LABEL=FILE  also serve a prebuilt bundle (e.g. a scratch copy with a piece removed) and measure
                         its PING and /ping next to ours; repeatable
+  --no-references       skip the reference Workers (bench/reference/: the floor + JSON.parse, the floor + one
+                        log line, and a minimal complete endpoint), measured by default in full runs
   --logs FILE           append the Workers' log lines to FILE instead of /dev/null
   --write / --no-write  refresh BENCHMARKS.md (default: yes for full runs, no for --quick)`;
 
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     pool: { type: "string" },
     scenarios: { type: "string" },
     variant: { type: "string", multiple: true, default: [] },
+    references: { type: "boolean" },
+    "no-references": { type: "boolean", default: false },
     logs: { type: "string" },
     write: { type: "boolean" },
     "no-write": { type: "boolean", default: false },
@@ -65,6 +69,7 @@ const warmupMs = positiveNumber(args.warmup, quick ? 0.3 : 0.5, "--warmup") * 10
 const concurrencies = (args.concurrency ?? "8,32").split(",").map((c) => positiveInt(c, 0, "--concurrency"));
 const poolSize = positiveInt(args.pool, quick ? 500 : 2000, "--pool");
 const write = args["no-write"] ? false : (args.write ?? !quick);
+const withReferences = args["no-references"] ? false : (args.references ?? !quick);
 const selected = new Set((args.scenarios ?? "ping,command,component,bad-signature").split(",").map((name) => {
   if (!(name in SCENARIOS)) throw new Error(`bench: unknown scenario "${name}" (ping, command, component, bad-signature)`);
   return name as ScenarioName;
@@ -84,6 +89,15 @@ const FLOOR = "floor";
 const OURS = "ours";
 const TARGET_RATIO = 0.9;
 const TARGET_GZIP_BYTES = 25 * 1024;
+/**
+ * Reference Workers (bench/reference/), built and served like the floor: how much of what our Worker adds to
+ * the floor is the contract itself (parse the payload, write one log line) rather than our code.
+ */
+const REFERENCES = [
+  { name: "floor+parse", script: "bench/reference/parse.js", what: "the floor + JSON.parse of the body" },
+  { name: "floor+log", script: "bench/reference/log.js", what: "the floor + one JSON log line" },
+  { name: "minimal", script: "bench/reference/minimal.js", what: "minimal complete: verify, skew check, parse, route, reply, log" },
+] as const;
 /** A run during which the rest of the machine used more CPU than this (in cores) is repeated. */
 const FOREIGN_LIMIT = 0.1;
 const MAX_ATTEMPTS = quick ? 1 : 4;
@@ -95,6 +109,8 @@ interface Target {
   readonly name: string;
   readonly bundle: string;
   readonly scenarios: readonly ScenarioName[];
+  /** References answer a command with PONG or a reply of their own; any 200 interaction response passes. */
+  readonly reference?: boolean;
   server?: Server;
 }
 
@@ -124,13 +140,22 @@ async function main(): Promise<void> {
   console.log("bench: building with wrangler deploy --dry-run …");
   const ours = await buildWithWrangler(join(OUT, OURS));
   const floor = await buildWithWrangler(join(OUT, FLOOR), ["--config", "bench/floor/wrangler.toml", "--compatibility-date", compat.date]);
+
   const gzipBytes = gzipSync(readFileSync(ours.file), { level: 9 }).length;
   console.log(`bench: our bundle ${kib(ours.rawBytes)} raw, ${kib(gzipBytes)} gzip (wrangler: ${ours.wranglerSize ?? "n/a"}); floor ${kib(floor.rawBytes)}`);
+
+  const floorArgs = ["--config", "bench/floor/wrangler.toml", "--compatibility-date", compat.date];
+  const references: Target[] = [];
+  for (const reference of withReferences ? REFERENCES : []) {
+    const built = await buildWithWrangler(join(OUT, reference.name), floorArgs, reference.script);
+    references.push({ name: reference.name, bundle: built.file, scenarios: ["ping", "command"], reference: true });
+  }
 
   const targets: Target[] = [
     { name: FLOOR, bundle: floor.file, scenarios: ["ping", "bad-signature"] },
     { name: OURS, bundle: ours.file, scenarios: ["ping", "command", "component", "bad-signature"] },
     ...variants.map((v) => ({ name: v.label, bundle: resolve(v.file), scenarios: ["ping", "command"] as ScenarioName[] })),
+    ...references,
   ];
 
   // A fresh key pair per run: the public key reaches workerd through its environment, the private key stays here.
@@ -195,11 +220,12 @@ async function main(): Promise<void> {
     const table = resultsTable(rows);
     const checks = buildChecks(rows, gzipBytes);
     const noise = noiseNote(rows);
-    console.log(`\n${table}\n\n${noise}\n\n${checksTable(checks)}\n`);
+    const ceiling = withReferences ? ceilingTable(rows) : null;
+    console.log(`\n${table}\n\n${noise}\n\n${checksTable(checks)}\n${ceiling ? `\n${ceiling}\n` : ""}`);
 
     if (write) {
       const file = join(ROOT, "BENCHMARKS.md");
-      writeSection(file, sectionBody({ started, table, noise, checks, ours, gzipBytes, floorRaw: floor.rawBytes, compatDate: compat.date, loadBefore }));
+      writeSection(file, sectionBody({ started, table, noise, checks, ceiling, ours, gzipBytes, floorRaw: floor.rawBytes, compatDate: compat.date, loadBefore }));
       console.log(`bench: refreshed "${relative(ROOT, file)}"`);
     }
   } finally {
@@ -275,12 +301,23 @@ async function sanityCheck(targets: readonly Target[], privateKey: string): Prom
       const scenario = SCENARIOS[name];
       const [request] = await signRequests(scenario, privateKey, 1);
       const response = await fetch(`http://${HOST}:${target.server!.port}/interactions`, { method: "POST", headers: request!.headers, body: request!.body });
-      const problem = scenario.check(response.status, await response.text());
+      const text = await response.text();
+      const problem = target.reference && name === "command" ? anyInteractionResponse(response.status, text) : scenario.check(response.status, text);
       if (problem) problems.push(`${target.name} ${scenario.label}: ${problem}`);
     }
   }
   if (problems.length) throw new Error(`bench: sanity check failed; not measuring:\n  ${problems.join("\n  ")}`);
   console.log("bench: sanity check passed (PONG, /ping reply, component reply, 401 on a bad signature)");
+}
+
+function anyInteractionResponse(status: number, body: string): string | null {
+  try {
+    const type = (JSON.parse(body) as { type?: unknown }).type;
+    if (status === 200 && (type === 1 || type === 4)) return null;
+  } catch {
+    // reported below
+  }
+  return `expected 200 with an interaction response, got ${status} ${body.slice(0, 120)}`;
 }
 
 const jobKey = (target: string, scenario: ScenarioName, concurrency: number): string => `${target}|${scenario}|${concurrency}`;
@@ -330,6 +367,29 @@ function buildChecks(rows: readonly Row[], gzipBytes: number): Check[] {
   return checks;
 }
 
+/**
+ * `/ping` next to the references: what the floor costs plus parsing alone, plus logging alone, and the
+ * least complete implementation, in the same rounds as ours. CPU is per request, over the floor's PING.
+ */
+function ceilingTable(rows: readonly Row[]): string {
+  const lines = [
+    "| c | Worker | beyond the floor | `/ping` vs floor PING (median, range) | workerd CPU µs/req over the floor |",
+    "|---:|---|---|---|---:|",
+  ];
+  const what = new Map<string, string>([...REFERENCES.map((r) => [r.name, r.what] as [string, string]), [OURS, "everything in src/ (our Worker)"]]);
+  for (const concurrency of concurrencies) {
+    const floorCpu = median(rows.find((r) => r.target === FLOOR && r.scenario === "PING" && r.concurrency === concurrency)?.cpuUs ?? []);
+    for (const [target, description] of what) {
+      const row = rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
+      if (!row || !row.ratios.length) continue;
+      const ratio = `**${median(row.ratios).toFixed(2)}×** (${Math.min(...row.ratios).toFixed(2)}×–${Math.max(...row.ratios).toFixed(2)}×)`;
+      const over = median(row.cpuUs) - floorCpu;
+      lines.push(`| ${concurrency} | ${target} | ${description} | ${ratio} | ${Number.isFinite(over) ? `${over < 0 ? "−" : "+"}${Math.abs(Math.round(over))}` : "—"} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
 /** How quiet the machine was: other processes' CPU during the kept runs, and how many runs were repeated. */
 function noiseNote(rows: readonly Row[]): string {
   const foreign = rows.flatMap((r) => r.foreign).filter(Number.isFinite);
@@ -347,6 +407,7 @@ function sectionBody(info: {
   table: string;
   noise: string;
   checks: readonly Check[];
+  ceiling: string | null;
   ours: { rawBytes: number; wranglerSize: string | null };
   gzipBytes: number;
   floorRaw: number;
@@ -381,6 +442,10 @@ function sectionBody(info: {
 - *Quiet runs:* CPU counters from /proc are read at the edges of every measured window. *workerd CPU µs/req* is the server
   process's user + system time ÷ requests (little affected by other load; at c=32 workerd's one JS thread is saturated, so
   req/s ≈ 10⁶ ÷ this). A run during which other processes used more than ${FOREIGN_LIMIT} core is repeated.
+- *References* (\`bench/reference/\`, built and served like the floor, measured in the same rounds): the floor + \`JSON.parse\` of
+  the body; the floor + one \`console.log\` of a line like ours; and a minimal complete endpoint (verify, skew check, parse,
+  type check, Map lookup, reply, one log line; no structure, no error paths beyond those). They show what the contract itself
+  costs on workerd, apart from how our code is written.
 - *Bindings:* wrangler.toml's \`[vars]\` plus a test application id; KV, D1, rate-limit and queue bindings are not bound, since
   no measured path uses them (with \`DB\` bound, commands and clicks also claim their id in D1 after the response, in
   \`waitUntil\`, which is not measured here).
@@ -393,7 +458,7 @@ ${info.noise}
 "${info.ours.wranglerSize ?? "n/a"}"); the floor is ${kib(info.floorRaw)} raw.
 
 ${checksTable(info.checks)}
-
+${info.ceiling ? `\n**What the contract costs.** \`/ping\` must be parsed and logged; the references do only that (or only part of it):\n\n${info.ceiling}\n` : ""}
 Where the time goes, and how to try a change without touching \`src/\` (\`--variant\`): see bench/README.md.
 `;
 }

@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export const ROOT = join(dirname(new URL(import.meta.url).pathname), "..");
@@ -95,11 +95,15 @@ export interface Bundle {
   readonly wranglerSize: string | null;
 }
 
-/** `wrangler deploy --dry-run --outdir`: exactly the bundle `wrangler deploy` would upload. */
-export async function buildWithWrangler(outdir: string, extraArgs: readonly string[] = []): Promise<Bundle> {
+/**
+ * `wrangler deploy --dry-run --outdir`: exactly the bundle `wrangler deploy` would upload. wrangler names
+ * the output after the entry module, so `script` (an entry other than the config's `main`) changes it.
+ */
+export async function buildWithWrangler(outdir: string, extraArgs: readonly string[] = [], script?: string): Promise<Bundle> {
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-  const output = await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir, ...extraArgs], { ...process.env, ...WRANGLER_ENV });
-  const file = join(outdir, "worker.js");
+  const args = [wrangler, "deploy", "--dry-run", "--outdir", outdir, ...extraArgs, ...(script ? [script] : [])];
+  const output = await run(process.execPath, args, { ...process.env, ...WRANGLER_ENV });
+  const file = join(outdir, script ? basename(script) : "worker.js");
   if (!existsSync(file)) throw new Error(`bench(build): wrangler wrote no ${file}:\n${output}`);
   const size = /Total Upload:\s*([^\n]+)/.exec(output);
   return { file, rawBytes: readFileSync(file).length, wranglerSize: size ? size[1]!.trim() : null };
