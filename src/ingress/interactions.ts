@@ -10,7 +10,7 @@ import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "../dispatch/after-response.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http.ts";
-import { errorFields, log } from "../log.ts";
+import { errorFields, log, type LogFields } from "../log.ts";
 import { MAX_BODY_BYTES, readLimitedBody } from "./body.ts";
 import { verifyDiscordRequest } from "./signature.ts";
 
@@ -50,8 +50,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 
   if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config));
 
-  const error = result.error;
-  log("interaction", {
+  const fields: LogFields = {
     interaction_id: interaction.id,
     type: interaction.type,
     route: result.route,
@@ -59,9 +58,13 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
     guild_id: interaction.guildId,
     outcome: result.outcome,
     handler_ms: handlerMs,
-    ...(result.ref ? { ref: result.ref, level: "error" } : {}),
-    ...(error !== undefined ? errorFields(error) : {}),
-  });
+  };
+  if (result.ref) {
+    fields.ref = result.ref;
+    fields.level = "error";
+  }
+  if (result.error !== undefined) Object.assign(fields, errorFields(result.error));
+  log("interaction", fields);
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }
 
