@@ -368,6 +368,21 @@ function buildChecks(rows: readonly Row[], gzipBytes: number): Check[] {
 }
 
 /**
+ * A contended host (a noisy neighbour on the hypervisor) slows every instruction without showing as load or
+ * steal inside this machine. The floor does the same work in every run, so its CPU per request is the tell:
+ * when it varies by more than a fifth across rounds, the ratios of that session are not to be trusted.
+ */
+function contentionWarning(rows: readonly Row[]): string {
+  const spreads = rows
+    .filter((r) => r.target === FLOOR && r.cpuUs.filter(Number.isFinite).length > 1)
+    .map((r) => Math.max(...r.cpuUs) / Math.min(...r.cpuUs));
+  const worst = Math.max(0, ...spreads);
+  return worst > 1.2
+    ? `⚠ **Host contention:** the floor's CPU µs per request varied by up to ${Math.round((worst - 1) * 100)}% across rounds (the same work each time), so the machine's CPU speed changed during the session; rerun when it is quiet before reading ratios. `
+    : "";
+}
+
+/**
  * `/ping` next to the references: what the floor costs plus parsing alone, plus logging alone, and the
  * least complete implementation, in the same rounds as ours. CPU is per request, over the floor's PING.
  */
@@ -387,6 +402,14 @@ function ceilingTable(rows: readonly Row[]): string {
       lines.push(`| ${concurrency} | ${target} | ${description} | ${ratio} | ${Number.isFinite(over) ? `${over < 0 ? "−" : "+"}${Math.abs(Math.round(over))}` : "—"} |`);
     }
   }
+  const oursVsMinimal = concurrencies.flatMap((concurrency) => {
+    const find = (target: string) => rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
+    const ours = find(OURS);
+    const minimal = find("minimal");
+    if (!ours || !minimal || ours.rps.length !== minimal.rps.length) return [];
+    return [`${median(ours.rps.map((rps, i) => rps / minimal.rps[i]!)).toFixed(2)}× at c=${concurrency}`];
+  });
+  if (oursVsMinimal.length) lines.push("", `Ours ÷ minimal for \`/ping\` (median of per-round ratios): ${oursVsMinimal.join(", ")}.`);
   return lines.join("\n");
 }
 
@@ -396,6 +419,7 @@ function noiseNote(rows: readonly Row[]): string {
   const repeated = rows.reduce((n, r) => n + r.repeated, 0);
   if (foreign.length === 0) return "Other load could not be measured (no /proc).";
   return (
+    contentionWarning(rows) +
     `Other processes used a median of ${median(foreign).toFixed(2)} cores (max ${Math.max(...foreign).toFixed(2)}) during the kept runs; ` +
     `${repeated} run(s) were repeated because other work used more than ${FOREIGN_LIMIT} core during them` +
     (MAX_ATTEMPTS === 1 ? " (no repeats in --quick runs)." : ` (up to ${MAX_ATTEMPTS} attempts, quietest kept).`)
