@@ -14,7 +14,7 @@ import { isDeferred, type Deferred } from "./deferred.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
 import { Options } from "./options.ts";
 import type { Registry } from "./registry.ts";
-import type { CommandModule, HandlerContext, HandlerResult } from "./types.ts";
+import type { CommandModule, HandlerContext, HandlerResult, MaybePromise } from "./types.ts";
 
 export type Outcome = "ok" | "deferred" | "unknown_command" | "unknown_component" | "handler_error" | "invalid_response" | "rate_limited";
 
@@ -44,8 +44,6 @@ export interface DispatchDeps {
 
 const PONG: APIInteractionResponse = { type: 1 };
 
-type MaybePromise<T> = T | Promise<T>;
-
 /**
  * Synchronous handlers (most of them: /ping, /help, buttons) are dispatched synchronously, and a promise is
  * returned only when something on the way is asynchronous (an async handler, the heavy-command limiter):
@@ -54,12 +52,11 @@ type MaybePromise<T> = T | Promise<T>;
 export function dispatch(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   // Handler failures are settled below; this catches a fault in routing itself, so that even then Discord
   // gets a valid answer rather than a 500 ("The application did not respond").
-  const routingFault = (error: unknown): Dispatched => failed(interaction, null, "handler_error", error);
   try {
     const routed = route(interaction, deps);
-    return routed instanceof Promise ? routed.catch(routingFault) : routed;
+    return routed instanceof Promise ? routed.catch((error: unknown) => failed(interaction, null, "handler_error", error)) : routed;
   } catch (error) {
-    return routingFault(error);
+    return failed(interaction, null, "handler_error", error);
   }
 }
 
@@ -108,10 +105,6 @@ class Context implements HandlerContext {
   }
 }
 
-function baseContext(interaction: Interaction, deps: DispatchDeps, background: BackgroundTask[]): HandlerContext {
-  return new Context(interaction, deps, background);
-}
-
 function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   const name = interaction.commandName;
   const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
@@ -126,9 +119,9 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   }
   const run = (): MaybePromise<Dispatched> => {
     const background: BackgroundTask[] = [];
-    return settle(interaction, route, () => module.command(baseContext(interaction, deps, background)), background);
+    return settle(interaction, route, () => module.command(new Context(interaction, deps, background)), background);
   };
-  return module.heavy ? unlessRateLimited(module, interaction, deps, route, run) : run();
+  return module.heavy ? unlessRateLimited(interaction, deps, route, run) : run();
 }
 
 function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
@@ -138,7 +131,7 @@ function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): May
   // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
   if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
-  return settle(interaction, route, () => handler(baseContext(interaction, deps, [])), []);
+  return settle(interaction, route, () => handler(new Context(interaction, deps, [])), []);
 }
 
 function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
@@ -160,13 +153,13 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
   }
   const run = (): MaybePromise<Dispatched> => {
     const background: BackgroundTask[] = [];
-    const ctx = baseContext(interaction, deps, background);
+    const ctx = new Context(interaction, deps, background);
     const handle = isModal
       ? () => module!.modal!(Object.assign(ctx, { customId, fields: modalFields(interaction.data?.components) }))
       : () => module!.component!(Object.assign(ctx, { customId, values: selectValues(interaction.data?.values) }));
     return settle(interaction, route, handle, background);
   };
-  return module!.heavy ? unlessRateLimited(module!, interaction, deps, route, run) : run();
+  return module!.heavy ? unlessRateLimited(interaction, deps, route, run) : run();
 }
 
 /**
@@ -175,7 +168,6 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
  * goes through: a limiter outage must not take the command down with it.
  */
 async function unlessRateLimited(
-  module: CommandModule,
   interaction: Interaction,
   deps: DispatchDeps,
   route: string | null,
@@ -183,7 +175,7 @@ async function unlessRateLimited(
 ): Promise<Dispatched> {
   const limiter = deps.env.HEAVY_LIMITER;
   const userId = interaction.user?.id;
-  if (!module.heavy || !limiter || !userId) return run();
+  if (!limiter || !userId) return run();
   let allowed: boolean;
   try {
     allowed = (await limiter.limit({ key: userId })).success;

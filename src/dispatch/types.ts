@@ -19,7 +19,7 @@ export type CommandDefinition = RESTPostAPIApplicationCommandsJSONBody;
 
 /** What a handler returns: an immediate response, or a deferral whose task finishes in the background. */
 export type HandlerResult = APIInteractionResponse | Deferred;
-type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | Promise<T>;
 
 export interface HandlerContext {
   readonly interaction: Interaction;

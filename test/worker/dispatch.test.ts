@@ -5,7 +5,7 @@ import { customId, CustomIdError, parseCustomId } from "../../src/dispatch/custo
 import { dispatch } from "../../src/dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../../src/dispatch/interaction.ts";
 import { createRegistry, RegistryError } from "../../src/dispatch/registry.ts";
-import type { CommandModule } from "../../src/dispatch/types.ts";
+import type { CommandModule, HandlerContext } from "../../src/dispatch/types.ts";
 import { autocomplete, ephemeral, modal, reply, update } from "../../src/discord/responses.ts";
 import { handleInteractionRequest } from "../../src/ingress/interactions.ts";
 import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
@@ -41,6 +41,20 @@ const deps = () => ({ registry, env, config: readConfig(env), request: new Reque
 afterEach(() => vi.restoreAllMocks());
 
 describe("dispatch", () => {
+  it("gives handlers contexts that share their shape: no per-context accessor, options built once", async () => {
+    const contexts: HandlerContext[] = [];
+    const probe = createRegistry([{ definition: { name: "probe", description: "keeps its context" }, command: (ctx) => (contexts.push(ctx), reply("ok")) }]);
+    for (let i = 0; i < 2; i++) await dispatch(parsed(command("probe")), { ...deps(), registry: probe });
+    const [first, second] = contexts;
+    // An accessor defined on each context (an object literal with a getter) gives every request its own hidden
+    // class in V8's old space and keeps the request's objects alive through young-generation GCs on workerd.
+    expect(Object.getOwnPropertyDescriptor(first!, "options")).toBeUndefined();
+    expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
+    expect(first!.options).toBe(first!.options);
+    expect(first!.options).not.toBe(second!.options);
+    expect(Object.getOwnPropertyDescriptor(first!, "after")?.value).toBeTypeOf("function");
+  });
+
   it("turns a throwing handler into an ephemeral message with a reference id", async () => {
     const result = await dispatch(parsed(command("boom")), deps());
     expect(result.outcome).toBe("handler_error");
