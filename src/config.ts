@@ -60,6 +60,9 @@ function parseConfig(env: Env): Config | ConfigError {
   if (!isHttpUrl(discordApiBase)) problems.push("DISCORD_API_BASE must be an http(s) URL");
   const backendUrl = env.BACKEND_URL?.trim().replace(/\/+$/, "") || undefined;
   if (backendUrl && !isHttpUrl(backendUrl)) problems.push("BACKEND_URL must be an http(s) URL");
+  else if (backendUrl && !isSecureOrLoopback(backendUrl)) {
+    problems.push("BACKEND_URL must use https:// unless it points at this machine (127.0.0.1, localhost, [::1]): the relay's HMAC proves who sent a job but does not hide the user's data or the signed attachment URLs in it");
+  }
 
   if (problems.length > 0) return new ConfigError(problems);
   return {
@@ -84,4 +87,17 @@ export function requireRelay(config: Config): { backendUrl: string; relaySecret:
 
 function isHttpUrl(value: string): boolean {
   return /^https?:\/\/[^\s/]+/.test(value);
+}
+
+/** Plain http is for a backend on the same machine only (the local stack); anything else travels the internet. */
+function isSecureOrLoopback(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:") return true;
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -1,7 +1,9 @@
 /**
  * The daily cron: prunes expired state and logs one summary line. Interaction records only need to outlive
  * Discord's redeliveries (minutes) but also feed /admin stats, hence a retention in days; feedback is kept
- * for its own retention. Chart data lives in KV with a TTL, so KV expires it without help.
+ * for its own retention. Finished queue jobs (jobs_done) share the interactions' retention: a record only has to
+ * outlive the queue's redeliveries (days at most), and one knob is easier to reason about than two.
+ * Chart data lives in KV with a TTL, so KV expires it without help.
  */
 import type { Env } from "./env.ts";
 import { errorFields, log } from "./log.ts";
@@ -11,19 +13,22 @@ const DAY_MS = 86_400_000;
 export interface PruneSummary {
   interactions_deleted: number;
   feedback_deleted: number;
+  jobs_done_deleted: number;
 }
 
 export async function pruneExpiredState(env: Env, now = Date.now()): Promise<PruneSummary> {
-  const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0 };
+  const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0, jobs_done_deleted: 0 };
   if (!env.DB) return summary;
   const interactionDays = positive(env.INTERACTION_RETENTION_DAYS, 30);
   const feedbackDays = positive(env.FEEDBACK_RETENTION_DAYS, 365);
-  const [interactions, feedback] = await env.DB.batch([
+  const [interactions, feedback, jobsDone] = await env.DB.batch([
     env.DB.prepare("DELETE FROM interactions WHERE created_at < ?").bind(now - interactionDays * DAY_MS),
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
+    env.DB.prepare("DELETE FROM jobs_done WHERE finished_at < ?").bind(now - interactionDays * DAY_MS),
   ]);
   summary.interactions_deleted = interactions?.meta.changes ?? 0;
   summary.feedback_deleted = feedback?.meta.changes ?? 0;
+  summary.jobs_done_deleted = jobsDone?.meta.changes ?? 0;
   return summary;
 }
 

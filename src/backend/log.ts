@@ -2,17 +2,16 @@
 // and `status`. Callers pass only fields that are safe to keep: never the relay secret or signature, and
 // attachment URLs only through redactUrl (their query strings are signed access tokens).
 
+import { redact } from "../shared/redact.ts";
+
 export type LogEvent = { event: string } & Record<string, unknown>;
 export type Logger = (event: LogEvent) => void;
 
-// Defence in depth: a field whose name suggests a credential is replaced even if a caller passes one by mistake.
-const SECRET_KEYS = /token|secret|signature|authorization|password/i;
-
 export function jsonLineLogger(write: (line: string) => void = (line) => process.stdout.write(line)): (event: object) => void {
   return (event) => {
-    const fields: Record<string, unknown> = { time: new Date().toISOString(), ...event };
-    for (const key of Object.keys(fields)) if (SECRET_KEYS.test(key)) fields[key] = "[redacted]";
-    write(`${JSON.stringify(fields)}\n`);
+    // Defence in depth (src/shared/redact.ts): credential-named keys, URL query strings and token-shaped values
+    // are removed at any depth even if a caller passes one by mistake.
+    write(`${JSON.stringify(redact({ time: new Date().toISOString(), ...event }))}\n`);
   };
 }
 

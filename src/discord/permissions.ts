@@ -4,10 +4,22 @@ import type { Interaction } from "../dispatch/interaction.ts";
 
 export const Permission = { Administrator: 1n << 3n } as const;
 
-/** ADMINISTRATOR in the channel, or listed in ADMIN_USER_IDS. Never trusts default_member_permissions alone. */
-export function isBotAdmin(interaction: Interaction, env: Env): boolean {
-  if (interaction.memberPermissions !== null && (interaction.memberPermissions & Permission.Administrator) === Permission.Administrator) return true;
+/**
+ * What an admin may see. The Administrator bit only proves authority over the server the command runs in,
+ * so it grants that server's data and nothing more: anyone can create a server and add a public bot. Only the
+ * bot's own operators (ADMIN_USER_IDS, set by whoever deploys it) see every server's data.
+ */
+export type AdminScope = { readonly kind: "all" } | { readonly kind: "guild"; readonly guildId: string };
+
+/** The caller's scope, or null when they are neither an operator nor an Administrator of this server. */
+export function adminScope(interaction: Interaction, env: Env): AdminScope | null {
   const userId = interaction.user?.id;
-  if (!userId || !env.ADMIN_USER_IDS) return false;
-  return env.ADMIN_USER_IDS.split(",").some((id) => id.trim() === userId);
+  if (userId && env.ADMIN_USER_IDS?.split(",").some((id) => id.trim() === userId)) return { kind: "all" };
+  const administrator = interaction.memberPermissions !== null && (interaction.memberPermissions & Permission.Administrator) === Permission.Administrator;
+  return administrator && interaction.guildId ? { kind: "guild", guildId: interaction.guildId } : null;
+}
+
+/** The guild a scoped query is restricted to; undefined means every guild. */
+export function scopeGuild(scope: AdminScope): string | undefined {
+  return scope.kind === "guild" ? scope.guildId : undefined;
 }

@@ -2,10 +2,15 @@
  * Everything that happens after the response is sent, in ctx.waitUntil: claim the interaction id (so a
  * duplicate delivery runs no side effect twice), then run the handler's background tasks and its deferred
  * task. Each task is isolated: one failing is logged and does not stop the others or the final edit.
+ *
+ * Storage never stands between the user and the final message: the claim has a time limit, and when D1 fails
+ * or is slow the work runs anyway (at-least-once) with a log line saying so. The deferred task's budgets count
+ * from the interaction's arrival, so time spent on the claim is taken from the task, never from the final edit.
  */
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log } from "../log.ts";
+import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts";
 import { claimInteraction } from "../storage/interactions.ts";
 import type { Dispatched } from "./dispatcher.ts";
 import { InteractionType, type Interaction } from "./interaction.ts";
@@ -19,15 +24,22 @@ export function needsAfterResponse(interaction: Interaction, dispatched: Dispatc
   return dispatched.deferred !== undefined || (dispatched.background?.length ?? 0) > 0 || (env.DB !== undefined && RECORDED.has(interaction.type));
 }
 
-export async function afterResponse(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions = {}): Promise<void> {
+export interface AfterResponseOptions extends RunDeferredOptions {
+  /** Time limit of the interaction claim (default STORAGE_TIMEOUT_MS). */
+  readonly claimTimeoutMs?: number;
+}
+
+export async function afterResponse(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions = {}): Promise<void> {
+  const arrivedAt = options.arrivedAt ?? Date.now();
   const fields = { interaction_id: interaction.id, route: dispatched.route };
   if (env.DB && RECORDED.has(interaction.type)) {
     let first = true;
     try {
-      first = await claimInteraction(env.DB, interaction, dispatched.route);
+      first = await withStorageTimeout(claimInteraction(env.DB, interaction, dispatched.route), "claim", options.claimTimeoutMs);
     } catch (error) {
       // Storage trouble must not cost the user their result: run the effects (at-least-once) and say so.
-      log("interaction.claim_failed", { ...fields, level: "error", error: describeError(error) });
+      const event = error instanceof StorageTimeoutError ? "interaction.claim_timeout" : "interaction.claim_failed";
+      log(event, { ...fields, level: "error", error: describeError(error), ms: Date.now() - arrivedAt });
     }
     if (!first) {
       log("interaction.duplicate", { ...fields, outcome: "skipped" });
@@ -42,7 +54,7 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
       }),
     );
   }
-  if (dispatched.deferred) work.push(finishDeferred(interaction, dispatched, env, config, options));
+  if (dispatched.deferred) work.push(finishDeferred(interaction, dispatched, env, config, { ...options, arrivedAt }));
   await Promise.all(work);
 }
 
@@ -50,7 +62,7 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
 async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions): Promise<void> {
   if (queueMode(env)) {
     try {
-      await enqueueDeferred(env.JOBS, interaction, dispatched.route);
+      await enqueueDeferred(env.JOBS, interaction, dispatched.route, dispatched.response.type === 6);
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return;
     } catch (error) {

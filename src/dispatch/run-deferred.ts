@@ -20,10 +20,13 @@ import type { Interaction } from "./interaction.ts";
 
 /** The task's share of the ≈ 30 s waitUntil budget; the rest is for the final edit and its retries. */
 export const TASK_BUDGET_MS = 21_000;
-/** No REST attempt or retry wait may cross this, measured from the start of the deferred work. */
+/** No REST attempt or retry wait may cross this. In waitUntil mode both budgets count from the interaction's
+ * arrival, not from when the task starts: whatever ran before it (the storage claim) came out of the same 30 s. */
 export const FINAL_EDIT_DEADLINE_MS = 28_000;
 
 export interface RunDeferredOptions {
+  /** When the interaction reached the Worker (epoch ms); the budgets count from here. Default: now. */
+  readonly arrivedAt?: number;
   readonly taskBudgetMs?: number;
   readonly editDeadlineMs?: number;
   /** Per-attempt timeout of each Discord call (default: the REST client's 10 s). */
@@ -100,11 +103,13 @@ export function restFor(config: Config, deadline: number, fetcher?: typeof fetch
 }
 
 export async function runDeferred(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
-  const started = Date.now();
-  const rest = restFor(config, started + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
-  const task = await executeTask(deferred, interaction, env, config, route, options.taskBudgetMs);
+  const arrivedAt = options.arrivedAt ?? Date.now();
+  const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
+  // What is left of the task's budget; at 0 the task is stopped at once and the user gets the timeout text.
+  const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
+  const task = await executeTask(deferred, interaction, env, config, route, budgetMs);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
-  logDeferred(interaction, route, task, delivery, Date.now() - started, "waitUntil");
+  logDeferred(interaction, route, task, delivery, Date.now() - arrivedAt, "waitUntil");
 }
 
 export function logDeferred(interaction: Interaction, route: string | null, task: TaskOutcome, delivery: Delivery | null, totalMs: number, mode: string, extra: Record<string, unknown> = {}): void {

@@ -18,6 +18,8 @@ import { verifyDiscordRequest } from "./signature.ts";
 const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
+  // Every deadline of the deferred work counts from here (src/dispatch/after-response.ts).
+  const arrivedAt = Date.now();
   let config: Config;
   try {
     config = readConfig(env);
@@ -48,7 +50,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   const result = routed instanceof Promise ? await routed : routed;
   const handlerMs = Date.now() - started;
 
-  if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config));
+  if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt }));
 
   const fields: LogFields = {
     interaction_id: interaction.id,

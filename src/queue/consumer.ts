@@ -1,27 +1,42 @@
 /**
  * The queue consumer (RELAY_MODE=queue): finishes deferred interactions with retries that survive isolate
- * eviction and outlast waitUntil's 30 s. Per message, in order:
+ * eviction and outlast waitUntil's 30 s. Per message:
  *   1. a job already finished (jobs_done) is acknowledged, not redone (Queues deliver at least once);
  *   2. the interaction is dispatched again to get its deferred task, which runs within its budget;
  *   3. a retriable failure (backend down/busy/slow, Discord 5xx/429/unreachable) is retried with backoff,
  *      unless this is the last attempt or the 15-minute token would expire first;
  *   4. otherwise exactly one final edit is made, result or error, and the job is recorded as done.
- * Each message is handled on its own: one failing or crashing never fails the batch. The dead-letter queue
- * (messages the consumer crashed on every time) gets a last error edit and a log line to investigate.
+ * Every consumed job ends in a final message and one log line, including a re-dispatch that no longer defers
+ * (a deploy changed the handler, BACKEND_URL was removed, the command was renamed, the handler threw).
+ *
+ * Storage is a guard against duplicates, never a gate on the user's message: when D1 is down or slow the
+ * jobs_done check counts as "not done" (a redelivery may then edit @original a second time with the same
+ * result) and a failed record is logged; the edit goes out either way.
+ *
+ * Messages of a batch run concurrently, a few at a time, so one slow job (a 20 s backend call) does not hold
+ * the others back; each is settled on its own, and one failing or crashing never fails the batch. The
+ * dead-letter queue (messages the consumer crashed on every time) gets a last error edit and a log line.
  */
 import { readConfig, type Config } from "../config.ts";
-import { dispatch } from "../dispatch/dispatcher.ts";
+import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
+import type { FinalMessage } from "../dispatch/deferred.ts";
 import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { deliverFinal, errorMessage, executeTask, logDeferred, restFor, FINAL_EDIT_DEADLINE_MS } from "../dispatch/run-deferred.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
+import { withStorageTimeout } from "../storage/deadline.ts";
 import { isJobDone, markJobDone } from "./jobs-done.ts";
 import { isJobMessage, type JobMessage } from "./message.ts";
 
 /** Attempts before the consumer makes the final (error) edit itself; wrangler's max_retries is set above it. */
 export const MAX_ATTEMPTS = 5;
+/**
+ * Messages of one batch in flight at once. Each mostly waits on the backend and Discord, so a few at a time
+ * hide one slow job; more would only add simultaneous connections (Workers allow 6 per invocation).
+ */
+export const BATCH_CONCURRENCY = 4;
 /** Interaction tokens accept edits for 15 minutes; stop retrying with this much margin left. */
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 const TOKEN_MARGIN_MS = 2 * 60_000;
@@ -33,16 +48,25 @@ export function retryDelaySeconds(attempts: number): number {
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, registry: Registry): Promise<void> {
   const config = readConfig(env);
   const deadLetter = batch.queue.endsWith("-dlq");
-  for (const message of batch.messages) {
+  await forEachBounded(batch.messages, BATCH_CONCURRENCY, async (message) => {
     try {
       if (deadLetter) await finishDeadLetter(message, env, config);
       else await processMessage(message, env, config, registry);
     } catch (error) {
-      // A bug or an outage in storage: retry this message alone; the rest of the batch is unaffected.
+      // A bug: retry this message alone; the rest of the batch is unaffected.
       log("queue.message_failed", { queue: batch.queue, message_id: message.id, attempts: message.attempts, outcome: "error", ...errorFields(error) });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
-  }
+  });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; resolves when all have settled. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 function parseJob(message: Message<unknown>): { job: JobMessage; interaction: Interaction } | null {
@@ -51,16 +75,37 @@ function parseJob(message: Message<unknown>): { job: JobMessage; interaction: In
   return parsed.ok && parsed.interaction.token ? { job: message.body, interaction: parsed.interaction } : null;
 }
 
+/** jobs_done says this interaction was finished. A failing or slow D1 answers "no": redoing beats never doing. */
+async function alreadyDone(env: Env, interaction: Interaction, message: Message<unknown>): Promise<boolean> {
+  if (!env.DB) return false;
+  try {
+    return await withStorageTimeout(isJobDone(env.DB, interaction.id), "jobs_done.check");
+  } catch (error) {
+    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "check", level: "error", error: describeError(error), effect: "running the job without duplicate check" });
+    return false;
+  }
+}
+
+/** Records a finished job; a failure is logged, never thrown: the user's message already went out. */
+async function recordDone(env: Env, interaction: Interaction, outcome: string, message: Message<unknown>): Promise<void> {
+  if (!env.DB) return;
+  try {
+    await withStorageTimeout(markJobDone(env.DB, interaction.id, outcome, message.attempts), "jobs_done.record");
+  } catch (error) {
+    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "record", level: "error", error: describeError(error), effect: "a redelivery may edit again" });
+  }
+}
+
 async function processMessage(message: Message<unknown>, env: Env, config: Config, registry: Registry): Promise<void> {
   const started = Date.now();
   const parsed = parseJob(message);
   if (!parsed) {
-    log("queue.poison", { message_id: message.id, outcome: "dropped", reason: "not a job message" });
+    log("queue.poison", { message_id: message.id, outcome: "dropped", reason: "not a job message", level: "error" });
     message.ack();
     return;
   }
   const { job, interaction } = parsed;
-  if (env.DB && (await isJobDone(env.DB, interaction.id))) {
+  if (await alreadyDone(env, interaction, message)) {
     log("queue.duplicate", { interaction_id: interaction.id, message_id: message.id, outcome: "skipped" });
     message.ack();
     return;
@@ -69,7 +114,7 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
   // The limiter already admitted this interaction at ingress; do not count it twice.
   const dispatched = await dispatch(interaction, { registry, env: { ...env, HEAVY_LIMITER: undefined }, config, request: new Request("https://queue.internal/interactions") });
   if (!dispatched.deferred) {
-    message.ack();
+    await finishUndeferred(message, env, config, job, interaction, dispatched, started);
     return;
   }
   const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
@@ -84,9 +129,47 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     retry(message, interaction, job.route, delivery.error);
     return;
   }
-  if (env.DB) await markJobDone(env.DB, interaction.id, delivery.delivered ? (task.ok ? "ok" : "error_message") : "undelivered", message.attempts);
+  await recordDone(env, interaction, delivery.delivered ? (task.ok ? "ok" : "error_message") : "undelivered", message);
   message.ack();
   logDeferred(interaction, job.route, task, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at });
+}
+
+/**
+ * The job was acknowledged with "thinking…" but its handler, run again here, no longer defers. The user still
+ * gets a final message: the handler's own answer when it is a message (e.g. "this command is not set up", or
+ * the error sentence with its reference), else a sentence asking them to run it again.
+ */
+async function finishUndeferred(message: Message<unknown>, env: Env, config: Config, job: JobMessage, interaction: Interaction, dispatched: Dispatched, started: number): Promise<void> {
+  const ref = dispatched.ref ?? newReference();
+  const final = undeferredMessage(dispatched, ref, job.update === true);
+  const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
+  const delivery = await deliverFinal(rest, interaction.token, final, ref);
+  if (!delivery.delivered && delivery.retriable && message.attempts < MAX_ATTEMPTS && !tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts))) {
+    retry(message, interaction, job.route, delivery.error);
+    return;
+  }
+  await recordDone(env, interaction, delivery.delivered ? "not_deferred" : "undelivered", message);
+  message.ack();
+  log("deferred", {
+    interaction_id: interaction.id,
+    route: job.route,
+    mode: "queue",
+    outcome: delivery.delivered ? "not_deferred" : "undelivered",
+    dispatch_outcome: dispatched.outcome,
+    ref: delivery.ref ?? ref,
+    attempts: message.attempts,
+    total_ms: Date.now() - started,
+    ...(dispatched.error !== undefined ? errorFields(dispatched.error) : {}),
+    ...(delivery.error !== undefined ? { edit_error: describeError(delivery.error) } : {}),
+    level: "error",
+  });
+}
+
+function undeferredMessage(dispatched: Dispatched, ref: string, keepMessage: boolean): FinalMessage {
+  const { response } = dispatched;
+  const own = (response.type === 4 || response.type === 7) && typeof response.data?.content === "string" && response.data.content !== "" ? response.data.content : null;
+  const content = own ?? `⚠️ This command changed after you ran it, so I could not finish it. Please run it again. (reference \`${ref}\`)`;
+  return { data: keepMessage ? { content, allowed_mentions: { parse: [] } } : { content, embeds: [], components: [], attachments: [], allowed_mentions: { parse: [] } } };
 }
 
 function retry(message: Message<unknown>, interaction: Interaction, route: string | null, error: unknown): void {
@@ -101,32 +184,40 @@ function tokenExpiresSoon(interaction: Interaction, nextDelaySeconds: number): b
   return Date.now() + nextDelaySeconds * 1000 > created + TOKEN_LIFETIME_MS - TOKEN_MARGIN_MS;
 }
 
-/** The consumer crashed on this message every time: tell the user, and log what is needed to investigate. */
+/**
+ * The consumer crashed on this message every time: tell the user, and log what is needed to investigate.
+ * The line names the command and component, never the interaction's data: it holds user input and signed
+ * attachment URLs.
+ */
 async function finishDeadLetter(message: Message<unknown>, env: Env, config: Config): Promise<void> {
   const parsed = parseJob(message);
   const ref = newReference();
   if (!parsed) {
-    log("queue.dead_letter", { message_id: message.id, outcome: "dropped", reason: "not a job message", ref });
+    log("queue.dead_letter", { message_id: message.id, outcome: "dropped", reason: "not a job message", ref, level: "error" });
     message.ack();
     return;
   }
   const { interaction, job } = parsed;
-  if (env.DB && (await isJobDone(env.DB, interaction.id))) {
+  if (await alreadyDone(env, interaction, message)) {
+    log("queue.duplicate", { interaction_id: interaction.id, message_id: message.id, outcome: "skipped", queue: "dead_letter" });
     message.ack();
     return;
   }
   const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
-  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, false), ref);
-  if (env.DB) await markJobDone(env.DB, interaction.id, delivery.delivered ? "dead_letter_message" : "undelivered", message.attempts);
+  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update === true), ref);
+  await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,
     application_id: interaction.applicationId,
     route: job.route,
-    data: interaction.data,
+    type: interaction.type,
+    command: interaction.commandName,
     user_id: interaction.user?.id ?? null,
     guild_id: interaction.guildId,
     enqueued_at: job.enqueued_at,
+    attempts: message.attempts,
     delivered: delivery.delivered,
+    ...(delivery.error !== undefined ? { edit_error: describeError(delivery.error) } : {}),
     ref,
     level: "error",
   });

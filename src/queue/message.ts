@@ -9,6 +9,9 @@ export interface JobMessage {
   readonly interaction: Record<string, unknown>;
   readonly route: string | null;
   readonly enqueued_at: number;
+  /** The acknowledgement was type 6 (edit the component's message) rather than type 5. Absent in messages
+   * enqueued before this field existed; they are treated as type 5. */
+  readonly update?: boolean;
 }
 
 export function isJobMessage(value: unknown): value is JobMessage {

@@ -7,6 +7,6 @@ export function queueMode(env: Env): env is Env & { JOBS: Queue<JobMessage> } {
   return env.RELAY_MODE === "queue" && env.JOBS !== undefined;
 }
 
-export async function enqueueDeferred(queue: Queue<JobMessage>, interaction: Interaction, route: string | null): Promise<void> {
-  await queue.send({ v: 1, interaction: interaction.raw, route, enqueued_at: Date.now() }, { contentType: "json" });
+export async function enqueueDeferred(queue: Queue<JobMessage>, interaction: Interaction, route: string | null, update: boolean): Promise<void> {
+  await queue.send({ v: 1, interaction: interaction.raw, route, enqueued_at: Date.now(), update }, { contentType: "json" });
 }

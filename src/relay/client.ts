@@ -4,10 +4,17 @@
  * user can act on, what went wrong; `message` keeps the operator's detail for the log.
  */
 import { describeError } from "../log.ts";
+import { readCapped } from "../shared/capped-body.ts";
 import { relayHeaders } from "./signature.ts";
 
 /** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
 export const RELAY_TIMEOUT_MS = 20_000;
+/**
+ * The most the Worker reads of a backend answer. A result is at most one file Discord accepts by default
+ * (10 MiB) in base64 (≈ 13.4 MiB) plus its JSON; anything longer is a fault, and reading it whole would spend
+ * the isolate's 128 MB and the Free plan's CPU on a message Discord would refuse anyway.
+ */
+export const MAX_RELAY_RESPONSE_BYTES = 14 * 1024 * 1024;
 
 export type RelayErrorKind = "unreachable" | "timeout" | "busy" | "invalid_input" | "auth" | "not_found" | "failed" | "bad_response";
 
@@ -45,8 +52,13 @@ export async function relayJob<T>(target: RelayTarget, job: string, id: string, 
   let text: string;
   try {
     response = await doFetch(url, { method: "POST", headers, body, signal });
-    text = await response.text();
+    const answer = await readCapped(response.body, MAX_RELAY_RESPONSE_BYTES);
+    if (!answer.ok) {
+      throw new RelayError("bad_response", `relay(${job}): the answer is over ${MAX_RELAY_RESPONSE_BYTES} bytes; stopped reading`, "The backend sent back more than I can deliver. Please try again with less data; if it keeps happening, tell the bot's operator.", response.status);
+    }
+    text = new TextDecoder().decode(answer.bytes);
   } catch (error) {
+    if (error instanceof RelayError) throw error;
     if (signal.aborted) {
       throw new RelayError("timeout", `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`, "The backend took too long, so I stopped waiting. Try again with less data, or in a minute.");
     }

@@ -2,13 +2,10 @@
 // encoding) or wrong, so it is only an early hint and the count is what enforces the limit. Used by the Worker's
 // ingress (interaction bodies) and the backend (relay bodies, downloaded attachments).
 //
-// On overflow the rest is either cancelled (stop the transfer now: the backend's choice) or drained (read and
-// discard: the Worker's, because cancelling makes wrangler dev's proxy answer 503 to the next request).
+// On overflow the rest is cancelled: the transfer stops now and no CPU is spent reading what nobody wants.
 
 export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false; exceededAt: number };
-export type Overflow = "cancel" | "drain";
-
-export async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number, overflow: Overflow = "cancel"): Promise<CappedBody> {
+export async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<CappedBody> {
   if (body === null) return { ok: true, bytes: new Uint8Array(0) };
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,8 +16,7 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, maxByt
       if (done) break;
       total += value.byteLength;
       if (total > maxBytes) {
-        if (overflow === "drain") await drain(reader);
-        else await reader.cancel().catch(() => undefined); // a failed cancel changes nothing here
+        await reader.cancel().catch(() => undefined); // a failed cancel changes nothing here
         return { ok: false, exceededAt: total };
       }
       chunks.push(value);
@@ -36,13 +32,4 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, maxByt
     offset += chunk.byteLength;
   }
   return { ok: true, bytes };
-}
-
-/** Reads and discards the rest of a stream. A client that goes away mid-body leaves nothing to drain. */
-export async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  try {
-    for (;;) if ((await reader.read()).done) return;
-  } catch {
-    // The sender went away: nothing is left to read and nobody waits for an answer.
-  }
 }

@@ -1,4 +1,7 @@
-/** Feedback storage (D1). Writes are idempotent by interaction id: a re-delivered modal submit stores once. */
+/**
+ * Feedback storage (D1). Writes are idempotent by interaction id: a re-delivered modal submit stores once.
+ * Reads take the guild they are scoped to (undefined = every guild, for operators only: see AdminScope).
+ */
 export interface FeedbackEntry {
   readonly interactionId: string;
   readonly userId: string | null;
@@ -15,14 +18,19 @@ export async function saveFeedback(db: D1Database, entry: FeedbackEntry): Promis
   return result.meta.changes === 1;
 }
 
-export async function latestFeedback(db: D1Database, limit: number): Promise<FeedbackEntry[]> {
-  const { results } = await db
-    .prepare("SELECT interaction_id, user_id, guild_id, text, created_at FROM feedback ORDER BY created_at DESC, id DESC LIMIT ?")
-    .bind(limit)
-    .all<{ interaction_id: string; user_id: string | null; guild_id: string | null; text: string; created_at: number }>();
+type FeedbackRow = { interaction_id: string; user_id: string | null; guild_id: string | null; text: string; created_at: number };
+
+export async function latestFeedback(db: D1Database, limit: number, guildId?: string): Promise<FeedbackEntry[]> {
+  const statement = guildId === undefined
+    ? db.prepare("SELECT interaction_id, user_id, guild_id, text, created_at FROM feedback ORDER BY created_at DESC, id DESC LIMIT ?").bind(limit)
+    : db.prepare("SELECT interaction_id, user_id, guild_id, text, created_at FROM feedback WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?").bind(guildId, limit);
+  const { results } = await statement.all<FeedbackRow>();
   return results.map((r) => ({ interactionId: r.interaction_id, userId: r.user_id, guildId: r.guild_id, text: r.text, createdAt: r.created_at }));
 }
 
-export async function countFeedback(db: D1Database): Promise<number> {
-  return (await db.prepare("SELECT COUNT(*) AS n FROM feedback").first<{ n: number }>())?.n ?? 0;
+export async function countFeedback(db: D1Database, guildId?: string): Promise<number> {
+  const statement = guildId === undefined
+    ? db.prepare("SELECT COUNT(*) AS n FROM feedback")
+    : db.prepare("SELECT COUNT(*) AS n FROM feedback WHERE guild_id = ?").bind(guildId);
+  return (await statement.first<{ n: number }>())?.n ?? 0;
 }

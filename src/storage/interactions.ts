@@ -14,9 +14,25 @@ export async function claimInteraction(db: D1Database, interaction: Interaction,
   return result.meta.changes === 1;
 }
 
-export async function countInteractions(db: D1Database, sinceMs?: number): Promise<number> {
-  const row = sinceMs === undefined
-    ? await db.prepare("SELECT COUNT(*) AS n FROM interactions").first<{ n: number }>()
-    : await db.prepare("SELECT COUNT(*) AS n FROM interactions WHERE created_at >= ?").bind(sinceMs).first<{ n: number }>();
+export interface InteractionCountFilter {
+  /** Only interactions at or after this time (ms epoch). */
+  readonly sinceMs?: number;
+  /** Only this guild's interactions; undefined counts every guild (operators only). */
+  readonly guildId?: string;
+}
+
+export async function countInteractions(db: D1Database, filter: InteractionCountFilter = {}): Promise<number> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.sinceMs !== undefined) {
+    where.push("created_at >= ?");
+    params.push(filter.sinceMs);
+  }
+  if (filter.guildId !== undefined) {
+    where.push("guild_id = ?");
+    params.push(filter.guildId);
+  }
+  const sql = `SELECT COUNT(*) AS n FROM interactions${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""}`;
+  const row = await db.prepare(sql).bind(...params).first<{ n: number }>();
   return row?.n ?? 0;
 }

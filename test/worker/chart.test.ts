@@ -3,7 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker.ts";
 import { readConfig } from "../../src/config.ts";
-import { runDeferred } from "../../src/dispatch/run-deferred.ts";
+import { runDeferred, TASK_BUDGET_MS } from "../../src/dispatch/run-deferred.ts";
 import { defer } from "../../src/dispatch/deferred.ts";
 import { parseInteraction } from "../../src/dispatch/interaction.ts";
 import { saveChart } from "../../src/commands/chart/store.ts";
@@ -133,6 +133,8 @@ describe("/chart: deferred render", () => {
     ["backend answering 500", () => Response.json({ error: { code: "job_failed", message: "boom" } }, { status: 500 }), /failed while working/],
     ["backend busy", () => Response.json({ error: { code: "busy", message: "busy" } }, { status: 503, headers: { "Retry-After": "7" } }), /busy right now.*in about 7 s/],
     ["backend rejecting the input", () => Response.json({ error: { code: "invalid_input", field: "values", message: 'values: "x" at position 2 is not a number' } }, { status: 422 }), /could not use your input: values: "x" at position 2/],
+    // An answer that never ends: read whole, it would exhaust the isolate's memory; capped, it is refused.
+    ["backend answering without end", () => new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(1 << 20).fill(32)) }), { status: 200 }), /more than I can deliver/],
   ];
 
   it.each(failures)("ends with one readable error edit when the %s", async (_name, handler, expected) => {
@@ -201,6 +203,28 @@ describe("deferred tasks", () => {
     const deferred = await chart({ interaction: interactionValue, options: new Options(interactionValue), env: chartEnv(), config: config(), request: new Request("https://x"), commands: [], after: () => {} });
     await runDeferred(deferred as never, interactionValue, chartEnv(), config(), "/chart", { taskBudgetMs: 50 });
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);
+  });
+
+  it("counts the task's budget from the interaction's arrival: time already spent is not given again", async () => {
+    withBackend(hang);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const arrivedAt = Date.now() - TASK_BUDGET_MS;
+    await runDeferred(defer(() => new Promise(() => {})), parsed(command("late")), chartEnv(), config(), "/late", { arrivedAt });
+    expect(patches()).toHaveLength(1);
+    expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);
+    const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "deferred");
+    expect(line.total_ms).toBeGreaterThanOrEqual(TASK_BUDGET_MS);
+  });
+
+  it("a hung D1 claim does not hold the final edit: it times out, is logged, and the chart is delivered", async () => {
+    withBackend(scriptedBackend().handler);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const hungDB = { prepare: () => ({ bind: () => ({ run: () => new Promise(() => {}), first: () => new Promise(() => {}), all: () => new Promise(() => {}) }) }) };
+    const { token } = await run(chartCommand([{ type: 3, name: "values", value: "1,2,3" }]), { ...chartEnv(), DB: hungDB });
+    expect(patches()).toHaveLength(1);
+    expect(discord.messagesFor(token)[0]!.attachments).toHaveLength(1);
+    const logged = errors.mock.calls.map((c) => JSON.parse(String(c[0])));
+    expect(logged.find((l) => l.event === "interaction.claim_timeout")).toMatchObject({ error: expect.stringMatching(/no answer within/) });
   });
 
   it("turns a task's invalid message into an error edit", async () => {

@@ -104,10 +104,62 @@ describe("/admin", () => {
   it("lists the latest feedback, newest first, within the limit", async () => {
     for (const text of ["first", "second", "third"]) await run(submit(text));
     const body = await run(command("admin", [{ type: 1, name: "feedback", options: [{ type: 4, name: "limit", value: 2 }] }], { member: adminMember }));
-    expect(body.data?.content).toContain("(2)");
+    expect(body.data?.content).toContain("(2; scope: this server only)");
     expect(body.data?.content.indexOf("third")).toBeLessThan(body.data?.content.indexOf("second"));
     expect(body.data?.content).not.toContain("first");
     expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  describe("scope: a server's Administrator sees that server only, an operator sees every server", () => {
+    const otherGuild = "200000000000000099";
+    const operator = { ...plainMember, user: { id: "900000000000000009", username: "op" } };
+    const outsider = { user: { id: "400000000000000077", username: "mallory" }, permissions: String(1n << 3n) };
+    async function seed() {
+      await run(submit("ours: the charts are great"));
+      await run(submit("theirs: secret roadmap idea", { guild_id: otherGuild, member: { ...outsider, user: { id: "400000000000000088", username: "victim" } } }));
+      await run(submit("theirs: second", { guild_id: otherGuild }));
+    }
+
+    it("/admin feedback shows an Administrator only their server's feedback, and says so", async () => {
+      await seed();
+      const body = await run(command("admin", [{ type: 1, name: "feedback" }], { member: outsider }));
+      expect(body.data?.content).toContain("scope: this server only");
+      expect(body.data?.content).toContain("ours: the charts are great");
+      expect(body.data?.content).not.toContain("theirs");
+      expect(body.data?.content).not.toContain("400000000000000088");
+    });
+
+    it("/admin stats counts only the Administrator's server", async () => {
+      await seed();
+      const ours = await run(command("admin", [{ type: 1, name: "stats" }], { member: adminMember }));
+      // The admin's own /admin call is recorded after its answer, so it is not counted in that answer.
+      expect(ours.data?.content).toMatch(/scope: this server only/);
+      expect(ours.data?.content).toMatch(/Interactions: 1 \(1 in the last 24 h\)/);
+      expect(ours.data?.content).toMatch(/Feedback messages: 1/);
+      const theirs = await run(command("admin", [{ type: 1, name: "stats" }], { guild_id: otherGuild, member: adminMember }));
+      expect(theirs.data?.content).toMatch(/Interactions: 2 \(2 in the last 24 h\)/);
+      expect(theirs.data?.content).toMatch(/Feedback messages: 2/);
+    });
+
+    it("an operator listed in ADMIN_USER_IDS sees every server, and the answer says so", async () => {
+      await seed();
+      const feedback = await run(command("admin", [{ type: 1, name: "feedback" }], { member: operator }));
+      expect(feedback.data?.content).toContain("scope: all servers, as an operator");
+      expect(feedback.data?.content).toContain("theirs: secret roadmap idea");
+      expect(feedback.data?.content).toContain("ours: the charts are great");
+      const stats = await run(command("admin", [{ type: 1, name: "stats" }], { member: operator }));
+      expect(stats.data?.content).toMatch(/scope: all servers/);
+      expect(stats.data?.content).toMatch(/Feedback messages: 3/);
+    });
+
+    it("an operator in a DM sees every server; an Administrator bit without a guild grants nothing", async () => {
+      await seed();
+      const dm = await run(command("admin", [{ type: 1, name: "stats" }], { member: null, guild_id: undefined, user: { id: "900000000000000009", username: "op" } }));
+      expect(dm.data?.content).toMatch(/Feedback messages: 3/);
+      const forged = await run(command("admin", [{ type: 1, name: "feedback" }], { guild_id: undefined, member: outsider }));
+      expect(forged.data?.content).toMatch(/permission/);
+      expect(forged.data?.content).not.toContain("theirs");
+    });
   });
 
   it("declares default_member_permissions as a string bitfield", async () => {

@@ -49,12 +49,13 @@ describe("per-user limit on heavy commands", () => {
 });
 
 describe("scheduled prune", () => {
-  it("deletes expired interaction records and feedback, keeps the rest, and logs one summary line", async () => {
+  it("deletes expired interaction records, feedback and finished jobs, keeps the rest, and logs one summary line", async () => {
     const now = Date.UTC(2026, 10, 23);
     const day = 86_400_000;
     await env.DB!.batch([
       env.DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)").bind(now - 31 * day, now - 29 * day),
       env.DB!.prepare("INSERT INTO feedback (interaction_id, text, created_at) VALUES ('f-old', 'a', ?), ('f-new', 'b', ?)").bind(now - 366 * day, now - 10 * day),
+      env.DB!.prepare("INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at) VALUES ('j-old', 'ok', 1, ?), ('j-new', 'ok', 1, ?)").bind(now - 31 * day, now - 29 * day),
     ]);
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const ctx = createExecutionContext();
@@ -64,7 +65,9 @@ describe("scheduled prune", () => {
     const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map((r) => r.interaction_id);
     expect(ids).toEqual(["new"]);
     expect(feedback).toEqual(["f-new"]);
+    const jobs = (await env.DB!.prepare("SELECT interaction_id FROM jobs_done").all()).results.map((r) => r.interaction_id);
+    expect(jobs).toEqual(["j-new"]);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toEqual([expect.objectContaining({ event: "scheduled.prune", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, cron: "17 3 * * *" })]);
+    expect(lines).toEqual([expect.objectContaining({ event: "scheduled.prune", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, jobs_done_deleted: 1, cron: "17 3 * * *" })]);
   });
 });

@@ -132,20 +132,106 @@ describe("queue relay mode", () => {
     outbound(backend.handler);
     await acknowledge(chart());
     await acknowledge(chart());
-    // A storage outage hits only the second message: it is retried, the others are acknowledged.
-    const realPrepare = env.DB!.prepare.bind(env.DB!);
-    let reads = 0;
-    vi.spyOn(env.DB!, "prepare").mockImplementation((query: string) => {
-      if (query.startsWith("SELECT 1 AS done") && ++reads === 2) throw new Error("D1 hiccup");
-      return realPrepare(query);
-    });
-    const result = await consume([{ body: sent[0] }, { body: sent[1] }, { body: { nonsense: true } }]);
-    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-2"]);
+    // A body the consumer crashes on (a bug, not an outage: JSON.stringify throws on a BigInt): that message
+    // alone is retried.
+    const crashing = { v: 1, interaction: { id: 1n }, route: "/chart", enqueued_at: Date.now() };
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const result = await consume([{ body: sent[0] }, { body: crashing }, { body: sent[1] }, { body: { nonsense: true } }]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-2", "msg-3"]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["msg-1"]);
-    vi.mocked(env.DB!.prepare).mockRestore();
-    expect((await consume([{ body: sent[1], attempts: 2, id: "msg-1" }])).explicitAcks).toEqual(["msg-1"]);
     expect(patches()).toHaveLength(2);
     expect(new Set(patches().map((c) => c.path)).size).toBe(2);
+  });
+
+  const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+  const downDB = () => ({ prepare: () => { throw new Error("D1_ERROR: database unavailable"); }, batch: async () => { throw new Error("D1_ERROR: database unavailable"); } });
+  const hungDB = () => ({ prepare: () => ({ bind: () => ({ first: () => new Promise(() => {}), run: () => new Promise(() => {}), all: () => new Promise(() => {}) }) }) });
+  async function consumeWith(overrides: Record<string, unknown>, messages: Array<{ body: unknown; attempts?: number }>, queue = QUEUE) {
+    const batch = createMessageBatch(queue, messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, { ...queueEnv(), ...overrides } as never, ctx);
+    return getQueueResult(batch as never, ctx);
+  }
+
+  it("D1 down: the consumer still makes the final edit, acknowledges, and says it ran without the duplicate check", async () => {
+    outbound(scriptedBackend().handler);
+    const payload = chart();
+    await acknowledge(payload);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const result = await consumeWith({ DB: downDB() }, [{ body: sent[0] }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(patches()).toHaveLength(1);
+    expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+    const storage = lines(errors).filter((l) => l.event === "queue.storage_unavailable");
+    expect(storage.map((l) => l.step)).toEqual(["check", "record"]);
+  });
+
+  it("D1 down: the dead-letter consumer still makes its error edit and logs it", async () => {
+    outbound(scriptedBackend().handler);
+    const payload = chart();
+    await acknowledge(payload);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const result = await consumeWith({ DB: downDB() }, [{ body: sent[0], attempts: 8 }], `${QUEUE}-dlq`);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(patches()).toHaveLength(1);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/Something went wrong/);
+    expect(lines(errors).find((l) => l.event === "queue.dead_letter")).toMatchObject({ interaction_id: payload.id, delivered: true });
+  });
+
+  it("D1 hanging: the jobs_done check times out and the job still ends in its final edit", async () => {
+    outbound(scriptedBackend().handler);
+    const payload = chart();
+    await acknowledge(payload);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const result = await consumeWith({ DB: hungDB() }, [{ body: sent[0] }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+    expect(lines(errors).find((l) => l.event === "queue.storage_unavailable")).toMatchObject({ step: "check", error: expect.stringMatching(/no answer within/) });
+  });
+
+  it("a re-dispatch that no longer defers (BACKEND_URL removed by a deploy) still ends in a final edit and one log line", async () => {
+    outbound(scriptedBackend().handler);
+    const payload = chart();
+    await acknowledge(payload);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const result = await consumeWith({ BACKEND_URL: "" }, [{ body: sent[0] }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(patches()).toHaveLength(1);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/Charts are not available on this bot yet/);
+    const deferred = lines(errors).filter((l) => l.event === "deferred");
+    expect(deferred).toHaveLength(1);
+    expect(deferred[0]).toMatchObject({ interaction_id: payload.id, outcome: "not_deferred", dispatch_outcome: "ok", mode: "queue" });
+    expect(await env.DB!.prepare("SELECT outcome FROM jobs_done WHERE interaction_id = ?").bind(payload.id).first()).toEqual({ outcome: "not_deferred" });
+  });
+
+  it("a re-dispatch of a command that no longer exists ends in an edit saying so", async () => {
+    outbound(scriptedBackend().handler);
+    await acknowledge(chart());
+    const renamed = { ...sent[0]!, interaction: { ...sent[0]!.interaction, data: { ...(sent[0]!.interaction.data as object), name: "plot" } } };
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect((await consume([{ body: renamed }])).explicitAcks).toEqual(["msg-0"]);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/I don't know the command `\/plot`/);
+    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({ outcome: "not_deferred", dispatch_outcome: "unknown_command" });
+  });
+
+  it("runs a batch's messages concurrently: a slow job does not hold back the next one", async () => {
+    const backend = scriptedBackend();
+    const first = chart();
+    await acknowledge(first);
+    await acknowledge(chart());
+    // The first job's backend call answers only once the second job's final edit has been made: handled one
+    // after the other, the first would wait for the second forever (until its budget ran out).
+    outbound(async (request) => {
+      const { id } = (await request.clone().json()) as { id: string };
+      if (id === first.id) await vi.waitFor(() => expect(patches()).toHaveLength(1), { timeout: 4_000, interval: 5 });
+      return backend.handler(request);
+    });
+    const result = await consume([{ body: sent[0] }, { body: sent[1] }]);
+    expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
+    expect(patches()).toHaveLength(2);
+    expect(patches()[1]!.path).toContain(String(first.token));
   });
 
   it("falls back to waitUntil when enqueueing fails, so the result is not lost", async () => {
@@ -168,7 +254,10 @@ describe("queue relay mode", () => {
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/Something went wrong/);
     const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "queue.dead_letter");
-    expect(line).toMatchObject({ interaction_id: payload.id, route: "/chart", delivered: true });
+    expect(line).toMatchObject({ interaction_id: payload.id, route: "/chart", command: "chart", delivered: true });
     expect(JSON.stringify(line)).not.toContain(String(payload.token));
+    // Neither the user's input nor (for uploads) the signed attachment URLs: the line names, it does not copy.
+    expect(line).not.toHaveProperty("data");
+    expect(JSON.stringify(line)).not.toContain("3,5,2,8");
   });
 });
