@@ -9,6 +9,7 @@ import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors
 import { buildFeed, type FeedSnapshot } from "./feed.ts";
 import { takeFault, type FaultSpec } from "./faults.ts";
 import { buildInteraction, DEFAULT_GUILD_ID, DEFAULT_USER_ID, type BuildInteractionOptions, type InteractionPayload } from "./interactions.ts";
+import { isLoopbackHostname } from "./loopback.ts";
 import { rateLimitHeaders, tooManyRequestsHeaders } from "./ratelimit.ts";
 import { DEFAULT_CHANNEL_ID, registerInteraction } from "./registry.ts";
 import { matchRoute, redactedPath, type Route, type RouteContext } from "./router.ts";
@@ -114,7 +115,6 @@ const PLAYGROUND_IDENTITY = {
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * The control surface has no credentials: it trusts whoever reaches 127.0.0.1. A browser sends Origin with
@@ -125,7 +125,7 @@ function refuseCrossSite(request: Request, url: URL): Response | null {
   if (request.method === "GET" || request.method === "HEAD") return null;
   const origin = request.headers.get("origin");
   if (origin === null) return null;
-  if (origin === url.origin && LOOPBACK.has(url.hostname)) return null;
+  if (origin === url.origin && isLoopbackHostname(url.hostname)) return null;
   return Response.json({ error: `emulator(control): refused a ${request.method} from ${origin}; the control surface only answers its own page and local tools` }, { status: 403 });
 }
 

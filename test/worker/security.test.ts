@@ -1,5 +1,5 @@
 // Security properties as tests: no token, signature or secret in any log line across every path that logs;
-// signature checks use constant-time primitives; nothing sensitive leaks from /health.
+// signature checks are decided by WebCrypto's constant-time verify; nothing sensitive leaks from /health.
 import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -11,6 +11,8 @@ import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
 import { createRegistry } from "../../src/dispatch/registry.ts";
 import { handleInteractionRequest } from "../../src/ingress/interactions.ts";
+import { verifyDiscordRequest } from "../../src/ingress/signature.ts";
+import { fromHex, generateTestKeyPair, nowSeconds, signBody, toHex } from "../support/signing.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -66,19 +68,80 @@ describe("logs", () => {
 });
 
 describe("constant-time comparisons", () => {
+  // A signature checked with `===` (or any loop over characters or bytes) stops at the first difference, so its
+  // timing tells a forger how much of a guess is right; crypto.subtle.verify compares in constant time. Each test
+  // pins that the verdict is verify's alone, over exactly the signed bytes: a check that computed the expected
+  // signature and compared strings would not call verify with the sender's bytes, nor follow its answer.
+  const bytes = (source: unknown) => new Uint8Array(source as ArrayBuffer);
+  const flipped = (signature: Uint8Array, index: number) => signature.map((b, i) => (i === index ? b ^ 1 : b));
+
   it("verify the relay signature with WebCrypto's HMAC verify, never by comparing strings", async () => {
-    const verify = vi.spyOn(crypto.subtle, "verify");
     const body = '{"id":"1"}';
     const now = Math.floor(Date.now() / 1000);
     const signature = await signRelayBody("secret", now, body);
-    expect(await verifyRelaySignature("secret", String(now), signature, body, now)).toEqual({ ok: true });
-    expect(verify).toHaveBeenCalledWith("HMAC", expect.anything(), expect.anything(), expect.anything());
+    const mac = fromHex(signature.slice("sha256=".length));
+    const check = (header: string) => verifyRelaySignature("secret", String(now), header, body, now);
+    const verify = vi.spyOn(crypto.subtle, "verify");
+
+    expect(await check(signature)).toEqual({ ok: true });
+    expect(verify).toHaveBeenCalledTimes(1);
+    const [algorithm, , signed, data] = verify.mock.calls[0]!;
+    expect(algorithm).toBe("HMAC");
+    expect(bytes(signed)).toEqual(mac);
+    expect(bytes(data)).toEqual(new TextEncoder().encode(`${now}.${body}`));
+
+    // One byte off, at the start or at the end: verify judges the forged bytes and refuses them.
+    for (const index of [0, mac.length - 1]) {
+      verify.mockClear();
+      const forged = flipped(mac, index);
+      expect(await check(`sha256=${toHex(forged)}`)).toMatchObject({ ok: false });
+      expect(bytes(verify.mock.calls[0]![2])).toEqual(forged);
+    }
+
+    // Nothing else decides: verify's "no" refuses the right MAC, its "yes" admits a wrong one.
+    verify.mockResolvedValueOnce(false);
+    expect(await check(signature)).toMatchObject({ ok: false });
+    verify.mockResolvedValueOnce(true);
+    expect(await check(`sha256=${"00".repeat(32)}`)).toEqual({ ok: true });
   });
 
-  it("verify Discord's signature with WebCrypto's Ed25519 verify", async () => {
+  it("verify Discord's signature with WebCrypto's Ed25519 verify, never by comparing strings", async () => {
+    const { publicKeyHex, privateKeyPkcs8Hex } = await generateTestKeyPair();
+    const body = '{"type":1}';
+    const now = nowSeconds();
+    const timestamp = String(now);
+    const signature = fromHex(await signBody(privateKeyPkcs8Hex, timestamp, body));
+    const check = (header: string) => verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), header, timestamp, new TextEncoder().encode(body), now);
     const verify = vi.spyOn(crypto.subtle, "verify");
-    await exports.default.fetch(await signedRequest('{"type":1}'));
-    expect(verify.mock.calls.some(([algorithm]) => algorithm === "Ed25519")).toBe(true);
+
+    expect(await check(toHex(signature))).toBeNull();
+    expect(verify).toHaveBeenCalledTimes(1);
+    const [algorithm, , signed, data] = verify.mock.calls[0]!;
+    expect(algorithm).toBe("Ed25519");
+    expect(bytes(signed)).toEqual(signature);
+    expect(bytes(data)).toEqual(new TextEncoder().encode(timestamp + body));
+
+    for (const index of [0, signature.length - 1]) {
+      verify.mockClear();
+      const forged = flipped(signature, index);
+      expect(await check(toHex(forged))).toBe("bad_signature");
+      expect(bytes(verify.mock.calls[0]![2])).toEqual(forged);
+    }
+
+    verify.mockResolvedValueOnce(false);
+    expect(await check(toHex(signature))).toBe("bad_signature");
+    verify.mockResolvedValueOnce(true);
+    expect(await check("00".repeat(64))).toBeNull();
+  });
+
+  it("the Worker answers an interaction as Ed25519 verify decides", async () => {
+    const verify = vi.spyOn(crypto.subtle, "verify");
+    const signed = await signedRequest('{"type":1}');
+    verify.mockResolvedValueOnce(false);
+    expect((await exports.default.fetch(signed.clone())).status).toBe(401);
+    expect(verify.mock.calls[0]![0]).toBe("Ed25519");
+    expect((await exports.default.fetch(signed)).status).toBe(200);
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 });
 

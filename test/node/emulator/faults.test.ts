@@ -1,6 +1,6 @@
 // Scripted failures, in-process and over HTTP (the way Worker tests inside workerd script them), plus the
 // rate-limit headers on ordinary answers.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   callDiscord,
   createDiscordEmulator,
@@ -123,9 +123,8 @@ describe("faults over HTTP (as Worker tests script them)", () => {
     const attempt = discord("PATCH", patchOriginal("t"), { content: "x" }, AbortSignal.timeout(200));
     await expect(attempt).rejects.toThrow();
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
-    await new Promise((r) => setTimeout(r, 50));
-    const calls = await (await fetch(`${running.url}/__emulator/calls?method=PATCH`)).json();
-    expect(calls).toMatchObject([{ method: "PATCH", status: null, fault: "hang" }]);
+    // The server learns of the client's abort on its own schedule: wait until the call is recorded as a hang.
+    await expect.poll(async () => (await fetch(`${running.url}/__emulator/calls?method=PATCH`)).json()).toMatchObject([{ method: "PATCH", status: null, fault: "hang" }]);
     // The next call is served normally.
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
   });
@@ -133,12 +132,16 @@ describe("faults over HTTP (as Worker tests script them)", () => {
   it("close() releases a hanging call instead of waiting for it", async () => {
     const own = await startDiscordEmulator();
     own.emulator.faults.push(fault.hang({}));
-    const pending = fetch(`${own.apiBase}/webhooks/${APP}/t/messages/@original`, { headers: { "User-Agent": TEST_USER_AGENT } }).catch(() => "closed");
-    await new Promise((r) => setTimeout(r, 50));
+    const pending = fetch(`${own.apiBase}/webhooks/${APP}/t/messages/@original`, { headers: { "User-Agent": TEST_USER_AGENT } }).then((r) => r.status, () => "closed");
+    // Recorded means hanging: the call is recorded and its hang begins in one synchronous step.
+    await vi.waitFor(() => expect(own.emulator.calls()).toMatchObject([{ status: null, ms: null }]));
+    expect(own.emulator.calls()[0]!.fault).toBeUndefined();
     const started = performance.now();
     await own.close();
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(await pending).toBeDefined();
+    // The handler's wait ended too (it records the hang on its way out): nothing is left hanging in the process.
+    await vi.waitFor(() => expect(own.emulator.calls()).toMatchObject([{ fault: "hang", ms: expect.any(Number) }]));
+    expect([499, "closed"]).toContain(await pending);
   });
 
   it("DELETE /__emulator/faults clears scripted faults", async () => {
