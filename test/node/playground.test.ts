@@ -1,15 +1,15 @@
 // The playground in a real browser against a real stack (the same startStack as `npm start`): commands from the
 // command box, autocomplete from the Worker, a deferred chart whose image changes when a button is clicked, a
-// file upload, a modal, the admin toggle and the log. Chromium comes from Debian (/usr/bin/chromium): when it is
-// missing this file fails and says how to install it; it never downloads a browser and never skips.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+// file upload, a modal, the admin toggle and the log. Chromium comes from test/support/browser.ts (system
+// Chromium, else the one inside the @sparticuz/chromium package): when none is found this file fails and says
+// what to set; it never downloads a browser and never skips.
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../scripts/lib/stack.ts";
+import { findChromium, launchChromium } from "../support/browser.ts";
 import { ROOT as root, startTestStack, type TestStack } from "../support/test-stack.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 let local: TestStack;
 let stack: Stack;
@@ -19,13 +19,11 @@ let scratch: string;
 let output: string[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`playground test: ${CHROMIUM} is missing. Install Debian's Chromium with \`apt-get install -y chromium\` (CI does); this test never downloads a browser.`);
-  }
+  const browser = await findChromium();
   local = await startTestStack("playground-test");
   ({ stack, dir: scratch, output } = local);
-  context = await chromium.launchPersistentContext(join(scratch, "chromium-profile"), {
-    executablePath: CHROMIUM,
+  // Root in CI (--no-sandbox), no GPU, and no background, update, sync or QUIC traffic on a closed network.
+  context = await launchChromium(browser, join(scratch, "chromium-profile"), {
     viewport: { width: 1400, height: 900 },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
