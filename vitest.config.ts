@@ -12,7 +12,9 @@ const discordPrivateKey = (discordKeys.privateKey.export({ format: "der", type: 
 const migrations = await readD1Migrations("./migrations");
 
 // Two projects: the Worker's tests run inside workerd (through miniflare); the backend, the Discord emulator,
-// the scripts and the end-to-end tests run on Node.
+// the scripts and the end-to-end tests run on Node. @cloudflare/vitest-plugin 1.5.0 depends on wrangler 4.156.2,
+// whose workerd stops at 2026-11-09; package.json's "overrides" give it the project's wrangler and miniflare,
+// so the tests run on the same workerd as `wrangler dev` and deployments, and wrangler.toml's date works.
 // CI (.ci/run) asks for a JSON report too, to print its "N passed, N failed" line.
 const jsonReport = process.env.VITEST_JSON_REPORT;
 
