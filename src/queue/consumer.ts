@@ -36,7 +36,7 @@ export const MAX_ATTEMPTS = 5;
  * Messages of one batch in flight at once. Each mostly waits on the backend and Discord, so a few at a time
  * hide one slow job; more would only add simultaneous connections (Workers allow 6 per invocation).
  */
-export const BATCH_CONCURRENCY = 4;
+const BATCH_CONCURRENCY = 4;
 /** Interaction tokens accept edits for 15 minutes; stop retrying with this much margin left. */
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 const TOKEN_MARGIN_MS = 2 * 60_000;

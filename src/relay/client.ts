@@ -14,7 +14,7 @@ export const RELAY_TIMEOUT_MS = 20_000;
  * (10 MiB) in base64 (≈ 13.4 MiB) plus its JSON; anything longer is a fault, and reading it whole would spend
  * the isolate's 128 MB and the Free plan's CPU on a message Discord would refuse anyway.
  */
-export const MAX_RELAY_RESPONSE_BYTES = 14 * 1024 * 1024;
+const MAX_RELAY_RESPONSE_BYTES = 14 * 1024 * 1024;
 
 export type RelayErrorKind = "unreachable" | "timeout" | "busy" | "invalid_input" | "auth" | "not_found" | "failed" | "bad_response";
 

@@ -13,7 +13,7 @@
 // Log lines are written on the 3-second path, so the common case (flat fields, short strings without "?") costs
 // a key test (cached per name) and an indexOf per string, and allocates nothing.
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 const SECRET_KEY = /token|secret|signature|authorization|password|cookie|api[-_]?key|credential/i;
 /** Origin and path stay (they say which file); the query goes. */
@@ -29,7 +29,7 @@ const MAX_DEPTH = 8;
 /** Field names repeat on every line: test each name once per isolate. */
 const secretKeyCache = new Map<string, boolean>();
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   let secret = secretKeyCache.get(key);
   if (secret === undefined) {
     secret = SECRET_KEY.test(key);
@@ -39,7 +39,7 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** A string with every URL query, bot token and interaction token removed; the same string when clean. */
-export function redactString(value: string): string {
+function redactString(value: string): string {
   if (value.length < MIN_TOKEN_LENGTH && value.indexOf("?") === -1) return value;
   let out = value;
   if (out.indexOf("?") !== -1) out = out.replace(URL_QUERY, `$1?${REDACTED}`);
