@@ -1,12 +1,13 @@
 // The backend as a plain fetch handler (Request → Response), so it runs under any server that speaks the Fetch
 // API (@hono/node-server here, a test calling it directly, another runtime later). This file routes, owns the
-// per-instance state (concurrency limiter, replay cache) and guarantees that every answer, even to a bug, is a
+// per-instance state (concurrency limiter, replay cache, body budget) and guarantees that every answer, even to a bug, is a
 // JSON error rather than an unstructured 500.
 
 import { HttpError, errorResponse, jsonResponse } from "./errors.ts";
-import { handleJobRequest, type JobRequestTrace } from "./job-request.ts";
+import { RETRY_AFTER_SECONDS, handleJobRequest, type JobRequestTrace } from "./job-request.ts";
 import { createLimiter } from "./limiter.ts";
 import { createReplayCache } from "./replay-cache.ts";
+import { createBodyBudget } from "./body-budget.ts";
 import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
 import { describeError, jsonLineLogger, type Logger } from "./log.ts";
 import { defaultJobs } from "./jobs/index.ts";
@@ -19,6 +20,13 @@ export interface BackendOptions {
   attachmentHosts?: readonly string[];
   /** Jobs allowed to run at once; more get 503 + Retry-After. Default 4. */
   maxConcurrent?: number;
+  /**
+   * Bytes all request bodies being read at once may reserve (each reserves its Content-Length); when a new one
+   * does not fit, the oldest reads are evicted with 503. At least the largest job's maxInputBytes. Default 8 MiB.
+   */
+  bodyBudgetBytes?: number;
+  /** A body still arriving this long after its headers is refused with 408. Default 10 s. */
+  bodyTimeoutMs?: number;
   /** Used for attachment downloads; defaults to globalThis.fetch. */
   fetch?: typeof fetch;
   /** Clock in milliseconds since the epoch (like Date.now); tests pass a fixed one. */
@@ -33,11 +41,17 @@ export interface Backend {
   fetch(request: Request): Promise<Response>;
   /** Jobs running right now. */
   inFlight(): number;
+  /** Bytes reserved by request bodies being read right now. */
+  bodyBytesReserved(): number;
   /** Stops accepting jobs (503 shutting_down) and resolves when the running ones have finished. */
   drain(): Promise<void>;
 }
 
 export const DEFAULT_MAX_CONCURRENT = 4;
+// Two bodies of the largest job (chart, 4 MiB) or thousands of ordinary ones; what 1,000 stalled sockets can pin.
+export const DEFAULT_BODY_BUDGET_BYTES = 8 * 1024 * 1024;
+// A relay body arrives right behind its headers; 10 s is room for the largest one over a slow link.
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 const JOB_PATH = /^\/v1\/jobs\/([^/]+)$/;
 
 function methodNotAllowed(allow: string): HttpError {
@@ -53,6 +67,18 @@ export function createBackend(options: BackendOptions): Backend {
     if (jobs.has(job.name)) throw new Error(`backend(config): two jobs are named ${JSON.stringify(job.name)}`);
     jobs.set(job.name, job);
   }
+  const largestInputBytes = Math.max(0, ...[...jobs.values()].map((job) => job.maxInputBytes));
+  const bodyBudgetBytes = options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES;
+  if (!Number.isSafeInteger(bodyBudgetBytes) || bodyBudgetBytes < largestInputBytes) {
+    throw new Error(
+      `backend(config): bodyBudgetBytes is ${bodyBudgetBytes}; it must be at least ${largestInputBytes}, the largest job's maxInputBytes`,
+    );
+  }
+  const bodyBudget = createBodyBudget({
+    totalBytes: bodyBudgetBytes,
+    timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+  });
   const limiter = createLimiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
   const replayCache = createReplayCache();
   const log: Logger = options.log ?? jsonLineLogger();
@@ -60,6 +86,8 @@ export function createBackend(options: BackendOptions): Backend {
   const deps = {
     relaySecret: options.relaySecret,
     jobs,
+    largestInputBytes,
+    bodyBudget,
     attachmentHosts: parseAllowedHosts(options.attachmentHosts ?? DEFAULT_ATTACHMENT_HOSTS),
     limiter,
     replayCache,
@@ -119,6 +147,7 @@ export function createBackend(options: BackendOptions): Backend {
       return response;
     },
     inFlight: () => limiter.inFlight(),
+    bodyBytesReserved: () => bodyBudget.reservedBytes(),
     drain() {
       draining = true;
       return limiter.idle();

@@ -3,7 +3,9 @@
 // every request, with 401s that look like the Worker's fault.
 
 import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
-import { DEFAULT_MAX_CONCURRENT } from "./app.ts";
+import { DEFAULT_BODY_BUDGET_BYTES, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_CONCURRENT } from "./app.ts";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from "./server-limits.ts";
+import { defaultJobs } from "./jobs/index.ts";
 
 export interface BackendConfig {
   port: number;
@@ -11,6 +13,10 @@ export interface BackendConfig {
   relaySecret: string;
   attachmentHosts: string[];
   maxConcurrent: number;
+  bodyBudgetBytes: number;
+  bodyTimeoutMs: number;
+  maxConnections: number;
+  headersTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -29,6 +35,8 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
   }
   return value;
 }
+
+const largestInputBytes = Math.max(...defaultJobs.map((job) => job.maxInputBytes));
 
 export function readBackendConfig(env: Record<string, string | undefined>): BackendConfig {
   const relaySecret = env.RELAY_SECRET ?? "";
@@ -51,5 +59,10 @@ export function readBackendConfig(env: Record<string, string | undefined>): Back
     relaySecret,
     attachmentHosts,
     maxConcurrent: integer(env, "BACKEND_MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT, 1, 1024),
+    // The budget must hold at least one body of the largest job, or that job could never be sent.
+    bodyBudgetBytes: integer(env, "BACKEND_BODY_BUDGET_BYTES", DEFAULT_BODY_BUDGET_BYTES, largestInputBytes, 1024 * 1024 * 1024),
+    bodyTimeoutMs: integer(env, "BACKEND_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 120_000),
+    maxConnections: integer(env, "BACKEND_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
+    headersTimeoutMs: integer(env, "BACKEND_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS, 100, 120_000),
   };
 }

@@ -1,7 +1,10 @@
 // POST /v1/jobs/{name}: the checks a relay request passes before a job runs, in an order chosen so each answer
-// is the most useful one and no work is done for a request that will be refused:
-//   401 bad signature or clock skew (headers first, before reading the body; the MAC after)
-//   413 body over 2 MiB (counted while reading)    409 the same signature within 10 minutes (replay)
+// is the most useful one and as little as possible is done for a request that will be refused. Until the MAC
+// has been checked the sender is anonymous, so everything before it is bounded (see body-budget.ts):
+//   401 bad signature headers or clock skew (before reading the body)
+//   413 body over the job's maxInputBytes (an unknown job: the largest), by Content-Length or counted
+//   503 body_evicted (the body budget needed room and this read was the oldest)   408 body not in within the deadline
+//   401 the MAC over the body    409 the same signature within 10 minutes (replay)
 //   404 unknown job    400 body not JSON    422 invalid input, naming the field
 //   503 saturated or shutting down, with Retry-After (the signature is forgotten again, so a retry is allowed)
 // then the job runs; an HttpError it throws keeps its status, anything else is a 500 `job_failed` with a `ref`
@@ -9,20 +12,23 @@
 
 import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, checkRelayHeaders, verifyRelaySignature } from "../relay/signature.ts";
 import { HttpError, InputError, errorResponse, jsonResponse } from "./errors.ts";
-import { declaredLength, formatBytes, readCapped } from "./body.ts";
+import { declaredLength, formatBytes, readCappedUntil } from "./body.ts";
+import type { BodyBudget } from "./body-budget.ts";
 import { describeError, type Logger } from "./log.ts";
 import type { Job, JobContext } from "./jobs/job.ts";
 import type { AllowedHost } from "./attachment.ts";
 import type { Limiter } from "./limiter.ts";
 import type { ReplayCache } from "./replay-cache.ts";
 
-export const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 export const RETRY_AFTER_SECONDS = 2;
 const MAX_ID_LENGTH = 64;
 
 export interface JobRequestDeps {
   relaySecret: string;
   jobs: ReadonlyMap<string, Job>;
+  /** The largest maxInputBytes of all jobs: the cap for a job name that does not exist. */
+  largestInputBytes: number;
+  bodyBudget: BodyBudget;
   attachmentHosts: readonly AllowedHost[];
   limiter: Limiter;
   replayCache: ReplayCache;
@@ -83,11 +89,38 @@ export async function handleJobRequest(
   const headerCheck = checkRelayHeaders(timestamp, signature, nowSeconds);
   if (!headerCheck.ok) throw unauthorized(headerCheck.reason);
 
-  const tooLarge = new HttpError(413, "payload_too_large", `the request body is over the ${formatBytes(MAX_REQUEST_BYTES)} limit`);
+  // The job is looked up now only for its body cap. An unknown name is still answered 404 after the MAC, so an
+  // unsigned request gets no list of jobs; its body is read under the largest cap like any other.
+  const job = deps.jobs.get(jobName);
+  const cap = job?.maxInputBytes ?? deps.largestInputBytes;
   const declared = declaredLength(request.headers);
-  if (declared !== undefined && declared > MAX_REQUEST_BYTES) throw tooLarge;
-  const body = await readCapped(request.body, MAX_REQUEST_BYTES);
-  if (!body.ok) throw tooLarge;
+  if (declared !== undefined && declared > cap) {
+    throw new HttpError(413, "payload_too_large", `the request body is ${formatBytes(declared)}; the limit for this job is ${formatBytes(cap)}`);
+  }
+  // Every read reserves its most bytes from the shared budget before the first byte: the declared length, or the
+  // job's cap when there is none (chunked encoding, a Request built in-process). The Worker's string body always
+  // declares its length, so the relay path reserves exactly what it sends.
+  const limit = declared ?? cap;
+  const reservation = deps.bodyBudget.reserve(limit);
+  let body;
+  try {
+    body = await readCappedUntil(request.body, limit, reservation.signal);
+  } catch (error) {
+    if (reservation.signal.aborted && reservation.signal.reason instanceof HttpError) throw reservation.signal.reason;
+    throw error;
+  } finally {
+    reservation.release();
+  }
+  if (!body.ok) {
+    // Only an unframed body (no HTTP parser in between) can outrun its own Content-Length.
+    throw new HttpError(
+      413,
+      "payload_too_large",
+      declared === undefined
+        ? `the request body is over the ${formatBytes(cap)} limit for this job`
+        : `the request body is longer than its Content-Length (${declared} bytes)`,
+    );
+  }
   const rawBody = new TextDecoder().decode(body.bytes);
 
   const verified = await verifyRelaySignature(deps.relaySecret, timestamp, signature, rawBody, nowSeconds);
@@ -99,7 +132,6 @@ export async function handleJobRequest(
     throw new HttpError(409, "replayed", "this signed request was already received; sign every request afresh");
   }
 
-  const job = deps.jobs.get(jobName);
   if (job === undefined) {
     throw new HttpError(404, "unknown_job", `no job named ${JSON.stringify(jobName)}; available: ${[...deps.jobs.keys()].join(", ")}`);
   }

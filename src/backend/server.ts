@@ -2,17 +2,30 @@
 // through @hono/node-server, which adapts Node's http server to the backend's fetch handler. Shutdown is
 // graceful: stop accepting connections, let running jobs finish (a user is waiting on each), then exit.
 
-import type { Server } from "node:http";
+import type { Server, ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createBackend, type Backend, type BackendOptions } from "./app.ts";
+import { DEFAULT_BODY_TIMEOUT_MS, createBackend, type Backend, type BackendOptions } from "./app.ts";
 import { ConfigError, readBackendConfig } from "./config.ts";
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  REQUEST_TIMEOUT_MARGIN_MS,
+  checkingInterval,
+} from "./server-limits.ts";
 import { describeError, jsonLineLogger } from "./log.ts";
 
 export interface BackendServerOptions extends BackendOptions {
   /** 0 (the default here) picks a free port; read the actual one from `url`. */
   port?: number;
   hostname?: string;
+  /** Open connections beyond which new ones are closed at once. Default 4,096. */
+  maxConnections?: number;
+  /** A connection must deliver a request's headers within this time or is closed. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  keepAliveTimeoutMs?: number;
 }
 
 export interface BackendServer {
@@ -28,10 +41,23 @@ export interface BackendServer {
 const IDLE_SWEEP_MS = 50;
 
 export function startBackendServer(options: BackendServerOptions): Promise<BackendServer> {
-  const { port = 0, hostname = "127.0.0.1", ...backendOptions } = options;
+  const {
+    port = 0,
+    hostname = "127.0.0.1",
+    maxConnections = DEFAULT_MAX_CONNECTIONS,
+    headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs = DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    ...backendOptions
+  } = options;
   const backend = createBackend(backendOptions);
+  const serverOptions: ServerOptions = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: headersTimeoutMs + (backendOptions.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS) + REQUEST_TIMEOUT_MARGIN_MS,
+    connectionsCheckingInterval: checkingInterval(headersTimeoutMs),
+    keepAliveTimeout: keepAliveTimeoutMs,
+  };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request) => backend.fetch(request), port, hostname }, (info: AddressInfo) => {
+    const server = serve({ fetch: (request) => backend.fetch(request), port, hostname, serverOptions }, (info: AddressInfo) => {
       server.off("error", reject);
       const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
       let closing: Promise<void> | undefined;
@@ -41,6 +67,7 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
         close: () => (closing ??= closeGracefully(server, backend)),
       });
     }) as Server;
+    server.maxConnections = maxConnections;
     server.once("error", reject);
   });
 }
@@ -70,6 +97,10 @@ async function main(): Promise<void> {
     relaySecret: config.relaySecret,
     attachmentHosts: config.attachmentHosts,
     maxConcurrent: config.maxConcurrent,
+    bodyBudgetBytes: config.bodyBudgetBytes,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    maxConnections: config.maxConnections,
+    headersTimeoutMs: config.headersTimeoutMs,
     port: config.port,
     hostname: config.host,
     log,
@@ -78,6 +109,10 @@ async function main(): Promise<void> {
     event: "backend_started",
     url: server.url,
     max_concurrent: config.maxConcurrent,
+    body_budget_bytes: config.bodyBudgetBytes,
+    body_timeout_ms: config.bodyTimeoutMs,
+    max_connections: config.maxConnections,
+    headers_timeout_ms: config.headersTimeoutMs,
     attachment_hosts: config.attachmentHosts,
   });
 

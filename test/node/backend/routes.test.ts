@@ -2,7 +2,7 @@
 // saturation and error shapes. Requests go straight into backend.fetch (no socket); server.test.ts covers HTTP.
 
 import { describe, expect, it, vi } from "vitest";
-import { createBackend, defineJob, MAX_REQUEST_BYTES, type BackendOptions } from "../../../src/backend/index.ts";
+import { CHART_MAX_INPUT_BYTES, createBackend, defineJob, type BackendOptions } from "../../../src/backend/index.ts";
 import { relayHeaders, signRelayBody } from "../../../src/relay/signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, gatedJob, logCollector, signedJobRequest } from "./support.ts";
 
@@ -194,15 +194,15 @@ describe("job lookup and input (404, 400, 422)", () => {
 });
 
 describe("body limit (413)", () => {
-  it("refuses a declared Content-Length over 2 MiB", async () => {
-    const request = await signedJobRequest("chart", VALID, { headers: { "content-length": String(MAX_REQUEST_BYTES + 1) } });
+  it("refuses a declared Content-Length over the chart job's 4 MiB", async () => {
+    const request = await signedJobRequest("chart", VALID, { headers: { "content-length": String(CHART_MAX_INPUT_BYTES + 1) } });
     const response = await backend().fetch(request);
     expect(response.status).toBe(413);
     expect((await errorOf(response)).code).toBe("payload_too_large");
   });
 
-  it("counts a streamed body without Content-Length and stops past 2 MiB", async () => {
-    const big = JSON.stringify({ id: "1", input: { values: "1" }, pad: "x".repeat(2 * MAX_REQUEST_BYTES) });
+  it("counts a streamed body without Content-Length and stops past the cap", async () => {
+    const big = JSON.stringify({ id: "1", input: { values: "1" }, pad: "x".repeat(2 * CHART_MAX_INPUT_BYTES) });
     const headers = await relayHeaders(SECRET, big, NOW_S);
     const bytes = new TextEncoder().encode(big);
     let pulled = 0;
@@ -220,10 +220,10 @@ describe("body limit (413)", () => {
     expect(pulled).toBeLessThan(bytes.byteLength);
   });
 
-  it("accepts a body of exactly 2 MiB", async () => {
+  it("accepts a body of exactly the cap", async () => {
     const base = JSON.stringify({ id: "1", input: { values: "1" }, pad: "" });
-    const body = base.replace('"pad":""', `"pad":"${"x".repeat(MAX_REQUEST_BYTES - base.length)}"`);
-    expect(new TextEncoder().encode(body).byteLength).toBe(MAX_REQUEST_BYTES);
+    const body = base.replace('"pad":""', `"pad":"${"x".repeat(CHART_MAX_INPUT_BYTES - base.length)}"`);
+    expect(new TextEncoder().encode(body).byteLength).toBe(CHART_MAX_INPUT_BYTES);
     const response = await backend().fetch(await signedJobRequest("chart", body));
     expect(response.status).toBe(200); // keys beside id and input are ignored
   });

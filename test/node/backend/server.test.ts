@@ -83,6 +83,10 @@ describe("readBackendConfig", () => {
       relaySecret: "s",
       attachmentHosts: ["cdn.discordapp.com", "media.discordapp.net"],
       maxConcurrent: 4,
+      bodyBudgetBytes: 8 * 1024 * 1024,
+      bodyTimeoutMs: 10_000,
+      maxConnections: 4_096,
+      headersTimeoutMs: 10_000,
     });
   });
 
@@ -94,8 +98,22 @@ describe("readBackendConfig", () => {
         HOST: "0.0.0.0",
         ATTACHMENT_HOSTS: " a.example , 127.0.0.1:8080 ",
         BACKEND_MAX_CONCURRENT: "8",
+        BACKEND_BODY_BUDGET_BYTES: "16777216",
+        BACKEND_BODY_TIMEOUT_MS: "2500",
+        BACKEND_MAX_CONNECTIONS: "2000",
+        BACKEND_HEADERS_TIMEOUT_MS: "3000",
       }),
-    ).toEqual({ port: 9000, host: "0.0.0.0", relaySecret: "s", attachmentHosts: ["a.example", "127.0.0.1:8080"], maxConcurrent: 8 });
+    ).toEqual({
+      port: 9000,
+      host: "0.0.0.0",
+      relaySecret: "s",
+      attachmentHosts: ["a.example", "127.0.0.1:8080"],
+      maxConcurrent: 8,
+      bodyBudgetBytes: 16 * 1024 * 1024,
+      bodyTimeoutMs: 2500,
+      maxConnections: 2000,
+      headersTimeoutMs: 3000,
+    });
   });
 
   it.each([
@@ -103,6 +121,11 @@ describe("readBackendConfig", () => {
     [{ PORT: "70000" }, /PORT must be an integer/],
     [{ BACKEND_MAX_CONCURRENT: "0" }, /BACKEND_MAX_CONCURRENT must be an integer from 1/],
     [{ BACKEND_MAX_CONCURRENT: "2.5" }, /BACKEND_MAX_CONCURRENT must be an integer/],
+    // The budget must hold one body of the largest job (the chart job's 4 MiB), or that job could never arrive.
+    [{ BACKEND_BODY_BUDGET_BYTES: "1048576" }, /BACKEND_BODY_BUDGET_BYTES must be an integer from 4194304/],
+    [{ BACKEND_BODY_TIMEOUT_MS: "10" }, /BACKEND_BODY_TIMEOUT_MS must be an integer from 100/],
+    [{ BACKEND_MAX_CONNECTIONS: "1" }, /BACKEND_MAX_CONNECTIONS must be an integer from 16/],
+    [{ BACKEND_HEADERS_TIMEOUT_MS: "600000" }, /BACKEND_HEADERS_TIMEOUT_MS must be an integer from 100 to 120000/],
     [{ ATTACHMENT_HOSTS: "https://cdn.discordapp.com" }, /is not host\[:port\].*\(in ATTACHMENT_HOSTS\)/],
   ])("rejects %j", (env, message) => {
     expect(() => readBackendConfig({ RELAY_SECRET: "s", ...env })).toThrow(message);

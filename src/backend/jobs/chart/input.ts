@@ -20,6 +20,27 @@ export interface ChartInput {
   source: ChartSource;
 }
 
+// The request body cap for the chart job (Job.maxInputBytes). The largest body the chart job accepts is `points`
+// (what the Worker sends to re-render a stored chart): attachments travel as a URL the backend downloads, and
+// `values` is a slash-command option (≤ 6,000 characters). JSON-encoded, one point costs at most
+//   22 bytes of keys and punctuation, {"label":"","value":},
+//   24 for the value, the longest a finite number prints ("-2.2250738585072014e-308"),
+//   3 × MAX_LABEL_LENGTH for the label: UTF-8 takes at most 3 bytes per UTF-16 unit (4 for an astral character,
+//     which is 2 units), and `"` or `\` escape to 2,
+// so MAX_POINTS points plus a MAX_TITLE_LENGTH title (3 bytes a unit) and the envelope (an id of ≤ 64 characters
+// and the keys, under 256 bytes) come to LARGEST_CHART_BODY_BYTES, 3,460,556 bytes. The cap of 4 MiB leaves 21%
+// headroom. Labels made of control characters (6 bytes each as \u00XX) could exceed it; such a re-render is
+// refused with a 413 naming the limit rather than letting every unauthenticated request claim 6.5 MB.
+const POINT_JSON_OVERHEAD = '{"label":"","value":},'.length;
+const MAX_NUMBER_JSON_LENGTH = "-2.2250738585072014e-308".length;
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+const ENVELOPE_BYTES = 256;
+export const LARGEST_CHART_BODY_BYTES =
+  MAX_POINTS * (POINT_JSON_OVERHEAD + MAX_NUMBER_JSON_LENGTH + MAX_UTF8_BYTES_PER_UNIT * MAX_LABEL_LENGTH) +
+  MAX_UTF8_BYTES_PER_UNIT * MAX_TITLE_LENGTH +
+  ENVELOPE_BYTES;
+export const CHART_MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
 const FIELDS = ["kind", "title", "values", "file", "points"] as const;
 const SOURCES = ["values", "file", "points"] as const;
 const KINDS: readonly ChartKind[] = ["line", "bar"];

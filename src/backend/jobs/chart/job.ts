@@ -6,7 +6,7 @@ import { Buffer } from "node:buffer";
 import { InputError } from "../../errors.ts";
 import { downloadAttachment, redactUrl } from "../../attachment.ts";
 import { defineJob, type JobContext } from "../job.ts";
-import { parseChartInput, type ChartInput } from "./input.ts";
+import { CHART_MAX_INPUT_BYTES, parseChartInput, type ChartInput } from "./input.ts";
 import { parseCsv } from "../../../shared/chart-data/csv.ts";
 import { computeStats, type ChartStats } from "./stats.ts";
 import { renderChart, type ChartKind } from "./render.ts";
@@ -55,6 +55,7 @@ async function loadData(input: ChartInput, ctx: JobContext): Promise<ChartData> 
 
 export const chartJob = defineJob<ChartInput, ChartOutput>({
   name: "chart",
+  maxInputBytes: CHART_MAX_INPUT_BYTES,
   validate: (input, ctx) => parseChartInput(input, ctx.attachmentHosts),
   async run(input, ctx) {
     const data = await loadData(input, ctx);
