@@ -132,6 +132,10 @@ export function createBackend(options: BackendOptions): Backend {
           response = errorResponse(new HttpError(500, "internal_error", `unexpected backend error; quote ref ${ref}`, { ref }));
         }
       }
+      // Answered before its body was read (refused at the headers, too large, evicted, timed out): close the
+      // connection. Otherwise Node keeps it alive by reading and discarding the rest of the body, which is exactly
+      // the work an unauthenticated sender should not get (and one that holds back its last bytes keeps the socket).
+      if (request.body !== null && !trace.bodyRead) response.headers.set("connection", "close");
       const jobPath = JOB_PATH.exec(path);
       if (jobPath) {
         log({

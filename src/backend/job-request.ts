@@ -1,16 +1,24 @@
 // POST /v1/jobs/{name}: the checks a relay request passes before a job runs, in an order chosen so each answer
-// is the most useful one and as little as possible is done for a request that will be refused. Until the MAC
-// has been checked the sender is anonymous, so everything before it is bounded (see body-budget.ts):
-//   401 bad signature headers or clock skew (before reading the body)
+// is the most useful one and as little as possible is done for a request that will be refused:
+//   401 bad signature headers, clock skew or MAC (from the headers alone: the MAC covers the body's digest, so an
+//       unauthenticated sender is refused before its body is read)
 //   413 body over the job's maxInputBytes (an unknown job: the largest), by Content-Length or counted
 //   503 body_evicted (the body budget needed room and this read was the oldest)   408 body not in within the deadline
-//   401 the MAC over the body    409 the same signature within 10 minutes (replay)
+//   401 the body does not match the signed digest    409 the same signature within 10 minutes (replay)
 //   404 unknown job    400 body not JSON    422 invalid input, naming the field
 //   503 saturated or shutting down, with Retry-After (the signature is forgotten again, so a retry is allowed)
+// The body budget (body-budget.ts) still bounds what signed senders can pin: a captured request's headers can be
+// replayed with a slow body within the skew window, and the Worker itself may send many bodies at once.
 // then the job runs; an HttpError it throws keeps its status, anything else is a 500 `job_failed` with a `ref`
 // that matches the log line carrying the stack.
 
-import { RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER, checkRelayHeaders, verifyRelaySignature } from "../relay/signature.ts";
+import {
+  RELAY_BODY_DIGEST_HEADER,
+  RELAY_SIGNATURE_HEADER,
+  RELAY_TIMESTAMP_HEADER,
+  relayBodyMatches,
+  verifyRelayHeaders,
+} from "../relay/signature.ts";
 import { HttpError, InputError, errorResponse, jsonResponse } from "./errors.ts";
 import { declaredLength, formatBytes, readCappedUntil } from "./body.ts";
 import type { BodyBudget } from "./body-budget.ts";
@@ -49,6 +57,8 @@ export interface JobRequestTrace {
   /** `error.code` of the answer, when it is an error. */
   code?: string;
   ref?: string;
+  /** Set once the request body has been read to its end. */
+  bodyRead?: boolean;
 }
 
 function parseEnvelope(text: string): Envelope {
@@ -86,8 +96,12 @@ export async function handleJobRequest(
   const timestamp = request.headers.get(RELAY_TIMESTAMP_HEADER);
   const signature = request.headers.get(RELAY_SIGNATURE_HEADER);
 
-  const headerCheck = checkRelayHeaders(timestamp, signature, nowSeconds);
-  if (!headerCheck.ok) throw unauthorized(headerCheck.reason);
+  const digest = request.headers.get(RELAY_BODY_DIGEST_HEADER);
+
+  // The MAC covers the body's digest, so a sender without the secret is refused here, before a byte of its body
+  // is read (and app.ts closes the connection rather than letting Node drain the body).
+  const headerCheck = await verifyRelayHeaders(deps.relaySecret, timestamp, signature, digest, nowSeconds);
+  if (!headerCheck.ok || digest === null) throw unauthorized(headerCheck.ok ? "missing body digest" : headerCheck.reason);
 
   // The job is looked up now only for its body cap. An unknown name is still answered 404 after the MAC, so an
   // unsigned request gets no list of jobs; its body is read under the largest cap like any other.
@@ -111,6 +125,7 @@ export async function handleJobRequest(
   } finally {
     reservation.release();
   }
+  trace.bodyRead = body.ok;
   if (!body.ok) {
     // Only an unframed body (no HTTP parser in between) can outrun its own Content-Length.
     throw new HttpError(
@@ -123,8 +138,8 @@ export async function handleJobRequest(
   }
   const rawBody = new TextDecoder().decode(body.bytes);
 
-  const verified = await verifyRelaySignature(deps.relaySecret, timestamp, signature, rawBody, nowSeconds);
-  if (!verified.ok) throw unauthorized(verified.reason);
+  const matches = await relayBodyMatches(digest, rawBody);
+  if (!matches.ok) throw unauthorized(matches.reason);
 
   // Hex case does not change the MAC, so the key is lower-cased: "ABC…" must count as a replay of "abc…".
   const replayKey = (signature ?? "").toLowerCase();

@@ -17,3 +17,9 @@ export const REQUEST_TIMEOUT_MARGIN_MS = 1_000;
 export function checkingInterval(headersTimeoutMs: number): number {
   return Math.min(1_000, Math.max(10, Math.floor(headersTimeoutMs / 4)));
 }
+
+// How far Node reads ahead into a request body nobody has asked for yet (per socket and per IncomingMessage; Node's
+// default is 64 KiB). Between a connection's headers and its 401, the body keeps arriving; a small read-ahead keeps
+// what 1,000 simultaneous unauthenticated connections make Node buffer to a few KiB each. Legitimate bodies are read
+// at once by the handler, so this costs them only a few more reads.
+export const READ_HIGH_WATER_MARK_BYTES = 16 * 1024;

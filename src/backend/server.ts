@@ -11,6 +11,7 @@ import {
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
+  READ_HIGH_WATER_MARK_BYTES,
   REQUEST_TIMEOUT_MARGIN_MS,
   checkingInterval,
 } from "./server-limits.ts";
@@ -55,9 +56,10 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
     requestTimeout: headersTimeoutMs + (backendOptions.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS) + REQUEST_TIMEOUT_MARGIN_MS,
     connectionsCheckingInterval: checkingInterval(headersTimeoutMs),
     keepAliveTimeout: keepAliveTimeoutMs,
+    highWaterMark: READ_HIGH_WATER_MARK_BYTES,
   };
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request) => backend.fetch(request), port, hostname, serverOptions }, (info: AddressInfo) => {
+    const server = serve({ fetch: (request) => backend.fetch(request), port, hostname, serverOptions, autoCleanupIncoming: false }, (info: AddressInfo) => {
       server.off("error", reject);
       const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
       let closing: Promise<void> | undefined;

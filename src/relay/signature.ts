@@ -2,18 +2,27 @@
 // them with it on Node. That is why it uses only WebCrypto (`crypto.subtle`) and TextEncoder, never `node:`
 // imports: one implementation means the two sides cannot disagree on the signed string or the header format.
 //
-// Scheme: X-Relay-Signature = "sha256=" + hex(HMAC-SHA256(secret, `${timestamp}.${rawBody}`)), with
-// X-Relay-Timestamp in Unix seconds. Binding the timestamp into the MAC bounds how long a captured request stays
-// usable (±RELAY_MAX_SKEW_SECONDS); the backend's replay cache covers the window itself.
+// Scheme:
+//   X-Relay-Timestamp    Unix seconds
+//   X-Relay-Body-SHA256  hex(SHA-256(rawBody))
+//   X-Relay-Signature    "sha256=" + hex(HMAC-SHA256(secret, `${timestamp}.${bodySha256Hex}`))
+// The MAC covers the body through its digest, so the receiver can authenticate a request from its headers alone,
+// before reading a byte of the body, and then check the body against the digest as it arrives. That ordering is
+// the point: a body can be megabytes, and a sender without the secret must not get the backend to buffer any of
+// it (an earlier scheme MACed the body itself, so anyone could make the backend read 2 MiB before a 401).
+// Binding the timestamp into the MAC bounds how long a captured request stays usable (±RELAY_MAX_SKEW_SECONDS);
+// the backend's replay cache covers the window itself.
 
 export const RELAY_TIMESTAMP_HEADER = "X-Relay-Timestamp";
 export const RELAY_SIGNATURE_HEADER = "X-Relay-Signature";
+export const RELAY_BODY_DIGEST_HEADER = "X-Relay-Body-SHA256";
 export const RELAY_MAX_SKEW_SECONDS = 300;
 
 export type RelayVerification = { ok: true } | { ok: false; reason: string };
 
 const SIGNATURE_PREFIX = "sha256=";
 const SIGNATURE_PATTERN = /^sha256=[0-9a-fA-F]{64}$/;
+const DIGEST_PATTERN = /^[0-9a-fA-F]{64}$/;
 // Up to 12 digits: Unix seconds stay below that until the year 33658, and it keeps the value a safe integer.
 const TIMESTAMP_PATTERN = /^[0-9]{1,12}$/;
 const encoder = new TextEncoder();
@@ -46,8 +55,13 @@ function utf8(text: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(text) as Uint8Array<ArrayBuffer>;
 }
 
-function signedPayload(timestamp: number, rawBody: string): Uint8Array<ArrayBuffer> {
-  return utf8(`${timestamp}.${rawBody}`);
+function signedPayload(timestamp: number, bodyDigestHex: string): Uint8Array<ArrayBuffer> {
+  return utf8(`${timestamp}.${bodyDigestHex.toLowerCase()}`);
+}
+
+/** hex(SHA-256(rawBody as UTF-8)): the X-Relay-Body-SHA256 value. */
+export async function relayBodyDigest(rawBody: string): Promise<string> {
+  return toHex(await crypto.subtle.digest("SHA-256", utf8(rawBody)));
 }
 
 function toHex(bytes: ArrayBuffer): string {
@@ -69,26 +83,33 @@ function assertSecret(secret: string, where: string): void {
   }
 }
 
-/** "sha256=" + hex(HMAC-SHA256(secret, `${timestamp}.${rawBody}`)). */
-export async function signRelayBody(secret: string, timestamp: number, rawBody: string): Promise<string> {
+async function signDigest(secret: string, timestamp: number, bodyDigestHex: string): Promise<string> {
   assertSecret(secret, "sign");
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new TypeError(`relay(sign): timestamp must be a non-negative integer of Unix seconds, got ${timestamp}`);
   }
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), signedPayload(timestamp, rawBody));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), signedPayload(timestamp, bodyDigestHex));
   return SIGNATURE_PREFIX + toHex(mac);
 }
 
-/** Headers for a relay POST: timestamp, signature and JSON content type. */
+/** "sha256=" + hex(HMAC-SHA256(secret, `${timestamp}.${hex(SHA-256(rawBody))}`)). */
+export async function signRelayBody(secret: string, timestamp: number, rawBody: string): Promise<string> {
+  assertSecret(secret, "sign");
+  return signDigest(secret, timestamp, await relayBodyDigest(rawBody));
+}
+
+/** Headers for a relay POST: timestamp, body digest, signature and JSON content type. */
 export async function relayHeaders(
   secret: string,
   rawBody: string,
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<Record<string, string>> {
+  const digest = await relayBodyDigest(rawBody);
   return {
     "content-type": "application/json",
     [RELAY_TIMESTAMP_HEADER]: String(nowSeconds),
-    [RELAY_SIGNATURE_HEADER]: await signRelayBody(secret, nowSeconds, rawBody),
+    [RELAY_BODY_DIGEST_HEADER]: digest,
+    [RELAY_SIGNATURE_HEADER]: await signDigest(secret, nowSeconds, digest),
   };
 }
 
@@ -125,12 +146,57 @@ export function checkRelayHeaders(
   return { ok: true };
 }
 
+async function verifyMac(secret: string, timestampHeader: string, signatureHeader: string, bodyDigestHex: string): Promise<RelayVerification> {
+  try {
+    const mac = fromHex(signatureHeader.slice(SIGNATURE_PREFIX.length));
+    const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, signedPayload(Number(timestampHeader), bodyDigestHex));
+    return valid ? { ok: true } : { ok: false, reason: "signature does not match (wrong secret, or the body was changed)" };
+  } catch (error) {
+    // Only reachable if WebCrypto itself fails; still an answer, never an exception, for the caller.
+    return { ok: false, reason: `signature could not be checked: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
 /**
- * Checks a relay request. Never throws for any header or body value: every problem is a `{ ok: false, reason }`.
+ * Authenticates a relay request from its headers alone, before its body is read: format, clock skew, and the
+ * MAC over the timestamp and the declared body digest. What remains is relayBodyMatches once the body is in.
+ * Never throws: every problem is a `{ ok: false, reason }`.
  *
  * The MAC comparison is `crypto.subtle.verify`, which compares in constant time (BoringSSL's CRYPTO_memcmp in
  * workerd, OpenSSL's CRYPTO_memcmp in Node), so response timing does not reveal how many leading bytes matched.
  * A plain `===` on hex strings would stop at the first differing character.
+ */
+export async function verifyRelayHeaders(
+  secret: string,
+  timestampHeader: string | null,
+  signatureHeader: string | null,
+  digestHeader: string | null,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+): Promise<RelayVerification> {
+  if (typeof secret !== "string" || secret.length === 0) {
+    return { ok: false, reason: "the backend has no relay secret configured" };
+  }
+  const headers = checkRelayHeaders(timestampHeader, signatureHeader, nowSeconds);
+  if (!headers.ok || timestampHeader === null || signatureHeader === null) return headers;
+  if (digestHeader === null || !DIGEST_PATTERN.test(digestHeader)) {
+    return { ok: false, reason: `${RELAY_BODY_DIGEST_HEADER} must be the body's SHA-256 as 64 hex digits` };
+  }
+  return verifyMac(secret, timestampHeader, signatureHeader, digestHeader);
+}
+
+/**
+ * The body half of verification: the body received is the one whose digest the (already verified) headers
+ * carry. The digest is not secret, so a plain comparison is fine here.
+ */
+export async function relayBodyMatches(digestHeader: string, rawBody: string): Promise<RelayVerification> {
+  return (await relayBodyDigest(rawBody)) === digestHeader.toLowerCase()
+    ? { ok: true }
+    : { ok: false, reason: `the body does not match its ${RELAY_BODY_DIGEST_HEADER} (changed after signing)` };
+}
+
+/**
+ * Checks a whole relay request whose body is already in hand (tests, fakes): the MAC over the timestamp and the
+ * body's own digest. Never throws for any header or body value. Constant-time like verifyRelayHeaders.
  */
 export async function verifyRelaySignature(
   secret: string,
@@ -139,18 +205,5 @@ export async function verifyRelaySignature(
   rawBody: string,
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<RelayVerification> {
-  if (typeof secret !== "string" || secret.length === 0) {
-    return { ok: false, reason: "the backend has no relay secret configured" };
-  }
-  const headers = checkRelayHeaders(timestampHeader, signatureHeader, nowSeconds);
-  if (!headers.ok || timestampHeader === null || signatureHeader === null) return headers;
-  try {
-    const mac = fromHex(signatureHeader.slice(SIGNATURE_PREFIX.length));
-    const payload = signedPayload(Number(timestampHeader), rawBody);
-    const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, payload);
-    return valid ? { ok: true } : { ok: false, reason: "signature does not match (wrong secret, or the body was changed)" };
-  } catch (error) {
-    // Only reachable if WebCrypto itself fails; still an answer, never an exception, for the caller.
-    return { ok: false, reason: `signature could not be checked: ${error instanceof Error ? error.message : String(error)}` };
-  }
+  return verifyRelayHeaders(secret, timestampHeader, signatureHeader, await relayBodyDigest(rawBody), nowSeconds);
 }

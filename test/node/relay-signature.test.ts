@@ -1,13 +1,16 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  RELAY_BODY_DIGEST_HEADER,
   RELAY_MAX_SKEW_SECONDS,
   RELAY_SIGNATURE_HEADER,
   RELAY_TIMESTAMP_HEADER,
   checkRelayHeaders,
+  relayBodyMatches,
   relayHeaders,
   signRelayBody,
+  verifyRelayHeaders,
   verifyRelaySignature,
 } from "../../src/relay/signature.ts";
 
@@ -16,14 +19,16 @@ const NOW = 1_800_000_000;
 const BODY = '{"id":"1","input":{"values":"1,2,3"}}';
 
 describe("signRelayBody", () => {
-  it("is HMAC-SHA256 over `${timestamp}.${body}`, hex with a sha256= prefix", async () => {
-    const expected = createHmac("sha256", SECRET).update(`${NOW}.${BODY}`).digest("hex");
+  const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+  it("is HMAC-SHA256 over `${timestamp}.${hex(SHA-256(body))}`, hex with a sha256= prefix", async () => {
+    const expected = createHmac("sha256", SECRET).update(`${NOW}.${sha256(BODY)}`).digest("hex");
     expect(await signRelayBody(SECRET, NOW, BODY)).toBe(`sha256=${expected}`);
   });
 
   it("signs non-ASCII bodies as UTF-8", async () => {
     const body = '{"title":"Café ☕ 日本"}';
-    const expected = createHmac("sha256", SECRET).update(`${NOW}.${body}`, "utf8").digest("hex");
+    const expected = createHmac("sha256", SECRET).update(`${NOW}.${sha256(body)}`).digest("hex");
     expect(await signRelayBody(SECRET, NOW, body)).toBe(`sha256=${expected}`);
   });
 
@@ -34,13 +39,15 @@ describe("signRelayBody", () => {
 });
 
 describe("relayHeaders", () => {
-  it("gives the timestamp, the signature and a JSON content type", async () => {
+  it("gives the timestamp, the body digest, the signature and a JSON content type", async () => {
     const headers = await relayHeaders(SECRET, BODY, NOW);
     expect(headers).toEqual({
       "content-type": "application/json",
       [RELAY_TIMESTAMP_HEADER]: String(NOW),
+      [RELAY_BODY_DIGEST_HEADER]: createHash("sha256").update(BODY).digest("hex"),
       [RELAY_SIGNATURE_HEADER]: await signRelayBody(SECRET, NOW, BODY),
     });
+    expect(RELAY_BODY_DIGEST_HEADER).toBe("X-Relay-Body-SHA256");
     expect(RELAY_TIMESTAMP_HEADER).toBe("X-Relay-Timestamp");
     expect(RELAY_SIGNATURE_HEADER).toBe("X-Relay-Signature");
   });
@@ -181,5 +188,34 @@ describe("checkRelayHeaders", () => {
     expect(checkRelayHeaders(String(NOW), signature, NOW)).toEqual({ ok: true });
     expect(checkRelayHeaders(String(NOW), signature, NOW + 301).ok).toBe(false);
     expect(checkRelayHeaders(null, signature, NOW).ok).toBe(false);
+  });
+});
+
+describe("verifyRelayHeaders and relayBodyMatches: authentication before the body is read", () => {
+  it("accepts the headers relayHeaders gave, with no body in hand, and then the body they describe", async () => {
+    const headers = await relayHeaders(SECRET, BODY, NOW);
+    const digest = headers[RELAY_BODY_DIGEST_HEADER]!;
+    expect(await verifyRelayHeaders(SECRET, headers[RELAY_TIMESTAMP_HEADER]!, headers[RELAY_SIGNATURE_HEADER]!, digest, NOW)).toEqual({ ok: true });
+    expect(await relayBodyMatches(digest, BODY)).toEqual({ ok: true });
+    expect(await relayBodyMatches(digest.toUpperCase(), BODY)).toEqual({ ok: true });
+  });
+
+  it("refuses a wrong secret, a digest other than the signed one, and a missing or malformed digest", async () => {
+    const headers = await relayHeaders(SECRET, BODY, NOW);
+    const [ts, sig, digest] = [headers[RELAY_TIMESTAMP_HEADER]!, headers[RELAY_SIGNATURE_HEADER]!, headers[RELAY_BODY_DIGEST_HEADER]!];
+    expect((await verifyRelayHeaders("other", ts, sig, digest, NOW)).ok).toBe(false);
+    const otherDigest = createHash("sha256").update("{}").digest("hex");
+    expect(await verifyRelayHeaders(SECRET, ts, sig, otherDigest, NOW)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
+    for (const bad of [null, "", "abc", "g".repeat(64)]) {
+      expect(await verifyRelayHeaders(SECRET, ts, sig, bad, NOW)).toMatchObject({ ok: false, reason: expect.stringMatching(/X-Relay-Body-SHA256 must be/) });
+    }
+  });
+
+  it("a body other than the one signed fails relayBodyMatches, even when the headers pass", async () => {
+    const headers = await relayHeaders(SECRET, BODY, NOW);
+    expect(await relayBodyMatches(headers[RELAY_BODY_DIGEST_HEADER]!, BODY.replace("1,2,3", "9,9,9"))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/does not match its X-Relay-Body-SHA256/),
+    });
   });
 });

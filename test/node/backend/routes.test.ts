@@ -3,7 +3,7 @@
 
 import { describe, expect, it, vi } from "vitest";
 import { CHART_MAX_INPUT_BYTES, createBackend, defineJob, type BackendOptions } from "../../../src/backend/index.ts";
-import { relayHeaders, signRelayBody } from "../../../src/relay/signature.ts";
+import { relayBodyDigest, relayHeaders, signRelayBody } from "../../../src/relay/signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, gatedJob, logCollector, signedJobRequest } from "./support.ts";
 
 const VALID = { id: "1234567890", input: { values: "1, 2, 3" } };
@@ -65,6 +65,24 @@ describe("relay authentication (401)", () => {
       new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body: tampered }),
     );
     expect(response.status).toBe(401);
+    expect((await errorOf(response)).message).toMatch(/does not match its X-Relay-Body-SHA256 \(changed after signing\)/);
+  });
+
+  it("refuses a wrong secret from the headers alone: no byte of the body is read, and the connection is closed", async () => {
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    }, { highWaterMark: 0 });
+    const headers = await relayHeaders("not-the-secret", JSON.stringify(VALID), NOW_S);
+    const response = await backend().fetch(
+      new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers: { ...headers, "content-length": "2097152" }, body, duplex: "half" } as RequestInit),
+    );
+    expect(response.status).toBe(401);
+    expect(response.headers.get("connection")).toBe("close");
+    expect(pulls).toBe(0);
   });
 
   it("accepts a timestamp exactly 300 s old and rejects 301 s", async () => {
@@ -114,11 +132,12 @@ describe("replay (409)", () => {
     const instance = backend();
     const body = JSON.stringify(VALID);
     const signature = await signRelayBody(SECRET, NOW_S, body);
+    const digest = await relayBodyDigest(body);
     const send = (sig: string) =>
       instance.fetch(
         new Request("http://backend.test/v1/jobs/chart", {
           method: "POST",
-          headers: { "X-Relay-Timestamp": String(NOW_S), "X-Relay-Signature": sig },
+          headers: { "X-Relay-Timestamp": String(NOW_S), "X-Relay-Body-SHA256": digest, "X-Relay-Signature": sig },
           body,
         }),
       );
