@@ -27,7 +27,7 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERRO
 
 // The top level of wrangler.toml (what wrangler dev runs), with absolute paths; the second copy lacks the DB.
 const topLevel = readFileSync(join(ROOT, "wrangler.toml"), "utf8").split(/^\[env\./m)[0]!
-  .replace(/^main = .*$/m, `main = "${join(ROOT, "src/worker.ts")}"`)
+  .replace(/^main = .*$/m, `main = "${join(ROOT, "src/worker/index.ts")}"`)
   .replace(/^migrations_dir = .*$/m, `migrations_dir = "${join(ROOT, "migrations")}"`);
 const withoutDb = topLevel.replace(/\[\[d1_databases\]\][^[]*/m, "");
 writeFileSync(join(dir, "with-db.toml"), topLevel);

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { startProcess } from "../scripts/lib/processes.ts";
-import { relayHeaders } from "../src/relay/signature.ts";
+import { relayHeaders } from "../src/shared/relay-signature.ts";
 import { median } from "./load.ts";
 import { checksTable, writeSection } from "./report.ts";
 

@@ -5,7 +5,7 @@
 // (422); an upstream that fails or times out is a 502.
 
 import { HttpError, InputError } from "./errors.ts";
-import { declaredLength, formatBytes, readCapped } from "./body.ts";
+import { declaredLength, formatBytes, readCapped } from "./relay-body.ts";
 
 export const DEFAULT_ATTACHMENT_HOSTS = ["cdn.discordapp.com", "media.discordapp.net"] as const;
 export const ATTACHMENT_TIMEOUT_MS = 10_000;

@@ -18,9 +18,9 @@ import {
   RELAY_TIMESTAMP_HEADER,
   relayBodyMatches,
   verifyRelayHeaders,
-} from "../relay/signature.ts";
+} from "../shared/relay-signature.ts";
 import { HttpError, InputError, errorResponse, jsonResponse } from "./errors.ts";
-import { declaredLength, formatBytes, readCappedUntil } from "./body.ts";
+import { declaredLength, formatBytes, readCappedUntil } from "./relay-body.ts";
 import type { BodyBudget } from "./body-budget.ts";
 import { describeError, type Logger } from "./log.ts";
 import type { Job, JobContext } from "./jobs/job.ts";

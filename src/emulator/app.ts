@@ -3,12 +3,12 @@
 // call passes one pipeline: record → User-Agent rule → scripted fault → route → auth → handler → rate-limit
 // headers → log. Every visible change bumps state.version and tells subscribers (the playground's event stream).
 
-import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./body.ts";
+import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./discord-body.ts";
 import { conversationOf, filterCalls, type CallFilter, type Conversation } from "./conversation.ts";
 import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors.ts";
 import { buildFeed, type FeedSnapshot } from "./feed.ts";
 import { takeFault, type FaultSpec } from "./faults.ts";
-import { buildInteraction, DEFAULT_GUILD_ID, DEFAULT_USER_ID, type BuildInteractionOptions, type InteractionPayload } from "./interactions.ts";
+import { buildInteraction, DEFAULT_GUILD_ID, DEFAULT_USER_ID, type BuildInteractionOptions, type InteractionPayload } from "./signed-interactions.ts";
 import { isLoopbackHostname } from "./loopback.ts";
 import { rateLimitHeaders, tooManyRequestsHeaders } from "./ratelimit.ts";
 import { DEFAULT_CHANNEL_ID, registerInteraction } from "./registry.ts";

@@ -3,7 +3,7 @@
 // list the message keeps afterwards: existing files by their snowflake id, new uploads by `n`; without the key
 // the old files stay and uploads are added. Files are kept in memory and served at /attachments/{message}/{id}/{name}.
 
-import type { UploadedFile } from "./body.ts";
+import type { UploadedFile } from "./discord-body.ts";
 import type { FieldError } from "./errors.ts";
 import { snowflake } from "./snowflake.ts";
 import type { StoredAttachment, StoredFile } from "./state.ts";

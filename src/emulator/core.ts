@@ -24,7 +24,7 @@ export {
   type InteractionUser,
   type SendOptions,
   type SendResult,
-} from "./interactions.ts";
+} from "./signed-interactions.ts";
 export { DEFAULT_CHANNEL_ID, INITIAL_RESPONSE_DEADLINE_MS, TOKEN_LIFETIME_MS } from "./registry.ts";
 export { CALLBACK_TYPES } from "./routes/callback.ts";
 export { MESSAGE_FLAGS } from "./limits.ts";

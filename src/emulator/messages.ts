@@ -3,7 +3,7 @@
 // Discord's API returns.
 
 import { planAttachments } from "./attachments.ts";
-import type { UploadedFile } from "./body.ts";
+import type { UploadedFile } from "./discord-body.ts";
 import { emptyMessage, entityTooLarge, invalidFormBody, type FieldError } from "./errors.ts";
 import { CREATABLE_FLAGS, MESSAGE_FLAGS, validateMessageBody } from "./limits.ts";
 import { snowflake } from "./snowflake.ts";

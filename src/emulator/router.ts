@@ -1,7 +1,7 @@
 // A tiny route table for Discord's REST paths. Each route names its template (":token" etc.), which also gives
 // the rate-limit bucket and a log-safe path with the secret parts replaced.
 
-import type { ParsedBody } from "./body.ts";
+import type { ParsedBody } from "./discord-body.ts";
 import type { BucketRule } from "./ratelimit.ts";
 import type { EmulatorState } from "./state.ts";
 

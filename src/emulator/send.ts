@@ -13,7 +13,7 @@ import {
   sendInteraction,
   type BuildInteractionOptions,
   type InteractionPayload,
-} from "./interactions.ts";
+} from "./signed-interactions.ts";
 import { INITIAL_RESPONSE_DEADLINE_MS } from "./registry.ts";
 import type { EmulatorState, SendRecord } from "./state.ts";
 

@@ -2,7 +2,7 @@
 // made for them, uploaded files, recorded calls and scripted faults. Route handlers read and write it; tests
 // inspect it directly or over /__emulator/*. Nothing here does I/O.
 
-import type { BodySummary } from "./body.ts";
+import type { BodySummary } from "./discord-body.ts";
 import type { FaultSpec } from "./faults.ts";
 
 export const DEFAULT_APPLICATION_ID = "100000000000000001";

@@ -3,7 +3,7 @@
 // under /attachments/{channel}/{id}/{name}, so a backend that downloads the file meets a real HTTP URL.
 
 import { attachmentUrl } from "./attachments.ts";
-import { guessContentType } from "./body.ts";
+import { guessContentType } from "./discord-body.ts";
 import { DEFAULT_CHANNEL_ID } from "./registry.ts";
 import { snowflake } from "./snowflake.ts";
 import { DEFAULT_ATTACHMENT_SIZE_LIMIT, type EmulatorState, type StoredAttachment } from "./state.ts";

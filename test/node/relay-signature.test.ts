@@ -12,7 +12,7 @@ import {
   signRelayBody,
   verifyRelayHeaders,
   verifyRelaySignature,
-} from "../../src/relay/signature.ts";
+} from "../../src/shared/relay-signature.ts";
 
 const SECRET = "relay-secret";
 const NOW = 1_800_000_000;

@@ -3,7 +3,7 @@
  * Node and in the end-to-end test). It checks the relay signature exactly as the backend does, records
  * each job request, and answers what the test scripts.
  */
-import { verifyRelaySignature, RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER } from "../../src/relay/signature.ts";
+import { verifyRelaySignature, RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER } from "../../src/shared/relay-signature.ts";
 import type { Handler } from "./outbound.worker.ts";
 
 export const TEST_RELAY_SECRET = "test-relay-secret-0123456789abcdef";

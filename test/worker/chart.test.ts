@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker.ts";
-import { readConfig } from "../../src/config.ts";
-import { runDeferred, TASK_BUDGET_MS } from "../../src/dispatch/run-deferred.ts";
-import { defer } from "../../src/dispatch/deferred.ts";
-import { parseInteraction } from "../../src/dispatch/interaction.ts";
-import { saveChart } from "../../src/commands/chart/store.ts";
+import worker from "../../src/worker/index.ts";
+import { readConfig } from "../../src/worker/config.ts";
+import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/dispatch/run-deferred.ts";
+import { defer } from "../../src/worker/dispatch/deferred.ts";
+import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
+import { saveChart } from "../../src/worker/commands/chart/store.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";
@@ -197,8 +197,8 @@ describe("deferred tasks", () => {
   it("ends a slow backend with a timeout edit (the relay call honours the task's signal)", async () => {
     withBackend(hang);
     const payload = chartCommand([{ type: 3, name: "values", value: "1,2" }]);
-    const { command: chart } = await import("../../src/commands/chart.ts");
-    const { Options } = await import("../../src/dispatch/options.ts");
+    const { command: chart } = await import("../../src/worker/commands/chart.ts");
+    const { Options } = await import("../../src/worker/dispatch/options.ts");
     const interactionValue = parsed(payload);
     const deferred = await chart({ interaction: interactionValue, options: new Options(interactionValue), env: chartEnv(), config: config(), request: new Request("https://x"), commands: [], after: () => {} });
     await runDeferred(deferred as never, interactionValue, chartEnv(), config(), "/chart", { taskBudgetMs: 50 });

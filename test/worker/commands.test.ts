@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commands } from "../../src/commands/index.ts";
+import { commands } from "../../src/worker/commands/index.ts";
 import { autocompleteFor, command, sendOk } from "../support/interactions.worker.ts";
 
 describe("/ping", () => {

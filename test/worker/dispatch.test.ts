@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
-import { readConfig } from "../../src/config.ts";
-import { customId, CustomIdError, parseCustomId } from "../../src/dispatch/custom-id.ts";
-import { dispatch } from "../../src/dispatch/dispatcher.ts";
-import { parseInteraction, type Interaction } from "../../src/dispatch/interaction.ts";
-import { createRegistry, RegistryError } from "../../src/dispatch/registry.ts";
-import type { CommandModule, HandlerContext } from "../../src/dispatch/types.ts";
-import { autocomplete, ephemeral, modal, reply, update } from "../../src/discord/responses.ts";
-import { handleInteractionRequest } from "../../src/ingress/interactions.ts";
+import { readConfig } from "../../src/worker/config.ts";
+import { customId, CustomIdError, parseCustomId } from "../../src/worker/dispatch/custom-id.ts";
+import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
+import { parseInteraction, type Interaction } from "../../src/worker/dispatch/interaction.ts";
+import { createRegistry, RegistryError } from "../../src/worker/dispatch/registry.ts";
+import type { CommandModule, HandlerContext } from "../../src/worker/dispatch/types.ts";
+import { autocomplete, ephemeral, modal, reply, update } from "../../src/worker/discord/responses.ts";
+import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
 import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
 
 function parsed(payload: Record<string, unknown>): Interaction {

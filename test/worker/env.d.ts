@@ -1,11 +1,11 @@
 // Types for `cloudflare:workers` inside the workerd tests: the Worker's bindings and its main module.
-import type { Env as WorkerEnv } from "../../src/env.ts";
+import type { Env as WorkerEnv } from "../../src/worker/env.ts";
 
 declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {}
     interface GlobalProps {
-      mainModule: typeof import("../../src/worker.ts");
+      mainModule: typeof import("../../src/worker/index.ts");
     }
   }
 }

@@ -2,12 +2,12 @@
 // final message (a successful PATCH of @original), and the count of lost results is zero.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { readConfig } from "../../src/config.ts";
-import { afterResponse } from "../../src/dispatch/after-response.ts";
-import { dispatch } from "../../src/dispatch/dispatcher.ts";
-import { parseInteraction } from "../../src/dispatch/interaction.ts";
-import { createRegistry } from "../../src/dispatch/registry.ts";
-import { commands } from "../../src/commands/index.ts";
+import { readConfig } from "../../src/worker/config.ts";
+import { afterResponse } from "../../src/worker/dispatch/after-response.ts";
+import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
+import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
+import { createRegistry } from "../../src/worker/dispatch/registry.ts";
+import { commands } from "../../src/worker/commands/index.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";

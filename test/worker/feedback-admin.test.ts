@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker.ts";
+import worker from "../../src/worker/index.ts";
 import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
 
 async function run(payload: Record<string, unknown>, workerEnv: Record<string, unknown> = env as never) {
@@ -163,7 +163,7 @@ describe("/admin", () => {
   });
 
   it("declares default_member_permissions as a string bitfield", async () => {
-    const { definition } = await import("../../src/commands/admin.ts");
+    const { definition } = await import("../../src/worker/commands/admin.ts");
     expect(definition.default_member_permissions).toBe("8");
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker.ts";
+import worker from "../../src/worker/index.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
 import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 

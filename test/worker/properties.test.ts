@@ -2,11 +2,11 @@
 // and for the hot path's hand-rolled pieces (snowflake times without BigInt, log lines built as strings).
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { customId, CustomIdError, parseCustomId } from "../../src/dispatch/custom-id.ts";
-import { Options } from "../../src/dispatch/options.ts";
-import { isChartKey } from "../../src/commands/chart/store.ts";
-import { snowflakeTime } from "../../src/discord/snowflake.ts";
-import { log } from "../../src/log.ts";
+import { customId, CustomIdError, parseCustomId } from "../../src/worker/dispatch/custom-id.ts";
+import { Options } from "../../src/worker/dispatch/options.ts";
+import { isChartKey } from "../../src/worker/commands/chart/store.ts";
+import { snowflakeTime } from "../../src/worker/discord/snowflake.ts";
+import { log } from "../../src/worker/log.ts";
 import { jsonLineLogger } from "../../src/backend/log.ts";
 
 const segment = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes(":"));

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker.ts";
-import { MAX_ATTEMPTS, retryDelaySeconds } from "../../src/queue/consumer.ts";
-import type { JobMessage } from "../../src/queue/message.ts";
+import worker from "../../src/worker/index.ts";
+import { MAX_ATTEMPTS, retryDelaySeconds } from "../../src/worker/queue/consumer.ts";
+import type { JobMessage } from "../../src/worker/queue/message.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, type Handler } from "../support/outbound.worker.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DiscordApiError, DiscordRestClient, multipartBody, USER_AGENT } from "../../src/discord/rest.ts";
+import { DiscordApiError, DiscordRestClient, multipartBody, USER_AGENT } from "../../src/worker/discord/rest.ts";
 
 interface Seen { method: string; url: string; headers: Headers; body: BodyInit | null | undefined }
 

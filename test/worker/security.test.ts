@@ -3,15 +3,15 @@
 import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker.ts";
+import worker from "../../src/worker/index.ts";
 import { createDiscordEmulator } from "../../src/emulator/core.ts";
-import { relayBodyDigest, verifyRelaySignature, signRelayBody } from "../../src/relay/signature.ts";
+import { relayBodyDigest, verifyRelaySignature, signRelayBody } from "../../src/shared/relay-signature.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
-import { createRegistry } from "../../src/dispatch/registry.ts";
-import { handleInteractionRequest } from "../../src/ingress/interactions.ts";
-import { verifyDiscordRequest } from "../../src/ingress/signature.ts";
+import { createRegistry } from "../../src/worker/dispatch/registry.ts";
+import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { verifyDiscordRequest } from "../../src/worker/ingress/discord-signature.ts";
 import { fromHex, generateTestKeyPair, nowSeconds, signBody, toHex } from "../support/signing.ts";
 
 afterEach(() => vi.restoreAllMocks());

@@ -4,7 +4,7 @@
 
 import { conversationOf, filterCalls } from "../conversation.ts";
 import { parseFault } from "../faults.ts";
-import type { BuildInteractionOptions } from "../interactions.ts";
+import type { BuildInteractionOptions } from "../signed-interactions.ts";
 import type { DiscordEmulator } from "../app.ts";
 
 const json = (value: unknown, status = 200) => Response.json(value, { status });

@@ -7,7 +7,7 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CHART_MAX_INPUT_BYTES, createBackend, defineJob, startBackendServer, type BackendServer } from "../../../src/backend/index.ts";
-import { relayHeaders } from "../../../src/relay/signature.ts";
+import { relayHeaders } from "../../../src/shared/relay-signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, logCollector, signedJobRequest } from "./support.ts";
 
 const KiB = 1024;

@@ -1,4 +1,4 @@
-// src/shared is imported by the Worker and the backend alike (src/commands/chart.ts checks `values` before
+// src/shared is imported by the Worker and the backend alike (src/worker/commands/chart.ts checks `values` before
 // relaying with the backend's own parser), and the relay signature module runs on both sides. They must not reach for Node: this walks each one's local
 // imports and fails on any `node:` import, bare package import or Node-only global.
 
@@ -10,7 +10,7 @@ import { jsonLineLogger } from "../../../src/backend/log.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const SHARED = [
-  "src/relay/signature.ts",
+  "src/shared/relay-signature.ts",
   "src/shared/http-error.ts",
   "src/shared/capped-body.ts",
   "src/shared/chart-data/values.ts",

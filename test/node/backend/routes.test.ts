@@ -3,7 +3,7 @@
 
 import { describe, expect, it, vi } from "vitest";
 import { CHART_MAX_INPUT_BYTES, createBackend, defineJob, type BackendOptions } from "../../../src/backend/index.ts";
-import { relayBodyDigest, relayHeaders, signRelayBody } from "../../../src/relay/signature.ts";
+import { relayBodyDigest, relayHeaders, signRelayBody } from "../../../src/shared/relay-signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, gatedJob, logCollector, signedJobRequest } from "./support.ts";
 
 const VALID = { id: "1234567890", input: { values: "1, 2, 3" } };

@@ -5,7 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, readBackendConfig, startBackendServer } from "../../../src/backend/index.ts";
-import { relayHeaders } from "../../../src/relay/signature.ts";
+import { relayHeaders } from "../../../src/shared/relay-signature.ts";
 import { SECRET, gatedJob, logCollector, signedJobRequest, startLocalServer } from "./support.ts";
 
 const SERVER_ENTRY = fileURLToPath(new URL("../../../src/backend/server.ts", import.meta.url));

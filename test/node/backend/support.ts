@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { relayHeaders } from "../../../src/relay/signature.ts";
+import { relayHeaders } from "../../../src/shared/relay-signature.ts";
 import { defineJob, type Job } from "../../../src/backend/index.ts";
 
 export const SECRET = "test-relay-secret";

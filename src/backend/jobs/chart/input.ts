@@ -4,7 +4,7 @@
 
 import { InputError } from "../../errors.ts";
 import { checkAttachmentUrl, type AllowedHost } from "../../attachment.ts";
-import { formatBytes } from "../../body.ts";
+import { formatBytes } from "../../relay-body.ts";
 import type { ChartKind } from "./render.ts";
 import { parseValues } from "../../../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, type Point } from "../../../shared/chart-data/points.ts";

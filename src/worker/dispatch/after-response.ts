@@ -11,7 +11,7 @@ import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log } from "../log.ts";
 import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts";
-import { claimInteraction } from "../storage/interactions.ts";
+import { claimInteraction } from "../storage/interaction-claims.ts";
 import type { Dispatched } from "./dispatcher.ts";
 import { InteractionType, type Interaction } from "./interaction.ts";
 import { runDeferred, type RunDeferredOptions } from "./run-deferred.ts";

@@ -1,6 +1,6 @@
 /**
  * The Worker's bindings as wrangler provides them. Everything is optional here because a binding can be
- * missing at run time; src/config.ts turns this into a checked Config once per isolate.
+ * missing at run time; src/worker/config.ts turns this into a checked Config once per isolate.
  */
 export interface Env {
   /** Secret. Hex Ed25519 public key from the Developer Portal (General Information). */
@@ -15,7 +15,7 @@ export interface Env {
   BACKEND_URL?: string;
   /** Secret. Shared HMAC secret for Worker → backend relay requests. */
   RELAY_SECRET?: string;
-  /** KV namespace holding chart data for re-renders (see src/commands/chart/store.ts). */
+  /** KV namespace holding chart data for re-renders (see src/worker/commands/chart/store.ts). */
   CHART_DATA?: KVNamespace;
   /** D1: interactions (duplicate suppression, stats) and feedback. Schema in migrations/. */
   DB?: D1Database;

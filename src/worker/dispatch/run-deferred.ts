@@ -5,7 +5,7 @@
  * an edit, and a final edit Discord refuses is replaced by a plain error text. What cannot be delivered
  * at all (the token expired, Discord unreachable) is logged with the interaction id to investigate.
  *
- * The two halves (executeTask, deliverFinal) are separate so the queue consumer (src/queue/consumer.ts)
+ * The two halves (executeTask, deliverFinal) are separate so the queue consumer (src/worker/queue/consumer.ts)
  * can retry between them; runDeferred is the waitUntil path that runs both at once.
  */
 import type { Config } from "../config.ts";

@@ -1,11 +1,11 @@
 /**
  * Worker → backend relay: `POST {BACKEND_URL}/v1/jobs/{name}` with `{id, input}`, HMAC-signed
- * (src/relay/signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
+ * (src/shared/relay-signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
  * user can act on, what went wrong; `message` keeps the operator's detail for the log.
  */
 import { describeError } from "../log.ts";
-import { readCapped } from "../shared/capped-body.ts";
-import { relayHeaders } from "./signature.ts";
+import { readCapped } from "../../shared/capped-body.ts";
+import { relayHeaders } from "../../shared/relay-signature.ts";
 
 /** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
 export const RELAY_TIMEOUT_MS = 20_000;

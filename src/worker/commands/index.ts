@@ -1,6 +1,6 @@
 /**
  * The one list of handler modules. The dispatcher, /help, the registration script and the tests all read
- * it, so they cannot drift. To add a command: write src/commands/<name>.ts, add it here.
+ * it, so they cannot drift. To add a command: write src/worker/commands/<name>.ts, add it here.
  */
 import type { CommandModule } from "../dispatch/types.ts";
 import * as admin from "./admin.ts";

@@ -11,14 +11,14 @@ import { afterResponse, needsAfterResponse } from "../dispatch/after-response.ts
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http.ts";
 import { errorFields, log, type LogFields } from "../log.ts";
-import { MAX_BODY_BYTES, readLimitedBody } from "./body.ts";
-import { verifyDiscordRequest } from "./signature.ts";
+import { MAX_BODY_BYTES, readLimitedBody } from "./read-body.ts";
+import { verifyDiscordRequest } from "./discord-signature.ts";
 
 // Built once: a plain object would be converted into a Headers object on every response.
 const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
-  // Every deadline of the deferred work counts from here (src/dispatch/after-response.ts).
+  // Every deadline of the deferred work counts from here (src/worker/dispatch/after-response.ts).
   const arrivedAt = Date.now();
   let config: Config;
   try {

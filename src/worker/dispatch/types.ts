@@ -5,7 +5,7 @@
  *   export function command(ctx: CommandContext): HandlerResult { … }
  *   // optional: autocomplete, component (custom_id "<name>:…"), modal (custom_id "<name>:…")
  *
- * src/commands/index.ts lists the modules once; dispatch, /help, registration and tests all read that list.
+ * src/worker/commands/index.ts lists the modules once; dispatch, /help, registration and tests all read that list.
  */
 import type { APIInteractionResponse, RESTPostAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
 import type { Config } from "../config.ts";

@@ -1,6 +1,6 @@
 /**
  * Deferred work: the handler answers "thinking…" (type 5) or "acknowledged" (type 6, components) at once,
- * and its task produces the final message in the background. The task runner (src/dispatch/run-deferred.ts)
+ * and its task produces the final message in the background. The task runner (src/worker/dispatch/run-deferred.ts)
  * guarantees exactly one final edit of @original, whatever the task does.
  */
 import type { MessageData } from "../discord/responses.ts";

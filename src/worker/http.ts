@@ -1,4 +1,4 @@
-/** The Worker's own HTTP surface: JSON responses (health, errors) and the request path. Discord responses live in src/discord. */
+/** The Worker's own HTTP surface: JSON responses (health, errors) and the request path. Discord responses live in src/worker/discord. */
 const JSON_HEADERS = { "Content-Type": "application/json" } as const;
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {

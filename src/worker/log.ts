@@ -4,7 +4,7 @@
  * `redact` (src/shared/redact.ts) removes them anyway, at any depth: credential-named keys, URL query strings
  * (signed CDN links) and token-shaped values.
  */
-import { redact } from "./shared/redact.ts";
+import { redact } from "../shared/redact.ts";
 
 /** A line's fields; `event` is the line's own first key, so a field may not take that name. */
 export type LogFields = Record<string, unknown> & { event?: never };

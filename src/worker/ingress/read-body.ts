@@ -8,7 +8,7 @@
  * connection: not reading, draining and cancelling all end in the 413 and a closed connection, and the next
  * request is served, so local development needs no drain either.)
  */
-import { readCapped } from "../shared/capped-body.ts";
+import { readCapped } from "../../shared/capped-body.ts";
 
 export const MAX_BODY_BYTES = 1_048_576;
 

@@ -8,7 +8,7 @@ import { ConfigError, readConfig } from "./config.ts";
 import { createRegistry } from "./dispatch/registry.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, jsonResponse, pathOf } from "./http.ts";
-import { handleInteractionRequest } from "./ingress/interactions.ts";
+import { handleInteractionRequest } from "./ingress/handle-interactions.ts";
 import { handleQueue } from "./queue/consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
 

@@ -9,7 +9,7 @@ import { OptionType } from "../dispatch/options.ts";
 import { ephemeral, Limits } from "../discord/responses.ts";
 import { adminScope, Permission, scopeGuild, type AdminScope } from "../discord/permissions.ts";
 import { countFeedback, latestFeedback } from "../storage/feedback.ts";
-import { countInteractions } from "../storage/interactions.ts";
+import { countInteractions } from "../storage/interaction-claims.ts";
 
 export const definition = {
   name: "admin",
