@@ -1,13 +1,13 @@
 // The messages a bot makes for an interaction (the original response and follow-ups): creating them from a
-// request body, applying edits with Discord's partial-update and flag rules, and rendering them in the shape
-// Discord's API returns.
+// request body, applying edits with Discord's partial-update and flag rules, and rendering them (and the
+// messages people post in the channel) in the shape Discord's API returns.
 
 import { planAttachments } from "./attachments.ts";
 import type { UploadedFile } from "./discord-body.ts";
 import { emptyMessage, entityTooLarge, invalidFormBody, type FieldError } from "./errors.ts";
 import { CREATABLE_FLAGS, MESSAGE_FLAGS, validateMessageBody } from "./limits.ts";
 import { snowflake } from "./snowflake.ts";
-import type { EmulatorState, InteractionRecord, StoredMessage } from "./state.ts";
+import type { EmulatorState, InteractionRecord, PostedMessage, StoredMessage } from "./state.ts";
 
 export type MessageResult = { ok: true; message: StoredMessage; ignoredUploads: string[] } | { ok: false; response: Response };
 
@@ -134,11 +134,17 @@ export function editMessage(input: MessageInput & { message: StoredMessage }): M
   return { ok: true, message: next, ignoredUploads: planned.plan.ignoredUploads };
 }
 
+/** Discord's message types for an original response: 20 CHAT_INPUT_COMMAND, 23 CONTEXT_MENU_COMMAND; else 0 DEFAULT. */
+function messageType(message: StoredMessage, record: InteractionRecord): number {
+  if (message.role !== "original" || record.type !== 2) return 0;
+  return record.commandType === 2 || record.commandType === 3 ? 23 : 20;
+}
+
 /** The message as Discord's API returns it. */
 export function renderMessage(message: StoredMessage, record: InteractionRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: message.id,
-    type: message.role === "original" && record.type === 2 ? 20 : 0,
+    type: messageType(message, record),
     channel_id: message.channel_id,
     author: { id: record.applicationId, username: "Emulated Bot", global_name: null, discriminator: "0000", avatar: null, bot: true },
     content: message.content,
@@ -161,4 +167,26 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
     out.interaction_metadata = { id: record.id, type: record.type };
   }
   return out;
+}
+
+/** A message someone posted, as Discord's API returns it (what a message command's `resolved.messages` holds). */
+export function renderPost(post: PostedMessage): Record<string, unknown> {
+  return {
+    id: post.id,
+    type: 0,
+    channel_id: post.channel_id,
+    author: post.author,
+    content: post.content,
+    embeds: post.embeds,
+    components: [],
+    attachments: post.attachments,
+    flags: 0,
+    timestamp: post.timestamp,
+    edited_timestamp: null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    pinned: false,
+  };
 }

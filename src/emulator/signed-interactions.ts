@@ -8,9 +8,12 @@ import { snowflake } from "./snowflake.ts";
 import { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
 
 export const INTERACTION_TYPES = { PING: 1, APPLICATION_COMMAND: 2, MESSAGE_COMPONENT: 3, AUTOCOMPLETE: 4, MODAL_SUBMIT: 5 } as const;
+/** An application command's `data.type`: slash, right-click a user → Apps, right-click a message → Apps. */
+export const COMMAND_TYPES = { CHAT_INPUT: 1, USER: 2, MESSAGE: 3 } as const;
 
 export const DEFAULT_GUILD_ID = "1000000000000000001";
 export const DEFAULT_USER_ID = "1000000000000000003";
+const JOINED_AT = "2024-01-01T00:00:00.000000+00:00";
 
 const bit = (n: number) => 1n << BigInt(n);
 /** What an ordinary member may do in a text channel: view, send, embed, attach, history, reactions, app commands. */
@@ -147,7 +150,7 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
       nick: options.member?.nick ?? null,
       mute: false,
       deaf: false,
-      joined_at: "2024-01-01T00:00:00.000000+00:00",
+      joined_at: JOINED_AT,
       flags: 0,
       avatar: null,
     };
@@ -172,6 +175,80 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
     };
   }
   return payload;
+}
+
+/** A context-menu command as the builders need it; its name may have spaces and capitals ("Chart numbers"). */
+export interface ContextMenuCommand {
+  name: string;
+  /** The registered command's id; a fresh snowflake when not given. */
+  id?: string;
+  /** For a guild command: Discord then sends `data.guild_id`. */
+  guild_id?: string;
+}
+
+/** The user a user command targets. */
+export interface UserTarget {
+  user: Partial<InteractionUser> & { id: string };
+  /** Their member in the guild; null for none (a DM). Missing fields get an ordinary member's values. */
+  member?: { permissions?: string; roles?: string[]; nick?: string | null } | null;
+}
+
+function completeUser(user: UserTarget["user"]): InteractionUser {
+  return { username: `user${user.id.slice(-4)}`, global_name: null, discriminator: "0", avatar: null, public_flags: 0, ...user };
+}
+
+/** A member as `data.resolved.members` carries one: no `user`, `deaf` or `mute`, but the channel `permissions`. */
+function resolvedMember(member: NonNullable<UserTarget["member"]>): Record<string, unknown> {
+  return {
+    roles: member.roles ?? [],
+    premium_since: null,
+    permissions: member.permissions ?? MEMBER_PERMISSIONS,
+    pending: false,
+    nick: member.nick ?? null,
+    joined_at: JOINED_AT,
+    flags: 0,
+    avatar: null,
+    communication_disabled_until: null,
+  };
+}
+
+function contextData(command: ContextMenuCommand, type: 2 | 3, targetId: string, resolved: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: command.id ?? snowflake(),
+    name: command.name,
+    type,
+    target_id: targetId,
+    resolved,
+    ...(command.guild_id ? { guild_id: command.guild_id } : {}),
+  };
+}
+
+/** `data` of a user command (type 2): `target_id`, and the user (and member, when given) in `resolved`. */
+export function userCommandData(command: ContextMenuCommand, target: UserTarget): Record<string, unknown> {
+  const user = completeUser(target.user);
+  const resolved: Record<string, unknown> = { users: { [user.id]: user } };
+  if (target.member) resolved.members = { [user.id]: resolvedMember(target.member) };
+  return contextData(command, COMMAND_TYPES.USER, user.id, resolved);
+}
+
+/** `data` of a message command (type 3): `target_id`, and the whole message object in `resolved.messages`. */
+export function messageCommandData(command: ContextMenuCommand, message: Record<string, unknown>): Record<string, unknown> {
+  if (typeof message.id !== "string") throw new TypeError("emulator(interactions): the target message needs a string id");
+  return contextData(command, COMMAND_TYPES.MESSAGE, message.id, { messages: { [message.id]: message } });
+}
+
+export type ContextMenuOptions = Omit<BuildInteractionOptions, "type" | "data">;
+
+/** Right-click a user → Apps → `command`. In a guild (the default) the target's member is resolved too. */
+export function buildUserCommandInteraction(command: ContextMenuCommand, target: UserTarget, options: ContextMenuOptions = {}): InteractionPayload {
+  const inGuild = options.guildId !== null;
+  const member = inGuild ? (target.member === undefined ? {} : target.member) : null;
+  return buildInteraction({ ...options, type: INTERACTION_TYPES.APPLICATION_COMMAND, data: userCommandData(command, { user: target.user, member }) });
+}
+
+/** Right-click a message → Apps → `command`; `message` is the full message object as Discord's API returns it. */
+export function buildMessageCommandInteraction(command: ContextMenuCommand, message: Record<string, unknown>, options: ContextMenuOptions = {}): InteractionPayload {
+  return buildInteraction({ ...options, channelId: options.channelId ?? (typeof message.channel_id === "string" ? message.channel_id : undefined), type: INTERACTION_TYPES.APPLICATION_COMMAND, data: messageCommandData(command, message) });
 }
 
 export interface SendOptions {

@@ -1,9 +1,10 @@
 // Everything the emulator remembers, as plain data: registered commands, interactions and the messages the bot
-// made for them, uploaded files, recorded calls and scripted faults. Route handlers read and write it; tests
+// made for them, messages people posted in the channel, uploaded files, recorded calls and scripted faults. Route handlers read and write it; tests
 // inspect it directly or over /__emulator/*. Nothing here does I/O.
 
 import type { BodySummary } from "./discord-body.ts";
 import type { FaultSpec } from "./faults.ts";
+import type { InteractionUser } from "./signed-interactions.ts";
 
 export const DEFAULT_APPLICATION_ID = "100000000000000001";
 /** Discord's default per-file upload limit since January 2025 (bytes). */
@@ -49,6 +50,20 @@ export interface StoredMessage {
   deleted: boolean;
 }
 
+/**
+ * A message a person posted in the channel (the playground's message box, `npm run interact -- --message`):
+ * what a message command can target besides the bot's own messages.
+ */
+export interface PostedMessage {
+  id: string;
+  channel_id: string;
+  author: InteractionUser;
+  content: string;
+  embeds: unknown[];
+  attachments: StoredAttachment[];
+  timestamp: string;
+}
+
 export interface CallbackRecord {
   type: number;
   data?: unknown;
@@ -62,6 +77,8 @@ export interface InteractionRecord {
   /** Null when the token was first seen on a webhook call (lax mode) rather than issued by the emulator. */
   id: string | null;
   type: number | null;
+  /** For application commands: 1 slash, 2 user, 3 message (data.type); null otherwise. */
+  commandType: number | null;
   applicationId: string;
   channelId: string;
   /** ms epoch when issued; null for lazily created records (no deadline or expiry checks then). */
@@ -161,6 +178,8 @@ export interface EmulatorState {
   nextSendSeq: number;
   /** Files uploaded for ATTACHMENT options, by attachment id (served under /attachments like message files). */
   uploads: Map<string, StoredAttachment>;
+  /** Messages people posted in the channel, oldest first. */
+  posts: PostedMessage[];
   /** Bumped on every change a viewer could see; never reset, so a page always notices a reset too. */
   version: number;
 }
@@ -180,11 +199,12 @@ export function createState(options: { applicationId?: string; botToken?: string
     sends: [],
     nextSendSeq: 1,
     uploads: new Map(),
+    posts: [],
     version: 0,
   };
 }
 
-/** Forget what the tests did; keep configuration (application id, bot token, strictness) and, if asked, commands. */
+/** Forget what the tests did (posted messages too); keep configuration (application id, bot token, strictness) and, if asked, commands. */
 export function clearState(state: EmulatorState, options: { keepCommands?: boolean } = {}): void {
   if (!options.keepCommands) {
     state.commands.global = [];
@@ -197,4 +217,5 @@ export function clearState(state: EmulatorState, options: { keepCommands?: boole
   state.buckets.clear();
   state.sends.length = 0;
   state.uploads.clear();
+  state.posts.length = 0;
 }

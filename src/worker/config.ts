@@ -18,7 +18,21 @@ export interface Config {
   readonly botToken: string | undefined;
   readonly backendUrl: string | undefined;
   readonly relaySecret: string | undefined;
+  /** How deferred work is finished: in the request's waitUntil, or through the JOBS queue (then bound). */
+  readonly relayMode: RelayMode;
+  /**
+   * What a refusal tells the user to wait. The Worker cannot read the HEAVY_LIMITER binding's period at run
+   * time, so the two copies in wrangler.toml are kept equal by test/node/wrangler-config.test.ts.
+   */
+  readonly heavyLimitPeriodSeconds: number;
+  /** What the daily cron keeps (src/worker/scheduled.ts). */
+  readonly interactionRetentionDays: number;
+  readonly feedbackRetentionDays: number;
+  /** The bot's operators: /admin shows them every server's data. */
+  readonly adminUserIds: ReadonlySet<string>;
 }
+
+export type RelayMode = "waitUntil" | "queue";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -53,7 +67,7 @@ function parseConfig(env: Env): Config | ConfigError {
   const applicationId = (env.DISCORD_APPLICATION_ID ?? "").trim();
   if (!applicationId) {
     problems.push("DISCORD_APPLICATION_ID is not set (a var in wrangler.toml or .dev.vars)");
-  } else if (!/^\d{1,20}$/.test(applicationId)) {
+  } else if (!isSnowflake(applicationId)) {
     problems.push("DISCORD_APPLICATION_ID must be a numeric snowflake");
   }
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || DEFAULT_DISCORD_API_BASE).replace(/\/+$/, "");
@@ -63,6 +77,14 @@ function parseConfig(env: Env): Config | ConfigError {
   else if (backendUrl && !isSecureOrLoopback(backendUrl)) {
     problems.push("BACKEND_URL must use https:// unless it points at this machine (127.0.0.1, localhost, [::1]): the relay's HMAC proves who sent a job but does not hide the user's data or the signed attachment URLs in it");
   }
+  const relayMode = readRelayMode(env, problems);
+  const heavyLimitPeriodSeconds = positive(env.HEAVY_LIMIT_PERIOD_SECONDS, 60, /^\d+$/, problems,
+    "HEAVY_LIMIT_PERIOD_SECONDS must be a positive whole number of seconds, equal to the HEAVY_LIMITER period in wrangler.toml (default 60)");
+  const interactionRetentionDays = positive(env.INTERACTION_RETENTION_DAYS, 30, DECIMAL, problems,
+    "INTERACTION_RETENTION_DAYS must be a positive number of days (default 30)");
+  const feedbackRetentionDays = positive(env.FEEDBACK_RETENTION_DAYS, 365, DECIMAL, problems,
+    "FEEDBACK_RETENTION_DAYS must be a positive number of days (default 365)");
+  const adminUserIds = readAdminUserIds(env, problems);
 
   if (problems.length > 0) return new ConfigError(problems);
   return {
@@ -73,7 +95,49 @@ function parseConfig(env: Env): Config | ConfigError {
     botToken: env.DISCORD_TOKEN?.trim() || undefined,
     backendUrl,
     relaySecret: env.RELAY_SECRET || undefined,
+    relayMode,
+    heavyLimitPeriodSeconds,
+    interactionRetentionDays,
+    feedbackRetentionDays,
+    adminUserIds,
   };
+}
+
+/** Empty means waitUntil. A typo is an error rather than a silent waitUntil, and queue mode needs its binding. */
+function readRelayMode(env: Env, problems: string[]): RelayMode {
+  const value = env.RELAY_MODE?.trim() || "waitUntil";
+  if (value !== "waitUntil" && value !== "queue") {
+    problems.push('RELAY_MODE must be "waitUntil" or "queue" (unset means "waitUntil")');
+    return "waitUntil";
+  }
+  if (value === "queue" && !env.JOBS) {
+    problems.push('JOBS is not bound, and RELAY_MODE=queue needs it (wrangler.toml [[queues.producers]] with binding = "JOBS")');
+  }
+  return value;
+}
+
+/** Entries are trimmed and empty ones skipped (a trailing comma is harmless); the message gives positions, not ids. */
+function readAdminUserIds(env: Env, problems: string[]): ReadonlySet<string> {
+  const entries = (env.ADMIN_USER_IDS ?? "").split(",").map((id) => id.trim());
+  const bad = entries.flatMap((id, i) => (id && !isSnowflake(id) ? [i + 1] : []));
+  if (bad.length > 0) problems.push(`ADMIN_USER_IDS must be comma-separated user ids (numeric snowflakes); ${bad.length === 1 ? `entry ${bad[0]} is not one` : `entries ${bad.join(", ")} are not`}`);
+  return new Set(entries.filter((id) => id !== ""));
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/** Unset or empty takes the default; anything else must match `pattern` and be above zero. */
+function positive(raw: string | undefined, fallback: number, pattern: RegExp, problems: string[], problem: string): number {
+  const value = raw?.trim() ?? "";
+  if (value === "") return fallback;
+  const n = Number(value);
+  if (pattern.test(value) && n > 0) return n;
+  problems.push(problem);
+  return fallback;
+}
+
+function isSnowflake(value: string): boolean {
+  return /^\d{1,20}$/.test(value);
 }
 
 /** For heavy commands: both relay settings must be present, else a ConfigError naming what is missing. */

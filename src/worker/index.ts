@@ -6,13 +6,15 @@ import { IttyRouter, type IRequest } from "itty-router";
 import { commands } from "./commands/index.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { createRegistry } from "./dispatch/registry.ts";
+import { interactionLog } from "./middleware/interaction-log.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, jsonResponse, pathOf } from "./http.ts";
 import { handleInteractionRequest } from "./ingress/handle-interactions.ts";
 import { handleQueue } from "./queue/consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
 
-const registry = createRegistry(commands);
+// Every interaction's after-steps: the one log line (src/worker/middleware/interaction-log.ts).
+const registry = createRegistry(commands, { after: [interactionLog] });
 
 // POST /interactions never reaches the router (see fetch below); it answers everything else.
 const router = IttyRouter<IRequest, [Env, ExecutionContext]>()

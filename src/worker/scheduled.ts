@@ -5,6 +5,7 @@
  * outlive the queue's redeliveries (days at most), and one knob is easier to reason about than two.
  * Chart data lives in KV with a TTL, so KV expires it without help.
  */
+import { readConfig, type Config } from "./config.ts";
 import type { Env } from "./env.ts";
 import { errorFields, log } from "./log.ts";
 
@@ -16,11 +17,11 @@ export interface PruneSummary {
   jobs_done_deleted: number;
 }
 
-export async function pruneExpiredState(env: Env, now = Date.now()): Promise<PruneSummary> {
+export async function pruneExpiredState(env: Env, config: Config, now = Date.now()): Promise<PruneSummary> {
   const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0, jobs_done_deleted: 0 };
   if (!env.DB) return summary;
-  const interactionDays = positive(env.INTERACTION_RETENTION_DAYS, 30);
-  const feedbackDays = positive(env.FEEDBACK_RETENTION_DAYS, 365);
+  const interactionDays = config.interactionRetentionDays;
+  const feedbackDays = config.feedbackRetentionDays;
   const [interactions, feedback, jobsDone] = await env.DB.batch([
     env.DB.prepare("DELETE FROM interactions WHERE created_at < ?").bind(now - interactionDays * DAY_MS),
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
@@ -35,15 +36,11 @@ export async function pruneExpiredState(env: Env, now = Date.now()): Promise<Pru
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
   try {
-    const summary = await pruneExpiredState(env, controller.scheduledTime);
+    // Inside the try: a misconfigured deploy still leaves its one log line (naming the problems) before it throws.
+    const summary = await pruneExpiredState(env, readConfig(env), controller.scheduledTime);
     log("scheduled.prune", { cron: controller.cron, outcome: "ok", ...summary, chart_data: "expires by KV TTL", ms: Date.now() - started });
   } catch (error) {
     log("scheduled.prune", { cron: controller.cron, outcome: "error", ...errorFields(error), ms: Date.now() - started });
     throw error;
   }
-}
-
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : fallback;
 }

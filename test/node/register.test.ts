@@ -73,7 +73,7 @@ describe("npm run register", () => {
     const r = await run([], vars());
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const names = definitions.map((d) => `/${d.name}`);
+    const names = definitions.map((d) => ((d.type ?? 1) === 1 ? `/${d.name}` : `${d.name} (message command)`));
     expect(r.stdout).toContain(`registered ${definitions.length} commands globally for application ${APP}: ${names.join(", ")}`);
     const [call] = running.emulator.calls();
     expect(call).toMatchObject({ method: "PUT", path: `/api/v10/applications/${APP}/commands`, status: 200, body: { json: definitions } });

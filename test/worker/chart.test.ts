@@ -4,7 +4,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { readConfig } from "../../src/worker/config.ts";
 import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/dispatch/run-deferred.ts";
-import { defer } from "../../src/worker/dispatch/deferred.ts";
+import { job, type JobResult } from "../../src/worker/dispatch/jobs.ts";
+import type { TaskContext } from "../../src/worker/dispatch/task-context.ts";
+import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
+import type { JobCall } from "../../src/worker/dispatch/run-deferred.ts";
+
+/** A one-job module, to run the runner on a job that misbehaves on purpose. */
+function adhoc(run: (input: null, task: TaskContext) => Promise<JobResult>): [JobCall, CommandModule] {
+  const module = defineModule({ definition: { name: "adhoc", description: "a test job" }, command: ({ defer }) => defer("work", null), jobs: { work: job(run) } });
+  return [{ job: "work", input: null, update: false }, module];
+}
 import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
 import { saveChart } from "../../src/worker/commands/chart/store.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
@@ -189,7 +198,7 @@ describe("deferred tasks", () => {
   it("ends a task that overruns its budget with a timeout edit", async () => {
     withBackend(hang);
     const payload = command("slow");
-    await runDeferred(defer(() => new Promise(() => {})), parsed(payload), chartEnv(), config(), "/slow", { taskBudgetMs: 50 });
+    await runDeferred(...adhoc(() => new Promise(() => {})), parsed(payload), chartEnv(), config(), "/slow", { taskBudgetMs: 50 });
     expect(patches()).toHaveLength(1);
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);
   });
@@ -197,11 +206,9 @@ describe("deferred tasks", () => {
   it("ends a slow backend with a timeout edit (the relay call honours the task's signal)", async () => {
     withBackend(hang);
     const payload = chartCommand([{ type: 3, name: "values", value: "1,2" }]);
-    const { command: chart } = await import("../../src/worker/commands/chart.ts");
-    const { Options } = await import("../../src/worker/dispatch/options.ts");
+    const chart = await import("../../src/worker/commands/chart.ts");
     const interactionValue = parsed(payload);
-    const deferred = await chart({ interaction: interactionValue, options: new Options(interactionValue), env: chartEnv(), config: config(), request: new Request("https://x"), commands: [], after: () => {} });
-    await runDeferred(deferred as never, interactionValue, chartEnv(), config(), "/chart", { taskBudgetMs: 50 });
+    await runDeferred({ job: "render", input: { kind: "line", values: "1,2" }, update: false }, chart as CommandModule, interactionValue, chartEnv(), config(), "/chart", { taskBudgetMs: 50 });
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);
   });
 
@@ -209,7 +216,7 @@ describe("deferred tasks", () => {
     withBackend(hang);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const arrivedAt = Date.now() - TASK_BUDGET_MS;
-    await runDeferred(defer(() => new Promise(() => {})), parsed(command("late")), chartEnv(), config(), "/late", { arrivedAt });
+    await runDeferred(...adhoc(() => new Promise(() => {})), parsed(command("late")), chartEnv(), config(), "/late", { arrivedAt });
     expect(patches()).toHaveLength(1);
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);
     const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "deferred");
@@ -229,7 +236,7 @@ describe("deferred tasks", () => {
 
   it("turns a task's invalid message into an error edit", async () => {
     withBackend(hang);
-    await runDeferred(defer(async () => ({ data: { content: "x".repeat(2001) } })), parsed(command("big")), chartEnv(), config(), "/big");
+    await runDeferred(...adhoc(async () => ({ data: { content: "x".repeat(2001) } })), parsed(command("big")), chartEnv(), config(), "/big");
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/Something went wrong/);
   });
 });

@@ -18,7 +18,8 @@ describe("/help", () => {
     expect(body.type).toBe(4);
     expect(body.data?.flags).toBe(64);
     for (const module of commands) {
-      expect(body.data?.content).toContain(`/${module.definition.name}`);
+      const slash = (module.definition.type ?? 1) === 1;
+      expect(body.data?.content).toContain(slash ? `/${module.definition.name}` : `**${module.definition.name}** (message menu)`);
       if ("description" in module.definition) expect(body.data?.content).toContain(module.definition.description);
     }
   });
@@ -48,7 +49,7 @@ describe("/help", () => {
 
   it("autocompletes every command for an empty prefix, sorted, at most 25", async () => {
     const body = await sendOk(autocompleteFor("help", [{ type: 3, name: "command", value: "", focused: true }]));
-    const names = commands.map((m) => m.definition.name).sort();
+    const names = commands.filter((m) => (m.definition.type ?? 1) === 1).map((m) => m.definition.name).sort();
     expect(body.type).toBe(8);
     expect(body.data?.choices.map((c: { value: string }) => c.value)).toEqual(names.slice(0, 25));
   });
@@ -66,11 +67,14 @@ describe("the module list", () => {
       const key = `${definition.type ?? 1}:${definition.name}`;
       expect(seen.has(key), key).toBe(false);
       seen.add(key);
-      expect(definition.name).toMatch(/^[-_a-z0-9]{1,32}$/);
       if ((definition.type ?? 1) === 1) {
+        expect(definition.name).toMatch(/^[-_a-z0-9]{1,32}$/);
         const description = "description" in definition ? (definition.description ?? "") : "";
         expect(description.length).toBeGreaterThan(0);
         expect(description.length).toBeLessThanOrEqual(100);
+      } else {
+        expect(definition.name.length).toBeLessThanOrEqual(32);
+        expect("description" in definition).toBe(false);
       }
     }
   });

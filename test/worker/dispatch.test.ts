@@ -5,8 +5,10 @@ import { customId, CustomIdError, parseCustomId } from "../../src/worker/dispatc
 import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../../src/worker/dispatch/interaction.ts";
 import { createRegistry, RegistryError } from "../../src/worker/dispatch/registry.ts";
-import type { CommandModule, HandlerContext } from "../../src/worker/dispatch/types.ts";
+import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
+import { defineModule, type BaseContext, type CommandModule, type Subcommands } from "../../src/worker/dispatch/types.ts";
 import { autocomplete, ephemeral, modal, reply, update } from "../../src/worker/discord/responses.ts";
+import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
 import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
 
@@ -17,41 +19,43 @@ function parsed(payload: Record<string, unknown>): Interaction {
 }
 
 const seen: unknown[] = [];
+const nested = slashCommand({ name: "admin", description: "nested", options: [{ type: 2, name: "config", description: "g", options: [{ type: 1, name: "set", description: "s", options: [{ type: 4, name: "level", description: "l" }] }] }] });
 const testModules: CommandModule[] = [
-  { definition: { name: "boom", description: "throws" }, command: () => { throw new Error("kaboom"); } },
-  { definition: { name: "garbage", description: "returns nonsense" }, command: () => ({ nonsense: true }) as never },
-  { definition: { name: "wrongtype", description: "returns type 8 to a command" }, command: () => autocomplete([]) },
-  { definition: { name: "toolong", description: "returns too much text" }, command: () => ({ type: 4, data: { content: "x".repeat(2001) } }) },
-  {
-    definition: { name: "admin", description: "nested", options: [{ type: 2, name: "config", description: "g", options: [{ type: 1, name: "set", description: "s", options: [{ type: 4, name: "level", description: "l" }] }] }] },
-    command: ({ options }) => reply(`${options.subcommandPath.join(" ")} level=${options.integer("level")}`),
-  },
-  { definition: { name: "inspect", type: 2 }, command: ({ interaction }) => ephemeral(`user menu on ${String(interaction.data?.target_id)}`) },
-  {
+  defineModule({ definition: { name: "boom", description: "throws" }, command: () => { throw new Error("kaboom"); } }),
+  defineModule({ definition: { name: "garbage", description: "returns nonsense" }, command: () => ({ nonsense: true }) as never }),
+  defineModule({ definition: { name: "wrongtype", description: "returns type 8 to a command" }, command: () => autocomplete([]) }),
+  defineModule({ definition: { name: "toolong", description: "returns too much text" }, command: () => ({ type: 4, data: { content: "x".repeat(2001) } }) }),
+  defineModule({
+    definition: nested,
+    subcommands: { "config set": ({ subcommand, options }) => reply(`${subcommand} level=${options.level}`) } satisfies Subcommands<typeof nested>,
+  }),
+  defineModule({ definition: { name: "inspect", type: 2 }, command: ({ target }) => ephemeral(`user menu on ${target.id} (${target.username})`) }),
+  defineModule({
     definition: { name: "counter", description: "component state" },
     command: () => reply("0"),
-    component: ({ customId: id, values }) => { seen.push(id, values); return update(`count=${Number(id.args[0]) + 1}`); },
+    component: ({ id, values }) => { seen.push(id, values); return update(`count=${Number(id.args[0]) + 1}`); },
     modal: ({ fields }) => ephemeral(`got ${fields.get("text")} and ${fields.get("legacy")}`),
-  },
-  { definition: { name: "ask", description: "opens a modal" }, command: () => modal({ custom_id: "counter:form", title: "Tell me", components: [{ type: 18, label: "Text", component: { type: 4, custom_id: "text", style: 2 } }] }) },
+  }),
+  defineModule({ definition: { name: "ask", description: "opens a modal" }, command: () => modal({ custom_id: "counter:form", title: "Tell me", components: [{ type: 18, label: "Text", component: { type: 4, custom_id: "text", style: 2 } }] }) }),
 ];
-const registry = createRegistry(testModules);
+const registry = createRegistry(testModules, { after: [interactionLog] });
 const deps = () => ({ registry, env, config: readConfig(env), request: new Request("https://worker.test/interactions") });
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("dispatch", () => {
-  it("gives handlers contexts that share their shape: no per-context accessor, options built once", async () => {
-    const contexts: HandlerContext[] = [];
-    const probe = createRegistry([{ definition: { name: "probe", description: "keeps its context" }, command: (ctx) => (contexts.push(ctx), reply("ok")) }]);
+  it("gives handlers contexts that share their shape: no per-context accessor, lazy parts built once", async () => {
+    const contexts: BaseContext[] = [];
+    const probe = createRegistry([defineModule({ definition: { name: "probe", description: "keeps its context" }, command: (ctx) => (contexts.push(ctx), reply("ok")) })]);
     for (let i = 0; i < 2; i++) await dispatch(parsed(command("probe")), { ...deps(), registry: probe });
     const [first, second] = contexts;
     // An accessor defined on each context (an object literal with a getter) gives every request its own hidden
     // class in V8's old space and keeps the request's objects alive through young-generation GCs on workerd.
-    expect(Object.getOwnPropertyDescriptor(first!, "options")).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(first!, "customId")).toBeUndefined();
     expect(Object.getPrototypeOf(first)).toBe(Object.getPrototypeOf(second));
-    expect(first!.options).toBe(first!.options);
-    expect(first!.options).not.toBe(second!.options);
+    expect(first!.customId).toBe(first!.customId);
+    expect(first!.customId).not.toBe(second!.customId);
+    expect(first!.customId("a", 1)).toBe("probe:a:1");
     expect(Object.getOwnPropertyDescriptor(first!, "after")?.value).toBeTypeOf("function");
   });
 
@@ -89,10 +93,12 @@ describe("dispatch", () => {
     expect(result.response).toMatchObject({ type: 4, data: { content: "config set level=3" } });
   });
 
-  it("routes user context-menu commands by command type", async () => {
-    const payload = interaction({ type: 2, data: { name: "inspect", type: 2, target_id: "42" } });
+  it("routes user context-menu commands by command type, with the resolved target", async () => {
+    const payload = interaction({ type: 2, data: { name: "inspect", type: 2, target_id: "42", resolved: { users: { "42": { id: "42", username: "ada" } } } } });
     const result = await dispatch(parsed(payload), deps());
-    expect(result.response).toMatchObject({ data: { content: "user menu on 42", flags: 64 } });
+    expect(result.response).toMatchObject({ data: { content: "user menu on 42 (ada)", flags: 64 } });
+    const missing = await dispatch(parsed(interaction({ type: 2, data: { name: "inspect", type: 2, target_id: "42" } })), deps());
+    expect(missing.outcome).toBe("invalid_options");
     const slash = await dispatch(parsed(command("inspect")), deps());
     expect(slash.outcome).toBe("unknown_command");
   });

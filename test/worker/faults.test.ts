@@ -7,6 +7,7 @@ import { afterResponse } from "../../src/worker/dispatch/after-response.ts";
 import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
 import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";
+import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { commands } from "../../src/worker/commands/index.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
@@ -14,7 +15,7 @@ import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts
 import { command } from "../support/interactions.worker.ts";
 
 const faultEnv = { ...env, DB: undefined, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
-const registry = createRegistry(commands);
+const registry = createRegistry(commands, { after: [interactionLog] });
 let discord: DiscordEmulator;
 
 beforeEach(() => {

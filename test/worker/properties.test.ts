@@ -3,7 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { customId, CustomIdError, parseCustomId } from "../../src/worker/dispatch/custom-id.ts";
-import { Options } from "../../src/worker/dispatch/options.ts";
+import { readOptions } from "../../src/worker/dispatch/read-options.ts";
+import { definition as chartDefinition } from "../../src/worker/commands/chart.ts";
 import { isChartKey } from "../../src/worker/commands/chart/store.ts";
 import { snowflakeTime } from "../../src/worker/discord/snowflake.ts";
 import { log } from "../../src/worker/log.ts";
@@ -47,18 +48,21 @@ describe("custom_id", () => {
 });
 
 describe("options", () => {
-  it("never throw on arbitrary option trees, and return values of the asked type or undefined", () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 5 }), fc.jsonValue({ maxDepth: 3 }), (options, resolved) => {
-      const reader = new Options({ data: { options, resolved } as Record<string, unknown> });
-      for (const name of ["a", "values", "file", "0"]) {
-        const s = reader.string(name);
-        expect(s === undefined || typeof s === "string").toBe(true);
-        const n = reader.integer(name);
-        expect(n === undefined || Number.isInteger(n)).toBe(true);
-        const file = reader.attachment(name);
-        expect(file === undefined || typeof file.url === "string").toBe(true);
+  it("never throw on arbitrary option trees, and either refuse them or give each option its declared type", () => {
+    const expected: Record<string, (v: unknown) => boolean> = {
+      values: (v) => typeof v === "string",
+      kind: (v) => typeof v === "string",
+      title: (v) => typeof v === "string",
+      file: (v) => typeof v === "object" && v !== null && typeof (v as { url?: unknown }).url === "string",
+    };
+    const option = fc.record({ name: fc.constantFrom("values", "file", "kind", "title", "other"), type: fc.integer({ min: 0, max: 12 }), value: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ["name"] });
+    fc.assert(fc.property(fc.oneof(fc.array(option, { maxLength: 5 }), fc.jsonValue({ maxDepth: 4 })), fc.jsonValue({ maxDepth: 3 }), (options, resolved) => {
+      const read = readOptions(chartDefinition, { data: { options, resolved } as Record<string, unknown> });
+      if (!read.ok) {
+        expect(read.problem).toBeTypeOf("string");
+        return;
       }
-      reader.focused();
+      for (const [name, value] of Object.entries(read.values)) expect(expected[name]?.(value)).toBe(true);
     }), { numRuns: 500 });
   });
 });

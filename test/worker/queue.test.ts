@@ -59,7 +59,7 @@ describe("queue relay mode", () => {
     const payload = chart();
     expect(await acknowledge(payload)).toEqual({ type: 5 });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ v: 1, route: "/chart", interaction: { id: payload.id, token: payload.token } });
+    expect(sent[0]).toMatchObject({ v: 2, route: "/chart", job: "render", input: { kind: "line", values: expect.any(String) }, update: false, interaction: { id: payload.id, token: payload.token } });
     expect(backend.calls).toHaveLength(0);
     expect(discord.calls()).toHaveLength(0);
   });
@@ -190,7 +190,7 @@ describe("queue relay mode", () => {
     expect(lines(errors).find((l) => l.event === "queue.storage_unavailable")).toMatchObject({ step: "check", error: expect.stringMatching(/no answer within/) });
   });
 
-  it("a re-dispatch that no longer defers (BACKEND_URL removed by a deploy) still ends in a final edit and one log line", async () => {
+  it("a job whose backend a deploy removed (BACKEND_URL) still ends in a final edit and one log line", async () => {
     outbound(scriptedBackend().handler);
     const payload = chart();
     await acknowledge(payload);
@@ -199,21 +199,30 @@ describe("queue relay mode", () => {
     const result = await consumeWith({ BACKEND_URL: "" }, [{ body: sent[0] }]);
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(patches()).toHaveLength(1);
-    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/Charts are not available on this bot yet/);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/not set up on this bot yet/);
     const deferred = lines(errors).filter((l) => l.event === "deferred");
     expect(deferred).toHaveLength(1);
-    expect(deferred[0]).toMatchObject({ interaction_id: payload.id, outcome: "not_deferred", dispatch_outcome: "ok", mode: "queue" });
-    expect(await env.DB!.prepare("SELECT outcome FROM jobs_done WHERE interaction_id = ?").bind(payload.id).first()).toEqual({ outcome: "not_deferred" });
+    expect(deferred[0]).toMatchObject({ interaction_id: payload.id, outcome: "task_error", job: "render", mode: "queue" });
+    expect(await env.DB!.prepare("SELECT outcome FROM jobs_done WHERE interaction_id = ?").bind(payload.id).first()).toEqual({ outcome: "error_message" });
   });
 
-  it("a re-dispatch of a command that no longer exists ends in an edit saying so", async () => {
-    outbound(scriptedBackend().handler);
-    await acknowledge(chart());
-    const renamed = { ...sent[0]!, interaction: { ...sent[0]!.interaction, data: { ...(sent[0]!.interaction.data as object), name: "plot" } } };
+  it.each([
+    ["a command renamed by a deploy", (body: Record<string, any>) => ({ ...body, interaction: { ...body.interaction, data: { ...body.interaction.data, name: "plot" } } })],
+    ["a job renamed by a deploy", (body: Record<string, any>) => ({ ...body, job: "draw" })],
+    ["a message from before named jobs (v1)", (body: Record<string, any>) => ({ v: 1, interaction: body.interaction, route: body.route, enqueued_at: body.enqueued_at })],
+  ])("%s ends in one edit asking to run it again, and one log line, without retries", async (_name, change) => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    const payload = chart();
+    await acknowledge(payload);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    expect((await consume([{ body: renamed }])).explicitAcks).toEqual(["msg-0"]);
-    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/I don't know the command `\/plot`/);
-    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({ outcome: "not_deferred", dispatch_outcome: "unknown_command" });
+    const result = await consume([{ body: change(sent[0] as Record<string, any>) }]);
+    expect(result.explicitAcks).toEqual(["msg-0"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(backend.calls).toHaveLength(0);
+    expect(patches()).toHaveLength(1);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/This command changed after you ran it, so I could not finish it\. Please run it again\. \(reference `[0-9a-f]{8}`\)/);
+    expect(lines(errors).filter((l) => l.event === "deferred")).toEqual([expect.objectContaining({ interaction_id: payload.id, outcome: "not_runnable", mode: "queue" })]);
   });
 
   it("runs a batch's messages concurrently: a slow job does not hold back the next one", async () => {

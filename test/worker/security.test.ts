@@ -10,6 +10,7 @@ import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from ".
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";
+import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
 import { verifyDiscordRequest } from "../../src/worker/ingress/discord-signature.ts";
 import { fromHex, generateTestKeyPair, nowSeconds, signBody, toHex } from "../support/signing.ts";
@@ -51,7 +52,7 @@ describe("logs", () => {
     discord.faults.push({ match: { method: "PATCH" }, times: "always", respond: { status: 401, json: { message: "401: Unauthorized", code: 50027 } } });
     await send(command("chart", [{ type: 3, name: "values", value: "4,5" }]));
     // A throwing handler logs its stack: still no token.
-    const boom = createRegistry([{ definition: { name: "boom", description: "x" }, command: () => { throw new Error("kaboom"); } }]);
+    const boom = createRegistry([{ definition: { name: "boom", description: "x" }, command: () => { throw new Error("kaboom"); } }], { after: [interactionLog] });
     const boomPayload = command("boom");
     await handleInteractionRequest(await signedRequest(JSON.stringify(boomPayload)), chartEnv as never, createExecutionContext(), boom);
     // Rejected requests log too.

@@ -1,17 +1,17 @@
 /**
- * /admin stats | /admin feedback [limit]: views over D1. default_member_permissions hides the command from
- * non-admins in Discord's UI, but guild admins can change that, so every call checks again. A server's
- * Administrator sees that server's data only; the bot's operators (ADMIN_USER_IDS) see every server's. Each
- * answer names its scope, so nobody mistakes one server's numbers for the bot's.
+ * /admin stats | /admin feedback [limit]: views over D1, behind the admin gate (middleware/admin-only.ts). A
+ * server's Administrator sees that server's data only; the bot's operators (ADMIN_USER_IDS) see every server's.
+ * Each answer names its scope, so nobody mistakes one server's numbers for the bot's.
  */
-import type { CommandContext, CommandDefinition, HandlerResult } from "../dispatch/types.ts";
-import { OptionType } from "../dispatch/options.ts";
+import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import type { BaseContext, ImmediateResponse, Subcommands } from "../dispatch/types.ts";
 import { ephemeral, Limits } from "../discord/responses.ts";
 import { adminScope, Permission, scopeGuild, type AdminScope } from "../discord/permissions.ts";
+import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback } from "../storage/feedback.ts";
 import { countInteractions } from "../storage/interaction-claims.ts";
 
-export const definition = {
+export const definition = slashCommand({
   name: "admin",
   description: "Operator tools: usage statistics and the latest feedback",
   default_member_permissions: Permission.Administrator.toString(),
@@ -24,41 +24,48 @@ export const definition = {
       options: [{ type: OptionType.Integer, name: "limit", description: "How many (1-20, default 5)", min_value: 1, max_value: 20 }],
     },
   ],
-} satisfies CommandDefinition;
+});
 
-export async function command({ interaction, options, env }: CommandContext): Promise<HandlerResult> {
-  const scope = adminScope(interaction, env);
-  if (!scope) {
-    return ephemeral("You don't have permission to use `/admin`: it needs the Administrator permission (or an operator listing your user id in ADMIN_USER_IDS).");
-  }
+export const use = [adminOnly];
+
+export const subcommands = {
+  async stats(ctx) {
+    const access = storage(ctx);
+    if ("type" in access) return access;
+    const { db, scope } = access;
+    const guildId = scopeGuild(scope);
+    const dayAgo = Date.now() - 86_400_000;
+    const [total, lastDay, feedback] = await Promise.all([
+      countInteractions(db, { guildId }),
+      countInteractions(db, { guildId, sinceMs: dayAgo }),
+      countFeedback(db, guildId),
+    ]);
+    return ephemeral(`**Stats** (${scopeLabel(scope)})\nInteractions: ${total} (${lastDay} in the last 24 h)\nFeedback messages: ${feedback}`);
+  },
+  async feedback(ctx) {
+    const access = storage(ctx);
+    if ("type" in access) return access;
+    const { db, scope } = access;
+    const limit = Math.min(20, Math.max(1, ctx.options.limit ?? 5));
+    const entries = await latestFeedback(db, limit, scopeGuild(scope));
+    if (entries.length === 0) return ephemeral(`No feedback yet (${scopeLabel(scope)}).`);
+    const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : "someone"}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
+    let content = `**Latest feedback** (${entries.length}; ${scopeLabel(scope)})\n`;
+    for (const line of lines) {
+      if (content.length + line.length + 1 > Limits.content) break;
+      content += line + "\n";
+    }
+    return ephemeral(content.trimEnd());
+  },
+} satisfies Subcommands<typeof definition>;
+
+/** The caller's scope (the gate already let them in) and the database, or the answer saying what is missing. */
+function storage({ interaction, env, config }: BaseContext): { db: D1Database; scope: AdminScope } | ImmediateResponse {
+  const scope = adminScope(interaction, config);
+  if (!scope) return ephemeral("You don't have permission to use `/admin`.");
   const db = env.DB;
   if (!db) return ephemeral("Storage (D1 binding `DB`) is not configured on this bot.");
-  const guildId = scopeGuild(scope);
-  switch (options.subcommand) {
-    case "stats": {
-      const dayAgo = Date.now() - 86_400_000;
-      const [total, lastDay, feedback] = await Promise.all([
-        countInteractions(db, { guildId }),
-        countInteractions(db, { guildId, sinceMs: dayAgo }),
-        countFeedback(db, guildId),
-      ]);
-      return ephemeral(`**Stats** (${scopeLabel(scope)})\nInteractions: ${total} (${lastDay} in the last 24 h)\nFeedback messages: ${feedback}`);
-    }
-    case "feedback": {
-      const limit = Math.min(20, Math.max(1, options.integer("limit") ?? 5));
-      const entries = await latestFeedback(db, limit, guildId);
-      if (entries.length === 0) return ephemeral(`No feedback yet (${scopeLabel(scope)}).`);
-      const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : "someone"}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
-      let content = `**Latest feedback** (${entries.length}; ${scopeLabel(scope)})\n`;
-      for (const line of lines) {
-        if (content.length + line.length + 1 > Limits.content) break;
-        content += line + "\n";
-      }
-      return ephemeral(content.trimEnd());
-    }
-    default:
-      return ephemeral("Use `/admin stats` or `/admin feedback`.");
-  }
+  return { db, scope };
 }
 
 function scopeLabel(scope: AdminScope): string {

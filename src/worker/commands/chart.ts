@@ -1,22 +1,27 @@
 /**
- * /chart: the reference heavy command. Cheap checks answer at once (ephemeral); the rendering is relayed
- * to the backend while the user sees "thinking…", and the result replaces it. Buttons switch line ↔ bar
- * by re-rendering the stored points (see chart/store.ts for why KV).
+ * /chart: the reference heavy command. Cheap checks answer at once (ephemeral); the rendering is the module's
+ * `render` job, relayed to the backend while the user sees "thinking…", and the result replaces it. Rows of a CSV
+ * the backend had to skip are listed in an ephemeral follow-up. Buttons switch line ↔ bar by the `redraw` job,
+ * which re-renders the stored points (see chart/store.ts for why KV). The `Chart numbers` message command
+ * (chart-numbers.ts) uses the same render job.
  */
-import { requireRelay, ConfigError } from "../config.ts";
-import { defer, deferComponentUpdate, type TaskContext } from "../dispatch/deferred.ts";
-import { OptionType } from "../dispatch/options.ts";
-import type { CommandContext, CommandDefinition, ComponentContext, HandlerResult } from "../dispatch/types.ts";
+import { requireRelay } from "../config.ts";
+import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { job } from "../dispatch/jobs.ts";
+import type { TaskContext } from "../dispatch/task-context.ts";
+import type { CommandContext, ComponentContext, HandlerResult } from "../dispatch/types.ts";
 import { ephemeral } from "../discord/responses.ts";
+import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { relayJob } from "../relay/client.ts";
 import { InputError } from "../../shared/http-error.ts";
 import { parseValues } from "../../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../../shared/chart-data/points.ts";
-import { CHART_KINDS, chartMessage, type ChartKind, type ChartResult } from "./chart/message.ts";
+import { relayUnavailable } from "./chart/availability.ts";
+import { CHART_KINDS, chartMessage, skippedRowsMessage, type ChartKind, type ChartResult } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
 import { describeError, log } from "../log.ts";
 
-export const definition = {
+export const definition = slashCommand({
   name: "chart",
   description: "Draw a line or bar chart from numbers you type or a CSV file",
   options: [
@@ -25,29 +30,56 @@ export const definition = {
     { type: OptionType.String, name: "kind", description: "Line or bar (default line)", choices: [{ name: "line", value: "line" }, { name: "bar", value: "bar" }] },
     { type: OptionType.String, name: "title", description: "A title for the chart", max_length: MAX_TITLE_LENGTH },
   ],
-} satisfies CommandDefinition;
+});
 
-/** Rendering costs backend time: counted toward the per-user HEAVY_LIMITER. */
-export const heavy = true;
+/** Rendering costs backend time: the command and its buttons count toward the per-user HEAVY_LIMITER. */
+export const use = [heavyLimiter];
 
-type ChartInput = { kind: ChartKind; title?: string } & ({ values: string } | { file: { url: string; size?: number; content_type?: string; filename?: string } } | { points: readonly { label: string; value: number }[] });
+/** What the render job gets: the kind, an optional title, and exactly one data source. */
+export type RenderInput = { kind: ChartKind; title?: string } & (
+  | { values: string }
+  | { file: { url: string; size?: number; content_type?: string; filename?: string } }
+  | { points: readonly { label: string; value: number }[] }
+);
 
-export function command({ options, config, env }: CommandContext): HandlerResult {
-  const values = options.string("values");
-  const file = options.attachment("file");
-  const kind = options.string("kind") ?? "line";
-  const title = options.string("title")?.trim() || null;
+const buttonId = (kind: ChartKind, key: string) => `${definition.name}:${kind}:${key}`;
 
-  // Presence, not resolvability: a `file` option whose attachment is missing from `resolved` still counts.
-  if (options.has("values") === options.has("file")) {
+export const jobs = {
+  render: job<RenderInput>(async (input, task) => {
+    const result = await renderChart(task, input);
+    const title = input.title ?? null;
+    const key = await storeForButtons(task, { title, points: result.points });
+    const skipped = skippedRowsMessage(result);
+    if (skipped) {
+      // Told apart from the chart, to the user only: the chart is for the channel, the data problems are theirs.
+      await task.followUp(skipped, { ephemeral: true }).catch((error: unknown) => {
+        log("chart.followup_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error) });
+      });
+    }
+    return chartMessage(result, title, key, buttonId);
+  }),
+  redraw: job<{ kind: ChartKind; key: string }>(async ({ kind, key }, task) => {
+    const kv = task.env.CHART_DATA;
+    const stored = kv ? await loadChart(kv, key) : null;
+    if (!stored) {
+      return { data: { content: "This chart's data has expired, so it cannot be redrawn. Run `/chart` again.", components: [] } };
+    }
+    const result = await renderChart(task, { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points });
+    return chartMessage(result, stored.title, key, buttonId);
+  }),
+};
+
+export function command({ options, config, defer }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
+  const { values, file } = options;
+  const kind = options.kind ?? "line";
+  const title = options.title?.trim() || null;
+
+  if ((values === undefined) === (file === undefined)) {
     return ephemeral("Give me exactly one of `values` (numbers like `3,5,8`) or `file` (a CSV), not both and not neither.");
   }
-  if (options.has("file") && !file) return ephemeral("I could not find the attached file in Discord's request. Please attach it again.");
-  if (options.has("values") && values === undefined) return ephemeral("`values` must be text like `3,5,8`.");
-  if (!isKind(kind)) return ephemeral("`kind` must be `line` or `bar`.");
   if (title && title.length > MAX_TITLE_LENGTH) return ephemeral(`\`title\` is ${title.length} characters; the limit is ${MAX_TITLE_LENGTH}.`);
 
-  let input: ChartInput;
+  let input: RenderInput;
   if (values !== undefined) {
     try {
       parseValues(values); // Cheap (≤ 1,000 numbers): a typo is answered now, not after "thinking…".
@@ -61,41 +93,22 @@ export function command({ options, config, env }: CommandContext): HandlerResult
     if (!looksLikeCsv(file!.filename, file!.contentType)) return ephemeral(`\`file\` should be a CSV (.csv or .txt); \`${file!.filename.slice(0, 60)}\` is not.`);
     input = { kind, ...(title ? { title } : {}), file: { url: file!.url, ...(file!.size !== null ? { size: file!.size } : {}), ...(file!.contentType ? { content_type: file!.contentType } : {}), filename: file!.filename } };
   }
-
-  try {
-    requireRelay(config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log("config.missing", { route: "/chart", level: "error", error: error.message });
-      return ephemeral("Charts are not available on this bot yet: its backend is not configured. The operator has been told.");
-    }
-    throw error;
-  }
-  const kv = env.CHART_DATA;
-  return defer(async (task) => {
-    const result = await renderChart(task, input);
-    return chartMessage(result, title, await storeForButtons(kv, task, { title, points: result.points }));
-  });
+  const unavailable = relayUnavailable(config, "/chart");
+  if (unavailable) return unavailable;
+  return defer("render", input);
 }
 
-export function component({ customId, env }: ComponentContext): HandlerResult {
-  const [kind, key] = customId.args;
-  if (customId.args.length !== 2 || !isKind(kind) || !isChartKey(key ?? "")) {
+export function component({ id, deferUpdate }: ComponentContext<typeof jobs>): HandlerResult {
+  const [kind, key] = id.args;
+  if (id.args.length !== 2 || !isKind(kind) || !isChartKey(key ?? "")) {
     return ephemeral("This button is not one of mine (its data is malformed), so I ignored it.");
   }
-  const kv = env.CHART_DATA;
-  return deferComponentUpdate(async (task) => {
-    const stored = kv ? await loadChart(kv, key!) : null;
-    if (!stored) {
-      return { data: { content: "This chart's data has expired, so it cannot be redrawn. Run `/chart` again.", components: [] } };
-    }
-    const result = await renderChart(task, { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points });
-    return chartMessage(result, stored.title, key!);
-  });
+  return deferUpdate("redraw", { kind, key: key! });
 }
 
 /** The key the buttons carry, or null (no buttons) when the data cannot be stored: the chart is still sent. */
-async function storeForButtons(kv: KVNamespace | undefined, task: TaskContext, chart: StoredChart): Promise<string | null> {
+async function storeForButtons(task: TaskContext, chart: StoredChart): Promise<string | null> {
+  const kv = task.env.CHART_DATA;
   if (!kv) return null;
   const key = newChartKey();
   try {
@@ -107,7 +120,7 @@ async function storeForButtons(kv: KVNamespace | undefined, task: TaskContext, c
   }
 }
 
-function renderChart(task: TaskContext, input: ChartInput): Promise<ChartResult> {
+function renderChart(task: TaskContext, input: RenderInput): Promise<ChartResult> {
   return relayJob<ChartResult>({ ...requireRelay(task.config) }, "chart", task.interaction.id, input, { signal: task.signal });
 }
 

@@ -2,40 +2,39 @@
  * /feedback: opens a form (type 9); the submit thanks the user at once and stores the text in D1 after the
  * response, once per interaction id.
  */
-import { customId } from "../dispatch/custom-id.ts";
-import type { CommandContext, CommandDefinition, HandlerResult, ModalContext } from "../dispatch/types.ts";
-import { ephemeral, modal } from "../discord/responses.ts";
+import { slashCommand } from "../dispatch/definitions.ts";
+import type { CommandContext, HandlerResult, ModalContext } from "../dispatch/types.ts";
+import { labelled, textInput, TextInputStyle } from "../discord/components.ts";
+import { ephemeral, modal as modalResponse } from "../discord/responses.ts";
 import { saveFeedback } from "../storage/feedback.ts";
 import { log } from "../log.ts";
+const MAX_FEEDBACK_LENGTH = 1000;
 
-export const MAX_FEEDBACK_LENGTH = 1000;
 const FIELD = "text";
+/** The form's version in its custom_id: a submit of an older form is refused instead of misread. */
+const FORM_VERSION = "v1";
 
-export const definition = {
+export const definition = slashCommand({
   name: "feedback",
   description: "Tell the bot's operators what you think",
-} satisfies CommandDefinition;
+});
 
-export function command(): HandlerResult {
-  return modal({
-    custom_id: customId("feedback", "v1"),
+export function command({ customId }: CommandContext<typeof definition>): HandlerResult {
+  return modalResponse({
+    custom_id: customId(FORM_VERSION),
     title: "Feedback",
     components: [
-      {
-        type: 18,
-        label: "Your feedback",
-        description: `Up to ${MAX_FEEDBACK_LENGTH} characters. Operators read every message.`,
-        component: { type: 4, custom_id: FIELD, style: 2, min_length: 1, max_length: MAX_FEEDBACK_LENGTH, required: true, placeholder: "What works, what doesn't, what you'd like…" },
-      },
+      labelled(
+        "Your feedback",
+        textInput({ customId: FIELD, style: TextInputStyle.Paragraph, minLength: 1, maxLength: MAX_FEEDBACK_LENGTH, required: true, placeholder: "What works, what doesn't, what you'd like…" }),
+        `Up to ${MAX_FEEDBACK_LENGTH} characters. Operators read every message.`,
+      ),
     ],
   });
 }
 
-
-export { submit as modal };
-
-function submit({ fields, interaction, env, customId: id, after }: ModalContext): HandlerResult {
-  if (id.state !== "v1") return ephemeral("This form is out of date. Run `/feedback` again.");
+export function modal({ fields, interaction, env, id, after }: ModalContext): HandlerResult {
+  if (id.state !== FORM_VERSION) return ephemeral("This form is out of date. Run `/feedback` again.");
   const text = fields.get(FIELD)?.trim() ?? "";
   if (text.length === 0) return ephemeral("Your feedback was empty, so nothing was saved. Run `/feedback` to try again.");
   if (text.length > MAX_FEEDBACK_LENGTH) return ephemeral(`Your feedback is ${text.length} characters; the limit is ${MAX_FEEDBACK_LENGTH}. Nothing was saved.`);

@@ -1,31 +1,31 @@
 /** /help [command]: lists every registered command, or details one; `command` autocompletes by prefix. */
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
 import { autocomplete, ephemeral, Limits } from "../discord/responses.ts";
-import { OptionType } from "../dispatch/options.ts";
-import type { AutocompleteContext, CommandContext, CommandDefinition, CommandModule, HandlerResult } from "../dispatch/types.ts";
+import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import type { AutocompleteContext, CommandContext, CommandModule, HandlerResult } from "../dispatch/types.ts";
 
-export const definition = {
+export const definition = slashCommand({
   name: "help",
   description: "List what this bot can do, or explain one command",
   options: [
     { type: OptionType.String, name: "command", description: "The command to explain", required: false, autocomplete: true, max_length: 32 },
   ],
-} satisfies CommandDefinition;
+});
 
 const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
 
-export function command({ options, commands }: CommandContext): HandlerResult {
-  const wanted = options.string("command")?.trim().replace(/^\//, "").toLowerCase();
+export function command({ options, commands }: CommandContext<typeof definition>): HandlerResult {
+  const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
   if (!wanted) return ephemeral(fit(["**Commands**", ...commands.map(summaryLine)].join("\n")));
-  const module = commands.find((m) => m.definition.name === wanted);
+  const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
   if (!module) return ephemeral(`There is no command named \`${wanted.slice(0, 32)}\`. Run \`/help\` without an argument to see them all.`);
   return ephemeral(fit(details(module)));
 }
 
 export { suggest as autocomplete };
 
-function suggest({ options, commands }: AutocompleteContext) {
-  const typed = (options.focused()?.value ?? "").trim().replace(/^\//, "").toLowerCase();
+function suggest({ focused, commands }: AutocompleteContext) {
+  const typed = (focused?.value ?? "").trim().replace(/^\//, "").toLowerCase();
   const names = commands
     .filter((m) => (m.definition.type ?? 1) === 1 && m.definition.name.startsWith(typed))
     .map((m) => m.definition.name)
@@ -42,7 +42,7 @@ function summaryLine({ definition }: CommandModule): string {
 
 function details({ definition }: CommandModule): string {
   const lines = [summaryLine({ definition } as CommandModule)];
-  const options = ("options" in definition ? definition.options : undefined) ?? [];
+  const options = (("options" in definition ? definition.options : undefined) ?? []) as readonly APIApplicationCommandOption[];
   for (const option of options) lines.push(...optionLines(option, "  "));
   return lines.join("\n");
 }

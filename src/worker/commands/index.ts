@@ -1,12 +1,14 @@
 /**
  * The one list of handler modules. The dispatcher, /help, the registration script and the tests all read
- * it, so they cannot drift. To add a command: write src/worker/commands/<name>.ts, add it here.
+ * it, so they cannot drift. To add a command: write src/worker/commands/<name>.ts, add it here. `listModules`
+ * checks each module as it is listed (an export nothing would call is a compile error on its line).
  */
-import type { CommandModule } from "../dispatch/types.ts";
+import { listModules } from "../dispatch/registry.ts";
 import * as admin from "./admin.ts";
 import * as chart from "./chart.ts";
+import * as chartNumbers from "./chart-numbers.ts";
 import * as feedback from "./feedback.ts";
 import * as help from "./help.ts";
 import * as ping from "./ping.ts";
 
-export const commands: readonly CommandModule[] = [ping, help, chart, feedback, admin];
+export const commands = listModules(ping, help, chart, chartNumbers, feedback, admin);

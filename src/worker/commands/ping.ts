@@ -1,14 +1,15 @@
 /** /ping: a liveness check that also tells where it ran and how long Discord took to reach us. */
 import { reply } from "../discord/responses.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
-import type { CommandContext, CommandDefinition, HandlerResult } from "../dispatch/types.ts";
+import { slashCommand } from "../dispatch/definitions.ts";
+import type { CommandContext, HandlerResult } from "../dispatch/types.ts";
 
-export const definition = {
+export const definition = slashCommand({
   name: "ping",
   description: "Check that the bot is up, where it answered from, and how fast Discord reached it",
-} satisfies CommandDefinition;
+});
 
-export function command({ interaction, request }: CommandContext): HandlerResult {
+export function command({ interaction, request }: CommandContext<typeof definition>): HandlerResult {
   const colo = (request.cf as { colo?: unknown } | undefined)?.colo;
   const parts = ["🏓 Pong!"];
   if (typeof colo === "string" && colo) parts.push(`Answered at the edge in **${colo}**.`);

@@ -1,5 +1,5 @@
 /** Permission checks. Bitfields arrive as decimal strings and exceed 2^53, hence BigInt. */
-import type { Env } from "../env.ts";
+import type { Config } from "../config.ts";
 import type { Interaction } from "../dispatch/interaction.ts";
 
 export const Permission = { Administrator: 1n << 3n } as const;
@@ -12,9 +12,9 @@ export const Permission = { Administrator: 1n << 3n } as const;
 export type AdminScope = { readonly kind: "all" } | { readonly kind: "guild"; readonly guildId: string };
 
 /** The caller's scope, or null when they are neither an operator nor an Administrator of this server. */
-export function adminScope(interaction: Interaction, env: Env): AdminScope | null {
+export function adminScope(interaction: Interaction, config: Config): AdminScope | null {
   const userId = interaction.user?.id;
-  if (userId && env.ADMIN_USER_IDS?.split(",").some((id) => id.trim() === userId)) return { kind: "all" };
+  if (userId && config.adminUserIds.has(userId)) return { kind: "all" };
   const administrator = interaction.memberPermissions !== null && (interaction.memberPermissions & Permission.Administrator) === Permission.Administrator;
   return administrator && interaction.guildId ? { kind: "guild", guildId: interaction.guildId } : null;
 }

@@ -13,6 +13,12 @@ import type {
 import { InteractionType, isObject, type InteractionTypeValue } from "../dispatch/interaction.ts";
 import { MAX_CUSTOM_ID_LENGTH } from "../dispatch/custom-id.ts";
 
+/**
+ * An answer given in the request. Deferred acknowledgements (types 5 and 6) are not among them: a handler defers
+ * by naming a job (`ctx.defer`), so there is always work that ends in the final message.
+ */
+export type ImmediateResponse = Exclude<APIInteractionResponse, { type: 1 | 5 | 6 }>;
+
 export const ResponseType = {
   Pong: 1, Message: 4, DeferredMessage: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9,
 } as const;
@@ -41,12 +47,12 @@ const ALLOWED: Record<InteractionTypeValue, readonly number[]> = {
   [InteractionType.ModalSubmit]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update],
 };
 
-export function reply(data: string | MessageData): APIInteractionResponse {
+export function reply(data: string | MessageData): ImmediateResponse {
   const body = typeof data === "string" ? { content: data } : data;
   return checked({ type: ResponseType.Message, data: withSafeMentions(body) });
 }
 
-export function ephemeral(data: string | MessageData): APIInteractionResponse {
+export function ephemeral(data: string | MessageData): ImmediateResponse {
   const body = typeof data === "string" ? { content: data } : data;
   return checked({ type: ResponseType.Message, data: withSafeMentions({ ...body, flags: (body.flags ?? 0) | MessageFlags.Ephemeral }) });
 }
@@ -62,16 +68,16 @@ export function deferUpdate(): APIInteractionResponse {
 }
 
 /** Type 7: edit the message the component is on, now. */
-export function update(data: string | MessageData): APIInteractionResponse {
+export function update(data: string | MessageData): ImmediateResponse {
   return checked({ type: ResponseType.Update, data: typeof data === "string" ? { content: data } : data });
 }
 
-export function modal(data: APIModalInteractionResponseCallbackData): APIInteractionResponse {
+export function modal(data: APIModalInteractionResponseCallbackData): ImmediateResponse {
   return checked({ type: ResponseType.Modal, data });
 }
 
 /** Type 8. More than 25 choices is a handler bug, reported as such rather than silently cut. */
-export function autocomplete(choices: readonly Choice[]): APIInteractionResponse {
+export function autocomplete(choices: readonly Choice[]): ImmediateResponse {
   return checked({ type: ResponseType.Autocomplete, data: { choices: [...choices] } });
 }
 
@@ -80,7 +86,7 @@ function withSafeMentions(data: MessageData): MessageData {
   return data.allowed_mentions ? data : { ...data, allowed_mentions: { parse: [] } };
 }
 
-function checked(response: APIInteractionResponse): APIInteractionResponse {
+function checked(response: ImmediateResponse): ImmediateResponse {
   const problem = describeLimitProblem(response);
   if (problem) throw new ResponseError(`discord(response): ${problem}`);
   return response;

@@ -10,8 +10,7 @@
  *   - Any other 4xx: never retried (retrying 401/403/404 counts toward Discord's invalid-request ban).
  *   - A timeout on every attempt, and an overall deadline no wait may cross (waitUntil's ≈ 30 s budget).
  */
-import type { FileUpload, FinalMessage } from "../dispatch/deferred.ts";
-import type { MessageData } from "./responses.ts";
+import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 

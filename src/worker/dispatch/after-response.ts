@@ -14,7 +14,7 @@ import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts"
 import { claimInteraction } from "../storage/interaction-claims.ts";
 import type { Dispatched } from "./dispatcher.ts";
 import { InteractionType, type Interaction } from "./interaction.ts";
-import { runDeferred, type RunDeferredOptions } from "./run-deferred.ts";
+import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
 import { enqueueDeferred, queueMode } from "../queue/producer.ts";
 
 /** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
@@ -58,16 +58,26 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   await Promise.all(work);
 }
 
+/**
+ * The input goes through JSON in both modes, so a job sees in waitUntil mode exactly what it would see from the
+ * queue (a Date becomes a string, undefined fields vanish) and a test of either mode is a test of both.
+ */
+function jobCall(dispatched: Dispatched): JobCall {
+  const deferral = dispatched.deferred!;
+  const input: unknown = deferral.input === undefined ? undefined : JSON.parse(JSON.stringify(deferral.input));
+  return { job: deferral.job, input, update: dispatched.response.type === 6 };
+}
+
 /** Queue mode hands the job to the queue; if enqueueing fails, the job is finished here rather than lost. */
 async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions): Promise<void> {
-  if (queueMode(env)) {
+  if (queueMode(config, env)) {
     try {
-      await enqueueDeferred(env.JOBS, interaction, dispatched.route, dispatched.response.type === 6);
+      await enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched));
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return;
     } catch (error) {
       log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error) });
     }
   }
-  await runDeferred(dispatched.deferred!, interaction, env, config, dispatched.route, options);
+  await runDeferred(jobCall(dispatched), dispatched.module, interaction, env, config, dispatched.route, options);
 }

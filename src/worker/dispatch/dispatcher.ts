@@ -1,22 +1,34 @@
 /**
  * Routes a parsed interaction to its handler module and always comes back with a valid response for
- * Discord: unknown commands, handler exceptions and invalid handler results become an ephemeral sentence
- * (with a reference id for failures) rather than an HTTP error, which Discord would show as
- * "The application did not respond".
+ * Discord: unknown commands, options that do not fit the definition, handler exceptions and invalid handler
+ * results become an ephemeral sentence (with a reference id for failures) rather than an HTTP error, which
+ * Discord would show as "The application did not respond".
  */
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
 import { autocomplete, deferReply, deferUpdate, ephemeral, validateResponse } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { newReference } from "../log.ts";
-import { parseCustomId } from "./custom-id.ts";
-import { isDeferred, type Deferred } from "./deferred.ts";
+import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
-import { Options } from "./options.ts";
+import { isDeferral, makeDeferral, type Deferral } from "./jobs.ts";
+import type { Middleware } from "./middleware.ts";
+import { focusedOption, readOptions } from "./read-options.ts";
+import { targetMessage, targetUser, type ResolvedMessage, type ResolvedUser } from "./resolved.ts";
 import type { Registry } from "./registry.ts";
-import type { CommandModule, HandlerContext, HandlerResult, MaybePromise } from "./types.ts";
+import type { BaseContext, CommandModule, HandlerResult, MaybePromise } from "./types.ts";
 
-export type Outcome = "ok" | "deferred" | "unknown_command" | "unknown_component" | "handler_error" | "invalid_response" | "rate_limited";
+export type Outcome =
+  | "ok"
+  | "deferred"
+  | "unknown_command"
+  | "unknown_component"
+  | "invalid_options"
+  | "answered_by_middleware"
+  | "handler_error"
+  | "invalid_response"
+  // Kept for the log's readers: the heavy-command limiter answering is still reported under this name.
+  | "rate_limited";
 
 export interface BackgroundTask {
   readonly name: string;
@@ -25,12 +37,16 @@ export interface BackgroundTask {
 
 export interface Dispatched {
   readonly response: APIInteractionResponse;
-  readonly deferred?: Deferred;
+  readonly deferred?: Deferral;
+  /** The module that answered, when there was one: its jobs run the deferral, its after-steps see the outcome. */
+  readonly module?: CommandModule;
   /** Side effects the handler scheduled with `ctx.after`. */
   readonly background?: readonly BackgroundTask[];
-  /** What was routed: "/help", "chart:" (component prefix), "ping" … for the log line. */
+  /** What was routed: "/help", "chart:" (component prefix), "/Chart numbers" … for the log line. */
   readonly route: string | null;
   readonly outcome: Outcome;
+  /** The middleware step that answered instead of the handler. */
+  readonly answeredBy?: string;
   readonly ref?: string;
   readonly error?: unknown;
 }
@@ -43,20 +59,21 @@ export interface DispatchDeps {
 }
 
 const PONG: APIInteractionResponse = { type: 1 };
+const NO_VALUES: readonly string[] = [];
 
 /**
  * Synchronous handlers (most of them: /ping, /help, buttons) are dispatched synchronously, and a promise is
- * returned only when something on the way is asynchronous (an async handler, the heavy-command limiter):
- * each promise layer is a microtask turn and an allocation on the 3-second path. Callers `await` either.
+ * returned only when something on the way is asynchronous (an async handler, a middleware step): each promise
+ * layer is a microtask turn and an allocation on the 3-second path. Callers `await` either.
  */
 export function dispatch(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   // Handler failures are settled below; this catches a fault in routing itself, so that even then Discord
   // gets a valid answer rather than a 500 ("The application did not respond").
   try {
     const routed = route(interaction, deps);
-    return routed instanceof Promise ? routed.catch((error: unknown) => failed(interaction, null, "handler_error", error)) : routed;
+    return routed instanceof Promise ? routed.catch((error: unknown) => failed(interaction, null, undefined, "handler_error", error)) : routed;
   } catch (error) {
-    return failed(interaction, null, "handler_error", error);
+    return failed(interaction, null, undefined, "handler_error", error);
   }
 }
 
@@ -74,36 +91,59 @@ function route(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispa
   }
 }
 
+function deferJob(job: string, input: unknown, options?: { ephemeral?: boolean }): Deferral {
+  return makeDeferral(job, input, false, options?.ephemeral ?? false);
+}
+
+function deferUpdateJob(job: string, input: unknown): Deferral {
+  return makeDeferral(job, input, true, false);
+}
+
 /**
- * The context handlers receive. A class, not an object literal with a lazy getter: a literal's getter is a
- * new closure per call, so every context got its own hidden class, which V8 allocates in old space pointing
- * at this request's objects; they then survived young-generation GCs. On workerd that multiplied the bytes
- * promoted per scavenge about eightfold, and the scavenges' pauses with them (bench/README.md).
+ * The context handlers receive. A class, not an object literal with lazy getters: a literal's getter is a new
+ * closure per call, so every context got its own hidden class, which V8 allocates in old space pointing at this
+ * request's objects; they then survived young-generation GCs. On workerd that multiplied the bytes promoted per
+ * scavenge about eightfold, and the scavenges' pauses with them (bench/README.md). Everything a fast handler does
+ * not use (options, the target, the custom_id builder) is computed on first use.
  */
-class Context implements HandlerContext {
+class Context implements BaseContext {
   readonly interaction: Interaction;
   readonly env: Env;
   readonly config: Config;
   readonly request: Request;
   readonly commands: readonly CommandModule[];
-  /** An own property, so handlers may destructure it. */
-  readonly after: HandlerContext["after"];
-  #options: Options | undefined;
+  /** Own properties, so handlers may destructure them. */
+  readonly after: BaseContext["after"];
+  readonly defer = deferJob;
+  readonly deferUpdate = deferUpdateJob;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly subcommand: string | undefined;
+  readonly #module: CommandModule;
+  #customId: BaseContext["customId"] | undefined;
 
-  constructor(interaction: Interaction, deps: DispatchDeps, background: BackgroundTask[]) {
+  constructor(interaction: Interaction, deps: DispatchDeps, module: CommandModule, background: BackgroundTask[], options: Readonly<Record<string, unknown>>, subcommand: string | undefined) {
     this.interaction = interaction;
     this.env = deps.env;
     this.config = deps.config;
     this.request = deps.request;
     this.commands = deps.registry.modules;
     this.after = (name, task) => void background.push({ name, task });
+    this.options = options;
+    this.subcommand = subcommand;
+    this.#module = module;
   }
 
-  /** Built on first use: most handlers of the fast path (/ping, buttons) never read options. */
-  get options(): Options {
-    return (this.#options ??= new Options(this.interaction));
+  get customId(): BaseContext["customId"] {
+    const prefix = this.#module.definition.name;
+    return (this.#customId ??= (...state) => buildCustomId(prefix, ...state));
+  }
+
+  get target(): ResolvedUser | ResolvedMessage | undefined {
+    return this.interaction.commandType === 2 ? targetUser(this.interaction.data) : targetMessage(this.interaction.data);
   }
 }
+
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
   const name = interaction.commandName;
@@ -117,11 +157,40 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
       outcome: "unknown_command",
     };
   }
-  const run = (): MaybePromise<Dispatched> => {
-    const background: BackgroundTask[] = [];
-    return settle(interaction, route, () => module.command(new Context(interaction, deps, background)), background);
+  let handler: CommandModule["command"];
+  let options = NO_OPTIONS;
+  let subcommand: string | undefined;
+  if (interaction.commandType === 1) {
+    // A command without options and a payload without options is the common fast case: nothing to read.
+    const given = interaction.data?.options;
+    if (("options" in module.definition && module.definition.options?.length) || (Array.isArray(given) && given.length > 0)) {
+      const read = readOptions(module.definition, interaction);
+      if (!read.ok) return staleCommand(route, module, read.problem);
+      options = read.values;
+      subcommand = read.path;
+    }
+    handler = subcommand !== undefined ? (module.subcommands?.[subcommand] ?? module.command) : module.command;
+  } else {
+    handler = module.command;
+    const target = interaction.commandType === 2 ? targetUser(interaction.data) : targetMessage(interaction.data);
+    if (!target) return staleCommand(route, module, "the context-menu target is missing from data.resolved");
+  }
+  if (!handler) return staleCommand(route, module, `no handler for ${subcommand ? `subcommand "${subcommand}"` : "the command"}`);
+  const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
+  const background: BackgroundTask[] = [];
+  const ctx = new Context(interaction, deps, module, background, options, subcommand);
+  return withMiddleware(interaction, module, route ?? "", ctx, () => settle(interaction, route, module, () => run(ctx), background));
+}
+
+/** Options that do not fit the definition: Discord's copy of the command is older (or newer) than this Worker's. */
+function staleCommand(route: string | null, module: CommandModule, problem: string): Dispatched {
+  return {
+    response: ephemeral(`\`${route}\` has changed since Discord last loaded it, so I could not read what you sent. Please try again in a minute (or reload Discord).`),
+    route,
+    module,
+    outcome: "invalid_options",
+    error: new Error(`dispatch(${route}): ${problem}`),
   };
-  return module.heavy ? unlessRateLimited(interaction, deps, route, run) : run();
 }
 
 function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
@@ -131,16 +200,17 @@ function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): May
   // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
   if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
-  return settle(interaction, route, () => handler(new Context(interaction, deps, [])), []);
+  const ctx = Object.assign(new Context(interaction, deps, module, [], NO_OPTIONS, undefined), { focused: focusedOption(interaction) });
+  return settle(interaction, route, module, () => handler(ctx), []);
 }
 
 function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
-  const customId = parseCustomId(interaction.customId ?? "");
-  const route = `${customId.prefix}:`;
-  const module = deps.registry.byPrefix(customId.prefix);
+  const id = parseCustomId(interaction.customId ?? "");
+  const route = `${id.prefix}:`;
+  const module = deps.registry.byPrefix(id.prefix);
   const isModal = interaction.type === InteractionType.ModalSubmit;
   const handler = isModal ? module?.modal : module?.component;
-  if (!handler) {
+  if (!module || !handler) {
     return {
       response: ephemeral(
         isModal
@@ -151,44 +221,38 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
       outcome: "unknown_component",
     };
   }
-  const run = (): MaybePromise<Dispatched> => {
-    const background: BackgroundTask[] = [];
-    const ctx = new Context(interaction, deps, background);
-    const handle = isModal
-      ? () => module!.modal!(Object.assign(ctx, { customId, fields: modalFields(interaction.data?.components) }))
-      : () => module!.component!(Object.assign(ctx, { customId, values: selectValues(interaction.data?.values) }));
-    return settle(interaction, route, handle, background);
-  };
-  return module!.heavy ? unlessRateLimited(interaction, deps, route, run) : run();
+  const background: BackgroundTask[] = [];
+  const ctx: Context & { id: ParsedCustomId } = Object.assign(
+    new Context(interaction, deps, module, background, NO_OPTIONS, undefined),
+    isModal ? { id, fields: modalFields(interaction.data?.components) } : { id, values: selectValues(interaction.data?.values) },
+  );
+  const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
+  return withMiddleware(interaction, module, route, ctx, () => settle(interaction, route, module, () => run(ctx), background));
 }
 
-/**
- * Per-user limit on heavy modules, checked before the handler runs. The binding is a local, in-location
- * counter (no network round trip), so it is cheap enough for the 3-second path. If it fails, the request
- * goes through: a limiter outage must not take the command down with it.
- */
-async function unlessRateLimited(
-  interaction: Interaction,
-  deps: DispatchDeps,
-  route: string | null,
-  run: () => MaybePromise<Dispatched>,
-): Promise<Dispatched> {
-  const limiter = deps.env.HEAVY_LIMITER;
-  const userId = interaction.user?.id;
-  if (!limiter || !userId) return run();
-  let allowed: boolean;
-  try {
-    allowed = (await limiter.limit({ key: userId })).success;
-  } catch {
-    allowed = true;
+/** Runs the module's before-steps, in order; the first that answers ends it. No steps: the handler directly. */
+function withMiddleware(interaction: Interaction, module: CommandModule, route: string, ctx: Context, run: () => MaybePromise<Dispatched>): MaybePromise<Dispatched> {
+  const steps = module.use;
+  if (!steps || steps.length === 0) return run();
+  return runSteps(interaction, module, route, ctx, steps, run);
+}
+
+async function runSteps(interaction: Interaction, module: CommandModule, route: string, ctx: Context, steps: readonly Middleware[], run: () => MaybePromise<Dispatched>): Promise<Dispatched> {
+  for (const step of steps) {
+    if (!step.before) continue;
+    let answer;
+    try {
+      answer = await step.before(ctx, route);
+    } catch (error) {
+      return failed(interaction, route, module, "handler_error", error);
+    }
+    if (answer !== undefined) {
+      const problem = validateResponse(answer, interaction.type);
+      if (problem) return failed(interaction, route, module, "invalid_response", new Error(`middleware(${step.name}): ${problem}`));
+      return { response: answer, route, module, outcome: step.name === "heavy-limiter" ? "rate_limited" : "answered_by_middleware", answeredBy: step.name };
+    }
   }
-  if (allowed) return run();
-  const period = Number(deps.env.HEAVY_LIMIT_PERIOD_SECONDS) || 60;
-  return {
-    response: ephemeral(`You're using \`${route}\` faster than I can keep up. Please try again in about ${period} seconds.`),
-    route,
-    outcome: "rate_limited",
-  };
+  return run();
 }
 
 /**
@@ -198,39 +262,48 @@ async function unlessRateLimited(
 function settle(
   interaction: Interaction,
   route: string | null,
-  run: () => MaybePromise<HandlerResult>,
+  module: CommandModule,
+  run: () => MaybePromise<HandlerResult | APIInteractionResponse>,
   background: readonly BackgroundTask[],
 ): MaybePromise<Dispatched> {
-  let returned: MaybePromise<HandlerResult>;
+  let returned: MaybePromise<HandlerResult | APIInteractionResponse>;
   try {
     returned = run();
   } catch (error) {
-    return failed(interaction, route, "handler_error", error);
+    return failed(interaction, route, module, "handler_error", error);
   }
   if (returned instanceof Promise) {
     return returned.then(
-      (result) => settled(interaction, route, result, background),
-      (error: unknown) => failed(interaction, route, "handler_error", error),
+      (result) => settled(interaction, route, module, result, background),
+      (error: unknown) => failed(interaction, route, module, "handler_error", error),
     );
   }
-  return settled(interaction, route, returned, background);
+  return settled(interaction, route, module, returned, background);
 }
 
 /** A handler or routing failure: an ephemeral sentence (no suggestions for autocomplete) with a reference id. */
-function failed(interaction: Interaction, route: string | null, outcome: "handler_error" | "invalid_response", error: unknown): Dispatched {
+function failed(interaction: Interaction, route: string | null, module: CommandModule | undefined, outcome: "handler_error" | "invalid_response", error: unknown): Dispatched {
   const ref = newReference();
   const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(route, ref);
-  return { response, route, outcome, ref, error };
+  return { response, route, ...(module ? { module } : {}), outcome, ref, error };
 }
 
-function settled(interaction: Interaction, route: string | null, result: HandlerResult, background: readonly BackgroundTask[]): Dispatched {
-  if (isDeferred(result)) {
+function settled(interaction: Interaction, route: string | null, module: CommandModule, result: HandlerResult | APIInteractionResponse, background: readonly BackgroundTask[]): Dispatched {
+  if (isDeferral(result)) {
+    if (typeof module.jobs?.[result.job]?.run !== "function") {
+      const known = Object.keys(module.jobs ?? {});
+      return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): defer names the job "${result.job}", but the module's jobs are: ${known.join(", ") || "none"}`));
+    }
     const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
-    return { response, deferred: result, background, route, outcome: "deferred" };
+    return { response, deferred: result, module, background, route, outcome: "deferred" };
+  }
+  if (isObject(result) && (result.type === 5 || result.type === 6)) {
+    // A bare acknowledgement has no work behind it: the user would watch "thinking…" forever.
+    return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): a handler returned a bare deferral (type ${result.type}); return ctx.defer(job, input) so a job makes the final message`));
   }
   const problem = validateResponse(result, interaction.type);
-  if (problem) return failed(interaction, route, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
-  return { response: result, background, route, outcome: "ok" };
+  if (problem) return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
+  return { response: result as APIInteractionResponse, module, background, route, outcome: "ok" };
 }
 
 function failureMessage(route: string | null, ref: string): APIInteractionResponse {
@@ -254,6 +327,6 @@ function modalFields(components: unknown): Map<string, string> {
   return fields;
 }
 
-function selectValues(values: unknown): string[] {
-  return Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : [];
+function selectValues(values: unknown): readonly string[] {
+  return Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : NO_VALUES;
 }

@@ -1,12 +1,20 @@
 /**
- * Lookup tables over the module list, built once per isolate. Commands are keyed by (command type, name)
- * because a slash command and a context-menu command may share a name; components and modals are keyed
- * by their custom_id prefix, which is the module's command name.
+ * Lookup tables over the module list, built once per isolate, and the check every module passes when it is
+ * listed. Commands are keyed by (command type, name) because a slash command and a context-menu command may share
+ * a name; components and modals are keyed by their custom_id prefix, which is the module's command name.
+ *
+ * The check is what makes a module's rules hold: an export the dispatcher would never call (`autoComplete`), a
+ * component handler whose module sends no components, a job that is not a job, a definition Discord would
+ * refuse — each is a RegistryError naming the module, thrown when the Worker (or `npm run register`, or a
+ * test) loads the list, never a silent no-op in production.
  */
+import type { Middleware } from "./middleware.ts";
 import type { CommandModule } from "./types.ts";
 
 export interface Registry {
   readonly modules: readonly CommandModule[];
+  /** After-steps applied to every interaction (the log line), before each module's own. */
+  readonly after: readonly Middleware[];
   command(commandType: number, name: string): CommandModule | undefined;
   byPrefix(prefix: string): CommandModule | undefined;
 }
@@ -15,18 +23,95 @@ export class RegistryError extends Error {
   override readonly name = "RegistryError";
 }
 
-export function createRegistry(modules: readonly CommandModule[]): Registry {
+const KNOWN_EXPORTS = new Set(["definition", "command", "subcommands", "autocomplete", "component", "modal", "jobs", "use"]);
+const FUNCTIONS = ["command", "autocomplete", "component", "modal"] as const;
+// Discord's rules for names: slash commands lower-case without spaces; context-menu names free text.
+const SLASH_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+function label(module: CommandModule, index: number): string {
+  const name = (module as { definition?: { name?: unknown } }).definition?.name;
+  return typeof name === "string" ? `the module for "${name}"` : `module #${index + 1} in the list`;
+}
+
+/** Throws RegistryError, naming the module, for anything listed that the dispatcher could not serve as written. */
+export function checkModule(module: CommandModule, index = 0): void {
+  const where = label(module, index);
+  const fail = (problem: string): never => {
+    throw new RegistryError(`registry: ${where}: ${problem}`);
+  };
+  const definition = module.definition as unknown as Record<string, unknown> | undefined;
+  if (typeof definition !== "object" || definition === null) fail("exports no `definition`");
+  for (const key of Object.keys(module)) {
+    if (!KNOWN_EXPORTS.has(key)) fail(`exports \`${key}\`, which nothing calls; the names a module may export are ${[...KNOWN_EXPORTS].join(", ")}`);
+  }
+  for (const key of FUNCTIONS) {
+    if (module[key] !== undefined && typeof module[key] !== "function") fail(`\`${key}\` must be a function`);
+  }
+  const type = definition!.type ?? 1;
+  const name = definition!.name;
+  if (typeof name !== "string" || name.length === 0 || name.length > 32) fail("definition.name must be 1 to 32 characters");
+  if (type === 1) {
+    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name) fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (a slash command)`);
+    const description = definition!.description;
+    if (typeof description !== "string" || description.length < 1 || description.length > 100) fail("definition.description must be 1 to 100 characters");
+    if (!module.command && !module.subcommands) fail("needs a `command` or `subcommands` handler");
+  } else if (type === 2 || type === 3) {
+    if ("description" in definition! && definition!.description) fail("a context-menu command has no description");
+    if ("options" in definition! && definition!.options) fail("a context-menu command has no options");
+    if (!module.command) fail("needs a `command` handler (it receives the target)");
+  } else {
+    fail(`definition.type ${String(type)} is not a command type (1 slash, 2 user, 3 message)`);
+  }
+  if (module.subcommands !== undefined) {
+    for (const [path, handler] of Object.entries(module.subcommands)) {
+      if (typeof handler !== "function") fail(`subcommands["${path}"] must be a function`);
+    }
+  }
+  if (module.jobs !== undefined) {
+    for (const [jobName, job] of Object.entries(module.jobs)) {
+      if (typeof job !== "object" || job === null || typeof job.run !== "function") fail(`jobs.${jobName} is not a job; build it with job(run)`);
+    }
+  }
+  if (module.use !== undefined) {
+    if (!Array.isArray(module.use)) fail("`use` must be an array of middleware");
+    for (const step of module.use) {
+      if (typeof step?.name !== "string" || (!step.before && !step.after)) fail("every entry of `use` must be a middleware (a name and a before or after step)");
+    }
+  }
+}
+
+type KnownExport = "definition" | "command" | "subcommands" | "autocomplete" | "component" | "modal" | "jobs" | "use";
+
+/**
+ * The one list of modules, checked: at compile time an export name the dispatcher would never call is an error
+ * on that module's line (its type becomes `never`), and at load time checkModule runs on each.
+ */
+export function listModules<const M extends readonly object[]>(
+  ...modules: { readonly [I in keyof M]: M[I] & CommandModule & { readonly [K in Exclude<keyof M[I], KnownExport>]: never } }
+): readonly CommandModule[] {
+  const list = modules as unknown as readonly CommandModule[];
+  list.forEach((module, index) => checkModule(module, index));
+  return list;
+}
+
+export function createRegistry(modules: readonly CommandModule[], options: { after?: readonly Middleware[] } = {}): Registry {
   const commands = new Map<string, CommandModule>();
   const prefixes = new Map<string, CommandModule>();
-  for (const module of modules) {
+  modules.forEach((module, index) => {
+    checkModule(module, index);
     const { name } = module.definition;
     const key = `${module.definition.type ?? 1}:${name}`;
     if (commands.has(key)) throw new RegistryError(`registry: two modules define the command "${name}" (type ${module.definition.type ?? 1})`);
     commands.set(key, module);
-    if ((module.component || module.modal) && !prefixes.has(name)) prefixes.set(name, module);
-  }
+    if (module.component || module.modal) {
+      if (name.includes(":")) throw new RegistryError(`registry: the module for "${name}" has components, so its name is their custom_id prefix and may not contain ":"`);
+      if (prefixes.has(name)) throw new RegistryError(`registry: two modules named "${name}" both handle components; their custom_ids would collide`);
+      prefixes.set(name, module);
+    }
+  });
   return {
     modules,
+    after: options.after ?? [],
     command: (commandType, name) => commands.get(`${commandType}:${name}`),
     byPrefix: (prefix) => prefixes.get(prefix),
   };

@@ -1,12 +1,14 @@
 /**
- * Finishes a deferred interaction: runs the handler's task, then makes exactly one final edit of
- * @original, with the result or with an error the user can act on. Nothing here may leave the user on
- * "thinking…": a task that throws, hangs past its budget or returns an unsendable message still ends in
- * an edit, and a final edit Discord refuses is replaced by a plain error text. What cannot be delivered
- * at all (the token expired, Discord unreachable) is logged with the interaction id to investigate.
+ * Finishes a deferred interaction: runs the named job of its module, then makes exactly one final edit of
+ * @original (or, when the job asks for it, one delete), with the result or with an error the user can act on.
+ * Nothing here may leave the user on "thinking…": a job that is unknown (a deploy renamed it), refuses its
+ * input, throws, hangs past its budget or returns an unsendable message still ends in an edit, and a final edit
+ * Discord refuses is replaced by a plain error text. What cannot be delivered at all (the token expired, Discord
+ * unreachable) is logged with the interaction id to investigate.
  *
- * The two halves (executeTask, deliverFinal) are separate so the queue consumer (src/worker/queue/consumer.ts)
- * can retry between them; runDeferred is the waitUntil path that runs both at once.
+ * The two halves (executeJob, deliverFinal) are separate so the queue consumer (src/worker/queue/consumer.ts)
+ * can retry between them; runDeferred is the waitUntil path that runs both at once. Both paths call the same
+ * job function with the same input.
  */
 import type { Config } from "../config.ts";
 import { ConfigError } from "../config.ts";
@@ -15,8 +17,24 @@ import { messageProblem } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { RelayError } from "../relay/client.ts";
-import type { Deferred, FinalMessage } from "./deferred.ts";
+import type { FinalMessage } from "../discord/messages.ts";
 import type { Interaction } from "./interaction.ts";
+import { DELETE_ORIGINAL, type JobResult } from "./jobs.ts";
+import { JobTaskContext } from "./task-context.ts";
+import type { CommandModule } from "./types.ts";
+
+/** What the runner needs to run a job: which module's job, with what input, acknowledged how. */
+export interface JobCall {
+  readonly job: string;
+  readonly input: unknown;
+  /** The acknowledgement was type 6: an error keeps the component's message and replaces only its text. */
+  readonly update: boolean;
+}
+
+/** A job that cannot run: unknown after a deploy, or its input refused. The user is told to run it again. */
+export class UnrunnableJobError extends Error {
+  override readonly name = "UnrunnableJobError";
+}
 
 /** The task's share of the ≈ 30 s waitUntil budget; the rest is for the final edit and its retries. */
 export const TASK_BUDGET_MS = 21_000;
@@ -35,7 +53,7 @@ export interface RunDeferredOptions {
 }
 
 export interface TaskOutcome {
-  readonly final: FinalMessage;
+  readonly final: JobResult;
   readonly ok: boolean;
   /** The task failed in a way another attempt may fix (backend down, busy, slow). */
   readonly retriable: boolean;
@@ -44,23 +62,47 @@ export interface TaskOutcome {
   readonly ms: number;
 }
 
-export async function executeTask(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, budgetMs = TASK_BUDGET_MS): Promise<TaskOutcome> {
+export async function executeJob(
+  call: JobCall,
+  module: CommandModule | undefined,
+  interaction: Interaction,
+  env: Env,
+  config: Config,
+  route: string | null,
+  rest: DiscordRestClient,
+  budgetMs = TASK_BUDGET_MS,
+): Promise<TaskOutcome> {
   const started = Date.now();
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): task exceeded its ${budgetMs} ms budget`)), budgetMs);
+  const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): job "${call.job}" exceeded its ${budgetMs} ms budget`)), budgetMs);
   try {
+    const job = module?.jobs?.[call.job];
+    if (!job || typeof job.run !== "function") {
+      throw new UnrunnableJobError(`deferred(${route}): no job "${call.job}" in ${module ? `the module for "${module.definition.name}"` : "any module"} (changed by a deploy?)`);
+    }
+    let input = call.input;
+    if (job.parse) {
+      try {
+        input = job.parse(call.input);
+      } catch (error) {
+        throw new UnrunnableJobError(`deferred(${route}): job "${call.job}" refused its input: ${describeError(error)}`);
+      }
+    }
+    const task = new JobTaskContext(interaction, env, config, controller.signal, rest);
     const final = await Promise.race([
-      deferred.task({ interaction, env, config, signal: controller.signal }),
+      job.run(input as never, task),
       new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })),
     ]);
-    const problem = messageProblem(final.data as Record<string, unknown>);
-    if (problem) throw new Error(`deferred(${route}): the task's message is invalid: ${problem}`);
+    if (final !== DELETE_ORIGINAL) {
+      const problem = messageProblem(final.data as Record<string, unknown>);
+      if (problem) throw new Error(`deferred(${route}): the job's message is invalid: ${problem}`);
+    }
     return { final, ok: true, retriable: false, ms: Date.now() - started };
   } catch (error) {
     const ref = newReference();
     const timedOut = controller.signal.aborted;
     const retriable = timedOut || (error instanceof RelayError && ["unreachable", "timeout", "busy", "failed"].includes(error.kind));
-    return { final: errorMessage(error, ref, timedOut, deferred.update), ok: false, retriable, ref, error, ms: Date.now() - started };
+    return { final: errorMessage(error, ref, timedOut, call.update), ok: false, retriable, ref, error, ms: Date.now() - started };
   } finally {
     clearTimeout(timer);
   }
@@ -74,9 +116,10 @@ export interface Delivery {
   readonly ref?: string;
 }
 
-export async function deliverFinal(rest: DiscordRestClient, token: string, final: FinalMessage, ref?: string): Promise<Delivery> {
+export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string): Promise<Delivery> {
   try {
-    await rest.editOriginalResponse(token, final);
+    if (final === DELETE_ORIGINAL) await rest.deleteOriginalResponse(token);
+    else await rest.editOriginalResponse(token, final);
     return { delivered: true, retriable: false, ref };
   } catch (error) {
     // Discord refused this message (e.g. an attachment too large): fall back to text so the user is not
@@ -102,25 +145,26 @@ export function restFor(config: Config, deadline: number, fetcher?: typeof fetch
   return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher, timeoutMs });
 }
 
-export async function runDeferred(deferred: Deferred, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
+export async function runDeferred(call: JobCall, module: CommandModule | undefined, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
   const arrivedAt = options.arrivedAt ?? Date.now();
   const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
-  // What is left of the task's budget; at 0 the task is stopped at once and the user gets the timeout text.
+  // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
-  const task = await executeTask(deferred, interaction, env, config, route, budgetMs);
+  const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
-  logDeferred(interaction, route, task, delivery, Date.now() - arrivedAt, "waitUntil");
+  logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
 }
 
-export function logDeferred(interaction: Interaction, route: string | null, task: TaskOutcome, delivery: Delivery | null, totalMs: number, mode: string, extra: Record<string, unknown> = {}): void {
+export function logDeferred(interaction: Interaction, route: string | null, job: string, task: TaskOutcome, delivery: Delivery | null, totalMs: number, mode: string, extra: Record<string, unknown> = {}): void {
   const ref = delivery?.ref ?? task.ref;
   const editError = delivery?.error;
   const delivered = delivery?.delivered ?? false;
   log("deferred", {
     interaction_id: interaction.id,
     route,
+    job,
     mode,
-    outcome: !delivery ? "retrying" : delivered ? (task.ok ? "ok" : "task_error") : "undelivered",
+    outcome: !delivery ? "retrying" : delivered ? (task.ok ? "ok" : task.error instanceof UnrunnableJobError ? "not_runnable" : "task_error") : "undelivered",
     task_ms: task.ms,
     total_ms: totalMs,
     ...(ref ? { ref } : {}),
@@ -139,6 +183,7 @@ export function errorMessage(error: unknown, ref: string, timedOut: boolean, kee
   let text: string;
   if (error instanceof RelayError) text = error.userMessage;
   else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
+  else if (error instanceof UnrunnableJobError) text = "This command changed after you ran it, so I could not finish it. Please run it again.";
   else if (timedOut) text = "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.";
   else text = "Something went wrong while working on this.";
   const content = `⚠️ ${text} (reference \`${ref}\`)`;

@@ -4,13 +4,14 @@
  * requests that are not genuine, well-formed interactions (413, 401, 400) or a misconfigured deploy (503).
  */
 import { ConfigError, readConfig, type Config } from "../config.ts";
-import { dispatch } from "../dispatch/dispatcher.ts";
-import { parseInteraction } from "../dispatch/interaction.ts";
+import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
+import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
+import type { Middleware } from "../dispatch/middleware.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "../dispatch/after-response.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http.ts";
-import { errorFields, log, type LogFields } from "../log.ts";
+import { errorFields, log } from "../log.ts";
 import { MAX_BODY_BYTES, readLimitedBody } from "./read-body.ts";
 import { verifyDiscordRequest } from "./discord-signature.ts";
 
@@ -52,22 +53,22 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 
   if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt }));
 
-  const fields: LogFields = {
-    interaction_id: interaction.id,
-    type: interaction.type,
-    route: result.route,
-    user_id: interaction.user?.id ?? null,
-    guild_id: interaction.guildId,
-    outcome: result.outcome,
-    handler_ms: handlerMs,
-  };
-  if (result.ref) {
-    fields.ref = result.ref;
-    fields.level = "error";
-  }
-  if (result.error !== undefined) Object.assign(fields, errorFields(result.error));
-  log("interaction", fields);
+  runAfterSteps(registry.after, interaction, result, handlerMs);
+  const own = result.module?.use;
+  if (own) runAfterSteps(own, interaction, result, handlerMs);
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
+}
+
+/** After-steps see every outcome; one that throws is logged and does not change the answer. */
+function runAfterSteps(steps: readonly Middleware[], interaction: Interaction, dispatched: Dispatched, handlerMs: number): void {
+  for (const step of steps) {
+    if (!step.after) continue;
+    try {
+      step.after({ interaction, dispatched, handlerMs });
+    } catch (error) {
+      log("middleware.after_failed", { interaction_id: interaction.id, step: step.name, level: "error", ...errorFields(error) });
+    }
+  }
 }
 
 function reject(status: number, code: string, reason: string): Response {

@@ -2,12 +2,13 @@
  * The queue consumer (RELAY_MODE=queue): finishes deferred interactions with retries that survive isolate
  * eviction and outlast waitUntil's 30 s. Per message:
  *   1. a job already finished (jobs_done) is acknowledged, not redone (Queues deliver at least once);
- *   2. the interaction is dispatched again to get its deferred task, which runs within its budget;
+ *   2. the named job of the interaction's module runs from the queued input, within its budget (the handler
+ *      does not run again: it ran once, at ingress);
  *   3. a retriable failure (backend down/busy/slow, Discord 5xx/429/unreachable) is retried with backoff,
  *      unless this is the last attempt or the 15-minute token would expire first;
  *   4. otherwise exactly one final edit is made, result or error, and the job is recorded as done.
- * Every consumed job ends in a final message and one log line, including a re-dispatch that no longer defers
- * (a deploy changed the handler, BACKEND_URL was removed, the command was renamed, the handler threw).
+ * Every consumed job ends in a final message and one log line, including one that can no longer run (a deploy
+ * renamed the command or the job, the job refuses its input, a message from before named jobs).
  *
  * Storage is a guard against duplicates, never a gate on the user's message: when D1 is down or slow the
  * jobs_done check counts as "not done" (a redelivery may then edit @original a second time with the same
@@ -18,17 +19,17 @@
  * dead-letter queue (messages the consumer crashed on every time) gets a last error edit and a log line.
  */
 import { readConfig, type Config } from "../config.ts";
-import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
-import type { FinalMessage } from "../dispatch/deferred.ts";
-import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
+import { parseCustomId } from "../dispatch/custom-id.ts";
+import { InteractionType, parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
-import { deliverFinal, errorMessage, executeTask, logDeferred, restFor, FINAL_EDIT_DEADLINE_MS } from "../dispatch/run-deferred.ts";
+import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, FINAL_EDIT_DEADLINE_MS, type JobCall } from "../dispatch/run-deferred.ts";
+import type { CommandModule } from "../dispatch/types.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
 import { isJobDone, markJobDone } from "./jobs-done.ts";
-import { isJobMessage, type JobMessage } from "./message.ts";
+import { isJobMessage, type JobMessage, type LegacyJobMessage } from "./message.ts";
 
 /** Attempts before the consumer makes the final (error) edit itself; wrangler's max_retries is set above it. */
 export const MAX_ATTEMPTS = 5;
@@ -69,7 +70,7 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-function parseJob(message: Message<unknown>): { job: JobMessage; interaction: Interaction } | null {
+function parseJob(message: Message<unknown>): { job: JobMessage | LegacyJobMessage; interaction: Interaction } | null {
   if (!isJobMessage(message.body)) return null;
   const parsed = parseInteraction(new TextEncoder().encode(JSON.stringify(message.body.interaction)));
   return parsed.ok && parsed.interaction.token ? { job: message.body, interaction: parsed.interaction } : null;
@@ -111,19 +112,16 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     return;
   }
 
-  // The limiter already admitted this interaction at ingress; do not count it twice.
-  const dispatched = await dispatch(interaction, { registry, env: { ...env, HEAVY_LIMITER: undefined }, config, request: new Request("https://queue.internal/interactions") });
-  if (!dispatched.deferred) {
-    await finishUndeferred(message, env, config, job, interaction, dispatched, started);
-    return;
-  }
+  const call: JobCall = job.v === 2 ? { job: job.job, input: job.input, update: job.update } : { job: "(before named jobs)", input: undefined, update: job.update === true };
+  const module = job.v === 2 ? moduleOf(registry, interaction) : undefined;
   const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
-  const task = await executeTask(dispatched.deferred, interaction, env, config, job.route);
+  const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
+  // An unknown module or job is not retried: executeJob turns it into the "run it again" final message.
+  const task = await executeJob(call, module, interaction, env, config, job.route, rest);
   if (!task.ok && task.retriable && !lastChance) {
     retry(message, interaction, job.route, task.error);
     return;
   }
-  const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
   if (!delivery.delivered && delivery.retriable && !lastChance) {
     retry(message, interaction, job.route, delivery.error);
@@ -131,45 +129,13 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
   }
   await recordDone(env, interaction, delivery.delivered ? (task.ok ? "ok" : "error_message") : "undelivered", message);
   message.ack();
-  logDeferred(interaction, job.route, task, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at });
+  logDeferred(interaction, job.route, call.job, task, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at });
 }
 
-/**
- * The job was acknowledged with "thinking…" but its handler, run again here, no longer defers. The user still
- * gets a final message: the handler's own answer when it is a message (e.g. "this command is not set up", or
- * the error sentence with its reference), else a sentence asking them to run it again.
- */
-async function finishUndeferred(message: Message<unknown>, env: Env, config: Config, job: JobMessage, interaction: Interaction, dispatched: Dispatched, started: number): Promise<void> {
-  const ref = dispatched.ref ?? newReference();
-  const final = undeferredMessage(dispatched, ref, job.update === true);
-  const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
-  const delivery = await deliverFinal(rest, interaction.token, final, ref);
-  if (!delivery.delivered && delivery.retriable && message.attempts < MAX_ATTEMPTS && !tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts))) {
-    retry(message, interaction, job.route, delivery.error);
-    return;
-  }
-  await recordDone(env, interaction, delivery.delivered ? "not_deferred" : "undelivered", message);
-  message.ack();
-  log("deferred", {
-    interaction_id: interaction.id,
-    route: job.route,
-    mode: "queue",
-    outcome: delivery.delivered ? "not_deferred" : "undelivered",
-    dispatch_outcome: dispatched.outcome,
-    ref: delivery.ref ?? ref,
-    attempts: message.attempts,
-    total_ms: Date.now() - started,
-    ...(dispatched.error !== undefined ? errorFields(dispatched.error) : {}),
-    ...(delivery.error !== undefined ? { edit_error: describeError(delivery.error) } : {}),
-    level: "error",
-  });
-}
-
-function undeferredMessage(dispatched: Dispatched, ref: string, keepMessage: boolean): FinalMessage {
-  const { response } = dispatched;
-  const own = (response.type === 4 || response.type === 7) && typeof response.data?.content === "string" && response.data.content !== "" ? response.data.content : null;
-  const content = own ?? `⚠️ This command changed after you ran it, so I could not finish it. Please run it again. (reference \`${ref}\`)`;
-  return { data: keepMessage ? { content, allowed_mentions: { parse: [] } } : { content, embeds: [], components: [], attachments: [], allowed_mentions: { parse: [] } } };
+/** The module the interaction belongs to: by command for commands, by custom_id prefix for components and modals. */
+function moduleOf(registry: Registry, interaction: Interaction): CommandModule | undefined {
+  if (interaction.type === InteractionType.Command) return interaction.commandName ? registry.command(interaction.commandType, interaction.commandName) : undefined;
+  return registry.byPrefix(parseCustomId(interaction.customId ?? "").prefix);
 }
 
 function retry(message: Message<unknown>, interaction: Interaction, route: string | null, error: unknown): void {

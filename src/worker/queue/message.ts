@@ -1,21 +1,36 @@
 /**
- * What travels through the queue: the interaction itself, not a closure. The consumer dispatches it again
- * to obtain the handler's deferred task (handlers are pure functions of the interaction), so every heavy
- * command works in queue mode without a line of queue-specific code. The token is inside: queue messages
- * are internal and never logged.
+ * What travels through the queue: the interaction (for its token, ids and the user's context) and the job to
+ * run, by name, with the input the handler gave it. The consumer runs that job directly; the handler never
+ * runs again, so side effects before the deferral happen once and `ctx.after` tasks ran at ingress. The token
+ * is inside: queue messages are internal and never logged.
  */
 export interface JobMessage {
+  readonly v: 2;
+  readonly interaction: Record<string, unknown>;
+  readonly route: string | null;
+  /** The job's name in its module's `jobs`, and its serialised input. */
+  readonly job: string;
+  readonly input: unknown;
+  readonly enqueued_at: number;
+  /** The acknowledgement was type 6 (edit the component's message) rather than type 5. */
+  readonly update: boolean;
+}
+
+/**
+ * v1 messages (enqueued before jobs had names) carry no job; the consumer cannot run them any more and ends
+ * them with a readable final message instead, so a deploy during a backlog loses no user's answer.
+ */
+export interface LegacyJobMessage {
   readonly v: 1;
   readonly interaction: Record<string, unknown>;
   readonly route: string | null;
   readonly enqueued_at: number;
-  /** The acknowledgement was type 6 (edit the component's message) rather than type 5. Absent in messages
-   * enqueued before this field existed; they are treated as type 5. */
   readonly update?: boolean;
 }
 
-export function isJobMessage(value: unknown): value is JobMessage {
+export function isJobMessage(value: unknown): value is JobMessage | LegacyJobMessage {
   if (typeof value !== "object" || value === null) return false;
   const body = value as Record<string, unknown>;
-  return body.v === 1 && typeof body.interaction === "object" && body.interaction !== null && typeof body.enqueued_at === "number";
+  if (typeof body.interaction !== "object" || body.interaction === null || typeof body.enqueued_at !== "number") return false;
+  return body.v === 1 || (body.v === 2 && typeof body.job === "string");
 }

@@ -1,6 +1,6 @@
 /** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
-import type { FinalMessage } from "../../dispatch/deferred.ts";
-import { customId } from "../../dispatch/custom-id.ts";
+import type { FinalMessage } from "../../discord/messages.ts";
+import { actionRow, button, ButtonStyle } from "../../discord/components.ts";
 
 export type ChartKind = "line" | "bar";
 export const CHART_KINDS: readonly ChartKind[] = ["line", "bar"];
@@ -18,7 +18,10 @@ export interface ChartResult {
 const FILE_NAME = "chart.png";
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
 
-export function chartMessage(result: ChartResult, title: string | null, storeKey: string | null): FinalMessage {
+/** The buttons' custom_id for a kind and a stored chart's key (the module builds it, with its own name). */
+export type ButtonId = (kind: ChartKind, key: string) => string;
+
+export function chartMessage(result: ChartResult, title: string | null, storeKey: string | null, buttonId: ButtonId): FinalMessage {
   const { stats } = result;
   const sign = stats.change > 0 ? "+" : "";
   const pct = stats.change_pct === null ? "" : ` (${sign}${number.format(stats.change_pct)} %)`;
@@ -36,16 +39,9 @@ export function chartMessage(result: ChartResult, title: string | null, storeKey
     footer: { text: `${result.kind} chart` },
   };
   const components = storeKey
-    ? [{
-        type: 1 as const,
-        components: CHART_KINDS.map((kind) => ({
-          type: 2 as const,
-          style: kind === result.kind ? 1 : 2,
-          label: kind === "line" ? "Line" : "Bar",
-          custom_id: customId("chart", kind, storeKey),
-          disabled: kind === result.kind,
-        })),
-      }]
+    ? [actionRow(...CHART_KINDS.map((kind) =>
+        button({ label: kind === "line" ? "Line" : "Bar", customId: buttonId(kind, storeKey), style: kind === result.kind ? ButtonStyle.Primary : ButtonStyle.Secondary, disabled: kind === result.kind }),
+      ))]
     : [];
   return {
     data: { content: "", embeds: [embed], components, allowed_mentions: { parse: [] } },
@@ -58,4 +54,16 @@ export function base64ToBytes(base64: string): Uint8Array {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
+}
+
+/** Rows the backend skipped, as an ephemeral note to the user: which lines and why. Null when none were. */
+export function skippedRowsMessage(result: ChartResult): string | null {
+  const skipped = (result as { skipped?: readonly { line: number; reason: string }[] }).skipped ?? [];
+  const total = (result as { skippedCount?: number }).skippedCount ?? skipped.length;
+  if (total === 0) return null;
+  const lines = skipped.map((row) => `• line ${row.line}: ${row.reason}`);
+  const more = total > skipped.length ? `\n…and ${total - skipped.length} more.` : "";
+  let text = `I skipped ${total} row${total === 1 ? "" : "s"} of your file:\n${lines.join("\n")}${more}`;
+  if (text.length > 2000) text = `${text.slice(0, 1999)}…`;
+  return text;
 }

@@ -1,0 +1,52 @@
+// src/worker/commands/roll.ts
+import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { job } from "../dispatch/jobs.ts";
+import type { CommandContext, ComponentContext, HandlerResult, ModalContext } from "../dispatch/types.ts";
+import { actionRow, button, labelled, textInput } from "../discord/components.ts";
+import { ephemeral, modal as form, reply } from "../discord/responses.ts";
+
+export const definition = slashCommand({
+  name: "roll",
+  description: "Roll a die, or many",
+  options: [
+    { type: OptionType.Integer, name: "sides", description: "How many sides", min_value: 2, max_value: 1000 },
+    { type: OptionType.Integer, name: "times", description: "How many rolls", min_value: 1, max_value: 1_000_000 },
+  ],
+});
+
+// Heavy work is a named job with a JSON input. It runs after the acknowledgement (waitUntil or the queue, the
+// same function either way) and its return value is the one final edit of the "thinking…" message.
+export const jobs = {
+  many: job<{ sides: number; times: number }>(async ({ sides, times }, task) => {
+    let total = 0;
+    for (let i = 0; i < times; i++) total += 1 + Math.floor(Math.random() * sides);
+    await task.followUp(`That was ${times} rolls.`, { ephemeral: true }); // a follow-up only the user sees
+    return { data: { content: `🎲 ${times} × d${sides}: ${total}` } };
+  }),
+};
+
+export function command({ options, defer, customId }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
+  const sides = options.sides ?? 6; // number | undefined, from the definition; `options.side` does not compile
+  const times = options.times ?? 1;
+  if (times > 1000) return defer("many", { sides, times }); // "thinking…" now, the job's message later
+  let total = 0;
+  for (let i = 0; i < times; i++) total += 1 + Math.floor(Math.random() * sides);
+  return reply({
+    content: `🎲 ${total}`,
+    components: [actionRow(button({ label: "Again", customId: customId("again", sides) }), button({ label: "Name it", customId: customId("name") }))],
+  });
+}
+
+// Clicks on this module's buttons: customId() put "roll:" in front, and routes them back here.
+export function component({ id, customId }: ComponentContext): HandlerResult {
+  if (id.args[0] === "name") {
+    return form({ custom_id: customId("named"), title: "Name this roll", components: [labelled("Name", textInput({ customId: "name", maxLength: 40 }))] });
+  }
+  const sides = Number(id.args[1]) || 6;
+  return reply(`🎲 ${1 + Math.floor(Math.random() * sides)}`);
+}
+
+// The modal's submit: its custom_id also starts with "roll:".
+export function modal({ fields }: ModalContext): HandlerResult {
+  return ephemeral(`Saved as "${fields.get("name") ?? ""}".`);
+}

@@ -1,0 +1,30 @@
+/**
+ * Middleware: steps a module declares (`export const use = [heavyLimiter, adminOnly]`) around its handlers, and
+ * steps the registry applies to every interaction (the log line). A `before` step may answer instead of the
+ * handler (a rate limit, a permission refusal) by returning a response; returning undefined lets the handler
+ * run. An `after` step always runs, once the answer is decided, and sees the outcome and the time it took.
+ * A module without middleware pays nothing for the feature: no array is walked and nothing is allocated.
+ */
+import type { Dispatched } from "./dispatcher.ts";
+import type { Interaction } from "./interaction.ts";
+import type { BaseContext, ImmediateResponse, MaybePromise } from "./types.ts";
+
+export interface AfterEvent {
+  readonly interaction: Interaction;
+  readonly dispatched: Dispatched;
+  /** Time from the start of dispatch to the decided answer. */
+  readonly handlerMs: number;
+}
+
+export interface Middleware {
+  readonly name: string;
+  /** Runs before the handler; a response returned here is the answer and the handler does not run. */
+  readonly before?: (ctx: BaseContext, route: string) => MaybePromise<ImmediateResponse | undefined>;
+  /** Runs after every interaction this step applies to. It must not throw; if it does, the throw is logged. */
+  readonly after?: (event: AfterEvent) => void;
+}
+
+export function defineMiddleware(middleware: Middleware): Middleware {
+  if (!middleware.before && !middleware.after) throw new Error(`middleware(${middleware.name}): give it a before step, an after step, or both`);
+  return middleware;
+}

@@ -1,0 +1,26 @@
+/**
+ * Per-user limit on heavy modules (they cost backend time), checked before the handler runs. The binding is a
+ * local, in-location counter (no network round trip), so it is cheap enough for the 3-second path. If it fails,
+ * the request goes through: a limiter outage must not take the command down with it. Its buttons count too,
+ * since a click re-renders as much as the command.
+ */
+import { ephemeral } from "../discord/responses.ts";
+import { defineMiddleware } from "../dispatch/middleware.ts";
+
+export const heavyLimiter = defineMiddleware({
+  name: "heavy-limiter",
+  async before({ env, config, interaction }, route) {
+    const limiter = env.HEAVY_LIMITER;
+    const userId = interaction.user?.id;
+    if (!limiter || !userId) return undefined;
+    let allowed: boolean;
+    try {
+      allowed = (await limiter.limit({ key: userId })).success;
+    } catch {
+      allowed = true;
+    }
+    if (allowed) return undefined;
+    const period = config.heavyLimitPeriodSeconds;
+    return ephemeral(`You're using \`${route}\` faster than I can keep up. Please try again in about ${period} seconds.`);
+  },
+});

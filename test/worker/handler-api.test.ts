@@ -1,0 +1,196 @@
+// The handler API as a bot developer uses it: named jobs that run the same in waitUntil and queue mode (the
+// handler once, `ctx.after` in both), follow-ups from a job, middleware before and after steps, module checks
+// at listing time, and the `Chart numbers` message command end to end through the Worker.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker/index.ts";
+import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
+import { job } from "../../src/worker/dispatch/jobs.ts";
+import { defineMiddleware, type AfterEvent } from "../../src/worker/dispatch/middleware.ts";
+import { checkModule, createRegistry, RegistryError, type Registry } from "../../src/worker/dispatch/registry.ts";
+import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
+import { ephemeral } from "../../src/worker/discord/responses.ts";
+import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { handleQueue } from "../../src/worker/queue/consumer.ts";
+import type { JobMessage } from "../../src/worker/queue/message.ts";
+import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
+import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
+import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
+import { routeOutbound } from "../support/outbound.worker.ts";
+import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
+
+let discord: DiscordEmulator;
+let sent: JobMessage[];
+const producer = { send: async (body: JobMessage) => void sent.push(body), sendBatch: async () => {} };
+
+beforeEach(async () => {
+  discord = createDiscordEmulator();
+  sent = [];
+  routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: scriptedBackend().handler });
+  await env.DB!.exec("DELETE FROM jobs_done; DELETE FROM interactions;");
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  discord.close();
+});
+
+/** A module whose handler counts its runs, schedules an after task, and defers to a job that sends follow-ups. */
+function counting() {
+  const runs = { handler: 0, after: 0, job: [] as unknown[] };
+  const definition = slashCommand({ name: "work", description: "a heavy test command", options: [{ type: 4, name: "n", description: "how many", required: true }] });
+  const module = defineModule({
+    definition,
+    jobs: {
+      sum: job<{ n: number }>(async ({ n }, task) => {
+        runs.job.push(n);
+        const note = await task.followUp(`working on ${n}`, { ephemeral: true });
+        await task.editFollowUp(note.id, `worked on ${n}`);
+        const extra = await task.followUp("temporary");
+        await task.deleteFollowUp(extra.id);
+        return { data: { content: `sum is ${(n * (n + 1)) / 2}` } };
+      }),
+    },
+    command: ({ options, defer, after }) => {
+      runs.handler++;
+      after("count", async () => void runs.after++);
+      return defer("sum", { n: options.n });
+    },
+  });
+  return { runs, module };
+}
+
+async function send(registry: Registry, payload: Record<string, unknown>, workerEnv: Record<string, unknown>) {
+  const ctx = createExecutionContext();
+  const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx, registry);
+  await waitOnExecutionContext(ctx);
+  return (await response.json()) as { type: number; data?: Record<string, any> };
+}
+
+describe("named jobs", () => {
+  const waitUntilEnv = () => ({ ...env, HEAVY_LIMITER: undefined });
+  const queueEnv = () => ({ ...env, HEAVY_LIMITER: undefined, RELAY_MODE: "queue", JOBS: producer });
+
+  for (const mode of ["waitUntil", "queue"] as const) {
+    it(`${mode}: the handler runs once, ctx.after runs, the job runs once from its input, follow-ups go out, one final edit`, async () => {
+      const { runs, module } = counting();
+      const registry = createRegistry([module]);
+      const payload = command("work", [{ type: 4, name: "n", value: 4 }]);
+      const workerEnv = mode === "queue" ? queueEnv() : waitUntilEnv();
+      expect(await send(registry, payload, workerEnv)).toEqual({ type: 5 });
+      if (mode === "queue") {
+        expect(runs.job).toEqual([]);
+        expect(sent).toEqual([expect.objectContaining({ v: 2, job: "sum", input: { n: 4 }, update: false })]);
+        const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: sent[0] }]);
+        const ctx = createExecutionContext();
+        await handleQueue(batch as never, workerEnv as never, registry);
+        await waitOnExecutionContext(ctx);
+        expect((await getQueueResult(batch as never, ctx)).explicitAcks).toEqual(["m"]);
+      }
+      expect(runs).toEqual({ handler: 1, after: 1, job: [4] });
+      const token = String(payload.token);
+      const posts = discord.calls({ method: "POST" }).filter((c) => c.path.includes(token));
+      expect(posts).toHaveLength(2);
+      expect((posts[0]!.body as { json: { flags?: number } }).json.flags).toBe(64);
+      expect(discord.calls({ method: "DELETE" }).filter((c) => c.path.includes(token))).toHaveLength(1);
+      const originalEdits = discord.calls({ method: "PATCH" }).filter((c) => c.path.endsWith("/messages/@original"));
+      expect(originalEdits).toHaveLength(1);
+      expect((originalEdits[0]!.body as { json: { content: string } }).json.content).toBe("sum is 10");
+    });
+  }
+
+  it("a job that refuses its input (parse) ends in a readable edit and a not_runnable log line", async () => {
+    const module = defineModule({
+      definition: { name: "strict", description: "validates" },
+      jobs: { go: job<{ ok: true }>(async () => ({ data: { content: "never" } }), { parse: () => { throw new Error("input from an older deploy"); } }) },
+      command: ({ defer }) => defer("go", { ok: true }),
+    });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const payload = command("strict");
+    await send(createRegistry([module]), payload, { ...env, HEAVY_LIMITER: undefined });
+    const [edit] = discord.calls({ method: "PATCH" });
+    expect((edit!.body as { json: { content: string } }).json.content).toMatch(/changed after you ran it.*reference `[0-9a-f]{8}`/);
+    const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "deferred");
+    expect(line).toMatchObject({ outcome: "not_runnable", job: "go", error: expect.stringContaining("input from an older deploy") });
+  });
+
+  it("defer naming a job the module does not have, or a bare type 5, is a handler error, never 'thinking…'", async () => {
+    const registry = createRegistry([
+      defineModule({ definition: { name: "typo", description: "x" }, jobs: { render: job(async () => ({ data: { content: "x" } })) }, command: ({ defer }) => defer("rendr" as "render", null) }),
+      defineModule({ definition: { name: "bare", description: "x" }, command: () => ({ type: 5 }) as never }),
+    ]);
+    for (const name of ["typo", "bare"]) {
+      const body = await send(registry, command(name), { ...env, HEAVY_LIMITER: undefined });
+      expect(body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/reference `[0-9a-f]{8}`/) } });
+    }
+    expect(discord.calls()).toHaveLength(0);
+  });
+});
+
+describe("middleware", () => {
+  it("a before step may answer instead of the handler; after steps see every outcome and its duration", async () => {
+    const events: AfterEvent[] = [];
+    let handled = 0;
+    const gate = defineMiddleware({ name: "only-ada", before: ({ interaction: i }) => (i.user?.id === "1" ? undefined : ephemeral("Only Ada may.")) });
+    const watch = defineMiddleware({ name: "watch", after: (event) => void events.push(event) });
+    const registry = createRegistry([defineModule({ definition: { name: "gated", description: "x" }, use: [gate, watch], command: () => (handled++, ephemeral("hi Ada")) })], { after: [interactionLog] });
+    const logs = vi.spyOn(console, "log").mockImplementation(() => {});
+    const refused = await send(registry, interaction({ type: 2, data: { name: "gated" }, member: { user: { id: "2", username: "bob" } } }), { ...env });
+    expect(refused).toMatchObject({ type: 4, data: { content: "Only Ada may.", flags: 64 } });
+    expect(handled).toBe(0);
+    const allowed = await send(registry, interaction({ type: 2, data: { name: "gated" }, member: { user: { id: "1", username: "ada" } } }), { ...env });
+    expect(allowed).toMatchObject({ data: { content: "hi Ada" } });
+    expect(handled).toBe(1);
+    expect(events.map((e) => [e.dispatched.outcome, e.dispatched.answeredBy ?? null, typeof e.handlerMs])).toEqual([
+      ["answered_by_middleware", "only-ada", "number"],
+      ["ok", null, "number"],
+    ]);
+    const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0]))).filter((l) => l.event === "interaction");
+    expect(lines[0]).toMatchObject({ outcome: "answered_by_middleware", answered_by: "only-ada" });
+  });
+});
+
+describe("module checks at listing time", () => {
+  const base = { definition: { name: "good", description: "fine" }, command: () => ephemeral("x") };
+  it.each([
+    [{ ...base, autoComplete: () => null }, /the module for "good": exports `autoComplete`, which nothing calls/],
+    [{ ...base, definition: { name: "Bad Name", description: "x" } }, /"Bad Name" must be lower-case/],
+    [{ definition: { name: "empty", description: "x" } }, /the module for "empty": needs a `command` or `subcommands` handler/],
+    [{ ...base, jobs: { render: async () => null } }, /jobs\.render is not a job; build it with job\(run\)/],
+    [{ definition: { name: "Menu", type: 3, description: "no" }, command: () => ephemeral("x") }, /a context-menu command has no description/],
+  ])("refuses %#", (module, message) => {
+    expect(() => checkModule(module as unknown as CommandModule)).toThrow(RegistryError);
+    expect(() => createRegistry([module as unknown as CommandModule])).toThrow(message);
+  });
+});
+
+describe("Chart numbers (message command)", () => {
+  const chartEnv = () => ({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
+  const onMessage = (content: string) =>
+    interaction({ type: 2, data: { name: "Chart numbers", type: 3, target_id: "77", resolved: { messages: { "77": { id: "77", channel_id: "5", content, author: { id: "9", username: "ada" }, attachments: [] } } } } });
+
+  it("charts the numbers of the target message: type 5, then one edit with the PNG and the Line/Bar buttons", async () => {
+    const payload = onMessage("Sales: 3, 5, 8 and 13 <@123456> today");
+    const ctx = createExecutionContext();
+    const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, chartEnv() as never, ctx);
+    expect(await response.json()).toEqual({ type: 5 });
+    await waitOnExecutionContext(ctx);
+    const edits = discord.calls({ method: "PATCH" });
+    expect(edits).toHaveLength(1);
+    const message = discord.messagesFor(String(payload.token))[0]!;
+    expect(message.attachments).toHaveLength(1);
+    const buttons = (message.components as Array<{ components: Array<{ custom_id: string }> }>)[0]!.components.map((b) => b.custom_id.replace(/:[0-9a-z]{12}$/, ":KEY"));
+    expect(buttons).toEqual(["chart:line:KEY", "chart:bar:KEY"]);
+  });
+
+  it.each([["no numbers", "hello there"], ["one number", "just 42"]])("answers %s ephemerally, without deferring", async (_what, content) => {
+    const ctx = createExecutionContext();
+    const response = await worker.fetch((await signedRequest(JSON.stringify(onMessage(content)))) as never, chartEnv() as never, ctx);
+    const body = (await response.json()) as { type: number; data: { flags: number; content: string } };
+    expect(body.type).toBe(4);
+    expect(body.data.flags).toBe(64);
+    expect(body.data.content).toMatch(/nothing to chart/);
+    await waitOnExecutionContext(ctx);
+    expect(discord.calls({ method: "PATCH" })).toHaveLength(0);
+  });
+});
