@@ -3,6 +3,7 @@
 // call passes one pipeline: record → User-Agent rule → scripted fault → route → auth → handler → rate-limit
 // headers → log. Every visible change bumps state.version and tells subscribers (the playground's event stream).
 
+import { channelMessage, postMessage, resolveContextTarget, type PostInput, type PostResult } from "./channel.ts";
 import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./discord-body.ts";
 import { conversationOf, filterCalls, type CallFilter, type Conversation } from "./conversation.ts";
 import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors.ts";
@@ -54,7 +55,11 @@ export interface DiscordEmulator {
   /** An uploaded file by attachment id (bytes and content type), for asserting on images. */
   file(attachmentId: string): StoredFile | undefined;
   commands(guildId?: string): StoredCommand[];
-  /** Builds an interaction payload and registers its token (the playground's and strict tests' way in). */
+  /**
+   * Builds an interaction payload and registers its token (the playground's and strict tests' way in). A user or
+   * message command (`data: {name, type: 2 | 3, target_id}`) gets its target resolved from the channel, unless
+   * `data.resolved` has it already; an unknown target throws a TargetError.
+   */
   issueInteraction(options: BuildInteractionOptions, label?: string): InteractionPayload;
   /** Registers a payload built elsewhere. */
   registerInteraction(payload: InteractionPayload): void;
@@ -71,8 +76,12 @@ export interface DiscordEmulator {
   worker: WorkerTarget | undefined;
   /** Issues, signs and POSTs an interaction to the Worker as Discord would; records the answer. */
   send(input: SendInput): Promise<SendResult>;
-  /** Stores a file for an ATTACHMENT option; its URL is built on `origin`. */
+  /** Stores a file for an ATTACHMENT option (or a message to post); its URL is built on `origin`. */
   upload(input: UploadInput, origin: string): UploadResult;
+  /** Posts a message in the channel as a person (default: the playground's user), for message commands to target. */
+  postMessage(input: PostInput): PostResult;
+  /** A message in the channel (posted, or the bot's as it is now) as Discord's API returns it; null when none. */
+  channelMessage(id: string): Record<string, unknown> | null;
   /** The playground's chat timeline and log. */
   feed(): FeedSnapshot;
   /** Called after every visible change (synchronously); returns the unsubscribe function. */
@@ -281,15 +290,19 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     commands: (guildId) => (guildId === undefined ? state.commands.global : (state.commands.guilds.get(guildId) ?? [])),
 
     issueInteraction(buildOptions, label) {
-      const data = buildOptions.data;
-      // Use the registered command's id when one matches by name, as Discord would send.
-      const registered = typeof data?.name === "string" && data.id === undefined
-        ? [...state.commands.global, ...(state.commands.guilds.get(buildOptions.guildId ?? "") ?? [])].find((c) => c.name === data.name)
+      let data = buildOptions.data;
+      const guildId = buildOptions.guildId === undefined ? DEFAULT_GUILD_ID : buildOptions.guildId;
+      // Use the registered command's id when one matches by name and type, as Discord would send.
+      const commandType = typeof data?.type === "number" ? data.type : 1;
+      const registered = data && typeof data.name === "string" && data.id === undefined
+        ? [...(guildId ? (state.commands.guilds.get(guildId) ?? []) : []), ...state.commands.global].find((c) => c.name === data!.name && c.type === commandType)
         : undefined;
+      if (data && registered) data = { ...data, id: registered.id, ...(registered.guild_id ? { guild_id: registered.guild_id } : {}) };
+      if (data && buildOptions.type === 2) data = resolveContextTarget(state, data, guildId !== null);
       const payload = buildInteraction({
         applicationId: state.applicationId,
         ...buildOptions,
-        ...(registered ? { data: { ...data, id: registered.id } } : {}),
+        ...(data ? { data } : {}),
       });
       registerInteraction(state, payload, now(), label);
       log({ event: "emulator.interaction.issued", interaction_id: payload.id, type: payload.type });
@@ -356,6 +369,15 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       if (result.ok) changed();
       return result;
     },
+    postMessage(input) {
+      const result = postMessage(state, input, now());
+      if (result.ok) {
+        log({ event: "emulator.channel.message", message_id: result.message.id });
+        changed();
+      }
+      return result;
+    },
+    channelMessage: (id) => channelMessage(state, id),
     feed: () => buildFeed(state, { workerUrl: emulator.worker?.url ?? null, identity: PLAYGROUND_IDENTITY }),
     subscribe(listener) {
       listeners.add(listener);

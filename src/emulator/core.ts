@@ -4,22 +4,33 @@
 export { createDiscordEmulator, type DiscordEmulator, type EmulatorOptions, type InlineResult } from "./app.ts";
 export { fault, type FaultSpec } from "./faults.ts";
 export type { CallFilter, Conversation } from "./conversation.ts";
-export type { EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, CallbackRecord, Invocation, SendRecord } from "./state.ts";
+export type { EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, PostedMessage, CallbackRecord, Invocation, SendRecord } from "./state.ts";
 export { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
 export { snowflake, snowflakeDate, isSnowflake } from "./snowflake.ts";
 export { generateDevKeyPair, keyPairFromSeed, importPrivateKey, signInteraction, type DevKeyPair, type SignatureHeaders } from "./signer.ts";
 export {
   buildInteraction,
+  buildUserCommandInteraction,
+  buildMessageCommandInteraction,
+  userCommandData,
+  messageCommandData,
+  completeUser,
+  botUser,
   sendInteraction,
   interactionToken,
   failureText,
   INTERACTION_TYPES,
+  COMMAND_TYPES,
   MEMBER_PERMISSIONS,
   APP_PERMISSIONS,
   ADMINISTRATOR,
   DEFAULT_GUILD_ID,
   DEFAULT_USER_ID,
+  DEFAULT_USER,
   type BuildInteractionOptions,
+  type ContextMenuCommand,
+  type ContextMenuOptions,
+  type UserTarget,
   type InteractionPayload,
   type InteractionUser,
   type SendOptions,
@@ -28,6 +39,7 @@ export {
 export { DEFAULT_CHANNEL_ID, INITIAL_RESPONSE_DEADLINE_MS, TOKEN_LIFETIME_MS } from "./registry.ts";
 export { CALLBACK_TYPES } from "./routes/callback.ts";
 export { MESSAGE_FLAGS } from "./limits.ts";
+export { members, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";
 export { parseSendInput, type SendInput, type SendOutcome, type SendResult as PlaygroundSendResult, type WorkerTarget } from "./send.ts";
 export { buildFeed, currentMessage, redactTokenPath, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure } from "./feed.ts";
 export type { UploadInput, UploadResult } from "./uploads.ts";

@@ -1,9 +1,10 @@
-// The playground's view of the emulator: one chat timeline and one log, computed from state on request.
+// The playground's view of the emulator: one chat timeline (the bot's messages and those people posted) and one
+// log, computed from state on request.
 // Discord edits a message in place, even when a later interaction (a button's type 6/7, its PATCH @original)
 // does the editing; the emulator stores that edit under the later interaction's token, so the timeline merges
 // every stored copy of a message id and keeps the newest. Tokens never leave here: log paths show ":token".
 
-import { renderMessage } from "./messages.ts";
+import { renderMessage, renderPost } from "./messages.ts";
 import { MESSAGE_FLAGS } from "./limits.ts";
 import type { EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
 
@@ -69,6 +70,8 @@ export interface FeedSnapshot {
   identity: FeedIdentity;
   /** Chat-input commands the playground's command box offers: global ones and the playground guild's. */
   commands: StoredCommand[];
+  /** Context-menu commands (right-click → Apps): user commands for a person, message commands for a message. */
+  apps: { user: StoredCommand[]; message: StoredCommand[] };
   timeline: TimelineItem[];
   log: LogEntry[];
 }
@@ -111,7 +114,17 @@ export function currentMessage(state: EmulatorState, messageId: string): Record<
 }
 
 export function buildTimeline(state: EmulatorState): TimelineItem[] {
-  const items: TimelineItem[] = [];
+  const items: TimelineItem[] = state.posts.map((post) => ({
+    kind: "message",
+    key: post.id,
+    at: post.timestamp,
+    message: renderPost(post),
+    loading: false,
+    ephemeral: false,
+    edited: false,
+    invocation: null,
+    interaction_id: null,
+  }));
   for (const { message, record, creator } of latestCopies(state).values()) {
     if (message.deleted) continue;
     const isReply = message.role === "original" && creator.original?.id === message.id;
@@ -202,13 +215,15 @@ export function buildLog(state: EmulatorState, limit = 300): LogEntry[] {
 }
 
 export function buildFeed(state: EmulatorState, options: FeedOptions): FeedSnapshot {
-  const commands = [...state.commands.global, ...(state.commands.guilds.get(options.identity.guild_id) ?? [])].filter((c) => c.type === 1);
+  const all = [...state.commands.global, ...(state.commands.guilds.get(options.identity.guild_id) ?? [])];
+  const byName = (a: StoredCommand, b: StoredCommand) => a.name.localeCompare(b.name);
   return {
     version: state.version,
     application_id: state.applicationId,
     worker_url: options.workerUrl,
     identity: options.identity,
-    commands,
+    commands: all.filter((c) => c.type === 1),
+    apps: { user: all.filter((c) => c.type === 2).sort(byName), message: all.filter((c) => c.type === 3).sort(byName) },
     timeline: buildTimeline(state),
     log: buildLog(state, options.logLimit),
   };

@@ -1,5 +1,5 @@
 // What a user did to cause an interaction, in the words Discord's client shows above a reply ("Tester used
-// /chart values:3,5 kind:bar"). Computed once when the interaction is issued so the playground's chat view and
+// /chart values:3,5 kind:bar", "Tester used Chart numbers"). Computed once when the interaction is issued so the playground's chat view and
 // log can label it without keeping the whole payload.
 
 import type { Invocation } from "./state.ts";
@@ -33,7 +33,8 @@ function defaultLabel(payload: InvocationSource): string {
       return "PING";
     case 2:
     case 4:
-      return commandLine(data);
+      // A context-menu command shows by its name alone, as Discord's client shows it.
+      return data.type === 2 || data.type === 3 ? String(data.name ?? "?") : commandLine(data);
     case 3:
       return typeof data.custom_id === "string" ? data.custom_id : "a component";
     case 5:

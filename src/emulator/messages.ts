@@ -6,6 +6,7 @@ import { planAttachments } from "./attachments.ts";
 import type { UploadedFile } from "./discord-body.ts";
 import { emptyMessage, entityTooLarge, invalidFormBody, type FieldError } from "./errors.ts";
 import { CREATABLE_FLAGS, MESSAGE_FLAGS, validateMessageBody } from "./limits.ts";
+import { botUser } from "./signed-interactions.ts";
 import { snowflake } from "./snowflake.ts";
 import type { EmulatorState, InteractionRecord, PostedMessage, StoredMessage } from "./state.ts";
 
@@ -146,7 +147,7 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
     id: message.id,
     type: messageType(message, record),
     channel_id: message.channel_id,
-    author: { id: record.applicationId, username: "Emulated Bot", global_name: null, discriminator: "0000", avatar: null, bot: true },
+    author: botUser(record.applicationId),
     content: message.content,
     embeds: message.embeds,
     components: message.components,

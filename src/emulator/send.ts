@@ -1,8 +1,10 @@
 // The emulator playing Discord's client side: build an interaction as Discord would (a registered command's id,
-// a member with or without ADMINISTRATOR, the component's message as it is now), sign it with the dev key, POST
+// a member with or without ADMINISTRATOR, the component's message as it is now, a context-menu command's target
+// from the channel), sign it with the dev key, POST
 // it to the Worker under Discord's 3-second deadline and record the answer, so the playground and any tool that
 // reaches /__emulator/send see exactly what a Discord user would, including "The application did not respond".
 
+import { TargetError } from "./channel.ts";
 import { describeDiscordError } from "./errors.ts";
 import { currentMessage } from "./feed.ts";
 import {
@@ -27,6 +29,7 @@ export interface WorkerTarget {
 export interface SendInput {
   /** 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4 AUTOCOMPLETE, 5 MODAL_SUBMIT. */
   type: number;
+  /** A user or message command is `{name, type: 2 | 3, target_id}`: the emulator resolves the target. */
   data?: Record<string, unknown>;
   /** "admin": the member has ADMINISTRATOR; "member" (default): an ordinary member's permissions. */
   role?: "admin" | "member";
@@ -112,15 +115,22 @@ export async function sendToWorker(deps: SendDeps, input: SendInput): Promise<Se
   let data = input.data;
   if (data && (input.type === INTERACTION_TYPES.APPLICATION_COMMAND || input.type === INTERACTION_TYPES.AUTOCOMPLETE)) data = resolveUploads(state, data);
 
-  const payload = deps.issue(
-    {
-      type: input.type,
-      ...(data ? { data } : {}),
-      member: { permissions: input.role === "admin" ? ADMIN_PERMISSIONS : MEMBER_PERMISSIONS },
-      ...(message ? { message } : {}),
-    },
-    input.label,
-  );
+  let payload: InteractionPayload;
+  try {
+    payload = deps.issue(
+      {
+        type: input.type,
+        ...(data ? { data } : {}),
+        member: { permissions: input.role === "admin" ? ADMIN_PERMISSIONS : MEMBER_PERMISSIONS },
+        ...(message ? { message } : {}),
+      },
+      input.label,
+    );
+  } catch (error) {
+    // A user or message command whose target is not in the channel (any more).
+    if (error instanceof TargetError) return { ok: false, status: 404, error: error.message };
+    throw error;
+  }
   const record: SendRecord = {
     seq: state.nextSendSeq++,
     at: new Date(deps.now()).toISOString(),

@@ -32,6 +32,14 @@ export interface InteractionUser {
   bot?: boolean;
 }
 
+/** The member every emulated interaction comes from by default ("Tester"; the playground's user). */
+export const DEFAULT_USER: InteractionUser = { id: DEFAULT_USER_ID, username: "tester", global_name: "Tester", discriminator: "0", avatar: null, public_flags: 0 };
+
+/** The bot's own user, as Discord shows it as the author of the bot's messages. */
+export function botUser(applicationId: string): InteractionUser {
+  return { id: applicationId, username: "Emulated Bot", global_name: null, discriminator: "0000", avatar: null, public_flags: 0, bot: true };
+}
+
 export interface BuildInteractionOptions {
   /** 1 PING, 2 APPLICATION_COMMAND, 3 MESSAGE_COMPONENT, 4 AUTOCOMPLETE, 5 MODAL_SUBMIT. */
   type: number;
@@ -105,15 +113,7 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
   const applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
   const guildId = options.guildId === undefined ? DEFAULT_GUILD_ID : options.guildId;
   const channelId = options.channelId ?? DEFAULT_CHANNEL_ID;
-  const user: InteractionUser = {
-    id: DEFAULT_USER_ID,
-    username: "tester",
-    global_name: "Tester",
-    discriminator: "0",
-    avatar: null,
-    public_flags: 0,
-    ...options.user,
-  };
+  const user: InteractionUser = { ...DEFAULT_USER, ...options.user };
   const integrationType = options.integrationType ?? 0;
   const owners: Record<string, string> = integrationType === 1 ? { "1": user.id } : { "0": guildId ?? "0" };
 
@@ -164,7 +164,7 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
       id: snowflake(),
       type: 20,
       channel_id: channelId,
-      author: { id: applicationId, username: "Emulated Bot", discriminator: "0000", avatar: null, bot: true, global_name: null },
+      author: botUser(applicationId),
       content: "",
       embeds: [],
       components: [],
@@ -193,7 +193,8 @@ export interface UserTarget {
   member?: { permissions?: string; roles?: string[]; nick?: string | null } | null;
 }
 
-function completeUser(user: UserTarget["user"]): InteractionUser {
+/** A user object with Discord's fields, from as little as an id. */
+export function completeUser(user: UserTarget["user"]): InteractionUser {
   return { username: `user${user.id.slice(-4)}`, global_name: null, discriminator: "0", avatar: null, public_flags: 0, ...user };
 }
 

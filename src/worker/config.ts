@@ -4,7 +4,7 @@
  * failing later in some request path.
  */
 import type { Env } from "./env.ts";
-import { hexToBytes } from "./ingress/discord-signature.ts";
+import { hexToBytes } from "./hex.ts";
 
 export const DEFAULT_DISCORD_API_BASE = "https://discord.com/api/v10";
 

@@ -1,8 +1,10 @@
 // The emulator's own HTTP control surface under /__emulator, for tests that cannot reach the emulator object
 // (Worker tests inside workerd, the end-to-end test, the playground): read calls and conversations, script
-// faults, issue interactions, report inline answers, reset.
+// faults, post messages in the channel, issue interactions, report inline answers, reset.
 
+import { parsePostInput, TargetError } from "../channel.ts";
 import { conversationOf, filterCalls } from "../conversation.ts";
+import { buildTimeline } from "../feed.ts";
 import { parseFault } from "../faults.ts";
 import type { BuildInteractionOptions } from "../signed-interactions.ts";
 import type { DiscordEmulator } from "../app.ts";
@@ -73,6 +75,19 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
     return json(emulator.commands(url.searchParams.get("guild_id") ?? undefined));
   }
 
+  if (path === "/channel/messages") {
+    // The channel as Discord's API lists it: every message people see there (ephemeral ones included), oldest first.
+    if (method === "GET") return json(buildTimeline(state).flatMap((item) => (item.kind === "message" ? [item.message] : [])));
+    if (method === "POST") {
+      const body = await readJson(request);
+      if (!body.ok) return body.response;
+      const parsed = parsePostInput(body.value);
+      if (!parsed.ok) return problem(400, parsed.error);
+      const posted = emulator.postMessage(parsed.input);
+      return posted.ok ? json(posted.message, 201) : problem(posted.status, posted.error);
+    }
+  }
+
   if (path === "/interactions" && method === "POST") {
     const body = await readJson(request);
     if (!body.ok) return body.response;
@@ -80,7 +95,12 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
     if (typeof options !== "object" || options === null || typeof options.type !== "number") {
       return problem(400, "emulator(control): POST /__emulator/interactions needs {type, data?, ...} (see BuildInteractionOptions)");
     }
-    return json(emulator.issueInteraction(options), 201);
+    try {
+      return json(emulator.issueInteraction(options), 201);
+    } catch (error) {
+      if (error instanceof TargetError) return problem(404, error.message);
+      throw error;
+    }
   }
 
   const inline = /^\/interactions\/([^/]+)\/response$/.exec(path);

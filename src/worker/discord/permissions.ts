@@ -1,6 +1,5 @@
 /** Permission checks. Bitfields arrive as decimal strings and exceed 2^53, hence BigInt. */
 import type { Config } from "../config.ts";
-import type { Interaction } from "../dispatch/interaction.ts";
 
 export const Permission = { Administrator: 1n << 3n } as const;
 
@@ -12,7 +11,14 @@ export const Permission = { Administrator: 1n << 3n } as const;
 export type AdminScope = { readonly kind: "all" } | { readonly kind: "guild"; readonly guildId: string };
 
 /** The caller's scope, or null when they are neither an operator nor an Administrator of this server. */
-export function adminScope(interaction: Interaction, config: Config): AdminScope | null {
+/** The parts of an interaction a permission check reads (structural, so this layer imports no dispatch types). */
+export interface Caller {
+  readonly user: { readonly id: string } | null;
+  readonly memberPermissions: bigint | null;
+  readonly guildId: string | null;
+}
+
+export function adminScope(interaction: Caller, config: Pick<Config, "adminUserIds">): AdminScope | null {
   const userId = interaction.user?.id;
   if (userId && config.adminUserIds.has(userId)) return { kind: "all" };
   const administrator = interaction.memberPermissions !== null && (interaction.memberPermissions & Permission.Administrator) === Permission.Administrator;

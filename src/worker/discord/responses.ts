@@ -10,8 +10,11 @@ import type {
   APIInteractionResponseCallbackData,
   APIModalInteractionResponseCallbackData,
 } from "discord-api-types/v10";
-import { InteractionType, isObject, type InteractionTypeValue } from "../dispatch/interaction.ts";
-import { MAX_CUSTOM_ID_LENGTH } from "../dispatch/custom-id.ts";
+import { isObject } from "../json.ts";
+import { InteractionType, type InteractionTypeValue } from "./interaction-types.ts";
+
+/** Discord caps a custom_id at 100 characters. */
+export const MAX_CUSTOM_ID_LENGTH = 100;
 
 /**
  * An answer given in the request. Deferred acknowledgements (types 5 and 6) are not among them: a handler defers

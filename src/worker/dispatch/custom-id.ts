@@ -3,7 +3,8 @@
  * `<module name>:<state>`: the prefix routes the click to its module, the rest is the module's own state.
  * Building an id checks the cap, so an oversized id fails in our code, not as a 400 from Discord later.
  */
-export const MAX_CUSTOM_ID_LENGTH = 100;
+import { MAX_CUSTOM_ID_LENGTH } from "../discord/responses.ts";
+
 const SEPARATOR = ":";
 
 export class CustomIdError extends Error {

@@ -3,8 +3,10 @@
  * bytes came from Discord (or whoever holds the key); any field may still be missing or of the wrong type,
  * so every read here is checked and the rest of the code can trust the types.
  */
-export const InteractionType = { Ping: 1, Command: 2, Component: 3, Autocomplete: 4, ModalSubmit: 5 } as const;
-export type InteractionTypeValue = (typeof InteractionType)[keyof typeof InteractionType];
+import { InteractionType, type InteractionTypeValue } from "../discord/interaction-types.ts";
+import { isObject } from "../json.ts";
+
+export { InteractionType, isObject, type InteractionTypeValue };
 
 type Json = Record<string, unknown>;
 
@@ -81,9 +83,6 @@ function parsePermissions(value: unknown): bigint | null {
   return BigInt(value);
 }
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function str(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;

@@ -5,6 +5,7 @@
  * Header shapes are checked before any crypto, and a timestamp more than 300 s from now is refused (our
  * policy against replay; Discord itself does not specify one). The imported key is cached per isolate.
  */
+import { hexToBytes } from "../hex.ts";
 export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
 
 export type SignatureFailure = "missing_signature" | "malformed_signature" | "missing_timestamp" | "malformed_timestamp" | "stale_timestamp" | "bad_signature";
@@ -59,19 +60,4 @@ export async function verifyDiscordRequest(
     // WebCrypto may throw on inputs it considers malformed; for the caller that is just a bad signature.
     return "bad_signature";
   }
-}
-
-/** Decodes hex that already matched a hex pattern. */
-export function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
-  }
-  return out;
-}
-
-function nibble(code: number): number {
-  if (code <= 57) return code - 48; // 0-9
-  if (code <= 70) return code - 55; // A-F
-  return code - 87; // a-f
 }

@@ -8,7 +8,7 @@ import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Middleware } from "../dispatch/middleware.ts";
 import type { Registry } from "../dispatch/registry.ts";
-import { afterResponse, needsAfterResponse } from "../dispatch/after-response.ts";
+import { afterResponse, needsAfterResponse } from "./after-response.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http.ts";
 import { errorFields, log } from "../log.ts";
@@ -19,7 +19,7 @@ import { verifyDiscordRequest } from "./discord-signature.ts";
 const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
-  // Every deadline of the deferred work counts from here (src/worker/dispatch/after-response.ts).
+  // Every deadline of the deferred work counts from here (src/worker/ingress/after-response.ts).
   const arrivedAt = Date.now();
   let config: Config;
   try {

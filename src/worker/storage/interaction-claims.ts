@@ -4,9 +4,15 @@
  * deliveries of the same interaction id exactly one sees `changes = 1` and runs the side effects. KV would
  * not do: it is eventually consistent and has no conditional write.
  */
-import type { Interaction } from "../dispatch/interaction.ts";
+/** What a claim records of an interaction (structural: storage imports no dispatch types). */
+interface ClaimedInteraction {
+  readonly id: string;
+  readonly type: number;
+  readonly user: { readonly id: string } | null;
+  readonly guildId: string | null;
+}
 
-export async function claimInteraction(db: D1Database, interaction: Interaction, route: string | null, now = Date.now()): Promise<boolean> {
+export async function claimInteraction(db: D1Database, interaction: ClaimedInteraction, route: string | null, now = Date.now()): Promise<boolean> {
   const result = await db
     .prepare("INSERT INTO interactions (id, type, route, user_id, guild_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
     .bind(interaction.id, interaction.type, route, interaction.user?.id ?? null, interaction.guildId, now)

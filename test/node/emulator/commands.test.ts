@@ -80,6 +80,8 @@ describe("command routes", () => {
     ["missing description", [{ name: "ping" }], "0.description"],
     ["description over 100", [{ name: "ping", description: "d".repeat(101) }], "0.description"],
     ["description on a user command", [{ name: "Info", type: 2, description: "no" }], "0.description"],
+    ["options on a message command", [{ name: "Chart numbers", type: 3, options: [{ type: 3, name: "a", description: "a" }] }], "0.options"],
+    ["message command name over 32", [{ name: "Chart ".repeat(6), type: 3 }], "0.name"],
     ["duplicate names", [ping, ping], "1.name"],
     ["required after optional", [{ name: "x", description: "d", options: [{ type: 3, name: "a", description: "a" }, { type: 3, name: "b", description: "b", required: true }] }], "0.options.1.required"],
     ["choices with autocomplete", [{ name: "x", description: "d", options: [{ type: 3, name: "a", description: "a", autocomplete: true, choices: [] }] }], "0.options.0.autocomplete"],
@@ -104,5 +106,14 @@ describe("command routes", () => {
     const r = await callDiscord(emulator, "PUT", GLOBAL, [{ name: "User Info", type: 2 }, { name: "Chart this", type: 3 }], AUTH);
     expect(r.status).toBe(200);
     expect(r.json.map((c: { description: string }) => c.description)).toEqual(["", ""]);
+  });
+
+  it("lets context-menu names have spaces and capitals, and share a name with a slash command of another type", async () => {
+    const emulator = createDiscordEmulator();
+    const numbers = { name: "Chart numbers", type: 3, integration_types: [0, 1], contexts: [0, 1, 2] };
+    const r = await callDiscord(emulator, "PUT", GLOBAL, [chart, numbers, { name: "chart", type: 3 }, { name: "Über Info", type: 2 }], AUTH);
+    expect(r.status).toBe(200);
+    expect(r.json.map((c: { type: number; name: string }) => `${c.type}:${c.name}`)).toEqual(["1:chart", "3:Chart numbers", "3:chart", "2:Über Info"]);
+    expect(r.json[1]).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2], description: "" });
   });
 });

@@ -12,9 +12,9 @@ import type { Env } from "../env.ts";
 import { describeError, errorFields, log } from "../log.ts";
 import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts";
 import { claimInteraction } from "../storage/interaction-claims.ts";
-import type { Dispatched } from "./dispatcher.ts";
-import { InteractionType, type Interaction } from "./interaction.ts";
-import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
+import type { Dispatched } from "../dispatch/dispatcher.ts";
+import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
+import { runDeferred, type JobCall, type RunDeferredOptions } from "../dispatch/run-deferred.ts";
 import { enqueueDeferred, queueMode } from "../queue/producer.ts";
 
 /** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
