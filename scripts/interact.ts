@@ -1,7 +1,9 @@
 // `npm run interact -- "/chart values:3,5,2,8 kind:bar"`: the playground for a terminal. Parses the command line
 // against the registered definitions, sends one interaction signed with the dev key to the running Worker (as
 // Discord would), prints the Worker's answer, then follows the edits and follow-ups the emulator receives and
-// saves their files. Exit 0 when the interaction ends well, 1 when it fails, 2 for a bad command line.
+// saves their files. A context-menu command runs on a target: `"Chart numbers" --message "3 5 8 13"` posts the
+// message in the channel first, `"User Info" --user <id>` picks a member. Exit 0 when the interaction ends
+// well, 1 when it fails, 2 for a bad command line.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
@@ -9,10 +11,17 @@ import { parseArgs } from "node:util";
 import {
   ADMINISTRATOR,
   buildInteraction,
+  buildMessageCommandInteraction,
+  buildUserCommandInteraction,
   CALLBACK_TYPES,
+  DEFAULT_CHANNEL_ID,
+  DEFAULT_USER,
+  DEFAULT_USER_ID,
   describeDiscordError,
   MEMBER_PERMISSIONS,
+  renderPost,
   sendInteraction,
+  snowflake,
   type Conversation,
   type InteractionPayload,
   type StoredAttachment,
@@ -22,10 +31,16 @@ import { parseCommandLine, type CommandDef } from "../src/emulator/playground/co
 import { loadDefinitions } from "./lib/definitions.ts";
 
 const USAGE = `Usage: npm run interact -- "/command option:value …" [options]
+       npm run interact -- "Message command" --message "text"
+       npm run interact -- "User command" --user <user id>
 
-Sends one slash command to the local Worker, signed with the dev key as Discord would sign it, and prints the
+Sends one command to the local Worker, signed with the dev key as Discord would sign it, and prints the
 answer and every edit and follow-up the bot makes (files are saved).
 
+  --message <text>    run a message command (right-click a message → Apps): posts <text> in #general as
+                      Tester first, then runs the command on that message
+  --user <id>         run a user command (right-click a person → Apps) on that member: Tester is
+                      ${DEFAULT_USER_ID}, the bot is its application id, or anyone who posted in the channel
   --admin             act as a member with the Administrator permission (default: a plain member)
   --url <url>         the Worker's interactions URL (default http://127.0.0.1:\${WORKER_PORT:-8787}/interactions);
                       another Worker must verify with the dev public key (.emulator/dev-key.json)
@@ -40,7 +55,8 @@ ATTACHMENT options take a file path: /chart file:./data.csv
 Examples:
   npm run interact -- "/ping"
   npm run interact -- "/chart values:3,5,2,8 kind:bar title:Sales"
-  npm run interact -- "/admin stats" --admin`;
+  npm run interact -- "/admin stats" --admin
+  npm run interact -- "Chart numbers" --message "3 5 8 13"`;
 
 const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]));
 const POLL_MS = 150;
@@ -65,6 +81,8 @@ function options() {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
+        message: { type: "string" },
+        user: { type: "string" },
         admin: { type: "boolean", default: false },
         url: { type: "string" },
         emulator: { type: "string" },
@@ -84,6 +102,9 @@ function options() {
   }
   const line = positionals.join(" ").trim();
   if (!line) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
+  if (values.message !== undefined && values.user !== undefined) throw new InteractError("--message and --user do not combine: a message command targets a message, a user command a person", 2);
+  if (values.user !== undefined && !/^\d{15,21}$/.test(values.user)) throw new InteractError(`--user takes a user id (a snowflake such as ${DEFAULT_USER_ID}), got "${values.user}"`, 2);
+  const target: Target | null = values.message !== undefined ? { kind: "message", text: values.message } : values.user !== undefined ? { kind: "user", id: values.user } : null;
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new InteractError(`--timeout must be a number of seconds, got "${values.timeout}"`, 2);
   const workerPort = process.env.WORKER_PORT || "8787";
@@ -92,6 +113,7 @@ function options() {
   if (/^https?:\/\/[^/]+\/?$/.test(url)) url = url.replace(/\/?$/, "/interactions");
   return {
     line,
+    target,
     admin: values.admin,
     url,
     urlGiven: values.url !== undefined,
@@ -101,6 +123,11 @@ function options() {
     timeoutMs: timeout * 1000,
   };
 }
+
+/** What a context-menu command runs on: a message to post first, or a member by id. */
+type Target = { kind: "message"; text: string } | { kind: "user"; id: string };
+
+type Options = NonNullable<ReturnType<typeof options>>;
 
 function readKey(path: string): { privateKeyHex: string; publicKeyHex: string } {
   if (!existsSync(path)) {
@@ -127,7 +154,16 @@ async function control(base: string, path: string, init?: RequestInit): Promise<
     return null;
   }
   const text = await response.text();
-  if (!response.ok) throw new InteractError(`the emulator answered ${init?.method ?? "GET"} /__emulator${path} with HTTP ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok) {
+    let detail = text.slice(0, 300);
+    try {
+      const error = (JSON.parse(text) as { error?: unknown }).error;
+      if (typeof error === "string") detail = error;
+    } catch {
+      // Not JSON: show the text.
+    }
+    throw new InteractError(`the emulator answered ${init?.method ?? "GET"} /__emulator${path} with HTTP ${response.status}: ${detail}`);
+  }
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -272,14 +308,40 @@ async function follow(emulator: string, payload: InteractionPayload, initialType
   }
 }
 
-async function main(): Promise<number> {
-  const opts = options();
-  if (!opts) return 0;
-  const key = readKey(opts.key);
-  const { commands, emulatorUp } = await definitionsFrom(opts.emulator, opts.urlGiven);
+const TYPE_WORDS: Record<number, string> = { 2: "user", 3: "message" };
 
+/** A context-menu command by name: exact first, then ignoring case (Discord's names are case-sensitive). */
+function findContextCommand(name: string, type: 2 | 3, commands: readonly CommandDef[]): CommandDef {
+  const ofType = commands.filter((c) => c.type === type);
+  const found = ofType.find((c) => c.name === name) ?? ofType.find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (found) return found;
+  const other = commands.find((c) => (c.type ?? 1) !== type && c.name.toLowerCase() === name.replace(/^\//, "").toLowerCase());
+  const hint = other ? ` ("${other.name}" is a ${other.type === 2 || other.type === 3 ? `${TYPE_WORDS[other.type]} command` : "slash command"})` : "";
+  const names = ofType.map((c) => `"${c.name}"`).join(", ");
+  throw new InteractError(`no ${TYPE_WORDS[type]} command "${name}"${hint}; the ${TYPE_WORDS[type]} commands are ${names || "(none)"}`, 2);
+}
+
+/** The interaction to send, what it is ("/ping", "Chart numbers on the message …"), and lines to print under that. */
+interface Prepared {
+  payload: InteractionPayload;
+  headline: string;
+  notes?: string[];
+}
+
+/** Issued by the emulator when it runs, so it knows the token (and the registered command's id) for the edits. */
+async function issue(opts: Options, emulatorUp: boolean, build: Record<string, unknown>, offline: () => InteractionPayload): Promise<InteractionPayload> {
+  if (!emulatorUp) return offline();
+  return (await control(opts.emulator, "/interactions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(build) })) as InteractionPayload;
+}
+
+async function slashCommand(opts: Options, commands: readonly CommandDef[], emulatorUp: boolean, permissions: string): Promise<Prepared> {
   const result = parseCommandLine(opts.line, commands);
-  if (!result.ok) throw new InteractError(result.error, 2);
+  if (!result.ok) {
+    // A context-menu command's name typed without its target: say what it needs.
+    const named = commands.find((c) => (c.type === 2 || c.type === 3) && c.name.toLowerCase() === opts.line.toLowerCase());
+    if (named) throw new InteractError(`"${named.name}" is a ${TYPE_WORDS[named.type!]} command: add ${named.type === 3 ? '--message "text to run it on"' : "--user <user id>"}`, 2);
+    throw new InteractError(result.error, 2);
+  }
   const { data, leaves } = result.parsed;
   for (const { option, entry } of leaves) {
     if (option.type !== 11) continue;
@@ -288,15 +350,47 @@ async function main(): Promise<number> {
     const resolved = (data.resolved ??= {});
     (resolved.attachments ??= {})[attachment.id] = { ...attachment, ephemeral: true };
   }
-
-  const permissions = opts.admin ? (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).toString() : MEMBER_PERMISSIONS;
   const build = { type: 2, data, member: { permissions } };
-  // Issued by the emulator when it runs, so it knows the token (and the registered command's id) for the edits.
-  const payload = emulatorUp
-    ? ((await control(opts.emulator, "/interactions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(build) })) as InteractionPayload)
-    : buildInteraction(build);
+  return { payload: await issue(opts, emulatorUp, build, () => buildInteraction(build)), headline: opts.line };
+}
 
-  out(`→ ${opts.line}`);
+async function contextMenuCommand(opts: Options, target: Target, commands: readonly CommandDef[], emulatorUp: boolean, permissions: string): Promise<Prepared> {
+  const type = target.kind === "user" ? 2 : 3;
+  const command = findContextCommand(opts.line, type, commands);
+  const member = { permissions };
+  if (target.kind === "user") {
+    const build = { type: 2, data: { name: command.name, type, target_id: target.id }, member };
+    const user = target.id === DEFAULT_USER_ID ? DEFAULT_USER : { id: target.id };
+    const payload = await issue(opts, emulatorUp, build, () => buildUserCommandInteraction({ name: command.name }, { user }, { member }));
+    const resolved = ((payload.data?.resolved as { users?: Record<string, Json> } | undefined)?.users ?? {})[target.id];
+    return { payload, headline: `${command.name} on ${resolved?.global_name ?? resolved?.username ?? "user"} (${target.id})` };
+  }
+  let message: Json;
+  const notes: string[] = [];
+  if (emulatorUp) {
+    message = (await control(opts.emulator, "/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: target.text }) })) as Json;
+    notes.push(`  posted in #general as ${DEFAULT_USER.global_name} · message ${message.id}`);
+  } else {
+    // No emulator to hold the channel: the message exists only in this interaction.
+    message = renderPost({ id: snowflake(), channel_id: DEFAULT_CHANNEL_ID, author: DEFAULT_USER, content: target.text, embeds: [], attachments: [], timestamp: new Date().toISOString() });
+  }
+  const build = { type: 2, data: { name: command.name, type, target_id: message.id }, member };
+  const payload = await issue(opts, emulatorUp, build, () => buildMessageCommandInteraction({ name: command.name }, message, { member }));
+  return { payload, headline: `${command.name} on the message ${JSON.stringify(target.text)}`, notes };
+}
+
+async function main(): Promise<number> {
+  const opts = options();
+  if (!opts) return 0;
+  const key = readKey(opts.key);
+  const { commands, emulatorUp } = await definitionsFrom(opts.emulator, opts.urlGiven);
+  const permissions = opts.admin ? (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).toString() : MEMBER_PERMISSIONS;
+  const { payload, headline, notes = [] } = opts.target
+    ? await contextMenuCommand(opts, opts.target, commands, emulatorUp, permissions)
+    : await slashCommand(opts, commands, emulatorUp, permissions);
+
+  out(`→ ${headline}`);
+  for (const note of notes) out(note);
   out(`  POST ${opts.url} as ${opts.admin ? "an admin" : "a member"} · interaction ${payload.id}`);
   const started = Date.now();
   const sent = await sendInteraction(opts.url, payload, key.privateKeyHex, { ...(emulatorUp ? { emulator: opts.emulator } : {}) });

@@ -1,5 +1,6 @@
 // `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend and the Discord emulator with
-// its browser playground. One Ctrl-C stops everything.
+// its browser playground. Edits reload the Worker (wrangler dev); a new or changed command is registered with the
+// emulator again (scripts/lib/command-watch.ts). One Ctrl-C stops everything.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ if (missing.length > 0) {
   process.exit(1);
 }
 const { startStack, StackError } = await import("./lib/stack.ts");
+const { watchCommands } = await import("./lib/command-watch.ts");
 
 const print = (source: string, line: string) => {
   // Each part logs JSON lines; show the Worker's (interaction lines, errors) and the stack's, the rest with --verbose.
@@ -53,14 +55,17 @@ console.log(`
 
   Playground  ${stack.playgroundUrl}   ← open this to try the bot
 
-  Ctrl-C stops everything.
+  Edits reload the Worker; new or changed commands are registered again. Ctrl-C stops everything.
 `);
+
+const commandWatch = watchCommands({ root, registered: stack.definitions, register: stack.registerCommands, print: (line) => console.log(line) });
 
 let stopping = false;
 async function shutdown(reason: string, code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`start: ${reason}; stopping the Worker, the backend and the emulator…`);
+  commandWatch.close();
   await stack.stop();
   console.log("start: stopped");
   process.exit(code);

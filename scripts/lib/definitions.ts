@@ -1,10 +1,17 @@
 // Loads the command definitions from the Worker's one index of handler modules (src/worker/commands/index.ts).
 // Loaded by URL rather than a static import: the index pulls in Worker code, which tsconfig.node.json must not
 // type-check under Node's globals. The shape is checked here instead, once, at the boundary.
+//
+// Node caches ES modules for the life of the process: importing the index again (even with a cache-busting
+// query) would re-read the index alone and hand back the old command modules it imports. loadFreshDefinitions
+// therefore runs this file as a script in a new Node process, which prints the definitions as JSON.
 
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { CommandDefinition } from "./register-core.ts";
 
 const INDEX = new URL("../../src/worker/commands/index.ts", import.meta.url);
+const FRESH_TIMEOUT_MS = 30_000;
 
 export async function loadDefinitions(): Promise<CommandDefinition[]> {
   let mod: { commands?: unknown };
@@ -21,4 +28,30 @@ export async function loadDefinitions(): Promise<CommandDefinition[]> {
     }
     return definition;
   });
+}
+
+/** The definitions as the files on disk say now, read by a new Node process (see above). */
+export function loadFreshDefinitions(): Promise<CommandDefinition[]> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [fileURLToPath(import.meta.url)], { timeout: FRESH_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        const reason = stderr.trim().split("\n").find((line) => line.startsWith("definitions:")) ?? (error.killed ? `no answer within ${FRESH_TIMEOUT_MS / 1000} s` : stderr.trim().split("\n").at(-1) || error.message);
+        return reject(new Error(reason));
+      }
+      try {
+        resolve(JSON.parse(stdout) as CommandDefinition[]);
+      } catch {
+        reject(new Error(`definitions: the loader printed something that is not JSON: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+if (import.meta.main) {
+  try {
+    process.stdout.write(JSON.stringify(await loadDefinitions()));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message.split("\n")[0]}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { generateDevKeyPair, type DevKeyPair } from "../../src/emulator/index.ts";
 import { parseDotenv } from "./dotenv.ts";
 
-export const DEV_APPLICATION_ID = "100000000000000001";
+const DEV_APPLICATION_ID = "100000000000000001";
 
 export interface DevConfig {
   /** The key pair the emulator signs with; the Worker in the stack verifies with its public half. */

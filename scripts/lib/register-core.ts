@@ -3,7 +3,7 @@
 // parameter so it can be tested without the Worker's command index. Every failure becomes one actionable line.
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
-export const DEFAULT_API_BASE = "https://discord.com/api/v10";
+const DEFAULT_API_BASE = "https://discord.com/api/v10";
 const TIMEOUT_MS = 15_000;
 
 /** The registration JSON of one command (the fields this script reads; the rest is passed through). */
@@ -52,7 +52,7 @@ export function readConfig(env: Record<string, string | undefined>, options: { n
   return { ok: true, config: { apiBase, applicationId: applicationId!, token: token ?? "", guildId } };
 }
 
-export function commandsUrl(config: RegisterConfig): string {
+function commandsUrl(config: RegisterConfig): string {
   const scope = config.guildId ? `/guilds/${config.guildId}` : "";
   return `${config.apiBase}/applications/${config.applicationId}${scope}/commands`;
 }
@@ -102,7 +102,7 @@ async function call(config: RegisterConfig, method: "GET" | "PUT", definitions: 
 }
 
 /** Flattens Discord's nested `errors` tree into "path: message (CODE)" lines, naming the command at index n. */
-export function flattenFormErrors(errors: unknown, definitions: readonly CommandDefinition[] = []): string[] {
+function flattenFormErrors(errors: unknown, definitions: readonly CommandDefinition[] = []): string[] {
   const lines: string[] = [];
   const walk = (node: unknown, path: string[]) => {
     if (typeof node !== "object" || node === null) return;
@@ -121,7 +121,7 @@ export function flattenFormErrors(errors: unknown, definitions: readonly Command
   return lines;
 }
 
-export function describeFailure(config: RegisterConfig, status: number, body: unknown, headers: Headers, definitions: readonly CommandDefinition[] = []): string {
+function describeFailure(config: RegisterConfig, status: number, body: unknown, headers: Headers, definitions: readonly CommandDefinition[] = []): string {
   const info = (typeof body === "object" && body !== null ? body : {}) as { message?: string; code?: number; retry_after?: number; global?: boolean; errors?: unknown };
   const discord = info.message ? ` ${info.message}${info.code !== undefined ? `, code ${info.code}` : ""}` : "";
   switch (status) {
@@ -153,7 +153,7 @@ export function describeFailure(config: RegisterConfig, status: number, body: un
 
 // ---------------------------------------------------------------- drift (--check)
 
-export interface FieldDrift {
+interface FieldDrift {
   field: string;
   local: unknown;
   registered: unknown;
@@ -241,7 +241,7 @@ export async function register(config: RegisterConfig, definitions: readonly Com
   return 0;
 }
 
-export async function check(config: RegisterConfig, definitions: readonly CommandDefinition[], io: Io): Promise<number> {
+async function check(config: RegisterConfig, definitions: readonly CommandDefinition[], io: Io): Promise<number> {
   const reply = await call(config, "GET", definitions);
   if (!reply.ok) {
     io.err(reply.message);

@@ -9,10 +9,10 @@ import { startDiscordEmulator, type RunningEmulator } from "../../src/emulator/i
 import { ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
 import { portProblem, startProcess, waitForHttp, type Managed } from "./processes.ts";
-import { register } from "./register-core.ts";
+import { register, type CommandDefinition, type Io } from "./register-core.ts";
 
-export const HOST = "127.0.0.1";
-export const DEFAULT_PORTS = { worker: 8787, backend: 8788, emulator: 8790 } as const;
+const HOST = "127.0.0.1";
+const DEFAULT_PORTS = { worker: 8787, backend: 8788, emulator: 8790 } as const;
 
 export interface StackOptions {
   root: string;
@@ -36,6 +36,10 @@ export interface Stack {
   backend: BackendServer;
   worker: Managed;
   config: DevConfig;
+  /** The command definitions registered with the emulator at start. */
+  definitions: readonly CommandDefinition[];
+  /** Registers definitions with the emulator exactly as `npm run register` would with Discord; 0 when it worked. */
+  registerCommands(definitions: readonly CommandDefinition[], io: Io): Promise<number>;
   /** Resolves when any part stops on its own, naming it. */
   died: Promise<string>;
   stop(): Promise<void>;
@@ -123,8 +127,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     // Register the commands with the emulator exactly as `npm run register` would with Discord.
+    const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: "local-dev-token" }, list, io);
     const io = { out: (line: string) => log("register", line), err: (line: string) => log("register", line) };
-    const registered = await register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: "local-dev-token" }, definitions, io);
+    const registered = await registerCommands(definitions, io);
     if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");
 
     const died = Promise.race([worker.exited.then((code) => `the Worker (wrangler dev) exited (${code})`)]);
@@ -137,6 +142,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       backend,
       worker,
       config,
+      definitions,
+      registerCommands,
       died,
       stop: stopAll,
     };

@@ -100,7 +100,7 @@ export function createBackend(options: BackendOptions): Backend {
   async function route(request: Request, path: string, trace: JobRequestTrace): Promise<Response> {
     if (path === "/health") {
       if (request.method !== "GET" && request.method !== "HEAD") throw methodNotAllowed("GET, HEAD");
-      return jsonResponse(200, { status: draining ? "draining" : "ok", in_flight: limiter.inFlight() });
+      return jsonResponse({ status: draining ? "draining" : "ok", in_flight: limiter.inFlight() });
     }
     const jobPath = JOB_PATH.exec(path);
     if (jobPath) {

@@ -8,7 +8,7 @@ import { HttpError, InputError } from "./errors.ts";
 import { declaredLength, formatBytes, readCapped } from "./relay-body.ts";
 
 export const DEFAULT_ATTACHMENT_HOSTS = ["cdn.discordapp.com", "media.discordapp.net"] as const;
-export const ATTACHMENT_TIMEOUT_MS = 10_000;
+const ATTACHMENT_TIMEOUT_MS = 10_000;
 const MAX_REDIRECTS = 3;
 const LOOPBACK_HOSTNAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 

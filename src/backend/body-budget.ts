@@ -15,7 +15,7 @@
 
 import { HttpError } from "./errors.ts";
 
-export interface BodyReservation {
+interface BodyReservation {
   /** Aborted, with the HttpError to answer, on eviction or at the deadline. */
   readonly signal: AbortSignal;
   /** Returns the bytes to the budget and stops the deadline. Idempotent. */

@@ -4,13 +4,14 @@
 
 import { HttpError, type ErrorDetails } from "../shared/http-error.ts";
 
-export { HttpError, InputError, type ErrorDetails } from "../shared/http-error.ts";
+export { HttpError, InputError } from "../shared/http-error.ts";
 
-export function errorBody(code: string, message: string, details: ErrorDetails = {}): { error: ErrorDetails } {
+function errorBody(code: string, message: string, details: ErrorDetails = {}): { error: ErrorDetails } {
   return { error: { code, message, ...details } };
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+/** Same argument order as the Worker's jsonResponse (src/worker/http.ts) and `Response.json(body, init)`. */
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
@@ -18,5 +19,5 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 export function errorResponse(error: HttpError): Response {
-  return jsonResponse(error.status, errorBody(error.code, error.message, error.details), error.headers);
+  return jsonResponse(errorBody(error.code, error.message, error.details), error.status, error.headers);
 }

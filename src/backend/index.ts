@@ -15,7 +15,6 @@ export { DEFAULT_ATTACHMENT_HOSTS } from "./attachment.ts";
 export { defaultJobs } from "./jobs/index.ts";
 export { defineJob, DEFAULT_MAX_INPUT_BYTES, type Job, type JobContext, type JobDefinition } from "./jobs/job.ts";
 export { CHART_MAX_INPUT_BYTES, LARGEST_CHART_BODY_BYTES } from "./jobs/chart/input.ts";
-export type { ChartOutput } from "./jobs/chart/job.ts";
 export type { ChartInput } from "./jobs/chart/input.ts";
-export type { ChartStats } from "./jobs/chart/stats.ts";
+export type { ChartJobInput, ChartKind, ChartResult, ChartStats, SkippedRow } from "../shared/jobs/chart.ts";
 export type { Point } from "../shared/chart-data/points.ts";

@@ -172,7 +172,7 @@ export async function handleJobRequest(
 
   try {
     const result = await run();
-    return jsonResponse(200, { id: envelope.id, result });
+    return jsonResponse({ id: envelope.id, result });
   } catch (error) {
     if (error instanceof HttpError) {
       trace.code = error.code;

@@ -4,7 +4,7 @@
 
 import { redact } from "../shared/redact.ts";
 
-export type LogEvent = { event: string } & Record<string, unknown>;
+type LogEvent = { event: string } & Record<string, unknown>;
 export type Logger = (event: LogEvent) => void;
 
 export function jsonLineLogger(write: (line: string) => void = (line) => process.stdout.write(line)): (event: object) => void {

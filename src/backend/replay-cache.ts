@@ -12,7 +12,7 @@ export interface ReplayCache {
 }
 
 export const REPLAY_TTL_MS = 10 * 60 * 1000;
-export const REPLAY_MAX_ENTRIES = 50_000;
+const REPLAY_MAX_ENTRIES = 50_000;
 
 export function createReplayCache(ttlMs: number = REPLAY_TTL_MS, maxEntries: number = REPLAY_MAX_ENTRIES): ReplayCache {
   // Map keeps insertion order, which is expiry order (one TTL for all), so expired entries are at the front.

@@ -8,7 +8,7 @@ import type { FieldError } from "./errors.ts";
 import { snowflake } from "./snowflake.ts";
 import type { StoredAttachment, StoredFile } from "./state.ts";
 
-export interface AttachmentPlan {
+interface AttachmentPlan {
   attachments: StoredAttachment[];
   /** Files to store under their new attachment ids. */
   newFiles: StoredFile[];

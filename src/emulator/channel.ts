@@ -76,7 +76,7 @@ export function channelMessage(state: EmulatorState, id: string): Record<string,
 }
 
 /** The server's members: the playground's user, the bot, and whoever posted in the channel. */
-export function members(state: EmulatorState): InteractionUser[] {
+export function serverMembers(state: EmulatorState): InteractionUser[] {
   const users = new Map<string, InteractionUser>([[DEFAULT_USER.id, DEFAULT_USER], [state.applicationId, botUser(state.applicationId)]]);
   for (const post of state.posts) if (!users.has(post.author.id)) users.set(post.author.id, post.author);
   return [...users.values()];
@@ -107,7 +107,7 @@ export function resolveContextTarget(state: EmulatorState, data: Record<string, 
     if (!message) throw new TargetError(`emulator(interactions): no message ${targetId} in #general for ${name} (was it deleted, or the emulator reset?)`);
     return messageCommandData(command, message);
   }
-  const everyone = members(state);
+  const everyone = serverMembers(state);
   const user = everyone.find((u) => u.id === targetId);
   if (!user) {
     const known = everyone.map((u) => `${u.id} (${u.global_name ?? u.username})`).join(", ");

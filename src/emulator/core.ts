@@ -39,7 +39,8 @@ export {
 export { DEFAULT_CHANNEL_ID, INITIAL_RESPONSE_DEADLINE_MS, TOKEN_LIFETIME_MS } from "./registry.ts";
 export { CALLBACK_TYPES } from "./routes/callback.ts";
 export { MESSAGE_FLAGS } from "./limits.ts";
-export { members, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";
+export { renderPost } from "./messages.ts";
+export { serverMembers, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";
 export { parseSendInput, type SendInput, type SendOutcome, type SendResult as PlaygroundSendResult, type WorkerTarget } from "./send.ts";
 export { buildFeed, currentMessage, redactTokenPath, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure } from "./feed.ts";
 export type { UploadInput, UploadResult } from "./uploads.ts";

@@ -9,14 +9,14 @@ export interface FieldError {
   message: string;
 }
 
-export type ErrorTree = { [key: string]: ErrorTree | Array<{ code: string; message: string }> };
+type ErrorTree = { [key: string]: ErrorTree | Array<{ code: string; message: string }> };
 
 export function discordError(status: number, code: number, message: string, extra?: Record<string, unknown>): Response {
   return Response.json({ message, code, ...extra }, { status });
 }
 
 /** Turns flat field errors into Discord's nested `errors` object. */
-export function errorTree(errors: readonly FieldError[]): ErrorTree {
+function errorTree(errors: readonly FieldError[]): ErrorTree {
   const root: ErrorTree = {};
   for (const error of errors) {
     let node = root;
@@ -36,7 +36,6 @@ export function invalidFormBody(errors: readonly FieldError[]): Response {
 }
 
 export const unauthorized = () => discordError(401, 0, "401: Unauthorized");
-export const missingAccess = () => discordError(403, 50001, "Missing Access");
 export const unknownWebhook = () => discordError(404, 10015, "Unknown Webhook");
 export const unknownMessage = () => discordError(404, 10008, "Unknown Message");
 export const unknownInteraction = () => discordError(404, 10062, "Unknown interaction");

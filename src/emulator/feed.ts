@@ -208,7 +208,7 @@ function callEntry(state: EmulatorState, call: RecordedCall): LogEntry {
   };
 }
 
-export function buildLog(state: EmulatorState, limit = 300): LogEntry[] {
+function buildLog(state: EmulatorState, limit = 300): LogEntry[] {
   const entries = [...state.sends.map((s) => sendEntry(state, s)), ...state.calls.map((c) => callEntry(state, c))];
   entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return entries.slice(-limit);

@@ -45,7 +45,7 @@ function defaultLabel(payload: InvocationSource): string {
 }
 
 /** "/name sub option:value …", with attachment options shown by file name. */
-export function commandLine(data: Record<string, unknown>): string {
+function commandLine(data: Record<string, unknown>): string {
   const parts = [`/${typeof data.name === "string" ? data.name : "?"}`];
   const resolved = isObject(data.resolved) && isObject(data.resolved.attachments) ? data.resolved.attachments : {};
   let level: unknown = data.options;

@@ -36,7 +36,7 @@ function filterStripWarning(): void {
   }) as typeof process.emitWarning;
 }
 
-export function toJavaScript(source: string, name: string): string {
+function toJavaScript(source: string, name: string): string {
   filterStripWarning();
   try {
     return stripTypeScriptTypes(source, { mode: "strip", sourceUrl: `/playground/${name}` });

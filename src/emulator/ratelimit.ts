@@ -10,7 +10,7 @@ export interface BucketRule {
 }
 
 /** A stable opaque bucket id per route, like Discord's X-RateLimit-Bucket hashes. */
-export function bucketHash(route: string): string {
+function bucketHash(route: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193;
   for (let i = 0; i < route.length; i++) {

@@ -69,7 +69,7 @@ export function lazyRecord(state: EmulatorState, applicationId: string, token: s
   return record;
 }
 
-export function tokenExpired(record: InteractionRecord, now: number): boolean {
+function tokenExpired(record: InteractionRecord, now: number): boolean {
   return record.issuedAt !== null && now - record.issuedAt > TOKEN_LIFETIME_MS;
 }
 

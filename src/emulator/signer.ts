@@ -17,7 +17,7 @@ export interface SignatureHeaders {
   "X-Signature-Timestamp": string;
 }
 
-export function toHex(bytes: ArrayBuffer | Uint8Array): string {
+function toHex(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   return Array.from(view, (b) => b.toString(16).padStart(2, "0")).join("");
 }

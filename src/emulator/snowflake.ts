@@ -1,7 +1,7 @@
 // Discord ids are 64-bit snowflakes carried as decimal strings (never Numbers: they exceed 2^53).
 // The emulator mints them so stored messages, commands and attachments look like the real thing and sort by time.
 
-export const DISCORD_EPOCH_MS = 1_420_070_400_000n;
+const DISCORD_EPOCH_MS = 1_420_070_400_000n;
 
 let increment = 0n;
 

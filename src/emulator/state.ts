@@ -155,7 +155,7 @@ export interface RecordedCall {
   fault?: "respond" | "hang" | "delay";
 }
 
-export interface BucketState {
+interface BucketState {
   windowStart: number;
   count: number;
 }

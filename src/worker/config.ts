@@ -6,7 +6,7 @@
 import type { Env } from "./env.ts";
 import { hexToBytes } from "./hex.ts";
 
-export const DEFAULT_DISCORD_API_BASE = "https://discord.com/api/v10";
+const DEFAULT_DISCORD_API_BASE = "https://discord.com/api/v10";
 
 export interface Config {
   /** Raw 32-byte Ed25519 public key. */
@@ -32,7 +32,7 @@ export interface Config {
   readonly adminUserIds: ReadonlySet<string>;
 }
 
-export type RelayMode = "waitUntil" | "queue";
+type RelayMode = "waitUntil" | "queue";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

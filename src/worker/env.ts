@@ -7,7 +7,7 @@ export interface Env {
   DISCORD_PUBLIC_KEY?: string;
   /** Var. The application id (a snowflake). */
   DISCORD_APPLICATION_ID?: string;
-  /** Secret. Bot token, only for bot-authenticated calls (registration, channel messages). */
+  /** Secret. The bot token: the Worker itself needs none today (interaction webhooks are token-authenticated); `npm run register` uses it. */
   DISCORD_TOKEN?: string;
   /** Var. Defaults to https://discord.com/api/v10; tests and the local stack point it at the emulator. */
   DISCORD_API_BASE?: string;

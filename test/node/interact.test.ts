@@ -135,10 +135,65 @@ describe("npm run interact", () => {
     expect(refused.stdout).toContain("The Worker refused the signature: it must verify with the dev public key");
   });
 
+  it("runs a message command on a message it posts first (--message)", async () => {
+    const run = await interact(["Chart numbers", "--message", "3 5 8 13"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^→ Chart numbers on the message "3 5 8 13"\n  posted in #general as Tester · message (\d+)\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE/);
+    expect(run.stdout).toMatch(/… \d+ ms after sending, the bot edited @original:/);
+    expect(run.stdout).toMatch(/components: \[Line, disabled\] \(chart:line:\w+\) \[Bar\] \(chart:bar:\w+\)/);
+    expect([...readFileSync(savedFile(run.stdout)).subarray(0, 8)]).toEqual(PNG);
+    // The message is in the channel, and the reply is a context-menu reply to it.
+    const messageId = /message (\d+)/.exec(run.stdout)![1]!;
+    expect(stack.emulator.emulator.channelMessage(messageId)).toMatchObject({ content: "3 5 8 13", author: { global_name: "Tester" } });
+  }, 60_000);
+
+  it("prints the ephemeral explanation for a message with fewer than two numbers", async () => {
+    const run = await interact(["Chart numbers", "--message", "no numbers here"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  That message has no numbers");
+    expect(run.stdout).toContain("(ephemeral: only the user sees it)");
+  });
+
+  it("runs a user command on a member (--user), the target resolved by the emulator", async () => {
+    // The Worker has no user command yet: register one with the emulator beside the real ones.
+    const registered = await fetch(`${stack.emulator.apiBase}/applications/${stack.config.applicationId}/commands`, {
+      method: "POST",
+      headers: { Authorization: "Bot local-dev-token", "User-Agent": "DiscordBot (https://example.test, 1.0)", "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Wave at", type: 2 }),
+    });
+    expect(registered.status).toBe(201);
+    const run = await interact(["Wave at", "--user", "1000000000000000003"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^→ Wave at on Tester \(1000000000000000003\)\n  POST .* as a member · interaction \d+\n← 200 in \d+ ms · type 4/);
+    const unknown = await interact(["Wave at", "--user", "1234567890123456789"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("HTTP 404: emulator(interactions): no member 1234567890123456789 in the server for Wave at; its members are 1000000000000000003 (Tester)");
+  });
+
+  it("explains bad context-menu command lines (exit 2)", async () => {
+    const runs = await Promise.all([
+      interact(["Chart numbers"]),
+      interact(["Nope", "--message", "1 2"]),
+      interact(["/chart", "--message", "1 2"]),
+      interact(["Chart numbers", "--user", "abc"]),
+      interact(["Chart numbers", "--user", "1000000000000000003", "--message", "1 2"]),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
+    expect(runs.map((r) => r.stderr.split("\n")[0])).toEqual([
+      'interact: "Chart numbers" is a message command: add --message "text to run it on"',
+      'interact: no message command "Nope"; the message commands are "Chart numbers"',
+      'interact: no message command "/chart" ("chart" is a slash command); the message commands are "Chart numbers"',
+      'interact: --user takes a user id (a snowflake such as 1000000000000000003), got "abc"',
+      "interact: --message and --user do not combine: a message command targets a message, a user command a person",
+    ]);
+  });
+
   it("prints usage with --help", async () => {
     const run = await interact(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm run interact -- "\/command option:value …"/);
+    expect(run.stdout).toContain('npm run interact -- "Message command" --message "text"');
+    expect(run.stdout).toContain("--user <id>");
     expect(existsSync(join(dir, ".emulator", "dev-key.json"))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // The playground in a real browser against a real stack (the same startStack as `npm start`): commands from the
 // command box, autocomplete from the Worker, a deferred chart whose image changes when a button is clicked, a
-// file upload, a modal, the admin toggle and the log. Chromium comes from test/support/browser.ts (system
+// message posted and charted from its right-click Apps menu (and from the keyboard), a file upload, a modal,
+// the admin toggle and the log. Chromium comes from test/support/browser.ts (system
 // Chromium, else the one inside the @sparticuz/chromium package): when none is found this file fails and says
 // what to set; it never downloads a browser and never skips.
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -38,6 +39,13 @@ afterAll(async () => {
   await local?.stop();
 });
 
+/**
+ * HEAVY_BUDGET: the Worker lets one user make 5 heavy interactions (/chart, its buttons, Chart numbers) per
+ * wall-clock minute (HEAVY_LIMITER in wrangler.toml), and every step here is the same user within seconds.
+ * This file makes exactly 5: /chart, its Bar button, /chart Slow, Chart numbers and /chart file. A sixth would
+ * be answered "faster than I can keep up" (or not, depending on where the minute turns), so new steps use
+ * interactions that are not heavy.
+ */
 const input = () => page.locator("#command-input");
 const messages = () => page.locator("#messages");
 const lastMessage = () => messages().locator("article.message").last();
@@ -119,22 +127,89 @@ describe("the playground in Chromium", () => {
     expect(await lastMessage().locator(".embed-title").innerText()).toBe("Slow");
   });
 
+  it("posts a message, and right-click → Apps → Chart numbers charts it: thinking…, then the image", async () => {
+    await run("3 5 8 13");
+    const posted = lastMessage();
+    expect(await posted.getAttribute("aria-label")).toBe("message from Tester");
+    expect(await posted.locator(".message-content").innerText()).toBe("3 5 8 13");
+    const messageId = await posted.getAttribute("data-message-id");
+    // Hold the Worker's PATCH a moment, so "thinking…" is on screen long enough to see.
+    stack.emulator.emulator.faults.push({ match: { method: "PATCH", path: "/messages/@original" }, times: 1, delayMs: 1_500 });
+    const before = await messages().locator("article.message").count();
+    await posted.locator(".message-content").click({ button: "right" });
+    const menu = page.getByRole("menu", { name: "Apps" });
+    await menu.waitFor();
+    expect(await menu.getByRole("menuitem").allInnerTexts()).toEqual(["Chart numbers"]);
+    await screenshot("playground-apps.png");
+    await menu.getByRole("menuitem", { name: "Chart numbers" }).click();
+    await menu.waitFor({ state: "detached" });
+    await expect.poll(() => messages().locator("article.message").count()).toBe(before + 1);
+    await lastMessage().getByText("Emulated Bot is thinking…").waitFor({ timeout: 5_000 });
+    expect(await lastMessage().locator(".invocation").innerText()).toMatch(/Tester\s+used\s+Chart numbers/);
+    await lastMessage().locator("img.embed-image").waitFor({ timeout: 20_000 });
+    expect(await lastMessage().locator(".thinking").count()).toBe(0);
+    expect(await lastMessage().getByRole("button", { name: "Bar" }).isEnabled()).toBe(true);
+    // Discord sent the whole target message, as the channel has it.
+    const sent = stack.emulator.emulator.state.sends.at(-1)!;
+    expect(sent.request).toMatchObject({ type: 2, data: { name: "Chart numbers", type: 3, target_id: messageId, resolved: { messages: { [messageId!]: { content: "3 5 8 13", author: { global_name: "Tester" } } } } } });
+  });
+
+  it("reaches Apps from the keyboard: the message's Apps button, ↓ and Enter; an ephemeral answer offers no Apps", async () => {
+    // A message command the Worker does not have (registered with the emulator only): it answers with an
+    // ephemeral "I don't know", and costs none of the heavy budget (see HEAVY_BUDGET).
+    const registered = await fetch(`${stack.emulator.apiBase}/applications/${stack.config.applicationId}/commands`, {
+      method: "POST",
+      headers: { Authorization: "Bot local-dev-token", "User-Agent": "DiscordBot (https://example.test, 1.0)", "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Quote it", type: 3 }),
+    });
+    expect(registered.status).toBe(201);
+    await expect.poll(() => page.evaluate("fetch('/__emulator/feed').then((r) => r.json()).then((f) => f.apps.message.length)")).toBe(2);
+    await run("to be or not to be");
+    await lastMessage().getByRole("button", { name: "Apps for this message" }).focus();
+    await page.keyboard.press("Enter");
+    const menu = page.getByRole("menu", { name: "Apps" });
+    expect(await menu.getByRole("menuitem").allInnerTexts()).toEqual(["Chart numbers", "Quote it"]);
+    const focused = () => page.evaluate("document.activeElement?.textContent");
+    await expect.poll(focused).toBe("Chart numbers");
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(focused).toBe("Quote it");
+    await page.keyboard.press("Enter");
+    await lastMessage().getByText("I don't know the command").waitFor();
+    expect(await lastMessage().locator(".invocation").innerText()).toMatch(/Tester\s+used\s+Quote it/);
+    expect(await lastMessage().locator(".ephemeral-note").innerText()).toContain("Only you can see this");
+    // No Apps on an ephemeral message, as in Discord.
+    expect(await lastMessage().getByRole("button", { name: "Apps for this message" }).count()).toBe(0);
+  });
+
+  it("offers the user commands on a right-clicked name, and Escape gives the focus back", async () => {
+    const name = messages().locator("article.message[aria-label='message from Tester']").last().getByRole("button", { name: "Tester" });
+    await name.focus();
+    await page.keyboard.press("Enter");
+    const menu = page.getByRole("menu", { name: "Apps" });
+    await menu.waitFor();
+    expect(await menu.innerText()).toContain("The bot has no user commands");
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "detached" });
+    expect(await name.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
   it("sends a select menu choice as a component interaction carrying its message", async () => {
     const emulator = stack.emulator.emulator;
     const issued = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
-    const menu = { type: 3, custom_id: "chart:bar:not-a-key", placeholder: "Pick a letter", options: [{ label: "Alpha", value: "a" }, { label: "Beta", value: "b", description: "the second" }] };
+    // A retired feature's custom_id: its answer is not heavy (a chart: id would be, see HEAVY_BUDGET).
+    const menu = { type: 3, custom_id: "retired:letter", placeholder: "Pick a letter", options: [{ label: "Alpha", value: "a" }, { label: "Beta", value: "b", description: "the second" }] };
     expect(await emulator.recordInlineResponse(issued.token, { type: 4, data: { content: "Pick one", components: [{ type: 1, components: [menu] }] } })).toEqual({ ok: true });
     const message = lastMessage();
     await message.getByText("Pick one").waitFor();
     const messageId = await message.getAttribute("data-message-id");
     await message.getByRole("combobox", { name: "Pick a letter" }).selectOption("b");
-    await lastMessage().getByText("This button is not one of mine").waitFor();
+    await lastMessage().getByText("This button or menu belongs to a feature this bot no longer has").waitFor();
     const sent = emulator.state.sends.at(-1)!;
     expect(sent.request).toMatchObject({ type: 3, data: { component_type: 3, custom_id: menu.custom_id, values: ["b"] }, message: { id: messageId, content: "Pick one" } });
     expect(await lastMessage().locator(".invocation").innerText()).toMatch(/Tester\s+chose\s+Beta/);
     // Ephemeral replies can be dismissed, as in Discord.
     await lastMessage().getByRole("button", { name: "Dismiss message" }).click();
-    await expect.poll(() => messages().getByText("This button is not one of mine").count()).toBe(0);
+    await expect.poll(() => messages().getByText("belongs to a feature this bot no longer has").count()).toBe(0);
   });
 
   it("builds forms from legacy action rows and echoes their structure on submit", async () => {

@@ -1,21 +1,26 @@
 // `npm start` from a clean clone: the tracked files copied to a temporary folder (node_modules linked, no
 // .dev.vars, no .emulator), started exactly as the script runs, on free ports. It must come up, write first-run
-// configuration without overwriting what a developer set, serve the playground, stop everything on Ctrl-C and
-// leave no wrangler/workerd behind; a busy port must stop it with a message naming the port.
+// configuration without overwriting what a developer set, serve the playground, pick up a command added while it
+// runs, stop everything on Ctrl-C and leave no wrangler/workerd behind; a busy port must stop it with a message
+// naming the port.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeChange, watchCommands } from "../../scripts/lib/command-watch.ts";
 import { freePort, portProblem } from "../../scripts/lib/processes.ts";
+import type { CommandDefinition } from "../../scripts/lib/register-core.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 let clone: string;
 
 beforeAll(() => {
   clone = mkdtempSync(join(tmpdir(), "start-clone-"));
-  const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
+  // What a commit of the working tree would hold: tracked files, and new ones git does not ignore (a file added
+  // in the working tree but not yet staged is part of the change under test, and must not be left behind).
+  const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
   for (const file of tracked) {
     if (!existsSync(join(root, file))) continue; // Deleted in the working tree, not yet committed.
     mkdirSync(dirname(join(clone, file)), { recursive: true });
@@ -89,6 +94,43 @@ async function stopWithCtrlC(started: Started): Promise<void> {
 }
 
 const devVars = () => readFileSync(join(clone, ".dev.vars"), "utf8");
+
+/** Polls until `probe` gives a value (the effect happened) or the time is up. */
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, started: Started, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s (${String(last ?? "")}); output:\n${started.lines.join("\n")}`);
+}
+
+/** Adding a command while npm start runs, as a developer would: one file and one line in the index. */
+function addWaveCommand(): void {
+  writeFileSync(join(clone, "src", "worker", "commands", "wave.ts"), [
+    'import { reply } from "../discord/responses.ts";',
+    'import { userCommand } from "../dispatch/definitions.ts";',
+    'import type { CommandContext, HandlerResult } from "../dispatch/types.ts";',
+    "",
+    'export const definition = userCommand({ name: "Wave at" });',
+    "",
+    "export function command({ target }: CommandContext<typeof definition>): HandlerResult {",
+    "  return reply(`👋 ${target.globalName ?? target.username}`);",
+    "}",
+    "",
+  ].join("\n"));
+  const index = join(clone, "src", "worker", "commands", "index.ts");
+  const source = readFileSync(index, "utf8");
+  const edited = source.replace(/^(import \* as ping from "\.\/ping\.ts";)$/m, '$1\nimport * as wave from "./wave.ts";').replace(/listModules\(/, "listModules(wave, ");
+  expect(edited).not.toBe(source);
+  writeFileSync(index, edited);
+}
 const valueOf = (text: string, name: string) => new RegExp(`^${name}=(.*)$`, "m").exec(text)?.[1];
 
 describe("npm start from a clean clone", () => {
@@ -107,6 +149,22 @@ describe("npm start from a clean clone", () => {
       // The playground reaches the Worker: a signed /ping through the emulator.
       const ping = await fetch(`${url}__emulator/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: 2, data: { name: "ping" } }) });
       expect(await ping.json()).toMatchObject({ status: 200, body: { type: 4 } });
+
+      // A command added while it runs: registered again with the emulator, announced in one line, and (once
+      // wrangler dev has reloaded the Worker) answered.
+      addWaveCommand();
+      const registered = await eventually(async () => {
+        const commands = (await (await fetch(`${url}__emulator/commands`)).json()) as Array<{ name: string; type: number }>;
+        return commands.some((c) => c.name === "Wave at" && c.type === 2) ? commands : undefined;
+      }, "registering the new command", started);
+      expect(registered.map((c) => c.name)).toEqual(expect.arrayContaining(["ping", "Chart numbers", "Wave at"]));
+      expect(started.lines.filter((l) => l.startsWith("start: commands changed"))).toEqual([`start: commands changed (+ Wave at (user command)); registered ${registered.length} with the emulator`]);
+      const wave = { type: 2, data: { name: "Wave at", type: 2, target_id: "1000000000000000003" } };
+      await eventually(async () => {
+        const r = await fetch(`${url}__emulator/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(wave) });
+        const outcome = (await r.json()) as { body?: { data?: { content?: string } } };
+        return outcome.body?.data?.content === "👋 Tester" ? outcome : undefined;
+      }, "the reloaded Worker answering the new command", started);
     } finally {
       if (started.child.exitCode === null) await stopWithCtrlC(started);
     }
@@ -143,4 +201,63 @@ describe("npm start from a clean clone", () => {
       await new Promise((r) => blocker.close(r));
     }
   }, 60_000);
+});
+
+describe("the command watcher behind npm start", () => {
+  const ping = { name: "ping", description: "Ping" };
+  const numbers = { name: "Chart numbers", type: 3 };
+
+  it("names what a new list adds, changes and drops", () => {
+    expect(describeChange([ping, numbers], [ping])).toBe("+ Chart numbers (message command)");
+    expect(describeChange([{ ...ping, description: "Pong" }], [ping, numbers])).toBe("~ /ping, - Chart numbers (message command)");
+    expect(describeChange([{ ...numbers, integration_types: [0, 1] }], [numbers])).toBe("~ Chart numbers (message command)");
+  });
+
+  it("re-registers after a change to a .ts file, says so in one line, and keeps the list when the files do not load", async () => {
+    const root = mkdtempSync(join(tmpdir(), "watch-"));
+    const dir = join(root, "src", "worker", "commands");
+    mkdirSync(dir, { recursive: true });
+    const lines: string[] = [];
+    const registered: CommandDefinition[][] = [];
+    let next: () => CommandDefinition[] = () => [ping, numbers];
+    let loads = 0;
+    const watcher = watchCommands({
+      root,
+      registered: [ping],
+      register: async (list) => (registered.push([...list]), 0),
+      print: (line) => lines.push(line),
+      load: async () => (loads++, next()),
+      debounceMs: 50,
+    });
+    const until = async (check: () => boolean, what: string) => {
+      const deadline = Date.now() + 5_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`${what}; lines: ${JSON.stringify(lines)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      writeFileSync(join(dir, "notes.txt"), "not a command");
+      writeFileSync(join(dir, "chart-numbers.ts"), "export {}");
+      writeFileSync(join(dir, "index.ts"), "export {}");
+      await until(() => lines.length === 1, "no line after adding a command");
+      expect(lines).toEqual(["start: commands changed (+ Chart numbers (message command)); registered 2 with the emulator"]);
+      expect(registered).toEqual([[ping, numbers]]);
+      expect(loads).toBe(1); // Both writes, one reload (debounced); the .txt file alone would not have caused one.
+
+      // A handler edit leaves the definitions as they were: nothing to register, nothing to say.
+      writeFileSync(join(dir, "chart-numbers.ts"), "export { } // edited");
+      await until(() => loads === 2, "no reload after a handler edit");
+      next = () => {
+        throw new Error("definitions: cannot load the command index: Unexpected token");
+      };
+      writeFileSync(join(dir, "chart-numbers.ts"), "export {");
+      await until(() => lines.length === 2, "no line for a file that does not load");
+      expect(lines[1]).toBe("start: after the change to src/worker/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
+      expect(registered).toHaveLength(1);
+    } finally {
+      watcher.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { verifyRelaySignature, RELAY_SIGNATURE_HEADER, RELAY_TIMESTAMP_HEADER } from "../../src/shared/relay-signature.ts";
 import type { Handler } from "./outbound.worker.ts";
+import type { ChartResult } from "../../src/shared/jobs/chart.ts";
 
 export const TEST_RELAY_SECRET = "test-relay-secret-0123456789abcdef";
 export const BACKEND_HOST = "backend.test";
@@ -20,7 +21,8 @@ export interface JobCall {
   signatureOk: boolean;
 }
 
-export function chartResult(input: Record<string, any>) {
+/** What the real chart job would return for this input (the contract's type), from a 1×1 PNG. */
+function chartResult(input: Record<string, any>): ChartResult {
   const points = input.points ?? String(input.values ?? "1,2,3").split(",").map((v: string, i: number) => {
     const [label, value] = v.includes("=") ? v.split("=") : [String(i + 1), v];
     return { label: label!.trim(), value: Number(value) };
@@ -32,6 +34,8 @@ export function chartResult(input: Record<string, any>) {
     png: TINY_PNG_BASE64, width: 800, height: 450, kind: input.kind ?? "line",
     stats: { count: values.length, min: Math.min(...values), max: Math.max(...values), mean: values.reduce((a: number, b: number) => a + b, 0) / values.length, first, last, change: last - first, change_pct: first === 0 ? null : ((last - first) / Math.abs(first)) * 100 },
     points,
+    skipped: [],
+    skippedCount: 0,
   };
 }
 

@@ -7,11 +7,11 @@ import { exports } from "cloudflare:workers";
 import { inject } from "vitest";
 import { nowSeconds, signBody } from "./signing.ts";
 
-export const TEST_APPLICATION_ID = "100000000000000001";
+const TEST_APPLICATION_ID = "100000000000000001";
 let counter = 0;
 
 /** A snowflake for "now", so /ping's transit time is plausible. */
-export function snowflakeNow(): string {
+function snowflakeNow(): string {
   return ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n | BigInt(counter++ % 4096)).toString();
 }
 

@@ -16,7 +16,7 @@ import { handleQueue } from "../../src/worker/queue/consumer.ts";
 import type { JobMessage } from "../../src/worker/queue/message.ts";
 import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
-import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
+import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
 
@@ -192,5 +192,29 @@ describe("Chart numbers (message command)", () => {
     expect(body.data.content).toMatch(/nothing to chart/);
     await waitOnExecutionContext(ctx);
     expect(discord.calls({ method: "PATCH" })).toHaveLength(0);
+  });
+});
+
+describe("/chart file: skipped rows", () => {
+  it("answers with the chart and an ephemeral follow-up listing the skipped rows' line numbers and reasons", async () => {
+    const stats = { count: 2, min: 1, max: 2, mean: 1.5, first: 1, last: 2, change: 1, change_pct: 100 };
+    const skipped = [{ line: 3, reason: "a blank line" }, { line: 6, reason: "a row of empty cells" }];
+    routeOutbound({
+      "discord.test": (request) => discord.fetch(request),
+      [BACKEND_HOST]: scriptedBackend((call) => Response.json({ id: call.id, result: { png: TINY_PNG_BASE64, width: 1, height: 1, kind: "line", stats, points: [{ label: "a", value: 1 }, { label: "b", value: 2 }], skipped, skippedCount: 2 } })).handler,
+    });
+    const payload = command("chart", [{ type: 11, name: "file", value: "9" }]);
+    (payload.data as Record<string, unknown>).resolved = { attachments: { "9": { id: "9", filename: "data.csv", url: "https://cdn.discordapp.com/attachments/1/2/data.csv?ex=1&hm=2", size: 20, content_type: "text/csv" } } };
+    const ctx = createExecutionContext();
+    const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET } as never, ctx);
+    expect(await response.json()).toEqual({ type: 5 });
+    await waitOnExecutionContext(ctx);
+    const followUps = discord.calls({ method: "POST" }).filter((c) => c.path.includes(String(payload.token)));
+    expect(followUps).toHaveLength(1);
+    const note = (followUps[0]!.body as { json: { content: string; flags: number } }).json;
+    expect(note.flags).toBe(64);
+    expect(note.content).toBe("I skipped 2 rows of your file:\n• line 3: a blank line\n• line 6: a row of empty cells");
+    expect(discord.calls({ method: "PATCH" })).toHaveLength(1);
+    expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
   });
 });

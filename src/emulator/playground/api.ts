@@ -29,11 +29,13 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 export const api = {
   feed: () => call<FeedSnapshot>("/feed"),
   send: (input: SendInput) => call<SendOutcome>("/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }),
+  /** Posts a message in #general as the playground's user (what message commands can target). */
+  post: (content: string) => call<Record<string, unknown>>("/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content }) }),
   upload(file: File): Promise<StoredAttachment> {
     const form = new FormData();
     form.set("file", file, file.name);
     return call<StoredAttachment>("/uploads", { method: "POST", body: form });
   },
-  /** Forgets conversations, calls and uploads; keeps the registered commands. */
+  /** Forgets conversations, posted messages, calls and uploads; keeps the registered commands. */
   clear: () => call<null>("/calls", { method: "DELETE" }),
 };

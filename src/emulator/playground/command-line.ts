@@ -9,7 +9,7 @@ export interface OptionChoice {
   value: string | number;
 }
 
-export interface OptionDef {
+interface OptionDef {
   type: number;
   name: string;
   description?: string;
@@ -31,17 +31,17 @@ export interface CommandDef {
   default_member_permissions?: string | null;
 }
 
-export const OPTION_TYPES = {
+const OPTION_TYPES = {
   SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, USER: 6, CHANNEL: 7, ROLE: 8,
   MENTIONABLE: 9, NUMBER: 10, ATTACHMENT: 11,
 } as const;
 
-export const TYPE_NAMES: Record<number, string> = {
+const TYPE_NAMES: Record<number, string> = {
   1: "subcommand", 2: "subcommand group", 3: "text", 4: "integer", 5: "true/false", 6: "user", 7: "channel",
   8: "role", 9: "user or role", 10: "number", 11: "file",
 };
 
-export interface OptionValue {
+interface OptionValue {
   type: number;
   name: string;
   value: string | number | boolean;
@@ -56,7 +56,7 @@ export type CommandData = {
   resolved?: Record<string, Record<string, unknown>>;
 };
 
-export interface ParsedCommand {
+interface ParsedCommand {
   command: CommandDef;
   /** Subcommand group and subcommand names. */
   path: string[];
@@ -70,7 +70,7 @@ export type ParseResult = { ok: true; parsed: ParsedCommand } | { ok: false; err
 const NAME = /^[-_\p{L}\p{N}]+/u;
 const isNested = (o: OptionDef) => o.type === OPTION_TYPES.SUB_COMMAND || o.type === OPTION_TYPES.SUB_COMMAND_GROUP;
 
-export function chatCommands(commands: readonly CommandDef[]): CommandDef[] {
+function chatCommands(commands: readonly CommandDef[]): CommandDef[] {
   return commands.filter((c) => (c.type ?? 1) === 1).sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -175,7 +175,7 @@ function describeWhere(head: Head): string {
 }
 
 /** Converts one typed value to what Discord would send, or says what is wrong with it. */
-export function convertValue(option: OptionDef, raw: string, where: string): { ok: true; value: string | number | boolean } | { ok: false; error: string } {
+function convertValue(option: OptionDef, raw: string, where: string): { ok: true; value: string | number | boolean } | { ok: false; error: string } {
   const bad = (why: string) => ({ ok: false as const, error: `option ${option.name} of ${where} ${why}` });
   if (option.choices && option.choices.length > 0) {
     const lower = raw.toLowerCase();

@@ -2,7 +2,8 @@
 // and the bot's own autocomplete suggestions (a real AUTOCOMPLETE interaction, debounced, as Discord's client
 // sends while you type). An ATTACHMENT option opens a file picker; the file is uploaded to the emulator first,
 // as Discord uploads before it sends the command. Enter or Tab takes the highlighted suggestion; Enter on a
-// complete command sends it; ↑ in an empty box recalls the last command.
+// complete command sends it; ↑ in an empty box recalls the last command. Text without a "/" is posted as a
+// message in the channel, as in Discord (right-click it for the bot's message commands).
 
 import { applyChoice, complete, parseCommandLine, type CommandData, type CommandDef, type OptionChoice, type Suggestion } from "./command-line.ts";
 import { append, h } from "./dom.ts";
@@ -11,6 +12,8 @@ export interface ComposerDeps {
   commands(): CommandDef[];
   /** Sends the command; resolves to an error to show, or null once it went out. */
   send(line: string, data: CommandData): Promise<string | null>;
+  /** Posts a plain message; resolves to an error to show, or null. */
+  post(text: string): Promise<string | null>;
   /** Asks the bot for choices (interaction type 4). */
   autocomplete(data: CommandData): Promise<OptionChoice[]>;
   upload(file: File): Promise<{ id: string; filename: string }>;
@@ -50,7 +53,7 @@ export class Composer {
       autocomplete: "off",
       spellcheck: "false",
       placeholder: "Message #general — type / to use a command",
-      "aria-label": "Command",
+      "aria-label": "Message or command",
       "aria-controls": "suggestions",
       "aria-autocomplete": "list",
     });
@@ -226,6 +229,7 @@ export class Composer {
   async submit(): Promise<void> {
     const line = this.input.value.trim();
     if (!line) return;
+    if (!line.startsWith("/")) return this.post(line);
     const result = parseCommandLine(line, this.deps.commands());
     if (!result.ok) return this.setError(result.error);
     for (const { option, entry } of result.parsed.leaves) {
@@ -243,5 +247,16 @@ export class Composer {
     if (problem === null) return;
     this.setError(problem);
     if (this.input.value === "") this.input.value = line;
+  }
+
+  private async post(text: string): Promise<void> {
+    this.hide();
+    this.setError(null);
+    this.input.value = "";
+    this.history.push(text);
+    const problem = await this.deps.post(text);
+    if (problem === null) return;
+    this.setError(problem);
+    if (this.input.value === "") this.input.value = text;
   }
 }

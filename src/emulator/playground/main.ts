@@ -1,15 +1,17 @@
 // The playground page: reads the emulator's feed (and redraws when its event stream says something changed),
-// sends what the user does (commands, autocomplete, buttons, selects, forms) through POST /__emulator/send as
-// the member or the admin the toggle says, and opens a form when the bot answers with a modal.
+// posts plain messages, sends what the user does (commands, autocomplete, buttons, selects, forms, Apps from
+// a right-click) through POST /__emulator/send as the member or the admin the toggle says, and opens a form
+// when the bot answers with a modal.
 
 import type { FeedSnapshot } from "../feed.ts";
 import type { SendInput, SendOutcome } from "../send.ts";
 import { api } from "./api.ts";
 import type { CommandDef, OptionChoice } from "./command-line.ts";
 import { Composer } from "./composer.ts";
+import { openAppsMenu, type AppChoice } from "./context-menu.ts";
 import { atBottom } from "./dom.ts";
 import { renderLog } from "./log-view.ts";
-import { pendingKey, renderTimeline, type ViewActions } from "./message-view.ts";
+import { pendingKey, renderTimeline, type AppsTarget, type ViewActions } from "./message-view.ts";
 import { openModal } from "./modal.ts";
 
 type Json = Record<string, any>;
@@ -182,6 +184,17 @@ function selectData(component: Json, values: string[]): Json {
   return { ...data, resolved };
 }
 
+/** A user or message command on its target: Discord sends it as an APPLICATION_COMMAND with data.type 2 or 3. */
+async function contextCommand(command: AppChoice, target: AppsTarget): Promise<void> {
+  // The answer lands at the bottom of the chat, wherever the target was: follow it there.
+  following = true;
+  try {
+    await send({ type: 2, data: { name: command.name, type: target.kind === "user" ? 2 : 3, target_id: target.id }, label: command.name });
+  } catch (error) {
+    showConnection((error as Error).message);
+  }
+}
+
 const actions: ViewActions = {
   click(messageId, component) {
     const label = String(component.label ?? component.emoji?.name ?? component.custom_id);
@@ -195,6 +208,15 @@ const actions: ViewActions = {
     dismissed.add(key);
     render();
   },
+  apps(target, opener, at) {
+    const commands = (target.kind === "user" ? feed?.apps.user : feed?.apps.message) ?? [];
+    openAppsMenu({
+      target: target.label,
+      commands,
+      empty: `The bot has no ${target.kind} commands`,
+      choose: (command) => void contextCommand(command, target),
+    }, opener, at);
+  },
 };
 
 const composer = new Composer(els.composer, {
@@ -202,6 +224,15 @@ const composer = new Composer(els.composer, {
   async send(line, data) {
     try {
       await send({ type: 2, data, label: line });
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  },
+  async post(text) {
+    try {
+      following = true;
+      await api.post(text);
       return null;
     } catch (error) {
       return (error as Error).message;

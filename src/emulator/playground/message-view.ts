@@ -1,8 +1,9 @@
-// The chat: each timeline item as Discord's client draws it. A reply shows who did what above it ("Tester used
-// /chart …"), then the bot's message: "thinking…" while deferred, content (markdown), embeds (colour bar,
+// The chat: each timeline item as Discord's client draws it. A message someone posted shows its author; a reply
+// shows who did what above it ("Tester used /chart …"), then the bot's message: "thinking…" while deferred, content (markdown), embeds (colour bar,
 // author, title, fields, image, thumbnail, footer), images and files, buttons and select menus (legacy rows
 // and Components V2), "Only you can see this" on ephemeral messages, and "This interaction failed" under a
-// message whose component got no valid answer.
+// message whose component got no valid answer. Right-clicking a message (or its "Apps" button) asks for the
+// message commands, right-clicking an author's name for the user commands; the page opens the menu.
 
 import type { FeedIdentity, TimelineFailure, TimelineItem, TimelineMessage } from "../feed.ts";
 import type { Invocation } from "../state.ts";
@@ -12,10 +13,20 @@ import { markdown, type MarkdownContext } from "./markdown.ts";
 // Messages and components arrive as the JSON Discord's API uses; this view reads them loosely.
 type Json = Record<string, any>;
 
+/** What a context menu is for: a message (message commands) or a person (user commands). */
+export interface AppsTarget {
+  kind: "message" | "user";
+  id: string;
+  /** "message from Tester", "Tester": what the menu says it is for. */
+  label: string;
+}
+
 export interface ViewActions {
   click(messageId: string, component: Json): void;
   select(messageId: string, component: Json, values: string[]): void;
   dismiss(key: string): void;
+  /** Opens the Apps menu for a target at a point (a right-click), or under `opener` (a button, the keyboard). */
+  apps(target: AppsTarget, opener: HTMLElement, at: { x: number; y: number } | null): void;
 }
 
 export interface ViewState {
@@ -43,19 +54,42 @@ function formatBytes(size: number): string {
   return `${(size / 1024 / 1024).toFixed(2)} MB`;
 }
 
-function avatar(letter: string, kind: "bot" | "user"): HTMLElement {
+function avatar(letter: string, kind: "bot" | "user" | "member"): HTMLElement {
   return h("div", { class: `avatar avatar-${kind}`, "aria-hidden": "true" }, letter.slice(0, 1).toUpperCase());
 }
 
-function invocationLine(invocation: Invocation): HTMLElement {
+/** A right-click (or the keyboard's context-menu key) on `el` opens the Apps menu for `target`. */
+function onContextMenu(el: HTMLElement, target: AppsTarget, actions: ViewActions): HTMLElement {
+  el.addEventListener("contextmenu", (event) => {
+    // Shift+right-click keeps the browser's own menu (inspect, copy a link or an image).
+    if (event.shiftKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    // A keyboard-opened menu has no pointer position (0, 0): place it under the element instead.
+    const pointer = event.clientX !== 0 || event.clientY !== 0 ? { x: event.clientX, y: event.clientY } : null;
+    actions.apps(target, el, pointer);
+  });
+  return el;
+}
+
+/** A person's name: a button, so the keyboard reaches their user commands too (Enter, or the menu key). */
+function authorButton(user: { id: string; name: string }, className: string, actions: ViewActions): HTMLElement {
+  const target: AppsTarget = { kind: "user", id: user.id, label: user.name };
+  const button = h("button", { class: `${className} author-button`, type: "button", "aria-haspopup": "menu", title: `Right-click for apps (user id ${user.id})`, onclick: (event: Event) => actions.apps(target, event.currentTarget as HTMLElement, null) }, user.name);
+  return onContextMenu(button, target, actions);
+}
+
+function invocationLine(invocation: Invocation, state: ViewState, actions: ViewActions): HTMLElement {
   // Buttons and select menus alike: "Tester chose Bar", "Tester chose Beta".
   const verb = invocation.type === 3 ? "chose" : invocation.type === 5 ? "submitted" : "used";
+  // Every interaction comes from the playground's user; right-clicking the name offers the user commands.
+  const user = onContextMenu(h("span", { class: "invocation-user" }, invocation.user), { kind: "user", id: state.identity.user.id, label: invocation.user }, actions);
   return h(
     "div",
     { class: "invocation", title: invocation.label },
     h("span", { class: "invocation-spine", "aria-hidden": "true" }),
     avatar(invocation.user, "user"),
-    h("span", { class: "invocation-user" }, invocation.user),
+    user,
     invocation.admin ? h("span", { class: "tag tag-admin", title: "member.permissions includes ADMINISTRATOR" }, "admin") : null,
     ` ${verb} `,
     h("span", { class: "invocation-label" }, invocation.label),
@@ -238,18 +272,40 @@ function messageView(item: TimelineMessage, failure: TimelineFailure | undefined
   const referenced = referencedAttachments(message);
   const attachments = ((message.attachments as Json[] | undefined) ?? []).filter((a) => !referenced.has(a.filename));
   const v2 = (Number(message.flags ?? 0) & (1 << 15)) !== 0;
-  return h(
+  const author = (message.author ?? {}) as Json;
+  const fromBot = author.bot === true || author.id === undefined;
+  const name = fromBot ? state.botName : String(author.global_name || author.username || "someone");
+  const apps: AppsTarget = { kind: "message", id: item.key, label: `message from ${name}` };
+  // Discord offers no Apps on an ephemeral message: only its reader sees it, and no one can act on it.
+  const tools = item.ephemeral
+    ? null
+    : h("div", { class: "message-tools" }, h("button", {
+        class: "message-tool",
+        type: "button",
+        "aria-label": "Apps for this message",
+        "aria-haspopup": "menu",
+        title: "Apps (or right-click the message)",
+        onclick: (event: Event) => actions.apps(apps, event.currentTarget as HTMLElement, null),
+      }, "⋯"));
+  const article = h(
     "article",
-    { class: `message${item.ephemeral ? " ephemeral" : ""}${item.loading ? " loading" : ""}`, "data-message-id": item.key, "aria-label": `message from ${state.botName}` },
-    item.invocation ? invocationLine(item.invocation) : null,
+    { class: `message${item.ephemeral ? " ephemeral" : ""}${item.loading ? " loading" : ""}`, "data-message-id": item.key, "aria-label": `message from ${name}` },
+    tools,
+    item.invocation ? invocationLine(item.invocation, state, actions) : null,
     h(
       "div",
       { class: "message-row" },
-      avatar(state.botName, "bot"),
+      avatar(name, fromBot ? "bot" : "member"),
       h(
         "div",
         { class: "message-main" },
-        h("header", { class: "message-header" }, h("span", { class: "author" }, state.botName), h("span", { class: "tag tag-app" }, "APP"), h("time", { datetime: message.timestamp, title: new Date(String(message.timestamp)).toLocaleString("en-US") }, `Today at ${clockTime(String(message.timestamp))}`)),
+        h(
+          "header",
+          { class: "message-header" },
+          authorButton({ id: String(author.id ?? ""), name }, "author", actions),
+          fromBot ? h("span", { class: "tag tag-app" }, "APP") : null,
+          h("time", { datetime: message.timestamp, title: new Date(String(message.timestamp)).toLocaleString("en-US") }, `Today at ${clockTime(String(message.timestamp))}`),
+        ),
         item.loading
           ? h("div", { class: "thinking" }, h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")), `${state.botName} is thinking…`)
           : null,
@@ -266,13 +322,14 @@ function messageView(item: TimelineMessage, failure: TimelineFailure | undefined
       ),
     ),
   );
+  return item.ephemeral ? article : onContextMenu(article, apps, actions);
 }
 
-function failureView(item: TimelineFailure, state: ViewState): HTMLElement {
+function failureView(item: TimelineFailure, state: ViewState, actions: ViewActions): HTMLElement {
   return h(
     "article",
     { class: "message failure" },
-    item.invocation ? invocationLine(item.invocation) : null,
+    item.invocation ? invocationLine(item.invocation, state, actions) : null,
     h("div", { class: "message-row" }, avatar(state.botName, "bot"), h("div", { class: "message-main" }, h("header", { class: "message-header" }, h("span", { class: "author" }, state.botName), h("span", { class: "tag tag-app" }, "APP")), h("div", { class: "interaction-failed", role: "alert" }, h("span", { "aria-hidden": "true" }, "⚠ "), item.error), h("div", { class: "ephemeral-note" }, "👁 Only you can see this"))),
   );
 }
@@ -294,6 +351,6 @@ export function renderTimeline(container: HTMLElement, timeline: readonly Timeli
       const relative = JSON.stringify(item.message).includes("<t:") ? minute : 0;
       return JSON.stringify([item, failures.get(item.key)?.key, busy, relative]);
     },
-    (item) => (item.kind === "message" ? messageView(item, failures.get(item.key), state, actions) : failureView(item, state)),
+    (item) => (item.kind === "message" ? messageView(item, failures.get(item.key), state, actions) : failureView(item, state, actions)),
   );
 }

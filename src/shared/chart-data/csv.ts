@@ -3,6 +3,14 @@
 // one column (values) or two (label, value), comma, semicolon or tab delimiters (semicolon files may use a decimal
 // comma, "a;1,5"), and RFC 4180 quoted fields ("a, b" and "" escapes, line breaks inside quotes). Anything else is
 // an InputError on field "file" that names the row, so the user can fix the file rather than guess.
+//
+// Skipped rows. A row with a bad value (not a number, empty, a wrong column count) fails the whole file: a chart
+// that silently leaves out a misread number is worse than an error naming it. The rows that are skipped are blank
+// ones: empty or whitespace-only lines and rows of empty cells ("," is how a spreadsheet exports an empty row).
+// Those between two data rows are reported in `skipped` (line and reason) and `skippedCount`, because there a blank
+// row may be a missing data point. Blank lines before the first data row or after the last are padding and are not
+// reported, nor is the header row, which is used (its cells name the axes) rather than skipped. Line numbers are
+// the 1-based line on which a row starts, counting line breaks inside quoted fields.
 
 import { InputError } from "../http-error.ts";
 import { MAX_CSV_ROWS, displayLabel, quote, type Point } from "./points.ts";
@@ -13,7 +21,21 @@ export interface CsvChart {
   /** Header cells when the file had a header row: `label` is absent for one-column files. */
   header: { label?: string; value: string } | null;
   delimiter: "," | ";" | "\t";
+  /** Blank rows between data rows, in file order: at most MAX_SKIPPED_LISTED of them (see the header comment). */
+  skipped: SkippedRow[];
+  /** All such rows, listed or not. */
+  skippedCount: number;
 }
+
+/** A row that gave no point, and why; the chart job returns these (src/shared/jobs/chart.ts). */
+export interface SkippedRow {
+  /** 1-based line on which the row starts. */
+  line: number;
+  reason: string;
+}
+
+/** Enough to fix a file by; the count says how many more there were. */
+const MAX_SKIPPED_LISTED = 20;
 
 interface CsvRecord {
   fields: string[];
@@ -107,10 +129,24 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
   let columns = 0;
   let header: CsvChart["header"] = null;
   const points: Point[] = [];
+  const skipped: SkippedRow[] = [];
+  let skippedCount = 0;
+  // Blank rows since the last data row, reported once another data row follows. Only as many are kept as could
+  // still be listed, so a file of a million blank lines costs a counter, not a million objects.
+  let blanks: SkippedRow[] = [];
+  let blankCount = 0;
 
   for (const record of records(text, delimiter)) {
     const cells = normalize(record.fields);
-    if (cells.every((cell) => cell === "")) continue; // blank line (or a row of empty cells)
+    if (cells.every((cell) => cell === "")) {
+      if (points.length > 0) {
+        blankCount++;
+        if (skipped.length + blanks.length < MAX_SKIPPED_LISTED) {
+          blanks.push({ line: record.line, reason: cells.length > 1 ? "a row of empty cells" : "a blank line" });
+        }
+      }
+      continue;
+    }
 
     if (cells.length > MAX_COLUMNS) {
       fail(
@@ -138,8 +174,12 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
     if (value === undefined) fail(`row ${record.line}: ${quote(valueCell)} is not a number`);
     const label = columns === 2 ? (cells[0] ?? "") : "";
     points.push({ label: label === "" ? String(points.length + 1) : displayLabel(label), value });
+    skipped.push(...blanks);
+    skippedCount += blankCount;
+    blanks = [];
+    blankCount = 0;
   }
 
   if (points.length === 0) fail(header ? "the file has a header row but no data rows" : "the file is empty");
-  return { points, header, delimiter };
+  return { points, header, delimiter, skipped, skippedCount };
 }

@@ -13,11 +13,12 @@ import type { CommandContext, ComponentContext, HandlerResult } from "../dispatc
 import { ephemeral } from "../discord/responses.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { relayJob } from "../relay/client.ts";
+import { CHART_KINDS, chartJob, type ChartJobInput, type ChartKind, type ChartResult } from "../../shared/jobs/chart.ts";
 import { InputError } from "../../shared/http-error.ts";
 import { parseValues } from "../../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../../shared/chart-data/points.ts";
 import { relayUnavailable } from "./chart/availability.ts";
-import { CHART_KINDS, chartMessage, skippedRowsMessage, type ChartKind, type ChartResult } from "./chart/message.ts";
+import { chartMessage, skippedRowsMessage } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
 import { describeError, log } from "../log.ts";
 
@@ -35,12 +36,8 @@ export const definition = slashCommand({
 /** Rendering costs backend time: the command and its buttons count toward the per-user HEAVY_LIMITER. */
 export const use = [heavyLimiter];
 
-/** What the render job gets: the kind, an optional title, and exactly one data source. */
-export type RenderInput = { kind: ChartKind; title?: string } & (
-  | { values: string }
-  | { file: { url: string; size?: number; content_type?: string; filename?: string } }
-  | { points: readonly { label: string; value: number }[] }
-);
+/** What the render job gets: the chart job's own input (src/shared/jobs/chart.ts). */
+export type RenderInput = ChartJobInput;
 
 const buttonId = (kind: ChartKind, key: string) => `${definition.name}:${kind}:${key}`;
 
@@ -121,7 +118,7 @@ async function storeForButtons(task: TaskContext, chart: StoredChart): Promise<s
 }
 
 function renderChart(task: TaskContext, input: RenderInput): Promise<ChartResult> {
-  return relayJob<ChartResult>({ ...requireRelay(task.config) }, "chart", task.interaction.id, input, { signal: task.signal });
+  return relayJob({ ...requireRelay(task.config) }, chartJob, task.interaction.id, input, { signal: task.signal });
 }
 
 function isKind(value: string | undefined): value is ChartKind {

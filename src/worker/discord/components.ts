@@ -16,6 +16,7 @@ import type {
   APITextInputComponent,
 } from "discord-api-types/v10";
 
+/** @public */
 export const ComponentType = {
   ActionRow: 1, Button: 2, StringSelect: 3, TextInput: 4, UserSelect: 5, RoleSelect: 6, MentionableSelect: 7,
   ChannelSelect: 8, Section: 9, TextDisplay: 10, Thumbnail: 11, MediaGallery: 12, File: 13, Separator: 14,
@@ -28,6 +29,7 @@ export const TextInputStyle = { Short: 1, Paragraph: 2 } as const;
 const MAX_LABEL = 80;
 const MAX_ROW_BUTTONS = 5;
 
+/** @public */
 export class ComponentError extends Error {
   override readonly name = "ComponentError";
 }
@@ -52,6 +54,7 @@ export function button(options: { label: string; customId: string; style?: Inter
 }
 
 /** A button that opens a URL; it sends no interaction. */
+/** @public */
 export function linkButton(options: { label: string; url: string }): APIButtonComponentWithURL {
   if (!/^https?:\/\//.test(options.url)) throw new ComponentError(`components(link button): url must be http(s), got "${options.url.slice(0, 40)}"`);
   return { type: ComponentType.Button, style: ButtonStyle.Link, label: label(options.label, "link button"), url: options.url } as APIButtonComponentWithURL;
@@ -66,6 +69,7 @@ export function actionRow<C extends APIComponentInMessageActionRow>(...component
   return { type: ComponentType.ActionRow, components };
 }
 
+/** @public */
 export function stringSelect(options: { customId: string; options: readonly APISelectMenuOption[]; placeholder?: string; minValues?: number; maxValues?: number }): APIStringSelectComponent {
   if (options.options.length < 1 || options.options.length > 25) throw new ComponentError(`components(select): 1 to 25 options, got ${options.options.length}`);
   return {

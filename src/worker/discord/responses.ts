@@ -22,7 +22,7 @@ export const MAX_CUSTOM_ID_LENGTH = 100;
  */
 export type ImmediateResponse = Exclude<APIInteractionResponse, { type: 1 | 5 | 6 }>;
 
-export const ResponseType = {
+const ResponseType = {
   Pong: 1, Message: 4, DeferredMessage: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9,
 } as const;
 
@@ -36,6 +36,7 @@ export const Limits = {
 export type MessageData = APIInteractionResponseCallbackData;
 export type Choice = APIApplicationCommandOptionChoice;
 
+/** @public Thrown by the builders for a response Discord would refuse. */
 export class ResponseError extends Error {
   override readonly name = "ResponseError";
 }

@@ -25,8 +25,8 @@ export interface RestOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export const MAX_RATE_LIMIT_RETRIES = 3;
-export const MAX_SERVER_ERROR_RETRIES = 2;
+const MAX_RATE_LIMIT_RETRIES = 3;
+const MAX_SERVER_ERROR_RETRIES = 2;
 const SERVER_ERROR_BACKOFF_MS = 250;
 
 export class DiscordApiError extends Error {
@@ -192,7 +192,7 @@ async function readJson(response: Response): Promise<Record<string, unknown> | n
 }
 
 /** Interaction tokens are credentials for 15 minutes: never put them in an error message or a log. */
-export function redactPath(path: string): string {
+function redactPath(path: string): string {
   return path.replace(/^(\/webhooks\/[^/]+\/)[^/]+/, "$1:token");
 }
 

@@ -24,6 +24,7 @@ export const OptionType = {
   Mentionable: 9, Number: 10, Attachment: 11,
 } as const;
 
+/** @public */
 export const CommandType = { Slash: 1, User: 2, Message: 3 } as const;
 
 /** A slash command (type 1). */
@@ -76,7 +77,7 @@ type Leaf<O> = O extends OptionShape ? (O["type"] extends 1 | 2 ? never : O) : n
 type LeafOptions<L extends readonly OptionShape[] | undefined> = L extends readonly (infer O)[] ? Leaf<O> : never;
 
 /** The handler's `options` for a list of leaf options. */
-export type OptionsFrom<L extends readonly OptionShape[] | undefined> = {
+type OptionsFrom<L extends readonly OptionShape[] | undefined> = {
   readonly [O in LeafOptions<L> as O["required"] extends true ? O["name"] : never]: ValueOf<O>;
 } & {
   readonly [O in LeafOptions<L> as O["required"] extends true ? never : O["name"]]?: ValueOf<O>;

@@ -18,7 +18,7 @@ import { targetMessage, targetUser, type ResolvedMessage, type ResolvedUser } fr
 import type { Registry } from "./registry.ts";
 import type { BaseContext, CommandModule, HandlerResult, MaybePromise } from "./types.ts";
 
-export type Outcome =
+type Outcome =
   | "ok"
   | "deferred"
   | "unknown_command"
@@ -30,7 +30,7 @@ export type Outcome =
   // Kept for the log's readers: the heavy-command limiter answering is still reported under this name.
   | "rate_limited";
 
-export interface BackgroundTask {
+interface BackgroundTask {
   readonly name: string;
   readonly task: () => Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { InteractionType, type InteractionTypeValue } from "../discord/interaction-types.ts";
 import { isObject } from "../json.ts";
 
-export { InteractionType, isObject, type InteractionTypeValue };
+export { InteractionType, isObject };
 
 type Json = Record<string, unknown>;
 

@@ -7,6 +7,7 @@ import { isObject } from "./interaction.ts";
 
 type Json = Record<string, unknown>;
 
+/** @public */
 export interface ResolvedMember {
   readonly nick: string | null;
   readonly roles: readonly string[];
@@ -75,7 +76,7 @@ function member(value: unknown): ResolvedMember | null {
   };
 }
 
-export function userFrom(value: unknown, memberValue: unknown = undefined): ResolvedUser | undefined {
+function userFrom(value: unknown, memberValue: unknown = undefined): ResolvedUser | undefined {
   if (!isObject(value)) return undefined;
   const id = str(value.id);
   if (!id) return undefined;
@@ -89,7 +90,7 @@ export function userFrom(value: unknown, memberValue: unknown = undefined): Reso
   };
 }
 
-export function attachmentFrom(id: string, value: unknown): Attachment | undefined {
+function attachmentFrom(id: string, value: unknown): Attachment | undefined {
   if (!isObject(value) || typeof value.url !== "string") return undefined;
   return {
     id,
@@ -124,7 +125,7 @@ function roleFrom(id: string, value: unknown): ResolvedRole | undefined {
   return isObject(value) ? { kind: "role", id, name: str(value.name) ?? "" } : undefined;
 }
 
-export function messageFrom(value: unknown): ResolvedMessage | undefined {
+function messageFrom(value: unknown): ResolvedMessage | undefined {
   if (!isObject(value)) return undefined;
   const id = str(value.id);
   if (!id) return undefined;

@@ -32,7 +32,7 @@ export interface JobCall {
 }
 
 /** A job that cannot run: unknown after a deploy, or its input refused. The user is told to run it again. */
-export class UnrunnableJobError extends Error {
+class UnrunnableJobError extends Error {
   override readonly name = "UnrunnableJobError";
 }
 

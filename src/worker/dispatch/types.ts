@@ -12,7 +12,6 @@
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
-import type { FinalMessage } from "../discord/messages.ts";
 import type { ImmediateResponse } from "../discord/responses.ts";
 import type { CommandDefinition, MessageCommandDefinition, OptionsOf, SubcommandOptionsOf, SubcommandPath, UserCommandDefinition } from "./definitions.ts";
 import type { ParsedCustomId } from "./custom-id.ts";
@@ -46,11 +45,13 @@ export interface BaseContext {
   readonly customId: (...state: readonly (string | number)[]) => string;
 }
 
+/** @public */
 export interface DeferringContext<J extends Jobs> {
   /** Answer "thinking…" (type 5) now; the job named here produces the final message from `input`. */
   readonly defer: <K extends keyof J & string>(job: K, input: JobInput<J[K]>, options?: { ephemeral?: boolean }) => Deferral;
 }
 
+/** @public */
 export interface UpdatingContext<J extends Jobs> extends DeferringContext<J> {
   /** Acknowledge the component (type 6) now; the job's final message replaces the message it is on. */
   readonly deferUpdate: <K extends keyof J & string>(job: K, input: JobInput<J[K]>) => Deferral;
@@ -64,6 +65,7 @@ type TargetOf<D> = D extends UserCommandDefinition
 
 export type CommandContext<D extends CommandDefinition = CommandDefinition, J extends Jobs = Jobs> = BaseContext & DeferringContext<J> & TargetOf<D>;
 
+/** @public */
 export type SubcommandContext<D extends CommandDefinition, P extends string, J extends Jobs = Jobs> = BaseContext &
   DeferringContext<J> & { readonly subcommand: P; readonly options: SubcommandOptionsOf<D, P> };
 
@@ -104,7 +106,6 @@ export interface CommandModule {
   readonly use?: readonly Middleware[];
 }
 
-export type { FinalMessage };
 
 /**
  * A module as one typed object, for modules built in code (tests, generated commands) rather than as a file of

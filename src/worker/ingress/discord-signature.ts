@@ -6,7 +6,7 @@
  * policy against replay; Discord itself does not specify one). The imported key is cached per isolate.
  */
 import { hexToBytes } from "../hex.ts";
-export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
+const MAX_TIMESTAMP_SKEW_SECONDS = 300;
 
 export type SignatureFailure = "missing_signature" | "malformed_signature" | "missing_timestamp" | "malformed_timestamp" | "stale_timestamp" | "bad_signature";
 

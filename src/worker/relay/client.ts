@@ -5,10 +5,11 @@
  */
 import { describeError } from "../log.ts";
 import { readCapped } from "../../shared/capped-body.ts";
+import type { JobContract } from "../../shared/jobs/contract.ts";
 import { relayHeaders } from "../../shared/relay-signature.ts";
 
 /** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
-export const RELAY_TIMEOUT_MS = 20_000;
+const RELAY_TIMEOUT_MS = 20_000;
 /**
  * The most the Worker reads of a backend answer. A result is at most one file Discord accepts by default
  * (10 MiB) in base64 (≈ 13.4 MiB) plus its JSON; anything longer is a fault, and reading it whole would spend
@@ -40,7 +41,13 @@ export interface RelayTarget {
   readonly fetch?: typeof fetch;
 }
 
-export async function relayJob<T>(target: RelayTarget, job: string, id: string, input: unknown, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+/**
+ * Runs `contract`'s job on the backend. The input is checked against the contract at compile time (NoInfer: the
+ * contract alone decides its type); the result is the contract's output type, trusted as the backend is the
+ * authenticated other half of the same codebase.
+ */
+export async function relayJob<Input, Output>(target: RelayTarget, contract: JobContract<Input, Output>, id: string, input: NoInfer<Input>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Output> {
+  const job = contract.name;
   const body = JSON.stringify({ id, input });
   const headers = await relayHeaders(target.relaySecret, body);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? RELAY_TIMEOUT_MS);
@@ -68,7 +75,7 @@ export async function relayJob<T>(target: RelayTarget, job: string, id: string, 
   const json = parseJson(text);
   if (response.ok) {
     if (!json || !("result" in json)) throw new RelayError("bad_response", `relay(${job}): 200 without a JSON result`, "The backend sent back something I could not read. Please try again; if it keeps happening, tell the bot's operator.", 200);
-    return json.result as T;
+    return json.result as Output;
   }
   const error = json && typeof json.error === "object" && json.error !== null ? (json.error as Record<string, unknown>) : {};
   const detail = typeof error.message === "string" ? error.message.slice(0, 500) : text.slice(0, 200);

@@ -5,7 +5,7 @@
  * only guards against duplicates there, so when it is slow the caller goes on without it (at-least-once) and
  * logs that it did.
  */
-export const STORAGE_TIMEOUT_MS = 1_500;
+const STORAGE_TIMEOUT_MS = 1_500;
 
 export class StorageTimeoutError extends Error {
   override readonly name = "StorageTimeoutError";

@@ -1,19 +1,41 @@
 // The chart job end to end through the backend's fetch handler: output shape, a real PNG, stats, both kinds,
-// stored points for re-renders, and the 10,000-point ceiling.
+// stored points for re-renders, skipped CSV rows, and the 10,000-point ceiling.
 
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Buffer } from "node:buffer";
-import { createBackend, type ChartOutput } from "../../../src/backend/index.ts";
+import { createBackend, type ChartResult } from "../../../src/backend/index.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
-import { NOW_MS, SECRET, logCollector, pngSize, signedJobRequest } from "./support.ts";
+import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, startLocalServer, type LocalServer } from "./support.ts";
 
-async function runChart(input: unknown, id = "42"): Promise<{ status: number; body: { id: string; result: ChartOutput } }> {
-  const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
-  const response = await backend.fetch(await signedJobRequest("chart", { id, input }));
-  return { status: response.status, body: (await response.json()) as { id: string; result: ChartOutput } };
+const FILES: Record<string, string> = {
+  // Header on line 1, blank rows on lines 4 (empty) and 6 (empty cells), a trailing blank line (not reported).
+  "/gaps.csv": "month,sales\r\njan,3\r\nfeb,5\r\n\r\nmar,2\r\n,\r\napr,8\r\n\r\n",
+  // Header on line 1, a blank line 3, and a bad value on line 4: the whole file is refused, naming line 4.
+  "/bad-row.csv": "month,sales\njan,3\n\nfeb,n/a\nmar,2\n",
+};
+let files: LocalServer;
+
+beforeAll(async () => {
+  files = await startLocalServer((req, res) => {
+    const body = FILES[(req.url ?? "").split("?")[0] ?? ""];
+    if (body === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { "content-type": "text/csv" }).end(body);
+  });
+});
+
+afterAll(() => files.close());
+
+async function postChart(input: unknown, id = "42"): Promise<Response> {
+  const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, attachmentHosts: [files.host] });
+  return backend.fetch(await signedJobRequest("chart", { id, input }));
 }
 
-function decodePng(result: ChartOutput): Uint8Array {
+async function runChart(input: unknown, id = "42"): Promise<{ status: number; body: { id: string; result: ChartResult } }> {
+  const response = await postChart(input, id);
+  return { status: response.status, body: (await response.json()) as { id: string; result: ChartResult } };
+}
+
+function decodePng(result: ChartResult): Uint8Array {
   return new Uint8Array(Buffer.from(result.png, "base64"));
 }
 
@@ -35,6 +57,8 @@ describe("chart job", () => {
       { label: "wed", value: 2 },
       { label: "thu", value: 8 },
     ]);
+    expect(result.skipped).toEqual([]);
+    expect(result.skippedCount).toBe(0);
     const png = decodePng(result);
     expect(png.byteLength).toBeGreaterThan(5 * 1024);
     expect(pngSize(png)).toEqual({ width: 800, height: 450 });
@@ -53,6 +77,23 @@ describe("chart job", () => {
     expect(again.status).toBe(200);
     expect(again.body.result.points).toEqual(first.body.result.points);
     expect(again.body.result.stats).toEqual(first.body.result.stats);
+  });
+
+  it("reports the blank rows it skipped in a CSV with a header, by line in the file and why", async () => {
+    const { status, body } = await runChart({ kind: "bar", file: { url: `${files.origin}/gaps.csv` } });
+    expect(status).toBe(200);
+    expect(body.result.points.map((point) => point.label)).toEqual(["jan", "feb", "mar", "apr"]);
+    expect(body.result.skipped).toEqual([
+      { line: 4, reason: "a blank line" },
+      { line: 6, reason: "a row of empty cells" },
+    ]);
+    expect(body.result.skippedCount).toBe(2);
+  });
+
+  it("refuses a CSV with a bad row (422), naming its line counted from the header", async () => {
+    const response = await postChart({ kind: "line", file: { url: `${files.origin}/bad-row.csv` } });
+    expect(response.status).toBe(422);
+    expect(await errorOf(response)).toMatchObject({ field: "file", message: 'file: row 4: "n/a" is not a number' });
   });
 
   it("reports change_pct as null when the series starts at 0", async () => {

@@ -28,6 +28,8 @@ describe("parseCsv: shapes", () => {
       ],
       header: null,
       delimiter: ",",
+      skipped: [],
+      skippedCount: 0,
     });
   });
 
@@ -169,6 +171,47 @@ describe("parseCsv: errors name the row", () => {
   });
 });
 
+describe("parseCsv: skipped rows", () => {
+  const skippedOf = (text: string) => {
+    const { skipped, skippedCount } = parseCsv(text);
+    return { skipped, skippedCount };
+  };
+
+  it("reports blank rows between data rows by their 1-based line in the file, with the reason", () => {
+    expect(skippedOf("month,sales\njan,1\n\nfeb,2\n,\n   \nmar,3\n")).toEqual({
+      skipped: [
+        { line: 3, reason: "a blank line" },
+        { line: 5, reason: "a row of empty cells" },
+        { line: 6, reason: "a blank line" },
+      ],
+      skippedCount: 3,
+    });
+  });
+
+  it("does not report the header row, or blank lines before the first data row or after the last", () => {
+    expect(skippedOf("\n\nmonth,sales\n\njan,1\nfeb,2\n\n\n")).toEqual({ skipped: [], skippedCount: 0 });
+    expect(skippedOf("\r\n1\r\n\r\n2\r\n\r\n").skipped).toEqual([{ line: 3, reason: "a blank line" }]);
+  });
+
+  it("numbers lines after a header and a multi-line quoted field as an editor does", () => {
+    expect(skippedOf('label,value\n"two\nlines",1\n\nb,2\n').skipped).toEqual([{ line: 4, reason: "a blank line" }]);
+  });
+
+  it("lists at most 20 skipped rows and counts them all", () => {
+    const text = ["value", "1", ...Array.from({ length: 30 }, () => ""), "2", "", "3"].join("\n");
+    const { skipped, skippedCount } = skippedOf(text);
+    expect(skippedCount).toBe(31);
+    expect(skipped).toHaveLength(20);
+    expect(skipped[0]).toEqual({ line: 3, reason: "a blank line" });
+    expect(skipped[19]?.line).toBe(22);
+  });
+
+  it("still fails the whole file on a bad row, naming its line (header and blank lines counted)", () => {
+    expect(csvError("month,sales\njan,1\n\nfeb,lots\nmar,3\n")).toBe('file: row 4: "lots" is not a number');
+    expect(csvError("month,sales\njan,1\n\nfeb,\n")).toBe("file: row 4 has an empty value");
+  });
+});
+
 describe("parseCsv: properties", () => {
   const cell = fc.oneof(
     fc.string({ maxLength: 8 }),
@@ -189,6 +232,7 @@ describe("parseCsv: properties", () => {
           const chart = parseCsv(text, 50);
           expect(chart.points.length).toBeGreaterThan(0);
           expect(chart.points.length).toBeLessThanOrEqual(50);
+          expect(chart.skipped.length).toBeLessThanOrEqual(Math.min(20, chart.skippedCount));
           for (const point of chart.points) {
             expect(Number.isFinite(point.value)).toBe(true);
             expect(point.label.length).toBeLessThanOrEqual(100);

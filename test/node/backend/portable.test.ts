@@ -1,5 +1,6 @@
 // src/shared is imported by the Worker and the backend alike (src/worker/commands/chart.ts checks `values` before
-// relaying with the backend's own parser), and the relay signature module runs on both sides. They must not reach for Node: this walks each one's local
+// relaying with the backend's own parser, and both sides name the job contracts in src/shared/jobs), and the relay
+// signature module runs on both sides. They must not reach for Node: this walks each one's local
 // imports and fails on any `node:` import, bare package import or Node-only global.
 
 import { readFileSync } from "node:fs";
@@ -17,6 +18,8 @@ const SHARED = [
   "src/shared/chart-data/csv.ts",
   "src/shared/chart-data/points.ts",
   "src/shared/chart-data/number.ts",
+  "src/shared/jobs/contract.ts",
+  "src/shared/jobs/chart.ts",
 ];
 const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm;
 const NODE_GLOBALS = /\b(?:process|Buffer|require|__dirname|__filename)\b/;

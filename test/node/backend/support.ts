@@ -37,7 +37,7 @@ export async function errorOf(response: Response): Promise<ErrorJson["error"]> {
   return body.error;
 }
 
-export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** Width and height from the IHDR chunk, which must directly follow the 8-byte signature. */
 export function pngSize(png: Uint8Array): { width: number; height: number } {

@@ -58,6 +58,14 @@ async function answer(interaction: Record<string, any>): Promise<{ status?: numb
     case "defer-race":
       // The edit leaves the Worker the moment it has answered, racing the emulator's record of that answer.
       return { body: { type: 5 }, after: () => editOriginal(interaction.token, "raced"), lateEnd: true };
+    case "Sum numbers": {
+      // A message command: the target comes whole in data.resolved.messages.
+      const target = interaction.data.resolved?.messages?.[interaction.data.target_id];
+      const numbers = String(target?.content ?? "").match(/\d+/g)?.map(Number) ?? [];
+      return numbers.length < 2
+        ? { body: { type: 4, data: { content: "Not enough numbers", flags: 64 } } }
+        : { body: { type: 5 }, after: () => sleep(50).then(() => editOriginal(interaction.token, `Sum: ${numbers.reduce((a, b) => a + b, 0)}`)) };
+    }
     case "file": {
       const id = interaction.data.options[0].value;
       return { body: { type: 4, data: { content: interaction.data.resolved?.attachments?.[id]?.url ?? "no file" } } };
@@ -224,6 +232,27 @@ describe("POST /__emulator/send", () => {
       return t[0].message.content === "updated later" ? t : undefined;
     });
     expect(timeline.map((i: any) => i.key)).toEqual([item.key]);
+  });
+
+  it("sends a message command on a posted message: thinking…, then the edit; or the ephemeral explanation", async () => {
+    const posted = await post("/channel/messages", { content: "3 5 8 13" });
+    expect(posted.status).toBe(201);
+    const target = await posted.json();
+    const { json } = await send({ type: 2, data: { name: "Sum numbers", type: 3, target_id: target.id } });
+    expect(json).toMatchObject({ interaction: { type: 2, label: "Sum numbers" }, status: 200, body: { type: 5 } });
+    expect(received).toMatchObject({ type: 2, data: { name: "Sum numbers", type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } } });
+    const done = await waitFor(async () => {
+      const reply = (await feed()).timeline.at(-1);
+      return reply.loading ? undefined : reply;
+    });
+    expect(done).toMatchObject({ message: { type: 23, content: "Sum: 29" }, invocation: { label: "Sum numbers", user: "Tester" }, edited: false });
+    expect((await feed()).timeline.map((i: any) => i.message.content)).toEqual(["3 5 8 13", "Sum: 29"]);
+
+    const words = await (await post("/channel/messages", { content: "no numbers" })).json();
+    const explained = await send({ type: 2, data: { name: "Sum numbers", type: 3, target_id: words.id } });
+    expect(explained.json.body).toEqual({ type: 4, data: { content: "Not enough numbers", flags: 64 } });
+    expect((await feed()).timeline.at(-1)).toMatchObject({ ephemeral: true, invocation: { label: "Sum numbers" } });
+    expect((await send({ type: 2, data: { name: "Sum numbers", type: 3, target_id: "1" } })).status).toBe(404);
   });
 
   it("refuses bad input, an unknown message and a missing Worker", async () => {

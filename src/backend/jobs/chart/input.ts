@@ -1,15 +1,16 @@
 // Validates the chart job's input once, at the boundary, into a typed value: every later step trusts it. Data given
 // inline (values, points) is parsed here, so a typo is a 422 before any work is queued; an attachment is only
-// checked (URL allowlist, declared size and type) because downloading it is part of the job's run.
+// checked (URL allowlist, declared size and type) because downloading it is part of the job's run. The wire shape
+// (field names, kinds) is the job's contract, src/shared/jobs/chart.ts; ChartInput is the validated form.
 
 import { InputError } from "../../errors.ts";
 import { checkAttachmentUrl, type AllowedHost } from "../../attachment.ts";
 import { formatBytes } from "../../relay-body.ts";
-import type { ChartKind } from "./render.ts";
+import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../../shared/jobs/chart.ts";
 import { parseValues } from "../../../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, type Point } from "../../../shared/chart-data/points.ts";
 
-export type ChartSource =
+type ChartSource =
   | { type: "values"; points: Point[] }
   | { type: "points"; points: Point[] }
   | { type: "file"; url: URL; filename?: string };
@@ -41,9 +42,9 @@ export const LARGEST_CHART_BODY_BYTES =
   ENVELOPE_BYTES;
 export const CHART_MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
-const FIELDS = ["kind", "title", "values", "file", "points"] as const;
-const SOURCES = ["values", "file", "points"] as const;
-const KINDS: readonly ChartKind[] = ["line", "bar"];
+// The contract's field names: a field renamed there is a type error here.
+const FIELDS = ["kind", "title", "values", "file", "points"] as const satisfies readonly (keyof ChartJobInput)[];
+const SOURCES = ["values", "file", "points"] as const satisfies readonly (keyof ChartJobInput)[];
 // Discord reports .csv uploads as text/csv, but some systems label them as Excel or generic binary.
 const CSV_CONTENT_TYPES = /^(text\/[\w.+-]+|application\/(csv|vnd\.ms-excel|octet-stream))\s*(;|$)/i;
 
@@ -57,8 +58,11 @@ function present(value: unknown): boolean {
 
 function parseKind(value: unknown): ChartKind {
   if (!present(value)) return "line";
-  const kind = KINDS.find((candidate) => candidate === value);
-  if (kind === undefined) throw new InputError("kind", `kind: must be "line" or "bar", got ${JSON.stringify(value)}`);
+  const kind = CHART_KINDS.find((candidate) => candidate === value);
+  if (kind === undefined) {
+    const kinds = CHART_KINDS.map((name) => JSON.stringify(name)).join(" or ");
+    throw new InputError("kind", `kind: must be ${kinds}, got ${JSON.stringify(value)}`);
+  }
   return kind;
 }
 

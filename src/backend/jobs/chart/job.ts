@@ -1,6 +1,7 @@
 // The `chart` job: turns numbers (typed inline, attached as CSV, or stored points for a re-render) into a PNG line
 // or bar chart plus summary stats. The parsed points are returned too, so the Worker can store them and ask for a
-// re-render (another kind or title) without the attachment, whose signed URL expires.
+// re-render (another kind or title) without the attachment, whose signed URL expires. Its name, wire input and
+// result are the contract in src/shared/jobs/chart.ts, which the Worker's relay call names too.
 
 import { Buffer } from "node:buffer";
 import { InputError } from "../../errors.ts";
@@ -8,28 +9,23 @@ import { downloadAttachment, redactUrl } from "../../attachment.ts";
 import { defineJob, type JobContext } from "../job.ts";
 import { CHART_MAX_INPUT_BYTES, parseChartInput, type ChartInput } from "./input.ts";
 import { parseCsv } from "../../../shared/chart-data/csv.ts";
-import { computeStats, type ChartStats } from "./stats.ts";
-import { renderChart, type ChartKind } from "./render.ts";
+import { computeStats } from "./stats.ts";
+import { renderChart } from "./render.ts";
+import { chartJob as contract, type ChartResult, type SkippedRow } from "../../../shared/jobs/chart.ts";
 import { MAX_FILE_BYTES, type Point } from "../../../shared/chart-data/points.ts";
-
-export interface ChartOutput {
-  png: string;
-  width: number;
-  height: number;
-  kind: ChartKind;
-  stats: ChartStats;
-  points: Point[];
-}
 
 interface ChartData {
   points: Point[];
+  /** CSV rows that gave no point (csv.ts says which); none for inline values or stored points. */
+  skipped: SkippedRow[];
+  skippedCount: number;
   xAxisName?: string;
   yAxisName?: string;
 }
 
 async function loadData(input: ChartInput, ctx: JobContext): Promise<ChartData> {
   const { source } = input;
-  if (source.type !== "file") return { points: source.points };
+  if (source.type !== "file") return { points: source.points, skipped: [], skippedCount: 0 };
 
   const started = performance.now();
   const download = await downloadAttachment(source.url, {
@@ -50,11 +46,17 @@ async function loadData(input: ChartInput, ctx: JobContext): Promise<ChartData> 
     throw new InputError("file", "file: this is not a text file; attach a CSV (.csv or .txt)");
   }
   const csv = parseCsv(new TextDecoder("utf-8").decode(download.bytes));
-  return { points: csv.points, xAxisName: csv.header?.label, yAxisName: csv.header?.value };
+  return {
+    points: csv.points,
+    skipped: csv.skipped,
+    skippedCount: csv.skippedCount,
+    xAxisName: csv.header?.label,
+    yAxisName: csv.header?.value,
+  };
 }
 
-export const chartJob = defineJob<ChartInput, ChartOutput>({
-  name: "chart",
+export const chartJob = defineJob<ChartInput, ChartResult>({
+  name: contract.name,
   maxInputBytes: CHART_MAX_INPUT_BYTES,
   validate: (input, ctx) => parseChartInput(input, ctx.attachmentHosts),
   async run(input, ctx) {
@@ -73,6 +75,8 @@ export const chartJob = defineJob<ChartInput, ChartOutput>({
       kind: input.kind,
       stats: computeStats(data.points),
       points: data.points,
+      skipped: data.skipped,
+      skippedCount: data.skippedCount,
     };
   },
 });

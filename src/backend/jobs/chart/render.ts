@@ -7,8 +7,9 @@ import { createRequire } from "node:module";
 import * as echarts from "echarts";
 import { renderAsync } from "@resvg/resvg-js";
 import type { Point } from "../../../shared/chart-data/points.ts";
+import type { ChartKind } from "../../../shared/jobs/chart.ts";
 
-export type ChartKind = "line" | "bar";
+export type { ChartKind }; // bench/render.ts imports it from here
 
 export interface ChartSpec {
   kind: ChartKind;
@@ -25,8 +26,8 @@ export interface RenderedChart {
   height: number;
 }
 
-export const CHART_WIDTH = 800;
-export const CHART_HEIGHT = 450;
+const CHART_WIDTH = 800;
+const CHART_HEIGHT = 450;
 
 const FONT_FAMILY = "DejaVu Sans";
 const require = createRequire(import.meta.url);

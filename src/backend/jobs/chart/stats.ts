@@ -3,17 +3,7 @@
 // first is 0, where a percentage has no meaning.
 
 import type { Point } from "../../../shared/chart-data/points.ts";
-
-export interface ChartStats {
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  first: number;
-  last: number;
-  change: number;
-  change_pct: number | null;
-}
+import type { ChartStats } from "../../../shared/jobs/chart.ts";
 
 /** `points` must be non-empty: every parser rejects empty data before this runs. */
 export function computeStats(points: readonly Point[]): ChartStats {

@@ -1,19 +1,7 @@
 /** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
 import type { FinalMessage } from "../../discord/messages.ts";
 import { actionRow, button, ButtonStyle } from "../../discord/components.ts";
-
-export type ChartKind = "line" | "bar";
-export const CHART_KINDS: readonly ChartKind[] = ["line", "bar"];
-
-/** What the backend's chart job returns (see src/backend/jobs/chart/job.ts). */
-export interface ChartResult {
-  readonly png: string;
-  readonly width: number;
-  readonly height: number;
-  readonly kind: ChartKind;
-  readonly stats: { count: number; min: number; max: number; mean: number; first: number; last: number; change: number; change_pct: number | null };
-  readonly points: readonly { label: string; value: number }[];
-}
+import { CHART_KINDS, type ChartKind, type ChartResult } from "../../../shared/jobs/chart.ts";
 
 const FILE_NAME = "chart.png";
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
@@ -49,7 +37,7 @@ export function chartMessage(result: ChartResult, title: string | null, storeKey
   };
 }
 
-export function base64ToBytes(base64: string): Uint8Array {
+function base64ToBytes(base64: string): Uint8Array {
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -58,8 +46,7 @@ export function base64ToBytes(base64: string): Uint8Array {
 
 /** Rows the backend skipped, as an ephemeral note to the user: which lines and why. Null when none were. */
 export function skippedRowsMessage(result: ChartResult): string | null {
-  const skipped = (result as { skipped?: readonly { line: number; reason: string }[] }).skipped ?? [];
-  const total = (result as { skippedCount?: number }).skippedCount ?? skipped.length;
+  const { skipped, skippedCount: total } = result;
   if (total === 0) return null;
   const lines = skipped.map((row) => `• line ${row.line}: ${row.reason}`);
   const more = total > skipped.length ? `\n…and ${total - skipped.length} more.` : "";

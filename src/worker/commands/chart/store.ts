@@ -10,7 +10,7 @@ export interface StoredChart {
   readonly points: readonly { label: string; value: number }[];
 }
 
-export const CHART_TTL_SECONDS = 7 * 24 * 3600;
+const CHART_TTL_SECONDS = 7 * 24 * 3600;
 const KEY_PATTERN = /^[0-9a-z]{12}$/;
 
 export function isChartKey(value: string): boolean {

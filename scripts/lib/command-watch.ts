@@ -1,0 +1,108 @@
+// `npm start` picks up a new or changed command without a restart. wrangler dev reloads the Worker by itself;
+// the emulator, like Discord, keeps the command list it was given. So: watch src/worker/commands, and a moment
+// after the last change (editors write a file in several steps) read the definitions again in a fresh Node
+// process (see loadFreshDefinitions); when they differ from what is registered, register the new list with the
+// emulator as `npm run register` would with Discord, and say in one line what changed. A file that does not load
+// yet (mid-edit) is reported and the registered list stays.
+
+import { watch, type FSWatcher } from "node:fs";
+import { join } from "node:path";
+import { loadFreshDefinitions } from "./definitions.ts";
+import { diffCommands, displayName, type CommandDefinition, type Io } from "./register-core.ts";
+
+const DEBOUNCE_MS = 300;
+
+export interface CommandWatchOptions {
+  root: string;
+  /** What is registered now (what the stack registered at start). */
+  registered: readonly CommandDefinition[];
+  register(definitions: readonly CommandDefinition[], io: Io): Promise<number>;
+  /** One line per reload that changed something, or failed. */
+  print(line: string): void;
+  /** Loads the current definitions (default: a fresh Node process); tests may replace it. */
+  load?: () => Promise<CommandDefinition[]>;
+  debounceMs?: number;
+}
+
+export interface CommandWatcher {
+  close(): void;
+}
+
+/** "+ Wave at (user command), ~ /chart, - /old": what a new list adds, changes and drops. */
+export function describeChange(next: readonly CommandDefinition[], previous: readonly CommandDefinition[]): string {
+  const parts = diffCommands(next, previous as unknown as Record<string, unknown>[]).map((d) => `${d.kind === "missing" ? "+" : d.kind === "extra" ? "-" : "~"} ${d.command}`);
+  if (parts.length > 0) return parts.join(", ");
+  // A field the drift check leaves out changed (a localization, integration_types, nsfw…): name the command.
+  const before = new Map(previous.map((d) => [`${d.type ?? 1}:${d.name}`, JSON.stringify(d)]));
+  return next.filter((d) => before.get(`${d.type ?? 1}:${d.name}`) !== JSON.stringify(d)).map((d) => `~ ${displayName(d)}`).join(", ") || "the order of the commands";
+}
+
+export function watchCommands(options: CommandWatchOptions): CommandWatcher {
+  const dir = join(options.root, "src", "worker", "commands");
+  const load = options.load ?? loadFreshDefinitions;
+  let registered = options.registered;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let again = false;
+  let closed = false;
+  const changedFiles = new Set<string>();
+
+  async function reload(): Promise<void> {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    const files = [...changedFiles].sort();
+    changedFiles.clear();
+    const where = files.length === 1 ? `src/worker/commands/${files[0]}` : `${files.length} files in src/worker/commands`;
+    try {
+      const next = await load();
+      if (closed || JSON.stringify(next) === JSON.stringify(registered)) return;
+      const change = describeChange(next, registered);
+      const errors: string[] = [];
+      const code = await options.register(next, { out: () => {}, err: (line) => errors.push(line) });
+      if (closed) return;
+      if (code === 0) {
+        registered = next;
+        options.print(`start: commands changed (${change}); registered ${next.length} with the emulator`);
+      } else {
+        options.print(`start: commands changed (${change}) but the emulator refused them, so it keeps the previous list: ${errors.join(" ").replace(/\s+/g, " ")}`);
+      }
+    } catch (error) {
+      if (!closed) options.print(`start: after the change to ${where}, the commands do not load (${(error as Error).message}); the emulator keeps the previous list`);
+    } finally {
+      running = false;
+      if (again && !closed) {
+        again = false;
+        void reload();
+      }
+    }
+  }
+
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dir, { recursive: true }, (_event, filename) => {
+      const name = filename === null ? "" : String(filename);
+      // Only TypeScript sources matter; editors' swap and backup files do not.
+      if (name && !name.endsWith(".ts")) return;
+      if (name) changedFiles.add(name.replace(/\\/g, "/"));
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), options.debounceMs ?? DEBOUNCE_MS);
+    });
+    watcher.on("error", (error) => {
+      options.print(`start: stopped watching src/worker/commands (${error.message}); restart npm start to pick up command changes`);
+      watcher?.close();
+    });
+  } catch (error) {
+    options.print(`start: cannot watch src/worker/commands (${(error as Error).message}); restart npm start to pick up command changes`);
+  }
+
+  return {
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      watcher?.close();
+    },
+  };
+}
