@@ -6,7 +6,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
-import { job } from "../../src/worker/dispatch/jobs.ts";
+import { DELETE_ORIGINAL, job } from "../../src/worker/dispatch/jobs.ts";
 import { defineMiddleware, type AfterEvent } from "../../src/worker/dispatch/middleware.ts";
 import { checkModule, createRegistry, RegistryError, type Registry } from "../../src/worker/dispatch/registry.ts";
 import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
@@ -216,5 +216,30 @@ describe("/chart file: skipped rows", () => {
     expect(note.content).toBe("I skipped 2 rows of your file:\n• line 3: a blank line\n• line 6: a row of empty cells");
     expect(discord.calls({ method: "PATCH" })).toHaveLength(1);
     expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+  });
+});
+
+describe("a job's other messages", () => {
+  it("progress edits @original before the end, and the final edit still comes once, last", async () => {
+    const module = defineModule({
+      definition: { name: "steps", description: "shows progress" },
+      jobs: { go: job(async (_input: null, task) => { await task.progress("step 1 of 2…"); return { data: { content: "done" } }; }) },
+      command: ({ defer }) => defer("go", null),
+    });
+    await send(createRegistry([module]), command("steps"), { ...env, HEAVY_LIMITER: undefined });
+    const edits = discord.calls({ method: "PATCH" }).map((c) => (c.body as { json: { content: string } }).json.content);
+    expect(edits).toEqual(["step 1 of 2…", "done"]);
+  });
+
+  it("a job that returns DELETE_ORIGINAL ends with one DELETE of @original instead of an edit", async () => {
+    const module = defineModule({
+      definition: { name: "quiet", description: "answers in a follow-up only" },
+      jobs: { go: job(async (_input: null, task) => { await task.followUp("here you go", { ephemeral: true }); return DELETE_ORIGINAL; }) },
+      command: ({ defer }) => defer("go", null),
+    });
+    const payload = command("quiet");
+    await send(createRegistry([module]), payload, { ...env, HEAVY_LIMITER: undefined });
+    expect(discord.calls({ method: "PATCH" })).toHaveLength(0);
+    expect(discord.calls({ method: "DELETE" }).map((c) => c.path)).toEqual([expect.stringMatching(/\/messages\/@original$/)]);
   });
 });

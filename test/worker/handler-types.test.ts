@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/dispatch/definitions.ts";
 import { job } from "../../src/worker/dispatch/jobs.ts";
 import { listModules } from "../../src/worker/dispatch/registry.ts";
+import { componentState } from "../../src/worker/dispatch/custom-id.ts";
 import type { CommandContext, HandlerResult, Subcommands } from "../../src/worker/dispatch/types.ts";
 import { deferReply, ephemeral } from "../../src/worker/discord/responses.ts";
 
@@ -74,6 +75,17 @@ export function who({ target }: CommandContext<typeof whois>): HandlerResult {
   return ephemeral(target.member?.nick ?? target.username);
 }
 
+const state = componentState("kind", "key");
+export const built = state.build({ kind: "bar", key: "abc" });
+// @ts-expect-error a state field the module did not declare
+export const wrongField = state.build({ kind: "bar", ky: "abc" });
+export function readState(args: readonly string[]): string | undefined {
+  const read = state.read(args);
+  // @ts-expect-error reading a field that is not declared
+  void read?.kyd;
+  return read?.key;
+}
+
 const good = { definition: roll, command: rollCommand, jobs: rollJobs };
 export const listed = () => listModules(good);
 // @ts-expect-error an export nothing would call (`autoComplete`, not `autocomplete`) fails where the module is listed
@@ -82,5 +94,8 @@ export const misspelt = () => listModules({ ...good, autoComplete: () => ephemer
 describe("handler types", () => {
   it("compile (see the type-check of this file)", () => {
     expect(listed()).toHaveLength(1);
+    expect(built).toEqual(["bar", "abc"]);
+    expect(readState(["line", "k"])).toBe("k");
+    expect(readState(["line"])).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@
  * (chart-numbers.ts) uses the same render job.
  */
 import { requireRelay } from "../config.ts";
+import { componentState, customId } from "../dispatch/custom-id.ts";
 import { OptionType, slashCommand } from "../dispatch/definitions.ts";
 import { job } from "../dispatch/jobs.ts";
 import type { TaskContext } from "../dispatch/task-context.ts";
@@ -39,7 +40,9 @@ export const use = [heavyLimiter];
 /** What the render job gets: the chart job's own input (src/shared/jobs/chart.ts). */
 export type RenderInput = ChartJobInput;
 
-const buttonId = (kind: ChartKind, key: string) => `${definition.name}:${kind}:${key}`;
+/** The Line/Bar buttons' state: the kind to draw and the stored chart's key. */
+const buttonState = componentState("kind", "key");
+const buttonId = (kind: ChartKind, key: string) => customId(definition.name, ...buttonState.build({ kind, key }));
 
 export const jobs = {
   render: job<RenderInput>(async (input, task) => {
@@ -96,11 +99,11 @@ export function command({ options, config, defer }: CommandContext<typeof defini
 }
 
 export function component({ id, deferUpdate }: ComponentContext<typeof jobs>): HandlerResult {
-  const [kind, key] = id.args;
-  if (id.args.length !== 2 || !isKind(kind) || !isChartKey(key ?? "")) {
+  const state = buttonState.read(id.args);
+  if (!state || !isKind(state.kind) || !isChartKey(state.key)) {
     return ephemeral("This button is not one of mine (its data is malformed), so I ignored it.");
   }
-  return deferUpdate("redraw", { kind, key: key! });
+  return deferUpdate("redraw", { kind: state.kind, key: state.key });
 }
 
 /** The key the buttons carry, or null (no buttons) when the data cannot be stored: the chart is still sent. */

@@ -35,3 +35,29 @@ export function parseCustomId(id: string): ParsedCustomId {
   const state = id.slice(at + 1);
   return { prefix: id.slice(0, at), state, args: state === "" ? [] : state.split(SEPARATOR) };
 }
+
+/**
+ * Typed component state: the named fields a module's custom_ids carry after `<module>:`, in order. `build` gives
+ * the state for `ctx.customId(...)`; `read` turns a click's `id.args` back into the same names, or null when the
+ * id has another shape (an older message, a hand-made id). A misspelt field is a compile error on both sides.
+ */
+export interface ComponentState<F extends string> {
+  build(values: Readonly<Record<F, string | number>>): string[];
+  read(args: readonly string[]): Readonly<Record<F, string>> | null;
+}
+
+export function componentState<const F extends readonly string[]>(...fields: F): ComponentState<F[number]> {
+  return {
+    build: (values) => fields.map((field) => {
+      const value = String(values[field as F[number]]);
+      if (value.includes(SEPARATOR)) throw new CustomIdError(`custom_id(build): state field "${field}" may not contain "${SEPARATOR}"`);
+      return value;
+    }),
+    read: (args) => {
+      if (args.length !== fields.length) return null;
+      const out: Record<string, string> = {};
+      fields.forEach((field, i) => (out[field] = args[i]!));
+      return out as Record<F[number], string>;
+    },
+  };
+}
