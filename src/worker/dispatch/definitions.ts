@@ -44,7 +44,8 @@ export function messageCommand<const D extends ContextMenuFields>(definition: D)
 
 // ---- options, typed from the definition ----
 
-interface OptionShape {
+/** The fields of an option that its type and the checks at the boundary depend on. */
+export interface OptionShape {
   readonly type: number;
   readonly name: string;
   readonly required?: boolean;

@@ -5,17 +5,11 @@
  * not fit the definition (the command was changed and Discord's copy is stale, or the payload is hostile) is a
  * problem sentence, and the dispatcher answers it instead of calling the handler: inside, the types are true.
  */
-import type { CommandDefinition } from "./definitions.ts";
+import type { CommandDefinition, OptionShape } from "./definitions.ts";
 import { isObject, type Interaction } from "./interaction.ts";
 import { resolveOption } from "./resolved.ts";
 
-interface OptionDef {
-  readonly type: number;
-  readonly name: string;
-  readonly required?: boolean;
-  readonly choices?: readonly { readonly value: string | number }[];
-  readonly options?: readonly OptionDef[];
-}
+type OptionDef = OptionShape;
 
 export type ReadOptions =
   | { readonly ok: true; readonly path: string | undefined; readonly values: Readonly<Record<string, unknown>> }
