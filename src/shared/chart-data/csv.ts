@@ -4,13 +4,14 @@
 // comma, "a;1,5"), and RFC 4180 quoted fields ("a, b" and "" escapes, line breaks inside quotes). Anything else is
 // an InputError on field "file" that names the row, so the user can fix the file rather than guess.
 //
-// Skipped rows. A row with a bad value (not a number, empty, a wrong column count) fails the whole file: a chart
-// that silently leaves out a misread number is worse than an error naming it. The rows that are skipped are blank
-// ones: empty or whitespace-only lines and rows of empty cells ("," is how a spreadsheet exports an empty row).
-// Those between two data rows are reported in `skipped` (line and reason) and `skippedCount`, because there a blank
-// row may be a missing data point. Blank lines before the first data row or after the last are padding and are not
-// reported, nor is the header row, which is used (its cells name the axes) rather than skipped. Line numbers are
-// the 1-based line on which a row starts, counting line breaks inside quoted fields.
+// Skipped rows. A data row that cannot be read (an empty or non-numeric value, a wrong number of columns) is left
+// out and listed in `skipped` with its line and the reason, and so are blank rows between two data rows (there a
+// blank row may be a missing data point); the Worker tells the user in an ephemeral follow-up, so nothing is left
+// out silently. Blank lines before the first data row or after the last are padding and are not reported, nor is
+// the header row, which is used (its cells name the axes). What breaks the whole file is still an InputError: an
+// unclosed quote, too many rows, or no readable row at all (then the message is the first row's problem, so a file
+// with one bad row reads as before). Line numbers are the 1-based line on which a row starts, counting line breaks
+// inside quoted fields.
 
 import { InputError } from "../http-error.ts";
 import { MAX_CSV_ROWS, displayLabel, quote, type Point } from "./points.ts";
@@ -135,6 +136,20 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
   // still be listed, so a file of a million blank lines costs a counter, not a million objects.
   let blanks: SkippedRow[] = [];
   let blankCount = 0;
+  let firstProblem: string | undefined;
+  const flushBlanks = (): void => {
+    skipped.push(...blanks);
+    skippedCount += blankCount;
+    blanks = [];
+    blankCount = 0;
+  };
+  /** Leaves an unreadable data row out; `problem` reads "row N …" for the error if no row is readable at all. */
+  const skipRow = (line: number, reason: string, problem: string): void => {
+    firstProblem ??= problem;
+    flushBlanks();
+    if (skipped.length < MAX_SKIPPED_LISTED) skipped.push({ line, reason });
+    skippedCount++;
+  };
 
   for (const record of records(text, delimiter)) {
     const cells = normalize(record.fields);
@@ -149,10 +164,11 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
     }
 
     if (cells.length > MAX_COLUMNS) {
-      fail(
-        `row ${record.line} has ${cells.length} columns; expected 1 (value) or 2 (label, value)` +
-          (delimiter === "," && cells.length === 4 ? ' — if you use decimal commas, separate columns with ";"' : ""),
-      );
+      const reason =
+        `has ${cells.length} columns; expected 1 (value) or 2 (label, value)` +
+        (delimiter === "," && cells.length === 4 ? ' — if you use decimal commas, separate columns with ";"' : "");
+      skipRow(record.line, reason, `row ${record.line} ${reason}`);
+      continue;
     }
     const valueCell = cells[cells.length - 1] ?? "";
     const value = parseNumber(valueCell, decimalComma);
@@ -164,22 +180,30 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
         continue;
       }
     } else if (cells.length !== columns) {
-      fail(`row ${record.line} has ${cells.length} column${cells.length === 1 ? "" : "s"}; the rows above have ${columns}`);
+      const reason = `has ${cells.length} column${cells.length === 1 ? "" : "s"}; the rows above have ${columns}`;
+      skipRow(record.line, reason, `row ${record.line} ${reason}`);
+      continue;
     }
 
     if (points.length >= maxRows) {
       fail(`more than ${maxRows.toLocaleString("en-US")} data rows; the limit is ${maxRows.toLocaleString("en-US")}`);
     }
-    if (valueCell === "") fail(`row ${record.line} has an empty value`);
-    if (value === undefined) fail(`row ${record.line}: ${quote(valueCell)} is not a number`);
+    if (valueCell === "") {
+      skipRow(record.line, "has an empty value", `row ${record.line} has an empty value`);
+      continue;
+    }
+    if (value === undefined) {
+      skipRow(record.line, `${quote(valueCell)} is not a number`, `row ${record.line}: ${quote(valueCell)} is not a number`);
+      continue;
+    }
     const label = columns === 2 ? (cells[0] ?? "") : "";
     points.push({ label: label === "" ? String(points.length + 1) : displayLabel(label), value });
-    skipped.push(...blanks);
-    skippedCount += blankCount;
-    blanks = [];
-    blankCount = 0;
+    flushBlanks();
   }
 
-  if (points.length === 0) fail(header ? "the file has a header row but no data rows" : "the file is empty");
+  if (points.length === 0) {
+    if (firstProblem) fail(skippedCount === 1 ? firstProblem : `no row could be read; the first problem: ${firstProblem}`);
+    fail(header ? "the file has a header row but no data rows" : "the file is empty");
+  }
   return { points, header, delimiter, skipped, skippedCount };
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
         res.writeHead(200, { "content-type": "text/csv; charset=utf-8" }).end(SALES_CSV);
         return;
       case "/broken.csv":
-        res.writeHead(200, { "content-type": "text/csv" }).end("a,1\nb,two\n");
+        res.writeHead(200, { "content-type": "text/csv" }).end("name,count\nb,two\n");
         return;
       case "/binary.csv":
         res.writeHead(200).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
@@ -131,7 +131,7 @@ describe("chart from an attachment", () => {
     expect((await run({ url: `${server.origin}/sales.csv` })).status).toBe(422);
   });
 
-  it("gives a 422 naming the row when the downloaded CSV is bad", async () => {
+  it("gives a 422 naming the row when no row of the downloaded CSV can be read", async () => {
     const response = await backendFor([server.host]).run({ url: `${server.origin}/broken.csv` });
     expect(response.status).toBe(422);
     expect(await errorOf(response)).toMatchObject({ field: "file", message: 'file: row 2: "two" is not a number' });

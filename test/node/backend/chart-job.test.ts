@@ -90,10 +90,13 @@ describe("chart job", () => {
     expect(body.result.skippedCount).toBe(2);
   });
 
-  it("refuses a CSV with a bad row (422), naming its line counted from the header", async () => {
+  it("charts a CSV around its unreadable row and lists it with its line, counted from the header", async () => {
     const response = await postChart({ kind: "line", file: { url: `${files.origin}/bad-row.csv` } });
-    expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ field: "file", message: 'file: row 4: "n/a" is not a number' });
+    expect(response.status).toBe(200);
+    const { result } = (await response.json()) as { result: { points: unknown[]; skipped: unknown[]; skippedCount: number } };
+    expect(result.points).toEqual([{ label: "jan", value: 3 }, { label: "mar", value: 2 }]);
+    expect(result.skipped).toEqual([{ line: 3, reason: "a blank line" }, { line: 4, reason: '"n/a" is not a number' }]);
+    expect(result.skippedCount).toBe(2);
   });
 
   it("reports change_pct as null when the series starts at 0", async () => {

@@ -18,6 +18,11 @@ function csvError(text: string, maxRows?: number): string {
   throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
 }
 
+function skippedOf(text: string) {
+  const chart = parseCsv(text);
+  return { values: chart.points.map((p) => p.value), skipped: chart.skipped, skippedCount: chart.skippedCount };
+}
+
 describe("parseCsv: shapes", () => {
   it("reads one column of values, labelling rows by position", () => {
     expect(parseCsv("3\n5\n8\n")).toEqual({
@@ -134,33 +139,36 @@ describe("parseCsv: errors name the row", () => {
     expect(csvError("month,sales\n")).toBe("file: the file has a header row but no data rows");
   });
 
-  it("rejects a non-numeric value after the first row", () => {
-    expect(csvError("a,1\nb,2\nc,lots\n")).toBe('file: row 3: "lots" is not a number');
+  it("skips a non-numeric value after the first row, naming its line and why", () => {
+    expect(skippedOf("a,1\nb,2\nc,lots\n")).toEqual({ values: [1, 2], skipped: [{ line: 3, reason: '"lots" is not a number' }], skippedCount: 1 });
   });
 
-  it("counts blank lines and multi-line quoted fields when numbering rows", () => {
-    expect(csvError('a,1\n\n"x\ny",2\nz,oops\n')).toBe('file: row 5: "oops" is not a number');
+  it("counts blank lines and multi-line quoted fields when numbering skipped rows", () => {
+    expect(skippedOf('a,1\n\n"x\ny",2\nz,oops\n').skipped).toEqual([{ line: 2, reason: "a blank line" }, { line: 5, reason: '"oops" is not a number' }]);
   });
 
-  it("rejects an empty value", () => {
-    expect(csvError("a,1\nb,\n")).toBe("file: row 2 has an empty value");
+  it("skips an empty value, a wrong column count, too many columns and non-finite numbers, each with its reason", () => {
+    expect(skippedOf("month,sales\njan,1\nfeb,\n2\nmar,1,2\napr,1e999\nmay,5\n")).toEqual({
+      values: [1, 5],
+      skipped: [
+        { line: 3, reason: "has an empty value" },
+        { line: 4, reason: "has 1 column; the rows above have 2" },
+        { line: 5, reason: "has 3 columns; expected 1 (value) or 2 (label, value)" },
+        { line: 6, reason: '"1e999" is not a number' },
+      ],
+      skippedCount: 4,
+    });
   });
 
-  it("rejects too many columns, hinting at semicolons for decimal commas", () => {
+  it("still refuses a file in which no row can be read, with the first row's problem", () => {
+    expect(csvError("a,\n")).toBe("file: row 1 has an empty value");
     expect(csvError("a,1,2\n")).toBe("file: row 1 has 3 columns; expected 1 (value) or 2 (label, value)");
     expect(csvError("a,1,5,b\n")).toMatch(/has 4 columns.*separate columns with ";"/);
-  });
-
-  it("rejects rows whose column count differs from the rows above", () => {
-    expect(csvError("a,1\n2\n")).toBe("file: row 2 has 1 column; the rows above have 2");
+    expect(csvError("v\nx\ny\n")).toBe('file: no row could be read; the first problem: row 2: "x" is not a number');
   });
 
   it("rejects an unclosed quote", () => {
     expect(csvError('a,1\n"b,2\nc,3\n')).toBe('file: row 2 has an opening quote (") that is never closed');
-  });
-
-  it("rejects non-finite numbers", () => {
-    expect(csvError("a,1\nb,1e999\n")).toBe('file: row 2: "1e999" is not a number');
   });
 
   it("allows exactly the row limit (after a header) and refuses one more", () => {
@@ -206,9 +214,13 @@ describe("parseCsv: skipped rows", () => {
     expect(skipped[19]?.line).toBe(22);
   });
 
-  it("still fails the whole file on a bad row, naming its line (header and blank lines counted)", () => {
-    expect(csvError("month,sales\njan,1\n\nfeb,lots\nmar,3\n")).toBe('file: row 4: "lots" is not a number');
-    expect(csvError("month,sales\njan,1\n\nfeb,\n")).toBe("file: row 4 has an empty value");
+  it("lists skipped bad rows and blank rows between data rows in file order (header and blank lines counted)", () => {
+    const chart = parseCsv("month,sales\njan,1\n\nfeb,lots\nmar,3\n");
+    expect(chart.points.map((p) => p.value)).toEqual([1, 3]);
+    expect({ skipped: chart.skipped, skippedCount: chart.skippedCount }).toEqual({
+      skipped: [{ line: 3, reason: "a blank line" }, { line: 4, reason: '"lots" is not a number' }],
+      skippedCount: 2,
+    });
   });
 });
 
