@@ -243,3 +243,16 @@ describe("a job's other messages", () => {
     expect(discord.calls({ method: "DELETE" }).map((c) => c.path)).toEqual([expect.stringMatching(/\/messages\/@original$/)]);
   });
 });
+
+describe("job inputs", () => {
+  it("an input JSON cannot carry is a handler error at once (ephemeral, with a reference), never a stuck 'thinking…'", async () => {
+    const module = defineModule({
+      definition: { name: "bigint", description: "defers a BigInt" },
+      jobs: { go: job(async () => ({ data: { content: "never" } })) },
+      command: ({ defer }) => defer("go", { n: 1n } as never),
+    });
+    const body = await send(createRegistry([module]), command("bigint"), { ...env, HEAVY_LIMITER: undefined });
+    expect(body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/reference `[0-9a-f]{8}`/) } });
+    expect(discord.calls()).toHaveLength(0);
+  });
+});

@@ -33,8 +33,11 @@ describe("per-user limit on heavy commands", () => {
     const types: number[] = [];
     for (let i = 0; i < 6; i++) types.push((await send(as("700000000000000007"), chartEnv)).body.type);
     expect(types).toEqual([5, 5, 5, 5, 5, 4]);
+    const logs = vi.spyOn(console, "log");
     const refused = await send(as("700000000000000007"), chartEnv);
     expect(refused.body.data).toMatchObject({ flags: 64 });
+    const line = logs.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "interaction");
+    expect(line).toMatchObject({ outcome: "rate_limited", answered_by: "heavy-limiter", route: "/chart" });
     expect(refused.body.data?.content).toMatch(/try again in about 60 seconds/);
     // Another user is not affected, and light commands are never limited.
     expect((await send(as("700000000000000008"), chartEnv)).body.type).toBe(5);

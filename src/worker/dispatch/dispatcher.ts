@@ -27,7 +27,7 @@ type Outcome =
   | "answered_by_middleware"
   | "handler_error"
   | "invalid_response"
-  // Kept for the log's readers: the heavy-command limiter answering is still reported under this name.
+  // A middleware step that answered and names its own outcome (the heavy-command limiter: middleware.ts).
   | "rate_limited";
 
 interface BackgroundTask {
@@ -38,6 +38,8 @@ interface BackgroundTask {
 export interface Dispatched {
   readonly response: APIInteractionResponse;
   readonly deferred?: Deferral;
+  /** The deferral's input as JSON, serialised once when the handler returned it (see settled). */
+  readonly jobInput?: string;
   /** The module that answered, when there was one: its jobs run the deferral, its after-steps see the outcome. */
   readonly module?: CommandModule;
   /** Side effects the handler scheduled with `ctx.after`. */
@@ -104,7 +106,7 @@ function deferUpdateJob(job: string, input: unknown): Deferral {
  * closure per call, so every context got its own hidden class, which V8 allocates in old space pointing at this
  * request's objects; they then survived young-generation GCs. On workerd that multiplied the bytes promoted per
  * scavenge about eightfold, and the scavenges' pauses with them (bench/README.md). Everything a fast handler does
- * not use (options, the target, the custom_id builder) is computed on first use.
+ * not use (the custom_id builder) is built on first use.
  */
 class Context implements BaseContext {
   readonly interaction: Interaction;
@@ -118,10 +120,12 @@ class Context implements BaseContext {
   readonly deferUpdate = deferUpdateJob;
   readonly options: Readonly<Record<string, unknown>>;
   readonly subcommand: string | undefined;
+  /** Context-menu commands: the user or message, resolved once when the dispatcher checked it. */
+  readonly target: ResolvedUser | ResolvedMessage | undefined;
   readonly #module: CommandModule;
   #customId: BaseContext["customId"] | undefined;
 
-  constructor(interaction: Interaction, deps: DispatchDeps, module: CommandModule, background: BackgroundTask[], options: Readonly<Record<string, unknown>>, subcommand: string | undefined) {
+  constructor(interaction: Interaction, deps: DispatchDeps, module: CommandModule, background: BackgroundTask[], options: Readonly<Record<string, unknown>>, subcommand: string | undefined, target?: ResolvedUser | ResolvedMessage) {
     this.interaction = interaction;
     this.env = deps.env;
     this.config = deps.config;
@@ -130,16 +134,13 @@ class Context implements BaseContext {
     this.after = (name, task) => void background.push({ name, task });
     this.options = options;
     this.subcommand = subcommand;
+    this.target = target;
     this.#module = module;
   }
 
   get customId(): BaseContext["customId"] {
     const prefix = this.#module.definition.name;
     return (this.#customId ??= (...state) => buildCustomId(prefix, ...state));
-  }
-
-  get target(): ResolvedUser | ResolvedMessage | undefined {
-    return this.interaction.commandType === 2 ? targetUser(this.interaction.data) : targetMessage(this.interaction.data);
   }
 }
 
@@ -160,6 +161,7 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   let handler: CommandModule["command"];
   let options = NO_OPTIONS;
   let subcommand: string | undefined;
+  let target: ResolvedUser | ResolvedMessage | undefined;
   if (interaction.commandType === 1) {
     // A command without options and a payload without options is the common fast case: nothing to read.
     const given = interaction.data?.options;
@@ -172,13 +174,13 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
     handler = subcommand !== undefined ? (module.subcommands?.[subcommand] ?? module.command) : module.command;
   } else {
     handler = module.command;
-    const target = interaction.commandType === 2 ? targetUser(interaction.data) : targetMessage(interaction.data);
+    target = interaction.commandType === 2 ? targetUser(interaction.data) : targetMessage(interaction.data);
     if (!target) return staleCommand(route, module, "the context-menu target is missing from data.resolved");
   }
   if (!handler) return staleCommand(route, module, `no handler for ${subcommand ? `subcommand "${subcommand}"` : "the command"}`);
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
   const background: BackgroundTask[] = [];
-  const ctx = new Context(interaction, deps, module, background, options, subcommand);
+  const ctx = new Context(interaction, deps, module, background, options, subcommand, target);
   return withMiddleware(interaction, module, route ?? "", ctx, () => settle(interaction, route, module, () => run(ctx), background));
 }
 
@@ -249,7 +251,7 @@ async function runSteps(interaction: Interaction, module: CommandModule, route: 
     if (answer !== undefined) {
       const problem = validateResponse(answer, interaction.type);
       if (problem) return failed(interaction, route, module, "invalid_response", new Error(`middleware(${step.name}): ${problem}`));
-      return { response: answer, route, module, outcome: step.name === "heavy-limiter" ? "rate_limited" : "answered_by_middleware", answeredBy: step.name };
+      return { response: answer, route, module, outcome: step.outcome ?? "answered_by_middleware", answeredBy: step.name };
     }
   }
   return run();
@@ -294,8 +296,16 @@ function settled(interaction: Interaction, route: string | null, module: Command
       const known = Object.keys(module.jobs ?? {});
       return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): defer names the job "${result.job}", but the module's jobs are: ${known.join(", ") || "none"}`));
     }
+    // Serialised here, before "thinking…" is promised: an input JSON cannot carry (a BigInt, a cycle) is a handler
+    // error the user sees now, not a job that could never start. The JSON is what both relay modes run from.
+    let jobInput: string | undefined;
+    try {
+      jobInput = JSON.stringify(result.input);
+    } catch (error) {
+      return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): the input of job "${result.job}" is not JSON: ${error instanceof Error ? error.message : String(error)}`));
+    }
     const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
-    return { response, deferred: result, module, background, route, outcome: "deferred" };
+    return { response, deferred: result, ...(jobInput !== undefined ? { jobInput } : {}), module, background, route, outcome: "deferred" };
   }
   if (isObject(result) && (result.type === 5 || result.type === 6)) {
     // A bare acknowledgement has no work behind it: the user would watch "thinking…" forever.

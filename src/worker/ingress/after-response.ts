@@ -59,13 +59,13 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
 }
 
 /**
- * The input goes through JSON in both modes, so a job sees in waitUntil mode exactly what it would see from the
- * queue (a Date becomes a string, undefined fields vanish) and a test of either mode is a test of both.
+ * The input goes through JSON in both modes (the dispatcher serialised it), so a job sees in waitUntil mode exactly
+ * what it would see from the queue (a Date becomes a string, undefined fields vanish) and a test of either mode is
+ * a test of both.
  */
 function jobCall(dispatched: Dispatched): JobCall {
-  const deferral = dispatched.deferred!;
-  const input: unknown = deferral.input === undefined ? undefined : JSON.parse(JSON.stringify(deferral.input));
-  return { job: deferral.job, input, update: dispatched.response.type === 6 };
+  const input: unknown = dispatched.jobInput === undefined ? undefined : JSON.parse(dispatched.jobInput);
+  return { job: dispatched.deferred!.job, input, update: dispatched.response.type === 6 };
 }
 
 /** Queue mode hands the job to the queue; if enqueueing fails, the job is finished here rather than lost. */

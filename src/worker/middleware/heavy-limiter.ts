@@ -9,6 +9,7 @@ import { defineMiddleware } from "../dispatch/middleware.ts";
 
 export const heavyLimiter = defineMiddleware({
   name: "heavy-limiter",
+  outcome: "rate_limited",
   async before({ env, config, interaction }, route) {
     const limiter = env.HEAVY_LIMITER;
     const userId = interaction.user?.id;
