@@ -158,6 +158,8 @@ describe("npm start from a clean clone", () => {
         return commands.some((c) => c.name === "Wave at" && c.type === 2) ? commands : undefined;
       }, "registering the new command", started);
       expect(registered.map((c) => c.name)).toEqual(expect.arrayContaining(["ping", "Chart numbers", "Wave at"]));
+      // The line is printed once the emulator has answered the PUT, so wait for it rather than read it at once.
+      await waitForLine(started, /^start: commands changed/);
       expect(started.lines.filter((l) => l.startsWith("start: commands changed"))).toEqual([`start: commands changed (+ Wave at (user command)); registered ${registered.length} with the emulator`]);
       const wave = { type: 2, data: { name: "Wave at", type: 2, target_id: "1000000000000000003" } };
       await eventually(async () => {
