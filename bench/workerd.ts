@@ -103,10 +103,20 @@ export async function buildWithWrangler(outdir: string, extraArgs: readonly stri
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
   const args = [wrangler, "deploy", "--dry-run", "--outdir", outdir, ...extraArgs, ...(script ? [script] : [])];
   const output = await run(process.execPath, args, { ...process.env, ...WRANGLER_ENV });
-  const file = join(outdir, script ? basename(script) : "worker.js");
+  // wrangler names the bundle after its entry module: the config's `main` (src/worker/index.ts → index.js) or `script`.
+  const file = join(outdir, basename(script ?? configuredMain(extraArgs)).replace(/\.ts$/, ".js"));
   if (!existsSync(file)) throw new Error(`bench(build): wrangler wrote no ${file}:\n${output}`);
   const size = /Total Upload:\s*([^\n]+)/.exec(output);
   return { file, rawBytes: readFileSync(file).length, wranglerSize: size ? size[1]!.trim() : null };
+}
+
+/** The `main` of the wrangler config a build uses (`--config` among its arguments, else wrangler.toml). */
+function configuredMain(args: readonly string[]): string {
+  const at = args.indexOf("--config");
+  const config = at >= 0 && args[at + 1] ? args[at + 1]! : "wrangler.toml";
+  const main = /^main\s*=\s*"([^"]+)"/m.exec(readFileSync(join(ROOT, config), "utf8"));
+  if (!main) throw new Error(`bench(build): ${config} has no main`);
+  return main[1]!;
 }
 
 /**
