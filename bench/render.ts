@@ -7,6 +7,7 @@
 import { cpus } from "node:os";
 import { renderAsync } from "@resvg/resvg-js";
 import { renderChart, renderChartSvg, type ChartKind } from "../src/backend/jobs/chart/render.ts";
+import { rasteriseWithResvgNode } from "../src/backend/jobs/chart/rasterise-node.ts";
 import type { Point } from "../src/shared/chart-data/points.ts";
 
 const SIZES = [10, 1_000, 10_000];
@@ -45,13 +46,13 @@ interface Row {
 
 async function measure(kind: ChartKind, count: number): Promise<Row> {
   const spec = { kind, points: series(count), title: `${count.toLocaleString("en-US")} points` };
-  for (let i = 0; i < WARMUP; i++) await renderChart(spec);
+  for (let i = 0; i < WARMUP; i++) await renderChart(spec, rasteriseWithResvgNode);
   const totals: number[] = [];
   const svgs: number[] = [];
   const rasters: number[] = [];
   let pngBytes = 0;
   for (let i = 0; i < RUNS; i++) {
-    totals.push(await timed(async () => (pngBytes = (await renderChart(spec)).png.byteLength)));
+    totals.push(await timed(async () => (pngBytes = (await renderChart(spec, rasteriseWithResvgNode)).png.byteLength)));
     let svg = "";
     svgs.push(await timed(() => (svg = renderChartSvg(spec))));
     rasters.push(await timed(() => renderAsync(svg, { fitTo: { mode: "width", value: 800 }, font: { loadSystemFonts: false } })));

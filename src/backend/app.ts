@@ -1,7 +1,7 @@
 // The backend as a plain fetch handler (Request → Response), so it runs under any server that speaks the Fetch
-// API (@hono/node-server here, a test calling it directly, another runtime later). This file routes, owns the
-// per-instance state (concurrency limiter, replay cache, body budget) and guarantees that every answer, even to a bug, is a
-// JSON error rather than an unstructured 500.
+// API (@hono/node-server on Node, a test calling it directly, workerd); nothing it imports needs Node. This file
+// routes, owns the per-instance state (concurrency limiter, replay cache, body budget) and guarantees that every
+// answer, even to a bug, is a JSON error rather than an unstructured 500.
 
 import { HttpError, errorResponse, jsonResponse } from "./errors.ts";
 import { RETRY_AFTER_SECONDS, handleJobRequest, type JobRequestTrace } from "./job-request.ts";
@@ -12,6 +12,7 @@ import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
 import { describeError, jsonLineLogger, type Logger } from "./log.ts";
 import { defaultJobs } from "./jobs/index.ts";
 import type { Job } from "./jobs/job.ts";
+import type { Rasterise } from "./jobs/chart/rasterise.ts";
 
 export interface BackendOptions {
   /** Shared with the Worker; signs every relay request. */
@@ -29,6 +30,8 @@ export interface BackendOptions {
   bodyTimeoutMs?: number;
   /** Used for attachment downloads; defaults to globalThis.fetch. */
   fetch?: typeof fetch;
+  /** SVG → PNG for chart jobs: the entry point passes its runtime's resvg build (node.ts, worker/index.ts). */
+  rasterise: Rasterise;
   /** Clock in milliseconds since the epoch (like Date.now); tests pass a fixed one. */
   now?: () => number;
   /** Receives one object per log event; defaults to JSON lines on stdout. */
@@ -92,6 +95,7 @@ export function createBackend(options: BackendOptions): Backend {
     limiter,
     replayCache,
     fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
+    rasterise: options.rasterise,
     now: options.now ?? Date.now,
     log,
     isDraining: () => draining,

@@ -7,6 +7,8 @@ export {
   type Backend,
   type BackendOptions,
 } from "./app.ts";
+export { createNodeBackend, type NodeBackendOptions } from "./node.ts";
+export type { Rasterise, RasteriseOptions, RasterImage } from "./jobs/chart/rasterise.ts";
 export { startBackendServer, type BackendServer, type BackendServerOptions } from "./server.ts";
 export { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from "./server-limits.ts";
 export { readBackendConfig, ConfigError, type BackendConfig } from "./config.ts";

@@ -27,6 +27,7 @@ import type { Job, JobContext } from "./jobs/job.ts";
 import type { AllowedHost } from "./attachment.ts";
 import type { Limiter } from "./limiter.ts";
 import type { ReplayCache } from "./replay-cache.ts";
+import type { Rasterise } from "./jobs/chart/rasterise.ts";
 
 export const RETRY_AFTER_SECONDS = 2;
 const MAX_ID_LENGTH = 64;
@@ -41,6 +42,7 @@ export interface JobRequestDeps {
   limiter: Limiter;
   replayCache: ReplayCache;
   fetch: typeof fetch;
+  rasterise: Rasterise;
   now: () => number;
   log: Logger;
   isDraining: () => boolean;
@@ -156,6 +158,7 @@ export async function handleJobRequest(
   const ctx: JobContext = {
     id: envelope.id,
     fetch: deps.fetch,
+    rasterise: deps.rasterise,
     attachmentHosts: deps.attachmentHosts,
     log: deps.log,
   };

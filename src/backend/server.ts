@@ -5,7 +5,8 @@
 import type { Server, ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { DEFAULT_BODY_TIMEOUT_MS, createBackend, type Backend, type BackendOptions } from "./app.ts";
+import { DEFAULT_BODY_TIMEOUT_MS, type Backend } from "./app.ts";
+import { createNodeBackend, type NodeBackendOptions } from "./node.ts";
 import { ConfigError, readBackendConfig } from "./config.ts";
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -17,7 +18,7 @@ import {
 } from "./server-limits.ts";
 import { describeError, jsonLineLogger } from "./log.ts";
 
-export interface BackendServerOptions extends BackendOptions {
+export interface BackendServerOptions extends NodeBackendOptions {
   /** 0 (the default here) picks a free port; read the actual one from `url`. */
   port?: number;
   hostname?: string;
@@ -50,7 +51,7 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
     keepAliveTimeoutMs = DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     ...backendOptions
   } = options;
-  const backend = createBackend(backendOptions);
+  const backend = createNodeBackend(backendOptions);
   const serverOptions: ServerOptions = {
     headersTimeout: headersTimeoutMs,
     requestTimeout: headersTimeoutMs + (backendOptions.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS) + REQUEST_TIMEOUT_MARGIN_MS,

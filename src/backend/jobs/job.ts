@@ -8,11 +8,14 @@
 
 import type { AllowedHost } from "../attachment.ts";
 import type { Logger } from "../log.ts";
+import type { Rasterise } from "./chart/rasterise.ts";
 
 export interface JobContext {
   /** The interaction id from the request body, for log lines. */
   id: string;
   fetch: typeof fetch;
+  /** SVG → PNG with the runtime's resvg build, chosen by the entry point (Node server or backend Worker). */
+  rasterise: Rasterise;
   attachmentHosts: readonly AllowedHost[];
   log: Logger;
 }

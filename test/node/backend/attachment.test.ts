@@ -2,7 +2,7 @@
 // the allowlist, size caps, upstream failures, redirects, timeouts, and that signed query strings never reach logs.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackend } from "../../../src/backend/index.ts";
+import { createNodeBackend } from "../../../src/backend/index.ts";
 import {
   checkAttachmentUrl,
   downloadAttachment,
@@ -78,7 +78,7 @@ afterAll(async () => {
 
 function backendFor(hosts: string[]) {
   const logs = logCollector();
-  const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, attachmentHosts: hosts, log: logs.log });
+  const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, attachmentHosts: hosts, log: logs.log });
   return {
     events: logs.events,
     run: async (file: Record<string, unknown>) =>

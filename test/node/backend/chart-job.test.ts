@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Buffer } from "node:buffer";
-import { createBackend, type ChartResult } from "../../../src/backend/index.ts";
+import { createNodeBackend, type ChartResult } from "../../../src/backend/index.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
 import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, startLocalServer, type LocalServer } from "./support.ts";
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => files.close());
 
 async function postChart(input: unknown, id = "42"): Promise<Response> {
-  const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, attachmentHosts: [files.host] });
+  const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, attachmentHosts: [files.host] });
   return backend.fetch(await signedJobRequest("chart", { id, input }));
 }
 

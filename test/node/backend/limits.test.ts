@@ -6,7 +6,7 @@
 
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CHART_MAX_INPUT_BYTES, createBackend, defineJob, startBackendServer, type BackendServer } from "../../../src/backend/index.ts";
+import { CHART_MAX_INPUT_BYTES, createNodeBackend, defineJob, startBackendServer, type BackendServer } from "../../../src/backend/index.ts";
 import { relayHeaders } from "../../../src/shared/relay-signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, logCollector, signedJobRequest } from "./support.ts";
 
@@ -43,7 +43,7 @@ async function stalledRequest(declared: number, sent: number, job = "chart") {
 
 describe("body cap per job (413 before reading)", () => {
   it("a job's own maxInputBytes caps its body; the default is 64 KiB", async () => {
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, jobs: [echoJob] });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, jobs: [echoJob] });
     const big = JSON.stringify({ id: "1", input: { pad: "x".repeat(65 * KiB) } });
     const response = await backend.fetch(await signedJobRequest("echo", big));
     expect(response.status).toBe(413);
@@ -53,7 +53,7 @@ describe("body cap per job (413 before reading)", () => {
   });
 
   it("an unknown job name is read under the largest cap and answered 404 only after the MAC", async () => {
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
     const over = await backend.fetch(
       await signedJobRequest("nope", VALID_BODY, { headers: { "content-length": String(CHART_MAX_INPUT_BYTES + 1) } }),
     );
@@ -65,7 +65,7 @@ describe("body cap per job (413 before reading)", () => {
   });
 
   it("refuses a declared oversize body without reading a byte of it", async () => {
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
     const stalled = await stalledRequest(CHART_MAX_INPUT_BYTES + 1, 16);
     const response = await backend.fetch(stalled.request);
     expect(response.status).toBe(413);
@@ -73,7 +73,7 @@ describe("body cap per job (413 before reading)", () => {
   });
 
   it("refuses a budget smaller than the largest job's cap when the backend is created", () => {
-    expect(() => createBackend({ relaySecret: SECRET, bodyBudgetBytes: CHART_MAX_INPUT_BYTES - 1 })).toThrow(
+    expect(() => createNodeBackend({ relaySecret: SECRET, bodyBudgetBytes: CHART_MAX_INPUT_BYTES - 1 })).toThrow(
       /backend\(config\): bodyBudgetBytes is 4194303; it must be at least 4194304/,
     );
   });
@@ -83,7 +83,7 @@ const VALID_BODY = { id: "1", input: { values: "1, 2, 3" } };
 
 describe("body budget (503 body_evicted) and body deadline (408)", () => {
   it("reserves each read's declared length and evicts the oldest read when a new one does not fit", async () => {
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES });
     const first = await stalledRequest(3 * 1024 * KiB, 64 * KiB);
     const firstResponse = backend.fetch(first.request);
     await vi.waitFor(() => expect(backend.bodyBytesReserved()).toBe(3 * 1024 * KiB));
@@ -107,7 +107,7 @@ describe("body budget (503 body_evicted) and body deadline (408)", () => {
   it("a legitimate signed job succeeds while stalled reads fill the budget", async () => {
     // An echo job with the chart job's cap: the point is the budget, not rendering (which is slow on a busy machine).
     const bigEcho = defineJob<unknown, { ok: true }>({ name: "echo", maxInputBytes: CHART_MAX_INPUT_BYTES, validate: (input) => input, run: async () => ({ ok: true }) });
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES, jobs: [bigEcho] });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES, jobs: [bigEcho] });
     const stalled = await Promise.all(Array.from({ length: 8 }, () => stalledRequest(512 * KiB, 64 * KiB, "echo")));
     const pending = stalled.map((entry) => backend.fetch(entry.request));
     await vi.waitFor(() => expect(backend.bodyBytesReserved()).toBe(8 * 512 * KiB));
@@ -125,7 +125,7 @@ describe("body budget (503 body_evicted) and body deadline (408)", () => {
   });
 
   it("a body still arriving after bodyTimeoutMs is refused with 408 and its reservation returned", async () => {
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyTimeoutMs: 50 });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyTimeoutMs: 50 });
     const stalled = await stalledRequest(100 * KiB, 10 * KiB);
     const response = await backend.fetch(stalled.request);
     expect(response.status).toBe(408);
@@ -136,7 +136,7 @@ describe("body budget (503 body_evicted) and body deadline (408)", () => {
   });
 
   it("a body without Content-Length reserves the job's cap while it is read", async () => {
-    const backend = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log });
     let release: () => void = () => undefined;
     const raw = JSON.stringify(VALID_BODY);
     const stream = new ReadableStream<Uint8Array>({

@@ -2,15 +2,15 @@
 // saturation and error shapes. Requests go straight into backend.fetch (no socket); server.test.ts covers HTTP.
 
 import { describe, expect, it, vi } from "vitest";
-import { CHART_MAX_INPUT_BYTES, createBackend, defineJob, type BackendOptions } from "../../../src/backend/index.ts";
+import { CHART_MAX_INPUT_BYTES, createNodeBackend, defineJob, type NodeBackendOptions } from "../../../src/backend/index.ts";
 import { relayBodyDigest, relayHeaders, signRelayBody } from "../../../src/shared/relay-signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, gatedJob, logCollector, signedJobRequest } from "./support.ts";
 
 const VALID = { id: "1234567890", input: { values: "1, 2, 3" } };
 
-function backend(overrides: Partial<BackendOptions> = {}) {
+function backend(overrides: Partial<NodeBackendOptions> = {}) {
   const logs = logCollector();
-  const instance = createBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logs.log, ...overrides });
+  const instance = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logs.log, ...overrides });
   return { ...instance, events: logs.events };
 }
 

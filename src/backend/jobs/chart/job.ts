@@ -67,7 +67,7 @@ export const chartJob = defineJob<ChartInput, ChartResult>({
       title: input.title,
       xAxisName: data.xAxisName || undefined,
       yAxisName: data.yAxisName || undefined,
-    });
+    }, ctx.rasterise);
     return {
       png: Buffer.from(image.png).toString("base64"),
       width: image.width,

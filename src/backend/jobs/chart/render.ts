@@ -1,11 +1,9 @@
-// Draws chart points to a PNG: ECharts' server-side SVG renderer builds the SVG (no DOM, no canvas), resvg
-// rasterises it. resvg is given the DejaVu fonts from the dejavu-fonts-ttf package and told not to load system
-// fonts, so text looks the same on a developer laptop and on a fresh server without any fonts installed.
-// Rasterising uses resvg's renderAsync, which runs on libuv's thread pool instead of blocking the event loop.
+// Draws chart points to a PNG: ECharts' server-side SVG renderer builds the SVG (no DOM, no canvas, any JS
+// runtime), and the runtime's rasteriser (rasterise.ts: resvg native on Node, resvg WebAssembly in workerd)
+// turns it into pixels with the bundled DejaVu fonts.
 
-import { createRequire } from "node:module";
 import * as echarts from "echarts";
-import { renderAsync } from "@resvg/resvg-js";
+import type { RasterImage, Rasterise } from "./rasterise.ts";
 import type { Point } from "../../../shared/chart-data/points.ts";
 import type { ChartKind } from "../../../shared/jobs/chart.ts";
 
@@ -20,21 +18,10 @@ export interface ChartSpec {
   yAxisName?: string;
 }
 
-export interface RenderedChart {
-  png: Uint8Array;
-  width: number;
-  height: number;
-}
-
 const CHART_WIDTH = 800;
 const CHART_HEIGHT = 450;
 
 const FONT_FAMILY = "DejaVu Sans";
-const require = createRequire(import.meta.url);
-const FONT_FILES = [
-  require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf"),
-  require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"),
-];
 
 // Discord's dark theme: message background, primary and muted text, separators, blurple accent.
 const THEME = {
@@ -127,12 +114,6 @@ export function renderChartSvg(spec: ChartSpec): string {
   }
 }
 
-export async function renderChart(spec: ChartSpec): Promise<RenderedChart> {
-  const svg = renderChartSvg(spec);
-  const image = await renderAsync(svg, {
-    fitTo: { mode: "width", value: CHART_WIDTH },
-    background: THEME.background,
-    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
-  });
-  return { png: image.asPng(), width: image.width, height: image.height };
+export function renderChart(spec: ChartSpec, rasterise: Rasterise): Promise<RasterImage> {
+  return rasterise(renderChartSvg(spec), { width: CHART_WIDTH, background: THEME.background, defaultFontFamily: FONT_FAMILY });
 }
