@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { command, signedRequest } from "../support/interactions.worker.ts";
+import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
 import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -42,6 +42,26 @@ describe("per-user limit on heavy commands", () => {
     // Another user is not affected, and light commands are never limited.
     expect((await send(as("700000000000000008"), chartEnv)).body.type).toBe(5);
     expect((await send(command("ping", undefined, { member: { user: { id: "700000000000000007", username: "u" }, permissions: "0" } }), chartEnv)).body.type).toBe(4);
+  });
+
+  it("counts only calls that defer: answers given at once (no numbers, bad values) never use up the limit", async () => {
+    offlineBackend();
+    const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
+    const member = { member: { user: { id: "700000000000000011", username: "u" }, permissions: "0" } };
+    const noNumbers = () => interaction({
+      type: 2,
+      ...member,
+      data: { name: "Chart numbers", type: 3, target_id: "77", resolved: { messages: { "77": { id: "77", channel_id: "5", content: "no numbers here", author: { id: "9", username: "ada" }, attachments: [] } } } },
+    });
+    const badValues = () => command("chart", [{ type: 3, name: "values", value: "1,x" }], member);
+    const answers: number[] = [];
+    for (let i = 0; i < 4; i++) answers.push((await send(noNumbers(), chartEnv)).body.type, (await send(badValues(), chartEnv)).body.type);
+    expect(answers).toEqual([4, 4, 4, 4, 4, 4, 4, 4]);
+    // Eight answered calls later, the user still has the whole limit: five charts defer, the sixth is refused.
+    const good = () => command("chart", [{ type: 3, name: "values", value: "1,2" }], member);
+    const types: number[] = [];
+    for (let i = 0; i < 6; i++) types.push((await send(good(), chartEnv)).body.type);
+    expect(types).toEqual([5, 5, 5, 5, 5, 4]);
   });
 
   it("lets the command through when the limiter itself fails", async () => {

@@ -16,7 +16,7 @@ import type { Middleware } from "./middleware.ts";
 import { focusedOption, readOptions } from "./read-options.ts";
 import { targetMessage, targetUser, type ResolvedMessage, type ResolvedUser } from "./resolved.ts";
 import type { Registry } from "./registry.ts";
-import type { BaseContext, CommandModule, HandlerResult, MaybePromise } from "./types.ts";
+import type { BaseContext, CommandModule, HandlerResult, ImmediateResponse, MaybePromise } from "./types.ts";
 
 type Outcome =
   | "ok"
@@ -232,7 +232,10 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
   return withMiddleware(interaction, module, route, ctx, () => settle(interaction, route, module, () => run(ctx), background));
 }
 
-/** Runs the module's before-steps, in order; the first that answers ends it. No steps: the handler directly. */
+/**
+ * Runs the module's before-steps, in order (the first that answers ends it), then the handler; when the handler
+ * deferred, the beforeJob steps may still answer instead. No steps: the handler directly.
+ */
 function withMiddleware(interaction: Interaction, module: CommandModule, route: string, ctx: Context, run: () => MaybePromise<Dispatched>): MaybePromise<Dispatched> {
   const steps = module.use;
   if (!steps || steps.length === 0) return run();
@@ -242,19 +245,31 @@ function withMiddleware(interaction: Interaction, module: CommandModule, route: 
 async function runSteps(interaction: Interaction, module: CommandModule, route: string, ctx: Context, steps: readonly Middleware[], run: () => MaybePromise<Dispatched>): Promise<Dispatched> {
   for (const step of steps) {
     if (!step.before) continue;
-    let answer;
-    try {
-      answer = await step.before(ctx, route);
-    } catch (error) {
-      return failed(interaction, route, module, "handler_error", error);
-    }
-    if (answer !== undefined) {
-      const problem = validateResponse(answer, interaction.type);
-      if (problem) return failed(interaction, route, module, "invalid_response", new Error(`middleware(${step.name}): ${problem}`));
-      return { response: answer, route, module, outcome: step.outcome ?? "answered_by_middleware", answeredBy: step.name };
-    }
+    const answered = await answerOf(interaction, module, route, step, () => step.before!(ctx, route));
+    if (answered) return answered;
   }
-  return run();
+  const dispatched = await run();
+  if (!dispatched.deferred) return dispatched;
+  for (const step of steps) {
+    if (!step.beforeJob) continue;
+    const answered = await answerOf(interaction, module, route, step, () => step.beforeJob!(ctx, route));
+    if (answered) return answered;
+  }
+  return dispatched;
+}
+
+/** A step's answer as the Dispatched outcome, or undefined when it lets the interaction through. */
+async function answerOf(interaction: Interaction, module: CommandModule, route: string, step: Middleware, call: () => MaybePromise<ImmediateResponse | undefined>): Promise<Dispatched | undefined> {
+  let answer;
+  try {
+    answer = await call();
+  } catch (error) {
+    return failed(interaction, route, module, "handler_error", error);
+  }
+  if (answer === undefined) return undefined;
+  const problem = validateResponse(answer, interaction.type);
+  if (problem) return failed(interaction, route, module, "invalid_response", new Error(`middleware(${step.name}): ${problem}`));
+  return { response: answer, route, module, outcome: step.outcome ?? "answered_by_middleware", answeredBy: step.name };
 }
 
 /**

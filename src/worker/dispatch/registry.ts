@@ -75,7 +75,7 @@ export function checkModule(module: CommandModule, index = 0): void {
   if (module.use !== undefined) {
     if (!Array.isArray(module.use)) fail("`use` must be an array of middleware");
     for (const step of module.use) {
-      if (typeof step?.name !== "string" || (!step.before && !step.after)) fail("every entry of `use` must be a middleware (a name and a before or after step)");
+      if (typeof step?.name !== "string" || (!step.before && !step.beforeJob && !step.after)) fail("every entry of `use` must be a middleware (a name and a before, beforeJob or after step)");
     }
   }
 }

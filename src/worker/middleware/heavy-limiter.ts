@@ -1,5 +1,5 @@
 /**
- * Per-user limit on heavy modules (they cost backend time), checked before the handler runs. The binding is a
+ * Per-user limit on heavy modules (they cost backend time), checked when a handler defers to a job. The binding is a
  * local, in-location counter (no network round trip), so it is cheap enough for the 3-second path. If it fails,
  * the request goes through: a limiter outage must not take the command down with it. Its buttons count too,
  * since a click re-renders as much as the command.
@@ -10,7 +10,8 @@ import { defineMiddleware } from "../dispatch/middleware.ts";
 export const heavyLimiter = defineMiddleware({
   name: "heavy-limiter",
   outcome: "rate_limited",
-  async before({ env, config, interaction }, route) {
+  // Counted when the handler defers, not before it runs: only calls that reach the backend cost anything.
+  async beforeJob({ env, config, interaction }, route) {
     const limiter = env.HEAVY_LIMITER;
     const userId = interaction.user?.id;
     if (!limiter || !userId) return undefined;
