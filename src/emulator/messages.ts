@@ -164,9 +164,8 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
     application_id: record.applicationId,
   };
   if (message.poll !== undefined) out.poll = message.poll;
-  if (record.id !== null && record.type !== null) {
-    out.interaction_metadata = { id: record.id, type: record.type };
-  }
+  if (record.metadata) out.interaction_metadata = record.metadata;
+  else if (record.id !== null && record.type !== null) out.interaction_metadata = { id: record.id, type: record.type };
   return out;
 }
 

@@ -24,6 +24,7 @@ export interface IssuedInteraction {
   data?: Record<string, unknown>;
   member?: Record<string, unknown>;
   user?: Record<string, unknown> | { username?: string; global_name?: string | null };
+  authorizing_integration_owners?: Record<string, unknown>;
 }
 
 export function registerInteraction(state: EmulatorState, payload: IssuedInteraction, now: number, label?: string): InteractionRecord {
@@ -42,9 +43,30 @@ export function registerInteraction(state: EmulatorState, payload: IssuedInterac
     sourceMessage: payload.message ?? null,
     attachmentSizeLimit: payload.attachment_size_limit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
     invocation: describeInvocation(payload, label),
+    metadata: interactionMetadata(payload),
   };
   state.interactions.set(payload.token, record);
   return record;
+}
+
+/**
+ * Discord's MessageInteractionMetadata for the messages an interaction creates: who ran it, and for context-menu
+ * commands what they ran it on (`target_user` for user commands, `target_message_id` for message commands);
+ * for components, the message the component was on.
+ */
+function interactionMetadata(payload: IssuedInteraction): Record<string, unknown> {
+  const user = (payload.member?.user ?? payload.user) as Record<string, unknown> | undefined;
+  const metadata: Record<string, unknown> = { id: payload.id, type: payload.type, ...(user ? { user } : {}) };
+  metadata.authorizing_integration_owners = payload.authorizing_integration_owners ?? {};
+  const data = payload.data;
+  const targetId = typeof data?.target_id === "string" ? data.target_id : undefined;
+  if (payload.type === 2 && targetId && data?.type === 2) {
+    const users = (data.resolved as { users?: Record<string, unknown> } | undefined)?.users;
+    if (users?.[targetId]) metadata.target_user = users[targetId];
+  }
+  if (payload.type === 2 && targetId && data?.type === 3) metadata.target_message_id = targetId;
+  if (payload.type === 3 && typeof payload.message?.id === "string") metadata.interacted_message_id = payload.message.id;
+  return metadata;
 }
 
 /** A record for a token the emulator never issued (lax mode): treated as already acknowledged inline. */
@@ -64,6 +86,7 @@ export function lazyRecord(state: EmulatorState, applicationId: string, token: s
     sourceMessage: null,
     attachmentSizeLimit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
     invocation: null,
+    metadata: null,
   };
   state.interactions.set(token, record);
   return record;

@@ -92,6 +92,8 @@ export interface InteractionRecord {
   attachmentSizeLimit: number;
   /** Who did what, for the playground's chat view ("Tester used /chart …"); null for lazily created records. */
   invocation: Invocation | null;
+  /** The response messages' `interaction_metadata`, as Discord builds it from the interaction; null for lazy records. */
+  metadata: Record<string, unknown> | null;
 }
 
 export interface Invocation {

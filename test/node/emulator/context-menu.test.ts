@@ -131,6 +131,32 @@ describe("issueInteraction for user and message commands", () => {
     expect(slash.data!.id).toBe(id(1));
   });
 
+  it("says in the reply's interaction_metadata who ran the command and on what: target_message_id, target_user", async () => {
+    const { emulator } = await withCommands();
+    const posted = emulator.postMessage({ content: "3 5 8 13" });
+    if (!posted.ok) throw new Error(posted.error);
+    const onMessage = emulator.issueInteraction({ type: 2, data: { name: "Chart numbers", type: 3, target_id: posted.message.id } });
+    expect(await emulator.recordInlineResponse(onMessage.token, { type: 4, data: { content: "charted" } })).toEqual({ ok: true });
+    const original = async (token: string) => (await callDiscord(emulator, "GET", `/webhooks/${DEFAULT_APPLICATION_ID}/${token}/messages/@original`)).json;
+    const messageReply = await original(onMessage.token);
+    expect(messageReply.interaction_metadata).toEqual({
+      id: onMessage.id, type: 2, user: expect.objectContaining({ id: DEFAULT_USER_ID }), authorizing_integration_owners: expect.any(Object), target_message_id: posted.message.id,
+    });
+    expect(messageReply.interaction_metadata).not.toHaveProperty("target_user");
+
+    const onUser = emulator.issueInteraction({ type: 2, data: { name: "info", type: 2, target_id: DEFAULT_USER_ID } });
+    expect(await emulator.recordInlineResponse(onUser.token, { type: 4, data: { content: "hi" } })).toEqual({ ok: true });
+    const userReply = await original(onUser.token);
+    expect(userReply.interaction_metadata).toMatchObject({ id: onUser.id, type: 2, target_user: { id: DEFAULT_USER_ID, global_name: "Tester" } });
+    expect(userReply.interaction_metadata).not.toHaveProperty("target_message_id");
+
+    const slash = emulator.issueInteraction({ type: 2, data: { name: "info" } });
+    expect(await emulator.recordInlineResponse(slash.token, { type: 4, data: { content: "up" } })).toEqual({ ok: true });
+    const slashMeta = (await original(slash.token)).interaction_metadata as Record<string, unknown>;
+    expect(slashMeta).toMatchObject({ id: slash.id, type: 2 });
+    expect(Object.keys(slashMeta).filter((k) => k.startsWith("target"))).toEqual([]);
+  });
+
   it("keeps a target the caller resolved, and refuses one that is not in the channel", async () => {
     const { emulator } = await withCommands();
     const own = messageCommandData({ name: "Chart numbers" }, message);
