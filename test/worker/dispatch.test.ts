@@ -133,6 +133,28 @@ describe("dispatch", () => {
     expect(result.response).toMatchObject({ type: 9, data: { custom_id: "counter:form", title: "Tell me" } });
   });
 
+  it("refuses to send a button or modal whose custom_id no handler would receive, naming the module or the prefix", async () => {
+    const button = (id: string, style = 2) => ({ type: 1, components: [{ type: 2, style, label: "Go", custom_id: id }] });
+    const modules = [
+      defineModule({ definition: { name: "mute", description: "no component handler" }, command: () => reply({ content: "x", components: [button("mute:1")] as never }) }),
+      defineModule({ definition: { name: "stray", description: "a prefix nobody has" }, command: () => reply({ content: "x", components: [button("strya:1")] as never }) }),
+      defineModule({ definition: { name: "form", description: "modal without modal handler" }, command: () => modal({ custom_id: "form:x", title: "T", components: [{ type: 18, label: "L", component: { type: 4, custom_id: "t", style: 1 } }] }) }),
+      defineModule({
+        definition: { name: "fine", description: "routes home" },
+        command: () => reply({ content: "x", components: [button("fine:1"), { type: 1, components: [{ type: 2, style: 5, label: "Docs", url: "https://example.com" }] }] as never }),
+        component: () => update("ok"),
+      }),
+    ];
+    const own = createRegistry(modules);
+    const run = (name: string) => dispatch(parsed(command(name)), { ...deps(), registry: own });
+    const mute = await run("mute");
+    expect(mute).toMatchObject({ outcome: "invalid_response", response: { data: { flags: 64 } } });
+    expect(String(mute.error)).toMatch(/routes to the module for "mute", which exports no `component` handler/);
+    expect(String((await run("stray")).error)).toMatch(/routes to no module: its prefix "strya" is no command's name/);
+    expect(String((await run("form")).error)).toMatch(/a modal with custom_id "form:x" routes to the module for "form", which exports no `modal` handler/);
+    expect(await run("fine")).toMatchObject({ outcome: "ok", response: { type: 4 } });
+  });
+
   it("refuses two modules with the same command", () => {
     expect(() => createRegistry([testModules[0]!, testModules[0]!])).toThrow(RegistryError);
   });

@@ -14,6 +14,7 @@ import { InteractionType, isObject, type Interaction } from "./interaction.ts";
 import { isDeferral, makeDeferral, type Deferral } from "./jobs.ts";
 import type { Middleware } from "./middleware.ts";
 import { focusedOption, readOptions } from "./read-options.ts";
+import { unroutedCustomId } from "./routable-ids.ts";
 import { targetMessage, targetUser, type ResolvedMessage, type ResolvedUser } from "./resolved.ts";
 import type { Registry } from "./registry.ts";
 import type { BaseContext, CommandModule, HandlerResult, ImmediateResponse, MaybePromise } from "./types.ts";
@@ -181,7 +182,7 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
   const background: BackgroundTask[] = [];
   const ctx = new Context(interaction, deps, module, background, options, subcommand, target);
-  return withMiddleware(interaction, module, route ?? "", ctx, () => settle(interaction, route, module, () => run(ctx), background));
+  return withMiddleware(interaction, module, route ?? "", ctx, () => settle(interaction, route, module, () => run(ctx), background, deps.registry));
 }
 
 /** Options that do not fit the definition: Discord's copy of the command is older (or newer) than this Worker's. */
@@ -203,7 +204,7 @@ function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): May
   if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
   const ctx = Object.assign(new Context(interaction, deps, module, [], NO_OPTIONS, undefined), { focused: focusedOption(interaction) });
-  return settle(interaction, route, module, () => handler(ctx), []);
+  return settle(interaction, route, module, () => handler(ctx), [], deps.registry);
 }
 
 function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePromise<Dispatched> {
@@ -229,7 +230,7 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
     isModal ? { id, fields: modalFields(interaction.data?.components) } : { id, values: selectValues(interaction.data?.values) },
   );
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
-  return withMiddleware(interaction, module, route, ctx, () => settle(interaction, route, module, () => run(ctx), background));
+  return withMiddleware(interaction, module, route, ctx, () => settle(interaction, route, module, () => run(ctx), background, deps.registry));
 }
 
 /**
@@ -282,6 +283,7 @@ function settle(
   module: CommandModule,
   run: () => MaybePromise<HandlerResult | APIInteractionResponse>,
   background: readonly BackgroundTask[],
+  registry: Registry,
 ): MaybePromise<Dispatched> {
   let returned: MaybePromise<HandlerResult | APIInteractionResponse>;
   try {
@@ -291,11 +293,11 @@ function settle(
   }
   if (returned instanceof Promise) {
     return returned.then(
-      (result) => settled(interaction, route, module, result, background),
+      (result) => settled(interaction, route, module, result, background, registry),
       (error: unknown) => failed(interaction, route, module, "handler_error", error),
     );
   }
-  return settled(interaction, route, module, returned, background);
+  return settled(interaction, route, module, returned, background, registry);
 }
 
 /** A handler or routing failure: an ephemeral sentence (no suggestions for autocomplete) with a reference id. */
@@ -305,7 +307,7 @@ function failed(interaction: Interaction, route: string | null, module: CommandM
   return { response, route, ...(module ? { module } : {}), outcome, ref, error };
 }
 
-function settled(interaction: Interaction, route: string | null, module: CommandModule, result: HandlerResult | APIInteractionResponse, background: readonly BackgroundTask[]): Dispatched {
+function settled(interaction: Interaction, route: string | null, module: CommandModule, result: HandlerResult | APIInteractionResponse, background: readonly BackgroundTask[], registry: Registry): Dispatched {
   if (isDeferral(result)) {
     if (typeof module.jobs?.[result.job]?.run !== "function") {
       const known = Object.keys(module.jobs ?? {});
@@ -326,7 +328,7 @@ function settled(interaction: Interaction, route: string | null, module: Command
     // A bare acknowledgement has no work behind it: the user would watch "thinking…" forever.
     return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): a handler returned a bare deferral (type ${result.type}); return ctx.defer(job, input) so a job makes the final message`));
   }
-  const problem = validateResponse(result, interaction.type);
+  const problem = validateResponse(result, interaction.type) ?? unroutedCustomId(result as APIInteractionResponse, registry);
   if (problem) return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
   return { response: result as APIInteractionResponse, module, background, route, outcome: "ok" };
 }

@@ -4,9 +4,10 @@
  * a name; components and modals are keyed by their custom_id prefix, which is the module's command name.
  *
  * The check is what makes a module's rules hold: an export the dispatcher would never call (`autoComplete`), a
- * component handler whose module sends no components, a job that is not a job, a definition Discord would
- * refuse — each is a RegistryError naming the module, thrown when the Worker (or `npm run register`, or a
- * test) loads the list, never a silent no-op in production.
+ * job that is not a job, a definition Discord would refuse — each is a RegistryError naming the module, thrown
+ * when the Worker (or `npm run register`, or a test) loads the list, never a silent no-op in production. What a
+ * module sends is checked where it is sent: a component or modal whose custom_id reaches no handler of the right
+ * kind is a handler error naming the module (routable-ids.ts).
  */
 import type { Middleware } from "./middleware.ts";
 import type { CommandModule } from "./types.ts";
