@@ -52,7 +52,7 @@ export default defineConfig({
         },
       },
       {
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 30_000 },
+        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], setupFiles: ["./test/node/setup.ts"], testTimeout: 30_000 },
       },
     ],
   },

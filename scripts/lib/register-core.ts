@@ -187,7 +187,8 @@ function normalized(command: Record<string, unknown>): Record<(typeof COMPARED)[
     type: command.type ?? 1,
     description: command.description ?? "",
     options,
-    default_member_permissions: command.default_member_permissions ?? null,
+    // A definition spells it as a string, Discord answers with one; compared as text either way.
+    default_member_permissions: command.default_member_permissions === undefined || command.default_member_permissions === null ? null : String(command.default_member_permissions),
     contexts: Array.isArray(command.contexts) ? [...(command.contexts as number[])].sort() : null,
   };
 }
@@ -228,8 +229,23 @@ export function formatDrift(drift: readonly Drift[]): string[] {
 
 // ---------------------------------------------------------------- commands
 
+/**
+ * The body of the bulk overwrite. Discord's API description types `default_member_permissions` as an integer in
+ * requests (it answers with a decimal string, which is how definitions spell it, typed by discord-api-types), so it
+ * is sent as a number; the description caps it at 2^54, and a bitfield past 2^53 would lose bits, so that fails.
+ */
+function registrationBody(definitions: readonly CommandDefinition[]): Record<string, unknown>[] {
+  return definitions.map((definition) => {
+    const perms = definition.default_member_permissions;
+    if (perms === undefined || perms === null) return { ...definition };
+    const bits = BigInt(perms);
+    if (bits > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`register(${displayName(definition)}): default_member_permissions ${perms} is beyond what Discord's API description accepts`);
+    return { ...definition, default_member_permissions: Number(bits) };
+  });
+}
+
 export async function register(config: RegisterConfig, definitions: readonly CommandDefinition[], io: Io): Promise<number> {
-  const reply = await call(config, "PUT", definitions, definitions);
+  const reply = await call(config, "PUT", definitions, registrationBody(definitions));
   if (!reply.ok) {
     io.err(reply.message);
     return 1;
@@ -284,7 +300,7 @@ export async function runRegister({ argv, env, definitions, io }: RunOptions): P
     return 1;
   }
   if (flags.has("--dry-run")) {
-    io.out(JSON.stringify(definitions, null, 2));
+    io.out(JSON.stringify(registrationBody(definitions), null, 2));
     return 0;
   }
   const config = readConfig(env);

@@ -4,6 +4,7 @@
 // headers → log. Every visible change bumps state.version and tells subscribers (the playground's event stream).
 
 import { channelMessage, postMessage, resolveContextTarget, type PostInput, type PostResult } from "./channel.ts";
+import { checkAgainstSpec, specViolationResponse } from "./conformance.ts";
 import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./discord-body.ts";
 import { conversationOf, filterCalls, type CallFilter, type Conversation } from "./conversation.ts";
 import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors.ts";
@@ -243,7 +244,13 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       if (denied) return finish(denied);
     }
 
-    const ctx: RouteContext = { request, url, params, body: parsed.body as ParsedBody, state, now: now(), origin: url.origin, log };
+    const body = parsed.body as ParsedBody;
+    if (route.spec && body.kind !== "none") {
+      const found = checkAgainstSpec(route.spec, body.payload);
+      if (found) return finish(specViolationResponse(found, log));
+    }
+
+    const ctx: RouteContext = { request, url, params, body, state, now: now(), origin: url.origin, log };
     let response: Response;
     try {
       response = await route.handler(ctx);
@@ -324,7 +331,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         changed();
         return { ok: true };
       }
-      const result = acknowledge({ state, record, body, files: [], origin: "", now: now(), via: "inline" });
+      const result = acknowledge({ state, record, body, files: [], origin: "", now: now(), via: "inline", log });
       if (result.ok) {
         changed();
         return { ok: true };

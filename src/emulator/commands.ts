@@ -43,8 +43,9 @@ export function validateCommand(command: unknown, at: string): FieldError[] {
   }
 
   const perms = command.default_member_permissions;
-  if (perms !== undefined && perms !== null && !(typeof perms === "string" && /^\d+$/.test(perms))) {
-    errors.push(err(`${at}.default_member_permissions`, "PERMISSIONS_INVALID", "emulator(commands): default_member_permissions must be a decimal string bitfield"));
+  // Discord's description asks for an integer; Discord also reads a decimal string (and answers with one).
+  if (perms !== undefined && perms !== null && !(typeof perms === "string" && /^\d+$/.test(perms)) && !(Number.isSafeInteger(perms) && (perms as number) >= 0)) {
+    errors.push(err(`${at}.default_member_permissions`, "PERMISSIONS_INVALID", "emulator(commands): default_member_permissions must be a permission bitfield (an integer or a decimal string)"));
   }
   for (const key of ["contexts", "integration_types"] as const) {
     const value = command[key];

@@ -1,6 +1,7 @@
 // A tiny route table for Discord's REST paths. Each route names its template (":token" etc.), which also gives
 // the rate-limit bucket and a log-safe path with the secret parts replaced.
 
+import type { SpecOperation } from "./conformance.ts";
 import type { ParsedBody } from "./discord-body.ts";
 import type { BucketRule } from "./ratelimit.ts";
 import type { EmulatorState } from "./state.ts";
@@ -27,6 +28,8 @@ export interface Route {
   /** The parameter values that make the bucket's major key. */
   major: readonly string[];
   handler: (ctx: RouteContext) => Response | Promise<Response>;
+  /** The operation in Discord's API description whose request schema the body must satisfy. */
+  spec?: SpecOperation;
 }
 
 export type RouteMatch =

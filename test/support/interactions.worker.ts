@@ -4,8 +4,10 @@
  * key through `inject`, never as a binding.
  */
 import { exports } from "cloudflare:workers";
+import worker from "../../src/worker/index.ts";
 import { inject } from "vitest";
 import { nowSeconds, signBody } from "./signing.ts";
+import { expectConforming, SPEC_OPERATIONS } from "./spec.ts";
 
 const TEST_APPLICATION_ID = "100000000000000001";
 let counter = 0;
@@ -63,10 +65,23 @@ export async function signedRequest(body: string | Uint8Array, options: SignOpti
   return new Request("https://worker.test/interactions", { method: "POST", headers, body });
 }
 
-/** Signs and sends through the Worker's real fetch handler. */
+/** Signs and sends through the Worker's real fetch handler; an interaction response must satisfy Discord's description. */
 export async function send(payload: unknown, options: SignOptions = {}): Promise<Response> {
   const body = typeof payload === "string" || payload instanceof Uint8Array ? payload : JSON.stringify(payload);
-  return exports.default.fetch(await signedRequest(body, options));
+  return conforming(await exports.default.fetch(await signedRequest(body, options)));
+}
+
+/** Signs and sends to the Worker's fetch handler with this env and execution context (to wait on its waitUntil work). */
+export async function sendWith(payload: unknown, workerEnv: unknown, ctx: ExecutionContext): Promise<Response> {
+  return conforming(await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx));
+}
+
+/** A response of the Worker's fetch handler, checked against Discord's description when it is an interaction response. */
+export async function conforming(response: Response): Promise<Response> {
+  if (response.status === 200 && (response.headers.get("content-type") ?? "").startsWith("application/json")) {
+    expectConforming(SPEC_OPERATIONS.interactionCallback, await response.clone().json());
+  }
+  return response;
 }
 
 /** Sends and parses a 200 JSON interaction response. */

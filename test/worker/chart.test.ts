@@ -19,7 +19,7 @@ import { saveChart } from "../../src/worker/commands/chart/store.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";
-import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, component, interaction, sendWith } from "../support/interactions.worker.ts";
 
 // The per-user limiter is tested on its own (limits.test.ts); here every test is one user making many charts.
 const chartEnv = () => ({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
@@ -32,7 +32,7 @@ function withBackend(handler: Handler) {
 /** Sends a signed interaction through the Worker and waits for its waitUntil work (the final edit). */
 async function run(payload: Record<string, unknown>, workerEnv: Record<string, unknown> = chartEnv()) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx);
+  const response = await sendWith(payload, workerEnv, ctx);
   const body = (await response.clone().json()) as { type: number; data?: Record<string, any> };
   await discord.recordInlineResponse(String(payload.token), body);
   await waitOnExecutionContext(ctx);
@@ -108,7 +108,7 @@ describe("/chart: deferred render", () => {
     expect(edit!.headers["user-agent"]).toMatch(/^DiscordBot \(/);
     const multipart = edit!.body as { payload_json: any; files: any[] };
     expect(multipart.files).toEqual([{ field: "files[0]", filename: "chart.png", size: atob(TINY_PNG_BASE64).length, content_type: "image/png" }]);
-    expect(multipart.payload_json.attachments).toEqual([{ id: 0, filename: "chart.png", description: "bar chart of 4 points" }]);
+    expect(multipart.payload_json.attachments).toEqual([{ id: "0", filename: "chart.png", description: "bar chart of 4 points" }]);
     const embed = multipart.payload_json.embeds[0];
     expect(embed.title).toBe("Sales");
     expect(embed.image.url).toBe("attachment://chart.png");
@@ -253,7 +253,7 @@ describe("chart buttons", () => {
     expect(backend.calls[0]!.input).toEqual({ kind: "bar", title: "Sales", points: [{ label: "a", value: 1 }, { label: "b", value: 4 }] });
     expect(patches()).toHaveLength(1);
     const multipart = patches()[0]!.body as { payload_json: any; files: any[] };
-    expect(multipart.payload_json.attachments).toEqual([{ id: 0, filename: "chart.png", description: "bar chart of 2 points" }]);
+    expect(multipart.payload_json.attachments).toEqual([{ id: "0", filename: "chart.png", description: "bar chart of 2 points" }]);
     expect(multipart.payload_json.embeds[0].footer.text).toBe("bar chart");
   });
 

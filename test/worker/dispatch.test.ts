@@ -10,7 +10,7 @@ import { defineModule, type BaseContext, type CommandModule, type Subcommands } 
 import { autocomplete, ephemeral, modal, reply, update } from "../../src/worker/discord/responses.ts";
 import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
-import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, component, interaction, signedRequest, conforming } from "../support/interactions.worker.ts";
 
 function parsed(payload: Record<string, unknown>): Interaction {
   const result = parseInteraction(new TextEncoder().encode(JSON.stringify(payload)));
@@ -78,7 +78,7 @@ describe("dispatch", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const payload = command("boom");
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
-    const response = await handleInteractionRequest(await signedRequest(JSON.stringify(payload)), env, ctx, registry);
+    const response = await conforming(await handleInteractionRequest(await signedRequest(JSON.stringify(payload)), env, ctx, registry));
     expect(response.status).toBe(200);
     const body = (await response.json()) as { data: { content: string } };
     const line = JSON.parse(String(errors.mock.calls.at(-1)?.[0]));

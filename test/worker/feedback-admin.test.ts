@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, interaction, sendWith } from "../support/interactions.worker.ts";
 
 async function run(payload: Record<string, unknown>, workerEnv: Record<string, unknown> = env as never) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx);
+  const response = await sendWith(payload, workerEnv, ctx);
   await waitOnExecutionContext(ctx);
   expect(response.status).toBe(200);
   return (await response.json()) as { type: number; data?: Record<string, any> };

@@ -18,7 +18,7 @@ import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
-import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, interaction, signedRequest, sendWith, conforming } from "../support/interactions.worker.ts";
 
 let discord: DiscordEmulator;
 let sent: JobMessage[];
@@ -62,7 +62,7 @@ function counting() {
 
 async function send(registry: Registry, payload: Record<string, unknown>, workerEnv: Record<string, unknown>) {
   const ctx = createExecutionContext();
-  const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx, registry);
+  const response = await conforming(await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx, registry));
   await waitOnExecutionContext(ctx);
   return (await response.json()) as { type: number; data?: Record<string, any> };
 }
@@ -172,7 +172,7 @@ describe("Chart numbers (message command)", () => {
   it("charts the numbers of the target message: type 5, then one edit with the PNG and the Line/Bar buttons", async () => {
     const payload = onMessage("Sales: 3, 5, 8 and 13 <@123456> today");
     const ctx = createExecutionContext();
-    const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, chartEnv() as never, ctx);
+    const response = await sendWith(payload, chartEnv(), ctx);
     expect(await response.json()).toEqual({ type: 5 });
     await waitOnExecutionContext(ctx);
     const edits = discord.calls({ method: "PATCH" });
@@ -185,7 +185,7 @@ describe("Chart numbers (message command)", () => {
 
   it.each([["no numbers", "hello there"], ["one number", "just 42"]])("answers %s ephemerally, without deferring", async (_what, content) => {
     const ctx = createExecutionContext();
-    const response = await worker.fetch((await signedRequest(JSON.stringify(onMessage(content)))) as never, chartEnv() as never, ctx);
+    const response = await sendWith(onMessage(content), chartEnv(), ctx);
     const body = (await response.json()) as { type: number; data: { flags: number; content: string } };
     expect(body.type).toBe(4);
     expect(body.data.flags).toBe(64);
@@ -206,7 +206,7 @@ describe("/chart file: skipped rows", () => {
     const payload = command("chart", [{ type: 11, name: "file", value: "9" }]);
     (payload.data as Record<string, unknown>).resolved = { attachments: { "9": { id: "9", filename: "data.csv", url: "https://cdn.discordapp.com/attachments/1/2/data.csv?ex=1&hm=2", size: 20, content_type: "text/csv" } } };
     const ctx = createExecutionContext();
-    const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET } as never, ctx);
+    const response = await sendWith(payload, { ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET }, ctx);
     expect(await response.json()).toEqual({ type: 5 });
     await waitOnExecutionContext(ctx);
     const followUps = discord.calls({ method: "POST" }).filter((c) => c.path.includes(String(payload.token)));

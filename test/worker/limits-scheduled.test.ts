@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, interaction, sendWith } from "../support/interactions.worker.ts";
 import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -19,7 +19,7 @@ function offlineBackend() {
 
 async function send(payload: Record<string, unknown>, workerEnv: Record<string, unknown>) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx);
+  const response = await sendWith(payload, workerEnv, ctx);
   await waitOnExecutionContext(ctx);
   return { body: (await response.json()) as { type: number; data?: Record<string, any> }, ctx };
 }

@@ -7,7 +7,7 @@ import type { JobMessage } from "../../src/worker/queue/message.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
-import { command, signedRequest } from "../support/interactions.worker.ts";
+import { command, sendWith } from "../support/interactions.worker.ts";
 
 const QUEUE = "edge-discord-bot-jobs";
 let discord: DiscordEmulator;
@@ -21,7 +21,7 @@ function outbound(backend: Handler) {
 
 async function acknowledge(payload: Record<string, unknown>) {
   const ctx = createExecutionContext();
-  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, queueEnv() as never, ctx);
+  const response = await sendWith(payload, queueEnv(), ctx);
   await waitOnExecutionContext(ctx);
   return (await response.json()) as { type: number };
 }
@@ -248,7 +248,7 @@ describe("queue relay mode", () => {
     const ctx = createExecutionContext();
     const brokenQueue = { ...queueEnv(), JOBS: { send: async () => { throw new Error("queue unavailable"); } } };
     const payload = chart();
-    await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, brokenQueue as never, ctx);
+    await sendWith(payload, brokenQueue, ctx);
     await waitOnExecutionContext(ctx);
     expect(patches()).toHaveLength(1);
     expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiscordApiError, DiscordRestClient, multipartBody, USER_AGENT } from "../../src/worker/discord/rest.ts";
+import { expectConforming, SPEC_OPERATIONS } from "../support/spec.ts";
 
 interface Seen { method: string; url: string; headers: Headers; body: BodyInit | null | undefined }
 
@@ -8,6 +9,9 @@ function scripted(steps: Array<() => Response | Promise<Response>>) {
   const seen: Seen[] = [];
   const fetchStub = (async (input: RequestInfo | URL, init?: RequestInit) => {
     seen.push({ method: init?.method ?? "GET", url: String(input), headers: new Headers(init?.headers), body: init?.body });
+    // What the client sends must be a body Discord's description accepts, as at the emulator.
+    const sent = init?.body instanceof FormData ? await (init.body.get("payload_json") as Blob).text() : init?.body;
+    if (typeof sent === "string") expectConforming(init?.method === "POST" ? SPEC_OPERATIONS.executeWebhook : SPEC_OPERATIONS.editWebhookMessage, JSON.parse(sent));
     const step = steps[Math.min(seen.length - 1, steps.length - 1)]!;
     return step();
   }) as typeof fetch;
@@ -131,7 +135,7 @@ describe("DiscordRestClient", () => {
     expect(form).toBeInstanceOf(FormData);
     expect(seen[0]!.headers.get("Content-Type")).toBeNull(); // fetch sets the multipart boundary itself
     const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
-    expect(payload).toEqual({ content: "chart", embeds: [{ image: { url: "attachment://chart.png" } }], attachments: [{ id: 0, filename: "chart.png", description: "a chart" }] });
+    expect(payload).toEqual({ content: "chart", embeds: [{ image: { url: "attachment://chart.png" } }], attachments: [{ id: "0", filename: "chart.png", description: "a chart" }] });
     const file = form.get("files[0]") as File;
     expect(file.name).toBe("chart.png");
     expect(file.type).toBe("image/png");
@@ -141,6 +145,13 @@ describe("DiscordRestClient", () => {
   it("keeps listed existing attachments and adds new ones on an edit", async () => {
     const form = multipartBody({ attachments: [{ id: "999", filename: "old.png" }] as never }, [{ name: "new.png", contentType: "image/png", data: new Uint8Array([1]) }]);
     const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
-    expect(payload.attachments).toEqual([{ id: "999", filename: "old.png" }, { id: 0, filename: "new.png" }]);
+    expect(payload.attachments).toEqual([{ id: "999", filename: "old.png" }, { id: "0", filename: "new.png" }]);
+  });
+
+  it("holds each sent body against Discord's API description, inside workerd too", () => {
+    // The check the stub above runs: a number as attachment id is what Discord's description refuses.
+    expect(() => expectConforming(SPEC_OPERATIONS.editWebhookMessage, { attachments: [{ id: 0, filename: "a.png" }] })).toThrow(/attachments\[0\]\.id: expected string/);
+    const form = multipartBody({ content: "x" }, [{ name: "a.png", contentType: "image/png", data: new Uint8Array([1]) }]);
+    return (form.get("payload_json") as Blob).text().then((json) => expectConforming(SPEC_OPERATIONS.editWebhookMessage, JSON.parse(json)));
   });
 });

@@ -2,6 +2,7 @@
 // answer reported to the emulator. Enforces what Discord enforces: one acknowledgement, within 3 s, of a type
 // that suits the interaction, with data inside the limits.
 
+import { checkAgainstSpec, SPEC_OPERATIONS, specViolationResponse } from "../conformance.ts";
 import { alreadyAcknowledged, invalidFormBody, unknownInteraction, type FieldError } from "../errors.ts";
 import { MESSAGE_FLAGS, validateChoices, validateModal } from "../limits.ts";
 import { createMessage, editMessage, renderMessage, type MessageInput } from "../messages.ts";
@@ -36,6 +37,7 @@ const VALID_FOR: Record<number, readonly number[]> = {
 
 export interface AcknowledgeInput extends MessageInput {
   via: "callback" | "inline";
+  log: (event: Record<string, unknown>) => void;
 }
 
 export type AcknowledgeResult = { ok: true; callbackType: number; message: StoredMessage | null } | { ok: false; response: Response };
@@ -74,6 +76,8 @@ export function acknowledge(input: AcknowledgeInput): AcknowledgeResult {
     return fail([{ path: "type", code: "BASE_TYPE_REQUIRED", message: "This field is required" }]);
   }
   const type = body.type as number;
+  const nonconforming = checkAgainstSpec(SPEC_OPERATIONS.interactionCallback, body);
+  if (nonconforming) return { ok: false, response: specViolationResponse(nonconforming, input.log) };
   const allowed = VALID_FOR[type];
   if (!allowed) return fail([{ path: "type", code: "BASE_TYPE_CHOICES", message: "Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}." }]);
   if (record.type !== null && !allowed.includes(record.type)) {

@@ -2,6 +2,7 @@
 // globally and per guild. A bulk overwrite keeps the id of a command whose type and name survive, and gives a new
 // version to any command whose definition changed, as Discord does.
 
+import { SPEC_OPERATIONS, type SpecOperation } from "../conformance.ts";
 import { invalidFormBody, unknownCommand } from "../errors.ts";
 import { validateCommand, validateCommandSet } from "../commands.ts";
 import type { Route, RouteContext } from "../router.ts";
@@ -37,7 +38,7 @@ function store(state: EmulatorState, input: Record<string, unknown>, guildId: st
     type,
     name: input.name as string,
     description: (input.description as string | undefined) ?? "",
-    default_member_permissions: input.default_member_permissions ?? null,
+    default_member_permissions: input.default_member_permissions === undefined || input.default_member_permissions === null ? null : String(input.default_member_permissions),
     nsfw: input.nsfw ?? false,
   };
   if (guildId !== undefined) command.guild_id = guildId;
@@ -119,13 +120,13 @@ const GLOBAL = "/applications/:app/commands";
 const GUILD = "/applications/:app/guilds/:guild/commands";
 
 function routesFor(base: string, major: readonly string[]): Route[] {
-  const route = (method: string, template: string, handler: Route["handler"]): Route => ({ method, template, auth: true, bucket: BUCKET, major, handler });
+  const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: true, bucket: BUCKET, major, handler, ...(spec ? { spec } : {}) });
   return [
     route("GET", base, (ctx) => Response.json(list(ctx.state, ctx.params.guild))),
-    route("PUT", base, bulkOverwrite),
-    route("POST", base, upsert),
+    route("PUT", base, bulkOverwrite, SPEC_OPERATIONS.bulkSetCommands),
+    route("POST", base, upsert, SPEC_OPERATIONS.createCommand),
     route("GET", `${base}/:command`, getOne),
-    route("PATCH", `${base}/:command`, editOne),
+    route("PATCH", `${base}/:command`, editOne, SPEC_OPERATIONS.updateCommand),
     route("DELETE", `${base}/:command`, deleteOne),
   ];
 }

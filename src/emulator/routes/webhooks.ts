@@ -2,6 +2,7 @@
 // The token in the path authorises them (no bot token). Messages are stored per token so tests can read the
 // whole conversation afterwards.
 
+import { SPEC_OPERATIONS, type SpecOperation } from "../conformance.ts";
 import { unknownMessage } from "../errors.ts";
 import { createMessage, editMessage, renderMessage } from "../messages.ts";
 import { lookupWebhook } from "../registry.ts";
@@ -123,14 +124,14 @@ function deleteFollowup(ctx: RouteContext): Response {
 
 const ORIGINAL = "/webhooks/:app/:token/messages/@original";
 const MESSAGE = "/webhooks/:app/:token/messages/:message";
-const route = (method: string, template: string, handler: Route["handler"]): Route => ({ method, template, auth: false, bucket: BUCKET, major: MAJOR, handler });
+const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: false, bucket: BUCKET, major: MAJOR, handler, ...(spec ? { spec } : {}) });
 
 export const webhookRoutes: Route[] = [
   route("GET", ORIGINAL, getOriginal),
-  route("PATCH", ORIGINAL, editOriginal),
+  route("PATCH", ORIGINAL, editOriginal, SPEC_OPERATIONS.editWebhookMessage),
   route("DELETE", ORIGINAL, deleteOriginal),
-  route("POST", "/webhooks/:app/:token", createFollowup),
+  route("POST", "/webhooks/:app/:token", createFollowup, SPEC_OPERATIONS.executeWebhook),
   route("GET", MESSAGE, getMessage),
-  route("PATCH", MESSAGE, editFollowup),
+  route("PATCH", MESSAGE, editFollowup, SPEC_OPERATIONS.editWebhookMessage),
   route("DELETE", MESSAGE, deleteFollowup),
 ];

@@ -160,13 +160,14 @@ function normalise(message: FinalMessage | MessageData): { data: MessageData; fi
 
 /**
  * `payload_json` plus `files[n]`; `attachments` lists the files the message keeps afterwards: the ones
- * the caller kept (existing snowflake ids, from data.attachments) and every new upload by its index.
+ * the caller kept (existing snowflake ids, from data.attachments) and every new upload by its index, written as a
+ * string ("0"): Discord's API description types every attachment id as a snowflake string.
  */
 export function multipartBody(data: MessageData, files: readonly FileUpload[]): FormData {
   const kept = (data.attachments ?? []).filter((a) => typeof a.id === "string");
   const payload = {
     ...data,
-    attachments: [...kept, ...files.map((file, n) => ({ id: n, filename: file.name, ...(file.description ? { description: file.description } : {}) }))],
+    attachments: [...kept, ...files.map((file, n) => ({ id: String(n), filename: file.name, ...(file.description ? { description: file.description } : {}) }))],
   };
   const form = new FormData();
   form.append("payload_json", new Blob([JSON.stringify(payload)], { type: "application/json" }));

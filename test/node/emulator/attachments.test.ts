@@ -31,7 +31,7 @@ describe("multipart uploads", () => {
   it("stores files[n] with payload_json and serves them back with their content type", async () => {
     const emulator = createDiscordEmulator();
     const i = await deferred(emulator);
-    const body = multipart({ content: "here", attachments: [{ id: 0, filename: "chart.png", description: "a chart" }] }, [png(0)]);
+    const body = multipart({ content: "here", attachments: [{ id: "0", filename: "chart.png", description: "a chart" }] }, [png(0)]);
     const r = await callDiscord(emulator, "PATCH", original(i.token), body);
     expect(r.status).toBe(200);
     const [attachment] = r.json.attachments;
@@ -71,14 +71,14 @@ describe("multipart uploads", () => {
     const emulator = createDiscordEmulator();
     const i = emulator.issueInteraction({ type: 2, data: { name: "chart" } });
     const r = await callDiscord(emulator, "POST", `/interactions/${i.id}/${i.token}/callback?with_response=true`,
-      multipart({ type: 4, data: { content: "c", attachments: [{ id: 0, filename: "chart.png" }] } }, [png(0)]));
+      multipart({ type: 4, data: { content: "c", attachments: [{ id: "0", filename: "chart.png" }] } }, [png(0)]));
     expect(r.json.resource.message.attachments).toMatchObject([{ filename: "chart.png", content_type: "image/png" }]);
   });
 
   it("rejects an attachments entry without its files[n] part, and files over the size limit (413)", async () => {
     const emulator = createDiscordEmulator();
     const i = await deferred(emulator);
-    const missing = await callDiscord(emulator, "PATCH", original(i.token), multipart({ attachments: [{ id: 1, filename: "x.png" }] }, [png(0)]));
+    const missing = await callDiscord(emulator, "PATCH", original(i.token), multipart({ attachments: [{ id: "1", filename: "x.png" }] }, [png(0)]));
     expect(missing.json).toMatchObject({ code: 50035, errors: { attachments: { "0": { id: { _errors: [{ code: "ATTACHMENT_NOT_FOUND" }] } } } } });
     const small = createDiscordEmulator();
     const j = small.issueInteraction({ type: 2, data: { name: "chart" }, attachmentSizeLimit: 4 });
@@ -108,7 +108,7 @@ describe("PATCH attachments: the list is what the message keeps", () => {
   it("keeps listed existing ids, adds listed uploads by n, drops everything else (and stops serving it)", async () => {
     const { emulator, i, a, b } = await withTwoFiles();
     const r = await callDiscord(emulator, "PATCH", original(i.token),
-      multipart({ attachments: [{ id: b.id }, { id: 0, filename: "new.png" }] }, [png(0, "upload.png")]));
+      multipart({ attachments: [{ id: b.id }, { id: "0", filename: "new.png" }] }, [png(0, "upload.png")]));
     expect(r.status).toBe(200);
     expect(r.json.attachments.map((x: { id: string; filename: string }) => x.filename)).toEqual(["b.png", "new.png"]);
     expect(r.json.attachments[0].id).toBe(b.id);
@@ -126,7 +126,7 @@ describe("PATCH attachments: the list is what the message keeps", () => {
   it("replacing a chart: attachments [{id: 0}] + files[0] swaps the image", async () => {
     const { emulator, i } = await withTwoFiles();
     const next = new Uint8Array([9, 9, 9]);
-    const r = await callDiscord(emulator, "PATCH", original(i.token), multipart({ attachments: [{ id: 0, filename: "chart.png" }] }, [png(0, "chart.png", next)]));
+    const r = await callDiscord(emulator, "PATCH", original(i.token), multipart({ attachments: [{ id: "0", filename: "chart.png" }] }, [png(0, "chart.png", next)]));
     expect(r.json.attachments).toHaveLength(1);
     expect((await fetchFile(emulator, r.json.attachments[0].url)).bytes).toEqual(next);
   });

@@ -1,6 +1,7 @@
 // Command registration routes: bot auth, Discord's validation of definitions, and bulk-overwrite semantics.
 import { describe, expect, it } from "vitest";
 import { callDiscord, createDiscordEmulator, DEFAULT_APPLICATION_ID } from "../../support/discord-emulator.ts";
+import { takeSpecViolations } from "../../support/spec.ts";
 
 const APP = DEFAULT_APPLICATION_ID;
 const AUTH = { Authorization: "Bot test-token" };
@@ -85,7 +86,7 @@ describe("command routes", () => {
     ["duplicate names", [ping, ping], "1.name"],
     ["required after optional", [{ name: "x", description: "d", options: [{ type: 3, name: "a", description: "a" }, { type: 3, name: "b", description: "b", required: true }] }], "0.options.1.required"],
     ["choices with autocomplete", [{ name: "x", description: "d", options: [{ type: 3, name: "a", description: "a", autocomplete: true, choices: [] }] }], "0.options.0.autocomplete"],
-    ["permissions not a string", [{ name: "x", description: "d", default_member_permissions: 8 }], "0.default_member_permissions"],
+    ["permissions not a bitfield", [{ name: "x", description: "d", default_member_permissions: "administrator" }], "0.default_member_permissions"],
   ])("400 Invalid Form Body for %s", async (_, body, path) => {
     const emulator = createDiscordEmulator();
     const r = await callDiscord(emulator, "PUT", GLOBAL, body, AUTH);
@@ -94,11 +95,21 @@ describe("command routes", () => {
     let node = r.json.errors;
     for (const key of path.split(".")) node = node?.[key];
     expect(node?._errors?.[0]?.code).toBeTypeOf("string");
+    // Where Discord's API description already refuses the body, the emulator says so, at the same field.
+    for (const refused of takeSpecViolations()) expect(refused.path.replace(/^\[(\d+)\]/, "$1").replace(/\[(\d+)\]/g, ".$1")).toBe(path);
   });
 
   it("400 when the body is not an array", async () => {
     const emulator = createDiscordEmulator();
     expect((await callDiscord(emulator, "PUT", GLOBAL, ping, AUTH)).json.code).toBe(50035);
+    expect(takeSpecViolations().map((v) => v.schema)).toEqual(["ApplicationCommandUpdateRequest[]"]);
+  });
+
+  it("takes default_member_permissions as the integer Discord's description asks for, and answers with a string", async () => {
+    const emulator = createDiscordEmulator();
+    const r = await callDiscord(emulator, "PUT", GLOBAL, [{ name: "x", description: "d", default_member_permissions: 8 }], AUTH);
+    expect(r.status).toBe(200);
+    expect(r.json[0].default_member_permissions).toBe("8");
   });
 
   it("accepts user and message commands with no description", async () => {

@@ -2,6 +2,7 @@
 // acknowledgement, deadlines and token lifetime.
 import { describe, expect, it } from "vitest";
 import { callDiscord, createDiscordEmulator, DEFAULT_APPLICATION_ID, type DiscordEmulator } from "../../support/discord-emulator.ts";
+import { takeSpecViolations } from "../../support/spec.ts";
 
 const APP = DEFAULT_APPLICATION_ID;
 
@@ -78,6 +79,8 @@ describe("interaction callback", () => {
     const c = emulator.issueInteraction({ type: 2, data: { name: "form" } });
     const modal = { custom_id: "x".repeat(101), title: "t", components: [{ type: 18 }] };
     expect((await callDiscord(emulator, "POST", callback(c.id, c.token), { type: 9, data: modal })).json.errors.data.custom_id).toBeDefined();
+    // Both bodies are ones Discord's API description refuses too.
+    expect(takeSpecViolations().map((v) => v.schema)).toEqual(["ApplicationCommandAutocompleteCallbackRequest", "ModalInteractionCallbackRequest"]);
   });
 
   it("type 7 on a component edits the message the button was on; PATCH @original then edits it again", async () => {
