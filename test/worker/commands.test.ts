@@ -13,14 +13,19 @@ describe("/ping", () => {
 });
 
 describe("/help", () => {
-  it("lists every registered command with its description, ephemerally", async () => {
+  it("lists every registered command in a Components V2 layout, ephemerally: text displays that name each one", async () => {
     const body = await sendOk(command("help"));
     expect(body.type).toBe(4);
-    expect(body.data?.flags).toBe(64);
+    expect(body.data?.flags).toBe(32768 | 64);
+    expect(body.data?.content).toBeUndefined();
+    const [box] = body.data?.components;
+    expect(box).toMatchObject({ type: 17, accent_color: 0x5865f2 });
+    const texts: string[] = box.components.filter((c: { type: number }) => c.type === 10).map((c: { content: string }) => c.content);
     for (const module of commands) {
       const slash = (module.definition.type ?? 1) === 1;
-      expect(body.data?.content).toContain(slash ? `/${module.definition.name}` : `**${module.definition.name}** (message menu)`);
-      if ("description" in module.definition) expect(body.data?.content).toContain(module.definition.description);
+      const line = texts.find((t) => t.includes(slash ? `/${module.definition.name}\`` : `**${module.definition.name}** (message menu)`));
+      expect(line, module.definition.name).toBeDefined();
+      if ("description" in module.definition) expect(line).toContain(module.definition.description);
     }
   });
 

@@ -34,7 +34,7 @@ const testModules: CommandModule[] = [
     definition: { name: "counter", description: "component state" },
     command: () => reply("0"),
     component: ({ id, values }) => { seen.push(id, values); return update(`count=${Number(id.args[0]) + 1}`); },
-    modal: ({ fields }) => ephemeral(`got ${fields.get("text")} and ${fields.get("legacy")}`),
+    modal: ({ fields }) => ephemeral(`got ${fields.get("text")?.value} and ${fields.get("legacy")?.value}`),
   }),
   defineModule({ definition: { name: "ask", description: "opens a modal" }, command: () => modal({ custom_id: "counter:form", title: "Tell me", components: [{ type: 18, label: "Text", component: { type: 4, custom_id: "text", style: 2 } }] }) }),
 ];

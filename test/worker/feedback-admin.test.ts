@@ -12,8 +12,21 @@ async function run(payload: Record<string, unknown>, workerEnv: Record<string, u
   return (await response.json()) as { type: number; data?: Record<string, any> };
 }
 
-const submit = (text: unknown, extra: Record<string, unknown> = {}) =>
-  interaction({ type: 5, data: { custom_id: "feedback:v1", components: [{ type: 18, component: { type: 4, custom_id: "text", value: text } }] }, ...extra });
+// The form as Discord submits it: each input inside its Label (`component`); the upload's ids resolve in `resolved`.
+const submit = (text: unknown, extra: Record<string, unknown> = {}, category: unknown = "idea", upload?: { id: string; filename: string }) =>
+  interaction({
+    type: 5,
+    data: {
+      custom_id: "feedback:v1",
+      components: [
+        { type: 18, id: 1, component: { type: 4, id: 2, custom_id: "text", value: text } },
+        { type: 18, id: 3, component: { type: 21, id: 4, custom_id: "category", value: category } },
+        { type: 18, id: 5, component: { type: 19, id: 6, custom_id: "screenshot", values: upload ? [upload.id] : [] } },
+      ],
+      ...(upload ? { resolved: { attachments: { [upload.id]: { id: upload.id, filename: upload.filename, size: 1234, content_type: "image/png", url: `https://cdn.discordapp.com/ephemeral-attachments/1/${upload.id}/${upload.filename}?ex=abc&is=def&hm=signed` } } } } : {}),
+    },
+    ...extra,
+  });
 const rows = async () => (await env.DB!.prepare("SELECT interaction_id, user_id, guild_id, text FROM feedback ORDER BY id").all()).results;
 const adminMember = { user: { id: "400000000000000004", username: "boss" }, permissions: String(1n << 3n | 1n << 40n) };
 const plainMember = { user: { id: "400000000000000005", username: "pleb" }, permissions: String((1n << 10n) | (1n << 11n)) };
@@ -56,6 +69,34 @@ describe("/feedback", () => {
     const body = await run(submit(text));
     expect(body).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(body.data?.content).toMatch(expected);
+    expect(await rows()).toHaveLength(0);
+  });
+
+  it("asks for a category (radio group bug/idea/other) and an optional screenshot (file upload), each in a label", async () => {
+    const body = await run(command("feedback"));
+    const [, category, screenshot] = body.data?.components;
+    expect(category).toMatchObject({ type: 18, label: "Category", component: { type: 21, custom_id: "category", options: [{ value: "bug" }, { value: "idea" }, { value: "other" }] } });
+    expect(category.component.required).not.toBe(false);
+    expect(screenshot).toMatchObject({ type: 18, label: "Screenshot", component: { type: 19, custom_id: "screenshot", required: false, max_values: 1 } });
+  });
+
+  it("stores the category and the screenshot's filename, never its signed URL", async () => {
+    const payload = submit("It crashed", {}, "bug", { id: "700000000000000007", filename: "crash.png" });
+    const body = await run(payload);
+    expect(body.data?.content).toContain("with your screenshot");
+    const stored = await env.DB!.prepare("SELECT * FROM feedback").all();
+    expect(stored.results).toMatchObject([{ text: "It crashed", category: "bug", file_name: "crash.png" }]);
+    expect(JSON.stringify(stored.results)).not.toContain("cdn.discordapp.com");
+    await run(submit("No picture", {}, "other"));
+    expect((await env.DB!.prepare("SELECT category, file_name FROM feedback WHERE text = 'No picture'").first())).toEqual({ category: "other", file_name: null });
+  });
+
+  it.each([
+    ["a category the form does not offer", "praise"],
+    ["no category", null],
+  ])("refuses %s as an out-of-date form and stores nothing", async (_name, category) => {
+    const body = await run(submit("hello", {}, category));
+    expect(body.data?.content).toMatch(/out of date/);
     expect(await rows()).toHaveLength(0);
   });
 
@@ -108,6 +149,14 @@ describe("/admin", () => {
     expect(body.data?.content.indexOf("third")).toBeLessThan(body.data?.content.indexOf("second"));
     expect(body.data?.content).not.toContain("first");
     expect(body.data?.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it("shows the category next to each text, and whether a file came with it", async () => {
+    await run(submit("the bar chart is off by one", {}, "bug", { id: "700000000000000008", filename: "bars.png" }));
+    await run(submit("add pie charts", {}, "idea"));
+    const body = await run(command("admin", [{ type: 1, name: "feedback" }], { member: adminMember }));
+    expect(body.data?.content).toMatch(/\[bug\] 📎 `bars\.png`: the bar chart is off by one/);
+    expect(body.data?.content).toMatch(/\[idea\]: add pie charts/);
   });
 
   describe("scope: a server's Administrator sees that server only, an operator sees every server", () => {

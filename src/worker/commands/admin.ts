@@ -8,7 +8,7 @@ import type { BaseContext, ImmediateResponse, Subcommands } from "../dispatch/ty
 import { ephemeral, Limits } from "../discord/responses.ts";
 import { adminScope, Permission, scopeGuild, type AdminScope } from "../discord/permissions.ts";
 import { adminOnly } from "../middleware/admin-only.ts";
-import { countFeedback, latestFeedback } from "../storage/feedback.ts";
+import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
 import { countInteractions } from "../storage/interaction-claims.ts";
 
 export const definition = slashCommand({
@@ -49,7 +49,7 @@ export const subcommands = {
     const limit = Math.min(20, Math.max(1, ctx.options.limit ?? 5));
     const entries = await latestFeedback(db, limit, scopeGuild(scope));
     if (entries.length === 0) return ephemeral(`No feedback yet (${scopeLabel(scope)}).`);
-    const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : "someone"}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
+    const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : "someone"}${tags(e)}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
     let content = `**Latest feedback** (${entries.length}; ${scopeLabel(scope)})\n`;
     for (const line of lines) {
       if (content.length + line.length + 1 > Limits.content) break;
@@ -66,6 +66,11 @@ function storage({ interaction, env, config }: BaseContext): { db: D1Database; s
   const db = env.DB;
   if (!db) return ephemeral("Storage (D1 binding `DB`) is not configured on this bot.");
   return { db, scope };
+}
+
+/** The category next to the text, and whether a screenshot came with it (by name: the URL is never stored). */
+function tags({ category, fileName }: FeedbackEntry): string {
+  return `${category ? ` [${category}]` : ""}${fileName ? ` 📎 \`${fileName.replace(/`/g, "'").slice(0, 60)}\`` : ""}`;
 }
 
 function scopeLabel(scope: AdminScope): string {

@@ -1,6 +1,10 @@
-/** /help [command]: lists every registered command, or details one; `command` autocompletes by prefix. */
+/**
+ * /help [command]: lists every registered command as a Components V2 layout (a container of text displays, one
+ * per command), or details one; `command` autocompletes by prefix.
+ */
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
-import { autocomplete, ephemeral, Limits } from "../discord/responses.ts";
+import { container, layoutMessage, separator, SeparatorSpacing, textDisplay } from "../discord/layout.ts";
+import { autocomplete, ephemeral, Limits, type MessageData } from "../discord/responses.ts";
 import { OptionType, slashCommand } from "../dispatch/definitions.ts";
 import type { AutocompleteContext, CommandContext, CommandModule, HandlerResult } from "../dispatch/types.ts";
 
@@ -16,7 +20,7 @@ const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
 
 export function command({ options, commands }: CommandContext<typeof definition>): HandlerResult {
   const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
-  if (!wanted) return ephemeral(fit(["**Commands**", ...commands.map(summaryLine)].join("\n")));
+  if (!wanted) return ephemeral(overview(commands));
   const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
   if (!module) return ephemeral(`There is no command named \`${wanted.slice(0, 32)}\`. Run \`/help\` without an argument to see them all.`);
   return ephemeral(fit(details(module)));
@@ -54,6 +58,32 @@ function optionLines(option: APIApplicationCommandOption, indent: string): strin
   }
   const required = "required" in option && option.required ? "" : " (optional)";
   return [`${indent}◦ \`${option.name}\`${required} — ${option.description}`];
+}
+
+/** Up to 30 text displays and 3,800 characters: a long command list still fits V2's 40 components and 4,000 characters. */
+const MAX_DISPLAYS = 30;
+const MAX_TEXT = 3800;
+
+function overview(commands: readonly CommandModule[]): MessageData {
+  const lines = commands.map(summaryLine);
+  const perDisplay = Math.ceil(lines.length / MAX_DISPLAYS) || 1;
+  const displays: string[] = [];
+  let budget = MAX_TEXT;
+  for (let i = 0; i < lines.length && budget > 1; i += perDisplay) {
+    const text = lines.slice(i, i + perDisplay).join("\n").slice(0, budget);
+    budget -= text.length;
+    displays.push(text);
+  }
+  return layoutMessage(
+    container(
+      { accentColor: 0x5865f2 },
+      textDisplay("## Commands"),
+      separator(),
+      ...displays.map(textDisplay),
+      separator({ divider: false, spacing: SeparatorSpacing.Small }),
+      textDisplay("-# `/help command:<name>` explains one command and its options."),
+    ),
+  );
 }
 
 /** A long command list must still be a valid message. */

@@ -1,6 +1,7 @@
 // src/worker/commands/roll.ts
 import { OptionType, slashCommand } from "../dispatch/definitions.ts";
 import { job } from "../dispatch/jobs.ts";
+import { modalForm } from "../dispatch/modal-form.ts";
 import type { CommandContext, ComponentContext, HandlerResult, ModalContext } from "../dispatch/types.ts";
 import { actionRow, button, labelled, textInput } from "../discord/components.ts";
 import { ephemeral, modal as form, reply } from "../discord/responses.ts";
@@ -25,6 +26,9 @@ export const jobs = {
   }),
 };
 
+// A modal's inputs, keyed by custom_id: one declaration for the form and for reading its submit.
+const nameForm = modalForm({ name: labelled("Name", textInput({ maxLength: 40 })) });
+
 export function command({ options, defer, customId }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
   const sides = options.sides ?? 6; // number | undefined, from the definition; `options.side` does not compile
   const times = options.times ?? 1;
@@ -40,13 +44,14 @@ export function command({ options, defer, customId }: CommandContext<typeof defi
 // Clicks on this module's buttons: customId() put "roll:" in front, and routes them back here.
 export function component({ id, customId }: ComponentContext): HandlerResult {
   if (id.args[0] === "name") {
-    return form({ custom_id: customId("named"), title: "Name this roll", components: [labelled("Name", textInput({ customId: "name", maxLength: 40 }))] });
+    return form({ custom_id: customId("named"), title: "Name this roll", components: nameForm.components });
   }
   const sides = Number(id.args[1]) || 6;
   return reply(`🎲 ${1 + Math.floor(Math.random() * sides)}`);
 }
 
-// The modal's submit: its custom_id also starts with "roll:".
+// The modal's submit: its custom_id also starts with "roll:". read() types the values from the form (null when the
+// submit has another shape), so `.nmae` does not compile.
 export function modal({ fields }: ModalContext): HandlerResult {
-  return ephemeral(`Saved as "${fields.get("name") ?? ""}".`);
+  return ephemeral(`Saved as "${nameForm.read(fields)?.name ?? ""}".`);
 }

@@ -21,6 +21,9 @@ export const ComponentType = {
   ActionRow: 1, Button: 2, StringSelect: 3, TextInput: 4, UserSelect: 5, RoleSelect: 6, MentionableSelect: 7,
   ChannelSelect: 8, Section: 9, TextDisplay: 10, Thumbnail: 11, MediaGallery: 12, File: 13, Separator: 14,
   Container: 17, Label: 18, FileUpload: 19,
+  // Modal-only choices. Numbers from discord/discord-api-spec (specs/openapi.json, MessageComponentTypes:
+  // RADIO_GROUP 21, CHECKBOX_GROUP 22, CHECKBOX 23) and Discord's components reference.
+  RadioGroup: 21, CheckboxGroup: 22, Checkbox: 23,
 } as const;
 
 export const ButtonStyle = { Primary: 1, Secondary: 2, Success: 3, Danger: 4, Link: 5, Premium: 6 } as const;
@@ -82,11 +85,12 @@ export function stringSelect(options: { customId: string; options: readonly APIS
   };
 }
 
-/** A modal's text field; put it in a `label` (the current layout) to give it its visible label. */
-export function textInput(options: { customId: string; style?: (typeof TextInputStyle)[keyof typeof TextInputStyle]; required?: boolean; minLength?: number; maxLength?: number; placeholder?: string; value?: string }): APITextInputComponent {
+/** A modal's text field; put it in a `label` (the current layout) to give it its visible label. In a `modalForm`
+ * the field's key is its custom_id, so `customId` is left out there. */
+export function textInput(options: { customId?: string; style?: (typeof TextInputStyle)[keyof typeof TextInputStyle]; required?: boolean; minLength?: number; maxLength?: number; placeholder?: string; value?: string }): APITextInputComponent {
   return {
     type: ComponentType.TextInput,
-    custom_id: options.customId,
+    custom_id: options.customId ?? "",
     style: options.style ?? TextInputStyle.Short,
     ...(options.required !== undefined ? { required: options.required } : {}),
     ...(options.minLength !== undefined ? { min_length: options.minLength } : {}),
@@ -97,8 +101,8 @@ export function textInput(options: { customId: string; style?: (typeof TextInput
 }
 
 /** A modal's labelled field (type 18): a label, an optional description, and one input. */
-export function labelled(text: string, component: APILabelComponent["component"], description?: string): APILabelComponent {
+export function labelled<C extends APILabelComponent["component"]>(text: string, component: C, description?: string): APILabelComponent & { readonly component: C } {
   if (text.length === 0 || text.length > 45) throw new ComponentError(`components(label): text must be 1 to 45 characters, got ${text.length}`);
   if (description !== undefined && description.length > 100) throw new ComponentError(`components(label): description must be at most 100 characters, got ${description.length}`);
-  return { type: ComponentType.Label, label: text, ...(description ? { description } : {}), component } as APILabelComponent;
+  return { type: ComponentType.Label, label: text, ...(description ? { description } : {}), component } as APILabelComponent & { component: C };
 }

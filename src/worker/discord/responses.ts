@@ -12,6 +12,7 @@ import type {
 } from "discord-api-types/v10";
 import { isObject } from "../json.ts";
 import { InteractionType, type InteractionTypeValue } from "./interaction-types.ts";
+import { layoutProblem } from "./v2-rules.ts";
 
 /** Discord caps a custom_id at 100 characters. */
 export const MAX_CUSTOM_ID_LENGTH = 100;
@@ -96,16 +97,24 @@ function checked(response: ImmediateResponse): ImmediateResponse {
   return response;
 }
 
-/** Null when `response` is a valid answer to an interaction of `interactionType`, else the problem. */
-export function validateResponse(response: unknown, interactionType: InteractionTypeValue): string | null {
+/** Whether a message Discord sent us (a component's message) has IS_COMPONENTS_V2, which edits cannot remove. */
+export function isComponentsV2(message: Record<string, unknown> | null): boolean {
+  return typeof message?.flags === "number" && (message.flags & MessageFlags.ComponentsV2) !== 0;
+}
+
+/**
+ * Null when `response` is a valid answer to an interaction of `interactionType`, else the problem. `v2Message`: the
+ * component's message has IS_COMPONENTS_V2, so an update (type 7) of it must follow the V2 rules too.
+ */
+export function validateResponse(response: unknown, interactionType: InteractionTypeValue, v2Message = false): string | null {
   if (!isObject(response) || typeof response.type !== "number") return "a handler returned something that is not an interaction response";
   if (!ALLOWED[interactionType].includes(response.type)) {
     return `response type ${response.type} is not valid for interaction type ${interactionType}`;
   }
-  return describeLimitProblem(response as unknown as APIInteractionResponse);
+  return describeLimitProblem(response as unknown as APIInteractionResponse, v2Message && response.type === ResponseType.Update);
 }
 
-function describeLimitProblem(response: APIInteractionResponse): string | null {
+function describeLimitProblem(response: APIInteractionResponse, v2Message = false): string | null {
   if (!("data" in response) || !isObject(response.data)) {
     return response.type === ResponseType.Message || response.type === ResponseType.Update || response.type === ResponseType.Modal || response.type === ResponseType.Autocomplete
       ? `response type ${response.type} needs data`
@@ -114,10 +123,20 @@ function describeLimitProblem(response: APIInteractionResponse): string | null {
   const data = response.data as Record<string, unknown>;
   if (response.type === ResponseType.Autocomplete) return choicesProblem(data.choices);
   if (response.type === ResponseType.Modal) return modalProblem(data);
-  return messageProblem(data);
+  return messageProblem(data, v2Message);
 }
 
-export function messageProblem(data: Record<string, unknown>): string | null {
+/**
+ * Null when `data` is a message Discord accepts, else the problem. `v2Message`: the message being edited already has
+ * IS_COMPONENTS_V2, which can never be removed, so the edit is held to the same rules.
+ */
+export function messageProblem(data: Record<string, unknown>, v2Message = false): string | null {
+  const v2 = v2Message || (typeof data.flags === "number" && (data.flags & MessageFlags.ComponentsV2) !== 0);
+  if (v2) {
+    for (const field of ["content", "embeds", "poll", "stickers", "sticker_ids"]) {
+      if (data[field] !== undefined && data[field] !== null) return `a Components V2 message (flag IS_COMPONENTS_V2) cannot have ${field}; put text in text displays`;
+    }
+  }
   if (data.content !== undefined) {
     if (typeof data.content !== "string") return "content must be a string";
     if (data.content.length > Limits.content) return `content is ${data.content.length} characters; Discord allows ${Limits.content}`;
@@ -130,9 +149,8 @@ export function messageProblem(data: Record<string, unknown>): string | null {
   }
   if (data.components !== undefined) {
     if (!Array.isArray(data.components)) return "components must be an array";
-    const v2 = typeof data.flags === "number" && (data.flags & MessageFlags.ComponentsV2) !== 0;
     if (!v2 && data.components.length > Limits.actionRows) return `${data.components.length} action rows; Discord allows ${Limits.actionRows}`;
-    return componentsProblem(data.components);
+    return layoutProblem(data.components, v2 ? "v2" : "message");
   }
   return null;
 }
@@ -144,7 +162,7 @@ function modalProblem(data: Record<string, unknown>): string | null {
   if (!Array.isArray(data.components) || data.components.length < 1 || data.components.length > Limits.modalComponents) {
     return `a modal needs 1-${Limits.modalComponents} components`;
   }
-  return componentsProblem(data.components);
+  return layoutProblem(data.components, "modal");
 }
 
 function choicesProblem(choices: unknown): string | null {
@@ -153,27 +171,6 @@ function choicesProblem(choices: unknown): string | null {
   for (const choice of choices) {
     if (!isObject(choice) || typeof choice.name !== "string" || choice.name.length < 1 || choice.name.length > Limits.choiceName) {
       return `each choice needs a name of 1-${Limits.choiceName} characters`;
-    }
-  }
-  return null;
-}
-
-function componentsProblem(components: readonly unknown[]): string | null {
-  for (const component of components) {
-    if (!isObject(component)) return "components must be objects";
-    if (component.custom_id !== undefined && (typeof component.custom_id !== "string" || component.custom_id.length > Limits.customId)) {
-      return `custom_id "${String(component.custom_id).slice(0, 40)}…" is longer than ${Limits.customId} characters`;
-    }
-    if (Array.isArray(component.components)) {
-      if (component.type === 1 && component.components.length > Limits.rowButtons) return `an action row holds ${component.components.length} components; Discord allows ${Limits.rowButtons}`;
-      const nested = componentsProblem(component.components);
-      if (nested) return nested;
-    }
-    for (const child of [component.component, component.accessory]) {
-      if (child !== undefined) {
-        const nested = componentsProblem([child]);
-        if (nested) return nested;
-      }
     }
   }
   return null;

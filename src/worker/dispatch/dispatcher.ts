@@ -6,13 +6,14 @@
  */
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
-import { autocomplete, deferReply, deferUpdate, ephemeral, validateResponse } from "../discord/responses.ts";
+import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { newReference } from "../log.ts";
 import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
 import { isDeferral, makeDeferral, type Deferral } from "./jobs.ts";
 import type { Middleware } from "./middleware.ts";
+import { readModalFields } from "./modal-fields.ts";
 import { focusedOption, readOptions } from "./read-options.ts";
 import { unroutedCustomId } from "./routable-ids.ts";
 import { targetMessage, targetUser, type ResolvedMessage, type ResolvedUser } from "./resolved.ts";
@@ -227,7 +228,7 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
   const background: BackgroundTask[] = [];
   const ctx: Context & { id: ParsedCustomId } = Object.assign(
     new Context(interaction, deps, module, background, NO_OPTIONS, undefined),
-    isModal ? { id, fields: modalFields(interaction.data?.components) } : { id, values: selectValues(interaction.data?.values) },
+    isModal ? { id, fields: readModalFields(interaction.data) } : { id, values: selectValues(interaction.data?.values) },
   );
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
   return withMiddleware(interaction, module, route, ctx, () => settle(interaction, route, module, () => run(ctx), background, deps.registry));
@@ -328,7 +329,7 @@ function settled(interaction: Interaction, route: string | null, module: Command
     // A bare acknowledgement has no work behind it: the user would watch "thinking…" forever.
     return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): a handler returned a bare deferral (type ${result.type}); return ctx.defer(job, input) so a job makes the final message`));
   }
-  const problem = validateResponse(result, interaction.type) ?? unroutedCustomId(result as APIInteractionResponse, registry);
+  const problem = validateResponse(result, interaction.type, interaction.message !== null && isComponentsV2(interaction.message)) ?? unroutedCustomId(result as APIInteractionResponse, registry);
   if (problem) return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
   return { response: result as APIInteractionResponse, module, background, route, outcome: "ok" };
 }
@@ -336,22 +337,6 @@ function settled(interaction: Interaction, route: string | null, module: Command
 function failureMessage(route: string | null, ref: string): APIInteractionResponse {
   const what = route?.startsWith("/") ? `\`${route}\`` : "that";
   return ephemeral(`Something went wrong while running ${what}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`);
-}
-
-/** Text inputs arrive in action rows (legacy) or in Label components (current); read both. */
-function modalFields(components: unknown): Map<string, string> {
-  const fields = new Map<string, string>();
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > 4 || !isObject(node)) return;
-    if (typeof node.custom_id === "string") {
-      if (typeof node.value === "string") fields.set(node.custom_id, node.value);
-      else if (Array.isArray(node.values)) fields.set(node.custom_id, node.values.filter((v) => typeof v === "string").join(","));
-    }
-    if (Array.isArray(node.components)) for (const child of node.components) visit(child, depth + 1);
-    if (node.component !== undefined) visit(node.component, depth + 1);
-  };
-  if (Array.isArray(components)) for (const component of components) visit(component, 0);
-  return fields;
 }
 
 function selectValues(values: unknown): readonly string[] {

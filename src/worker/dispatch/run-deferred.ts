@@ -13,7 +13,7 @@
 import type { Config } from "../config.ts";
 import { ConfigError } from "../config.ts";
 import { DiscordApiError, DiscordRestClient } from "../discord/rest.ts";
-import { messageProblem } from "../discord/responses.ts";
+import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { RelayError } from "../relay/client.ts";
@@ -60,6 +60,8 @@ export interface TaskOutcome {
   readonly ref?: string;
   readonly error?: unknown;
   readonly ms: number;
+  /** @original has IS_COMPONENTS_V2 (see JobTaskContext.originalIsV2): the error text goes in a text display. */
+  readonly v2: boolean;
 }
 
 export async function executeJob(
@@ -75,6 +77,7 @@ export async function executeJob(
   const started = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): job "${call.job}" exceeded its ${budgetMs} ms budget`)), budgetMs);
+  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message));
   try {
     const job = module?.jobs?.[call.job];
     if (!job || typeof job.run !== "function") {
@@ -88,21 +91,20 @@ export async function executeJob(
         throw new UnrunnableJobError(`deferred(${route}): job "${call.job}" refused its input: ${describeError(error)}`);
       }
     }
-    const task = new JobTaskContext(interaction, env, config, controller.signal, rest);
     const final = await Promise.race([
       job.run(input as never, task),
       new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })),
     ]);
     if (final !== DELETE_ORIGINAL) {
-      const problem = messageProblem(final.data as Record<string, unknown>);
+      const problem = messageProblem(final.data as Record<string, unknown>, task.originalIsV2);
       if (problem) throw new Error(`deferred(${route}): the job's message is invalid: ${problem}`);
     }
-    return { final, ok: true, retriable: false, ms: Date.now() - started };
+    return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2 };
   } catch (error) {
     const ref = newReference();
     const timedOut = controller.signal.aborted;
     const retriable = timedOut || (error instanceof RelayError && ["unreachable", "timeout", "busy", "failed"].includes(error.kind));
-    return { final: errorMessage(error, ref, timedOut, call.update), ok: false, retriable, ref, error, ms: Date.now() - started };
+    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2 };
   } finally {
     clearTimeout(timer);
   }
@@ -116,7 +118,8 @@ export interface Delivery {
   readonly ref?: string;
 }
 
-export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string): Promise<Delivery> {
+/** `v2`: @original has IS_COMPONENTS_V2, so the fallback text must be a V2 message too. */
+export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string, v2 = false): Promise<Delivery> {
   try {
     if (final === DELETE_ORIGINAL) await rest.deleteOriginalResponse(token);
     else await rest.editOriginalResponse(token, final);
@@ -127,7 +130,7 @@ export async function deliverFinal(rest: DiscordRestClient, token: string, final
     if (error instanceof DiscordApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 404 && error.status !== 429) {
       const fallbackRef = ref ?? newReference();
       try {
-        await rest.editOriginalResponse(token, { data: { content: `Your result was ready, but Discord would not accept it (reference \`${fallbackRef}\`). Please try again.`, embeds: [], components: [], attachments: [] } });
+        await rest.editOriginalResponse(token, textMessage(`Your result was ready, but Discord would not accept it (reference \`${fallbackRef}\`). Please try again.`, false, v2));
         return { delivered: true, retriable: false, error, ref: fallbackRef };
       } catch (fallbackError) {
         return { delivered: false, retriable: isRetriableDelivery(fallbackError), error: fallbackError, ref: fallbackRef };
@@ -151,7 +154,7 @@ export async function runDeferred(call: JobCall, module: CommandModule | undefin
   // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
   const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs);
-  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
+  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
   logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
 }
 
@@ -177,15 +180,20 @@ export function logDeferred(interaction: Interaction, route: string | null, job:
 
 /**
  * After a type-6 defer, @original is the message the component is on (e.g. a chart): the error replaces
- * only its text, so the user keeps what they had. After type 5 it replaces the "thinking…" message.
+ * only its text, so the user keeps what they had. After type 5 it replaces the "thinking…" message. On a Components
+ * V2 message (`v2`) there is no text to replace, and content is refused: the error becomes its one text display.
  */
-export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean): FinalMessage {
+export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false): FinalMessage {
   let text: string;
   if (error instanceof RelayError) text = error.userMessage;
   else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
   else if (error instanceof UnrunnableJobError) text = "This command changed after you ran it, so I could not finish it. Please run it again.";
   else if (timedOut) text = "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.";
   else text = "Something went wrong while working on this.";
-  const content = `⚠️ ${text} (reference \`${ref}\`)`;
+  return textMessage(`⚠️ ${text} (reference \`${ref}\`)`, keepMessage, v2);
+}
+
+function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {
+  if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [], allowed_mentions: { parse: [] } } };
   return { data: keepMessage ? { content, allowed_mentions: { parse: [] } } : { content, embeds: [], components: [], attachments: [], allowed_mentions: { parse: [] } } };
 }

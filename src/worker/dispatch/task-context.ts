@@ -7,7 +7,7 @@
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import type { DiscordRestClient, SentMessage } from "../discord/rest.ts";
-import { MessageFlags, messageProblem } from "../discord/responses.ts";
+import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
 import type { Interaction } from "./interaction.ts";
 
@@ -30,11 +30,14 @@ function asFinal(message: string | MessageData | FinalMessage): FinalMessage {
   return "data" in message && typeof message.data === "object" && message.data !== null ? (message as FinalMessage) : { data: message as MessageData };
 }
 
-/** Follow-ups and progress edits are user-visible messages too: same checks, mentions off unless asked for. */
-function checked(final: FinalMessage, ephemeral: boolean): FinalMessage {
+/**
+ * Follow-ups and progress edits are user-visible messages too: same checks, mentions off unless asked for. `v2`: the
+ * message being edited already has IS_COMPONENTS_V2 (it cannot be removed, so the edit must follow its rules).
+ */
+function checked(final: FinalMessage, ephemeral: boolean, v2 = false): FinalMessage {
   const data = { allowed_mentions: { parse: [] }, ...final.data } as MessageData;
   if (ephemeral) data.flags = (data.flags ?? 0) | MessageFlags.Ephemeral;
-  const problem = messageProblem(data as Record<string, unknown>);
+  const problem = messageProblem(data as Record<string, unknown>, v2);
   if (problem) throw new Error(`deferred(follow-up): the message is invalid: ${problem}`);
   return { ...final, data };
 }
@@ -45,8 +48,16 @@ export class JobTaskContext implements TaskContext {
   readonly config: Config;
   readonly signal: AbortSignal;
   readonly #rest: DiscordRestClient;
+  /** Follow-ups sent with IS_COMPONENTS_V2: their edits must keep to V2. */
+  readonly #v2FollowUps = new Set<string>();
+  /**
+   * @original has IS_COMPONENTS_V2: the component's message had it (after a type-6 defer) or a progress edit set it.
+   * The final edit, and the runner's error edit, must then be V2 messages too.
+   */
+  originalIsV2: boolean;
 
-  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient) {
+  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false) {
+    this.originalIsV2 = originalIsV2;
     this.interaction = interaction;
     this.env = env;
     this.config = config;
@@ -54,12 +65,15 @@ export class JobTaskContext implements TaskContext {
     this.#rest = rest;
   }
 
-  followUp(message: string | MessageData | FinalMessage, options: { ephemeral?: boolean } = {}): Promise<SentMessage> {
-    return this.#rest.createFollowupMessage(this.interaction.token, checked(asFinal(message), options.ephemeral ?? false));
+  async followUp(message: string | MessageData | FinalMessage, options: { ephemeral?: boolean } = {}): Promise<SentMessage> {
+    const final = checked(asFinal(message), options.ephemeral ?? false);
+    const sent = await this.#rest.createFollowupMessage(this.interaction.token, final);
+    if (isComponentsV2(final.data as Record<string, unknown>) && typeof sent?.id === "string") this.#v2FollowUps.add(sent.id);
+    return sent;
   }
 
   editFollowUp(messageId: string, message: string | MessageData | FinalMessage): Promise<SentMessage> {
-    return this.#rest.editFollowupMessage(this.interaction.token, messageId, checked(asFinal(message), false));
+    return this.#rest.editFollowupMessage(this.interaction.token, messageId, checked(asFinal(message), false, this.#v2FollowUps.has(messageId)));
   }
 
   deleteFollowUp(messageId: string): Promise<void> {
@@ -67,6 +81,8 @@ export class JobTaskContext implements TaskContext {
   }
 
   async progress(message: string | MessageData): Promise<void> {
-    await this.#rest.editOriginalResponse(this.interaction.token, checked(asFinal(message), false));
+    const final = checked(asFinal(message), false, this.originalIsV2);
+    await this.#rest.editOriginalResponse(this.interaction.token, final);
+    if (isComponentsV2(final.data as Record<string, unknown>)) this.originalIsV2 = true;
   }
 }

@@ -18,6 +18,7 @@ import type { ParsedCustomId } from "./custom-id.ts";
 import type { Interaction } from "./interaction.ts";
 import type { Deferral, Jobs, JobInput } from "./jobs.ts";
 import type { Middleware } from "./middleware.ts";
+import type { ModalFields } from "./modal-fields.ts";
 import type { ResolvedMessage, ResolvedUser } from "./resolved.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -88,8 +89,8 @@ export interface ComponentContext<J extends Jobs = Jobs> extends BaseContext, Up
 
 export interface ModalContext<J extends Jobs = Jobs> extends BaseContext, UpdatingContext<J> {
   readonly id: ParsedCustomId;
-  /** Submitted text inputs by custom_id. */
-  readonly fields: ReadonlyMap<string, string>;
+  /** Submitted inputs by custom_id, typed by kind; `form.read(fields)` types them from the form (modal-form.ts). */
+  readonly fields: ModalFields;
 }
 
 /** The runtime shape every listed module has; the contexts above are what its functions see. */

@@ -22,6 +22,7 @@ import { readConfig, type Config } from "../config.ts";
 import { parseCustomId } from "../dispatch/custom-id.ts";
 import { InteractionType, parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
+import { isComponentsV2 } from "../discord/responses.ts";
 import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, FINAL_EDIT_DEADLINE_MS, type JobCall } from "../dispatch/run-deferred.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
@@ -122,7 +123,7 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     retry(message, interaction, job.route, task.error);
     return;
   }
-  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref);
+  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
   if (!delivery.delivered && delivery.retriable && !lastChance) {
     retry(message, interaction, job.route, delivery.error);
     return;
@@ -170,7 +171,8 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
     return;
   }
   const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
-  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update === true), ref);
+  const v2 = job.update === true && isComponentsV2(interaction.message);
+  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update === true, v2), ref, v2);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,
