@@ -8,6 +8,10 @@ import { listModules } from "../../src/worker/dispatch/registry.ts";
 import { componentState } from "../../src/worker/dispatch/custom-id.ts";
 import type { CommandContext, HandlerResult, Subcommands } from "../../src/worker/dispatch/types.ts";
 import { deferReply, ephemeral } from "../../src/worker/discord/responses.ts";
+import { labelled, textInput } from "../../src/worker/discord/components.ts";
+import { checkbox, checkboxGroup, fileUpload, radioGroup, userSelect } from "../../src/worker/discord/modal-inputs.ts";
+import { modalForm } from "../../src/worker/dispatch/modal-form.ts";
+import type { ModalFields } from "../../src/worker/dispatch/modal-fields.ts";
 
 const roll = slashCommand({
   name: "roll",
@@ -86,6 +90,34 @@ export function readState(args: readonly string[]): string | undefined {
   return read?.key;
 }
 
+const form = modalForm({
+  note: labelled("Note", textInput({})),
+  urgent: labelled("Urgent", checkbox()),
+  kind: labelled("Kind", radioGroup({ options: [{ value: "bug", label: "Bug" }, { value: "idea", label: "Idea" }] })),
+  maybe: labelled("Maybe", radioGroup({ required: false, options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] })),
+  tags: labelled("Tags", checkboxGroup({ options: [{ value: "ui", label: "UI" }, { value: "api", label: "API" }] })),
+  people: labelled("People", userSelect()),
+  shots: labelled("Shots", fileUpload({ maxValues: 3 })),
+});
+export function readForm(fields: ModalFields): string {
+  const values = form.read(fields);
+  if (!values) return "out of date";
+  const note: string = values.note;
+  const urgent: boolean = values.urgent; // booleans stay booleans
+  const kind: "bug" | "idea" = values.kind; // a required radio group: one of its values, never null
+  const maybe: "a" | "b" | null = values.maybe;
+  const tags: readonly ("ui" | "api")[] = values.tags; // groups and selects are arrays
+  const names: string[] = values.people.map((u) => u.username); // user selects resolve to users
+  const files: string[] = values.shots.map((a) => a.filename); // uploads resolve to attachments
+  // @ts-expect-error a key the form does not declare
+  void values.notes;
+  // @ts-expect-error a checkbox is not a string
+  const wrong: string = values.urgent;
+  // @ts-expect-error an optional radio group may be null
+  const sure: string = values.maybe;
+  return [note, urgent, kind, maybe, tags, names, files, wrong, sure].join();
+}
+
 const good = { definition: roll, command: rollCommand, jobs: rollJobs };
 export const listed = () => listModules(good);
 // @ts-expect-error an export nothing would call (`autoComplete`, not `autocomplete`) fails where the module is listed
@@ -97,5 +129,6 @@ describe("handler types", () => {
     expect(built).toEqual(["bar", "abc"]);
     expect(readState(["line", "k"])).toBe("k");
     expect(readState(["line"])).toBeUndefined();
+    expect(readForm(new Map())).toBe("out of date");
   });
 });

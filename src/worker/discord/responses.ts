@@ -133,8 +133,12 @@ function describeLimitProblem(response: APIInteractionResponse, v2Message = fals
 export function messageProblem(data: Record<string, unknown>, v2Message = false): string | null {
   const v2 = v2Message || (typeof data.flags === "number" && (data.flags & MessageFlags.ComponentsV2) !== 0);
   if (v2) {
-    for (const field of ["content", "embeds", "poll", "stickers", "sticker_ids"]) {
-      if (data[field] !== undefined && data[field] !== null) return `a Components V2 message (flag IS_COMPONENTS_V2) cannot have ${field}; put text in text displays`;
+    // Empty content and embeds are allowed (and needed: they clear a legacy message being switched to V2).
+    for (const field of ["content", "embeds", "poll", "sticker_ids"]) {
+      const value = data[field];
+      if (value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0)) {
+        return `a Components V2 message (flag IS_COMPONENTS_V2) cannot have ${field}; put text in text displays`;
+      }
     }
   }
   if (data.content !== undefined) {

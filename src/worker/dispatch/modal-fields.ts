@@ -13,6 +13,7 @@ type Json = Record<string, unknown>;
 type C = typeof ComponentType;
 
 /** One submitted input, tagged with its component type. */
+/** @public */
 export type SubmittedField =
   | { readonly type: C["TextInput"]; readonly value: string }
   | { readonly type: C["Checkbox"]; readonly value: boolean }

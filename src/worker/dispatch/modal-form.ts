@@ -15,6 +15,7 @@ import type { ModalFields } from "./modal-fields.ts";
 
 type Entry = (APILabelComponent & { readonly component: APIComponentInLabel }) | APITextDisplayComponent;
 
+/** @public */
 export type FormValues<F> = {
   readonly [K in keyof F as F[K] extends { readonly component: unknown } ? K : never]: F[K] extends { readonly component: infer T } ? SubmitsAs<T> : never;
 };
