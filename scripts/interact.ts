@@ -202,19 +202,43 @@ function formatBytes(size: number): string {
 
 type Json = Record<string, any>;
 
+const SELECT_KINDS: Record<number, string> = { 3: "select", 5: "user select", 6: "role select", 7: "mentionable select", 8: "channel select" };
+
+function describeRow(row: Json): string {
+  const parts = ((row.components as Json[] | undefined) ?? []).map((c) => {
+    if (c.type === 2) return `[${c.label ?? c.emoji?.name ?? "?"}${c.disabled ? ", disabled" : ""}]${c.url ? ` → ${c.url}` : ` (${c.custom_id})`}`;
+    const choices = (c.options as Json[] | undefined)?.map((o) => o.label).join(", ");
+    return `[${c.type === 3 ? "select" : SELECT_KINDS[c.type] ?? "select"}${c.placeholder ? ` ${c.placeholder}` : ""}${choices ? `: ${choices}` : ""}] (${c.custom_id})`;
+  });
+  return `components: ${parts.join(" ")}`;
+}
+
+const spoilerTag = (c: Json) => (c.spoiler ? " (spoiler)" : "");
+
+/** Legacy rows and Components V2, one line per part; a container's parts are drawn inside a box. */
 function describeComponents(components: Json[]): string[] {
   const lines: string[] = [];
-  for (const component of components) {
-    if (component.type === 1) {
-      const parts = (component.components as Json[] ?? []).map((c) => {
-        if (c.type === 2) return `[${c.label ?? c.emoji?.name ?? "?"}${c.disabled ? ", disabled" : ""}]${c.url ? ` → ${c.url}` : ` (${c.custom_id})`}`;
-        const choices = (c.options as Json[] | undefined)?.map((o) => o.label).join(", ");
-        return `[select ${c.placeholder ?? ""}${choices ? `: ${choices}` : ""}] (${c.custom_id})`;
-      });
-      lines.push(`components: ${parts.join(" ")}`);
-    } else if (component.type === 10) lines.push(...String(component.content ?? "").split("\n"));
-    else if (Array.isArray(component.components)) lines.push(...describeComponents(component.components));
-    else lines.push(`(component type ${component.type})`);
+  for (const c of components) {
+    switch (c.type) {
+      case 1: lines.push(describeRow(c)); break;
+      case 9: {
+        lines.push(...describeComponents((c.components as Json[] | undefined) ?? []));
+        const accessory = c.accessory ?? {};
+        lines.push(`  ↳ ${accessory.type === 11 ? `thumbnail ${accessory.media?.url}${spoilerTag(accessory)}` : describeRow({ components: [accessory] }).replace("components: ", "")}`);
+        break;
+      }
+      case 10: lines.push(...String(c.content ?? "").split("\n")); break;
+      case 11: lines.push(`thumbnail ${c.media?.url}${spoilerTag(c)}`); break;
+      case 12: lines.push(`gallery: ${((c.items as Json[] | undefined) ?? []).map((i) => `${i.media?.url}${spoilerTag(i)}`).join(", ")}`); break;
+      case 13: lines.push(`file ${String(c.file?.url ?? "").replace("attachment://", "")}${spoilerTag(c)}`); break;
+      case 14: lines.push(c.divider === false ? "" : "─".repeat(c.spacing === 2 ? 40 : 24)); break;
+      case 17: {
+        const accent = typeof c.accent_color === "number" ? ` #${c.accent_color.toString(16).padStart(6, "0")}` : "";
+        lines.push(`┌─ container${accent}${spoilerTag(c)}`, ...describeComponents((c.components as Json[] | undefined) ?? []).map((l) => `│ ${l}`), "└─");
+        break;
+      }
+      default: lines.push(`(component type ${c.type})`);
+    }
   }
   return lines;
 }
@@ -232,16 +256,25 @@ function describeMessage(message: Json): string[] {
     if (embed.footer?.text) lines.push(...indent([`footer: ${embed.footer.text}`]));
   }
   lines.push(...describeComponents((message.components as Json[] | undefined) ?? []));
+  if ((Number(message.flags ?? 0) & (1 << 15)) !== 0) lines.push("(Components V2 layout)");
   if ((Number(message.flags ?? 0) & 64) !== 0) lines.push("(ephemeral: only the user sees it)");
   return lines.length ? lines : ["(empty)"];
 }
 
+const INPUT_KINDS: Record<number, string> = { ...SELECT_KINDS, 19: "file upload", 21: "radio", 22: "checkboxes", 23: "checkbox" };
+
 function describeModal(data: Json): string[] {
   const lines = [`form "${data.title}" (${data.custom_id})`];
   for (const c of (data.components as Json[] | undefined) ?? []) {
+    if (c.type === 10) {
+      lines.push(...String(c.content ?? "").split("\n").map((l) => `  ${l}`));
+      continue;
+    }
     const input = c.type === 18 ? c.component : c.type === 1 ? c.components?.[0] : c;
     const label = c.type === 18 ? c.label : input?.label;
-    lines.push(`  ${label ?? "(text)"}${input?.custom_id ? ` [${input.custom_id}]` : ""}${input?.required === false ? " (optional)" : ""}`);
+    const kind = INPUT_KINDS[input?.type];
+    const choices = (input?.options as Json[] | undefined)?.map((o) => o.label).join(", ");
+    lines.push(`  ${label ?? "(text)"}${input?.custom_id ? ` [${input.custom_id}]` : ""}${kind ? ` ${kind}${choices ? `: ${choices}` : ""}` : ""}${input?.required === false ? " (optional)" : ""}`);
   }
   lines.push("Forms are filled in the playground: open the Playground URL npm start prints.");
   return lines;

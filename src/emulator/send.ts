@@ -5,6 +5,7 @@
 // reaches /__emulator/send see exactly what a Discord user would, including "The application did not respond".
 
 import { TargetError } from "./channel.ts";
+import { resolveModalSubmit } from "./modal-submit.ts";
 import { describeDiscordError } from "./errors.ts";
 import { currentMessage } from "./feed.ts";
 import {
@@ -114,6 +115,7 @@ export async function sendToWorker(deps: SendDeps, input: SendInput): Promise<Se
   }
   let data = input.data;
   if (data && (input.type === INTERACTION_TYPES.APPLICATION_COMMAND || input.type === INTERACTION_TYPES.AUTOCOMPLETE)) data = resolveUploads(state, data);
+  if (data && input.type === INTERACTION_TYPES.MODAL_SUBMIT) data = resolveModalSubmit(state, data);
 
   let payload: InteractionPayload;
   try {

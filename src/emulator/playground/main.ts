@@ -144,7 +144,7 @@ async function send(input: SendInput): Promise<SendOutcome> {
         ...(input.message_id ? { message_id: input.message_id } : {}),
       });
       return submitted.error ?? null;
-    });
+    }, { identity: feed?.identity ?? null, upload: (file) => api.upload(file) });
   }
   return outcome;
 }

@@ -234,6 +234,12 @@ function selectView(component: Json, messageId: string, state: ViewState, action
   );
 }
 
+/** A spoiler (container, thumbnail, gallery item, file) is blurred until clicked, as in Discord's client. */
+function spoiler(el: HTMLElement, on: unknown): HTMLElement {
+  if (on !== true) return el;
+  return h("div", { class: "v2-spoiler", title: "Spoiler: click to show", onclick: (event: Event) => (event.currentTarget as HTMLElement).classList.add("revealed") }, el);
+}
+
 /** Legacy action rows and Components V2 (text, sections, containers, media, files, separators). */
 function componentView(component: Json, message: Json, state: ViewState, actions: ViewActions, md: MarkdownContext): HTMLElement | null {
   const id = String(message.id);
@@ -246,21 +252,21 @@ function componentView(component: Json, message: Json, state: ViewState, actions
     case 10: return h("div", { class: "v2-text markdown", html: markdown(String(component.content ?? ""), md) });
     case 11: {
       const src = mediaUrl(component.media?.url, message);
-      return src ? h("img", { class: "v2-thumbnail", src, alt: component.description ?? "thumbnail" }) : null;
+      return src ? spoiler(h("img", { class: "v2-thumbnail", src, alt: component.description ?? "thumbnail" }), component.spoiler) : null;
     }
     case 12: return h("div", { class: "v2-gallery" }, ...((component.items as Json[] | undefined) ?? []).map((item) => {
       const src = mediaUrl(item.media?.url, message);
-      return src ? h("img", { class: "v2-gallery-image", src, alt: item.description ?? "image" }) : null;
+      return src ? spoiler(h("img", { class: "v2-gallery-image", src, alt: item.description ?? "image" }), item.spoiler) : null;
     }));
     case 13: {
       const src = mediaUrl(component.file?.url, message);
       const attachment = ((message.attachments as Json[] | undefined) ?? []).find((a) => a.url === src);
-      return attachment ? attachmentView(attachment) : h("div", { class: "attachment-file" }, String(component.file?.url ?? "file"));
+      return spoiler(attachment ? attachmentView(attachment) : h("div", { class: "attachment-file" }, String(component.file?.url ?? "file")), component.spoiler);
     }
-    case 14: return h("div", { class: `v2-separator${component.divider === false ? " invisible" : ""}${component.spacing === 2 ? " large" : ""}` });
+    case 14: return h("div", { class: `v2-separator${component.divider === false ? " invisible" : ""}${component.spacing === 2 ? " large" : ""}`, role: component.divider === false ? undefined : "separator" });
     case 17: {
       const color = colorOf(component.accent_color);
-      return h("div", { class: "v2-container", style: color ? `border-left-color:${color}` : undefined }, ...children(component.components));
+      return spoiler(h("div", { class: "v2-container", style: color ? `border-left-color:${color}` : undefined }, ...children(component.components)), component.spoiler);
     }
     default: return h("div", { class: "component-unknown" }, `(component type ${component.type} is not drawn by the playground)`);
   }

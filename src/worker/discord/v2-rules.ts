@@ -28,15 +28,13 @@ const ALLOWED: Readonly<Record<string, readonly number[]>> = {
   m18: [...SELECTS, 4, 19, 21, 22, 23],
 };
 
-/** How many children each parent holds (min, max). */
-const COUNT: Readonly<Record<number, readonly [number, number]>> = { 1: [1, 5], 9: [1, 3], 17: [1, MAX_TOTAL], 12: [1, 10], 21: [2, 10], 22: [1, 10] };
-
-const NAMES: Readonly<Record<number, string>> = {
-  1: "action row", 2: "button", 4: "text input", 9: "section", 10: "text display", 11: "thumbnail", 12: "media gallery",
-  13: "file", 14: "separator", 17: "container", 18: "label", 19: "file upload", 21: "radio group", 22: "checkbox group", 23: "checkbox",
+/** Per type: its name, and for parents the list they hold and how many (min, max). */
+const TYPES: Readonly<Record<number, readonly [string, string?, number?, number?]>> = {
+  1: ["action row", "components", 1, 5], 2: ["button"], 3: ["select menu"], 4: ["text input"], 5: ["select menu"], 6: ["select menu"],
+  7: ["select menu"], 8: ["select menu"], 9: ["section", "components", 1, 3], 10: ["text display"], 11: ["thumbnail"],
+  12: ["media gallery", "items", 1, 10], 13: ["file"], 14: ["separator"], 17: ["container", "components", 1, MAX_TOTAL], 18: ["label"],
+  19: ["file upload"], 21: ["radio group", "options", 2, 10], 22: ["checkbox group", "options", 1, 10], 23: ["checkbox"],
 };
-
-const name = (type: unknown): string => NAMES[type as number] ?? (SELECTS.includes(type as number) ? "select menu" : `component type ${String(type)}`);
 
 /** Null when `components` follow Discord's rules for `where` ("message", "v2" or "modal"), else the problem. */
 export function layoutProblem(components: readonly unknown[], where: "message" | "v2" | "modal"): string | null {
@@ -45,66 +43,58 @@ export function layoutProblem(components: readonly unknown[], where: "message" |
   let text = 0;
   const walk = (list: readonly unknown[], place: string, parent: string): string | null => {
     for (const c of list) {
-      if (!isObject(c)) return "components must be objects";
+      if (!isObject(c)) return place === "accessory" ? "a section needs an accessory (a thumbnail or a button)" : "components must be objects";
       total++;
       const type = c.type as number;
-      if (!ALLOWED[place]?.includes(type)) return `a ${name(type)} cannot be ${parent}`;
+      const [name = `component type ${String(type)}`, key, min = 0, max = 0] = TYPES[type] ?? [];
+      if (!ALLOWED[place]?.includes(type)) return `a ${name} cannot be ${parent}`;
       if (c.custom_id !== undefined && (typeof c.custom_id !== "string" || c.custom_id.length < 1 || c.custom_id.length > 100)) {
-        return `custom_id "${String(c.custom_id).slice(0, 40)}…" must be 1-100 characters`;
+        return `custom_id "${String(c.custom_id).slice(0, 40)}" must be 1-100 characters`;
       }
-      const items = type === 12 ? c.items : type === 21 || type === 22 ? c.options : c.components;
-      const count = COUNT[type];
-      if (count && (!Array.isArray(items) || items.length < count[0] || items.length > count[1])) {
-        return `${name(type)} holds ${Array.isArray(items) ? items.length : "no"} ${type === 12 ? "items" : type > 20 ? "options" : "components"}; Discord allows ${count[0]}-${count[1]}`;
-      }
+      const items = (key ? c[key] : []) as unknown[];
+      if (key && (!Array.isArray(items) || items.length < min || items.length > max)) return `${name} holds ${Array.isArray(items) ? items.length : "no"} ${key}; Discord allows ${min}-${max}`;
       const problem = check(c, type);
-      if (problem) return problem;
-      if (type === 10) text += typeof c.content === "string" ? c.content.length : 0;
-      if (type === 1 && (items as unknown[]).length > 1 && (items as unknown[]).some((i) => isObject(i) && SELECTS.includes(i.type as number))) return "a select menu must be alone in its action row";
-      const inner = type === 1 || type === 9 || type === 17 ? walk(items as unknown[], (modal ? "m" : "") + type, `in a ${name(type)}`) : null;
+      if (problem) return `${name}: ${problem}`;
+      if (type === 10) text += (c.content as string).length;
+      if (type === 1 && items.length > 1 && items.some((i) => isObject(i) && SELECTS.includes(i.type as number))) return "a select menu must be alone in its action row";
+      const inner =
+        (type === 1 || type === 9 || type === 17 ? walk(items, (modal ? "m" : "") + type, `in a ${name}`) : null) ??
+        (type === 9 ? walk([c.accessory], "accessory", "a section's accessory (a thumbnail or a button)") : null) ??
+        (type === 18 ? walk([c.component], "m18", "in a label") : null);
       if (inner) return inner;
-      if (type === 9) {
-        if (!isObject(c.accessory)) return "a section needs an accessory (a thumbnail or a button)";
-        const accessory = walk([c.accessory], "accessory", "a section's accessory");
-        if (accessory) return accessory;
-      }
-      if (type === 18) {
-        const input = walk([c.component], "m18", "in a label");
-        if (input) return input;
-      }
     }
     return null;
   };
-  const problem = walk(components, where, where === "message" ? "at the top of a message without the IS_COMPONENTS_V2 flag" : `at the top of a ${where === "v2" ? "Components V2 message" : "modal"}`);
+  const problem = walk(components, where, where === "message" ? "at the top of a message without the IS_COMPONENTS_V2 flag" : `at the top of a ${modal ? "modal" : "Components V2 message"}`);
   if (problem) return problem;
   if (total > MAX_TOTAL) return `${total} components in all (counted nested); Discord allows ${MAX_TOTAL}`;
   if (text > MAX_TEXT) return `text displays hold ${text} characters; Discord allows ${MAX_TEXT} in all`;
   return null;
 }
 
-function mediaUrl(value: unknown): boolean {
-  return isObject(value) && typeof value.url === "string" && /^(https?|attachment):\/\//.test(value.url);
+const URL = /^(https?|attachment):\/\//;
+const media = (value: unknown): boolean => isObject(value) && typeof value.url === "string" && URL.test(value.url);
+
+/** The rules of one component's own fields: null, or what is wrong (after the component's name). */
+function check(c: Record<string, unknown>, type: number): string | null {
+  const ok =
+    type === 10 ? typeof c.content === "string" && c.content.length > 0
+    : type === 11 ? media(c.media)
+    : type === 12 ? (c.items as unknown[]).every((item) => isObject(item) && media(item.media))
+    : type === 13 ? isObject(c.file) && typeof c.file.url === "string" && c.file.url.startsWith("attachment://")
+    : type === 14 ? c.spacing === undefined || c.spacing === 1 || c.spacing === 2
+    : type === 17 ? c.accent_color == null || (Number.isInteger(c.accent_color) && (c.accent_color as number) >= 0 && (c.accent_color as number) <= 0xffffff)
+    : type === 18 ? typeof c.label === "string" && c.label.length > 0 && c.label.length <= 45
+    : true;
+  return ok ? null : HINTS[type]!;
 }
 
-/** The rules of one component's own fields. */
-function check(c: Record<string, unknown>, type: number): string | null {
-  switch (type) {
-    case 10:
-      return typeof c.content === "string" && c.content.length > 0 ? null : "a text display needs content";
-    case 11:
-      return mediaUrl(c.media) ? null : "a thumbnail needs media.url (http(s):// or attachment://)";
-    case 12:
-      return (c.items as unknown[]).every((item) => isObject(item) && mediaUrl(item.media)) ? null : "each media gallery item needs media.url (http(s):// or attachment://)";
-    case 13:
-      return isObject(c.file) && typeof c.file.url === "string" && c.file.url.startsWith("attachment://") ? null : "a file component needs file.url = attachment://<an uploaded file's name>";
-    case 14:
-      return c.spacing === undefined || c.spacing === 1 || c.spacing === 2 ? null : "a separator's spacing is 1 (small) or 2 (large)";
-    case 17:
-      return c.accent_color === undefined || c.accent_color === null || (Number.isInteger(c.accent_color) && (c.accent_color as number) >= 0 && (c.accent_color as number) <= 0xffffff)
-        ? null
-        : "a container's accent_color is 0x000000-0xFFFFFF";
-    case 18:
-      return typeof c.label === "string" && c.label.length > 0 && c.label.length <= 45 ? null : "a label needs a label of 1-45 characters";
-  }
-  return null;
-}
+const HINTS: Readonly<Record<number, string>> = {
+  10: "needs content",
+  11: "needs media.url (http(s):// or attachment://)",
+  12: "each item needs media.url (http(s):// or attachment://)",
+  13: "needs file.url = attachment://<an uploaded file's name>",
+  14: "spacing is 1 (small) or 2 (large)",
+  17: "accent_color is 0x000000-0xFFFFFF",
+  18: "needs a label of 1-45 characters",
+};

@@ -288,6 +288,34 @@ describe("uploads", () => {
     expect((await feed()).timeline[0].invocation.label).toBe("/file file:data.csv");
   });
 
+  it("resolves a modal submit's upload and entity selects in data.resolved, as Discord does", async () => {
+    const r = await fetch(`${running.url}/__emulator/uploads?filename=shot.png`, { method: "POST", headers: { "content-type": "image/png" }, body: new Uint8Array([137, 80, 78, 71]) });
+    const upload = await r.json();
+    const label = (id: number, component: Record<string, unknown>) => ({ type: 18, id, component });
+    await send({
+      type: 5,
+      data: {
+        custom_id: "form:v1",
+        components: [
+          label(1, { type: 19, id: 2, custom_id: "shot", values: [upload.id] }),
+          label(3, { type: 5, id: 4, custom_id: "who", values: ["1000000000000000003", "999"] }),
+          label(5, { type: 6, id: 6, custom_id: "role", values: ["1000000000000000001"] }),
+          label(7, { type: 8, id: 8, custom_id: "where", values: ["1000000000000000002"] }),
+          label(9, { type: 21, id: 10, custom_id: "kind", value: "bug" }),
+        ],
+      },
+    });
+    expect(received!.type).toBe(5);
+    const resolved = received!.data.resolved;
+    expect(resolved.attachments[upload.id]).toMatchObject({ id: upload.id, filename: "shot.png", content_type: "image/png", url: upload.url });
+    expect(resolved.users["1000000000000000003"]).toMatchObject({ id: "1000000000000000003", username: "tester" });
+    expect(resolved.members["1000000000000000003"]).toMatchObject({ roles: [] });
+    expect(resolved.users["999"]).toBeUndefined();
+    expect(resolved.roles["1000000000000000001"]).toMatchObject({ name: "@everyone" });
+    expect(resolved.channels["1000000000000000002"]).toMatchObject({ name: "general", type: 0 });
+    expect(received!.data.components[4]).toEqual(label(9, { type: 21, id: 10, custom_id: "kind", value: "bug" }));
+  });
+
   it("accepts a multipart form and refuses files over Discord's limit", async () => {
     const form = new FormData();
     form.set("file", new Blob(["a,b"], { type: "" }), "x.csv");
