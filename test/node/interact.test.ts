@@ -86,6 +86,15 @@ describe("npm run interact", () => {
     const run = await interact(["/feedback"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('type 9 MODAL\n  form "Feedback" (feedback:v1)\n    Your feedback [text]');
+    expect(run.stdout).toContain("Category [category] radio: Bug, Idea, Other");
+    expect(run.stdout).toContain("Screenshot [screenshot] file upload (optional)");
+  });
+
+  it("prints a Components V2 message as its layout", async () => {
+    const run = await interact(["/help"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/┌─ container #5865f2\n\s+│ ## Commands\n\s+│ ─+\n\s+│ • `\/ping` — /);
+    expect(run.stdout).toContain("(Components V2 layout)");
   });
 
   it("explains bad command lines (exit 2)", async () => {

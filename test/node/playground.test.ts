@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDefinitions } from "../../scripts/lib/definitions.ts";
 import type { Stack } from "../../scripts/lib/stack.ts";
 import { findChromium, launchChromium } from "../support/browser.ts";
 import { ROOT as root, startTestStack, type TestStack } from "../support/test-stack.ts";
@@ -241,17 +242,42 @@ describe("the playground in Chromium", () => {
     expect(await lastMessage().locator(".invocation").innerText()).toContain("/chart file:data.csv");
   });
 
-  it("opens /feedback's modal, submits it and shows the ephemeral thanks", async () => {
+  it("opens /feedback's modal, fills the category and uploads a screenshot, submits it and shows the ephemeral thanks", async () => {
     await input().fill("/feedback");
     await input().press("Enter"); // A modal adds no message; the dialog is the answer.
     const dialog = page.locator("dialog[open]");
     await dialog.waitFor();
     expect(await dialog.locator(".modal-title").innerText()).toBe("Feedback");
     await dialog.getByLabel("Your feedback").fill("The playground is handy.");
+    expect(await dialog.getByRole("radio").count()).toBe(3);
+    await dialog.getByRole("radio", { name: "Bug" }).check();
+    await dialog.getByLabel("Screenshot").setInputFiles({ name: "shot.png", mimeType: "image/png", buffer: Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]) });
     await dialog.getByRole("button", { name: "Submit" }).click();
     await dialog.waitFor({ state: "detached" });
     await lastMessage().getByText("Thanks! Your feedback was received.").waitFor();
+    expect(await lastMessage().innerText()).toContain("with your screenshot");
     expect(await lastMessage().locator(".ephemeral-note").innerText()).toContain("Only you can see this");
+    // The MODAL_SUBMIT as Discord builds it: inputs inside their labels, the upload resolved by id.
+    const submit = stack.emulator.emulator.state.sends.filter((s) => s.type === 5).at(-1)!.request as Record<string, any>;
+    const [text, category, screenshot] = submit.data.components;
+    expect(text.component).toMatchObject({ type: 4, custom_id: "text", value: "The playground is handy." });
+    expect(category.component).toMatchObject({ type: 21, custom_id: "category", value: "bug" });
+    expect(screenshot.component).toMatchObject({ type: 19, custom_id: "screenshot", values: [expect.any(String)] });
+    expect(submit.data.resolved.attachments[screenshot.component.values[0]]).toMatchObject({ filename: "shot.png", content_type: "image/png" });
+  });
+
+  it("draws /help's Components V2 layout: a container of text displays naming every command", async () => {
+    await run("/help");
+    const box = lastMessage().locator(".v2-container");
+    await box.waitFor();
+    const texts = (await box.locator(".v2-text").allInnerTexts()).join("\n");
+    // The bot's own list (what `npm run register` sends), not the emulator's: other steps register test commands.
+    const names = (await loadDefinitions()).map((c) => ((c.type ?? 1) === 1 ? `/${c.name}` : c.name));
+    expect(names.length).toBeGreaterThan(3);
+    for (const name of names) expect(texts).toContain(name);
+    expect(await lastMessage().locator(".message-content").count()).toBe(0);
+    expect(await lastMessage().locator(".ephemeral-note").innerText()).toContain("Only you can see this");
+    await screenshot("playground-help.png");
   });
 
   it("runs /admin stats as a member (refused) and as an admin (answered)", async () => {
