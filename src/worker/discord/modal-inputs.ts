@@ -1,7 +1,7 @@
 /**
  * A modal's inputs besides the text input (components.ts): the entity selects, file upload, radio group, checkbox
  * group and checkbox. Each goes inside a `labelled(...)` and, in a `modalForm`, takes its custom_id from its key.
- * Each carries, as a type only, what its submit reads as (`FieldValue`), so `form.read(fields)` is typed from the
+ * Option counts and the rest are checked with the whole modal (v2-rules.ts). Each carries, as a type only, what its submit reads as (`FieldValue`), so `form.read(fields)` is typed from the
  * form: booleans stay booleans, selects and groups are arrays, a radio group is its one value, uploads are
  * attachments. Types and numbers: discord/discord-api-spec (specs/openapi.json: RadioGroupComponentForModalRequest,
  * CheckboxGroupComponentForModalRequest, CheckboxComponentForModalRequest, FileUploadComponentForModalRequest)
@@ -20,7 +20,7 @@ import type {
   APIUserSelectComponent,
 } from "discord-api-types/v10";
 import type { Attachment, ResolvedChannel, ResolvedRole, ResolvedUser } from "../dispatch/resolved.ts";
-import { ComponentError, ComponentType } from "./components.ts";
+import { ComponentType } from "./components.ts";
 
 declare const submitted: unique symbol;
 /** A component that reads as `V` when the modal is submitted (a type-only mark; nothing at run time). */
@@ -46,21 +46,16 @@ function common(type: number, options: Common): { type: number; custom_id: strin
   return { type, custom_id: options.customId ?? "", ...(options.required !== undefined ? { required: options.required } : {}) };
 }
 
-function choices<V extends string>(where: string, options: readonly Choice<V>[], min: number): Choice<V>[] {
-  if (options.length < min || options.length > 10) throw new ComponentError(`components(${where}): ${min} to 10 options, got ${options.length}`);
-  return [...options];
-}
-
 /** Exactly one of 2-10 options; reads as the chosen value (`null` only when `required: false` and none chosen). */
 export function radioGroup<const V extends string, const R extends boolean = true>(options: Common & { readonly options: readonly Choice<V>[]; readonly required?: R }): Field<APIRadioGroupComponent, R extends false ? V | null : V> {
-  return { ...common(ComponentType.RadioGroup, options), options: choices("radio group", options.options, 2) } as APIRadioGroupComponent;
+  return { ...common(ComponentType.RadioGroup, options), options: [...options.options] } as APIRadioGroupComponent;
 }
 
 /** Any number of 1-10 options (within min/max); reads as the chosen values. */
 export function checkboxGroup<const V extends string>(options: Common & { readonly options: readonly Choice<V>[]; readonly minValues?: number; readonly maxValues?: number }): Field<APICheckboxGroupComponent, V[]> {
   return {
     ...common(ComponentType.CheckboxGroup, options),
-    options: choices("checkbox group", options.options, 1),
+    options: [...options.options],
     ...(options.minValues !== undefined ? { min_values: options.minValues } : {}),
     ...(options.maxValues !== undefined ? { max_values: options.maxValues } : {}),
   } as APICheckboxGroupComponent;

@@ -7,6 +7,7 @@
  * all, counted nested; 4,000 characters of text display in all; content, embeds, poll and stickers refused).
  */
 import { isObject } from "../json.ts";
+import { ComponentType } from "./components.ts";
 
 const MAX_TOTAL = 40;
 const MAX_TEXT = 4000;
@@ -28,13 +29,16 @@ const ALLOWED: Readonly<Record<string, readonly number[]>> = {
   m18: [...SELECTS, 4, 19, 21, 22, 23],
 };
 
-/** Per type: its name, and for parents the list they hold and how many (min, max). */
-const TYPES: Readonly<Record<number, readonly [string, string?, number?, number?]>> = {
-  1: ["action row", "components", 1, 5], 2: ["button"], 3: ["select menu"], 4: ["text input"], 5: ["select menu"], 6: ["select menu"],
-  7: ["select menu"], 8: ["select menu"], 9: ["section", "components", 1, 3], 10: ["text display"], 11: ["thumbnail"],
-  12: ["media gallery", "items", 1, 10], 13: ["file"], 14: ["separator"], 17: ["container", "components", 1, MAX_TOTAL], 18: ["label"],
-  19: ["file upload"], 21: ["radio group", "options", 2, 10], 22: ["checkbox group", "options", 1, 10], 23: ["checkbox"],
+/** Parents: the list each holds, and how many (min, max). */
+const HOLDS: Readonly<Record<number, readonly [string, number, number]>> = {
+  1: ["components", 1, 5], 9: ["components", 1, 3], 12: ["items", 1, 10], 17: ["components", 1, MAX_TOTAL], 21: ["options", 2, 10], 22: ["options", 1, 10],
 };
+
+/** "media gallery" from ComponentType's key MediaGallery: the names the Worker already ships, no second table. */
+function nameOf(type: number): string {
+  const key = Object.keys(ComponentType).find((k) => ComponentType[k as keyof typeof ComponentType] === type);
+  return key ? key.replace(/\B[A-Z]/g, (c) => ` ${c}`).toLowerCase() : `component type ${String(type)}`;
+}
 
 /** Null when `components` follow Discord's rules for `where` ("message", "v2" or "modal"), else the problem. */
 export function layoutProblem(components: readonly unknown[], where: "message" | "v2" | "modal"): string | null {
@@ -46,7 +50,8 @@ export function layoutProblem(components: readonly unknown[], where: "message" |
       if (!isObject(c)) return place === "accessory" ? "a section needs an accessory (a thumbnail or a button)" : "components must be objects";
       total++;
       const type = c.type as number;
-      const [name = `component type ${String(type)}`, key, min = 0, max = 0] = TYPES[type] ?? [];
+      const name = nameOf(type);
+      const [key, min = 0, max = 0] = HOLDS[type] ?? [];
       if (!ALLOWED[place]?.includes(type)) return `a ${name} cannot be ${parent}`;
       if (c.custom_id !== undefined && (typeof c.custom_id !== "string" || c.custom_id.length < 1 || c.custom_id.length > 100)) {
         return `custom_id "${String(c.custom_id).slice(0, 40)}" must be 1-100 characters`;
