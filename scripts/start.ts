@@ -41,15 +41,17 @@ function portsFromEnv() {
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
-  stack = await startStack({ root, log: print, ports: portsFromEnv() });
+  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true });
 } catch (error) {
   console.error(error instanceof StackError ? error.message : `start: ${(error as Error).stack ?? error}`);
   process.exit(1);
 }
 
 for (const note of stack.config.notes) console.log(`start: ${note}`);
+if (stack.premiumSkuId) console.log(`start: /chart file: needs SKU ${stack.premiumSkuId} (PREMIUM_SKU_ID); buy it in the playground (App menu, or the premium button). PREMIUM_SKU_ID= in .dev.vars turns the gate off.`);
 console.log(`
   Worker      ${stack.workerUrl}/interactions
+  Events      ${stack.workerUrl}/events
   Backend     ${stack.backendUrl}
   Emulator    ${stack.emulatorUrl}/api/v10
 

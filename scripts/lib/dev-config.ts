@@ -10,6 +10,8 @@ import { generateDevKeyPair, type DevKeyPair } from "../../src/emulator/index.ts
 import { parseDotenv } from "./dotenv.ts";
 
 const DEV_APPLICATION_ID = "100000000000000001";
+/** The SKU the local stack sells when asked to (npm start): /chart file: needs it, the playground's App menu buys it. */
+export const DEV_PREMIUM_SKU = { id: "1000000000000000500", name: "Premium charts (dev SKU)" } as const;
 
 export interface DevConfig {
   /** The key pair the emulator signs with; the Worker in the stack verifies with its public half. */

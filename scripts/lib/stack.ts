@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startBackendServer, type BackendServer } from "../../src/backend/server.ts";
 import { startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
-import { ensureDevConfig, type DevConfig } from "./dev-config.ts";
+import { DEV_PREMIUM_SKU, ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
 import { portProblem, startProcess, waitForHttp, type Managed } from "./processes.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
@@ -25,6 +25,11 @@ export interface StackOptions {
   persistTo?: string;
   /** How long wrangler dev may take to answer /health. */
   startTimeoutMs?: number;
+  /**
+   * Gate `/chart file:` behind the dev SKU (DEV_PREMIUM_SKU), which the playground can buy, when .dev.vars sets
+   * no PREMIUM_SKU_ID (an empty one there turns the gate off). npm start does; other tests leave it off.
+   */
+  devPremiumSku?: boolean;
 }
 
 export interface Stack {
@@ -36,6 +41,8 @@ export interface Stack {
   backend: BackendServer;
   worker: Managed;
   config: DevConfig;
+  /** The SKU `/chart file:` needs in this stack; "" when nothing is gated. */
+  premiumSkuId: string;
   /** The command definitions registered with the emulator at start. */
   definitions: readonly CommandDefinition[];
   /** Registers definitions with the emulator exactly as `npm run register` would with Discord; 0 when it worked. */
@@ -59,6 +66,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   const config = await ensureDevConfig(options.configDir ?? options.root);
   const definitions = await loadDefinitions();
+  const premiumSkuId = config.devVars.PREMIUM_SKU_ID !== undefined ? config.devVars.PREMIUM_SKU_ID.trim() : options.devPremiumSku ? DEV_PREMIUM_SKU.id : "";
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -71,7 +79,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.emulator,
       applicationId: config.applicationId,
       // The playground plays Discord: it signs with the dev key and posts to this Worker.
-      worker: { url: `${workerUrl}/interactions`, privateKeyHex: config.keyPair.privateKeyHex },
+      worker: { url: `${workerUrl}/interactions`, eventsUrl: `${workerUrl}/events`, privateKeyHex: config.keyPair.privateKeyHex },
+      // What the app sells: the playground's App menu and premium buttons buy it.
+      skus: premiumSkuId ? [{ id: premiumSkuId, name: premiumSkuId === DEV_PREMIUM_SKU.id ? DEV_PREMIUM_SKU.name : "Premium" }] : [],
       log: (event) => log("emulator", JSON.stringify(event)),
     });
     stops.push(() => emulator.close());
@@ -113,6 +123,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       DISCORD_API_BASE: emulator.apiBase,
       BACKEND_URL: backend.url,
       RELAY_SECRET: config.relaySecret,
+      PREMIUM_SKU_ID: premiumSkuId,
     };
     const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
@@ -142,6 +153,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       backend,
       worker,
       config,
+      premiumSkuId,
       definitions,
       registerCommands,
       died,

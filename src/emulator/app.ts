@@ -3,6 +3,8 @@
 // call passes one pipeline: record → User-Agent rule → scripted fault → route → auth → handler → rate-limit
 // headers → log. Every visible change bumps state.version and tells subscribers (the playground's event stream).
 
+import { activeEntitlements, buySku, deleteEntitlement, installApp, sendAppEvent, uninstallApp, type AppActionDeps, type AppActionResult } from "./app-actions.ts";
+import type { EmulatedEntitlement } from "./app-events.ts";
 import { channelMessage, postMessage, resolveContextTarget, type PostInput, type PostResult } from "./channel.ts";
 import { checkAgainstSpec, specViolationResponse } from "./conformance.ts";
 import { readBody, summarizeBody, type BodyResult, type ParsedBody } from "./discord-body.ts";
@@ -18,11 +20,12 @@ import { matchRoute, redactedPath, type Route, type RouteContext } from "./route
 import { serveAttachment } from "./routes/attachments.ts";
 import { acknowledge, callbackRoutes } from "./routes/callback.ts";
 import { commandRoutes } from "./routes/commands.ts";
+import { handleAppControl } from "./routes/app.ts";
 import { handleControl } from "./routes/control.ts";
 import { handlePlaygroundControl, servePage, type AssetLoader } from "./routes/playground.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
-import { clearState, createState, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
+import { clearState, createState, type EmulatedSku, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
 import { storeUpload, type UploadInput, type UploadResult } from "./uploads.ts";
 
 export interface EmulatorOptions {
@@ -40,6 +43,8 @@ export interface EmulatorOptions {
   worker?: WorkerTarget;
   /** Loads the playground page's files; the Node adapter supplies one (see server.ts). Without it GET / is a 404. */
   assets?: AssetLoader;
+  /** SKUs the app sells (the playground offers to "buy" them; a premium button names its SKU). */
+  skus?: readonly EmulatedSku[];
 }
 
 export type InlineResult = { ok: true } | { ok: false; status: number; error: unknown };
@@ -87,6 +92,16 @@ export interface DiscordEmulator {
   feed(): FeedSnapshot;
   /** Called after every visible change (synchronously); returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
+  /** Signs and POSTs a webhook event (any type, any data) to the Worker's Events URL; records the delivery. */
+  sendAppEvent(type: string, data: unknown): Promise<AppActionResult<null>>;
+  /** The playground's user adds the app to the server (0) or to their account (1): APPLICATION_AUTHORIZED. */
+  installApp(integrationType: 0 | 1): Promise<AppActionResult<null>>;
+  /** The playground's user removes the app from their account: APPLICATION_DEAUTHORIZED. */
+  uninstallApp(): Promise<AppActionResult<null>>;
+  /** A test purchase of a SKU by the playground's user: ENTITLEMENT_CREATE, and their interactions carry it. */
+  buySku(skuId: string): Promise<AppActionResult<EmulatedEntitlement>>;
+  /** ENTITLEMENT_DELETE, and interactions stop carrying it. */
+  deleteEntitlement(id: string): Promise<AppActionResult<EmulatedEntitlement>>;
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
@@ -272,7 +287,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         const refused = refuseCrossSite(request, url);
         if (refused) return refused;
         const path = url.pathname.replace(/^\/__emulator/, "") || "/";
-        return (await handlePlaygroundControl(emulator, changes, request, url, path)) ?? handleControl(emulator, request, url);
+        return (await handlePlaygroundControl(emulator, changes, request, url, path)) ?? (await handleAppControl(emulator, request, path)) ?? handleControl(emulator, request, url);
       }
       if ((url.pathname === "/" || url.pathname.startsWith("/playground/")) && request.method === "GET") return servePage(options.assets, url.pathname);
       if (url.pathname.startsWith("/attachments/") && (request.method === "GET" || request.method === "HEAD")) {
@@ -306,8 +321,10 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         : undefined;
       if (data && registered) data = { ...data, id: registered.id, ...(registered.guild_id ? { guild_id: registered.guild_id } : {}) };
       if (data && buildOptions.type === 2) data = resolveContextTarget(state, data, guildId !== null);
+      const invoker = buildOptions.user?.id ?? DEFAULT_USER_ID;
       const payload = buildInteraction({
         applicationId: state.applicationId,
+        entitlements: activeEntitlements(state, invoker, guildId, now()),
         ...buildOptions,
         ...(data ? { data } : {}),
       });
@@ -390,7 +407,13 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    sendAppEvent: (type, data) => sendAppEvent(appDeps(), type, data),
+    installApp: (integrationType) => installApp(appDeps(), integrationType),
+    uninstallApp: () => uninstallApp(appDeps()),
+    buySku: (skuId) => buySku(appDeps(), skuId),
+    deleteEntitlement: (id) => deleteEntitlement(appDeps(), id),
   };
+  const appDeps = (): AppActionDeps => ({ state, worker: emulator.worker, changed, now });
   const changes = { version: () => state.version, subscribe: emulator.subscribe, closing: closing.signal };
   return emulator;
 }

@@ -4,7 +4,7 @@
 export { createDiscordEmulator, type DiscordEmulator, type EmulatorOptions, type InlineResult } from "./app.ts";
 export { fault, type FaultSpec } from "./faults.ts";
 export type { CallFilter, Conversation } from "./conversation.ts";
-export type { EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, PostedMessage, CallbackRecord, Invocation, SendRecord } from "./state.ts";
+export type { AppEventRecord, EmulatedSku, EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, PostedMessage, CallbackRecord, Invocation, SendRecord } from "./state.ts";
 export { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
 export { snowflake, snowflakeDate, isSnowflake } from "./snowflake.ts";
 export { generateDevKeyPair, keyPairFromSeed, importPrivateKey, signInteraction, type DevKeyPair, type SignatureHeaders } from "./signer.ts";
@@ -36,13 +36,29 @@ export {
   type SendOptions,
   type SendResult,
 } from "./signed-interactions.ts";
+export {
+  webhookEvent,
+  webhookPing,
+  authorizedData,
+  deauthorizedData,
+  testEntitlement,
+  eventTimestamp,
+  deliverWebhookEvent,
+  ENTITLEMENT_TYPES,
+  INTEGRATION_TYPES,
+  WEBHOOK_TYPES,
+  type EmulatedEntitlement,
+  type WebhookEventBody,
+  type EventDelivery,
+} from "./app-events.ts";
+export type { AppActionResult } from "./app-actions.ts";
 export { DEFAULT_CHANNEL_ID, INITIAL_RESPONSE_DEADLINE_MS, TOKEN_LIFETIME_MS } from "./registry.ts";
 export { CALLBACK_TYPES } from "./routes/callback.ts";
 export { MESSAGE_FLAGS } from "./limits.ts";
 export { renderPost } from "./messages.ts";
 export { serverMembers, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";
 export { parseSendInput, type SendInput, type SendOutcome, type SendResult as PlaygroundSendResult, type WorkerTarget } from "./send.ts";
-export { buildFeed, currentMessage, redactTokenPath, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure } from "./feed.ts";
+export { buildFeed, currentMessage, redactTokenPath, type FeedApp, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure } from "./feed.ts";
 export type { UploadInput, UploadResult } from "./uploads.ts";
 export type { Asset, AssetLoader } from "./routes/playground.ts";
 export { describeDiscordError } from "./errors.ts";

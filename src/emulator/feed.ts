@@ -6,7 +6,8 @@
 
 import { renderMessage, renderPost } from "./messages.ts";
 import { MESSAGE_FLAGS } from "./limits.ts";
-import type { EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
+import { activeEntitlements } from "./app-actions.ts";
+import type { AppEventRecord, EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
 
 export interface TimelineMessage {
   kind: "message";
@@ -39,8 +40,11 @@ export interface TimelineFailure {
 export type TimelineItem = TimelineMessage | TimelineFailure;
 
 export interface LogEntry {
-  /** "interaction": the emulator's signed POST to the Worker; "api": the Worker's call to the Discord API. */
-  kind: "interaction" | "api";
+  /**
+   * "interaction": the emulator's signed POST to the Worker; "event": a webhook event POSTed to its Events URL;
+   * "api": the Worker's call to the Discord API.
+   */
+  kind: "interaction" | "event" | "api";
   key: string;
   at: string;
   method: string;
@@ -72,8 +76,16 @@ export interface FeedSnapshot {
   commands: StoredCommand[];
   /** Context-menu commands (right-click → Apps): user commands for a person, message commands for a message. */
   apps: { user: StoredCommand[]; message: StoredCommand[] };
+  /** The app itself: where the playground's user installed it, and the SKUs it sells (owned or not). */
+  app: FeedApp;
   timeline: TimelineItem[];
   log: LogEntry[];
+}
+
+export interface FeedApp {
+  installed: { guild: boolean; user: boolean };
+  /** `entitlement_id`: the playground user's active entitlement to the SKU, null when they do not own it. */
+  skus: Array<{ id: string; name: string; entitlement_id: string | null }>;
 }
 
 export interface FeedOptions {
@@ -208,8 +220,25 @@ function callEntry(state: EmulatorState, call: RecordedCall): LogEntry {
   };
 }
 
+function eventEntry(event: AppEventRecord): LogEntry {
+  return {
+    kind: "event",
+    key: `event-${event.seq}`,
+    at: event.at,
+    method: "POST",
+    target: event.worker_url,
+    status: event.status,
+    ms: event.ms,
+    label: event.type,
+    interaction_id: null,
+    ...(event.error !== undefined ? { error: event.error } : {}),
+    request: event.request,
+    response: null,
+  };
+}
+
 function buildLog(state: EmulatorState, limit = 300): LogEntry[] {
-  const entries = [...state.sends.map((s) => sendEntry(state, s)), ...state.calls.map((c) => callEntry(state, c))];
+  const entries = [...state.sends.map((s) => sendEntry(state, s)), ...state.appEvents.map(eventEntry), ...state.calls.map((c) => callEntry(state, c))];
   entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return entries.slice(-limit);
 }
@@ -224,7 +253,16 @@ export function buildFeed(state: EmulatorState, options: FeedOptions): FeedSnaps
     identity: options.identity,
     commands: all.filter((c) => c.type === 1),
     apps: { user: all.filter((c) => c.type === 2).sort(byName), message: all.filter((c) => c.type === 3).sort(byName) },
+    app: buildApp(state, options.identity),
     timeline: buildTimeline(state),
     log: buildLog(state, options.logLimit),
+  };
+}
+
+function buildApp(state: EmulatorState, identity: FeedIdentity): FeedApp {
+  const owned = activeEntitlements(state, identity.user.id, identity.guild_id, Date.now());
+  return {
+    installed: { ...state.installed },
+    skus: state.skus.map((sku) => ({ ...sku, entitlement_id: owned.find((e) => e.sku_id === sku.id)?.id ?? null })),
   };
 }

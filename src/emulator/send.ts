@@ -25,6 +25,8 @@ export interface WorkerTarget {
   url: string;
   /** PKCS#8 hex (or a 32-byte seed) of the key whose public half the Worker verifies with. */
   privateKeyHex: string;
+  /** The Worker's webhook Events URL; default: `url` with /interactions replaced by /events. */
+  eventsUrl?: string;
 }
 
 export interface SendInput {

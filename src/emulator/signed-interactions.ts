@@ -59,6 +59,8 @@ export interface BuildInteractionOptions {
   /** 0 = guild install authorised it (default), 1 = user install. */
   integrationType?: 0 | 1;
   attachmentSizeLimit?: number;
+  /** The invoker's entitlements (monetised apps); the emulator fills them from the purchases it holds. */
+  entitlements?: unknown[];
   id?: string;
   token?: string;
 }
@@ -128,7 +130,7 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
       ? { id: channelId, type: 0, name: "general", guild_id: guildId, flags: 0, nsfw: false, permissions: options.member?.permissions ?? MEMBER_PERMISSIONS }
       : { id: channelId, type: 1, flags: 0, recipients: [user] },
     app_permissions: options.appPermissions ?? APP_PERMISSIONS,
-    entitlements: [],
+    entitlements: options.entitlements ?? [],
     authorizing_integration_owners: owners,
     context: guildId ? 0 : 1,
     attachment_size_limit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,

@@ -2,6 +2,7 @@
 // made for them, messages people posted in the channel, uploaded files, recorded calls and scripted faults. Route handlers read and write it; tests
 // inspect it directly or over /__emulator/*. Nothing here does I/O.
 
+import type { EmulatedEntitlement } from "./app-events.ts";
 import type { BodySummary } from "./discord-body.ts";
 import type { FaultSpec } from "./faults.ts";
 import type { InteractionUser } from "./signed-interactions.ts";
@@ -129,6 +130,27 @@ export interface SendRecord {
   message_id: string | null;
 }
 
+/** One webhook event the emulator signed and POSTed to the Worker's Events URL (install, purchase, …). */
+export interface AppEventRecord {
+  seq: number;
+  at: string;
+  type: string;
+  worker_url: string;
+  request: unknown;
+  /** Null while waiting, or when the Worker never answered in time. */
+  status: number | null;
+  ms: number | null;
+  timed_out: boolean;
+  /** Why Discord would count the delivery as failed; absent on a 204. */
+  error?: string;
+}
+
+/** A SKU the emulated app sells (Developer Portal → Monetization → SKUs); the playground can "buy" it. */
+export interface EmulatedSku {
+  id: string;
+  name: string;
+}
+
 export interface StoredCommand {
   id: string;
   application_id: string;
@@ -182,11 +204,19 @@ export interface EmulatorState {
   uploads: Map<string, StoredAttachment>;
   /** Messages people posted in the channel, oldest first. */
   posts: PostedMessage[];
+  /** Webhook events sent to the Worker's Events URL, oldest first. */
+  appEvents: AppEventRecord[];
+  nextAppEventSeq: number;
+  /** Entitlements Discord would hold for the app (test purchases); interactions carry the invoker's. */
+  entitlements: EmulatedEntitlement[];
+  /** Where the playground's user has added the app (APPLICATION_AUTHORIZED sent, no deauthorization since). */
+  installed: { guild: boolean; user: boolean };
+  skus: EmulatedSku[];
   /** Bumped on every change a viewer could see; never reset, so a page always notices a reset too. */
   version: number;
 }
 
-export function createState(options: { applicationId?: string; botToken?: string; strictTokens?: boolean } = {}): EmulatorState {
+export function createState(options: { applicationId?: string; botToken?: string; strictTokens?: boolean; skus?: readonly EmulatedSku[] } = {}): EmulatorState {
   return {
     applicationId: options.applicationId ?? DEFAULT_APPLICATION_ID,
     botToken: options.botToken,
@@ -202,16 +232,27 @@ export function createState(options: { applicationId?: string; botToken?: string
     nextSendSeq: 1,
     uploads: new Map(),
     posts: [],
+    appEvents: [],
+    nextAppEventSeq: 1,
+    entitlements: [],
+    installed: { guild: false, user: false },
+    skus: [...(options.skus ?? [])],
     version: 0,
   };
 }
 
-/** Forget what the tests did (posted messages too); keep configuration (application id, bot token, strictness) and, if asked, commands. */
+/**
+ * Forget what the tests did (posted messages, sent events too); keep configuration (application id, bot token,
+ * strictness, SKUs) and, if asked, commands, and with them the app's installs and entitlements (app state, like commands).
+ */
 export function clearState(state: EmulatorState, options: { keepCommands?: boolean } = {}): void {
   if (!options.keepCommands) {
     state.commands.global = [];
     state.commands.guilds.clear();
+    state.entitlements.length = 0;
+    state.installed = { guild: false, user: false };
   }
+  state.appEvents.length = 0;
   state.interactions.clear();
   state.files.clear();
   state.calls.length = 0;

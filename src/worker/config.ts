@@ -30,6 +30,8 @@ export interface Config {
   readonly feedbackRetentionDays: number;
   /** The bot's operators: /admin shows them every server's data. */
   readonly adminUserIds: ReadonlySet<string>;
+  /** The SKU premium features need (`/chart file:`); undefined: nothing is gated. */
+  readonly premiumSkuId: string | undefined;
 }
 
 type RelayMode = "waitUntil" | "queue";
@@ -85,6 +87,10 @@ function parseConfig(env: Env): Config | ConfigError {
   const feedbackRetentionDays = positive(env.FEEDBACK_RETENTION_DAYS, 365, DECIMAL, problems,
     "FEEDBACK_RETENTION_DAYS must be a positive number of days (default 365)");
   const adminUserIds = readAdminUserIds(env, problems);
+  const premiumSkuId = env.PREMIUM_SKU_ID?.trim() || undefined;
+  if (premiumSkuId && !isSnowflake(premiumSkuId)) {
+    problems.push("PREMIUM_SKU_ID must be a SKU id (a numeric snowflake from Developer Portal → your app → Monetization → SKUs), or empty for no premium gate");
+  }
 
   if (problems.length > 0) return new ConfigError(problems);
   return {
@@ -100,6 +106,7 @@ function parseConfig(env: Env): Config | ConfigError {
     interactionRetentionDays,
     feedbackRetentionDays,
     adminUserIds,
+    premiumSkuId,
   };
 }
 

@@ -30,6 +30,8 @@ export interface Env {
   FEEDBACK_RETENTION_DAYS?: string;
   /** Var. "waitUntil" (default; any plan) or "queue" (durable retries through JOBS). */
   RELAY_MODE?: string;
+  /** Var. The SKU (Developer Portal → Monetization → SKUs) that `/chart file:` needs; empty: nothing is gated. */
+  PREMIUM_SKU_ID?: string;
   /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
   JOBS?: Queue<import("./queue/message.ts").JobMessage>;
 }

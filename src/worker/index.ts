@@ -1,6 +1,6 @@
 /**
- * The interactions Worker. Routes: POST /interactions (Discord), GET /health (operators, monitors).
- * Everything else is a JSON 404, and other methods on /interactions a 405 with Allow.
+ * The interactions Worker. Routes: POST /interactions and POST /events (Discord), GET /health (operators, monitors).
+ * Everything else is a JSON 404, and other methods on /interactions and /events a 405 with Allow.
  */
 import { IttyRouter, type IRequest } from "itty-router";
 import { commands } from "./commands/index.ts";
@@ -9,6 +9,8 @@ import { createRegistry } from "./dispatch/registry.ts";
 import { interactionLog } from "./middleware/interaction-log.ts";
 import type { Env } from "./env.ts";
 import { errorResponse, jsonResponse, pathOf } from "./http.ts";
+import { events } from "./events/index.ts";
+import { handleEventRequest } from "./ingress/handle-events.ts";
 import { handleInteractionRequest } from "./ingress/handle-interactions.ts";
 import { handleQueue } from "./queue/consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
@@ -16,9 +18,10 @@ import { handleScheduled } from "./scheduled.ts";
 // Every interaction's after-steps: the one log line (src/worker/middleware/interaction-log.ts).
 const registry = createRegistry(commands, { after: [interactionLog] });
 
-// POST /interactions never reaches the router (see fetch below); it answers everything else.
+// POST /interactions and POST /events never reach the router (see fetch below); it answers everything else.
 const router = IttyRouter<IRequest, [Env, ExecutionContext]>()
   .all("/interactions", () => errorResponse(405, "method_not_allowed", "use POST for /interactions", { Allow: "POST" }))
+  .all("/events", () => errorResponse(405, "method_not_allowed", "use POST for /events", { Allow: "POST" }))
   .get("/health", (_request, env) => health(env))
   .all("/health", () => errorResponse(405, "method_not_allowed", "use GET for /health", { Allow: "GET" }))
   .all("*", () => errorResponse(404, "not_found", "no such route; Discord posts to /interactions"));
@@ -37,10 +40,14 @@ function health(env: Env): Response {
 export default {
   // Discord's POSTs skip the router: it parses the URL and query and extends the Request for every call,
   // ≈ 10 µs a request on workerd (see BENCHMARKS.md). The router keeps everything else.
-  fetch: (request, env, ctx) =>
-    request.method === "POST" && pathOf(request.url) === "/interactions"
-      ? handleInteractionRequest(request, env, ctx, registry)
-      : router.fetch(request, env, ctx),
+  fetch(request, env, ctx) {
+    if (request.method === "POST") {
+      const path = pathOf(request.url);
+      if (path === "/interactions") return handleInteractionRequest(request, env, ctx, registry);
+      if (path === "/events") return handleEventRequest(request, env, ctx, events);
+    }
+    return router.fetch(request, env, ctx);
+  },
   scheduled: (controller, env, _ctx) => handleScheduled(controller, env),
   queue: (batch, env, _ctx) => handleQueue(batch, env, registry),
 } satisfies ExportedHandler<Env>;

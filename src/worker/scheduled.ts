@@ -3,7 +3,9 @@
  * Discord's redeliveries (minutes) but also feed /admin stats, hence a retention in days; feedback is kept
  * for its own retention. Finished queue jobs (jobs_done) share the interactions' retention: a record only has to
  * outlive the queue's redeliveries (days at most), and one knob is easier to reason about than two.
- * Chart data lives in KV with a TTL, so KV expires it without help.
+ * Webhook-event claims (webhook_events) only have to outlive Discord's 10 minutes of redeliveries, and entitlements
+ * that were deleted or ended stop mattering: both share the interactions' retention too. Installs and removals are
+ * kept: they are the history /admin stats counts. Chart data lives in KV with a TTL, so KV expires it without help.
  */
 import { readConfig, type Config } from "./config.ts";
 import type { Env } from "./env.ts";
@@ -15,21 +17,28 @@ export interface PruneSummary {
   interactions_deleted: number;
   feedback_deleted: number;
   jobs_done_deleted: number;
+  webhook_events_deleted: number;
+  entitlements_deleted: number;
 }
 
 export async function pruneExpiredState(env: Env, config: Config, now = Date.now()): Promise<PruneSummary> {
-  const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0, jobs_done_deleted: 0 };
+  const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0, jobs_done_deleted: 0, webhook_events_deleted: 0, entitlements_deleted: 0 };
   if (!env.DB) return summary;
   const interactionDays = config.interactionRetentionDays;
   const feedbackDays = config.feedbackRetentionDays;
-  const [interactions, feedback, jobsDone] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM interactions WHERE created_at < ?").bind(now - interactionDays * DAY_MS),
+  const cutoff = now - interactionDays * DAY_MS;
+  const [interactions, feedback, jobsDone, webhookEvents, entitlements] = await env.DB.batch([
+    env.DB.prepare("DELETE FROM interactions WHERE created_at < ?").bind(cutoff),
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
-    env.DB.prepare("DELETE FROM jobs_done WHERE finished_at < ?").bind(now - interactionDays * DAY_MS),
+    env.DB.prepare("DELETE FROM jobs_done WHERE finished_at < ?").bind(cutoff),
+    env.DB.prepare("DELETE FROM webhook_events WHERE received_at < ?").bind(cutoff),
+    env.DB.prepare("DELETE FROM entitlements WHERE event_at < ? AND (deleted = 1 OR (ends_at IS NOT NULL AND ends_at < ?))").bind(cutoff, cutoff),
   ]);
   summary.interactions_deleted = interactions?.meta.changes ?? 0;
   summary.feedback_deleted = feedback?.meta.changes ?? 0;
   summary.jobs_done_deleted = jobsDone?.meta.changes ?? 0;
+  summary.webhook_events_deleted = webhookEvents?.meta.changes ?? 0;
+  summary.entitlements_deleted = entitlements?.meta.changes ?? 0;
   return summary;
 }
 

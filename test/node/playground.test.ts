@@ -22,7 +22,8 @@ let output: string[];
 
 beforeAll(async () => {
   const browser = await findChromium();
-  local = await startTestStack("playground-test");
+  // /chart file: needs the dev SKU, as under npm start: the CSV step buys it with the premium button.
+  local = await startTestStack("playground-test", { devPremiumSku: true });
   ({ stack, dir: scratch, output } = local);
   // Root in CI (--no-sandbox), no GPU, and no background, update, sync or QUIC traffic on a closed network.
   context = await launchChromium(browser, join(scratch, "chromium-profile"), {
@@ -43,7 +44,8 @@ afterAll(async () => {
 /**
  * HEAVY_BUDGET: the Worker lets one user make 5 heavy interactions (/chart, its buttons, Chart numbers) per
  * wall-clock minute (HEAVY_LIMITER in wrangler.toml), and every step here is the same user within seconds.
- * This file makes exactly 5: /chart, its Bar button, /chart Slow, Chart numbers and /chart file. A sixth would
+ * This file makes exactly 5: /chart, its Bar button, /chart Slow, Chart numbers and /chart file. (The premium
+ * gate's refusal of /chart file is answered at once, never deferred, so it does not count.) A sixth would
  * be answered "faster than I can keep up" (or not, depending on where the minute turns), so new steps use
  * interactions that are not heavy.
  */
@@ -230,7 +232,7 @@ describe("the playground in Chromium", () => {
     await dialog.waitFor({ state: "detached" });
   });
 
-  it("uploads a CSV for /chart file and draws it", async () => {
+  it("uploads a CSV for /chart file: refused with Discord's premium button, bought with it, then drawn", async () => {
     await input().fill("");
     await input().pressSequentially("/chart file:");
     const chooser = page.waitForEvent("filechooser");
@@ -238,8 +240,21 @@ describe("the playground in Chromium", () => {
     await (await chooser).setFiles({ name: "data.csv", mimeType: "text/csv", buffer: Buffer.from("mon,3\ntue,5\nwed,2\nthu,8\n") });
     await expect.poll(() => input().inputValue()).toBe("/chart file:data.csv ");
     await run(await input().inputValue());
+    await lastMessage().getByText(/is a premium feature/).waitFor();
+    const premium = lastMessage().getByRole("button", { name: /Premium charts \(dev SKU\)/ });
+    expect(await premium.getAttribute("class")).toContain("style-premium");
+    await premium.click();
+    // The purchase: ENTITLEMENT_CREATE to the Worker's /events, and the button now says it is owned.
+    await lastMessage().getByRole("button", { name: /Purchased/ }).waitFor();
+    expect(await lastMessage().getByRole("button", { name: /Purchased/ }).isDisabled()).toBe(true);
+    await expect.poll(() => stack.emulator.emulator.state.appEvents.map((e) => [e.type, e.status])).toEqual([["ENTITLEMENT_CREATE", 204]]);
+
+    // Again, as a user would after buying (↑ recalls the line; the composer still holds the uploaded file).
+    await run("/chart file:data.csv ");
     await lastMessage().locator("img.embed-image").waitFor({ timeout: 20_000 });
     expect(await lastMessage().locator(".invocation").innerText()).toContain("/chart file:data.csv");
+    const sent = stack.emulator.emulator.state.sends.at(-1)!.request as { entitlements: Array<{ sku_id: string }> };
+    expect(sent.entitlements.map((e) => e.sku_id)).toEqual([stack.premiumSkuId]);
   });
 
   it("opens /feedback's modal, fills the category and uploads a screenshot, submits it and shows the ephemeral thanks", async () => {
@@ -288,6 +303,20 @@ describe("the playground in Chromium", () => {
     await run("/admin stats");
     await lastMessage().getByText(/Interactions: \d+/).waitFor();
     expect(await lastMessage().locator(".tag-admin").count()).toBe(1);
+  });
+
+  it("adds the app to the server from the App menu, and /admin stats counts the install", async () => {
+    await page.locator("#app-button").click();
+    await page.getByRole("menuitem", { name: "Add to server" }).click();
+    const event = page.locator("#log .log-event", { hasText: "/events" });
+    await event.first().waitFor();
+    await expect.poll(() => event.last().locator(".log-status").innerText()).toBe("204");
+    // The Worker records the install after its 204 (waitUntil): ask until /admin stats has it.
+    await expect.poll(async () => {
+      await run("/admin stats");
+      return lastMessage().innerText();
+    }, { timeout: 15_000 }).toMatch(/installs[^\n]*received: 1/i);
+    expect(await page.locator("#connection").isHidden()).toBe(true);
   });
 
   it("logs each interaction and the Worker's API calls with status and timing", async () => {

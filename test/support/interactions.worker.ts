@@ -52,6 +52,8 @@ export const autocompleteFor = (name: string, options: unknown[]) =>
   interaction({ type: 4, data: { id: "500000000000000005", name, type: 1, options } });
 
 export interface SignOptions {
+  /** The Worker's path: "/interactions" (default) or "/events" (webhook events, signed the same way). */
+  path?: "/interactions" | "/events";
   timestamp?: string;
   signature?: string | null;
   headers?: Record<string, string>;
@@ -62,7 +64,7 @@ export async function signedRequest(body: string | Uint8Array, options: SignOpti
   const signature = options.signature === undefined ? await signBody(inject("discordPrivateKey"), timestamp, body) : options.signature;
   const headers: Record<string, string> = { "Content-Type": "application/json", "X-Signature-Timestamp": timestamp, ...options.headers };
   if (signature !== null) headers["X-Signature-Ed25519"] = signature;
-  return new Request("https://worker.test/interactions", { method: "POST", headers, body });
+  return new Request(`https://worker.test${options.path ?? "/interactions"}`, { method: "POST", headers, body });
 }
 
 /** Signs and sends through the Worker's real fetch handler; an interaction response must satisfy Discord's description. */

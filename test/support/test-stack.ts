@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../scripts/lib/processes.ts";
-import { startStack, type Stack } from "../../scripts/lib/stack.ts";
+import { startStack, type Stack, type StackOptions } from "../../scripts/lib/stack.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -17,7 +17,7 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(prefix: string): Promise<TestStack> {
+export async function startTestStack(prefix: string, options: Pick<StackOptions, "devPremiumSku"> = {}): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const output: string[] = [];
   const stack = await startStack({
@@ -26,6 +26,7 @@ export async function startTestStack(prefix: string): Promise<TestStack> {
     persistTo: join(dir, "state"),
     ports: { worker: await freePort(), backend: 0, emulator: 0 },
     log: (source, line) => output.push(`[${source}] ${line}`),
+    ...options,
   });
   return {
     stack,

@@ -9,6 +9,30 @@ import { command, interaction, send, sendOk, signedRequest } from "../support/in
 
 const ping = JSON.stringify({ type: 1, id: "1", application_id: "1", token: "t", version: 1 });
 
+/**
+ * The two Discord-signed endpoints share every ingress rule (size cap, signature, timestamp window); each rule below
+ * runs against both, with the route's own PING and its own answer to an accepted one.
+ */
+const SIGNED_ROUTES = [
+  {
+    path: "/interactions" as const,
+    ping,
+    async accepted(response: Response) {
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Content-Type")).toBe("application/json");
+      expect(await response.text()).toBe('{"type":1}');
+    },
+  },
+  {
+    path: "/events" as const,
+    ping: JSON.stringify({ version: 1, application_id: "100000000000000001", type: 0 }),
+    async accepted(response: Response) {
+      expect(response.status).toBe(204);
+      expect(await response.text()).toBe("");
+    },
+  },
+];
+
 describe("routes", () => {
   it("GET /health answers 200 JSON without secrets", async () => {
     const response = await exports.default.fetch("https://worker.test/health");
@@ -26,8 +50,8 @@ describe("routes", () => {
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
-  it.each(["GET", "PUT", "DELETE", "PATCH"])("%s /interactions answers 405 with Allow: POST", async (method) => {
-    const response = await exports.default.fetch("https://worker.test/interactions", { method });
+  it.each(["GET", "PUT", "DELETE", "PATCH"].flatMap((method) => [[method, "/interactions"], [method, "/events"]]))("%s %s answers 405 with Allow: POST", async (method, path) => {
+    const response = await exports.default.fetch(`https://worker.test${path}`, { method });
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toBe("POST");
   });
@@ -55,94 +79,92 @@ describe("routes", () => {
     expect(pathOf(url)).toBe(new URL(url).pathname);
   });
 
-  it("does not enable CORS on /interactions", async () => {
-    const response = await exports.default.fetch("https://worker.test/interactions", { method: "OPTIONS", headers: { Origin: "https://evil.test" } });
+  it.each(["/interactions", "/events"])("does not enable CORS on %s", async (path) => {
+    const response = await exports.default.fetch(`https://worker.test${path}`, { method: "OPTIONS", headers: { Origin: "https://evil.test" } });
     expect(response.status).toBe(405);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 });
 
-describe("body size", () => {
-  it("refuses a declared body over 1 MiB with 413, even when validly signed", async () => {
-    const body = "x".repeat(MAX_BODY_BYTES + 1);
-    const response = await send(body);
-    expect(response.status).toBe(413);
+describe.each(SIGNED_ROUTES)("ingress rules of $path", ({ path, ping, accepted }) => {
+  describe("body size", () => {
+    it("refuses a declared body over 1 MiB with 413, even when validly signed", async () => {
+      const body = "x".repeat(MAX_BODY_BYTES + 1);
+      const response = await send(body, { path });
+      expect(response.status).toBe(413);
+    });
+
+    it("refuses a chunked body over 1 MiB with 413 while counting it", async () => {
+      const chunk = new Uint8Array(64 * 1024).fill(32);
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent > MAX_BODY_BYTES + chunk.length) return controller.close();
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      const response = await exports.default.fetch(`https://worker.test${path}`, {
+        method: "POST",
+        headers: { "X-Signature-Ed25519": "0".repeat(128), "X-Signature-Timestamp": String(nowSeconds()) },
+        body: stream,
+      });
+      expect(response.status).toBe(413);
+    });
+
+    it("accepts a body of exactly 1 MiB as far as size goes (then judges the signature)", async () => {
+      const body = " ".repeat(MAX_BODY_BYTES - ping.length) + ping;
+      await accepted(await send(body, { path }));
+    });
   });
 
-  it("refuses a chunked body over 1 MiB with 413 while counting it", async () => {
-    const chunk = new Uint8Array(64 * 1024).fill(32);
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent > MAX_BODY_BYTES + chunk.length) return controller.close();
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
+  describe("signature and timestamp", () => {
+    it("answers a signed PING", async () => {
+      await accepted(await send(ping, { path }));
     });
-    const response = await exports.default.fetch("https://worker.test/interactions", {
-      method: "POST",
-      headers: { "X-Signature-Ed25519": "0".repeat(128), "X-Signature-Timestamp": String(nowSeconds()) },
-      body: stream,
-    });
-    expect(response.status).toBe(413);
-  });
 
-  it("accepts a body of exactly 1 MiB as far as size goes (then judges the signature)", async () => {
-    const body = " ".repeat(MAX_BODY_BYTES - ping.length) + ping;
-    const response = await send(body);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ type: 1 });
+    const cases: Array<[string, () => Promise<Request>]> = [
+      ["missing signature", () => signedRequest(ping, { path, signature: null })],
+      ["non-hex signature", () => signedRequest(ping, { path, signature: "z".repeat(128) })],
+      ["short signature", () => signedRequest(ping, { path, signature: "ab".repeat(63) })],
+      ["long signature", () => signedRequest(ping, { path, signature: "ab".repeat(65) })],
+      ["missing timestamp", async () => {
+        const request = await signedRequest(ping, { path });
+        const headers = new Headers(request.headers);
+        headers.delete("X-Signature-Timestamp");
+        return new Request(request.url, { method: "POST", headers, body: ping });
+      }],
+      ["non-integer timestamp", () => signedRequest(ping, { path, timestamp: `${nowSeconds()}.5` })],
+      ["negative timestamp", () => signedRequest(ping, { path, timestamp: `-${nowSeconds()}` })],
+      ["text timestamp", () => signedRequest(ping, { path, timestamp: "yesterday" })],
+      ["timestamp 10 minutes old", () => signedRequest(ping, { path, timestamp: String(nowSeconds() - 600) })],
+      ["timestamp 400 s in the future", () => signedRequest(ping, { path, timestamp: String(nowSeconds() + 400) })],
+      ["signature over another body", async () => {
+        const timestamp = String(nowSeconds());
+        const signature = await signBody(inject("discordPrivateKey"), timestamp, ping + " ");
+        return signedRequest(ping, { path, timestamp, signature });
+      }],
+      ["signature by another key", async () => {
+        const other = await generateTestKeyPair();
+        const timestamp = String(nowSeconds());
+        return signedRequest(ping, { path, timestamp, signature: await signBody(other.privateKeyPkcs8Hex, timestamp, ping) });
+      }],
+      ["all-zero signature", () => signedRequest(ping, { path, signature: "0".repeat(128) })],
+    ];
+
+    it.each(cases)("rejects %s with 401", async (_name, build) => {
+      const response = await exports.default.fetch(await build());
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: { code: "invalid_request_signature" } });
+    });
+
+    it("accepts a timestamp 290 s old (inside the window)", async () => {
+      await accepted(await send(ping, { path, timestamp: String(nowSeconds() - 290) }));
+    });
   });
 });
 
-describe("signature and timestamp", () => {
-  it("answers PING with 200 {type:1} and a JSON content type", async () => {
-    const response = await send(ping);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("Content-Type")).toBe("application/json");
-    expect(await response.text()).toBe('{"type":1}');
-  });
-
-  const cases: Array<[string, () => Promise<Request>]> = [
-    ["missing signature", () => signedRequest(ping, { signature: null })],
-    ["non-hex signature", () => signedRequest(ping, { signature: "z".repeat(128) })],
-    ["short signature", () => signedRequest(ping, { signature: "ab".repeat(63) })],
-    ["long signature", () => signedRequest(ping, { signature: "ab".repeat(65) })],
-    ["missing timestamp", async () => {
-      const request = await signedRequest(ping);
-      const headers = new Headers(request.headers);
-      headers.delete("X-Signature-Timestamp");
-      return new Request(request.url, { method: "POST", headers, body: ping });
-    }],
-    ["non-integer timestamp", () => signedRequest(ping, { timestamp: `${nowSeconds()}.5` })],
-    ["negative timestamp", () => signedRequest(ping, { timestamp: `-${nowSeconds()}` })],
-    ["text timestamp", () => signedRequest(ping, { timestamp: "yesterday" })],
-    ["timestamp 10 minutes old", () => signedRequest(ping, { timestamp: String(nowSeconds() - 600) })],
-    ["timestamp 400 s in the future", () => signedRequest(ping, { timestamp: String(nowSeconds() + 400) })],
-    ["signature over another body", async () => {
-      const timestamp = String(nowSeconds());
-      const signature = await signBody(inject("discordPrivateKey"), timestamp, ping + " ");
-      return signedRequest(ping, { timestamp, signature });
-    }],
-    ["signature by another key", async () => {
-      const other = await generateTestKeyPair();
-      const timestamp = String(nowSeconds());
-      return signedRequest(ping, { timestamp, signature: await signBody(other.privateKeyPkcs8Hex, timestamp, ping) });
-    }],
-    ["all-zero signature", () => signedRequest(ping, { signature: "0".repeat(128) })],
-  ];
-
-  it.each(cases)("rejects %s with 401", async (_name, build) => {
-    const response = await exports.default.fetch(await build());
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: { code: "invalid_request_signature" } });
-  });
-
-  it("accepts a timestamp 290 s old (inside the window)", async () => {
-    const response = await send(ping, { timestamp: String(nowSeconds() - 290) });
-    expect(response.status).toBe(200);
-  });
-
+describe("signature verification", () => {
   it("puts the skew boundary at exactly 300 s", async () => {
     const { publicKeyHex, privateKeyPkcs8Hex } = await generateTestKeyPair();
     const body = new TextEncoder().encode(ping);
@@ -183,6 +205,27 @@ describe("signature and timestamp", () => {
       "body changed: rejected": 75,
       "last hex digit changed: rejected": 75,
     });
+  });
+});
+
+describe("event payload shape", () => {
+  const event = (fields: Record<string, unknown>) => JSON.stringify({ version: 1, application_id: "100000000000000001", type: 1, ...fields });
+  it.each([
+    ["not JSON", "{type:0"],
+    ["a JSON array", "[0]"],
+    ["null", "null"],
+    ["type missing", '{"version":1}'],
+    ["type as a string", '{"type":"0"}'],
+    ["unknown webhook type 2", '{"type":2}'],
+    ["type 1 without event", event({})],
+    ["an event without a type", event({ event: { timestamp: "2026-12-01T10:00:00.000000", data: {} } })],
+    ["an event without a timestamp", event({ event: { type: "APPLICATION_AUTHORIZED", data: {} } })],
+    ["an event with a timestamp that is not a time", event({ event: { type: "APPLICATION_AUTHORIZED", timestamp: "soon", data: {} } })],
+    ["a handled event whose data does not fit it", event({ event: { type: "ENTITLEMENT_CREATE", timestamp: "2026-12-01T10:00:00.000000", data: { id: "1" } } })],
+  ])("answers 400 to a signed /events body that is %s", async (_name, body) => {
+    const response = await send(body, { path: "/events" });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_event" } });
   });
 });
 

@@ -4,7 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { createDiscordEmulator } from "../../src/emulator/core.ts";
+import { createDiscordEmulator, deauthorizedData, webhookEvent } from "../../src/emulator/core.ts";
 import { relayBodyDigest, verifyRelaySignature, signRelayBody } from "../../src/shared/relay-signature.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
@@ -55,12 +55,19 @@ describe("logs", () => {
     const boom = createRegistry([{ definition: { name: "boom", description: "x" }, command: () => { throw new Error("kaboom"); } }], { after: [interactionLog] });
     const boomPayload = command("boom");
     await handleInteractionRequest(await signedRequest(JSON.stringify(boomPayload)), chartEnv as never, createExecutionContext(), boom);
+    // Webhook events log their line after the response; their signatures must not appear either.
+    const eventRequest = await signedRequest(JSON.stringify(webhookEvent("100000000000000001", "APPLICATION_DEAUTHORIZED", deauthorizedData())), { path: "/events" });
+    signatures.push(eventRequest.headers.get("X-Signature-Ed25519")!);
+    const eventCtx = createExecutionContext();
+    await worker.fetch(eventRequest as never, chartEnv as never, eventCtx);
+    await waitOnExecutionContext(eventCtx);
     // Rejected requests log too.
     await exports.default.fetch(await signedRequest(JSON.stringify(command("ping")), { signature: "ab".repeat(64) }));
     discord.close();
 
     const secrets = [...payloads.map((p) => String(p.token)), String(boomPayload.token), ...signatures, TEST_RELAY_SECRET, "test-bot-token", "ab".repeat(64)];
-    expect(lines.length).toBeGreaterThanOrEqual(12);
+    expect(lines.length).toBeGreaterThanOrEqual(13);
+    expect(lines.some((line) => line.includes('"event":"event"'))).toBe(true);
     for (const line of lines) {
       expect(() => JSON.parse(line), `not one JSON object: ${line.slice(0, 120)}`).not.toThrow();
       for (const secret of secrets) expect(line.includes(secret), `a log line contains a secret: ${line.slice(0, 200)}`).toBe(false);
@@ -135,13 +142,16 @@ describe("constant-time comparisons", () => {
     expect(await check("00".repeat(64))).toBeNull();
   });
 
-  it("the Worker answers an interaction as Ed25519 verify decides", async () => {
+  it.each([
+    ["/interactions", '{"type":1}', 200],
+    ["/events", '{"version":1,"application_id":"100000000000000001","type":0}', 204],
+  ] as const)("the Worker answers %s as Ed25519 verify decides", async (path, body, ok) => {
     const verify = vi.spyOn(crypto.subtle, "verify");
-    const signed = await signedRequest('{"type":1}');
+    const signed = await signedRequest(body, { path });
     verify.mockResolvedValueOnce(false);
     expect((await exports.default.fetch(signed.clone())).status).toBe(401);
     expect(verify.mock.calls[0]![0]).toBe("Ed25519");
-    expect((await exports.default.fetch(signed)).status).toBe(200);
+    expect((await exports.default.fetch(signed)).status).toBe(ok);
     expect(verify).toHaveBeenCalledTimes(2);
   });
 });
@@ -159,8 +169,8 @@ describe("health", () => {
     }
   });
 
-  it("a misconfigured Worker answers interactions 503 naming the variable, not 500", async () => {
-    const response = await worker.fetch((await signedRequest('{"type":1}')) as never, { ...env, DISCORD_APPLICATION_ID: "" } as never, createExecutionContext());
+  it.each(["/interactions", "/events"] as const)("a misconfigured Worker answers %s 503 naming the variable, not 500", async (path) => {
+    const response = await worker.fetch((await signedRequest('{"type":1}', { path })) as never, { ...env, DISCORD_APPLICATION_ID: "" } as never, createExecutionContext());
     expect(response.status).toBe(503);
     expect(await response.text()).toContain("DISCORD_APPLICATION_ID is not set");
   });

@@ -36,6 +36,13 @@ export const api = {
     form.set("file", file, file.name);
     return call<StoredAttachment>("/uploads", { method: "POST", body: form });
   },
+  /** Adds the app to the playground's server (0) or to the user's account (1): APPLICATION_AUTHORIZED to the Worker. */
+  install: (integrationType: 0 | 1) => call<{ event: { error?: string } }>("/app/install", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ integration_type: integrationType }) }),
+  uninstall: () => call<{ event: { error?: string } }>("/app/uninstall", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }),
+  /** A test purchase of a SKU by the playground's user: ENTITLEMENT_CREATE, and their interactions carry it. */
+  buy: (skuId: string) => call<{ event: { error?: string } }>("/entitlements", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku_id: skuId }) }),
+  /** Deletes a test purchase: ENTITLEMENT_DELETE. */
+  refund: (entitlementId: string) => call<{ event: { error?: string } }>(`/entitlements/${encodeURIComponent(entitlementId)}`, { method: "DELETE" }),
   /** Forgets conversations, posted messages, calls and uploads; keeps the registered commands. */
   clear: () => call<null>("/calls", { method: "DELETE" }),
 };

@@ -10,6 +10,8 @@ export interface AppChoice {
 }
 
 export interface AppsMenu {
+  /** The menu's heading (default "Apps", as Discord's right-click menu says). */
+  title?: string;
   /** Says what the menu is for, e.g. "message from Tester". */
   target: string;
   commands: readonly AppChoice[];
@@ -27,8 +29,8 @@ export function openAppsMenu(menu: AppsMenu, opener: HTMLElement, at: { x: numbe
   );
   const el = h(
     "div",
-    { class: "context-menu", role: "menu", "aria-label": "Apps", "data-target": menu.target },
-    h("div", { class: "context-menu-title", "aria-hidden": "true" }, "Apps"),
+    { class: "context-menu", role: "menu", "aria-label": menu.title ?? "Apps", "data-target": menu.target },
+    h("div", { class: "context-menu-title", "aria-hidden": "true" }, menu.title ?? "Apps"),
     ...items,
     items.length === 0 ? h("div", { class: "context-menu-note" }, menu.empty) : null,
   );

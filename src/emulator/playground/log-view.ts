@@ -1,5 +1,5 @@
-// The log pane: every request/response pair in time order, with status and timing. Two kinds: the signed
-// interaction POSTed to the Worker (→ Worker) and the calls to the Discord API, i.e. to this emulator (→ API:
+// The log pane: every request/response pair in time order, with status and timing. Three kinds: the signed
+// interaction or webhook event POSTed to the Worker (→ Worker) and the calls to the Discord API, i.e. to this emulator (→ API:
 // the Worker's edits and follow-ups, and the command registration). Click an entry for its request and response bodies (interaction tokens are redacted).
 
 import type { LogEntry } from "../feed.ts";
@@ -27,7 +27,7 @@ function statusClass(entry: LogEntry): string {
 }
 
 function shortTarget(entry: LogEntry): string {
-  if (entry.kind === "interaction") {
+  if (entry.kind !== "api") {
     try {
       return new URL(entry.target).pathname;
     } catch {
@@ -49,7 +49,7 @@ function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
       h(
         "div",
         { class: "log-line" },
-        h("span", { class: "log-direction", title: entry.kind === "interaction" ? "the emulator, as Discord, to the Worker" : "a call to the Discord API (this emulator)" }, entry.kind === "interaction" ? "→ Worker" : "→ API"),
+        h("span", { class: "log-direction", title: entry.kind === "api" ? "a call to the Discord API (this emulator)" : `the emulator, as Discord, to the Worker (${entry.kind === "event" ? "a webhook event" : "an interaction"})` }, entry.kind === "api" ? "→ API" : "→ Worker"),
         h("span", { class: "log-method" }, entry.method),
         h("span", { class: "log-target" }, shortTarget(entry)),
         h("span", { class: `log-status ${statusClass(entry)}` }, status),

@@ -29,6 +29,7 @@ const els = {
   composer: byId<HTMLElement>("composer"),
   admin: byId<HTMLInputElement>("admin-toggle"),
   clear: byId<HTMLButtonElement>("clear-button"),
+  app: byId<HTMLButtonElement>("app-button"),
   logToggle: byId<HTMLButtonElement>("log-toggle"),
   connection: byId<HTMLElement>("connection"),
   worker: byId<HTMLElement>("worker-info"),
@@ -91,7 +92,7 @@ function render(): void {
       pending.delete(key);
     }
   });
-  renderTimeline(els.messages, feed.timeline, { pending, dismissed, identity: feed.identity, botName: BOT_NAME }, actions);
+  renderTimeline(els.messages, feed.timeline, { pending, dismissed, identity: feed.identity, botName: BOT_NAME, skus: feed.app.skus }, actions);
   renderLog(els.log, feed.log);
   if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
   els.worker.textContent = feed.worker_url ? `Worker: ${feed.worker_url}` : "No Worker configured: start the stack with npm start";
@@ -208,6 +209,9 @@ const actions: ViewActions = {
     dismissed.add(key);
     render();
   },
+  buy(skuId) {
+    void appAction(() => api.buy(skuId));
+  },
   apps(target, opener, at) {
     const commands = (target.kind === "user" ? feed?.apps.user : feed?.apps.message) ?? [];
     openAppsMenu({
@@ -245,6 +249,31 @@ const composer = new Composer(els.composer, {
     return ((body?.data?.choices as OptionChoice[] | undefined) ?? []);
   },
   upload: (file) => api.upload(file),
+});
+
+/** An App-menu action or a purchase: the Worker gets a webhook event; a delivery it did not take (not 204) is shown. */
+async function appAction(run: () => Promise<{ event: { error?: string } }>): Promise<void> {
+  try {
+    const { event } = await run();
+    showConnection(event.error ? `The Worker did not take the event: ${event.error}` : null);
+  } catch (error) {
+    showConnection((error as Error).message);
+  }
+}
+
+/** The App menu: where Discord's users add an app (its profile, the app directory) and buy its SKUs (its store). */
+els.app.addEventListener("click", () => {
+  const app = feed?.app;
+  const items: Array<{ name: string; run: () => Promise<{ event: { error?: string } }> }> = [
+    { name: app?.installed.guild ? "Add to server again" : "Add to server", run: () => api.install(0) },
+    { name: app?.installed.user ? "Add to my apps again" : "Add to my apps", run: () => api.install(1) },
+  ];
+  if (app?.installed.user) items.push({ name: "Remove from my apps", run: () => api.uninstall() });
+  for (const sku of app?.skus ?? []) {
+    const owned = sku.entitlement_id;
+    items.push(owned ? { name: `Refund ${sku.name} (test purchase)`, run: () => api.refund(owned) } : { name: `Buy ${sku.name}`, run: () => api.buy(sku.id) });
+  }
+  openAppsMenu({ title: "App", target: "the app", commands: items, empty: "", choose: (item) => void appAction((item as (typeof items)[number]).run) }, els.app, null);
 });
 
 els.clear.addEventListener("click", () => {

@@ -5,7 +5,7 @@
 // message whose component got no valid answer. Right-clicking a message (or its "Apps" button) asks for the
 // message commands, right-clicking an author's name for the user commands; the page opens the menu.
 
-import type { FeedIdentity, TimelineFailure, TimelineItem, TimelineMessage } from "../feed.ts";
+import type { FeedApp, FeedIdentity, TimelineFailure, TimelineItem, TimelineMessage } from "../feed.ts";
 import type { Invocation } from "../state.ts";
 import { h, reconcile } from "./dom.ts";
 import { markdown, type MarkdownContext } from "./markdown.ts";
@@ -27,6 +27,8 @@ export interface ViewActions {
   dismiss(key: string): void;
   /** Opens the Apps menu for a target at a point (a right-click), or under `opener` (a button, the keyboard). */
   apps(target: AppsTarget, opener: HTMLElement, at: { x: number; y: number } | null): void;
+  /** A premium button: Discord opens the SKU's purchase; the playground "buys" it at once (a test purchase). */
+  buy(skuId: string): void;
 }
 
 export interface ViewState {
@@ -35,6 +37,8 @@ export interface ViewState {
   dismissed: ReadonlySet<string>;
   identity: FeedIdentity;
   botName: string;
+  /** The SKUs the app sells, and which the user owns: what a premium button shows. */
+  skus: FeedApp["skus"];
 }
 
 export const pendingKey = (messageId: string, customId: string) => `${messageId}|${customId}`;
@@ -164,19 +168,43 @@ function buttonView(component: Json, messageId: string, state: ViewState, action
   if (component.style === 5) {
     return h("a", { class: "component-button style-link", href: component.url, target: "_blank", rel: "noreferrer", "aria-disabled": component.disabled ? "true" : undefined }, label, h("span", { class: "link-arrow", "aria-hidden": "true" }, " ↗"));
   }
+  if (component.style === 6) return premiumButtonView(component, state, actions);
   const busy = typeof component.custom_id === "string" && state.pending.has(pendingKey(messageId, component.custom_id));
   return h(
     "button",
     {
       class: `component-button style-${style}${busy ? " busy" : ""}`,
       type: "button",
-      disabled: component.disabled === true || component.style === 6 || busy,
+      disabled: component.disabled === true || busy,
       "aria-busy": busy ? "true" : undefined,
       title: component.custom_id ? `custom_id: ${component.custom_id}` : undefined,
       onclick: () => actions.click(messageId, component),
     },
     busy ? h("span", { class: "spinner", "aria-hidden": "true" }) : null,
     label,
+  );
+}
+
+/**
+ * A premium button as Discord draws it: no label of the bot's own, but the SKU's name with the shop's icon; it sends
+ * the bot no interaction but opens the purchase. Here a click is the purchase (a test one), and an owned SKU shows so.
+ */
+function premiumButtonView(component: Json, state: ViewState, actions: ViewActions): HTMLElement {
+  const skuId = String(component.sku_id ?? "");
+  const sku = state.skus.find((s) => s.id === skuId);
+  const owned = sku?.entitlement_id != null;
+  const name = sku?.name ?? `SKU ${skuId}`;
+  return h(
+    "button",
+    {
+      class: "component-button style-premium",
+      type: "button",
+      disabled: component.disabled === true || owned,
+      title: `Premium button (sku_id ${skuId}): Discord opens the purchase; the playground makes a test purchase`,
+      onclick: () => actions.buy(skuId),
+    },
+    h("span", { class: "premium-icon", "aria-hidden": "true" }, "◆"),
+    owned ? `${name} · Purchased` : name,
   );
 }
 
@@ -347,6 +375,7 @@ export function renderTimeline(container: HTMLElement, timeline: readonly Timeli
   const messageKeys = new Set(timeline.filter((i) => i.kind === "message").map((i) => i.key));
   const visible = timeline.filter((item) => !state.dismissed.has(item.key) && !(item.kind === "failure" && item.message_id && messageKeys.has(item.message_id)));
   const minute = Math.floor(Date.now() / 60_000);
+  const skus = JSON.stringify(state.skus);
   reconcile(
     container,
     visible,
@@ -354,8 +383,11 @@ export function renderTimeline(container: HTMLElement, timeline: readonly Timeli
     (item) => {
       if (item.kind === "failure") return JSON.stringify(item);
       const busy = Array.from(state.pending).filter((k) => k.startsWith(`${item.key}|`)).join(",");
-      const relative = JSON.stringify(item.message).includes("<t:") ? minute : 0;
-      return JSON.stringify([item, failures.get(item.key)?.key, busy, relative]);
+      const json = JSON.stringify(item.message);
+      const relative = json.includes("<t:") ? minute : 0;
+      // A premium button shows whether its SKU is owned: redraw it when a purchase changes that.
+      const owned = json.includes('"style":6') ? skus : "";
+      return JSON.stringify([item, failures.get(item.key)?.key, busy, relative, owned]);
     },
     (item) => (item.kind === "message" ? messageView(item, failures.get(item.key), state, actions) : failureView(item, state, actions)),
   );

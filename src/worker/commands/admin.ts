@@ -9,6 +9,7 @@ import { ephemeral, Limits } from "../discord/responses.ts";
 import { adminScope, Permission, scopeGuild, type AdminScope } from "../discord/permissions.ts";
 import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
+import { appEventStats, type AppEventStats } from "../storage/app-events.ts";
 import { countInteractions } from "../storage/interaction-claims.ts";
 
 export const definition = slashCommand({
@@ -16,7 +17,7 @@ export const definition = slashCommand({
   description: "Operator tools: usage statistics and the latest feedback",
   default_member_permissions: Permission.Administrator.toString(),
   options: [
-    { type: OptionType.Subcommand, name: "stats", description: "How many interactions and feedback messages the bot has seen" },
+    { type: OptionType.Subcommand, name: "stats", description: "Interactions, feedback, installs and entitlements the bot has seen" },
     {
       type: OptionType.Subcommand,
       name: "feedback",
@@ -34,13 +35,15 @@ export const subcommands = {
     if ("type" in access) return access;
     const { db, scope } = access;
     const guildId = scopeGuild(scope);
-    const dayAgo = Date.now() - 86_400_000;
-    const [total, lastDay, feedback] = await Promise.all([
+    const now = Date.now();
+    const [total, lastDay, feedback, app] = await Promise.all([
       countInteractions(db, { guildId }),
-      countInteractions(db, { guildId, sinceMs: dayAgo }),
+      countInteractions(db, { guildId, sinceMs: now - 86_400_000 }),
       countFeedback(db, guildId),
+      appEventStats(db, guildId, now),
     ]);
-    return ephemeral(`**Stats** (${scopeLabel(scope)})\nInteractions: ${total} (${lastDay} in the last 24 h)\nFeedback messages: ${feedback}`);
+    const lines = [`**Stats** (${scopeLabel(scope)})`, `Interactions: ${total} (${lastDay} in the last 24 h)`, `Feedback messages: ${feedback}`, ...appEventLines(app, scope)];
+    return ephemeral(lines.join("\n"));
   },
   async feedback(ctx) {
     const access = storage(ctx);
@@ -71,6 +74,15 @@ function storage({ interaction, env, config }: BaseContext): { db: D1Database; s
 /** The category next to the text, and whether a screenshot came with it (by name: the URL is never stored). */
 function tags({ category, fileName }: FeedbackEntry): string {
   return `${category ? ` [${category}]` : ""}${fileName ? ` 📎 \`${fileName.replace(/`/g, "'").slice(0, 60)}\`` : ""}`;
+}
+
+/** What webhook events recorded (POST /events): installs, removals, entitlements. */
+function appEventLines(app: AppEventStats, scope: AdminScope): string[] {
+  const lines = scope.kind === "all"
+    ? [`App installs received: ${app.installs} (${app.serverInstalls} to servers, ${app.userInstalls} to user accounts)`, `Removals (deauthorizations): ${app.deauthorizations ?? 0}`]
+    : [`App installs to this server received: ${app.installs}`];
+  lines.push(`Active entitlements: ${app.activeEntitlements}`);
+  return lines;
 }
 
 function scopeLabel(scope: AdminScope): string {

@@ -13,6 +13,7 @@ import type { TaskContext } from "../dispatch/task-context.ts";
 import type { CommandContext, ComponentContext, HandlerResult } from "../dispatch/types.ts";
 import { ephemeral } from "../discord/responses.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
+import { premiumOptions } from "../middleware/premium-options.ts";
 import { relayJob } from "../relay/client.ts";
 import { CHART_KINDS, chartJob, type ChartJobInput, type ChartKind, type ChartResult } from "../../shared/jobs/chart.ts";
 import { InputError } from "../../shared/http-error.ts";
@@ -34,8 +35,12 @@ export const definition = slashCommand({
   ],
 });
 
-/** Rendering costs backend time: the command and its buttons count toward the per-user HEAVY_LIMITER. */
-export const use = [heavyLimiter];
+/**
+ * Rendering costs backend time: the command and its buttons count toward the per-user HEAVY_LIMITER. CSV uploads
+ * (`file:`) need the PREMIUM_SKU_ID entitlement when one is set; the gate answers before the handler runs, so a
+ * refusal never defers and costs no limit.
+ */
+export const use = [premiumOptions(["file"], "Charting a CSV file (`file:`)"), heavyLimiter];
 
 /** What the render job gets: the chart job's own input (src/shared/jobs/chart.ts). */
 export type RenderInput = ChartJobInput;

@@ -8,6 +8,7 @@
 import type {
   APIActionRowComponent,
   APIButtonComponentWithCustomId,
+  APIButtonComponentWithSKUId,
   APIButtonComponentWithURL,
   APIComponentInMessageActionRow,
   APILabelComponent,
@@ -61,6 +62,15 @@ export function button(options: { label: string; customId: string; style?: Inter
 export function linkButton(options: { label: string; url: string }): APIButtonComponentWithURL {
   if (!/^https?:\/\//.test(options.url)) throw new ComponentError(`components(link button): url must be http(s), got "${options.url.slice(0, 40)}"`);
   return { type: ComponentType.Button, style: ButtonStyle.Link, label: label(options.label, "link button"), url: options.url } as APIButtonComponentWithURL;
+}
+
+/**
+ * A premium button (style 6): Discord draws it with the SKU's name, icon and price and opens the purchase flow; it
+ * has no label, emoji, url or custom_id and sends the bot no interaction (the purchase arrives as ENTITLEMENT_CREATE).
+ */
+export function premiumButton(options: { skuId: string }): APIButtonComponentWithSKUId {
+  if (!/^\d{1,20}$/.test(options.skuId)) throw new ComponentError(`components(premium button): sku_id must be a SKU id (a snowflake), got "${options.skuId.slice(0, 40)}"`);
+  return { type: ComponentType.Button, style: ButtonStyle.Premium, sku_id: options.skuId } as APIButtonComponentWithSKUId;
 }
 
 /** A row of up to five buttons, or one select menu. */

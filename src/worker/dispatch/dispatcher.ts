@@ -6,6 +6,7 @@
  */
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
+import { grantsSku } from "../discord/entitlements.ts";
 import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { newReference } from "../log.ts";
@@ -29,8 +30,9 @@ type Outcome =
   | "answered_by_middleware"
   | "handler_error"
   | "invalid_response"
-  // A middleware step that answered and names its own outcome (the heavy-command limiter: middleware.ts).
-  | "rate_limited";
+  // Middleware steps that answered and name their own outcome (the heavy-command limiter, the premium gate: middleware.ts).
+  | "rate_limited"
+  | "premium_required";
 
 interface BackgroundTask {
   readonly name: string;
@@ -138,6 +140,10 @@ class Context implements BaseContext {
     this.subcommand = subcommand;
     this.target = target;
     this.#module = module;
+  }
+
+  hasEntitlement(skuId: string): boolean {
+    return grantsSku(this.interaction.raw.entitlements, skuId);
   }
 
   get customId(): BaseContext["customId"] {

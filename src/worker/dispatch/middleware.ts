@@ -19,7 +19,7 @@ export interface AfterEvent {
 export interface Middleware {
   readonly name: string;
   /** The log's `outcome` when this step answers (default "answered_by_middleware"), e.g. "rate_limited". */
-  readonly outcome?: "rate_limited" | "answered_by_middleware";
+  readonly outcome?: "rate_limited" | "premium_required" | "answered_by_middleware";
   /** Runs before the handler; a response returned here is the answer and the handler does not run. */
   readonly before?: (ctx: BaseContext, route: string) => MaybePromise<ImmediateResponse | undefined>;
   /**

@@ -44,6 +44,11 @@ export interface BaseContext {
   readonly after: (name: string, task: () => Promise<void>) => void;
   /** `<this module's name>:<state…>`, checked against Discord's 100-character cap. */
   readonly customId: (...state: readonly (string | number)[]) => string;
+  /**
+   * Whether the user (or the server) holds an entitlement to `skuId` now, from the interaction's `entitlements`:
+   * no API call. Pair a refusal with `premiumButton({ skuId })` (src/worker/discord/components.ts).
+   */
+  hasEntitlement(skuId: string): boolean;
 }
 
 /** @public */

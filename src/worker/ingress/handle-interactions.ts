@@ -1,19 +1,17 @@
 /**
- * POST /interactions: size cap → signature → parse → dispatch → one log line. Every Discord-facing
- * outcome after a valid signature is a 200 with a valid interaction response; HTTP errors are reserved for
+ * POST /interactions: size cap → signature (verify-request.ts, shared with POST /events) → parse → dispatch →
+ * one log line. Every Discord-facing outcome after a valid signature is a 200 with a valid interaction response; HTTP errors are reserved for
  * requests that are not genuine, well-formed interactions (413, 401, 400) or a misconfigured deploy (503).
  */
-import { ConfigError, readConfig, type Config } from "../config.ts";
 import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Middleware } from "../dispatch/middleware.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "./after-response.ts";
 import type { Env } from "../env.ts";
-import { errorResponse } from "../http.ts";
 import { errorFields, log } from "../log.ts";
-import { MAX_BODY_BYTES, readLimitedBody } from "./read-body.ts";
-import { verifyDiscordRequest } from "./discord-signature.ts";
+import { readLimitedBody } from "./read-body.ts";
+import { badSignature, configOrReject, reject, tooLarge, verifySignature } from "./verify-request.ts";
 
 // Built once: a plain object would be converted into a Headers object on every response.
 const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
@@ -21,26 +19,12 @@ const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
   // Every deadline of the deferred work counts from here (src/worker/ingress/after-response.ts).
   const arrivedAt = Date.now();
-  let config: Config;
-  try {
-    config = readConfig(env);
-  } catch (error) {
-    const message = error instanceof ConfigError ? error.message : String(error);
-    log("ingress.config_error", { level: "error", error: message });
-    return errorResponse(503, "misconfigured", `${message}. Interactions cannot be verified until this is fixed.`);
-  }
-
+  const config = configOrReject(env, "Interactions");
+  if (config instanceof Response) return config;
   const body = await readLimitedBody(request);
-  if (!body.ok) return reject(413, "payload_too_large", `body exceeds ${MAX_BODY_BYTES} bytes`);
-
-  const failure = await verifyDiscordRequest(
-    config.publicKeyHex,
-    config.publicKey,
-    request.headers.get("X-Signature-Ed25519"),
-    request.headers.get("X-Signature-Timestamp"),
-    body.bytes,
-  );
-  if (failure) return reject(401, "invalid_request_signature", failure.replaceAll("_", " "));
+  if (!body.ok) return tooLarge();
+  const failure = await verifySignature(request, config, body.bytes);
+  if (failure) return badSignature(failure);
 
   const parsed = parseInteraction(body.bytes);
   if (!parsed.ok) return reject(400, "invalid_interaction", parsed.message);
@@ -69,9 +53,4 @@ function runAfterSteps(steps: readonly Middleware[], interaction: Interaction, d
       log("middleware.after_failed", { interaction_id: interaction.id, step: step.name, level: "error", ...errorFields(error) });
     }
   }
-}
-
-function reject(status: number, code: string, reason: string): Response {
-  log("ingress.rejected", { status, code, reason });
-  return errorResponse(status, code, reason);
 }
