@@ -1,5 +1,5 @@
 /**
- * What webhook events record (D1, migrations/0004_app_events.sql): the claims that make a redelivered event a no-op,
+ * What webhook events record (D1, migrations/0005_app_events.sql): the claims that make a redelivered event a no-op,
  * installs, deauthorizations and the current state of entitlements, and the counts /admin stats shows. Every write
  * is idempotent on its own key, so an event handled twice (a claim that timed out) still writes once.
  * Reads take the guild they are scoped to (undefined = every guild, for operators only: see AdminScope).
