@@ -24,11 +24,27 @@ async function send(payload: Record<string, unknown>, workerEnv: Record<string, 
   return { body: (await response.json()) as { type: number; data?: Record<string, any> }, ctx };
 }
 
+/**
+ * A limiter with the binding's rule (5 per user per period) but no clock: the local binding's windows are aligned
+ * to the wall clock, so six calls that straddle a minute boundary would each land in a fresh window and the test
+ * would flake on a busy machine. wrangler.toml's binding itself is checked by test/node/wrangler-config.test.ts.
+ */
+function countingLimiter(limit = 5) {
+  const counts = new Map<string, number>();
+  return {
+    limit: async ({ key }: { key: string }) => {
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      return { success: count <= limit };
+    },
+  };
+}
+
 describe("per-user limit on heavy commands", () => {
   it("refuses the 6th /chart in a minute with when to retry, per user, without deferring", async () => {
     // Only the acknowledgements matter here: the backend is unreachable, Discord accepts the error edits.
     offlineBackend();
-    const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
+    const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, HEAVY_LIMITER: countingLimiter() };
     const as = (userId: string) => command("chart", [{ type: 3, name: "values", value: "1,2" }], { member: { user: { id: userId, username: "u" }, permissions: "0" } });
     const types: number[] = [];
     for (let i = 0; i < 6; i++) types.push((await send(as("700000000000000007"), chartEnv)).body.type);
@@ -46,7 +62,7 @@ describe("per-user limit on heavy commands", () => {
 
   it("counts only calls that defer: answers given at once (no numbers, bad values) never use up the limit", async () => {
     offlineBackend();
-    const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
+    const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, HEAVY_LIMITER: countingLimiter() };
     const member = { member: { user: { id: "700000000000000011", username: "u" }, permissions: "0" } };
     const noNumbers = () => interaction({
       type: 2,

@@ -107,7 +107,9 @@ describe("body budget (503 body_evicted) and body deadline (408)", () => {
   it("a legitimate signed job succeeds while stalled reads fill the budget", async () => {
     // An echo job with the chart job's cap: the point is the budget, not rendering (which is slow on a busy machine).
     const bigEcho = defineJob<unknown, { ok: true }>({ name: "echo", maxInputBytes: CHART_MAX_INPUT_BYTES, validate: (input) => input, run: async () => ({ ok: true }) });
-    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES, jobs: [bigEcho] });
+    // No body deadline in the way: on a busy machine the stalled reads could reach the default 10 s (408) before
+    // the signed job arrives, and this test is about the budget.
+    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES, bodyTimeoutMs: 600_000, jobs: [bigEcho] });
     const stalled = await Promise.all(Array.from({ length: 8 }, () => stalledRequest(512 * KiB, 64 * KiB, "echo")));
     const pending = stalled.map((entry) => backend.fetch(entry.request));
     await vi.waitFor(() => expect(backend.bodyBytesReserved()).toBe(8 * 512 * KiB));
