@@ -19,6 +19,7 @@ import { DEFAULT_CHANNEL_ID, registerInteraction } from "./registry.ts";
 import { matchRoute, redactedPath, type Route, type RouteContext } from "./router.ts";
 import { serveAttachment } from "./routes/attachments.ts";
 import { acknowledge, callbackRoutes } from "./routes/callback.ts";
+import { channelRoutes } from "./routes/channels.ts";
 import { commandRoutes } from "./routes/commands.ts";
 import { handleAppControl } from "./routes/app.ts";
 import { handleControl } from "./routes/control.ts";
@@ -105,7 +106,7 @@ export interface DiscordEmulator {
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
-const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes];
+const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const REDACTED = new Set(["authorization", "cookie"]);
 
@@ -255,7 +256,8 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     if (match.kind === "wrong-method" || !route) return finish(methodNotAllowed());
 
     if (route.auth) {
-      const denied = checkAuth(state, request) ?? (params.app === state.applicationId ? null : discordError(403, 50001, "Missing Access"));
+      // A route under /applications/{id} answers only this application; channel routes have no :app.
+      const denied = checkAuth(state, request) ?? (params.app === undefined || params.app === state.applicationId ? null : discordError(403, 50001, "Missing Access"));
       if (denied) return finish(denied);
     }
 

@@ -76,12 +76,17 @@ export function takeFault(faults: FaultSpec[], method: string, path: string): Fa
 
 /** Helpers for the common cases. */
 export const fault = {
-  rateLimited(match: FaultSpec["match"], options: { retryAfter?: number; global?: boolean; times?: FaultSpec["times"] } = {}): FaultSpec {
+  /** A per-route 429 (scope "user"), a global one (`global: true`), or a per-resource one shared with other apps (`shared: true`). */
+  rateLimited(match: FaultSpec["match"], options: { retryAfter?: number; global?: boolean; shared?: boolean; times?: FaultSpec["times"] } = {}): FaultSpec {
     const retryAfter = options.retryAfter ?? 0.05;
     return {
       match,
       times: options.times ?? 1,
-      respond: { status: 429, json: { message: "You are being rate limited.", retry_after: retryAfter, global: options.global ?? false } },
+      respond: {
+        status: 429,
+        json: { message: "You are being rate limited.", retry_after: retryAfter, global: options.global ?? false },
+        ...(options.shared ? { headers: { "X-RateLimit-Scope": "shared" } } : {}),
+      },
     };
   },
   serverError(match: FaultSpec["match"], options: { status?: number; times?: FaultSpec["times"] } = {}): FaultSpec {

@@ -120,16 +120,7 @@ export class DiscordRestClient {
 
   private async attempt(method: string, url: string, message: FinalMessage | MessageData | undefined): Promise<Response> {
     const headers: Record<string, string> = { "User-Agent": USER_AGENT };
-    let body: BodyInit | undefined;
-    if (message !== undefined) {
-      const { data, files } = normalise(message);
-      if (files.length > 0) {
-        body = multipartBody(data, files);
-      } else {
-        headers["Content-Type"] = "application/json";
-        body = JSON.stringify(data);
-      }
-    }
+    const body = message === undefined ? undefined : messageBody(message, headers);
     const timeout = Math.min(this.options.timeoutMs ?? 10_000, this.remaining());
     return this.fetcher(url, { method, headers, body, signal: AbortSignal.timeout(Math.max(1, timeout)) });
   }
@@ -148,6 +139,14 @@ export class DiscordRestClient {
     this.checkDeadline(ms, method, path, attempt);
     await this.sleep(ms);
   }
+}
+
+/** The request body of a message: JSON, or multipart when it carries files (sets Content-Type for JSON only). */
+export function messageBody(message: FinalMessage | MessageData, headers: Record<string, string>): BodyInit {
+  const { data, files } = normalise(message);
+  if (files.length > 0) return multipartBody(data, files);
+  headers["Content-Type"] = "application/json";
+  return JSON.stringify(data);
 }
 
 function normalise(message: FinalMessage | MessageData): { data: MessageData; files: readonly FileUpload[] } {
@@ -175,7 +174,7 @@ export function multipartBody(data: MessageData, files: readonly FileUpload[]): 
   return form;
 }
 
-function retryAfterMs(response: Response, body: Record<string, unknown> | null): number {
+export function retryAfterMs(response: Response, body: Record<string, unknown> | null): number {
   const fromBody = body?.retry_after;
   if (typeof fromBody === "number" && Number.isFinite(fromBody) && fromBody >= 0) return Math.ceil(fromBody * 1000);
   const header = Number(response.headers.get("Retry-After"));
@@ -183,7 +182,7 @@ function retryAfterMs(response: Response, body: Record<string, unknown> | null):
   return 1000;
 }
 
-async function readJson(response: Response): Promise<Record<string, unknown> | null> {
+export async function readJson(response: Response): Promise<Record<string, unknown> | null> {
   try {
     const value: unknown = await response.json();
     return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
@@ -197,7 +196,7 @@ function redactPath(path: string): string {
   return path.replace(/^(\/webhooks\/[^/]+\/)[^/]+/, "$1:token");
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   if (error instanceof Error) return error.name === "TimeoutError" ? "timed out" : error.message;
   return String(error);
 }
