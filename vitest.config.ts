@@ -39,6 +39,7 @@ export default defineConfig({
                 ADMIN_USER_IDS: "900000000000000009",
                 BACKEND_URL: "",
                 RELAY_SECRET: "",
+                REPORT_CHANNEL_ID: "",
                 TEST_MIGRATIONS: migrations,
               },
             },

@@ -32,6 +32,8 @@ export interface Config {
   readonly adminUserIds: ReadonlySet<string>;
   /** The SKU premium features need (`/chart file:`); undefined: nothing is gated. */
   readonly premiumSkuId: string | undefined;
+  /** Where the daily cron posts its report (src/worker/report/); unset: no report. Needs botToken. */
+  readonly reportChannelId: string | undefined;
 }
 
 type RelayMode = "waitUntil" | "queue";
@@ -91,6 +93,7 @@ function parseConfig(env: Env): Config | ConfigError {
   if (premiumSkuId && !isSnowflake(premiumSkuId)) {
     problems.push("PREMIUM_SKU_ID must be a SKU id (a numeric snowflake from Developer Portal → your app → Monetization → SKUs), or empty for no premium gate");
   }
+  const reportChannelId = readReportChannel(env, problems);
 
   if (problems.length > 0) return new ConfigError(problems);
   return {
@@ -107,7 +110,17 @@ function parseConfig(env: Env): Config | ConfigError {
     feedbackRetentionDays,
     adminUserIds,
     premiumSkuId,
+    reportChannelId,
   };
+}
+
+/** The report posts with the bot token: the Worker asks for DISCORD_TOKEN only when something in it uses the token. */
+function readReportChannel(env: Env, problems: string[]): string | undefined {
+  const channelId = env.REPORT_CHANNEL_ID?.trim() || undefined;
+  if (channelId === undefined) return undefined;
+  if (!isSnowflake(channelId)) problems.push("REPORT_CHANNEL_ID must be a channel id (a numeric snowflake; Developer Mode → right-click the channel → Copy Channel ID)");
+  if (!env.DISCORD_TOKEN?.trim()) problems.push("DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it: the daily report posts with the bot token (wrangler secret put DISCORD_TOKEN; locally in .dev.vars)");
+  return channelId;
 }
 
 /** Empty means waitUntil. A typo is an error rather than a silent waitUntil, and queue mode needs its binding. */

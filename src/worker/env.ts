@@ -7,7 +7,10 @@ export interface Env {
   DISCORD_PUBLIC_KEY?: string;
   /** Var. The application id (a snowflake). */
   DISCORD_APPLICATION_ID?: string;
-  /** Secret. The bot token: the Worker itself needs none today (interaction webhooks are token-authenticated); `npm run register` uses it. */
+  /**
+   * Secret. The bot token: `npm run register` uses it; the Worker needs it only for the daily report
+   * (REPORT_CHANNEL_ID). Interaction webhooks are authorised by the interaction's own token.
+   */
   DISCORD_TOKEN?: string;
   /** Var. Defaults to https://discord.com/api/v10; tests and the local stack point it at the emulator. */
   DISCORD_API_BASE?: string;
@@ -19,6 +22,8 @@ export interface Env {
   CHART_DATA?: KVNamespace;
   /** D1: interactions (duplicate suppression, stats) and feedback. Schema in migrations/. */
   DB?: D1Database;
+  /** Var. A channel id: the daily cron posts its report there with the bot token (unset: no report). */
+  REPORT_CHANNEL_ID?: string;
   /** Var. Comma-separated user ids allowed to use /admin besides members with ADMINISTRATOR. */
   ADMIN_USER_IDS?: string;
   /** Workers Rate Limiting binding: per-user limit on heavy commands. */

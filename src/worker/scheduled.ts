@@ -1,5 +1,6 @@
 /**
- * The daily cron: prunes expired state and logs one summary line. Interaction records only need to outlive
+ * The daily cron: prunes expired state, posts the daily report when REPORT_CHANNEL_ID is set
+ * (src/worker/report/), and logs one summary line. Interaction records only need to outlive
  * Discord's redeliveries (minutes) but also feed /admin stats, hence a retention in days; feedback is kept
  * for its own retention. Finished queue jobs (jobs_done) share the interactions' retention: a record only has to
  * outlive the queue's redeliveries (days at most), and one knob is easier to reason about than two.
@@ -10,6 +11,7 @@
 import { readConfig, type Config } from "./config.ts";
 import type { Env } from "./env.ts";
 import { errorFields, log } from "./log.ts";
+import { postDailyReport } from "./report/daily-report.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -42,14 +44,27 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
   return summary;
 }
 
+/** One log line per run: what was pruned, and (REPORT_CHANNEL_ID set) the report that was posted. A failure throws after it. */
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
+  const line = (fields: Record<string, unknown>) => log("scheduled", { cron: controller.cron, ...fields, ms: Date.now() - started });
+  let config: Config;
+  let summary: PruneSummary;
   try {
     // Inside the try: a misconfigured deploy still leaves its one log line (naming the problems) before it throws.
-    const summary = await pruneExpiredState(env, readConfig(env), controller.scheduledTime);
-    log("scheduled.prune", { cron: controller.cron, outcome: "ok", ...summary, chart_data: "expires by KV TTL", ms: Date.now() - started });
+    config = readConfig(env);
+    summary = await pruneExpiredState(env, config, controller.scheduledTime);
   } catch (error) {
-    log("scheduled.prune", { cron: controller.cron, outcome: "error", ...errorFields(error), ms: Date.now() - started });
+    line({ outcome: "error", ...errorFields(error) });
+    throw error;
+  }
+  const pruned = { ...summary, chart_data: "expires by KV TTL" };
+  if (!config.reportChannelId) return line({ outcome: "ok", ...pruned, report: "off" });
+  try {
+    line({ outcome: "ok", ...pruned, ...(await postDailyReport(env, config, controller.scheduledTime)) });
+  } catch (error) {
+    // The prune's numbers stay in the line; the run still fails, so the dashboard shows it.
+    line({ outcome: "error", ...pruned, report: "error", ...errorFields(error) });
     throw error;
   }
 }

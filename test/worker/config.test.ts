@@ -38,10 +38,30 @@ describe("config: defaults", () => {
     expect([...config.adminUserIds]).toEqual([]);
   });
 
-  it("DISCORD_TOKEN is optional: nothing in the Worker uses it, so botToken is undefined and /health is ok", async () => {
+  it("DISCORD_TOKEN is optional without REPORT_CHANNEL_ID: nothing else in the Worker uses it, so botToken is undefined and /health is ok", async () => {
     expect(readConfig(withVars({ DISCORD_TOKEN: undefined })).botToken).toBeUndefined();
     expect(readConfig(withVars({ DISCORD_TOKEN: " " })).botToken).toBeUndefined();
+    expect(readConfig(withVars({ DISCORD_TOKEN: undefined })).reportChannelId).toBeUndefined();
     expect((await health({ DISCORD_TOKEN: undefined })).status).toBe(200);
+  });
+});
+
+describe("config: the daily report", () => {
+  it("REPORT_CHANNEL_ID with DISCORD_TOKEN turns the report on", () => {
+    const config = readConfig(withVars({ REPORT_CHANNEL_ID: " 300000000000000003 ", DISCORD_TOKEN: "t" }));
+    expect(config.reportChannelId).toBe("300000000000000003");
+    expect(config.botToken).toBe("t");
+  });
+
+  it("REPORT_CHANNEL_ID without DISCORD_TOKEN is a problem naming DISCORD_TOKEN, in /health too", async () => {
+    expect(problems({ REPORT_CHANNEL_ID: "300000000000000003", DISCORD_TOKEN: undefined })).toEqual([expect.stringMatching(/^DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it/)]);
+    const { status, text } = await health({ REPORT_CHANNEL_ID: "300000000000000003", DISCORD_TOKEN: "" });
+    expect(status).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({ missing_or_invalid: ["DISCORD_TOKEN"] });
+  });
+
+  it("a REPORT_CHANNEL_ID that is not a snowflake is named", () => {
+    expect(problems({ REPORT_CHANNEL_ID: "#general" })).toEqual([expect.stringMatching(/^REPORT_CHANNEL_ID must be a channel id/)]);
   });
 });
 
@@ -147,6 +167,6 @@ describe("scheduled prune reads its retention from the config", () => {
     await expect(run).rejects.toBeInstanceOf(ConfigError);
     await waitOnExecutionContext(ctx);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toEqual([expect.objectContaining({ event: "scheduled.prune", outcome: "error", error: expect.stringContaining("FEEDBACK_RETENTION_DAYS") })]);
+    expect(lines).toEqual([expect.objectContaining({ event: "scheduled", outcome: "error", error: expect.stringContaining("FEEDBACK_RETENTION_DAYS") })]);
   });
 });

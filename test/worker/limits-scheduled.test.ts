@@ -107,6 +107,6 @@ describe("scheduled prune", () => {
     const jobs = (await env.DB!.prepare("SELECT interaction_id FROM jobs_done").all()).results.map((r) => r.interaction_id);
     expect(jobs).toEqual(["j-new"]);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toEqual([expect.objectContaining({ event: "scheduled.prune", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, jobs_done_deleted: 1, cron: "17 3 * * *" })]);
+    expect(lines).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, jobs_done_deleted: 1, cron: "17 3 * * *" })]);
   });
 });

@@ -148,26 +148,29 @@ export function restFor(config: Config, deadline: number, fetcher?: typeof fetch
   return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher, timeoutMs });
 }
 
-export async function runDeferred(call: JobCall, module: CommandModule | undefined, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<void> {
+/** Returns the outcome it logged ("ok", "task_error", …). */
+export async function runDeferred(call: JobCall, module: CommandModule | undefined, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<string> {
   const arrivedAt = options.arrivedAt ?? Date.now();
   const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
   // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
   const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
-  logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
+  return logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
 }
 
-export function logDeferred(interaction: Interaction, route: string | null, job: string, task: TaskOutcome, delivery: Delivery | null, totalMs: number, mode: string, extra: Record<string, unknown> = {}): void {
+/** Logs the job's one line; returns its outcome. */
+export function logDeferred(interaction: Interaction, route: string | null, job: string, task: TaskOutcome, delivery: Delivery | null, totalMs: number, mode: string, extra: Record<string, unknown> = {}): string {
   const ref = delivery?.ref ?? task.ref;
   const editError = delivery?.error;
   const delivered = delivery?.delivered ?? false;
+  const outcome = !delivery ? "retrying" : delivered ? (task.ok ? "ok" : task.error instanceof UnrunnableJobError ? "not_runnable" : "task_error") : "undelivered";
   log("deferred", {
     interaction_id: interaction.id,
     route,
     job,
     mode,
-    outcome: !delivery ? "retrying" : delivered ? (task.ok ? "ok" : task.error instanceof UnrunnableJobError ? "not_runnable" : "task_error") : "undelivered",
+    outcome,
     task_ms: task.ms,
     total_ms: totalMs,
     ...(ref ? { ref } : {}),
@@ -176,6 +179,7 @@ export function logDeferred(interaction: Interaction, route: string | null, job:
     ...extra,
     level: task.ok && delivered ? "info" : "error",
   });
+  return outcome;
 }
 
 /**

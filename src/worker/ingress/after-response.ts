@@ -11,7 +11,7 @@ import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log } from "../log.ts";
 import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts";
-import { claimInteraction } from "../storage/interaction-claims.ts";
+import { claimInteraction, recordFinalOutcome } from "../storage/interaction-claims.ts";
 import type { Dispatched } from "../dispatch/dispatcher.ts";
 import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
 import { runDeferred, type JobCall, type RunDeferredOptions } from "../dispatch/run-deferred.ts";
@@ -35,7 +35,7 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   if (env.DB && RECORDED.has(interaction.type)) {
     let first = true;
     try {
-      first = await withStorageTimeout(claimInteraction(env.DB, interaction, dispatched.route), "claim", options.claimTimeoutMs);
+      first = await withStorageTimeout(claimInteraction(env.DB, interaction, dispatched.route, dispatched.outcome), "claim", options.claimTimeoutMs);
     } catch (error) {
       // Storage trouble must not cost the user their result: run the effects (at-least-once) and say so.
       const event = error instanceof StorageTimeoutError ? "interaction.claim_timeout" : "interaction.claim_failed";
@@ -54,8 +54,18 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
       }),
     );
   }
-  if (dispatched.deferred) work.push(finishDeferred(interaction, dispatched, env, config, { ...options, arrivedAt }));
+  if (dispatched.deferred) work.push(finishDeferred(interaction, dispatched, env, config, { ...options, arrivedAt }).then((outcome) => recordFailure(env, interaction, outcome)));
   await Promise.all(work);
+}
+
+/** A job that ended badly (waitUntil mode) replaces the row's "deferred", so the daily report counts the error. */
+async function recordFailure(env: Env, interaction: Interaction, outcome: string | null): Promise<void> {
+  if (!env.DB || outcome === null || outcome === "ok") return;
+  try {
+    await withStorageTimeout(recordFinalOutcome(env.DB, interaction.id, outcome), "outcome");
+  } catch (error) {
+    log("interaction.outcome_failed", { interaction_id: interaction.id, outcome, level: "error", error: describeError(error) });
+  }
 }
 
 /**
@@ -68,16 +78,19 @@ function jobCall(dispatched: Dispatched): JobCall {
   return { job: dispatched.deferred!.job, input, update: dispatched.response.type === 6 };
 }
 
-/** Queue mode hands the job to the queue; if enqueueing fails, the job is finished here rather than lost. */
-async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions): Promise<void> {
+/**
+ * Queue mode hands the job to the queue (null: the consumer records its outcome in jobs_done); if enqueueing fails,
+ * the job is finished here rather than lost, and its outcome returned.
+ */
+async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions): Promise<string | null> {
   if (queueMode(config, env)) {
     try {
       await enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched));
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
-      return;
+      return null;
     } catch (error) {
       log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error) });
     }
   }
-  await runDeferred(jobCall(dispatched), dispatched.module, interaction, env, config, dispatched.route, options);
+  return runDeferred(jobCall(dispatched), dispatched.module, interaction, env, config, dispatched.route, options);
 }

@@ -12,12 +12,18 @@ interface ClaimedInteraction {
   readonly guildId: string | null;
 }
 
-export async function claimInteraction(db: D1Database, interaction: ClaimedInteraction, route: string | null, now = Date.now()): Promise<boolean> {
+/** `outcome` is the dispatcher's (e.g. "ok", "deferred", "handler_error"): the daily report counts errors from it. */
+export async function claimInteraction(db: D1Database, interaction: ClaimedInteraction, route: string | null, outcome: string, now = Date.now()): Promise<boolean> {
   const result = await db
-    .prepare("INSERT INTO interactions (id, type, route, user_id, guild_id, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-    .bind(interaction.id, interaction.type, route, interaction.user?.id ?? null, interaction.guildId, now)
+    .prepare("INSERT INTO interactions (id, type, route, user_id, guild_id, created_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+    .bind(interaction.id, interaction.type, route, interaction.user?.id ?? null, interaction.guildId, now, outcome)
     .run();
   return result.meta.changes === 1;
+}
+
+/** A deferred job's final outcome, when it is not "ok" (a success keeps "deferred": no write on the common path). */
+export async function recordFinalOutcome(db: D1Database, interactionId: string, outcome: string): Promise<void> {
+  await db.prepare("UPDATE interactions SET outcome = ? WHERE id = ?").bind(outcome, interactionId).run();
 }
 
 export interface InteractionCountFilter {

@@ -1,0 +1,76 @@
+/**
+ * The daily report's numbers, read from D1 for one 24-hour window: interactions by command (the rows the Worker
+ * records: commands, components, forms; not PINGs or autocomplete), how many of them ended in an error, installs,
+ * and the traffic of each of the 24 hours.
+ *
+ * An interaction is an error when the dispatcher's outcome was one (a handler that threw, an invalid response), a
+ * deferred job run in waitUntil ended badly (after-response.ts replaces the outcome), or the queue consumer
+ * finished its job with an error message or could not deliver it (jobs_done).
+ *
+ * Installs come from the Webhook Events table (app_installs, filled by APPLICATION_AUTHORIZED events). The table
+ * may not exist (an older schema); then installs are unknown (null), never a failed report.
+ */
+
+const HOUR_MS = 3_600_000;
+const REPORT_WINDOW_MS = 24 * HOUR_MS;
+
+const ERROR_OUTCOMES = ["handler_error", "invalid_response", "task_error", "not_runnable", "undelivered"] as const;
+const ERROR_SQL = `(i.outcome IN (${ERROR_OUTCOMES.map(() => "?").join(", ")}) OR EXISTS (SELECT 1 FROM jobs_done j WHERE j.interaction_id = i.id AND j.outcome <> 'ok'))`;
+
+interface CommandCount {
+  /** "/chart", "chart:" (a component prefix), "(none)" for a row without a route. */
+  readonly route: string;
+  readonly count: number;
+  readonly errors: number;
+}
+
+export interface DailyStats {
+  /** The window [since, until) in ms epoch. */
+  readonly since: number;
+  readonly until: number;
+  readonly total: number;
+  readonly errors: number;
+  /** Most used first. */
+  readonly byCommand: readonly CommandCount[];
+  /** Null when the install table does not exist. */
+  readonly installs: number | null;
+  /** 24 counts, one per hour of the window, oldest first. */
+  readonly hourly: readonly number[];
+}
+
+export async function readDailyStats(db: D1Database, until: number): Promise<DailyStats> {
+  const since = until - REPORT_WINDOW_MS;
+  const [byRoute, byHour] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(`SELECT COALESCE(i.route, '(none)') AS route, COUNT(*) AS n, SUM(CASE WHEN ${ERROR_SQL} THEN 1 ELSE 0 END) AS errors FROM interactions i WHERE i.created_at >= ? AND i.created_at < ? GROUP BY 1 ORDER BY n DESC, route`)
+      .bind(...ERROR_OUTCOMES, since, until),
+    db
+      .prepare("SELECT CAST((created_at - ?) / ? AS INTEGER) AS hour, COUNT(*) AS n FROM interactions WHERE created_at >= ? AND created_at < ? GROUP BY 1")
+      .bind(since, HOUR_MS, since, until),
+  ]);
+  const byCommand = (byRoute?.results ?? []).map((row) => ({ route: String(row.route), count: Number(row.n), errors: Number(row.errors) }));
+  const hourly = new Array<number>(24).fill(0);
+  for (const row of byHour?.results ?? []) {
+    const hour = Number(row.hour);
+    if (hour >= 0 && hour < 24) hourly[hour] = Number(row.n);
+  }
+  return {
+    since,
+    until,
+    total: byCommand.reduce((sum, c) => sum + c.count, 0),
+    errors: byCommand.reduce((sum, c) => sum + c.errors, 0),
+    byCommand,
+    installs: await countInstalls(db, since, until),
+    hourly,
+  };
+}
+
+async function countInstalls(db: D1Database, since: number, until: number): Promise<number | null> {
+  try {
+    const row = await db.prepare("SELECT COUNT(*) AS n FROM app_installs WHERE authorized_at >= ? AND authorized_at < ?").bind(since, until).first<{ n: number }>();
+    return row?.n ?? 0;
+  } catch (error) {
+    if (error instanceof Error && /no such table/i.test(error.message)) return null;
+    throw error;
+  }
+}
