@@ -2,8 +2,9 @@
 // against the registered definitions, sends one interaction signed with the dev key to the running Worker (as
 // Discord would), prints the Worker's answer, then follows the edits and follow-ups the emulator receives and
 // saves their files. A context-menu command runs on a target: `"Chart numbers" --message "3 5 8 13"` posts the
-// message in the channel first, `"User Info" --user <id>` picks a member. Exit 0 when the interaction ends
-// well, 1 when it fails, 2 for a bad command line.
+// message in the channel first, `"User Info" --user <id>` picks a member. `--cron` runs the Worker's daily cron
+// instead and prints what the bot posted. Exit 0 when the interaction ends well, 1 when it fails, 2 for a bad
+// command line.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
@@ -33,6 +34,7 @@ import { loadDefinitions } from "./lib/definitions.ts";
 const USAGE = `Usage: npm run interact -- "/command option:value …" [options]
        npm run interact -- "Message command" --message "text"
        npm run interact -- "User command" --user <user id>
+       npm run interact -- --cron
 
 Sends one command to the local Worker, signed with the dev key as Discord would sign it, and prints the
 answer and every edit and follow-up the bot makes (files are saved).
@@ -42,6 +44,8 @@ answer and every edit and follow-up the bot makes (files are saved).
   --user <id>         run a user command (right-click a person → Apps) on that member: Tester is
                       ${DEFAULT_USER_ID}, the bot is its application id, or anyone who posted in the channel
   --admin             act as a member with the Administrator permission (default: a plain member)
+  --cron              run the Worker's daily cron instead (its scheduled handler, through the emulator): it
+                      prunes old records and posts the daily report in #general; prints what the bot posted
   --url <url>         the Worker's interactions URL (default http://127.0.0.1:\${WORKER_PORT:-8787}/interactions);
                       another Worker must verify with the dev public key (.emulator/dev-key.json)
   --emulator <url>    the Discord emulator (default http://127.0.0.1:\${EMULATOR_PORT:-8790})
@@ -56,7 +60,8 @@ Examples:
   npm run interact -- "/ping"
   npm run interact -- "/chart values:3,5,2,8 kind:bar title:Sales"
   npm run interact -- "/admin stats" --admin
-  npm run interact -- "Chart numbers" --message "3 5 8 13"`;
+  npm run interact -- "Chart numbers" --message "3 5 8 13"
+  npm run interact -- --cron`;
 
 const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]));
 const POLL_MS = 150;
@@ -84,6 +89,7 @@ function options() {
         message: { type: "string" },
         user: { type: "string" },
         admin: { type: "boolean", default: false },
+        cron: { type: "boolean", default: false },
         url: { type: "string" },
         emulator: { type: "string" },
         key: { type: "string", default: join(".emulator", "dev-key.json") },
@@ -101,7 +107,8 @@ function options() {
     return null;
   }
   const line = positionals.join(" ").trim();
-  if (!line) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
+  if (values.cron && line) throw new InteractError("--cron runs the Worker's daily cron and takes no command", 2);
+  if (!line && !values.cron) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
   if (values.message !== undefined && values.user !== undefined) throw new InteractError("--message and --user do not combine: a message command targets a message, a user command a person", 2);
   if (values.user !== undefined && !/^\d{15,21}$/.test(values.user)) throw new InteractError(`--user takes a user id (a snowflake such as ${DEFAULT_USER_ID}), got "${values.user}"`, 2);
   const target: Target | null = values.message !== undefined ? { kind: "message", text: values.message } : values.user !== undefined ? { kind: "user", id: values.user } : null;
@@ -113,6 +120,7 @@ function options() {
   if (/^https?:\/\/[^/]+\/?$/.test(url)) url = url.replace(/\/?$/, "/interactions");
   return {
     line,
+    cron: values.cron,
     target,
     admin: values.admin,
     url,
@@ -412,9 +420,25 @@ async function contextMenuCommand(opts: Options, target: Target, commands: reado
   return { payload, headline: `${command.name} on the message ${JSON.stringify(target.text)}`, notes };
 }
 
+/** --cron: the emulator calls the Worker's /__scheduled (wrangler dev --test-scheduled) and lists what the bot posted. */
+async function runCron(opts: Options): Promise<number> {
+  out(`→ the Worker's daily cron, through the emulator at ${opts.emulator}`);
+  const result = (await control(opts.emulator, "/cron", { method: "POST" })) as { ms: number; messages: Json[] } | null;
+  if (result === null) throw new InteractError(`nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\` (or pass --emulator)`);
+  out(`← the scheduled handler finished in ${result.ms} ms`);
+  if (result.messages.length === 0) out("  the bot posted nothing (is REPORT_CHANNEL_ID set? npm start sets it to #general)");
+  for (const message of result.messages) {
+    out(`  the bot posted in #general:`);
+    out(indent(describeMessage(message), "    ").join("\n"));
+    for (const attachment of (message.attachments as Json[] | undefined) ?? []) out(`    file: ${attachment.filename} ${attachment.url}`);
+  }
+  return 0;
+}
+
 async function main(): Promise<number> {
   const opts = options();
   if (!opts) return 0;
+  if (opts.cron) return runCron(opts);
   const key = readKey(opts.key);
   const { commands, emulatorUp } = await definitionsFrom(opts.emulator, opts.urlGiven);
   const permissions = opts.admin ? (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).toString() : MEMBER_PERMISSIONS;

@@ -5,13 +5,15 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startBackendServer, type BackendServer } from "../../src/backend/server.ts";
-import { startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
+import { DEFAULT_CHANNEL_ID, startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
 import { DEV_PREMIUM_SKU, ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
 import { portProblem, startProcess, waitForHttp, type Managed } from "./processes.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 
 const HOST = "127.0.0.1";
+/** The emulator accepts any bot token unless told one; the local stack uses this one for registration and the report. */
+const LOCAL_BOT_TOKEN = "local-dev-token";
 const DEFAULT_PORTS = { worker: 8787, backend: 8788, emulator: 8790 } as const;
 
 export interface StackOptions {
@@ -124,8 +126,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       BACKEND_URL: backend.url,
       RELAY_SECRET: config.relaySecret,
       PREMIUM_SKU_ID: premiumSkuId,
+      // The daily report goes to the playground's #general, with the token the emulator accepts.
+      DISCORD_TOKEN: LOCAL_BOT_TOKEN,
+      REPORT_CHANNEL_ID: DEFAULT_CHANNEL_ID,
     };
-    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--persist-to", persistTo];
+    // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
+    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
     const worker = wrangler("worker (wrangler dev)", args);
     stops.push(() => worker.stop());
@@ -138,7 +144,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     // Register the commands with the emulator exactly as `npm run register` would with Discord.
-    const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: "local-dev-token" }, list, io);
+    const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, list, io);
     const io = { out: (line: string) => log("register", line), err: (line: string) => log("register", line) };
     const registered = await registerCommands(definitions, io);
     if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");

@@ -97,6 +97,14 @@ describe("npm run interact", () => {
     expect(run.stdout).toContain("(Components V2 layout)");
   });
 
+  it("runs the Worker's daily cron with --cron and prints the report the bot posted in #general", async () => {
+    const run = await interact(["--cron"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/← the scheduled handler finished in \d+ ms/);
+    expect(run.stdout).toMatch(/the bot posted in #general:\n\s+embed "Daily report"/);
+    expect(run.stdout).toMatch(/file: traffic\.png http:\/\/127\.0\.0\.1:\d+\/attachments\//);
+  });
+
   it("explains bad command lines (exit 2)", async () => {
     const runs = await Promise.all([
       interact(["/nope"]),

@@ -1,7 +1,7 @@
 // The playground in a real browser against a real stack (the same startStack as `npm start`): commands from the
 // command box, autocomplete from the Worker, a deferred chart whose image changes when a button is clicked, a
 // message posted and charted from its right-click Apps menu (and from the keyboard), a file upload, a modal,
-// the admin toggle and the log. Chromium comes from test/support/browser.ts (system
+// the admin toggle, the log, and the daily report posted by the Worker's cron. Chromium comes from test/support/browser.ts (system
 // Chromium, else the one inside the @sparticuz/chromium package): when none is found this file fails and says
 // what to set; it never downloads a browser and never skips.
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -329,5 +329,17 @@ describe("the playground in Chromium", () => {
     expect(titles).toContain(`/api/v10/webhooks/${stack.config.applicationId}/:token/messages/@original`);
     await screenshot("playground.png");
     expect(output.filter((line) => line.startsWith("[page]"))).toEqual([]);
+  });
+
+  it("runs the Worker's daily cron from the top bar: the daily report arrives in #general from the bot, with its chart", async () => {
+    const before = await messages().locator("article.message").count();
+    await page.locator("#cron-button").click();
+    await expect.poll(() => messages().locator("article.message").count(), { timeout: 20_000 }).toBeGreaterThan(before);
+    const report = lastMessage();
+    await report.getByText("Daily report").waitFor();
+    await report.getByText("By command").waitFor();
+    await report.locator('img[src*="traffic.png"]').waitFor();
+    expect(await page.locator("#cron-button").isEnabled()).toBe(true);
+    expect(await page.locator("#connection").isHidden()).toBe(true);
   });
 });

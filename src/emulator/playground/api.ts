@@ -43,6 +43,8 @@ export const api = {
   buy: (skuId: string) => call<{ event: { error?: string } }>("/entitlements", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku_id: skuId }) }),
   /** Deletes a test purchase: ENTITLEMENT_DELETE. */
   refund: (entitlementId: string) => call<{ event: { error?: string } }>(`/entitlements/${encodeURIComponent(entitlementId)}`, { method: "DELETE" }),
+  /** Runs the Worker's daily cron (its scheduled handler); what the bot posts arrives through the feed. */
+  cron: () => call<{ messages: unknown[] }>("/cron", { method: "POST" }),
   /** Forgets conversations, posted messages, calls and uploads; keeps the registered commands. */
   clear: () => call<null>("/calls", { method: "DELETE" }),
 };

@@ -30,6 +30,7 @@ const els = {
   admin: byId<HTMLInputElement>("admin-toggle"),
   clear: byId<HTMLButtonElement>("clear-button"),
   app: byId<HTMLButtonElement>("app-button"),
+  cron: byId<HTMLButtonElement>("cron-button"),
   logToggle: byId<HTMLButtonElement>("log-toggle"),
   connection: byId<HTMLElement>("connection"),
   worker: byId<HTMLElement>("worker-info"),
@@ -279,6 +280,12 @@ els.app.addEventListener("click", () => {
 els.clear.addEventListener("click", () => {
   dismissed.clear();
   api.clear().then(refresh, (error: Error) => showConnection(error.message));
+});
+
+// The Worker's scheduled handler; the daily report it posts arrives through the feed like any message.
+els.cron.addEventListener("click", () => {
+  els.cron.disabled = true;
+  api.cron().then(() => showConnection(null), (error: Error) => showConnection(error.message)).finally(() => (els.cron.disabled = false));
 });
 
 const events = new EventSource("/__emulator/events");

@@ -1,8 +1,9 @@
 // The playground's routes: the page itself (GET / and /playground/<file>, through an asset loader the Node
 // adapter injects, so this module stays portable), and its control routes: the change feed (snapshot + SSE),
-// sending an interaction to the Worker, and uploading a file for an ATTACHMENT option.
+// sending an interaction to the Worker, running the Worker's daily cron, and uploading a file for an ATTACHMENT option.
 
 import type { DiscordEmulator } from "../app.ts";
+import { DAILY_CRON, runWorkerCron } from "../cron.ts";
 import { parseSendInput } from "../send.ts";
 import { readUpload } from "../uploads.ts";
 import { eventStream, type ChangeSource } from "./events.ts";
@@ -51,6 +52,12 @@ export async function handlePlaygroundControl(emulator: DiscordEmulator, changes
     if (!parsed.ok) return problem(400, parsed.error);
     const result = await emulator.send(parsed.input);
     return result.ok ? json(result.outcome) : problem(result.status, result.error);
+  }
+
+  // Runs the Worker's scheduled handler (the daily cron); ?cron= picks the expression it is told.
+  if (path === "/cron" && method === "POST") {
+    const result = await runWorkerCron(emulator.state, emulator.worker, url.searchParams.get("cron") || DAILY_CRON);
+    return result.ok ? json(result) : problem(result.status, result.error);
   }
 
   if (path === "/uploads" && method === "POST") {
