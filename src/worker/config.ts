@@ -118,8 +118,8 @@ function parseConfig(env: Env): Config | ConfigError {
 function readReportChannel(env: Env, problems: string[]): string | undefined {
   const channelId = env.REPORT_CHANNEL_ID?.trim() || undefined;
   if (channelId === undefined) return undefined;
-  if (!isSnowflake(channelId)) problems.push("REPORT_CHANNEL_ID must be a channel id (a numeric snowflake; Developer Mode → right-click the channel → Copy Channel ID)");
-  if (!env.DISCORD_TOKEN?.trim()) problems.push("DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it: the daily report posts with the bot token (wrangler secret put DISCORD_TOKEN; locally in .dev.vars)");
+  if (!isSnowflake(channelId)) problems.push("REPORT_CHANNEL_ID must be a channel id (a numeric snowflake)");
+  if (!env.DISCORD_TOKEN?.trim()) problems.push("DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it to post the daily report (wrangler secret put DISCORD_TOKEN)");
   return channelId;
 }
 

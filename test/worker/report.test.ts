@@ -6,7 +6,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { createDiscordEmulator, DEFAULT_CHANNEL_ID, type DiscordEmulator } from "../../src/emulator/core.ts";
-import { RateLimits } from "../../src/worker/discord/rate-limits.ts";
+import { createRateLimits } from "../../src/worker/discord/rate-limits.ts";
 import { readConfig } from "../../src/worker/config.ts";
 import { postDailyReport } from "../../src/worker/report/daily-report.ts";
 import { readDailyStats } from "../../src/worker/report/stats.ts";
@@ -128,15 +128,15 @@ describe("the daily cron", () => {
     expect(await runCron(reportEnv)).toBeNull();
     const [post] = discord.state.posts;
     const embed = post!.embeds[0] as { fields: Array<{ name: string; value: string }>; image?: unknown };
-    expect(embed.fields.find((f) => f.name === "Traffic by hour")?.value).toBe("Chart missing: the backend is unreachable");
+    expect(embed.fields.find((f) => f.name === "Traffic by hour")?.value).toBe("Chart missing: the backend's chart job failed (unreachable)");
     expect(embed.image).toBeUndefined();
     expect(post!.attachments).toEqual([]);
-    expect(logs).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", report: "posted_without_chart", report_chart_missing: "the backend is unreachable" })]);
+    expect(logs).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", report: "posted_without_chart", report_chart_missing: "the backend's chart job failed (unreachable)" })]);
   });
 
   it("says the chart is missing without calling anything when no backend is configured", async () => {
     outbound(() => { throw new Error("the backend must not be called"); });
-    await postDailyReport(env, readConfig({ ...reportEnv, BACKEND_URL: "" } as never), UNTIL, { limits: new RateLimits() });
+    await postDailyReport(env, readConfig({ ...reportEnv, BACKEND_URL: "" } as never), UNTIL, { limits: createRateLimits() });
     const embed = discord.state.posts[0]!.embeds[0] as { fields: Array<{ name: string; value: string }> };
     expect(embed.fields.find((f) => f.name === "Traffic by hour")?.value).toBe("Chart missing: no backend is configured (BACKEND_URL, RELAY_SECRET)");
     expect(embed.fields.find((f) => f.name === "By command")?.value).toBe("None.");

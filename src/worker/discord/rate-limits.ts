@@ -30,108 +30,88 @@ export const INVALID_REQUEST_WINDOW_MS = 10 * 60_000;
 /** Discord bans at 10,000 invalid requests per 10 minutes; one isolate stops well before, leaving room for the rest. */
 export const INVALID_REQUEST_CEILING = 9_000;
 
-export type RateLimitScope = "user" | "global" | "shared";
-
 interface Bucket {
   /** Calls still allowed before `resetAt`; reserved (decremented) when a call starts. */
   remaining: number;
   resetAt: number;
 }
 
-/** The route (ids generalised) and its major parameter, from a path such as `/channels/123/messages`. */
+/**
+ * The route (ids generalised) and its major parameter, from a path such as `/channels/123/messages`. Webhook calls
+ * with a token in the path are rest.ts's (no bot token), so the webhook id alone is the major parameter here.
+ */
 export function routeOf(method: string, path: string): { route: string; major: string } {
   const segments = path.split("?")[0]!.split("/");
-  const top = segments[1];
-  const major = top === "channels" || top === "guilds" ? (segments[2] ?? "") : top === "webhooks" ? `${segments[2] ?? ""}/${segments[3] ?? ""}` : "";
-  const route = segments
-    .map((segment, i) => (major && i === 2 ? ":major" : top === "webhooks" && i === 3 ? ":token" : /^\d{15,21}$/.test(segment) ? ":id" : segment))
-    .join("/");
-  return { route: `${method} ${route}`, major };
+  const major = /^(channels|guilds|webhooks)$/.test(segments[1]!) ? segments[2]! : "";
+  return { route: `${method} ${segments.map((segment, i) => (i === 2 && major ? ":major" : /^\d{15,21}$/.test(segment) ? ":id" : segment)).join("/")}`, major };
 }
 
-export class RateLimits {
-  private readonly hashes = new Map<string, string>();
-  private readonly buckets = new Map<string, Bucket>();
-  private globalUntil = 0;
-  /** Start times of the latest calls, oldest first, at most GLOBAL_REQUESTS_PER_SECOND of them. */
-  private readonly recent: number[] = [];
-  /** Times of counted invalid responses, oldest first. */
-  private readonly invalid: number[] = [];
+export interface RateLimits {
   readonly invalidCeiling: number;
-
-  constructor(options: { invalidCeiling?: number } = {}) {
-    this.invalidCeiling = options.invalidCeiling ?? INVALID_REQUEST_CEILING;
-  }
-
   /**
    * How long to wait before this call may start (0: start now). A 0 also reserves the call: one slot of its
    * bucket and of the global second, so concurrent calls cannot all spend the same last slot.
    */
-  reserve(route: string, major: string, now: number): number {
-    const wait = Math.max(this.globalUntil - now, this.bucketWait(route, major, now), this.globalWindowWait(now));
-    if (wait > 0) return wait;
-    const bucket = this.buckets.get(this.key(route, major));
-    if (bucket) bucket.remaining--;
-    this.recent.push(now);
-    if (this.recent.length > GLOBAL_REQUESTS_PER_SECOND) this.recent.shift();
-    return 0;
-  }
-
+  reserve(route: string, major: string, now: number): number;
   /** Learns the bucket's hash and state from any answer that carries rate-limit headers. */
-  observe(route: string, major: string, headers: Headers, now: number): void {
-    const hash = headers.get("X-RateLimit-Bucket");
-    if (hash) this.hashes.set(route, hash);
-    const remaining = Number(headers.get("X-RateLimit-Remaining") ?? Number.NaN);
-    const resetAfter = Number(headers.get("X-RateLimit-Reset-After") ?? Number.NaN);
-    if (!Number.isFinite(remaining) || !Number.isFinite(resetAfter)) return;
-    this.buckets.set(this.key(route, major), { remaining, resetAt: now + Math.ceil(resetAfter * 1000) });
-  }
-
+  observe(route: string, major: string, headers: Headers, now: number): void;
   /** A 429: pauses every route (global), or this bucket, for `retryAfterMs`. */
-  rateLimited(route: string, major: string, scope: RateLimitScope, retryAfterMs: number, now: number): void {
-    if (scope === "global") {
-      this.globalUntil = Math.max(this.globalUntil, now + retryAfterMs);
-      return;
-    }
-    this.buckets.set(this.key(route, major), { remaining: 0, resetAt: now + retryAfterMs });
-  }
-
-  recordInvalid(now: number): void {
-    this.invalid.push(now);
-  }
-
+  rateLimited(route: string, major: string, scope: "user" | "global" | "shared", retryAfterMs: number, now: number): void;
+  recordInvalid(now: number): void;
   /** Invalid responses counted in the last 10 minutes. */
-  invalidCount(now: number): number {
-    let expired = 0;
-    while (expired < this.invalid.length && this.invalid[expired]! <= now - INVALID_REQUEST_WINDOW_MS) expired++;
-    if (expired > 0) this.invalid.splice(0, expired);
-    return this.invalid.length;
-  }
+  invalidCount(now: number): number;
+}
 
-  private key(route: string, major: string): string {
-    return `${this.hashes.get(route) ?? route}|${major}`;
-  }
+export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING): RateLimits {
+  const hashes = new Map<string, string>();
+  const buckets = new Map<string, Bucket>();
+  let globalUntil = 0;
+  /** Start times of the latest calls, oldest first, at most GLOBAL_REQUESTS_PER_SECOND of them. */
+  const recent: number[] = [];
+  /** Times of counted invalid responses, oldest first. */
+  const invalid: number[] = [];
+  const key = (route: string, major: string) => `${hashes.get(route) ?? route}|${major}`;
 
-  private bucketWait(route: string, major: string, now: number): number {
-    const bucket = this.buckets.get(this.key(route, major));
-    if (!bucket) return 0;
-    if (now >= bucket.resetAt) {
-      // The window is over: Discord refills it, but how far is unknown until the next answer says.
-      this.buckets.delete(this.key(route, major));
+  return {
+    invalidCeiling,
+    reserve(route, major, now) {
+      const bucket = buckets.get(key(route, major));
+      // A window that is over: Discord refills it, but how far is unknown until the next answer says.
+      if (bucket && now >= bucket.resetAt) buckets.delete(key(route, major));
+      const bucketWait = bucket && now < bucket.resetAt && bucket.remaining <= 0 ? bucket.resetAt - now : 0;
+      const globalWait = recent.length < GLOBAL_REQUESTS_PER_SECOND ? 0 : recent[0]! + 1000 - now;
+      const wait = Math.max(globalUntil - now, bucketWait, globalWait);
+      if (wait > 0) return wait;
+      if (bucket) bucket.remaining--;
+      if (recent.push(now) > GLOBAL_REQUESTS_PER_SECOND) recent.shift();
       return 0;
-    }
-    return bucket.remaining > 0 ? 0 : bucket.resetAt - now;
-  }
-
-  private globalWindowWait(now: number): number {
-    if (this.recent.length < GLOBAL_REQUESTS_PER_SECOND) return 0;
-    return Math.max(0, this.recent[0]! + 1000 - now);
-  }
+    },
+    observe(route, major, headers, now) {
+      const hash = headers.get("X-RateLimit-Bucket");
+      if (hash) hashes.set(route, hash);
+      const remaining = Number(headers.get("X-RateLimit-Remaining") ?? Number.NaN);
+      const resetAfter = Number(headers.get("X-RateLimit-Reset-After") ?? Number.NaN);
+      if (Number.isFinite(remaining) && Number.isFinite(resetAfter)) buckets.set(key(route, major), { remaining, resetAt: now + Math.ceil(resetAfter * 1000) });
+    },
+    rateLimited(route, major, scope, retryAfterMs, now) {
+      if (scope === "global") globalUntil = Math.max(globalUntil, now + retryAfterMs);
+      else buckets.set(key(route, major), { remaining: 0, resetAt: now + retryAfterMs });
+    },
+    recordInvalid(now) {
+      invalid.push(now);
+    },
+    invalidCount(now) {
+      let expired = 0;
+      while (expired < invalid.length && invalid[expired]! <= now - INVALID_REQUEST_WINDOW_MS) expired++;
+      invalid.splice(0, expired);
+      return invalid.length;
+    },
+  };
 }
 
 let isolateLimits: RateLimits | undefined;
 
 /** The isolate's one set of limits: every bot client in this isolate spends from the same buckets and budgets. */
 export function isolateRateLimits(): RateLimits {
-  return (isolateLimits ??= new RateLimits());
+  return (isolateLimits ??= createRateLimits());
 }

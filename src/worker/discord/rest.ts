@@ -1,5 +1,6 @@
 /**
- * A small client for the interaction webhook routes (edit/delete @original, create/edit/delete follow-ups).
+ * A small client for the interaction webhook routes (edit/delete @original, create/edit/delete follow-ups), and the
+ * request loop it shares with the bot-token client (bot-rest.ts): headers, bodies, retries, deadline, errors.
  *
  * Why not @discordjs/rest: it costs ≈ 70 KB gzip (three times this whole Worker) and its value is bucket
  * state, which lives per isolate and is relearned by every isolate anyway. These routes need no bot token,
@@ -14,15 +15,20 @@ import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 
-export interface RestOptions {
-  readonly apiBase: string;
+export interface RestOptions extends RequestOptions {
   readonly applicationId: string;
+}
+
+export interface RequestOptions {
+  readonly apiBase: string;
   /** Per-attempt timeout. */
   readonly timeoutMs?: number;
   /** Epoch ms after which no attempt starts and no retry waits. */
   readonly deadline?: number;
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The clock the deadline is read on (tests move it). */
+  readonly now?: () => number;
 }
 
 const MAX_RATE_LIMIT_RETRIES = 3;
@@ -49,14 +55,12 @@ export interface SentMessage {
 }
 
 export class DiscordRestClient {
-  private readonly options: RestOptions;
-  private readonly fetcher: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly applicationId: string;
+  private readonly send: Requester;
 
   constructor(options: RestOptions) {
-    this.options = options;
-    this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.applicationId = options.applicationId;
+    this.send = createRequester(options, { area: "rest" });
   }
 
   /** PATCH @original: the message of the interaction (after type 5), or the component's message (after type 6). */
@@ -81,68 +85,78 @@ export class DiscordRestClient {
   }
 
   private webhookPath(token: string, rest: string): string {
-    return `/webhooks/${this.options.applicationId}/${encodeURIComponent(token)}${rest}`;
+    return `/webhooks/${this.applicationId}/${encodeURIComponent(token)}${rest}`;
   }
+}
 
-  private async send(method: string, path: string, message?: FinalMessage | MessageData): Promise<unknown> {
-    const url = this.options.apiBase + path;
+/** Sends one call with the retries above; resolves to the parsed JSON answer (null for 204). */
+export type Requester = (method: string, path: string, message?: FinalMessage | MessageData) => Promise<unknown>;
+
+/** What a client adds to the shared request loop (the bot-token client, bot-rest.ts: its token and rate limits). */
+export interface RequestHooks {
+  /** Names the client in errors: `discord(<area>): …`. */
+  readonly area: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Before every attempt: may wait (through `wait`, which keeps to the deadline) or refuse by throwing. */
+  readonly before?: (method: string, path: string, wait: (ms: number) => Promise<void>) => Promise<void>;
+  /** Sees every answer before the loop acts on it (`body`: the JSON of a failure; null for a success). */
+  readonly after?: (method: string, path: string, response: Response, body: Record<string, unknown> | null) => void;
+}
+
+export function createRequester(options: RequestOptions, hooks: RequestHooks): Requester {
+  const fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+  const sleep = options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const remaining = () => (options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - now());
+
+  return async (method, path, message) => {
+    const where = `discord(${hooks.area}): ${method} ${redactPath(path)}`;
+    let attempt = 0;
+    const wait = async (ms: number) => {
+      if (remaining() <= ms) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt);
+      await sleep(ms);
+    };
     let rateLimited = 0;
     let serverErrors = 0;
-    for (let attempt = 1; ; attempt++) {
-      this.checkDeadline(0, method, path, attempt);
+    for (;;) {
+      await hooks.before?.(method, path, wait);
+      if (remaining() <= 0) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt);
+      attempt++;
       let response: Response;
       try {
-        response = await this.attempt(method, url, message);
+        const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...hooks.headers };
+        const body = message === undefined ? undefined : messageBody(message, headers);
+        const timeout = Math.max(1, Math.min(options.timeoutMs ?? 10_000, remaining()));
+        response = await fetcher(options.apiBase + path, { method, headers, body, signal: AbortSignal.timeout(timeout) });
       } catch (error) {
-        if (serverErrors >= MAX_SERVER_ERROR_RETRIES) {
-          throw new DiscordApiError(`discord(rest): ${method} ${redactPath(path)} failed after ${attempt} attempts: ${describe(error)}`, 0, null, attempt);
-        }
-        await this.wait(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++, method, path, attempt);
+        if (serverErrors >= MAX_SERVER_ERROR_RETRIES) throw new DiscordApiError(`${where} failed after ${attempt} attempts: ${describe(error)}`, 0, null, attempt);
+        await wait(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++);
         continue;
       }
-      if (response.ok) return response.status === 204 ? null : response.json().catch(() => null);
-
+      if (response.ok) {
+        hooks.after?.(method, path, response, null);
+        return response.status === 204 ? null : response.json().catch(() => null);
+      }
       const body = await readJson(response);
+      hooks.after?.(method, path, response, body);
       if (response.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
         rateLimited++;
-        await this.wait(retryAfterMs(response, body), method, path, attempt);
+        await wait(retryAfterMs(response, body));
         continue;
       }
       if (response.status >= 500 && serverErrors < MAX_SERVER_ERROR_RETRIES) {
-        await this.wait(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++, method, path, attempt);
+        await wait(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++);
         continue;
       }
       const code = typeof body?.code === "number" ? body.code : null;
       const detail = typeof body?.message === "string" ? body.message : response.statusText;
-      throw new DiscordApiError(`discord(rest): ${method} ${redactPath(path)} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt);
+      throw new DiscordApiError(`${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt);
     }
-  }
-
-  private async attempt(method: string, url: string, message: FinalMessage | MessageData | undefined): Promise<Response> {
-    const headers: Record<string, string> = { "User-Agent": USER_AGENT };
-    const body = message === undefined ? undefined : messageBody(message, headers);
-    const timeout = Math.min(this.options.timeoutMs ?? 10_000, this.remaining());
-    return this.fetcher(url, { method, headers, body, signal: AbortSignal.timeout(Math.max(1, timeout)) });
-  }
-
-  private remaining(): number {
-    return this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - Date.now();
-  }
-
-  private checkDeadline(waitMs: number, method: string, path: string, attempt: number): void {
-    if (this.remaining() <= waitMs) {
-      throw new DiscordApiError(`discord(rest): ${method} ${redactPath(path)} ran out of time before attempt ${attempt + (waitMs > 0 ? 1 : 0)} (deadline reached)`, 0, null, attempt);
-    }
-  }
-
-  private async wait(ms: number, method: string, path: string, attempt: number): Promise<void> {
-    this.checkDeadline(ms, method, path, attempt);
-    await this.sleep(ms);
-  }
+  };
 }
 
 /** The request body of a message: JSON, or multipart when it carries files (sets Content-Type for JSON only). */
-export function messageBody(message: FinalMessage | MessageData, headers: Record<string, string>): BodyInit {
+function messageBody(message: FinalMessage | MessageData, headers: Record<string, string>): BodyInit {
   const { data, files } = normalise(message);
   if (files.length > 0) return multipartBody(data, files);
   headers["Content-Type"] = "application/json";
@@ -182,7 +196,7 @@ export function retryAfterMs(response: Response, body: Record<string, unknown> |
   return 1000;
 }
 
-export async function readJson(response: Response): Promise<Record<string, unknown> | null> {
+async function readJson(response: Response): Promise<Record<string, unknown> | null> {
   try {
     const value: unknown = await response.json();
     return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
@@ -196,7 +210,7 @@ function redactPath(path: string): string {
   return path.replace(/^(\/webhooks\/[^/]+\/)[^/]+/, "$1:token");
 }
 
-export function describe(error: unknown): string {
+function describe(error: unknown): string {
   if (error instanceof Error) return error.name === "TimeoutError" ? "timed out" : error.message;
   return String(error);
 }

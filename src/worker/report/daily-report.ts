@@ -4,11 +4,12 @@
  * the bot token (src/worker/discord/bot-rest.ts). A chart that cannot be drawn (no backend configured, backend down
  * or failing) leaves the numbers to go out alone, saying why the chart is missing. The caller logs the result.
  */
+import { base64ToBytes } from "../base64.ts";
 import type { Config } from "../config.ts";
 import { DiscordBotClient } from "../discord/bot-rest.ts";
 import type { RateLimits } from "../discord/rate-limits.ts";
 import type { Env } from "../env.ts";
-import { RelayError, relayJob, type RelayErrorKind } from "../relay/client.ts";
+import { RelayError, relayJob } from "../relay/client.ts";
 import { chartJob } from "../../shared/jobs/chart.ts";
 import { reportMessage, type ReportChart } from "./message.ts";
 import { readDailyStats, type DailyStats } from "./stats.ts";
@@ -33,8 +34,8 @@ export interface ReportOptions {
 export async function postDailyReport(env: Env, config: Config, until: number, options: ReportOptions = {}): Promise<ReportFields> {
   const channelId = config.reportChannelId;
   // readConfig refuses a REPORT_CHANNEL_ID without DISCORD_TOKEN, so these hold whenever the cron calls this.
-  if (!channelId || !config.botToken) throw new Error("report(config): REPORT_CHANNEL_ID and DISCORD_TOKEN are both needed");
-  if (!env.DB) throw new Error("report(stats): the D1 binding DB is not bound, so there is nothing to report (wrangler.toml [[d1_databases]])");
+  if (!channelId || !config.botToken) throw new Error("report(config): needs REPORT_CHANNEL_ID and DISCORD_TOKEN");
+  if (!env.DB) throw new Error("report(stats): the D1 binding DB is not bound");
   const stats = await readDailyStats(env.DB, until);
   const chart = await drawTraffic(config, stats);
   const bot = new DiscordBotClient({ apiBase: config.discordApiBase, botToken: config.botToken, deadline: Date.now() + POST_DEADLINE_MS, ...(options.limits ? { limits: options.limits } : {}) });
@@ -49,18 +50,6 @@ export async function postDailyReport(env: Env, config: Config, until: number, o
   };
 }
 
-/** Why a chart is missing, in words for the operators reading the report channel (no URLs, no secrets). */
-const MISSING: Record<RelayErrorKind, string> = {
-  unreachable: "the backend is unreachable",
-  timeout: "the backend did not answer in time",
-  busy: "the backend was busy",
-  invalid_input: "the backend refused the report's data",
-  auth: "the backend refused the Worker's signature (check that RELAY_SECRET matches on both sides)",
-  not_found: "the backend has no chart job (deploy the matching backend version)",
-  failed: "the backend failed while drawing it",
-  bad_response: "the backend's answer could not be read",
-};
-
 async function drawTraffic(config: Config, stats: DailyStats): Promise<ReportChart> {
   if (!config.backendUrl || !config.relaySecret) return { missing: "no backend is configured (BACKEND_URL, RELAY_SECRET)" };
   // Each bar is one hour of the window, labelled by its UTC start (the window ends when the cron fired, e.g. 03:17).
@@ -73,13 +62,7 @@ async function drawTraffic(config: Config, stats: DailyStats): Promise<ReportCha
     });
     return { png: base64ToBytes(result.png) };
   } catch (error) {
-    return { missing: error instanceof RelayError ? MISSING[error.kind] : "the chart job failed unexpectedly" };
+    // The kind, not the message: the report channel is no place for the relay's operator detail (URLs).
+    return { missing: `the backend's chart job failed (${error instanceof RelayError ? error.kind : "unexpected error"})` };
   }
-}
-
-function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

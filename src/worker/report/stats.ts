@@ -14,8 +14,8 @@
 const HOUR_MS = 3_600_000;
 const REPORT_WINDOW_MS = 24 * HOUR_MS;
 
-const ERROR_OUTCOMES = ["handler_error", "invalid_response", "task_error", "not_runnable", "undelivered"] as const;
-const ERROR_SQL = `(i.outcome IN (${ERROR_OUTCOMES.map(() => "?").join(", ")}) OR EXISTS (SELECT 1 FROM jobs_done j WHERE j.interaction_id = i.id AND j.outcome <> 'ok'))`;
+/** The outcomes that are errors: the dispatcher's (dispatcher.ts) and a waitUntil job's (run-deferred.ts logDeferred). */
+const ERROR_SQL = "(i.outcome IN ('handler_error', 'invalid_response', 'task_error', 'not_runnable', 'undelivered') OR EXISTS (SELECT 1 FROM jobs_done j WHERE j.interaction_id = i.id AND j.outcome <> 'ok'))";
 
 interface CommandCount {
   /** "/chart", "chart:" (a component prefix), "(none)" for a row without a route. */
@@ -40,20 +40,21 @@ export interface DailyStats {
 
 export async function readDailyStats(db: D1Database, until: number): Promise<DailyStats> {
   const since = until - REPORT_WINDOW_MS;
-  const [byRoute, byHour] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(`SELECT COALESCE(i.route, '(none)') AS route, COUNT(*) AS n, SUM(CASE WHEN ${ERROR_SQL} THEN 1 ELSE 0 END) AS errors FROM interactions i WHERE i.created_at >= ? AND i.created_at < ? GROUP BY 1 ORDER BY n DESC, route`)
-      .bind(...ERROR_OUTCOMES, since, until),
-    db
-      .prepare("SELECT CAST((created_at - ?) / ? AS INTEGER) AS hour, COUNT(*) AS n FROM interactions WHERE created_at >= ? AND created_at < ? GROUP BY 1")
-      .bind(since, HOUR_MS, since, until),
-  ]);
-  const byCommand = (byRoute?.results ?? []).map((row) => ({ route: String(row.route), count: Number(row.n), errors: Number(row.errors) }));
+  // One pass: counts and errors per command and hour; the totals and the two views are summed here.
+  const { results } = await db
+    .prepare(`SELECT COALESCE(i.route, '(none)') AS route, CAST((i.created_at - ?1) / ${HOUR_MS} AS INTEGER) AS hour, COUNT(*) AS n, SUM(CASE WHEN ${ERROR_SQL} THEN 1 ELSE 0 END) AS errors FROM interactions i WHERE i.created_at >= ?1 AND i.created_at < ?2 GROUP BY 1, 2`)
+    .bind(since, until)
+    .all<{ route: string; hour: number; n: number; errors: number }>();
+  const commands = new Map<string, { route: string; count: number; errors: number }>();
   const hourly = new Array<number>(24).fill(0);
-  for (const row of byHour?.results ?? []) {
-    const hour = Number(row.hour);
-    if (hour >= 0 && hour < 24) hourly[hour] = Number(row.n);
+  for (const row of results) {
+    const command = commands.get(row.route) ?? { route: row.route, count: 0, errors: 0 };
+    command.count += row.n;
+    command.errors += row.errors;
+    commands.set(row.route, command);
+    hourly[row.hour] = (hourly[row.hour] ?? 0) + row.n;
   }
+  const byCommand = [...commands.values()].sort((a, b) => b.count - a.count || (a.route < b.route ? -1 : 1));
   return {
     since,
     until,

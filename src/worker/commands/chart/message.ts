@@ -1,4 +1,5 @@
 /** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
+import { base64ToBytes } from "../../base64.ts";
 import type { FinalMessage } from "../../discord/messages.ts";
 import { actionRow, button, ButtonStyle } from "../../discord/components.ts";
 import { CHART_KINDS, type ChartKind, type ChartResult } from "../../../shared/jobs/chart.ts";
@@ -35,13 +36,6 @@ export function chartMessage(result: ChartResult, title: string | null, storeKey
     data: { content: "", embeds: [embed], components, allowed_mentions: { parse: [] } },
     files: [{ name: FILE_NAME, contentType: "image/png", data: base64ToBytes(result.png), description: `${result.kind} chart of ${stats.count} points` }],
   };
-}
-
-function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /** Rows the backend skipped, as an ephemeral note to the user: which lines and why. Null when none were. */
