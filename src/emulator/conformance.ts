@@ -25,6 +25,8 @@ export const SPEC_OPERATIONS = {
   createCommand: "create_application_command",
   /** PATCH /applications/{app}[/guilds/{guild}]/commands/{id}. */
   updateCommand: "update_application_command",
+  /** POST /channels/{channel}/messages (bot token). */
+  createMessage: "create_message",
 } as const;
 
 export type SpecOperation = (typeof SPEC_OPERATIONS)[keyof typeof SPEC_OPERATIONS];
@@ -85,6 +87,7 @@ const FIXED_SCHEMAS: Record<Exclude<SpecOperation, "create_interaction_response"
   bulk_set_application_commands: schema("ApplicationCommandUpdateRequest[]", { safeParse: (value: unknown) => bulkCommands(value) }),
   create_application_command: schema("ApplicationCommandCreateRequest", spec.ApplicationCommandCreateRequestSchema),
   update_application_command: schema("ApplicationCommandPatchRequestPartial", spec.ApplicationCommandPatchRequestPartialSchema),
+  create_message: schema("MessageCreateRequest", spec.MessageCreateRequestSchema),
 };
 
 function bulkCommands(value: unknown): ReturnType<Parser["safeParse"]> {

@@ -12,4 +12,5 @@ declare module "discord-api-spec/zod" {
   export const ApplicationCommandUpdateRequestSchema: unknown;
   export const ApplicationCommandCreateRequestSchema: unknown;
   export const ApplicationCommandPatchRequestPartialSchema: unknown;
+  export const MessageCreateRequestSchema: unknown;
 }

@@ -5,6 +5,7 @@
 
 import { planAttachments } from "../attachments.ts";
 import { channelMessage } from "../channel.ts";
+import { SPEC_OPERATIONS, type SpecOperation } from "../conformance.ts";
 import { discordError, emptyMessage, entityTooLarge, invalidFormBody, unknownMessage } from "../errors.ts";
 import { MESSAGE_FLAGS, validateMessageBody } from "../limits.ts";
 import { renderPost } from "../messages.ts";
@@ -59,9 +60,9 @@ function getChannelMessage(ctx: RouteContext): Response {
   return message ? Response.json(message) : unknownMessage();
 }
 
-const route = (method: string, template: string, handler: Route["handler"]): Route => ({ method, template, auth: true, bucket: BUCKET, major: MAJOR, handler });
+const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: true, bucket: BUCKET, major: MAJOR, handler, ...(spec ? { spec } : {}) });
 
 export const channelRoutes: Route[] = [
-  route("POST", "/channels/:channel/messages", createChannelMessage),
+  route("POST", "/channels/:channel/messages", createChannelMessage, SPEC_OPERATIONS.createMessage),
   route("GET", "/channels/:channel/messages/:message", getChannelMessage),
 ];

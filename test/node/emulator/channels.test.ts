@@ -29,7 +29,7 @@ describe("POST /channels/{id}/messages", () => {
   it("stores a multipart PNG as an attachment served under /attachments", async () => {
     const emulator = createDiscordEmulator();
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
-    const form = multipart({ content: "chart", attachments: [{ id: 0, filename: "traffic.png" }] }, [{ n: 0, filename: "traffic.png", contentType: "image/png", bytes: png }]);
+    const form = multipart({ content: "chart", attachments: [{ id: "0", filename: "traffic.png" }] }, [{ n: 0, filename: "traffic.png", contentType: "image/png", bytes: png }]);
     const posted = await callDiscord(emulator, "POST", messages, form, BOT);
     expect(posted.status).toBe(200);
     const [attachment] = posted.json.attachments;
