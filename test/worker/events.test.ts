@@ -161,7 +161,7 @@ describe("the daily prune", () => {
     expect((await rows("webhook_events")).map((r) => r.key)).toEqual(["new"]);
     expect((await rows("entitlements")).map((r) => r.id).sort()).toEqual(["live", "recent"]);
     expect(await rows("app_installs")).toHaveLength(1);
-    expect(logs.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([expect.objectContaining({ event: "scheduled.prune", webhook_events_deleted: 1, entitlements_deleted: 1 })]);
+    expect(logs.mock.calls.map((c) => JSON.parse(String(c[0])))).toEqual([expect.objectContaining({ event: "scheduled", webhook_events_deleted: 1, entitlements_deleted: 1 })]);
   });
 });
 
