@@ -45,7 +45,7 @@ async function seedDay() {
 }
 
 beforeEach(async () => {
-  await env.DB!.exec("DELETE FROM interactions; DELETE FROM jobs_done; DROP TABLE IF EXISTS app_installs;");
+  await env.DB!.exec("DELETE FROM interactions; DELETE FROM jobs_done; DELETE FROM app_installs;");
   discord = createDiscordEmulator();
   logs = [];
   const capture = (line: unknown) => void logs.push(JSON.parse(String(line)));
@@ -61,7 +61,7 @@ describe("the report's numbers", () => {
   it("counts the 24 hours before the run by command, with errors (dispatch, waitUntil job, queue job) and traffic by hour", async () => {
     await seedDay();
     const stats = await readDailyStats(env.DB!, UNTIL);
-    expect(stats).toMatchObject({ since: SINCE, until: UNTIL, total: 8, errors: 3, installs: null });
+    expect(stats).toMatchObject({ since: SINCE, until: UNTIL, total: 8, errors: 3, installs: 0 });
     expect(stats.byCommand).toEqual([
       { route: "/chart", count: 3, errors: 1 },
       { route: "/ping", count: 3, errors: 0 },
@@ -73,10 +73,18 @@ describe("the report's numbers", () => {
     expect(stats.hourly).toEqual(hourly);
   });
 
-  it("counts installs from the Webhook Events table when it exists", async () => {
-    await env.DB!.exec("CREATE TABLE IF NOT EXISTS app_installs (event_key TEXT PRIMARY KEY, integration_type INTEGER, user_id TEXT NOT NULL, guild_id TEXT, scopes TEXT NOT NULL, authorized_at INTEGER NOT NULL)");
+  it("counts the day's installs from the Webhook Events table (app_installs)", async () => {
     await env.DB!.prepare("INSERT INTO app_installs (event_key, integration_type, user_id, scopes, authorized_at) VALUES ('a', 0, 'u1', 'bot', ?), ('b', 1, 'u2', 'applications.commands', ?), ('c', 0, 'u3', 'bot', ?)").bind(SINCE, UNTIL - 1, SINCE - 1).run();
     expect((await readDailyStats(env.DB!, UNTIL)).installs).toBe(2);
+  });
+
+  it("reports installs as unknown (null), not a failure, on a schema without the install table", async () => {
+    await env.DB!.exec("ALTER TABLE app_installs RENAME TO app_installs_hidden");
+    try {
+      expect((await readDailyStats(env.DB!, UNTIL)).installs).toBeNull();
+    } finally {
+      await env.DB!.exec("ALTER TABLE app_installs_hidden RENAME TO app_installs");
+    }
   });
 });
 
@@ -111,7 +119,7 @@ describe("the daily cron", () => {
     expect(Object.fromEntries(embed.fields.map((f) => [f.name, f.value]))).toMatchObject({
       Interactions: "8",
       Errors: "3 (37.5 %)",
-      Installs: "not recorded",
+      Installs: "0",
       "By command": "`/chart` 3 (1 error)\n`/ping` 3\n`/help` 1 (1 error)\n`chart:` 1 (1 error)",
     });
     expect(embed.image.url).toBe("attachment://traffic.png");
@@ -119,7 +127,7 @@ describe("the daily cron", () => {
     const png = discord.file(post!.attachments[0]!.id)!.bytes;
     expect(btoa(String.fromCharCode(...png))).toBe(TINY_PNG_BASE64);
 
-    expect(logs).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", cron: CRON, report: "posted", report_message_id: post!.id, report_interactions: 8, report_errors: 3, report_installs: null })]);
+    expect(logs).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", cron: CRON, report: "posted", report_message_id: post!.id, report_interactions: 8, report_errors: 3, report_installs: 0 })]);
   });
 
   it("still posts the numbers when the backend fails, saying the chart is missing", async () => {
