@@ -73,6 +73,9 @@ async function screenshot(name: string): Promise<void> {
   if (name === "playground-chart.png" && process.env.PLAYGROUND_DOCS_SCREENSHOT === "1") copyFileSync(path, join(root, "docs", "playground.png"));
 }
 
+/** A 1×1 PNG, so images in V2 layouts load offline from the emulator. */
+const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
 function attachmentIdOf(src: string | null): string {
   const match = /\/attachments\/\d+\/(\d+)\//.exec(src ?? "");
   if (!match) throw new Error(`not an emulator attachment URL: ${src}`);
@@ -230,6 +233,97 @@ describe("the playground in Chromium", () => {
     await expect.poll(submitted).not.toBeNull();
     expect(await submitted()).toEqual({ custom_id: "legacy:v1", components: [{ type: 1, id: 1, components: [{ type: 4, id: 2, custom_id: "name", value: "Ada" }] }, { type: 10, id: 3 }] });
     await dialog.waitFor({ state: "detached" });
+  });
+
+  it("draws and submits every modal input: entity selects, file upload, radio group, checkbox group, checkbox", async () => {
+    const label = (text: string, component: Record<string, unknown>) => ({ type: 18, label: text, component });
+    const modal = {
+      custom_id: "every:v1",
+      title: "Everything",
+      components: [
+        label("Who", { type: 5, custom_id: "who" }),
+        label("Role", { type: 6, custom_id: "role", required: false }),
+        label("Anyone", { type: 7, custom_id: "any" }),
+        label("Where", { type: 8, custom_id: "where" }),
+        label("Files", { type: 19, custom_id: "files", max_values: 2 }),
+        label("Size", { type: 21, custom_id: "size", options: [{ value: "s", label: "Small" }, { value: "l", label: "Large", description: "the big one" }] }),
+        label("Toppings", { type: 22, custom_id: "toppings", min_values: 1, max_values: 2, options: [{ value: "ham", label: "Ham" }, { value: "egg", label: "Egg" }, { value: "kale", label: "Kale" }] }),
+        label("Agree", { type: 23, custom_id: "agree" }),
+      ],
+    };
+    // The page's own identity and upload route, as main.ts passes them.
+    await page.evaluate(`Promise.all([import("/playground/modal.ts"), import("/playground/api.ts")]).then(async ([{ openModal }, { api }]) => {
+      const { identity } = await api.feed();
+      openModal(${JSON.stringify(modal)}, { now: Date.now() }, async (data) => { window.everything = data; return null; }, { identity, upload: (file) => api.upload(file) });
+    })`);
+    const submitted = () => page.evaluate("window.everything ?? null");
+    const dialog = page.locator("dialog[open]");
+    await dialog.waitFor();
+    const { user, guild_id: guildId, channel } = (await (await fetch(`${stack.playgroundUrl}__emulator/feed`)).json()).identity;
+    await dialog.getByLabel("Who").selectOption(user.id);
+    await dialog.getByLabel("Anyone").selectOption(guildId);
+    await dialog.getByLabel("Where").selectOption(channel.id);
+    await dialog.getByLabel("Files").setInputFiles([{ name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("a") }, { name: "b.txt", mimeType: "text/plain", buffer: Buffer.from("b") }]);
+    await dialog.getByRole("radio", { name: "Large" }).check();
+    await dialog.getByRole("checkbox", { name: "Ham" }).check();
+    await dialog.getByRole("checkbox", { name: "Egg" }).check();
+    await dialog.getByRole("checkbox", { name: "Kale" }).check();
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    expect(await dialog.isVisible()).toBe(true); // three toppings of at most two hold the form open
+    await dialog.getByRole("checkbox", { name: "Kale" }).uncheck();
+    await dialog.getByRole("checkbox", { name: "Agree" }).check();
+    await dialog.getByRole("button", { name: "Submit" }).click();
+    await expect.poll(submitted).not.toBeNull();
+    const data = (await submitted()) as { components: Array<{ type: number; component: Record<string, unknown> }> };
+    expect(data.components.map((c) => c.component)).toEqual([
+      { type: 5, id: 2, custom_id: "who", values: [user.id] },
+      { type: 6, id: 4, custom_id: "role", values: [] },
+      { type: 7, id: 6, custom_id: "any", values: [guildId] },
+      { type: 8, id: 8, custom_id: "where", values: [channel.id] },
+      { type: 19, id: 10, custom_id: "files", values: [expect.any(String), expect.any(String)] },
+      { type: 21, id: 12, custom_id: "size", value: "l" },
+      { type: 22, id: 14, custom_id: "toppings", values: ["ham", "egg"] },
+      { type: 23, id: 16, custom_id: "agree", value: true },
+    ]);
+    const files = data.components[4]!.component.values as string[];
+    expect(files.map((id) => stack.emulator.emulator.state.uploads.get(id)?.filename)).toEqual(["a.txt", "b.txt"]);
+    await dialog.waitFor({ state: "detached" });
+  });
+
+  it("draws a Components V2 message as Discord does: accent colour, spoilers, section with thumbnail, gallery, file, separators", async () => {
+    const emulator = stack.emulator.emulator;
+    const image = await (await fetch(`${stack.playgroundUrl}__emulator/uploads?filename=dot.png`, { method: "POST", headers: { "content-type": "image/png" }, body: TINY_PNG })).json();
+    const issued = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
+    const layout = {
+      flags: 1 << 15,
+      components: [
+        {
+          type: 17, accent_color: 0xff0000,
+          components: [
+            { type: 9, components: [{ type: 10, content: "## Report" }], accessory: { type: 11, media: { url: image.url }, description: "a dot" } },
+            { type: 14, divider: false, spacing: 2 },
+            { type: 12, items: [{ media: { url: image.url } }, { media: { url: image.url }, spoiler: true }] },
+            { type: 14 },
+            { type: 10, content: "Secret below" },
+          ],
+        },
+        { type: 17, spoiler: true, components: [{ type: 10, content: "hidden text" }] },
+      ],
+    };
+    expect(await emulator.recordInlineResponse(issued.token, { type: 4, data: layout })).toEqual({ ok: true });
+    const message = lastMessage();
+    await message.getByText("Report").waitFor();
+    const boxes = message.locator(".v2-container");
+    expect(await boxes.first().getAttribute("style")).toContain("border-left-color:#ff0000");
+    expect(await message.locator(".v2-section img.v2-thumbnail").getAttribute("alt")).toBe("a dot");
+    expect(await message.locator(".v2-gallery img.v2-gallery-image").count()).toBe(2);
+    expect(await message.locator(".v2-separator.invisible.large").count()).toBe(1);
+    expect(await message.getByRole("separator").count()).toBe(1);
+    const spoilers = message.locator(".v2-spoiler:not(.revealed)");
+    expect(await spoilers.count()).toBe(2); // a gallery item and the second container
+    await spoilers.last().click();
+    expect(await message.locator(".v2-spoiler.revealed").count()).toBe(1);
+    expect(await message.locator(".message-content").count()).toBe(0);
   });
 
   it("uploads a CSV for /chart file: refused with Discord's premium button, bought with it, then drawn", async () => {

@@ -134,7 +134,9 @@ function fieldBlock(label: string, description: string | null, required: boolean
 }
 
 /** Opens the form; it closes itself once a submission is accepted (or on Cancel / Escape). */
-export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal, deps: ModalDeps): HTMLDialogElement {
+const NO_DEPS: ModalDeps = { identity: null, upload: () => Promise.reject(new Error("playground: this form cannot upload files")) };
+
+export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal, deps: ModalDeps = NO_DEPS): HTMLDialogElement {
   let counter = 0;
   const nextId = () => ++counter;
   const parts: Array<{ el: HTMLElement; collect: Collect; check?: () => boolean }> = [];
@@ -174,6 +176,8 @@ export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal, 
     h("div", { class: "modal-header" }, h("h2", { class: "modal-title" }, String(data.title ?? "")), h("button", { class: "modal-close", type: "button", "aria-label": "Close", onclick: () => dialog.close() }, "✕")),
     form,
   );
+  // The browser checks validity before it fires submit: a choice count fixed by a change must clear its message now.
+  form.addEventListener("change", () => parts.forEach((p) => p.check?.()));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     for (const part of parts) part.check?.();
