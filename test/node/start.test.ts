@@ -115,10 +115,10 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 function addWaveCommand(): void {
   writeFileSync(join(clone, "src", "worker", "commands", "wave.ts"), [
     'import { reply } from "../discord/responses.ts";',
-    'import { userCommand } from "../dispatch/definitions.ts";',
+    'import { EVERYWHERE, userCommand } from "../dispatch/definitions.ts";',
     'import type { CommandContext, HandlerResult } from "../dispatch/types.ts";',
     "",
-    'export const definition = userCommand({ name: "Wave at" });',
+    'export const definition = userCommand({ name: "Wave at", ...EVERYWHERE });',
     "",
     "export function command({ target }: CommandContext<typeof definition>): HandlerResult {",
     "  return reply(`👋 ${target.globalName ?? target.username}`);",

@@ -2,7 +2,7 @@
 // every `@ts-expect-error` below must be an error, or the type-check fails; the rest must compile. The runtime
 // test at the end only keeps the file in vitest's list.
 import { describe, expect, it } from "vitest";
-import { messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/dispatch/definitions.ts";
+import { EVERYWHERE, messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/dispatch/definitions.ts";
 import { job } from "../../src/worker/dispatch/jobs.ts";
 import { listModules } from "../../src/worker/dispatch/registry.ts";
 import { componentState } from "../../src/worker/dispatch/custom-id.ts";
@@ -16,6 +16,7 @@ import type { ModalFields } from "../../src/worker/dispatch/modal-fields.ts";
 const roll = slashCommand({
   name: "roll",
   description: "Roll dice",
+  ...EVERYWHERE,
   options: [
     { type: OptionType.Integer, name: "sides", description: "Sides", min_value: 2 },
     { type: OptionType.String, name: "mode", description: "Mode", required: true, choices: [{ name: "sum", value: "sum" }, { name: "max", value: "max" }] },
@@ -120,6 +121,8 @@ export function readForm(fields: ModalFields): string {
 
 const good = { definition: roll, command: rollCommand, jobs: rollJobs };
 export const listed = () => listModules(good);
+// @ts-expect-error a listed command says who can install it and where it runs (integration_types, contexts)
+export const unplaced = () => listModules({ ...good, definition: { name: "roll", description: "Roll dice" } });
 // @ts-expect-error an export nothing would call (`autoComplete`, not `autocomplete`) fails where the module is listed
 export const misspelt = () => listModules({ ...good, autoComplete: () => ephemeral("x") });
 

@@ -3,7 +3,7 @@
  * server's Administrator sees that server's data only; the bot's operators (ADMIN_USER_IDS) see every server's.
  * Each answer names its scope, so nobody mistakes one server's numbers for the bot's.
  */
-import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { OptionType, SERVER_ONLY, slashCommand } from "../dispatch/definitions.ts";
 import type { BaseContext, ImmediateResponse, Subcommands } from "../dispatch/types.ts";
 import { ephemeral, Limits } from "../discord/responses.ts";
 import { adminScope, Permission, scopeGuild, type AdminScope } from "../discord/permissions.ts";
@@ -14,8 +14,12 @@ import { countInteractions } from "../storage/interaction-claims.ts";
 
 export const definition = slashCommand({
   name: "admin",
+  name_localizations: { de: "admin", fr: "admin" },
   description: "Operator tools: usage statistics and the latest feedback",
+  description_localizations: { de: "Werkzeuge für Betreiber: Nutzungsstatistik und das neueste Feedback", fr: "Outils d'exploitation : statistiques d'utilisation et derniers avis" },
   default_member_permissions: Permission.Administrator.toString(),
+  // A server's data, gated by its Administrator permission: only where the server installed the app, in its channels.
+  ...SERVER_ONLY,
   options: [
     { type: OptionType.Subcommand, name: "stats", description: "Interactions, feedback, installs and entitlements the bot has seen" },
     {

@@ -4,7 +4,7 @@
  * buttons (which /chart's module handles, by their `chart:` prefix). Fewer than two numbers: an ephemeral
  * explanation, no deferral.
  */
-import { messageCommand } from "../dispatch/definitions.ts";
+import { EVERYWHERE, messageCommand } from "../dispatch/definitions.ts";
 import type { CommandContext, HandlerResult } from "../dispatch/types.ts";
 import { ephemeral } from "../discord/responses.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
@@ -12,7 +12,12 @@ import { jobs as chartJobs } from "./chart.ts";
 import { relayUnavailable } from "./chart/availability.ts";
 import { numbersIn } from "./chart/numbers.ts";
 
-export const definition = messageCommand({ name: "Chart numbers" });
+export const definition = messageCommand({
+  name: "Chart numbers",
+  // Context-menu commands have names only (no description).
+  name_localizations: { de: "Zahlen als Diagramm", fr: "Graphique des nombres" },
+  ...EVERYWHERE,
+});
 
 export const use = [heavyLimiter];
 

@@ -7,7 +7,7 @@
  */
 import { requireRelay } from "../config.ts";
 import { componentState, customId } from "../dispatch/custom-id.ts";
-import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
 import { job } from "../dispatch/jobs.ts";
 import type { TaskContext } from "../dispatch/task-context.ts";
 import type { CommandContext, ComponentContext, HandlerResult } from "../dispatch/types.ts";
@@ -26,7 +26,15 @@ import { describeError, log } from "../log.ts";
 
 export const definition = slashCommand({
   name: "chart",
+  name_localizations: { de: "diagramm", fr: "graphique" },
   description: "Draw a line or bar chart from numbers you type or a CSV file",
+  description_localizations: {
+    de: "Ein Linien- oder Balkendiagramm aus eingegebenen Zahlen oder einer CSV-Datei zeichnen",
+    fr: "Tracer un graphique en courbes ou en barres à partir de nombres saisis ou d'un fichier CSV",
+  },
+  // No server data and no server permissions: usable wherever a user can run it (the limiter keys on the user,
+  // D1 records a null guild outside servers, the result is a webhook message, which needs no membership).
+  ...EVERYWHERE,
   options: [
     { type: OptionType.String, name: "values", description: "Numbers separated by commas (3,5,8) or label=number pairs (mon=3,tue=5)", max_length: 6000 },
     { type: OptionType.Attachment, name: "file", description: "A CSV file: one column of values, or label,value (≤ 1 MiB)" },

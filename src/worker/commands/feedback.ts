@@ -3,7 +3,7 @@
  * upload); the submit thanks the user at once and stores the text, the category and the upload's filename (never
  * its signed URL) in D1 after the response, once per interaction id.
  */
-import { slashCommand } from "../dispatch/definitions.ts";
+import { EVERYWHERE, slashCommand } from "../dispatch/definitions.ts";
 import { modalForm } from "../dispatch/modal-form.ts";
 import type { CommandContext, HandlerResult, ModalContext } from "../dispatch/types.ts";
 import { labelled, textInput, TextInputStyle } from "../discord/components.ts";
@@ -28,7 +28,12 @@ const form = modalForm({
 
 export const definition = slashCommand({
   name: "feedback",
+  name_localizations: { de: "rückmeldung", fr: "avis" },
   description: "Tell the bot's operators what you think",
+  description_localizations: { de: "Den Betreibern des Bots sagen, was du denkst", fr: "Dire aux opérateurs du bot ce que vous en pensez" },
+  // Feedback is about the bot, not a server: anyone who can run it may send it, from anywhere (stored with a
+  // null guild outside servers).
+  ...EVERYWHERE,
 });
 
 export function command({ customId }: CommandContext<typeof definition>): HandlerResult {

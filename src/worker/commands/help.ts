@@ -5,12 +5,15 @@
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
 import { container, layoutMessage, separator, SeparatorSpacing, textDisplay } from "../discord/layout.ts";
 import { autocomplete, ephemeral, Limits, type MessageData } from "../discord/responses.ts";
-import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
 import type { AutocompleteContext, CommandContext, CommandModule, HandlerResult } from "../dispatch/types.ts";
 
 export const definition = slashCommand({
   name: "help",
+  name_localizations: { de: "hilfe", fr: "aide" },
   description: "List what this bot can do, or explain one command",
+  description_localizations: { de: "Zeigen, was dieser Bot kann, oder einen Befehl erklären", fr: "Voir ce que sait faire ce bot, ou expliquer une commande" },
+  ...EVERYWHERE,
   options: [
     { type: OptionType.String, name: "command", description: "The command to explain", required: false, autocomplete: true, max_length: 32 },
   ],

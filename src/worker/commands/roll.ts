@@ -1,5 +1,5 @@
 // src/worker/commands/roll.ts
-import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
 import { job } from "../dispatch/jobs.ts";
 import { modalForm } from "../dispatch/modal-form.ts";
 import type { CommandContext, ComponentContext, HandlerResult, ModalContext } from "../dispatch/types.ts";
@@ -8,7 +8,10 @@ import { ephemeral, modal as form, reply } from "../discord/responses.ts";
 
 export const definition = slashCommand({
   name: "roll",
+  name_localizations: { de: "würfeln", fr: "dés" },
   description: "Roll a die, or many",
+  description_localizations: { de: "Einen Würfel werfen, oder viele", fr: "Lancer un dé, ou plusieurs" },
+  ...EVERYWHERE, // servers, the bot's DM and group DMs; installable by a server or by a user
   options: [
     { type: OptionType.Integer, name: "sides", description: "How many sides", min_value: 2, max_value: 1000 },
     { type: OptionType.Integer, name: "times", description: "How many rolls", min_value: 1, max_value: 1_000_000 },

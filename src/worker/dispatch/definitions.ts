@@ -27,6 +27,27 @@ export const OptionType = {
 /** @public */
 export const CommandType = { Slash: 1, User: 2, Message: 3 } as const;
 
+/** Who can install the app for a command to be offered: a server (guild install) or a user (user install). @public */
+export const IntegrationType = { GuildInstall: 0, UserInstall: 1 } as const;
+
+/** Where a command may run: a server channel, the DM with the bot, or a private channel (a DM or group DM the bot is not in). @public */
+export const InteractionContext = { Guild: 0, BotDm: 1, PrivateChannel: 2 } as const;
+
+/**
+ * The install and context fields of a command usable everywhere: installable by a server and by a user, and
+ * offered in servers, the bot's DM and private channels (which only a user install reaches).
+ */
+export const EVERYWHERE = {
+  integration_types: [IntegrationType.GuildInstall, IntegrationType.UserInstall],
+  contexts: [InteractionContext.Guild, InteractionContext.BotDm, InteractionContext.PrivateChannel],
+} as const;
+
+/** A command for servers only: installed by a server, run in its channels (server data, server permissions). */
+export const SERVER_ONLY = {
+  integration_types: [IntegrationType.GuildInstall],
+  contexts: [InteractionContext.Guild],
+} as const;
+
 /** A slash command (type 1). */
 export function slashCommand<const D extends SlashDefinition>(definition: D): D {
   return definition;

@@ -9,6 +9,7 @@ import type { Config } from "../config.ts";
 import { grantsSku } from "../discord/entitlements.ts";
 import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
+import { translator, type Translate } from "../i18n/messages.ts";
 import { newReference } from "../log.ts";
 import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
@@ -150,6 +151,11 @@ class Context implements BaseContext {
     const prefix = this.#module.definition.name;
     return (this.#customId ??= (...state) => buildCustomId(prefix, ...state));
   }
+
+  /** One translator per catalogue, made once per isolate: asking for it allocates nothing. */
+  get t(): Translate {
+    return translator(this.interaction.locale);
+  }
 }
 
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -159,9 +165,8 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
   const route = name ? `/${name}` : null;
   if (!module) {
-    const what = name ? `the command \`/${name}\`` : "that command";
     return {
-      response: ephemeral(`I don't know ${what}. It may have been renamed or removed; run \`/help\` to see what I can do.`),
+      response: ephemeral(translator(interaction.locale)("unknownCommand", name)),
       route,
       outcome: "unknown_command",
     };
@@ -175,7 +180,7 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
     const given = interaction.data?.options;
     if (("options" in module.definition && module.definition.options?.length) || (Array.isArray(given) && given.length > 0)) {
       const read = readOptions(module.definition, interaction);
-      if (!read.ok) return staleCommand(route, module, read.problem);
+      if (!read.ok) return staleCommand(interaction, route, module, read.problem);
       options = read.values;
       subcommand = read.path;
     }
@@ -183,9 +188,9 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   } else {
     handler = module.command;
     target = interaction.commandType === 2 ? targetUser(interaction.data) : targetMessage(interaction.data);
-    if (!target) return staleCommand(route, module, "the context-menu target is missing from data.resolved");
+    if (!target) return staleCommand(interaction, route, module, "the context-menu target is missing from data.resolved");
   }
-  if (!handler) return staleCommand(route, module, `no handler for ${subcommand ? `subcommand "${subcommand}"` : "the command"}`);
+  if (!handler) return staleCommand(interaction, route, module, `no handler for ${subcommand ? `subcommand "${subcommand}"` : "the command"}`);
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
   const background: BackgroundTask[] = [];
   const ctx = new Context(interaction, deps, module, background, options, subcommand, target);
@@ -193,9 +198,9 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
 }
 
 /** Options that do not fit the definition: Discord's copy of the command is older (or newer) than this Worker's. */
-function staleCommand(route: string | null, module: CommandModule, problem: string): Dispatched {
+function staleCommand(interaction: Interaction, route: string | null, module: CommandModule, problem: string): Dispatched {
   return {
-    response: ephemeral(`\`${route}\` has changed since Discord last loaded it, so I could not read what you sent. Please try again in a minute (or reload Discord).`),
+    response: ephemeral(translator(interaction.locale)("staleCommand", route)),
     route,
     module,
     outcome: "invalid_options",
@@ -222,11 +227,7 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
   const handler = isModal ? module?.modal : module?.component;
   if (!module || !handler) {
     return {
-      response: ephemeral(
-        isModal
-          ? "This form belongs to a feature this bot no longer has, so nothing was saved. Run `/help` to see what I can do."
-          : "This button or menu belongs to a feature this bot no longer has. Run the command again, or `/help` to see what I can do.",
-      ),
+      response: ephemeral(translator(interaction.locale)(isModal ? "unknownForm" : "unknownComponent")),
       route,
       outcome: "unknown_component",
     };
@@ -310,7 +311,7 @@ function settle(
 /** A handler or routing failure: an ephemeral sentence (no suggestions for autocomplete) with a reference id. */
 function failed(interaction: Interaction, route: string | null, module: CommandModule | undefined, outcome: "handler_error" | "invalid_response", error: unknown): Dispatched {
   const ref = newReference();
-  const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(route, ref);
+  const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(interaction, route, ref);
   return { response, route, ...(module ? { module } : {}), outcome, ref, error };
 }
 
@@ -340,9 +341,8 @@ function settled(interaction: Interaction, route: string | null, module: Command
   return { response: result as APIInteractionResponse, module, background, route, outcome: "ok" };
 }
 
-function failureMessage(route: string | null, ref: string): APIInteractionResponse {
-  const what = route?.startsWith("/") ? `\`${route}\`` : "that";
-  return ephemeral(`Something went wrong while running ${what}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`);
+function failureMessage(interaction: Interaction, route: string | null, ref: string): APIInteractionResponse {
+  return ephemeral(translator(interaction.locale)("failed", route?.startsWith("/") ? route : null, ref));
 }
 
 function selectValues(values: unknown): readonly string[] {

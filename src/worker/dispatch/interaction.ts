@@ -10,6 +10,34 @@ export { InteractionType, isObject };
 
 type Json = Record<string, unknown>;
 
+/** Where the interaction happened (`context`): a server channel, the DM with the bot, or a private channel (a DM or group DM the bot is not in). */
+export const ContextType = { Guild: 0, BotDm: 1, PrivateChannel: 2 } as const;
+/** @public */
+export type ContextTypeValue = (typeof ContextType)[keyof typeof ContextType];
+
+/**
+ * Which installs authorised the interaction (`authorizing_integration_owners`): the server's (its id, or "0" in
+ * the bot's DM) and the user's (their id). Both may be set, e.g. a user-installed app used in a server that also
+ * installed it.
+ * @public
+ */
+export interface IntegrationOwners {
+  readonly guildInstall: string | null;
+  readonly userInstall: string | null;
+}
+
+/** An entitlement (a purchased or granted SKU) the interaction carries, for premium features. @public */
+export interface Entitlement {
+  readonly id: string;
+  readonly skuId: string;
+  readonly type: number;
+  readonly userId: string | null;
+  readonly guildId: string | null;
+  /** ISO timestamp; null for entitlements that do not expire. */
+  readonly endsAt: string | null;
+  readonly consumed: boolean;
+}
+
 export interface Interaction {
   readonly id: string;
   readonly type: InteractionTypeValue;
@@ -17,10 +45,20 @@ export interface Interaction {
   readonly applicationId: string;
   readonly guildId: string | null;
   readonly channelId: string | null;
+  /** Who invoked it: `member.user` in a server, `user` in a DM or private channel; the same shape either way. */
   readonly user: { readonly id: string; readonly username: string } | null;
   /** The member's effective permissions in the channel; null outside guilds or when absent. */
   readonly memberPermissions: bigint | null;
+  /** The user's client language ("de", "fr", "en-US", …); what `ctx.t` answers in. Absent on PING. */
   readonly locale: string | null;
+  /** The server's preferred language, in a server only. */
+  readonly guildLocale: string | null;
+  /** Where it happened; null when Discord did not say (PING, very old payloads). */
+  readonly context: ContextTypeValue | null;
+  readonly authorizingIntegrationOwners: IntegrationOwners;
+  /** What the app may do in this channel (`app_permissions`); in a private channel, only what any user-installed app may. */
+  readonly appPermissions: bigint | null;
+  readonly entitlements: readonly Entitlement[];
   /** `data`, when it is an object. Handlers read it through Options / the typed accessors. */
   readonly data: Json | null;
   /** Commands and autocomplete: `data.name`; null when absent. */
@@ -56,6 +94,8 @@ export function parseInteraction(bytes: Uint8Array): ParseResult {
   const member = isObject(payload.member) ? payload.member : null;
   const userObject = isObject(member?.user) ? member.user : isObject(payload.user) ? payload.user : null;
   const userId = str(userObject?.id);
+  // A PING carries none of the fields below; it is answered with the shared empty values, at no cost.
+  const full = type !== InteractionType.Ping;
   return {
     ok: true,
     interaction: {
@@ -68,6 +108,11 @@ export function parseInteraction(bytes: Uint8Array): ParseResult {
       user: userId ? { id: userId, username: str(userObject?.username) ?? "" } : null,
       memberPermissions: parsePermissions(member?.permissions),
       locale: str(payload.locale),
+      guildLocale: full ? str(payload.guild_locale) : null,
+      context: full ? contextOf(payload.context) : null,
+      authorizingIntegrationOwners: full ? ownersOf(payload.authorizing_integration_owners) : NO_OWNERS,
+      appPermissions: full ? parsePermissions(payload.app_permissions) : null,
+      entitlements: full && Array.isArray(payload.entitlements) && payload.entitlements.length > 0 ? entitlementsOf(payload.entitlements) : NO_ENTITLEMENTS,
       data,
       commandName: str(data?.name),
       commandType: typeof data?.type === "number" ? data.type : 1,
@@ -76,6 +121,50 @@ export function parseInteraction(bytes: Uint8Array): ParseResult {
       raw: payload,
     },
   };
+}
+
+const NO_OWNERS: IntegrationOwners = Object.freeze({ guildInstall: null, userInstall: null });
+const NO_ENTITLEMENTS: readonly Entitlement[] = Object.freeze([]);
+
+function contextOf(value: unknown): ContextTypeValue | null {
+  return value === 0 || value === 1 || value === 2 ? value : null;
+}
+
+function ownersOf(value: unknown): IntegrationOwners {
+  if (!isObject(value)) return NO_OWNERS;
+  // Keys are the integration types as strings: "0" guild install, "1" user install.
+  const guildInstall = typeof value["0"] === "string" ? value["0"] : null;
+  const userInstall = typeof value["1"] === "string" ? value["1"] : null;
+  return guildInstall === null && userInstall === null ? NO_OWNERS : { guildInstall, userInstall };
+}
+
+function entitlementsOf(list: readonly unknown[]): readonly Entitlement[] {
+  const out: Entitlement[] = [];
+  for (const item of list) {
+    if (!isObject(item)) continue;
+    const id = str(item.id);
+    const skuId = str(item.sku_id);
+    if (!id || !skuId) continue;
+    out.push({
+      id,
+      skuId,
+      type: typeof item.type === "number" ? item.type : 0,
+      userId: str(item.user_id),
+      guildId: str(item.guild_id),
+      endsAt: str(item.ends_at),
+      consumed: item.consumed === true,
+    });
+  }
+  return out;
+}
+
+/**
+ * True when only a user install authorised the interaction: the app acts for that user, not as a member of the
+ * server (or private channel) it runs in, and Discord's user-install limits apply (5 follow-ups per interaction).
+ */
+export function isUserInstallOnly(interaction: Pick<Interaction, "authorizingIntegrationOwners">): boolean {
+  const owners = interaction.authorizingIntegrationOwners;
+  return owners.userInstall !== null && owners.guildInstall === null;
 }
 
 function parsePermissions(value: unknown): bigint | null {

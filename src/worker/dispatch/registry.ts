@@ -63,6 +63,7 @@ export function checkModule(module: CommandModule, index = 0): void {
   } else {
     fail(`definition.type ${String(type)} is not a command type (1 slash, 2 user, 3 message)`);
   }
+  checkLocalizations(definition!, type, fail);
   if (module.subcommands !== undefined) {
     for (const [path, handler] of Object.entries(module.subcommands)) {
       if (typeof handler !== "function") fail(`subcommands["${path}"] must be a function`);
@@ -81,17 +82,65 @@ export function checkModule(module: CommandModule, index = 0): void {
   }
 }
 
+/** Localized names follow the default name's rules; context-menu commands have no description to localize. */
+function checkLocalizations(definition: Record<string, unknown>, type: unknown, fail: (problem: string) => never): void {
+  const names = definition.name_localizations;
+  if (names !== undefined && names !== null) {
+    if (typeof names !== "object") fail("definition.name_localizations must be an object of locale → name");
+    for (const [locale, name] of Object.entries(names)) {
+      if (typeof name !== "string" || name.length === 0 || name.length > 32) fail(`definition.name_localizations.${locale} must be 1 to 32 characters`);
+      if (type === 1 && (!SLASH_NAME.test(name) || name.toLowerCase() !== name)) fail(`definition.name_localizations.${locale} "${name}" must be lower-case letters, digits, - or _ (a slash command)`);
+    }
+  }
+  const descriptions = definition.description_localizations;
+  if (descriptions !== undefined && descriptions !== null) {
+    if (type !== 1) fail("a context-menu command has no description_localizations (names only)");
+    if (typeof descriptions !== "object") fail("definition.description_localizations must be an object of locale → description");
+    for (const [locale, text] of Object.entries(descriptions)) {
+      if (typeof text !== "string" || text.length < 1 || text.length > 100) fail(`definition.description_localizations.${locale} must be 1 to 100 characters`);
+    }
+  }
+}
+
+const INSTALL_FIELDS = { integration_types: [0, 1], contexts: [0, 1, 2] } as const;
+
+/**
+ * Every listed command says who can install it and where it runs. Discord's defaults (the app's settings) would
+ * silently offer a server-only command in DMs, or hide a DM-friendly one; naming them makes the choice visible.
+ */
+function checkInstallFields(module: CommandModule, index = 0): void {
+  const definition = module.definition as unknown as Record<string, unknown>;
+  for (const [field, allowed] of Object.entries(INSTALL_FIELDS)) {
+    const value = definition[field];
+    const values = allowed as readonly number[];
+    if (!Array.isArray(value) || value.length === 0 || value.some((v) => !values.includes(v as number)) || new Set(value).size !== value.length) {
+      throw new RegistryError(
+        `registry: ${label(module, index)}: definition.${field} must list where it applies, without repeats (${field === "contexts" ? "0 a server, 1 the bot's DM, 2 a private channel" : "0 a server install, 1 a user install"}); spread EVERYWHERE or SERVER_ONLY from dispatch/definitions.ts, or list them`,
+      );
+    }
+  }
+}
+
+/** What listModules requires of a definition at compile time: the install and context fields. */
+interface Installable {
+  readonly definition: { readonly integration_types: readonly number[]; readonly contexts: readonly number[] };
+}
+
 type KnownExport = "definition" | "command" | "subcommands" | "autocomplete" | "component" | "modal" | "jobs" | "use";
 
 /**
- * The one list of modules, checked: at compile time an export name the dispatcher would never call is an error
- * on that module's line (its type becomes `never`), and at load time checkModule runs on each.
+ * The one list of modules, checked: at compile time an export name the dispatcher would never call, or a definition
+ * without `integration_types` and `contexts`, is an error on that module's line, and at load time checkModule and
+ * checkInstallFields run on each.
  */
 export function listModules<const M extends readonly object[]>(
-  ...modules: { readonly [I in keyof M]: M[I] & CommandModule & { readonly [K in Exclude<keyof M[I], KnownExport>]: never } }
+  ...modules: { readonly [I in keyof M]: M[I] & CommandModule & Installable & { readonly [K in Exclude<keyof M[I], KnownExport>]: never } }
 ): readonly CommandModule[] {
   const list = modules as unknown as readonly CommandModule[];
-  list.forEach((module, index) => checkModule(module, index));
+  list.forEach((module, index) => {
+    checkModule(module, index);
+    checkInstallFields(module, index);
+  });
   return list;
 }
 

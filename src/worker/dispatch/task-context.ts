@@ -9,7 +9,23 @@ import type { Env } from "../env.ts";
 import type { DiscordRestClient, SentMessage } from "../discord/rest.ts";
 import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
-import type { Interaction } from "./interaction.ts";
+import { translator, type Translate } from "../i18n/messages.ts";
+import { isUserInstallOnly, type Interaction } from "./interaction.ts";
+
+/**
+ * Discord's cap on follow-ups for an app only the user installed where it runs. discord-api-docs,
+ * developers/interactions/receiving-and-responding, "Create Followup Message": "Apps are limited to 5 followup
+ * messages per interaction if it was initiated from a user-installed app and isn't installed in the server
+ * (meaning the authorizing integration owners object only contains USER_INSTALL)". A 6th gets error 40094
+ * ("This interaction has hit the maximum number of follow up messages"); refusing it here says why, with the
+ * module's name, instead of a bare API error.
+ */
+const USER_INSTALL_FOLLOW_UP_LIMIT = 5;
+
+/** A job asked for more follow-ups than Discord allows this interaction; the runner still makes the final edit. @public */
+export class FollowUpLimitError extends Error {
+  override readonly name = "FollowUpLimitError";
+}
 
 export interface TaskContext {
   readonly interaction: Interaction;
@@ -17,7 +33,12 @@ export interface TaskContext {
   readonly config: Config;
   /** Aborted when the job's budget runs out (waitUntil work is cancelled about 30 s after the response). */
   readonly signal: AbortSignal;
-  /** Sends a follow-up message; `ephemeral` shows it to the user who ran the command only. */
+  /** A sentence of the message catalogue in the user's locale (as `ctx.t` in handlers). */
+  readonly t: Translate;
+  /**
+   * Sends a follow-up message; `ephemeral` shows it to the user who ran the command only. Where only the user's
+   * install authorised the interaction, the 6th follow-up is refused (FollowUpLimitError), as Discord would.
+   */
   followUp(message: string | MessageData | FinalMessage, options?: { ephemeral?: boolean }): Promise<SentMessage>;
   editFollowUp(messageId: string, message: string | MessageData | FinalMessage): Promise<SentMessage>;
   deleteFollowUp(messageId: string): Promise<void>;
@@ -55,6 +76,8 @@ export class JobTaskContext implements TaskContext {
    * The final edit, and the runner's error edit, must then be V2 messages too.
    */
   originalIsV2: boolean;
+  /** Follow-ups asked for so far; counted when asked, so concurrent calls cannot slip past the limit. */
+  #followUps = 0;
 
   constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false) {
     this.originalIsV2 = originalIsV2;
@@ -65,8 +88,17 @@ export class JobTaskContext implements TaskContext {
     this.#rest = rest;
   }
 
+  get t(): Translate {
+    return translator(this.interaction.locale);
+  }
+
   async followUp(message: string | MessageData | FinalMessage, options: { ephemeral?: boolean } = {}): Promise<SentMessage> {
     const final = checked(asFinal(message), options.ephemeral ?? false);
+    if (++this.#followUps > USER_INSTALL_FOLLOW_UP_LIMIT && isUserInstallOnly(this.interaction)) {
+      throw new FollowUpLimitError(
+        `deferred(follow-up): follow-up ${this.#followUps} refused: Discord allows ${USER_INSTALL_FOLLOW_UP_LIMIT} per interaction when only the user's install authorised it; put the rest in the final message`,
+      );
+    }
     const sent = await this.#rest.createFollowupMessage(this.interaction.token, final);
     if (isComponentsV2(final.data as Record<string, unknown>) && typeof sent?.id === "string") this.#v2FollowUps.add(sent.id);
     return sent;

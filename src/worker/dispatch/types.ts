@@ -12,6 +12,7 @@
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
+import type { Translate } from "../i18n/messages.ts";
 import type { ImmediateResponse } from "../discord/responses.ts";
 import type { CommandDefinition, MessageCommandDefinition, OptionsOf, SubcommandOptionsOf, SubcommandPath, UserCommandDefinition } from "./definitions.ts";
 import type { ParsedCustomId } from "./custom-id.ts";
@@ -49,6 +50,8 @@ export interface BaseContext {
    * no API call. Pair a refusal with `premiumButton({ skuId })` (src/worker/discord/components.ts).
    */
   hasEntitlement(skuId: string): boolean;
+  /** A sentence of the message catalogue (src/worker/i18n/messages.ts) in the user's locale, English by default. */
+  readonly t: Translate;
 }
 
 /** @public */

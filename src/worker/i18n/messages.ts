@@ -1,0 +1,86 @@
+/**
+ * The bot's message catalogue: what it says to users, in English, German and French. A handler asks for a
+ * sentence by key (`ctx.t("pong")`, `ctx.t("answeredAt", colo)`) and gets it in the user's Discord locale
+ * (`interaction.locale`: "de", "fr", "en-US", …), falling back to English for any other locale.
+ *
+ * Written here rather than with an i18n library: a few dozen sentences need no runtime message-format parser
+ * (ICU libraries weigh 10 KB and more, and parse on every call), and plain TypeScript gives the checks that
+ * matter: English is the reference, every other catalogue must have exactly its keys with the same parameters
+ * (a missing or extra key is a compile error), and `t` accepts only known keys with the right arguments.
+ * Everything is built once per isolate; a lookup is two property reads.
+ */
+
+/** The reference catalogue. A value is a sentence, or a function of the sentence's parameters. */
+const en = {
+  pong: "🏓 Pong!",
+  answeredAt: (colo: string) => `Answered at the edge in **${colo}**.`,
+  transit: (ms: number) => `Discord → Worker: ${ms} ms.`,
+  unknownCommand: (name: string | null) =>
+    `I don't know ${name ? `the command \`/${name}\`` : "that command"}. It may have been renamed or removed; run \`/help\` to see what I can do.`,
+  staleCommand: (route: string | null) =>
+    `\`${route}\` has changed since Discord last loaded it, so I could not read what you sent. Please try again in a minute (or reload Discord).`,
+  unknownForm: "This form belongs to a feature this bot no longer has, so nothing was saved. Run `/help` to see what I can do.",
+  unknownComponent: "This button or menu belongs to a feature this bot no longer has. Run the command again, or `/help` to see what I can do.",
+  failed: (command: string | null, ref: string) =>
+    `Something went wrong while running ${command ? `\`${command}\`` : "that"}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`,
+};
+
+/** @public */
+export type MessageKey = keyof typeof en;
+/** Every catalogue has the reference's keys, each with the reference's parameters. */
+type Catalogue = { readonly [K in MessageKey]: (typeof en)[K] };
+type ArgsOf<K extends MessageKey> = (typeof en)[K] extends (...args: infer A) => string ? A : [];
+
+const de: Catalogue = {
+  pong: "🏓 Pong!",
+  answeredAt: (colo) => `Geantwortet am Edge-Standort **${colo}**.`,
+  transit: (ms) => `Von Discord zum Worker: ${ms} ms.`,
+  unknownCommand: (name) =>
+    `Ich kenne ${name ? `den Befehl \`/${name}\`` : "diesen Befehl"} nicht. Vielleicht wurde er umbenannt oder entfernt; \`/help\` zeigt, was ich kann.`,
+  staleCommand: (route) =>
+    `\`${route}\` hat sich geändert, seit Discord ihn zuletzt geladen hat, daher konnte ich deine Eingabe nicht lesen. Bitte versuche es in einer Minute noch einmal (oder lade Discord neu).`,
+  unknownForm: "Dieses Formular gehört zu einer Funktion, die der Bot nicht mehr hat; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
+  unknownComponent: "Dieser Button oder dieses Menü gehört zu einer Funktion, die der Bot nicht mehr hat. Führe den Befehl erneut aus, oder `/help` zeigt, was ich kann.",
+  failed: (command, ref) =>
+    `Beim Ausführen von ${command ? `\`${command}\`` : "dieser Aktion"} ist etwas schiefgegangen. Es wurde mit der Referenz \`${ref}\` protokolliert; bitte versuche es noch einmal und nenne die Referenz, falls es wieder passiert.`,
+};
+
+const fr: Catalogue = {
+  pong: "🏓 Pong !",
+  answeredAt: (colo) => `Réponse depuis la périphérie du réseau à **${colo}**.`,
+  transit: (ms) => `De Discord au Worker : ${ms} ms.`,
+  unknownCommand: (name) =>
+    `Je ne connais pas ${name ? `la commande \`/${name}\`` : "cette commande"}. Elle a peut-être été renommée ou supprimée ; lancez \`/help\` pour voir ce que je sais faire.`,
+  staleCommand: (route) =>
+    `\`${route}\` a changé depuis le dernier chargement par Discord, je n'ai donc pas pu lire votre saisie. Réessayez dans une minute (ou rechargez Discord).`,
+  unknownForm: "Ce formulaire appartient à une fonction que ce bot n'a plus ; rien n'a été enregistré. Lancez `/help` pour voir ce que je sais faire.",
+  unknownComponent: "Ce bouton ou ce menu appartient à une fonction que ce bot n'a plus. Relancez la commande, ou `/help` pour voir ce que je sais faire.",
+  failed: (command, ref) =>
+    `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"}. Elle a été enregistrée sous la référence \`${ref}\` ; réessayez, et citez la référence si cela se reproduit.`,
+};
+
+/** A sentence of the catalogue in one locale: `t("transit", 12)`. */
+export type Translate = <K extends MessageKey>(key: K, ...args: ArgsOf<K>) => string;
+
+function translate(catalogue: Catalogue): Translate {
+  return (key, ...args) => {
+    const entry = catalogue[key] as string | ((...values: unknown[]) => string);
+    return typeof entry === "function" ? entry(...args) : entry;
+  };
+}
+
+const ENGLISH = translate(en);
+// A Map, not an object: a locale string is data, and must not reach Object.prototype ("constructor").
+const TRANSLATORS: ReadonlyMap<string, Translate> = new Map([["en", ENGLISH], ["de", translate(de)], ["fr", translate(fr)]]);
+
+/**
+ * The translator for a Discord locale: "de" and "fr" have their own catalogues; a regional code ("en-US",
+ * "fr-CA" if Discord adds one) uses its language's; anything else, or no locale, English.
+ */
+export function translator(locale: string | null | undefined): Translate {
+  if (!locale) return ENGLISH;
+  const exact = TRANSLATORS.get(locale);
+  if (exact) return exact;
+  const dash = locale.indexOf("-");
+  return (dash > 0 ? TRANSLATORS.get(locale.slice(0, dash)) : undefined) ?? ENGLISH;
+}
