@@ -52,9 +52,11 @@ export function readConfig(env: Record<string, string | undefined>, options: { n
   return { ok: true, config: { apiBase, applicationId: applicationId!, token: token ?? "", guildId } };
 }
 
-function commandsUrl(config: RegisterConfig): string {
+function commandsUrl(config: RegisterConfig, method: "GET" | "PUT"): string {
   const scope = config.guildId ? `/guilds/${config.guildId}` : "";
-  return `${config.apiBase}/applications/${config.applicationId}${scope}/commands`;
+  // Without with_localizations, Discord's list carries only the requester's `name_localized`, not the
+  // dictionaries we send, and --check could not see their drift.
+  return `${config.apiBase}/applications/${config.applicationId}${scope}/commands${method === "GET" ? "?with_localizations=true" : ""}`;
 }
 
 const scopeText = (config: RegisterConfig) => (config.guildId ? `in guild ${config.guildId}` : "globally");
@@ -72,7 +74,7 @@ export function displayName(command: { name?: unknown; type?: unknown }): string
 type Reply = { ok: true; status: number; body: unknown; headers: Headers } | { ok: false; message: string };
 
 async function call(config: RegisterConfig, method: "GET" | "PUT", definitions: readonly CommandDefinition[], body?: unknown): Promise<Reply> {
-  const url = commandsUrl(config);
+  const url = commandsUrl(config, method);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -164,9 +166,23 @@ export type Drift =
   | { kind: "extra"; command: string }
   | { kind: "changed"; command: string; fields: FieldDrift[] };
 
-const COMPARED = ["type", "description", "options", "default_member_permissions", "contexts"] as const;
+/** Every field `npm run register` sends besides the name (the key), so drift in any of them is reported. */
+const COMPARED = [
+  "type",
+  "description",
+  "options",
+  "default_member_permissions",
+  "nsfw",
+  "integration_types",
+  "contexts",
+  "name_localizations",
+  "description_localizations",
+] as const;
+type Compared = (typeof COMPARED)[number];
+/** Discord keeps these for global commands only: a guild command's answer has neither (they do not apply there). */
+const GLOBAL_ONLY: ReadonlySet<Compared> = new Set(["integration_types", "contexts"]);
 
-/** Drops what Discord adds or treats as default (localizations, required:false, nulls) and sorts keys. */
+/** Drops what Discord adds or treats as default (`*_localized` for the requester, required:false, nulls) and sorts keys. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (typeof value !== "object" || value === null) return value;
@@ -174,14 +190,22 @@ function canonical(value: unknown): unknown {
   for (const key of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[key];
     if (v === null || v === undefined) continue;
-    if (/_localizations$|_localized$/.test(key)) continue;
+    if (/_localized$/.test(key)) continue;
     if ((key === "required" || key === "autocomplete") && v === false) continue;
+    if (/_localizations$/.test(key) && typeof v === "object" && Object.values(v).every((text) => text === null)) continue;
     out[key] = canonical(v);
   }
   return out;
 }
 
-function normalized(command: Record<string, unknown>): Record<(typeof COMPARED)[number], unknown> {
+const sortedList = (value: unknown) => (Array.isArray(value) ? [...(value as number[])].sort() : null);
+/** A localization dictionary without its null entries; null when it has none (Discord answers null or {}). */
+const dictionary = (value: unknown) => {
+  const kept = typeof value === "object" && value !== null ? canonical(value) : null;
+  return kept && Object.keys(kept).length > 0 ? kept : null;
+};
+
+function normalized(command: Record<string, unknown>): Record<Compared, unknown> {
   const options = Array.isArray(command.options) && command.options.length > 0 ? canonical(command.options) : null;
   return {
     type: command.type ?? 1,
@@ -189,13 +213,19 @@ function normalized(command: Record<string, unknown>): Record<(typeof COMPARED)[
     options,
     // A definition spells it as a string, Discord answers with one; compared as text either way.
     default_member_permissions: command.default_member_permissions === undefined || command.default_member_permissions === null ? null : String(command.default_member_permissions),
-    contexts: Array.isArray(command.contexts) ? [...(command.contexts as number[])].sort() : null,
+    nsfw: command.nsfw ?? false,
+    integration_types: sortedList(command.integration_types),
+    contexts: sortedList(command.contexts),
+    name_localizations: dictionary(command.name_localizations),
+    description_localizations: dictionary(command.description_localizations),
   };
 }
 
 const keyOf = (c: { name?: unknown; type?: unknown }) => `${(c.type as number | undefined) ?? 1}:${String(c.name)}`;
 
-export function diffCommands(local: readonly CommandDefinition[], registered: readonly Record<string, unknown>[]): Drift[] {
+/** `scope: "guild"` leaves out the fields Discord does not keep for guild commands (integration_types, contexts). */
+export function diffCommands(local: readonly CommandDefinition[], registered: readonly Record<string, unknown>[], scope: "global" | "guild" = "global"): Drift[] {
+  const compared = scope === "guild" ? COMPARED.filter((f) => !GLOBAL_ONLY.has(f)) : COMPARED;
   const drift: Drift[] = [];
   const remote = new Map(registered.map((c) => [keyOf(c), c]));
   for (const definition of local) {
@@ -207,7 +237,7 @@ export function diffCommands(local: readonly CommandDefinition[], registered: re
     remote.delete(keyOf(definition));
     const a = normalized(definition);
     const b = normalized(match);
-    const fields = COMPARED.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])).map((field) => ({ field, local: a[field], registered: b[field] }));
+    const fields = compared.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])).map((field) => ({ field, local: a[field], registered: b[field] }));
     if (fields.length > 0) drift.push({ kind: "changed", command: displayName(definition), fields });
   }
   for (const extra of remote.values()) drift.push({ kind: "extra", command: displayName(extra) });
@@ -264,7 +294,7 @@ async function check(config: RegisterConfig, definitions: readonly CommandDefini
     return 1;
   }
   const registered = Array.isArray(reply.body) ? (reply.body as Record<string, unknown>[]) : [];
-  const drift = diffCommands(definitions, registered);
+  const drift = diffCommands(definitions, registered, config.guildId ? "guild" : "global");
   if (drift.length === 0) {
     io.out(`register: ${definitions.length} command${definitions.length === 1 ? "" : "s"} in sync ${scopeText(config)} for application ${config.applicationId}`);
     return 0;

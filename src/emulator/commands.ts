@@ -14,6 +14,12 @@ const SUB_COMMAND_GROUP = 2;
 // Discord's documented name pattern; CHAT_INPUT names must also be lowercase.
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
+/** Discord's locales (developers/reference, "Locales"): the keys a localization dictionary may have. */
+const DISCORD_LOCALES = new Set([
+  "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl", "pt-BR", "ro", "fi",
+  "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko",
+]);
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const len = (v: string) => [...v].length;
 
@@ -42,6 +48,8 @@ export function validateCommand(command: unknown, at: string): FieldError[] {
     errors.push(err(`${at}.description`, "APPLICATION_COMMAND_DESCRIPTION_INVALID", "Context menu commands cannot have a description"));
   }
 
+  errors.push(...validateLocalizations(command, at, type === CHAT_INPUT));
+
   const perms = command.default_member_permissions;
   // Discord's description asks for an integer; Discord also reads a decimal string (and answers with one).
   if (perms !== undefined && perms !== null && !(typeof perms === "string" && /^\d+$/.test(perms)) && !(Number.isSafeInteger(perms) && (perms as number) >= 0)) {
@@ -59,6 +67,34 @@ export function validateCommand(command: unknown, at: string): FieldError[] {
   if (command.options !== undefined && command.options !== null) {
     if (type !== CHAT_INPUT) errors.push(err(`${at}.options`, "APPLICATION_COMMAND_OPTIONS_INVALID", "Only chat input commands can have options"));
     else errors.push(...validateOptions(command.options, `${at}.options`, 0));
+  }
+  return errors;
+}
+
+/** Localized names follow the name's rules, localized descriptions the description's; keys are Discord locales. */
+function validateLocalizations(command: Record<string, unknown>, at: string, chatInput: boolean): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const key of ["name_localizations", "description_localizations"] as const) {
+    const value = command[key];
+    if (value === undefined || value === null) continue;
+    if (!isObject(value)) {
+      errors.push(err(`${at}.${key}`, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType"));
+      continue;
+    }
+    if (key === "description_localizations" && !chatInput && Object.keys(value).length > 0) {
+      errors.push(err(`${at}.${key}`, "APPLICATION_COMMAND_DESCRIPTION_INVALID", "Context menu commands cannot have a description"));
+      continue;
+    }
+    for (const [locale, text] of Object.entries(value)) {
+      const here = `${at}.${key}.${locale}`;
+      if (!DISCORD_LOCALES.has(locale)) errors.push(err(here, "LOCALE_INVALID", `emulator(commands): "${locale}" is not a Discord locale`));
+      else if (text === null) continue;
+      else if (typeof text !== "string") errors.push(err(here, "BASE_TYPE_STRING", "Must be a string."));
+      else if (key === "description_localizations") {
+        if (len(text) < 1 || len(text) > 100) errors.push(err(here, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."));
+      } else if (len(text) < 1 || len(text) > 32) errors.push(err(here, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length."));
+      else if (chatInput && (!NAME.test(text) || text !== text.toLowerCase())) errors.push(err(here, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"));
+    }
   }
   return errors;
 }

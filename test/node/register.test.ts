@@ -181,7 +181,24 @@ describe("npm run register", () => {
     const r = await run(["--check"], vars());
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${definitions.length} commands in sync globally`);
-    expect(running.emulator.calls().at(-1)).toMatchObject({ method: "GET", path: `/api/v10/applications/${APP}/commands` });
+    expect(running.emulator.calls().at(-1)).toMatchObject({ method: "GET", path: `/api/v10/applications/${APP}/commands`, query: { with_localizations: "true" } });
+  });
+
+  it("--check: sees a localization, install type or context changed on Discord's side", async () => {
+    expect((await run([], vars())).code).toBe(0);
+    const ping = running.emulator.commands().find((c) => c.name === "ping")!;
+    const patch = await fetch(`${running.apiBase}/applications/${APP}/commands/${ping.id}`, {
+      method: "PATCH",
+      headers: { Authorization: `Bot ${TOKEN}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify({ name_localizations: { de: "pingen" }, integration_types: [0], contexts: [0] }),
+    });
+    expect(patch.status).toBe(200);
+    const r = await run(["--check"], vars());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("~ /ping:");
+    expect(r.stdout).toContain('name_localizations: registered {"de":"pingen"}, local {"de":"ping","fr":"ping"}');
+    expect(r.stdout).toContain("integration_types: registered [0], local [0,1]");
+    expect(r.stdout).toContain("contexts: registered [0], local [0,1,2]");
   });
 
   it("--check: prints the drift and exits 1", async () => {
@@ -245,14 +262,44 @@ describe("configuration and drift", () => {
     expect(r).toEqual({ ok: true, config: { apiBase: "https://discord.com/api/v10", applicationId: APP, token: "t", guildId: undefined } });
   });
 
-  it("ignores what Discord adds: ids, versions, localizations, required:false, null defaults", () => {
-    const local = [{ name: "chart", description: "Draw", options: [{ type: 3, name: "values", description: "v", required: false }] }];
+  it("ignores what Discord adds: ids, versions, the requester's *_localized, required:false, null defaults", () => {
+    const local = [{ name: "chart", description: "Draw", integration_types: [1, 0], options: [{ type: 3, name: "values", description: "v", required: false }] }];
     const registered = [{
       id: "1", application_id: APP, version: "2", type: 1, name: "chart", description: "Draw", default_member_permissions: null,
-      contexts: null, integration_types: [0], nsfw: false, name_localizations: null,
-      options: [{ type: 3, name: "values", description: "v", name_localizations: null, description_localizations: null }],
+      contexts: null, integration_types: [0, 1], nsfw: false, name_localizations: null, description_localizations: {}, name_localized: "Zeichnen",
+      options: [{ type: 3, name: "values", description: "v", name_localizations: null, description_localizations: null, description_localized: "w" }],
     }];
     expect(diffCommands(local, registered)).toEqual([]);
+  });
+
+  it("reports drift in every field it sends: install types, contexts, localizations, permissions, nsfw", () => {
+    const local = {
+      name: "chart", description: "Draw", integration_types: [0, 1], contexts: [0, 1, 2], default_member_permissions: "8", nsfw: false,
+      name_localizations: { de: "diagramm", fr: "graphique" }, description_localizations: { de: "Zeichnen", fr: "Tracer" },
+      options: [{ type: 3, name: "values", description: "v", name_localizations: { de: "werte" } }],
+    };
+    const registered = { ...local, type: 1 };
+    expect(diffCommands([local], [registered])).toEqual([]);
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ["integration_types", { integration_types: [0] }],
+      ["contexts", { contexts: [0] }],
+      ["name_localizations", { name_localizations: { de: "diagramm" } }],
+      ["description_localizations", { description_localizations: { de: "Zeichnen", fr: "Dessiner" } }],
+      ["default_member_permissions", { default_member_permissions: null }],
+      ["nsfw", { nsfw: true }],
+      ["options", { options: [{ type: 3, name: "values", description: "v", name_localizations: { de: "zahlen" } }] }],
+    ];
+    for (const [field, change] of cases) {
+      const drift = diffCommands([local], [{ ...registered, ...change }]);
+      expect(drift.map((d) => d.kind === "changed" && d.fields.map((f) => f.field)), field).toEqual([[field]]);
+      expect(formatDrift(drift)[1], field).toContain(`${field}: registered `);
+    }
+  });
+
+  it("in a guild, leaves out install types and contexts: Discord keeps them for global commands only", () => {
+    const local = [{ name: "ping", description: "p", integration_types: [0, 1], contexts: [0, 1, 2] }];
+    expect(diffCommands(local, [{ type: 1, name: "ping", description: "p" }], "guild")).toEqual([]);
+    expect(diffCommands(local, [{ type: 1, name: "ping", description: "p" }], "global")).toHaveLength(1);
   });
 
   it("reports changed options, permissions and contexts", () => {

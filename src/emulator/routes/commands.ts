@@ -41,14 +41,37 @@ function store(state: EmulatorState, input: Record<string, unknown>, guildId: st
     default_member_permissions: input.default_member_permissions === undefined || input.default_member_permissions === null ? null : String(input.default_member_permissions),
     nsfw: input.nsfw ?? false,
   };
-  if (guildId !== undefined) command.guild_id = guildId;
-  else {
+  if (guildId !== undefined) {
+    // Discord keeps install types and contexts for global commands only; a guild command has neither.
+    command.guild_id = guildId;
+    delete command.contexts;
+    delete command.integration_types;
+  } else {
     command.contexts = input.contexts ?? null;
     command.integration_types = input.integration_types ?? [0];
   }
+  command.name_localizations = input.name_localizations ?? null;
+  if (type === 1) command.description_localizations = input.description_localizations ?? null;
   const unchanged = previous !== undefined && definitionOf(previous) === definitionOf(command);
   command.version = unchanged ? previous.version : snowflake();
   return command;
+}
+
+/**
+ * The list as GET returns it: with `?with_localizations=true` the full name/description dictionaries (what
+ * `npm run register -- --check` compares); without, Discord leaves them out (it would send the requester's
+ * `name_localized` instead, which the emulator has no locale for).
+ */
+function listed(ctx: RouteContext): Response {
+  const commands = list(ctx.state, ctx.params.guild);
+  if (ctx.url.searchParams.get("with_localizations") === "true") return Response.json(commands);
+  return Response.json(commands.map((command) => withoutLocalizations(command) as StoredCommand));
+}
+
+function withoutLocalizations(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocalizations);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.endsWith("_localizations")).map(([key, v]) => [key, withoutLocalizations(v)]));
 }
 
 const badBody = () => invalidFormBody([{ path: "", code: "BASE_TYPE_LIST", message: "emulator(commands): the body must be a JSON array of command objects" }]);
@@ -122,7 +145,7 @@ const GUILD = "/applications/:app/guilds/:guild/commands";
 function routesFor(base: string, major: readonly string[]): Route[] {
   const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: true, bucket: BUCKET, major, handler, ...(spec ? { spec } : {}) });
   return [
-    route("GET", base, (ctx) => Response.json(list(ctx.state, ctx.params.guild))),
+    route("GET", base, listed),
     route("PUT", base, bulkOverwrite, SPEC_OPERATIONS.bulkSetCommands),
     route("POST", base, upsert, SPEC_OPERATIONS.createCommand),
     route("GET", `${base}/:command`, getOne),
