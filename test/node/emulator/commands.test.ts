@@ -24,8 +24,37 @@ describe("command routes", () => {
       expect(c.type).toBe(1);
     }
     expect(put.json[1]).toMatchObject({ name: "chart", options: chart.options, default_member_permissions: null, integration_types: [0] });
-    expect((await callDiscord(emulator, "GET", GLOBAL, undefined, AUTH)).json).toEqual(put.json);
+    expect((await callDiscord(emulator, "GET", `${GLOBAL}?with_localizations=true`, undefined, AUTH)).json).toEqual(put.json);
     expect(emulator.commands()).toEqual(put.json);
+  });
+
+  it("keeps install types, contexts and localizations, and lists the dictionaries only with with_localizations=true", async () => {
+    const emulator = createDiscordEmulator();
+    const localized = { ...ping, name_localizations: { de: "pingen", fr: "ping" }, description_localizations: { de: "Prüfen" }, integration_types: [0, 1], contexts: [0, 1, 2] };
+    const menu = { name: "Chart numbers", type: 3, name_localizations: { de: "Zahlen als Diagramm" }, integration_types: [1], contexts: [2] };
+    const put = await callDiscord(emulator, "PUT", GLOBAL, [localized, menu], AUTH);
+    expect(put.json[0]).toMatchObject({ name_localizations: localized.name_localizations, description_localizations: localized.description_localizations, integration_types: [0, 1], contexts: [0, 1, 2] });
+    expect(put.json[1]).toMatchObject({ name_localizations: menu.name_localizations, integration_types: [1], contexts: [2] });
+    expect((await callDiscord(emulator, "GET", `${GLOBAL}?with_localizations=true`, undefined, AUTH)).json).toEqual(put.json);
+    const plain = (await callDiscord(emulator, "GET", GLOBAL, undefined, AUTH)).json;
+    expect(plain[0]).not.toHaveProperty("name_localizations");
+    expect(plain[0]).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
+    // A guild command has no install types or contexts on Discord: they apply to global commands only.
+    const guild = await callDiscord(emulator, "PUT", GUILD, [localized], AUTH);
+    expect(guild.json[0]).not.toHaveProperty("integration_types");
+    expect(guild.json[0]).not.toHaveProperty("contexts");
+  });
+
+  it.each([
+    ["an upper-case localized slash name", { ...ping, name_localizations: { de: "Pingen" } }, "0.name_localizations.de", "APPLICATION_COMMAND_INVALID_NAME"],
+    ["a locale Discord does not have", { ...ping, name_localizations: { xx: "ping" } }, "0.name_localizations.xx", "LOCALE_INVALID"],
+    ["a localized description over 100 characters", { ...ping, description_localizations: { fr: "x".repeat(101) } }, "0.description_localizations.fr", "BASE_TYPE_BAD_LENGTH"],
+    ["a localized description on a message command", { name: "Quote", type: 3, description_localizations: { de: "Zitat" } }, "0.description_localizations", "APPLICATION_COMMAND_DESCRIPTION_INVALID"],
+  ])("refuses %s (400, naming the field)", async (_what, command, path, code) => {
+    const r = await callDiscord(createDiscordEmulator(), "PUT", GLOBAL, [command], AUTH);
+    expect(r.status).toBe(400);
+    const node = path.split(".").reduce((n: Record<string, any>, key) => n[key], r.json.errors);
+    expect(node._errors[0].code).toBe(code);
   });
 
   it("a bulk overwrite keeps ids of surviving commands, bumps versions of changed ones, deletes the rest", async () => {
