@@ -11,11 +11,13 @@ import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   ADMINISTRATOR,
+  CHANNEL_OF_CONTEXT,
+  CONTEXTS,
+  type InteractionContext,
   buildInteraction,
   buildMessageCommandInteraction,
   buildUserCommandInteraction,
   CALLBACK_TYPES,
-  DEFAULT_CHANNEL_ID,
   DEFAULT_USER,
   DEFAULT_USER_ID,
   describeDiscordError,
@@ -46,6 +48,9 @@ answer and every edit and follow-up the bot makes (files are saved).
   --admin             act as a member with the Administrator permission (default: a plain member)
   --cron              run the Worker's daily cron instead (its scheduled handler, through the emulator): it
                       prunes old records and posts the daily report in #general; prints what the bot posted
+  --dm                run it in your DM with the bot (context 1: \`user\`, no member; the user's install)
+  --group-dm          run it in a group DM the bot is not in (context 2: only a user install reaches it)
+  --locale <code>     the Discord client language it carries, e.g. de, fr (default en-US); the bot answers in it
   --url <url>         the Worker's interactions URL (default http://127.0.0.1:\${WORKER_PORT:-8787}/interactions);
                       another Worker must verify with the dev public key (.emulator/dev-key.json)
   --emulator <url>    the Discord emulator (default http://127.0.0.1:\${EMULATOR_PORT:-8790})
@@ -60,6 +65,7 @@ Examples:
   npm run interact -- "/ping"
   npm run interact -- "/chart values:3,5,2,8 kind:bar title:Sales"
   npm run interact -- "/admin stats" --admin
+  npm run interact -- "/ping" --group-dm --locale de
   npm run interact -- "Chart numbers" --message "3 5 8 13"
   npm run interact -- --cron`;
 
@@ -90,6 +96,9 @@ function options() {
         user: { type: "string" },
         admin: { type: "boolean", default: false },
         cron: { type: "boolean", default: false },
+        dm: { type: "boolean", default: false },
+        "group-dm": { type: "boolean", default: false },
+        locale: { type: "string" },
         url: { type: "string" },
         emulator: { type: "string" },
         key: { type: "string", default: join(".emulator", "dev-key.json") },
@@ -112,6 +121,10 @@ function options() {
   if (values.message !== undefined && values.user !== undefined) throw new InteractError("--message and --user do not combine: a message command targets a message, a user command a person", 2);
   if (values.user !== undefined && !/^\d{15,21}$/.test(values.user)) throw new InteractError(`--user takes a user id (a snowflake such as ${DEFAULT_USER_ID}), got "${values.user}"`, 2);
   const target: Target | null = values.message !== undefined ? { kind: "message", text: values.message } : values.user !== undefined ? { kind: "user", id: values.user } : null;
+  if (values.dm && values["group-dm"]) throw new InteractError("--dm and --group-dm do not combine: pick one place", 2);
+  if (values.admin && (values.dm || values["group-dm"])) throw new InteractError("--admin applies in a server only: outside one there is no member and no permission", 2);
+  if (values.locale !== undefined && !/^[a-z]{2}(-[A-Z0-9]{2,3})?$/.test(values.locale)) throw new InteractError(`--locale takes a Discord locale such as de, fr or en-US, got "${values.locale}"`, 2);
+  const context: InteractionContext = values["group-dm"] ? CONTEXTS.PRIVATE_CHANNEL : values.dm ? CONTEXTS.BOT_DM : CONTEXTS.GUILD;
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new InteractError(`--timeout must be a number of seconds, got "${values.timeout}"`, 2);
   const workerPort = process.env.WORKER_PORT || "8787";
@@ -123,6 +136,8 @@ function options() {
     cron: values.cron,
     target,
     admin: values.admin,
+    context,
+    locale: values.locale,
     url,
     urlGiven: values.url !== undefined,
     emulator: (values.emulator ?? `http://127.0.0.1:${emulatorPort}`).replace(/\/$/, ""),
@@ -369,6 +384,17 @@ interface Prepared {
   notes?: string[];
 }
 
+const PLACE_NAMES: Record<InteractionContext, string> = { 0: "in #general", 1: "in your DM with the bot", 2: "in a group DM the bot is not in (user install)" };
+
+/** Where the interaction happens and in which language, as the emulator's builders take it. */
+const where = (opts: Options) => ({ context: opts.context, ...(opts.locale ? { locale: opts.locale } : {}) });
+
+/** Discord offers a command only in the contexts it lists; refuse what the user could not run there. */
+function checkOffered(command: CommandDef, opts: Options, shown: string): void {
+  if (!Array.isArray(command.contexts) || command.contexts.includes(opts.context)) return;
+  throw new InteractError(`${shown} is not offered ${PLACE_NAMES[opts.context]}: its contexts are [${command.contexts.join(",")}] (0 a server, 1 the bot's DM, 2 a group DM)`, 2);
+}
+
 /** Issued by the emulator when it runs, so it knows the token (and the registered command's id) for the edits. */
 async function issue(opts: Options, emulatorUp: boolean, build: Record<string, unknown>, offline: () => InteractionPayload): Promise<InteractionPayload> {
   if (!emulatorUp) return offline();
@@ -384,6 +410,7 @@ async function slashCommand(opts: Options, commands: readonly CommandDef[], emul
     throw new InteractError(result.error, 2);
   }
   const { data, leaves } = result.parsed;
+  checkOffered(result.parsed.command, opts, `/${result.parsed.command.name}`);
   for (const { option, entry } of leaves) {
     if (option.type !== 11) continue;
     const attachment = await upload(opts.emulator, String(entry.value), option.name);
@@ -391,32 +418,34 @@ async function slashCommand(opts: Options, commands: readonly CommandDef[], emul
     const resolved = (data.resolved ??= {});
     (resolved.attachments ??= {})[attachment.id] = { ...attachment, ephemeral: true };
   }
-  const build = { type: 2, data, member: { permissions } };
+  const build = { type: 2, data, member: { permissions }, ...where(opts) };
   return { payload: await issue(opts, emulatorUp, build, () => buildInteraction(build)), headline: opts.line };
 }
 
 async function contextMenuCommand(opts: Options, target: Target, commands: readonly CommandDef[], emulatorUp: boolean, permissions: string): Promise<Prepared> {
   const type = target.kind === "user" ? 2 : 3;
   const command = findContextCommand(opts.line, type, commands);
+  checkOffered(command, opts, `"${command.name}"`);
   const member = { permissions };
   if (target.kind === "user") {
-    const build = { type: 2, data: { name: command.name, type, target_id: target.id }, member };
+    const build = { type: 2, data: { name: command.name, type, target_id: target.id }, member, ...where(opts) };
     const user = target.id === DEFAULT_USER_ID ? DEFAULT_USER : { id: target.id };
-    const payload = await issue(opts, emulatorUp, build, () => buildUserCommandInteraction({ name: command.name }, { user }, { member }));
+    const payload = await issue(opts, emulatorUp, build, () => buildUserCommandInteraction({ name: command.name }, { user }, { member, ...where(opts) }));
     const resolved = ((payload.data?.resolved as { users?: Record<string, Json> } | undefined)?.users ?? {})[target.id];
     return { payload, headline: `${command.name} on ${resolved?.global_name ?? resolved?.username ?? "user"} (${target.id})` };
   }
   let message: Json;
   const notes: string[] = [];
   if (emulatorUp) {
-    message = (await control(opts.emulator, "/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: target.text }) })) as Json;
-    notes.push(`  posted in #general as ${DEFAULT_USER.global_name} · message ${message.id}`);
+    const channelId = CHANNEL_OF_CONTEXT[opts.context];
+    message = (await control(opts.emulator, "/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: target.text, channel_id: channelId }) })) as Json;
+    notes.push(`  posted ${PLACE_NAMES[opts.context]} as ${DEFAULT_USER.global_name} · message ${message.id}`);
   } else {
     // No emulator to hold the channel: the message exists only in this interaction.
-    message = renderPost({ id: snowflake(), channel_id: DEFAULT_CHANNEL_ID, author: DEFAULT_USER, content: target.text, embeds: [], attachments: [], timestamp: new Date().toISOString() });
+    message = renderPost({ id: snowflake(), channel_id: CHANNEL_OF_CONTEXT[opts.context], author: DEFAULT_USER, content: target.text, embeds: [], attachments: [], timestamp: new Date().toISOString() });
   }
-  const build = { type: 2, data: { name: command.name, type, target_id: message.id }, member };
-  const payload = await issue(opts, emulatorUp, build, () => buildMessageCommandInteraction({ name: command.name }, message, { member }));
+  const build = { type: 2, data: { name: command.name, type, target_id: message.id }, member, ...where(opts) };
+  const payload = await issue(opts, emulatorUp, build, () => buildMessageCommandInteraction({ name: command.name }, message, { member, ...where(opts) }));
   return { payload, headline: `${command.name} on the message ${JSON.stringify(target.text)}`, notes };
 }
 
@@ -448,7 +477,7 @@ async function main(): Promise<number> {
 
   out(`→ ${headline}`);
   for (const note of notes) out(note);
-  out(`  POST ${opts.url} as ${opts.admin ? "an admin" : "a member"} · interaction ${payload.id}`);
+  out(`  POST ${opts.url} as ${opts.context !== CONTEXTS.GUILD ? `the user ${PLACE_NAMES[opts.context]}` : opts.admin ? "an admin" : "a member"}${opts.locale ? ` · locale ${opts.locale}` : ""} · interaction ${payload.id}`);
   const started = Date.now();
   const sent = await sendInteraction(opts.url, payload, key.privateKeyHex, { ...(emulatorUp ? { emulator: opts.emulator } : {}) });
 

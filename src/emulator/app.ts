@@ -315,7 +315,8 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     issueInteraction(buildOptions, label) {
       let data = buildOptions.data;
-      const guildId = buildOptions.guildId === undefined ? DEFAULT_GUILD_ID : buildOptions.guildId;
+      const outsideGuilds = buildOptions.context === 1 || buildOptions.context === 2;
+      const guildId = outsideGuilds ? null : buildOptions.guildId === undefined ? DEFAULT_GUILD_ID : buildOptions.guildId;
       // Use the registered command's id when one matches by name and type, as Discord would send.
       const commandType = typeof data?.type === "number" ? data.type : 1;
       const registered = data && typeof data.name === "string" && data.id === undefined

@@ -6,7 +6,7 @@
 import { currentMessage } from "./feed.ts";
 import { renderPost } from "./messages.ts";
 import { DEFAULT_CHANNEL_ID } from "./registry.ts";
-import { APP_PERMISSIONS, botUser, COMMAND_TYPES, completeUser, DEFAULT_USER, MEMBER_PERMISSIONS, messageCommandData, userCommandData, type InteractionUser } from "./signed-interactions.ts";
+import { APP_PERMISSIONS, BOT_DM_CHANNEL_ID, GROUP_DM_CHANNEL_ID, botUser, COMMAND_TYPES, completeUser, DEFAULT_USER, MEMBER_PERMISSIONS, messageCommandData, userCommandData, type InteractionUser } from "./signed-interactions.ts";
 import { isSnowflake, snowflake } from "./snowflake.ts";
 import type { EmulatorState, PostedMessage } from "./state.ts";
 
@@ -22,7 +22,11 @@ export interface PostInput {
   embeds?: unknown[];
   /** Files uploaded first (POST /__emulator/uploads), by attachment id; they become the message's attachments. */
   attachment_ids?: string[];
+  /** Where: the server's #general (default), the DM with the bot, or the group DM. */
+  channel_id?: string;
 }
+
+const CHANNELS = new Set([DEFAULT_CHANNEL_ID, BOT_DM_CHANNEL_ID, GROUP_DM_CHANNEL_ID]);
 
 export type PostResult = { ok: true; message: Record<string, unknown> } | { ok: false; status: number; error: string };
 
@@ -32,7 +36,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function parsePostInput(value: unknown): { ok: true; input: PostInput } | { ok: false; error: string } {
   const bad = (why: string) => ({ ok: false as const, error: `emulator(channel): ${why}` });
   if (!isObject(value)) return bad("the body must be a JSON object {content, author?, embeds?, attachment_ids?}");
-  const { content = "", author, embeds, attachment_ids: attachmentIds } = value;
+  const { content = "", author, embeds, attachment_ids: attachmentIds, channel_id: channelId } = value;
   if (typeof content !== "string") return bad("`content` must be a string");
   if ([...content].length > MAX_CONTENT) return bad(`\`content\` is longer than Discord's ${MAX_CONTENT} characters`);
   if (author !== undefined && !(isObject(author) && typeof author.id === "string" && isSnowflake(author.id))) return bad("`author` must be a user object with a snowflake `id`");
@@ -40,7 +44,10 @@ export function parsePostInput(value: unknown): { ok: true; input: PostInput } |
   if (attachmentIds !== undefined && !(Array.isArray(attachmentIds) && attachmentIds.length <= MAX_FILES && attachmentIds.every((id) => typeof id === "string"))) {
     return bad(`\`attachment_ids\` must be an array of at most ${MAX_FILES} upload ids`);
   }
-  return { ok: true, input: { content, ...(author ? { author: author as PostInput["author"] } : {}), ...(embeds ? { embeds } : {}), ...(attachmentIds ? { attachment_ids: attachmentIds as string[] } : {}) } };
+  if (channelId !== undefined && !(typeof channelId === "string" && CHANNELS.has(channelId))) {
+    return bad(`\`channel_id\` must be one of the emulated channels: ${[...CHANNELS].join(", ")} (#general, the DM with the bot, the group DM)`);
+  }
+  return { ok: true, input: { content, ...(typeof channelId === "string" ? { channel_id: channelId } : {}), ...(author ? { author: author as PostInput["author"] } : {}), ...(embeds ? { embeds } : {}), ...(attachmentIds ? { attachment_ids: attachmentIds as string[] } : {}) } };
 }
 
 /** Posts a message in the channel as a person would; the answer is the message as Discord's API returns it. */
@@ -58,7 +65,7 @@ export function postMessage(state: EmulatorState, input: PostInput, now: number)
   for (const attachment of attachments) state.uploads.delete(attachment.id);
   const post: PostedMessage = {
     id: snowflake(now),
-    channel_id: DEFAULT_CHANNEL_ID,
+    channel_id: input.channel_id ?? DEFAULT_CHANNEL_ID,
     author: !input.author ? DEFAULT_USER : input.author.id === DEFAULT_USER.id ? { ...DEFAULT_USER, ...input.author } : completeUser(input.author),
     content: input.content,
     embeds,

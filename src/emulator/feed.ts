@@ -7,6 +7,7 @@
 import { renderMessage, renderPost } from "./messages.ts";
 import { MESSAGE_FLAGS } from "./limits.ts";
 import { activeEntitlements } from "./app-actions.ts";
+import { BOT_DM_CHANNEL_ID, CHANNEL_OF_CONTEXT, CONTEXTS, FRIEND, GROUP_DM_CHANNEL_ID, type InteractionContext } from "./signed-interactions.ts";
 import type { AppEventRecord, EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
 
 export interface TimelineMessage {
@@ -35,6 +36,8 @@ export interface TimelineFailure {
   error: string;
   /** For a component or a form opened from one: the message Discord would show the error under. */
   message_id: string | null;
+  /** The channel it happened in (the playground shows one channel at a time). */
+  channel_id: string | null;
 }
 
 export type TimelineItem = TimelineMessage | TimelineFailure;
@@ -67,8 +70,17 @@ export interface FeedIdentity {
   guild_id: string;
 }
 
+/** A place the playground can act in: the server's channel, the DM with the bot, a group DM (user install). */
+export interface FeedPlace {
+  context: InteractionContext;
+  channel_id: string;
+  name: string;
+}
+
 export interface FeedSnapshot {
   version: number;
+  /** Where the playground's user can run commands; each command's `contexts` says in which of these it is offered. */
+  places: FeedPlace[];
   application_id: string;
   worker_url: string | null;
   identity: FeedIdentity;
@@ -162,6 +174,7 @@ export function buildTimeline(state: EmulatorState): TimelineItem[] {
       invocation: state.interactions.get(send.token)?.invocation ?? null,
       error: send.error,
       message_id: send.message_id,
+      channel_id: typeof (send.request as { channel_id?: unknown } | null)?.channel_id === "string" ? (send.request as { channel_id: string }).channel_id : null,
     });
   }
   // Stable sort: a failure and the message it concerns keep their relative order on equal times.
@@ -248,6 +261,11 @@ export function buildFeed(state: EmulatorState, options: FeedOptions): FeedSnaps
   const byName = (a: StoredCommand, b: StoredCommand) => a.name.localeCompare(b.name);
   return {
     version: state.version,
+    places: [
+      { context: CONTEXTS.GUILD, channel_id: CHANNEL_OF_CONTEXT[CONTEXTS.GUILD], name: "#general" },
+      { context: CONTEXTS.BOT_DM, channel_id: BOT_DM_CHANNEL_ID, name: "DM with the bot" },
+      { context: CONTEXTS.PRIVATE_CHANNEL, channel_id: GROUP_DM_CHANNEL_ID, name: `Group DM with ${FRIEND.global_name} (bot not in it)` },
+    ],
     application_id: state.applicationId,
     worker_url: options.workerUrl,
     identity: options.identity,

@@ -45,6 +45,8 @@ export function registerInteraction(state: EmulatorState, payload: IssuedInterac
     invocation: describeInvocation(payload, label),
     metadata: interactionMetadata(payload),
   };
+  const owners = payload.authorizing_integration_owners;
+  if (owners && "1" in owners && !("0" in owners)) record.userInstallOnly = true;
   state.interactions.set(payload.token, record);
   return record;
 }

@@ -15,6 +15,7 @@ import {
   MEMBER_PERMISSIONS,
   sendInteraction,
   type BuildInteractionOptions,
+  type InteractionContext,
   type InteractionPayload,
 } from "./signed-interactions.ts";
 import { INITIAL_RESPONSE_DEADLINE_MS } from "./registry.ts";
@@ -42,6 +43,10 @@ export interface SendInput {
   message?: Record<string, unknown>;
   /** How the chat view labels it ("Bar", "Feedback"); default: derived from the data. */
   label?: string;
+  /** Where: 0 the server's #general (default), 1 the DM with the bot, 2 a group DM the bot is not in (user install). */
+  context?: InteractionContext;
+  /** The user's Discord locale ("de", "fr", "en-US"); default en-US. */
+  locale?: string;
 }
 
 export interface SendOutcome {
@@ -75,14 +80,16 @@ const ADMIN_PERMISSIONS = (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).t
 export function parseSendInput(value: unknown): { ok: true; input: SendInput } | { ok: false; error: string } {
   const bad = (why: string) => ({ ok: false as const, error: `emulator(send): ${why}` });
   if (!isObject(value)) return bad("the body must be a JSON object {type, data?, role?, message_id?, label?}");
-  const { type, data, role, message_id: messageId, message, label } = value;
+  const { type, data, role, message_id: messageId, message, label, context, locale } = value;
   if (typeof type !== "number" || !Number.isInteger(type) || type < 1 || type > 5) return bad("`type` must be an interaction type 1-5");
   if (data !== undefined && !isObject(data)) return bad("`data` must be an object");
   if (role !== undefined && role !== "admin" && role !== "member") return bad('`role` must be "admin" or "member"');
   if (messageId !== undefined && typeof messageId !== "string") return bad("`message_id` must be a string");
   if (message !== undefined && !isObject(message)) return bad("`message` must be an object");
   if (label !== undefined && typeof label !== "string") return bad("`label` must be a string");
-  return { ok: true, input: { type, data, role, message_id: messageId, message, label } as SendInput };
+  if (context !== undefined && context !== 0 && context !== 1 && context !== 2) return bad("`context` must be 0 (a server channel), 1 (the DM with the bot) or 2 (a group DM)");
+  if (locale !== undefined && (typeof locale !== "string" || !/^[a-z]{2}(-[A-Z0-9]{2,3})?$/.test(locale))) return bad('`locale` must be a Discord locale such as "de", "fr" or "en-US"');
+  return { ok: true, input: { type, data, role, message_id: messageId, message, label, context, locale } as SendInput };
 }
 
 /** Fills `data.resolved.attachments` for ATTACHMENT options whose value is an id uploaded to the emulator. */
@@ -127,6 +134,8 @@ export async function sendToWorker(deps: SendDeps, input: SendInput): Promise<Se
         ...(data ? { data } : {}),
         member: { permissions: input.role === "admin" ? ADMIN_PERMISSIONS : MEMBER_PERMISSIONS },
         ...(message ? { message } : {}),
+        ...(input.context !== undefined ? { context: input.context } : {}),
+        ...(input.locale !== undefined ? { locale: input.locale } : {}),
       },
       input.label,
     );

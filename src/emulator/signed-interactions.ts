@@ -13,6 +13,14 @@ export const COMMAND_TYPES = { CHAT_INPUT: 1, USER: 2, MESSAGE: 3 } as const;
 
 export const DEFAULT_GUILD_ID = "1000000000000000001";
 export const DEFAULT_USER_ID = "1000000000000000003";
+/** Where an interaction happens (`context`): a server channel, the DM with the bot, a private channel (group DM). */
+export const CONTEXTS = { GUILD: 0, BOT_DM: 1, PRIVATE_CHANNEL: 2 } as const;
+export type InteractionContext = (typeof CONTEXTS)[keyof typeof CONTEXTS];
+/** The playground user's DM with the bot, and a group DM with a friend that the bot is not in. */
+export const BOT_DM_CHANNEL_ID = "1000000000000000010";
+export const GROUP_DM_CHANNEL_ID = "1000000000000000011";
+/** The channel of each context when none is given. */
+export const CHANNEL_OF_CONTEXT: Readonly<Record<InteractionContext, string>> = { 0: DEFAULT_CHANNEL_ID, 1: BOT_DM_CHANNEL_ID, 2: GROUP_DM_CHANNEL_ID };
 const JOINED_AT = "2024-01-01T00:00:00.000000+00:00";
 
 const bit = (n: number) => 1n << BigInt(n);
@@ -34,6 +42,8 @@ export interface InteractionUser {
 
 /** The member every emulated interaction comes from by default ("Tester"; the playground's user). */
 export const DEFAULT_USER: InteractionUser = { id: DEFAULT_USER_ID, username: "tester", global_name: "Tester", discriminator: "0", avatar: null, public_flags: 0 };
+/** The other person in the group DM. */
+export const FRIEND: InteractionUser = { id: "1000000000000000012", username: "friend", global_name: "Friend", discriminator: "0", avatar: null, public_flags: 0 };
 
 /** The bot's own user, as Discord shows it as the author of the bot's messages. */
 export function botUser(applicationId: string): InteractionUser {
@@ -49,6 +59,11 @@ export interface BuildInteractionOptions {
   member?: { permissions?: string; roles?: string[]; nick?: string | null };
   /** Default: a guild. `null` makes a DM invocation (`user`, no `member`). */
   guildId?: string | null;
+  /**
+   * Where it happens: 0 a server channel (default, unless `guildId` is null), 1 the DM with the bot (the default
+   * without a guild), 2 a group DM the bot is not in. 1 and 2 carry `user` instead of `member` and no guild.
+   */
+  context?: InteractionContext;
   channelId?: string;
   locale?: string;
   guildLocale?: string;
@@ -56,7 +71,10 @@ export interface BuildInteractionOptions {
   appPermissions?: string;
   /** For components (and modals opened from one): the message the component was on. */
   message?: Record<string, unknown>;
-  /** 0 = guild install authorised it (default), 1 = user install. */
+  /**
+   * Which install authorised it: 0 the server's (default in a server), 1 the user's (default in DMs; always in a
+   * group DM, which only a user install reaches).
+   */
   integrationType?: 0 | 1;
   attachmentSizeLimit?: number;
   /** The invoker's entitlements (monetised apps); the emulator fills them from the purchases it holds. */
@@ -113,10 +131,12 @@ function defaultData(type: number, data: Record<string, unknown> | undefined): R
 export function buildInteraction(options: BuildInteractionOptions): InteractionPayload {
   const id = options.id ?? snowflake();
   const applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
-  const guildId = options.guildId === undefined ? DEFAULT_GUILD_ID : options.guildId;
-  const channelId = options.channelId ?? DEFAULT_CHANNEL_ID;
+  const context: InteractionContext = options.context ?? (options.guildId === null ? CONTEXTS.BOT_DM : CONTEXTS.GUILD);
+  const guildId = context !== CONTEXTS.GUILD ? null : (options.guildId ?? DEFAULT_GUILD_ID);
+  const channelId = options.channelId ?? CHANNEL_OF_CONTEXT[context];
   const user: InteractionUser = { ...DEFAULT_USER, ...options.user };
-  const integrationType = options.integrationType ?? 0;
+  const integrationType = context === CONTEXTS.PRIVATE_CHANNEL ? 1 : (options.integrationType ?? (context === CONTEXTS.GUILD ? 0 : 1));
+  // The guild install's key holds the guild id, or "0" in the bot's DM (discord-api-docs, "Authorizing Integration Owners Object").
   const owners: Record<string, string> = integrationType === 1 ? { "1": user.id } : { "0": guildId ?? "0" };
 
   const payload: InteractionPayload = {
@@ -128,11 +148,14 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
     channel_id: channelId,
     channel: guildId
       ? { id: channelId, type: 0, name: "general", guild_id: guildId, flags: 0, nsfw: false, permissions: options.member?.permissions ?? MEMBER_PERMISSIONS }
-      : { id: channelId, type: 1, flags: 0, recipients: [user] },
-    app_permissions: options.appPermissions ?? APP_PERMISSIONS,
+      : context === CONTEXTS.PRIVATE_CHANNEL
+        ? { id: channelId, type: 3, name: null, flags: 0, recipients: [FRIEND], owner_id: FRIEND.id, permissions: MEMBER_PERMISSIONS }
+        : { id: channelId, type: 1, flags: 0, recipients: [user] },
+    // Where the bot is not a member, the app may do what any user-installed app may: no server extras.
+    app_permissions: options.appPermissions ?? (context === CONTEXTS.PRIVATE_CHANNEL ? MEMBER_PERMISSIONS : APP_PERMISSIONS),
     entitlements: options.entitlements ?? [],
     authorizing_integration_owners: owners,
-    context: guildId ? 0 : 1,
+    context,
     attachment_size_limit: options.attachmentSizeLimit ?? DEFAULT_ATTACHMENT_SIZE_LIMIT,
   };
   const data = defaultData(options.type, options.data);
@@ -244,7 +267,7 @@ export type ContextMenuOptions = Omit<BuildInteractionOptions, "type" | "data">;
 
 /** Right-click a user → Apps → `command`. In a guild (the default) the target's member is resolved too. */
 export function buildUserCommandInteraction(command: ContextMenuCommand, target: UserTarget, options: ContextMenuOptions = {}): InteractionPayload {
-  const inGuild = options.guildId !== null;
+  const inGuild = options.guildId !== null && (options.context ?? CONTEXTS.GUILD) === CONTEXTS.GUILD;
   const member = inGuild ? (target.member === undefined ? {} : target.member) : null;
   return buildInteraction({ ...options, type: INTERACTION_TYPES.APPLICATION_COMMAND, data: userCommandData(command, { user: target.user, member }) });
 }

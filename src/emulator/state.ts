@@ -95,6 +95,11 @@ export interface InteractionRecord {
   invocation: Invocation | null;
   /** The response messages' `interaction_metadata`, as Discord builds it from the interaction; null for lazy records. */
   metadata: Record<string, unknown> | null;
+  /**
+   * Only a user install authorised it (`authorizing_integration_owners` has only "1"): Discord then allows 5
+   * follow-ups. Absent for records the emulator did not issue.
+   */
+  userInstallOnly?: boolean;
 }
 
 export interface Invocation {

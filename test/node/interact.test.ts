@@ -205,12 +205,49 @@ describe("npm run interact", () => {
     ]);
   });
 
+  // /chart in a DM is covered in workerd (test/worker/user-install.test.ts): every chart here counts toward the
+  // local stack's per-user limit of 5 a minute, shared by this whole file.
+  it("runs /ping in a group DM in German (--group-dm --locale de) and /help in French in the bot's DM (--dm)", async () => {
+    const [ping, help] = await Promise.all([interact(["/ping", "--group-dm", "--locale", "de"]), interact(["/help", "--dm", "--locale", "fr"])]);
+    expect(ping.code, ping.stderr).toBe(0);
+    expect(ping.stdout).toMatch(/^→ \/ping\n  POST \S+ as the user in a group DM the bot is not in \(user install\) · locale de · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!( Geantwortet am Edge-Standort \*\*\w+\*\*\.)? Von Discord zum Worker: \d+ ms\./);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain("as the user in your DM with the bot · locale fr · interaction");
+    expect(help.stdout).toContain("type 4 CHANNEL_MESSAGE_WITH_SOURCE");
+  }, 60_000);
+
+  it("runs Chart numbers on a message it posts in the group DM", async () => {
+    const run = await interact(["Chart numbers", "--message", "2 4 8", "--group-dm"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/posted in a group DM the bot is not in \(user install\) as Tester · message (\d+)/);
+    const messageId = /message (\d+)/.exec(run.stdout)![1]!;
+    expect(stack.emulator.emulator.channelMessage(messageId)).toMatchObject({ channel_id: "1000000000000000011" });
+    expect([...readFileSync(savedFile(run.stdout)).subarray(0, 8)]).toEqual(PNG);
+  }, 60_000);
+
+  it("refuses, as Discord would not offer it, a command outside its contexts, and bad place flags (exit 2)", async () => {
+    const runs = await Promise.all([
+      interact(["/admin stats", "--dm"]),
+      interact(["/ping", "--dm", "--group-dm"]),
+      interact(["/ping", "--admin", "--group-dm"]),
+      interact(["/ping", "--locale", "german"]),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(runs.map((r) => r.stderr.split("\n")[0])).toEqual([
+      "interact: /admin is not offered in your DM with the bot: its contexts are [0] (0 a server, 1 the bot's DM, 2 a group DM)",
+      "interact: --dm and --group-dm do not combine: pick one place",
+      "interact: --admin applies in a server only: outside one there is no member and no permission",
+      'interact: --locale takes a Discord locale such as de, fr or en-US, got "german"',
+    ]);
+  });
+
   it("prints usage with --help", async () => {
     const run = await interact(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm run interact -- "\/command option:value …"/);
     expect(run.stdout).toContain('npm run interact -- "Message command" --message "text"');
     expect(run.stdout).toContain("--user <id>");
+    for (const flag of ["--dm ", "--group-dm ", "--locale <code>"]) expect(run.stdout).toContain(flag);
     expect(existsSync(join(dir, ".emulator", "dev-key.json"))).toBe(true);
   });
 });

@@ -29,8 +29,9 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 export const api = {
   feed: () => call<FeedSnapshot>("/feed"),
   send: (input: SendInput) => call<SendOutcome>("/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }),
-  /** Posts a message in #general as the playground's user (what message commands can target). */
-  post: (content: string) => call<Record<string, unknown>>("/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content }) }),
+  /** Posts a message as the playground's user in a channel (#general by default): what message commands can target. */
+  post: (content: string, channelId?: string) =>
+    call<Record<string, unknown>>("/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content, ...(channelId ? { channel_id: channelId } : {}) }) }),
   upload(file: File): Promise<StoredAttachment> {
     const form = new FormData();
     form.set("file", file, file.name);

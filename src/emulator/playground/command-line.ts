@@ -29,6 +29,8 @@ export interface CommandDef {
   type?: number;
   options?: OptionDef[];
   default_member_permissions?: string | null;
+  /** Where Discord offers it: 0 servers, 1 the bot's DM, 2 private channels; absent or null means everywhere. */
+  contexts?: readonly number[] | null;
 }
 
 const OPTION_TYPES = {

@@ -1,9 +1,11 @@
 // The playground page: reads the emulator's feed (and redraws when its event stream says something changed),
 // posts plain messages, sends what the user does (commands, autocomplete, buttons, selects, forms, Apps from
 // a right-click) through POST /__emulator/send as the member or the admin the toggle says, and opens a form
-// when the bot answers with a modal.
+// when the bot answers with a modal. The place picker switches between the server's #general, a DM with the bot
+// and a group DM the bot is not in (a user install), showing that channel only and offering only the commands
+// whose `contexts` include it, as Discord does; the language picker sets the interactions' `locale`.
 
-import type { FeedSnapshot } from "../feed.ts";
+import type { FeedSnapshot, TimelineItem } from "../feed.ts";
 import type { SendInput, SendOutcome } from "../send.ts";
 import { api } from "./api.ts";
 import type { CommandDef, OptionChoice } from "./command-line.ts";
@@ -28,6 +30,10 @@ const els = {
   log: byId<HTMLElement>("log"),
   composer: byId<HTMLElement>("composer"),
   admin: byId<HTMLInputElement>("admin-toggle"),
+  place: byId<HTMLSelectElement>("place-select"),
+  placeIcon: byId<HTMLElement>("place-icon"),
+  locale: byId<HTMLSelectElement>("locale-select"),
+  welcome: byId<HTMLElement>("welcome-title"),
   clear: byId<HTMLButtonElement>("clear-button"),
   app: byId<HTMLButtonElement>("app-button"),
   cron: byId<HTMLButtonElement>("cron-button"),
@@ -71,6 +77,42 @@ els.admin.checked = stored("playground.role") === "admin";
 els.admin.addEventListener("change", () => store("playground.role", els.admin.checked ? "admin" : "member"));
 const role = (): "admin" | "member" => (els.admin.checked ? "admin" : "member");
 
+type Place = 0 | 1 | 2;
+const PLACE_ICONS: Record<Place, string> = { 0: "#", 1: "@", 2: "👥" };
+const PLACE_TITLES: Record<Place, string> = { 0: "Welcome to #general!", 1: "Your DM with the bot", 2: "A group DM the bot is not in" };
+const place = (): Place => (Number(els.place.value) as Place);
+/** The current place's channel, from the feed (the emulator owns the ids). */
+const placeChannel = (): string | undefined => feed?.places.find((p) => p.context === place())?.channel_id;
+/** Discord offers a command only where its `contexts` allow (no `contexts`: everywhere). */
+const offeredHere = (command: Record<string, unknown>): boolean => !Array.isArray(command.contexts) || command.contexts.includes(place());
+
+function showPlace(): void {
+  els.placeIcon.textContent = PLACE_ICONS[place()];
+  els.welcome.textContent = PLACE_TITLES[place()];
+  // Outside a server there is no member and no permission to act with.
+  els.admin.disabled = place() !== 0;
+  els.admin.closest("label")?.classList.toggle("disabled", place() !== 0);
+}
+const storedPlace = stored("playground.place");
+if (storedPlace === "0" || storedPlace === "1" || storedPlace === "2") els.place.value = storedPlace;
+const storedLocale = stored("playground.locale");
+if (storedLocale && Array.from(els.locale.options).some((o) => o.value === storedLocale)) els.locale.value = storedLocale;
+showPlace();
+els.place.addEventListener("change", () => {
+  store("playground.place", els.place.value);
+  showPlace();
+  following = true;
+  render();
+});
+els.locale.addEventListener("change", () => store("playground.locale", els.locale.value));
+/** Where and in which language every interaction the page sends happens. */
+const situation = () => ({ context: place(), locale: els.locale.value });
+
+function inPlace(item: TimelineItem, channelId: string | undefined): boolean {
+  const itemChannel = item.kind === "message" ? item.message.channel_id : item.channel_id;
+  return typeof itemChannel !== "string" || itemChannel === channelId;
+}
+
 function setLogVisible(visible: boolean): void {
   document.body.classList.toggle("log-hidden", !visible);
   els.logToggle.setAttribute("aria-pressed", String(visible));
@@ -93,7 +135,8 @@ function render(): void {
       pending.delete(key);
     }
   });
-  renderTimeline(els.messages, feed.timeline, { pending, dismissed, identity: feed.identity, botName: BOT_NAME, skus: feed.app.skus }, actions);
+  const channelId = placeChannel();
+  renderTimeline(els.messages, feed.timeline.filter((item) => inPlace(item, channelId)), { pending, dismissed, identity: feed.identity, botName: BOT_NAME, skus: feed.app.skus }, actions);
   renderLog(els.log, feed.log);
   if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
   els.worker.textContent = feed.worker_url ? `Worker: ${feed.worker_url}` : "No Worker configured: start the stack with npm start";
@@ -134,7 +177,7 @@ function showConnection(problem: string | null): void {
 const mdContext = () => ({ now: Date.now(), users: feed ? { [feed.identity.user.id]: feed.identity.user.name } : {} });
 
 async function send(input: SendInput): Promise<SendOutcome> {
-  const outcome = await api.send({ ...input, role: role() });
+  const outcome = await api.send({ ...input, role: role(), ...situation() });
   const body = outcome.body as Json | null;
   if (!outcome.error && body?.type === 9) {
     openModal(body.data ?? {}, mdContext(), async (submission) => {
@@ -142,6 +185,7 @@ async function send(input: SendInput): Promise<SendOutcome> {
         type: 5,
         data: submission,
         role: role(),
+        ...situation(),
         label: String(body.data?.title ?? "a form"),
         ...(input.message_id ? { message_id: input.message_id } : {}),
       });
@@ -214,7 +258,7 @@ const actions: ViewActions = {
     void appAction(() => api.buy(skuId));
   },
   apps(target, opener, at) {
-    const commands = (target.kind === "user" ? feed?.apps.user : feed?.apps.message) ?? [];
+    const commands = ((target.kind === "user" ? feed?.apps.user : feed?.apps.message) ?? []).filter(offeredHere);
     openAppsMenu({
       target: target.label,
       commands,
@@ -225,7 +269,7 @@ const actions: ViewActions = {
 };
 
 const composer = new Composer(els.composer, {
-  commands: () => (feed?.commands ?? []) as unknown as CommandDef[],
+  commands: () => (feed?.commands ?? []).filter(offeredHere) as unknown as CommandDef[],
   async send(line, data) {
     try {
       await send({ type: 2, data, label: line });
@@ -237,14 +281,14 @@ const composer = new Composer(els.composer, {
   async post(text) {
     try {
       following = true;
-      await api.post(text);
+      await api.post(text, placeChannel());
       return null;
     } catch (error) {
       return (error as Error).message;
     }
   },
   async autocomplete(data) {
-    const outcome = await api.send({ type: 4, data, role: role() });
+    const outcome = await api.send({ type: 4, data, role: role(), ...situation() });
     if (outcome.error) throw new Error(outcome.error);
     const body = outcome.body as Json | null;
     return ((body?.data?.choices as OptionChoice[] | undefined) ?? []);

@@ -3,7 +3,7 @@
 // whole conversation afterwards.
 
 import { SPEC_OPERATIONS, type SpecOperation } from "../conformance.ts";
-import { unknownMessage } from "../errors.ts";
+import { tooManyFollowups, unknownMessage } from "../errors.ts";
 import { createMessage, editMessage, renderMessage } from "../messages.ts";
 import { lookupWebhook } from "../registry.ts";
 import type { Route, RouteContext } from "../router.ts";
@@ -12,6 +12,7 @@ import type { InteractionRecord, StoredMessage } from "../state.ts";
 // Discord's interaction webhook buckets are per webhook + token; these numbers are illustrative.
 const BUCKET = { limit: 5, windowMs: 2_000 };
 const MAJOR = ["app", "token"] as const;
+const USER_INSTALL_FOLLOWUP_LIMIT = 5;
 
 function lookup(ctx: RouteContext, create: boolean) {
   return lookupWebhook(ctx.state, ctx.params.app!, ctx.params.token!, ctx.now, { create });
@@ -88,6 +89,9 @@ function createFollowup(ctx: RouteContext): Response {
     ctx.log({ event: "emulator.deprecated_followup_edit", hint: "PATCH @original to finish a deferred reply" });
     return Response.json(renderMessage(edited.message, record));
   }
+  // discord-api-docs, receiving-and-responding, "Create Followup Message": 5 follow-ups per interaction when
+  // only a user install authorised it (deleted ones still count: Discord counts messages created).
+  if (record.userInstallOnly && record.followups.length >= USER_INSTALL_FOLLOWUP_LIMIT) return tooManyFollowups();
   const created = createMessage({ ...ctx, record, role: "followup", body: ctx.body.payload, files: ctx.body.files });
   if (!created.ok) return created.response;
   record.followups.push(created.message);
