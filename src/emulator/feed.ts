@@ -71,7 +71,7 @@ export interface FeedIdentity {
 }
 
 /** A place the playground can act in: the server's channel, the DM with the bot, a group DM (user install). */
-export interface FeedPlace {
+interface FeedPlace {
   context: InteractionContext;
   channel_id: string;
   name: string;

@@ -58,6 +58,22 @@ describe("buildInteraction", () => {
     expect(i.channel).toMatchObject({ type: 1 });
   });
 
+  it("builds a group DM the bot is not in: context 2, user install only, no guild, a type-3 channel", () => {
+    const i = buildInteraction({ type: 2, data: { name: "ping" }, context: 2, locale: "fr", integrationType: 0 });
+    expect([i.context, i.guild_id, i.member, i.guild_locale, i.locale]).toEqual([2, undefined, undefined, undefined, "fr"]);
+    expect(i.user).toMatchObject({ id: "1000000000000000003" });
+    // Only a user install reaches a private channel, whatever was asked.
+    expect(i.authorizing_integration_owners).toEqual({ "1": "1000000000000000003" });
+    expect(i.channel).toMatchObject({ id: "1000000000000000011", type: 3 });
+    expect(i.channel_id).toBe("1000000000000000011");
+    expect(i.app_permissions).not.toBe(buildInteraction({ type: 2, data: { name: "ping" } }).app_permissions);
+  });
+
+  it("takes the bot's DM as the user's install by default, or the server's (owner \"0\")", () => {
+    expect(buildInteraction({ type: 2, data: { name: "ping" }, context: 1 })).toMatchObject({ context: 1, channel_id: "1000000000000000010", authorizing_integration_owners: { "1": "1000000000000000003" } });
+    expect(buildInteraction({ type: 2, data: { name: "ping" }, guildId: null, integrationType: 0 }).authorizing_integration_owners).toEqual({ "0": "0" });
+  });
+
   it("takes member permissions, locale and user-install ownership", () => {
     const i = buildInteraction({ type: 2, data: { name: "admin" }, member: { permissions: "8" }, locale: "de", integrationType: 1 });
     expect(i.member!.permissions).toBe("8");

@@ -148,6 +148,32 @@ describe("POST /__emulator/send", () => {
     expect(entry).toMatchObject({ kind: "interaction", method: "POST", target: workerUrl, status: 200, label: "/ping", request: { token: "[redacted]", type: 2 } });
   });
 
+  it("acts in the bot's DM or a group DM, in the user's language, as Discord sends them; the feed says which channel", async () => {
+    const dm = await send({ type: 2, data: { name: "ping" }, context: 1, locale: "de" });
+    expect(dm.json.error).toBeUndefined();
+    expect(received).toMatchObject({ context: 1, locale: "de", user: { id: "1000000000000000003" }, channel: { type: 1 }, authorizing_integration_owners: { "1": "1000000000000000003" } });
+    expect(received!.member).toBeUndefined();
+    expect(received!.guild_id).toBeUndefined();
+    await send({ type: 2, data: { name: "ping" }, context: 2, role: "admin" });
+    expect(received).toMatchObject({ context: 2, locale: "en-US", channel_id: "1000000000000000011", channel: { type: 3 }, authorizing_integration_owners: { "1": "1000000000000000003" } });
+    expect(received!.member).toBeUndefined();
+
+    const snapshot = await feed();
+    expect(snapshot.places.map((p: { context: number; channel_id: string }) => [p.context, p.channel_id])).toEqual([[0, "1000000000000000002"], [1, "1000000000000000010"], [2, "1000000000000000011"]]);
+    expect(snapshot.timeline.map((item: { message: { channel_id: string } }) => item.message.channel_id)).toEqual(["1000000000000000010", "1000000000000000011"]);
+    const posted = await post("/channel/messages", { content: "3 5 8", channel_id: "1000000000000000011" });
+    expect(posted.status).toBe(201);
+    expect(await posted.json()).toMatchObject({ channel_id: "1000000000000000011" });
+  });
+
+  it("refuses a context or locale Discord would not send, and a channel the emulator does not have (400)", async () => {
+    expect((await send({ type: 2, data: { name: "ping" }, context: 3 })).status).toBe(400);
+    expect((await send({ type: 2, data: { name: "ping" }, locale: "german" })).json.error).toMatch(/`locale` must be a Discord locale/);
+    const posted = await post("/channel/messages", { content: "x", channel_id: "42" });
+    expect(posted.status).toBe(400);
+    expect((await posted.json()).error).toMatch(/`channel_id` must be one of the emulated channels/);
+  });
+
   it("acts as an admin (ADMINISTRATOR in member.permissions) or a plain member", async () => {
     expect((await send({ type: 2, data: { name: "whoami" }, role: "admin" })).json.body.data.content).toBe("admin");
     expect((await send({ type: 2, data: { name: "whoami" }, role: "member" })).json.body.data.content).toBe("member");

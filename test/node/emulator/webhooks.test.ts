@@ -201,3 +201,24 @@ describe("token modes", () => {
     expect(emulator.conversation("own-token")).toMatchObject({ interaction_id: "123", callbacks: [{ type: 4, via: "callback" }], messages: [{ content: "hi" }] });
   });
 });
+
+describe("user-installed apps", () => {
+  const followUp = (emulator: DiscordEmulator, token: string, n: number) => callDiscord(emulator, "POST", `/webhooks/${APP}/${token}`, { content: `follow-up ${n}` });
+
+  it("allow 5 follow-ups where only the user's install authorised the interaction; the 6th gets 40094", async () => {
+    const { emulator } = setup();
+    const i = emulator.issueInteraction({ type: 2, data: { name: "ping" }, context: 2 });
+    expect(i.authorizing_integration_owners).toEqual({ "1": i.user!.id });
+    expect((await callDiscord(emulator, "POST", callback(i.id, i.token), { type: 4, data: { content: "pong" } })).status).toBe(204);
+    for (let n = 1; n <= 5; n++) expect((await followUp(emulator, i.token, n)).status, `follow-up ${n}`).toBe(200);
+    expect(await followUp(emulator, i.token, 6)).toMatchObject({ status: 400, json: { code: 40094, message: "This interaction has hit the maximum number of follow up messages" } });
+    expect(emulator.conversation(i.token)!.messages).toHaveLength(6);
+  });
+
+  it("have no such limit where a server's install authorised it", async () => {
+    const { emulator } = setup();
+    const i = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
+    await callDiscord(emulator, "POST", callback(i.id, i.token), { type: 4, data: { content: "pong" } });
+    for (let n = 1; n <= 6; n++) expect((await followUp(emulator, i.token, n)).status).toBe(200);
+  });
+});
