@@ -413,6 +413,33 @@ describe("the playground in Chromium", () => {
     expect(await page.locator("#connection").isHidden()).toBe(true);
   });
 
+  it("acts as a user install in a group DM: only that channel, only the commands offered there, /ping in German", async () => {
+    const inGeneral = await messages().locator("article.message").count();
+    expect(inGeneral).toBeGreaterThan(0);
+    await page.locator("#place-select").selectOption("2");
+    await page.locator("#locale-select").selectOption("de");
+    await expect.poll(() => messages().locator("article.message").count()).toBe(0);
+    expect(await page.locator("#welcome-title").innerText()).toBe("A group DM the bot is not in");
+    expect(await page.locator("#admin-toggle").isDisabled()).toBe(true);
+    expect(await input().getAttribute("placeholder")).toMatch(/^Message the group/);
+    // /admin is for servers only (contexts [0]): Discord does not offer it here.
+    await input().fill("");
+    await input().pressSequentially("/");
+    await page.locator(".suggestion", { hasText: "/ping" }).waitFor();
+    expect(await page.locator(".suggestion", { hasText: "/admin" }).count()).toBe(0);
+    await input().fill("");
+    await run("/ping");
+    await lastMessage().getByText(/🏓 Pong! .*Von Discord zum Worker: \d+ ms\./).waitFor();
+    const sent = stack.emulator.emulator.state.sends.at(-1)!.request as Record<string, any>;
+    expect(sent).toMatchObject({ context: 2, locale: "de", channel: { type: 3 }, authorizing_integration_owners: { "1": expect.any(String) } });
+    expect(sent.member).toBeUndefined();
+    // Back in the server: its messages again, and the admin toggle.
+    await page.locator("#place-select").selectOption("0");
+    await page.locator("#locale-select").selectOption("en-US");
+    await expect.poll(() => messages().locator("article.message").count()).toBe(inGeneral);
+    expect(await page.locator("#admin-toggle").isDisabled()).toBe(false);
+  });
+
   it("logs each interaction and the Worker's API calls with status and timing", async () => {
     const log = page.locator("#log");
     await log.locator(".log-interaction").first().waitFor();

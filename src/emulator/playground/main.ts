@@ -80,6 +80,7 @@ const role = (): "admin" | "member" => (els.admin.checked ? "admin" : "member");
 type Place = 0 | 1 | 2;
 const PLACE_ICONS: Record<Place, string> = { 0: "#", 1: "@", 2: "👥" };
 const PLACE_TITLES: Record<Place, string> = { 0: "Welcome to #general!", 1: "Your DM with the bot", 2: "A group DM the bot is not in" };
+const PLACE_INPUTS: Record<Place, string> = { 0: "Message #general", 1: "Message @Emulated Bot", 2: "Message the group" };
 const place = (): Place => (Number(els.place.value) as Place);
 /** The current place's channel, from the feed (the emulator owns the ids). */
 const placeChannel = (): string | undefined => feed?.places.find((p) => p.context === place())?.channel_id;
@@ -89,6 +90,7 @@ const offeredHere = (command: Record<string, unknown>): boolean => !Array.isArra
 function showPlace(): void {
   els.placeIcon.textContent = PLACE_ICONS[place()];
   els.welcome.textContent = PLACE_TITLES[place()];
+  document.getElementById("command-input")?.setAttribute("placeholder", `${PLACE_INPUTS[place()]} — type / to use a command`);
   // Outside a server there is no member and no permission to act with.
   els.admin.disabled = place() !== 0;
   els.admin.closest("label")?.classList.toggle("disabled", place() !== 0);
@@ -343,4 +345,5 @@ events.addEventListener("error", () => showConnection("Lost the connection to th
 // Relative timestamps (<t:…:R>) and the busy state of deferred updates age without any event.
 setInterval(render, 30_000);
 refresh();
+showPlace(); // again, now that the composer's input exists
 composer.focus();
