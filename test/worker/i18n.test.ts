@@ -48,8 +48,8 @@ describe("/ping in the user's language", () => {
 
 describe("the dispatcher's own answers", () => {
   it("says in German that a command is unknown, and in French that a button is", async () => {
-    expect(await sendOk(command("nope", undefined, { locale: "de" }))).toMatchObject({ data: { content: expect.stringMatching(/^Ich kenne den Befehl `\/nope` nicht/) } });
-    expect(await sendOk(component("gone:1", { locale: "fr" }))).toMatchObject({ data: { content: expect.stringMatching(/^Ce bouton ou ce menu appartient/) } });
+    expect(await sendOk(command("nope", undefined, { locale: "de" }))).toMatchObject({ data: { content: expect.stringMatching(/^Ich kenne `\/nope` nicht/) } });
+    expect(await sendOk(component("gone:1", { locale: "fr" }))).toMatchObject({ data: { content: expect.stringMatching(/^Ce bouton ou ce menu n'existe plus/) } });
   });
 });
 

@@ -191,7 +191,7 @@ describe("install fields and localizations of every listed command", () => {
     const wrong = { ...base, definition: { ...base.definition, contexts: [0, 3] } } as unknown as CommandModule;
     expect(() => listModules(wrong as never)).toThrow(RegistryError);
     const capital = { ...base, definition: { ...base.definition, name_localizations: { de: "Hilfe" } } } as unknown as CommandModule;
-    expect(() => checkModule(capital)).toThrow(/name_localizations.de "Hilfe" must be lower-case/);
+    expect(() => checkModule(capital)).toThrow(/name_localizations.de "Hilfe" must be 1 to 32 characters, lower-case/);
     const menu = { ...base, definition: { name: "Menu it", type: 3, description_localizations: { de: "nein" } } } as unknown as CommandModule;
     expect(() => checkModule(menu)).toThrow(/no description_localizations/);
   });

@@ -84,39 +84,29 @@ export function checkModule(module: CommandModule, index = 0): void {
 
 /** Localized names follow the default name's rules; context-menu commands have no description to localize. */
 function checkLocalizations(definition: Record<string, unknown>, type: unknown, fail: (problem: string) => never): void {
-  const names = definition.name_localizations;
-  if (names !== undefined && names !== null) {
-    if (typeof names !== "object") fail("definition.name_localizations must be an object of locale → name");
-    for (const [locale, name] of Object.entries(names)) {
-      if (typeof name !== "string" || name.length === 0 || name.length > 32) fail(`definition.name_localizations.${locale} must be 1 to 32 characters`);
-      if (type === 1 && (!SLASH_NAME.test(name) || name.toLowerCase() !== name)) fail(`definition.name_localizations.${locale} "${name}" must be lower-case letters, digits, - or _ (a slash command)`);
-    }
+  const names = (definition.name_localizations ?? {}) as Record<string, unknown>;
+  for (const [locale, name] of Object.entries(names)) {
+    const bad = typeof name !== "string" || name.length === 0 || name.length > 32 || (type === 1 && (!SLASH_NAME.test(name) || name.toLowerCase() !== name));
+    if (bad) fail(`definition.name_localizations.${locale} ${JSON.stringify(name)} must be 1 to 32 characters${type === 1 ? ", lower-case letters, digits, - or _ (a slash command)" : ""}`);
   }
   const descriptions = definition.description_localizations;
-  if (descriptions !== undefined && descriptions !== null) {
-    if (type !== 1) fail("a context-menu command has no description_localizations (names only)");
-    if (typeof descriptions !== "object") fail("definition.description_localizations must be an object of locale → description");
-    for (const [locale, text] of Object.entries(descriptions)) {
-      if (typeof text !== "string" || text.length < 1 || text.length > 100) fail(`definition.description_localizations.${locale} must be 1 to 100 characters`);
-    }
+  if (descriptions && type !== 1) fail("a context-menu command has no description_localizations (names only)");
+  for (const [locale, text] of Object.entries((descriptions ?? {}) as Record<string, unknown>)) {
+    if (typeof text !== "string" || text.length < 1 || text.length > 100) fail(`definition.description_localizations.${locale} must be 1 to 100 characters`);
   }
 }
 
-const INSTALL_FIELDS = { integration_types: [0, 1], contexts: [0, 1, 2] } as const;
-
 /**
- * Every listed command says who can install it and where it runs. Discord's defaults (the app's settings) would
+ * Every listed command says who can install it (integration_types: 0 a server, 1 a user) and where it runs
+ * (contexts: 0 a server, 1 the bot's DM, 2 a private channel). Discord's defaults (the app's settings) would
  * silently offer a server-only command in DMs, or hide a DM-friendly one; naming them makes the choice visible.
  */
-function checkInstallFields(module: CommandModule, index = 0): void {
+function checkInstallFields(module: CommandModule, index: number): void {
   const definition = module.definition as unknown as Record<string, unknown>;
-  for (const [field, allowed] of Object.entries(INSTALL_FIELDS)) {
+  for (const [field, max] of [["integration_types", 1], ["contexts", 2]] as const) {
     const value = definition[field];
-    const values = allowed as readonly number[];
-    if (!Array.isArray(value) || value.length === 0 || value.some((v) => !values.includes(v as number)) || new Set(value).size !== value.length) {
-      throw new RegistryError(
-        `registry: ${label(module, index)}: definition.${field} must list where it applies, without repeats (${field === "contexts" ? "0 a server, 1 the bot's DM, 2 a private channel" : "0 a server install, 1 a user install"}); spread EVERYWHERE or SERVER_ONLY from dispatch/definitions.ts, or list them`,
-      );
+    if (!Array.isArray(value) || value.length === 0 || value.some((v) => !Number.isInteger(v) || v < 0 || v > max) || new Set(value).size !== value.length) {
+      throw new RegistryError(`registry: ${label(module, index)}: definition.${field} must list where it applies (0 to ${max}, no repeats); spread EVERYWHERE or SERVER_ONLY from dispatch/definitions.ts`);
     }
   }
 }

@@ -31,32 +31,28 @@ export type MessageKey = keyof typeof en;
 type Catalogue = { readonly [K in MessageKey]: (typeof en)[K] };
 type ArgsOf<K extends MessageKey> = (typeof en)[K] extends (...args: infer A) => string ? A : [];
 
+// Translations say the same as English, shorter where English explains at length: every byte here ships in the
+// Worker, whose bundle has a size budget.
 const de: Catalogue = {
   pong: "🏓 Pong!",
   answeredAt: (colo) => `Geantwortet am Edge-Standort **${colo}**.`,
   transit: (ms) => `Von Discord zum Worker: ${ms} ms.`,
-  unknownCommand: (name) =>
-    `Ich kenne ${name ? `den Befehl \`/${name}\`` : "diesen Befehl"} nicht. Vielleicht wurde er umbenannt oder entfernt; \`/help\` zeigt, was ich kann.`,
-  staleCommand: (route) =>
-    `\`${route}\` hat sich geändert, seit Discord ihn zuletzt geladen hat, daher konnte ich deine Eingabe nicht lesen. Bitte versuche es in einer Minute noch einmal (oder lade Discord neu).`,
-  unknownForm: "Dieses Formular gehört zu einer Funktion, die der Bot nicht mehr hat; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
-  unknownComponent: "Dieser Button oder dieses Menü gehört zu einer Funktion, die der Bot nicht mehr hat. Führe den Befehl erneut aus, oder `/help` zeigt, was ich kann.",
-  failed: (command, ref) =>
-    `Beim Ausführen von ${command ? `\`${command}\`` : "dieser Aktion"} ist etwas schiefgegangen. Es wurde mit der Referenz \`${ref}\` protokolliert; bitte versuche es noch einmal und nenne die Referenz, falls es wieder passiert.`,
+  unknownCommand: (name) => `Ich kenne ${name ? `\`/${name}\`` : "diesen Befehl"} nicht (umbenannt oder entfernt?). \`/help\` zeigt, was ich kann.`,
+  staleCommand: (route) => `\`${route}\` hat sich geändert; bitte in einer Minute erneut versuchen (oder Discord neu laden).`,
+  unknownForm: "Dieses Formular gibt es nicht mehr; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
+  unknownComponent: "Diesen Button oder dieses Menü gibt es nicht mehr. Führe den Befehl erneut aus.",
+  failed: (command, ref) => `Bei ${command ? `\`${command}\`` : "dieser Aktion"} ist ein Fehler aufgetreten (Referenz \`${ref}\`). Bitte erneut versuchen.`,
 };
 
 const fr: Catalogue = {
   pong: "🏓 Pong !",
   answeredAt: (colo) => `Réponse depuis la périphérie du réseau à **${colo}**.`,
   transit: (ms) => `De Discord au Worker : ${ms} ms.`,
-  unknownCommand: (name) =>
-    `Je ne connais pas ${name ? `la commande \`/${name}\`` : "cette commande"}. Elle a peut-être été renommée ou supprimée ; lancez \`/help\` pour voir ce que je sais faire.`,
-  staleCommand: (route) =>
-    `\`${route}\` a changé depuis le dernier chargement par Discord, je n'ai donc pas pu lire votre saisie. Réessayez dans une minute (ou rechargez Discord).`,
-  unknownForm: "Ce formulaire appartient à une fonction que ce bot n'a plus ; rien n'a été enregistré. Lancez `/help` pour voir ce que je sais faire.",
-  unknownComponent: "Ce bouton ou ce menu appartient à une fonction que ce bot n'a plus. Relancez la commande, ou `/help` pour voir ce que je sais faire.",
-  failed: (command, ref) =>
-    `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"}. Elle a été enregistrée sous la référence \`${ref}\` ; réessayez, et citez la référence si cela se reproduit.`,
+  unknownCommand: (name) => `Je ne connais pas ${name ? `\`/${name}\`` : "cette commande"} (renommée ou supprimée ?). \`/help\` liste ce que je sais faire.`,
+  staleCommand: (route) => `\`${route}\` a changé ; réessayez dans une minute (ou rechargez Discord).`,
+  unknownForm: "Ce formulaire n'existe plus ; rien n'a été enregistré. `/help` liste ce que je sais faire.",
+  unknownComponent: "Ce bouton ou ce menu n'existe plus. Relancez la commande.",
+  failed: (command, ref) => `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"} (référence \`${ref}\`). Réessayez.`,
 };
 
 /** A sentence of the catalogue in one locale: `t("transit", 12)`. */
