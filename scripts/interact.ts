@@ -389,10 +389,18 @@ const PLACE_NAMES: Record<InteractionContext, string> = { 0: "in #general", 1: "
 /** Where the interaction happens and in which language, as the emulator's builders take it. */
 const where = (opts: Options) => ({ context: opts.context, ...(opts.locale ? { locale: opts.locale } : {}) });
 
-/** Discord offers a command only in the contexts it lists; refuse what the user could not run there. */
+/**
+ * Discord offers a command only in the contexts it lists, and to the installs its integration_types name (here
+ * the server's install in #general, the user's in DMs); refuse what the user could not run there.
+ */
 function checkOffered(command: CommandDef, opts: Options, shown: string): void {
-  if (!Array.isArray(command.contexts) || command.contexts.includes(opts.context)) return;
-  throw new InteractError(`${shown} is not offered ${PLACE_NAMES[opts.context]}: its contexts are [${command.contexts.join(",")}] (0 a server, 1 the bot's DM, 2 a group DM)`, 2);
+  if (Array.isArray(command.contexts) && !command.contexts.includes(opts.context)) {
+    throw new InteractError(`${shown} is not offered ${PLACE_NAMES[opts.context]}: its contexts are [${command.contexts.join(",")}] (0 a server, 1 the bot's DM, 2 a group DM)`, 2);
+  }
+  const install = opts.context === CONTEXTS.GUILD ? 0 : 1;
+  if (Array.isArray(command.integration_types) && !command.integration_types.includes(install)) {
+    throw new InteractError(`${shown} is not offered ${PLACE_NAMES[opts.context]}: its integration_types are [${command.integration_types.join(",")}] and this is a ${install === 0 ? "server" : "user"} install`, 2);
+  }
 }
 
 /** Issued by the emulator when it runs, so it knows the token (and the registered command's id) for the edits. */

@@ -225,15 +225,24 @@ describe("npm run interact", () => {
     expect([...readFileSync(savedFile(run.stdout)).subarray(0, 8)]).toEqual(PNG);
   }, 60_000);
 
-  it("refuses, as Discord would not offer it, a command outside its contexts, and bad place flags (exit 2)", async () => {
+  it("refuses, as Discord would not offer it, a command outside its contexts or install types, and bad place flags (exit 2)", async () => {
+    // Allowed in every context, but only to a server's install: a DM here is the user's install.
+    const registered = await fetch(`${stack.emulator.apiBase}/applications/${stack.config.applicationId}/commands`, {
+      method: "POST",
+      headers: { Authorization: "Bot local-dev-token", "User-Agent": "DiscordBot (https://example.test, 1.0)", "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "servers", description: "Server installs only", integration_types: [0], contexts: [0, 1, 2] }),
+    });
+    expect(registered.status).toBe(201);
     const runs = await Promise.all([
+      interact(["/servers", "--group-dm"]),
       interact(["/admin stats", "--dm"]),
       interact(["/ping", "--dm", "--group-dm"]),
       interact(["/ping", "--admin", "--group-dm"]),
       interact(["/ping", "--locale", "german"]),
     ]);
-    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
     expect(runs.map((r) => r.stderr.split("\n")[0])).toEqual([
+      "interact: /servers is not offered in a group DM the bot is not in (user install): its integration_types are [0] and this is a user install",
       "interact: /admin is not offered in your DM with the bot: its contexts are [0] (0 a server, 1 the bot's DM, 2 a group DM)",
       "interact: --dm and --group-dm do not combine: pick one place",
       "interact: --admin applies in a server only: outside one there is no member and no permission",

@@ -31,6 +31,8 @@ export interface CommandDef {
   default_member_permissions?: string | null;
   /** Where Discord offers it: 0 servers, 1 the bot's DM, 2 private channels; absent or null means everywhere. */
   contexts?: readonly number[] | null;
+  /** Which installs it is offered to: 0 a server's, 1 a user's; absent means the app's default. */
+  integration_types?: readonly number[];
 }
 
 const OPTION_TYPES = {

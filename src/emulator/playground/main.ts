@@ -84,8 +84,13 @@ const PLACE_INPUTS: Record<Place, string> = { 0: "Message #general", 1: "Message
 const place = (): Place => (Number(els.place.value) as Place);
 /** The current place's channel, from the feed (the emulator owns the ids). */
 const placeChannel = (): string | undefined => feed?.places.find((p) => p.context === place())?.channel_id;
-/** Discord offers a command only where its `contexts` allow (no `contexts`: everywhere). */
-const offeredHere = (command: Record<string, unknown>): boolean => !Array.isArray(command.contexts) || command.contexts.includes(place());
+/**
+ * Discord offers a command only where its `contexts` allow (none listed: everywhere) and to an install its
+ * `integration_types` name: the playground acts as the server's install in #general and as the user's elsewhere.
+ */
+const offeredHere = (command: Record<string, unknown>): boolean =>
+  (!Array.isArray(command.contexts) || command.contexts.includes(place())) &&
+  (!Array.isArray(command.integration_types) || command.integration_types.includes(place() === 0 ? 0 : 1));
 
 function showPlace(): void {
   els.placeIcon.textContent = PLACE_ICONS[place()];
