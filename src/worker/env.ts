@@ -20,6 +20,8 @@ export interface Env {
   RELAY_SECRET?: string;
   /** KV namespace holding chart data for re-renders (see src/worker/commands/chart/store.ts). */
   CHART_DATA?: KVNamespace;
+  /** KV namespace caching rendered charts by a hash of their input (src/worker/commands/chart/cache.ts); optional. */
+  CHART_CACHE?: KVNamespace;
   /** D1: interactions (duplicate suppression, stats) and feedback. Schema in migrations/. */
   DB?: D1Database;
   /** Var. A channel id: the daily cron posts its report there with the bot token (unset: no report). */

@@ -22,7 +22,7 @@ export interface JobCall {
 }
 
 /** What the real chart job would return for this input (the contract's type), from a 1×1 PNG. */
-function chartResult(input: Record<string, any>): ChartResult {
+export function chartResult(input: Record<string, any>): ChartResult {
   const points = input.points ?? String(input.values ?? "1,2,3").split(",").map((v: string, i: number) => {
     const [label, value] = v.includes("=") ? v.split("=") : [String(i + 1), v];
     return { label: label!.trim(), value: Number(value) };

@@ -21,8 +21,9 @@ import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG
 import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";
 import { command, component, interaction, sendWith } from "../support/interactions.worker.ts";
 
-// The per-user limiter is tested on its own (limits.test.ts); here every test is one user making many charts.
-const chartEnv = () => ({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
+// The per-user limiter is tested on its own (limits.test.ts); here every test is one user making many charts. The
+// chart cache has its own tests (chart-cache.test.ts): here every render must reach the backend.
+const chartEnv = () => ({ ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
 let discord: DiscordEmulator;
 
 function withBackend(handler: Handler) {

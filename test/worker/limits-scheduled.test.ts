@@ -95,6 +95,7 @@ describe("scheduled prune", () => {
       env.DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)").bind(now - 31 * day, now - 29 * day),
       env.DB!.prepare("INSERT INTO feedback (interaction_id, text, created_at) VALUES ('f-old', 'a', ?), ('f-new', 'b', ?)").bind(now - 366 * day, now - 10 * day),
       env.DB!.prepare("INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at) VALUES ('j-old', 'ok', 1, ?), ('j-new', 'ok', 1, ?)").bind(now - 31 * day, now - 29 * day),
+      env.DB!.prepare("INSERT INTO chart_cache_days (day, hits, misses) VALUES (?, 1, 1), (?, 2, 2)").bind((now - 31 * day) / day, (now - 29 * day) / day),
     ]);
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const ctx = createExecutionContext();
@@ -106,7 +107,10 @@ describe("scheduled prune", () => {
     expect(feedback).toEqual(["f-new"]);
     const jobs = (await env.DB!.prepare("SELECT interaction_id FROM jobs_done").all()).results.map((r) => r.interaction_id);
     expect(jobs).toEqual(["j-new"]);
+    const cacheDays = (await env.DB!.prepare("SELECT day FROM chart_cache_days").all()).results.map((r) => r.day);
+    expect(cacheDays).toContain((now - 29 * day) / day);
+    expect(cacheDays).not.toContain((now - 31 * day) / day);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, jobs_done_deleted: 1, cron: "17 3 * * *" })]);
+    expect(lines).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, jobs_done_deleted: 1, chart_cache_days_deleted: 1, cron: "17 3 * * *" })]);
   });
 });

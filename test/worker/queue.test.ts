@@ -13,7 +13,8 @@ const QUEUE = "edge-discord-bot-jobs";
 let discord: DiscordEmulator;
 let sent: JobMessage[];
 const producer = { send: async (body: JobMessage) => void sent.push(body), sendBatch: async () => {} };
-const queueEnv = () => ({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, RELAY_MODE: "queue", JOBS: producer });
+// No chart cache (chart-cache.test.ts tests it): these tests count backend calls across identical charts.
+const queueEnv = () => ({ ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, RELAY_MODE: "queue", JOBS: producer });
 
 function outbound(backend: Handler) {
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backend });

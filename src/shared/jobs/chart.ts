@@ -57,4 +57,12 @@ export interface ChartResult {
   readonly skippedCount: number;
 }
 
+/**
+ * What decides a chart's pixels besides its input: the canvas and the renderer's version. The backend draws at this
+ * size; the Worker's chart cache (src/worker/commands/chart/cache.ts) puts all of it in its key, so a renderer
+ * change that alters pixels (theme, fonts, layout, sampling) must bump `version`, and every cached PNG drawn by the
+ * old renderer stops being found rather than being served as if it were new.
+ */
+export const CHART_RENDERING = { version: 2, width: 800, height: 450 } as const;
+
 export const chartJob = defineJobContract<ChartJobInput, ChartResult>()("chart");

@@ -11,6 +11,10 @@ import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
 import { appEventStats, type AppEventStats } from "../storage/app-events.ts";
 import { countInteractions } from "../storage/interaction-claims.ts";
+import { cacheLookups, type CacheLookups } from "../storage/chart-cache-stats.ts";
+
+/** The window of the chart cache's hit rate, in UTC days (today included). */
+const CACHE_STATS_DAYS = 7;
 
 export const definition = slashCommand({
   name: "admin",
@@ -40,13 +44,16 @@ export const subcommands = {
     const { db, scope } = access;
     const guildId = scopeGuild(scope);
     const now = Date.now();
-    const [total, lastDay, feedback, app] = await Promise.all([
+    const [total, lastDay, feedback, app, cache] = await Promise.all([
       countInteractions(db, { guildId }),
       countInteractions(db, { guildId, sinceMs: now - 86_400_000 }),
       countFeedback(db, guildId),
       appEventStats(db, guildId, now),
+      // The chart cache is shared by every server, so its hit rate is the bot's, not a server's: operators only.
+      scope.kind === "all" ? cacheLookups(db, CACHE_STATS_DAYS, now) : null,
     ]);
     const lines = [`**Stats** (${scopeLabel(scope)})`, `Interactions: ${total} (${lastDay} in the last 24 h)`, `Feedback messages: ${feedback}`, ...appEventLines(app, scope)];
+    if (cache) lines.push(cacheHitRate(cache));
     return ephemeral(lines.join("\n"));
   },
   async feedback(ctx) {
@@ -87,6 +94,12 @@ function appEventLines(app: AppEventStats, scope: AdminScope): string[] {
     : [`App installs to this server received: ${app.installs}`];
   lines.push(`Active entitlements: ${app.activeEntitlements}`);
   return lines;
+}
+
+function cacheHitRate({ hits, misses }: CacheLookups): string {
+  const lookups = hits + misses;
+  if (lookups === 0) return `Chart cache: no lookups in the last ${CACHE_STATS_DAYS} days`;
+  return `Chart cache: ${Math.round((hits / lookups) * 100)}% hits (${hits} of ${lookups} lookups in the last ${CACHE_STATS_DAYS} days)`;
 }
 
 function scopeLabel(scope: AdminScope): string {

@@ -2,10 +2,10 @@
  * /chart: the reference heavy command. Cheap checks answer at once (ephemeral); the rendering is the module's
  * `render` job, relayed to the backend while the user sees "thinking…", and the result replaces it. Rows of a CSV
  * the backend had to skip are listed in an ephemeral follow-up. Buttons switch line ↔ bar by the `redraw` job,
- * which re-renders the stored points (see chart/store.ts for why KV). The `Chart numbers` message command
+ * which re-renders the stored points (see chart/store.ts for why KV). Charts drawn before come from the chart
+ * cache instead of the backend (chart/draw.ts, chart/cache.ts). The `Chart numbers` message command
  * (chart-numbers.ts) uses the same render job.
  */
-import { requireRelay } from "../config.ts";
 import { componentState, customId } from "../dispatch/custom-id.ts";
 import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
 import { job } from "../dispatch/jobs.ts";
@@ -14,12 +14,12 @@ import type { CommandContext, ComponentContext, HandlerResult } from "../dispatc
 import { ephemeral } from "../discord/responses.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { premiumOptions } from "../middleware/premium-options.ts";
-import { relayJob } from "../relay/client.ts";
-import { CHART_KINDS, chartJob, type ChartJobInput, type ChartKind, type ChartResult } from "../../shared/jobs/chart.ts";
+import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../shared/jobs/chart.ts";
 import { InputError } from "../../shared/http-error.ts";
 import { parseValues } from "../../shared/chart-data/values.ts";
-import { MAX_FILE_BYTES, MAX_TITLE_LENGTH } from "../../shared/chart-data/points.ts";
+import { MAX_FILE_BYTES, MAX_TITLE_LENGTH, type Point } from "../../shared/chart-data/points.ts";
 import { relayUnavailable } from "./chart/availability.ts";
+import { drawChart } from "./chart/draw.ts";
 import { chartMessage, skippedRowsMessage } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
 import { describeError, log } from "../log.ts";
@@ -59,17 +59,18 @@ const buttonId = (kind: ChartKind, key: string) => customId(definition.name, ...
 
 export const jobs = {
   render: job<RenderInput>(async (input, task) => {
-    const result = await renderChart(task, input);
     const title = input.title ?? null;
-    const key = await storeForButtons(task, { title, points: result.points });
-    const skipped = skippedRowsMessage(result);
+    const points = knownPoints(input);
+    const chart = await drawChart(task, input, points ? { kind: input.kind, title, points } : null);
+    const key = await storeForButtons(task, { title, points: chart.points });
+    const skipped = skippedRowsMessage(chart);
     if (skipped) {
       // Told apart from the chart, to the user only: the chart is for the channel, the data problems are theirs.
       await task.followUp(skipped, { ephemeral: true }).catch((error: unknown) => {
         log("chart.followup_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error) });
       });
     }
-    return chartMessage(result, title, key, buttonId);
+    return chartMessage(chart, title, key, buttonId);
   }),
   redraw: job<{ kind: ChartKind; key: string }>(async ({ kind, key }, task) => {
     const kv = task.env.CHART_DATA;
@@ -77,8 +78,9 @@ export const jobs = {
     if (!stored) {
       return { data: { content: "This chart's data has expired, so it cannot be redrawn. Run `/chart` again.", components: [] } };
     }
-    const result = await renderChart(task, { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points });
-    return chartMessage(result, stored.title, key, buttonId);
+    const input: RenderInput = { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points };
+    const chart = await drawChart(task, input, { kind, title: stored.title, points: stored.points });
+    return chartMessage(chart, stored.title, key, buttonId);
   }),
 };
 
@@ -133,8 +135,18 @@ async function storeForButtons(task: TaskContext, chart: StoredChart): Promise<s
   }
 }
 
-function renderChart(task: TaskContext, input: RenderInput): Promise<ChartResult> {
-  return relayJob({ ...requireRelay(task.config) }, chartJob, task.interaction.id, input, { signal: task.signal });
+/**
+ * The points of typed values, parsed by the parser the backend uses, so the chart cache can be asked before the
+ * backend; null for a CSV (only the backend reads the file) or values that do not parse (the backend says why).
+ */
+function knownPoints(input: RenderInput): readonly Point[] | null {
+  if (input.points !== undefined) return input.points;
+  if (input.values === undefined) return null;
+  try {
+    return parseValues(input.values);
+  } catch {
+    return null;
+  }
 }
 
 function isKind(value: string | undefined): value is ChartKind {

@@ -20,7 +20,7 @@ import { RelayError } from "../relay/client.ts";
 import type { FinalMessage } from "../discord/messages.ts";
 import type { Interaction } from "./interaction.ts";
 import { DELETE_ORIGINAL, type JobResult } from "./jobs.ts";
-import { JobTaskContext } from "./task-context.ts";
+import { JobTaskContext, type AfterTask } from "./task-context.ts";
 import type { CommandModule } from "./types.ts";
 
 /** What the runner needs to run a job: which module's job, with what input, acknowledged how. */
@@ -62,6 +62,8 @@ export interface TaskOutcome {
   readonly ms: number;
   /** @original has IS_COMPONENTS_V2 (see JobTaskContext.originalIsV2): the error text goes in a text display. */
   readonly v2: boolean;
+  /** What the job scheduled with `task.after`: run it with runAfterTasks once the final edit is out. */
+  readonly after: readonly AfterTask[];
 }
 
 export async function executeJob(
@@ -75,9 +77,10 @@ export async function executeJob(
   budgetMs = TASK_BUDGET_MS,
 ): Promise<TaskOutcome> {
   const started = Date.now();
+  const after: AfterTask[] = [];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): job "${call.job}" exceeded its ${budgetMs} ms budget`)), budgetMs);
-  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message));
+  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message), after);
   try {
     const job = module?.jobs?.[call.job];
     if (!job || typeof job.run !== "function") {
@@ -99,12 +102,12 @@ export async function executeJob(
       const problem = messageProblem(final.data as Record<string, unknown>, task.originalIsV2);
       if (problem) throw new Error(`deferred(${route}): the job's message is invalid: ${problem}`);
     }
-    return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2 };
+    return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2, after };
   } catch (error) {
     const ref = newReference();
     const timedOut = controller.signal.aborted;
     const retriable = timedOut || (error instanceof RelayError && ["unreachable", "timeout", "busy", "failed"].includes(error.kind));
-    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2 };
+    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2, after };
   } finally {
     clearTimeout(timer);
   }
@@ -156,7 +159,20 @@ export async function runDeferred(call: JobCall, module: CommandModule | undefin
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
   const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
-  return logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
+  const outcome = logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
+  await runAfterTasks(interaction, route, task.after);
+  return outcome;
+}
+
+/** Runs a job's `task.after` work, each task on its own: one failing is logged and does not stop the others. */
+export async function runAfterTasks(interaction: Interaction, route: string | null, tasks: readonly AfterTask[]): Promise<void> {
+  await Promise.all(
+    tasks.map(({ name, task }) =>
+      task().catch((error: unknown) => {
+        log("deferred.after", { interaction_id: interaction.id, route, task: name, outcome: "error", ...errorFields(error) });
+      }),
+    ),
+  );
 }
 
 /** Logs the job's one line; returns its outcome. */

@@ -44,6 +44,17 @@ export interface TaskContext {
   deleteFollowUp(messageId: string): Promise<void>;
   /** Edits @original before the job finishes (progress); the final edit still follows when the job returns. */
   progress(message: string | MessageData): Promise<void>;
+  /**
+   * Schedules work (a cache write, a counter) to run after the final edit, so the user never waits for it. It
+   * runs whatever the job's outcome, in either relay mode; a failure is logged with the interaction id.
+   */
+  after(name: string, task: () => Promise<void>): void;
+}
+
+/** Work a job scheduled with `after`. */
+export interface AfterTask {
+  readonly name: string;
+  readonly task: () => Promise<void>;
 }
 
 function asFinal(message: string | MessageData | FinalMessage): FinalMessage {
@@ -79,13 +90,17 @@ export class JobTaskContext implements TaskContext {
   /** Follow-ups asked for so far; counted when asked, so concurrent calls cannot slip past the limit. */
   #followUps = 0;
 
-  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false) {
+  /** What `after` scheduled: the runner's list, run once the final edit is out (runAfterTasks in run-deferred.ts). */
+  readonly #after: AfterTask[];
+
+  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false, after: AfterTask[] = []) {
     this.originalIsV2 = originalIsV2;
     this.interaction = interaction;
     this.env = env;
     this.config = config;
     this.signal = signal;
     this.#rest = rest;
+    this.#after = after;
   }
 
   get t(): Translate {
@@ -116,5 +131,9 @@ export class JobTaskContext implements TaskContext {
     const final = checked(asFinal(message), false, this.originalIsV2);
     await this.#rest.editOriginalResponse(this.interaction.token, final);
     if (isComponentsV2(final.data as Record<string, unknown>)) this.originalIsV2 = true;
+  }
+
+  after(name: string, task: () => Promise<void>): void {
+    this.#after.push({ name, task });
   }
 }

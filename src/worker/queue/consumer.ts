@@ -23,7 +23,7 @@ import { parseCustomId } from "../dispatch/custom-id.ts";
 import { InteractionType, parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { isComponentsV2 } from "../discord/responses.ts";
-import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, FINAL_EDIT_DEADLINE_MS, type JobCall } from "../dispatch/run-deferred.ts";
+import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "../dispatch/run-deferred.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
@@ -121,16 +121,17 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
   const task = await executeJob(call, module, interaction, env, config, job.route, rest);
   if (!task.ok && task.retriable && !lastChance) {
     retry(message, interaction, job.route, task.error);
-    return;
+  } else {
+    const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
+    if (!delivery.delivered && delivery.retriable && !lastChance) {
+      retry(message, interaction, job.route, delivery.error);
+    } else {
+      await recordDone(env, interaction, delivery.delivered ? (task.ok ? "ok" : "error_message") : "undelivered", message);
+      message.ack();
+      logDeferred(interaction, job.route, call.job, task, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at });
+    }
   }
-  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
-  if (!delivery.delivered && delivery.retriable && !lastChance) {
-    retry(message, interaction, job.route, delivery.error);
-    return;
-  }
-  await recordDone(env, interaction, delivery.delivered ? (task.ok ? "ok" : "error_message") : "undelivered", message);
-  message.ack();
-  logDeferred(interaction, job.route, call.job, task, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at });
+  await runAfterTasks(interaction, job.route, task.after);
 }
 
 /** The module the interaction belongs to: by command for commands, by custom_id prefix for components and modals. */

@@ -5,7 +5,7 @@
 import * as echarts from "echarts";
 import type { RasterImage, Rasterise } from "./rasterise.ts";
 import type { Point } from "../../../shared/chart-data/points.ts";
-import type { ChartKind } from "../../../shared/jobs/chart.ts";
+import { CHART_RENDERING, type ChartKind } from "../../../shared/jobs/chart.ts";
 
 export type { ChartKind }; // bench/render.ts imports it from here
 
@@ -18,8 +18,8 @@ export interface ChartSpec {
   yAxisName?: string;
 }
 
-const CHART_WIDTH = 800;
-const CHART_HEIGHT = 450;
+// The size (and the version to bump when the pixels change) is shared with the Worker, whose chart cache keys on it.
+const { width: CHART_WIDTH, height: CHART_HEIGHT } = CHART_RENDERING;
 
 const FONT_FAMILY = "DejaVu Sans";
 

@@ -2,7 +2,7 @@
 import { base64ToBytes } from "../../base64.ts";
 import type { FinalMessage } from "../../discord/messages.ts";
 import { actionRow, button, ButtonStyle } from "../../discord/components.ts";
-import { CHART_KINDS, type ChartKind, type ChartResult } from "../../../shared/jobs/chart.ts";
+import { CHART_KINDS, type ChartKind, type ChartResult, type ChartStats } from "../../../shared/jobs/chart.ts";
 
 const FILE_NAME = "chart.png";
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
@@ -10,7 +10,14 @@ const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
 /** The buttons' custom_id for a kind and a stored chart's key (the module builds it, with its own name). */
 export type ButtonId = (kind: ChartKind, key: string) => string;
 
-export function chartMessage(result: ChartResult, title: string | null, storeKey: string | null, buttonId: ButtonId): FinalMessage {
+/** What the message shows of a render, from the backend or the cache (chart/draw.ts). */
+export interface ChartImage {
+  readonly png: Uint8Array;
+  readonly kind: ChartKind;
+  readonly stats: ChartStats;
+}
+
+export function chartMessage(result: ChartImage, title: string | null, storeKey: string | null, buttonId: ButtonId): FinalMessage {
   const { stats } = result;
   const sign = stats.change > 0 ? "+" : "";
   const pct = stats.change_pct === null ? "" : ` (${sign}${number.format(stats.change_pct)} %)`;
@@ -34,12 +41,12 @@ export function chartMessage(result: ChartResult, title: string | null, storeKey
     : [];
   return {
     data: { content: "", embeds: [embed], components, allowed_mentions: { parse: [] } },
-    files: [{ name: FILE_NAME, contentType: "image/png", data: base64ToBytes(result.png), description: `${result.kind} chart of ${stats.count} points` }],
+    files: [{ name: FILE_NAME, contentType: "image/png", data: result.png, description: `${result.kind} chart of ${stats.count} points` }],
   };
 }
 
 /** Rows the backend skipped, as an ephemeral note to the user: which lines and why. Null when none were. */
-export function skippedRowsMessage(result: ChartResult): string | null {
+export function skippedRowsMessage(result: Pick<ChartResult, "skipped" | "skippedCount">): string | null {
   const { skipped, skippedCount: total } = result;
   if (total === 0) return null;
   const lines = skipped.map((row) => `• line ${row.line}: ${row.reason}`);
