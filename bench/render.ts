@@ -1,77 +1,173 @@
-// Chart render time at 10, 1,000 and 10,000 points, for both chart kinds: the median of several runs after a
-// warm-up (the first render pays for module and font loading), split into ECharts' SVG step and resvg's
-// rasterisation. Prints a Markdown table for BENCHMARKS.md.
+// Chart render time at 10, 1,000 and 10,000 points, for both chart kinds, against a matplotlib reference drawing
+// the same charts in the same run. Ours: the median of several renders after a warm-up (the first render pays for
+// module and font loading), split into ECharts' SVG step and the Node rasteriser (resvg + PNG). Each size is
+// followed at once by matplotlib's (bench/reference/matplotlib_render.py: same data, title, theme and 800×450
+// PNG), so both see the same machine. Wall time is what a user waits for on a quiet machine; CPU time (the
+// process's, all threads) is the cost, and stays readable when other work shares the cores. Prints Markdown for
+// BENCHMARKS.md.
 //
-//   node_modules/.bin/node bench/render.ts [runs=9]
+//   node_modules/.bin/node bench/render.ts [runs=15]
+//
+// matplotlib: the script makes a venv (bench/out/matplotlib-venv, with --system-site-packages so a Debian
+// python3-matplotlib is visible) from `$PYTHON`, `python3` or /usr/bin/python3, runs `pip install matplotlib` in
+// it, and uses whatever imports: pip's, else the system's. Without Python or matplotlib the comparison is
+// skipped with a note; nothing else (npm test, CI) needs Python.
 
-import { cpus } from "node:os";
-import { renderAsync } from "@resvg/resvg-js";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { renderChart, renderChartSvg, type ChartKind } from "../src/backend/jobs/chart/render.ts";
 import { rasteriseWithResvgNode } from "../src/backend/jobs/chart/rasterise-node.ts";
+import { CHART_RENDERING } from "../src/shared/jobs/chart.ts";
 import type { Point } from "../src/shared/chart-data/points.ts";
 
 const SIZES = [10, 1_000, 10_000];
 const KINDS: ChartKind[] = ["line", "bar"];
-const RUNS = Number(process.argv[2] ?? 9);
-const WARMUP = 2;
+const RUNS = Number(process.argv[2] ?? 15);
+const WARMUP = 3;
+const { width: WIDTH, height: HEIGHT } = CHART_RENDERING;
+const TARGET_LINE_1000_MS = 15;
+const TARGET_RATIO = 3;
+const VENV = fileURLToPath(new URL("./out/matplotlib-venv", import.meta.url));
+const REFERENCE = fileURLToPath(new URL("./reference/matplotlib_render.py", import.meta.url));
 
 function series(count: number): Point[] {
-  // Deterministic, wiggly data: a trend, a slow wave and some jitter, like real metrics.
+  // Deterministic, wiggly data: a trend, a slow wave and some jitter, like real metrics (the reference's too).
   return Array.from({ length: count }, (_, i) => ({
     label: `2026-01-${String(i + 1).padStart(5, "0")}`,
     value: 100 + i * 0.01 + Math.sin(i / 40) * 25 + Math.sin(i * 12.9898) * 5,
   }));
 }
 
-function median(values: number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-async function timed<T>(fn: () => Promise<T> | T): Promise<number> {
+/** Wall and CPU milliseconds of one call (CPU: this process's user + system time, every thread). */
+async function timed(fn: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await fn();
-  return performance.now() - started;
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
 }
 
-interface Row {
-  kind: ChartKind;
-  points: number;
-  total: number;
+interface Ours {
+  wall: number;
+  cpu: number;
   svg: number;
   raster: number;
   pngKiB: number;
 }
 
-async function measure(kind: ChartKind, count: number): Promise<Row> {
+async function measureOurs(kind: ChartKind, count: number): Promise<Ours> {
   const spec = { kind, points: series(count), title: `${count.toLocaleString("en-US")} points` };
   for (let i = 0; i < WARMUP; i++) await renderChart(spec, rasteriseWithResvgNode);
-  const totals: number[] = [];
+  const walls: number[] = [];
+  const cpuTimes: number[] = [];
   const svgs: number[] = [];
   const rasters: number[] = [];
   let pngBytes = 0;
   for (let i = 0; i < RUNS; i++) {
-    totals.push(await timed(async () => (pngBytes = (await renderChart(spec, rasteriseWithResvgNode)).png.byteLength)));
+    const total = await timed(async () => (pngBytes = (await renderChart(spec, rasteriseWithResvgNode)).png.byteLength));
+    walls.push(total.wall);
+    cpuTimes.push(total.cpu);
     let svg = "";
-    svgs.push(await timed(() => (svg = renderChartSvg(spec))));
-    rasters.push(await timed(() => renderAsync(svg, { fitTo: { mode: "width", value: 800 }, font: { loadSystemFonts: false } })));
+    svgs.push((await timed(() => (svg = renderChartSvg(spec)))).wall);
+    rasters.push((await timed(() => rasteriseWithResvgNode(svg, { width: WIDTH, background: "#2b2d31", defaultFontFamily: "DejaVu Sans" }))).wall);
   }
-  return { kind, points: count, total: median(totals), svg: median(svgs), raster: median(rasters), pngKiB: pngBytes / 1024 };
+  return { wall: median(walls), cpu: median(cpuTimes), svg: median(svgs), raster: median(rasters), pngKiB: pngBytes / 1024 };
 }
 
-const rows: Row[] = [];
-for (const kind of KINDS) for (const count of SIZES) rows.push(await measure(kind, count));
+interface Reference {
+  wall: number;
+  cpu: number;
+  runs: number;
+  pngKiB: number;
+}
 
+function run(command: string, args: string[], timeoutMs: number) {
+  const result = spawnSync(command, args, { encoding: "utf8", timeout: timeoutMs });
+  const lastLine = `${result.stderr ?? ""}${result.error ? String(result.error.message) : ""}`.trim().split("\n").at(-1) ?? "";
+  return { ok: result.status === 0, stdout: result.stdout ?? "", why: lastLine || `exit ${result.status}` };
+}
+
+/** A Python that imports matplotlib (a venv's), and how it got there; or null and why not. */
+function findMatplotlib(): { python: string | null; note: string } {
+  const tried: string[] = [];
+  const candidates = [...new Set([process.env.PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => Boolean(c)))];
+  for (const [index, base] of candidates.entries()) {
+    const venv = `${VENV}-${index}`;
+    const python = `${venv}/bin/python`;
+    if (!existsSync(python)) {
+      const made = run(base, ["-m", "venv", "--system-site-packages", venv], 60_000);
+      if (!made.ok) {
+        tried.push(`${base}: no venv (${made.why})`);
+        continue;
+      }
+    }
+    const pip = run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--retries", "0", "--timeout", "5", "matplotlib"], 120_000);
+    const probe = run(python, ["-c", "import matplotlib, sys; print(matplotlib.__version__, matplotlib.__file__, sys.version.split()[0])"], 60_000);
+    if (probe.ok) {
+      const [version, file, pythonVersion] = probe.stdout.trim().split(" ");
+      const source = file?.startsWith(venv) ? "installed by pip into the venv" : pip.ok ? "already present in the system site packages (pip had nothing to do)" : `from the system site packages (pip install failed: ${pip.why})`;
+      return { python, note: `matplotlib ${version} (Agg) on Python ${pythonVersion}, ${source}; venv from ${base}` };
+    }
+    tried.push(`${base}: matplotlib not importable (pip: ${pip.ok ? "ok" : pip.why})`);
+  }
+  return { python: null, note: `matplotlib reference skipped: ${tried.join("; ") || "no Python found"}` };
+}
+
+function measureReference(python: string, kind: ChartKind, count: number): Reference | string {
+  const config = { kind, points: count, runs: RUNS, warmup: 2, width: WIDTH, height: HEIGHT, budget_s: 30 };
+  const result = run(python, [REFERENCE, JSON.stringify(config)], 600_000);
+  if (!result.ok) return `failed: ${result.why}`;
+  const out = JSON.parse(result.stdout) as { wall_ms: number[]; cpu_ms: number[]; png_bytes: number };
+  return { wall: median(out.wall_ms), cpu: median(out.cpu_ms), runs: out.wall_ms.length, pngKiB: out.png_bytes / 1024 };
+}
+
+const reference = findMatplotlib();
+const load = loadavg()[0]!;
+const rows: Array<{ kind: ChartKind; count: number; ours: Ours; ref: Reference | string | null }> = [];
+for (const kind of KINDS) {
+  for (const count of SIZES) {
+    const ours = await measureOurs(kind, count);
+    const ref = reference.python ? measureReference(reference.python, kind, count) : null;
+    rows.push({ kind, count, ours, ref });
+    console.error(`${kind} ${count}: ours ${ours.wall.toFixed(1)} ms${ref && typeof ref !== "string" ? `, matplotlib ${ref.wall.toFixed(1)} ms` : ""}`);
+  }
+}
+
+const ms = (value: number) => value.toFixed(1);
+const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(1)}×`;
 const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
-console.log(`Node ${process.version}, ${cpu} (${cpus().length} cores), median of ${RUNS} runs after ${WARMUP} warm-up, 800×450 PNG`);
+console.log(`Node ${process.version}, ${cpu} (${cpus().length} cores), load average ${load.toFixed(1)} at start → ${loadavg()[0]!.toFixed(1)} at end; median of ${RUNS} renders after ${WARMUP} warm-up, ${WIDTH}×${HEIGHT} PNG.`);
+console.log(`Reference: ${reference.note}.`);
 console.log("");
-console.log("| kind | points | render ms (total) | ECharts SVG ms | resvg raster ms¹ | PNG KiB |");
-console.log("|------|-------:|------------------:|---------------:|-----------------:|--------:|");
-for (const row of rows) {
-  console.log(
-    `| ${row.kind} | ${row.points.toLocaleString("en-US")} | ${row.total.toFixed(1)} | ${row.svg.toFixed(1)} | ${row.raster.toFixed(1)} | ${row.pngKiB.toFixed(1)} |`,
-  );
+console.log("| kind | points | ours ms (wall) | ours CPU ms | ECharts SVG ms | rasterise + PNG ms | PNG KiB | matplotlib ms (wall) | matplotlib CPU ms | faster (wall) | faster (CPU) |");
+console.log("|------|-------:|---------------:|------------:|---------------:|-------------------:|--------:|---------------------:|------------------:|--------------:|-------------:|");
+for (const { kind, count, ours, ref } of rows) {
+  const theirs = ref === null ? "| – | – | – | – |" : typeof ref === "string" ? `| ${ref} | – | – | – |` : `| ${ms(ref.wall)}${ref.runs < RUNS ? ` (${ref.runs} runs)` : ""} | ${ms(ref.cpu)} | ${ratio(ref.wall, ours.wall)} | ${ratio(ref.cpu, ours.cpu)} |`;
+  console.log(`| ${kind} | ${count.toLocaleString("en-US")} | ${ms(ours.wall)} | ${ms(ours.cpu)} | ${ms(ours.svg)} | ${ms(ours.raster)} | ${ours.pngKiB.toFixed(1)} ${theirs}`);
 }
 console.log("");
-console.log("¹ rasterised without fonts, to separate glyph work from path work; the total includes the DejaVu fonts.");
+const line1000 = rows.find((row) => row.kind === "line" && row.count === 1_000)!.ours;
+const verdict = (met: boolean) => (met ? "✅ met" : "❌ missed");
+console.log("| target | measured | required | |");
+console.log("|---|---:|---:|---|");
+console.log(`| 1,000-point line on Node, wall | ${ms(line1000.wall)} ms | ≤ ${TARGET_LINE_1000_MS} ms | ${verdict(line1000.wall <= TARGET_LINE_1000_MS)} |`);
+console.log(`| 1,000-point line on Node, CPU | ${ms(line1000.cpu)} ms | ≤ ${TARGET_LINE_1000_MS} ms | ${verdict(line1000.cpu <= TARGET_LINE_1000_MS)} |`);
+const measured = rows.flatMap((row) => (row.ref && typeof row.ref !== "string" ? [{ ...row, ref: row.ref }] : []));
+if (measured.length > 0) {
+  for (const clock of ["wall", "cpu"] as const) {
+    const worst = measured.reduce((a, b) => (b.ref[clock] / b.ours[clock] < a.ref[clock] / a.ours[clock] ? b : a));
+    const factor = worst.ref[clock] / worst.ours[clock];
+    console.log(`| every size vs matplotlib, ${clock === "cpu" ? "CPU" : "wall"} (slowest: ${worst.kind} ${worst.count.toLocaleString("en-US")}) | ${factor.toFixed(1)}× | ≥ ${TARGET_RATIO}× | ${verdict(factor >= TARGET_RATIO)} |`);
+  }
+} else {
+  console.log(`| every size vs matplotlib | not measured | ≥ ${TARGET_RATIO}× | ${reference.note} |`);
+}

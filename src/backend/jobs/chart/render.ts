@@ -52,6 +52,9 @@ function chartOption(spec: ChartSpec): echarts.EChartsOption {
           sampling: "minmax",
           barMinWidth: 2,
           barCategoryGap: many ? "0%" : "20%",
+          // The axes are fitted to the data, so nothing needs clipping; resvg draws a clip path through a
+          // full-canvas mask, which cost ≈ 3–7 ms a chart.
+          clip: false,
         }
       : {
           type: "line",
@@ -63,6 +66,7 @@ function chartOption(spec: ChartSpec): echarts.EChartsOption {
           symbolSize: 6,
           // Largest-triangle-three-buckets keeps peaks while drawing about one point per pixel.
           sampling: "lttb",
+          clip: false, // as for bars
         };
   return {
     animation: false,
