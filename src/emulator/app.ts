@@ -20,6 +20,7 @@ import { matchRoute, redactedPath, type Route, type RouteContext } from "./route
 import { serveAttachment } from "./routes/attachments.ts";
 import { acknowledge, callbackRoutes } from "./routes/callback.ts";
 import { channelRoutes } from "./routes/channels.ts";
+import { entitlementRoutes } from "./routes/entitlements.ts";
 import { commandRoutes } from "./routes/commands.ts";
 import { handleAppControl } from "./routes/app.ts";
 import { handleControl } from "./routes/control.ts";
@@ -106,7 +107,7 @@ export interface DiscordEmulator {
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
-const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes];
+const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes, ...entitlementRoutes];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const REDACTED = new Set(["authorization", "cookie"]);
 

@@ -91,14 +91,18 @@ describe("DiscordBotClient requests", () => {
     expect(discord.calls()).toHaveLength(1);
   });
 
-  it("lists entitlements with Discord's query parameters, typed", async () => {
-    const { fetchStub, seen } = scripted([() => Response.json([{ id: "e1", sku_id: "s1", application_id: "a1", type: 8, deleted: false, consumed: false }])]);
-    const entitlements = await client({ fetch: fetchStub }).listEntitlements("100000000000000001", { guild_id: "200000000000000002", sku_ids: ["1", "2"], exclude_ended: true });
-    expect(entitlements[0]!.sku_id).toBe("s1");
-    const url = new URL(seen[0]!.url);
-    expect(url.pathname).toBe("/api/v10/applications/100000000000000001/entitlements");
-    expect(Object.fromEntries(url.searchParams)).toEqual({ guild_id: "200000000000000002", sku_ids: "1,2", exclude_ended: "true" });
-    expect(seen[0]!.headers.get("Authorization")).toBe("Bot test-bot-token");
+  it("lists entitlements with Discord's query parameters, typed, from the emulator's test purchases", async () => {
+    const base = { application_id: "100000000000000001", type: 4, deleted: false, starts_at: null, ends_at: null };
+    discord.state.entitlements.push(
+      { ...base, id: "1000000000000000010", sku_id: "1", guild_id: "200000000000000002" },
+      { ...base, id: "1000000000000000020", sku_id: "3", guild_id: "200000000000000002" },
+      { ...base, id: "1000000000000000030", sku_id: "2", guild_id: "200000000000000002", ends_at: "2000-01-01T00:00:00.000Z" },
+    );
+    const entitlements = await client().listEntitlements("100000000000000001", { guild_id: "200000000000000002", sku_ids: ["1", "2"], exclude_ended: true });
+    expect(entitlements.map((e) => e.sku_id)).toEqual(["1"]);
+    const [call] = discord.calls();
+    expect(call).toMatchObject({ path: "/api/v10/applications/100000000000000001/entitlements", query: { guild_id: "200000000000000002", sku_ids: "1,2", exclude_ended: "true" }, status: 200 });
+    expect(call!.headers.authorization).toBe("Bot [redacted]");
   });
 });
 
