@@ -261,12 +261,25 @@ describe("modal values", () => {
   });
 
   it("a form reads a submit of another shape as null: a missing input, another kind, a value it does not offer", () => {
-    const without = { ...data, components: data.components.filter((c) => c.component?.custom_id !== "agree") };
+    const without = { ...data, components: data.components.filter((c) => c.component?.custom_id !== "size") };
     expect(form.read(readModalFields(without))).toBeNull();
     const otherKind = { ...data, components: data.components.map((c) => (c.component?.custom_id === "agree" ? { ...c, component: { type: 4, custom_id: "agree", value: "yes" } } : c)) };
     expect(form.read(readModalFields(otherKind))).toBeNull();
     const forged = { ...data, components: data.components.map((c) => (c.component?.custom_id === "size" ? { ...c, component: { ...c.component, value: "xxl" } } : c)) };
     expect(form.read(readModalFields(forged))).toBeNull();
+  });
+
+  it("a form reads an optional input missing from the submit as empty, a required one as another shape", () => {
+    const optional = modalForm({
+      note: labelled("Note", textInput({ required: false })),
+      shot: labelled("Shot", fileUpload({ required: false })),
+      pick: labelled("Pick", radioGroup({ required: false, options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] })),
+      ok: labelled("OK", checkbox()),
+      must: labelled("Must", textInput({})),
+    });
+    const submit = (components: unknown[]) => readModalFields({ components });
+    expect(optional.read(submit([{ type: 18, component: { type: 4, custom_id: "must", value: "x" } }]))).toEqual({ note: "", shot: [], pick: null, ok: false, must: "x" });
+    expect(optional.read(submit([]))).toBeNull();
   });
 
   it("a module's modal handler gets the typed fields through the Worker", async () => {

@@ -8,7 +8,7 @@
  *   const values = form.read(fields); // { text: string; kind: "bug" | "idea" } | null
  */
 import type { APIComponentInLabel, APILabelComponent, APIModalInteractionResponseCallbackData, APITextDisplayComponent } from "discord-api-types/v10";
-import { ComponentError } from "../discord/components.ts";
+import { ComponentError, ComponentType } from "../discord/components.ts";
 import type { SubmitsAs } from "../discord/modal-inputs.ts";
 import { MAX_CUSTOM_ID_LENGTH } from "../discord/responses.ts";
 import type { ModalFields } from "./modal-fields.ts";
@@ -42,11 +42,17 @@ export function modalForm<const F extends Readonly<Record<string, Entry>>>(entri
     read(fields) {
       const values: Record<string, unknown> = {};
       for (const [key, type, offered] of inputs) {
+        const optional = (entries[key] as { component: { required?: boolean } }).component.required === false || type === ComponentType.Checkbox;
         const field = fields.get(key);
+        // An input left empty may be missing from the submit: it reads as empty (nothing, no choice, unticked).
+        if (!field && optional) {
+          values[key] = type === ComponentType.TextInput ? "" : type === ComponentType.RadioGroup ? null : type === ComponentType.Checkbox ? false : [];
+          continue;
+        }
         if (field?.type !== type) return null;
         const { value } = field;
         // A radio group reads as null only when the form let it be left empty (`required: false`).
-        if (value === null ? (entries[key] as { component: { required?: boolean } }).component.required !== false : offered && !(Array.isArray(value) ? value : [value]).every((v) => offered.has(v))) return null;
+        if (value === null ? !optional : offered && !(Array.isArray(value) ? value : [value]).every((v) => offered.has(v))) return null;
         values[key] = value;
       }
       return values as FormValues<F>;
