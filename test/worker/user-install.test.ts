@@ -68,7 +68,7 @@ describe("the interaction's context, parsed at the boundary", () => {
     expect([i.context, i.guildId, i.guildLocale, i.memberPermissions, i.user]).toEqual([ContextType.PrivateChannel, null, null, null, { id: USER.id, username: "tester" }]);
     expect(i.authorizingIntegrationOwners).toEqual({ guildInstall: null, userInstall: USER.id });
     expect(isUserInstallOnly(i)).toBe(true);
-    expect(i.entitlements).toEqual([{ id: entitlement.id, skuId: entitlement.sku_id, type: 8, userId: USER.id, guildId: null, endsAt: null, consumed: false }]);
+    expect(i.entitlements).toEqual([{ id: entitlement.id, skuId: entitlement.sku_id, type: 8, userId: USER.id, guildId: null, startsAt: null, endsAt: null, consumed: false, deleted: false }]);
   });
 
   it("leaves what Discord did not send empty (unknown context values, malformed owners), and a PING untouched", () => {

@@ -6,7 +6,7 @@
  */
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
-import { grantsSku } from "../discord/entitlements.ts";
+import { grantsSku } from "./entitlements.ts";
 import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { translator, type Translate } from "../i18n/messages.ts";
@@ -144,7 +144,7 @@ class Context implements BaseContext {
   }
 
   hasEntitlement(skuId: string): boolean {
-    return grantsSku(this.interaction.raw.entitlements, skuId);
+    return grantsSku(this.interaction.entitlements, skuId);
   }
 
   get customId(): BaseContext["customId"] {

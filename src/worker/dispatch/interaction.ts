@@ -33,9 +33,11 @@ export interface Entitlement {
   readonly type: number;
   readonly userId: string | null;
   readonly guildId: string | null;
-  /** ISO timestamp; null for entitlements that do not expire. */
+  /** ISO timestamps; null for entitlements without a start (or an end). */
+  readonly startsAt: string | null;
   readonly endsAt: string | null;
   readonly consumed: boolean;
+  readonly deleted: boolean;
 }
 
 export interface Interaction {
@@ -151,8 +153,10 @@ function entitlementsOf(list: readonly unknown[]): readonly Entitlement[] {
       type: typeof item.type === "number" ? item.type : 0,
       userId: str(item.user_id),
       guildId: str(item.guild_id),
+      startsAt: str(item.starts_at),
       endsAt: str(item.ends_at),
       consumed: item.consumed === true,
+      deleted: item.deleted === true,
     });
   }
   return out;
