@@ -82,6 +82,16 @@ describe("the interaction's context, parsed at the boundary", () => {
 });
 
 describe("commands in the bot's DM and in a group DM", () => {
+  it.each(Object.entries(places))("/help in %s lists only what Discord offers there: no /admin", async (_where, place) => {
+    const body = await run(command("help", undefined, place));
+    const texts = JSON.stringify(body.data?.components);
+    expect(texts).toContain("/ping`");
+    expect(texts).toContain("/chart`");
+    expect(texts).not.toContain("/admin`");
+    const inServer = await run(command("help"));
+    expect(JSON.stringify(inServer.data?.components)).toContain("/admin`");
+  });
+
   it.each(Object.entries(places))("/ping answers in %s", async (_where, place) => {
     const body = await run(command("ping", undefined, place));
     expect(body).toMatchObject({ type: 4, data: { content: expect.stringMatching(/^🏓 Pong!/) } });

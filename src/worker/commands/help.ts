@@ -6,6 +6,7 @@ import type { APIApplicationCommandOption } from "discord-api-types/v10";
 import { container, layoutMessage, separator, SeparatorSpacing, textDisplay } from "../discord/layout.ts";
 import { autocomplete, ephemeral, Limits, type MessageData } from "../discord/responses.ts";
 import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
+import { isUserInstallOnly, type Interaction } from "../dispatch/interaction.ts";
 import type { AutocompleteContext, CommandContext, CommandModule, HandlerResult } from "../dispatch/types.ts";
 
 export const definition = slashCommand({
@@ -21,15 +22,26 @@ export const definition = slashCommand({
 
 const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
 
-export function command({ options, commands }: CommandContext<typeof definition>): HandlerResult {
+export function command({ options, commands, interaction }: CommandContext<typeof definition>): HandlerResult {
   const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
-  if (!wanted) return ephemeral(overview(commands));
+  if (!wanted) return ephemeral(overview(commands.filter((m) => offeredHere(m, interaction))));
   const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
   if (!module) return ephemeral(`There is no command named \`${wanted.slice(0, 32)}\`. Run \`/help\` without an argument to see them all.`);
   return ephemeral(fit(details(module)));
 }
 
 export { suggest as autocomplete };
+
+/**
+ * Whether Discord offers the command where /help was run: its `contexts` include this one (a server, the bot's DM,
+ * a private channel), and, when only the user's install reaches here, it is installable by users. /admin is not
+ * listed in a DM. An interaction without `context` (older payloads) sees every command.
+ */
+function offeredHere({ definition }: CommandModule, interaction: Interaction): boolean {
+  const { contexts, integration_types: installs } = definition as { contexts?: readonly number[]; integration_types?: readonly number[] };
+  if (interaction.context !== null && contexts && !contexts.includes(interaction.context)) return false;
+  return !(isUserInstallOnly(interaction) && installs && !installs.includes(1));
+}
 
 function suggest({ focused, commands }: AutocompleteContext) {
   const typed = (focused?.value ?? "").trim().replace(/^\//, "").toLowerCase();
