@@ -4,6 +4,7 @@
  * /admin stats. The cache is an optimisation only: without its binding, for a CSV upload (whose points the
  * Worker does not know before the backend reads the file), or when it fails or is slow, the chart is rendered.
  */
+import { base64ToBytes } from "../../base64.ts";
 import { requireRelay } from "../../config.ts";
 import type { TaskContext } from "../../dispatch/task-context.ts";
 import { describeError, log } from "../../log.ts";
@@ -55,11 +56,4 @@ function renderOnBackend(task: TaskContext, input: ChartJobInput): Promise<Chart
 
 function fromBackend(result: ChartResult): DrawnChart {
   return { ...result, png: base64ToBytes(result.png) };
-}
-
-function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

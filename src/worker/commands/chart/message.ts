@@ -1,5 +1,4 @@
 /** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
-import { base64ToBytes } from "../../base64.ts";
 import type { FinalMessage } from "../../discord/messages.ts";
 import { actionRow, button, ButtonStyle } from "../../discord/components.ts";
 import { CHART_KINDS, type ChartKind, type ChartResult, type ChartStats } from "../../../shared/jobs/chart.ts";
