@@ -1,15 +1,15 @@
 // The backend as a plain fetch handler (Request → Response), so it runs under any server that speaks the Fetch
 // API (@hono/node-server on Node, a test calling it directly, workerd); nothing it imports needs Node. This file
-// routes, owns the per-instance state (concurrency limiter, replay cache, body budget) and guarantees that every
+// routes, owns the per-instance state (concurrency limiter, replay store, body budget) and guarantees that every
 // answer, even to a bug, is a JSON error rather than an unstructured 500.
 
 import { HttpError, errorResponse, jsonResponse } from "./errors.ts";
 import { RETRY_AFTER_SECONDS, handleJobRequest, type JobRequestTrace } from "./job-request.ts";
 import { createLimiter } from "./limiter.ts";
-import { createReplayCache } from "./replay-cache.ts";
+import { createReplayCache, type ReplayStore } from "./replay-cache.ts";
 import { createBodyBudget } from "./body-budget.ts";
 import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
-import { describeError, jsonLineLogger, type Logger } from "./log.ts";
+import { describeError, type Logger } from "./log.ts";
 import { defaultJobs } from "./jobs/index.ts";
 import type { Job } from "./jobs/job.ts";
 import type { Rasterise } from "./jobs/chart/rasterise.ts";
@@ -24,8 +24,11 @@ export interface BackendOptions {
   /**
    * Bytes all request bodies being read at once may reserve (each reserves its Content-Length); when a new one
    * does not fit, the oldest reads are evicted with 503. At least the largest job's maxInputBytes. Default 8 MiB.
+   * null: no shared budget, each read bounded by its job's cap and the deadline alone. The backend Worker uses
+   * that: workerd bounds each isolate's memory itself, and evicting one request's read from another request is
+   * I/O across requests, which workerd forbids.
    */
-  bodyBudgetBytes?: number;
+  bodyBudgetBytes?: number | null;
   /** A body still arriving this long after its headers is refused with 408. Default 10 s. */
   bodyTimeoutMs?: number;
   /** Used for attachment downloads; defaults to globalThis.fetch. */
@@ -34,8 +37,10 @@ export interface BackendOptions {
   rasterise: Rasterise;
   /** Clock in milliseconds since the epoch (like Date.now); tests pass a fixed one. */
   now?: () => number;
-  /** Receives one object per log event; defaults to JSON lines on stdout. */
-  log?: (event: object) => void;
+  /** Receives one object per log event (JSON lines on stdout on Node, console.log in the backend Worker). */
+  log: (event: object) => void;
+  /** Where relay signatures are remembered against replays; defaults to this instance's memory (replay-cache.ts). */
+  replayStore?: ReplayStore;
   /** The job registry; defaults to every job in jobs/index.ts. Tests add slow or failing jobs here. */
   jobs?: readonly Job[];
 }
@@ -71,7 +76,7 @@ export function createBackend(options: BackendOptions): Backend {
     jobs.set(job.name, job);
   }
   const largestInputBytes = Math.max(0, ...[...jobs.values()].map((job) => job.maxInputBytes));
-  const bodyBudgetBytes = options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES;
+  const bodyBudgetBytes = options.bodyBudgetBytes === null ? Number.MAX_SAFE_INTEGER : (options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   if (!Number.isSafeInteger(bodyBudgetBytes) || bodyBudgetBytes < largestInputBytes) {
     throw new Error(
       `backend(config): bodyBudgetBytes is ${bodyBudgetBytes}; it must be at least ${largestInputBytes}, the largest job's maxInputBytes`,
@@ -83,8 +88,8 @@ export function createBackend(options: BackendOptions): Backend {
     retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
   const limiter = createLimiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
-  const replayCache = createReplayCache();
-  const log: Logger = options.log ?? jsonLineLogger();
+  const replayStore = options.replayStore ?? createReplayCache();
+  const log: Logger = options.log;
   let draining = false;
   const deps = {
     relaySecret: options.relaySecret,
@@ -93,7 +98,7 @@ export function createBackend(options: BackendOptions): Backend {
     bodyBudget,
     attachmentHosts: parseAllowedHosts(options.attachmentHosts ?? DEFAULT_ATTACHMENT_HOSTS),
     limiter,
-    replayCache,
+    replayStore,
     fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
     rasterise: options.rasterise,
     now: options.now ?? Date.now,

@@ -26,7 +26,7 @@ import { describeError, type Logger } from "./log.ts";
 import type { Job, JobContext } from "./jobs/job.ts";
 import type { AllowedHost } from "./attachment.ts";
 import type { Limiter } from "./limiter.ts";
-import type { ReplayCache } from "./replay-cache.ts";
+import type { ReplayStore } from "./replay-cache.ts";
 import type { Rasterise } from "./jobs/chart/rasterise.ts";
 
 export const RETRY_AFTER_SECONDS = 2;
@@ -40,7 +40,7 @@ export interface JobRequestDeps {
   bodyBudget: BodyBudget;
   attachmentHosts: readonly AllowedHost[];
   limiter: Limiter;
-  replayCache: ReplayCache;
+  replayStore: ReplayStore;
   fetch: typeof fetch;
   rasterise: Rasterise;
   now: () => number;
@@ -145,7 +145,7 @@ export async function handleJobRequest(
 
   // Hex case does not change the MAC, so the key is lower-cased: "ABC…" must count as a replay of "abc…".
   const replayKey = (signature ?? "").toLowerCase();
-  if (deps.replayCache.checkAndRecord(replayKey, nowMs)) {
+  if (await deps.replayStore.checkAndRecord(replayKey, nowMs)) {
     throw new HttpError(409, "replayed", "this signed request was already received; sign every request afresh");
   }
 
@@ -166,7 +166,7 @@ export async function handleJobRequest(
 
   const release = deps.isDraining() ? null : deps.limiter.tryAcquire();
   if (release === null) {
-    deps.replayCache.forget(replayKey);
+    await deps.replayStore.forget(replayKey);
     const retryAfter = { "retry-after": String(RETRY_AFTER_SECONDS) };
     throw deps.isDraining()
       ? new HttpError(503, "shutting_down", "the backend is shutting down; retry shortly", {}, retryAfter)

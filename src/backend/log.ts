@@ -7,7 +7,7 @@ import { redact } from "../shared/redact.ts";
 type LogEvent = { event: string } & Record<string, unknown>;
 export type Logger = (event: LogEvent) => void;
 
-export function jsonLineLogger(write: (line: string) => void = (line) => process.stdout.write(line)): (event: object) => void {
+export function jsonLineLogger(write: (line: string) => void): (event: object) => void {
   return (event) => {
     // Defence in depth (src/shared/redact.ts): credential-named keys, URL query strings and token-shaped values
     // are removed at any depth even if a caller passes one by mistake.

@@ -1,12 +1,23 @@
 // Remembers relay signatures for 10 minutes so a captured request cannot be replayed. A signature stays valid
 // while its timestamp is within ±300 s of the clock, i.e. at most 600 s after the backend first sees it, so a
 // 600 s memory covers the whole window. Entries are added only after the signature verified, so only holders of
-// the secret can fill the cache; the size cap (oldest out first) bounds memory if one ever does.
+// the secret can fill a store.
+//
+// The store is an interface because where it lives decides what it protects. The in-memory cache below covers
+// one Node process until it restarts (the default); replay-store-sqlite.ts covers every Node process that opens
+// the same file, across restarts; the backend Worker's Durable Object (src/backend/worker/replay-guard.ts) covers
+// every isolate, location and restart.
 
-export interface ReplayCache {
-  /** True when `key` was recorded within the TTL; otherwise records it and returns false. */
-  checkAndRecord(key: string, nowMs: number): boolean;
+export interface ReplayStore {
+  /** True when `key` was recorded within the TTL; otherwise records it (atomically) and returns false. */
+  checkAndRecord(key: string, nowMs: number): boolean | Promise<boolean>;
   /** Drops a key again, for a request that was turned away before any work (so its retry is not a "replay"). */
+  forget(key: string): void | Promise<void>;
+}
+
+/** One process's memory; the size cap (oldest out first) bounds it if a secret holder ever floods it. */
+export interface ReplayCache extends ReplayStore {
+  checkAndRecord(key: string, nowMs: number): boolean;
   forget(key: string): void;
   size(): number;
 }

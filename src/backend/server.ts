@@ -6,7 +6,7 @@ import type { Server, ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { DEFAULT_BODY_TIMEOUT_MS, type Backend } from "./app.ts";
-import { createNodeBackend, type NodeBackendOptions } from "./node.ts";
+import { createNodeBackend, stdoutLogger, type NodeBackendOptions } from "./node.ts";
 import { ConfigError, readBackendConfig } from "./config.ts";
 import {
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -16,7 +16,7 @@ import {
   REQUEST_TIMEOUT_MARGIN_MS,
   checkingInterval,
 } from "./server-limits.ts";
-import { describeError, jsonLineLogger } from "./log.ts";
+import { describeError } from "./log.ts";
 
 export interface BackendServerOptions extends NodeBackendOptions {
   /** 0 (the default here) picks a free port; read the actual one from `url`. */
@@ -87,7 +87,7 @@ async function closeGracefully(server: Server, backend: Backend): Promise<void> 
 }
 
 async function main(): Promise<void> {
-  const log = jsonLineLogger();
+  const log = stdoutLogger();
   let config;
   try {
     config = readBackendConfig(process.env);

@@ -3,8 +3,8 @@
 // re-render (another kind or title) without the attachment, whose signed URL expires. Its name, wire input and
 // result are the contract in src/shared/jobs/chart.ts, which the Worker's relay call names too.
 
-import { Buffer } from "node:buffer";
 import { InputError } from "../../errors.ts";
+import { bytesToBase64 } from "../../base64.ts";
 import { downloadAttachment, redactUrl } from "../../attachment.ts";
 import { defineJob, type JobContext } from "../job.ts";
 import { CHART_MAX_INPUT_BYTES, parseChartInput, type ChartInput } from "./input.ts";
@@ -69,7 +69,7 @@ export const chartJob = defineJob<ChartInput, ChartResult>({
       yAxisName: data.yAxisName || undefined,
     }, ctx.rasterise);
     return {
-      png: Buffer.from(image.png).toString("base64"),
+      png: bytesToBase64(image.png),
       width: image.width,
       height: image.height,
       kind: input.kind,

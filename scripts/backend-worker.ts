@@ -1,0 +1,47 @@
+// `npm run backend:worker`: the backend Worker under wrangler dev, configured by the same environment as
+// `npm run backend` (PORT, HOST, RELAY_SECRET, ATTACHMENT_HOSTS, BACKEND_MAX_CONCURRENT, BACKEND_BODY_TIMEOUT_MS),
+// checked by the same reader so a mistake fails here with the same message. Ctrl-C stops wrangler and workerd.
+
+import { ConfigError, readBackendConfig } from "../src/backend/config.ts";
+import { NODE_ONLY_BACKEND_VARS, startBackendWorker } from "./lib/backend-worker.ts";
+
+let config;
+try {
+  config = readBackendConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const ignored = NODE_ONLY_BACKEND_VARS.filter((name) => process.env[name]);
+if (ignored.length > 0) console.log(`backend:worker: ${ignored.join(", ")} apply to the Node server only; workerd has its own connection limits`);
+
+const worker = await startBackendWorker({
+  root: process.cwd(),
+  host: config.host,
+  port: config.port,
+  vars: {
+    RELAY_SECRET: config.relaySecret,
+    ATTACHMENT_HOSTS: config.attachmentHosts.join(","),
+    BACKEND_MAX_CONCURRENT: String(config.maxConcurrent),
+    BACKEND_BODY_TIMEOUT_MS: String(config.bodyTimeoutMs),
+  },
+  log: (line) => console.log(line),
+}).catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exit(1);
+});
+console.log(`backend:worker: serving ${worker.url} (GET /health, POST /v1/jobs/{name}); Ctrl-C stops it`);
+
+let stopping = false;
+const stop = () => {
+  stopping = true;
+  void worker.stop().then(() => process.exit(0));
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
+void worker.process.exited.then((code) => {
+  if (stopping) return;
+  console.error(`backend:worker: wrangler dev exited (${code})`);
+  process.exit(1);
+});
