@@ -1,6 +1,7 @@
-// `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend and the Discord emulator with
-// its browser playground. Edits reload the Worker (wrangler dev); a new or changed command is registered with the
-// emulator again (scripts/lib/command-watch.ts). One Ctrl-C stops everything.
+// `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend (the Node server, or with
+// `--backend worker` the backend Worker under wrangler dev) and the Discord emulator with its browser playground.
+// Edits reload the Worker (wrangler dev); a new or changed command is registered with the emulator again
+// (scripts/lib/command-watch.ts). One Ctrl-C stops everything.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -8,8 +9,22 @@ import { join } from "node:path";
 const verbose = process.argv.includes("--verbose");
 const root = process.cwd();
 
+/** `--backend node` (default: the Node server in this process) or `--backend worker` (the backend Worker). */
+function backendFromArgs(): "node" | "worker" {
+  const index = process.argv.findIndex((arg) => arg === "--backend" || arg.startsWith("--backend="));
+  if (index === -1) return "node";
+  const arg = process.argv[index] ?? "";
+  const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : process.argv[index + 1];
+  if (value !== "node" && value !== "worker") {
+    console.error(`start: --backend must be "node" or "worker", got ${value === undefined ? "nothing" : `"${value}"`}`);
+    process.exit(1);
+  }
+  return value;
+}
+const backend = backendFromArgs();
+
 // Checked before importing the stack, whose imports would otherwise fail with a bare module-not-found trace.
-const required = ["wrangler/bin/wrangler.js", "@hono/node-server", "echarts", "@resvg/resvg-js"];
+const required = ["wrangler/bin/wrangler.js", "@hono/node-server", "echarts", "@resvg/resvg-js", "@resvg/resvg-wasm"];
 const missing = required.filter((dependency) => !existsSync(join(root, "node_modules", dependency)));
 if (missing.length > 0) {
   console.error(`start: missing dependencies (${missing.join(", ")}): run \`npm ci\` in ${root} first`);
@@ -41,7 +56,7 @@ function portsFromEnv() {
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
-  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true });
+  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend });
 } catch (error) {
   console.error(error instanceof StackError ? error.message : `start: ${(error as Error).stack ?? error}`);
   process.exit(1);
@@ -52,7 +67,7 @@ if (stack.premiumSkuId) console.log(`start: /chart file: needs SKU ${stack.premi
 console.log(`
   Worker      ${stack.workerUrl}/interactions
   Events      ${stack.workerUrl}/events
-  Backend     ${stack.backendUrl}
+  Backend     ${stack.backendUrl}   (${stack.backend.kind === "worker" ? "backend Worker, wrangler dev" : "Node server"})
   Emulator    ${stack.emulatorUrl}/api/v10
 
   Playground  ${stack.playgroundUrl}   ← open this to try the bot

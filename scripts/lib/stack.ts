@@ -1,14 +1,16 @@
 // The whole local stack in one call: the Discord emulator and the backend in this process, the Worker under
-// `wrangler dev` in its own process group. Used by `npm start` and by the end-to-end tests, so what a developer
+// `wrangler dev` in its own process group. With `backend: "worker"` the backend is the backend Worker under its own
+// `wrangler dev` instead (scripts/lib/backend-worker.ts), so no Node backend runs at all. Used by `npm start` and by the end-to-end tests, so what a developer
 // tries is what the tests prove. Any part failing to start stops the others and says which part and why.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { startBackendServer, type BackendServer } from "../../src/backend/server.ts";
+import { startBackendServer } from "../../src/backend/server.ts";
 import { DEFAULT_CHANNEL_ID, startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
 import { DEV_PREMIUM_SKU, ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
-import { portProblem, startProcess, waitForHttp, type Managed } from "./processes.ts";
+import { freePort, portProblem, waitForHttp, type Managed } from "./processes.ts";
+import { startBackendWorker, startWrangler } from "./backend-worker.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 
 const HOST = "127.0.0.1";
@@ -32,6 +34,18 @@ export interface StackOptions {
    * no PREMIUM_SKU_ID (an empty one there turns the gate off). npm start does; other tests leave it off.
    */
   devPremiumSku?: boolean;
+  /** Which backend serves the relay: the Node server in this process (default) or the backend Worker. */
+  backend?: BackendKind;
+}
+
+export type BackendKind = "node" | "worker";
+
+/** The running backend, whichever runtime it is. */
+export interface StackBackend {
+  kind: BackendKind;
+  url: string;
+  /** Stops it (the faults tests use this for "backend down"). */
+  close(): Promise<void>;
 }
 
 export interface Stack {
@@ -40,7 +54,7 @@ export interface Stack {
   emulatorUrl: string;
   playgroundUrl: string;
   emulator: RunningEmulator;
-  backend: BackendServer;
+  backend: StackBackend;
   worker: Managed;
   config: DevConfig;
   /** The SKU `/chart file:` needs in this stack; "" when nothing is gated. */
@@ -89,29 +103,46 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => emulator.close());
 
     const emulatorHost = new URL(emulator.url).host;
-    const backend = await startBackendServer({
-      port: ports.backend,
-      hostname: HOST,
-      relaySecret: config.relaySecret,
-      // Files uploaded in the playground are served by the emulator, so the backend may fetch from it too.
-      attachmentHosts: ["cdn.discordapp.com", "media.discordapp.net", emulatorHost],
-      log: (event: object) => log("backend", JSON.stringify(event)),
-    });
+    // Files uploaded in the playground are served by the emulator, so the backend may fetch from it too.
+    const attachmentHosts = ["cdn.discordapp.com", "media.discordapp.net", emulatorHost];
+    const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state");
+    let backend: StackBackend;
+    let backendProcess: Managed | undefined;
+    let backendStopped = false;
+    if (options.backend === "worker") {
+      const started = await startBackendWorker({
+        root: options.root,
+        host: HOST,
+        port: ports.backend === 0 ? await freePort(HOST) : ports.backend,
+        vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
+        persistTo,
+        log: (line) => log("backend", line),
+        startTimeoutMs: options.startTimeoutMs,
+      }).catch((error: unknown) => {
+        throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
+      });
+      backend = {
+        kind: "worker",
+        url: started.url,
+        close: () => {
+          backendStopped = true;
+          return started.stop();
+        },
+      };
+      backendProcess = started.process;
+    } else {
+      const server = await startBackendServer({
+        port: ports.backend,
+        hostname: HOST,
+        relaySecret: config.relaySecret,
+        attachmentHosts,
+        log: (event: object) => log("backend", JSON.stringify(event)),
+      });
+      backend = { kind: "node", url: server.url, close: () => server.close() };
+    }
     stops.push(() => backend.close());
 
-    const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state");
-    const wranglerEnv = {
-      ...process.env,
-      PATH: `${join(options.root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
-      WRANGLER_SEND_METRICS: "false",
-      WRANGLER_SEND_ERROR_REPORTS: "false",
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      WRANGLER_HIDE_BANNER: "true",
-      CI: "1",
-    };
-    // Run wrangler's entry with this Node (24, from node_modules) whatever the PATH says: wrangler refuses Node < 22.
-    const wrangler = (name: string, args: readonly string[]) =>
-      startProcess(name, process.execPath, [join(options.root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], { cwd: options.root, env: wranglerEnv, onOutput: (line) => log("worker", line) });
+    const wrangler = (name: string, args: readonly string[]) => startWrangler(options.root, name, args, (line) => log("worker", line));
 
     if (existsSync(join(options.root, "migrations"))) {
       const migrate = wrangler("D1 migrations", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
@@ -149,7 +180,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const registered = await registerCommands(definitions, io);
     if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");
 
-    const died = Promise.race([worker.exited.then((code) => `the Worker (wrangler dev) exited (${code})`)]);
+    const died = Promise.race([
+      worker.exited.then((code) => `the Worker (wrangler dev) exited (${code})`),
+      // Stopping the backend on purpose (a fault test) is not the stack dying.
+      ...(backendProcess ? [backendProcess.exited.then((code) => (backendStopped ? new Promise<string>(() => {}) : `the backend Worker (wrangler dev) exited (${code})`))] : []),
+    ]);
     return {
       workerUrl,
       backendUrl: backend.url,

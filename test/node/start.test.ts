@@ -42,9 +42,9 @@ interface Started {
   ports: { WORKER_PORT: string; BACKEND_PORT: string; EMULATOR_PORT: string };
 }
 
-async function start(ports?: Partial<Started["ports"]>): Promise<Started> {
+async function start(ports?: Partial<Started["ports"]>, args: readonly string[] = []): Promise<Started> {
   const all = { WORKER_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), EMULATOR_PORT: String(await freePort()), ...ports };
-  const child = spawn(join(clone, "node_modules", ".bin", "node"), ["scripts/start.ts"], { cwd: clone, env: { ...process.env, ...all }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(join(clone, "node_modules", ".bin", "node"), ["scripts/start.ts", ...args], { cwd: clone, env: { ...process.env, ...all }, stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.setEncoding("utf8");
@@ -186,6 +186,34 @@ describe("npm start from a clean clone", () => {
       expect(valueOf(vars, "DISCORD_APPLICATION_ID")).toMatch(/^\d+$/);
       expect(readFileSync(join(clone, ".emulator", "dev-key.json"), "utf8")).toBe(key);
       expect(started.lines.some((l) => l.includes("your DISCORD_PUBLIC_KEY in .dev.vars is kept"))).toBe(true);
+    } finally {
+      if (started.child.exitCode === null) await stopWithCtrlC(started);
+    }
+  }, 120_000);
+
+  it("runs /chart with --backend worker through the backend Worker, with no Node backend", async () => {
+    const started = await start({}, ["--backend", "worker", "--verbose"]);
+    try {
+      const [, url] = await waitForLine(started, /Playground\s+(http:\/\/127\.0\.0\.1:\d+\/)/);
+      const backendUrl = `http://127.0.0.1:${started.ports.BACKEND_PORT}`;
+      expect(started.lines).toContain(`  Backend     ${backendUrl}   (backend Worker, wrangler dev)`);
+      const sent = await fetch(`${url}__emulator/send`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: 2, data: { name: "chart", options: [{ type: 3, name: "values", value: "3,5,2,8,13" }] } }),
+      });
+      const outcome = (await sent.json()) as { interaction: { id: string }; body: unknown };
+      expect(outcome.body).toEqual({ type: 5 });
+      type Conversation = { interaction_id: string; messages: Array<{ loading: boolean; content: string; attachments: Array<{ filename: string }> }> };
+      const message = await eventually(async () => {
+        const all = (await (await fetch(`${url}__emulator/messages`)).json()) as Conversation[];
+        const original = all.find((c) => c.interaction_id === outcome.interaction.id)?.messages[0];
+        return original && !original.loading ? original : undefined;
+      }, "the chart's final edit", started);
+      expect(message.attachments.map((a) => a.filename)).toEqual(["chart.png"]);
+      // The job was served by workerd (wrangler dev's request log), and the start process runs no backend itself.
+      expect(started.lines.some((l) => /^\[backend\] .*POST \/v1\/jobs\/chart 200/.test(l))).toBe(true);
+      expect(await (await fetch(`${backendUrl}/health`)).json()).toEqual({ status: "ok", in_flight: 0 });
     } finally {
       if (started.child.exitCode === null) await stopWithCtrlC(started);
     }
