@@ -17,6 +17,8 @@ export interface Config {
   /** Present only when DISCORD_TOKEN is set: it is needed for bot-authenticated calls only. */
   readonly botToken: string | undefined;
   readonly backendUrl: string | undefined;
+  /** The backend Worker through a service binding; when bound, it is used and BACKEND_URL is not. */
+  readonly backendService: Fetcher | undefined;
   readonly relaySecret: string | undefined;
   /** How deferred work is finished: in the request's waitUntil, or through the JOBS queue (then bound). */
   readonly relayMode: RelayMode;
@@ -103,6 +105,7 @@ function parseConfig(env: Env): Config | ConfigError {
     discordApiBase,
     botToken: env.DISCORD_TOKEN?.trim() || undefined,
     backendUrl,
+    backendService: env.BACKEND,
     relaySecret: env.RELAY_SECRET || undefined,
     relayMode,
     heavyLimitPeriodSeconds,
@@ -160,12 +163,22 @@ function isSnowflake(value: string): boolean {
   return /^\d{1,20}$/.test(value);
 }
 
-/** For heavy commands: both relay settings must be present, else a ConfigError naming what is missing. */
-export function requireRelay(config: Config): { backendUrl: string; relaySecret: string } {
+// A service binding routes by binding, not by host: the URL only carries the path the backend routes on.
+const SERVICE_BINDING_ORIGIN = "https://backend.service-binding";
+
+/**
+ * For heavy commands: where to relay (the BACKEND service binding when bound, else BACKEND_URL) and the secret
+ * to sign with; the HMAC applies on both paths. Missing settings are a ConfigError naming them.
+ */
+export function requireRelay(config: Config): { backendUrl: string; relaySecret: string; fetch?: typeof fetch } {
   const problems: string[] = [];
-  if (!config.backendUrl) problems.push("BACKEND_URL is not set (a var in wrangler.toml or .dev.vars)");
+  const service = config.backendService;
+  if (!service && !config.backendUrl) {
+    problems.push("BACKEND_URL is not set and BACKEND is not bound (bind the backend Worker as [[services]] binding = \"BACKEND\" in wrangler.toml, or set the BACKEND_URL var)");
+  }
   if (!config.relaySecret) problems.push("RELAY_SECRET is not set (wrangler secret put RELAY_SECRET; locally in .dev.vars)");
   if (problems.length > 0) throw new ConfigError(problems);
+  if (service) return { backendUrl: SERVICE_BINDING_ORIGIN, relaySecret: config.relaySecret!, fetch: (input, init) => service.fetch(input, init) };
   return { backendUrl: config.backendUrl!, relaySecret: config.relaySecret! };
 }
 

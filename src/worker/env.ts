@@ -14,8 +14,10 @@ export interface Env {
   DISCORD_TOKEN?: string;
   /** Var. Defaults to https://discord.com/api/v10; tests and the local stack point it at the emulator. */
   DISCORD_API_BASE?: string;
-  /** Var. Base URL of the backend that runs heavy jobs. */
+  /** Var. Base URL of the backend that runs heavy jobs (when BACKEND is not bound). */
   BACKEND_URL?: string;
+  /** Service binding to the backend Worker (wrangler.backend.toml); preferred over BACKEND_URL: no public URL. */
+  BACKEND?: Fetcher;
   /** Secret. Shared HMAC secret for Worker → backend relay requests. */
   RELAY_SECRET?: string;
   /** KV namespace holding chart data for re-renders (see src/worker/commands/chart/store.ts). */

@@ -12,14 +12,28 @@ export function routeOutbound(routes: Record<string, Handler>) {
     const request = new Request(input, init);
     const handler = routes[new URL(request.url).host];
     if (!handler) throw new TypeError(`test(outbound): unexpected fetch to ${request.url}`);
-    // Like a real fetch: once the caller's signal aborts, the call rejects, whatever the server does later.
-    const { signal } = request;
-    if (signal.aborted) throw signal.reason;
-    return Promise.race([
-      Promise.resolve().then(() => handler(request)),
-      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
-    ]);
+    return callLikeFetch(handler, request);
   });
+}
+
+/** Like a real fetch: once the caller's signal aborts, the call rejects, whatever the server does later. */
+async function callLikeFetch(handler: Handler, request: Request): Promise<Response> {
+  const { signal } = request;
+  if (signal.aborted) throw signal.reason;
+  return Promise.race([
+    Promise.resolve().then(() => handler(request)),
+    new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+  ]);
+}
+
+/** A service binding (env.BACKEND) served by `handler`, with the same abort behaviour as routeOutbound. */
+export function serviceBinding(handler: Handler): Fetcher {
+  return {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => callLikeFetch(handler, new Request(input, init)),
+    connect: () => {
+      throw new TypeError("test(outbound): connect() on a test service binding");
+    },
+  } as Fetcher;
 }
 
 /** A handler that never answers until the caller aborts, like a hung server. */

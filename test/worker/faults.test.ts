@@ -11,10 +11,10 @@ import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { commands } from "../../src/worker/commands/index.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
-import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";
+import { hang, routeOutbound, serviceBinding, type Handler } from "../support/outbound.worker.ts";
 import { command } from "../support/interactions.worker.ts";
 
-const faultEnv = { ...env, DB: undefined, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
+const defaultFaultEnv = { ...env, DB: undefined, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
 const registry = createRegistry(commands, { after: [interactionLog] });
 let discord: DiscordEmulator;
 
@@ -29,8 +29,8 @@ afterEach(() => {
 });
 
 /** Runs N /chart interactions through dispatch and the after-response path, concurrently. */
-async function runMany(n: number): Promise<string[]> {
-  const config = readConfig(faultEnv as never);
+async function runMany(n: number, workerEnv: Record<string, unknown> = defaultFaultEnv): Promise<string[]> {
+  const config = readConfig(workerEnv as never);
   const tokens: string[] = [];
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
@@ -38,9 +38,9 @@ async function runMany(n: number): Promise<string[]> {
       const parsed = parseInteraction(new TextEncoder().encode(JSON.stringify(payload)));
       if (!parsed.ok) throw new Error(parsed.message);
       tokens.push(parsed.interaction.token);
-      const dispatched = await dispatch(parsed.interaction, { registry, env: faultEnv as never, config, request: new Request("https://w/interactions") });
+      const dispatched = await dispatch(parsed.interaction, { registry, env: workerEnv as never, config, request: new Request("https://w/interactions") });
       expect(dispatched.response).toEqual({ type: 5 });
-      await afterResponse(parsed.interaction, dispatched, faultEnv as never, config, { taskBudgetMs: 300, editDeadlineMs: 5_000, attemptTimeoutMs: 200 });
+      await afterResponse(parsed.interaction, dispatched, workerEnv as never, config, { taskBudgetMs: 300, editDeadlineMs: 5_000, attemptTimeoutMs: 200 });
     }),
   );
   return tokens;
@@ -67,6 +67,16 @@ describe("fault matrix (waitUntil mode)", () => {
   it.each(backendFaults)("%s: every interaction gets exactly one final message, none lost", async (_name, backend, expected) => {
     routeOutbound({ "discord.test": (r) => discord.fetch(r), [BACKEND_HOST]: (r) => backend(r) });
     const tokens = await runMany(5);
+    for (const token of tokens) {
+      expect(finalEdits(token)).toHaveLength(1);
+      expect(discord.messagesFor(token)[0]!.content).toMatch(expected);
+    }
+  });
+
+  // The same faults when the backend Worker is reached through the BACKEND service binding (no BACKEND_URL).
+  it.each(backendFaults)("%s through the service binding: one final message each, none lost", async (_name, backend, expected) => {
+    routeOutbound({ "discord.test": (r) => discord.fetch(r) });
+    const tokens = await runMany(3, { ...defaultFaultEnv, BACKEND_URL: "", BACKEND: serviceBinding((r) => backend(r)) });
     for (const token of tokens) {
       expect(finalEdits(token)).toHaveLength(1);
       expect(discord.messagesFor(token)[0]!.content).toMatch(expected);
