@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { startProcess, waitForHttp, type Managed } from "./processes.ts";
 
 /** Variables the backend Worker reads (src/backend/worker/index.ts); the Node server's socket limits have no equivalent. */
-export const BACKEND_WORKER_VARS = ["RELAY_SECRET", "ATTACHMENT_HOSTS", "BACKEND_MAX_CONCURRENT", "BACKEND_BODY_TIMEOUT_MS"] as const;
+const BACKEND_WORKER_VARS = ["RELAY_SECRET", "ATTACHMENT_HOSTS", "BACKEND_MAX_CONCURRENT", "BACKEND_BODY_TIMEOUT_MS"] as const;
 /** Node-only variables: the socket limits of src/backend/server.ts and its shared body budget. */
 export const NODE_ONLY_BACKEND_VARS = ["BACKEND_BODY_BUDGET_BYTES", "BACKEND_MAX_CONNECTIONS", "BACKEND_HEADERS_TIMEOUT_MS"] as const;
 
@@ -28,7 +28,7 @@ export interface BackendWorker {
   stop(): Promise<void>;
 }
 
-export function wranglerEnv(root: string): NodeJS.ProcessEnv {
+function wranglerEnv(root: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,

@@ -38,10 +38,10 @@ export interface StackOptions {
   backend?: BackendKind;
 }
 
-export type BackendKind = "node" | "worker";
+type BackendKind = "node" | "worker";
 
 /** The running backend, whichever runtime it is. */
-export interface StackBackend {
+interface StackBackend {
   kind: BackendKind;
   url: string;
   /** Stops it (the faults tests use this for "backend down"). */
