@@ -17,6 +17,8 @@ export interface BackendConfig {
   bodyTimeoutMs: number;
   maxConnections: number;
   headersTimeoutMs: number;
+  /** SQLite file shared by every Node instance on the host for replay protection; undefined: this process's memory. */
+  replayDb: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -64,5 +66,6 @@ export function readBackendConfig(env: Record<string, string | undefined>): Back
     bodyTimeoutMs: integer(env, "BACKEND_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 120_000),
     maxConnections: integer(env, "BACKEND_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
     headersTimeoutMs: integer(env, "BACKEND_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS, 100, 120_000),
+    replayDb: env.BACKEND_REPLAY_DB?.trim() || undefined,
   };
 }

@@ -17,6 +17,7 @@ import {
   checkingInterval,
 } from "./server-limits.ts";
 import { describeError } from "./log.ts";
+import { createSqliteReplayStore } from "./replay-store-sqlite.ts";
 
 export interface BackendServerOptions extends NodeBackendOptions {
   /** 0 (the default here) picks a free port; read the actual one from `url`. */
@@ -96,8 +97,12 @@ async function main(): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+  // Several instances behind one load balancer must share replay memory, or a request one refused is accepted
+  // by another: BACKEND_REPLAY_DB names a SQLite file they all open (DEPLOYMENT.md, "Several Node instances").
+  const replayStore = config.replayDb ? createSqliteReplayStore(config.replayDb) : undefined;
   const server = await startBackendServer({
     relaySecret: config.relaySecret,
+    replayStore,
     attachmentHosts: config.attachmentHosts,
     maxConcurrent: config.maxConcurrent,
     bodyBudgetBytes: config.bodyBudgetBytes,
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
     max_connections: config.maxConnections,
     headers_timeout_ms: config.headersTimeoutMs,
     attachment_hosts: config.attachmentHosts,
+    replay_store: replayStore ? "sqlite" : "memory",
   });
 
   let stopping = false;

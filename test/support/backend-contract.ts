@@ -24,7 +24,7 @@ const MIB = 1024 * 1024;
 const CHART_CAP_BYTES = 4 * MIB;
 
 /** A CSV of the largest accepted shape: 10,000 rows, just under 1 MiB. */
-export function largestCsv(): string {
+function largestCsv(): string {
   const rows = ["day,value"];
   for (let i = 0; i < 10_000; i++) rows.push(`${`2026-01-01 sample ${i} `.padEnd(92, "x")},${(100 + Math.sin(i / 40) * 25 + i * 0.01).toFixed(3)}`);
   const csv = `${rows.join("\n")}\n`;
