@@ -1,5 +1,6 @@
 // End to end on loopback: the Worker under wrangler dev, the real backend (ECharts + resvg) and the Discord
 // emulator, all started by the same code as `npm start`. /chart goes from a signed interaction to the final edit.
+// One list, two backends: the Node server, and the backend Worker under its own wrangler dev (`--backend worker`).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendInteraction, type InteractionPayload } from "../../src/emulator/index.ts";
 import type { Stack } from "../../scripts/lib/stack.ts";
@@ -9,14 +10,6 @@ let local: TestStack;
 let stack: Stack;
 let output: string[];
 
-beforeAll(async () => {
-  local = await startTestStack("e2e-chart");
-  ({ stack, output } = local);
-}, 90_000);
-
-afterAll(async () => {
-  await local?.stop();
-});
 
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -39,7 +32,16 @@ async function finalMessage(token: string, timeoutMs = 30_000) {
   throw new Error(`no final edit within ${timeoutMs} ms\n${output.slice(-30).join("\n")}`);
 }
 
-describe("/chart end to end", () => {
+describe.each(["node", "worker"] as const)("/chart end to end with the %s backend", (backend) => {
+  beforeAll(async () => {
+    local = await startTestStack(`e2e-chart-${backend}`, { backend });
+    ({ stack, output } = local);
+    expect(stack.backend.kind).toBe(backend);
+  }, 90_000);
+
+  afterAll(async () => {
+    await local?.stop();
+  });
   it("acknowledges at once and ends in one edit carrying a real PNG", async () => {
     const { sent, token } = await chart("3,5,2,8,13,21", "bar");
     expect(sent.status).toBe(200);

@@ -17,7 +17,7 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(prefix: string, options: Pick<StackOptions, "devPremiumSku"> = {}): Promise<TestStack> {
+export async function startTestStack(prefix: string, options: Pick<StackOptions, "devPremiumSku" | "backend"> = {}): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const output: string[] = [];
   const stack = await startStack({
