@@ -12,7 +12,7 @@ import { postDailyReport } from "../../src/worker/report/daily-report.ts";
 import { readDailyStats } from "../../src/worker/report/stats.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
-import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
+import { routeOutbound, serviceBinding, type Handler } from "../support/outbound.worker.ts";
 
 const HOUR = 3_600_000;
 const UNTIL = Date.UTC(2026, 11, 5, 3, 17);
@@ -140,6 +140,15 @@ describe("the daily cron", () => {
     expect(embed.image).toBeUndefined();
     expect(post!.attachments).toEqual([]);
     expect(logs).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", report: "posted_without_chart", report_chart_missing: "the backend's chart job failed (unreachable)" })]);
+  });
+
+  it("draws the chart through the BACKEND service binding when one is bound (no BACKEND_URL)", async () => {
+    await seedDay();
+    outbound(() => { throw new Error("the backend must not be called by URL"); });
+    const bound = scriptedBackend();
+    expect(await runCron({ ...reportEnv, BACKEND_URL: "", BACKEND: serviceBinding(bound.handler) })).toBeNull();
+    expect(bound.calls).toEqual([expect.objectContaining({ job: "chart", signatureOk: true })]);
+    expect(discord.state.posts[0]!.attachments).toEqual([expect.objectContaining({ filename: "traffic.png" })]);
   });
 
   it("says the chart is missing without calling anything when no backend is configured", async () => {

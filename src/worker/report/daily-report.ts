@@ -5,7 +5,7 @@
  * or failing) leaves the numbers to go out alone, saying why the chart is missing. The caller logs the result.
  */
 import { base64ToBytes } from "../base64.ts";
-import type { Config } from "../config.ts";
+import { ConfigError, requireRelay, type Config } from "../config.ts";
 import { DiscordBotClient } from "../discord/bot-rest.ts";
 import type { RateLimits } from "../discord/rate-limits.ts";
 import type { Env } from "../env.ts";
@@ -51,11 +51,18 @@ export async function postDailyReport(env: Env, config: Config, until: number, o
 }
 
 async function drawTraffic(config: Config, stats: DailyStats): Promise<ReportChart> {
-  if (!config.backendUrl || !config.relaySecret) return { missing: "no backend is configured (BACKEND_URL, RELAY_SECRET)" };
+  let target;
+  try {
+    // The BACKEND service binding when bound, else BACKEND_URL: the same choice as /chart's.
+    target = requireRelay(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return { missing: "no backend is configured (BACKEND_URL, RELAY_SECRET)" };
+    throw error;
+  }
   // Each bar is one hour of the window, labelled by its UTC start (the window ends when the cron fired, e.g. 03:17).
   const hour = (i: number) => new Date(stats.since + i * 3_600_000).toISOString().slice(11, 16);
   try {
-    const result = await relayJob({ backendUrl: config.backendUrl, relaySecret: config.relaySecret }, chartJob, `report-${stats.until}`, {
+    const result = await relayJob(target, chartJob, `report-${stats.until}`, {
       kind: "bar",
       title: "Interactions per hour (UTC)",
       points: stats.hourly.map((value, i) => ({ label: hour(i), value })),
