@@ -20,6 +20,8 @@ afterEach(() => {
 });
 
 async function chart(workerEnv: Record<string, unknown>) {
+  // No chart cache: every test here must reach a backend.
+  workerEnv = { ...workerEnv, CHART_CACHE: undefined };
   const payload = command("chart", [{ type: 3, name: "values", value: "3,5,2,8" }]);
   const ctx = createExecutionContext();
   const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx);
