@@ -19,7 +19,12 @@ export interface FaultSpec {
   hang?: boolean;
   /** Wait this long first, then answer normally (or with `respond`). */
   delayMs?: number;
+  /** Over HTTP, a named failure instead of `respond`: "unknown_webhook" (404, code 10015) is Discord's race
+   * right after a deferral, when the interaction's webhook is not known yet (discord-api-docs #7220). */
+  preset?: "unknown_webhook";
 }
+
+const UNKNOWN_WEBHOOK = { status: 404, json: { message: "Unknown Webhook", code: 10015 } };
 
 export type FaultValidation = { ok: true; fault: FaultSpec } | { ok: false; error: string };
 
@@ -43,12 +48,17 @@ export function parseFault(input: unknown): FaultValidation {
   if (times !== undefined && times !== "always" && !(typeof times === "number" && Number.isInteger(times) && times > 0)) {
     return fail(`times must be a positive integer or "always"`);
   }
+  if (spec.preset !== undefined) {
+    if (spec.preset !== "unknown_webhook") return fail(`preset must be "unknown_webhook"`);
+    if (spec.respond !== undefined) return fail("a fault has a preset or respond, not both");
+    return { ok: true, fault: { ...(spec as FaultSpec), respond: UNKNOWN_WEBHOOK } };
+  }
   const respond = spec.respond as FaultSpec["respond"] | undefined;
   if (respond !== undefined && (typeof respond !== "object" || respond === null || !Number.isInteger(respond.status))) {
     return fail("respond needs an integer status");
   }
   if (respond === undefined && spec.hang !== true && typeof spec.delayMs !== "number") {
-    return fail("a fault needs respond, hang: true or delayMs");
+    return fail("a fault needs respond, preset, hang: true or delayMs");
   }
   return { ok: true, fault: spec as FaultSpec };
 }
@@ -91,6 +101,10 @@ export const fault = {
   },
   serverError(match: FaultSpec["match"], options: { status?: number; times?: FaultSpec["times"] } = {}): FaultSpec {
     return { match, times: options.times ?? 1, respond: { status: options.status ?? 500, json: { message: "500: Internal Server Error", code: 0 } } };
+  },
+  /** Discord's race right after a deferral: the interaction's webhook is not known yet (404, code 10015). */
+  unknownWebhook(match: FaultSpec["match"], options: { times?: FaultSpec["times"] } = {}): FaultSpec {
+    return { match, times: options.times ?? 1, respond: UNKNOWN_WEBHOOK };
   },
   hang(match: FaultSpec["match"], options: { times?: FaultSpec["times"] } = {}): FaultSpec {
     return { match, times: options.times ?? 1, hang: true };

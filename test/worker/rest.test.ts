@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DiscordApiError, DiscordRestClient, multipartBody, USER_AGENT } from "../../src/worker/discord/rest.ts";
 import { expectConforming, SPEC_OPERATIONS } from "../support/spec.ts";
 
@@ -94,12 +94,52 @@ describe("DiscordRestClient", () => {
   });
 
   it.each([400, 401, 403, 404])("never retries a %i", async (status) => {
-    const { fetchStub, seen } = scripted([() => Response.json({ message: "no", code: 10015 }, { status })]);
+    const { fetchStub, seen } = scripted([() => Response.json({ message: "no", code: 10008 }, { status })]);
     const error = await client(fetchStub).editOriginalResponse("secret-token", { content: "x" }).catch((e) => e);
     expect(seen).toHaveLength(1);
-    expect(error).toMatchObject({ status, code: 10015 });
+    expect(error).toMatchObject({ status, code: 10008 });
     expect(error.message).not.toContain("secret-token");
     expect(error.message).toContain(":token");
+  });
+
+  it("retries 404 Unknown Webhook (Discord's race right after a deferral) with backoff, logging each retry", async () => {
+    waits.length = 0;
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    const unknown = () => Response.json({ message: "Unknown Webhook", code: 10015 }, { status: 404 });
+    const { fetchStub, seen } = scripted([unknown, unknown, ok]);
+    await expect(client(fetchStub).editOriginalResponse("secret-token", { content: "x" })).resolves.toEqual({ id: "m1" });
+    expect(seen).toHaveLength(3);
+    expect(waits).toEqual([250, 500]);
+    const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+    expect(lines).toEqual([
+      { event: "discord.retry", reason: "unknown_webhook", method: "PATCH", path: "/webhooks/app1/:token/messages/@original", attempt: 1, wait_ms: 250, level: "warn" },
+      { event: "discord.retry", reason: "unknown_webhook", method: "PATCH", path: "/webhooks/app1/:token/messages/@original", attempt: 2, wait_ms: 500, level: "warn" },
+    ]);
+    logged.mockRestore();
+  });
+
+  it("gives up on Unknown Webhook after 3 retries, and never retries it for a DELETE", async () => {
+    waits.length = 0;
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const unknown = () => Response.json({ message: "Unknown Webhook", code: 10015 }, { status: 404 });
+    const post = scripted([unknown]);
+    await expect(client(post.fetchStub).createFollowupMessage("t", { content: "x" })).rejects.toMatchObject({ status: 404, code: 10015, attempts: 4 });
+    expect(waits).toEqual([250, 500, 1000]);
+    const del = scripted([unknown]);
+    await expect(client(del.fetchStub).deleteOriginalResponse("t")).rejects.toMatchObject({ status: 404, code: 10015 });
+    expect(del.seen).toHaveLength(1);
+    vi.restoreAllMocks();
+  });
+
+  it("retries Unknown Webhook only within the deadline", async () => {
+    const unknown = () => Response.json({ message: "Unknown Webhook", code: 10015 }, { status: 404 });
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const { fetchStub, seen } = scripted([unknown]);
+    const error = await client(fetchStub, { deadline: Date.now() + 100 }).editOriginalResponse("t", { content: "x" }).catch((e) => e);
+    expect(error).toBeInstanceOf(DiscordApiError);
+    expect(error.message).toMatch(/deadline/);
+    expect(seen).toHaveLength(1);
+    vi.restoreAllMocks();
   });
 
   it("recovers from a 429 then a 500", async () => {

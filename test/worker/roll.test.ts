@@ -6,9 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as roll from "../../src/worker/commands/roll.ts";
 import { createRegistry, listModules } from "../../src/worker/dispatch/registry.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
-import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
+import { createDiscordEmulator, fault, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
-import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, component, conforming, interaction, signedRequest } from "../support/interactions.worker.ts";
 
 const registry = createRegistry(listModules(roll));
 let discord: DiscordEmulator;
@@ -20,7 +20,7 @@ afterEach(() => discord.close());
 
 async function send(payload: Record<string, unknown>) {
   const ctx = createExecutionContext();
-  const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined } as never, ctx, registry);
+  const response = await conforming(await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined } as never, ctx, registry));
   await waitOnExecutionContext(ctx);
   return (await response.json()) as { type: number; data?: Record<string, any> };
 }
@@ -45,6 +45,14 @@ describe("the README's /roll", () => {
     const total = Number(/: (\d+)$/.exec((edits[0]!.body as { json: { content: string } }).json.content)![1]);
     expect(total).toBeGreaterThanOrEqual(5000);
     expect(total).toBeLessThanOrEqual(30000);
+  });
+
+  it("rides out Discord's Unknown Webhook race right after the deferral: the final message still arrives", async () => {
+    discord.faults.push(fault.unknownWebhook({ method: "PATCH", path: "/messages/@original" }, { times: 2 }));
+    const payload = command("roll", [{ type: 4, name: "times", value: 2000 }]);
+    expect(await send(payload)).toEqual({ type: 5 });
+    expect(discord.calls({ method: "PATCH" }).map((c) => c.status)).toEqual([404, 404, 200]);
+    expect(discord.messagesFor(String(payload.token))[0]!.content).toMatch(/^🎲 2000 × d6: \d+$/);
   });
 
   it("routes its buttons and its modal back to the module", async () => {

@@ -8,7 +8,7 @@ import { createDiscordEmulator, deauthorizedData, webhookEvent } from "../../src
 import { relayBodyDigest, verifyRelaySignature, signRelayBody } from "../../src/shared/relay-signature.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
-import { command, component, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { command, component, interaction, signedRequest, conforming } from "../support/interactions.worker.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";
 import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
@@ -54,7 +54,7 @@ describe("logs", () => {
     // A throwing handler logs its stack: still no token.
     const boom = createRegistry([{ definition: { name: "boom", description: "x" }, command: () => { throw new Error("kaboom"); } }], { after: [interactionLog] });
     const boomPayload = command("boom");
-    await handleInteractionRequest(await signedRequest(JSON.stringify(boomPayload)), chartEnv as never, createExecutionContext(), boom);
+    await conforming(await handleInteractionRequest(await signedRequest(JSON.stringify(boomPayload)), chartEnv as never, createExecutionContext(), boom));
     // Webhook events log their line after the response; their signatures must not appear either.
     const eventRequest = await signedRequest(JSON.stringify(webhookEvent("100000000000000001", "APPLICATION_DEAUTHORIZED", deauthorizedData())), { path: "/events" });
     signatures.push(eventRequest.headers.get("X-Signature-Ed25519")!);

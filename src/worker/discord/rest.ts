@@ -8,9 +8,13 @@
  * limit logic that pays is "on 429, wait what Discord says and try again". Kept here:
  *   - 429: wait the body's `retry_after` (float seconds), else `Retry-After`; at most 3 retries.
  *   - 5xx or network error: at most 2 retries, backoff 250 ms, 500 ms.
+ *   - 404 Unknown Webhook (code 10015) on a webhook PATCH or POST: at most 3 retries, backoff 250, 500, 1000 ms, each
+ *     logged. Right after a deferral Discord can answer it before the interaction's webhook exists (a known race,
+ *     discord-api-docs #7220); the few extra 404s cost far less than a lost final message.
  *   - Any other 4xx: never retried (retrying 401/403/404 counts toward Discord's invalid-request ban).
  *   - A timeout on every attempt, and an overall deadline no wait may cross (waitUntil's ≈ 30 s budget).
  */
+import { log } from "../log.ts";
 import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
@@ -34,6 +38,9 @@ export interface RequestOptions {
 const MAX_RATE_LIMIT_RETRIES = 3;
 const MAX_SERVER_ERROR_RETRIES = 2;
 const SERVER_ERROR_BACKOFF_MS = 250;
+const MAX_UNKNOWN_WEBHOOK_RETRIES = 3;
+const UNKNOWN_WEBHOOK_BACKOFF_MS = 250;
+const UNKNOWN_WEBHOOK = 10015;
 
 export class DiscordApiError extends Error {
   override readonly name = "DiscordApiError";
@@ -118,6 +125,7 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
     };
     let rateLimited = 0;
     let serverErrors = 0;
+    let unknownWebhook = 0;
     for (;;) {
       await hooks.before?.(method, path, wait);
       if (remaining() <= 0) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt);
@@ -149,6 +157,12 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         continue;
       }
       const code = typeof body?.code === "number" ? body.code : null;
+      if (response.status === 404 && code === UNKNOWN_WEBHOOK && method !== "DELETE" && path.startsWith("/webhooks/") && unknownWebhook < MAX_UNKNOWN_WEBHOOK_RETRIES) {
+        const waitMs = UNKNOWN_WEBHOOK_BACKOFF_MS * 2 ** unknownWebhook++;
+        log("discord.retry", { reason: "unknown_webhook", method, path: redactPath(path), attempt, wait_ms: waitMs, level: "warn" });
+        await wait(waitMs);
+        continue;
+      }
       const detail = typeof body?.message === "string" ? body.message : response.statusText;
       throw new DiscordApiError(`${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt);
     }

@@ -111,6 +111,17 @@ describe("faults over HTTP (as Worker tests script them)", () => {
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
   });
 
+  it('POST /__emulator/faults with preset "unknown_webhook": Discord\'s 404/10015 race after a deferral, to try by hand', async () => {
+    const queued = await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ preset: "unknown_webhook", match: { method: "PATCH" } }) });
+    expect(queued.status).toBe(201);
+    const refused = await discord("PATCH", patchOriginal("t"), { content: "x" });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toEqual({ message: "Unknown Webhook", code: 10015 });
+    expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
+    const bad = await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ preset: "gone" }) });
+    expect((await bad.json()).error).toMatch(/^emulator\(faults\): preset must be "unknown_webhook"/);
+  });
+
   it("rejects a malformed fault with a clear message", async () => {
     const r = await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ times: 0, respond: { status: 500 } }) });
     expect(r.status).toBe(400);
