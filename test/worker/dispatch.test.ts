@@ -108,7 +108,7 @@ describe("dispatch", () => {
     const payload = component("counter:41:x");
     (payload.data as Record<string, unknown>).values = ["a", 5, "b"];
     const result = await dispatch(parsed(payload), deps());
-    expect(result.response).toEqual({ type: 7, data: { content: "count=42" } });
+    expect(result.response).toEqual({ type: 7, data: { content: "count=42", allowed_mentions: { parse: [] } } });
     expect(seen[0]).toEqual({ prefix: "counter", state: "41:x", args: ["41", "x"] });
     expect(seen[1]).toEqual(["a", "b"]);
   });

@@ -35,7 +35,7 @@ describe("DiscordRestClient", () => {
     expect(seen[0]!.headers.get("User-Agent")).toBe(USER_AGENT);
     expect(seen[0]!.headers.get("Authorization")).toBeNull();
     expect(seen[0]!.headers.get("Content-Type")).toBe("application/json");
-    expect(JSON.parse(String(seen[0]!.body))).toEqual({ content: "hi" });
+    expect(JSON.parse(String(seen[0]!.body))).toEqual({ content: "hi", allowed_mentions: { parse: [] } });
   });
 
   it("uses the follow-up routes", async () => {
@@ -175,7 +175,7 @@ describe("DiscordRestClient", () => {
     expect(form).toBeInstanceOf(FormData);
     expect(seen[0]!.headers.get("Content-Type")).toBeNull(); // fetch sets the multipart boundary itself
     const payload = JSON.parse(await (form.get("payload_json") as Blob).text());
-    expect(payload).toEqual({ content: "chart", embeds: [{ image: { url: "attachment://chart.png" } }], attachments: [{ id: "0", filename: "chart.png", description: "a chart" }] });
+    expect(payload).toEqual({ content: "chart", embeds: [{ image: { url: "attachment://chart.png" } }], attachments: [{ id: "0", filename: "chart.png", description: "a chart" }], allowed_mentions: { parse: [] } });
     const file = form.get("files[0]") as File;
     expect(file.name).toBe("chart.png");
     expect(file.type).toBe("image/png");

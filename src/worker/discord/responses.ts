@@ -13,6 +13,7 @@ import type {
 import { isObject } from "../json.ts";
 import { InteractionType, type InteractionTypeValue } from "./interaction-types.ts";
 import { layoutProblem } from "./v2-rules.ts";
+import { withDefaultMentions } from "./mentions.ts";
 
 /** Discord caps a custom_id at 100 characters. */
 export const MAX_CUSTOM_ID_LENGTH = 100;
@@ -54,12 +55,12 @@ const ALLOWED: Record<InteractionTypeValue, readonly number[]> = {
 
 export function reply(data: string | MessageData): ImmediateResponse {
   const body = typeof data === "string" ? { content: data } : data;
-  return checked({ type: ResponseType.Message, data: withSafeMentions(body) });
+  return checked({ type: ResponseType.Message, data: withDefaultMentions(body) });
 }
 
 export function ephemeral(data: string | MessageData): ImmediateResponse {
   const body = typeof data === "string" ? { content: data } : data;
-  return checked({ type: ResponseType.Message, data: withSafeMentions({ ...body, flags: (body.flags ?? 0) | MessageFlags.Ephemeral }) });
+  return checked({ type: ResponseType.Message, data: withDefaultMentions({ ...body, flags: (body.flags ?? 0) | MessageFlags.Ephemeral }) });
 }
 
 /** Type 5: "thinking…" now, the message later (a PATCH of @original). */
@@ -74,7 +75,7 @@ export function deferUpdate(): APIInteractionResponse {
 
 /** Type 7: edit the message the component is on, now. */
 export function update(data: string | MessageData): ImmediateResponse {
-  return checked({ type: ResponseType.Update, data: typeof data === "string" ? { content: data } : data });
+  return checked({ type: ResponseType.Update, data: withDefaultMentions(typeof data === "string" ? { content: data } : data) });
 }
 
 export function modal(data: APIModalInteractionResponseCallbackData): ImmediateResponse {
@@ -86,9 +87,13 @@ export function autocomplete(choices: readonly Choice[]): ImmediateResponse {
   return checked({ type: ResponseType.Autocomplete, data: { choices: [...choices] } });
 }
 
-/** Echoing user text must never ping @everyone or roles: mentions are off unless a handler opts in. */
-function withSafeMentions(data: MessageData): MessageData {
-  return data.allowed_mentions ? data : { ...data, allowed_mentions: { parse: [] } };
+/**
+ * A message answer (type 4 or 7) as it is sent: mentions off unless the handler set `allowed_mentions`
+ * (mentions.ts). The builders above apply it already; this covers an answer a handler wrote by hand.
+ */
+export function withMessageDefaults(response: APIInteractionResponse): APIInteractionResponse {
+  if ((response.type !== ResponseType.Message && response.type !== ResponseType.Update) || !isObject(response.data) || response.data.allowed_mentions !== undefined) return response;
+  return { ...response, data: withDefaultMentions(response.data) } as APIInteractionResponse;
 }
 
 function checked(response: ImmediateResponse): ImmediateResponse {

@@ -15,6 +15,7 @@
  *   - A timeout on every attempt, and an overall deadline no wait may cross (waitUntil's ≈ 30 s budget).
  */
 import { log } from "../log.ts";
+import { withDefaultMentions } from "./mentions.ts";
 import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
@@ -169,9 +170,13 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
   };
 }
 
-/** The request body of a message: JSON, or multipart when it carries files (sets Content-Type for JSON only). */
+/**
+ * The request body of a message: JSON, or multipart when it carries files (sets Content-Type for JSON only). Every
+ * message the bot sends after the first answer passes here: mentions off unless asked for (mentions.ts).
+ */
 function messageBody(message: FinalMessage | MessageData, headers: Record<string, string>): BodyInit {
-  const { data, files } = normalise(message);
+  const { data: given, files } = normalise(message);
+  const data = withDefaultMentions(given);
   if (files.length > 0) return multipartBody(data, files);
   headers["Content-Type"] = "application/json";
   return JSON.stringify(data);

@@ -7,7 +7,7 @@
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
 import { grantsSku } from "./entitlements.ts";
-import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse } from "../discord/responses.ts";
+import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse, withMessageDefaults } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { translator, type Translate } from "../i18n/messages.ts";
 import { newReference } from "../log.ts";
@@ -338,7 +338,7 @@ function settled(interaction: Interaction, route: string | null, module: Command
   }
   const problem = validateResponse(result, interaction.type, interaction.message !== null && isComponentsV2(interaction.message)) ?? unroutedCustomId(result as APIInteractionResponse, registry);
   if (problem) return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
-  return { response: result as APIInteractionResponse, module, background, route, outcome: "ok" };
+  return { response: withMessageDefaults(result as APIInteractionResponse), module, background, route, outcome: "ok" };
 }
 
 function failureMessage(interaction: Interaction, route: string | null, ref: string): APIInteractionResponse {

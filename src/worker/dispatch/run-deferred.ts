@@ -214,6 +214,6 @@ export function errorMessage(error: unknown, ref: string, timedOut: boolean, kee
 }
 
 function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {
-  if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [], allowed_mentions: { parse: [] } } };
-  return { data: keepMessage ? { content, allowed_mentions: { parse: [] } } : { content, embeds: [], components: [], attachments: [], allowed_mentions: { parse: [] } } };
+  if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [] } };
+  return { data: keepMessage ? { content } : { content, embeds: [], components: [], attachments: [] } };
 }

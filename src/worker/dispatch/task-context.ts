@@ -63,11 +63,12 @@ function asFinal(message: string | MessageData | FinalMessage): FinalMessage {
 }
 
 /**
- * Follow-ups and progress edits are user-visible messages too: same checks, mentions off unless asked for. `v2`: the
- * message being edited already has IS_COMPONENTS_V2 (it cannot be removed, so the edit must follow its rules).
+ * Follow-ups and progress edits are user-visible messages too: same checks (the REST client turns mentions off).
+ * `v2`: the message being edited already has IS_COMPONENTS_V2 (it cannot be removed, so the edit must follow its
+ * rules).
  */
 function checked(final: FinalMessage, ephemeral: boolean, v2 = false): FinalMessage {
-  const data = { allowed_mentions: { parse: [] }, ...final.data } as MessageData;
+  const data = { ...final.data } as MessageData;
   if (ephemeral) data.flags = (data.flags ?? 0) | MessageFlags.Ephemeral;
   const problem = messageProblem(data as Record<string, unknown>, v2);
   if (problem) throw new Error(`deferred(follow-up): the message is invalid: ${problem}`);

@@ -39,7 +39,7 @@ export function chartMessage(result: ChartImage, title: string | null, storeKey:
       ))]
     : [];
   return {
-    data: { content: "", embeds: [embed], components, allowed_mentions: { parse: [] } },
+    data: { content: "", embeds: [embed], components },
     files: [{ name: FILE_NAME, contentType: "image/png", data: result.png, description: `${result.kind} chart of ${stats.count} points` }],
   };
 }
