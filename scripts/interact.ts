@@ -266,6 +266,13 @@ function describeComponents(components: Json[]): string[] {
   return lines;
 }
 
+function describePoll(poll: Json): string[] {
+  const answers = ((poll.answers as Json[] | undefined) ?? []).map((a) => `( ) ${a.poll_media?.emoji?.name ? `${a.poll_media.emoji.name} ` : ""}${a.poll_media?.text ?? ""}`);
+  const how = poll.allow_multiselect ? "one or more answers" : "one answer";
+  const hours = typeof poll.duration === "number" ? poll.duration : poll.expiry ? Math.round((Date.parse(String(poll.expiry)) - Date.now()) / 3_600_000) : 24;
+  return [`poll "${poll.question?.text ?? ""}" (${how}, open ${hours} h)`, ...indent(answers)];
+}
+
 function describeMessage(message: Json): string[] {
   const lines: string[] = [];
   if (message.content) lines.push(...String(message.content).split("\n"));
@@ -280,6 +287,7 @@ function describeMessage(message: Json): string[] {
   }
   lines.push(...describeComponents((message.components as Json[] | undefined) ?? []));
   if ((Number(message.flags ?? 0) & (1 << 15)) !== 0) lines.push("(Components V2 layout)");
+  if (message.poll) lines.push(...describePoll(message.poll as Json));
   if ((Number(message.flags ?? 0) & 64) !== 0) lines.push("(ephemeral: only the user sees it)");
   return lines.length ? lines : ["(empty)"];
 }
@@ -522,6 +530,9 @@ async function main(): Promise<number> {
       break;
     case CALLBACK_TYPES.MODAL:
       out(indent(describeModal(body.data ?? {})).join("\n"));
+      return 0;
+    case CALLBACK_TYPES.LAUNCH_ACTIVITY:
+      out("  the bot launched its Activity: Discord opens it for the user (apps with Activities only)");
       return 0;
     default:
       out(indent([JSON.stringify(body)]).join("\n"));

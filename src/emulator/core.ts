@@ -64,7 +64,7 @@ export { MESSAGE_FLAGS } from "./limits.ts";
 export { renderPost } from "./messages.ts";
 export { serverMembers, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";
 export { parseSendInput, type SendInput, type SendOutcome, type SendResult as PlaygroundSendResult, type WorkerTarget } from "./send.ts";
-export { buildFeed, currentMessage, redactTokenPath, type FeedApp, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure } from "./feed.ts";
+export { buildFeed, currentMessage, redactTokenPath, type FeedApp, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure, type TimelineActivity } from "./feed.ts";
 export type { UploadInput, UploadResult } from "./uploads.ts";
 export type { Asset, AssetLoader } from "./routes/playground.ts";
 export { describeDiscordError } from "./errors.ts";

@@ -40,7 +40,17 @@ export interface TimelineFailure {
   channel_id: string | null;
 }
 
-export type TimelineItem = TimelineMessage | TimelineFailure;
+/** The bot answered with LAUNCH_ACTIVITY (type 12): Discord opens the app's Activity; there is no message. */
+export interface TimelineActivity {
+  kind: "activity";
+  key: string;
+  at: string;
+  invocation: Invocation | null;
+}
+
+export type TimelineItem = TimelineMessage | TimelineFailure | TimelineActivity;
+
+const LAUNCH_ACTIVITY = 12;
 
 export interface LogEntry {
   /**
@@ -164,6 +174,10 @@ export function buildTimeline(state: EmulatorState): TimelineItem[] {
       invocation: isReply ? creator.invocation : null,
       interaction_id: creator.id,
     });
+  }
+  for (const record of state.interactions.values()) {
+    const launch = record.callbacks.find((callback) => callback.type === LAUNCH_ACTIVITY);
+    if (launch) items.push({ kind: "activity", key: `activity-${record.token.slice(-12)}`, at: launch.at, invocation: record.invocation });
   }
   for (const send of state.sends) {
     if (send.error === undefined) continue;

@@ -91,8 +91,19 @@ export function validateMessageBody(body: Record<string, unknown>, flags: number
   if ("attachments" in body && body.attachments !== null && !Array.isArray(body.attachments)) {
     errors.push(wrongType("attachments", "array"));
   }
+  // Discord's API description allows 300 characters for any poll text; its documentation (and Discord) allow an
+  // answer 55. The description checks the rest of the poll (conformance.ts).
+  const answers = typeof body.poll === "object" && body.poll !== null ? (body.poll as { answers?: unknown }).answers : undefined;
+  if (Array.isArray(answers)) {
+    answers.forEach((answer, i) => {
+      const text = (answer as { poll_media?: { text?: unknown } } | null)?.poll_media?.text;
+      if (typeof text === "string" && length(text) > POLL_ANSWER_TEXT) errors.push(tooLong(`poll.answers.${i}.poll_media.text`, POLL_ANSWER_TEXT));
+    });
+  }
   return errors;
 }
+
+const POLL_ANSWER_TEXT = 55;
 
 const legacyFieldWithV2 = (path: string): FieldError => ({
   path,

@@ -163,10 +163,24 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
     webhook_id: record.applicationId,
     application_id: record.applicationId,
   };
-  if (message.poll !== undefined) out.poll = message.poll;
+  if (message.poll !== undefined) out.poll = renderPoll(message.poll, message.timestamp);
   if (record.metadata) out.interaction_metadata = record.metadata;
   else if (record.id !== null && record.type !== null) out.interaction_metadata = { id: record.id, type: record.type };
   return out;
+}
+
+/** A poll as Discord returns it: answers numbered from 1, an expiry `duration` hours (24 by default) after the message, no votes yet. */
+function renderPoll(requested: unknown, timestamp: string): Record<string, unknown> {
+  const poll = (isObject(requested) ? requested : {}) as { question?: unknown; answers?: unknown; duration?: unknown; allow_multiselect?: unknown; layout_type?: unknown };
+  const hours = typeof poll.duration === "number" ? poll.duration : 24;
+  return {
+    question: poll.question,
+    answers: (Array.isArray(poll.answers) ? poll.answers : []).map((answer, i) => ({ answer_id: i + 1, poll_media: isObject(answer) ? answer.poll_media : {} })),
+    expiry: new Date(Date.parse(timestamp) + hours * 3_600_000).toISOString(),
+    allow_multiselect: poll.allow_multiselect === true,
+    layout_type: typeof poll.layout_type === "number" ? poll.layout_type : 1,
+    results: { is_finalized: false, answer_counts: [] },
+  };
 }
 
 /** A message someone posted, as Discord's API returns it (what a message command's `resolved.messages` holds). */

@@ -55,6 +55,12 @@ describe("npm run interact", () => {
     expect(run.stdout).toMatch(/^→ \/ping\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!/);
   });
 
+  it("prints a poll: question, answers, how many may be picked and for how long", async () => {
+    const run = await interact(["/poll question:Tea or coffee? answers:tea | coffee | water hours:6 multiple:true"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('  poll "Tea or coffee?" (one or more answers, open 6 h)\n    ( ) tea\n    ( ) coffee\n    ( ) water');
+  });
+
   it("follows /chart's deferred edit and saves its image under .emulator/out/<interaction id>/", async () => {
     const run = await interact(["/chart values:3,5,2,8 kind:bar title:Sales per day"]);
     expect(run.code, run.stderr).toBe(0);
@@ -116,7 +122,7 @@ describe("npm run interact", () => {
     ]);
     expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(runs.map((r) => r.stderr.split("\n")[0])).toEqual([
-      "interact: unknown command /nope; the commands are /admin, /chart, /feedback, /help, /ping",
+      "interact: unknown command /nope; the commands are /admin, /chart, /feedback, /help, /ping, /poll",
       'interact: /chart has no option "colour"; its options are values, file, kind, title (quote a value that contains "word:")',
       'interact: option kind of /chart must be one of: line, bar (got "pie")',
       'interact: option limit of /admin feedback must be an integer (got "abc")',

@@ -440,6 +440,16 @@ describe("the playground in Chromium", () => {
     expect(await page.locator("#admin-toggle").isDisabled()).toBe(false);
   });
 
+  it("draws /poll's poll: the question, each answer, how many may be picked", async () => {
+    await run("/poll question:Tea or coffee? answers:tea | coffee | water multiple:true");
+    const drawn = lastMessage().locator(".poll");
+    await drawn.waitFor();
+    expect(await drawn.locator(".poll-question").innerText()).toBe("Tea or coffee?");
+    expect(await drawn.locator(".poll-answer").allInnerTexts()).toEqual(["tea", "coffee", "water"]);
+    expect(await drawn.locator(".poll-hint").innerText()).toBe("Select one or more answers");
+    expect(await drawn.locator(".poll-footer").innerText()).toMatch(/^0 votes • 24h left/);
+  });
+
   it("logs each interaction and the Worker's API calls with status and timing", async () => {
     const log = page.locator("#log");
     await log.locator(".log-interaction").first().waitFor();

@@ -5,7 +5,7 @@
 // message whose component got no valid answer. Right-clicking a message (or its "Apps" button) asks for the
 // message commands, right-clicking an author's name for the user commands; the page opens the menu.
 
-import type { FeedApp, FeedIdentity, TimelineFailure, TimelineItem, TimelineMessage } from "../feed.ts";
+import type { FeedApp, FeedIdentity, TimelineActivity, TimelineFailure, TimelineItem, TimelineMessage } from "../feed.ts";
 import type { Invocation } from "../state.ts";
 import { h, reconcile } from "./dom.ts";
 import { markdown, type MarkdownContext } from "./markdown.ts";
@@ -347,6 +347,7 @@ function messageView(item: TimelineMessage, failure: TimelineFailure | undefined
           ? h("div", { class: "message-content markdown" }, h("span", { html: markdown(String(message.content), md) }), item.edited && !v2 ? h("span", { class: "edited", title: String(message.edited_timestamp) }, " (edited)") : null)
           : null,
         ...((message.embeds as Json[] | undefined) ?? []).map((embed) => embedView(embed, message, md)),
+        message.poll ? pollView(message.poll as Json) : null,
         attachments.length ? h("div", { class: "attachments" }, ...attachments.map(attachmentView)) : null,
         ...((message.components as Json[] | undefined) ?? []).map((c) => componentView(c, message, state, actions, md)),
         item.ephemeral
@@ -357,6 +358,31 @@ function messageView(item: TimelineMessage, failure: TimelineFailure | undefined
     ),
   );
   return item.ephemeral ? article : onContextMenu(article, apps, actions);
+}
+
+/** A poll as Discord draws it: the question, one row per answer, and the footer; votes are not emulated. */
+function pollView(poll: Json): HTMLElement {
+  const answers = (poll.answers as Json[] | undefined) ?? [];
+  const hours = Math.max(0, Math.round((Date.parse(String(poll.expiry)) - Date.now()) / 3_600_000));
+  const emoji = (media: Json | undefined) => (media?.emoji?.name ? `${String(media.emoji.name)} ` : "");
+  return h(
+    "section",
+    { class: "poll", "aria-label": "poll" },
+    h("div", { class: "poll-question" }, String(poll.question?.text ?? "")),
+    h("div", { class: "poll-hint" }, poll.allow_multiselect ? "Select one or more answers" : "Select one answer"),
+    h("ul", { class: "poll-answers" }, ...answers.map((answer) => h("li", { class: "poll-answer", "data-answer-id": String(answer.answer_id) }, h("span", { class: poll.allow_multiselect ? "poll-check" : "poll-radio", "aria-hidden": "true" }), `${emoji(answer.poll_media)}${String(answer.poll_media?.text ?? "")}`))),
+    h("div", { class: "poll-footer" }, `0 votes • ${hours}h left`, h("span", { class: "poll-note", title: "The emulator draws polls; voting is not emulated" }, " • voting is read-only here")),
+  );
+}
+
+/** LAUNCH_ACTIVITY: Discord opens the app's Activity instead of posting a message; shown as one line. */
+function activityView(item: TimelineActivity, state: ViewState, actions: ViewActions): HTMLElement {
+  return h(
+    "article",
+    { class: "message activity" },
+    item.invocation ? invocationLine(item.invocation, state, actions) : null,
+    h("div", { class: "activity-line" }, h("span", { "aria-hidden": "true" }, "🚀 "), `${state.botName} launched the activity`),
+  );
 }
 
 function failureView(item: TimelineFailure, state: ViewState, actions: ViewActions): HTMLElement {
@@ -381,7 +407,7 @@ export function renderTimeline(container: HTMLElement, timeline: readonly Timeli
     visible,
     (item) => item.key,
     (item) => {
-      if (item.kind === "failure") return JSON.stringify(item);
+      if (item.kind !== "message") return JSON.stringify(item);
       const busy = Array.from(state.pending).filter((k) => k.startsWith(`${item.key}|`)).join(",");
       const json = JSON.stringify(item.message);
       const relative = json.includes("<t:") ? minute : 0;
@@ -389,6 +415,6 @@ export function renderTimeline(container: HTMLElement, timeline: readonly Timeli
       const owned = json.includes('"style":6') ? skus : "";
       return JSON.stringify([item, failures.get(item.key)?.key, busy, relative, owned]);
     },
-    (item) => (item.kind === "message" ? messageView(item, failures.get(item.key), state, actions) : failureView(item, state, actions)),
+    (item) => (item.kind === "message" ? messageView(item, failures.get(item.key), state, actions) : item.kind === "activity" ? activityView(item, state, actions) : failureView(item, state, actions)),
   );
 }

@@ -10,5 +10,6 @@ import * as chartNumbers from "./chart-numbers.ts";
 import * as feedback from "./feedback.ts";
 import * as help from "./help.ts";
 import * as ping from "./ping.ts";
+import * as poll from "./poll.ts";
 
-export const commands = listModules(ping, help, chart, chartNumbers, feedback, admin);
+export const commands = listModules(ping, help, chart, chartNumbers, feedback, admin, poll);

@@ -14,6 +14,7 @@ import { isObject } from "../json.ts";
 import { InteractionType, type InteractionTypeValue } from "./interaction-types.ts";
 import { layoutProblem } from "./v2-rules.ts";
 import { withDefaultMentions } from "./mentions.ts";
+import { pollProblem } from "./poll.ts";
 
 /** Discord caps a custom_id at 100 characters. */
 export const MAX_CUSTOM_ID_LENGTH = 100;
@@ -25,7 +26,7 @@ export const MAX_CUSTOM_ID_LENGTH = 100;
 export type ImmediateResponse = Exclude<APIInteractionResponse, { type: 1 | 5 | 6 }>;
 
 const ResponseType = {
-  Pong: 1, Message: 4, DeferredMessage: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9,
+  Pong: 1, Message: 4, DeferredMessage: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9, LaunchActivity: 12,
 } as const;
 
 export const MessageFlags = { SuppressEmbeds: 1 << 2, Ephemeral: 1 << 6, ComponentsV2: 1 << 15 } as const;
@@ -46,8 +47,10 @@ export class ResponseError extends Error {
 /** Which callback types Discord accepts for each interaction type. */
 const ALLOWED: Record<InteractionTypeValue, readonly number[]> = {
   [InteractionType.Ping]: [ResponseType.Pong],
-  [InteractionType.Command]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.Modal],
-  [InteractionType.Component]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update, ResponseType.Modal],
+  // 12 (launch the app's Activity) answers a command or a component, as the emulator checks; Discord refuses it
+  // for an app without Activities.
+  [InteractionType.Command]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.Modal, ResponseType.LaunchActivity],
+  [InteractionType.Component]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update, ResponseType.Modal, ResponseType.LaunchActivity],
   [InteractionType.Autocomplete]: [ResponseType.Autocomplete],
   // 6 and 7 are valid only for modals opened from a component; Discord enforces the rest.
   [InteractionType.ModalSubmit]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update],
@@ -76,6 +79,14 @@ export function deferUpdate(): APIInteractionResponse {
 /** Type 7: edit the message the component is on, now. */
 export function update(data: string | MessageData): ImmediateResponse {
   return checked({ type: ResponseType.Update, data: withDefaultMentions(typeof data === "string" ? { content: data } : data) });
+}
+
+/**
+ * Type 12: Discord opens the app's Activity for the user (only for apps with Activities enabled; others get
+ * "This interaction failed"). Valid for a command or a component; there is no message.
+ */
+export function launchActivity(): ImmediateResponse {
+  return { type: ResponseType.LaunchActivity };
 }
 
 export function modal(data: APIModalInteractionResponseCallbackData): ImmediateResponse {
@@ -127,6 +138,7 @@ function describeLimitProblem(response: APIInteractionResponse, v2Message = fals
   }
   const data = response.data as Record<string, unknown>;
   if (response.type === ResponseType.Autocomplete) return choicesProblem(data.choices);
+  if (response.type === ResponseType.Update && data.poll !== undefined) return "an update (type 7) cannot carry a poll; reply or follow up with it";
   if (response.type === ResponseType.Modal) return modalProblem(data);
   return messageProblem(data, v2Message);
 }
@@ -159,8 +171,10 @@ export function messageProblem(data: Record<string, unknown>, v2Message = false)
   if (data.components !== undefined) {
     if (!Array.isArray(data.components)) return "components must be an array";
     if (!v2 && data.components.length > Limits.actionRows) return `${data.components.length} action rows; Discord allows ${Limits.actionRows}`;
-    return layoutProblem(data.components, v2 ? "v2" : "message");
+    const problem = layoutProblem(data.components, v2 ? "v2" : "message");
+    if (problem) return problem;
   }
+  if (data.poll !== undefined) return pollProblem(data.poll);
   return null;
 }
 

@@ -1,0 +1,25 @@
+/** /poll: a Discord poll built with `poll()` (src/worker/discord/poll.ts), whose limits are checked before it is sent. */
+import { poll, pollProblem, PollLimits } from "../discord/poll.ts";
+import { ephemeral, reply } from "../discord/responses.ts";
+import { OptionType, slashCommand } from "../dispatch/definitions.ts";
+import type { CommandContext, HandlerResult } from "../dispatch/types.ts";
+
+export const definition = slashCommand({
+  name: "poll",
+  description: "Ask the channel a question with up to 10 answers",
+  options: [
+    { type: OptionType.String, name: "question", description: "The question", required: true, max_length: PollLimits.question },
+    { type: OptionType.String, name: "answers", description: "The answers, separated by | (e.g. tea | coffee | water)", required: true, max_length: 1000 },
+    { type: OptionType.Integer, name: "hours", description: "How long it stays open (default 24)", min_value: PollLimits.minHours, max_value: PollLimits.maxHours },
+    { type: OptionType.Boolean, name: "multiple", description: "Let people pick more than one answer" },
+  ],
+});
+
+export function command({ options }: CommandContext<typeof definition>): HandlerResult {
+  const answers = options.answers.split("|").map((answer) => answer.trim()).filter((answer) => answer.length > 0);
+  const input = { question: options.question, answers, durationHours: options.hours ?? 24, allowMultiselect: options.multiple ?? false };
+  // The user's own mistakes (too many answers, one too long) get a sentence; poll() would throw them as a bug.
+  const problem = pollProblem({ question: { text: input.question }, answers: answers.map((text) => ({ poll_media: { text } })) });
+  if (problem) return ephemeral(`I could not make that poll: ${problem}.`);
+  return reply({ poll: poll(input) });
+}

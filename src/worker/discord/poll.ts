@@ -1,0 +1,60 @@
+/**
+ * Polls: `poll({ question, answers, … })` builds the `poll` of a message (a reply or a follow-up) and checks
+ * Discord's limits as it builds (resources/poll.mdx "Poll Create Request Object"): a question of up to 300
+ * characters, 1-10 answers of up to 55 characters each, open for 1-768 hours (32 days; Discord's default is 24),
+ * one answer or several (`allowMultiselect`), and the one layout Discord has (1, DEFAULT). Discord does not let a
+ * poll be edited, and an interaction's update (type 7) cannot carry one.
+ */
+import type { RESTAPIPoll } from "discord-api-types/v10";
+import { isObject } from "../json.ts";
+import { ResponseError } from "./responses.ts";
+
+export const PollLimits = { question: 300, answers: 10, answerText: 55, minHours: 1, maxHours: 768 } as const;
+
+/** An answer: its text, or its text and an emoji (`{ name: "🍕" }` or a custom one's `{ id }`). */
+type PollAnswer = string | { readonly text: string; readonly emoji?: { readonly name: string } | { readonly id: string } };
+
+export interface PollInput {
+  readonly question: string;
+  readonly answers: readonly PollAnswer[];
+  /** Hours the poll stays open, 1-768; Discord's default is 24. */
+  readonly durationHours?: number;
+  readonly allowMultiselect?: boolean;
+}
+
+/** @public The `poll` of a message, checked; throws a ResponseError naming the limit it breaks. */
+export function poll(input: PollInput): RESTAPIPoll {
+  const built: RESTAPIPoll = {
+    question: { text: input.question },
+    answers: input.answers.map((answer) => ({ poll_media: typeof answer === "string" ? { text: answer } : { text: answer.text, ...(answer.emoji ? { emoji: answer.emoji as NonNullable<RESTAPIPoll["question"]["emoji"]> } : {}) } })),
+    ...(input.durationHours !== undefined ? { duration: input.durationHours } : {}),
+    ...(input.allowMultiselect !== undefined ? { allow_multiselect: input.allowMultiselect } : {}),
+    layout_type: 1,
+  };
+  const problem = pollProblem(built);
+  if (problem) throw new ResponseError(`discord(poll): ${problem}`);
+  return built;
+}
+
+/** Null when `value` is a poll Discord accepts, else the limit it breaks (messageProblem checks every message's poll). */
+export function pollProblem(value: unknown): string | null {
+  if (!isObject(value)) return "poll must be an object";
+  const question = isObject(value.question) ? value.question.text : undefined;
+  if (typeof question !== "string" || question.trim().length === 0) return "a poll needs a question";
+  if (question.length > PollLimits.question) return `the poll question is ${question.length} characters; Discord allows ${PollLimits.question}`;
+  if (!Array.isArray(value.answers) || value.answers.length < 1 || value.answers.length > PollLimits.answers) {
+    return `a poll needs 1-${PollLimits.answers} answers, got ${Array.isArray(value.answers) ? value.answers.length : "none"}`;
+  }
+  for (const [index, answer] of value.answers.entries()) {
+    const text = isObject(answer) && isObject(answer.poll_media) ? answer.poll_media.text : undefined;
+    if (typeof text !== "string" || text.trim().length === 0) return `poll answer ${index + 1} needs a text`;
+    if (text.length > PollLimits.answerText) return `poll answer ${index + 1} is ${text.length} characters; Discord allows ${PollLimits.answerText}`;
+  }
+  const duration = value.duration;
+  if (duration !== undefined && (typeof duration !== "number" || !Number.isInteger(duration) || duration < PollLimits.minHours || duration > PollLimits.maxHours)) {
+    return `a poll lasts ${PollLimits.minHours}-${PollLimits.maxHours} whole hours (32 days), got ${String(duration)}`;
+  }
+  if (value.allow_multiselect !== undefined && typeof value.allow_multiselect !== "boolean") return "allow_multiselect must be true or false";
+  if (value.layout_type !== undefined && value.layout_type !== 1) return "layout_type must be 1 (the only poll layout Discord has)";
+  return null;
+}

@@ -1,0 +1,102 @@
+// Polls (the poll() builder, its limits, /poll) and LAUNCH_ACTIVITY (type 12) among the answers a handler may give.
+import { env } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createDiscordEmulator } from "../../src/emulator/core.ts";
+import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
+import { createRegistry, listModules } from "../../src/worker/dispatch/registry.ts";
+import { defineModule } from "../../src/worker/dispatch/types.ts";
+import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { poll, pollProblem } from "../../src/worker/discord/poll.ts";
+import { autocomplete, launchActivity, ResponseError, reply, validateResponse } from "../../src/worker/discord/responses.ts";
+import { InteractionType } from "../../src/worker/discord/interaction-types.ts";
+import { command, conforming, sendOk, signedRequest } from "../support/interactions.worker.ts";
+
+const answers = (n: number) => Array.from({ length: n }, (_, i) => `answer ${i + 1}`);
+
+describe("poll()", () => {
+  it("builds Discord's poll create request", () => {
+    expect(poll({ question: "Lunch?", answers: ["pizza", { text: "soup", emoji: { name: "🍲" } }], durationHours: 48, allowMultiselect: true })).toEqual({
+      question: { text: "Lunch?" },
+      answers: [{ poll_media: { text: "pizza" } }, { poll_media: { text: "soup", emoji: { name: "🍲" } } }],
+      duration: 48,
+      allow_multiselect: true,
+      layout_type: 1,
+    });
+  });
+
+  it.each([
+    ["a question over 300 characters", { question: "q".repeat(301), answers: ["a"] }, /question is 301 characters; Discord allows 300/],
+    ["no answers", { question: "q", answers: [] }, /1-10 answers, got 0/],
+    ["11 answers", { question: "q", answers: answers(11) }, /1-10 answers, got 11/],
+    ["an answer over 55 characters", { question: "q", answers: ["ok", "a".repeat(56)] }, /answer 2 is 56 characters; Discord allows 55/],
+    ["0 hours", { question: "q", answers: ["a"], durationHours: 0 }, /1-768 whole hours/],
+    ["769 hours", { question: "q", answers: ["a"], durationHours: 769 }, /1-768 whole hours/],
+    ["1.5 hours", { question: "q", answers: ["a"], durationHours: 1.5 }, /1-768 whole hours/],
+  ])("refuses %s, naming the limit", (_, input, message) => {
+    expect(() => poll(input)).toThrow(ResponseError);
+    expect(() => poll(input)).toThrow(message);
+  });
+
+  it("accepts the limits themselves", () => {
+    expect(() => poll({ question: "q".repeat(300), answers: answers(10).map((a) => a.padEnd(55, ".")), durationHours: 768 })).not.toThrow();
+    expect(() => poll({ question: "q", answers: ["a"], durationHours: 1 })).not.toThrow();
+  });
+
+  it("is checked wherever a message carries one: a reply, and never an update", () => {
+    expect(() => reply({ poll: { question: { text: "q" }, answers: [], layout_type: 1 } })).toThrow(/1-10 answers/);
+    expect(validateResponse({ type: 7, data: { poll: poll({ question: "q", answers: ["a"] }) } }, InteractionType.Component)).toMatch(/cannot carry a poll/);
+    expect(pollProblem({ question: { text: "q" }, answers: [{ poll_media: { text: "a" } }], layout_type: 2 })).toMatch(/layout_type must be 1/);
+  });
+});
+
+describe("/poll", () => {
+  it("posts the poll: question, answers split on |, hours and multiple choice", async () => {
+    const body = await sendOk(command("poll", [
+      { type: 3, name: "question", value: "Tea or coffee?" },
+      { type: 3, name: "answers", value: "tea | coffee |  | water" },
+      { type: 4, name: "hours", value: 6 },
+      { type: 5, name: "multiple", value: true },
+    ]));
+    expect(body).toEqual({
+      type: 4,
+      data: {
+        poll: { question: { text: "Tea or coffee?" }, answers: [{ poll_media: { text: "tea" } }, { poll_media: { text: "coffee" } }, { poll_media: { text: "water" } }], duration: 6, allow_multiselect: true, layout_type: 1 },
+        allowed_mentions: { parse: [] },
+      },
+    });
+  });
+
+  it("tells the user, ephemerally, what is wrong with their poll", async () => {
+    const body = await sendOk(command("poll", [{ type: 3, name: "question", value: "Pick" }, { type: 3, name: "answers", value: answers(11).join("|") }]));
+    expect(body).toMatchObject({ type: 4, data: { flags: 64, content: "I could not make that poll: a poll needs 1-10 answers, got 11." } });
+  });
+});
+
+describe("launchActivity()", () => {
+  it("is type 12 with no data, valid for a command and a component", () => {
+    expect(launchActivity()).toEqual({ type: 12 });
+    expect(validateResponse(launchActivity(), InteractionType.Command)).toBeNull();
+    expect(validateResponse(launchActivity(), InteractionType.Component)).toBeNull();
+  });
+
+  it("is refused for autocomplete, modal submits and pings", () => {
+    for (const type of [InteractionType.Autocomplete, InteractionType.ModalSubmit, InteractionType.Ping]) {
+      expect(validateResponse(launchActivity(), type)).toBe(`response type 12 is not valid for interaction type ${type}`);
+    }
+    expect(validateResponse(autocomplete([]), InteractionType.Autocomplete)).toBeNull();
+  });
+
+  it("goes from a handler to Discord as it is, and the emulator shows that the activity launched", async () => {
+    const play = defineModule({ definition: slashCommand({ name: "play", description: "opens the game" }), command: () => launchActivity() });
+    const registry = createRegistry(listModules(play));
+    const discord = createDiscordEmulator();
+    const payload = discord.issueInteraction({ type: 2, data: { name: "play" } });
+    const response = await conforming(await handleInteractionRequest(await signedRequest(JSON.stringify(payload)), env as never, createExecutionContext(), registry));
+    const body = await response.json();
+    expect(body).toEqual({ type: 12 });
+    expect(await discord.recordInlineResponse(payload.token, body)).toEqual({ ok: true });
+    expect(discord.feed().timeline).toEqual([expect.objectContaining({ kind: "activity", invocation: expect.objectContaining({ label: "/play" }) })]);
+    expect(discord.messagesFor(payload.token)).toEqual([]);
+  });
+});
