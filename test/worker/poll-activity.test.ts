@@ -26,10 +26,10 @@ describe("poll()", () => {
   });
 
   it.each([
-    ["a question over 300 characters", { question: "q".repeat(301), answers: ["a"] }, /question is 301 characters; Discord allows 300/],
+    ["a question over 300 characters", { question: "q".repeat(301), answers: ["a"] }, /a poll needs a question of 1-300 characters/],
     ["no answers", { question: "q", answers: [] }, /1-10 answers, got 0/],
     ["11 answers", { question: "q", answers: answers(11) }, /1-10 answers, got 11/],
-    ["an answer over 55 characters", { question: "q", answers: ["ok", "a".repeat(56)] }, /answer 2 is 56 characters; Discord allows 55/],
+    ["an answer over 55 characters", { question: "q", answers: ["ok", "a".repeat(56)] }, /poll answer 2 needs 1-55 characters/],
     ["0 hours", { question: "q", answers: ["a"], durationHours: 0 }, /1-768 whole hours/],
     ["769 hours", { question: "q", answers: ["a"], durationHours: 769 }, /1-768 whole hours/],
     ["1.5 hours", { question: "q", answers: ["a"], durationHours: 1.5 }, /1-768 whole hours/],

@@ -1,6 +1,6 @@
 /** /poll: a Discord poll built with `poll()` (src/worker/discord/poll.ts), whose limits are checked before it is sent. */
-import { poll, pollProblem, PollLimits } from "../discord/poll.ts";
-import { ephemeral, reply } from "../discord/responses.ts";
+import { poll, PollLimits } from "../discord/poll.ts";
+import { ephemeral, reply, ResponseError } from "../discord/responses.ts";
 import { OptionType, slashCommand } from "../dispatch/definitions.ts";
 import type { CommandContext, HandlerResult } from "../dispatch/types.ts";
 
@@ -17,9 +17,11 @@ export const definition = slashCommand({
 
 export function command({ options }: CommandContext<typeof definition>): HandlerResult {
   const answers = options.answers.split("|").map((answer) => answer.trim()).filter((answer) => answer.length > 0);
-  const input = { question: options.question, answers, durationHours: options.hours ?? 24, allowMultiselect: options.multiple ?? false };
-  // The user's own mistakes (too many answers, one too long) get a sentence; poll() would throw them as a bug.
-  const problem = pollProblem({ question: { text: input.question }, answers: answers.map((text) => ({ poll_media: { text } })) });
-  if (problem) return ephemeral(`I could not make that poll: ${problem}.`);
-  return reply({ poll: poll(input) });
+  try {
+    return reply({ poll: poll({ question: options.question, answers, durationHours: options.hours ?? 24, allowMultiselect: options.multiple ?? false }) });
+  } catch (error) {
+    // The user's own mistakes (too many answers, one too long) get a sentence, not a handler error.
+    if (error instanceof ResponseError) return ephemeral(`I could not make that poll: ${error.message.replace(/^discord\(poll\): /, "")}.`);
+    throw error;
+  }
 }

@@ -38,23 +38,20 @@ export function poll(input: PollInput): RESTAPIPoll {
 
 /** Null when `value` is a poll Discord accepts, else the limit it breaks (messageProblem checks every message's poll). */
 export function pollProblem(value: unknown): string | null {
-  if (!isObject(value)) return "poll must be an object";
-  const question = isObject(value.question) ? value.question.text : undefined;
-  if (typeof question !== "string" || question.trim().length === 0) return "a poll needs a question";
-  if (question.length > PollLimits.question) return `the poll question is ${question.length} characters; Discord allows ${PollLimits.question}`;
-  if (!Array.isArray(value.answers) || value.answers.length < 1 || value.answers.length > PollLimits.answers) {
-    return `a poll needs 1-${PollLimits.answers} answers, got ${Array.isArray(value.answers) ? value.answers.length : "none"}`;
-  }
-  for (const [index, answer] of value.answers.entries()) {
+  const poll = isObject(value) ? value : {};
+  const question = isObject(poll.question) ? poll.question.text : undefined;
+  const answers = Array.isArray(poll.answers) ? poll.answers : [];
+  if (typeof question !== "string" || !question.trim() || question.length > PollLimits.question) return `a poll needs a question of 1-${PollLimits.question} characters`;
+  if (answers.length < 1 || answers.length > PollLimits.answers) return `a poll needs 1-${PollLimits.answers} answers, got ${answers.length}`;
+  for (const [index, answer] of answers.entries()) {
     const text = isObject(answer) && isObject(answer.poll_media) ? answer.poll_media.text : undefined;
-    if (typeof text !== "string" || text.trim().length === 0) return `poll answer ${index + 1} needs a text`;
-    if (text.length > PollLimits.answerText) return `poll answer ${index + 1} is ${text.length} characters; Discord allows ${PollLimits.answerText}`;
+    if (typeof text !== "string" || !text.trim() || text.length > PollLimits.answerText) return `poll answer ${index + 1} needs 1-${PollLimits.answerText} characters`;
   }
-  const duration = value.duration;
-  if (duration !== undefined && (typeof duration !== "number" || !Number.isInteger(duration) || duration < PollLimits.minHours || duration > PollLimits.maxHours)) {
-    return `a poll lasts ${PollLimits.minHours}-${PollLimits.maxHours} whole hours (32 days), got ${String(duration)}`;
+  const hours = poll.duration;
+  if (hours !== undefined && !(Number.isInteger(hours) && (hours as number) >= PollLimits.minHours && (hours as number) <= PollLimits.maxHours)) {
+    return `a poll lasts ${PollLimits.minHours}-${PollLimits.maxHours} whole hours, got ${String(hours)}`;
   }
-  if (value.allow_multiselect !== undefined && typeof value.allow_multiselect !== "boolean") return "allow_multiselect must be true or false";
-  if (value.layout_type !== undefined && value.layout_type !== 1) return "layout_type must be 1 (the only poll layout Discord has)";
+  if (poll.allow_multiselect !== undefined && typeof poll.allow_multiselect !== "boolean") return "allow_multiselect must be a boolean";
+  if (poll.layout_type !== undefined && poll.layout_type !== 1) return "layout_type must be 1, Discord's only poll layout";
   return null;
 }
