@@ -46,6 +46,8 @@ export interface TimelineActivity {
   key: string;
   at: string;
   invocation: Invocation | null;
+  /** The channel it happened in (the playground shows one channel at a time). */
+  channel_id: string | null;
 }
 
 export type TimelineItem = TimelineMessage | TimelineFailure | TimelineActivity;
@@ -177,7 +179,7 @@ export function buildTimeline(state: EmulatorState): TimelineItem[] {
   }
   for (const record of state.interactions.values()) {
     const launch = record.callbacks.find((callback) => callback.type === LAUNCH_ACTIVITY);
-    if (launch) items.push({ kind: "activity", key: `activity-${record.token.slice(-12)}`, at: launch.at, invocation: record.invocation });
+    if (launch) items.push({ kind: "activity", key: `activity-${record.token.slice(-12)}`, at: launch.at, invocation: record.invocation, channel_id: record.channelId });
   }
   for (const send of state.sends) {
     if (send.error === undefined) continue;

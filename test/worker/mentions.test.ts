@@ -4,9 +4,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
+import { EVERYWHERE, slashCommand } from "../../src/worker/dispatch/definitions.ts";
 import { job } from "../../src/worker/dispatch/jobs.ts";
-import { createRegistry, listModules } from "../../src/worker/dispatch/registry.ts";
+import { createRegistry } from "../../src/worker/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/dispatch/types.ts";
 import { update } from "../../src/worker/discord/responses.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
@@ -18,7 +18,7 @@ const PING_ALL = "hey @everyone and <@&123456789012345678>";
 const ONLY_ADA = { users: ["400000000000000004"] };
 
 const shout = defineModule({
-  definition: slashCommand({ name: "shout", description: "says things", options: [{ type: 3, name: "how", description: "how", required: true }] }),
+  definition: slashCommand({ name: "shout", description: "says things", options: [{ type: 3, name: "how", description: "how", required: true }], ...EVERYWHERE }),
   jobs: {
     loud: job<{ optIn: boolean }>(async ({ optIn }, task) => {
       await task.progress(PING_ALL);
@@ -39,7 +39,7 @@ const shout = defineModule({
   },
   component: () => update(PING_ALL),
 });
-const registry = createRegistry(listModules(shout));
+const registry = createRegistry([shout]);
 
 let discord: DiscordEmulator;
 beforeEach(() => {

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDiscordEmulator } from "../../src/emulator/core.ts";
-import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
-import { createRegistry, listModules } from "../../src/worker/dispatch/registry.ts";
+import { EVERYWHERE, slashCommand } from "../../src/worker/dispatch/definitions.ts";
+import { createRegistry } from "../../src/worker/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/dispatch/types.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
 import { poll, pollProblem } from "../../src/worker/discord/poll.ts";
@@ -88,8 +88,8 @@ describe("launchActivity()", () => {
   });
 
   it("goes from a handler to Discord as it is, and the emulator shows that the activity launched", async () => {
-    const play = defineModule({ definition: slashCommand({ name: "play", description: "opens the game" }), command: () => launchActivity() });
-    const registry = createRegistry(listModules(play));
+    const play = defineModule({ definition: slashCommand({ name: "play", description: "opens the game", ...EVERYWHERE }), command: () => launchActivity() });
+    const registry = createRegistry([play]);
     const discord = createDiscordEmulator();
     const payload = discord.issueInteraction({ type: 2, data: { name: "play" } });
     const response = await conforming(await handleInteractionRequest(await signedRequest(JSON.stringify(payload)), env as never, createExecutionContext(), registry));
