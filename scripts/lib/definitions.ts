@@ -11,16 +11,26 @@ import { fileURLToPath } from "node:url";
 import type { CommandDefinition } from "./register-core.ts";
 
 const INDEX = new URL("../../src/worker/commands/index.ts", import.meta.url);
+// The run-time module checks: the Worker leaves them to its tooling (see the file's header), so this is where
+// `npm run register` and `npm start` stop a bad module, with the sentence naming it.
+const CHECKS = new URL("../../src/worker/dispatch/module-checks.ts", import.meta.url);
 const FRESH_TIMEOUT_MS = 30_000;
 
-export async function loadDefinitions(): Promise<CommandDefinition[]> {
+/** `index` is the module list to load: the Worker's, unless a test hands it another. */
+export async function loadDefinitions(index: URL = INDEX): Promise<CommandDefinition[]> {
   let mod: { commands?: unknown };
   try {
-    mod = (await import(INDEX.href)) as { commands?: unknown };
+    mod = (await import(index.href)) as { commands?: unknown };
   } catch (error) {
-    throw new Error(`definitions: cannot load the command index ${INDEX.pathname}: ${(error as Error).message}`);
+    throw new Error(`definitions: cannot load the command index ${index.pathname}: ${(error as Error).message}`);
   }
   if (!Array.isArray(mod.commands)) throw new Error("definitions: src/worker/commands/index.ts must export `commands`, an array of handler modules");
+  const { checkModules } = (await import(CHECKS.href)) as { checkModules: (modules: unknown[]) => void };
+  try {
+    checkModules(mod.commands);
+  } catch (error) {
+    throw new Error(`definitions: ${(error as Error).message}`);
+  }
   return mod.commands.map((module: unknown, i: number) => {
     const definition = (module as { definition?: unknown } | null)?.definition as CommandDefinition | undefined;
     if (typeof definition !== "object" || definition === null || typeof definition.name !== "string") {

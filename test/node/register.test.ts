@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDotenv } from "../../scripts/lib/dotenv.ts";
+import { loadDefinitions } from "../../scripts/lib/definitions.ts";
 import { diffCommands, formatDrift, readConfig, USER_AGENT } from "../../scripts/lib/register-core.ts";
 import { fault, startDiscordEmulator, type RunningEmulator } from "../support/discord-emulator.ts";
 
@@ -58,6 +59,20 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 beforeEach(() => running.emulator.reset());
+
+describe("loading the module list", () => {
+  // The Worker leaves the run-time module checks to its tooling (src/worker/dispatch/module-checks.ts): the loader
+  // that register, interact and npm start share is where a bad module must stop, named.
+  it("refuses a module the dispatcher could not serve, naming it", async () => {
+    const index = join(cwd, "index.mjs");
+    writeFileSync(index, `export const commands = [{ definition: { name: "wave", description: "Wave", integration_types: [0], contexts: [0] }, command() {}, autoComplete() {} }];`);
+    await expect(loadDefinitions(new URL(`file://${index}`))).rejects.toThrow(/^definitions: registry: the module for "wave": exports `autoComplete`, which nothing calls/);
+  });
+
+  it("loads the shipped list", async () => {
+    expect((await loadDefinitions()).map((d) => d.name)).toEqual(definitions.map((d) => d.name));
+  });
+});
 
 describe("npm run register", () => {
   it("--dry-run prints the command JSON, needs no variables and calls nothing", async () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { commands } from "../../src/worker/commands/index.ts";
+import { checkModules } from "../../src/worker/dispatch/module-checks.ts";
 import { autocompleteFor, command, sendOk } from "../support/interactions.worker.ts";
+
+describe("the module list", () => {
+  // The Worker does not run these checks (module-checks.ts says why); this is where the shipped list meets them.
+  it("passes every module check", () => {
+    expect(() => checkModules(commands)).not.toThrow();
+  });
+});
 
 describe("/ping", () => {
   it("answers type 4 with Pong and the Discord → Worker transit time", async () => {

@@ -8,7 +8,8 @@ import worker from "../../src/worker/index.ts";
 import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
 import { DELETE_ORIGINAL, job } from "../../src/worker/dispatch/jobs.ts";
 import { defineMiddleware, type AfterEvent } from "../../src/worker/dispatch/middleware.ts";
-import { checkModule, createRegistry, RegistryError, type Registry } from "../../src/worker/dispatch/registry.ts";
+import { createRegistry, RegistryError, type Registry } from "../../src/worker/dispatch/registry.ts";
+import { checkModule, checkModules } from "../../src/worker/dispatch/module-checks.ts";
 import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
 import { ephemeral } from "../../src/worker/discord/responses.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
@@ -160,7 +161,7 @@ describe("module checks at listing time", () => {
     [{ definition: { name: "Menu", type: 3, description: "no" }, command: () => ephemeral("x") }, /a context-menu command has no description/],
   ])("refuses %#", (module, message) => {
     expect(() => checkModule(module as unknown as CommandModule)).toThrow(RegistryError);
-    expect(() => createRegistry([module as unknown as CommandModule])).toThrow(message);
+    expect(() => checkModules([module as unknown as CommandModule])).toThrow(message);
   });
 });
 

@@ -8,7 +8,8 @@ import worker from "../../src/worker/index.ts";
 import { commands } from "../../src/worker/commands/index.ts";
 import { job } from "../../src/worker/dispatch/jobs.ts";
 import { ContextType, isUserInstallOnly, parseInteraction } from "../../src/worker/dispatch/interaction.ts";
-import { checkModule, createRegistry, listModules, RegistryError } from "../../src/worker/dispatch/registry.ts";
+import { createRegistry, listModules, RegistryError } from "../../src/worker/dispatch/registry.ts";
+import { checkModule, checkModules } from "../../src/worker/dispatch/module-checks.ts";
 import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
@@ -195,11 +196,11 @@ describe("install fields and localizations of every listed command", () => {
 
   it("refuses, naming the module, a listed command without integration_types or contexts, and a localized name Discord would refuse", () => {
     const base = { definition: { name: "plain", description: "x", integration_types: [0, 1], contexts: [0, 1, 2] }, command: () => ({ type: 4, data: { content: "x" } }) } as unknown as CommandModule;
-    expect(() => listModules(base as never)).not.toThrow();
+    expect(() => checkModules(listModules(base as never))).not.toThrow();
     const without = { ...base, definition: { name: "plain", description: "x", contexts: [0] } } as unknown as CommandModule;
-    expect(() => listModules(without as never)).toThrow(/the module for "plain": definition.integration_types must list/);
+    expect(() => checkModules(listModules(without as never))).toThrow(/the module for "plain": definition.integration_types must list/);
     const wrong = { ...base, definition: { ...base.definition, contexts: [0, 3] } } as unknown as CommandModule;
-    expect(() => listModules(wrong as never)).toThrow(RegistryError);
+    expect(() => checkModules(listModules(wrong as never))).toThrow(RegistryError);
     const capital = { ...base, definition: { ...base.definition, name_localizations: { de: "Hilfe" } } } as unknown as CommandModule;
     expect(() => checkModule(capital)).toThrow(/name_localizations.de "Hilfe" must be 1 to 32 characters, lower-case/);
     const menu = { ...base, definition: { name: "Menu it", type: 3, description_localizations: { de: "nein" } } } as unknown as CommandModule;

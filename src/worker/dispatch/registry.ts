@@ -1,13 +1,13 @@
 /**
- * Lookup tables over the module list, built once per isolate, and the check every module passes when it is
- * listed. Commands are keyed by (command type, name) because a slash command and a context-menu command may share
- * a name; components and modals are keyed by their custom_id prefix, which is the module's command name.
+ * Lookup tables over the module list, built once per isolate. Commands are keyed by (command type, name) because
+ * a slash command and a context-menu command may share a name; components and modals are keyed by their custom_id
+ * prefix, which is the module's command name. Two modules claiming one key would make routing ambiguous, so that is
+ * refused here, when the Worker builds the tables.
  *
- * The check is what makes a module's rules hold: an export the dispatcher would never call (`autoComplete`), a
- * job that is not a job, a definition Discord would refuse — each is a RegistryError naming the module, thrown
- * when the Worker (or `npm run register`, or a test) loads the list, never a silent no-op in production. What a
- * module sends is checked where it is sent: a component or modal whose custom_id reaches no handler of the right
- * kind is a handler error naming the module (routable-ids.ts).
+ * A module's own rules are checked before it can reach a Worker: at compile time by `listModules`' types, and at
+ * run time by module-checks.ts, which the tests, `npm run register` and `npm start` run on the list. What a module
+ * sends is checked where it is sent: a component or modal whose custom_id reaches no handler of the right kind is
+ * a handler error naming the module (routable-ids.ts).
  */
 import type { Middleware } from "./middleware.ts";
 import type { CommandModule } from "./types.ts";
@@ -24,93 +24,6 @@ export class RegistryError extends Error {
   override readonly name = "RegistryError";
 }
 
-const KNOWN_EXPORTS = new Set(["definition", "command", "subcommands", "autocomplete", "component", "modal", "jobs", "use"]);
-const FUNCTIONS = ["command", "autocomplete", "component", "modal"] as const;
-// Discord's rules for names: slash commands lower-case without spaces; context-menu names free text.
-const SLASH_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-function label(module: CommandModule, index: number): string {
-  const name = (module as { definition?: { name?: unknown } }).definition?.name;
-  return typeof name === "string" ? `the module for "${name}"` : `module #${index + 1} in the list`;
-}
-
-/** Throws RegistryError, naming the module, for anything listed that the dispatcher could not serve as written. */
-export function checkModule(module: CommandModule, index = 0): void {
-  const where = label(module, index);
-  const fail = (problem: string): never => {
-    throw new RegistryError(`registry: ${where}: ${problem}`);
-  };
-  const definition = module.definition as unknown as Record<string, unknown> | undefined;
-  if (typeof definition !== "object" || definition === null) fail("exports no `definition`");
-  for (const key of Object.keys(module)) {
-    if (!KNOWN_EXPORTS.has(key)) fail(`exports \`${key}\`, which nothing calls; the names a module may export are ${[...KNOWN_EXPORTS].join(", ")}`);
-  }
-  for (const key of FUNCTIONS) {
-    if (module[key] !== undefined && typeof module[key] !== "function") fail(`\`${key}\` must be a function`);
-  }
-  const type = definition!.type ?? 1;
-  const name = definition!.name;
-  if (typeof name !== "string" || name.length === 0 || name.length > 32) fail("definition.name must be 1 to 32 characters");
-  if (type === 1) {
-    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name) fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (a slash command)`);
-    const description = definition!.description;
-    if (typeof description !== "string" || description.length < 1 || description.length > 100) fail("definition.description must be 1 to 100 characters");
-    if (!module.command && !module.subcommands) fail("needs a `command` or `subcommands` handler");
-  } else if (type === 2 || type === 3) {
-    if ("description" in definition! && definition!.description) fail("a context-menu command has no description");
-    if ("options" in definition! && definition!.options) fail("a context-menu command has no options");
-    if (!module.command) fail("needs a `command` handler (it receives the target)");
-  } else {
-    fail(`definition.type ${String(type)} is not a command type (1 slash, 2 user, 3 message)`);
-  }
-  checkLocalizations(definition!, type, fail);
-  if (module.subcommands !== undefined) {
-    for (const [path, handler] of Object.entries(module.subcommands)) {
-      if (typeof handler !== "function") fail(`subcommands["${path}"] must be a function`);
-    }
-  }
-  if (module.jobs !== undefined) {
-    for (const [jobName, job] of Object.entries(module.jobs)) {
-      if (typeof job !== "object" || job === null || typeof job.run !== "function") fail(`jobs.${jobName} is not a job; build it with job(run)`);
-    }
-  }
-  if (module.use !== undefined) {
-    if (!Array.isArray(module.use)) fail("`use` must be an array of middleware");
-    for (const step of module.use) {
-      if (typeof step?.name !== "string" || (!step.before && !step.beforeJob && !step.after)) fail("every entry of `use` must be a middleware (a name and a before, beforeJob or after step)");
-    }
-  }
-}
-
-/** Localized names follow the default name's rules; context-menu commands have no description to localize. */
-function checkLocalizations(definition: Record<string, unknown>, type: unknown, fail: (problem: string) => never): void {
-  const names = (definition.name_localizations ?? {}) as Record<string, unknown>;
-  for (const [locale, name] of Object.entries(names)) {
-    const bad = typeof name !== "string" || name.length === 0 || name.length > 32 || (type === 1 && (!SLASH_NAME.test(name) || name.toLowerCase() !== name));
-    if (bad) fail(`definition.name_localizations.${locale} ${JSON.stringify(name)} must be 1 to 32 characters${type === 1 ? ", lower-case letters, digits, - or _ (a slash command)" : ""}`);
-  }
-  const descriptions = definition.description_localizations;
-  if (descriptions && type !== 1) fail("a context-menu command has no description_localizations (names only)");
-  for (const [locale, text] of Object.entries((descriptions ?? {}) as Record<string, unknown>)) {
-    if (typeof text !== "string" || text.length < 1 || text.length > 100) fail(`definition.description_localizations.${locale} must be 1 to 100 characters`);
-  }
-}
-
-/**
- * Every listed command says who can install it (integration_types: 0 a server, 1 a user) and where it runs
- * (contexts: 0 a server, 1 the bot's DM, 2 a private channel). Discord's defaults (the app's settings) would
- * silently offer a server-only command in DMs, or hide a DM-friendly one; naming them makes the choice visible.
- */
-function checkInstallFields(module: CommandModule, index: number): void {
-  const definition = module.definition as unknown as Record<string, unknown>;
-  for (const [field, max] of [["integration_types", 1], ["contexts", 2]] as const) {
-    const value = definition[field];
-    if (!Array.isArray(value) || value.length === 0 || value.some((v) => !Number.isInteger(v) || v < 0 || v > max) || new Set(value).size !== value.length) {
-      throw new RegistryError(`registry: ${label(module, index)}: definition.${field} must list where it applies (0 to ${max}, no repeats); spread EVERYWHERE or SERVER_ONLY from dispatch/definitions.ts`);
-    }
-  }
-}
-
 /** What listModules requires of a definition at compile time: the install and context fields. */
 interface Installable {
   readonly definition: { readonly integration_types: readonly number[]; readonly contexts: readonly number[] };
@@ -119,26 +32,21 @@ interface Installable {
 type KnownExport = "definition" | "command" | "subcommands" | "autocomplete" | "component" | "modal" | "jobs" | "use";
 
 /**
- * The one list of modules, checked: at compile time an export name the dispatcher would never call, or a definition
- * without `integration_types` and `contexts`, is an error on that module's line, and at load time checkModule and
- * checkInstallFields run on each.
+ * The one list of modules, checked at compile time: an export name the dispatcher would never call, or a
+ * definition without `integration_types` and `contexts`, is an error on that module's line. The run-time checks
+ * (module-checks.ts) stay out of the Worker: they can only fail on a code change, so the tests and the scripts
+ * that load the list run them, and no isolate pays for them at every cold start.
  */
 export function listModules<const M extends readonly object[]>(
   ...modules: { readonly [I in keyof M]: M[I] & CommandModule & Installable & { readonly [K in Exclude<keyof M[I], KnownExport>]: never } }
 ): readonly CommandModule[] {
-  const list = modules as unknown as readonly CommandModule[];
-  list.forEach((module, index) => {
-    checkModule(module, index);
-    checkInstallFields(module, index);
-  });
-  return list;
+  return modules as unknown as readonly CommandModule[];
 }
 
 export function createRegistry(modules: readonly CommandModule[], options: { after?: readonly Middleware[] } = {}): Registry {
   const commands = new Map<string, CommandModule>();
   const prefixes = new Map<string, CommandModule>();
-  modules.forEach((module, index) => {
-    checkModule(module, index);
+  modules.forEach((module) => {
     const { name } = module.definition;
     const key = `${module.definition.type ?? 1}:${name}`;
     if (commands.has(key)) throw new RegistryError(`registry: two modules define the command "${name}" (type ${module.definition.type ?? 1})`);

@@ -4,7 +4,10 @@ import { actionRow, button, ButtonStyle } from "../../discord/components.ts";
 import { CHART_KINDS, type ChartKind, type ChartResult, type ChartStats } from "../../../shared/jobs/chart.ts";
 
 const FILE_NAME = "chart.png";
-const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
+// Made on first use, not at import: constructing an Intl formatter loads ICU data (≈ 9 ms in V8), which at module
+// scope every isolate would pay at cold start, before answering even a PING (BENCHMARKS.md "Cold start").
+let formatter: Intl.NumberFormat | undefined;
+const number = { format: (n: number) => (formatter ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 })).format(n) };
 
 /** The buttons' custom_id for a kind and a stored chart's key (the module builds it, with its own name). */
 export type ButtonId = (kind: ChartKind, key: string) => string;
