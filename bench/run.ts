@@ -17,6 +17,7 @@ import { join, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
+import { BUNDLE_BUDGET_GZIP_BYTES } from "./budget.ts";
 import { generateTestKeyPair } from "../test/support/signing.ts";
 import { APPLICATION_ID, rawRequest, SCENARIOS, signRequests, type ScenarioName } from "./interactions.ts";
 import { delta, snapshot, type CpuSnapshot } from "./cpu.ts";
@@ -89,7 +90,7 @@ const FLOOR = "floor";
 const OURS = "ours";
 const TARGET_RATIO = 0.9;
 const TARGET_VS_MINIMAL = 0.95;
-const TARGET_GZIP_BYTES = 25 * 1024;
+const TARGET_GZIP_BYTES = BUNDLE_BUDGET_GZIP_BYTES;
 /**
  * Reference Workers (bench/reference/), built and served like the floor: how much of what our Worker adds to
  * the floor is the contract itself (parse the payload, write one log line) rather than our code.

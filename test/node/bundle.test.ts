@@ -1,0 +1,64 @@
+// The deployable Worker, built exactly as `wrangler deploy` builds it: its size against the budget
+// (bench/budget.ts), and no top-level work of the kind that made every cold start pay ≈ 9 ms (an Intl object
+// built at import loads ICU's data before the isolate can answer even a PING).
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_BUDGET_GZIP_BYTES } from "../../bench/budget.ts";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const NODE = join(ROOT, "node_modules/.bin/node");
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", WRANGLER_HIDE_BANNER: "true", CI: "1" };
+
+let dir: string;
+let bundle: string;
+
+function run(args: string[], cwd = ROOT): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile(NODE, args, { cwd, env: ENV, timeout: 120_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) fail(new Error(`${args.join(" ")} failed: ${stderr || error.message}`));
+      else done(stdout);
+    });
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bundle-test-"));
+  await run([WRANGLER, "deploy", "--dry-run", "--outdir", dir]);
+  bundle = join(dir, "index.js");
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the deployable Worker bundle", () => {
+  it("is within the size budget (gzip -9)", () => {
+    const gzip = gzipSync(readFileSync(bundle), { level: 9 }).length;
+    expect(gzip, `the bundle is ${gzip} bytes gzip; the budget in bench/budget.ts is ${BUNDLE_BUDGET_GZIP_BYTES}`).toBeLessThan(BUNDLE_BUDGET_GZIP_BYTES);
+  });
+
+  it("builds no Intl object and formats nothing by locale while it is imported", async () => {
+    // The bundle imports nothing, so Node can evaluate it as workerd would at isolate start. Every Intl
+    // constructor and locale-formatting method is wrapped to count its calls until the import settles.
+    const probe = join(dir, "probe.mjs");
+    writeFileSync(probe, `
+      const calls = [];
+      for (const name of Object.getOwnPropertyNames(Intl)) {
+        const original = Intl[name];
+        if (typeof original !== "function" || !/^[A-Z]/.test(name)) continue;
+        Intl[name] = new Proxy(original, { construct(target, args, newTarget) { calls.push("new Intl." + name); return Reflect.construct(target, args, newTarget); } });
+      }
+      for (const [owner, method] of [[Number.prototype, "toLocaleString"], [Date.prototype, "toLocaleString"], [Date.prototype, "toLocaleDateString"], [Date.prototype, "toLocaleTimeString"], [String.prototype, "localeCompare"], [BigInt.prototype, "toLocaleString"]]) {
+        const original = owner[method];
+        owner[method] = function (...args) { calls.push(method); return original.apply(this, args); };
+      }
+      await import(${JSON.stringify(`file://${bundle}`)});
+      process.stdout.write(JSON.stringify(calls));
+    `);
+    const calls = JSON.parse(await run([probe], dir)) as string[];
+    expect(calls).toEqual([]);
+  }, 60_000);
+});
