@@ -3,7 +3,7 @@
 // itself with the 500 given (the backend is not asked). Test-only: production code has no fault switches.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 
-export interface ProxyFailure {
+interface ProxyFailure {
   status: number;
   contentType: string;
   body: string;
