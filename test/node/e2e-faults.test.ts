@@ -37,9 +37,12 @@ let proxy: FaultProxy | undefined;
 let nextValue = 100;
 
 async function chart() {
-  const values = [nextValue++, 7, 3, 11].join(",");
+  const n = nextValue++;
+  const values = [n, 7, 3, 11].join(",");
   const payload = stack.emulator.emulator.issueInteraction({
     type: 2,
+    // Each from its own user: the per-user limit on heavy commands (5 a minute) is not what this file tests.
+    user: { id: `2000000000000000${n}` },
     data: { id: "1", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] },
   } as never) as InteractionPayload;
   const sentAt = Date.now();
