@@ -70,13 +70,28 @@ describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
     const started = [0, 1].map(() => {
       const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? "", RELAY_SECRET: SECRET, PORT: "0", BACKEND_REPLAY_DB: path }, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
+      let stderr = "";
+      let exitCode: number | null = null;
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise((resolve) => child.once("exit", (code) => resolve((exitCode = code ?? -1))));
       const started = () => stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === "backend_started");
-      return { child, exited, started };
+      // Resolves when the process logs its start; a process that dies first is reported at once, with its stderr.
+      const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
+        const check = () => {
+          const line = started();
+          if (line) resolve(line);
+          else if (exitCode !== null) reject(new Error(`the backend exited (${exitCode}) before starting: ${stderr.slice(-500)}`));
+        };
+        child.stdout.on("data", check);
+        child.once("exit", () => setImmediate(check));
+      });
+      return { child, exited, started, ready };
     });
     try {
-      for (const proc of started) await vi.waitFor(() => expect(proc.started()).toMatchObject({ replay_store: "sqlite" }), { timeout: 15_000 });
+      // Each process imports the renderer before it listens: seconds when the machine's cores are shared with other
+      // suites, so the test's cap is generous; a start ends the wait as soon as it is logged.
+      for (const proc of started) expect(await proc.ready).toMatchObject({ replay_store: "sqlite" });
       const [a, b] = started.map((proc) => String(proc.started()?.url));
       const body = JSON.stringify(JOB);
       const headers = await relayHeaders(SECRET, body);
@@ -89,5 +104,5 @@ describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
         await proc.exited;
       }
     }
-  }, 30_000);
+  }, 90_000);
 });
