@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createNodeBackend } from "../../../src/backend/index.ts";
 import { createSqliteReplayStore } from "../../../src/backend/replay-store-sqlite.ts";
 import { REPLAY_TTL_MS } from "../../../src/backend/replay-cache.ts";
