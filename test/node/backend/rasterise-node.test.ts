@@ -4,7 +4,7 @@
 
 import { Buffer } from "node:buffer";
 import { crc32, inflateSync } from "node:zlib";
-import { renderAsync } from "@resvg/resvg-js";
+import { Resvg, renderAsync } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { FONT_FILES, fontFilesFor, rasteriseWithResvgNode } from "../../../src/backend/jobs/chart/rasterise-node.ts";
 import { encodePng } from "../../../src/backend/jobs/chart/png.ts";
@@ -75,11 +75,26 @@ describe("Node rasteriser: PNG", () => {
 
   it("stores straight colour for translucent pixels (resvg's are premultiplied)", async () => {
     const premultiplied = new Uint8Array([100, 50, 0, 200, 0, 0, 0, 0, 10, 20, 30, 255, 128, 128, 128, 128]);
-    const { rgba } = decode(await encodePng(premultiplied, 2, 2));
+    const { rgba } = decode(encodePng(premultiplied, 2, 2));
     expect([...rgba]).toEqual([128, 64, 0, 200, 0, 0, 0, 0, 10, 20, 30, 255, 255, 255, 255, 128]);
   });
 
-  it("refuses pixels that do not match the size", async () => {
-    await expect(encodePng(new Uint8Array(12), 2, 2)).rejects.toThrow(/not 2×2 RGBA/);
+  it("stores straight colour when the chart's background is translucent (no opaque shortcut)", async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect x="2" width="2" height="2" fill="#0000ff" fill-opacity="0.5"/></svg>';
+    const { rgba } = decode((await rasteriseWithResvgNode(svg, { width: 4, background: "#ff000080", defaultFontFamily: "DejaVu Sans" })).png);
+    expect([...rgba.subarray(0, 4)]).toEqual([255, 0, 0, 128]); // the background alone: premultiplied it would be 128, 0, 0
+    expect(rgba[3 + 8]).toBeGreaterThan(128); // the rectangle over it is more opaque, and still stored straight
+    expect(rgba[2 + 8]! + rgba[0 + 8]!).toBeGreaterThan(250);
+  });
+
+  it("writes the same file with the opaque shortcut as without it, for an opaque image", async () => {
+    const svg = renderChartSvg({ kind: "bar", title: "Opaque", points: [{ label: "a", value: 1 }, { label: "b", value: 3 }] });
+    const image = new Resvg(svg, { background: "#2b2d31", font: { fontFiles: [...FONT_FILES.subset], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } }).render();
+    const scanned = encodePng(image.pixels, image.width, image.height);
+    expect(Buffer.from(encodePng(image.pixels, image.width, image.height, { opaque: true })).equals(Buffer.from(scanned))).toBe(true);
+  });
+
+  it("refuses pixels that do not match the size", () => {
+    expect(() => encodePng(new Uint8Array(12), 2, 2)).toThrow(/not 2×2 RGBA/);
   });
 });

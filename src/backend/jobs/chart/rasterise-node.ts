@@ -2,12 +2,14 @@
 // system fonts, so text looks the same on a developer laptop and on a fresh server without any fonts installed.
 // resvg-js 2.6 takes fonts only as files, and parses them on every render: it gets the Latin subsets of the fonts
 // (fonts/, font-subset.ts) unless a text of the SVG needs a character they lack, then the full fonts of the
-// dejavu-fonts-ttf package. renderAsync runs on libuv's thread pool instead of blocking the event loop; the PNG is
-// encoded by png.ts, faster than resvg's encoder.
-
+// dejavu-fonts-ttf package. The PNG is encoded by png.ts, faster than resvg's encoder.
+//
+// Both steps run on the event loop, not libuv's thread pool (renderAsync, zlib's async deflate): a chart is never
+// more than 800×450 pixels and 800 drawn points (downsample.ts), so the work is bounded at a few milliseconds, and
+// the two hops to the pool and back cost ≈ 1–2 ms of wall time on top of it (BENCHMARKS.md, "Backend render").
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { renderAsync } from "@resvg/resvg-js";
+import { Resvg } from "@resvg/resvg-js";
 import { coveredBySubset } from "./font-subset.ts";
 import { encodePng } from "./png.ts";
 import type { Rasterise } from "./rasterise.ts";
@@ -39,11 +41,15 @@ function decodeEntities(text: string): string {
   });
 }
 
+// A background of #rgb or #rrggbb is opaque, and so is every pixel resvg composites onto it.
+const OPAQUE_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+
 export const rasteriseWithResvgNode: Rasterise = async (svg, options) => {
-  const image = await renderAsync(svg, {
+  const image = new Resvg(svg, {
     fitTo: { mode: "width", value: options.width },
     background: options.background,
     font: { fontFiles: [...fontFilesFor(svg)], loadSystemFonts: false, defaultFontFamily: options.defaultFontFamily },
-  });
-  return { png: await encodePng(image.pixels, image.width, image.height), width: image.width, height: image.height };
+  }).render();
+  const png = encodePng(image.pixels, image.width, image.height, { opaque: OPAQUE_COLOUR.test(options.background) });
+  return { png, width: image.width, height: image.height };
 };
