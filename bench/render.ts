@@ -1,12 +1,16 @@
-// Chart render time at 10, 1,000 and 10,000 points, for both chart kinds, against a matplotlib reference drawing
-// the same charts in the same run. Ours: the median of several renders after a warm-up (the first render pays for
-// module and font loading), split into ECharts' SVG step and the Node rasteriser (resvg + PNG). Each size is
-// followed at once by matplotlib's (bench/reference/matplotlib_render.py: same data, title, theme and 800×450
-// PNG), so both see the same machine. Wall time is what a user waits for on a quiet machine; CPU time (the
-// process's, all threads) is the cost, and stays readable when other work shares the cores. Prints Markdown for
-// BENCHMARKS.md.
+// Chart render time at 10, 1,000 and 10,000 points, for both chart kinds, on Node and in workerd, against a
+// matplotlib reference drawing the same charts in the same run. Ours on Node: the median of several renders after a
+// warm-up (the first render pays for module and font loading), split into ECharts' SVG step and the Node rasteriser
+// (resvg + PNG). Ours in workerd: the backend Worker's path (ECharts, resvg's WebAssembly build, bundled fonts) on
+// bare workerd, timed from outside (bench/render-workerd.ts). Each size is measured on Node, then in workerd, then
+// by matplotlib (bench/reference/matplotlib_render.py: same data, title, theme and 800×450 PNG), so all three see
+// the same machine. Wall time is what a user waits for on a quiet machine; CPU time (the process's, all threads)
+// is the cost, and stays readable when other work shares the cores. Prints Markdown for BENCHMARKS.md.
 //
 //   node_modules/.bin/node bench/render.ts [runs=15]
+//
+// workerd: built with wrangler (needs no network) and served by node_modules' workerd; if either fails, the
+// workerd columns say why and the rest is measured as usual.
 //
 // matplotlib: the script makes a venv (bench/out/matplotlib-venv, with --system-site-packages so a Debian
 // python3-matplotlib is visible) from `$PYTHON`, `python3` or /usr/bin/python3, runs `pip install matplotlib` in
@@ -20,7 +24,8 @@ import { fileURLToPath } from "node:url";
 import { renderChart, renderChartSvg, type ChartKind } from "../src/backend/jobs/chart/render.ts";
 import { rasteriseWithResvgNode } from "../src/backend/jobs/chart/rasterise-node.ts";
 import { CHART_RENDERING } from "../src/shared/jobs/chart.ts";
-import type { Point } from "../src/shared/chart-data/points.ts";
+import { chartTitle, series } from "./render-series.ts";
+import { startRenderWorker, type WorkerdRender } from "./render-workerd.ts";
 
 const SIZES = [10, 1_000, 10_000];
 const KINDS: ChartKind[] = ["line", "bar"];
@@ -29,16 +34,13 @@ const WARMUP = 3;
 const { width: WIDTH, height: HEIGHT } = CHART_RENDERING;
 const TARGET_LINE_1000_MS = 15;
 const TARGET_RATIO = 3;
+const TARGET_WORKERD_RATIO = 2;
+// workerd compiles the WebAssembly rasteriser in tiers and optimises ECharts' code as it runs: its first renders
+// are up to 3× slower. Every chart is rendered this often before any is measured (a production isolate serves
+// many charts; the first request's cost is measured in test/node/backend/worker-rendering.test.ts).
+const WORKERD_WARMUP_ROUNDS = 5;
 const VENV = fileURLToPath(new URL("./out/matplotlib-venv", import.meta.url));
 const REFERENCE = fileURLToPath(new URL("./reference/matplotlib_render.py", import.meta.url));
-
-function series(count: number): Point[] {
-  // Deterministic, wiggly data: a trend, a slow wave and some jitter, like real metrics (the reference's too).
-  return Array.from({ length: count }, (_, i) => ({
-    label: `2026-01-${String(i + 1).padStart(5, "0")}`,
-    value: 100 + i * 0.01 + Math.sin(i / 40) * 25 + Math.sin(i * 12.9898) * 5,
-  }));
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -67,7 +69,7 @@ interface Ours {
 }
 
 async function measureOurs(kind: ChartKind, count: number): Promise<Ours> {
-  const spec = { kind, points: series(count), title: `${count.toLocaleString("en-US")} points` };
+  const spec = { kind, points: series(count), title: chartTitle(count) };
   for (let i = 0; i < WARMUP; i++) await renderChart(spec, rasteriseWithResvgNode);
   const walls: number[] = [];
   const cpuTimes: number[] = [];
@@ -134,15 +136,27 @@ function measureReference(python: string, kind: ChartKind, count: number): Refer
 }
 
 const reference = findMatplotlib();
-const load = loadavg()[0]!;
-const rows: Array<{ kind: ChartKind; count: number; ours: Ours; ref: Reference | string | null }> = [];
-for (const kind of KINDS) {
-  for (const count of SIZES) {
-    const ours = await measureOurs(kind, count);
-    const ref = reference.python ? measureReference(reference.python, kind, count) : null;
-    rows.push({ kind, count, ours, ref });
-    console.error(`${kind} ${count}: ours ${ours.wall.toFixed(1)} ms${ref && typeof ref !== "string" ? `, matplotlib ${ref.wall.toFixed(1)} ms` : ""}`);
+const worker = await startRenderWorker();
+if (typeof worker !== "string") {
+  for (let round = 0; round < WORKERD_WARMUP_ROUNDS; round++) {
+    for (const kind of KINDS) for (const count of SIZES) await worker.measure(kind, count, 1, 0);
   }
+}
+const load = loadavg()[0]!;
+const rows: Array<{ kind: ChartKind; count: number; ours: Ours; workerd: WorkerdRender | string; ref: Reference | string | null }> = [];
+try {
+  for (const kind of KINDS) {
+    for (const count of SIZES) {
+      const ours = await measureOurs(kind, count);
+      const workerd = typeof worker === "string" ? worker : await worker.measure(kind, count, RUNS, WARMUP);
+      const ref = reference.python ? measureReference(reference.python, kind, count) : null;
+      rows.push({ kind, count, ours, workerd, ref });
+      const inWorkerd = typeof workerd === "string" ? "" : `, workerd ${workerd.wall.toFixed(1)} ms`;
+      console.error(`${kind} ${count}: ours ${ours.wall.toFixed(1)} ms${inWorkerd}${ref && typeof ref !== "string" ? `, matplotlib ${ref.wall.toFixed(1)} ms` : ""}`);
+    }
+  }
+} finally {
+  if (typeof worker !== "string") await worker.stop();
 }
 
 const ms = (value: number) => value.toFixed(1);
@@ -150,12 +164,20 @@ const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(1)}×
 const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
 console.log(`Node ${process.version}, ${cpu} (${cpus().length} cores), load average ${load.toFixed(1)} at start → ${loadavg()[0]!.toFixed(1)} at end; median of ${RUNS} renders after ${WARMUP} warm-up, ${WIDTH}×${HEIGHT} PNG.`);
 console.log(`Reference: ${reference.note}.`);
+console.log(typeof worker === "string" ? `workerd: ${worker}.` : `workerd: bench/render-worker.ts (the backend Worker's render path) on bare workerd, ${WORKERD_WARMUP_ROUNDS} warm-up rounds of every chart, then median of ${RUNS} after ${WARMUP} warm-up; render request less an empty request.`);
 console.log("");
 console.log("| kind | points | ours ms (wall) | best | ours CPU ms | ECharts SVG ms | rasterise + PNG ms | PNG KiB | matplotlib ms (wall) | best | matplotlib CPU ms | faster (wall) | faster (CPU) |");
 console.log("|------|-------:|---------------:|-----:|------------:|---------------:|-------------------:|--------:|---------------------:|-----:|------------------:|--------------:|-------------:|");
 for (const { kind, count, ours, ref } of rows) {
   const theirs = ref === null ? "| – | – | – | – | – |" : typeof ref === "string" ? `| ${ref} | – | – | – | – |` : `| ${ms(ref.wall)}${ref.runs < RUNS ? ` (${ref.runs} runs)` : ""} | ${ms(ref.best)} | ${ms(ref.cpu)} | ${ratio(ref.wall, ours.wall)} | ${ratio(ref.cpu, ours.cpu)} |`;
   console.log(`| ${kind} | ${count.toLocaleString("en-US")} | ${ms(ours.wall)} | ${ms(ours.best)} | ${ms(ours.cpu)} | ${ms(ours.svg)} | ${ms(ours.raster)} | ${ours.pngKiB.toFixed(1)} ${theirs}`);
+}
+console.log("");
+console.log("| kind | points | Node ms (wall) | workerd ms (wall) | best | workerd CPU ms | workerd PNG | workerd ÷ Node (wall) | workerd ÷ Node (CPU) |");
+console.log("|------|-------:|---------------:|------------------:|-----:|---------------:|------------:|----------------------:|---------------------:|");
+for (const { kind, count, ours, workerd } of rows) {
+  const cells = typeof workerd === "string" ? `| ${workerd} | – | – | – | – | – |` : `| ${ms(workerd.wall)} | ${ms(workerd.best)} | ${ms(workerd.cpu)} | ${workerd.width}×${workerd.height}, ${workerd.pngKiB.toFixed(1)} KiB | ${(workerd.wall / ours.wall).toFixed(2)}× | ${(workerd.cpu / ours.cpu).toFixed(2)}× |`;
+  console.log(`| ${kind} | ${count.toLocaleString("en-US")} | ${ms(ours.wall)} ${cells}`);
 }
 console.log("");
 const line1000 = rows.find((row) => row.kind === "line" && row.count === 1_000)!.ours;
@@ -174,4 +196,16 @@ if (measured.length > 0) {
   }
 } else {
   console.log(`| every size vs matplotlib | not measured | ≥ ${TARGET_RATIO}× | ${reference.note} |`);
+}
+const inWorkerd = rows.flatMap((row) => (typeof row.workerd === "string" ? [] : [{ ...row, workerd: row.workerd }]));
+if (inWorkerd.length === rows.length) {
+  for (const clock of ["wall", "cpu"] as const) {
+    const worst = inWorkerd.reduce((a, b) => (b.workerd[clock] / b.ours[clock] > a.workerd[clock] / a.ours[clock] ? b : a));
+    const factor = worst.workerd[clock] / worst.ours[clock];
+    console.log(`| every size in workerd vs Node, ${clock === "cpu" ? "CPU" : "wall"} (slowest: ${worst.kind} ${worst.count.toLocaleString("en-US")}) | ${factor.toFixed(2)}× | ≤ ${TARGET_WORKERD_RATIO}× | ${verdict(factor <= TARGET_WORKERD_RATIO)} |`);
+  }
+  const sameSize = inWorkerd.every((row) => row.workerd.width === WIDTH && row.workerd.height === HEIGHT);
+  console.log(`| workerd PNGs of the same dimensions as Node's | ${sameSize ? `all ${WIDTH}×${HEIGHT}` : "no"} | ${WIDTH}×${HEIGHT} | ${verdict(sameSize)} |`);
+} else {
+  console.log(`| every size in workerd vs Node | not measured | ≤ ${TARGET_WORKERD_RATIO}× | ${typeof worker === "string" ? worker : "some sizes failed"} |`);
 }

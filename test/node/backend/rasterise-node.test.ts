@@ -3,7 +3,7 @@
 // the pixels resvg drew.
 
 import { Buffer } from "node:buffer";
-import { crc32, inflateSync } from "node:zlib";
+import { crc32, deflateSync, inflateSync } from "node:zlib";
 import { Resvg, renderAsync } from "@resvg/resvg-js";
 import { describe, expect, it } from "vitest";
 import { FONT_FILES, fontFilesFor, rasteriseWithResvgNode } from "../../../src/backend/jobs/chart/rasterise-node.ts";
@@ -75,7 +75,7 @@ describe("Node rasteriser: PNG", () => {
 
   it("stores straight colour for translucent pixels (resvg's are premultiplied)", async () => {
     const premultiplied = new Uint8Array([100, 50, 0, 200, 0, 0, 0, 0, 10, 20, 30, 255, 128, 128, 128, 128]);
-    const { rgba } = decode(encodePng(premultiplied, 2, 2));
+    const { rgba } = decode(await encodePng(premultiplied, 2, 2, { deflate: deflateSync }));
     expect([...rgba]).toEqual([128, 64, 0, 200, 0, 0, 0, 0, 10, 20, 30, 255, 255, 255, 255, 128]);
   });
 
@@ -90,11 +90,11 @@ describe("Node rasteriser: PNG", () => {
   it("writes the same file with the opaque shortcut as without it, for an opaque image", async () => {
     const svg = renderChartSvg({ kind: "bar", title: "Opaque", points: [{ label: "a", value: 1 }, { label: "b", value: 3 }] });
     const image = new Resvg(svg, { background: "#2b2d31", font: { fontFiles: [...FONT_FILES.subset], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } }).render();
-    const scanned = encodePng(image.pixels, image.width, image.height);
-    expect(Buffer.from(encodePng(image.pixels, image.width, image.height, { opaque: true })).equals(Buffer.from(scanned))).toBe(true);
+    const scanned = await encodePng(image.pixels, image.width, image.height, { deflate: deflateSync });
+    expect(Buffer.from(await encodePng(image.pixels, image.width, image.height, { deflate: deflateSync, opaque: true })).equals(Buffer.from(scanned))).toBe(true);
   });
 
-  it("refuses pixels that do not match the size", () => {
-    expect(() => encodePng(new Uint8Array(12), 2, 2)).toThrow(/not 2×2 RGBA/);
+  it("refuses pixels that do not match the size", async () => {
+    await expect(encodePng(new Uint8Array(12), 2, 2, { deflate: deflateSync })).rejects.toThrow(/not 2×2 RGBA/);
   });
 });

@@ -92,6 +92,7 @@ describe("render parity: backend Worker and Node", () => {
     ["a titled line chart with labels", { kind: "line", title: "Weekly sales ☃ (€)", values: "mon=3, tue=5, wed=2.5, thu=8, fri=-1" }],
     ["a bar chart", { kind: "bar", values: "12, 7, 3, 9, 14, 2" }],
     ["the largest CSV as a line", { kind: "line", file: { url: "" } }],
+    ["a chart titled in Cyrillic (outside the font subsets)", { kind: "bar", title: "Продажи за неделю", values: "4, 8, 15, 16, 23, 42" }],
   ])("%s looks the same in both", async (_name, input) => {
     const resolved = "file" in input ? { ...input, file: { url: `${files.origin}/largest.csv` } } : input;
     const fromNode = await png((request) => node().fetch(request), "http://node.test", resolved);
@@ -102,6 +103,13 @@ describe("render parity: backend Worker and Node", () => {
     const share = differingPixels(fromNode, fromWorker, 8);
     console.log(`render parity, ${_name}: ${(share * 100).toFixed(3)}% of pixels differ by more than 8/255`);
     expect(share).toBeLessThanOrEqual(0.005);
+  }, 30_000);
+
+  it("draws characters outside the font subsets with the full fonts", async () => {
+    // With only the subsets, every Cyrillic letter would be the same missing-glyph box, and these titles alike.
+    const a = await png((request) => fetch(request), worker.url, { kind: "bar", title: "ЖЖЖЖЖЖ", values: "1, 2, 3" });
+    const b = await png((request) => fetch(request), worker.url, { kind: "bar", title: "ДДДДДД", values: "1, 2, 3" });
+    expect(differingPixels(a, b, 8)).toBeGreaterThan(0.0003);
   }, 30_000);
 
   it("would notice a different chart", async () => {

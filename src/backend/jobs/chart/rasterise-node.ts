@@ -10,8 +10,9 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
-import { coveredBySubset } from "./font-subset.ts";
-import { encodePng } from "./png.ts";
+import { svgTextCoveredBySubset } from "./font-subset.ts";
+import { deflateSync } from "node:zlib";
+import { encodePng, isOpaqueColour } from "./png.ts";
 import type { Rasterise } from "./rasterise.ts";
 
 const require = createRequire(import.meta.url);
@@ -21,28 +22,13 @@ export const FONT_FILES = {
   subset: ["DejaVuSans-charts.ttf", "DejaVuSans-Bold-charts.ttf"].map((name) => fileURLToPath(new URL(`./fonts/${name}`, import.meta.url))),
 } as const;
 
-// ECharts writes each label as one <text> element; markup inside it would be entities, decoded below.
-const TEXT_CONTENT = /<text\b[^>]*>([^<]*)<\/text>/g;
-const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
-
 /** The fonts an SVG needs: the subsets when they cover all of its text, else the full fonts. */
 export function fontFilesFor(svg: string): readonly string[] {
-  for (const match of svg.matchAll(TEXT_CONTENT)) {
-    if (!coveredBySubset(decodeEntities(match[1] ?? ""))) return FONT_FILES.full;
-  }
-  return FONT_FILES.subset;
+  return svgTextCoveredBySubset(svg) ? FONT_FILES.subset : FONT_FILES.full;
 }
 
-function decodeEntities(text: string): string {
-  return text.replace(ENTITY, (entity, body: string) => {
-    if (body[0] !== "#") return " "; // ECharts names only &amp; &lt; &gt; &quot; &apos;: ASCII
-    const code = body[1] === "x" || body[1] === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
-  });
-}
-
-// A background of #rgb or #rrggbb is opaque, and so is every pixel resvg composites onto it.
-const OPAQUE_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+// Level 1: a chart is mostly runs of one colour, which even the fastest level compresses well (png.ts).
+const deflateFast = (raw: Uint8Array) => deflateSync(raw, { level: 1 });
 
 export const rasteriseWithResvgNode: Rasterise = async (svg, options) => {
   const image = new Resvg(svg, {
@@ -50,6 +36,6 @@ export const rasteriseWithResvgNode: Rasterise = async (svg, options) => {
     background: options.background,
     font: { fontFiles: [...fontFilesFor(svg)], loadSystemFonts: false, defaultFontFamily: options.defaultFontFamily },
   }).render();
-  const png = encodePng(image.pixels, image.width, image.height, { opaque: OPAQUE_COLOUR.test(options.background) });
+  const png = await encodePng(image.pixels, image.width, image.height, { deflate: deflateFast, opaque: isOpaqueColour(options.background) });
   return { png, width: image.width, height: image.height };
 };

@@ -1,17 +1,32 @@
 // Rasterises in workerd with resvg's WebAssembly build (@resvg/resvg-wasm, the same resvg 2.6.2 as the Node
 // addon). workerd cannot compile WebAssembly from bytes at run time, so wrangler bundles the .wasm file as a
-// compiled module (the import below) and initWasm instantiates it once per isolate. The DejaVu fonts come from the
-// same dejavu-fonts-ttf package as on Node, bundled as Data modules (wrangler.backend.toml's rules): a Worker has
-// no font files to load, and the same fonts keep the two runtimes' PNGs alike.
+// compiled module (the import below) and initWasm instantiates it once per isolate. The fonts are bundled as Data
+// modules (wrangler.backend.toml's rules): a Worker has no font files to load. As on Node (rasterise-node.ts),
+// resvg parses the fonts it is given on every render (≈ 7 ms for the full DejaVu fonts in WebAssembly, ≈ 1 ms for
+// the Latin subsets), so it gets the subsets unless a text needs a character they lack, then the full fonts of the
+// dejavu-fonts-ttf package: the same fonts as Node's, which keeps the two runtimes' PNGs alike. The PNG is encoded
+// by png.ts with zlib at level 1 as on Node, through workerd's native node:zlib (part of nodejs_compat, on by
+// default since the 2026-08-04 compatibility date): resvg's own encoder costs ≈ 10 ms in WebAssembly, and
+// CompressionStream (level 6, not settable) ≈ 3 ms more than this.
 
+import { deflateSync } from "node:zlib";
 import { Resvg, initWasm } from "@resvg/resvg-wasm";
 import resvgWasm from "@resvg/resvg-wasm/index_bg.wasm";
 import dejaVuSans from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
 import dejaVuSansBold from "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf";
+import dejaVuSansSubset from "./fonts/DejaVuSans-charts.ttf";
+import dejaVuSansBoldSubset from "./fonts/DejaVuSans-Bold-charts.ttf";
+import { svgTextCoveredBySubset } from "./font-subset.ts";
+import { encodePng, isOpaqueColour } from "./png.ts";
 import type { Rasterise } from "./rasterise.ts";
 
-const FONT_BUFFERS = [new Uint8Array(dejaVuSans), new Uint8Array(dejaVuSansBold)];
+const FONT_BUFFERS = {
+  full: [new Uint8Array(dejaVuSans), new Uint8Array(dejaVuSansBold)],
+  subset: [new Uint8Array(dejaVuSansSubset), new Uint8Array(dejaVuSansBoldSubset)],
+};
 let ready: Promise<void> | undefined;
+
+const deflate = (raw: Uint8Array) => deflateSync(raw, { level: 1 });
 
 export const rasteriseWithResvgWasm: Rasterise = async (svg, options) => {
   // A failed init is not kept: the next job tries again rather than failing for the isolate's lifetime.
@@ -23,16 +38,20 @@ export const rasteriseWithResvgWasm: Rasterise = async (svg, options) => {
   const resvg = new Resvg(svg, {
     fitTo: { mode: "width", value: options.width },
     background: options.background,
-    font: { fontBuffers: FONT_BUFFERS, defaultFontFamily: options.defaultFontFamily },
+    font: { fontBuffers: svgTextCoveredBySubset(svg) ? FONT_BUFFERS.subset : FONT_BUFFERS.full, defaultFontFamily: options.defaultFontFamily },
   });
+  let pixels: Uint8Array;
+  let width: number;
+  let height: number;
   try {
     const image = resvg.render();
     try {
-      return { png: image.asPng(), width: image.width, height: image.height };
+      ({ pixels, width, height } = image);
     } finally {
       image.free();
     }
   } finally {
     resvg.free();
   }
+  return { png: await encodePng(pixels, width, height, { deflate, opaque: isOpaqueColour(options.background) }), width, height };
 };
