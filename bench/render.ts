@@ -25,7 +25,7 @@ import { renderChart, renderChartSvg, type ChartKind } from "../src/backend/jobs
 import { rasteriseWithResvgNode } from "../src/backend/jobs/chart/rasterise-node.ts";
 import { CHART_RENDERING } from "../src/shared/jobs/chart.ts";
 import { chartTitle, series } from "./render-series.ts";
-import { startRenderWorker, type WorkerdRender } from "./render-workerd.ts";
+import { startRenderWorker, summarize, type RenderWorker, type WorkerdRender, type WorkerdSample } from "./render-workerd.ts";
 
 const SIZES = [10, 1_000, 10_000];
 const KINDS: ChartKind[] = ["line", "bar"];
@@ -35,10 +35,11 @@ const { width: WIDTH, height: HEIGHT } = CHART_RENDERING;
 const TARGET_LINE_1000_MS = 15;
 const TARGET_RATIO = 3;
 const TARGET_WORKERD_RATIO = 2;
-// workerd compiles the WebAssembly rasteriser in tiers and optimises ECharts' code as it runs: its first renders
-// are up to 3× slower. Every chart is rendered this often before any is measured (a production isolate serves
-// many charts; the first request's cost is measured in test/node/backend/worker-rendering.test.ts).
-const WORKERD_WARMUP_ROUNDS = 5;
+// Both runtimes optimise ECharts' code as it runs (and workerd compiles the WebAssembly rasteriser in tiers): the
+// first renders of each kind of chart are up to 3× slower, and V8 is still compiling while the next chart kind is
+// measured. Every chart is rendered this often, in both runtimes, before any is measured: a backend serves many
+// charts (the first request's cost is measured in test/node/backend/worker-rendering.test.ts).
+const WARMUP_ROUNDS = 5;
 const VENV = fileURLToPath(new URL("./out/matplotlib-venv", import.meta.url));
 const REFERENCE = fileURLToPath(new URL("./reference/matplotlib_render.py", import.meta.url));
 
@@ -68,7 +69,12 @@ interface Ours {
   pngKiB: number;
 }
 
-async function measureOurs(kind: ChartKind, count: number): Promise<Ours> {
+/**
+ * Node's renders (each whole, then its two steps apart), then workerd's (a render request and an empty one). In
+ * blocks rather than alternating: after each render, the other runtime's V8 threads would still be compiling and
+ * collecting garbage on the second core.
+ */
+async function measureBoth(kind: ChartKind, count: number, worker: RenderWorker | string): Promise<{ ours: Ours; workerd: WorkerdRender | string }> {
   const spec = { kind, points: series(count), title: chartTitle(count) };
   for (let i = 0; i < WARMUP; i++) await renderChart(spec, rasteriseWithResvgNode);
   const walls: number[] = [];
@@ -84,7 +90,12 @@ async function measureOurs(kind: ChartKind, count: number): Promise<Ours> {
     svgs.push((await timed(() => (svg = renderChartSvg(spec)))).wall);
     rasters.push((await timed(() => rasteriseWithResvgNode(svg, { width: WIDTH, background: "#2b2d31", defaultFontFamily: "DejaVu Sans" }))).wall);
   }
-  return { wall: median(walls), best: Math.min(...walls), cpu: median(cpuTimes), svg: median(svgs), raster: median(rasters), pngKiB: pngBytes / 1024 };
+  const ours = { wall: median(walls), best: Math.min(...walls), cpu: median(cpuTimes), svg: median(svgs), raster: median(rasters), pngKiB: pngBytes / 1024 };
+  if (typeof worker === "string") return { ours, workerd: worker };
+  for (let i = 0; i < WARMUP; i++) await worker.sample(kind, count);
+  const samples: WorkerdSample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(await worker.sample(kind, count));
+  return { ours, workerd: summarize(samples) };
 }
 
 interface Reference {
@@ -137,18 +148,16 @@ function measureReference(python: string, kind: ChartKind, count: number): Refer
 
 const reference = findMatplotlib();
 const worker = await startRenderWorker();
-if (typeof worker !== "string") {
-  for (let round = 0; round < WORKERD_WARMUP_ROUNDS; round++) {
-    for (const kind of KINDS) for (const count of SIZES) await worker.measure(kind, count, 1, 0);
-  }
+// workerd's warm-up first: its optimising compiler works on in the background for a while after it.
+for (const warm of [(kind: ChartKind, count: number) => (typeof worker === "string" ? null : worker.sample(kind, count)), (kind: ChartKind, count: number) => renderChart({ kind, points: series(count), title: chartTitle(count) }, rasteriseWithResvgNode)]) {
+  for (let round = 0; round < WARMUP_ROUNDS; round++) for (const kind of KINDS) for (const count of SIZES) await warm(kind, count);
 }
 const load = loadavg()[0]!;
 const rows: Array<{ kind: ChartKind; count: number; ours: Ours; workerd: WorkerdRender | string; ref: Reference | string | null }> = [];
 try {
   for (const kind of KINDS) {
     for (const count of SIZES) {
-      const ours = await measureOurs(kind, count);
-      const workerd = typeof worker === "string" ? worker : await worker.measure(kind, count, RUNS, WARMUP);
+      const { ours, workerd } = await measureBoth(kind, count, worker);
       const ref = reference.python ? measureReference(reference.python, kind, count) : null;
       rows.push({ kind, count, ours, workerd, ref });
       const inWorkerd = typeof workerd === "string" ? "" : `, workerd ${workerd.wall.toFixed(1)} ms`;
@@ -162,9 +171,9 @@ try {
 const ms = (value: number) => value.toFixed(1);
 const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(1)}×`;
 const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
-console.log(`Node ${process.version}, ${cpu} (${cpus().length} cores), load average ${load.toFixed(1)} at start → ${loadavg()[0]!.toFixed(1)} at end; median of ${RUNS} renders after ${WARMUP} warm-up, ${WIDTH}×${HEIGHT} PNG.`);
+console.log(`Node ${process.version}, ${cpu} (${cpus().length} cores), load average ${load.toFixed(1)} at start → ${loadavg()[0]!.toFixed(1)} at end; ${WARMUP_ROUNDS} warm-up rounds of every chart, then median of ${RUNS} renders after ${WARMUP} warm-up, ${WIDTH}×${HEIGHT} PNG.`);
 console.log(`Reference: ${reference.note}.`);
-console.log(typeof worker === "string" ? `workerd: ${worker}.` : `workerd: bench/render-worker.ts (the backend Worker's render path) on bare workerd, ${WORKERD_WARMUP_ROUNDS} warm-up rounds of every chart, then median of ${RUNS} after ${WARMUP} warm-up; render request less an empty request.`);
+console.log(typeof worker === "string" ? `workerd: ${worker}.` : `workerd: bench/render-worker.ts (the backend Worker's render path) on bare workerd, the same warm-up and runs, right after Node's; render request less an empty request.`);
 console.log("");
 console.log("| kind | points | ours ms (wall) | best | ours CPU ms | ECharts SVG ms | rasterise + PNG ms | PNG KiB | matplotlib ms (wall) | best | matplotlib CPU ms | faster (wall) | faster (CPU) |");
 console.log("|------|-------:|---------------:|-----:|------------:|---------------:|-------------------:|--------:|---------------------:|-----:|------------------:|--------------:|-------------:|");

@@ -5,11 +5,10 @@
 // resvg parses the fonts it is given on every render (≈ 7 ms for the full DejaVu fonts in WebAssembly, ≈ 1 ms for
 // the Latin subsets), so it gets the subsets unless a text needs a character they lack, then the full fonts of the
 // dejavu-fonts-ttf package: the same fonts as Node's, which keeps the two runtimes' PNGs alike. The PNG is encoded
-// by png.ts with zlib at level 1 as on Node, through workerd's native node:zlib (part of nodejs_compat, on by
-// default since the 2026-08-04 compatibility date): resvg's own encoder costs ≈ 10 ms in WebAssembly, and
-// CompressionStream (level 6, not settable) ≈ 3 ms more than this.
+// by png.ts with workerd's native deflate (CompressionStream, a web standard: the backend Worker relies on no Node
+// API): resvg's own encoder costs ≈ 10 ms in WebAssembly, this ≈ 4 ms. (node:zlib at level 1, as on Node, would
+// save ≈ 3 ms more, but would make the backend Worker depend on nodejs_compat.)
 
-import { deflateSync } from "node:zlib";
 import { Resvg, initWasm } from "@resvg/resvg-wasm";
 import resvgWasm from "@resvg/resvg-wasm/index_bg.wasm";
 import dejaVuSans from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
@@ -26,7 +25,8 @@ const FONT_BUFFERS = {
 };
 let ready: Promise<void> | undefined;
 
-const deflate = (raw: Uint8Array) => deflateSync(raw, { level: 1 });
+// zlib format (RFC 1950), what a PNG's IDAT holds; workerd's zlib runs natively, outside the WebAssembly.
+const deflate = (raw: Uint8Array) => new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("deflate"))).arrayBuffer();
 
 export const rasteriseWithResvgWasm: Rasterise = async (svg, options) => {
   // A failed init is not kept: the next job tries again rather than failing for the isolate's lifetime.
