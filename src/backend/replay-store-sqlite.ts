@@ -1,13 +1,15 @@
 // A replay store that several Node backend processes share: one SQLite file (node:sqlite, built into Node 24, no
 // dependency), opened by every instance on the host (BACKEND_REPLAY_DB). Claiming a signature is one atomic
 // upsert, so two instances racing on the same captured request cannot both accept it, and the file outlives
-// restarts. WAL mode lets readers and the one writer proceed together; busy_timeout makes a writer wait for
+// restarts. WAL mode lets readers and the one writer proceed together; the lock timeout makes a writer wait for
 // another instance's write instead of failing. Instances on different hosts need a store they all reach: the
 // backend Worker's Durable Objects (DEPLOYMENT.md), or this interface over a network store.
 
 import { DatabaseSync } from "node:sqlite";
 import { REPLAY_TTL_MS, type ReplayStore } from "./replay-cache.ts";
 
+// How long a statement waits for another instance's lock before failing.
+const BUSY_TIMEOUT_MS = 2000;
 // Expired rows are deleted at most this often, by whichever instance claims a signature then.
 const PRUNE_EVERY_MS = 60_000;
 
@@ -18,10 +20,11 @@ export interface SqliteReplayStore extends ReplayStore {
 }
 
 export function createSqliteReplayStore(path: string, ttlMs: number = REPLAY_TTL_MS): SqliteReplayStore {
-  const db = new DatabaseSync(path);
+  // The lock wait is set when the file is opened, before anything else touches it: switching a new file to WAL
+  // takes an exclusive lock, and two instances starting at once would otherwise fail with "database is locked".
+  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   db.exec(`
     PRAGMA journal_mode = WAL;
-    PRAGMA busy_timeout = 2000;
     CREATE TABLE IF NOT EXISTS relay_signatures (signature TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) STRICT;
     CREATE INDEX IF NOT EXISTS relay_signatures_expiry ON relay_signatures (expires_at);
   `);

@@ -59,6 +59,29 @@ describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
     store.close();
   });
 
+  it("opens a file another instance holds locked by waiting for it, not failing with \"database is locked\"", async () => {
+    // Two instances starting at once: one is switching the new file to WAL (an exclusive lock) when the other
+    // opens it. Here another process holds that lock for a moment; opening must wait it out.
+    const path = dbPath();
+    const holder = spawn(process.execPath, ["-e", `
+      const { DatabaseSync } = require("node:sqlite");
+      const db = new DatabaseSync(${JSON.stringify(path)});
+      db.exec("BEGIN EXCLUSIVE; CREATE TABLE held (x INTEGER);");
+      process.stdout.write("locked\\n");
+      setTimeout(() => { db.exec("COMMIT"); db.close(); }, 300);
+    `], { stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise((resolve) => holder.once("exit", resolve));
+    await new Promise<void>((resolve) => holder.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve()));
+    try {
+      const store = createSqliteReplayStore(path);
+      expect(store.checkAndRecord("sig", NOW_MS)).toBe(false); // first sight: claimed
+      expect(store.checkAndRecord("sig", NOW_MS)).toBe(true); // a replay
+      store.close();
+    } finally {
+      await exited;
+    }
+  });
+
   it("is read from BACKEND_REPLAY_DB", () => {
     expect(readBackendConfig({ RELAY_SECRET: "s", BACKEND_REPLAY_DB: " /var/lib/bot/replay.sqlite " }).replayDb).toBe("/var/lib/bot/replay.sqlite");
     expect(readBackendConfig({ RELAY_SECRET: "s" }).replayDb).toBeUndefined();
