@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const ENTRY = "src/backend/worker/index.ts";
-const PACKAGES = new Set(["cloudflare:workers", "echarts", "@resvg/resvg-wasm", "@resvg/resvg-wasm/index_bg.wasm", "dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"]);
+const PACKAGES = new Set(["cloudflare:workers", "echarts/core", "echarts/charts", "echarts/components", "echarts/features", "echarts/renderers", "@resvg/resvg-wasm", "@resvg/resvg-wasm/index_bg.wasm", "dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"]);
 const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm;
 const NODE_GLOBALS = /\b(?:process|Buffer|require|__dirname|__filename)\b/;
 
