@@ -1,7 +1,8 @@
 /**
  * The one list of handler modules. The dispatcher, /help, the registration script and the tests all read
  * it, so they cannot drift. To add a command: write src/worker/commands/<name>.ts, add it here. `listModules`
- * checks each module as it is listed (an export nothing would call is a compile error on its line).
+ * checks each module as it is listed (an export nothing would call is a compile error on its line); the run-time
+ * checks (dispatch/module-checks.ts) run in the tests and wherever the scripts load this list.
  */
 import { listModules } from "../dispatch/registry.ts";
 import * as admin from "./admin.ts";

@@ -7,7 +7,8 @@
  *
  * The contexts are computed from the definition (typed options, the context-menu target) and from the module's
  * `jobs` (which names `defer` accepts, with which input), so a typo is a compile error. src/worker/commands/index.ts
- * lists the modules once, through `listModules`, which also checks each module's exports when it is listed.
+ * lists the modules once, through `listModules`, whose types check each module's exports where it is listed;
+ * dispatch/module-checks.ts checks the rest at run time, in the tests and the scripts that load the list.
  */
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
