@@ -9,3 +9,9 @@ declare module "*.ttf" {
   const bytes: ArrayBuffer;
   export default bytes;
 }
+
+// workerd's node:zlib (nodejs_compat), as the backend Worker uses it: this project type-checks the Worker with
+// Workers' types only, so the one function it calls is declared here rather than all of @types/node.
+declare module "node:zlib" {
+  export function deflateSync(data: Uint8Array, options?: { level?: number }): Uint8Array;
+}

@@ -2,7 +2,7 @@
 // runtime supplies. resvg's own encoder (asPng) picks filters per row and compresses harder: ≈ 3.5 ms for an
 // 800×450 chart with the native addon and ≈ 10 ms in WebAssembly. Here Node deflates with zlib at level 1 (≈ 1.3 ms
 // for a file of about the same size: a chart is mostly runs of one colour, which even the fastest level compresses
-// well) and the backend Worker with workerd's native CompressionStream. Hand-written because it is three chunks
+// well), and so does the backend Worker with workerd's native node:zlib. Hand-written because it is three chunks
 // around one deflate call: a library would add more than it saves. Portable (no Node modules): workerd runs it.
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -5,10 +5,12 @@
 // resvg parses the fonts it is given on every render (≈ 7 ms for the full DejaVu fonts in WebAssembly, ≈ 1 ms for
 // the Latin subsets), so it gets the subsets unless a text needs a character they lack, then the full fonts of the
 // dejavu-fonts-ttf package: the same fonts as Node's, which keeps the two runtimes' PNGs alike. The PNG is encoded
-// by png.ts with workerd's native deflate (CompressionStream, a web standard: the backend Worker relies on no Node
-// API): resvg's own encoder costs ≈ 10 ms in WebAssembly, this ≈ 4 ms. (node:zlib at level 1, as on Node, would
-// save ≈ 3 ms more, but would make the backend Worker depend on nodejs_compat.)
+// by png.ts, deflated by workerd's native zlib at level 1 as on Node: resvg's own encoder costs ≈ 10 ms in
+// WebAssembly, CompressionStream (a web standard, but zlib's default level 6 and no way to choose) ≈ 3.5 ms, this
+// ≈ 1 ms. A Worker is billed for its CPU time, and this is a fifth of a small chart's. It is the one Node API the
+// backend Worker uses (nodejs_compat in wrangler.backend.toml; worker-portable.test.ts allows it here only).
 
+import { deflateSync } from "node:zlib";
 import { Resvg, initWasm } from "@resvg/resvg-wasm";
 import resvgWasm from "@resvg/resvg-wasm/index_bg.wasm";
 import dejaVuSans from "dejavu-fonts-ttf/ttf/DejaVuSans.ttf";
@@ -25,8 +27,9 @@ const FONT_BUFFERS = {
 };
 let ready: Promise<void> | undefined;
 
-// zlib format (RFC 1950), what a PNG's IDAT holds; workerd's zlib runs natively, outside the WebAssembly.
-const deflate = (raw: Uint8Array) => new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("deflate"))).arrayBuffer();
+// zlib format (RFC 1950), what a PNG's IDAT holds; level 1, as on Node (rasterise-node.ts): a chart is mostly runs
+// of one colour, which even the fastest level compresses well.
+const deflate = (raw: Uint8Array) => deflateSync(raw, { level: 1 });
 
 export const rasteriseWithResvgWasm: Rasterise = async (svg, options) => {
   // A failed init is not kept: the next job tries again rather than failing for the isolate's lifetime.
