@@ -49,7 +49,10 @@ describe("the deployable Worker bundle", () => {
       for (const name of Object.getOwnPropertyNames(Intl)) {
         const original = Intl[name];
         if (typeof original !== "function" || !/^[A-Z]/.test(name)) continue;
-        Intl[name] = new Proxy(original, { construct(target, args, newTarget) { calls.push("new Intl." + name); return Reflect.construct(target, args, newTarget); } });
+        Intl[name] = new Proxy(original, {
+          construct(target, args, newTarget) { calls.push("new Intl." + name); return Reflect.construct(target, args, newTarget); },
+          apply(target, self, args) { calls.push("Intl." + name); return Reflect.apply(target, self, args); }, // Intl.NumberFormat() without new builds one too
+        });
       }
       for (const [owner, method] of [[Number.prototype, "toLocaleString"], [Date.prototype, "toLocaleString"], [Date.prototype, "toLocaleDateString"], [Date.prototype, "toLocaleTimeString"], [String.prototype, "localeCompare"], [BigInt.prototype, "toLocaleString"]]) {
         const original = owner[method];
