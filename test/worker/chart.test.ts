@@ -57,6 +57,8 @@ describe("/chart: checks before deferring", () => {
     ["both values and file", [{ type: 3, name: "values", value: "1,2" }, { type: 11, name: "file", value: "9" }]],
     ["values that are not numbers", [{ type: 3, name: "values", value: "3,5,abc" }]],
     ["more than 1,000 values", [{ type: 3, name: "values", value: Array(1001).fill("1").join(",") }]],
+    ["a value too close to zero to chart", [{ type: 3, name: "values", value: "0,1e-320" }]],
+    ["values whose difference overflows", [{ type: 3, name: "values", value: "-1.7e308,1.7e308" }]],
     ["an unknown kind", [{ type: 3, name: "values", value: "1,2" }, { type: 3, name: "kind", value: "pie" }]],
   ])("answers %s at once, ephemerally, without deferring", async (_name, options) => {
     const backend = scriptedBackend();
@@ -72,6 +74,25 @@ describe("/chart: checks before deferring", () => {
     withBackend(scriptedBackend().handler);
     const { body } = await run(chartCommand([{ type: 3, name: "values", value: "3,5,abc" }]));
     expect(body.data?.content).toMatch(/abc.*position 3/);
+  });
+
+  it.each([
+    ["0,1e-320", '"1e-320" at position 2 is too close to zero to chart'],
+    ["-1.7e308,1.7e308", '"-1.7e308" at position 1 is too large to chart'],
+  ])("names a value a chart cannot hold (%s)", async (values, sentence) => {
+    withBackend(scriptedBackend().handler);
+    const { body } = await run(chartCommand([{ type: 3, name: "values", value: values }]));
+    expect(body.data?.content).toContain(sentence);
+  });
+
+  it("Chart numbers answers at once, naming a number in the message that a chart cannot hold", async () => {
+    const backend = scriptedBackend();
+    withBackend(backend.handler);
+    const message = { id: "700000000000000007", channel_id: "300000000000000003", content: "from 3 to 1e-320 in a week", author: { id: "400000000000000009", username: "friend" }, attachments: [], embeds: [] };
+    const { body } = await run(interaction({ type: 2, data: { id: "500000000000000006", name: "Chart numbers", type: 3, target_id: message.id, resolved: { messages: { [message.id]: message } } } }));
+    expect(body).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(body.data?.content).toContain('"1e-320" at position 2 is too close to zero to chart');
+    expect(backend.calls).toHaveLength(0);
   });
 
   it("refuses an attachment over 1 MiB or that is not a CSV before deferring", async () => {

@@ -4,18 +4,18 @@
 // comma, "a;1,5"), and RFC 4180 quoted fields ("a, b" and "" escapes, line breaks inside quotes). Anything else is
 // an InputError on field "file" that names the row, so the user can fix the file rather than guess.
 //
-// Skipped rows. A data row that cannot be read (an empty or non-numeric value, a wrong number of columns) is left
-// out and listed in `skipped` with its line and the reason, and so are blank rows between two data rows (there a
-// blank row may be a missing data point); the Worker tells the user in an ephemeral follow-up, so nothing is left
-// out silently. Blank lines before the first data row or after the last are padding and are not reported, nor is
-// the header row, which is used (its cells name the axes). What breaks the whole file is still an InputError: an
-// unclosed quote, too many rows, or no readable row at all (then the message is the first row's problem, so a file
-// with one bad row reads as before). Line numbers are the 1-based line on which a row starts, counting line breaks
-// inside quoted fields.
+// Skipped rows. A data row that cannot be read (an empty or non-numeric value, a number a chart cannot hold as
+// number.ts defines it, a wrong number of columns) is left out and listed in `skipped` with its line and the
+// reason, and so are blank rows between two data rows (there a blank row may be a missing data point); the Worker
+// tells the user in an ephemeral follow-up, so nothing is left out silently. Blank lines before the first data row
+// or after the last are padding and are not reported, nor is the header row, which is used (its cells name the
+// axes). What breaks the whole file is still an InputError: an unclosed quote, too many rows, or no readable row at
+// all (then the message is the first row's problem, so a file with one bad row reads as before). Line numbers are
+// the 1-based line on which a row starts, counting line breaks inside quoted fields.
 
 import { InputError } from "../http-error.ts";
 import { MAX_CSV_ROWS, displayLabel, quote, type Point } from "./points.ts";
-import { parseNumber } from "./number.ts";
+import { readNumber } from "./number.ts";
 
 export interface CsvChart {
   points: Point[];
@@ -171,11 +171,11 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
       continue;
     }
     const valueCell = cells[cells.length - 1] ?? "";
-    const value = parseNumber(valueCell, decimalComma);
+    const number = readNumber(valueCell, decimalComma);
 
     if (columns === 0) {
       columns = cells.length;
-      if (value === undefined && valueCell !== "") {
+      if (!number.ok && number.notANumber && valueCell !== "") {
         header = columns === 2 ? { label: cells[0] ?? "", value: valueCell } : { value: valueCell };
         continue;
       }
@@ -192,12 +192,13 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
       skipRow(record.line, "has an empty value", `row ${record.line} has an empty value`);
       continue;
     }
-    if (value === undefined) {
-      skipRow(record.line, `${quote(valueCell)} is not a number`, `row ${record.line}: ${quote(valueCell)} is not a number`);
+    if (!number.ok) {
+      const reason = `${quote(valueCell)} ${number.problem}`;
+      skipRow(record.line, reason, `row ${record.line}: ${reason}`);
       continue;
     }
     const label = columns === 2 ? (cells[0] ?? "") : "";
-    points.push({ label: label === "" ? String(points.length + 1) : displayLabel(label), value });
+    points.push({ label: label === "" ? String(points.length + 1) : displayLabel(label), value: number.value });
     flushBlanks();
   }
 

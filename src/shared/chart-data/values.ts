@@ -6,7 +6,7 @@
 
 import { InputError } from "../http-error.ts";
 import { MAX_VALUES_POINTS, displayLabel, quote, type Point } from "./points.ts";
-import { parseNumber } from "./number.ts";
+import { readNumber } from "./number.ts";
 
 export function parseValues(text: string, maxPoints: number = MAX_VALUES_POINTS): Point[] {
   const entries = text.split(",");
@@ -31,15 +31,15 @@ export function parseValues(text: string, maxPoints: number = MAX_VALUES_POINTS)
     if (label === "") {
       throw new InputError("values", `values: ${quote(entry)} at position ${position} has no label before "="`);
     }
-    const value = parseNumber(valueText);
-    if (value === undefined) {
-      const hint = /\s/.test(valueText.trim()) ? " (separate numbers with commas)" : "";
+    const number = readNumber(valueText);
+    if (!number.ok) {
+      const hint = number.notANumber && /\s/.test(valueText.trim()) ? " (separate numbers with commas)" : "";
       throw new InputError(
         "values",
-        `values: ${quote(valueText.trim() === "" ? entry : valueText.trim())} at position ${position} is not a number${hint}`,
+        `values: ${quote(valueText.trim() === "" ? entry : valueText.trim())} at position ${position} ${number.problem}${hint}`,
       );
     }
-    points.push({ label: displayLabel(label), value });
+    points.push({ label: displayLabel(label), value: number.value });
   });
   return points;
 }

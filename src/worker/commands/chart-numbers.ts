@@ -11,6 +11,8 @@ import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { jobs as chartJobs } from "./chart.ts";
 import { relayUnavailable } from "./chart/availability.ts";
 import { numbersIn } from "./chart/numbers.ts";
+import { InputError } from "../../shared/http-error.ts";
+import { parseValues } from "../../shared/chart-data/values.ts";
 
 export const definition = messageCommand({
   name: "Chart numbers",
@@ -29,7 +31,14 @@ export function command({ target, config, defer }: CommandContext<typeof definit
     const what = numbers.length === 0 ? "no numbers" : "only one number";
     return ephemeral(`That message has ${what}, so there is nothing to chart. Pick a message with at least two numbers (like "3, 5, 8").`);
   }
+  const values = numbers.join(",");
+  try {
+    parseValues(values); // The backend's own check, now: a number no chart can hold is answered before "thinking…".
+  } catch (error) {
+    if (error instanceof InputError) return ephemeral(`I cannot chart that message's numbers: ${error.message}`);
+    throw error;
+  }
   const unavailable = relayUnavailable(config, "/Chart numbers");
   if (unavailable) return unavailable;
-  return defer("render", { kind: "line", values: numbers.join(",") });
+  return defer("render", { kind: "line", values });
 }

@@ -185,6 +185,8 @@ describe("job lookup and input (404, 400, 422)", () => {
     ["a numeric id", { id: 123, input: { values: "1" } }, "id"],
     ["a missing input", { id: "1" }, "input"],
     ["a non-number value", { id: "1", input: { values: "1, 2, abc" } }, "values"],
+    ["a value too close to zero to chart", { id: "1", input: { values: "0,1e-320" } }, "values"],
+    ["values whose difference overflows", { id: "1", input: { values: "-1.7e308,1.7e308" } }, "values"],
     ["both values and file", { id: "1", input: { values: "1", file: { url: "https://cdn.discordapp.com/a.csv" } } }, "file"],
     ["neither values, file nor points", { id: "1", input: { kind: "bar" } }, "values"],
     ["an unknown kind", { id: "1", input: { kind: "pie", values: "1" } }, "kind"],
@@ -208,6 +210,17 @@ describe("job lookup and input (404, 400, 422)", () => {
     const response = await backend().fetch(await signedJobRequest("chart", { id: "1", input: { values: "1, 2, abc" } }));
     expect(await response.json()).toEqual({
       error: { code: "invalid_input", field: "values", message: 'values: "abc" at position 3 is not a number' },
+    });
+  });
+
+  it("422 message for a value a chart cannot hold names it", async () => {
+    const response = await backend().fetch(await signedJobRequest("chart", { id: "1", input: { values: "0,1e-320" } }));
+    expect(await response.json()).toEqual({
+      error: {
+        code: "invalid_input",
+        field: "values",
+        message: 'values: "1e-320" at position 2 is too close to zero to chart: give 0 or a number of size 1e-15 or more (scale the data to a smaller unit)',
+      },
     });
   });
 });

@@ -2,6 +2,7 @@
 // the Worker sends), a PNG header reader, and a throwaway HTTP server on 127.0.0.1 for attachment downloads.
 
 import { expect } from "vitest";
+import fc from "fast-check";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { relayHeaders } from "../../../src/shared/relay-signature.ts";
@@ -102,3 +103,13 @@ export function logCollector(): { log: (event: object) => void; events: Array<Re
   const events: Array<Record<string, unknown>> = [];
   return { log: (event) => events.push(event as Record<string, unknown>), events };
 }
+
+/**
+ * Any number a chart can hold (src/shared/chart-data/number.ts): 0, or a size from 1e-15 to 1e100, either sign;
+ * fast-check favours the bounds.
+ */
+export const chartableDouble = fc.oneof(
+  fc.constant(0),
+  fc.double({ min: 1e-15, max: 1e100, noNaN: true }),
+  fc.double({ min: -1e100, max: -1e-15, noNaN: true }),
+);
