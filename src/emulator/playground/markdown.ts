@@ -45,18 +45,26 @@ function relative(deltaMs: number): string {
 
 const SAFE_URL = /^https?:\/\/[^\s<>"]+$/i;
 
+// Formatted pieces (code, links, mentions…) are set aside as placeholders while the rest is escaped and styled, then
+// put back. A placeholder is NUL, a number, NUL: the source's own NULs become U+FFFD first, so no text can forge one,
+// and no pattern that builds an attribute (a URL) can match across one, so a placeholder only ever stands in text.
+// Each is put back once, so the HTML grows linearly with the text (a 308-character message once became 27.6 MB:
+// placeholders copied into href and title attributes, expanded again at every pass).
+const MARK = "\u0000";
+const PLACEHOLDER = /\u0000(\d+)\u0000/g;
+
 /** Discord markdown → HTML. `inline` skips block syntax (headings, quotes, lists), as in embed titles. */
 export function markdown(text: string, ctx: MarkdownContext, options: { inline?: boolean } = {}): string {
   const held: string[] = [];
-  const hold = (html: string) => `\u0000${held.push(html) - 1}\u0000`;
-  let source = text;
+  const hold = (html: string) => `${MARK}${held.push(html) - 1}${MARK}`;
+  let source = text.replaceAll(MARK, "\uFFFD");
 
   source = source.replace(/```(?:([\w+#-]+)\n)?\n?([\s\S]*?)```/g, (_, lang: string | undefined, code: string) =>
     hold(`<pre class="md-codeblock"${lang ? ` data-lang="${escapeHtml(lang)}"` : ""}><code>${escapeHtml(code.replace(/\n$/, ""))}</code></pre>`));
   source = source.replace(/``([^`]|`(?!`))+``|`[^`\n]+`/g, (match) => hold(`<code class="md-code">${escapeHtml(match.replace(/^``?|``?$/g, "").trim() || match)}</code>`));
-  source = source.replace(/\[([^\]\n]+)\]\(<?(https?:\/\/[^)\s>]+)>?\)/g, (match, label: string, url: string) =>
+  source = source.replace(/\[([^\]\n]+)\]\(<?(https?:\/\/[^)\s>\u0000]+)>?\)/g, (match, label: string, url: string) =>
     SAFE_URL.test(url) ? hold(`<a class="md-link" href="${escapeHtml(url)}" target="_blank" rel="noreferrer noopener" title="${escapeHtml(url)}">${escapeHtml(label)}</a>`) : match);
-  source = source.replace(/<?(https?:\/\/[^\s<>]+[^\s<>.,:;"')\]])>?/g, (_, url: string) =>
+  source = source.replace(/<?(https?:\/\/[^\s<>\u0000]+[^\s<>.,:;"')\]\u0000])>?/g, (_, url: string) =>
     hold(`<a class="md-link" href="${escapeHtml(url)}" target="_blank" rel="noreferrer noopener">${escapeHtml(url)}</a>`));
   source = source.replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, seconds: string, style: string | undefined) => {
     const value = Number(seconds);
@@ -73,9 +81,20 @@ export function markdown(text: string, ctx: MarkdownContext, options: { inline?:
   let html = escapeHtml(source);
   if (!options.inline) html = blocks(html);
   html = inlineStyles(html).replace(/\n/g, "<br>");
-  // Held pieces may hold others (a code block cannot, but a link label is escaped text): restore until stable.
-  for (let i = 0; i < 3 && html.includes("\u0000"); i++) html = html.replace(/\u0000(\d+)\u0000/g, (_, n: string) => held[Number(n)]!);
-  return html;
+  return restore(html, held);
+}
+
+/** Puts the held pieces back; one may hold others in its text (a code span in a link's label), each used once. */
+function restore(html: string, held: readonly string[]): string {
+  const used = new Set<number>();
+  const expand = (piece: string): string =>
+    piece.replace(PLACEHOLDER, (_, n: string) => {
+      const index = Number(n);
+      if (used.has(index)) return "";
+      used.add(index);
+      return expand(held[index] ?? "");
+    });
+  return expand(html);
 }
 
 function inlineStyles(html: string): string {

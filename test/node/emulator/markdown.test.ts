@@ -1,5 +1,6 @@
 // The playground's markdown: what Discord formats is formatted, and nothing a bot sends can inject markup.
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { formatTimestamp, markdown } from "../../../src/emulator/playground/markdown.ts";
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -38,6 +39,42 @@ describe("markdown", () => {
 
   it("escapes HTML everywhere", () => {
     expect(md('<img src=x onerror="alert(1)"> & "q"')).toBe("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;q&quot;");
+  });
+});
+
+describe("markdown: placeholders", () => {
+  // What href and title hold: one http(s) URL, never markup.
+  const attributes = (html: string) => [...html.matchAll(/\s(?:href|title)="([^"]*)"/g)].map((m) => m[1]!);
+
+  it("shows a NUL-number-NUL in the text as text, never as another piece of the message", () => {
+    expect(md("x\u00000\u0000 `c`")).toBe('x\uFFFD0\uFFFD <code class="md-code">c</code>');
+  });
+
+  it("ends a URL where a code span or another link begins, so no attribute holds markup", () => {
+    expect(md("http://ab`x`")).toBe('<a class="md-link" href="http://ab" target="_blank" rel="noreferrer noopener">http://ab</a><code class="md-code">x</code>');
+    const html = md("[l](http://x) http://y[l](http://x) [`c`](https://z)");
+    for (const value of attributes(html)) expect(value).toMatch(/^https?:\/\/[^<>"\s]+$/);
+    expect(html).toContain('title="https://z"><code class="md-code">c</code></a>');
+  });
+
+  // A link made of placeholders of the next link, nested a few levels deep: 130 characters made 77 KB of HTML.
+  it("grows the HTML at most linearly with the text", () => {
+    const forged = Array.from({ length: 4 }, (_, i) => `http://a${`\u0000${i + 1}\u0000`.repeat(8)}`).join(" ");
+    expect(md(forged).length).toBeLessThan(64 * forged.length);
+  });
+
+  it("keeps every attribute a single URL and the HTML within 64 times the text, whatever the text (property)", () => {
+    const token = fc.constantFrom("`", "``", "```", "http://a", "https://b.c/d", "[l](http://e)", "](", "\u0000", "0", "1", "<t:0>", "<@1>", "<#2>", "@here", " ", "\n", "*", "_", "~~", "||", "> ", "# ", "- ", "<", ">", '"', "&");
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 80 }), (tokens) => {
+        const text = tokens.join("");
+        const html = md(text);
+        expect(html.length).toBeLessThanOrEqual(64 * text.length + 1024);
+        expect(html).not.toContain("\u0000");
+        for (const value of attributes(html)) expect(value).not.toMatch(/[<>]/);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
