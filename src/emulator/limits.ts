@@ -1,6 +1,6 @@
-// Discord's documented limits on message bodies (content, embeds, components). Real Discord answers a violation
-// with 400/50035, and so does the emulator, so a test catches an over-long chart caption or a 101-character
-// custom_id before a user does.
+// Discord's documented limits on message bodies (content, embeds, components, link schemes). Real Discord answers a
+// violation with 400/50035, and so does the emulator, so a test catches an over-long chart caption, a 101-character
+// custom_id or a `javascript:` link before a user does.
 
 import type { FieldError } from "./errors.ts";
 
@@ -55,6 +55,24 @@ const wrongType = (path: string, expected: string): FieldError => ({
   code: expected === "array" ? "BASE_TYPE_LIST" : expected === "integer" ? "NUMBER_TYPE_COERCE" : "BASE_TYPE_STRING",
   message: expected === "array" ? "Must be an array." : expected === "integer" ? "Value is not int." : "Must be a string.",
 });
+
+// Links a bot sets carry Discord's scheme rule: http(s), and discord:// for a link button too (discord-api-docs #3347).
+// Discord names the scheme as the text before the first ":" (all of it when there is none: `Scheme "" is not
+// supported` for an empty string), so "  javascript:…" is refused as "  javascript", not read as javascript. Whether
+// the rest is a well-formed URL is the API description's check (conformance.ts: its `uri` format).
+const EMBED_URL_SCHEMES = ["http", "https"] as const;
+const BUTTON_URL_SCHEMES = ["http", "https", "discord"] as const;
+
+function checkUrl(value: unknown, path: string, schemes: readonly string[], errors: FieldError[]): void {
+  if (typeof value !== "string") return;
+  const scheme = value.split(":", 1)[0]!;
+  if (schemes.includes(scheme.toLowerCase())) return;
+  errors.push({
+    path,
+    code: "URL_TYPE_INVALID_SCHEME",
+    message: `Scheme "${scheme}" is not supported. Scheme must be one of (${schemes.map((s) => `'${s}'`).join(", ")}).`,
+  });
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const length = (v: unknown) => (typeof v === "string" ? [...v].length : 0);
@@ -127,6 +145,8 @@ function validateEmbeds(embeds: unknown[]): FieldError[] {
       if (length(value) > max) errors.push(tooLong(path, max));
     };
     check(embed.title, `${at}.title`, LIMITS.title);
+    checkUrl(embed.url, `${at}.url`, EMBED_URL_SCHEMES, errors);
+    if (isObject(embed.author)) checkUrl(embed.author.url, `${at}.author.url`, EMBED_URL_SCHEMES, errors);
     check(embed.description, `${at}.description`, LIMITS.description);
     if (isObject(embed.footer)) check(embed.footer.text, `${at}.footer.text`, LIMITS.footer);
     if (isObject(embed.author)) check(embed.author.name, `${at}.author.name`, LIMITS.author);
@@ -215,6 +235,7 @@ function validateButton(button: Record<string, unknown>, path: string, errors: F
   if (length(button.label) > LIMITS.buttonLabel) errors.push(tooLong(`${path}.label`, LIMITS.buttonLabel));
   if (style === 5) {
     if (typeof button.url !== "string") errors.push({ path: `${path}.url`, code: "BUTTON_COMPONENT_URL_REQUIRED", message: "A url is required" });
+    else checkUrl(button.url, `${path}.url`, BUTTON_URL_SCHEMES, errors);
     if ("custom_id" in button) errors.push({ path: `${path}.custom_id`, code: "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", message: "A custom id cannot be specified" });
   } else if (style === 6) {
     if (typeof button.sku_id !== "string") errors.push({ path: `${path}.sku_id`, code: "BASE_TYPE_REQUIRED", message: "This field is required" });

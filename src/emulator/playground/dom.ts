@@ -1,9 +1,24 @@
 // A tiny element builder for the playground: h("div", {class: "x", onclick: f}, child, "text"). Attributes
 // are set as attributes (strings are never parsed as HTML); only `html` sets innerHTML, and only the markdown
-// renderer's escaped output is passed there.
+// renderer's escaped output is passed there. A URL attribute (href, src) is set only to an absolute URL of a scheme
+// Discord allows anywhere (http, https, and discord for link buttons): the emulator refuses other link schemes as
+// Discord does (limits.ts), and should one get past it, the page still never holds a `javascript:` link.
 
 type Child = Node | string | number | null | undefined | false;
 type Attr = string | number | boolean | null | undefined | EventListener;
+
+const URL_ATTRIBUTES = new Set(["href", "src"]);
+const SAFE_SCHEMES = new Set(["http:", "https:", "discord:"]);
+
+/** The URL as the browser would follow it, or null when it is not absolute or its scheme is not one Discord allows. */
+function safeUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return SAFE_SCHEMES.has(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, Attr> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
@@ -12,7 +27,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
     if (name === "html") el.innerHTML = String(value);
     else if (name.startsWith("on") && typeof value === "function") el.addEventListener(name.slice(2), value);
     else if (name === "class") el.className = String(value);
-    else el.setAttribute(name, value === true ? "" : String(value));
+    else if (URL_ATTRIBUTES.has(name)) {
+      const url = safeUrl(String(value));
+      if (url !== null) el.setAttribute(name, url);
+    } else el.setAttribute(name, value === true ? "" : String(value));
   }
   append(el, children);
   return el;
