@@ -143,3 +143,54 @@ describe("PATCH attachments: the list is what the message keeps", () => {
     expect(r.json.attachments.map((x: { filename: string }) => x.filename)).toEqual(["a.png"]);
   });
 });
+
+describe("serving attachments safely from the playground's origin", () => {
+  async function upload(filename: string, contentType: string, bytes = new TextEncoder().encode("<script>parent.fetch('/__emulator/cron',{method:'POST'})</script>")) {
+    const emulator = createDiscordEmulator();
+    const i = await deferred(emulator);
+    // The name comes from the JSON attachments entry, so it arrives exactly as written (quotes and all).
+    const r = await callDiscord(emulator, "PATCH", original(i.token), multipart({ content: "file", attachments: [{ id: "0", filename }] }, [{ n: 0, filename: "upload.bin", contentType, bytes }]));
+    expect(r.status).toBe(200);
+    const response = await emulator.fetch(new Request(r.json.attachments[0].url));
+    return { response, bytes };
+  }
+
+  it.each([
+    ["page.html", "text/html"],
+    ["drawing.svg", "image/svg+xml"],
+    ["page.xhtml", "application/xhtml+xml"],
+    ["script.js", "text/javascript"],
+  ])("%s (%s): a download, sandboxed, never sniffed", async (filename, type) => {
+    const { response, bytes } = await upload(filename, type);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-security-policy")).toBe("sandbox");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="${filename}"; filename*=UTF-8''${filename}`);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("a PNG stays inline (the playground shows it), sandboxed and never sniffed too", async () => {
+    const { response } = await upload("chart.png", "image/png", PNG);
+    expect(response.headers.get("content-disposition")).toBe(`inline; filename="chart.png"; filename*=UTF-8''chart.png`);
+    expect(response.headers.get("content-security-policy")).toBe("sandbox");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("a non-ASCII filename (データ.csv) is served, named per RFC 6266: an ASCII fallback and filename*=UTF-8''…", async () => {
+    const { response, bytes } = await upload("データ.csv", "text/csv", new TextEncoder().encode("a,1\n"));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="___.csv"; filename*=UTF-8''%E3%83%87%E3%83%BC%E3%82%BF.csv`);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("quotes, backslashes and RFC 8187's reserved characters in a filename stay inside the header's quotes", async () => {
+    const { response } = await upload(`a"b\\c (1)'*.txt`, "text/plain", new TextEncoder().encode("x"));
+    expect(response.headers.get("content-disposition")).toBe(`inline; filename="a_b_c (1)'*.txt"; filename*=UTF-8''a%22b%5Cc%20%281%29%27%2A.txt`);
+  });
+
+  it("a malformed percent-escape in the path is a 404, not a throw", async () => {
+    const emulator = createDiscordEmulator();
+    const response = await emulator.fetch(new Request("http://discord.test/attachments/1/%E3/x.csv"));
+    expect(response.status).toBe(404);
+  });
+});
