@@ -1,9 +1,9 @@
-// `npm start` from a clean clone: the tracked files copied to a temporary folder (node_modules linked, no
+// `npm start` from a clean clone: the repository's files copied to a temporary folder (node_modules linked, no
 // .dev.vars, no .emulator), started exactly as the script runs, on free ports. It must come up, write first-run
 // configuration without overwriting what a developer set, serve the playground, pick up a command added while it
 // runs, stop everything on Ctrl-C and leave no wrangler/workerd behind; a busy port must stop it with a message
 // naming the port.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,17 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeChange, watchCommands } from "../../scripts/lib/command-watch.ts";
 import { freePort, portProblem } from "../../scripts/lib/processes.ts";
 import type { CommandDefinition } from "../../scripts/lib/register-core.ts";
+import { sourceFiles } from "../support/source-files.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 let clone: string;
 
 beforeAll(() => {
   clone = mkdtempSync(join(tmpdir(), "start-clone-"));
-  // What a commit of the working tree would hold: tracked files, and new ones git does not ignore (a file added
-  // in the working tree but not yet staged is part of the change under test, and must not be left behind).
-  const tracked = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const file of tracked) {
-    if (!existsSync(join(root, file))) continue; // Deleted in the working tree, not yet committed.
+  // What a commit of the working tree would hold, found without git so that a release tarball tests the same way:
+  // every file .gitignore keeps, new ones included (a file added but not yet staged is part of the change under
+  // test, and must not be left behind).
+  for (const file of sourceFiles(root)) {
     mkdirSync(dirname(join(clone, file)), { recursive: true });
     cpSync(join(root, file), join(clone, file));
   }
