@@ -19,7 +19,7 @@ import { readNumber } from "./number.ts";
 
 export interface CsvChart {
   points: Point[];
-  /** Header cells when the file had a header row: `label` is absent for one-column files. */
+  /** Header cells when the file had a header row, cut like labels: `label` is absent for one-column files. */
   header: { label?: string; value: string } | null;
   delimiter: "," | ";" | "\t";
   /** Blank rows between data rows, in file order: at most MAX_SKIPPED_LISTED of them (see the header comment). */
@@ -176,7 +176,9 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
     if (columns === 0) {
       columns = cells.length;
       if (!number.ok && number.notANumber && valueCell !== "") {
-        header = columns === 2 ? { label: cells[0] ?? "", value: valueCell } : { value: valueCell };
+        // Header cells become axis names: cut like labels (issue 19: a 120 KB one took seconds to draw).
+        const valueName = displayLabel(valueCell);
+        header = columns === 2 ? { label: displayLabel(cells[0] ?? ""), value: valueName } : { value: valueName };
         continue;
       }
     } else if (cells.length !== columns) {

@@ -63,6 +63,6 @@ export interface ChartResult {
  * change that alters pixels (theme, fonts, layout, sampling) must bump `version`, and every cached PNG drawn by the
  * old renderer stops being found rather than being served as if it were new.
  */
-export const CHART_RENDERING = { version: 2, width: 800, height: 450 } as const;
+export const CHART_RENDERING = { version: 3, width: 800, height: 450 } as const;
 
 export const chartJob = defineJobContract<ChartJobInput, ChartResult>()("chart");

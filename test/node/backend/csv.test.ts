@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseCsv } from "../../../src/shared/chart-data/csv.ts";
+import { MAX_LABEL_LENGTH } from "../../../src/shared/chart-data/points.ts";
 import { InputError } from "../../../src/backend/errors.ts";
 import { chartableDouble } from "./support.ts";
 
@@ -50,6 +51,13 @@ describe("parseCsv: shapes", () => {
     const chart = parseCsv("month,sales\njan,10\nfeb,12\n");
     expect(chart.header).toEqual({ label: "month", value: "sales" });
     expect(chart.points.map((point) => point.label)).toEqual(["jan", "feb"]);
+  });
+
+  it("cuts long header cells as it cuts labels (they become axis names; issue 19's was 120 KB)", () => {
+    const long = "A".repeat(120 * 1024);
+    const chart = parseCsv(`${long},${long}\nx,1\n`);
+    expect(chart.header).toEqual({ label: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…`, value: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…` });
+    expect(parseCsv(`${long}\n1\n`).header).toEqual({ value: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…` });
   });
 
   it("detects a one-column header", () => {

@@ -15,6 +15,7 @@ echarts.use([LineChart, BarChart, GridComponent, TitleComponent, LegacyGridConta
 import type { RasterImage, Rasterise } from "./rasterise.ts";
 import type { Point } from "../../../shared/chart-data/points.ts";
 import { pointsToDraw } from "./downsample.ts";
+import { DRAWN_TEXT_LIMITS, drawnText } from "./drawn-text.ts";
 import { CHART_RENDERING, type ChartKind } from "../../../shared/jobs/chart.ts";
 
 export type { ChartKind }; // bench/render.ts imports it from here
@@ -141,11 +142,26 @@ export function renderChartSvg(spec: ChartSpec): string {
 export function echartsSvg(spec: ChartSpec): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
   try {
-    chart.setOption(chartOption({ ...spec, points: pointsToDraw(spec.points, spec.kind) }));
+    chart.setOption(chartOption(drawable(spec)));
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * The spec as ECharts may see it, and the one way a spec reaches chartOption: at most MAX_DRAWN_POINTS points
+ * (downsample.ts), and every string on one line and bounded (drawn-text.ts), whatever path it took to get here.
+ */
+function drawable(spec: ChartSpec): ChartSpec {
+  const optional = (text: string | undefined, max: number) => (text === undefined ? undefined : drawnText(text, max) || undefined);
+  return {
+    kind: spec.kind,
+    points: pointsToDraw(spec.points, spec.kind).map((point) => ({ label: drawnText(point.label, DRAWN_TEXT_LIMITS.label), value: point.value })),
+    title: optional(spec.title, DRAWN_TEXT_LIMITS.title),
+    xAxisName: optional(spec.xAxisName, DRAWN_TEXT_LIMITS.axisName),
+    yAxisName: optional(spec.yAxisName, DRAWN_TEXT_LIMITS.axisName),
+  };
 }
 
 /** What resvg would spend time on without drawing a different pixel: see CLIP_REFERENCE and HOVER_STYLESHEET. */
