@@ -13,6 +13,7 @@ import { describeError, type Logger } from "./log.ts";
 import { defaultJobs } from "./jobs/index.ts";
 import type { Job } from "./jobs/job.ts";
 import type { Rasterise } from "./jobs/chart/rasterise.ts";
+import { drawInThisThread, type DrawChart } from "./jobs/chart/draw.ts";
 
 export interface BackendOptions {
   /** Shared with the Worker; signs every relay request. */
@@ -35,6 +36,11 @@ export interface BackendOptions {
   fetch?: typeof fetch;
   /** SVG → PNG for chart jobs: the entry point passes its runtime's resvg build (node.ts, worker/index.ts). */
   rasterise: Rasterise;
+  /**
+   * Where charts are drawn (jobs/chart/draw.ts); default: on the thread running this handler, with `rasterise`. The
+   * Node server passes its pool of render threads (render-pool.ts), so no render runs on its event loop.
+   */
+  drawChart?: DrawChart;
   /** Clock in milliseconds since the epoch (like Date.now); tests pass a fixed one. */
   now?: () => number;
   /** Receives one object per log event (JSON lines on stdout on Node, console.log in the backend Worker). */
@@ -100,7 +106,7 @@ export function createBackend(options: BackendOptions): Backend {
     limiter,
     replayStore,
     fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
-    rasterise: options.rasterise,
+    drawChart: options.drawChart ?? drawInThisThread(options.rasterise),
     now: options.now ?? Date.now,
     log,
     isDraining: () => draining,

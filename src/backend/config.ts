@@ -4,7 +4,7 @@
 
 import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
 import { DEFAULT_BODY_BUDGET_BYTES, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_CONCURRENT } from "./app.ts";
-import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS } from "./server-limits.ts";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RENDER_TIMEOUT_MS } from "./server-limits.ts";
 import { defaultJobs } from "./jobs/index.ts";
 
 export interface BackendConfig {
@@ -17,6 +17,10 @@ export interface BackendConfig {
   bodyTimeoutMs: number;
   maxConnections: number;
   headersTimeoutMs: number;
+  /** Node render threads; undefined: one per core, at most BACKEND_MAX_CONCURRENT (render-pool.ts). */
+  renderThreads: number | undefined;
+  /** A render still running after this long is stopped (Node; the backend Worker has cpu_ms). */
+  renderTimeoutMs: number;
   /** SQLite file shared by every Node instance on the host for replay protection; undefined: this process's memory. */
   replayDb: string | undefined;
 }
@@ -66,6 +70,10 @@ export function readBackendConfig(env: Record<string, string | undefined>): Back
     bodyTimeoutMs: integer(env, "BACKEND_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 120_000),
     maxConnections: integer(env, "BACKEND_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
     headersTimeoutMs: integer(env, "BACKEND_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS, 100, 120_000),
+    // The default depends on the host's cores, which only the Node server reads (render-pool.ts).
+    renderThreads: env.BACKEND_RENDER_THREADS?.trim() ? integer(env, "BACKEND_RENDER_THREADS", 1, 1, 256) : undefined,
+    // Below the Worker's 20 s relay timeout, so the user reads this refusal rather than "took too long".
+    renderTimeoutMs: integer(env, "BACKEND_RENDER_TIMEOUT_MS", DEFAULT_RENDER_TIMEOUT_MS, 100, 15_000),
     replayDb: env.BACKEND_REPLAY_DB?.trim() || undefined,
   };
 }

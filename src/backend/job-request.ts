@@ -6,7 +6,8 @@
 //   503 body_evicted (the body budget needed room and this read was the oldest)   408 body not in within the deadline
 //   401 the body does not match the signed digest    409 the same signature within 10 minutes (replay)
 //   404 unknown job    400 body not JSON    422 invalid input, naming the field
-//   503 saturated or shutting down, with Retry-After (the signature is forgotten again, so a retry is allowed)
+//   503 saturated or shutting down, with Retry-After (the signature is forgotten again, so a retry is allowed); a
+//       job may answer 503 too (every render thread busy, render-pool.ts), and is forgotten the same way
 // The body budget (body-budget.ts) still bounds what signed senders can pin: a captured request's headers can be
 // replayed with a slow body within the skew window, and the Worker itself may send many bodies at once.
 // then the job runs; an HttpError it throws keeps its status, anything else is a 500 `job_failed` with a `ref`
@@ -27,7 +28,7 @@ import type { Job, JobContext } from "./jobs/job.ts";
 import type { AllowedHost } from "./attachment.ts";
 import type { Limiter } from "./limiter.ts";
 import type { ReplayStore } from "./replay-cache.ts";
-import type { Rasterise } from "./jobs/chart/rasterise.ts";
+import type { DrawChart } from "./jobs/chart/draw.ts";
 
 export const RETRY_AFTER_SECONDS = 2;
 const MAX_ID_LENGTH = 64;
@@ -42,7 +43,7 @@ export interface JobRequestDeps {
   limiter: Limiter;
   replayStore: ReplayStore;
   fetch: typeof fetch;
-  rasterise: Rasterise;
+  drawChart: DrawChart;
   now: () => number;
   log: Logger;
   isDraining: () => boolean;
@@ -158,7 +159,7 @@ export async function handleJobRequest(
   const ctx: JobContext = {
     id: envelope.id,
     fetch: deps.fetch,
-    rasterise: deps.rasterise,
+    drawChart: deps.drawChart,
     attachmentHosts: deps.attachmentHosts,
     log: deps.log,
   };
@@ -179,6 +180,8 @@ export async function handleJobRequest(
   } catch (error) {
     if (error instanceof HttpError) {
       trace.code = error.code;
+      // A 503 means "not done, come back": the same signed request may be sent again.
+      if (error.status === 503) await deps.replayStore.forget(replayKey);
       return errorResponse(error);
     }
     const ref = crypto.randomUUID();

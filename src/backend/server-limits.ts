@@ -18,6 +18,12 @@ export function checkingInterval(headersTimeoutMs: number): number {
   return Math.min(1_000, Math.max(10, Math.floor(headersTimeoutMs / 4)));
 }
 
+// A chart that is still being drawn after this long is stopped and its thread replaced (render-pool.ts), and the
+// user reads why (422 render_timeout). Ordinary charts take ≈ 10 ms and the costliest accepted ones a few times that
+// (BENCHMARKS.md, "Render cost"), so this only ever ends a runaway; it equals the backend Worker's cpu_ms, the
+// limit the same render meets there, and leaves the Worker's relay (20 s) time to deliver the answer.
+export const DEFAULT_RENDER_TIMEOUT_MS = 5_000;
+
 // How far Node reads ahead into a request body nobody has asked for yet (per socket and per IncomingMessage; Node's
 // default is 64 KiB). Between a connection's headers and its 401, the body keeps arriving; a small read-ahead keeps
 // what 1,000 simultaneous unauthenticated connections make Node buffer to a few KiB each. Legitimate bodies are read

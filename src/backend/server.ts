@@ -1,11 +1,13 @@
 // Node entry point (`npm run backend`) and an in-process starter for tests and the local stack. Serving goes
-// through @hono/node-server, which adapts Node's http server to the backend's fetch handler. Shutdown is
-// graceful: stop accepting connections, let running jobs finish (a user is waiting on each), then exit.
+// through @hono/node-server, which adapts Node's http server to the backend's fetch handler. Charts are drawn on
+// the server's render threads (jobs/chart/render-pool.ts), so the event loop that answers requests never runs a
+// render. Shutdown is graceful: stop accepting connections, let running jobs finish (a user is waiting on each),
+// stop the render threads, then exit.
 
 import type { Server, ServerOptions } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { DEFAULT_BODY_TIMEOUT_MS, type Backend } from "./app.ts";
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_CONCURRENT, type Backend } from "./app.ts";
 import { createNodeBackend, stdoutLogger, type NodeBackendOptions } from "./node.ts";
 import { ConfigError, readBackendConfig } from "./config.ts";
 import {
@@ -14,12 +16,18 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   READ_HIGH_WATER_MARK_BYTES,
   REQUEST_TIMEOUT_MARGIN_MS,
+  DEFAULT_RENDER_TIMEOUT_MS,
   checkingInterval,
 } from "./server-limits.ts";
 import { describeError } from "./log.ts";
+import { createRenderPool, defaultRenderThreads, type RenderPool, type RenderPoolOptions } from "./jobs/chart/render-pool.ts";
 import { createSqliteReplayStore } from "./replay-store-sqlite.ts";
 
-export interface BackendServerOptions extends NodeBackendOptions {
+/**
+ * Charts are drawn on the server's render threads with resvg's native addon, so a `rasterise` of the caller's would
+ * not apply and is not an option here; `drawChart` replaces the threads altogether.
+ */
+export interface BackendServerOptions extends Omit<NodeBackendOptions, "rasterise"> {
   /** 0 (the default here) picks a free port; read the actual one from `url`. */
   port?: number;
   hostname?: string;
@@ -29,6 +37,14 @@ export interface BackendServerOptions extends NodeBackendOptions {
   headersTimeoutMs?: number;
   /** An idle keep-alive connection is closed after this. Default 5 s. */
   keepAliveTimeoutMs?: number;
+  /** Render threads at most. Default: one per core, at most maxConcurrent (render-pool.ts). */
+  renderThreads?: number;
+  /** A render still running after this is stopped and answered 422 render_timeout. Default 5 s. */
+  renderTimeoutMs?: number;
+  /** Start every render thread now rather than with the first charts (`npm run backend` does). */
+  warmRenderThreads?: boolean;
+  /** Tests only: another entry module for the render threads (RenderPoolOptions.thread). */
+  renderThread?: RenderPoolOptions["thread"];
 }
 
 export interface BackendServer {
@@ -50,9 +66,16 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
     maxConnections = DEFAULT_MAX_CONNECTIONS,
     headersTimeoutMs = DEFAULT_HEADERS_TIMEOUT_MS,
     keepAliveTimeoutMs = DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    renderThreads = defaultRenderThreads(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT),
+    renderTimeoutMs = DEFAULT_RENDER_TIMEOUT_MS,
+    warmRenderThreads = false,
+    renderThread,
     ...backendOptions
   } = options;
-  const backend = createNodeBackend(backendOptions);
+  const log = backendOptions.log ?? stdoutLogger();
+  const renderPool = backendOptions.drawChart ? null : createRenderPool({ threads: renderThreads, timeoutMs: renderTimeoutMs, log, thread: renderThread });
+  if (warmRenderThreads) renderPool?.warm();
+  const backend = createNodeBackend({ ...backendOptions, log, ...(renderPool ? { drawChart: renderPool.drawChart } : {}) });
   const serverOptions: ServerOptions = {
     headersTimeout: headersTimeoutMs,
     requestTimeout: headersTimeoutMs + (backendOptions.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS) + REQUEST_TIMEOUT_MARGIN_MS,
@@ -61,22 +84,26 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
     highWaterMark: READ_HIGH_WATER_MARK_BYTES,
   };
   return new Promise((resolve, reject) => {
+    const failed = (error: Error) => {
+      void renderPool?.close();
+      reject(error);
+    };
     const server = serve({ fetch: (request) => backend.fetch(request), port, hostname, serverOptions, autoCleanupIncoming: false }, (info: AddressInfo) => {
-      server.off("error", reject);
+      server.off("error", failed);
       const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
       let closing: Promise<void> | undefined;
       resolve({
         url: `http://${host}:${info.port}`,
         backend,
-        close: () => (closing ??= closeGracefully(server, backend)),
+        close: () => (closing ??= closeGracefully(server, backend, renderPool)),
       });
     }) as Server;
     server.maxConnections = maxConnections;
-    server.once("error", reject);
+    server.once("error", failed);
   });
 }
 
-async function closeGracefully(server: Server, backend: Backend): Promise<void> {
+async function closeGracefully(server: Server, backend: Backend, renderPool: RenderPool | null): Promise<void> {
   const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
   const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   try {
@@ -84,6 +111,8 @@ async function closeGracefully(server: Server, backend: Backend): Promise<void> 
     await closed;
   } finally {
     clearInterval(sweep);
+    // Every job has finished, so no render is running: the threads go last.
+    await renderPool?.close();
   }
 }
 
@@ -109,6 +138,9 @@ async function main(): Promise<void> {
     bodyTimeoutMs: config.bodyTimeoutMs,
     maxConnections: config.maxConnections,
     headersTimeoutMs: config.headersTimeoutMs,
+    ...(config.renderThreads ? { renderThreads: config.renderThreads } : {}),
+    renderTimeoutMs: config.renderTimeoutMs,
+    warmRenderThreads: true,
     port: config.port,
     hostname: config.host,
     log,
@@ -121,6 +153,8 @@ async function main(): Promise<void> {
     body_timeout_ms: config.bodyTimeoutMs,
     max_connections: config.maxConnections,
     headers_timeout_ms: config.headersTimeoutMs,
+    render_threads: config.renderThreads ?? defaultRenderThreads(config.maxConcurrent),
+    render_timeout_ms: config.renderTimeoutMs,
     attachment_hosts: config.attachmentHosts,
     replay_store: replayStore ? "sqlite" : "memory",
   });

@@ -164,6 +164,9 @@ describe("/chart: deferred render", () => {
     ["backend answering 500", () => Response.json({ error: { code: "job_failed", message: "boom" } }, { status: 500 }), /failed while working/],
     ["backend busy", () => Response.json({ error: { code: "busy", message: "busy" } }, { status: 503, headers: { "Retry-After": "7" } }), /busy right now.*in about 7 s/],
     ["backend rejecting the input", () => Response.json({ error: { code: "invalid_input", field: "values", message: 'values: "x" at position 2 is not a number' } }, { status: 422 }), /could not use your input: values: "x" at position 2/],
+    // Too costly to draw (issue 19): the backend's message is a sentence for the user, shown as it is.
+    ["backend refusing a chart too costly to draw", () => Response.json({ error: { code: "too_costly", field: "points", retriable: false, message: "This chart would take too long to draw. Try fewer rows." } }, { status: 422 }), /^⚠️ This chart would take too long to draw\. Try fewer rows\. \(reference/],
+    ["backend stopping a render at its time limit", () => Response.json({ error: { code: "render_timeout", retriable: false, message: "This chart took longer than 5 s to draw, so the backend stopped it. Try fewer rows." } }, { status: 422 }), /^⚠️ This chart took longer than 5 s to draw, so the backend stopped it\. Try fewer rows\. \(reference/],
     // An answer that never ends: read whole, it would exhaust the isolate's memory; capped, it is refused.
     ["backend answering without end", () => new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(1 << 20).fill(32)) }), { status: 200 }), /more than I can deliver/],
   ];

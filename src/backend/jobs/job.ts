@@ -8,14 +8,14 @@
 
 import type { AllowedHost } from "../attachment.ts";
 import type { Logger } from "../log.ts";
-import type { Rasterise } from "./chart/rasterise.ts";
+import type { DrawChart } from "./chart/draw.ts";
 
 export interface JobContext {
   /** The interaction id from the request body, for log lines. */
   id: string;
   fetch: typeof fetch;
-  /** SVG → PNG with the runtime's resvg build, chosen by the entry point (Node server or backend Worker). */
-  rasterise: Rasterise;
+  /** Chart spec → PNG where the entry point chose: a Node render thread, or this thread (draw.ts). */
+  drawChart: DrawChart;
   attachmentHosts: readonly AllowedHost[];
   log: Logger;
 }

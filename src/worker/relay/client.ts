@@ -7,6 +7,7 @@ import { describeError } from "../log.ts";
 import { readCapped } from "../../shared/capped-body.ts";
 import type { JobContract } from "../../shared/jobs/contract.ts";
 import { relayHeaders } from "../../shared/relay-signature.ts";
+import { TOO_COSTLY_CODES } from "../../shared/http-error.ts";
 
 /** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
 const RELAY_TIMEOUT_MS = 20_000;
@@ -82,7 +83,10 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
   const status = response.status;
   if (status === 422 || status === 413) {
     const field = typeof error.field === "string" ? error.field : null;
-    throw new RelayError("invalid_input", `relay(${job}): ${status} ${detail}`, `I could not use your input: ${detail}`, status, field);
+    // Input too costly to draw (estimated, or stopped at the backend's time limit): the backend words the whole
+    // sentence for the user, so it is shown as it is. Like any 422, the same input would fail again: not retried.
+    const tooCostly = (TOO_COSTLY_CODES as readonly unknown[]).includes(error.code);
+    throw new RelayError("invalid_input", `relay(${job}): ${status} ${detail}`, tooCostly ? detail : `I could not use your input: ${detail}`, status, field);
   }
   if (status === 503 || status === 429) {
     const retry = Number(response.headers.get("Retry-After"));

@@ -87,6 +87,8 @@ describe("readBackendConfig", () => {
       bodyTimeoutMs: 10_000,
       maxConnections: 4_096,
       headersTimeoutMs: 10_000,
+      renderThreads: undefined,
+      renderTimeoutMs: 5_000,
     });
   });
 
@@ -102,6 +104,8 @@ describe("readBackendConfig", () => {
         BACKEND_BODY_TIMEOUT_MS: "2500",
         BACKEND_MAX_CONNECTIONS: "2000",
         BACKEND_HEADERS_TIMEOUT_MS: "3000",
+        BACKEND_RENDER_THREADS: "3",
+        BACKEND_RENDER_TIMEOUT_MS: "2000",
       }),
     ).toEqual({
       port: 9000,
@@ -113,6 +117,8 @@ describe("readBackendConfig", () => {
       bodyTimeoutMs: 2500,
       maxConnections: 2000,
       headersTimeoutMs: 3000,
+      renderThreads: 3,
+      renderTimeoutMs: 2000,
     });
   });
 
@@ -126,6 +132,9 @@ describe("readBackendConfig", () => {
     [{ BACKEND_BODY_TIMEOUT_MS: "10" }, /BACKEND_BODY_TIMEOUT_MS must be an integer from 100/],
     [{ BACKEND_MAX_CONNECTIONS: "1" }, /BACKEND_MAX_CONNECTIONS must be an integer from 16/],
     [{ BACKEND_HEADERS_TIMEOUT_MS: "600000" }, /BACKEND_HEADERS_TIMEOUT_MS must be an integer from 100 to 120000/],
+    [{ BACKEND_RENDER_THREADS: "0" }, /BACKEND_RENDER_THREADS must be an integer from 1 to 256/],
+    // Above the Worker's 20 s relay timeout the user would read "took too long" instead of why.
+    [{ BACKEND_RENDER_TIMEOUT_MS: "20000" }, /BACKEND_RENDER_TIMEOUT_MS must be an integer from 100 to 15000/],
     [{ ATTACHMENT_HOSTS: "https://cdn.discordapp.com" }, /is not host\[:port\].*\(in ATTACHMENT_HOSTS\)/],
   ])("rejects %j", (env, message) => {
     expect(() => readBackendConfig({ RELAY_SECRET: "s", ...env })).toThrow(message);

@@ -10,7 +10,6 @@ import { defineJob, type JobContext } from "../job.ts";
 import { CHART_MAX_INPUT_BYTES, parseChartInput, type ChartInput } from "./input.ts";
 import { parseCsv } from "../../../shared/chart-data/csv.ts";
 import { computeStats } from "./stats.ts";
-import { renderChart } from "./render.ts";
 import { chartJob as contract, type ChartResult, type SkippedRow } from "../../../shared/jobs/chart.ts";
 import { MAX_FILE_BYTES, type Point } from "../../../shared/chart-data/points.ts";
 
@@ -61,13 +60,13 @@ export const chartJob = defineJob<ChartInput, ChartResult>({
   validate: (input, ctx) => parseChartInput(input, ctx.attachmentHosts),
   async run(input, ctx) {
     const data = await loadData(input, ctx);
-    const image = await renderChart({
+    const image = await ctx.drawChart({
       kind: input.kind,
       points: data.points,
       title: input.title,
       xAxisName: data.xAxisName || undefined,
       yAxisName: data.yAxisName || undefined,
-    }, ctx.rasterise);
+    });
     return {
       png: bytesToBase64(image.png),
       width: image.width,
