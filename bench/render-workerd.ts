@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, buildWithWrangler, findWorkerd } from "./workerd.ts";
-import type { ChartKind } from "../src/backend/jobs/chart/render.ts";
+import type { ChartKind, ChartSpec } from "../src/backend/jobs/chart/render.ts";
 
 const OUT = join(ROOT, "bench/out/render-workerd");
 
@@ -41,6 +41,13 @@ export interface WorkerdSample {
 
 export interface RenderWorker {
   sample(kind: ChartKind, count: number): Promise<WorkerdSample>;
+  /** Stores a spec under `key` (render-worker.ts' PUT /spec), for sampleSpec. */
+  putSpec(key: string, spec: ChartSpec): Promise<void>;
+  /** Like sample, for a spec stored with putSpec. */
+  sampleSpec(key: string): Promise<WorkerdSample>;
+  /** The Worker's base URL and workerd's CPU time so far (all threads, ms), for experiments beyond one render. */
+  base: string;
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -188,15 +195,26 @@ export async function startRenderWorker(): Promise<RenderWorker | string> {
       if (!response.ok) throw new Error(`bench(render-workerd): ${path} answered ${response.status}: ${new TextDecoder().decode(bytes).slice(0, 300)}`);
       return { ms: performance.now() - t0, bytes };
     };
+    const samplePath = async (path: string): Promise<WorkerdSample> => {
+      let cpu = cpuNs(pid);
+      const render = await timedFetch(path);
+      const renderCpuNs = cpuNs(pid) - cpu;
+      cpu = cpuNs(pid);
+      const empty = await timedFetch("/empty");
+      return { renderMs: render.ms, emptyMs: empty.ms, renderCpuNs, emptyCpuNs: cpuNs(pid) - cpu, png: render.bytes };
+    };
     return {
-      async sample(kind, count) {
-        let cpu = cpuNs(pid);
-        const render = await timedFetch(`/render?kind=${kind}&points=${count}`);
-        const renderCpuNs = cpuNs(pid) - cpu;
-        cpu = cpuNs(pid);
-        const empty = await timedFetch("/empty");
-        return { renderMs: render.ms, emptyMs: empty.ms, renderCpuNs, emptyCpuNs: cpuNs(pid) - cpu, png: render.bytes };
+      sample: (kind, count) => samplePath(`/render?kind=${kind}&points=${count}`),
+      async putSpec(key, spec) {
+        const put = () => fetch(`${base}/spec?key=${encodeURIComponent(key)}`, { method: "PUT", body: JSON.stringify(spec) });
+        // As in timedFetch: workerd may have closed the idle keep-alive connection; the retry opens a new one.
+        const response = await put().catch(put);
+        if (!response.ok) throw new Error(`bench(render-workerd): storing spec ${key} answered ${response.status}`);
+        await response.arrayBuffer();
       },
+      sampleSpec: (key) => samplePath(`/render?key=${encodeURIComponent(key)}`),
+      base,
+      cpuMs: () => cpuNs(pid) / 1e6,
       stop: () => stop(started),
     };
   } catch (error) {

@@ -1,5 +1,6 @@
 // `npm run backend:worker`: the backend Worker under wrangler dev, configured by the same environment as
-// `npm run backend` (PORT, HOST, RELAY_SECRET, ATTACHMENT_HOSTS, BACKEND_MAX_CONCURRENT, BACKEND_BODY_TIMEOUT_MS),
+// `npm run backend` (PORT, HOST, RELAY_SECRET, ATTACHMENT_HOSTS, BACKEND_MAX_CONCURRENT, BACKEND_BODY_TIMEOUT_MS,
+// BACKEND_RENDER_BUDGET),
 // checked by the same reader so a mistake fails here with the same message. Ctrl-C stops wrangler and workerd.
 
 import { ConfigError, readBackendConfig } from "../src/backend/config.ts";
@@ -14,7 +15,7 @@ try {
   process.exit(1);
 }
 const ignored = NODE_ONLY_BACKEND_VARS.filter((name) => process.env[name]);
-if (ignored.length > 0) console.log(`backend:worker: ${ignored.join(", ")} apply to the Node server only; workerd has its own connection limits`);
+if (ignored.length > 0) console.log(`backend:worker: ${ignored.join(", ")} apply to the Node server only; workerd has its own connection and CPU limits`);
 
 const worker = await startBackendWorker({
   root: process.cwd(),
@@ -25,6 +26,7 @@ const worker = await startBackendWorker({
     ATTACHMENT_HOSTS: config.attachmentHosts.join(","),
     BACKEND_MAX_CONCURRENT: String(config.maxConcurrent),
     BACKEND_BODY_TIMEOUT_MS: String(config.bodyTimeoutMs),
+    BACKEND_RENDER_BUDGET: String(config.renderBudget),
   },
   log: (line) => console.log(line),
 }).catch((error: unknown) => {

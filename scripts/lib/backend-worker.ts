@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { startProcess, waitForHttp, type Managed } from "./processes.ts";
 
 /** Variables the backend Worker reads (src/backend/worker/index.ts); the Node server's socket limits have no equivalent. */
-const BACKEND_WORKER_VARS = ["RELAY_SECRET", "ATTACHMENT_HOSTS", "BACKEND_MAX_CONCURRENT", "BACKEND_BODY_TIMEOUT_MS"] as const;
-/** Node-only variables: the socket limits of src/backend/server.ts, its shared body budget and replay file. */
-export const NODE_ONLY_BACKEND_VARS = ["BACKEND_BODY_BUDGET_BYTES", "BACKEND_MAX_CONNECTIONS", "BACKEND_HEADERS_TIMEOUT_MS", "BACKEND_REPLAY_DB"] as const;
+const BACKEND_WORKER_VARS = ["RELAY_SECRET", "ATTACHMENT_HOSTS", "BACKEND_MAX_CONCURRENT", "BACKEND_BODY_TIMEOUT_MS", "BACKEND_RENDER_BUDGET"] as const;
+/** Node-only variables: the socket limits of src/backend/server.ts, its shared body budget, replay file and render threads. */
+export const NODE_ONLY_BACKEND_VARS = ["BACKEND_BODY_BUDGET_BYTES", "BACKEND_MAX_CONNECTIONS", "BACKEND_HEADERS_TIMEOUT_MS", "BACKEND_REPLAY_DB", "BACKEND_RENDER_THREADS", "BACKEND_RENDER_TIMEOUT_MS"] as const;
 
 export interface BackendWorkerOptions {
   root: string;

@@ -14,6 +14,7 @@ import { defaultJobs } from "./jobs/index.ts";
 import type { Job } from "./jobs/job.ts";
 import type { Rasterise } from "./jobs/chart/rasterise.ts";
 import { drawInThisThread, type DrawChart } from "./jobs/chart/draw.ts";
+import { DEFAULT_RENDER_BUDGET } from "./jobs/chart/render-cost.ts";
 
 export interface BackendOptions {
   /** Shared with the Worker; signs every relay request. */
@@ -41,6 +42,11 @@ export interface BackendOptions {
    * Node server passes its pool of render threads (render-pool.ts), so no render runs on its event loop.
    */
   drawChart?: DrawChart;
+  /**
+   * The most a chart may cost to draw, in ordinary charts (1 = a 1,000-point line; jobs/chart/render-cost.ts); a
+   * costlier one is refused with 422 too_costly before it is drawn. Default 10.
+   */
+  renderBudget?: number;
   /** Clock in milliseconds since the epoch (like Date.now); tests pass a fixed one. */
   now?: () => number;
   /** Receives one object per log event (JSON lines on stdout on Node, console.log in the backend Worker). */
@@ -94,6 +100,8 @@ export function createBackend(options: BackendOptions): Backend {
     retryAfterSeconds: RETRY_AFTER_SECONDS,
   });
   const limiter = createLimiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+  const renderBudget = options.renderBudget ?? DEFAULT_RENDER_BUDGET;
+  if (!(renderBudget > 0)) throw new Error(`backend(config): renderBudget must be a positive number of ordinary charts, got ${renderBudget}`);
   const replayStore = options.replayStore ?? createReplayCache();
   const log: Logger = options.log;
   let draining = false;
@@ -107,6 +115,7 @@ export function createBackend(options: BackendOptions): Backend {
     replayStore,
     fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init)),
     drawChart: options.drawChart ?? drawInThisThread(options.rasterise),
+    renderBudget,
     now: options.now ?? Date.now,
     log,
     isDraining: () => draining,

@@ -6,6 +6,7 @@ import { DEFAULT_ATTACHMENT_HOSTS, parseAllowedHosts } from "./attachment.ts";
 import { DEFAULT_BODY_BUDGET_BYTES, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_CONCURRENT } from "./app.ts";
 import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RENDER_TIMEOUT_MS } from "./server-limits.ts";
 import { defaultJobs } from "./jobs/index.ts";
+import { DEFAULT_RENDER_BUDGET } from "./jobs/chart/render-cost.ts";
 
 export interface BackendConfig {
   port: number;
@@ -21,6 +22,8 @@ export interface BackendConfig {
   renderThreads: number | undefined;
   /** A render still running after this long is stopped (Node; the backend Worker has cpu_ms). */
   renderTimeoutMs: number;
+  /** The most a chart may cost to draw, in ordinary charts (render-cost.ts); both backends. */
+  renderBudget: number;
   /** SQLite file shared by every Node instance on the host for replay protection; undefined: this process's memory. */
   replayDb: string | undefined;
 }
@@ -74,6 +77,7 @@ export function readBackendConfig(env: Record<string, string | undefined>): Back
     renderThreads: env.BACKEND_RENDER_THREADS?.trim() ? integer(env, "BACKEND_RENDER_THREADS", 1, 1, 256) : undefined,
     // Below the Worker's 20 s relay timeout, so the user reads this refusal rather than "took too long".
     renderTimeoutMs: integer(env, "BACKEND_RENDER_TIMEOUT_MS", DEFAULT_RENDER_TIMEOUT_MS, 100, 15_000),
+    renderBudget: integer(env, "BACKEND_RENDER_BUDGET", DEFAULT_RENDER_BUDGET, 1, 100),
     replayDb: env.BACKEND_REPLAY_DB?.trim() || undefined,
   };
 }

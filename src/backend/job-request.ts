@@ -44,6 +44,7 @@ export interface JobRequestDeps {
   replayStore: ReplayStore;
   fetch: typeof fetch;
   drawChart: DrawChart;
+  renderBudget: number;
   now: () => number;
   log: Logger;
   isDraining: () => boolean;
@@ -160,6 +161,7 @@ export async function handleJobRequest(
     id: envelope.id,
     fetch: deps.fetch,
     drawChart: deps.drawChart,
+    renderBudget: deps.renderBudget,
     attachmentHosts: deps.attachmentHosts,
     log: deps.log,
   };

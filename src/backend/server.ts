@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     headersTimeoutMs: config.headersTimeoutMs,
     ...(config.renderThreads ? { renderThreads: config.renderThreads } : {}),
     renderTimeoutMs: config.renderTimeoutMs,
+    renderBudget: config.renderBudget,
     warmRenderThreads: true,
     port: config.port,
     hostname: config.host,
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
     headers_timeout_ms: config.headersTimeoutMs,
     render_threads: config.renderThreads ?? defaultRenderThreads(config.maxConcurrent),
     render_timeout_ms: config.renderTimeoutMs,
+    render_budget: config.renderBudget,
     attachment_hosts: config.attachmentHosts,
     replay_store: replayStore ? "sqlite" : "memory",
   });

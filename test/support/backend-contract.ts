@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayBodyDigest, relayHeaders, signRelayBody } from "../../src/shared/relay-signature.ts";
 import { SECRET, errorOf, pngSize, startLocalServer, type LocalServer } from "../node/backend/support.ts";
+import { estimateRenderCost } from "../../src/backend/jobs/chart/render-cost.ts";
+import { parseValues } from "../../src/shared/chart-data/values.ts";
 
 interface ContractTarget {
   /** Base URL without a trailing slash. */
@@ -14,8 +16,14 @@ interface ContractTarget {
   stop(): Promise<void>;
 }
 
+/** Settings a case needs other than the defaults; each is the variable of the same meaning on both backends. */
+interface TargetSettings {
+  /** BACKEND_RENDER_BUDGET: the most a chart may cost to draw, in ordinary charts. */
+  renderBudget?: number;
+}
+
 /** Starts a target allowing attachments from `attachmentHost` (host:port) only, with one job slot. */
-export type StartTarget = (attachmentHost: string) => Promise<ContractTarget>;
+export type StartTarget = (attachmentHost: string, settings?: TargetSettings) => Promise<ContractTarget>;
 
 // Each request gets its own id: the same body signed in the same second has the same signature, i.e. is a replay.
 let sequence = 0;
@@ -213,6 +221,33 @@ export function backendContract(runtime: string, start: StartTarget): void {
         const response = await post("chart", file("/largest.csv"));
         expect(response.status).toBe(200);
         expect(((await response.json()) as ChartAnswer).result).toMatchObject({ width: 800, height: 450, stats: { count: 10_000 } });
+      }, 60_000);
+    });
+
+    describe("422 too_costly: the render budget, checked before drawing (issue 19)", () => {
+      // A target of its own, with a budget of one ordinary chart, so a chart within the documented limits exceeds it.
+      let budgeted: ContractTarget;
+      beforeAll(async () => {
+        budgeted = await start(files.host, { renderBudget: 1 });
+      }, 90_000);
+      afterAll(() => budgeted?.stop());
+
+      const heavy = { kind: "bar", title: "W".repeat(100), points: Array.from({ length: 10_000 }, (_, i) => ({ label: `${"W".repeat(95)}${String(i).padStart(5, "0")}`, value: i % 7 })) } as const;
+      const light = { kind: "line", values: "1, 2, 3" } as const;
+
+      it("refuses a chart estimated over the budget, naming the estimate, the budget and why; draws one within it", async () => {
+        // The inputs straddle the budget by the estimate itself, whatever its constants are.
+        expect(estimateRenderCost({ kind: heavy.kind, title: heavy.title, points: heavy.points }).units).toBeGreaterThan(1);
+        expect(estimateRenderCost({ kind: light.kind, points: parseValues(light.values) }).units).toBeLessThanOrEqual(1);
+
+        const refused = await fetch(await signed(budgeted.url, "chart", { id: valid().id, input: heavy }));
+        expect(refused.status).toBe(422);
+        const error = await errorOf(refused);
+        expect(error).toMatchObject({ code: "too_costly", field: "points", retriable: false, budget: 1 });
+        expect(error.message).toMatch(/^This chart would take too long to draw: about [\d.]+ times an ordinary chart, and the limit is 1 \(.*10,000 points.*\)\. Try fewer rows, shorter labels or a shorter title\.$/);
+
+        const drawn = await fetch(await signed(budgeted.url, "chart", { id: valid().id, input: light }));
+        expect(drawn.status).toBe(200);
       }, 60_000);
     });
 

@@ -1,8 +1,9 @@
 // A render thread for tests (render-pool.ts: RenderPoolOptions.thread): each chart stops at a gate, holding its
 // thread as a long render would, and is drawn for real once the gate opens. workerData.gate is an Int32Array's
 // SharedArrayBuffer, so the test and every thread (replacements too) see the same cells:
-//   [0] how many renders reached the gate   [1] non-zero: the gate is open   [2] non-zero: renders run away instead
-//   (a loop that never ends and never yields, which only terminating the thread stops)
+//   [0] how many renders reached the gate   [1] non-zero: the gate is open   [2] non-zero: renders run away instead:
+//   they never return nor yield, and only terminating the thread ends them (they block rather than spin, so a test
+//   can give real renders a time limit with room for a loaded machine without burning a core for as long)
 import { workerData } from "node:worker_threads";
 import { serveThreadTasks } from "../../src/backend/thread-pool.ts";
 import { drawInThisThread } from "../../src/backend/jobs/chart/draw.ts";
@@ -15,7 +16,7 @@ serveThreadTasks<Parameters<typeof draw>[0], Awaited<ReturnType<typeof draw>>>(
   (spec) => {
     Atomics.add(gate, 0, 1);
     Atomics.notify(gate, 0);
-    if (Atomics.load(gate, 2) !== 0) for (;;);
+    while (Atomics.load(gate, 2) !== 0) Atomics.wait(gate, 2, Atomics.load(gate, 2));
     while (Atomics.load(gate, 1) === 0) Atomics.wait(gate, 1, 0);
     return draw(spec);
   },

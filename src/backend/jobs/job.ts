@@ -16,6 +16,8 @@ export interface JobContext {
   fetch: typeof fetch;
   /** Chart spec → PNG where the entry point chose: a Node render thread, or this thread (draw.ts). */
   drawChart: DrawChart;
+  /** The most a chart may cost to draw, in ordinary charts (chart/render-cost.ts); more is refused with 422 too_costly. */
+  renderBudget: number;
   attachmentHosts: readonly AllowedHost[];
   log: Logger;
 }

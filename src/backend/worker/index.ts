@@ -7,6 +7,16 @@
 //
 // Settings come from the Worker's vars and secrets and are checked once per isolate by the same reader as the
 // Node server's environment (readBackendConfig), so a variable means the same thing on both.
+//
+// Charts are drawn in the request itself (no threads here), so one chart's CPU is what cpu_ms (wrangler.backend.toml)
+// limits. Measured with workerd run locally (bench/render-adversarial.ts, issue 19): workerd enforces no CPU limit
+// (`wrangler dev` runs the same runtime), so a request computing for 6.4 s answered 200; and a request to the same
+// Worker sent meanwhile waited until it ended, because an isolate runs one request's JavaScript at a time. Deployed,
+// Cloudflare ends the request at cpu_ms with error 1102 (https://developers.cloudflare.com/workers/observability/errors/),
+// and the isolate's other requests wait until then. Nothing here can interrupt a render midway, so the defence is
+// before it: every drawn string is bounded (jobs/chart/drawn-text.ts) and a chart estimated over BACKEND_RENDER_BUDGET
+// is refused with 422 before it is drawn (jobs/chart/render-cost.ts), which keeps the costliest accepted chart at tens
+// of milliseconds, far under cpu_ms, and the time it holds the isolate's other requests as short.
 
 import { createBackend, type Backend } from "../app.ts";
 import { ConfigError, readBackendConfig } from "../config.ts";
@@ -24,6 +34,8 @@ export interface BackendWorkerEnv {
   ATTACHMENT_HOSTS?: string;
   BACKEND_MAX_CONCURRENT?: string;
   BACKEND_BODY_TIMEOUT_MS?: string;
+  /** The most a chart may cost to draw, in ordinary charts (jobs/chart/render-cost.ts); default 10. */
+  BACKEND_RENDER_BUDGET?: string;
   /** Durable Object namespace of ReplayGuard (wrangler.backend.toml). */
   REPLAY_GUARD?: DurableObjectNamespace<ReplayGuard>;
 }
@@ -51,6 +63,7 @@ function build(env: BackendWorkerEnv): Backend | ConfigError {
       ATTACHMENT_HOSTS: env.ATTACHMENT_HOSTS,
       BACKEND_MAX_CONCURRENT: env.BACKEND_MAX_CONCURRENT,
       BACKEND_BODY_TIMEOUT_MS: env.BACKEND_BODY_TIMEOUT_MS,
+      BACKEND_RENDER_BUDGET: env.BACKEND_RENDER_BUDGET,
     });
     if (!env.REPLAY_GUARD) {
       throw new ConfigError('backend(config): REPLAY_GUARD is not bound — wrangler.backend.toml needs its [[durable_objects.bindings]] entry for class "ReplayGuard"');
@@ -60,6 +73,7 @@ function build(env: BackendWorkerEnv): Backend | ConfigError {
       attachmentHosts: config.attachmentHosts,
       maxConcurrent: config.maxConcurrent,
       bodyTimeoutMs: config.bodyTimeoutMs,
+      renderBudget: config.renderBudget,
       bodyBudgetBytes: null,
       replayStore: durableReplayStore(env.REPLAY_GUARD),
       rasterise: rasteriseWithResvgWasm,

@@ -11,13 +11,14 @@ import { backendContract, signed } from "../../support/backend-contract.ts";
 import { ROOT } from "../../support/test-stack.ts";
 import { SECRET } from "./support.ts";
 
-async function startWorker(vars: { ATTACHMENT_HOSTS?: string; BACKEND_MAX_CONCURRENT?: string }, persistTo: string, output: string[]) {
+async function startWorker(vars: { ATTACHMENT_HOSTS?: string; BACKEND_MAX_CONCURRENT?: string; BACKEND_RENDER_BUDGET?: string }, persistTo: string, output: string[]) {
   return startBackendWorker({ root: ROOT, host: "127.0.0.1", port: await freePort(), vars: { RELAY_SECRET: SECRET, ...vars }, persistTo, log: (line) => output.push(line) });
 }
 
-backendContract("backend Worker in workerd", async (attachmentHost) => {
+backendContract("backend Worker in workerd", async (attachmentHost, settings = {}) => {
   const state = mkdtempSync(join(tmpdir(), "backend-worker-contract-"));
-  const worker = await startWorker({ ATTACHMENT_HOSTS: attachmentHost, BACKEND_MAX_CONCURRENT: "1" }, state, []);
+  const budget = settings.renderBudget === undefined ? {} : { BACKEND_RENDER_BUDGET: String(settings.renderBudget) };
+  const worker = await startWorker({ ATTACHMENT_HOSTS: attachmentHost, BACKEND_MAX_CONCURRENT: "1", ...budget }, state, []);
   return {
     url: worker.url,
     async stop() {

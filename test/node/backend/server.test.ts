@@ -89,6 +89,7 @@ describe("readBackendConfig", () => {
       headersTimeoutMs: 10_000,
       renderThreads: undefined,
       renderTimeoutMs: 5_000,
+      renderBudget: 10,
     });
   });
 
@@ -106,6 +107,7 @@ describe("readBackendConfig", () => {
         BACKEND_HEADERS_TIMEOUT_MS: "3000",
         BACKEND_RENDER_THREADS: "3",
         BACKEND_RENDER_TIMEOUT_MS: "2000",
+        BACKEND_RENDER_BUDGET: "4",
       }),
     ).toEqual({
       port: 9000,
@@ -119,6 +121,7 @@ describe("readBackendConfig", () => {
       headersTimeoutMs: 3000,
       renderThreads: 3,
       renderTimeoutMs: 2000,
+      renderBudget: 4,
     });
   });
 
@@ -135,6 +138,7 @@ describe("readBackendConfig", () => {
     [{ BACKEND_RENDER_THREADS: "0" }, /BACKEND_RENDER_THREADS must be an integer from 1 to 256/],
     // Above the Worker's 20 s relay timeout the user would read "took too long" instead of why.
     [{ BACKEND_RENDER_TIMEOUT_MS: "20000" }, /BACKEND_RENDER_TIMEOUT_MS must be an integer from 100 to 15000/],
+    [{ BACKEND_RENDER_BUDGET: "0" }, /BACKEND_RENDER_BUDGET must be an integer from 1 to 100/],
     [{ ATTACHMENT_HOSTS: "https://cdn.discordapp.com" }, /is not host\[:port\].*\(in ATTACHMENT_HOSTS\)/],
   ])("rejects %j", (env, message) => {
     expect(() => readBackendConfig({ RELAY_SECRET: "s", ...env })).toThrow(message);

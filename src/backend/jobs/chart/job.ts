@@ -10,6 +10,8 @@ import { defineJob, type JobContext } from "../job.ts";
 import { CHART_MAX_INPUT_BYTES, parseChartInput, type ChartInput } from "./input.ts";
 import { parseCsv } from "../../../shared/chart-data/csv.ts";
 import { computeStats } from "./stats.ts";
+import { refuseTooCostly } from "./render-cost.ts";
+import type { ChartSpec } from "./render.ts";
 import { chartJob as contract, type ChartResult, type SkippedRow } from "../../../shared/jobs/chart.ts";
 import { MAX_FILE_BYTES, type Point } from "../../../shared/chart-data/points.ts";
 
@@ -60,13 +62,16 @@ export const chartJob = defineJob<ChartInput, ChartResult>({
   validate: (input, ctx) => parseChartInput(input, ctx.attachmentHosts),
   async run(input, ctx) {
     const data = await loadData(input, ctx);
-    const image = await ctx.drawChart({
+    const spec: ChartSpec = {
       kind: input.kind,
       points: data.points,
       title: input.title,
       xAxisName: data.xAxisName || undefined,
       yAxisName: data.yAxisName || undefined,
-    });
+    };
+    // Before drawing, on both backends: the backend Worker cannot stop a render once it runs (render-cost.ts).
+    refuseTooCostly(spec, ctx.renderBudget, input.source.type);
+    const image = await ctx.drawChart(spec);
     return {
       png: bytesToBase64(image.png),
       width: image.width,
