@@ -30,6 +30,7 @@ import { renderChart, type ChartKind, type ChartSpec } from "../src/backend/jobs
 import { rasteriseWithResvgNode } from "../src/backend/jobs/chart/rasterise-node.ts";
 import { estimateRenderCost } from "../src/backend/jobs/chart/render-cost.ts";
 import { parseCsv } from "../src/shared/chart-data/csv.ts";
+import { InputError } from "../src/shared/http-error.ts";
 import { parseValues } from "../src/shared/chart-data/values.ts";
 import { MAX_CSV_ROWS, MAX_FILE_BYTES, MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, MAX_VALUES_POINTS } from "../src/shared/chart-data/points.ts";
 import { startBackendServer } from "../src/backend/server.ts";
@@ -102,7 +103,7 @@ const SCRIPTS = {
   mixed: "Wب漢😀é\u0301",
 } as const;
 type Script = keyof typeof SCRIPTS;
-const VALUE_SHAPES = ["wave", "noise", "extremes", "constant", "random"] as const;
+const VALUE_SHAPES = ["wave", "noise", "extremes", "tiny", "constant", "random"] as const;
 type ValueShape = (typeof VALUE_SHAPES)[number];
 
 interface Candidate {
@@ -143,8 +144,10 @@ function value(shape: ValueShape, i: number): number {
       return 100 + Math.sin(i / 40) * 25 + i * 0.01;
     case "noise":
       return (i % 2 ? 1 : -1) * 1e6 + Math.sin(i);
-    case "extremes":
-      return i % 2 ? 1.7e308 : -1.7e308;
+    case "extremes": // the largest sizes the parsers accept (src/shared/chart-data/number.ts)
+      return i % 2 ? 1e100 : -1e100;
+    case "tiny": // the smallest, in a range of the same order
+      return (1 + (i % 7)) * 1e-15;
     case "constant":
       return 42;
     case "random":
@@ -164,6 +167,15 @@ interface Drawn {
 
 /** The candidate's input and, through the real parser, the spec the chart job would draw; null when over a limit. */
 function drawnOf(c: Candidate): Drawn | null {
+  try {
+    return parsed(c);
+  } catch (error) {
+    if (error instanceof InputError) return null; // refused by the parser: not within the limits
+    throw error;
+  }
+}
+
+function parsed(c: Candidate): Drawn | null {
   const label = (i: number) => {
     const suffix = String(i);
     return text(SCRIPTS[c.script], Math.max(0, c.labelLength - suffix.length)) + suffix;
