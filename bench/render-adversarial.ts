@@ -48,6 +48,7 @@ const TARGET_RATIO = 10;
 const TARGET_HEALTH_MS = 100;
 const VALUES_MAX_CHARS = 6_000; // the /chart values option's max_length (src/worker/commands/chart.ts)
 const CPU_MS_LIMIT = 5_000; // wrangler.backend.toml [limits] cpu_ms
+const METHOD = `Method (bench/render-adversarial.ts): every input goes through the parser a user's input goes through (a CSV of at most 1 MiB and 10,000 rows, a values option of at most 6,000 characters and 1,000 values, stored points as the backend validates them) and is drawn by render.ts as the chart job draws it; the search draws a seeded random sample of the space (source, kind, rows, label script and length, title, axis names, value shape), then changes one dimension at a time from the costliest few and keeps what costs more. Costs are CPU time (Node: the process's user + system time over all threads; workerd: its threads' schedstat less an empty request's), medians, each beside the ordinary chart measured in the same block; wall time is shown too. Before issue 19's fixes (main at dd237c0), the first of the issue's uploads took 7.2 s on the Node backend, and a GET /health sent during it was answered only after it.`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Measuring one chart
@@ -447,6 +448,8 @@ try {
     const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
     const lines: string[] = [];
     lines.push(`Measured ${startedAt} UTC with \`npm run bench:render-adversarial${QUICK ? " -- --quick" : ""}\`: Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"} (${cpus().length} cores), load average ${f(loadBefore)} at start → ${f(loadAfter)} at end${loadBefore > 1.5 || loadAfter > 1.5 ? " (**the machine was shared with other work: read the ratios, which compare charts measured side by side, more than the milliseconds**)" : ""}. ${typeof worker === "string" ? `workerd: ${worker}.` : "workerd: bench/render-worker.ts on bare workerd, the backend Worker's render path."}`);
+    lines.push("");
+    lines.push(METHOD);
     lines.push("");
     lines.push(`**Ordinary chart** (a 1,000-point line with short labels and a short title): Node ${f(confirmed.nodeOrdinary.wall)} ms wall, ${f(confirmed.nodeOrdinary.cpu)} ms CPU; workerd ${f(confirmed.workerdOrdinary?.wall ?? NaN)} ms wall, ${f(confirmed.workerdOrdinary?.cpu ?? NaN)} ms CPU (medians of ${QUICK ? 5 : 9}).`);
     lines.push("");

@@ -10,13 +10,14 @@
 //
 // Charts are drawn in the request itself (no threads here), so one chart's CPU is what cpu_ms (wrangler.backend.toml)
 // limits. Measured with workerd run locally (bench/render-adversarial.ts, issue 19): workerd enforces no CPU limit
-// (`wrangler dev` runs the same runtime), so a request computing for 6.4 s answered 200; and a request to the same
-// Worker sent meanwhile waited until it ended, because an isolate runs one request's JavaScript at a time. Deployed,
-// Cloudflare ends the request at cpu_ms with error 1102 (https://developers.cloudflare.com/workers/observability/errors/),
-// and the isolate's other requests wait until then. Nothing here can interrupt a render midway, so the defence is
-// before it: every drawn string is bounded (jobs/chart/drawn-text.ts) and a chart estimated over BACKEND_RENDER_BUDGET
-// is refused with 422 before it is drawn (jobs/chart/render-cost.ts), which keeps the costliest accepted chart at tens
-// of milliseconds, far under cpu_ms, and the time it holds the isolate's other requests as short.
+// (`wrangler dev` runs the same runtime), so a request computing for over 6 s of CPU answered 200; and every request
+// to the same Worker sent meanwhile was answered only after it ended, because an isolate runs one request's
+// JavaScript at a time. Deployed, Cloudflare ends the request at cpu_ms with error 1102
+// (https://developers.cloudflare.com/workers/observability/errors/), and the isolate's other requests wait until
+// then. Nothing here can interrupt a render midway, so the defence comes before it: every drawn string is bounded
+// (jobs/chart/drawn-text.ts) and a chart estimated over BACKEND_RENDER_BUDGET is refused with 422 before it is drawn
+// (jobs/chart/render-cost.ts), which keeps the costliest accepted chart at tens of milliseconds, far under cpu_ms,
+// and the time it holds the isolate's other requests as short.
 
 import { createBackend, type Backend } from "../app.ts";
 import { ConfigError, readBackendConfig } from "../config.ts";
