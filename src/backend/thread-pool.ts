@@ -99,15 +99,23 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
     // An idle thread must not keep the process alive; one with work to do must (pump refs it).
     worker.unref();
     worker.on("message", (answer: Answer) => onAnswer(thread, answer));
+    let failure: Error | undefined;
     worker.on("error", (error) => {
       // An uncaught exception or the heap limit: the thread is ending; its task (if any) fails with the reason.
       options.log({ event: "thread_failed", pool: options.name, error: error.message });
+      failure = error;
       finish(thread, (task) => task.reject(error));
       thread.stopping = true;
     });
     worker.once("exit", (code) => {
       threads.delete(thread);
       finish(thread, (task) => task.reject(new Error(`thread-pool(${options.name}): the thread exited (code ${code}) during a task`)));
+      // A thread that never became ready cannot start (its script fails): the tasks waiting for it fail with why,
+      // rather than wait for threads that would fail the same way, one after another, without end.
+      if (!thread.ready && !closed) {
+        const why = new Error(`thread-pool(${options.name}): a thread failed to start (exit code ${code})${failure ? `: ${failure.message}` : ""}`);
+        for (const task of waiting.splice(0)) task.reject(why);
+      }
       pump();
     });
     return thread;
