@@ -1,10 +1,11 @@
 // `npm run register [-- --dry-run | --check]`: uploads the Worker's command definitions to Discord (bulk
-// overwrite, global or DISCORD_GUILD_ID's guild), or checks them for drift. The list comes from the Worker's
+// overwrite, global or DISCORD_GUILD_ID's guild) and its role connection metadata, or checks them for drift. The list comes from the Worker's
 // one index of handler modules, so what is registered is exactly what the dispatcher handles.
 
 import { loadDefinitions } from "./lib/definitions.ts";
 import { loadEnv } from "./lib/dotenv.ts";
 import { runRegister } from "./lib/register-core.ts";
+import { loadRoleConnectionMetadata } from "./lib/role-connection-metadata.ts";
 
 try {
   const definitions = await loadDefinitions();
@@ -13,6 +14,7 @@ try {
     argv: process.argv.slice(2),
     env,
     definitions,
+    metadata: loadRoleConnectionMetadata(),
     io: { out: (line) => console.log(line), err: (line) => console.error(line) },
   });
 } catch (error) {

@@ -2,6 +2,8 @@
 // one guild), or compare what Discord has with the local definitions (--check). Takes the definitions as a
 // parameter so it can be tested without the Worker's command index. Every failure becomes one actionable line.
 
+import { checkRoleConnectionMetadata, describeMetadata, putRoleConnectionMetadata, type RoleConnectionMetadataRecord } from "./role-connection-metadata.ts";
+
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 const DEFAULT_API_BASE = "https://discord.com/api/v10";
 const TIMEOUT_MS = 15_000;
@@ -309,16 +311,19 @@ export interface RunOptions {
   argv: readonly string[];
   env: Record<string, string | undefined>;
   definitions: readonly CommandDefinition[];
+  /** The role connection metadata records (Linked Roles), already checked; PUT after the commands. */
+  metadata?: readonly RoleConnectionMetadataRecord[];
   io: Io;
 }
 
 const HELP = `usage: npm run register [-- --dry-run | --check]
-  (no flag)   bulk-overwrite the commands (global, or DISCORD_GUILD_ID's guild when set)
-  --dry-run   print the command JSON and send nothing (needs no token)
-  --check     compare the registered commands with the local definitions; exit 1 on drift
+  (no flag)   bulk-overwrite the commands (global, or DISCORD_GUILD_ID's guild when set), then the role
+              connection metadata (Linked Roles)
+  --dry-run   print the command JSON, then what else it would send, and send nothing (needs no token)
+  --check     compare the registered commands and metadata with the local ones; exit 1 on drift
 reads DISCORD_APPLICATION_ID, DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE from the environment and .dev.vars`;
 
-export async function runRegister({ argv, env, definitions, io }: RunOptions): Promise<number> {
+export async function runRegister({ argv, env, definitions, metadata = [], io }: RunOptions): Promise<number> {
   const flags = new Set(argv);
   const unknown = argv.filter((a) => !["--dry-run", "--check", "--help", "-h"].includes(a));
   if (flags.has("--help") || flags.has("-h")) {
@@ -331,6 +336,7 @@ export async function runRegister({ argv, env, definitions, io }: RunOptions): P
   }
   if (flags.has("--dry-run")) {
     io.out(JSON.stringify(registrationBody(definitions), null, 2));
+    io.out(`register: would PUT ${metadata.length} role connection metadata record${metadata.length === 1 ? "" : "s"}: ${describeMetadata(metadata)}`);
     return 0;
   }
   const config = readConfig(env);
@@ -338,5 +344,9 @@ export async function runRegister({ argv, env, definitions, io }: RunOptions): P
     io.err(config.message);
     return 1;
   }
-  return flags.has("--check") ? check(config.config, definitions, io) : register(config.config, definitions, io);
+  if (flags.has("--check")) {
+    const commands = await check(config.config, definitions, io);
+    return (await checkRoleConnectionMetadata(config.config, metadata, io)) || commands;
+  }
+  return (await register(config.config, definitions, io)) || putRoleConnectionMetadata(config.config, metadata, io);
 }

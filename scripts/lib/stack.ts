@@ -12,6 +12,7 @@ import { loadDefinitions } from "./definitions.ts";
 import { freePort, portProblem, waitForHttp, type Managed } from "./processes.ts";
 import { startBackendWorker, startWrangler } from "./backend-worker.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
+import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 
 const HOST = "127.0.0.1";
 /** The emulator accepts any bot token unless told one; the local stack uses this one for registration and the report. */
@@ -179,6 +180,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const io = { out: (line: string) => log("register", line), err: (line: string) => log("register", line) };
     const registered = await registerCommands(definitions, io);
     if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");
+    const metadata = await putRoleConnectionMetadata({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadRoleConnectionMetadata(), io);
+    if (metadata !== 0) throw new StackError("start: registering the role connection metadata with the emulator failed (see above)");
 
     const died = Promise.race([
       worker.exited.then((code) => `the Worker (wrangler dev) exited (${code})`),

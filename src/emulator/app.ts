@@ -26,6 +26,8 @@ import { handleAppControl } from "./routes/app.ts";
 import { handleControl } from "./routes/control.ts";
 import { handlePlaygroundControl, servePage, type AssetLoader } from "./routes/playground.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { handleAuthorizePage, oauth2Routes, readTokenBody, redactTokenBody, TOKEN_PATH } from "./routes/oauth2.ts";
+import { clearOAuth } from "./oauth2-store.ts";
 import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
 import { clearState, createState, type EmulatedSku, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
 import { storeUpload, type UploadInput, type UploadResult } from "./uploads.ts";
@@ -107,7 +109,7 @@ export interface DiscordEmulator {
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
-const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes, ...entitlementRoutes];
+const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes, ...entitlementRoutes, ...oauth2Routes];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const REDACTED = new Set(["authorization", "cookie"]);
 
@@ -205,8 +207,10 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     state.calls.push(call);
     changed();
 
-    const parsed: BodyResult = BODY_METHODS.has(request.method) ? await readBody(request) : { ok: true, body: { kind: "none", payload: undefined, files: [] } };
-    call.body = parsed.ok ? summarizeBody(parsed.body) : parsed.summary;
+    // The OAuth2 token endpoint alone takes a form body (and its code and tokens stay out of the record).
+    const isTokenCall = apiPath === TOKEN_PATH && request.method === "POST";
+    const parsed: BodyResult = !BODY_METHODS.has(request.method) ? { ok: true, body: { kind: "none", payload: undefined, files: [] } } : isTokenCall ? await readTokenBody(request) : await readBody(request);
+    call.body = parsed.ok ? (isTokenCall ? { json: redactTokenBody(parsed.body.payload) } : summarizeBody(parsed.body)) : parsed.summary;
     const match = matchRoute(ROUTES, request.method, apiPath);
     const route = match.kind === "found" ? match.route : null;
     const params = match.kind === "found" ? match.params : {};
@@ -293,6 +297,11 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         return (await handlePlaygroundControl(emulator, changes, request, url, path)) ?? (await handleAppControl(emulator, request, path)) ?? handleControl(emulator, request, url);
       }
       if ((url.pathname === "/" || url.pathname.startsWith("/playground/")) && request.method === "GET") return servePage(options.assets, url.pathname);
+      const authorizePage = await handleAuthorizePage(state, request, url, now(), (event) => {
+        log(event);
+        changed();
+      });
+      if (authorizePage) return authorizePage;
       if (url.pathname.startsWith("/attachments/") && (request.method === "GET" || request.method === "HEAD")) {
         return serveAttachment(state, request, url.pathname);
       }
@@ -363,6 +372,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     reset(resetOptions) {
       clearState(state, resetOptions);
+      clearOAuth(state);
       lifecycle.abort();
       if (!closed) lifecycle = new AbortController();
       changed();

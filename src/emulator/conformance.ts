@@ -27,6 +27,10 @@ export const SPEC_OPERATIONS = {
   updateCommand: "update_application_command",
   /** POST /channels/{channel}/messages (bot token). */
   createMessage: "create_message",
+  /** PUT /users/@me/applications/{app}/role-connection (the user's Bearer token). */
+  updateRoleConnection: "update_application_user_role_connection",
+  /** PUT /applications/{app}/role-connections/metadata (bot token). */
+  updateRoleConnectionsMetadata: "update_application_role_connections_metadata",
 } as const;
 
 export type SpecOperation = (typeof SPEC_OPERATIONS)[keyof typeof SPEC_OPERATIONS];
@@ -88,7 +92,22 @@ const FIXED_SCHEMAS: Record<Exclude<SpecOperation, "create_interaction_response"
   create_application_command: schema("ApplicationCommandCreateRequest", spec.ApplicationCommandCreateRequestSchema),
   update_application_command: schema("ApplicationCommandPatchRequestPartial", spec.ApplicationCommandPatchRequestPartialSchema),
   create_message: schema("MessageCreateRequest", spec.MessageCreateRequestSchema),
+  update_application_user_role_connection: schema("UpdateApplicationUserRoleConnectionRequest", spec.UpdateApplicationUserRoleConnectionRequestSchema),
+  update_application_role_connections_metadata: schema("ApplicationRoleConnectionsMetadataItemRequest[]", { safeParse: (value: unknown) => eachItem(value, spec.ApplicationRoleConnectionsMetadataItemRequestSchema) }),
 };
+
+/** An array body whose items each follow `item` (paths start at the item's index). */
+function eachItem(value: unknown, item: unknown): ReturnType<Parser["safeParse"]> {
+  if (!Array.isArray(value)) return { success: false, error: { issues: [{ path: [], message: "expected an array" }] } };
+  const parser = item as Parser;
+  const data: unknown[] = [];
+  for (const [index, element] of value.entries()) {
+    const result = parser.safeParse(element);
+    if (!result.success) return { success: false, error: { issues: result.error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) } };
+    data.push(result.data);
+  }
+  return { success: true, data };
+}
 
 function bulkCommands(value: unknown): ReturnType<Parser["safeParse"]> {
   if (!Array.isArray(value)) return { success: false, error: { issues: [{ path: [], message: "expected an array of commands" }] } };

@@ -13,4 +13,6 @@ declare module "discord-api-spec/zod" {
   export const ApplicationCommandCreateRequestSchema: unknown;
   export const ApplicationCommandPatchRequestPartialSchema: unknown;
   export const MessageCreateRequestSchema: unknown;
+  export const UpdateApplicationUserRoleConnectionRequestSchema: unknown;
+  export const ApplicationRoleConnectionsMetadataItemRequestSchema: unknown;
 }

@@ -6,6 +6,7 @@
 
 import { renderMessage, renderPost } from "./messages.ts";
 import { MESSAGE_FLAGS } from "./limits.ts";
+import { linkedRoleView, type LinkedRoleView } from "./linked-role-view.ts";
 import { activeEntitlements } from "./app-actions.ts";
 import { BOT_DM_CHANNEL_ID, CHANNEL_OF_CONTEXT, CONTEXTS, FRIEND, GROUP_DM_CHANNEL_ID, type InteractionContext } from "./signed-interactions.ts";
 import type { AppEventRecord, EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
@@ -110,6 +111,8 @@ export interface FeedApp {
   installed: { guild: boolean; user: boolean };
   /** `entitlement_id`: the playground user's active entitlement to the SKU, null when they do not own it. */
   skus: Array<{ id: string; name: string; entitlement_id: string | null }>;
+  /** The playground user's role connection (Linked Roles) as the app last set it, with its records' names; null before linking. */
+  linked_role: LinkedRoleView | null;
 }
 
 export interface FeedOptions {
@@ -298,5 +301,6 @@ function buildApp(state: EmulatorState, identity: FeedIdentity): FeedApp {
   return {
     installed: { ...state.installed },
     skus: state.skus.map((sku) => ({ ...sku, entitlement_id: owned.find((e) => e.sku_id === sku.id)?.id ?? null })),
+    linked_role: linkedRoleView(state, identity.user.id),
   };
 }

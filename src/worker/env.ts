@@ -41,6 +41,11 @@ export interface Env {
   RELAY_MODE?: string;
   /** Var. The SKU (Developer Portal → Monetization → SKUs) that `/chart file:` needs; empty: nothing is gated. */
   PREMIUM_SKU_ID?: string;
+  /**
+   * Service binding to the Linked Roles Worker (wrangler.linked-roles.toml): GET /linked-role and
+   * /discord-oauth-callback are forwarded to it, and each chart is reported to it. Unbound: Linked Roles is off.
+   */
+  LINKED_ROLES?: Fetcher;
   /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
   JOBS?: Queue<import("./queue/message.ts").JobMessage>;
 }

@@ -1,5 +1,6 @@
 /**
- * The interactions Worker. Routes: POST /interactions and POST /events (Discord), GET /health (operators, monitors).
+ * The interactions Worker. Routes: POST /interactions and POST /events (Discord), GET /health (operators, monitors),
+ * GET /linked-role and GET /discord-oauth-callback (Linked Roles: a person's browser; served by src/linked-roles/).
  * Everything else is a JSON 404, and other methods on /interactions and /events a 405 with Allow.
  */
 import { IttyRouter, type IRequest } from "itty-router";
@@ -14,6 +15,7 @@ import { handleEventRequest } from "./ingress/handle-events.ts";
 import { handleInteractionRequest } from "./ingress/handle-interactions.ts";
 import { handleQueue } from "./queue/consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
+import { forwardToLinkedRoles } from "./linked-roles.ts";
 
 // Every interaction's after-steps: the one log line (src/worker/middleware/interaction-log.ts).
 const registry = createRegistry(commands, { after: [interactionLog] });
@@ -24,6 +26,8 @@ const router = IttyRouter<IRequest, [Env, ExecutionContext]>()
   .all("/events", () => errorResponse(405, "method_not_allowed", "use POST for /events", { Allow: "POST" }))
   .get("/health", (_request, env) => health(env))
   .all("/health", () => errorResponse(405, "method_not_allowed", "use GET for /health", { Allow: "GET" }))
+  .get("/linked-role", forwardToLinkedRoles)
+  .get("/discord-oauth-callback", forwardToLinkedRoles)
   .all("*", () => errorResponse(404, "not_found", "no such route; Discord posts to /interactions"));
 
 /** Reports readiness without revealing configuration values: only the names of what is missing. */

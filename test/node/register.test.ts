@@ -52,8 +52,11 @@ beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "register-test-"));
   const dry = await run(["--dry-run"], {});
   expect(dry.code).toBe(0);
-  definitions = JSON.parse(dry.stdout);
+  definitions = commandJson(dry.stdout);
 });
+
+/** --dry-run prints the command JSON first, then `register:` lines for the rest. */
+const commandJson = (stdout: string) => JSON.parse(stdout.slice(0, stdout.indexOf("\nregister:")));
 afterAll(async () => {
   await running.close();
   rmSync(cwd, { recursive: true, force: true });
@@ -75,10 +78,11 @@ describe("loading the module list", () => {
 });
 
 describe("npm run register", () => {
-  it("--dry-run prints the command JSON, needs no variables and calls nothing", async () => {
+  it("--dry-run prints the command JSON and the metadata records, needs no variables and calls nothing", async () => {
     const r = await run(["--dry-run"], {});
     expect(r.code).toBe(0);
-    expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    expect(Array.isArray(commandJson(r.stdout))).toBe(true);
+    expect(r.stdout).toContain('register: would PUT 1 role connection metadata record: charts_drawn (integer ≥): "Charts drawn"');
     expect(definitions.length).toBeGreaterThan(0);
     for (const d of definitions) expect(typeof d.name).toBe("string");
     expect(running.emulator.calls()).toEqual([]);
@@ -96,6 +100,18 @@ describe("npm run register", () => {
     expect(call!.headers["user-agent"]).toBe("DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)");
     expect(call!.headers.authorization).toBe("Bot [redacted]"); // and the emulator only accepts Bot test-bot-token
     expect(running.emulator.commands().map((c) => c.name)).toEqual(definitions.map((d) => d.name));
+    // Then the Linked Roles metadata, a bulk overwrite as well (the emulator checks it against Discord's description).
+    const metadata = running.emulator.calls()[1]!;
+    expect(metadata).toMatchObject({ method: "PUT", path: `/api/v10/applications/${APP}/role-connections/metadata`, status: 200, body: { json: [{ type: 2, key: "charts_drawn", name: "Charts drawn" }] } });
+    expect(r.stdout).toContain(`register: role connection metadata: 1 record for application ${APP}: charts_drawn (integer ≥): "Charts drawn"`);
+  });
+
+  it("refuses metadata that breaks Discord's limits before sending anything", async () => {
+    const { loadRoleConnectionMetadata } = await import("../../scripts/lib/role-connection-metadata.ts");
+    const record = { type: 2 as const, key: "charts_drawn", name: "Charts drawn", description: "Charts drawn" };
+    const six = Array.from({ length: 6 }, (_, i) => ({ ...record, key: `key_${i}` }));
+    expect(() => loadRoleConnectionMetadata(six)).toThrow(/6 records; Discord accepts at most 5/);
+    expect(() => loadRoleConnectionMetadata([{ ...record, key: "Bad Key" }])).toThrow(/record 1 \("Bad Key"\): the key must be/);
   });
 
   it("uses the guild route when DISCORD_GUILD_ID is set", async () => {
@@ -196,7 +212,11 @@ describe("npm run register", () => {
     const r = await run(["--check"], vars());
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${definitions.length} commands in sync globally`);
-    expect(running.emulator.calls().at(-1)).toMatchObject({ method: "GET", path: `/api/v10/applications/${APP}/commands`, query: { with_localizations: "true" } });
+    expect(r.stdout).toContain("register: role connection metadata in sync (charts_drawn");
+    expect(running.emulator.calls().slice(-2)).toMatchObject([
+      { method: "GET", path: `/api/v10/applications/${APP}/commands`, query: { with_localizations: "true" } },
+      { method: "GET", path: `/api/v10/applications/${APP}/role-connections/metadata` },
+    ]);
   });
 
   it("--check: sees a localization, install type or context changed on Discord's side", async () => {

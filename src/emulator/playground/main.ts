@@ -40,6 +40,7 @@ const els = {
   logToggle: byId<HTMLButtonElement>("log-toggle"),
   connection: byId<HTMLElement>("connection"),
   worker: byId<HTMLElement>("worker-info"),
+  linkedRole: byId<HTMLElement>("linked-role"),
 };
 
 const BOT_NAME = "Emulated Bot";
@@ -148,6 +149,9 @@ function render(): void {
   if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
   els.worker.textContent = feed.worker_url ? `Worker: ${feed.worker_url}` : "No Worker configured: start the stack with npm start";
   els.worker.classList.toggle("warn", !feed.worker_url);
+  const linked = feed.app.linked_role;
+  els.linkedRole.hidden = !linked;
+  if (linked) els.linkedRole.textContent = `🔗 ${linked.platform_name ?? "linked"}: ${linked.values.map((v) => `${v.name} ${v.value}`).join(", ") || "no values"}`;
   document.body.dataset.version = String(feed.version);
   document.body.dataset.ready = "true";
 }
@@ -321,6 +325,11 @@ els.app.addEventListener("click", () => {
     { name: app?.installed.user ? "Add to my apps again" : "Add to my apps", run: () => api.install(1) },
   ];
   if (app?.installed.user) items.push({ name: "Remove from my apps", run: () => api.uninstall() });
+  // Linked Roles: the Worker's Verification URL, in a new tab; it sends the browser to the emulated authorize page.
+  if (feed?.worker_url) {
+    const linkUrl = `${feed.worker_url}/linked-role`;
+    items.push({ name: app?.linked_role ? "Link roles again (Linked Roles)" : "Link roles (Linked Roles)", run: async () => (window.open(linkUrl, "_blank"), { event: {} }) });
+  }
   for (const sku of app?.skus ?? []) {
     const owned = sku.entitlement_id;
     items.push(owned ? { name: `Refund ${sku.name} (test purchase)`, run: () => api.refund(owned) } : { name: `Buy ${sku.name}`, run: () => api.buy(sku.id) });

@@ -23,6 +23,7 @@ import { drawChart } from "./chart/draw.ts";
 import { chartMessage, skippedRowsMessage } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
 import { describeError, log } from "../log.ts";
+import { reportChart } from "../linked-roles.ts";
 
 export const definition = slashCommand({
   name: "chart",
@@ -70,6 +71,8 @@ export const jobs = {
         log("chart.followup_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error) });
       });
     }
+    // Linked Roles: the user's `charts_drawn` goes up, after the final edit (a no-op for users who have not linked).
+    task.after("role_connection", () => reportChart(task.env, task.interaction.user?.id, task.interaction.id));
     return chartMessage(chart, title, key, buttonId);
   }),
   redraw: job<{ kind: ChartKind; key: string }>(async ({ kind, key }, task) => {

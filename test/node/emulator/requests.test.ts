@@ -41,7 +41,7 @@ describe("request hygiene", () => {
 
   it("404s unknown routes, 405s wrong methods, and only speaks v10", async () => {
     const emulator = createDiscordEmulator();
-    expect((await callDiscord(emulator, "GET", "/users/@me")).status).toBe(404);
+    expect((await callDiscord(emulator, "GET", "/users/@me/guilds")).status).toBe(404);
     expect((await callDiscord(emulator, "PUT", original(), { content: "x" })).status).toBe(405);
     const v9 = await emulator.fetch(new Request(`${IN_PROCESS_ORIGIN}/api/v9${original()}`, { headers: { "user-agent": "DiscordBot (x, 1)" } }));
     expect(v9.status).toBe(404);
