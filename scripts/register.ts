@@ -6,6 +6,7 @@ import { loadDefinitions } from "./lib/definitions.ts";
 import { loadEnv } from "./lib/dotenv.ts";
 import { runRegister } from "./lib/register-core.ts";
 import { loadRoleConnectionMetadata } from "./lib/role-connection-metadata.ts";
+import { loadLocalEmojis } from "./lib/emoji-sync.ts";
 
 try {
   const definitions = await loadDefinitions();
@@ -15,6 +16,7 @@ try {
     env,
     definitions,
     metadata: loadRoleConnectionMetadata(),
+    emojis: loadLocalEmojis(),
     io: { out: (line) => console.log(line), err: (line) => console.error(line) },
   });
 } catch (error) {

@@ -2,6 +2,7 @@
 // one guild), or compare what Discord has with the local definitions (--check). Takes the definitions as a
 // parameter so it can be tested without the Worker's command index. Every failure becomes one actionable line.
 
+import { syncEmojis, type LocalEmoji } from "./emoji-sync.ts";
 import { checkRoleConnectionMetadata, describeMetadata, putRoleConnectionMetadata, type RoleConnectionMetadataRecord } from "./role-connection-metadata.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
@@ -313,6 +314,8 @@ export interface RunOptions {
   definitions: readonly CommandDefinition[];
   /** The role connection metadata records (Linked Roles), already checked; PUT after the commands. */
   metadata?: readonly RoleConnectionMetadataRecord[];
+  /** The application emojis (src/worker/emojis/), already read and checked; synced after the metadata. */
+  emojis?: readonly LocalEmoji[];
   io: Io;
 }
 
@@ -323,7 +326,7 @@ const HELP = `usage: npm run register [-- --dry-run | --check]
   --check     compare the registered commands and metadata with the local ones; exit 1 on drift
 reads DISCORD_APPLICATION_ID, DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE from the environment and .dev.vars`;
 
-export async function runRegister({ argv, env, definitions, metadata = [], io }: RunOptions): Promise<number> {
+export async function runRegister({ argv, env, definitions, metadata = [], emojis = [], io }: RunOptions): Promise<number> {
   const flags = new Set(argv);
   const unknown = argv.filter((a) => !["--dry-run", "--check", "--help", "-h"].includes(a));
   if (flags.has("--help") || flags.has("-h")) {
@@ -337,6 +340,10 @@ export async function runRegister({ argv, env, definitions, metadata = [], io }:
   if (flags.has("--dry-run")) {
     io.out(JSON.stringify(registrationBody(definitions), null, 2));
     io.out(`register: would PUT ${metadata.length} role connection metadata record${metadata.length === 1 ? "" : "s"}: ${describeMetadata(metadata)}`);
+    // The emoji plan needs Discord's list: with a token it is compared, without one every emoji would be created.
+    const withToken = readConfig(env);
+    if (withToken.ok) return (await syncEmojis(withToken.config, emojis, io, { dryRun: true })) === null ? 1 : 0;
+    io.out(`register: would sync ${emojis.length} emoji${emojis.length === 1 ? "" : "s"}: ${emojis.map((e) => `${e.name} (${e.file})`).join(", ") || "(none)"} (set DISCORD_TOKEN to compare with Discord's)`);
     return 0;
   }
   const config = readConfig(env);
@@ -348,5 +355,7 @@ export async function runRegister({ argv, env, definitions, metadata = [], io }:
     const commands = await check(config.config, definitions, io);
     return (await checkRoleConnectionMetadata(config.config, metadata, io)) || commands;
   }
-  return (await register(config.config, definitions, io)) || putRoleConnectionMetadata(config.config, metadata, io);
+  const failed = (await register(config.config, definitions, io)) || (await putRoleConnectionMetadata(config.config, metadata, io));
+  if (failed || emojis.length === 0) return failed;
+  return (await syncEmojis(config.config, emojis, io)) === null ? 1 : 0;
 }

@@ -13,6 +13,7 @@ import { freePort, portProblem, waitForHttp, type Managed } from "./processes.ts
 import { startBackendWorker, startWrangler } from "./backend-worker.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
+import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
 
 const HOST = "127.0.0.1";
 /** The emulator accepts any bot token unless told one; the local stack uses this one for registration and the report. */
@@ -151,6 +152,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (code !== 0) throw new StackError(`start: applying the D1 migrations failed (exit ${code}); its output is above`);
     }
 
+    // The application emojis first: the Worker gets their ids (EMOJI_IDS) when it starts, as a deploy would.
+    const emojiIds = await syncEmojis({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadLocalEmojis(), { out: (line) => log("register", line), err: (line) => log("register", line) });
+    if (!emojiIds) throw new StackError("start: syncing the application emojis with the emulator failed (see above)");
     const vars: Record<string, string> = {
       DISCORD_PUBLIC_KEY: config.keyPair.publicKeyHex,
       DISCORD_APPLICATION_ID: config.applicationId,
@@ -161,6 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // The daily report goes to the playground's #general, with the token the emulator accepts.
       DISCORD_TOKEN: LOCAL_BOT_TOKEN,
       REPORT_CHANNEL_ID: DEFAULT_CHANNEL_ID,
+      EMOJI_IDS: emojiIdsVar(emojiIds),
     };
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
     const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--test-scheduled", "--persist-to", persistTo];

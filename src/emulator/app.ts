@@ -28,6 +28,8 @@ import { handlePlaygroundControl, servePage, type AssetLoader } from "./routes/p
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { handleAuthorizePage, oauth2Routes, readTokenBody, redactTokenBody, TOKEN_PATH } from "./routes/oauth2.ts";
 import { clearOAuth } from "./oauth2-store.ts";
+import { clearEmojis, emojiRoutes, serveEmoji } from "./routes/emojis.ts";
+import { surfaceRoutes } from "./routes/bot-surface.ts";
 import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
 import { clearState, createState, type EmulatedSku, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
 import { storeUpload, type UploadInput, type UploadResult } from "./uploads.ts";
@@ -109,7 +111,7 @@ export interface DiscordEmulator {
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
-const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes, ...entitlementRoutes, ...oauth2Routes];
+const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes, ...entitlementRoutes, ...oauth2Routes, ...emojiRoutes, ...surfaceRoutes];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const REDACTED = new Set(["authorization", "cookie"]);
 
@@ -302,6 +304,8 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         changed();
       });
       if (authorizePage) return authorizePage;
+      const emojiImage = url.pathname.startsWith("/emojis/") ? serveEmoji(state, request, url.pathname) : null;
+      if (emojiImage) return emojiImage;
       if (url.pathname.startsWith("/attachments/") && (request.method === "GET" || request.method === "HEAD")) {
         return serveAttachment(state, request, url.pathname);
       }
@@ -373,6 +377,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     reset(resetOptions) {
       clearState(state, resetOptions);
       clearOAuth(state);
+      clearEmojis(state);
       lifecycle.abort();
       if (!closed) lifecycle = new AbortController();
       changed();

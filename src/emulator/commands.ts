@@ -41,7 +41,7 @@ export function validateCommand(command: unknown, at: string): FieldError[] {
   }
 
   const description = command.description;
-  if (type === CHAT_INPUT) {
+  if (type === CHAT_INPUT || type === PRIMARY_ENTRY_POINT) {
     if (typeof description !== "string") errors.push(err(`${at}.description`, "BASE_TYPE_REQUIRED", "This field is required"));
     else if (len(description) < 1 || len(description) > 100) errors.push(err(`${at}.description`, "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."));
   } else if (description !== undefined && description !== "" && description !== null) {

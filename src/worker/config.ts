@@ -36,6 +36,8 @@ export interface Config {
   readonly premiumSkuId: string | undefined;
   /** Where the daily cron posts its report (src/worker/report/); unset: no report. Needs botToken. */
   readonly reportChannelId: string | undefined;
+  /** Application emoji ids by name (EMOJI_IDS, printed by `npm run register`); empty before the first sync. */
+  readonly emojiIds: ReadonlyMap<string, string>;
 }
 
 type RelayMode = "waitUntil" | "queue";
@@ -96,6 +98,12 @@ function parseConfig(env: Env): Config | ConfigError {
     problems.push("PREMIUM_SKU_ID must be a SKU id (a numeric snowflake from Developer Portal → your app → Monetization → SKUs), or empty for no premium gate");
   }
   const reportChannelId = readReportChannel(env, problems);
+  const emojiIds = new Map<string, string>();
+  for (const pair of (env.EMOJI_IDS ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(\w{2,32}):(\d{1,20})$/.exec(pair);
+    if (match) emojiIds.set(match[1]!, match[2]!);
+    else problems.push("EMOJI_IDS must be name:id pairs separated by commas, as `npm run register` prints it");
+  }
 
   if (problems.length > 0) return new ConfigError(problems);
   return {
@@ -114,6 +122,7 @@ function parseConfig(env: Env): Config | ConfigError {
     adminUserIds,
     premiumSkuId,
     reportChannelId,
+    emojiIds,
   };
 }
 

@@ -46,6 +46,8 @@ export interface Env {
    * /discord-oauth-callback are forwarded to it, and each chart is reported to it. Unbound: Linked Roles is off.
    */
   LINKED_ROLES?: Fetcher;
+  /** Var. The application emojis' ids as `name:id` pairs, comma-separated: `npm run register` prints it (src/worker/emojis/). */
+  EMOJI_IDS?: string;
   /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
   JOBS?: Queue<import("./queue/message.ts").JobMessage>;
 }

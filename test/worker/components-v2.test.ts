@@ -231,7 +231,7 @@ describe("modal values", () => {
       who: [expect.objectContaining({ kind: "user", id: "11", username: "ann", member: expect.objectContaining({ nick: "Annie" }) })],
       role: [{ kind: "role", id: "21", name: "mods" }],
       any: [expect.objectContaining({ kind: "user", id: "12" }), { kind: "role", id: "21", name: "mods" }],
-      where: [{ id: "31", name: "general", type: 0 }],
+      where: [{ id: "31", name: "general", type: 0, applicationId: null }],
       upload: [{ id: "41", filename: "shot.png", size: 10, contentType: "image/png", url: "https://cdn.discordapp.com/a/41/shot.png?ex=1" }],
       legacy: "row",
     });

@@ -21,6 +21,8 @@ interface OptionDef {
   max_value?: number;
   min_length?: number;
   max_length?: number;
+  /** ATTACHMENT options: the groups or extensions the picker offers. */
+  file_types?: string[];
 }
 
 export interface CommandDef {

@@ -5,6 +5,7 @@
 // complete command sends it; ↑ in an empty box recalls the last command. Text without a "/" is posted as a
 // message in the channel, as in Discord (right-click it for the bot's message commands).
 
+import { acceptOf, fileTypesHint } from "./file-types.ts";
 import { applyChoice, complete, parseCommandLine, type CommandData, type CommandDef, type OptionChoice, type Suggestion } from "./command-line.ts";
 import { append, h } from "./dom.ts";
 
@@ -91,7 +92,7 @@ export class Composer {
       case "hint":
         return this.show(completion.title, [], null);
       case "attachment":
-        return this.show(completion.title, [{ label: "📎 Upload a file…", apply: () => this.pickFile(completion.replaceFrom) }], null);
+        return this.show(completion.title, [{ label: "📎 Upload a file…", ...(completion.option.file_types ? { detail: fileTypesHint(completion.option.file_types) } : {}), apply: () => this.pickFile(completion.replaceFrom, acceptOf(completion.option.file_types)) }], null);
       case "autocomplete": {
         this.show(completion.title, [], "Loading options…");
         const ticket = this.request;
@@ -194,8 +195,9 @@ export class Composer {
     }
   }
 
-  private pickFile(at: number): void {
+  private pickFile(at: number, accept: string): void {
     this.pendingFileAt = at;
+    this.file.accept = accept;
     this.file.value = "";
     this.file.click();
   }

@@ -75,7 +75,8 @@ export function markdown(text: string, ctx: MarkdownContext, options: { inline?:
   source = source.replace(/<@&(\d{1,20})>/g, (_, id: string) => hold(`<span class="md-mention" title="role ${id}">@role ${id}</span>`));
   source = source.replace(/<#(\d{1,20})>/g, (_, id: string) => hold(`<span class="md-mention" title="channel ${id}">#${escapeHtml(ctx.channels?.[id] ?? id)}</span>`));
   source = source.replace(/<\/([-_\p{L}\p{N} ]{1,100}):(\d{1,20})>/gu, (_, name: string) => hold(`<span class="md-mention">/${escapeHtml(name)}</span>`));
-  source = source.replace(/<a?:(\w{1,32}):\d{1,20}>/g, (_, name: string) => hold(`<span class="md-emoji">:${escapeHtml(name)}:</span>`));
+  // Custom emojis as Discord's CDN serves them; the emulator serves application emojis at the same path.
+  source = source.replace(/<(a?):(\w{1,32}):(\d{1,20})>/g, (_, animated: string, name: string, id: string) => hold(`<img class="md-emoji" src="/emojis/${id}.${animated ? "gif" : "png"}" alt=":${escapeHtml(name)}:" title=":${escapeHtml(name)}:">`));
   source = source.replace(/@(everyone|here)\b/g, (_, who: string) => hold(`<span class="md-mention">@${who}</span>`));
 
   let html = escapeHtml(source);

@@ -6,6 +6,7 @@
 // checkboxes (a boolean), `values` for selects, checkbox groups and uploads. Files are uploaded to the emulator
 // first; the emulator fills `resolved` for uploads and entity selects.
 
+import { acceptOf, fileTypesHint } from "./file-types.ts";
 import type { FeedIdentity } from "../feed.ts";
 import { h } from "./dom.ts";
 import { markdown, type MarkdownContext } from "./markdown.ts";
@@ -98,7 +99,8 @@ function checkbox(component: Json, label: string | null, id: number): Control {
 function fileUpload(component: Json, label: string | null, id: number, deps: ModalDeps): Control {
   const max = Number(component.max_values ?? 1);
   const min = component.required === false ? 0 : Number(component.min_values ?? 1);
-  const input = h("input", { type: "file", class: "modal-input", multiple: max > 1, required: min > 0, "aria-label": label ?? component.custom_id });
+  const accept = acceptOf(component.file_types);
+  const input = h("input", { type: "file", class: "modal-input", multiple: max > 1, required: min > 0, "aria-label": label ?? component.custom_id, ...(accept ? { accept, title: fileTypesHint(component.file_types) } : {}) });
   const check = () => {
     const n = input.files?.length ?? 0;
     const ok = n >= min && n <= max;

@@ -2,6 +2,7 @@
 // answer reported to the emulator. Enforces what Discord enforces: one acknowledgement, within 3 s, of a type
 // that suits the interaction, with data inside the limits.
 
+import { snowflake } from "../snowflake.ts";
 import { checkAgainstSpec, SPEC_OPERATIONS, specViolationResponse } from "../conformance.ts";
 import { alreadyAcknowledged, invalidFormBody, unknownInteraction, type FieldError } from "../errors.ts";
 import { MESSAGE_FLAGS, validateChoices, validateModal } from "../limits.ts";
@@ -153,17 +154,20 @@ async function callback(ctx: RouteContext): Promise<Response> {
   if (ctx.url.searchParams.get("with_response") !== "true") return new Response(null, { status: 204 });
 
   const message = result.message;
+  // LAUNCH_ACTIVITY: the Activity instance the launch created (discord-api-docs, "Interaction Callback Response").
+  const activity = result.callbackType === 12 ? { id: `i-${snowflake(ctx.now)}` } : null;
   return Response.json({
     interaction: {
       id,
       type: record.type,
+      ...(activity ? { activity_instance_id: activity.id } : {}),
       ...(message ? {
         response_message_id: message.id,
         response_message_loading: message.loading,
         response_message_ephemeral: (message.flags & MESSAGE_FLAGS.EPHEMERAL) !== 0,
       } : {}),
     },
-    resource: { type: result.callbackType, ...(message && !message.loading ? { message: renderMessage(message, record) } : {}) },
+    resource: { type: result.callbackType, ...(activity ? { activity_instance: activity } : {}), ...(message && !message.loading ? { message: renderMessage(message, record) } : {}) },
   });
 }
 

@@ -15,6 +15,7 @@ import { credential, oauthStore, type OAuthGrant, type OAuthStore, type RoleConn
 import type { Route, RouteContext } from "../router.ts";
 import { DEFAULT_USER } from "../signed-interactions.ts";
 import type { EmulatorState } from "../state.ts";
+import { botUserOf } from "./emojis.ts";
 
 const CODE_LIFETIME_MS = 10 * 60_000;
 /** Discord's access tokens last 7 days. */
@@ -176,6 +177,9 @@ function bearer(ctx: RouteContext, scope: string): OAuthGrant | Response {
 }
 
 function currentUser(ctx: RouteContext): Response {
+  // With the bot token: the bot user (`npm run register` asks who it is before touching emojis).
+  const bot = /^Bot (\S+)$/.exec(ctx.request.headers.get("authorization") ?? "");
+  if (bot) return ctx.state.botToken === undefined || bot[1] === ctx.state.botToken ? Response.json({ ...botUserOf(ctx.state), bot: true, discriminator: "0", global_name: null, avatar: null }) : unauthorized();
   const grant = bearer(ctx, "identify");
   if (grant instanceof Response) return grant;
   const user = grant.userId === DEFAULT_USER.id ? DEFAULT_USER : { ...DEFAULT_USER, id: grant.userId, username: `user${grant.userId.slice(-4)}` };

@@ -24,6 +24,7 @@ import { chartMessage, skippedRowsMessage } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
 import { describeError, log } from "../log.ts";
 import { reportChart } from "../linked-roles.ts";
+import { emoji } from "../emojis/index.ts";
 
 export const definition = slashCommand({
   name: "chart",
@@ -38,7 +39,7 @@ export const definition = slashCommand({
   ...EVERYWHERE,
   options: [
     { type: OptionType.String, name: "values", description: "Numbers separated by commas (3,5,8) or label=number pairs (mon=3,tue=5)", max_length: 6000 },
-    { type: OptionType.Attachment, name: "file", description: "A CSV file: one column of values, or label,value (≤ 1 MiB)" },
+    { type: OptionType.Attachment, name: "file", description: "A CSV file: one column of values, or label,value (≤ 1 MiB)", file_types: [".csv", ".txt"] },
     { type: OptionType.String, name: "kind", description: "Line or bar (default line)", choices: [{ name: "line", value: "line" }, { name: "bar", value: "bar" }] },
     { type: OptionType.String, name: "title", description: "A title for the chart", max_length: MAX_TITLE_LENGTH },
   ],
@@ -73,7 +74,7 @@ export const jobs = {
     }
     // Linked Roles: the user's `charts_drawn` goes up, after the final edit (a no-op for users who have not linked).
     task.after("role_connection", () => reportChart(task.env, task.interaction.user?.id, task.interaction.id));
-    return chartMessage(chart, title, key, buttonId);
+    return chartMessage(chart, title, key, buttonId, emoji(task.config, "chart"));
   }),
   redraw: job<{ kind: ChartKind; key: string }>(async ({ kind, key }, task) => {
     const kv = task.env.CHART_DATA;
@@ -83,7 +84,7 @@ export const jobs = {
     }
     const input: RenderInput = { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points };
     const chart = await drawChart(task, input, { kind, title: stored.title, points: stored.points });
-    return chartMessage(chart, stored.title, key, buttonId);
+    return chartMessage(chart, stored.title, key, buttonId, emoji(task.config, "chart"));
   }),
 };
 

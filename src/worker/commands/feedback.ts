@@ -23,7 +23,7 @@ const form = modalForm({
     `Up to ${MAX_FEEDBACK_LENGTH} characters. Operators read every message.`,
   ),
   category: labelled("Category", radioGroup({ options: [{ value: "bug", label: "Bug" }, { value: "idea", label: "Idea" }, { value: "other", label: "Other" }] })),
-  screenshot: labelled("Screenshot", fileUpload({ required: false, maxValues: 1 }), "Optional: an image of what you mean."),
+  screenshot: labelled("Screenshot", fileUpload({ required: false, maxValues: 1, fileTypes: ["image"] }), "Optional: an image of what you mean."),
 });
 
 export const definition = slashCommand({

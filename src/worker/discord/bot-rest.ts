@@ -11,7 +11,7 @@
 import type { APIEntitlement, APIMessage } from "discord-api-types/v10";
 import type { FinalMessage, MessageData } from "./messages.ts";
 import { isolateRateLimits, routeOf, type RateLimits } from "./rate-limits.ts";
-import { createRequester, DiscordApiError, retryAfterMs, type RequestOptions, type Requester } from "./rest.ts";
+import { createRequester, DiscordApiError, retryAfterMs, type JsonBody, type RequestOptions, type Requester } from "./rest.ts";
 
 export interface BotRestOptions extends RequestOptions {
   readonly botToken: string;
@@ -68,6 +68,11 @@ export class DiscordBotClient {
   /** POST /channels/{channel.id}/messages: JSON, or multipart with files. Needs View Channel and Send Messages (Attach Files, Embed Links). */
   createMessage(channelId: string, message: FinalMessage | MessageData): Promise<APIMessage> {
     return this.send("POST", `/channels/${encodeURIComponent(channelId)}/messages`, message) as Promise<APIMessage>;
+  }
+
+  /** One call through this client's limits and request loop; the typed calls (bot-routes.ts) are built on it. */
+  request(method: string, path: string, body?: FinalMessage | MessageData | JsonBody): Promise<unknown> {
+    return this.send(method, path, body);
   }
 
   /** GET /applications/{application.id}/entitlements. */

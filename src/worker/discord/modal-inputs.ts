@@ -19,6 +19,7 @@ import type {
   APITextInputComponent,
   APIUserSelectComponent,
 } from "discord-api-types/v10";
+import { fileTypesProblem, type FileUploadType } from "./file-types.ts";
 import type { Attachment, ResolvedChannel, ResolvedRole, ResolvedUser } from "../dispatch/resolved.ts";
 import { ComponentType } from "./components.ts";
 
@@ -80,9 +81,14 @@ function many(type: number, options: Many & { readonly placeholder?: string }): 
   };
 }
 
-/** Up to `maxValues` (default 1) files; reads as the uploads, from the submit's `resolved.attachments`. */
-export function fileUpload(options: Many = {}): Field<APIFileUploadComponent, Attachment[]> {
-  return many(ComponentType.FileUpload, options) as unknown as APIFileUploadComponent;
+/**
+ * Up to `maxValues` (default 1) files; reads as the uploads, from the submit's `resolved.attachments`. `fileTypes`
+ * limits what the picker offers (groups or extensions, ≤ 10; file-types.ts); a list Discord would refuse throws here.
+ */
+export function fileUpload(options: Many & { readonly fileTypes?: readonly FileUploadType[] } = {}): Field<APIFileUploadComponent, Attachment[]> {
+  const problem = options.fileTypes && fileTypesProblem(options.fileTypes);
+  if (problem) throw new Error(`components(fileUpload): ${problem}`);
+  return { ...many(ComponentType.FileUpload, options), ...(options.fileTypes ? { file_types: options.fileTypes } : {}) } as unknown as APIFileUploadComponent;
 }
 
 type SelectOptions = Many & { readonly placeholder?: string };

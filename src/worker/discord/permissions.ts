@@ -1,7 +1,24 @@
 /** Permission checks. Bitfields arrive as decimal strings and exceed 2^53, hence BigInt. */
 import type { Config } from "../config.ts";
 
-export const Permission = { Administrator: 1n << 3n } as const;
+/**
+ * Permission bits by name, as Discord numbers them (discord.com/developers/docs/topics/permissions), including the
+ * ones added in 2024-2025: CREATE_GUILD_EXPRESSIONS (43), CREATE_EVENTS (44), PIN_MESSAGES (51, split from
+ * MANAGE_MESSAGES), BYPASS_SLOWMODE (52). Test with `hasPermission(interaction.memberPermissions, "PinMessages")`.
+ */
+export const Permission = {
+  Administrator: 1n << 3n,
+  ManageMessages: 1n << 13n,
+  CreateGuildExpressions: 1n << 43n,
+  CreateEvents: 1n << 44n,
+  PinMessages: 1n << 51n,
+  BypassSlowmode: 1n << 52n,
+} as const;
+
+/** Whether `bits` (member or app permissions; null outside a server) has the named permission, or Administrator. @public */
+export function hasPermission(bits: bigint | null, name: keyof typeof Permission): boolean {
+  return bits !== null && ((bits & Permission[name]) === Permission[name] || (bits & Permission.Administrator) !== 0n);
+}
 
 /**
  * What an admin may see. The Administrator bit only proves authority over the server the command runs in,

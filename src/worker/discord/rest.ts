@@ -98,7 +98,12 @@ export class DiscordRestClient {
 }
 
 /** Sends one call with the retries above; resolves to the parsed JSON answer (null for 204). */
-export type Requester = (method: string, path: string, message?: FinalMessage | MessageData) => Promise<unknown>;
+export type Requester = (method: string, path: string, message?: FinalMessage | MessageData | JsonBody) => Promise<unknown>;
+
+/** A request body that is not a message (a thread, a DM channel, an emoji): sent as JSON as it is, without the mention defaults. */
+export interface JsonBody {
+  readonly json: unknown;
+}
 
 /** What a client adds to the shared request loop (the bot-token client, bot-rest.ts: its token and rate limits). */
 export interface RequestHooks {
@@ -174,7 +179,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
  * The request body of a message: JSON, or multipart when it carries files (sets Content-Type for JSON only). Every
  * message the bot sends after the first answer passes here: mentions off unless asked for (mentions.ts).
  */
-function messageBody(message: FinalMessage | MessageData, headers: Record<string, string>): BodyInit {
+function messageBody(message: FinalMessage | MessageData | JsonBody, headers: Record<string, string>): BodyInit {
+  if ("json" in message) {
+    headers["Content-Type"] = "application/json";
+    return JSON.stringify(message.json);
+  }
   const { data: given, files } = normalise(message);
   const data = withDefaultMentions(given);
   if (files.length > 0) return multipartBody(data, files);

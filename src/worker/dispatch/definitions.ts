@@ -7,7 +7,7 @@
  * From a definition, OptionsOf<D> is the handler's `options` object: one property per option of the right type
  * (a choice option is the union of its values), required ones without `undefined`; a wrong name is a compile error.
  */
-import type { RESTPostAPIBaseApplicationCommandsJSONBody, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord-api-types/v10";
+import type { RESTPostAPIBaseApplicationCommandsJSONBody, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIPrimaryEntryPointApplicationCommandJSONBody } from "discord-api-types/v10";
 import type { Attachment, ResolvedChannel, ResolvedRole, ResolvedUser } from "./resolved.ts";
 
 type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -17,7 +17,20 @@ export type SlashDefinition = DeepReadonly<RESTPostAPIChatInputApplicationComman
 export type ContextMenuFields = DeepReadonly<Omit<RESTPostAPIBaseApplicationCommandsJSONBody, "type" | "description" | "description_localizations" | "options">>;
 export type UserCommandDefinition = ContextMenuFields & { readonly type: 2 };
 export type MessageCommandDefinition = ContextMenuFields & { readonly type: 3 };
-export type CommandDefinition = SlashDefinition | UserCommandDefinition | MessageCommandDefinition;
+/**
+ * An Activity's Entry Point command (PRIMARY_ENTRY_POINT, type 4): the "Launch" button in the App Launcher. `handler`
+ * says who answers it: the app (1, APP_HANDLER: the module's `command` runs, e.g. `return launchActivity()`) or
+ * Discord (2, DISCORD_LAUNCH_ACTIVITY: Discord launches the Activity and sends the app nothing). One per app, and
+ * only for apps with Activities enabled (discord.com/developers/docs/interactions/application-commands#entry-point-commands).
+ */
+export type EntryPointDefinition = DeepReadonly<Omit<RESTPostAPIPrimaryEntryPointApplicationCommandJSONBody, "type" | "handler" | "options">> & {
+  readonly type: 4;
+  readonly handler: (typeof EntryPointHandler)[keyof typeof EntryPointHandler];
+};
+export type CommandDefinition = SlashDefinition | UserCommandDefinition | MessageCommandDefinition | EntryPointDefinition;
+
+/** Who answers an Entry Point command. @public */
+export const EntryPointHandler = { AppHandler: 1, DiscordLaunchActivity: 2 } as const;
 
 export const OptionType = {
   Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Channel: 7, Role: 8,
@@ -25,7 +38,7 @@ export const OptionType = {
 } as const;
 
 /** @public */
-export const CommandType = { Slash: 1, User: 2, Message: 3 } as const;
+export const CommandType = { Slash: 1, User: 2, Message: 3, PrimaryEntryPoint: 4 } as const;
 
 /** Who can install the app for a command to be offered: a server (guild install) or a user (user install). @public */
 export const IntegrationType = { GuildInstall: 0, UserInstall: 1 } as const;
@@ -56,6 +69,11 @@ export function slashCommand<const D extends SlashDefinition>(definition: D): D 
 /** A user command: right-click a user → Apps. Names may have spaces and capitals; no description, no options. */
 export function userCommand<const D extends ContextMenuFields>(definition: D): D & { readonly type: 2 } {
   return { ...definition, type: CommandType.User };
+}
+
+/** An Entry Point command (type 4) for an app with an Activity; see EntryPointDefinition. @public */
+export function entryPointCommand<const D extends Omit<EntryPointDefinition, "type">>(definition: D): D & { readonly type: 4 } {
+  return { ...definition, type: CommandType.PrimaryEntryPoint };
 }
 
 /** A message command: right-click a message → Apps. */

@@ -75,7 +75,11 @@ export interface Interaction {
   readonly raw: Json;
 }
 
-export type ParseResult = { ok: true; interaction: Interaction } | { ok: false; status: 400; message: string };
+/**
+ * A failure names what is wrong; `unknownType` is set when the payload is well-formed but of an interaction type
+ * this platform does not know yet (Discord adds types): ingress answers it rather than refusing it.
+ */
+export type ParseResult = { ok: true; interaction: Interaction } | { ok: false; status: 400; message: string; unknownType?: { type: number; id: string | null; locale: string | null } };
 
 const decoder = new TextDecoder();
 const KNOWN_TYPES = new Set<number>(Object.values(InteractionType));
@@ -90,7 +94,11 @@ export function parseInteraction(bytes: Uint8Array): ParseResult {
   if (!isObject(payload)) return { ok: false, status: 400, message: "body must be a JSON object" };
   const type = payload.type;
   if (typeof type !== "number") return { ok: false, status: 400, message: "body.type must be a number" };
-  if (!KNOWN_TYPES.has(type)) return { ok: false, status: 400, message: `unknown interaction type ${type}` };
+  if (!KNOWN_TYPES.has(type)) {
+    // A well-formed interaction (an id and a token) of a type Discord added later is answered, not refused.
+    const known = Number.isInteger(type) && type > 0 && str(payload.id) && str(payload.token);
+    return { ok: false, status: 400, message: `unknown interaction type ${type}`, ...(known ? { unknownType: { type, id: str(payload.id) ?? null, locale: str(payload.locale) ?? null } } : {}) };
+  }
 
   const data = isObject(payload.data) ? payload.data : null;
   const member = isObject(payload.member) ? payload.member : null;

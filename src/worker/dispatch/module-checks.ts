@@ -7,6 +7,7 @@
  * these checks can only fail on a code change, so running them in every isolate would cost each cold start for
  * nothing (and the bundle ≈ 1.2 KB gzip).
  */
+import { fileTypesProblem } from "../discord/file-types.ts";
 import { RegistryError } from "./registry.ts";
 import type { CommandModule } from "./types.ts";
 
@@ -16,6 +17,9 @@ export function checkModules(modules: readonly CommandModule[]): void {
     checkModule(module, index);
     checkInstallFields(module, index);
   });
+  // Discord keeps one Entry Point command per app.
+  const entryPoints = modules.filter((m) => (m.definition as { type?: number }).type === 4);
+  if (entryPoints.length > 1) throw new RegistryError(`registry: ${entryPoints.length} Entry Point commands (${entryPoints.map((m) => m.definition.name).join(", ")}); an app has at most one`);
 }
 
 const KNOWN_EXPORTS = new Set(["definition", "command", "subcommands", "autocomplete", "component", "modal", "jobs", "use"]);
@@ -54,10 +58,19 @@ export function checkModule(module: CommandModule, index = 0): void {
     if ("description" in definition! && definition!.description) fail("a context-menu command has no description");
     if ("options" in definition! && definition!.options) fail("a context-menu command has no options");
     if (!module.command) fail("needs a `command` handler (it receives the target)");
+  } else if (type === 4) {
+    // Entry Point: named like a slash command, with a description, no options; APP_HANDLER needs the handler.
+    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name) fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (an Entry Point command)`);
+    const description = definition!.description;
+    if (typeof description !== "string" || description.length < 1 || description.length > 100) fail("definition.description must be 1 to 100 characters");
+    if ("options" in definition! && definition!.options) fail("an Entry Point command has no options");
+    if (definition!.handler !== 1 && definition!.handler !== 2) fail("definition.handler must be 1 (the app answers: APP_HANDLER) or 2 (Discord launches the Activity: DISCORD_LAUNCH_ACTIVITY)");
+    if (definition!.handler === 1 && !module.command) fail("needs a `command` handler (handler 1: the app answers the launch, e.g. with launchActivity())");
   } else {
-    fail(`definition.type ${String(type)} is not a command type (1 slash, 2 user, 3 message)`);
+    fail(`definition.type ${String(type)} is not a command type (1 slash, 2 user, 3 message, 4 entry point)`);
   }
   checkLocalizations(definition!, type, fail);
+  checkFileTypes(definition!.options, "definition", fail);
   if (module.subcommands !== undefined) {
     for (const [path, handler] of Object.entries(module.subcommands)) {
       if (typeof handler !== "function") fail(`subcommands["${path}"] must be a function`);
@@ -74,6 +87,19 @@ export function checkModule(module: CommandModule, index = 0): void {
       if (typeof step?.name !== "string" || (!step.before && !step.beforeJob && !step.after)) fail("every entry of `use` must be a middleware (a name and a before, beforeJob or after step)");
     }
   }
+}
+
+/** ATTACHMENT options (at any depth) with `file_types` keep to Discord's limits (file-types.ts). */
+function checkFileTypes(options: unknown, path: string, fail: (problem: string) => never): void {
+  if (!Array.isArray(options)) return;
+  options.forEach((option: { type?: unknown; name?: unknown; file_types?: unknown; options?: unknown }) => {
+    const where = `${path}.options["${String(option.name)}"]`;
+    if (option.type === 11 && option.file_types !== undefined) {
+      const problem = Array.isArray(option.file_types) ? fileTypesProblem(option.file_types as string[]) : "file_types must be an array";
+      if (problem) fail(`${where}: ${problem}`);
+    }
+    checkFileTypes(option.options, where, fail);
+  });
 }
 
 /** Localized names follow the default name's rules; context-menu commands have no description to localize. */

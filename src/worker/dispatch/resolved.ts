@@ -36,6 +36,8 @@ export interface ResolvedChannel {
   readonly name: string | null;
   /** Discord's channel type (0 text, 2 voice, 4 category, 11 public thread, …). */
   readonly type: number;
+  /** The app that created a group DM; Discord sends it absent or null for every other channel. */
+  readonly applicationId: string | null;
 }
 
 export interface Attachment {
@@ -110,7 +112,7 @@ export function resolveOption(resolved: Json | null, optionType: number, id: str
       return roleFrom(id, table(resolved, "roles")?.[id]);
     case 7: {
       const channel = table(resolved, "channels")?.[id];
-      return isObject(channel) ? { id, name: str(channel.name), type: typeof channel.type === "number" ? channel.type : 0 } : undefined;
+      return isObject(channel) ? { id, name: str(channel.name), type: typeof channel.type === "number" ? channel.type : 0, applicationId: str(channel.application_id) ?? null } : undefined;
     }
     case 9:
       return resolveOption(resolved, 6, id) ?? resolveOption(resolved, 8, id);

@@ -15,6 +15,7 @@ const en = {
   pong: "🏓 Pong!",
   answeredAt: (colo: string) => `Answered at the edge in **${colo}**.`,
   transit: (ms: number) => `Discord → Worker: ${ms} ms.`,
+  unknownInteraction: "This app does not handle this kind of interaction yet, so nothing happened.",
   unknownCommand: (name: string | null) =>
     `I don't know ${name ? `the command \`/${name}\`` : "that command"}. It may have been renamed or removed; run \`/help\` to see what I can do.`,
   staleCommand: (route: string | null) =>
@@ -37,6 +38,7 @@ const de: Catalogue = {
   pong: "🏓 Pong!",
   answeredAt: (colo) => `Geantwortet am Edge-Standort **${colo}**.`,
   transit: (ms) => `Von Discord zum Worker: ${ms} ms.`,
+  unknownInteraction: "Diese Art von Interaktion unterstützt die App noch nicht; es ist nichts passiert.",
   unknownCommand: (name) => `Ich kenne ${name ? `\`/${name}\`` : "diesen Befehl"} nicht (umbenannt oder entfernt?). \`/help\` zeigt, was ich kann.`,
   staleCommand: (route) => `\`${route}\` hat sich geändert; bitte in einer Minute erneut versuchen (oder Discord neu laden).`,
   unknownForm: "Dieses Formular gibt es nicht mehr; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
@@ -48,6 +50,7 @@ const fr: Catalogue = {
   pong: "🏓 Pong !",
   answeredAt: (colo) => `Réponse depuis la périphérie du réseau à **${colo}**.`,
   transit: (ms) => `De Discord au Worker : ${ms} ms.`,
+  unknownInteraction: "Cette application ne gère pas encore ce type d'interaction ; rien ne s'est passé.",
   unknownCommand: (name) => `Je ne connais pas ${name ? `\`/${name}\`` : "cette commande"} (renommée ou supprimée ?). \`/help\` liste ce que je sais faire.`,
   staleCommand: (route) => `\`${route}\` a changé ; réessayez dans une minute (ou rechargez Discord).`,
   unknownForm: "Ce formulaire n'existe plus ; rien n'a été enregistré. `/help` liste ce que je sais faire.",

@@ -25,12 +25,12 @@ describe("markdown", () => {
     expect(md("[x](javascript:alert(1))")).toBe("[x](javascript:alert(1))");
   });
 
-  it("shows mentions, channels, timestamps and emoji as text", () => {
+  it("shows mentions, channels and timestamps as text, custom emoji as the CDN image", () => {
     expect(md("<@1000000000000000003> <@!42424242424242424> in <#1000000000000000002>")).toBe(
       '<span class="md-mention" title="user 1000000000000000003">@Tester</span> <span class="md-mention" title="user 42424242424242424">@42424242424242424</span> in <span class="md-mention" title="channel 1000000000000000002">#general</span>',
     );
     expect(md(`<t:${NOW / 1000 - 180}:R>`)).toMatch(/>3 minutes ago<\/time>$/);
-    expect(md("<:party:123456789>")).toBe('<span class="md-emoji">:party:</span>');
+    expect(md("<:party:123456789>")).toBe('<img class="md-emoji" src="/emojis/123456789.png" alt=":party:" title=":party:">');
   });
 
   it("handles headings, quotes, lists and line breaks", () => {

@@ -19,7 +19,8 @@ export interface ChartImage {
   readonly stats: ChartStats;
 }
 
-export function chartMessage(result: ChartImage, title: string | null, storeKey: string | null, buttonId: ButtonId): FinalMessage {
+/** `icon`: the bot's chart emoji (`<:chart:id>`, src/worker/emojis/), or "" before it is synced. */
+export function chartMessage(result: ChartImage, title: string | null, storeKey: string | null, buttonId: ButtonId, icon = ""): FinalMessage {
   const { stats } = result;
   const sign = stats.change > 0 ? "+" : "";
   const pct = stats.change_pct === null ? "" : ` (${sign}${number.format(stats.change_pct)} %)`;
@@ -42,7 +43,7 @@ export function chartMessage(result: ChartImage, title: string | null, storeKey:
       ))]
     : [];
   return {
-    data: { content: "", embeds: [embed], components },
+    data: { content: icon, embeds: [embed], components },
     files: [{ name: FILE_NAME, contentType: "image/png", data: result.png, description: `${result.kind} chart of ${stats.count} points` }],
   };
 }
