@@ -20,7 +20,8 @@ const DECIMAL_COMMA = /^[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$/;
 // As the user would type them, for the messages.
 const MIN_CHART_SIZE_TEXT = "1e-15";
 const MAX_CHART_SIZE_TEXT = "1e100";
-const MIN_CHART_SIZE = Number(MIN_CHART_SIZE_TEXT);
+/** The smallest size beside 0 a chart can hold; also the smallest spread a line chart fits its axis to (render.ts). */
+export const MIN_CHART_SIZE = Number(MIN_CHART_SIZE_TEXT);
 const MAX_CHART_SIZE = Number(MAX_CHART_SIZE_TEXT);
 
 /** A cell read as a number: its value, or why it cannot be one. `problem` reads after the quoted cell. */
@@ -46,8 +47,11 @@ export function readNumber(text: string, decimalComma = false): NumberReading {
   return problem === undefined ? { ok: true, value } : { ok: false, notANumber: false, problem };
 }
 
-/** Why a chart cannot hold `value` (see the header), or undefined when it can; reads after the quoted value. */
-function chartSizeProblem(value: number): string | undefined {
+/**
+ * Why a chart cannot hold `value` (see the header), or undefined when it can; reads after the quoted value. The
+ * backend also applies it to the points the Worker sends (jobs/chart/input.ts), which never went through text.
+ */
+export function chartSizeProblem(value: number): string | undefined {
   const size = Math.abs(value);
   if (Number.isNaN(size)) return "is not a number";
   if (size > MAX_CHART_SIZE) return `is too large to chart: the largest size is ${MAX_CHART_SIZE_TEXT} (scale the data to a larger unit)`;

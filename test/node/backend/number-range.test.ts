@@ -118,6 +118,36 @@ describe("whatever the parsers accept is summarised in finite numbers and render
     for (const kind of ["line", "bar"] as const) expect(renderChartSvg({ kind, points })).toMatch(/^<svg /);
   });
 
+  // A line chart's axis is fitted to the data: values that differ by less than ECharts can label (1e-20 apart here)
+  // tripped its axis assertion, a 500, although each value alone is within range.
+  it.each([
+    ["two values 1e-20 apart", "0.000001, 0.00000100000000000001"],
+    ["neighbouring doubles near 1", "1, 1.0000000000000002"],
+    ["neighbouring doubles near the largest size", "9.999999999999999e99, 1e100"],
+  ])("renders %s (%s) as a line and as a bar chart", (_name, text) => {
+    const points = parseValues(text);
+    for (const kind of ["line", "bar"] as const) expect(renderChartSvg({ kind, points })).toMatch(/^<svg /);
+  });
+
+  it("renders whatever values accepts, however close together, as a line and a bar chart (property)", () => {
+    // A base anywhere in the range, and points a few units in the last place from it.
+    const base = fc.oneof(fc.constantFrom(1e-15, 1e-6, 1, 1e100, -1e-6), fc.double({ min: -1e100, max: 1e100, noNaN: true }));
+    fc.assert(
+      fc.property(base, fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 1, maxLength: 6 }), (start, steps) => {
+        const numbers = [start, ...steps.map((step) => start * (1 + step * Number.EPSILON))];
+        let points;
+        try {
+          points = parseValues(numbers.map(String).join(","));
+        } catch (error) {
+          expect(error).toBeInstanceOf(InputError);
+          return;
+        }
+        for (const kind of ["line", "bar"] as const) expect(renderChartSvg({ kind, points })).toMatch(/^<svg /);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   // The Worker prints each statistic in full digits; an embed field's value holds at most 1,024 characters
   // (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
   it("fits the chart message's statistics into Discord's embed field limit at the extremes (property)", () => {

@@ -197,6 +197,8 @@ describe("job lookup and input (404, 400, 422)", () => {
     ["a file that is an image", { id: "1", input: { file: { url: "https://cdn.discordapp.com/a.png", content_type: "image/png" } } }, "file.content_type"],
     ["an empty points array", { id: "1", input: { points: [] } }, "points"],
     ["a non-finite point", { id: "1", input: { points: [{ label: "a", value: 1 }, { label: "b", value: "2" }] } }, "points[1].value"],
+    ["a point too close to zero to chart", { id: "1", input: { points: [{ label: "a", value: 0 }, { label: "b", value: 1e-320 }] } }, "points[1].value"],
+    ["points whose difference overflows", { id: "1", input: { points: [{ label: "a", value: -1.7e308 }, { label: "b", value: 1.7e308 }] } }, "points[0].value"],
   ])("422 for %s, naming field %s", async (_name, body, field) => {
     const response = await backend().fetch(await signedJobRequest("chart", body));
     expect(response.status).toBe(422);

@@ -8,6 +8,7 @@ import { checkAttachmentUrl, type AllowedHost } from "../../attachment.ts";
 import { formatBytes } from "../../relay-body.ts";
 import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../../shared/jobs/chart.ts";
 import { parseValues } from "../../../shared/chart-data/values.ts";
+import { chartSizeProblem } from "../../../shared/chart-data/number.ts";
 import { MAX_FILE_BYTES, MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, type Point } from "../../../shared/chart-data/points.ts";
 
 type ChartSource =
@@ -122,6 +123,8 @@ function parsePoints(value: unknown): ChartSource {
     if (typeof item.value !== "number" || !Number.isFinite(item.value)) {
       throw new InputError(`${field}.value`, `${field}.value: must be a finite number`);
     }
+    const problem = chartSizeProblem(item.value);
+    if (problem !== undefined) throw new InputError(`${field}.value`, `${field}.value: ${item.value} ${problem}`);
     return { label: item.label, value: item.value };
   });
   return { type: "points", points };

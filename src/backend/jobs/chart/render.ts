@@ -14,6 +14,7 @@ import { SVGRenderer } from "echarts/renderers";
 echarts.use([LineChart, BarChart, GridComponent, TitleComponent, LegacyGridContainLabel, SVGRenderer]);
 import type { RasterImage, Rasterise } from "./rasterise.ts";
 import type { Point } from "../../../shared/chart-data/points.ts";
+import { MIN_CHART_SIZE } from "../../../shared/chart-data/number.ts";
 import { pointsToDraw } from "./downsample.ts";
 import { DRAWN_TEXT_LIMITS, drawnText } from "./drawn-text.ts";
 import { CHART_RENDERING, type ChartKind } from "../../../shared/jobs/chart.ts";
@@ -49,6 +50,17 @@ const SYMBOL_LIMIT = 60;
 
 /** The option type of exactly what is registered above: a feature used but not registered is a type error. */
 type ChartOption = echarts.ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | TitleComponentOption>;
+
+/** Whether a line's axis can be fitted to its values: one value, or a spread of at least MIN_CHART_SIZE. */
+function fitsOwnRange(points: readonly Point[]): boolean {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const { value } of points) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return max === min || max - min >= MIN_CHART_SIZE;
+}
 
 function chartOption(spec: ChartSpec): ChartOption {
   const many = spec.points.length > SYMBOL_LIMIT;
@@ -111,8 +123,10 @@ function chartOption(spec: ChartSpec): ChartOption {
       type: "value",
       name: spec.yAxisName,
       nameTextStyle: { ...axisName, align: "left" },
-      // Bars must start at zero to be honest; a line reads better fitted to its own range.
-      scale: spec.kind === "line",
+      // Bars must start at zero to be honest; a line reads better fitted to its own range, unless that range is
+      // narrower than ECharts can label (its ticks carry at most 20 decimals: two values 1e-20 apart failed its
+      // axis assertion, a 500). Such a line is drawn from zero, as flat as its values are to the eye.
+      scale: spec.kind === "line" && fitsOwnRange(spec.points),
       axisLine: { show: false },
       splitLine: { lineStyle: { color: THEME.gridLine } },
       axisLabel: { color: THEME.mutedText, fontFamily: FONT_FAMILY },
