@@ -1,10 +1,15 @@
 // `npm run backend:worker`: the backend Worker under wrangler dev, configured by the same environment as
 // `npm run backend` (PORT, HOST, RELAY_SECRET, ATTACHMENT_HOSTS, BACKEND_MAX_CONCURRENT, BACKEND_BODY_TIMEOUT_MS,
-// BACKEND_RENDER_BUDGET),
-// checked by the same reader so a mistake fails here with the same message. Ctrl-C stops wrangler and workerd.
+// BACKEND_RENDER_BUDGET), checked by the same reader so a mistake fails here with the same message. Ctrl-C, SIGTERM
+// or SIGHUP, at any moment, start-up included, stops wrangler and workerd; killed outright, its watchdog stops them
+// (scripts/lib/watchdog.ts). A PORT that another process holds is refused, naming that process.
 
 import { ConfigError, readBackendConfig } from "../src/backend/config.ts";
 import { NODE_ONLY_BACKEND_VARS, startBackendWorker } from "./lib/backend-worker.ts";
+import { StopRequested, stopOnSignals } from "./lib/stop-request.ts";
+
+// Before anything starts, so no moment is left where a signal would end this process and leave wrangler running.
+const stopRequest = stopOnSignals("backend:worker");
 
 let config;
 try {
@@ -29,7 +34,13 @@ const worker = await startBackendWorker({
     BACKEND_RENDER_BUDGET: String(config.renderBudget),
   },
   log: (line) => console.log(line),
+  signal: stopRequest,
 }).catch((error: unknown) => {
+  if (error instanceof StopRequested) {
+    // startBackendWorker has stopped wrangler.
+    console.log(`backend:worker: ${error.what} during start-up; stopped`);
+    process.exit(0);
+  }
   console.error((error as Error).message);
   process.exit(1);
 });
@@ -38,10 +49,14 @@ console.log(`backend:worker: serving ${worker.url} (GET /health, POST /v1/jobs/{
 let stopping = false;
 const stop = () => {
   stopping = true;
-  void worker.stop().then(() => process.exit(0));
+  console.log(`backend:worker: ${(stopRequest.reason as StopRequested).what}; stopping wrangler dev…`);
+  void worker.stop().then(() => {
+    console.log("backend:worker: stopped");
+    process.exit(0);
+  });
 };
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);
+if (stopRequest.aborted) stop();
+else stopRequest.addEventListener("abort", stop, { once: true });
 void worker.process.exited.then((code) => {
   if (stopping) return;
   console.error(`backend:worker: wrangler dev exited (${code})`);

@@ -1,10 +1,15 @@
 // `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend (the Node server, or with
 // `--backend worker` the backend Worker under wrangler dev) and the Discord emulator with its browser playground.
 // Edits reload the Worker (wrangler dev); a new or changed command is registered with the emulator again
-// (scripts/lib/command-watch.ts). One Ctrl-C stops everything.
+// (scripts/lib/command-watch.ts). One Ctrl-C (or SIGTERM, or SIGHUP) stops everything, at any moment, start-up
+// included; what it started never outlives it, even when it is killed (scripts/lib/watchdog.ts).
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { StopRequested, stopOnSignals } from "./lib/stop-request.ts";
+
+// Before anything starts, so no moment is left where a signal would end this process and leave the rest running.
+const stopRequest = stopOnSignals("start");
 
 const verbose = process.argv.includes("--verbose");
 const root = process.cwd();
@@ -56,8 +61,13 @@ function portsFromEnv() {
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
-  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend });
+  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend, signal: stopRequest });
 } catch (error) {
+  if (error instanceof StopRequested) {
+    // startStack has stopped what it had started.
+    console.log(`start: ${error.what} during start-up; stopped what had started`);
+    process.exit(0);
+  }
   console.error(error instanceof StackError ? error.message : `start: ${(error as Error).stack ?? error}`);
   process.exit(1);
 }
@@ -87,6 +97,7 @@ async function shutdown(reason: string, code: number): Promise<void> {
   console.log("start: stopped");
   process.exit(code);
 }
-process.once("SIGINT", () => void shutdown("Ctrl-C", 0));
-process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+const stopNow = () => void shutdown((stopRequest.reason as StopRequested).what, 0);
+if (stopRequest.aborted) stopNow();
+else stopRequest.addEventListener("abort", stopNow, { once: true });
 void stack.died.then((reason) => shutdown(reason, 1));

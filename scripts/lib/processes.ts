@@ -1,20 +1,39 @@
-// Child processes for the local stack: each in its own process group (wrangler spawns workerd, and killing only
-// the npx/wrangler PID leaves workerd serving), stopped by group with SIGTERM, then SIGKILL after a grace period.
+// Child processes for the local stack. Each runs under a watchdog (watchdog.ts) that leads a process group of its
+// own: wrangler spawns workerd, and killing only the wrangler PID leaves workerd serving, so a process is stopped by
+// group, SIGTERM then SIGKILL after a grace period. And whatever ends this process without stopping them (SIGKILL,
+// a crash, an exit that skipped the stop), the watchdog sees its pipe from this process close and stops the group.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { join } from "node:path";
+import { describeProcess, listenersOf } from "./listeners.ts";
+
+const WATCHDOG = join(import.meta.dirname, "watchdog.ts");
+/** How long a stopped process has to end on SIGTERM before its group is killed. */
+const STOP_GRACE_MS = 3_000;
 
 export interface Managed {
   readonly name: string;
+  /** The watchdog, leader of the process group the command runs in. */
   readonly child: ChildProcess;
-  /** Resolves with the exit code (or signal) when the process ends. */
+  /** Resolves with the command's exit code (or signal) when it has ended. */
   readonly exited: Promise<number | string>;
   stop(graceMs?: number): Promise<void>;
 }
 
 export function startProcess(name: string, command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; onOutput?: (line: string) => void }): Managed {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
+  // stdin is the watchdog's pipe from this process: never written to, closed by the kernel when this process ends.
+  const child = spawn(process.execPath, [WATCHDOG, command, ...args], { cwd: options.cwd, env: options.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  child.stdin?.on("error", () => {}); // The watchdog has ended: there is nothing to tell it.
+  const exited = new Promise<number | string>((resolve) => {
+    child.once("error", (error) => resolve(error.message));
+    child.once("exit", (code, signal) => {
+      // Whatever the command left in its group (workerd after wrangler) goes with it.
+      signalGroup(child, "SIGKILL");
+      child.stdin?.destroy();
+      resolve(code ?? signal ?? "unknown");
+    });
+  });
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
     stream?.setEncoding("utf8");
@@ -25,14 +44,14 @@ export function startProcess(name: string, command: string, args: readonly strin
       for (const line of lines) options.onOutput?.(line);
     });
   }
-  const stop = async (graceMs = 5_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    signalGroup(child, "SIGTERM");
-    const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
+  const stop = async (graceMs = STOP_GRACE_MS) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      signalGroup(child, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
+      await exited;
+      clearTimeout(timer);
+    }
     await exited;
-    clearTimeout(timer);
-    // workerd may outlive wrangler for a moment; make sure the whole group is gone.
-    signalGroup(child, "SIGKILL");
   };
   return { name, child, exited, stop };
 }
@@ -67,19 +86,38 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
-export async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean): Promise<void> {
+/** `; it is held by pid … (command) in process group …` for a port in use, where this user can see the holder. */
+export function portHolders(port: number): string {
+  const holders = listenersOf(port);
+  return holders.length > 0 ? `; it is held by ${holders.map(describeProcess).join(", ")}` : "";
+}
+
+/** Polls url until it answers 2xx; fails when alive() turns false, the time is up, or `signal` is aborted (with its reason). */
+export async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (!alive()) throw new Error(`stopped before ${url} answered`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      const timeout = AbortSignal.timeout(2_000);
+      const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      await response.body?.cancel();
       if (response.ok) return;
       last = `HTTP ${response.status}`;
     } catch (error) {
+      signal?.throwIfAborted();
       last = (error as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 200);
+      signal?.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+    });
   }
   throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s (${last})`);
 }

@@ -1,7 +1,8 @@
 // The whole local stack in one call: the Discord emulator and the backend in this process, the Worker under
 // `wrangler dev` in its own process group. With `backend: "worker"` the backend is the backend Worker under its own
 // `wrangler dev` instead (scripts/lib/backend-worker.ts), so no Node backend runs at all. Used by `npm start` and by the end-to-end tests, so what a developer
-// tries is what the tests prove. Any part failing to start stops the others and says which part and why.
+// tries is what the tests prove. Any part failing to start stops the others and says which part and why; a stop
+// requested during start-up (options.signal) stops what has started so far.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -9,11 +10,12 @@ import { startBackendServer } from "../../src/backend/server.ts";
 import { DEFAULT_CHANNEL_ID, startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
 import { DEV_PREMIUM_SKU, ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
-import { freePort, portProblem, waitForHttp, type Managed } from "./processes.ts";
-import { startBackendWorker, startWrangler } from "./backend-worker.ts";
+import { freePort, portHolders, portProblem, waitForHttp, type Managed } from "./processes.ts";
+import { startBackendWorker, startWrangler, WRANGLER_DEV_ARGS } from "./backend-worker.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
+import { StopRequested, unlessStopped } from "./stop-request.ts";
 
 const HOST = "127.0.0.1";
 /** The emulator accepts any bot token unless told one; the local stack uses this one for registration and the report. */
@@ -38,6 +40,8 @@ export interface StackOptions {
   devPremiumSku?: boolean;
   /** Which backend serves the relay: the Node server in this process (default) or the backend Worker. */
   backend?: BackendKind;
+  /** A stop requested during start-up (stop-request.ts): what has started is stopped, and startStack rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 type BackendKind = "node" | "worker";
@@ -77,13 +81,16 @@ export class StackError extends Error {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const log = options.log ?? (() => {});
+  const signal = options.signal;
+  // A taken port is refused, naming its holder: the holder would otherwise answer /health and pass for this stack.
   for (const [part, port] of Object.entries(ports)) {
     if (port === 0) continue;
     const problem = await portProblem(HOST, port);
-    if (problem) throw new StackError(`start: ${problem}, needed by the ${part} (is another \`npm start\` running? stop it, or free the port)`);
+    if (problem) throw new StackError(`start: ${problem}, needed by the ${part}${portHolders(port)} (is another \`npm start\` running? stop it, or free the port)`);
   }
   const config = await ensureDevConfig(options.configDir ?? options.root);
   const definitions = await loadDefinitions();
+  signal?.throwIfAborted();
   const premiumSkuId = config.devVars.PREMIUM_SKU_ID !== undefined ? config.devVars.PREMIUM_SKU_ID.trim() : options.devPremiumSku ? DEV_PREMIUM_SKU.id : "";
 
   const stops: Array<() => Promise<void>> = [];
@@ -103,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: (event) => log("emulator", JSON.stringify(event)),
     });
     stops.push(() => emulator.close());
+    signal?.throwIfAborted();
 
     const emulatorHost = new URL(emulator.url).host;
     // Files uploaded in the playground are served by the emulator, so the backend may fetch from it too.
@@ -120,7 +128,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         persistTo,
         log: (line) => log("backend", line),
         startTimeoutMs: options.startTimeoutMs,
+        signal,
       }).catch((error: unknown) => {
+        if (error instanceof StopRequested) throw error;
         throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
       });
       backend = {
@@ -143,17 +153,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       backend = { kind: "node", url: server.url, close: () => server.close() };
     }
     stops.push(() => backend.close());
+    signal?.throwIfAborted();
 
     const wrangler = (name: string, args: readonly string[]) => startWrangler(options.root, name, args, (line) => log("worker", line));
 
     if (existsSync(join(options.root, "migrations"))) {
       const migrate = wrangler("D1 migrations", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
-      const code = await migrate.exited;
+      stops.push(() => migrate.stop());
+      const code = await unlessStopped(migrate.exited, signal);
       if (code !== 0) throw new StackError(`start: applying the D1 migrations failed (exit ${code}); its output is above`);
     }
 
     // The application emojis first: the Worker gets their ids (EMOJI_IDS) when it starts, as a deploy would.
-    const emojiIds = await syncEmojis({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadLocalEmojis(), { out: (line) => log("register", line), err: (line) => log("register", line) });
+    const emojiIds = await unlessStopped(syncEmojis({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadLocalEmojis(), { out: (line) => log("register", line), err: (line) => log("register", line) }), signal);
     if (!emojiIds) throw new StackError("start: syncing the application emojis with the emulator failed (see above)");
     const vars: Record<string, string> = {
       DISCORD_PUBLIC_KEY: config.keyPair.publicKeyHex,
@@ -168,24 +180,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       EMOJI_IDS: emojiIdsVar(emojiIds),
     };
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
-    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), "--show-interactive-dev-session=false", "--test-scheduled", "--persist-to", persistTo];
+    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), ...WRANGLER_DEV_ARGS, "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
     const worker = wrangler("worker (wrangler dev)", args);
     stops.push(() => worker.stop());
     let workerAlive = true;
     void worker.exited.then(() => (workerAlive = false));
     try {
-      await waitForHttp(`${workerUrl}/health`, options.startTimeoutMs ?? 60_000, () => workerAlive);
+      await waitForHttp(`${workerUrl}/health`, options.startTimeoutMs ?? 60_000, () => workerAlive, signal);
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw new StackError(`start: the Worker (wrangler dev) did not come up: ${(error as Error).message}. Its output is above.`);
     }
 
     // Register the commands with the emulator exactly as `npm run register` would with Discord.
     const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, list, io);
     const io = { out: (line: string) => log("register", line), err: (line: string) => log("register", line) };
-    const registered = await registerCommands(definitions, io);
+    const registered = await unlessStopped(registerCommands(definitions, io), signal);
     if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");
-    const metadata = await putRoleConnectionMetadata({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadRoleConnectionMetadata(), io);
+    const metadata = await unlessStopped(putRoleConnectionMetadata({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadRoleConnectionMetadata(), io), signal);
     if (metadata !== 0) throw new StackError("start: registering the role connection metadata with the emulator failed (see above)");
 
     const died = Promise.race([

@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SendInput, SendOutcome, StoredMessage } from "../../src/emulator/index.ts";
 import type { Stack } from "../../scripts/lib/stack.ts";
-import { descendantsOf, listenersOf, listeningPorts } from "../support/listeners.ts";
+import { listenersOf, listeningPorts } from "../../scripts/lib/listeners.ts";
+import { descendantsOf } from "../support/listeners.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 /** What this test needs of a handler module; loaded by URL, as scripts/lib/definitions.ts does (Worker code). */

@@ -2,31 +2,22 @@
 // .dev.vars, no .emulator), started exactly as the script runs, on free ports. It must come up, write first-run
 // configuration without overwriting what a developer set, serve the playground, pick up a command added while it
 // runs, stop everything on Ctrl-C and leave no wrangler/workerd behind; a busy port must stop it with a message
-// naming the port.
+// naming the port and the process holding it. (Stops by SIGTERM and SIGKILL: test/node/launchers/start.test.ts.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeChange, watchCommands } from "../../scripts/lib/command-watch.ts";
 import { freePort, portProblem } from "../../scripts/lib/processes.ts";
 import type { CommandDefinition } from "../../scripts/lib/register-core.ts";
-import { sourceFiles } from "../support/source-files.ts";
+import { cloneCheckout } from "../support/clone.ts";
+import { holdPort } from "../support/port-holder.ts";
 
-const root = join(import.meta.dirname, "..", "..");
 let clone: string;
 
 beforeAll(() => {
-  clone = mkdtempSync(join(tmpdir(), "start-clone-"));
-  // What a commit of the working tree would hold, found without git so that a release tarball tests the same way:
-  // every file .gitignore keeps, new ones included (a file added but not yet staged is part of the change under
-  // test, and must not be left behind).
-  for (const file of sourceFiles(root)) {
-    mkdirSync(dirname(join(clone, file)), { recursive: true });
-    cpSync(join(root, file), join(clone, file));
-  }
-  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"), "dir");
+  clone = cloneCheckout("start-clone");
   expect(existsSync(join(clone, ".dev.vars"))).toBe(false);
   expect(existsSync(join(clone, ".emulator"))).toBe(false);
 });
@@ -219,16 +210,17 @@ describe("npm start from a clean clone", () => {
     }
   }, 120_000);
 
-  it("exits 1 naming the port when one is in use", async () => {
-    const blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+  it("refuses a port another process holds, naming that process, instead of passing its answers for the stack's", async () => {
+    const holder = await holdPort();
     try {
-      const started = await start({ WORKER_PORT: String(port) });
+      const started = await start({ WORKER_PORT: String(holder.port) });
       expect(await started.exited).toBe(1);
-      expect(started.lines.join("\n")).toContain(`port ${port} on 127.0.0.1 is in use, needed by the worker`);
+      const output = started.lines.join("\n");
+      expect(output).toContain(`port ${holder.port} on 127.0.0.1 is in use, needed by the worker; it is held by pid ${holder.pid} (${holder.command.slice(0, 100)}`);
+      expect(output).not.toContain("Playground");
       expect(processesFromClone()).toEqual([]);
     } finally {
-      await new Promise((r) => blocker.close(r));
+      await holder.stop();
     }
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 // The real backend as its own process, for tests that must freeze it (SIGSTOP) or kill it: `npm run backend`
 // (src/backend/server.ts under this Node) or the backend Worker under `wrangler dev` (wrangler.backend.toml). Each
-// runs in its own process group, so `pause()` stops all of it (wrangler and its workerd too) and `stop()` ends it.
+// runs in its own process group, led by its watchdog (scripts/lib/watchdog.ts), so `pause()` stops all of it
+// (wrangler and its workerd too) and `stop()` ends it; if this test process dies first, the watchdog ends it.
 import { join } from "node:path";
 import { startBackendWorker } from "../../scripts/lib/backend-worker.ts";
 import { freePort, startProcess, waitForHttp, type Managed } from "../../scripts/lib/processes.ts";
@@ -8,7 +9,7 @@ import { ROOT } from "./test-stack.ts";
 
 export interface BackendProcess {
   url: string;
-  /** The process group's leader. */
+  /** The process group's leader (the watchdog). */
   pid: number;
   /** SIGSTOP to the whole group: the backend keeps its sockets but answers nothing. */
   pause(): void;
@@ -63,7 +64,11 @@ export async function startBackendProcess(kind: "node" | "worker", options: Back
   return {
     url,
     pid,
-    pause: () => signal("SIGSTOP"),
+    pause: () => {
+      signal("SIGSTOP");
+      // The watchdog alone runs on, so that it can still stop the group should this process die while paused.
+      process.kill(pid, "SIGCONT");
+    },
     resume: () => signal("SIGCONT"),
     async stop() {
       signal("SIGCONT");

@@ -1,5 +1,7 @@
 // The local stack for Node tests: the same startStack as `npm start`, on free ports, with its .dev.vars,
-// dev key and wrangler state in a temporary folder, so a developer's files are never read or written.
+// dev key and wrangler state in a temporary folder, so a developer's files are never read or written. Its wrangler
+// processes run under watchdogs (scripts/lib/watchdog.ts): a test process that ends without stop() (a timeout,
+// a crash, SIGKILL) takes them down with it (test/node/launchers/test-stack.test.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,16 +19,21 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(prefix: string, options: Pick<StackOptions, "devPremiumSku" | "backend"> = {}): Promise<TestStack> {
+/** `ports` overrides the free ports it picks (the worker's) and the ones the system picks (backend, emulator). */
+export async function startTestStack(prefix: string, options: Pick<StackOptions, "devPremiumSku" | "backend" | "ports"> = {}): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const output: string[] = [];
   const stack = await startStack({
     root: ROOT,
     configDir: dir,
     persistTo: join(dir, "state"),
-    ports: { worker: await freePort(), backend: 0, emulator: 0 },
     log: (source, line) => output.push(`[${source}] ${line}`),
     ...options,
+    ports: { worker: await freePort(), backend: 0, emulator: 0, ...options.ports },
+  }).catch((error: unknown) => {
+    // startStack has stopped what it started; the folder goes too.
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   return {
     stack,

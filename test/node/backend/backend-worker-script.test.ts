@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { freePort, portProblem } from "../../../scripts/lib/processes.ts";
 import { signed } from "../../support/backend-contract.ts";
+import { holdPort } from "../../support/port-holder.ts";
 import { ROOT } from "../../support/test-stack.ts";
 import { SECRET } from "./support.ts";
 
@@ -29,6 +30,18 @@ describe("npm run backend:worker", () => {
     const proc = run(env);
     expect(await proc.exited).toBe(1);
     expect(proc.output()).toMatch(message);
+  });
+
+  it("refuses a PORT another process holds, naming that process, instead of serving as if its answers were ours", async () => {
+    const holder = await holdPort();
+    try {
+      const proc = run({ RELAY_SECRET: SECRET, PORT: String(holder.port), HOST: "127.0.0.1" });
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain(`backend-worker: port ${holder.port} on 127.0.0.1 is in use; it is held by pid ${holder.pid} (${holder.command.slice(0, 100)}`);
+      expect(proc.output()).not.toContain("backend:worker: serving");
+    } finally {
+      await holder.stop();
+    }
   });
 
   it("serves the contract on PORT and HOST with RELAY_SECRET, and Ctrl-C stops wrangler and workerd", async () => {
