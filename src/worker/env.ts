@@ -49,5 +49,5 @@ export interface Env {
   /** Var. The application emojis' ids as `name:id` pairs, comma-separated: `npm run register` prints it (src/worker/emojis/). */
   EMOJI_IDS?: string;
   /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
-  JOBS?: Queue<import("./queue/message.ts").JobMessage>;
+  JOBS?: Queue<import("./engine/queue-message.ts").JobMessage>;
 }

@@ -13,7 +13,7 @@ import { errorResponse, jsonResponse, pathOf } from "./http.ts";
 import { events } from "./events/index.ts";
 import { handleEventRequest } from "./ingress/handle-events.ts";
 import { handleInteractionRequest } from "./ingress/handle-interactions.ts";
-import { handleQueue } from "./queue/consumer.ts";
+import { handleQueue } from "./engine/queue-consumer.ts";
 import { handleScheduled } from "./scheduled.ts";
 import { forwardToLinkedRoles } from "./linked-roles.ts";
 

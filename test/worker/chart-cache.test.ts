@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
-import type { JobMessage } from "../../src/worker/queue/message.ts";
+import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { CACHE_TTL_SECONDS, chartCacheKey, type ChartCacheInput } from "../../src/worker/commands/chart/cache.ts";

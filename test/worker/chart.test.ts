@@ -3,11 +3,11 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { readConfig } from "../../src/worker/config.ts";
-import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/dispatch/run-deferred.ts";
-import { job, type JobResult } from "../../src/worker/dispatch/jobs.ts";
-import type { TaskContext } from "../../src/worker/dispatch/task-context.ts";
+import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/engine/run-deferred.ts";
+import { job, type JobResult } from "../../src/worker/engine/jobs.ts";
+import type { TaskContext } from "../../src/worker/engine/task-context.ts";
 import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
-import type { JobCall } from "../../src/worker/dispatch/run-deferred.ts";
+import type { JobCall } from "../../src/worker/engine/run-deferred.ts";
 
 /** A one-job module, to run the runner on a job that misbehaves on purpose. */
 function adhoc(run: (input: null, task: TaskContext) => Promise<JobResult>): [JobCall, CommandModule] {

@@ -10,7 +10,7 @@ import { ephemeral, messageProblem, modal, reply, update } from "../../src/worke
 import { layoutProblem } from "../../src/worker/discord/v2-rules.ts";
 import { readModalFields } from "../../src/worker/dispatch/modal-fields.ts";
 import { modalForm } from "../../src/worker/dispatch/modal-form.ts";
-import { job } from "../../src/worker/dispatch/jobs.ts";
+import { job } from "../../src/worker/engine/jobs.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/dispatch/types.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";

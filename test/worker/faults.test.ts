@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readConfig } from "../../src/worker/config.ts";
-import { afterResponse } from "../../src/worker/ingress/after-response.ts";
+import { afterResponse } from "../../src/worker/engine/after-response.ts";
 import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
 import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";

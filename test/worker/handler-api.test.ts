@@ -6,15 +6,15 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
-import { DELETE_ORIGINAL, job } from "../../src/worker/dispatch/jobs.ts";
+import { DELETE_ORIGINAL, job } from "../../src/worker/engine/jobs.ts";
 import { defineMiddleware, type AfterEvent } from "../../src/worker/dispatch/middleware.ts";
 import { createRegistry, RegistryError, type Registry } from "../../src/worker/dispatch/registry.ts";
 import { checkModule, checkModules } from "../../src/worker/dispatch/module-checks.ts";
 import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
 import { ephemeral } from "../../src/worker/discord/responses.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
-import { handleQueue } from "../../src/worker/queue/consumer.ts";
-import type { JobMessage } from "../../src/worker/queue/message.ts";
+import { handleQueue } from "../../src/worker/engine/queue-consumer.ts";
+import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
 import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";

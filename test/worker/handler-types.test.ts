@@ -3,7 +3,7 @@
 // test at the end only keeps the file in vitest's list.
 import { describe, expect, it } from "vitest";
 import { EVERYWHERE, messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/dispatch/definitions.ts";
-import { job } from "../../src/worker/dispatch/jobs.ts";
+import { job } from "../../src/worker/engine/jobs.ts";
 import { listModules } from "../../src/worker/dispatch/registry.ts";
 import { componentState } from "../../src/worker/dispatch/custom-id.ts";
 import type { CommandContext, HandlerResult, Subcommands } from "../../src/worker/dispatch/types.ts";

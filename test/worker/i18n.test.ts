@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as ping from "../../src/worker/commands/ping.ts";
-import { job } from "../../src/worker/dispatch/jobs.ts";
+import { job } from "../../src/worker/engine/jobs.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";
 import { defineModule, type CommandContext } from "../../src/worker/dispatch/types.ts";
 import { translator } from "../../src/worker/i18n/messages.ts";

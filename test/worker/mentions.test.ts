@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EVERYWHERE, slashCommand } from "../../src/worker/dispatch/definitions.ts";
-import { job } from "../../src/worker/dispatch/jobs.ts";
+import { job } from "../../src/worker/engine/jobs.ts";
 import { createRegistry } from "../../src/worker/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/dispatch/types.ts";
 import { update } from "../../src/worker/discord/responses.ts";

@@ -6,7 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { commands } from "../../src/worker/commands/index.ts";
-import { job } from "../../src/worker/dispatch/jobs.ts";
+import { job } from "../../src/worker/engine/jobs.ts";
 import { ContextType, isUserInstallOnly, parseInteraction } from "../../src/worker/dispatch/interaction.ts";
 import { createRegistry, listModules, RegistryError } from "../../src/worker/dispatch/registry.ts";
 import { checkModule, checkModules } from "../../src/worker/dispatch/module-checks.ts";

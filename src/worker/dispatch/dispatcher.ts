@@ -13,7 +13,7 @@ import { translator, type Translate } from "../i18n/messages.ts";
 import { newReference } from "../log.ts";
 import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
-import { isDeferral, makeDeferral, type Deferral } from "./jobs.ts";
+import { isDeferral, makeDeferral, type Deferral } from "../engine/jobs.ts";
 import type { Middleware } from "./middleware.ts";
 import { readModalFields } from "./modal-fields.ts";
 import { focusedOption, readOptions } from "./read-options.ts";

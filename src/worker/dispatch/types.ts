@@ -18,7 +18,7 @@ import type { ImmediateResponse } from "../discord/responses.ts";
 import type { CommandDefinition, MessageCommandDefinition, OptionsOf, SubcommandOptionsOf, SubcommandPath, UserCommandDefinition } from "./definitions.ts";
 import type { ParsedCustomId } from "./custom-id.ts";
 import type { Interaction } from "./interaction.ts";
-import type { Deferral, Jobs, JobInput } from "./jobs.ts";
+import type { Deferral, Jobs, JobInput } from "../engine/jobs.ts";
 import type { Middleware } from "./middleware.ts";
 import type { ModalFields } from "./modal-fields.ts";
 import type { ResolvedMessage, ResolvedUser } from "./resolved.ts";

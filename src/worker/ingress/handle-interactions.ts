@@ -7,7 +7,7 @@ import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Middleware } from "../dispatch/middleware.ts";
 import type { Registry } from "../dispatch/registry.ts";
-import { afterResponse, needsAfterResponse } from "./after-response.ts";
+import { afterResponse, needsAfterResponse } from "../engine/after-response.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
 import { translator } from "../i18n/messages.ts";
@@ -18,7 +18,7 @@ import { badSignature, configOrReject, reject, tooLarge, verifySignature } from 
 const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 
 export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
-  // Every deadline of the deferred work counts from here (src/worker/ingress/after-response.ts).
+  // Every deadline of the deferred work counts from here (src/worker/engine/after-response.ts).
   const arrivedAt = Date.now();
   const config = configOrReject(env, "Interactions");
   if (config instanceof Response) return config;

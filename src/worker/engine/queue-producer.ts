@@ -2,8 +2,8 @@
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import type { Interaction } from "../dispatch/interaction.ts";
-import type { JobCall } from "../dispatch/run-deferred.ts";
-import type { JobMessage } from "./message.ts";
+import type { JobCall } from "./run-deferred.ts";
+import type { JobMessage } from "./queue-message.ts";
 
 /** readConfig already refuses RELAY_MODE=queue without JOBS; the binding check here narrows the type. */
 export function queueMode(config: Config, env: Env): env is Env & { JOBS: Queue<JobMessage> } {

@@ -6,7 +6,7 @@
  * Discord refuses is replaced by a plain error text. What cannot be delivered at all (the token expired, Discord
  * unreachable) is logged with the interaction id to investigate.
  *
- * The two halves (executeJob, deliverFinal) are separate so the queue consumer (src/worker/queue/consumer.ts)
+ * The two halves (executeJob, deliverFinal) are separate so the queue consumer (src/worker/engine/queue-consumer.ts)
  * can retry between them; runDeferred is the waitUntil path that runs both at once. Both paths call the same
  * job function with the same input.
  */
@@ -18,10 +18,10 @@ import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { RelayError } from "../relay/client.ts";
 import type { FinalMessage } from "../discord/messages.ts";
-import type { Interaction } from "./interaction.ts";
+import type { Interaction } from "../dispatch/interaction.ts";
 import { DELETE_ORIGINAL, type JobResult } from "./jobs.ts";
 import { JobTaskContext, type AfterTask } from "./task-context.ts";
-import type { CommandModule } from "./types.ts";
+import type { CommandModule } from "../dispatch/types.ts";
 
 /** What the runner needs to run a job: which module's job, with what input, acknowledged how. */
 export interface JobCall {

@@ -10,7 +10,7 @@ import type { DiscordRestClient, SentMessage } from "../discord/rest.ts";
 import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
 import { translator, type Translate } from "../i18n/messages.ts";
-import { isUserInstallOnly, type Interaction } from "./interaction.ts";
+import { isUserInstallOnly, type Interaction } from "../dispatch/interaction.ts";
 
 /**
  * Discord's cap on follow-ups for an app only the user installed where it runs. discord-api-docs,

@@ -23,14 +23,14 @@ import { parseCustomId } from "../dispatch/custom-id.ts";
 import { InteractionType, parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { isComponentsV2 } from "../discord/responses.ts";
-import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "../dispatch/run-deferred.ts";
+import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "./run-deferred.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
 import { isJobDone, markJobDone } from "./jobs-done.ts";
-import { isJobMessage, type JobMessage, type LegacyJobMessage } from "./message.ts";
+import { isJobMessage, type JobMessage, type LegacyJobMessage } from "./queue-message.ts";
 
 /** Attempts before the consumer makes the final (error) edit itself; wrangler's max_retries is set above it. */
 export const MAX_ATTEMPTS = 5;

@@ -14,8 +14,8 @@ import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts"
 import { claimInteraction, recordFinalOutcome } from "../storage/interaction-claims.ts";
 import type { Dispatched } from "../dispatch/dispatcher.ts";
 import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
-import { runDeferred, type JobCall, type RunDeferredOptions } from "../dispatch/run-deferred.ts";
-import { enqueueDeferred, queueMode } from "../queue/producer.ts";
+import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
+import { enqueueDeferred, queueMode } from "./queue-producer.ts";
 
 /** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
 const RECORDED = new Set<number>([InteractionType.Command, InteractionType.Component, InteractionType.ModalSubmit]);
