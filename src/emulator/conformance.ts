@@ -270,3 +270,14 @@ export function specViolationResponse(found: SpecViolation, log: (event: Record<
   const dotted = (path: string) => path.replace(/^\[(\d+)\]/, "$1").replace(/\[(\d+)\]/g, ".$1");
   return invalidFormBody(found.fields.map((field) => ({ path: dotted(field.path), code: "SPEC_CONFORMANCE", message: `discord-api-spec(${found.schema}): ${field.problem}` })));
 }
+
+/**
+ * Reports a use of the API that Discord accepts but that loses what the bot meant (a rule of Discord's behaviour,
+ * not of a body's schema): logged, and sent to every watcher, so the test suites fail on it as on a refused body.
+ * The call itself is answered as Discord answers it.
+ */
+export function reportRuleViolation(operation: SpecOperation, rule: string, problem: string, log: (event: Record<string, unknown>) => void): void {
+  const found: SpecViolation = { operation, schema: `discord-rule(${rule})`, path: "", problem, message: `discord-rule(${rule}) ${operation}: ${problem}`, fields: [{ path: "", problem }] };
+  log({ event: "emulator.rule_violation", operation, rule, problem, level: "warn" });
+  for (const watcher of watchers) watcher(found);
+}

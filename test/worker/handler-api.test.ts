@@ -217,6 +217,11 @@ describe("/chart file: skipped rows", () => {
     expect(note.content).toBe("I skipped 2 rows of your file:\n• line 3: a blank line\n• line 6: a row of empty cells");
     expect(discord.calls({ method: "PATCH" })).toHaveLength(1);
     expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+    // The chart first, then the note, each its own message: the note never replaces "thinking…" (and so never
+    // turns public), and the final edit never overwrites it (issue 20, defect 1).
+    const token = String(payload.token);
+    expect(discord.calls().filter((c) => c.path.includes(token)).map((c) => c.method)).toEqual(["PATCH", "POST"]);
+    expect(discord.messagesFor(token).map((m) => [m.role, m.attachments.length, m.flags & 64])).toEqual([["original", 1, 0], ["followup", 0, 64]]);
   });
 });
 

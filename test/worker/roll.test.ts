@@ -45,6 +45,8 @@ describe("the README's /roll", () => {
     const total = Number(/: (\d+)$/.exec((edits[0]!.body as { json: { content: string } }).json.content)![1]);
     expect(total).toBeGreaterThanOrEqual(5000);
     expect(total).toBeLessThanOrEqual(30000);
+    // The result replaces "thinking…"; the ephemeral note follows it as its own message (issue 20, defect 1).
+    expect(discord.messagesFor(String(payload.token)).map((m) => [m.role, m.flags & 64])).toEqual([["original", 0], ["followup", 64]]);
   });
 
   it("rides out Discord's Unknown Webhook race right after the deferral: the final message still arrives", async () => {

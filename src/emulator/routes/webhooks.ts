@@ -2,7 +2,8 @@
 // The token in the path authorises them (no bot token). Messages are stored per token so tests can read the
 // whole conversation afterwards.
 
-import { SPEC_OPERATIONS, type SpecOperation } from "../conformance.ts";
+import { reportRuleViolation, SPEC_OPERATIONS, type SpecOperation } from "../conformance.ts";
+import { MESSAGE_FLAGS } from "../limits.ts";
 import { tooManyFollowups, unknownMessage } from "../errors.ts";
 import { createMessage, editMessage, renderMessage } from "../messages.ts";
 import { lookupWebhook } from "../registry.ts";
@@ -82,11 +83,23 @@ function createFollowup(ctx: RouteContext): Response {
   if (!found.ok) return found.response;
   const record = found.record;
   if (record.original?.loading && !record.original.deleted) {
-    // Deprecated Discord behaviour: after a type-5 defer, the first follow-up edits the loading message.
+    // Discord's rule: after a type-5 defer, the first follow-up becomes the loading message itself, with the
+    // deferral's visibility (an ephemeral follow-up turns public after a public defer; the next PATCH @original then
+    // overwrites it). Discord accepts the call, and so does the emulator, but it is almost always a bot's mistake:
+    // it is reported (tests fail on it, the playground's log shows it), as Discord's behaviour is enforced here.
     const edited = editMessage({ ...ctx, record, message: record.original, body: ctx.body.payload, files: ctx.body.files });
     if (!edited.ok) return edited.response;
     record.original = edited.message;
     ctx.log({ event: "emulator.deprecated_followup_edit", hint: "PATCH @original to finish a deferred reply" });
+    const requested = (ctx.body.payload as { flags?: unknown } | undefined)?.flags;
+    const asked = typeof requested === "number" && (requested & MESSAGE_FLAGS.EPHEMERAL) !== 0;
+    const shown = (record.original.flags & MESSAGE_FLAGS.EPHEMERAL) !== 0;
+    reportRuleViolation(
+      SPEC_OPERATIONS.executeWebhook,
+      "follow-up-after-deferral",
+      `a follow-up sent while @original still shows "thinking…" replaced it${asked && !shown ? " and was shown publicly, though it asked to be ephemeral" : ""}; edit @original first (or send the follow-up after the final edit)`,
+      ctx.log,
+    );
     return Response.json(renderMessage(edited.message, record));
   }
   // discord-api-docs, receiving-and-responding, "Create Followup Message": 5 follow-ups per interaction when

@@ -25,6 +25,7 @@ import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from 
 import { describeError, log } from "../log.ts";
 import { reportChart } from "../linked-roles.ts";
 import { emoji } from "../emojis/index.ts";
+import { withStorageTimeout } from "../storage/deadline.ts";
 
 export const definition = slashCommand({
   name: "chart",
@@ -131,7 +132,8 @@ async function storeForButtons(task: TaskContext, chart: StoredChart): Promise<s
   if (!kv) return null;
   const key = newChartKey();
   try {
-    await saveChart(kv, key, chart);
+    // Time-boxed: a hung KV put must not hold a rendered chart until the job's budget runs out.
+    await withStorageTimeout(saveChart(kv, key, chart), "chart_data.save");
     return key;
   } catch (error) {
     log("chart.store_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error) });

@@ -8,9 +8,10 @@
  * limit logic that pays is "on 429, wait what Discord says and try again". Kept here:
  *   - 429: wait the body's `retry_after` (float seconds), else `Retry-After`; at most 3 retries.
  *   - 5xx or network error: at most 2 retries, backoff 250 ms, 500 ms.
- *   - 404 Unknown Webhook (code 10015) on a webhook PATCH or POST: at most 3 retries, backoff 250, 500, 1000 ms, each
- *     logged. Right after a deferral Discord can answer it before the interaction's webhook exists (a known race,
- *     discord-api-docs #7220); the few extra 404s cost far less than a lost final message.
+ *   - 404 Unknown Webhook (code 10015) on a webhook PATCH or POST: retried with backoff 250, 500, 1000, then 2000 ms,
+ *     each logged, until about 12 s of waiting (never past the deadline). Right after a deferral Discord can answer it
+ *     before the interaction's webhook exists; discord-api-docs #7220 shows it taking about 10 s to clear, so a
+ *     shorter schedule loses the final message. The few extra 404s cost far less than a lost final message.
  *   - Any other 4xx: never retried (retrying 401/403/404 counts toward Discord's invalid-request ban).
  *   - A timeout on every attempt, and an overall deadline no wait may cross (waitUntil's ≈ 30 s budget).
  */
@@ -39,8 +40,10 @@ export interface RequestOptions {
 const MAX_RATE_LIMIT_RETRIES = 3;
 const MAX_SERVER_ERROR_RETRIES = 2;
 const SERVER_ERROR_BACKOFF_MS = 250;
-const MAX_UNKNOWN_WEBHOOK_RETRIES = 3;
+/** The Unknown Webhook schedule: 250 ms doubling to 2 s, for at most ≈ 12 s of waiting in all (#7220: ≈ 10 s). */
 const UNKNOWN_WEBHOOK_BACKOFF_MS = 250;
+const UNKNOWN_WEBHOOK_MAX_BACKOFF_MS = 2_000;
+const UNKNOWN_WEBHOOK_MAX_WAIT_MS = 12_000;
 const UNKNOWN_WEBHOOK = 10015;
 
 export class DiscordApiError extends Error {
@@ -132,6 +135,7 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
     let rateLimited = 0;
     let serverErrors = 0;
     let unknownWebhook = 0;
+    let unknownWebhookWaited = 0;
     for (;;) {
       await hooks.before?.(method, path, wait);
       if (remaining() <= 0) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt);
@@ -163,8 +167,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         continue;
       }
       const code = typeof body?.code === "number" ? body.code : null;
-      if (response.status === 404 && code === UNKNOWN_WEBHOOK && method !== "DELETE" && path.startsWith("/webhooks/") && unknownWebhook < MAX_UNKNOWN_WEBHOOK_RETRIES) {
-        const waitMs = UNKNOWN_WEBHOOK_BACKOFF_MS * 2 ** unknownWebhook++;
+      const unknownWaitMs = Math.min(UNKNOWN_WEBHOOK_MAX_BACKOFF_MS, UNKNOWN_WEBHOOK_BACKOFF_MS * 2 ** unknownWebhook);
+      if (response.status === 404 && code === UNKNOWN_WEBHOOK && method !== "DELETE" && path.startsWith("/webhooks/") && unknownWebhookWaited + unknownWaitMs <= UNKNOWN_WEBHOOK_MAX_WAIT_MS) {
+        const waitMs = unknownWaitMs;
+        unknownWebhook++;
+        unknownWebhookWaited += waitMs;
         log("discord.retry", { reason: "unknown_webhook", method, path: redactPath(path), attempt, wait_ms: waitMs, level: "warn" });
         await wait(waitMs);
         continue;

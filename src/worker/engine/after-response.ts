@@ -15,6 +15,7 @@ import { claimInteraction, recordFinalOutcome } from "../storage/interaction-cla
 import type { Dispatched } from "../dispatch/dispatcher.ts";
 import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
 import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
+import { markJobDone } from "./jobs-done.ts";
 import { enqueueDeferred, queueMode } from "./queue-producer.ts";
 
 /** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
@@ -27,10 +28,27 @@ export function needsAfterResponse(interaction: Interaction, dispatched: Dispatc
 export interface AfterResponseOptions extends RunDeferredOptions {
   /** Time limit of the interaction claim (default STORAGE_TIMEOUT_MS). */
   readonly claimTimeoutMs?: number;
+  /** Time limit of the queue send (default ENQUEUE_TIMEOUT_MS). */
+  readonly enqueueTimeoutMs?: number;
+}
+
+/**
+ * A queue send that has not settled by then is treated as failed and the job runs here instead. Queues persist a
+ * message in tens of milliseconds; 1.5 s leaves the job most of waitUntil's 30 s.
+ */
+const ENQUEUE_TIMEOUT_MS = 1_500;
+
+/**
+ * Resolves on a later turn of the event loop: the fetch handler has returned its Response by then, so no job code
+ * (whose synchronous part before its first await could compute for a second) runs ahead of the acknowledgement.
+ */
+function afterTheResponse(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 export async function afterResponse(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions = {}): Promise<void> {
   const arrivedAt = options.arrivedAt ?? Date.now();
+  await afterTheResponse();
   const fields = { interaction_id: interaction.id, route: dispatched.route };
   if (env.DB && RECORDED.has(interaction.type)) {
     let first = true;
@@ -79,18 +97,30 @@ function jobCall(dispatched: Dispatched): JobCall {
 }
 
 /**
- * Queue mode hands the job to the queue (null: the consumer records its outcome in jobs_done); if enqueueing fails,
- * the job is finished here rather than lost, and its outcome returned.
+ * Queue mode hands the job to the queue (null: the consumer records its outcome in jobs_done); if enqueueing fails or
+ * does not settle within its time limit, the job is finished here rather than lost, and its outcome returned. A send
+ * that was only slow may still deliver the message later: before running the job here, the interaction is recorded
+ * in jobs_done, so the consumer acknowledges that message without running the job again.
  */
-async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: RunDeferredOptions): Promise<string | null> {
+async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions): Promise<string | null> {
   if (queueMode(config, env)) {
     try {
-      await enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched));
+      await withStorageTimeout(enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched)), "queue send", options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS);
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return null;
     } catch (error) {
-      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error) });
+      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error), effect: "running the job in waitUntil" });
+      await guardAgainstLateDelivery(env, interaction);
     }
   }
   return runDeferred(jobCall(dispatched), dispatched.module, interaction, env, config, dispatched.route, options);
+}
+
+async function guardAgainstLateDelivery(env: Env, interaction: Interaction): Promise<void> {
+  if (!env.DB) return;
+  try {
+    await withStorageTimeout(markJobDone(env.DB, interaction.id, "ran_in_waituntil", 0), "jobs_done.guard");
+  } catch (error) {
+    log("queue.storage_unavailable", { interaction_id: interaction.id, step: "guard", level: "error", error: describeError(error), effect: "a late queue message may run the job again" });
+  }
 }

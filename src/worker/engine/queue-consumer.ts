@@ -118,11 +118,11 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
   const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
   const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
   // An unknown module or job is not retried: executeJob turns it into the "run it again" final message.
-  const task = await executeJob(call, module, interaction, env, config, job.route, rest);
+  const task = await executeJob(call, module, interaction, env, config, job.route, rest, undefined, registry);
   if (!task.ok && task.retriable && !lastChance) {
     retry(message, interaction, job.route, task.error);
   } else {
-    const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
+    const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2, call.update, task.held);
     if (!delivery.delivered && delivery.retriable && !lastChance) {
       retry(message, interaction, job.route, delivery.error);
     } else {
@@ -173,7 +173,7 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
   }
   const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
   const v2 = job.update === true && isComponentsV2(interaction.message);
-  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update === true, v2), ref, v2);
+  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update === true, v2), ref, v2, job.update === true);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,

@@ -16,11 +16,12 @@ import { DiscordApiError, DiscordRestClient } from "../discord/rest.ts";
 import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
-import { RelayError } from "../relay/client.ts";
 import type { FinalMessage } from "../discord/messages.ts";
 import type { Interaction } from "../dispatch/interaction.ts";
+import type { Registry } from "../dispatch/registry.ts";
+import { unroutedCustomId } from "../dispatch/routable-ids.ts";
 import { DELETE_ORIGINAL, type JobResult } from "./jobs.ts";
-import { JobTaskContext, type AfterTask } from "./task-context.ts";
+import { JobTaskContext, replayHeld, type AfterTask, type HeldOperation } from "./task-context.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 
 /** What the runner needs to run a job: which module's job, with what input, acknowledged how. */
@@ -29,6 +30,15 @@ export interface JobCall {
   readonly input: unknown;
   /** The acknowledgement was type 6: an error keeps the component's message and replaces only its text. */
   readonly update: boolean;
+}
+
+/**
+ * What an error may carry for the user (errors carry their facts: the engine imports no relay types). RelayError
+ * (src/worker/relay/client.ts) is one: its sentence, and whether another attempt may succeed.
+ */
+interface UserFacingFacts {
+  readonly userMessage?: unknown;
+  readonly retriable?: unknown;
 }
 
 /** A job that cannot run: unknown after a deploy, or its input refused. The user is told to run it again. */
@@ -50,6 +60,8 @@ export interface RunDeferredOptions {
   /** Per-attempt timeout of each Discord call (default: the REST client's 10 s). */
   readonly attemptTimeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /** Checks the final message's custom_ids like an immediate reply's (dispatch/routable-ids.ts). */
+  readonly registry?: Registry;
 }
 
 export interface TaskOutcome {
@@ -64,7 +76,12 @@ export interface TaskOutcome {
   readonly v2: boolean;
   /** What the job scheduled with `task.after`: run it with runAfterTasks once the final edit is out. */
   readonly after: readonly AfterTask[];
+  /** Follow-ups the job asked for while @original showed "thinking…": sent right after the final edit. */
+  readonly held: readonly HeldOperation[];
 }
+
+/** How long the final edit waits for a job's own calls to Discord still under way (a progress edit). */
+const SETTLE_MS = 2_000;
 
 export async function executeJob(
   call: JobCall,
@@ -75,12 +92,14 @@ export async function executeJob(
   route: string | null,
   rest: DiscordRestClient,
   budgetMs = TASK_BUDGET_MS,
+  registry?: Registry,
 ): Promise<TaskOutcome> {
   const started = Date.now();
   const after: AfterTask[] = [];
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): job "${call.job}" exceeded its ${budgetMs} ms budget`)), budgetMs);
-  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message), after);
+  // After a type-6 ack @original is the component's message: no "thinking…" for a follow-up to replace.
+  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message), after, call.update);
   try {
     const job = module?.jobs?.[call.job];
     if (!job || typeof job.run !== "function") {
@@ -99,15 +118,20 @@ export async function executeJob(
       new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })),
     ]);
     if (final !== DELETE_ORIGINAL) {
-      const problem = messageProblem(final.data as Record<string, unknown>, task.originalIsV2);
+      const problem = messageProblem(final.data as Record<string, unknown>, task.originalIsV2) ?? (registry ? unroutedCustomId({ type: 4, data: final.data } as never, registry) : null);
       if (problem) throw new Error(`deferred(${route}): the job's message is invalid: ${problem}`);
     }
-    return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2, after };
+    task.close("the job returned; the final edit is next");
+    await task.settle(SETTLE_MS);
+    return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2, after, held: task.takeHeld() };
   } catch (error) {
-    const ref = newReference();
     const timedOut = controller.signal.aborted;
-    const retriable = timedOut || (error instanceof RelayError && ["unreachable", "timeout", "busy", "failed"].includes(error.kind));
-    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2, after };
+    task.close(timedOut ? "its budget ran out" : "the job failed; the error edit is next");
+    await task.settle(SETTLE_MS);
+    const ref = newReference();
+    // Only the error's own facts say a retry may help (issue 19): a job that timed out may still run on the backend.
+    const retriable = !timedOut && (error as UserFacingFacts | null)?.retriable === true;
+    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2, after, held: task.takeHeld() };
   } finally {
     clearTimeout(timer);
   }
@@ -121,8 +145,25 @@ export interface Delivery {
   readonly ref?: string;
 }
 
-/** `v2`: @original has IS_COMPONENTS_V2, so the fallback text must be a V2 message too. */
-export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string, v2 = false): Promise<Delivery> {
+/**
+ * `v2`: @original has IS_COMPONENTS_V2, so the fallback text must be a V2 message too. `keepMessage`: the ack was type
+ * 6, so @original is the component's message (a chart): the fallback replaces only its text. `held`: follow-ups the
+ * job asked for while "thinking…" showed, sent once the final edit is out (never before: they would replace it).
+ */
+export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string, v2 = false, keepMessage = false, held: readonly HeldOperation[] = []): Promise<Delivery> {
+  const delivery = await deliverEdit(rest, token, final, ref, v2, keepMessage);
+  if (delivery.delivered && held.length > 0) {
+    try {
+      await replayHeld(rest, token, held);
+    } catch (error) {
+      // The final message is out; a lost note is logged, not retried (a retry could send the others twice).
+      log("deferred.follow_up_failed", { ref: delivery.ref ?? null, level: "error", error: describeError(error) });
+    }
+  }
+  return delivery;
+}
+
+async function deliverEdit(rest: DiscordRestClient, token: string, final: JobResult, ref: string | undefined, v2: boolean, keepMessage: boolean): Promise<Delivery> {
   try {
     if (final === DELETE_ORIGINAL) await rest.deleteOriginalResponse(token);
     else await rest.editOriginalResponse(token, final);
@@ -133,7 +174,7 @@ export async function deliverFinal(rest: DiscordRestClient, token: string, final
     if (error instanceof DiscordApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 404 && error.status !== 429) {
       const fallbackRef = ref ?? newReference();
       try {
-        await rest.editOriginalResponse(token, textMessage(`Your result was ready, but Discord would not accept it (reference \`${fallbackRef}\`). Please try again.`, false, v2));
+        await rest.editOriginalResponse(token, textMessage(`Your result was ready, but Discord would not accept it (reference \`${fallbackRef}\`). Please try again.`, keepMessage, v2));
         return { delivered: true, retriable: false, error, ref: fallbackRef };
       } catch (fallbackError) {
         return { delivered: false, retriable: isRetriableDelivery(fallbackError), error: fallbackError, ref: fallbackRef };
@@ -157,8 +198,8 @@ export async function runDeferred(call: JobCall, module: CommandModule | undefin
   const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
   // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
-  const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs);
-  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2);
+  const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs, options.registry);
+  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2, call.update, task.held);
   const outcome = logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
   await runAfterTasks(interaction, route, task.after);
   return outcome;
@@ -205,7 +246,8 @@ export function logDeferred(interaction: Interaction, route: string | null, job:
  */
 export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false): FinalMessage {
   let text: string;
-  if (error instanceof RelayError) text = error.userMessage;
+  const facts = error as UserFacingFacts | null;
+  if (typeof facts?.userMessage === "string") text = facts.userMessage;
   else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
   else if (error instanceof UnrunnableJobError) text = "This command changed after you ran it, so I could not finish it. Please run it again.";
   else if (timedOut) text = "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.";

@@ -11,6 +11,7 @@ import { isComponentsV2, MessageFlags, messageProblem } from "../discord/respons
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
 import { translator, type Translate } from "../i18n/messages.ts";
 import { isUserInstallOnly, type Interaction } from "../dispatch/interaction.ts";
+import { log } from "../log.ts";
 
 /**
  * Discord's cap on follow-ups for an app only the user installed where it runs. discord-api-docs,
@@ -36,8 +37,12 @@ export interface TaskContext {
   /** A sentence of the message catalogue in the user's locale (as `ctx.t` in handlers). */
   readonly t: Translate;
   /**
-   * Sends a follow-up message; `ephemeral` shows it to the user who ran the command only. Where only the user's
-   * install authorised the interaction, the 6th follow-up is refused (FollowUpLimitError), as Discord would.
+   * Sends a follow-up message; `ephemeral` shows it to the user who ran the command only. While @original still shows
+   * "thinking…" (after a type-5 deferral, before any progress edit), the follow-up is held and sent right after the
+   * final edit (or the next progress edit), so it can never replace "thinking…" (see JobTaskContext); the handle it
+   * returns works with editFollowUp and deleteFollowUp. Where only the user's install authorised the interaction,
+   * the 6th follow-up is refused (FollowUpLimitError), as Discord would. After the job's budget ran out, or once it
+   * returned, every call here is refused (TaskClosedError).
    */
   followUp(message: string | MessageData | FinalMessage, options?: { ephemeral?: boolean }): Promise<SentMessage>;
   editFollowUp(messageId: string, message: string | MessageData | FinalMessage): Promise<SentMessage>;
@@ -75,6 +80,36 @@ function checked(final: FinalMessage, ephemeral: boolean, v2 = false): FinalMess
   return { ...final, data };
 }
 
+/**
+ * Refused: the job's budget ran out, or the runner has begun the final edit. Whatever the job does after that must
+ * not reach the user: "took too long" would be overwritten by a late "step 2 of 2…", a follow-up would arrive after
+ * the answer. @public
+ */
+export class TaskClosedError extends Error {
+  override readonly name = "TaskClosedError";
+}
+
+/**
+ * A follow-up operation the engine holds until @original is resolved (see JobTaskContext): replayed in order, with
+ * the handles it returned mapped to the ids Discord gives.
+ */
+export type HeldOperation =
+  | { readonly kind: "post"; readonly handle: string; readonly message: FinalMessage }
+  | { readonly kind: "edit"; readonly handle: string; readonly message: FinalMessage }
+  | { readonly kind: "delete"; readonly handle: string };
+
+const HELD_PREFIX = "held:";
+
+/**
+ * Discord's follow-up rule, built in: after a type-5 deferral, the first follow-up POSTed while @original still shows
+ * "thinking…" *becomes* @original, with the deferral's visibility (an ephemeral note turns public), and the final
+ * edit then overwrites it (discord-api-docs, receiving-and-responding, "Followup Messages"; discord.py documents the
+ * same). The engine therefore HOLDS follow-ups until @original is resolved, rather than resolving @original first
+ * with a filler text: the user then reads the result first and the note after it (what `/chart file:` wants), and
+ * nothing interim appears. A held follow-up returns a handle (`{ id: "held:1", held: true }`) that editFollowUp and
+ * deleteFollowUp accept; the operations are replayed in order once @original is resolved: right after a progress
+ * edit, or right after the final edit. After a type-6 deferral there is no "thinking…" message, so nothing is held.
+ */
 export class JobTaskContext implements TaskContext {
   readonly interaction: Interaction;
   readonly env: Env;
@@ -90,11 +125,19 @@ export class JobTaskContext implements TaskContext {
   originalIsV2: boolean;
   /** Follow-ups asked for so far; counted when asked, so concurrent calls cannot slip past the limit. */
   #followUps = 0;
+  /** @original no longer shows "thinking…" (a type-6 ack, or a progress edit went out): follow-ups go out at once. */
+  #originalResolved: boolean;
+  readonly #held: HeldOperation[] = [];
+  /** Held handles already replayed, to the ids Discord gave them. */
+  readonly #sentIds = new Map<string, string>();
+  #closed: string | null = null;
+  /** Calls to Discord under way: the final edit waits for them, so it is the last thing the user sees change. */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   /** What `after` scheduled: the runner's list, run once the final edit is out (runAfterTasks in run-deferred.ts). */
   readonly #after: AfterTask[];
 
-  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false, after: AfterTask[] = []) {
+  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false, after: AfterTask[] = [], originalResolved = false) {
     this.originalIsV2 = originalIsV2;
     this.interaction = interaction;
     this.env = env;
@@ -102,39 +145,116 @@ export class JobTaskContext implements TaskContext {
     this.signal = signal;
     this.#rest = rest;
     this.#after = after;
+    this.#originalResolved = originalResolved;
   }
 
   get t(): Translate {
     return translator(this.interaction.locale);
   }
 
+  /** No more edits or follow-ups from the job (its budget ran out, or the final edit is next). */
+  close(reason: string): void {
+    this.#closed ??= reason;
+  }
+
+  /** Waits (at most `ms`) for the job's calls to Discord still under way. */
+  async settle(ms: number): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
+  /** What the job asked to send while @original showed "thinking…", to replay after the final edit. */
+  takeHeld(): HeldOperation[] {
+    return this.#held.splice(0);
+  }
+
+  #refuseIfClosed(action: string): void {
+    const reason = this.#closed ?? (this.signal.aborted ? "its budget ran out" : null);
+    if (reason === null) return;
+    log("deferred.refused", { interaction_id: this.interaction.id, action, reason, level: "error" });
+    throw new TaskClosedError(`deferred(${action}): refused because ${reason}; a job must stop when task.signal aborts and must not touch the message after returning`);
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#inFlight.add(promise);
+    const done = () => void this.#inFlight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
   async followUp(message: string | MessageData | FinalMessage, options: { ephemeral?: boolean } = {}): Promise<SentMessage> {
+    this.#refuseIfClosed("follow_up");
     const final = checked(asFinal(message), options.ephemeral ?? false);
     if (++this.#followUps > USER_INSTALL_FOLLOW_UP_LIMIT && isUserInstallOnly(this.interaction)) {
       throw new FollowUpLimitError(
         `deferred(follow-up): follow-up ${this.#followUps} refused: Discord allows ${USER_INSTALL_FOLLOW_UP_LIMIT} per interaction when only the user's install authorised it; put the rest in the final message`,
       );
     }
-    const sent = await this.#rest.createFollowupMessage(this.interaction.token, final);
+    if (!this.#originalResolved) {
+      const handle = `${HELD_PREFIX}${this.#followUps}`;
+      this.#held.push({ kind: "post", handle, message: final });
+      return { id: handle, held: true };
+    }
+    const sent = await this.#track(this.#rest.createFollowupMessage(this.interaction.token, final));
     if (isComponentsV2(final.data as Record<string, unknown>) && typeof sent?.id === "string") this.#v2FollowUps.add(sent.id);
     return sent;
   }
 
-  editFollowUp(messageId: string, message: string | MessageData | FinalMessage): Promise<SentMessage> {
-    return this.#rest.editFollowupMessage(this.interaction.token, messageId, checked(asFinal(message), false, this.#v2FollowUps.has(messageId)));
+  async editFollowUp(messageId: string, message: string | MessageData | FinalMessage): Promise<SentMessage> {
+    this.#refuseIfClosed("edit_follow_up");
+    if (messageId.startsWith(HELD_PREFIX) && !this.#sentIds.has(messageId)) {
+      const posted = this.#held.find((op) => op.kind === "post" && op.handle === messageId) as { message: FinalMessage } | undefined;
+      const v2 = posted !== undefined && isComponentsV2(posted.message.data as Record<string, unknown>);
+      this.#held.push({ kind: "edit", handle: messageId, message: checked(asFinal(message), false, v2) });
+      return { id: messageId, held: true };
+    }
+    const id = this.#sentIds.get(messageId) ?? messageId;
+    return this.#track(this.#rest.editFollowupMessage(this.interaction.token, id, checked(asFinal(message), false, this.#v2FollowUps.has(id))));
   }
 
-  deleteFollowUp(messageId: string): Promise<void> {
-    return this.#rest.deleteFollowupMessage(this.interaction.token, messageId);
+  async deleteFollowUp(messageId: string): Promise<void> {
+    this.#refuseIfClosed("delete_follow_up");
+    if (messageId.startsWith(HELD_PREFIX) && !this.#sentIds.has(messageId)) {
+      this.#held.push({ kind: "delete", handle: messageId });
+      return;
+    }
+    await this.#track(this.#rest.deleteFollowupMessage(this.interaction.token, this.#sentIds.get(messageId) ?? messageId));
   }
 
   async progress(message: string | MessageData): Promise<void> {
+    this.#refuseIfClosed("progress");
     const final = checked(asFinal(message), false, this.originalIsV2);
-    await this.#rest.editOriginalResponse(this.interaction.token, final);
+    await this.#track(this.#rest.editOriginalResponse(this.interaction.token, final));
     if (isComponentsV2(final.data as Record<string, unknown>)) this.originalIsV2 = true;
+    if (!this.#originalResolved) {
+      // @original shows the progress now: what was held may go out, in order, before anything asked later.
+      this.#originalResolved = true;
+      const held = this.takeHeld();
+      if (held.length > 0) await this.#track(replayHeld(this.#rest, this.interaction.token, held, this.#sentIds));
+    }
   }
 
   after(name: string, task: () => Promise<void>): void {
     this.#after.push({ name, task });
+  }
+}
+
+/**
+ * Sends held follow-up operations in order, once @original is resolved. `ids` collects handle → Discord id (an edit
+ * or delete of a held follow-up needs it). Throws the first failure; what follows it is not sent.
+ */
+export async function replayHeld(rest: DiscordRestClient, token: string, held: readonly HeldOperation[], ids = new Map<string, string>()): Promise<void> {
+  for (const op of held) {
+    if (op.kind === "post") {
+      const sent = await rest.createFollowupMessage(token, op.message);
+      if (typeof sent?.id === "string") ids.set(op.handle, sent.id);
+      continue;
+    }
+    const id = ids.get(op.handle);
+    if (id === undefined) continue; // its post failed or never happened: nothing to change
+    if (op.kind === "edit") await rest.editFollowupMessage(token, id, op.message);
+    else await rest.deleteFollowupMessage(token, id);
   }
 }

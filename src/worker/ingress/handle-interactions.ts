@@ -36,7 +36,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   const result = routed instanceof Promise ? await routed : routed;
   const handlerMs = Date.now() - started;
 
-  if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt }));
+  if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
 
   runAfterSteps(registry.after, interaction, result, handlerMs);
   const own = result.module?.use;

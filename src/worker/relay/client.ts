@@ -20,11 +20,22 @@ const MAX_RELAY_RESPONSE_BYTES = 14 * 1024 * 1024;
 
 export type RelayErrorKind = "unreachable" | "timeout" | "busy" | "invalid_input" | "auth" | "not_found" | "failed" | "bad_response";
 
+/**
+ * Which failures a later attempt may fix (issue 19): only a job that never reached the backend (`unreachable`: no
+ * connection) or that the backend refused before starting it (`busy`: 503/429). A job the backend received and then
+ * failed (`failed`), timed out on (`timeout`: it may still be rendering) or refused as invalid would cost another
+ * render and fail again, so the user gets its error at once.
+ */
+const RETRIABLE_KINDS: ReadonlySet<RelayErrorKind> = new Set(["unreachable", "busy"]);
+
 export class RelayError extends Error {
   override readonly name = "RelayError";
   readonly kind: RelayErrorKind;
   readonly status: number | null;
+  /** The sentence the user reads (the engine shows it as is; it imports no relay types). */
   readonly userMessage: string;
+  /** Whether another attempt may succeed (RETRIABLE_KINDS). */
+  readonly retriable: boolean;
   /** For invalid input: the field the backend named. */
   readonly field: string | null;
   constructor(kind: RelayErrorKind, message: string, userMessage: string, status: number | null = null, field: string | null = null) {
@@ -32,6 +43,7 @@ export class RelayError extends Error {
     this.kind = kind;
     this.status = status;
     this.userMessage = userMessage;
+    this.retriable = RETRIABLE_KINDS.has(kind);
     this.field = field;
   }
 }

@@ -148,6 +148,17 @@ describe("@original and follow-ups", () => {
     expect(r.json.id).toBe(emulator.messagesFor(i.token)[0]!.id);
     expect(emulator.messagesFor(i.token)).toHaveLength(1);
     expect(events.some((e) => e.event === "emulator.deprecated_followup_edit")).toBe(true);
+    // Discord accepts it, but it is a bot's mistake: reported, so the suites fail on it (test/support/spec.ts).
+    expect(takeSpecViolations().map((v) => v.schema)).toEqual(["discord-rule(follow-up-after-deferral)"]);
+    expect(events.find((e) => e.event === "emulator.rule_violation")).toMatchObject({ rule: "follow-up-after-deferral", level: "warn" });
+  });
+
+  it("an ephemeral follow-up while 'thinking…' shows is shown publicly, as on Discord, and the report says so", async () => {
+    const { emulator } = setup();
+    const i = await deferred(emulator);
+    await callDiscord(emulator, "POST", `/webhooks/${APP}/${i.token}`, { content: "just for you", flags: 64 });
+    expect(emulator.messagesFor(i.token)).toEqual([expect.objectContaining({ role: "original", content: "just for you", flags: 0 })]);
+    expect(takeSpecViolations().map((v) => v.problem)).toEqual([expect.stringMatching(/shown publicly, though it asked to be ephemeral/)]);
   });
 
   it("rejects an empty message with 50006", async () => {

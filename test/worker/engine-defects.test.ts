@@ -1,0 +1,226 @@
+// The deferred engine's defects of issue 20, each reproduced first: the ack before any job code, a hung queue send,
+// a job past its budget or its final edit, the fallback after a component, dead custom_ids in a final edit, and
+// what the queue retries (issue 19: only what never reached the backend or was refused as busy).
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker/index.ts";
+import { readConfig } from "../../src/worker/config.ts";
+import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
+import { parseInteraction, type Interaction } from "../../src/worker/dispatch/interaction.ts";
+import { createRegistry, type Registry } from "../../src/worker/dispatch/registry.ts";
+import { defineModule } from "../../src/worker/dispatch/types.ts";
+import { actionRow, button } from "../../src/worker/discord/components.ts";
+import { afterResponse } from "../../src/worker/engine/after-response.ts";
+import { job } from "../../src/worker/engine/jobs.ts";
+import { handleQueue } from "../../src/worker/engine/queue-consumer.ts";
+import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
+import { runDeferred } from "../../src/worker/engine/run-deferred.ts";
+import type { TaskContext } from "../../src/worker/engine/task-context.ts";
+import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { saveChart } from "../../src/worker/commands/chart/store.ts";
+import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
+import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
+import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
+import { command, component, signedRequest } from "../support/interactions.worker.ts";
+
+let discord: DiscordEmulator;
+const baseEnv = () => ({ ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
+const patches = () => discord.calls({ method: "PATCH" });
+const contentOf = (call: { body: unknown } | undefined) => ((call?.body as { json?: { content?: string } }).json?.content ?? "") as string;
+const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+
+function outbound(backend: Handler = scriptedBackend().handler) {
+  routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backend });
+}
+
+function parsed(payload: Record<string, unknown>): Interaction {
+  const result = parseInteraction(new TextEncoder().encode(JSON.stringify(payload)));
+  if (!result.ok) throw new Error(result.message);
+  return result.interaction;
+}
+
+beforeEach(async () => {
+  discord = createDiscordEmulator();
+  await env.DB!.exec("DELETE FROM jobs_done; DELETE FROM interactions;");
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  discord.close();
+});
+
+describe("the ack is never late (defect 2)", () => {
+  it("a job that computes for 1 s before its first await starts only after the response is on its way", async () => {
+    outbound();
+    let responded = false;
+    const seenAtStart: boolean[] = [];
+    const module = defineModule({
+      definition: { name: "crunch", description: "computes before its first await" },
+      jobs: {
+        go: job(async () => {
+          seenAtStart.push(responded);
+          const until = Date.now() + 1_000;
+          while (Date.now() < until) {
+            // busy: a second of synchronous work before the first await
+          }
+          return { data: { content: "crunched" } };
+        }),
+      },
+      command: ({ defer }) => defer("go", null),
+    });
+    const payload = command("crunch");
+    const ctx = createExecutionContext();
+    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), DB: undefined } as never, ctx, createRegistry([module]));
+    responded = true;
+    expect(await response.json()).toEqual({ type: 5 });
+    await waitOnExecutionContext(ctx);
+    expect(seenAtStart).toEqual([true]);
+    expect(contentOf(patches()[0])).toBe("crunched");
+  });
+});
+
+describe("a hung queue send (defect 3)", () => {
+  it("falls back to running the job within a time limit, and the late-delivered message does not run it again", async () => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    const late: JobMessage[] = [];
+    const hungQueue = { send: (body: JobMessage) => (late.push(body), new Promise<void>(() => {})) };
+    const queueEnv = { ...baseEnv(), RELAY_MODE: "queue", JOBS: hungQueue };
+    const config = readConfig(queueEnv as never);
+    const registry: Registry = createRegistry((await import("../../src/worker/commands/index.ts")).commands);
+    const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
+    const interaction = parsed(payload);
+    const dispatched = await dispatch(interaction, { registry, env: queueEnv as never, config, request: new Request("https://w/interactions") });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await afterResponse(interaction, dispatched, queueEnv as never, config, { enqueueTimeoutMs: 50 });
+    expect(patches()).toHaveLength(1);
+    expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
+    expect(lines(errors).find((l) => l.event === "deferred.enqueue_failed")).toMatchObject({ interaction_id: payload.id, error: expect.stringMatching(/no answer within 50 ms/) });
+    // The send was only slow: the message arrives after all. The consumer must not render or edit again.
+    expect(late).toHaveLength(1);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "late", timestamp: new Date(), attempts: 1, body: late[0] }]);
+    const qctx = createExecutionContext();
+    await handleQueue(batch as never, queueEnv as never, registry);
+    expect((await getQueueResult(batch as never, qctx)).explicitAcks).toEqual(["late"]);
+    expect(backend.calls).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
+  });
+
+  it("a hung KV put does not turn a rendered chart into a timeout: the chart goes out, without buttons", async () => {
+    outbound();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const hungKv = { put: () => new Promise(() => {}), get: async () => null };
+    const payload = command("chart", [{ type: 3, name: "values", value: "1,2" }]);
+    const ctx = createExecutionContext();
+    await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), CHART_DATA: hungKv } as never, ctx);
+    await waitOnExecutionContext(ctx);
+    const [message] = discord.messagesFor(String(payload.token));
+    expect(message!.attachments).toHaveLength(1);
+    expect(message!.components).toEqual([]);
+  });
+});
+
+describe("a job past its budget, or past its final edit, cannot edit or follow up (defect 6)", () => {
+  it("refuses the late progress and follow-up with a named error and a log line; the timeout text stays", async () => {
+    outbound();
+    let finished!: Promise<unknown[]>;
+    const module = defineModule({
+      definition: { name: "stubborn", description: "ignores its signal" },
+      jobs: {
+        go: job(async (_input: null, task: TaskContext) => {
+          finished = (async () => {
+            await new Promise((resolve) => task.signal.addEventListener("abort", resolve, { once: true }));
+            // Wait for the runner's final edit to have gone out, then try to change it.
+            await vi.waitFor(() => expect(patches()).toHaveLength(1), { timeout: 5_000, interval: 5 });
+            return Promise.all([task.progress("step 2 of 2…").catch((e: unknown) => e), task.followUp("stray").catch((e: unknown) => e)]);
+          })();
+          await finished;
+          return { data: { content: "never" } };
+        }),
+      },
+      command: ({ defer }) => defer("go", null),
+    });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const payload = command("stubborn");
+    const interaction = parsed(payload);
+    const config = readConfig(baseEnv() as never);
+    await runDeferred({ job: "go", input: null, update: false }, module, interaction, baseEnv() as never, config, "/stubborn", { taskBudgetMs: 20 });
+    const refused = await finished;
+    expect(refused.map((e) => (e as Error).name)).toEqual(["TaskClosedError", "TaskClosedError"]);
+    expect(patches()).toHaveLength(1);
+    expect(contentOf(patches()[0])).toMatch(/longer than I can wait/);
+    expect(discord.calls({ method: "POST" })).toHaveLength(0);
+    expect(lines(errors).filter((l) => l.event === "deferred.refused").map((l) => l.action)).toEqual(["progress", "follow_up"]);
+  });
+});
+
+describe("the fallback after a component keeps the message (defect 7)", () => {
+  it("Discord refusing a redrawn chart: the fallback edit replaces only the text", async () => {
+    outbound();
+    const key = "abcdefghij12";
+    await saveChart(env.CHART_DATA!, key, { title: null, points: [{ label: "a", value: 1 }, { label: "b", value: 2 }] });
+    discord.faults.push({ match: { method: "PATCH" }, times: 1, respond: { status: 400, json: { code: 50035, message: "Invalid Form Body" } } });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const ctx = createExecutionContext();
+    await worker.fetch((await signedRequest(JSON.stringify(component(`chart:bar:${key}`)))) as never, baseEnv() as never, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(patches().map((c) => c.status)).toEqual([400, 200]);
+    const fallback = (patches()[1]!.body as { json: Record<string, unknown> }).json;
+    expect(fallback.content).toMatch(/Discord would not accept it/);
+    expect(fallback).not.toHaveProperty("embeds");
+    expect(fallback).not.toHaveProperty("attachments");
+    expect(fallback).not.toHaveProperty("components");
+  });
+});
+
+describe("a final edit's custom_ids are checked like an immediate reply's (defect 8)", () => {
+  it("a button no handler receives becomes an error edit with a reference, not a dead button", async () => {
+    outbound();
+    const module = defineModule({
+      definition: { name: "typo", description: "ships a dead button" },
+      jobs: { go: job(async () => ({ data: { content: "here", components: [actionRow(button({ label: "More", customId: "tpyo:more" }))] } })) },
+      command: ({ defer }) => defer("go", null),
+    });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const payload = command("typo");
+    const ctx = createExecutionContext();
+    await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx, createRegistry([module]));
+    await waitOnExecutionContext(ctx);
+    expect(patches()).toHaveLength(1);
+    expect(contentOf(patches()[0])).toMatch(/Something went wrong.*reference `[0-9a-f]{8}`/);
+    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({ outcome: "task_error", error: expect.stringMatching(/"tpyo:more" routes to no module/) });
+  });
+});
+
+describe("what the queue retries (issue 19)", () => {
+  const queueEnv = () => ({ ...baseEnv(), RELAY_MODE: "queue", JOBS: { send: async () => {} } });
+  const body = (payload: Record<string, unknown>): JobMessage => ({ v: 2, interaction: payload, route: "/chart", job: "render", input: { kind: "line", values: "1,2,3" }, enqueued_at: Date.now(), update: false });
+
+  it.each([
+    ["a backend that failed the job (500)", () => Response.json({ error: { code: "job_failed", message: "boom" } }, { status: 500 }), /failed while working/],
+  ])("%s is not retried: it would fail again; the user reads the error at once", async (_name, backend, expected) => {
+    outbound(backend);
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: body(payload) }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, queueEnv() as never, ctx);
+    const result = await getQueueResult(batch as never, ctx);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks).toEqual(["m"]);
+    expect(contentOf(patches()[0])).toMatch(expected);
+  });
+
+  it.each([
+    ["unreachable", () => { throw new TypeError("connect ECONNREFUSED"); }],
+    ["busy (503)", () => new Response(JSON.stringify({ error: { code: "busy", message: "busy" } }), { status: 503, headers: { "Retry-After": "3" } })],
+  ])("a backend that is %s is retried: the job never reached it, or was refused before it started", async (_name, backend) => {
+    outbound(backend);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: body(payload) }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, queueEnv() as never, ctx);
+    expect((await getQueueResult(batch as never, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
+  });
+});
