@@ -224,3 +224,89 @@ describe("what the queue retries (issue 19)", () => {
     expect((await getQueueResult(batch as never, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
   });
 });
+
+describe("queue mode delivers without re-running (defect 4)", () => {
+  const queueEnv = () => ({ ...baseEnv(), RELAY_MODE: "queue", JOBS: { send: async () => {} } });
+
+  function counting() {
+    const runs: number[] = [];
+    const module = defineModule({
+      definition: { name: "once", description: "counts its runs" },
+      jobs: {
+        go: job(async (_input: null, task: TaskContext) => {
+          runs.push(runs.length + 1);
+          await task.followUp("a note for you", { ephemeral: true });
+          return { data: { content: "the result" } };
+        }),
+      },
+      command: ({ defer }) => defer("go", null),
+    });
+    return { runs, registry: createRegistry([module]) };
+  }
+  const body = (payload: Record<string, unknown>): JobMessage => ({ v: 2, interaction: payload, route: "/once", job: "go", input: null, enqueued_at: Date.now(), update: false });
+
+  async function consume(registry: Registry, message: JobMessage, attempts: number) {
+    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts, body: message }]);
+    const ctx = createExecutionContext();
+    await handleQueue(batch as never, queueEnv() as never, registry);
+    return getQueueResult(batch as never, ctx);
+  }
+
+  it("a failed final edit is retried with the stored result: the job and its follow-up run once", async () => {
+    outbound();
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const { runs, registry } = counting();
+    const payload = command("once");
+    discord.faults.push({ match: { method: "PATCH" }, times: 3, respond: { status: 503, json: { message: "unavailable" } } });
+    expect((await consume(registry, body(payload), 1)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
+    expect(discord.calls({ method: "POST" })).toHaveLength(0);
+    expect((await consume(registry, body(payload), 2)).explicitAcks).toEqual(["m"]);
+    expect(runs).toEqual([1]);
+    const token = String(payload.token);
+    expect(discord.messagesFor(token).map((m) => [m.role, m.content, m.flags & 64])).toEqual([["original", "the result", 0], ["followup", "a note for you", 64]]);
+    // A redelivery after that is a duplicate: nothing runs or is sent again.
+    expect((await consume(registry, body(payload), 3)).explicitAcks).toEqual(["m"]);
+    expect(runs).toEqual([1]);
+    expect(discord.calls({ method: "POST" })).toHaveLength(1);
+  });
+
+  it("a delivery retry waits at least Discord's retry_after", async () => {
+    outbound();
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const { registry } = counting();
+    discord.faults.push({ match: { method: "PATCH" }, times: 1, respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 90, global: false } } });
+    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: body(command("once")) }]);
+    const retried = vi.spyOn(batch.messages[0]!, "retry");
+    await handleQueue(batch as never, queueEnv() as never, registry);
+    expect(retried).toHaveBeenCalledWith({ delaySeconds: 90 });
+  });
+});
+
+describe("queue mode never leaves the user in silence (issue 21)", () => {
+  const queueEnv = () => ({ ...baseEnv(), RELAY_MODE: "queue", JOBS: { send: async () => {} } });
+  const body = (payload: Record<string, unknown>): JobMessage => ({ v: 2, interaction: payload, route: "/chart", job: "render", input: { kind: "line", values: "1,2,3" }, enqueued_at: Date.now(), update: false });
+  async function consume(message: JobMessage, attempts: number) {
+    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts, body: message }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as never, queueEnv() as never, ctx);
+    return getQueueResult(batch as never, ctx);
+  }
+
+  it("backend down: one status edit in the user's language at the first retry, then the final error, and nothing between", async () => {
+    outbound(() => { throw new TypeError("connect ECONNREFUSED"); });
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }], { locale: "de" });
+    expect((await consume(body(payload), 1)).retryMessages).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
+    const status = (patches()[0]!.body as { json: Record<string, unknown> }).json;
+    expect(status.content).toMatch(/^⏳ Der benötigte Dienst antwortet gerade nicht\..* spätestens in \d+ Minuten?/);
+    expect(status).toMatchObject({ embeds: [], components: [], attachments: [] });
+    for (const attempts of [2, 3, 4]) expect((await consume(body(payload), attempts)).retryMessages).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
+    expect((await consume(body(payload), 5)).explicitAcks).toEqual(["m"]);
+    expect(patches()).toHaveLength(2);
+    expect(contentOf(patches()[1])).toMatch(/unreachable.*reference `[0-9a-f]{8}`/);
+  });
+});

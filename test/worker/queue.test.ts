@@ -96,11 +96,12 @@ describe("queue relay mode", () => {
     expect(first.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
     const third = await consume([{ body: sent[0], attempts: 3 }]);
     expect(third.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
-    expect(patches()).toHaveLength(0);
+    // No final edit while retrying; only the one status edit of the first retry (issue 21).
+    expect(patches().map((c) => (c.body as { json: { content: string } }).json.content)).toEqual([expect.stringMatching(/^⏳/)]);
     const last = await consume([{ body: sent[0], attempts: MAX_ATTEMPTS }]);
     expect(last.explicitAcks).toEqual(["msg-0"]);
-    expect(patches()).toHaveLength(1);
-    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/unreachable/);
+    expect(patches()).toHaveLength(2);
+    expect((patches()[1]!.body as { json: { content: string } }).json.content).toMatch(/unreachable/);
   });
 
   it("recovers when the backend comes back before attempts run out", async () => {
@@ -112,7 +113,8 @@ describe("queue relay mode", () => {
     expect((await consume([{ body: sent[0], attempts: 1 }])).retryMessages).toHaveLength(1);
     up = true;
     expect((await consume([{ body: sent[0], attempts: 2 }])).explicitAcks).toEqual(["msg-0"]);
-    expect(patches()).toHaveLength(1);
+    // The status edit of the first retry (issue 21), then the chart.
+    expect(patches()).toHaveLength(2);
     expect(discord.messagesFor(String(payload.token))[0]!.embeds).toHaveLength(1);
   });
 
@@ -135,7 +137,7 @@ describe("queue relay mode", () => {
     await acknowledge(chart());
     // A body the consumer crashes on (a bug, not an outage: JSON.stringify throws on a BigInt): that message
     // alone is retried.
-    const crashing = { v: 1, interaction: { id: 1n }, route: "/chart", enqueued_at: Date.now() };
+    const crashing = { v: 2, interaction: { id: 1n }, route: "/chart", job: "render", input: null, update: false, enqueued_at: Date.now() };
     vi.spyOn(console, "error").mockImplementation(() => {});
     const result = await consume([{ body: sent[0] }, { body: crashing }, { body: sent[1] }, { body: { nonsense: true } }]);
     expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-2", "msg-3"]);
@@ -210,7 +212,6 @@ describe("queue relay mode", () => {
   it.each([
     ["a command renamed by a deploy", (body: Record<string, any>) => ({ ...body, interaction: { ...body.interaction, data: { ...body.interaction.data, name: "plot" } } })],
     ["a job renamed by a deploy", (body: Record<string, any>) => ({ ...body, job: "draw" })],
-    ["a message from before named jobs (v1)", (body: Record<string, any>) => ({ v: 1, interaction: body.interaction, route: body.route, enqueued_at: body.enqueued_at })],
   ])("%s ends in one edit asking to run it again, and one log line, without retries", async (_name, change) => {
     const backend = scriptedBackend();
     outbound(backend.handler);

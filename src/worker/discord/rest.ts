@@ -52,11 +52,14 @@ export class DiscordApiError extends Error {
   /** Discord's JSON error code (e.g. 10015 Unknown Webhook, 50035 Invalid Form Body), when present. */
   readonly code: number | null;
   readonly attempts: number;
-  constructor(message: string, status: number, code: number | null, attempts: number) {
+  /** After a 429: how long Discord asked to wait (its `retry_after`), so a later retry can honour it. */
+  readonly retryAfterMs: number | null;
+  constructor(message: string, status: number, code: number | null, attempts: number, retryAfterMs: number | null = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.attempts = attempts;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -157,9 +160,14 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
       }
       const body = await readJson(response);
       hooks.after?.(method, path, response, body);
-      if (response.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
+      if (response.status === 429) {
+        const waitMs = retryAfterMs(response, body);
+        // Out of retries, or Discord asks for a wait past the deadline: the error carries the wait, for a later retry.
+        const code = typeof body?.code === "number" ? body.code : null;
+        if (remaining() <= waitMs) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached): rate limited for ${waitMs} ms`, 0, code, attempt, waitMs);
+        if (rateLimited >= MAX_RATE_LIMIT_RETRIES) throw new DiscordApiError(`${where} answered 429: rate limited for ${waitMs} ms`, 429, code, attempt, waitMs);
         rateLimited++;
-        await wait(retryAfterMs(response, body));
+        await wait(waitMs);
         continue;
       }
       if (response.status >= 500 && serverErrors < MAX_SERVER_ERROR_RETRIES) {

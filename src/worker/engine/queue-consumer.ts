@@ -2,13 +2,25 @@
  * The queue consumer (RELAY_MODE=queue): finishes deferred interactions with retries that survive isolate
  * eviction and outlast waitUntil's 30 s. Per message:
  *   1. a job already finished (jobs_done) is acknowledged, not redone (Queues deliver at least once);
- *   2. the named job of the interaction's module runs from the queued input, within its budget (the handler
+ *   2. a job whose result is stored (its delivery failed before) is delivered from the store: the job, its backend
+ *      call and its follow-ups never run twice (stored-result.ts);
+ *   3. otherwise the named job of the interaction's module runs from the queued input, within its budget (the handler
  *      does not run again: it ran once, at ingress);
- *   3. a retriable failure (backend down/busy/slow, Discord 5xx/429/unreachable) is retried with backoff,
- *      unless this is the last attempt or the 15-minute token would expire first;
- *   4. otherwise exactly one final edit is made, result or error, and the job is recorded as done.
- * Every consumed job ends in a final message and one log line, including one that can no longer run (a deploy
- * renamed the command or the job, the job refuses its input, a message from before named jobs).
+ *   4. a failure another attempt may fix is retried: a job that never reached its backend or was refused as busy
+ *      (the error's own `retriable`), or a final edit Discord failed (5xx, 429, unreachable: the result is stored
+ *      first). Not on the last attempt, nor when the token would expire first;
+ *   5. otherwise exactly one final edit is made, result or error, and the job is recorded as done.
+ *
+ * The user is never left in silence while the queue retries (issue 21): before the first retry of a job, @original
+ * gets ONE status edit in the user's language ("still trying; the answer within N minutes", user-messages.ts), then
+ * the final edit follows. The schedule, attempt n (1-based) running at the earliest after
+ *     retryDelaySeconds(1) + … + retryDelaySeconds(n − 1) = 2 + 4 + 8 + 16 s,
+ * with MAX_ATTEMPTS = 5 and each attempt bounded by the job's budget (21 s) and the final edit's deadline (28 s):
+ * the status within seconds of the first failure, the final message at the latest ≈ 30 s + 5 × 28 s ≈ 3 min after
+ * the first attempt, far inside the token's 15 minutes; a delivery retry waits at least Discord's `retry_after`. The
+ * engine's deadline is the token's: no retry is scheduled that would start within TOKEN_MARGIN_MS of its expiry.
+ * Every consumed job ends in a final message and one final log line, including one that can no longer run (a deploy
+ * renamed the command or the job, the job refuses its input).
  *
  * Storage is a guard against duplicates, never a gate on the user's message: when D1 is down or slow the
  * jobs_done check counts as "not done" (a redelivery may then edit @original a second time with the same
@@ -23,14 +35,17 @@ import { parseCustomId } from "../dispatch/custom-id.ts";
 import { InteractionType, parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { isComponentsV2 } from "../discord/responses.ts";
-import { deliverFinal, errorMessage, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "./run-deferred.ts";
+import { DiscordApiError, type DiscordRestClient } from "../discord/rest.ts";
+import { deliverFinal, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "./run-deferred.ts";
+import { reviveResult, serialiseResult, type ReadyResult } from "./stored-result.ts";
+import { deadLetterMessage, statusMessage } from "./user-messages.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
-import { isJobDone, markJobDone } from "./jobs-done.ts";
-import { isJobMessage, type JobMessage, type LegacyJobMessage } from "./queue-message.ts";
+import { markJobDone, readJobState, RESULT_READY, storeJobResult } from "./jobs-done.ts";
+import { isJobMessage, type JobMessage } from "./queue-message.ts";
 
 /** Attempts before the consumer makes the final (error) edit itself; wrangler's max_retries is set above it. */
 export const MAX_ATTEMPTS = 5;
@@ -71,20 +86,37 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-function parseJob(message: Message<unknown>): { job: JobMessage | LegacyJobMessage; interaction: Interaction } | null {
+function parseJob(message: Message<unknown>): { job: JobMessage; interaction: Interaction } | null {
   if (!isJobMessage(message.body)) return null;
   const parsed = parseInteraction(new TextEncoder().encode(JSON.stringify(message.body.interaction)));
   return parsed.ok && parsed.interaction.token ? { job: message.body, interaction: parsed.interaction } : null;
 }
 
-/** jobs_done says this interaction was finished. A failing or slow D1 answers "no": redoing beats never doing. */
-async function alreadyDone(env: Env, interaction: Interaction, message: Message<unknown>): Promise<boolean> {
-  if (!env.DB) return false;
+/**
+ * What jobs_done says of this interaction: finished ("done"), a result stored for delivery, or nothing. A failing or
+ * slow D1 answers "nothing": redoing beats never doing.
+ */
+async function jobState(env: Env, interaction: Interaction, message: Message<unknown>): Promise<{ done: true } | { stored: ReadyResult } | null> {
+  if (!env.DB) return null;
   try {
-    return await withStorageTimeout(isJobDone(env.DB, interaction.id), "jobs_done.check");
+    const state = await withStorageTimeout(readJobState(env.DB, interaction.id), "jobs_done.check");
+    if (state === null) return null;
+    if (state.outcome !== RESULT_READY) return { done: true };
+    const stored = state.result === null ? null : reviveResult(state.result);
+    return stored ? { stored } : null;
   } catch (error) {
     log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "check", level: "error", error: describeError(error), effect: "running the job without duplicate check" });
-    return false;
+    return null;
+  }
+}
+
+/** Keeps a finished job's result for the delivery retry; on failure the retry runs the job again (logged). */
+async function storeResult(env: Env, interaction: Interaction, result: ReadyResult, message: Message<unknown>): Promise<void> {
+  if (!env.DB) return;
+  try {
+    await withStorageTimeout(storeJobResult(env.DB, interaction.id, serialiseResult(result), message.attempts), "jobs_done.store");
+  } catch (error) {
+    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "store", level: "error", error: describeError(error), effect: "the delivery retry runs the job again" });
   }
 }
 
@@ -107,31 +139,57 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     return;
   }
   const { job, interaction } = parsed;
-  if (await alreadyDone(env, interaction, message)) {
+  const state = await jobState(env, interaction, message);
+  if (state && "done" in state) {
     log("queue.duplicate", { interaction_id: interaction.id, message_id: message.id, outcome: "skipped" });
     message.ack();
     return;
   }
 
-  const call: JobCall = job.v === 2 ? { job: job.job, input: job.input, update: job.update } : { job: "(before named jobs)", input: undefined, update: job.update === true };
-  const module = job.v === 2 ? moduleOf(registry, interaction) : undefined;
+  const call: JobCall = { job: job.job, input: job.input, update: job.update };
   const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
   const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
-  // An unknown module or job is not retried: executeJob turns it into the "run it again" final message.
-  const task = await executeJob(call, module, interaction, env, config, job.route, rest, undefined, registry);
-  if (!task.ok && task.retriable && !lastChance) {
-    retry(message, interaction, job.route, task.error);
+  let result: ReadyResult;
+  let ranHere = null as Awaited<ReturnType<typeof executeJob>> | null;
+  if (state) {
+    result = state.stored; // delivered again, never re-run
   } else {
-    const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2, call.update, task.held);
-    if (!delivery.delivered && delivery.retriable && !lastChance) {
-      retry(message, interaction, job.route, delivery.error);
-    } else {
-      await recordDone(env, interaction, delivery.delivered ? (task.ok ? "ok" : "error_message") : "undelivered", message);
-      message.ack();
-      logDeferred(interaction, job.route, call.job, task, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at });
+    // An unknown module or job is not retried: executeJob turns it into the "run it again" final message.
+    ranHere = await executeJob(call, moduleOf(registry, interaction), interaction, env, config, job.route, rest, undefined, registry);
+    result = ranHere;
+    if (!ranHere.ok && ranHere.retriable && !lastChance) {
+      if (message.attempts === 1) await showStatus(rest, interaction, call.update, ranHere.v2, message.attempts);
+      retry(message, interaction, job.route, ranHere.error);
+      await runAfterTasks(interaction, job.route, ranHere.after);
+      return;
     }
   }
-  await runAfterTasks(interaction, job.route, task.after);
+  const delivery = await deliverFinal(rest, interaction.token, result.final, result.ref, result.v2, call.update, result.held);
+  if (!delivery.delivered && delivery.retriable && !lastChance) {
+    if (!state) await storeResult(env, interaction, result, message);
+    retry(message, interaction, job.route, delivery.error);
+  } else {
+    await recordDone(env, interaction, delivery.delivered ? (result.ok ? "ok" : "error_message") : "undelivered", message);
+    message.ack();
+    logDeferred(interaction, job.route, call.job, { retriable: false, after: [], ...result }, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at, ...(state ? { redelivered: true } : {}) });
+  }
+  if (ranHere) await runAfterTasks(interaction, job.route, ranHere.after);
+}
+
+/**
+ * The one status edit while the queue retries a job (issue 21): what is happening, and the latest time the final
+ * message comes (the rest of the schedule: its delays, and each attempt's budget and final edit). A failure is only
+ * logged: the final edit comes anyway.
+ */
+async function showStatus(rest: DiscordRestClient, interaction: Interaction, keepMessage: boolean, v2: boolean, attempts: number): Promise<void> {
+  let within = 0;
+  for (let n = attempts; n < MAX_ATTEMPTS; n++) within += retryDelaySeconds(n) + FINAL_EDIT_DEADLINE_MS / 1000;
+  try {
+    await rest.editOriginalResponse(interaction.token, statusMessage(interaction.locale, within, keepMessage, v2));
+    log("deferred.status", { interaction_id: interaction.id, attempts, within_s: within });
+  } catch (error) {
+    log("deferred.status_failed", { interaction_id: interaction.id, attempts, level: "error", error: describeError(error) });
+  }
 }
 
 /** The module the interaction belongs to: by command for commands, by custom_id prefix for components and modals. */
@@ -140,8 +198,10 @@ function moduleOf(registry: Registry, interaction: Interaction): CommandModule |
   return registry.byPrefix(parseCustomId(interaction.customId ?? "").prefix);
 }
 
+/** Retries after the schedule's delay, or after Discord's `retry_after` when it asked for longer. */
 function retry(message: Message<unknown>, interaction: Interaction, route: string | null, error: unknown): void {
-  const delaySeconds = retryDelaySeconds(message.attempts);
+  const askedMs = error instanceof DiscordApiError ? (error.retryAfterMs ?? 0) : 0;
+  const delaySeconds = Math.max(retryDelaySeconds(message.attempts), Math.ceil(askedMs / 1000));
   log("deferred", { interaction_id: interaction.id, route, mode: "queue", outcome: "retrying", attempts: message.attempts, delay_s: delaySeconds, error: describeError(error) });
   message.retry({ delaySeconds });
 }
@@ -166,14 +226,15 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
     return;
   }
   const { interaction, job } = parsed;
-  if (await alreadyDone(env, interaction, message)) {
+  const state = await jobState(env, interaction, message);
+  if (state && "done" in state) {
     log("queue.duplicate", { interaction_id: interaction.id, message_id: message.id, outcome: "skipped", queue: "dead_letter" });
     message.ack();
     return;
   }
   const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
-  const v2 = job.update === true && isComponentsV2(interaction.message);
-  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update === true, v2), ref, v2, job.update === true);
+  const v2 = job.update && isComponentsV2(interaction.message);
+  const delivery = await deliverFinal(rest, interaction.token, deadLetterMessage(ref, job.update, v2), ref, v2, job.update);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,

@@ -16,21 +16,9 @@ export interface JobMessage {
   readonly update: boolean;
 }
 
-/**
- * v1 messages (enqueued before jobs had names) carry no job; the consumer cannot run them any more and ends
- * them with a readable final message instead, so a deploy during a backlog loses no user's answer.
- */
-export interface LegacyJobMessage {
-  readonly v: 1;
-  readonly interaction: Record<string, unknown>;
-  readonly route: string | null;
-  readonly enqueued_at: number;
-  readonly update?: boolean;
-}
-
-export function isJobMessage(value: unknown): value is JobMessage | LegacyJobMessage {
+/** A job message of this version; anything else is not one (a new deployment has no other format). */
+export function isJobMessage(value: unknown): value is JobMessage {
   if (typeof value !== "object" || value === null) return false;
   const body = value as Record<string, unknown>;
-  if (typeof body.interaction !== "object" || body.interaction === null || typeof body.enqueued_at !== "number") return false;
-  return body.v === 1 || (body.v === 2 && typeof body.job === "string");
+  return body.v === 2 && typeof body.job === "string" && typeof body.interaction === "object" && body.interaction !== null && typeof body.enqueued_at === "number";
 }

@@ -21,6 +21,8 @@ import type { Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { unroutedCustomId } from "../dispatch/routable-ids.ts";
 import { DELETE_ORIGINAL, type JobResult } from "./jobs.ts";
+import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
+import { errorMessage, fallbackMessage } from "./user-messages.ts";
 import { JobTaskContext, replayHeld, type AfterTask, type HeldOperation } from "./task-context.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 
@@ -30,20 +32,6 @@ export interface JobCall {
   readonly input: unknown;
   /** The acknowledgement was type 6: an error keeps the component's message and replaces only its text. */
   readonly update: boolean;
-}
-
-/**
- * What an error may carry for the user (errors carry their facts: the engine imports no relay types). RelayError
- * (src/worker/relay/client.ts) is one: its sentence, and whether another attempt may succeed.
- */
-interface UserFacingFacts {
-  readonly userMessage?: unknown;
-  readonly retriable?: unknown;
-}
-
-/** A job that cannot run: unknown after a deploy, or its input refused. The user is told to run it again. */
-class UnrunnableJobError extends Error {
-  override readonly name = "UnrunnableJobError";
 }
 
 /** The task's share of the ≈ 30 s waitUntil budget; the rest is for the final edit and its retries. */
@@ -174,7 +162,7 @@ async function deliverEdit(rest: DiscordRestClient, token: string, final: JobRes
     if (error instanceof DiscordApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 404 && error.status !== 429) {
       const fallbackRef = ref ?? newReference();
       try {
-        await rest.editOriginalResponse(token, textMessage(`Your result was ready, but Discord would not accept it (reference \`${fallbackRef}\`). Please try again.`, keepMessage, v2));
+        await rest.editOriginalResponse(token, fallbackMessage(fallbackRef, keepMessage, v2));
         return { delivered: true, retriable: false, error, ref: fallbackRef };
       } catch (fallbackError) {
         return { delivered: false, retriable: isRetriableDelivery(fallbackError), error: fallbackError, ref: fallbackRef };
@@ -237,25 +225,4 @@ export function logDeferred(interaction: Interaction, route: string | null, job:
     level: task.ok && delivered ? "info" : "error",
   });
   return outcome;
-}
-
-/**
- * After a type-6 defer, @original is the message the component is on (e.g. a chart): the error replaces
- * only its text, so the user keeps what they had. After type 5 it replaces the "thinking…" message. On a Components
- * V2 message (`v2`) there is no text to replace, and content is refused: the error becomes its one text display.
- */
-export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false): FinalMessage {
-  let text: string;
-  const facts = error as UserFacingFacts | null;
-  if (typeof facts?.userMessage === "string") text = facts.userMessage;
-  else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
-  else if (error instanceof UnrunnableJobError) text = "This command changed after you ran it, so I could not finish it. Please run it again.";
-  else if (timedOut) text = "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.";
-  else text = "Something went wrong while working on this.";
-  return textMessage(`⚠️ ${text} (reference \`${ref}\`)`, keepMessage, v2);
-}
-
-function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {
-  if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [] } };
-  return { data: keepMessage ? { content } : { content, embeds: [], components: [], attachments: [] } };
 }

@@ -1,0 +1,49 @@
+/**
+ * The one place that decides what a user reads when deferred work does not end as planned: the error of a job, the
+ * text that replaces a result Discord refused, the status shown while the queue retries, the dead-letter message.
+ * Everything else in the engine asks here.
+ *
+ * After a type-6 defer (`keepMessage`), @original is the message the component is on (e.g. a chart): the text
+ * replaces only its text, so the user keeps what they had. After type 5 it replaces the "thinking…" message. On a
+ * Components V2 message (`v2`) there is no text to replace, and content is refused: the text becomes its one text
+ * display.
+ */
+import { ConfigError } from "../config.ts";
+import { MessageFlags } from "../discord/responses.ts";
+import type { FinalMessage } from "../discord/messages.ts";
+import { translator } from "../i18n/messages.ts";
+import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
+
+export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false): FinalMessage {
+  let text: string;
+  const facts = error as UserFacingFacts | null;
+  if (typeof facts?.userMessage === "string") text = facts.userMessage;
+  else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
+  else if (error instanceof UnrunnableJobError) text = "This command changed after you ran it, so I could not finish it. Please run it again.";
+  else if (timedOut) text = "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.";
+  else text = "Something went wrong while working on this.";
+  return textMessage(`⚠️ ${text} (reference \`${ref}\`)`, keepMessage, v2);
+}
+
+/** Discord refused the job's message (too large, invalid): the user is told rather than left waiting. */
+export function fallbackMessage(ref: string, keepMessage: boolean, v2: boolean): FinalMessage {
+  return textMessage(`Your result was ready, but Discord would not accept it (reference \`${ref}\`). Please try again.`, keepMessage, v2);
+}
+
+/**
+ * The one status edit while the queue retries (issue 21), in the user's language. It never looks like a result: an
+ * hourglass, what is happening, and when the final answer will come at the latest.
+ */
+export function statusMessage(locale: string | null | undefined, withinSeconds: number, keepMessage: boolean, v2: boolean): FinalMessage {
+  return textMessage(translator(locale)("stillTrying", Math.max(1, Math.ceil(withinSeconds / 60))), keepMessage, v2);
+}
+
+/** The consumer failed on this job every time (a bug): the user is told, with the reference of the log line. */
+export function deadLetterMessage(ref: string, keepMessage: boolean, v2: boolean): FinalMessage {
+  return errorMessage(new Error("dead-lettered"), ref, false, keepMessage, v2);
+}
+
+function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {
+  if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [] } };
+  return { data: keepMessage ? { content } : { content, embeds: [], components: [], attachments: [] } };
+}
