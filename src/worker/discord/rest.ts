@@ -18,6 +18,7 @@
 import { log } from "../log.ts";
 import { withDefaultMentions } from "./mentions.ts";
 import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
+import { scaled } from "../timing.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 
@@ -147,11 +148,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
       try {
         const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...hooks.headers };
         const body = message === undefined ? undefined : messageBody(message, headers);
-        const timeout = Math.max(1, Math.min(options.timeoutMs ?? 10_000, remaining()));
+        const timeout = Math.max(1, Math.min(options.timeoutMs ?? scaled(10_000), remaining()));
         response = await fetcher(options.apiBase + path, { method, headers, body, signal: AbortSignal.timeout(timeout) });
       } catch (error) {
         if (serverErrors >= MAX_SERVER_ERROR_RETRIES) throw new DiscordApiError(`${where} failed after ${attempt} attempts: ${describe(error)}`, 0, null, attempt);
-        await wait(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++);
+        await wait(scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++));
         continue;
       }
       if (response.ok) {
@@ -171,7 +172,7 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         continue;
       }
       if (response.status >= 500 && serverErrors < MAX_SERVER_ERROR_RETRIES) {
-        await wait(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++);
+        await wait(scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++));
         continue;
       }
       const code = typeof body?.code === "number" ? body.code : null;
@@ -181,7 +182,7 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         unknownWebhook++;
         unknownWebhookWaited += waitMs;
         log("discord.retry", { reason: "unknown_webhook", method, path: redactPath(path), attempt, wait_ms: waitMs, level: "warn" });
-        await wait(waitMs);
+        await wait(scaled(waitMs));
         continue;
       }
       const detail = typeof body?.message === "string" ? body.message : response.statusText;

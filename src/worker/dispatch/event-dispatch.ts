@@ -15,6 +15,7 @@ import type { Env } from "../env.ts";
 import { describeError, errorFields, log, type LogFields } from "../log.ts";
 import { claimEvent, releaseEvent } from "../storage/app-events.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
+import { scaled } from "../timing.ts";
 import type { EventModule } from "./event-registry.ts";
 import type { EventData, HandledEventName, WebhookEvent } from "./webhook-event.ts";
 
@@ -25,7 +26,7 @@ import type { EventData, HandledEventName, WebhookEvent } from "./webhook-event.
 const EVENT_DEADLINE_MS = 2_000;
 
 /** Resolves true when the event is handled (or was before): answer 2xx. False: answer 5xx so Discord redelivers. */
-export async function runEvent(module: EventModule, event: WebhookEvent, data: EventData[HandledEventName], env: Env, config: Config, key: string, arrivedAt = Date.now(), deadlineMs = EVENT_DEADLINE_MS): Promise<boolean> {
+export async function runEvent(module: EventModule, event: WebhookEvent, data: EventData[HandledEventName], env: Env, config: Config, key: string, arrivedAt = Date.now(), deadlineMs = scaled(EVENT_DEADLINE_MS)): Promise<boolean> {
   const started = Date.now();
   const left = () => Math.max(1, arrivedAt + deadlineMs - Date.now());
   const fields: LogFields = { type: event.type, occurred_at: event.timestamp };

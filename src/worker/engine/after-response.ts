@@ -17,6 +17,7 @@ import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
 import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
 import { markJobDone } from "./jobs-done.ts";
 import { enqueueDeferred, queueMode } from "./queue-producer.ts";
+import { scaled } from "../timing.ts";
 
 /** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
 const RECORDED = new Set<number>([InteractionType.Command, InteractionType.Component, InteractionType.ModalSubmit]);
@@ -105,7 +106,7 @@ function jobCall(dispatched: Dispatched): JobCall {
 async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions): Promise<string | null> {
   if (queueMode(config, env)) {
     try {
-      await withStorageTimeout(enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched)), "queue send", options.enqueueTimeoutMs ?? ENQUEUE_TIMEOUT_MS);
+      await withStorageTimeout(enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched)), "queue send", options.enqueueTimeoutMs ?? scaled(ENQUEUE_TIMEOUT_MS));
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return null;
     } catch (error) {

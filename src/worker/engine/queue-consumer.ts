@@ -46,6 +46,7 @@ import { describeError, errorFields, log, newReference } from "../log.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
 import { markJobDone, readJobState, RESULT_READY, storeJobResult } from "./jobs-done.ts";
 import { isJobMessage, type JobMessage } from "./queue-message.ts";
+import { scaled } from "../timing.ts";
 
 /** Attempts before the consumer makes the final (error) edit itself; wrangler's max_retries is set above it. */
 export const MAX_ATTEMPTS = 5;
@@ -148,7 +149,7 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
 
   const call: JobCall = { job: job.job, input: job.input, update: job.update };
   const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
-  const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
+  const rest = restFor(config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   let result: ReadyResult;
   let ranHere = null as Awaited<ReturnType<typeof executeJob>> | null;
   if (state) {
@@ -232,7 +233,7 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
     message.ack();
     return;
   }
-  const rest = restFor(config, Date.now() + FINAL_EDIT_DEADLINE_MS);
+  const rest = restFor(config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   const v2 = job.update && isComponentsV2(interaction.message);
   const delivery = await deliverFinal(rest, interaction.token, deadLetterMessage(ref, job.update, v2), ref, v2, job.update);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);

@@ -25,6 +25,7 @@ import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
 import { errorMessage, fallbackMessage } from "./user-messages.ts";
 import { JobTaskContext, replayHeld, type AfterTask, type HeldOperation } from "./task-context.ts";
 import type { CommandModule } from "../dispatch/types.ts";
+import { scaled } from "../timing.ts";
 
 /** What the runner needs to run a job: which module's job, with what input, acknowledged how. */
 export interface JobCall {
@@ -79,7 +80,7 @@ export async function executeJob(
   config: Config,
   route: string | null,
   rest: DiscordRestClient,
-  budgetMs = TASK_BUDGET_MS,
+  budgetMs = scaled(TASK_BUDGET_MS),
   registry?: Registry,
 ): Promise<TaskOutcome> {
   const started = Date.now();
@@ -110,12 +111,12 @@ export async function executeJob(
       if (problem) throw new Error(`deferred(${route}): the job's message is invalid: ${problem}`);
     }
     task.close("the job returned; the final edit is next");
-    await task.settle(SETTLE_MS);
+    await task.settle(scaled(SETTLE_MS));
     return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2, after, held: task.takeHeld() };
   } catch (error) {
     const timedOut = controller.signal.aborted;
     task.close(timedOut ? "its budget ran out" : "the job failed; the error edit is next");
-    await task.settle(SETTLE_MS);
+    await task.settle(scaled(SETTLE_MS));
     const ref = newReference();
     // Only the error's own facts say a retry may help (issue 19): a job that timed out may still run on the backend.
     const retriable = !timedOut && (error as UserFacingFacts | null)?.retriable === true;
@@ -183,9 +184,9 @@ export function restFor(config: Config, deadline: number, fetcher?: typeof fetch
 /** Returns the outcome it logged ("ok", "task_error", …). */
 export async function runDeferred(call: JobCall, module: CommandModule | undefined, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<string> {
   const arrivedAt = options.arrivedAt ?? Date.now();
-  const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? FINAL_EDIT_DEADLINE_MS), options.fetch, options.attemptTimeoutMs);
+  const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? scaled(FINAL_EDIT_DEADLINE_MS)), options.fetch, options.attemptTimeoutMs);
   // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
-  const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? TASK_BUDGET_MS) - Date.now());
+  const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? scaled(TASK_BUDGET_MS)) - Date.now());
   const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs, options.registry);
   const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2, call.update, task.held);
   const outcome = logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");

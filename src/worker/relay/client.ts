@@ -8,6 +8,7 @@ import { readCapped } from "../../shared/capped-body.ts";
 import type { JobContract } from "../../shared/jobs/contract.ts";
 import { relayHeaders } from "../../shared/relay-signature.ts";
 import { TOO_COSTLY_CODES } from "../../shared/http-error.ts";
+import { scaled } from "../timing.ts";
 
 /** waitUntil work is cancelled ≈ 30 s after the response; 20 s for the backend leaves time for the final edit. */
 const RELAY_TIMEOUT_MS = 20_000;
@@ -63,7 +64,7 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
   const job = contract.name;
   const body = JSON.stringify({ id, input });
   const headers = await relayHeaders(target.relaySecret, body);
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? RELAY_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? scaled(RELAY_TIMEOUT_MS));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const url = `${target.backendUrl}/v1/jobs/${encodeURIComponent(job)}`;
   const doFetch = target.fetch ?? ((input, init) => fetch(input, init));

@@ -5,6 +5,8 @@
  * only guards against duplicates there, so when it is slow the caller goes on without it (at-least-once) and
  * logs that it did.
  */
+import { scaled } from "../timing.ts";
+
 const STORAGE_TIMEOUT_MS = 1_500;
 
 export class StorageTimeoutError extends Error {
@@ -12,7 +14,7 @@ export class StorageTimeoutError extends Error {
 }
 
 /** `promise`, or a StorageTimeoutError after `ms`. The storage call itself runs on; only the wait ends. */
-export function withStorageTimeout<T>(promise: Promise<T>, what: string, ms = STORAGE_TIMEOUT_MS): Promise<T> {
+export function withStorageTimeout<T>(promise: Promise<T>, what: string, ms = scaled(STORAGE_TIMEOUT_MS)): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StorageTimeoutError(`storage(${what}): no answer within ${ms} ms`)), ms);

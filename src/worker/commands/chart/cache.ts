@@ -25,6 +25,7 @@
 import { CHART_KINDS, CHART_RENDERING, type ChartKind, type ChartStats } from "../../../shared/jobs/chart.ts";
 import type { Point } from "../../../shared/chart-data/points.ts";
 import { withStorageTimeout } from "../../storage/deadline.ts";
+import { scaled } from "../../timing.ts";
 
 /** What decides a chart's pixels: the job's kind, title and points, plus CHART_RENDERING (size, renderer version). */
 export interface ChartCacheInput {
@@ -66,7 +67,7 @@ export async function chartCacheKey({ kind, title, points }: ChartCacheInput): P
 }
 
 /** The cached chart, or null on a miss. Throws on a KV failure or after READ_TIMEOUT_MS (the caller renders). */
-export async function readCachedChart(kv: KVNamespace, key: string, timeoutMs = READ_TIMEOUT_MS): Promise<CachedChart | null> {
+export async function readCachedChart(kv: KVNamespace, key: string, timeoutMs = scaled(READ_TIMEOUT_MS)): Promise<CachedChart | null> {
   const { value, metadata } = await withStorageTimeout(kv.getWithMetadata<unknown>(key, "arrayBuffer"), "chart_cache.read", timeoutMs);
   if (value === null || !isCachedMeta(metadata)) return null;
   return { png: new Uint8Array(value), kind: metadata.kind, width: metadata.width, height: metadata.height, stats: metadata.stats };
