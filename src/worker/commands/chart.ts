@@ -8,8 +8,8 @@
  */
 import { componentState, customId } from "../dispatch/custom-id.ts";
 import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
-import { job } from "../engine/jobs.ts";
-import type { TaskContext } from "../engine/task-context.ts";
+import { job } from "../engine/index.ts";
+import type { TaskContext } from "../engine/index.ts";
 import type { CommandContext, ComponentContext, HandlerResult } from "../dispatch/types.ts";
 import { ephemeral } from "../discord/responses.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";

@@ -1,6 +1,6 @@
 // src/worker/commands/roll.ts
 import { EVERYWHERE, OptionType, slashCommand } from "../dispatch/definitions.ts";
-import { job } from "../engine/jobs.ts";
+import { job } from "../engine/index.ts";
 import { modalForm } from "../dispatch/modal-form.ts";
 import type { CommandContext, ComponentContext, HandlerResult, ModalContext } from "../dispatch/types.ts";
 import { actionRow, button, labelled, textInput } from "../discord/components.ts";

@@ -6,7 +6,7 @@
  */
 import { base64ToBytes } from "../../base64.ts";
 import { requireRelay } from "../../config.ts";
-import type { TaskContext } from "../../engine/task-context.ts";
+import type { TaskContext } from "../../engine/index.ts";
 import { describeError, log } from "../../log.ts";
 import { relayJob } from "../../relay/client.ts";
 import { withStorageTimeout } from "../../storage/deadline.ts";
