@@ -302,7 +302,7 @@ describe("queue mode never leaves the user in silence (issue 21)", () => {
     expect((await consume(body(payload), 1)).retryMessages).toHaveLength(1);
     expect(patches()).toHaveLength(1);
     const status = (patches()[0]!.body as { json: Record<string, unknown> }).json;
-    expect(status.content).toMatch(/^⏳ Der benötigte Dienst antwortet gerade nicht\..* spätestens in \d+ Minuten?/);
+    expect(status.content).toMatch(/^⏳ Der Dienst antwortet nicht; ich versuche es weiter\. Die Antwort kommt hier in spätestens \d+ Min\.$/);
     expect(status).toMatchObject({ embeds: [], components: [], attachments: [] });
     for (const attempts of [2, 3, 4]) expect((await consume(body(payload), attempts)).retryMessages).toHaveLength(1);
     expect(patches()).toHaveLength(1);

@@ -165,8 +165,10 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         const waitMs = retryAfterMs(response, body);
         // Out of retries, or Discord asks for a wait past the deadline: the error carries the wait, for a later retry.
         const code = typeof body?.code === "number" ? body.code : null;
-        if (remaining() <= waitMs) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached): rate limited for ${waitMs} ms`, 0, code, attempt, waitMs);
-        if (rateLimited >= MAX_RATE_LIMIT_RETRIES) throw new DiscordApiError(`${where} answered 429: rate limited for ${waitMs} ms`, 429, code, attempt, waitMs);
+        const late = remaining() <= waitMs;
+        if (late || rateLimited >= MAX_RATE_LIMIT_RETRIES) {
+          throw new DiscordApiError(`${where} ${late ? `ran out of time before attempt ${attempt + 1} (deadline reached)` : "answered 429"}: rate limited for ${waitMs} ms`, late ? 0 : 429, code, attempt, waitMs);
+        }
         rateLimited++;
         await wait(waitMs);
         continue;

@@ -51,7 +51,7 @@ export async function runEvent(module: EventModule, event: WebhookEvent, data: E
     // Given back, so the redelivery the 500 asks for can run the handler (not awaited past a short limit: a D1 that
     // hangs here must not hold the 500; a claim left behind is pruned with the retention).
     if (claimed && db) await withStorageTimeout(releaseEvent(db, key), "event release", 500).catch(() => {});
-    log("event", { ...fields, outcome: "error", effect: "answered 500: Discord delivers it again", ...errorFields(error), ms: Date.now() - started });
+    log("event", { ...fields, outcome: "error", effect: "answered 500", ...errorFields(error), ms: Date.now() - started });
     return false;
   }
 }

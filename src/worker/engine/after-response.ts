@@ -110,7 +110,7 @@ async function finishDeferred(interaction: Interaction, dispatched: Dispatched, 
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return null;
     } catch (error) {
-      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error), effect: "running the job in waitUntil" });
+      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error), effect: "running in waitUntil" });
       await guardAgainstLateDelivery(env, interaction);
     }
   }
@@ -122,6 +122,6 @@ async function guardAgainstLateDelivery(env: Env, interaction: Interaction): Pro
   try {
     await withStorageTimeout(markJobDone(env.DB, interaction.id, "ran_in_waituntil", 0), "jobs_done.guard");
   } catch (error) {
-    log("queue.storage_unavailable", { interaction_id: interaction.id, step: "guard", level: "error", error: describeError(error), effect: "a late queue message may run the job again" });
+    log("queue.storage_unavailable", { interaction_id: interaction.id, step: "guard", level: "error", error: describeError(error), effect: "a late message reruns" });
   }
 }

@@ -23,7 +23,7 @@ import { describeError, log } from "../log.ts";
 import { scaled } from "../timing.ts";
 import { afterResponse, type AfterResponseOptions } from "./after-response.ts";
 import { FINAL_EDIT_DEADLINE_MS, restFor } from "./run-deferred.ts";
-import { lateAnswerMessage } from "./user-messages.ts";
+import { LATE_ANSWER } from "./user-messages.ts";
 
 /** A safe margin inside Discord's 3 s, counted from the interaction's arrival at the Worker. */
 const AUTO_DEFER_MS = 2_500;
@@ -32,9 +32,9 @@ export type InTime = { readonly late: false; readonly dispatched: Dispatched } |
 
 /** The handler's answer if it comes within AUTO_DEFER_MS of arrival; else the acknowledgement to send now. */
 export async function answerInTime(interaction: Interaction, routed: Promise<Dispatched>, arrivedAt: number): Promise<InTime> {
-  if (interaction.type === InteractionType.Autocomplete || interaction.type === InteractionType.Ping) return { late: false, dispatched: await routed };
+  if (interaction.type === InteractionType.Autocomplete) return { late: false, dispatched: await routed };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, arrivedAt + scaled(AUTO_DEFER_MS) - Date.now()))));
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), arrivedAt + scaled(AUTO_DEFER_MS) - Date.now())));
   const first = await Promise.race([routed, late]);
   clearTimeout(timer);
   if (first !== null) return { late: false, dispatched: first };
@@ -55,17 +55,16 @@ async function deliver(interaction: Interaction, ack: APIInteractionResponse, re
   const rest = restFor(config, arrivedAt + scaled(FINAL_EDIT_DEADLINE_MS));
   const data = ("data" in response ? response.data : undefined) as MessageData | undefined;
   const ephemeral = typeof data?.flags === "number" && (data.flags & MessageFlags.Ephemeral) !== 0;
+  // After type 6 an update edits the component's message; after type 5 a public message replaces "thinking…". Anything
+  // else follows up: a message with its own visibility, or the sentence that it took too long (a modal, for one);
+  // "thinking…" (public) is deleted first, as it cannot become what the handler meant.
+  const edit = ack.type === 6 ? response.type === 7 : response.type === 4 && !ephemeral;
   try {
-    if (ack.type === 6) {
-      if (response.type === 7 && data) await rest.editOriginalResponse(interaction.token, data);
-      else if (response.type === 4 && data) await rest.createFollowupMessage(interaction.token, data);
-      else await rest.createFollowupMessage(interaction.token, lateAnswerMessage(true));
-    } else if (response.type === 4 && data && !ephemeral) {
+    if (edit && data) {
       await rest.editOriginalResponse(interaction.token, data);
     } else {
-      // "thinking…" is public: an ephemeral answer (or one that exists only as a first answer) cannot replace it.
-      await rest.deleteOriginalResponse(interaction.token);
-      await rest.createFollowupMessage(interaction.token, response.type === 4 && data ? data : lateAnswerMessage(true));
+      if (ack.type === 5) await rest.deleteOriginalResponse(interaction.token);
+      await rest.createFollowupMessage(interaction.token, response.type === 4 && data ? data : LATE_ANSWER);
     }
   } catch (error) {
     log("interaction.late_answer_failed", { interaction_id: interaction.id, level: "error", error: describeError(error) });

@@ -17,7 +17,7 @@ export async function readJobState(db: D1Database, interactionId: string): Promi
 /** Stores a result to deliver later; a row already there (done, or a result stored before) is kept. */
 export async function storeJobResult(db: D1Database, interactionId: string, result: string, attempts: number, now = Date.now()): Promise<void> {
   await db
-    .prepare("INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at, result) VALUES (?, ?, ?, ?, ?) ON CONFLICT (interaction_id) DO NOTHING")
+    .prepare("INSERT OR IGNORE INTO jobs_done (interaction_id, outcome, attempts, finished_at, result) VALUES (?, ?, ?, ?, ?)")
     .bind(interactionId, RESULT_READY, attempts, now, result)
     .run();
 }
@@ -26,7 +26,7 @@ export async function storeJobResult(db: D1Database, interactionId: string, resu
 export async function markJobDone(db: D1Database, interactionId: string, outcome: string, attempts: number, now = Date.now()): Promise<void> {
   await db
     .prepare(
-      "INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (interaction_id) DO UPDATE SET outcome = ?2, attempts = ?3, finished_at = ?4, result = NULL WHERE jobs_done.outcome = ?5",
+      "INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET outcome = ?2, attempts = ?3, finished_at = ?4, result = NULL WHERE outcome = ?5",
     )
     .bind(interactionId, outcome, attempts, now, RESULT_READY)
     .run();

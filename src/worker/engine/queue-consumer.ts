@@ -38,7 +38,7 @@ import { isComponentsV2 } from "../discord/responses.ts";
 import { DiscordApiError, type DiscordRestClient } from "../discord/rest.ts";
 import { deliverFinal, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "./run-deferred.ts";
 import { reviveResult, serialiseResult, type ReadyResult } from "./stored-result.ts";
-import { deadLetterMessage, statusMessage } from "./user-messages.ts";
+import { errorMessage, statusMessage } from "./user-messages.ts";
 import type { CommandModule } from "../dispatch/types.ts";
 import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
@@ -117,7 +117,7 @@ async function storeResult(env: Env, interaction: Interaction, result: ReadyResu
   try {
     await withStorageTimeout(storeJobResult(env.DB, interaction.id, serialiseResult(result), message.attempts), "jobs_done.store");
   } catch (error) {
-    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "store", level: "error", error: describeError(error), effect: "the delivery retry runs the job again" });
+    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "store", level: "error", error: describeError(error), effect: "the retry reruns the job" });
   }
 }
 
@@ -189,7 +189,7 @@ async function showStatus(rest: DiscordRestClient, interaction: Interaction, kee
     await rest.editOriginalResponse(interaction.token, statusMessage(interaction.locale, within, keepMessage, v2));
     log("deferred.status", { interaction_id: interaction.id, attempts, within_s: within });
   } catch (error) {
-    log("deferred.status_failed", { interaction_id: interaction.id, attempts, level: "error", error: describeError(error) });
+    log("deferred.status", { interaction_id: interaction.id, attempts, level: "error", error: describeError(error) });
   }
 }
 
@@ -235,7 +235,7 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
   }
   const rest = restFor(config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   const v2 = job.update && isComponentsV2(interaction.message);
-  const delivery = await deliverFinal(rest, interaction.token, deadLetterMessage(ref, job.update, v2), ref, v2, job.update);
+  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update, v2), ref, v2, job.update);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,

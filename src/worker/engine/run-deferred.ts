@@ -110,12 +110,12 @@ export async function executeJob(
       const problem = messageProblem(final.data as Record<string, unknown>, task.originalIsV2) ?? (registry ? unroutedCustomId({ type: 4, data: final.data } as never, registry) : null);
       if (problem) throw new Error(`deferred(${route}): the job's message is invalid: ${problem}`);
     }
-    task.close("the job returned; the final edit is next");
+    task.close("the job returned");
     await task.settle(scaled(SETTLE_MS));
     return { final, ok: true, retriable: false, ms: Date.now() - started, v2: task.originalIsV2, after, held: task.takeHeld() };
   } catch (error) {
     const timedOut = controller.signal.aborted;
-    task.close(timedOut ? "its budget ran out" : "the job failed; the error edit is next");
+    task.close(timedOut ? "its budget ran out" : "the job failed");
     await task.settle(scaled(SETTLE_MS));
     const ref = newReference();
     // Only the error's own facts say a retry may help (issue 19): a job that timed out may still run on the backend.

@@ -174,7 +174,12 @@ export class JobTaskContext implements TaskContext {
     const reason = this.#closed ?? (this.signal.aborted ? "its budget ran out" : null);
     if (reason === null) return;
     log("deferred.refused", { interaction_id: this.interaction.id, action, reason, level: "error" });
-    throw new TaskClosedError(`deferred(${action}): refused because ${reason}; a job must stop when task.signal aborts and must not touch the message after returning`);
+    throw new TaskClosedError(`deferred(${action}): refused: ${reason}`);
+  }
+
+  /** A handle of a follow-up still held (not yet replayed, so it has no Discord id). */
+  #isHeld(messageId: string): boolean {
+    return messageId.startsWith(HELD_PREFIX) && !this.#sentIds.has(messageId);
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {
@@ -189,34 +194,28 @@ export class JobTaskContext implements TaskContext {
     const final = checked(asFinal(message), options.ephemeral ?? false);
     if (++this.#followUps > USER_INSTALL_FOLLOW_UP_LIMIT && isUserInstallOnly(this.interaction)) {
       throw new FollowUpLimitError(
-        `deferred(follow-up): follow-up ${this.#followUps} refused: Discord allows ${USER_INSTALL_FOLLOW_UP_LIMIT} per interaction when only the user's install authorised it; put the rest in the final message`,
+        `deferred(follow-up): follow-up ${this.#followUps} refused: Discord allows ${USER_INSTALL_FOLLOW_UP_LIMIT} per interaction when only the user's install authorised it`,
       );
     }
-    if (!this.#originalResolved) {
-      const handle = `${HELD_PREFIX}${this.#followUps}`;
-      this.#held.push({ kind: "post", handle, message: final });
-      return { id: handle, held: true };
-    }
-    const sent = await this.#track(this.#rest.createFollowupMessage(this.interaction.token, final));
-    if (isComponentsV2(final.data as Record<string, unknown>) && typeof sent?.id === "string") this.#v2FollowUps.add(sent.id);
+    const sent = this.#originalResolved ? await this.#track(this.#rest.createFollowupMessage(this.interaction.token, final)) : { id: `${HELD_PREFIX}${this.#followUps}`, held: true };
+    if (sent.held) this.#held.push({ kind: "post", handle: sent.id, message: final });
+    if (isComponentsV2(final.data as Record<string, unknown>)) this.#v2FollowUps.add(sent.id);
     return sent;
   }
 
   async editFollowUp(messageId: string, message: string | MessageData | FinalMessage): Promise<SentMessage> {
     this.#refuseIfClosed("edit_follow_up");
-    if (messageId.startsWith(HELD_PREFIX) && !this.#sentIds.has(messageId)) {
-      const posted = this.#held.find((op) => op.kind === "post" && op.handle === messageId) as { message: FinalMessage } | undefined;
-      const v2 = posted !== undefined && isComponentsV2(posted.message.data as Record<string, unknown>);
-      this.#held.push({ kind: "edit", handle: messageId, message: checked(asFinal(message), false, v2) });
+    const final = checked(asFinal(message), false, this.#v2FollowUps.has(messageId));
+    if (this.#isHeld(messageId)) {
+      this.#held.push({ kind: "edit", handle: messageId, message: final });
       return { id: messageId, held: true };
     }
-    const id = this.#sentIds.get(messageId) ?? messageId;
-    return this.#track(this.#rest.editFollowupMessage(this.interaction.token, id, checked(asFinal(message), false, this.#v2FollowUps.has(id))));
+    return this.#track(this.#rest.editFollowupMessage(this.interaction.token, this.#sentIds.get(messageId) ?? messageId, final));
   }
 
   async deleteFollowUp(messageId: string): Promise<void> {
     this.#refuseIfClosed("delete_follow_up");
-    if (messageId.startsWith(HELD_PREFIX) && !this.#sentIds.has(messageId)) {
+    if (this.#isHeld(messageId)) {
       this.#held.push({ kind: "delete", handle: messageId });
       return;
     }

@@ -38,17 +38,10 @@ export function statusMessage(locale: string | null | undefined, withinSeconds: 
   return textMessage(translator(locale)("stillTrying", Math.max(1, Math.ceil(withinSeconds / 60))), keepMessage, v2);
 }
 
-/** The consumer failed on this job every time (a bug): the user is told, with the reference of the log line. */
-export function deadLetterMessage(ref: string, keepMessage: boolean, v2: boolean): FinalMessage {
-  return errorMessage(new Error("dead-lettered"), ref, false, keepMessage, v2);
-}
-
 function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {
   if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [] } };
   return { data: keepMessage ? { content } : { content, embeds: [], components: [], attachments: [] } };
 }
 
 /** A handler's late answer that cannot be delivered after the auto-deferral (a modal, for one). */
-export function lateAnswerMessage(ephemeral: boolean): MessageData {
-  return { content: "⚠️ This took me too long to answer here. Please try again.", ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) };
-}
+export const LATE_ANSWER: MessageData = { content: "⚠️ That took too long. Please try again.", flags: MessageFlags.Ephemeral };

@@ -24,8 +24,7 @@ const en = {
   unknownComponent: "This button or menu belongs to a feature this bot no longer has. Run the command again, or `/help` to see what I can do.",
   failed: (command: string | null, ref: string) =>
     `Something went wrong while running ${command ? `\`${command}\`` : "that"}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`,
-  stillTrying: (minutes: number) =>
-    `⏳ The service this needs is not answering right now. I'm still trying, and I'll edit this message with the result or an error within ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+  stillTrying: (minutes: number) => `⏳ The service I need is not answering; I'm retrying. The answer comes here within ${minutes} min.`,
 };
 
 /** @public */
@@ -46,7 +45,7 @@ const de: Catalogue = {
   unknownForm: "Dieses Formular gibt es nicht mehr; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
   unknownComponent: "Diesen Button oder dieses Menü gibt es nicht mehr. Führe den Befehl erneut aus.",
   failed: (command, ref) => `Bei ${command ? `\`${command}\`` : "dieser Aktion"} ist ein Fehler aufgetreten (Referenz \`${ref}\`). Bitte erneut versuchen.`,
-  stillTrying: (minutes) => `⏳ Der benötigte Dienst antwortet gerade nicht. Ich versuche es weiter und ändere diese Nachricht spätestens in ${minutes} Minute${minutes === 1 ? "" : "n"} mit dem Ergebnis oder einem Fehler.`,
+  stillTrying: (minutes) => `⏳ Der Dienst antwortet nicht; ich versuche es weiter. Die Antwort kommt hier in spätestens ${minutes} Min.`,
 };
 
 const fr: Catalogue = {
@@ -59,7 +58,7 @@ const fr: Catalogue = {
   unknownForm: "Ce formulaire n'existe plus ; rien n'a été enregistré. `/help` liste ce que je sais faire.",
   unknownComponent: "Ce bouton ou ce menu n'existe plus. Relancez la commande.",
   failed: (command, ref) => `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"} (référence \`${ref}\`). Réessayez.`,
-  stillTrying: (minutes) => `⏳ Le service nécessaire ne répond pas pour l'instant. Je réessaie et je modifierai ce message avec le résultat ou une erreur d'ici ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+  stillTrying: (minutes) => `⏳ Le service ne répond pas ; je réessaie. La réponse arrive ici d'ici ${minutes} min.`,
 };
 
 /** A sentence of the catalogue in one locale: `t("transit", 12)`. */

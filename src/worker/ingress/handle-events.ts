@@ -39,5 +39,5 @@ export async function handleEventRequest(request: Request, env: Env, _ctx: Execu
   if (data === null) return reject(400, "invalid_event", `body.event.data does not fit ${event.type}`);
   if (await runEvent(module, event, data, env, config, eventKey(event), arrivedAt)) return new Response(null, { status: 204 });
   // runEvent logged the event's one line; this answer adds none.
-  return errorResponse(500, "event_not_recorded", "the event could not be recorded; deliver it again");
+  return errorResponse(500, "event_not_recorded", "the event could not be recorded");
 }
