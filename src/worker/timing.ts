@@ -8,7 +8,7 @@
 let scale = 1;
 
 export function scaled(ms: number): number {
-  return scale === 1 ? ms : Math.max(1, Math.round(ms * scale));
+  return ms * scale;
 }
 
 /** For tests only: scales every limit read through `scaled`; returns the function that restores real time. */

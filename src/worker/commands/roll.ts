@@ -24,7 +24,9 @@ export const jobs = {
   many: job<{ sides: number; times: number }>(async ({ sides, times }, task) => {
     let total = 0;
     for (let i = 0; i < times; i++) total += 1 + Math.floor(Math.random() * sides);
-    await task.followUp(`That was ${times} rolls.`, { ephemeral: true }); // a follow-up only the user sees
+    // A follow-up only the user sees. Sent while "thinking…" shows, it would replace it (publicly): the engine holds it
+    // and sends it right after the final edit, so the user reads the result, then this note.
+    await task.followUp(`That was ${times} rolls.`, { ephemeral: true });
     return { data: { content: `🎲 ${times} × d${sides}: ${total}` } };
   }),
 };

@@ -132,8 +132,9 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
   return async (method, path, message) => {
     const where = `discord(${hooks.area}): ${method} ${redactPath(path)}`;
     let attempt = 0;
+    // A wait past the deadline ends the call; the error carries the wait (Discord's retry_after), for a later retry.
     const wait = async (ms: number) => {
-      if (remaining() <= ms) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt);
+      if (remaining() <= ms) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt, ms);
       await sleep(ms);
     };
     let rateLimited = 0;
@@ -161,16 +162,9 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
       }
       const body = await readJson(response);
       hooks.after?.(method, path, response, body);
-      if (response.status === 429) {
-        const waitMs = retryAfterMs(response, body);
-        // Out of retries, or Discord asks for a wait past the deadline: the error carries the wait, for a later retry.
-        const code = typeof body?.code === "number" ? body.code : null;
-        const late = remaining() <= waitMs;
-        if (late || rateLimited >= MAX_RATE_LIMIT_RETRIES) {
-          throw new DiscordApiError(`${where} ${late ? `ran out of time before attempt ${attempt + 1} (deadline reached)` : "answered 429"}: rate limited for ${waitMs} ms`, late ? 0 : 429, code, attempt, waitMs);
-        }
+      if (response.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
         rateLimited++;
-        await wait(waitMs);
+        await wait(retryAfterMs(response, body));
         continue;
       }
       if (response.status >= 500 && serverErrors < MAX_SERVER_ERROR_RETRIES) {
@@ -188,7 +182,7 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         continue;
       }
       const detail = typeof body?.message === "string" ? body.message : response.statusText;
-      throw new DiscordApiError(`${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt);
+      throw new DiscordApiError(`${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt, response.status === 429 ? retryAfterMs(response, body) : null);
     }
   };
 }

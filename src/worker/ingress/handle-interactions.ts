@@ -40,10 +40,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
     const inTime = await answerInTime(interaction, routed, arrivedAt);
     if (inTime.late) {
       ctx.waitUntil(
-        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => {
-          runAfterSteps(registry.after, interaction, late, Date.now() - started);
-          if (late.module?.use) runAfterSteps(late.module.use, interaction, late, Date.now() - started);
-        }),
+        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => afterSteps(registry, interaction, late, Date.now() - started)),
       );
       return new Response(JSON.stringify(inTime.ack), { headers: JSON_HEADERS });
     }
@@ -55,9 +52,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 
   if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
 
-  runAfterSteps(registry.after, interaction, result, handlerMs);
-  const own = result.module?.use;
-  if (own) runAfterSteps(own, interaction, result, handlerMs);
+  afterSteps(registry, interaction, result, handlerMs);
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }
 
@@ -69,6 +64,13 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 function unknownType({ type, id, locale }: { type: number; id: string | null; locale: string | null }): Response {
   log("interaction.unknown_type", { interaction_id: id, type, level: "warn" });
   return new Response(JSON.stringify({ type: 4, data: { content: translator(locale)("unknownInteraction"), flags: 64 } }), { headers: JSON_HEADERS });
+}
+
+/** The registry's after-steps (the log line), then the module's own. */
+function afterSteps(registry: Registry, interaction: Interaction, dispatched: Dispatched, handlerMs: number): void {
+  runAfterSteps(registry.after, interaction, dispatched, handlerMs);
+  const own = dispatched.module?.use;
+  if (own) runAfterSteps(own, interaction, dispatched, handlerMs);
 }
 
 /** After-steps see every outcome; one that throws is logged and does not change the answer. */
