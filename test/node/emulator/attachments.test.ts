@@ -49,6 +49,7 @@ describe("multipart uploads", () => {
   it("records a multipart summary (payload_json + file names, sizes, types), not the bytes", async () => {
     const emulator = createDiscordEmulator();
     const i = await deferred(emulator);
+    await callDiscord(emulator, "PATCH", original(i.token), { content: "done" }); // @original first: Discord's follow-up rule
     await callDiscord(emulator, "POST", `/webhooks/${APP}/${i.token}`, multipart({ content: "x" }, [png(0), csv(1)]));
     const [call] = emulator.calls({ method: "POST", path: "/webhooks/" });
     expect(call!.body).toEqual({
@@ -63,6 +64,7 @@ describe("multipart uploads", () => {
   it("on create, every upload is attached even when attachments is omitted", async () => {
     const emulator = createDiscordEmulator();
     const i = await deferred(emulator);
+    await callDiscord(emulator, "PATCH", original(i.token), { content: "done" }); // @original first: Discord's follow-up rule
     const r = await callDiscord(emulator, "POST", `/webhooks/${APP}/${i.token}`, multipart({ content: "two files" }, [png(0), csv(1)]));
     expect(r.json.attachments.map((a: { filename: string }) => a.filename)).toEqual(["chart.png", "data.csv"]);
   });

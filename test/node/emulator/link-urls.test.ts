@@ -9,7 +9,9 @@ const BUTTON_SCHEMES = "Scheme must be one of ('http', 'https', 'discord').";
 
 async function followUp(body: Record<string, unknown>, emulator: DiscordEmulator = createDiscordEmulator()) {
   const i = emulator.issueInteraction({ type: 2, data: { name: "chart" } });
-  await callDiscord(emulator, "POST", `/interactions/${i.id}/${i.token}/callback`, { type: 5 });
+  // Answered with a message, so the POST below is a follow-up of its own (after a bare type 5 it would become the
+  // deferred message itself, which the emulator reports as Discord's follow-up rule).
+  await callDiscord(emulator, "POST", `/interactions/${i.id}/${i.token}/callback`, { type: 4, data: { content: "ok" } });
   return callDiscord(emulator, "POST", `/webhooks/${DEFAULT_APPLICATION_ID}/${i.token}`, body);
 }
 
