@@ -18,6 +18,7 @@ import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
 import { runDeferred } from "../../src/worker/engine/run-deferred.ts";
 import type { TaskContext } from "../../src/worker/engine/task-context.ts";
 import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { scaleTimingsForTests } from "../../src/worker/timing.ts";
 import { saveChart } from "../../src/worker/commands/chart/store.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
@@ -112,8 +113,9 @@ describe("a hung queue send (defect 3)", () => {
     const hungKv = { put: () => new Promise(() => {}), get: async () => null };
     const payload = command("chart", [{ type: 3, name: "values", value: "1,2" }]);
     const ctx = createExecutionContext();
+    const restore = scaleTimingsForTests(1 / 40); // the hang ends through the Worker's own storage limit, 40× shorter
     await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), CHART_DATA: hungKv } as never, ctx);
-    await waitOnExecutionContext(ctx);
+    await waitOnExecutionContext(ctx).finally(restore);
     const [message] = discord.messagesFor(String(payload.token));
     expect(message!.attachments).toHaveLength(1);
     expect(message!.components).toEqual([]);

@@ -7,6 +7,7 @@ import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
+import { scaleTimingsForTests } from "../../src/worker/timing.ts";
 import { command, sendWith } from "../support/interactions.worker.ts";
 
 const QUEUE = "edge-discord-bot-jobs";
@@ -187,7 +188,9 @@ describe("queue relay mode", () => {
     const payload = chart();
     await acknowledge(payload);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const result = await consumeWith({ DB: hungDB() }, [{ body: sent[0] }]);
+    // The Worker's limits 40× shorter: the hang ends through its own 1.5 s storage limit, without waiting 1.5 s × 2.
+    const restore = scaleTimingsForTests(1 / 40);
+    const result = await consumeWith({ DB: hungDB() }, [{ body: sent[0] }]).finally(restore);
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
     expect(lines(errors).find((l) => l.event === "queue.storage_unavailable")).toMatchObject({ step: "check", error: expect.stringMatching(/no answer within/) });
