@@ -1,7 +1,9 @@
 /**
- * Everything that happens after the response is sent, in ctx.waitUntil: claim the interaction id (so a
- * duplicate delivery runs no side effect twice), then run the handler's background tasks and its deferred
- * task. Each task is isolated: one failing is logged and does not stop the others or the final edit.
+ * Everything that happens after the response is sent, in ctx.waitUntil. It starts a turn of the event loop after
+ * the fetch handler returned, so no job code (a job may compute for a second before its first await) runs ahead of
+ * the acknowledgement. Then: claim the interaction id (so a duplicate delivery runs no side effect twice), run the
+ * handler's background tasks and its deferred task. Each task is isolated: one failing is logged and does not stop
+ * the others or the final edit.
  *
  * Storage never stands between the user and the final message: the claim has a time limit, and when D1 fails
  * or is slow the work runs anyway (at-least-once) with a log line saying so. The deferred task's budgets count
