@@ -122,6 +122,23 @@ describe("a hung queue send (defect 3)", () => {
   });
 });
 
+describe("a hung KV read behind a button (every call time-boxed)", () => {
+  it("ends in an error edit that keeps the chart, through the storage limit rather than the job's whole budget", async () => {
+    outbound();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const hungKv = { get: () => new Promise(() => {}), put: async () => {} };
+    const restore = scaleTimingsForTests(1 / 40);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const ctx = createExecutionContext();
+    await worker.fetch((await signedRequest(JSON.stringify(component("chart:bar:abcdefghij12")))) as never, { ...baseEnv(), CHART_DATA: hungKv } as never, ctx);
+    await waitOnExecutionContext(ctx).finally(restore);
+    const edit = (patches()[0]!.body as { json: Record<string, unknown> }).json;
+    expect(edit.content).toMatch(/Something went wrong.*reference/);
+    expect(edit).not.toHaveProperty("embeds");
+    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({ error: expect.stringMatching(/storage\(chart_data\.load\): no answer within/) });
+  });
+});
+
 describe("a job past its budget, or past its final edit, cannot edit or follow up (defect 6)", () => {
   it("refuses the late progress and follow-up with a named error and a log line; the timeout text stays", async () => {
     outbound();

@@ -79,7 +79,8 @@ export const jobs = {
   }),
   redraw: job<{ kind: ChartKind; key: string }>(async ({ kind, key }, task) => {
     const kv = task.env.CHART_DATA;
-    const stored = kv ? await loadChart(kv, key) : null;
+    // Time-boxed like every call before the final edit: a hung read ends in an error edit that keeps the chart.
+    const stored = kv ? await withStorageTimeout(loadChart(kv, key), "chart_data.load") : null;
     if (!stored) {
       return { data: { content: "This chart's data has expired, so it cannot be redrawn. Run `/chart` again.", components: [] } };
     }
