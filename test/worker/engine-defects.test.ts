@@ -330,3 +330,56 @@ describe("queue mode never leaves the user in silence (issue 21)", () => {
   });
 });
 
+describe("auto-deferral: never 'The application did not respond'", () => {
+  let restore: () => void;
+  beforeEach(() => {
+    restore = scaleTimingsForTests(1 / 40); // the 2.5 s margin becomes ≈ 60 ms
+  });
+  afterEach(() => restore());
+
+  /** A module whose handlers answer only when the test releases them, after the acknowledgement has been seen. */
+  function slow() {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const module = defineModule({
+      definition: { name: "slowpoke", description: "answers late" },
+      command: async ({ options: _o }) => {
+        await gate;
+        return { type: 4, data: { content: "late but here" } };
+      },
+      component: async () => {
+        await gate;
+        return { type: 7, data: { content: "updated late" } };
+      },
+    });
+    return { release, registry: createRegistry([module]) };
+  }
+
+  async function send(registry: Registry, payload: Record<string, unknown>, release: () => void) {
+    const ctx = createExecutionContext();
+    const warn = vi.spyOn(console, "log").mockImplementation(() => {});
+    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx, registry);
+    const body = await response.json();
+    release();
+    await waitOnExecutionContext(ctx);
+    return { body, logged: lines(warn) };
+  }
+
+  it("a command whose handler has not answered at the margin gets type 5, and its answer becomes the edit of @original", async () => {
+    outbound();
+    const { release, registry } = slow();
+    const payload = command("slowpoke");
+    const { body, logged } = await send(registry, payload, release);
+    expect(body).toEqual({ type: 5 });
+    expect(patches().map(contentOf)).toEqual(["late but here"]);
+    expect(logged.find((l) => l.event === "interaction.auto_deferred")).toMatchObject({ interaction_id: payload.id, route: "/slowpoke", ack_type: 5, level: "warn" });
+  });
+
+  it("a component gets type 6, and its update becomes the edit of its message", async () => {
+    outbound();
+    const { release, registry } = slow();
+    const { body } = await send(registry, component("slowpoke:x"), release);
+    expect(body).toEqual({ type: 6 });
+    expect(patches().map(contentOf)).toEqual(["updated late"]);
+  });
+});

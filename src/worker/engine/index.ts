@@ -5,7 +5,8 @@
  *   accepted ─▶ acknowledged ─▶ running ─▶ result ready ─▶ delivered
  *       └────────────┴─────────────┴────────────┴────────▶ failed-with-message (readable, with a reference id)
  *
- * accepted      a handler returned defer("job", input) (dispatch/dispatcher.ts);
+ * accepted      a handler returned defer("job", input), or had not answered 2.5 s after arrival (auto-defer.ts:
+ *               the engine acknowledges for it and delivers its late answer through the webhook);
  * acknowledged  type 5 (6 for a component) is the HTTP answer; no job code runs before it is on its way
  *               (after-response.ts waits a turn of the event loop);
  * running       the claim (D1, time-boxed), then the job: in waitUntil, or via the queue (queue-producer.ts, time-boxed

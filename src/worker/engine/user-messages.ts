@@ -10,7 +10,7 @@
  */
 import { ConfigError } from "../config.ts";
 import { MessageFlags } from "../discord/responses.ts";
-import type { FinalMessage } from "../discord/messages.ts";
+import type { FinalMessage, MessageData } from "../discord/messages.ts";
 import { translator } from "../i18n/messages.ts";
 import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
 
@@ -42,3 +42,6 @@ function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalM
   if (v2) return { data: { flags: MessageFlags.ComponentsV2, components: [{ type: 10, content }], attachments: [] } };
   return { data: keepMessage ? { content } : { content, embeds: [], components: [], attachments: [] } };
 }
+
+/** A handler's late answer that cannot be delivered after the auto-deferral (a modal, for one). */
+export const LATE_ANSWER: MessageData = { content: "⚠️ That took too long. Please try again.", flags: MessageFlags.Ephemeral };

@@ -8,6 +8,7 @@ import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
 import type { Middleware } from "../dispatch/middleware.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "../engine/after-response.ts";
+import { answerInTime, deliverLateAnswer } from "../engine/auto-defer.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
 import { translator } from "../i18n/messages.ts";
@@ -33,7 +34,20 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 
   const started = Date.now();
   const routed = dispatch(interaction, { registry, env, config, request });
-  const result = routed instanceof Promise ? await routed : routed;
+  let result: Dispatched;
+  if (routed instanceof Promise) {
+    // An asynchronous handler gets until AUTO_DEFER_MS after arrival; then the engine acknowledges for it.
+    const inTime = await answerInTime(interaction, routed, arrivedAt);
+    if (inTime.late) {
+      ctx.waitUntil(
+        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => afterSteps(registry, interaction, late, Date.now() - started)),
+      );
+      return new Response(JSON.stringify(inTime.ack), { headers: JSON_HEADERS });
+    }
+    result = inTime.dispatched;
+  } else {
+    result = routed;
+  }
   const handlerMs = Date.now() - started;
 
   if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));

@@ -1,0 +1,72 @@
+/**
+ * Auto-deferral: never "The application did not respond". Any handler (not only one that defers to a job) that has
+ * not answered AUTO_DEFER_MS after the interaction arrived gets the acknowledgement sent for it: type 5 ("thinking…"),
+ * or type 6 for a component (its message stays as it is). Its eventual answer is then delivered through the
+ * interaction's webhook, within the final edit's deadline:
+ *   - a message (type 4) after type 5: the edit of @original; an ephemeral one cannot be expressed as that edit (the
+ *     deferral was public), so @original is deleted and the message follows as an ephemeral follow-up;
+ *   - an update (type 7) after type 6: the edit of @original (the component's message);
+ *   - a message (type 4) after type 6: a follow-up, with its own visibility;
+ *   - a deferral to a job: the job runs as usual (afterResponse), its final edit replacing what was acknowledged;
+ *   - a modal (9) or anything else that exists only as a first answer: an ephemeral sentence that it took too long.
+ * Each auto-deferral is logged (`interaction.auto_deferred`, with the route and the handler's time) so slow handlers
+ * get fixed. Autocomplete is never auto-deferred: Discord accepts only type 8, and late suggestions are just dropped.
+ */
+import type { APIInteractionResponse } from "discord-api-types/v10";
+import type { Config } from "../config.ts";
+import { deferReply, deferUpdate, MessageFlags } from "../discord/responses.ts";
+import type { MessageData } from "../discord/messages.ts";
+import type { Dispatched } from "../dispatch/dispatcher.ts";
+import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
+import type { Env } from "../env.ts";
+import { describeError, log } from "../log.ts";
+import { scaled } from "../timing.ts";
+import { afterResponse, type AfterResponseOptions } from "./after-response.ts";
+import { FINAL_EDIT_DEADLINE_MS, restFor } from "./run-deferred.ts";
+import { LATE_ANSWER } from "./user-messages.ts";
+
+/** A safe margin inside Discord's 3 s, counted from the interaction's arrival at the Worker. */
+const AUTO_DEFER_MS = 2_500;
+
+export type InTime = { readonly late: false; readonly dispatched: Dispatched } | { readonly late: true; readonly ack: APIInteractionResponse; readonly pending: Promise<Dispatched> };
+
+/** The handler's answer if it comes within AUTO_DEFER_MS of arrival; else the acknowledgement to send now. */
+export async function answerInTime(interaction: Interaction, routed: Promise<Dispatched>, arrivedAt: number): Promise<InTime> {
+  if (interaction.type === InteractionType.Autocomplete) return { late: false, dispatched: await routed };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), arrivedAt + scaled(AUTO_DEFER_MS) - Date.now())));
+  const first = await Promise.race([routed, late]);
+  clearTimeout(timer);
+  if (first !== null) return { late: false, dispatched: first };
+  return { late: true, ack: interaction.type === InteractionType.Component ? deferUpdate() : deferReply(), pending: routed };
+}
+
+/** In waitUntil: waits for the late answer and delivers it as the acknowledgement allows (see the header). */
+export async function deliverLateAnswer(interaction: Interaction, ack: APIInteractionResponse, pending: Promise<Dispatched>, env: Env, config: Config, options: AfterResponseOptions & { arrivedAt: number }, onAnswer: (dispatched: Dispatched) => void): Promise<void> {
+  const dispatched = await pending;
+  const handlerMs = Date.now() - options.arrivedAt;
+  log("interaction.auto_deferred", { interaction_id: interaction.id, route: dispatched.route, ack_type: ack.type, handler_ms: handlerMs, level: "warn" });
+  onAnswer(dispatched);
+  // The deferral we sent stands for the handler's: its job (if any) runs as usual and makes the final edit.
+  await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, config, options.arrivedAt)]);
+}
+
+async function deliver(interaction: Interaction, ack: APIInteractionResponse, response: APIInteractionResponse, config: Config, arrivedAt: number): Promise<void> {
+  const rest = restFor(config, arrivedAt + scaled(FINAL_EDIT_DEADLINE_MS));
+  const data = ("data" in response ? response.data : undefined) as MessageData | undefined;
+  const ephemeral = typeof data?.flags === "number" && (data.flags & MessageFlags.Ephemeral) !== 0;
+  // After type 6 an update edits the component's message; after type 5 a public message replaces "thinking…". Anything
+  // else follows up: a message with its own visibility, or the sentence that it took too long (a modal, for one);
+  // "thinking…" (public) is deleted first, as it cannot become what the handler meant.
+  const edit = ack.type === 6 ? response.type === 7 : response.type === 4 && !ephemeral;
+  try {
+    if (edit && data) {
+      await rest.editOriginalResponse(interaction.token, data);
+    } else {
+      if (ack.type === 5) await rest.deleteOriginalResponse(interaction.token);
+      await rest.createFollowupMessage(interaction.token, response.type === 4 && data ? data : LATE_ANSWER);
+    }
+  } catch (error) {
+    log("interaction.late_answer_failed", { interaction_id: interaction.id, level: "error", error: describeError(error) });
+  }
+}
