@@ -8,7 +8,15 @@
  * polls, user installs and two languages, Webhook Events and premium, the bot-token client, the daily report,
  * the chart cache) and the bundle reached 35 KiB. Measured directly (bench/startup.ts), startup was driven by
  * work at the top level, not by size: the 22.45 KiB bundle took ≈ 19 ms of startup CPU, and the 34 KiB one
- * takes ≈ 10 ms once its one top-level Intl formatter was made lazy. So the budget is now 36 KiB, a little
- * above today's bundle, and test/node/bundle.test.ts also refuses top-level work of that kind.
+ * takes ≈ 10 ms once its one top-level Intl formatter was made lazy. So the budget was 36 KiB, a little
+ * above that bundle, and test/node/bundle.test.ts also refuses top-level work of that kind.
+ *
+ * 38 KiB since the deferred engine of issues 20 and 21 (src/worker/engine/), measured with gzip -9 on the bundle
+ * wrangler builds: main had reached 36,165 bytes (Discord's surface, issue 25, took most of the room left), and the
+ * engine's guarantees add ≈ 1.6 KB (follow-ups held while "thinking…" shows, a task context closed after its budget,
+ * results stored so queue retries never re-run a job, one status edit in three languages, webhook events recorded
+ * before the 2xx, every call time-boxed) and the auto-deferral ≈ 0.4 KB, 38,195 bytes in all. None of it runs at
+ * the top level. A decision for the lead to confirm (bench:startup on a quiet machine); without the auto-deferral's
+ * commit, 37.5 KiB would do.
  */
-export const BUNDLE_BUDGET_GZIP_BYTES = 36 * 1024;
+export const BUNDLE_BUDGET_GZIP_BYTES = 38 * 1024;
