@@ -82,7 +82,7 @@ export const jobs = {
     // Time-boxed like every call before the final edit: a hung read ends in an error edit that keeps the chart.
     const stored = kv ? await withStorageTimeout(loadChart(kv, key), "chart_data.load") : null;
     if (!stored) {
-      return { data: { content: "This chart's data has expired, so it cannot be redrawn. Run `/chart` again.", components: [] } };
+      return { data: { content: task.t("chartExpired"), components: [] } };
     }
     const input: RenderInput = { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points };
     const chart = await drawChart(task, input, { kind, title: stored.title, points: stored.points });
@@ -90,15 +90,15 @@ export const jobs = {
   }),
 };
 
-export function command({ options, config, defer }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
+export function command({ options, config, defer, t }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
   const { values, file } = options;
   const kind = options.kind ?? "line";
   const title = options.title?.trim() || null;
 
   if ((values === undefined) === (file === undefined)) {
-    return ephemeral("Give me exactly one of `values` (numbers like `3,5,8`) or `file` (a CSV), not both and not neither.");
+    return ephemeral(t("chartOneSource"));
   }
-  if (title && title.length > MAX_TITLE_LENGTH) return ephemeral(`\`title\` is ${title.length} characters; the limit is ${MAX_TITLE_LENGTH}.`);
+  if (title && title.length > MAX_TITLE_LENGTH) return ephemeral(t("chartTitleLong", title.length, MAX_TITLE_LENGTH));
 
   let input: RenderInput;
   if (values !== undefined) {
@@ -110,8 +110,8 @@ export function command({ options, config, defer }: CommandContext<typeof defini
     }
     input = { kind, ...(title ? { title } : {}), values };
   } else {
-    if (file!.size !== null && file!.size > MAX_FILE_BYTES) return ephemeral(`\`file\` is ${Math.ceil(file!.size / 1024)} KiB; the limit is 1 MiB.`);
-    if (!looksLikeCsv(file!.filename, file!.contentType)) return ephemeral(`\`file\` should be a CSV (.csv or .txt); \`${file!.filename.slice(0, 60)}\` is not.`);
+    if (file!.size !== null && file!.size > MAX_FILE_BYTES) return ephemeral(t("chartFileLarge", Math.ceil(file!.size / 1024)));
+    if (!looksLikeCsv(file!.filename, file!.contentType)) return ephemeral(t("chartNotCsv", file!.filename.slice(0, 60)));
     input = { kind, ...(title ? { title } : {}), file: { url: file!.url, ...(file!.size !== null ? { size: file!.size } : {}), ...(file!.contentType ? { content_type: file!.contentType } : {}), filename: file!.filename } };
   }
   const unavailable = relayUnavailable(config, "/chart");
@@ -119,10 +119,10 @@ export function command({ options, config, defer }: CommandContext<typeof defini
   return defer("render", input);
 }
 
-export function component({ id, deferUpdate }: ComponentContext<typeof jobs>): HandlerResult {
+export function component({ id, deferUpdate, t }: ComponentContext<typeof jobs>): HandlerResult {
   const state = buttonState.read(id.args);
   if (!state || !isKind(state.kind) || !isChartKey(state.key)) {
-    return ephemeral("This button is not one of mine (its data is malformed), so I ignored it.");
+    return ephemeral(t("chartBadButton"));
   }
   return deferUpdate("redraw", { kind: state.kind, key: state.key });
 }

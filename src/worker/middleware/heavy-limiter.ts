@@ -6,6 +6,7 @@
  */
 import { ephemeral } from "../discord/responses.ts";
 import { defineMiddleware } from "../dispatch/middleware.ts";
+import { translator } from "../i18n/messages.ts";
 
 export const heavyLimiter = defineMiddleware({
   name: "heavy-limiter",
@@ -23,6 +24,6 @@ export const heavyLimiter = defineMiddleware({
     }
     if (allowed) return undefined;
     const period = config.heavyLimitPeriodSeconds;
-    return ephemeral(`You're using \`${route}\` faster than I can keep up. Please try again in about ${period} seconds.`);
+    return ephemeral(translator(interaction.locale)("rateLimited", route, period));
   },
 });
