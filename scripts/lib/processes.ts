@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeProcess, listenersOf } from "./listeners.ts";
 
@@ -74,7 +75,32 @@ export async function portProblem(host: string, port: number): Promise<string | 
   });
 }
 
+/** Ports the system hands out for port 0 and for outgoing connections start here (Linux; macOS starts at 49152). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 0) return low;
+  } catch {
+    // Not Linux.
+  }
+  return process.platform === "darwin" ? 49_152 : 32_768;
+}
+
+/** The lowest port freePort picks: above the usual development servers (8080, 8787, 9229, …). */
+const PICKED_FROM = 10_000;
+
+/**
+ * A port free on `host` now, for a server that binds it later (wrangler takes seconds). Picked below the ephemeral
+ * range: a port from there can be handed, meanwhile, to any of the many sockets workerd and the tests open on port 0
+ * or for outgoing connections, and wrangler then dies on "Address already in use" (or, worse, another server
+ * answers there). Below the range only another explicit choice can take it.
+ */
 export async function freePort(host = "127.0.0.1"): Promise<number> {
+  const below = ephemeralLow();
+  for (let attempt = 0; below > PICKED_FROM && attempt < 100; attempt++) {
+    const port = PICKED_FROM + Math.floor(Math.random() * (below - PICKED_FROM));
+    if ((await portProblem(host, port)) === null) return port;
+  }
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

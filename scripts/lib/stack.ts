@@ -10,8 +10,9 @@ import { startBackendServer } from "../../src/backend/server.ts";
 import { DEFAULT_CHANNEL_ID, startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
 import { DEV_PREMIUM_SKU, ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
-import { freePort, portHolders, portProblem, waitForHttp, type Managed } from "./processes.ts";
-import { startBackendWorker, startWrangler, WRANGLER_DEV_ARGS } from "./backend-worker.ts";
+import { portHolders, portProblem, type Managed } from "./processes.ts";
+import { startBackendWorker } from "./backend-worker.ts";
+import { startWrangler, startWranglerDev } from "./wrangler.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
@@ -123,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const started = await startBackendWorker({
         root: options.root,
         host: HOST,
-        port: ports.backend === 0 ? await freePort(HOST) : ports.backend,
+        port: ports.backend,
         vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
         persistTo,
         log: (line) => log("backend", line),
@@ -155,10 +156,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => backend.close());
     signal?.throwIfAborted();
 
-    const wrangler = (name: string, args: readonly string[]) => startWrangler(options.root, name, args, (line) => log("worker", line));
-
     if (existsSync(join(options.root, "migrations"))) {
-      const migrate = wrangler("D1 migrations", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+      const migrate = startWrangler(options.root, "D1 migrations", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], (line) => log("worker", line));
       stops.push(() => migrate.stop());
       const code = await unlessStopped(migrate.exited, signal);
       if (code !== 0) throw new StackError(`start: applying the D1 migrations failed (exit ${code}); its output is above`);
@@ -180,18 +179,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       EMOJI_IDS: emojiIdsVar(emojiIds),
     };
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
-    const args = ["dev", "--ip", HOST, "--port", String(ports.worker), ...WRANGLER_DEV_ARGS, "--test-scheduled", "--persist-to", persistTo];
+    const args = ["--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-    const worker = wrangler("worker (wrangler dev)", args);
+    const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: (line) => log("worker", line), startTimeoutMs: options.startTimeoutMs, signal }).catch((error: unknown) => {
+      if (error instanceof StopRequested) throw error;
+      throw new StackError(`start: ${(error as Error).message}. Its output is above.`);
+    });
     stops.push(() => worker.stop());
-    let workerAlive = true;
-    void worker.exited.then(() => (workerAlive = false));
-    try {
-      await waitForHttp(`${workerUrl}/health`, options.startTimeoutMs ?? 60_000, () => workerAlive, signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw new StackError(`start: the Worker (wrangler dev) did not come up: ${(error as Error).message}. Its output is above.`);
-    }
 
     // Register the commands with the emulator exactly as `npm run register` would with Discord.
     const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, list, io);

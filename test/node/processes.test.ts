@@ -5,7 +5,8 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { processes } from "../../scripts/lib/listeners.ts";
-import { startProcess } from "../../scripts/lib/processes.ts";
+import { readFileSync } from "node:fs";
+import { freePort, portProblem, startProcess } from "../../scripts/lib/processes.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 /** A command that leaves a process behind in its group, as wrangler leaves workerd. */
@@ -50,5 +51,17 @@ describe("a process the launchers start", () => {
     expect(group(pgid).map((p) => p.command)).toContain("sleep 300");
     launcher.kill("SIGKILL");
     await emptied(pgid);
+  });
+});
+
+describe("freePort", () => {
+  it("picks free ports below the ephemeral range, where no socket opened on port 0 can take them meanwhile", async () => {
+    const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(10_000);
+      expect(port).toBeLessThan(low!);
+      expect(await portProblem("127.0.0.1", port)).toBeNull();
+    }
   });
 });
