@@ -13,7 +13,7 @@ export interface LinkedRolesEnv {
   DISCORD_CLIENT_SECRET?: string;
   /** Secret. 32 bytes as 64 hex characters: linked users' OAuth2 tokens are stored AES-GCM-sealed under it. */
   TOKEN_ENCRYPTION_KEY?: string;
-  /** D1, the interactions Worker's database: the linked_roles table (migrations/0008_linked_roles.sql). */
+  /** D1, the interactions Worker's database: the linked_roles table (migrations/0009_linked_roles.sql). */
   DB?: D1Database;
 }
 
@@ -44,6 +44,6 @@ function parse(env: LinkedRolesEnv): LinkedRolesConfig | string[] {
   if (!clientSecret) problems.push("DISCORD_CLIENT_SECRET is not set (Developer Portal → OAuth2 → Client Secret; wrangler secret put DISCORD_CLIENT_SECRET -c wrangler.linked-roles.toml)");
   const key = env.TOKEN_ENCRYPTION_KEY?.trim() ?? "";
   if (!/^[0-9a-fA-F]{64}$/.test(key)) problems.push(`TOKEN_ENCRYPTION_KEY ${key ? "must be 32 bytes as 64 hex characters" : "is not set"} (generate one: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`);
-  if (!env.DB) problems.push("DB is not bound (the interactions Worker's D1 database, with migrations/0008_linked_roles.sql applied)");
+  if (!env.DB) problems.push("DB is not bound (the interactions Worker's D1 database, with migrations/0009_linked_roles.sql applied)");
   return problems.length > 0 ? problems : { applicationId, discordApiBase, clientSecret, tokenEncryptionKey: hexToBytes(key), db: env.DB! };
 }

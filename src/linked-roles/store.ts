@@ -1,5 +1,5 @@
 /**
- * Linked users in D1 (migrations/0008_linked_roles.sql), their OAuth2 tokens sealed with AES-GCM (WebCrypto) under
+ * Linked users in D1 (migrations/0009_linked_roles.sql), their OAuth2 tokens sealed with AES-GCM (WebCrypto) under
  * TOKEN_ENCRYPTION_KEY: a fresh 96-bit IV per value and the user id as additional data, so a token copied into
  * another user's row does not decrypt. Stored as base64(iv ‖ ciphertext ‖ tag); never in plain text.
  */
