@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Buffer } from "node:buffer";
 import { createNodeBackend, type ChartResult } from "../../../src/backend/index.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
-import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, startLocalServer, type LocalServer } from "./support.ts";
+import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, serveCsvFiles, type LocalServer } from "./support.ts";
 
 const FILES: Record<string, string> = {
   // Header on line 1, blank rows on lines 4 (empty) and 6 (empty cells), a trailing blank line (not reported).
@@ -16,11 +16,7 @@ const FILES: Record<string, string> = {
 let files: LocalServer;
 
 beforeAll(async () => {
-  files = await startLocalServer((req, res) => {
-    const body = FILES[(req.url ?? "").split("?")[0] ?? ""];
-    if (body === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { "content-type": "text/csv" }).end(body);
-  });
+  files = await serveCsvFiles(FILES);
 });
 
 afterAll(() => files.close());

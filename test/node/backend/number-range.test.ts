@@ -23,6 +23,16 @@ function refusal(text: string): string {
   throw new Error(`expected ${JSON.stringify(text)} to be refused`);
 }
 
+/** The points `values` makes of these numbers, or undefined when it refuses them (with an InputError, nothing else). */
+function acceptedValues(numbers: readonly number[]) {
+  try {
+    return parseValues(numbers.map(String).join(","));
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return undefined;
+  }
+}
+
 function expectFinite(stats: ChartStats): void {
   for (const [name, value] of Object.entries(stats)) {
     if (name === "change_pct" && value === null) continue;
@@ -76,13 +86,8 @@ describe("whatever the parsers accept is summarised in finite numbers and render
   it("values: accepted → every statistic finite (property)", () => {
     fc.assert(
       fc.property(anyDoubles, (numbers) => {
-        let points;
-        try {
-          points = parseValues(numbers.map(String).join(","));
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          return;
-        }
+        const points = acceptedValues(numbers);
+        if (points === undefined) return;
         expectFinite(computeStats(points));
       }),
       { numRuns: 2_000 },
@@ -135,13 +140,8 @@ describe("whatever the parsers accept is summarised in finite numbers and render
     fc.assert(
       fc.property(base, fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 1, maxLength: 6 }), (start, steps) => {
         const numbers = [start, ...steps.map((step) => start * (1 + step * Number.EPSILON))];
-        let points;
-        try {
-          points = parseValues(numbers.map(String).join(","));
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          return;
-        }
+        const points = acceptedValues(numbers);
+        if (points === undefined) return;
         for (const kind of ["line", "bar"] as const) expect(renderChartSvg({ kind, points })).toMatch(/^<svg /);
       }),
       { numRuns: 150 },

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeBackend } from "../../../src/backend/index.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
 import { MAX_LABEL_LENGTH, MAX_TITLE_LENGTH } from "../../../src/shared/chart-data/points.ts";
-import { NOW_MS, SECRET, logCollector, signedJobRequest, startLocalServer, type LocalServer } from "./support.ts";
+import { NOW_MS, SECRET, logCollector, signedJobRequest, serveCsvFiles, type LocalServer } from "./support.ts";
 
 const rows = Array.from({ length: 50 }, (_, i) => `d${i},${(i * 7) % 13}`).join("\n");
 const FILES: Record<string, string> = {
@@ -31,11 +31,7 @@ function multiLineTexts(svg: string): string[] {
 
 let files: LocalServer;
 beforeAll(async () => {
-  files = await startLocalServer((req, res) => {
-    const body = FILES[(req.url ?? "").split("?")[0] ?? ""];
-    if (body === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { "content-type": "text/csv" }).end(body);
-  });
+  files = await serveCsvFiles(FILES);
 });
 afterAll(() => files.close());
 

@@ -99,6 +99,15 @@ export async function startLocalServer(handler: (req: IncomingMessage, res: Serv
   };
 }
 
+/** A local server that answers each path in `files` with its text as CSV, and 404 for any other path. */
+export function serveCsvFiles(files: Readonly<Record<string, string>>): Promise<LocalServer> {
+  return startLocalServer((req, res) => {
+    const body = files[(req.url ?? "").split("?")[0] ?? ""];
+    if (body === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { "content-type": "text/csv" }).end(body);
+  });
+}
+
 export function logCollector(): { log: (event: object) => void; events: Array<Record<string, unknown>> } {
   const events: Array<Record<string, unknown>> = [];
   return { log: (event) => events.push(event as Record<string, unknown>), events };
