@@ -11,7 +11,7 @@
  * takes ≈ 10 ms once its one top-level Intl formatter was made lazy. So the budget was 36 KiB, a little
  * above that bundle, and test/node/bundle.test.ts also refuses top-level work of that kind.
  *
- * 38 KiB since the deferred engine of issues 20 and 21 (src/worker/engine/), measured with gzip -9 on the bundle
+ * 38 KiB since the deferred engine of issues 20 and 21 (src/worker/kit/engine/), measured with gzip -9 on the bundle
  * wrangler builds: main had reached 36,165 bytes (Discord's surface, issue 25, took most of the room left), and the
  * engine's guarantees add ≈ 1.6 KB (follow-ups held while "thinking…" shows, a task context closed after its budget,
  * results stored so queue retries never re-run a job, one status edit in three languages, webhook events recorded

@@ -46,7 +46,7 @@ const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, "no-
 const QUICK = Boolean(args.quick);
 const TARGET_RATIO = 10;
 const TARGET_HEALTH_MS = 100;
-const VALUES_MAX_CHARS = 6_000; // the /chart values option's max_length (src/worker/commands/chart.ts)
+const VALUES_MAX_CHARS = 6_000; // the /chart values option's max_length (src/worker/app/commands/chart.ts)
 const CPU_MS_LIMIT = 5_000; // wrangler.backend.toml [limits] cpu_ms
 const METHOD = `Method (bench/render-adversarial.ts): every input goes through the parser a user's input goes through (a CSV of at most 1 MiB and 10,000 rows, a values option of at most 6,000 characters and 1,000 values, stored points as the backend validates them) and is drawn by render.ts as the chart job draws it; the search draws a seeded random sample of the space (source, kind, rows, label script and length, title, axis names, value shape), then changes one dimension at a time from the costliest few and keeps what costs more. Costs are CPU time (Node: the process's user + system time over all threads; workerd: its threads' schedstat less an empty request's), medians, each beside the ordinary chart measured in the same block; wall time is shown too. Before issue 19's fixes (main at dd237c0), the first of the issue's uploads took 7.2 s on the Node backend, and a GET /health sent during it was answered only after it.`;
 

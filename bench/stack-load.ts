@@ -5,7 +5,7 @@
  * every ingress answer is 2xx, and every /chart ends in exactly one final edit (0 lost), and it reports
  * p50/p99 time to acknowledge and to the final edit. Before the load, on the quiet stack, it sends /chart one at a
  * time to measure the time to the final edit uncached (new values each time: the backend renders) and cached (the
- * same values again: the Worker's chart cache answers, see src/worker/commands/chart/cache.ts).
+ * same values again: the Worker's chart cache answers, see src/worker/app/commands/chart/cache.ts).
  *
  *   node bench/stack-load.ts                 2 minutes at concurrency 32, refreshes BENCHMARKS.md
  *   node bench/stack-load.ts --quick         15 s smoke run, prints only

@@ -1,5 +1,5 @@
 -- Webhook events (POST /events). Discord redelivers an event it thinks failed for up to 10 minutes, so each
--- handled event is claimed here first, keyed by its identity (type|timestamp|ids, see src/worker/dispatch/
+-- handled event is claimed here first, keyed by its identity (type|timestamp|ids, see src/worker/kit/dispatch/
 -- event-dispatch.ts): a redelivery finds the row and does nothing. Pruned daily with INTERACTION_RETENTION_DAYS.
 CREATE TABLE webhook_events (
   key TEXT PRIMARY KEY,

@@ -196,11 +196,11 @@ async function definitionsFrom(emulator: string, urlGiven: boolean): Promise<{ c
     if (!urlGiven) {
       throw new InteractError(`nothing answers at ${emulator} (the Discord emulator): is the local stack running? Run \`npm start\` in another terminal (or pass --emulator)`);
     }
-    out(`note: no emulator at ${emulator}; using src/worker/commands for the definitions, and edits cannot be followed`);
+    out(`note: no emulator at ${emulator}; using src/worker/app/commands for the definitions, and edits cannot be followed`);
     return { commands: (await loadDefinitions()) as CommandDef[], emulatorUp: false };
   }
   if (registered.length === 0) {
-    out("note: the emulator has no registered commands; using the definitions in src/worker/commands");
+    out("note: the emulator has no registered commands; using the definitions in src/worker/app/commands");
     return { commands: (await loadDefinitions()) as CommandDef[], emulatorUp: true };
   }
   return { commands: registered, emulatorUp: true };

@@ -1,5 +1,5 @@
 // `npm start` picks up a new or changed command without a restart. wrangler dev reloads the Worker by itself;
-// the emulator, like Discord, keeps the command list it was given. So: watch src/worker/commands, and a moment
+// the emulator, like Discord, keeps the command list it was given. So: watch src/worker/app/commands, and a moment
 // after the last change (editors write a file in several steps) read the definitions again in a fresh Node
 // process (see loadFreshDefinitions); when they differ from what is registered, register the new list with the
 // emulator as `npm run register` would with Discord, and say in one line what changed. A file that does not load
@@ -38,7 +38,7 @@ export function describeChange(next: readonly CommandDefinition[], previous: rea
 }
 
 export function watchCommands(options: CommandWatchOptions): CommandWatcher {
-  const dir = join(options.root, "src", "worker", "commands");
+  const dir = join(options.root, "src", "worker", "app", "commands");
   const load = options.load ?? loadFreshDefinitions;
   let registered = options.registered;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -55,7 +55,7 @@ export function watchCommands(options: CommandWatchOptions): CommandWatcher {
     running = true;
     const files = [...changedFiles].sort();
     changedFiles.clear();
-    const where = files.length === 1 ? `src/worker/commands/${files[0]}` : `${files.length} files in src/worker/commands`;
+    const where = files.length === 1 ? `src/worker/app/commands/${files[0]}` : `${files.length} files in src/worker/app/commands`;
     try {
       const next = await load();
       if (closed || JSON.stringify(next) === JSON.stringify(registered)) return;
@@ -91,11 +91,11 @@ export function watchCommands(options: CommandWatchOptions): CommandWatcher {
       timer = setTimeout(() => void reload(), options.debounceMs ?? DEBOUNCE_MS);
     });
     watcher.on("error", (error) => {
-      options.print(`start: stopped watching src/worker/commands (${error.message}); restart npm start to pick up command changes`);
+      options.print(`start: stopped watching src/worker/app/commands (${error.message}); restart npm start to pick up command changes`);
       watcher?.close();
     });
   } catch (error) {
-    options.print(`start: cannot watch src/worker/commands (${(error as Error).message}); restart npm start to pick up command changes`);
+    options.print(`start: cannot watch src/worker/app/commands (${(error as Error).message}); restart npm start to pick up command changes`);
   }
 
   return {

@@ -1,4 +1,4 @@
-// Loads the command definitions from the Worker's one index of handler modules (src/worker/commands/index.ts).
+// Loads the command definitions from the Worker's one index of handler modules (src/worker/app/commands/index.ts).
 // Loaded by URL rather than a static import: the index pulls in Worker code, which tsconfig.node.json must not
 // type-check under Node's globals. The shape is checked here instead, once, at the boundary.
 //
@@ -10,10 +10,10 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { CommandDefinition } from "./register-core.ts";
 
-const INDEX = new URL("../../src/worker/commands/index.ts", import.meta.url);
+const INDEX = new URL("../../src/worker/app/commands/index.ts", import.meta.url);
 // The run-time module checks: the Worker leaves them to its tooling (see the file's header), so this is where
 // `npm run register` and `npm start` stop a bad module, with the sentence naming it.
-const CHECKS = new URL("../../src/worker/dispatch/module-checks.ts", import.meta.url);
+const CHECKS = new URL("../../src/worker/kit/dispatch/module-checks.ts", import.meta.url);
 const FRESH_TIMEOUT_MS = 30_000;
 
 /** `index` is the module list to load: the Worker's, unless a test hands it another. */
@@ -24,7 +24,7 @@ export async function loadDefinitions(index: URL = INDEX): Promise<CommandDefini
   } catch (error) {
     throw new Error(`definitions: cannot load the command index ${index.pathname}: ${(error as Error).message}`);
   }
-  if (!Array.isArray(mod.commands)) throw new Error("definitions: src/worker/commands/index.ts must export `commands`, an array of handler modules");
+  if (!Array.isArray(mod.commands)) throw new Error("definitions: src/worker/app/commands/index.ts must export `commands`, an array of handler modules");
   const { checkModules } = (await import(CHECKS.href)) as { checkModules: (modules: unknown[]) => void };
   try {
     checkModules(mod.commands);

@@ -1,4 +1,4 @@
-// `npm run register`'s third step: the bot's application emojis (src/worker/emojis/), synced to
+// `npm run register`'s third step: the bot's application emojis (src/worker/app/emojis/), synced to
 // /applications/{application.id}/emojis (discord.com/developers/docs/resources/emoji, "Application Emojis"):
 //   - a declared emoji Discord does not have is created (POST, the file as a data URI);
 //   - one the bot created whose image differs from the file is replaced (DELETE, then POST: Discord cannot change
@@ -9,10 +9,10 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { appEmojis } from "../../src/worker/emojis/index.ts";
+import { appEmojis } from "../../src/worker/app/emojis/index.ts";
 import { USER_AGENT, type Io, type RegisterConfig } from "./register-core.ts";
 
-const EMOJI_DIR = new URL("../../src/worker/emojis/", import.meta.url);
+const EMOJI_DIR = new URL("../../src/worker/app/emojis/", import.meta.url);
 const TIMEOUT_MS = 15_000;
 const MAX_BYTES = 256 * 1024;
 const TYPES: Record<string, string> = { png: "image/png", gif: "image/gif", webp: "image/webp" };
@@ -52,7 +52,7 @@ export function loadLocalEmojis(declaration: Readonly<Record<string, string>> = 
     try {
       size = statSync(url).size;
     } catch {
-      throw new Error(`${where}: no such file in src/worker/emojis/`);
+      throw new Error(`${where}: no such file in src/worker/app/emojis/`);
     }
     if (size > MAX_BYTES) throw new Error(`${where}: ${Math.ceil(size / 1024)} KiB; Discord takes at most 256 KiB`);
     const bytes = new Uint8Array(readFileSync(url));

@@ -314,7 +314,7 @@ export interface RunOptions {
   definitions: readonly CommandDefinition[];
   /** The role connection metadata records (Linked Roles), already checked; PUT after the commands. */
   metadata?: readonly RoleConnectionMetadataRecord[];
-  /** The application emojis (src/worker/emojis/), already read and checked; synced after the metadata. */
+  /** The application emojis (src/worker/app/emojis/), already read and checked; synced after the metadata. */
   emojis?: readonly LocalEmoji[];
   io: Io;
 }

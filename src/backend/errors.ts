@@ -12,7 +12,7 @@ function errorBody(code: string, message: string, details: ErrorDetails = {}): {
   return { error: { code, message, ...details } };
 }
 
-/** Same argument order as the Worker's jsonResponse (src/worker/http.ts) and `Response.json(body, init)`. */
+/** Same argument order as the Worker's jsonResponse (src/worker/kit/http.ts) and `Response.json(body, init)`. */
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,

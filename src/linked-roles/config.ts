@@ -2,7 +2,7 @@
  * The Linked Roles Worker's configuration (wrangler.linked-roles.toml), read and checked once per env object: an
  * unset or malformed variable is named (never its value) on /health, on the browser's page, and in the log.
  */
-import { hexToBytes } from "../worker/hex.ts";
+import { hexToBytes } from "../worker/kit/hex.ts";
 
 export interface LinkedRolesEnv {
   /** Var. The application id (a snowflake): the OAuth2 client id. */

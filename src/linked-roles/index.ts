@@ -9,7 +9,7 @@
  *   POST /chart-drawn             {user_id, interaction_id}: count it and update the role connection (update.ts)
  *   GET  /health                  200, or 503 naming what is missing or malformed (never values)
  */
-import { errorResponse, jsonResponse } from "../worker/http.ts";
+import { errorResponse, jsonResponse } from "../worker/kit/http.ts";
 import { readLinkedRolesConfig, type LinkedRolesEnv } from "./config.ts";
 import { finishLink, startLink } from "./routes.ts";
 import { updateRoleConnectionAfterChart } from "./update.ts";

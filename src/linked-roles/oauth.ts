@@ -7,7 +7,7 @@
  * the after-chart update runs again at the next chart. 
  */
 import type { RESTGetAPICurrentUserResult, RESTPostOAuth2AccessTokenResult } from "discord-api-types/v10";
-import { USER_AGENT } from "../worker/discord/rest.ts";
+import { USER_AGENT } from "../worker/kit/discord/rest.ts";
 import type { LinkedRolesConfig as Config } from "./config.ts";
 import { ROLE_CONNECTION_PLATFORM, type RoleConnectionValues, type roleConnectionMetadata } from "./metadata.ts";
 

@@ -8,7 +8,7 @@
  * (discord.com/developers/docs/tutorials/configuring-app-metadata-for-linked-roles) and RFC 6749 §10.12 (CSRF and
  * `state`). Log lines name the user and the outcome, never the code, the state or a token.
  */
-import { describeError, log } from "../worker/log.ts";
+import { describeError, log } from "../worker/kit/log.ts";
 import { readLinkedRolesConfig, type LinkedRolesConfig, type LinkedRolesEnv as Env } from "./config.ts";
 import { currentUser, grant, putRoleConnection, type OAuthFailure } from "./oauth.ts";
 import { saveTokens } from "./store.ts";

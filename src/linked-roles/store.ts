@@ -4,8 +4,8 @@
  * another user's row does not decrypt. Stored as base64(iv ‖ ciphertext ‖ tag); never in plain text.
  */
 import type { RESTPostOAuth2AccessTokenResult } from "discord-api-types/v10";
-import { base64ToBytes } from "../worker/base64.ts";
-import { withStorageTimeout } from "../worker/storage/deadline.ts";
+import { base64ToBytes } from "../worker/kit/base64.ts";
+import { withStorageTimeout } from "../worker/kit/storage/deadline.ts";
 
 export interface LinkedUser {
   readonly user_id: string;

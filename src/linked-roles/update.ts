@@ -5,7 +5,7 @@
  * for a user who has not linked; for one who has, a token refresh when the access token is (nearly) expired, then
  * the PUT, each with a deadline (oauth.ts).
  */
-import { describeError, log } from "../worker/log.ts";
+import { describeError, log } from "../worker/kit/log.ts";
 import type { LinkedRolesConfig } from "./config.ts";
 import { grant, putRoleConnection, type OAuthFailure } from "./oauth.ts";
 import { countChart, saveTokens, unseal } from "./store.ts";

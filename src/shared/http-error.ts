@@ -31,7 +31,7 @@ export class HttpError extends Error {
  * Valid input that costs too much to process: refused on an estimate before the work starts ("too_costly"), or
  * stopped at the backend's time limit ("render_timeout"). A 422 like InputError, because the same input fails the
  * same way every time (the details say `retriable: false`), but its message is a whole sentence written for the
- * person who sent the input, which the Worker shows as it is (src/worker/relay/client.ts).
+ * person who sent the input, which the Worker shows as it is (src/worker/kit/relay/client.ts).
  */
 export const TOO_COSTLY_CODES = ["too_costly", "render_timeout"] as const;
 

@@ -4,20 +4,20 @@
  * Everything else is a JSON 404, and other methods on /interactions and /events a 405 with Allow.
  */
 import { IttyRouter, type IRequest } from "itty-router";
-import { commands } from "./commands/index.ts";
-import { ConfigError, readConfig } from "./config.ts";
-import { createRegistry } from "./dispatch/registry.ts";
-import { interactionLog } from "./middleware/interaction-log.ts";
-import type { Env } from "./env.ts";
-import { errorResponse, jsonResponse, pathOf } from "./http.ts";
-import { events } from "./events/index.ts";
-import { handleEventRequest } from "./ingress/handle-events.ts";
-import { handleInteractionRequest } from "./ingress/handle-interactions.ts";
-import { handleQueue } from "./engine/queue-consumer.ts";
-import { handleScheduled } from "./scheduled.ts";
-import { forwardToLinkedRoles } from "./linked-roles.ts";
+import { commands } from "./app/commands/index.ts";
+import { ConfigError, readConfig } from "./kit/config.ts";
+import { createRegistry } from "./kit/dispatch/registry.ts";
+import { interactionLog } from "./app/middleware/interaction-log.ts";
+import type { Env } from "./kit/env.ts";
+import { errorResponse, jsonResponse, pathOf } from "./kit/http.ts";
+import { events } from "./app/events/index.ts";
+import { handleEventRequest } from "./kit/ingress/handle-events.ts";
+import { handleInteractionRequest } from "./kit/ingress/handle-interactions.ts";
+import { handleQueue } from "./kit/engine/queue-consumer.ts";
+import { handleScheduled } from "./app/scheduled.ts";
+import { forwardToLinkedRoles } from "./app/linked-roles.ts";
 
-// Every interaction's after-steps: the one log line (src/worker/middleware/interaction-log.ts).
+// Every interaction's after-steps: the one log line (src/worker/app/middleware/interaction-log.ts).
 const registry = createRegistry(commands, { after: [interactionLog] });
 
 // POST /interactions and POST /events never reach the router (see fetch below); it answers everything else.

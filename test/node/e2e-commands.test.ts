@@ -3,7 +3,7 @@
 // way a user would (through the emulator, as the playground does: slash commands, the message command on a
 // posted message, buttons on the bot's message, the modal's submit, autocomplete) and must end in its real answer.
 //
-// The list comes from the one module list (src/worker/commands/index.ts): a command without a script below, or a
+// The list comes from the one module list (src/worker/app/commands/index.ts): a command without a script below, or a
 // handler of a module (a subcommand, its buttons, its modal, its autocomplete) that its script never reaches,
 // fails here naming it. No Node backend runs: the backend's port is served by workerd, and this process serves
 // only the emulator.
@@ -23,7 +23,7 @@ interface ModuleShape {
   modal?: unknown;
   autocomplete?: unknown;
 }
-const { commands } = (await import(new URL("../../src/worker/commands/index.ts", import.meta.url).href)) as { commands: readonly ModuleShape[] };
+const { commands } = (await import(new URL("../../src/worker/app/commands/index.ts", import.meta.url).href)) as { commands: readonly ModuleShape[] };
 
 /** The handlers a module exports, as the scripts below must reach them. */
 function handlersOf(module: ModuleShape): string[] {

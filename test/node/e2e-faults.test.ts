@@ -7,7 +7,7 @@
 // How each fault is made, honestly:
 // - hanging: the real backend process group is frozen with SIGSTOP (wrangler and its workerd for the backend
 //   Worker), so the kernel still accepts the connection and the request is sent, and nothing answers. The Worker's
-//   relay timeout (20 s, RELAY_TIMEOUT_MS in src/worker/relay/client.ts, not configurable, so this test waits it
+//   relay timeout (20 s, RELAY_TIMEOUT_MS in src/worker/kit/relay/client.ts, not configurable, so this test waits it
 //   out) must end it. SIGCONT before teardown.
 // - 500: the backend answers 500 only for a bug (app.ts and job-request.ts turn any exception into a JSON 500),
 //   and no input the Worker sends reaches one, so there is no real code path to take. A fault-injecting proxy in

@@ -1,4 +1,4 @@
-// Application emojis: `npm run register` syncs src/worker/emojis/ to the emulated Discord (create the missing,
+// Application emojis: `npm run register` syncs src/worker/app/emojis/ to the emulated Discord (create the missing,
 // replace the changed, never touch one a person uploaded), --dry-run says what it would do, and the emulator serves
 // the images as Discord's CDN does. The real script runs as a child process against the emulator on a port.
 import { execFile } from "node:child_process";
@@ -16,7 +16,7 @@ const NODE = join(ROOT, "node_modules/.bin/node");
 const SCRIPT = join(ROOT, "scripts/register.ts");
 const APP = "100000000000000001";
 const TOKEN = "test-bot-token";
-const CHART_PNG = new Uint8Array(readFileSync(join(ROOT, "src/worker/emojis/chart.png")));
+const CHART_PNG = new Uint8Array(readFileSync(join(ROOT, "src/worker/app/emojis/chart.png")));
 
 let running: RunningEmulator;
 let cwd: string;
@@ -46,7 +46,7 @@ describe("the declared emojis", () => {
     expect(loadLocalEmojis().map((e) => [e.name, e.file, e.contentType])).toEqual([["chart", "chart.png", "image/png"]]);
     expect(() => loadLocalEmojis({ x: "chart.png" })).toThrow('register: emoji "x" (chart.png): the name must be 2-32 letters, digits or _');
     expect(() => loadLocalEmojis({ logo: "logo.svg" })).toThrow("must be a PNG, GIF or WebP file");
-    expect(() => loadLocalEmojis({ logo: "missing.png" })).toThrow("no such file in src/worker/emojis/");
+    expect(() => loadLocalEmojis({ logo: "missing.png" })).toThrow("no such file in src/worker/app/emojis/");
   });
 });
 

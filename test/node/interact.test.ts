@@ -65,7 +65,7 @@ describe("npm run interact", () => {
     const run = await interact(["/chart values:3,5,2,8 kind:bar title:Sales per day"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("type 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE");
-    // The chart message opens with the bot's chart emoji: npm start syncs src/worker/emojis/ with the emulator.
+    // The chart message opens with the bot's chart emoji: npm start syncs src/worker/app/emojis/ with the emulator.
     expect(run.stdout).toMatch(/… \d+ ms after sending, the bot edited @original:\n  <:chart:\d+>\n  embed "Sales per day" \(#5865f2\)/);
     expect(run.stdout).toMatch(/components: \[Line\] \(chart:line:\w+\) \[Bar, disabled\]/);
     const id = /interaction (\d+)/.exec(run.stdout)![1]!;

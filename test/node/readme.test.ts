@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 const root = new URL("../../", import.meta.url);
 
 describe("README", () => {
-  it("shows src/worker/commands/roll.ts exactly as it is", () => {
+  it("shows src/worker/app/commands/roll.ts exactly as it is", () => {
     const readme = readFileSync(new URL("README.md", root), "utf8");
     const section = readme.slice(readme.indexOf("## Adding a command"));
     const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-    expect(block).toBe(readFileSync(new URL("src/worker/commands/roll.ts", root), "utf8"));
+    expect(block).toBe(readFileSync(new URL("src/worker/app/commands/roll.ts", root), "utf8"));
   });
 });

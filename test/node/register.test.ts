@@ -64,7 +64,7 @@ afterAll(async () => {
 beforeEach(() => running.emulator.reset());
 
 describe("loading the module list", () => {
-  // The Worker leaves the run-time module checks to its tooling (src/worker/dispatch/module-checks.ts): the loader
+  // The Worker leaves the run-time module checks to its tooling (src/worker/kit/dispatch/module-checks.ts): the loader
   // that register, interact and npm start share is where a bad module must stop, named.
   it("refuses a module the dispatcher could not serve, naming it", async () => {
     const index = join(cwd, "index.mjs");

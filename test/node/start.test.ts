@@ -104,7 +104,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 
 /** Adding a command while npm start runs, as a developer would: one file and one line in the index. */
 function addWaveCommand(): void {
-  writeFileSync(join(clone, "src", "worker", "commands", "wave.ts"), [
+  writeFileSync(join(clone, "src", "worker", "app", "commands", "wave.ts"), [
     'import { reply } from "../discord/responses.ts";',
     'import { EVERYWHERE, userCommand } from "../dispatch/definitions.ts";',
     'import type { CommandContext, HandlerResult } from "../dispatch/types.ts";',
@@ -116,7 +116,7 @@ function addWaveCommand(): void {
     "}",
     "",
   ].join("\n"));
-  const index = join(clone, "src", "worker", "commands", "index.ts");
+  const index = join(clone, "src", "worker", "app", "commands", "index.ts");
   const source = readFileSync(index, "utf8");
   const edited = source.replace(/^(import \* as ping from "\.\/ping\.ts";)$/m, '$1\nimport * as wave from "./wave.ts";').replace(/listModules\(/, "listModules(wave, ");
   expect(edited).not.toBe(source);
@@ -237,7 +237,7 @@ describe("the command watcher behind npm start", () => {
 
   it("re-registers after a change to a .ts file, says so in one line, and keeps the list when the files do not load", async () => {
     const root = mkdtempSync(join(tmpdir(), "watch-"));
-    const dir = join(root, "src", "worker", "commands");
+    const dir = join(root, "src", "worker", "app", "commands");
     mkdirSync(dir, { recursive: true });
     const lines: string[] = [];
     const registered: CommandDefinition[][] = [];
@@ -275,7 +275,7 @@ describe("the command watcher behind npm start", () => {
       };
       writeFileSync(join(dir, "chart-numbers.ts"), "export {");
       await until(() => lines.length === 2, "no line for a file that does not load");
-      expect(lines[1]).toBe("start: after the change to src/worker/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
+      expect(lines[1]).toBe("start: after the change to src/worker/app/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
       expect(registered).toHaveLength(1);
     } finally {
       watcher.close();

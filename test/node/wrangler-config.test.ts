@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-/** The Worker's default when the var is unset (src/worker/config.ts). */
+/** The Worker's default when the var is unset (src/worker/kit/config.ts). */
 const DEFAULT_PERIOD_SECONDS = 60;
 
 interface LimiterPeriods {

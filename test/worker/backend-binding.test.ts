@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { readConfig, requireRelay } from "../../src/worker/config.ts";
+import { readConfig, requireRelay } from "../../src/worker/kit/config.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, serviceBinding } from "../support/outbound.worker.ts";

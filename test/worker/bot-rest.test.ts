@@ -4,9 +4,9 @@
 // client's sleep moves it: waits are asserted exactly, without real time passing.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDiscordEmulator, DEFAULT_CHANNEL_ID, fault, type DiscordEmulator } from "../../src/emulator/core.ts";
-import { DiscordBotClient } from "../../src/worker/discord/bot-rest.ts";
-import { GLOBAL_REQUESTS_PER_SECOND, INVALID_REQUEST_CEILING, INVALID_REQUEST_WINDOW_MS, createRateLimits, routeOf } from "../../src/worker/discord/rate-limits.ts";
-import { DiscordApiError, USER_AGENT } from "../../src/worker/discord/rest.ts";
+import { DiscordBotClient } from "../../src/worker/kit/discord/bot-rest.ts";
+import { GLOBAL_REQUESTS_PER_SECOND, INVALID_REQUEST_CEILING, INVALID_REQUEST_WINDOW_MS, createRateLimits, routeOf } from "../../src/worker/kit/discord/rate-limits.ts";
+import { DiscordApiError, USER_AGENT } from "../../src/worker/kit/discord/rest.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 
 const API = "https://discord.test/api/v10";

@@ -1,13 +1,13 @@
-// Typed bot-token calls (src/worker/discord/bot-routes.ts) against the Discord emulator, in workerd: each reaches the
+// Typed bot-token calls (src/worker/kit/discord/bot-routes.ts) against the Discord emulator, in workerd: each reaches the
 // route discord-api-types' Routes names, with its body, and Discord's (emulated) state shows the effect. They share
 // the client's rate limits: a 429 on one is waited out like any other bot-token call.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDiscordEmulator, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_USER_ID, BOT_DM_CHANNEL_ID, fault, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { surfaceStore } from "../../src/emulator/routes/bot-surface.ts";
 import { emojiStore } from "../../src/emulator/routes/emojis.ts";
-import { DiscordBotClient } from "../../src/worker/discord/bot-rest.ts";
-import * as routes from "../../src/worker/discord/bot-routes.ts";
-import { createRateLimits } from "../../src/worker/discord/rate-limits.ts";
+import { DiscordBotClient } from "../../src/worker/kit/discord/bot-rest.ts";
+import * as routes from "../../src/worker/kit/discord/bot-routes.ts";
+import { createRateLimits } from "../../src/worker/kit/discord/rate-limits.ts";
 
 const APP = "100000000000000001";
 let discord: DiscordEmulator;

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
-import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
+import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { CACHE_TTL_SECONDS, chartCacheKey, type ChartCacheInput } from "../../src/worker/commands/chart/cache.ts";
+import { CACHE_TTL_SECONDS, chartCacheKey, type ChartCacheInput } from "../../src/worker/app/commands/chart/cache.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
 import { BACKEND_HOST, BACKEND_URL, chartResult, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, type Handler } from "../support/outbound.worker.ts";

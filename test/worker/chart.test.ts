@@ -2,20 +2,20 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { readConfig } from "../../src/worker/config.ts";
-import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/engine/run-deferred.ts";
-import { job, type JobResult } from "../../src/worker/engine/jobs.ts";
-import type { TaskContext } from "../../src/worker/engine/task-context.ts";
-import { defineModule, type CommandModule } from "../../src/worker/dispatch/types.ts";
-import type { JobCall } from "../../src/worker/engine/run-deferred.ts";
+import { readConfig } from "../../src/worker/kit/config.ts";
+import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/kit/engine/run-deferred.ts";
+import { job, type JobResult } from "../../src/worker/kit/engine/jobs.ts";
+import type { TaskContext } from "../../src/worker/kit/engine/task-context.ts";
+import { defineModule, type CommandModule } from "../../src/worker/kit/dispatch/types.ts";
+import type { JobCall } from "../../src/worker/kit/engine/run-deferred.ts";
 
 /** A one-job module, to run the runner on a job that misbehaves on purpose. */
 function adhoc(run: (input: null, task: TaskContext) => Promise<JobResult>): [JobCall, CommandModule] {
   const module = defineModule({ definition: { name: "adhoc", description: "a test job" }, command: ({ defer }) => defer("work", null), jobs: { work: job(run) } });
   return [{ job: "work", input: null, update: false }, module];
 }
-import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
-import { saveChart } from "../../src/worker/commands/chart/store.ts";
+import { parseInteraction } from "../../src/worker/kit/dispatch/interaction.ts";
+import { saveChart } from "../../src/worker/app/commands/chart/store.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";
@@ -231,7 +231,7 @@ describe("deferred tasks", () => {
   it("ends a slow backend with a timeout edit (the relay call honours the task's signal)", async () => {
     withBackend(hang);
     const payload = chartCommand([{ type: 3, name: "values", value: "1,2" }]);
-    const chart = await import("../../src/worker/commands/chart.ts");
+    const chart = await import("../../src/worker/app/commands/chart.ts");
     const interactionValue = parsed(payload);
     await runDeferred({ job: "render", input: { kind: "line", values: "1,2" }, update: false }, chart as CommandModule, interactionValue, chartEnv(), config(), "/chart", { taskBudgetMs: 50 });
     expect((patches()[0]!.body as { json: any }).json.content).toMatch(/longer than I can wait/);

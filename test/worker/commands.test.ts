@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commands } from "../../src/worker/commands/index.ts";
-import { checkModules } from "../../src/worker/dispatch/module-checks.ts";
+import { commands } from "../../src/worker/app/commands/index.ts";
+import { checkModules } from "../../src/worker/kit/dispatch/module-checks.ts";
 import { autocompleteFor, command, sendOk } from "../support/interactions.worker.ts";
 
 describe("the module list", () => {

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { readConfig, ConfigError } from "../../src/worker/config.ts";
+import { readConfig, ConfigError } from "../../src/worker/kit/config.ts";
 
 describe("ingress: a declared body over 1 MiB", () => {
   it("is refused with 413 without reading a byte of it (no CPU spent draining)", async () => {

@@ -4,8 +4,8 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { ConfigError, readConfig } from "../../src/worker/config.ts";
-import { pruneExpiredState } from "../../src/worker/scheduled.ts";
+import { ConfigError, readConfig } from "../../src/worker/kit/config.ts";
+import { pruneExpiredState } from "../../src/worker/app/scheduled.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

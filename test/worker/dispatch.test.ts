@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
-import { readConfig } from "../../src/worker/config.ts";
-import { customId, CustomIdError, parseCustomId } from "../../src/worker/dispatch/custom-id.ts";
-import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
-import { parseInteraction, type Interaction } from "../../src/worker/dispatch/interaction.ts";
-import { createRegistry, RegistryError } from "../../src/worker/dispatch/registry.ts";
-import { slashCommand } from "../../src/worker/dispatch/definitions.ts";
-import { defineModule, type BaseContext, type CommandModule, type Subcommands } from "../../src/worker/dispatch/types.ts";
-import { autocomplete, ephemeral, modal, reply, update } from "../../src/worker/discord/responses.ts";
-import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { readConfig } from "../../src/worker/kit/config.ts";
+import { customId, CustomIdError, parseCustomId } from "../../src/worker/kit/dispatch/custom-id.ts";
+import { dispatch } from "../../src/worker/kit/dispatch/dispatcher.ts";
+import { parseInteraction, type Interaction } from "../../src/worker/kit/dispatch/interaction.ts";
+import { createRegistry, RegistryError } from "../../src/worker/kit/dispatch/registry.ts";
+import { slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
+import { defineModule, type BaseContext, type CommandModule, type Subcommands } from "../../src/worker/kit/dispatch/types.ts";
+import { autocomplete, ephemeral, modal, reply, update } from "../../src/worker/kit/discord/responses.ts";
+import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { command, component, interaction, signedRequest, conforming } from "../support/interactions.worker.ts";
 
 function parsed(payload: Record<string, unknown>): Interaction {

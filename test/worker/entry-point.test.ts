@@ -4,11 +4,11 @@
 // needs the dispatcher to route data.type 4 to the module's `command`: not done here, the dispatcher is being
 // rewritten; see the report.)
 import { describe, expect, it } from "vitest";
-import { entryPointCommand, EntryPointHandler, EVERYWHERE } from "../../src/worker/dispatch/definitions.ts";
-import { checkModule, checkModules } from "../../src/worker/dispatch/module-checks.ts";
-import { defineModule } from "../../src/worker/dispatch/types.ts";
-import { launchActivity } from "../../src/worker/discord/responses.ts";
-import { createInteractionResponse } from "../../src/worker/discord/interaction-callback.ts";
+import { entryPointCommand, EntryPointHandler, EVERYWHERE } from "../../src/worker/kit/dispatch/definitions.ts";
+import { checkModule, checkModules } from "../../src/worker/kit/dispatch/module-checks.ts";
+import { defineModule } from "../../src/worker/kit/dispatch/types.ts";
+import { launchActivity } from "../../src/worker/kit/discord/responses.ts";
+import { createInteractionResponse } from "../../src/worker/kit/discord/interaction-callback.ts";
 import { callDiscord, createDiscordEmulator } from "../support/discord-emulator.ts";
 
 /** The test module: an Activity's Launch button, answered by the app. */

@@ -1,5 +1,5 @@
 // Types for `cloudflare:workers` inside the workerd tests: the Worker's bindings and its main module.
-import type { Env as WorkerEnv } from "../../src/worker/env.ts";
+import type { Env as WorkerEnv } from "../../src/worker/kit/env.ts";
 
 declare global {
   namespace Cloudflare {

@@ -6,8 +6,8 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { authorizedData, deauthorizedData, testEntitlement, webhookEvent, webhookPing } from "../../src/emulator/core.ts";
-import { listEventModules, type EventContext } from "../../src/worker/dispatch/event-registry.ts";
-import { RegistryError } from "../../src/worker/dispatch/registry.ts";
+import { listEventModules, type EventContext } from "../../src/worker/kit/dispatch/event-registry.ts";
+import { RegistryError } from "../../src/worker/kit/dispatch/registry.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
 
 const APP = "100000000000000001";
@@ -117,9 +117,9 @@ describe("POST /events", () => {
 
   it("a handler that hangs is cut at the deadline: 500, claim given back, and the redelivery records it", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const { runEvent } = await import("../../src/worker/dispatch/event-dispatch.ts");
-    const { readConfig } = await import("../../src/worker/config.ts");
-    const { eventKey, parseWebhook, readEventData } = await import("../../src/worker/dispatch/webhook-event.ts");
+    const { runEvent } = await import("../../src/worker/kit/dispatch/event-dispatch.ts");
+    const { readConfig } = await import("../../src/worker/kit/config.ts");
+    const { eventKey, parseWebhook, readEventData } = await import("../../src/worker/kit/dispatch/webhook-event.ts");
     const parsedEvent = parseWebhook(new TextEncoder().encode(JSON.stringify(webhookEvent(APP, "APPLICATION_DEAUTHORIZED", deauthorizedData(USER)))));
     if (!parsedEvent.ok || parsedEvent.kind !== "event") throw new Error("not an event");
     const data = readEventData(parsedEvent.event.type as "APPLICATION_DEAUTHORIZED", parsedEvent.event.raw)!;

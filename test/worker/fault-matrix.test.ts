@@ -4,18 +4,18 @@
 // readable error with a reference id), no follow-up twice, one final log line for the interaction, and nothing
 // left running. DEPLOYMENT.md's table ("Fault matrix") says what users read and operators see in each cell.
 //
-// Time is scaled (src/worker/timing.ts): every limit of the Worker shrinks 40×, so a hang ends through the Worker's
+// Time is scaled (src/worker/kit/timing.ts): every limit of the Worker shrinks 40×, so a hang ends through the Worker's
 // own deadlines (a 20 s backend timeout becomes 0.5 s) and "slow" is 2.5 s scaled alike. No cell sleeps real seconds.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { commands } from "../../src/worker/commands/index.ts";
-import { createRegistry } from "../../src/worker/dispatch/registry.ts";
-import { handleQueue, MAX_ATTEMPTS } from "../../src/worker/engine/queue-consumer.ts";
-import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
-import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
-import { scaled, scaleTimingsForTests } from "../../src/worker/timing.ts";
+import { commands } from "../../src/worker/app/commands/index.ts";
+import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
+import { handleQueue, MAX_ATTEMPTS } from "../../src/worker/kit/engine/queue-consumer.ts";
+import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
+import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
+import { scaled, scaleTimingsForTests } from "../../src/worker/kit/timing.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, chartResult, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { hang, routeOutbound, type Handler } from "../support/outbound.worker.ts";

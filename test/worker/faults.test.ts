@@ -2,13 +2,13 @@
 // final message (a successful PATCH of @original), and the count of lost results is zero.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { readConfig } from "../../src/worker/config.ts";
-import { afterResponse } from "../../src/worker/engine/after-response.ts";
-import { dispatch } from "../../src/worker/dispatch/dispatcher.ts";
-import { parseInteraction } from "../../src/worker/dispatch/interaction.ts";
-import { createRegistry } from "../../src/worker/dispatch/registry.ts";
-import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
-import { commands } from "../../src/worker/commands/index.ts";
+import { readConfig } from "../../src/worker/kit/config.ts";
+import { afterResponse } from "../../src/worker/kit/engine/after-response.ts";
+import { dispatch } from "../../src/worker/kit/dispatch/dispatcher.ts";
+import { parseInteraction } from "../../src/worker/kit/dispatch/interaction.ts";
+import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
+import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
+import { commands } from "../../src/worker/app/commands/index.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { hang, routeOutbound, serviceBinding, type Handler } from "../support/outbound.worker.ts";

@@ -212,7 +212,7 @@ describe("/admin", () => {
   });
 
   it("declares default_member_permissions as a string bitfield", async () => {
-    const { definition } = await import("../../src/worker/commands/admin.ts");
+    const { definition } = await import("../../src/worker/app/commands/admin.ts");
     expect(definition.default_member_permissions).toBe("8");
   });
 });

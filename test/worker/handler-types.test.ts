@@ -2,16 +2,16 @@
 // every `@ts-expect-error` below must be an error, or the type-check fails; the rest must compile. The runtime
 // test at the end only keeps the file in vitest's list.
 import { describe, expect, it } from "vitest";
-import { EVERYWHERE, messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/dispatch/definitions.ts";
-import { job } from "../../src/worker/engine/jobs.ts";
-import { listModules } from "../../src/worker/dispatch/registry.ts";
-import { componentState } from "../../src/worker/dispatch/custom-id.ts";
-import type { CommandContext, HandlerResult, Subcommands } from "../../src/worker/dispatch/types.ts";
-import { deferReply, ephemeral } from "../../src/worker/discord/responses.ts";
-import { labelled, textInput } from "../../src/worker/discord/components.ts";
-import { checkbox, checkboxGroup, fileUpload, radioGroup, userSelect } from "../../src/worker/discord/modal-inputs.ts";
-import { modalForm } from "../../src/worker/dispatch/modal-form.ts";
-import type { ModalFields } from "../../src/worker/dispatch/modal-fields.ts";
+import { EVERYWHERE, messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/kit/dispatch/definitions.ts";
+import { job } from "../../src/worker/kit/engine/jobs.ts";
+import { listModules } from "../../src/worker/kit/dispatch/registry.ts";
+import { componentState } from "../../src/worker/kit/dispatch/custom-id.ts";
+import type { CommandContext, HandlerResult, Subcommands } from "../../src/worker/kit/dispatch/types.ts";
+import { deferReply, ephemeral } from "../../src/worker/kit/discord/responses.ts";
+import { labelled, textInput } from "../../src/worker/kit/discord/components.ts";
+import { checkbox, checkboxGroup, fileUpload, radioGroup, userSelect } from "../../src/worker/kit/discord/modal-inputs.ts";
+import { modalForm } from "../../src/worker/kit/dispatch/modal-form.ts";
+import type { ModalFields } from "../../src/worker/kit/dispatch/modal-fields.ts";
 
 const roll = slashCommand({
   name: "roll",

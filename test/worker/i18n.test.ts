@@ -3,12 +3,12 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import * as ping from "../../src/worker/commands/ping.ts";
-import { job } from "../../src/worker/engine/jobs.ts";
-import { createRegistry } from "../../src/worker/dispatch/registry.ts";
-import { defineModule, type CommandContext } from "../../src/worker/dispatch/types.ts";
-import { translator } from "../../src/worker/i18n/messages.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import * as ping from "../../src/worker/app/commands/ping.ts";
+import { job } from "../../src/worker/kit/engine/jobs.ts";
+import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
+import { defineModule, type CommandContext } from "../../src/worker/kit/dispatch/types.ts";
+import { translator } from "../../src/worker/kit/i18n/messages.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, sendOk, signedRequest } from "../support/interactions.worker.ts";

@@ -1,9 +1,9 @@
 import { exports } from "cloudflare:workers";
 import { verifyKey } from "discord-interactions";
 import { describe, expect, inject, it } from "vitest";
-import { pathOf } from "../../src/worker/http.ts";
-import { MAX_BODY_BYTES } from "../../src/worker/ingress/read-body.ts";
-import { verifyDiscordRequest } from "../../src/worker/ingress/discord-signature.ts";
+import { pathOf } from "../../src/worker/kit/http.ts";
+import { MAX_BODY_BYTES } from "../../src/worker/kit/ingress/read-body.ts";
+import { verifyDiscordRequest } from "../../src/worker/kit/ingress/discord-signature.ts";
 import { fromHex, generateTestKeyPair, nowSeconds, signBody, toHex } from "../support/signing.ts";
 import { command, interaction, send, sendOk, signedRequest } from "../support/interactions.worker.ts";
 

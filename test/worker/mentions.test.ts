@@ -4,12 +4,12 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { EVERYWHERE, slashCommand } from "../../src/worker/dispatch/definitions.ts";
-import { job } from "../../src/worker/engine/jobs.ts";
-import { createRegistry } from "../../src/worker/dispatch/registry.ts";
-import { defineModule } from "../../src/worker/dispatch/types.ts";
-import { update } from "../../src/worker/discord/responses.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { EVERYWHERE, slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
+import { job } from "../../src/worker/kit/engine/jobs.ts";
+import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
+import { defineModule } from "../../src/worker/kit/dispatch/types.ts";
+import { update } from "../../src/worker/kit/discord/responses.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, conforming, signedRequest } from "../support/interactions.worker.ts";

@@ -6,11 +6,11 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { testEntitlement } from "../../src/emulator/core.ts";
-import { ComponentError, premiumButton } from "../../src/worker/discord/components.ts";
-import { createRegistry } from "../../src/worker/dispatch/registry.ts";
-import { defineModule } from "../../src/worker/dispatch/types.ts";
-import { ephemeral } from "../../src/worker/discord/responses.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import { ComponentError, premiumButton } from "../../src/worker/kit/discord/components.ts";
+import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
+import { defineModule } from "../../src/worker/kit/dispatch/types.ts";
+import { ephemeral } from "../../src/worker/kit/discord/responses.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
 
 const SKU = "700000000000000007";

@@ -2,12 +2,12 @@
 // and for the hot path's hand-rolled pieces (snowflake times without BigInt, log lines built as strings).
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { customId, CustomIdError, parseCustomId } from "../../src/worker/dispatch/custom-id.ts";
-import { readOptions } from "../../src/worker/dispatch/read-options.ts";
-import { definition as chartDefinition } from "../../src/worker/commands/chart.ts";
-import { isChartKey } from "../../src/worker/commands/chart/store.ts";
-import { snowflakeTime } from "../../src/worker/discord/snowflake.ts";
-import { log } from "../../src/worker/log.ts";
+import { customId, CustomIdError, parseCustomId } from "../../src/worker/kit/dispatch/custom-id.ts";
+import { readOptions } from "../../src/worker/kit/dispatch/read-options.ts";
+import { definition as chartDefinition } from "../../src/worker/app/commands/chart.ts";
+import { isChartKey } from "../../src/worker/app/commands/chart/store.ts";
+import { snowflakeTime } from "../../src/worker/kit/discord/snowflake.ts";
+import { log } from "../../src/worker/kit/log.ts";
 import { jsonLineLogger } from "../../src/backend/log.ts";
 
 const segment = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes(":"));

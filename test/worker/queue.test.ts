@@ -2,12 +2,12 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { MAX_ATTEMPTS, retryDelaySeconds } from "../../src/worker/engine/queue-consumer.ts";
-import type { JobMessage } from "../../src/worker/engine/queue-message.ts";
+import { MAX_ATTEMPTS, retryDelaySeconds } from "../../src/worker/kit/engine/queue-consumer.ts";
+import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
-import { scaleTimingsForTests } from "../../src/worker/timing.ts";
+import { scaleTimingsForTests } from "../../src/worker/kit/timing.ts";
 import { command, sendWith } from "../support/interactions.worker.ts";
 
 const QUEUE = "edge-discord-bot-jobs";

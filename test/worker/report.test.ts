@@ -6,10 +6,10 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { createDiscordEmulator, DEFAULT_CHANNEL_ID, type DiscordEmulator } from "../../src/emulator/core.ts";
-import { createRateLimits } from "../../src/worker/discord/rate-limits.ts";
-import { readConfig } from "../../src/worker/config.ts";
-import { postDailyReport } from "../../src/worker/report/daily-report.ts";
-import { readDailyStats } from "../../src/worker/report/stats.ts";
+import { createRateLimits } from "../../src/worker/kit/discord/rate-limits.ts";
+import { readConfig } from "../../src/worker/kit/config.ts";
+import { postDailyReport } from "../../src/worker/app/report/daily-report.ts";
+import { readDailyStats } from "../../src/worker/app/report/stats.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
 import { routeOutbound, serviceBinding, type Handler } from "../support/outbound.worker.ts";

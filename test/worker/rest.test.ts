@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { DiscordApiError, DiscordRestClient, multipartBody, USER_AGENT } from "../../src/worker/discord/rest.ts";
+import { DiscordApiError, DiscordRestClient, multipartBody, USER_AGENT } from "../../src/worker/kit/discord/rest.ts";
 import { expectConforming, SPEC_OPERATIONS } from "../support/spec.ts";
 
 interface Seen { method: string; url: string; headers: Headers; body: BodyInit | null | undefined }

@@ -3,9 +3,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import * as roll from "../../src/worker/commands/roll.ts";
-import { createRegistry, listModules } from "../../src/worker/dispatch/registry.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
+import * as roll from "../../src/worker/app/commands/roll.ts";
+import { createRegistry, listModules } from "../../src/worker/kit/dispatch/registry.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, fault, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, conforming, interaction, signedRequest } from "../support/interactions.worker.ts";

@@ -9,10 +9,10 @@ import { relayBodyDigest, verifyRelaySignature, signRelayBody } from "../../src/
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, interaction, signedRequest, conforming } from "../support/interactions.worker.ts";
-import { createRegistry } from "../../src/worker/dispatch/registry.ts";
-import { interactionLog } from "../../src/worker/middleware/interaction-log.ts";
-import { handleInteractionRequest } from "../../src/worker/ingress/handle-interactions.ts";
-import { verifyDiscordRequest } from "../../src/worker/ingress/discord-signature.ts";
+import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
+import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
+import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
+import { verifyDiscordRequest } from "../../src/worker/kit/ingress/discord-signature.ts";
 import { fromHex, generateTestKeyPair, nowSeconds, signBody, toHex } from "../support/signing.ts";
 
 afterEach(() => vi.restoreAllMocks());

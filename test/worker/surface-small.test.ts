@@ -2,11 +2,11 @@
 // permission bits Discord added known by name, a channel's nullable `application_id`, and an interaction type the
 // platform does not know answered with a sentence and a log line instead of a 400.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fileUpload } from "../../src/worker/discord/modal-inputs.ts";
-import { hasPermission, Permission } from "../../src/worker/discord/permissions.ts";
-import { resolveOption } from "../../src/worker/dispatch/resolved.ts";
-import { checkModule } from "../../src/worker/dispatch/module-checks.ts";
-import { definition as chartDefinition } from "../../src/worker/commands/chart.ts";
+import { fileUpload } from "../../src/worker/kit/discord/modal-inputs.ts";
+import { hasPermission, Permission } from "../../src/worker/kit/discord/permissions.ts";
+import { resolveOption } from "../../src/worker/kit/dispatch/resolved.ts";
+import { checkModule } from "../../src/worker/kit/dispatch/module-checks.ts";
+import { definition as chartDefinition } from "../../src/worker/app/commands/chart.ts";
 import { callDiscord, createDiscordEmulator } from "../support/discord-emulator.ts";
 import { command, interaction, sendOk } from "../support/interactions.worker.ts";
 

@@ -1,4 +1,4 @@
-// The rest of what a bot does with its token (the typed calls of src/worker/discord/bot-routes.ts), as Discord
+// The rest of what a bot does with its token (the typed calls of src/worker/kit/discord/bot-routes.ts), as Discord
 // answers them for the emulated server (one guild, #general, the playground's user):
 //   PATCH/DELETE /channels/{c}/messages/{m}      the bot's own channel messages (another author's: 403 50005)
 //   PUT/DELETE   /channels/{c}/messages/pins/{m} pins;  PUT/DELETE …/reactions/{emoji}/@me  the bot's reactions

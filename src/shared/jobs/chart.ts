@@ -59,7 +59,7 @@ export interface ChartResult {
 
 /**
  * What decides a chart's pixels besides its input: the canvas and the renderer's version. The backend draws at this
- * size; the Worker's chart cache (src/worker/commands/chart/cache.ts) puts all of it in its key, so a renderer
+ * size; the Worker's chart cache (src/worker/app/commands/chart/cache.ts) puts all of it in its key, so a renderer
  * change that alters pixels (theme, fonts, layout, sampling) must bump `version`, and every cached PNG drawn by the
  * old renderer stops being found rather than being served as if it were new.
  */

@@ -11,7 +11,7 @@ import { computeStats } from "../../../src/backend/jobs/chart/stats.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
 import { InputError } from "../../../src/shared/http-error.ts";
 import type { ChartStats } from "../../../src/shared/jobs/chart.ts";
-import { chartMessage } from "../../../src/worker/commands/chart/message.ts";
+import { chartMessage } from "../../../src/worker/app/commands/chart/message.ts";
 
 function refusal(text: string): string {
   try {

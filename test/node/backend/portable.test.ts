@@ -1,4 +1,4 @@
-// src/shared is imported by the Worker and the backend alike (src/worker/commands/chart.ts checks `values` before
+// src/shared is imported by the Worker and the backend alike (src/worker/app/commands/chart.ts checks `values` before
 // relaying with the backend's own parser, and both sides name the job contracts in src/shared/jobs), and the relay
 // signature module runs on both sides. They must not reach for Node: this walks each one's local
 // imports and fails on any `node:` import, bare package import or Node-only global.

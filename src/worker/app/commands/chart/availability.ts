@@ -1,0 +1,19 @@
+/** Heavy commands answer at once, and plainly, when the backend they need is not configured. */
+import { ConfigError, requireRelay, type Config } from "../../../kit/config.ts";
+import { ephemeral, type ImmediateResponse } from "../../../kit/discord/responses.ts";
+import { log } from "../../../kit/log.ts";
+
+/** Null when the backend is configured, else the answer to give (and the operator is told in the log). */
+export function relayUnavailable(config: Config, route: string): ImmediateResponse | null {
+  try {
+    requireRelay(config);
+    return null;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log("config.missing", { route, level: "error", error: error.message });
+      return ephemeral("Charts are not available on this bot yet: its backend is not configured. The operator has been told.");
+    }
+    throw error;
+  }
+}
+

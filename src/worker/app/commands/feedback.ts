@@ -1,0 +1,59 @@
+/**
+ * /feedback: opens a form (type 9) with the text, a category (radio group) and an optional screenshot (file
+ * upload); the submit thanks the user at once and stores the text, the category and the upload's filename (never
+ * its signed URL) in D1 after the response, once per interaction id.
+ */
+import { EVERYWHERE, slashCommand } from "../../kit/dispatch/definitions.ts";
+import { modalForm } from "../../kit/dispatch/modal-form.ts";
+import type { CommandContext, HandlerResult, ModalContext } from "../../kit/dispatch/types.ts";
+import { labelled, textInput, TextInputStyle } from "../../kit/discord/components.ts";
+import { fileUpload, radioGroup } from "../../kit/discord/modal-inputs.ts";
+import { ephemeral, modal as modalResponse } from "../../kit/discord/responses.ts";
+import { saveFeedback } from "../storage/feedback.ts";
+import { log } from "../../kit/log.ts";
+const MAX_FEEDBACK_LENGTH = 1000;
+
+/** The form's version in its custom_id: a submit of an older form is refused instead of misread. */
+const FORM_VERSION = "v1";
+
+const form = modalForm({
+  text: labelled(
+    "Your feedback",
+    textInput({ style: TextInputStyle.Paragraph, minLength: 1, maxLength: MAX_FEEDBACK_LENGTH, required: true, placeholder: "What works, what doesn't, what you'd like…" }),
+    `Up to ${MAX_FEEDBACK_LENGTH} characters. Operators read every message.`,
+  ),
+  category: labelled("Category", radioGroup({ options: [{ value: "bug", label: "Bug" }, { value: "idea", label: "Idea" }, { value: "other", label: "Other" }] })),
+  screenshot: labelled("Screenshot", fileUpload({ required: false, maxValues: 1, fileTypes: ["image"] }), "Optional: an image of what you mean."),
+});
+
+export const definition = slashCommand({
+  name: "feedback",
+  name_localizations: { de: "rückmeldung", fr: "avis" },
+  description: "Tell the bot's operators what you think",
+  description_localizations: { de: "Den Betreibern des Bots sagen, was du denkst", fr: "Dire aux opérateurs du bot ce que vous en pensez" },
+  // Feedback is about the bot, not a server: anyone who can run it may send it, from anywhere (stored with a
+  // null guild outside servers).
+  ...EVERYWHERE,
+});
+
+export function command({ customId }: CommandContext<typeof definition>): HandlerResult {
+  return modalResponse({ custom_id: customId(FORM_VERSION), title: "Feedback", components: form.components });
+}
+
+export function modal({ fields, interaction, env, id, after }: ModalContext): HandlerResult {
+  const values = id.state === FORM_VERSION ? form.read(fields) : null;
+  if (!values) return ephemeral("This form is out of date. Run `/feedback` again.");
+  const text = values.text.trim();
+  if (text.length === 0) return ephemeral("Your feedback was empty, so nothing was saved. Run `/feedback` to try again.");
+  if (text.length > MAX_FEEDBACK_LENGTH) return ephemeral(`Your feedback is ${text.length} characters; the limit is ${MAX_FEEDBACK_LENGTH}. Nothing was saved.`);
+  const db = env.DB;
+  if (!db) {
+    log("config.missing", { route: "feedback:", level: "error", error: "feedback: the D1 binding DB is not configured" });
+    return ephemeral("Feedback storage is not set up on this bot, so nothing was saved. The operator has been told.");
+  }
+  const fileName = values.screenshot[0]?.filename.slice(0, 200) ?? null;
+  after("feedback.save", async () => {
+    await saveFeedback(db, { interactionId: interaction.id, userId: interaction.user?.id ?? null, guildId: interaction.guildId, text, category: values.category, fileName, createdAt: Date.now() });
+  });
+  return ephemeral(`Thanks! Your feedback was received. 💌${fileName ? " (with your screenshot)" : ""}`);
+}

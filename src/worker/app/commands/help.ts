@@ -1,0 +1,107 @@
+/**
+ * /help [command]: lists every registered command as a Components V2 layout (a container of text displays, one
+ * per command), or details one; `command` autocompletes by prefix.
+ */
+import type { APIApplicationCommandOption } from "discord-api-types/v10";
+import { container, layoutMessage, separator, SeparatorSpacing, textDisplay } from "../../kit/discord/layout.ts";
+import { autocomplete, ephemeral, Limits, type MessageData } from "../../kit/discord/responses.ts";
+import { EVERYWHERE, OptionType, slashCommand } from "../../kit/dispatch/definitions.ts";
+import { isUserInstallOnly, type Interaction } from "../../kit/dispatch/interaction.ts";
+import type { AutocompleteContext, CommandContext, CommandModule, HandlerResult } from "../../kit/dispatch/types.ts";
+
+export const definition = slashCommand({
+  name: "help",
+  name_localizations: { de: "hilfe", fr: "aide" },
+  description: "List what this bot can do, or explain one command",
+  description_localizations: { de: "Zeigen, was dieser Bot kann, oder einen Befehl erklären", fr: "Voir ce que sait faire ce bot, ou expliquer une commande" },
+  ...EVERYWHERE,
+  options: [
+    { type: OptionType.String, name: "command", description: "The command to explain", required: false, autocomplete: true, max_length: 32 },
+  ],
+});
+
+const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
+
+export function command({ options, commands, interaction }: CommandContext<typeof definition>): HandlerResult {
+  const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
+  if (!wanted) return ephemeral(overview(commands.filter((m) => offeredHere(m, interaction))));
+  const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
+  if (!module) return ephemeral(`There is no command named \`${wanted.slice(0, 32)}\`. Run \`/help\` without an argument to see them all.`);
+  return ephemeral(fit(details(module)));
+}
+
+export { suggest as autocomplete };
+
+/**
+ * Whether Discord offers the command where /help was run: its `contexts` include this one (a server, the bot's DM,
+ * a private channel), and, when only the user's install reaches here, it is installable by users. /admin is not
+ * listed in a DM. An interaction without `context` (older payloads) sees every command.
+ */
+function offeredHere({ definition }: CommandModule, interaction: Interaction): boolean {
+  const { contexts, integration_types: installs } = definition as { contexts?: readonly number[]; integration_types?: readonly number[] };
+  if (interaction.context !== null && contexts && !contexts.includes(interaction.context)) return false;
+  return !(isUserInstallOnly(interaction) && installs && !installs.includes(1));
+}
+
+function suggest({ focused, commands }: AutocompleteContext) {
+  const typed = (focused?.value ?? "").trim().replace(/^\//, "").toLowerCase();
+  const names = commands
+    .filter((m) => (m.definition.type ?? 1) === 1 && m.definition.name.startsWith(typed))
+    .map((m) => m.definition.name)
+    .sort()
+    .slice(0, Limits.choices);
+  return autocomplete(names.map((name) => ({ name: `/${name}`, value: name })));
+}
+
+function summaryLine({ definition }: CommandModule): string {
+  const kind = KIND[definition.type ?? 1];
+  const description = "description" in definition && definition.description ? definition.description : "";
+  return kind ? `• **${definition.name}** (${kind})` : `• \`/${definition.name}\` — ${description}`;
+}
+
+function details({ definition }: CommandModule): string {
+  const lines = [summaryLine({ definition } as CommandModule)];
+  const options = (("options" in definition ? definition.options : undefined) ?? []) as readonly APIApplicationCommandOption[];
+  for (const option of options) lines.push(...optionLines(option, "  "));
+  return lines.join("\n");
+}
+
+function optionLines(option: APIApplicationCommandOption, indent: string): string[] {
+  if (option.type === OptionType.Subcommand || option.type === OptionType.SubcommandGroup) {
+    const nested = ("options" in option ? option.options : undefined) ?? [];
+    return [`${indent}◦ \`${option.name}\` — ${option.description}`, ...nested.flatMap((o: APIApplicationCommandOption) => optionLines(o, indent + "  "))];
+  }
+  const required = "required" in option && option.required ? "" : " (optional)";
+  return [`${indent}◦ \`${option.name}\`${required} — ${option.description}`];
+}
+
+/** Up to 30 text displays and 3,800 characters: a long command list still fits V2's 40 components and 4,000 characters. */
+const MAX_DISPLAYS = 30;
+const MAX_TEXT = 3800;
+
+function overview(commands: readonly CommandModule[]): MessageData {
+  const lines = commands.map(summaryLine);
+  const perDisplay = Math.ceil(lines.length / MAX_DISPLAYS) || 1;
+  const displays: string[] = [];
+  let budget = MAX_TEXT;
+  for (let i = 0; i < lines.length && budget > 1; i += perDisplay) {
+    const text = lines.slice(i, i + perDisplay).join("\n").slice(0, budget);
+    budget -= text.length;
+    displays.push(text);
+  }
+  return layoutMessage(
+    container(
+      { accentColor: 0x5865f2 },
+      textDisplay("## Commands"),
+      separator(),
+      ...displays.map(textDisplay),
+      separator({ divider: false, spacing: SeparatorSpacing.Small }),
+      textDisplay("-# `/help command:<name>` explains one command and its options."),
+    ),
+  );
+}
+
+/** A long command list must still be a valid message. */
+function fit(text: string): string {
+  return text.length <= Limits.content ? text : text.slice(0, Limits.content - 1) + "…";
+}

@@ -1,0 +1,11 @@
+/** ENTITLEMENT_CREATE: a purchase, a subscription or a test entitlement began. Kept as the entitlement's current state for /admin stats. */
+import type { EventContext } from "../../kit/dispatch/event-registry.ts";
+import type { HandledEventName } from "../../kit/dispatch/webhook-event.ts";
+import { saveEntitlement } from "../storage/app-events.ts";
+import { requireStorage } from "./storage.ts";
+
+export const event = "ENTITLEMENT_CREATE" satisfies HandledEventName;
+
+export async function handle({ env, data, occurredAt }: EventContext<typeof event>): Promise<void> {
+  await saveEntitlement(requireStorage(env, event), data, occurredAt);
+}

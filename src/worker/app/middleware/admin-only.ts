@@ -1,0 +1,16 @@
+/**
+ * The /admin gate. default_member_permissions hides a command from non-admins in Discord's UI, but a server's
+ * admins can change that, so every call is checked again: the bot's operators (ADMIN_USER_IDS) and members with
+ * the Administrator permission in a server pass; everyone else gets an ephemeral refusal.
+ */
+import { adminScope } from "../../kit/discord/permissions.ts";
+import { ephemeral } from "../../kit/discord/responses.ts";
+import { defineMiddleware } from "../../kit/dispatch/middleware.ts";
+
+export const adminOnly = defineMiddleware({
+  name: "admin-only",
+  before({ interaction, config }, route) {
+    if (adminScope(interaction, config)) return undefined;
+    return ephemeral(`You don't have permission to use \`${route}\`: it needs the Administrator permission (or an operator listing your user id in ADMIN_USER_IDS).`);
+  },
+});

@@ -1,0 +1,26 @@
+/** The one log line per interaction, as an after-step every interaction passes (listed in src/worker/index.ts). */
+import { defineMiddleware } from "../../kit/dispatch/middleware.ts";
+import { errorFields, log, type LogFields } from "../../kit/log.ts";
+
+export const interactionLog = defineMiddleware({
+  name: "interaction-log",
+  after({ interaction, dispatched, handlerMs }) {
+    const fields: LogFields = {
+      interaction_id: interaction.id,
+      type: interaction.type,
+      route: dispatched.route,
+      user_id: interaction.user?.id ?? null,
+      guild_id: interaction.guildId,
+      outcome: dispatched.outcome,
+      handler_ms: handlerMs,
+    };
+    if (dispatched.answeredBy) fields.answered_by = dispatched.answeredBy;
+    if (dispatched.deferred) fields.job = dispatched.deferred.job;
+    if (dispatched.ref) {
+      fields.ref = dispatched.ref;
+      fields.level = "error";
+    }
+    if (dispatched.error !== undefined) Object.assign(fields, errorFields(dispatched.error));
+    log("interaction", fields);
+  },
+});

@@ -1,0 +1,117 @@
+/**
+ * Rate-limit state for bot-token calls (src/worker/kit/discord/bot-rest.ts), after Discord's "Rate Limits" page
+ * (docs.discord.com/developers/topics/rate-limits; summarised in /work/shared/discord-workers-reference.md §5):
+ *   - Per-route buckets. A route is method + path with ids generalised, except the top-level resource (the
+ *     "major parameter": channel_id, guild_id, webhook_id + token), which keeps its own limit. Routes that answer
+ *     the same `X-RateLimit-Bucket` hash share one limit, so state is keyed by hash + major parameter once the
+ *     hash is known. `X-RateLimit-Remaining` 0 means: wait `X-RateLimit-Reset-After` seconds before the next call.
+ *   - The global limit: 50 requests per second per bot token, counted here in a sliding second. A 429 with
+ *     `X-RateLimit-Global: true` (or `"global": true` in its body) pauses every route for `retry_after`.
+ *   - `X-RateLimit-Scope`: `user` (our own per-route limit), `global`, or `shared` (a per-resource limit shared
+ *     with other apps: wait, but it is no fault of ours).
+ *   - The invalid-request limit: 10,000 responses with 401, 403 or 429 per 10 minutes (429s with scope `shared`
+ *     excepted) earn a temporary Cloudflare ban of the IP. Counted in a sliding 10-minute window; calls are
+ *     refused before the count reaches the ceiling.
+ *
+ * Written here rather than taken from @discordjs/rest (≈ 70 KB gzip, three times this Worker): the few calls the
+ * Worker makes with its bot token (the daily report, entitlements) need this much and no more.
+ *
+ * The state lives per isolate: Workers isolates share no memory, and each learns buckets from its own answers.
+ * That is acceptable because the bot-token traffic is tiny and bursty in one place: a cron run is one isolate
+ * making a handful of calls, and the interaction webhooks (the bulk of our calls, src/worker/kit/discord/rest.ts) are
+ * exempt from the global limit and each token is its own bucket. A Durable Object would coordinate isolates at the
+ * cost of a round trip per call; nothing here needs it yet. The per-isolate invalid-request ceiling sits below
+ * Discord's 10,000 for the same reason: other isolates (and the webhook client) spend from the same budget.
+ */
+
+/** Discord's global limit for bot-token requests. */
+export const GLOBAL_REQUESTS_PER_SECOND = 50;
+export const INVALID_REQUEST_WINDOW_MS = 10 * 60_000;
+/** Discord bans at 10,000 invalid requests per 10 minutes; one isolate stops well before, leaving room for the rest. */
+export const INVALID_REQUEST_CEILING = 9_000;
+
+interface Bucket {
+  /** Calls still allowed before `resetAt`; reserved (decremented) when a call starts. */
+  remaining: number;
+  resetAt: number;
+}
+
+/**
+ * The route (ids generalised) and its major parameter, from a path such as `/channels/123/messages`. Webhook calls
+ * with a token in the path are rest.ts's (no bot token), so the webhook id alone is the major parameter here.
+ */
+export function routeOf(method: string, path: string): { route: string; major: string } {
+  const segments = path.split("?")[0]!.split("/");
+  const major = /^(channels|guilds|webhooks)$/.test(segments[1]!) ? segments[2]! : "";
+  return { route: `${method} ${segments.map((segment, i) => (i === 2 && major ? ":major" : /^\d{15,21}$/.test(segment) ? ":id" : segment)).join("/")}`, major };
+}
+
+export interface RateLimits {
+  readonly invalidCeiling: number;
+  /**
+   * How long to wait before this call may start (0: start now). A 0 also reserves the call: one slot of its
+   * bucket and of the global second, so concurrent calls cannot all spend the same last slot.
+   */
+  reserve(route: string, major: string, now: number): number;
+  /** Learns the bucket's hash and state from any answer that carries rate-limit headers. */
+  observe(route: string, major: string, headers: Headers, now: number): void;
+  /** A 429: pauses every route (global), or this bucket, for `retryAfterMs`. */
+  rateLimited(route: string, major: string, scope: "user" | "global" | "shared", retryAfterMs: number, now: number): void;
+  recordInvalid(now: number): void;
+  /** Invalid responses counted in the last 10 minutes. */
+  invalidCount(now: number): number;
+}
+
+export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING): RateLimits {
+  const hashes = new Map<string, string>();
+  const buckets = new Map<string, Bucket>();
+  let globalUntil = 0;
+  /** Start times of the latest calls, oldest first, at most GLOBAL_REQUESTS_PER_SECOND of them. */
+  const recent: number[] = [];
+  /** Times of counted invalid responses, oldest first. */
+  const invalid: number[] = [];
+  const key = (route: string, major: string) => `${hashes.get(route) ?? route}|${major}`;
+
+  return {
+    invalidCeiling,
+    reserve(route, major, now) {
+      const bucket = buckets.get(key(route, major));
+      // A window that is over: Discord refills it, but how far is unknown until the next answer says.
+      if (bucket && now >= bucket.resetAt) buckets.delete(key(route, major));
+      const bucketWait = bucket && now < bucket.resetAt && bucket.remaining <= 0 ? bucket.resetAt - now : 0;
+      const globalWait = recent.length < GLOBAL_REQUESTS_PER_SECOND ? 0 : recent[0]! + 1000 - now;
+      const wait = Math.max(globalUntil - now, bucketWait, globalWait);
+      if (wait > 0) return wait;
+      if (bucket) bucket.remaining--;
+      if (recent.push(now) > GLOBAL_REQUESTS_PER_SECOND) recent.shift();
+      return 0;
+    },
+    observe(route, major, headers, now) {
+      const hash = headers.get("X-RateLimit-Bucket");
+      if (hash) hashes.set(route, hash);
+      const remaining = Number(headers.get("X-RateLimit-Remaining") ?? Number.NaN);
+      const resetAfter = Number(headers.get("X-RateLimit-Reset-After") ?? Number.NaN);
+      if (Number.isFinite(remaining) && Number.isFinite(resetAfter)) buckets.set(key(route, major), { remaining, resetAt: now + Math.ceil(resetAfter * 1000) });
+    },
+    rateLimited(route, major, scope, retryAfterMs, now) {
+      if (scope === "global") globalUntil = Math.max(globalUntil, now + retryAfterMs);
+      else buckets.set(key(route, major), { remaining: 0, resetAt: now + retryAfterMs });
+    },
+    recordInvalid(now) {
+      invalid.push(now);
+    },
+    invalidCount(now) {
+      let expired = 0;
+      while (expired < invalid.length && invalid[expired]! <= now - INVALID_REQUEST_WINDOW_MS) expired++;
+      invalid.splice(0, expired);
+      return invalid.length;
+    },
+  };
+}
+
+let isolateLimits: RateLimits | undefined;
+
+/** The isolate's one set of limits: every bot client in this isolate spends from the same buckets and budgets. */
+export function isolateRateLimits(): RateLimits {
+  return (isolateLimits ??= createRateLimits());
+}
