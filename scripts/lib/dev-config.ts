@@ -18,6 +18,12 @@ export interface DevConfig {
   keyPair: DevKeyPair;
   relaySecret: string;
   applicationId: string;
+  /**
+   * The Linked Roles Worker's secrets for the local stack: the OAuth2 client secret the emulator accepts, and the
+   * key users' tokens are sealed under in the local D1. Kept in .emulator/linked-roles.json (git-ignored), so
+   * tokens stored by one run still open in the next.
+   */
+  linkedRoles: { clientSecret: string; tokenEncryptionKey: string };
   /** Values from .dev.vars after the first-run additions. */
   devVars: Record<string, string>;
   /** Human-readable notes on what was written or overridden, for the start banner. */
@@ -56,5 +62,18 @@ export async function ensureDevConfig(root: string): Promise<DevConfig> {
   if (devVars.DISCORD_PUBLIC_KEY !== keyPair.publicKeyHex) {
     notes.push("your DISCORD_PUBLIC_KEY in .dev.vars is kept; the local stack runs the Worker with the dev key so the emulator can sign");
   }
-  return { keyPair, relaySecret: devVars.RELAY_SECRET!, applicationId: devVars.DISCORD_APPLICATION_ID!, devVars, notes };
+  const linkedRoles = ensureLinkedRolesSecrets(join(root, ".emulator", "linked-roles.json"), notes);
+  return { keyPair, relaySecret: devVars.RELAY_SECRET!, applicationId: devVars.DISCORD_APPLICATION_ID!, linkedRoles, devVars, notes };
+}
+
+function ensureLinkedRolesSecrets(path: string, notes: string[]): DevConfig["linkedRoles"] {
+  if (existsSync(path)) {
+    const stored = JSON.parse(readFileSync(path, "utf8")) as Partial<DevConfig["linkedRoles"]>;
+    if (typeof stored.clientSecret === "string" && /^[0-9a-f]{64}$/.test(stored.tokenEncryptionKey ?? "")) return stored as DevConfig["linkedRoles"];
+  }
+  const secrets = { clientSecret: randomBytes(16).toString("hex"), tokenEncryptionKey: randomBytes(32).toString("hex") };
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+  notes.push("generated the Linked Roles Worker's dev client secret and token key (.emulator/linked-roles.json, git-ignored)");
+  return secrets;
 }

@@ -4,7 +4,7 @@
 // tries is what the tests prove. Any part failing to start stops the others and says which part and why; a stop
 // requested during start-up (options.signal) stops what has started so far.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startBackendServer } from "../../src/backend/server.ts";
 import { DEFAULT_CHANNEL_ID, startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
@@ -16,6 +16,7 @@ import { startWrangler, startWranglerDev } from "./wrangler.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
+import { writeLocalWorkerConfigs } from "./local-worker-configs.ts";
 import { StopRequested, unlessStopped } from "./stop-request.ts";
 
 const HOST = "127.0.0.1";
@@ -108,6 +109,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       worker: { url: `${workerUrl}/interactions`, eventsUrl: `${workerUrl}/events`, privateKeyHex: config.keyPair.privateKeyHex },
       // What the app sells: the playground's App menu and premium buttons buy it.
       skus: premiumSkuId ? [{ id: premiumSkuId, name: premiumSkuId === DEV_PREMIUM_SKU.id ? DEV_PREMIUM_SKU.name : "Premium" }] : [],
+      // The Linked Roles Worker exchanges codes with this secret, as with Discord's.
+      clientSecret: config.linkedRoles.clientSecret,
       log: (event) => log("emulator", JSON.stringify(event)),
     });
     stops.push(() => emulator.close());
@@ -178,8 +181,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       REPORT_CHANNEL_ID: DEFAULT_CHANNEL_ID,
       EMOJI_IDS: emojiIdsVar(emojiIds),
     };
+    // The Worker and, bound to it as LINKED_ROLES, the Linked Roles Worker (sharing its D1), in one wrangler dev.
+    const configDir = options.configDir ?? options.root;
+    const devVarsPath = join(configDir, ".dev.vars");
+    const configs = writeLocalWorkerConfigs(options.root, configDir, existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : null, {
+      DISCORD_APPLICATION_ID: config.applicationId,
+      DISCORD_API_BASE: emulator.apiBase,
+      DISCORD_CLIENT_SECRET: config.linkedRoles.clientSecret,
+      TOKEN_ENCRYPTION_KEY: config.linkedRoles.tokenEncryptionKey,
+    });
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
-    const args = ["--test-scheduled", "--persist-to", persistTo];
+    const args = ["-c", configs.interactions, "-c", configs.linkedRoles, "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
     const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: (line) => log("worker", line), startTimeoutMs: options.startTimeoutMs, signal }).catch((error: unknown) => {
       if (error instanceof StopRequested) throw error;

@@ -27,7 +27,7 @@ import { handleControl } from "./routes/control.ts";
 import { handlePlaygroundControl, servePage, type AssetLoader } from "./routes/playground.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { handleAuthorizePage, oauth2Routes, readTokenBody, redactTokenBody, TOKEN_PATH } from "./routes/oauth2.ts";
-import { clearOAuth } from "./oauth2-store.ts";
+import { clearOAuth, oauthStore } from "./oauth2-store.ts";
 import { clearEmojis, emojiRoutes, serveEmoji } from "./routes/emojis.ts";
 import { surfaceRoutes } from "./routes/bot-surface.ts";
 import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
@@ -51,6 +51,8 @@ export interface EmulatorOptions {
   assets?: AssetLoader;
   /** SKUs the app sells (the playground offers to "buy" them; a premium button names its SKU). */
   skus?: readonly EmulatedSku[];
+  /** The app's OAuth2 client secret: when set, only it passes the token endpoint; otherwise any non-empty one does. */
+  clientSecret?: string;
 }
 
 export type InlineResult = { ok: true } | { ok: false; status: number; error: unknown };
@@ -170,6 +172,9 @@ function checkAuth(state: EmulatorState, request: Request): Response | null {
 
 export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmulator {
   const state = createState(options);
+  // Configuration, like the bot token: set again after every reset.
+  const keepClientSecret = () => void (oauthStore(state).clientSecret = options.clientSecret);
+  keepClientSecret();
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   let lifecycle = new AbortController();
@@ -377,6 +382,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     reset(resetOptions) {
       clearState(state, resetOptions);
       clearOAuth(state);
+      keepClientSecret();
       clearEmojis(state);
       lifecycle.abort();
       if (!closed) lifecycle = new AbortController();
