@@ -327,7 +327,8 @@ els.app.addEventListener("click", () => {
   if (app?.installed.user) items.push({ name: "Remove from my apps", run: () => api.uninstall() });
   // Linked Roles: the Worker's Verification URL, in a new tab; it sends the browser to the emulated authorize page.
   if (feed?.worker_url) {
-    const linkUrl = `${feed.worker_url}/linked-role`;
+    // worker_url is the Interactions Endpoint URL (…/interactions); the Verification URL sits at the Worker's root.
+    const linkUrl = new URL("/linked-role", feed.worker_url).href;
     items.push({ name: app?.linked_role ? "Link roles again (Linked Roles)" : "Link roles (Linked Roles)", run: async () => (window.open(linkUrl, "_blank"), { event: {} }) });
   }
   for (const sku of app?.skus ?? []) {
