@@ -4,21 +4,14 @@
  * Everything else is a JSON 404, and other methods on /interactions and /events a 405 with Allow.
  */
 import { IttyRouter, type IRequest } from "itty-router";
-import { commands } from "./app/commands/index.ts";
-import { ConfigError, readConfig } from "./kit/config.ts";
-import { createRegistry } from "./kit/dispatch/registry.ts";
-import { interactionLog } from "./app/middleware/interaction-log.ts";
-import type { Env } from "./kit/env.ts";
-import { errorResponse, jsonResponse, pathOf } from "./kit/http.ts";
-import { events } from "./app/events/index.ts";
-import { handleEventRequest } from "./kit/ingress/handle-events.ts";
-import { handleInteractionRequest } from "./kit/ingress/handle-interactions.ts";
-import { handleQueue } from "./kit/engine/queue-consumer.ts";
+import { commands, events, registryOptions } from "./app/index.ts";
+import { ConfigError, createRegistry, errorResponse, handleEventRequest, handleInteractionRequest, handleQueue, jsonResponse, pathOf, readConfig, type Env } from "./kit/index.ts";
 import { handleScheduled } from "./app/scheduled.ts";
 import { forwardToLinkedRoles } from "./app/linked-roles.ts";
 
-// Every interaction's after-steps: the one log line (src/worker/app/middleware/interaction-log.ts).
-const registry = createRegistry(commands, { after: [interactionLog] });
+// The platform serves the bot's modules, with every interaction's after-steps (the one log line) and the bot's
+// message catalogue merged with the platform's (src/worker/app/index.ts).
+const registry = createRegistry(commands, registryOptions);
 
 // POST /interactions and POST /events never reach the router (see fetch below); it answers everything else.
 const router = IttyRouter<IRequest, [Env, ExecutionContext]>()

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { actionRow, button, labelled, stringSelect, textInput } from "../../src/worker/kit/discord/components.ts";
 import { container, file, layoutMessage, mediaGallery, section, separator, SeparatorSpacing, textDisplay, thumbnail } from "../../src/worker/kit/discord/layout.ts";
 import { channelSelect, checkbox, checkboxGroup, fileUpload, mentionableSelect, radioGroup, roleSelect, userSelect } from "../../src/worker/kit/discord/modal-inputs.ts";
-import { ephemeral, messageProblem, modal, reply, update } from "../../src/worker/kit/discord/responses.ts";
+import { ephemeral, messageProblem, showModal, reply, update } from "../../src/worker/kit/discord/responses.ts";
 import { layoutProblem } from "../../src/worker/kit/discord/v2-rules.ts";
 import { readModalFields } from "../../src/worker/kit/dispatch/modal-fields.ts";
 import { modalForm } from "../../src/worker/kit/dispatch/modal-form.ts";
@@ -95,11 +95,11 @@ describe("Components V2 rules", () => {
   });
 
   it("checks a modal's components: labels around one input each, text displays, and the new inputs' option counts", () => {
-    const ok = modal({ custom_id: "m:1", title: "T", components: [text("Intro") as never, labelled("Pick", radioGroup({ customId: "r", options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] }))] });
+    const ok = showModal({ custom_id: "m:1", title: "T", components: [text("Intro") as never, labelled("Pick", radioGroup({ customId: "r", options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] }))] });
     expect(ok.type).toBe(9);
-    expect(() => modal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "Pick", component: { type: 21, custom_id: "r", options: [{ value: "a", label: "A" }] } }] as never })).toThrow(/radio group holds 1 options; Discord allows 2-10/);
-    expect(() => modal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "x", component: { type: 10, content: "no" } }] as never })).toThrow(/text display cannot be in a label/);
-    expect(() => modal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "x", component: { type: 23, custom_id: "" } }] as never })).toThrow(/custom_id/);
+    expect(() => showModal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "Pick", component: { type: 21, custom_id: "r", options: [{ value: "a", label: "A" }] } }] as never })).toThrow(/radio group holds 1 options; Discord allows 2-10/);
+    expect(() => showModal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "x", component: { type: 10, content: "no" } }] as never })).toThrow(/text display cannot be in a label/);
+    expect(() => showModal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "x", component: { type: 23, custom_id: "" } }] as never })).toThrow(/custom_id/);
   });
 });
 

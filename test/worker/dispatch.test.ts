@@ -7,7 +7,7 @@ import { parseInteraction, type Interaction } from "../../src/worker/kit/dispatc
 import { createRegistry, RegistryError } from "../../src/worker/kit/dispatch/registry.ts";
 import { slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
 import { defineModule, type BaseContext, type CommandModule, type Subcommands } from "../../src/worker/kit/dispatch/types.ts";
-import { autocomplete, ephemeral, modal, reply, update } from "../../src/worker/kit/discord/responses.ts";
+import { autocomplete, ephemeral, showModal, reply, update } from "../../src/worker/kit/discord/responses.ts";
 import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { command, component, interaction, signedRequest, conforming } from "../support/interactions.worker.ts";
@@ -36,7 +36,7 @@ const testModules: CommandModule[] = [
     component: ({ id, values }) => { seen.push(id, values); return update(`count=${Number(id.args[0]) + 1}`); },
     modal: ({ fields }) => ephemeral(`got ${fields.get("text")?.value} and ${fields.get("legacy")?.value}`),
   }),
-  defineModule({ definition: { name: "ask", description: "opens a modal" }, command: () => modal({ custom_id: "counter:form", title: "Tell me", components: [{ type: 18, label: "Text", component: { type: 4, custom_id: "text", style: 2 } }] }) }),
+  defineModule({ definition: { name: "ask", description: "opens a modal" }, command: () => showModal({ custom_id: "counter:form", title: "Tell me", components: [{ type: 18, label: "Text", component: { type: 4, custom_id: "text", style: 2 } }] }) }),
 ];
 const registry = createRegistry(testModules, { after: [interactionLog] });
 const deps = () => ({ registry, env, config: readConfig(env), request: new Request("https://worker.test/interactions") });
@@ -138,7 +138,7 @@ describe("dispatch", () => {
     const modules = [
       defineModule({ definition: { name: "mute", description: "no component handler" }, command: () => reply({ content: "x", components: [button("mute:1")] as never }) }),
       defineModule({ definition: { name: "stray", description: "a prefix nobody has" }, command: () => reply({ content: "x", components: [button("strya:1")] as never }) }),
-      defineModule({ definition: { name: "form", description: "modal without modal handler" }, command: () => modal({ custom_id: "form:x", title: "T", components: [{ type: 18, label: "L", component: { type: 4, custom_id: "t", style: 1 } }] }) }),
+      defineModule({ definition: { name: "form", description: "modal without modal handler" }, command: () => showModal({ custom_id: "form:x", title: "T", components: [{ type: 18, label: "L", component: { type: 4, custom_id: "t", style: 1 } }] }) }),
       defineModule({
         definition: { name: "fine", description: "routes home" },
         command: () => reply({ content: "x", components: [button("fine:1"), { type: 1, components: [{ type: 2, style: 5, label: "Docs", url: "https://example.com" }] }] as never }),
@@ -183,7 +183,7 @@ describe("response helpers", () => {
     expect(() => reply({ components: Array(6).fill(row) })).toThrow(/6 action rows/);
     expect(() => reply({ components: [{ type: 1, components: Array(6).fill(row.components[0]) }] } as never)).toThrow(/action row holds 6/);
     expect(() => reply({ components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: "x".repeat(101) }] }] } as never)).toThrow(/custom_id/);
-    expect(() => modal({ custom_id: "a:b", title: "t".repeat(46), components: [] })).toThrow(/title/);
+    expect(() => showModal({ custom_id: "a:b", title: "t".repeat(46), components: [] })).toThrow(/title/);
   });
 
   it("make ephemeral replies and keep mentions off", () => {

@@ -9,12 +9,11 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { commands } from "../../src/worker/app/commands/index.ts";
+import { commands, registryOptions } from "../../src/worker/app/index.ts";
 import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
 import { handleQueue, MAX_ATTEMPTS } from "../../src/worker/kit/engine/queue-consumer.ts";
 import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
-import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
 import { scaled, scaleTimingsForTests } from "../../src/worker/kit/timing.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, chartResult, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
@@ -26,7 +25,7 @@ type Fault = "fails" | "hangs" | "slow" | "down";
 type Mode = "waitUntil" | "queue";
 type Call = "D1" | "KV read" | "KV write" | "queue send" | "backend" | "Discord PATCH" | "Discord POST";
 
-const registry = createRegistry(commands, { after: [interactionLog] });
+const registry = createRegistry(commands, registryOptions);
 let discord: DiscordEmulator;
 let chartNumber = 0;
 let restore: () => void;

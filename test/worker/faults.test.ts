@@ -7,15 +7,14 @@ import { afterResponse } from "../../src/worker/kit/engine/after-response.ts";
 import { dispatch } from "../../src/worker/kit/dispatch/dispatcher.ts";
 import { parseInteraction } from "../../src/worker/kit/dispatch/interaction.ts";
 import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
-import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
-import { commands } from "../../src/worker/app/commands/index.ts";
+import { commands, registryOptions } from "../../src/worker/app/index.ts";
 import { createDiscordEmulator, type DiscordEmulator, type FaultSpec } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { hang, routeOutbound, serviceBinding, type Handler } from "../support/outbound.worker.ts";
 import { command } from "../support/interactions.worker.ts";
 
 const defaultFaultEnv = { ...env, DB: undefined, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
-const registry = createRegistry(commands, { after: [interactionLog] });
+const registry = createRegistry(commands, registryOptions);
 let discord: DiscordEmulator;
 
 beforeEach(() => {

@@ -7,11 +7,14 @@ import * as ping from "../../src/worker/app/commands/ping.ts";
 import { job } from "../../src/worker/kit/engine/jobs.ts";
 import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
 import { defineModule, type CommandContext } from "../../src/worker/kit/dispatch/types.ts";
-import { translator } from "../../src/worker/kit/i18n/messages.ts";
+import { platformTranslator, translators } from "../../src/worker/kit/i18n/messages.ts";
+import { messages } from "../../src/worker/app/i18n/messages.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, sendOk, signedRequest } from "../support/interactions.worker.ts";
+
+const translator = translators(messages);
 
 describe("translator", () => {
   it("picks the catalogue of the locale or its language, and English for any other", () => {
@@ -26,6 +29,11 @@ describe("translator", () => {
   it("hands out one translator per catalogue (nothing is built per request)", () => {
     expect(translator("de")).toBe(translator("de"));
     expect(translator("en-US")).toBe(translator("pt-BR"));
+  });
+
+  it("merges the platform's sentences with the bot's, and names a key neither has and the fix", () => {
+    expect(translator("de")("unknownComponent")).toBe(platformTranslator("de")("unknownComponent"));
+    expect(() => platformTranslator("fr")("pong" as never)).toThrow('i18n: no sentence "pong"; is the bot\'s catalogue given to createRegistry(modules, { messages })?');
   });
 });
 
@@ -68,7 +76,7 @@ describe("t in handlers and jobs", () => {
         jobs: { answer: job<string>(async (said, task) => ({ data: { content: `${said} / ${task.t("pong")}` } })) },
         command: ({ t, defer }) => defer("answer", t("transit", 1)),
       }),
-    ]);
+    ], { messages });
     const payload = command("later", undefined, { locale: "fr" });
     const ctx = createExecutionContext();
     await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined } as never, ctx, registry);

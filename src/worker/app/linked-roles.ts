@@ -3,8 +3,7 @@
  * own Worker (src/linked-roles/, bound as LINKED_ROLES), which holds the client secret and the token key; this
  * Worker forwards the two browser routes to it and reports each chart. Without the binding, Linked Roles is off.
  */
-import type { Env } from "../kit/env.ts";
-import { errorResponse } from "../kit/http.ts";
+import { errorResponse, type Env } from "../kit/index.ts";
 
 export function forwardToLinkedRoles(request: Request, env: Env): Promise<Response> | Response {
   return env.LINKED_ROLES?.fetch(request) ?? errorResponse(503, "linked_roles_off", "Linked Roles is not set up on this bot (its operator binds LINKED_ROLES: DEPLOYMENT.md, section 9)");

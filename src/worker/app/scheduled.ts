@@ -9,9 +9,7 @@
  * kept: they are the history /admin stats counts. The chart cache's daily hit counts (chart_cache_days) share the
  * interactions' retention. Chart data and cached charts live in KV with a TTL, so KV expires them without help.
  */
-import { readConfig, type Config } from "../kit/config.ts";
-import type { Env } from "../kit/env.ts";
-import { errorFields, log } from "../kit/log.ts";
+import { errorFields, log, prunePlatformRecords, readConfig, type Config, type Env } from "../kit/index.ts";
 import { postDailyReport } from "./report/daily-report.ts";
 import { utcDay } from "./storage/chart-cache-stats.ts";
 
@@ -32,18 +30,17 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
   const interactionDays = config.interactionRetentionDays;
   const feedbackDays = config.feedbackRetentionDays;
   const cutoff = now - interactionDays * DAY_MS;
-  const [interactions, feedback, jobsDone, webhookEvents, entitlements, cacheDays] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM interactions WHERE created_at < ?").bind(cutoff),
+  // The platform's records (claims, finished jobs) and the bot's, in one batch: one D1 round trip.
+  const platform = prunePlatformRecords(env.DB, cutoff);
+  const results = await env.DB.batch([
+    ...platform.statements,
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
-    env.DB.prepare("DELETE FROM jobs_done WHERE finished_at < ?").bind(cutoff),
-    env.DB.prepare("DELETE FROM webhook_events WHERE received_at < ?").bind(cutoff),
     env.DB.prepare("DELETE FROM entitlements WHERE event_at < ? AND (deleted = 1 OR (ends_at IS NOT NULL AND ends_at < ?))").bind(cutoff, cutoff),
     env.DB.prepare("DELETE FROM chart_cache_days WHERE day < ?").bind(utcDay(cutoff)),
   ]);
-  summary.interactions_deleted = interactions?.meta.changes ?? 0;
+  Object.assign(summary, platform.summarise(results));
+  const [feedback, entitlements, cacheDays] = results.slice(platform.statements.length);
   summary.feedback_deleted = feedback?.meta.changes ?? 0;
-  summary.jobs_done_deleted = jobsDone?.meta.changes ?? 0;
-  summary.webhook_events_deleted = webhookEvents?.meta.changes ?? 0;
   summary.entitlements_deleted = entitlements?.meta.changes ?? 0;
   summary.chart_cache_days_deleted = cacheDays?.meta.changes ?? 0;
   return summary;

@@ -3,14 +3,10 @@
  * server's Administrator sees that server's data only; the bot's operators (ADMIN_USER_IDS) see every server's.
  * Each answer names its scope, so nobody mistakes one server's numbers for the bot's.
  */
-import { OptionType, SERVER_ONLY, slashCommand } from "../../kit/dispatch/definitions.ts";
-import type { BaseContext, ImmediateResponse, Subcommands } from "../../kit/dispatch/types.ts";
-import { ephemeral, Limits } from "../../kit/discord/responses.ts";
-import { adminScope, Permission, scopeGuild, type AdminScope } from "../../kit/discord/permissions.ts";
+import { adminScope, countInteractions, ephemeral, Limits, OptionType, Permission, scopeGuild, SERVER_ONLY, slashCommand, type AdminScope, type BaseContext, type ImmediateResponse, type Subcommands } from "../../kit/index.ts";
 import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
 import { appEventStats, type AppEventStats } from "../storage/app-events.ts";
-import { countInteractions } from "../../kit/storage/interaction-claims.ts";
 import { cacheLookups, type CacheLookups } from "../storage/chart-cache-stats.ts";
 
 /** The window of the chart cache's hit rate, in UTC days (today included). */

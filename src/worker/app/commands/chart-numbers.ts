@@ -4,9 +4,7 @@
  * buttons (which /chart's module handles, by their `chart:` prefix). Fewer than two numbers: an ephemeral
  * explanation, no deferral.
  */
-import { EVERYWHERE, messageCommand } from "../../kit/dispatch/definitions.ts";
-import type { CommandContext, HandlerResult } from "../../kit/dispatch/types.ts";
-import { ephemeral } from "../../kit/discord/responses.ts";
+import { ephemeral, EVERYWHERE, messageCommand, type CommandContext, type HandlerResult } from "../../kit/index.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { jobs as chartJobs } from "./chart.ts";
 import { relayUnavailable } from "./chart/availability.ts";

@@ -6,12 +6,7 @@
  * cache instead of the backend (chart/draw.ts, chart/cache.ts). The `Chart numbers` message command
  * (chart-numbers.ts) uses the same render job.
  */
-import { componentState, customId } from "../../kit/dispatch/custom-id.ts";
-import { EVERYWHERE, OptionType, slashCommand } from "../../kit/dispatch/definitions.ts";
-import { job } from "../../kit/engine/index.ts";
-import type { TaskContext } from "../../kit/engine/index.ts";
-import type { CommandContext, ComponentContext, HandlerResult } from "../../kit/dispatch/types.ts";
-import { ephemeral } from "../../kit/discord/responses.ts";
+import { componentState, customId, describeError, ephemeral, EVERYWHERE, job, log, OptionType, slashCommand, withStorageTimeout, type CommandContext, type ComponentContext, type HandlerResult, type TaskContext } from "../../kit/index.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { premiumOptions } from "../middleware/premium-options.ts";
 import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../../shared/jobs/chart.ts";
@@ -22,10 +17,8 @@ import { relayUnavailable } from "./chart/availability.ts";
 import { drawChart } from "./chart/draw.ts";
 import { chartMessage, skippedRowsMessage } from "./chart/message.ts";
 import { isChartKey, loadChart, newChartKey, saveChart, type StoredChart } from "./chart/store.ts";
-import { describeError, log } from "../../kit/log.ts";
 import { reportChart } from "../linked-roles.ts";
 import { emoji } from "../emojis/index.ts";
-import { withStorageTimeout } from "../../kit/storage/deadline.ts";
 
 export const definition = slashCommand({
   name: "chart",

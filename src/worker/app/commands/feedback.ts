@@ -3,14 +3,8 @@
  * upload); the submit thanks the user at once and stores the text, the category and the upload's filename (never
  * its signed URL) in D1 after the response, once per interaction id.
  */
-import { EVERYWHERE, slashCommand } from "../../kit/dispatch/definitions.ts";
-import { modalForm } from "../../kit/dispatch/modal-form.ts";
-import type { CommandContext, HandlerResult, ModalContext } from "../../kit/dispatch/types.ts";
-import { labelled, textInput, TextInputStyle } from "../../kit/discord/components.ts";
-import { fileUpload, radioGroup } from "../../kit/discord/modal-inputs.ts";
-import { ephemeral, modal as modalResponse } from "../../kit/discord/responses.ts";
+import { ephemeral, EVERYWHERE, fileUpload, labelled, log, modalForm, radioGroup, showModal, slashCommand, textInput, TextInputStyle, type CommandContext, type HandlerResult, type ModalContext } from "../../kit/index.ts";
 import { saveFeedback } from "../storage/feedback.ts";
-import { log } from "../../kit/log.ts";
 const MAX_FEEDBACK_LENGTH = 1000;
 
 /** The form's version in its custom_id: a submit of an older form is refused instead of misread. */
@@ -37,7 +31,7 @@ export const definition = slashCommand({
 });
 
 export function command({ customId }: CommandContext<typeof definition>): HandlerResult {
-  return modalResponse({ custom_id: customId(FORM_VERSION), title: "Feedback", components: form.components });
+  return showModal({ custom_id: customId(FORM_VERSION), title: "Feedback", components: form.components });
 }
 
 export function modal({ fields, interaction, env, id, after }: ModalContext): HandlerResult {

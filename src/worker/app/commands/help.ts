@@ -3,11 +3,7 @@
  * per command), or details one; `command` autocompletes by prefix.
  */
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
-import { container, layoutMessage, separator, SeparatorSpacing, textDisplay } from "../../kit/discord/layout.ts";
-import { autocomplete, ephemeral, Limits, type MessageData } from "../../kit/discord/responses.ts";
-import { EVERYWHERE, OptionType, slashCommand } from "../../kit/dispatch/definitions.ts";
-import { isUserInstallOnly, type Interaction } from "../../kit/dispatch/interaction.ts";
-import type { AutocompleteContext, CommandContext, CommandModule, HandlerResult } from "../../kit/dispatch/types.ts";
+import { autocomplete, container, ephemeral, EVERYWHERE, isUserInstallOnly, layoutMessage, Limits, OptionType, separator, SeparatorSpacing, slashCommand, textDisplay, type AutocompleteContext, type CommandContext, type CommandModule, type HandlerResult, type Interaction, type MessageData } from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "help",

@@ -4,7 +4,7 @@
  * checks each module as it is listed (an export nothing would call is a compile error on its line); the run-time
  * checks (dispatch/module-checks.ts) run in the tests and wherever the scripts load this list.
  */
-import { listModules } from "../../kit/dispatch/registry.ts";
+import { listModules } from "../../kit/index.ts";
 import * as admin from "./admin.ts";
 import * as chart from "./chart.ts";
 import * as chartNumbers from "./chart-numbers.ts";

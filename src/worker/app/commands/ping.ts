@@ -1,8 +1,5 @@
 /** /ping: a liveness check that also tells where it ran and how long Discord took to reach us. */
-import { reply } from "../../kit/discord/responses.ts";
-import { snowflakeTime } from "../../kit/discord/snowflake.ts";
-import { EVERYWHERE, slashCommand } from "../../kit/dispatch/definitions.ts";
-import type { CommandContext, HandlerResult } from "../../kit/dispatch/types.ts";
+import { EVERYWHERE, reply, slashCommand, snowflakeTime, type CommandContext, type HandlerResult } from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "ping",

@@ -1,8 +1,5 @@
 /** /poll: a Discord poll built with `poll()` (src/worker/kit/discord/poll.ts), whose limits are checked before it is sent. */
-import { poll, PollLimits } from "../../kit/discord/poll.ts";
-import { ephemeral, reply, ResponseError } from "../../kit/discord/responses.ts";
-import { EVERYWHERE, OptionType, slashCommand } from "../../kit/dispatch/definitions.ts";
-import type { CommandContext, HandlerResult } from "../../kit/dispatch/types.ts";
+import { ephemeral, EVERYWHERE, OptionType, poll, PollLimits, reply, ResponseError, slashCommand, type CommandContext, type HandlerResult } from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "poll",

@@ -1,10 +1,5 @@
 // src/worker/app/commands/roll.ts
-import { EVERYWHERE, OptionType, slashCommand } from "../../kit/dispatch/definitions.ts";
-import { job } from "../../kit/engine/index.ts";
-import { modalForm } from "../../kit/dispatch/modal-form.ts";
-import type { CommandContext, ComponentContext, HandlerResult, ModalContext } from "../../kit/dispatch/types.ts";
-import { actionRow, button, labelled, textInput } from "../../kit/discord/components.ts";
-import { ephemeral, modal as form, reply } from "../../kit/discord/responses.ts";
+import { actionRow, button, ephemeral, EVERYWHERE, job, labelled, modalForm, OptionType, reply, showModal, slashCommand, textInput, type CommandContext, type ComponentContext, type HandlerResult, type ModalContext } from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "roll",
@@ -49,7 +44,7 @@ export function command({ options, defer, customId }: CommandContext<typeof defi
 // Clicks on this module's buttons: customId() put "roll:" in front, and routes them back here.
 export function component({ id, customId }: ComponentContext): HandlerResult {
   if (id.args[0] === "name") {
-    return form({ custom_id: customId("named"), title: "Name this roll", components: nameForm.components });
+    return showModal({ custom_id: customId("named"), title: "Name this roll", components: nameForm.components });
   }
   const sides = Number(id.args[1]) || 6;
   return reply(`🎲 ${1 + Math.floor(Math.random() * sides)}`);

@@ -1,6 +1,5 @@
 /** APPLICATION_AUTHORIZED: the app was added to a server (integration_type 0) or to a user's account (1). Recorded for /admin stats. */
-import type { EventContext } from "../../kit/dispatch/event-registry.ts";
-import type { HandledEventName } from "../../kit/dispatch/webhook-event.ts";
+import type { EventContext, HandledEventName } from "../../kit/index.ts";
 import { saveInstall } from "../storage/app-events.ts";
 import { requireStorage } from "./storage.ts";
 

@@ -1,6 +1,5 @@
 /** APPLICATION_DEAUTHORIZED: a user removed the app from their account. Recorded for /admin stats. */
-import type { EventContext } from "../../kit/dispatch/event-registry.ts";
-import type { HandledEventName } from "../../kit/dispatch/webhook-event.ts";
+import type { EventContext, HandledEventName } from "../../kit/index.ts";
 import { saveDeauthorization } from "../storage/app-events.ts";
 import { requireStorage } from "./storage.ts";
 

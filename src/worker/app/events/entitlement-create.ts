@@ -1,6 +1,5 @@
 /** ENTITLEMENT_CREATE: a purchase, a subscription or a test entitlement began. Kept as the entitlement's current state for /admin stats. */
-import type { EventContext } from "../../kit/dispatch/event-registry.ts";
-import type { HandledEventName } from "../../kit/dispatch/webhook-event.ts";
+import type { EventContext, HandledEventName } from "../../kit/index.ts";
 import { saveEntitlement } from "../storage/app-events.ts";
 import { requireStorage } from "./storage.ts";
 

@@ -1,6 +1,5 @@
 /** ENTITLEMENT_DELETE: Discord removed the entitlement (a refund, a deleted test entitlement). Kept as the entitlement's current state for /admin stats. */
-import type { EventContext } from "../../kit/dispatch/event-registry.ts";
-import type { HandledEventName } from "../../kit/dispatch/webhook-event.ts";
+import type { EventContext, HandledEventName } from "../../kit/index.ts";
 import { saveEntitlement } from "../storage/app-events.ts";
 import { requireStorage } from "./storage.ts";
 

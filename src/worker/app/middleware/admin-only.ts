@@ -3,9 +3,7 @@
  * admins can change that, so every call is checked again: the bot's operators (ADMIN_USER_IDS) and members with
  * the Administrator permission in a server pass; everyone else gets an ephemeral refusal.
  */
-import { adminScope } from "../../kit/discord/permissions.ts";
-import { ephemeral } from "../../kit/discord/responses.ts";
-import { defineMiddleware } from "../../kit/dispatch/middleware.ts";
+import { adminScope, defineMiddleware, ephemeral } from "../../kit/index.ts";
 
 export const adminOnly = defineMiddleware({
   name: "admin-only",

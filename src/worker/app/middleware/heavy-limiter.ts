@@ -4,15 +4,13 @@
  * the request goes through: a limiter outage must not take the command down with it. Its buttons count too,
  * since a click re-renders as much as the command.
  */
-import { ephemeral } from "../../kit/discord/responses.ts";
-import { defineMiddleware } from "../../kit/dispatch/middleware.ts";
-import { translator } from "../../kit/i18n/messages.ts";
+import { defineMiddleware, ephemeral } from "../../kit/index.ts";
 
 export const heavyLimiter = defineMiddleware({
   name: "heavy-limiter",
   outcome: "rate_limited",
   // Counted when the handler defers, not before it runs: only calls that reach the backend cost anything.
-  async beforeJob({ env, config, interaction }, route) {
+  async beforeJob({ env, config, interaction, t }, route) {
     const limiter = env.HEAVY_LIMITER;
     const userId = interaction.user?.id;
     if (!limiter || !userId) return undefined;
@@ -24,6 +22,6 @@ export const heavyLimiter = defineMiddleware({
     }
     if (allowed) return undefined;
     const period = config.heavyLimitPeriodSeconds;
-    return ephemeral(translator(interaction.locale)("rateLimited", route, period));
+    return ephemeral(t("rateLimited", route, period));
   },
 });

@@ -1,6 +1,5 @@
 /** The one log line per interaction, as an after-step every interaction passes (listed in src/worker/index.ts). */
-import { defineMiddleware } from "../../kit/dispatch/middleware.ts";
-import { errorFields, log, type LogFields } from "../../kit/log.ts";
+import { defineMiddleware, errorFields, log, type LogFields } from "../../kit/index.ts";
 
 export const interactionLog = defineMiddleware({
   name: "interaction-log",

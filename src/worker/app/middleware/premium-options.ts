@@ -8,10 +8,7 @@
  * module can gate options by listing it in `use`. It reads the option names from the payload (top level, or under
  * a subcommand) and the entitlement from the payload's `entitlements`: no I/O.
  */
-import { actionRow, premiumButton } from "../../kit/discord/components.ts";
-import { ephemeral } from "../../kit/discord/responses.ts";
-import { InteractionType, isObject } from "../../kit/dispatch/interaction.ts";
-import { defineMiddleware, type Middleware } from "../../kit/dispatch/middleware.ts";
+import { actionRow, defineMiddleware, ephemeral, InteractionType, isObject, premiumButton, type Middleware } from "../../kit/index.ts";
 
 /** The names of the options given, at the top level and one or two subcommand levels down. */
 function givenOptions(options: unknown, depth = 0): string[] {

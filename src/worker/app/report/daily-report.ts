@@ -4,12 +4,7 @@
  * the bot token (src/worker/kit/discord/bot-rest.ts). A chart that cannot be drawn (no backend configured, backend down
  * or failing) leaves the numbers to go out alone, saying why the chart is missing. The caller logs the result.
  */
-import { base64ToBytes } from "../../kit/base64.ts";
-import { ConfigError, requireRelay, type Config } from "../../kit/config.ts";
-import { DiscordBotClient } from "../../kit/discord/bot-rest.ts";
-import type { RateLimits } from "../../kit/discord/rate-limits.ts";
-import type { Env } from "../../kit/env.ts";
-import { RelayError, relayJob } from "../../kit/relay/client.ts";
+import { base64ToBytes, ConfigError, DiscordBotClient, RelayError, relayJob, requireRelay, type Config, type Env, type RateLimits } from "../../kit/index.ts";
 import { chartJob } from "../../../shared/jobs/chart.ts";
 import { reportMessage, type ReportChart } from "./message.ts";
 import { readDailyStats, type DailyStats } from "./stats.ts";

@@ -2,7 +2,7 @@
  * The daily report as one channel message: an embed with the numbers, and the traffic chart as its image when the
  * backend drew one (otherwise the embed says why the chart is missing, and the numbers still go out).
  */
-import type { FileUpload, FinalMessage } from "../../kit/discord/messages.ts";
+import type { FileUpload, FinalMessage } from "../../kit/index.ts";
 import type { DailyStats } from "./stats.ts";
 
 const CHART_FILE = "traffic.png";

@@ -3,19 +3,16 @@
  * records: commands, components, forms; not PINGs or autocomplete), how many of them ended in an error, installs,
  * and the traffic of each of the 24 hours.
  *
- * An interaction is an error when the dispatcher's outcome was one (a handler that threw, an invalid response), a
- * deferred job run in waitUntil ended badly (after-response.ts replaces the outcome), or the queue consumer
- * finished its job with an error message or could not deliver it (jobs_done).
+ * The interactions and their errors are the platform's records (countInteractionsByRouteAndHour says what counts as
+ * an error).
  *
  * Installs come from the Webhook Events table (app_installs, filled by APPLICATION_AUTHORIZED events). The table
  * may not exist (an older schema); then installs are unknown (null), never a failed report.
  */
+import { countInteractionsByRouteAndHour } from "../../kit/index.ts";
 
 const HOUR_MS = 3_600_000;
 const REPORT_WINDOW_MS = 24 * HOUR_MS;
-
-/** The outcomes that are errors: the dispatcher's (dispatcher.ts) and a waitUntil job's (run-deferred.ts logDeferred). */
-const ERROR_SQL = "(i.outcome IN ('handler_error', 'invalid_response', 'task_error', 'not_runnable', 'undelivered') OR EXISTS (SELECT 1 FROM jobs_done j WHERE j.interaction_id = i.id AND j.outcome <> 'ok'))";
 
 interface CommandCount {
   /** "/chart", "chart:" (a component prefix), "(none)" for a row without a route. */
@@ -41,10 +38,7 @@ export interface DailyStats {
 export async function readDailyStats(db: D1Database, until: number): Promise<DailyStats> {
   const since = until - REPORT_WINDOW_MS;
   // One pass: counts and errors per command and hour; the totals and the two views are summed here.
-  const { results } = await db
-    .prepare(`SELECT COALESCE(i.route, '(none)') AS route, CAST((i.created_at - ?1) / ${HOUR_MS} AS INTEGER) AS hour, COUNT(*) AS n, SUM(CASE WHEN ${ERROR_SQL} THEN 1 ELSE 0 END) AS errors FROM interactions i WHERE i.created_at >= ?1 AND i.created_at < ?2 GROUP BY 1, 2`)
-    .bind(since, until)
-    .all<{ route: string; hour: number; n: number; errors: number }>();
+  const results = await countInteractionsByRouteAndHour(db, since, until);
   const commands = new Map<string, { route: string; count: number; errors: number }>();
   const hourly = new Array<number>(24).fill(0);
   for (const row of results) {

@@ -1,20 +1,10 @@
 /**
- * What webhook events record (D1, migrations/0005_app_events.sql): the claims that make a redelivered event a no-op,
- * installs, deauthorizations and the current state of entitlements, and the counts /admin stats shows. Every write
- * is idempotent on its own key, so an event handled twice (a claim that timed out) still writes once.
+ * What webhook events record (D1, migrations/0005_app_events.sql): installs, deauthorizations and the current state
+ * of entitlements, and the counts /admin stats shows (the claims that make a redelivered event a no-op are the
+ * platform's: kit/storage/event-claims.ts). Every write is idempotent on its own key, so an event handled twice (a claim that timed out) still writes once.
  * Reads take the guild they are scoped to (undefined = every guild, for operators only: see AdminScope).
  */
-import type { Authorization, Entitlement } from "../../kit/dispatch/webhook-event.ts";
-
-export async function claimEvent(db: D1Database, key: string, type: string, now: number): Promise<boolean> {
-  const result = await db.prepare("INSERT INTO webhook_events (key, type, received_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING").bind(key, type, now).run();
-  return result.meta.changes === 1;
-}
-
-/** Gives a claim back after its handler failed, so a redelivery may try again. */
-export async function releaseEvent(db: D1Database, key: string): Promise<void> {
-  await db.prepare("DELETE FROM webhook_events WHERE key = ?").bind(key).run();
-}
+import type { Authorization, Entitlement } from "../../kit/index.ts";
 
 export async function saveInstall(db: D1Database, key: string, install: Authorization, at: number): Promise<void> {
   await db

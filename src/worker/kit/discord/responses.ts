@@ -89,7 +89,11 @@ export function launchActivity(): ImmediateResponse {
   return { type: ResponseType.LaunchActivity };
 }
 
-export function modal(data: APIModalInteractionResponseCallbackData): ImmediateResponse {
+/**
+ * Type 9: opens a form. Named for what it does, apart from a module's `modal` export, which handles the form's
+ * submit (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-interaction-callback-type).
+ */
+export function showModal(data: APIModalInteractionResponseCallbackData): ImmediateResponse {
   return checked({ type: ResponseType.Modal, data });
 }
 

@@ -9,12 +9,12 @@ import type { Config } from "../config.ts";
 import { grantsSku } from "./entitlements.ts";
 import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse, withMessageDefaults } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
-import { translator, type Translate } from "../i18n/messages.ts";
+import { platformTranslator, type Translate, type Translators } from "../i18n/messages.ts";
 import { newReference } from "../log.ts";
 import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
 import { isDeferral, makeDeferral, type Deferral } from "../engine/jobs.ts";
-import type { Middleware } from "./middleware.ts";
+import type { Middleware, MiddlewareOutcome } from "./middleware.ts";
 import { readModalFields } from "./modal-fields.ts";
 import { focusedOption, readOptions } from "./read-options.ts";
 import { unroutedCustomId } from "./routable-ids.ts";
@@ -22,6 +22,7 @@ import { targetMessage, targetUser, type ResolvedMessage, type ResolvedUser } fr
 import type { Registry } from "./registry.ts";
 import type { BaseContext, CommandModule, HandlerResult, ImmediateResponse, MaybePromise } from "./types.ts";
 
+/** What the dispatcher decided; a middleware step that answered names its own outcome (middleware.ts). */
 type Outcome =
   | "ok"
   | "deferred"
@@ -31,9 +32,7 @@ type Outcome =
   | "answered_by_middleware"
   | "handler_error"
   | "invalid_response"
-  // Middleware steps that answered and name their own outcome (the heavy-command limiter, the premium gate: middleware.ts).
-  | "rate_limited"
-  | "premium_required";
+  | MiddlewareOutcome;
 
 interface BackgroundTask {
   readonly name: string;
@@ -128,6 +127,7 @@ class Context implements BaseContext {
   /** Context-menu commands: the user or message, resolved once when the dispatcher checked it. */
   readonly target: ResolvedUser | ResolvedMessage | undefined;
   readonly #module: CommandModule;
+  readonly #translator: Translators;
   #customId: BaseContext["customId"] | undefined;
 
   constructor(interaction: Interaction, deps: DispatchDeps, module: CommandModule, background: BackgroundTask[], options: Readonly<Record<string, unknown>>, subcommand: string | undefined, target?: ResolvedUser | ResolvedMessage) {
@@ -136,6 +136,7 @@ class Context implements BaseContext {
     this.config = deps.config;
     this.request = deps.request;
     this.commands = deps.registry.modules;
+    this.#translator = deps.registry.translator;
     this.after = (name, task) => void background.push({ name, task });
     this.options = options;
     this.subcommand = subcommand;
@@ -152,9 +153,9 @@ class Context implements BaseContext {
     return (this.#customId ??= (...state) => buildCustomId(prefix, ...state));
   }
 
-  /** One translator per catalogue, made once per isolate: asking for it allocates nothing. */
+  /** One translator per catalogue, made once per registry: asking for it allocates nothing. */
   get t(): Translate {
-    return translator(this.interaction.locale);
+    return this.#translator(this.interaction.locale);
   }
 }
 
@@ -166,7 +167,7 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   const route = name ? `/${name}` : null;
   if (!module) {
     return {
-      response: ephemeral(translator(interaction.locale)("unknownCommand", name)),
+      response: ephemeral(platformTranslator(interaction.locale)("unknownCommand", name)),
       route,
       outcome: "unknown_command",
     };
@@ -200,7 +201,7 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
 /** Options that do not fit the definition: Discord's copy of the command is older (or newer) than this Worker's. */
 function staleCommand(interaction: Interaction, route: string | null, module: CommandModule, problem: string): Dispatched {
   return {
-    response: ephemeral(translator(interaction.locale)("staleCommand", route)),
+    response: ephemeral(platformTranslator(interaction.locale)("staleCommand", route)),
     route,
     module,
     outcome: "invalid_options",
@@ -227,7 +228,7 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
   const handler = isModal ? module?.modal : module?.component;
   if (!module || !handler) {
     return {
-      response: ephemeral(translator(interaction.locale)(isModal ? "unknownForm" : "unknownComponent")),
+      response: ephemeral(platformTranslator(interaction.locale)(isModal ? "unknownForm" : "unknownComponent")),
       route,
       outcome: "unknown_component",
     };
@@ -342,7 +343,7 @@ function settled(interaction: Interaction, route: string | null, module: Command
 }
 
 function failureMessage(interaction: Interaction, route: string | null, ref: string): APIInteractionResponse {
-  return ephemeral(translator(interaction.locale)("failed", route?.startsWith("/") ? route : null, ref));
+  return ephemeral(platformTranslator(interaction.locale)("failed", route?.startsWith("/") ? route : null, ref));
 }
 
 function selectValues(values: unknown): readonly string[] {

@@ -13,7 +13,7 @@
 import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, type LogFields } from "../log.ts";
-import { claimEvent, releaseEvent } from "../../app/storage/app-events.ts";
+import { claimEvent, releaseEvent } from "../storage/event-claims.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
 import { scaled } from "../timing.ts";
 import type { EventModule } from "./event-registry.ts";

@@ -16,10 +16,16 @@ export interface AfterEvent {
   readonly handlerMs: number;
 }
 
+/**
+ * The word the log line and the interactions record carry when a step answers instead of the handler: the step's own
+ * (snake_case, e.g. a limiter's "rate_limited"); the platform names none of them.
+ */
+export type MiddlewareOutcome = string & { readonly __middlewareOutcome?: never };
+
 export interface Middleware {
   readonly name: string;
-  /** The log's `outcome` when this step answers (default "answered_by_middleware"), e.g. "rate_limited". */
-  readonly outcome?: "rate_limited" | "premium_required" | "answered_by_middleware";
+  /** The log's `outcome` when this step answers (default "answered_by_middleware"). */
+  readonly outcome?: MiddlewareOutcome;
   /** Runs before the handler; a response returned here is the answer and the handler does not run. */
   readonly before?: (ctx: BaseContext, route: string) => MaybePromise<ImmediateResponse | undefined>;
   /**

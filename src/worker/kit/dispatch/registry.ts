@@ -9,6 +9,7 @@
  * sends is checked where it is sent: a component or modal whose custom_id reaches no handler of the right kind is
  * a handler error naming the module (routable-ids.ts).
  */
+import { platformTranslator, translators, type Messages, type Translators } from "../i18n/messages.ts";
 import type { Middleware } from "./middleware.ts";
 import type { CommandModule } from "./types.ts";
 
@@ -18,6 +19,15 @@ export interface Registry {
   readonly after: readonly Middleware[];
   command(commandType: number, name: string): CommandModule | undefined;
   byPrefix(prefix: string): CommandModule | undefined;
+  /** The platform's sentences merged with the bot's catalogue (`ctx.t`, `task.t`), built once. */
+  readonly translator: Translators;
+}
+
+export interface RegistryOptions {
+  /** After-steps applied to every interaction (the log line), before each module's own. */
+  readonly after?: readonly Middleware[];
+  /** The bot's message catalogue (`defineMessages`), merged with the platform's own sentences. */
+  readonly messages?: Messages;
 }
 
 export class RegistryError extends Error {
@@ -43,7 +53,7 @@ export function listModules<const M extends readonly object[]>(
   return modules as unknown as readonly CommandModule[];
 }
 
-export function createRegistry(modules: readonly CommandModule[], options: { after?: readonly Middleware[] } = {}): Registry {
+export function createRegistry(modules: readonly CommandModule[], options: RegistryOptions = {}): Registry {
   const commands = new Map<string, CommandModule>();
   const prefixes = new Map<string, CommandModule>();
   modules.forEach((module) => {
@@ -62,5 +72,6 @@ export function createRegistry(modules: readonly CommandModule[], options: { aft
     after: options.after ?? [],
     command: (commandType, name) => commands.get(`${commandType}:${name}`),
     byPrefix: (prefix) => prefixes.get(prefix),
+    translator: options.messages ? translators(options.messages) : platformTranslator,
   };
 }

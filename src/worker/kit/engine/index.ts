@@ -18,5 +18,7 @@
  * Deadlines count from the interaction's arrival (waitUntil: job 21 s, final edit 28 s); in queue mode the token's
  * 15 minutes bound the retries, with one status edit at the first retry (the schedule is in queue-consumer.ts).
  */
-export { job } from "./jobs.ts";
+export { DELETE_ORIGINAL, job } from "./jobs.ts";
+export type { Job, JobResult, Jobs } from "./jobs.ts";
+export { FollowUpLimitError, TaskClosedError } from "./task-context.ts";
 export type { TaskContext } from "./task-context.ts";

@@ -88,7 +88,7 @@ export async function executeJob(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`deferred(${route}): job "${call.job}" exceeded its ${budgetMs} ms budget`)), budgetMs);
   // After a type-6 ack @original is the component's message: no "thinking…" for a follow-up to replace.
-  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message), after, call.update);
+  const task = new JobTaskContext(interaction, env, config, controller.signal, rest, call.update && isComponentsV2(interaction.message), after, call.update, registry?.translator);
   try {
     const job = module?.jobs?.[call.job];
     if (!job || typeof job.run !== "function") {

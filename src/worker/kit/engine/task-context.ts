@@ -9,7 +9,7 @@ import type { Env } from "../env.ts";
 import type { DiscordRestClient, SentMessage } from "../discord/rest.ts";
 import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
-import { translator, type Translate } from "../i18n/messages.ts";
+import { platformTranslator, type Translate, type Translators } from "../i18n/messages.ts";
 import { isUserInstallOnly, type Interaction } from "../dispatch/interaction.ts";
 import { log } from "../log.ts";
 
@@ -137,7 +137,10 @@ export class JobTaskContext implements TaskContext {
   /** What `after` scheduled: the runner's list, run once the final edit is out (runAfterTasks in run-deferred.ts). */
   readonly #after: AfterTask[];
 
-  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false, after: AfterTask[] = [], originalResolved = false) {
+  readonly #translator: Translators;
+
+  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false, after: AfterTask[] = [], originalResolved = false, translator: Translators = platformTranslator) {
+    this.#translator = translator;
     this.originalIsV2 = originalIsV2;
     this.interaction = interaction;
     this.env = env;
@@ -149,7 +152,7 @@ export class JobTaskContext implements TaskContext {
   }
 
   get t(): Translate {
-    return translator(this.interaction.locale);
+    return this.#translator(this.interaction.locale);
   }
 
   /** No more edits or follow-ups from the job (its budget ran out, or the final edit is next). */

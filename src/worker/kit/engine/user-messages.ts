@@ -11,7 +11,7 @@
 import { ConfigError } from "../config.ts";
 import { MessageFlags } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
-import { translator } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/messages.ts";
 import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
 
 export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false): FinalMessage {
@@ -35,7 +35,7 @@ export function fallbackMessage(ref: string, keepMessage: boolean, v2: boolean):
  * hourglass, what is happening, and when the final answer will come at the latest.
  */
 export function statusMessage(locale: string | null | undefined, withinSeconds: number, keepMessage: boolean, v2: boolean): FinalMessage {
-  return textMessage(translator(locale)("stillTrying", Math.max(1, Math.ceil(withinSeconds / 60))), keepMessage, v2);
+  return textMessage(platformTranslator(locale)("stillTrying", Math.max(1, Math.ceil(withinSeconds / 60))), keepMessage, v2);
 }
 
 function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {

@@ -11,7 +11,7 @@ import { afterResponse, needsAfterResponse } from "../engine/after-response.ts";
 import { answerInTime, deliverLateAnswer } from "../engine/auto-defer.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
-import { translator } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/messages.ts";
 import { readLimitedBody } from "./read-body.ts";
 import { badSignature, configOrReject, reject, tooLarge, verifySignature } from "./verify-request.ts";
 
@@ -63,7 +63,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
  */
 function unknownType({ type, id, locale }: { type: number; id: string | null; locale: string | null }): Response {
   log("interaction.unknown_type", { interaction_id: id, type, level: "warn" });
-  return new Response(JSON.stringify({ type: 4, data: { content: translator(locale)("unknownInteraction"), flags: 64 } }), { headers: JSON_HEADERS });
+  return new Response(JSON.stringify({ type: 4, data: { content: platformTranslator(locale)("unknownInteraction"), flags: 64 } }), { headers: JSON_HEADERS });
 }
 
 /** The registry's after-steps (the log line), then the module's own. */

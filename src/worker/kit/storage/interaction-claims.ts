@@ -48,3 +48,29 @@ export async function countInteractions(db: D1Database, filter: InteractionCount
   const row = await db.prepare(sql).bind(...params).first<{ n: number }>();
   return row?.n ?? 0;
 }
+
+/** The outcomes that are errors: the dispatcher's (dispatcher.ts) and a deferred job's (run-deferred.ts logDeferred). */
+const ERROR_SQL = "(i.outcome IN ('handler_error', 'invalid_response', 'task_error', 'not_runnable', 'undelivered') OR EXISTS (SELECT 1 FROM jobs_done j WHERE j.interaction_id = i.id AND j.outcome <> 'ok'))";
+
+export interface RouteHourCount {
+  /** "/chart", "chart:" (a component prefix), "(none)" for a row without a route. */
+  readonly route: string;
+  /** Whole hours since `since`. */
+  readonly hour: number;
+  readonly n: number;
+  /**
+   * How many ended in an error: the dispatcher's outcome was one (a handler that threw, an invalid response), a job
+   * run in waitUntil ended badly (after-response.ts replaces the outcome), or the queue consumer finished its job with
+   * an error message or could not deliver it (jobs_done).
+   */
+  readonly errors: number;
+}
+
+/** Interactions recorded in [since, until), counted per route and hour, with their errors: one pass over D1. */
+export async function countInteractionsByRouteAndHour(db: D1Database, since: number, until: number): Promise<readonly RouteHourCount[]> {
+  const { results } = await db
+    .prepare(`SELECT COALESCE(i.route, '(none)') AS route, CAST((i.created_at - ?1) / 3600000 AS INTEGER) AS hour, COUNT(*) AS n, SUM(CASE WHEN ${ERROR_SQL} THEN 1 ELSE 0 END) AS errors FROM interactions i WHERE i.created_at >= ?1 AND i.created_at < ?2 GROUP BY 1, 2`)
+    .bind(since, until)
+    .all<RouteHourCount>();
+  return results;
+}

@@ -1,7 +1,5 @@
 /** Heavy commands answer at once, and plainly, when the backend they need is not configured. */
-import { ConfigError, requireRelay, type Config } from "../../../kit/config.ts";
-import { ephemeral, type ImmediateResponse } from "../../../kit/discord/responses.ts";
-import { log } from "../../../kit/log.ts";
+import { ConfigError, ephemeral, log, requireRelay, type Config, type ImmediateResponse } from "../../../kit/index.ts";
 
 /** Null when the backend is configured, else the answer to give (and the operator is told in the log). */
 export function relayUnavailable(config: Config, route: string): ImmediateResponse | null {

@@ -24,8 +24,7 @@
  */
 import { CHART_KINDS, CHART_RENDERING, type ChartKind, type ChartStats } from "../../../../shared/jobs/chart.ts";
 import type { Point } from "../../../../shared/chart-data/points.ts";
-import { withStorageTimeout } from "../../../kit/storage/deadline.ts";
-import { scaled } from "../../../kit/timing.ts";
+import { scaled, withStorageTimeout } from "../../../kit/index.ts";
 
 /** What decides a chart's pixels: the job's kind, title and points, plus CHART_RENDERING (size, renderer version). */
 export interface ChartCacheInput {

@@ -4,12 +4,7 @@
  * /admin stats. The cache is an optimisation only: without its binding, for a CSV upload (whose points the
  * Worker does not know before the backend reads the file), or when it fails or is slow, the chart is rendered.
  */
-import { base64ToBytes } from "../../../kit/base64.ts";
-import { requireRelay } from "../../../kit/config.ts";
-import type { TaskContext } from "../../../kit/engine/index.ts";
-import { describeError, log } from "../../../kit/log.ts";
-import { relayJob } from "../../../kit/relay/client.ts";
-import { withStorageTimeout } from "../../../kit/storage/deadline.ts";
+import { base64ToBytes, describeError, log, relayJob, requireRelay, withStorageTimeout, type TaskContext } from "../../../kit/index.ts";
 import { countCacheLookup } from "../../storage/chart-cache-stats.ts";
 import { chartJob, type ChartJobInput, type ChartResult } from "../../../../shared/jobs/chart.ts";
 import { chartCacheKey, readCachedChart, writeCachedChart, type CachedChart, type ChartCacheInput } from "./cache.ts";

@@ -1,6 +1,5 @@
 /** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
-import type { FinalMessage } from "../../../kit/discord/messages.ts";
-import { actionRow, button, ButtonStyle } from "../../../kit/discord/components.ts";
+import { actionRow, button, ButtonStyle, type FinalMessage } from "../../../kit/index.ts";
 import { CHART_KINDS, type ChartKind, type ChartResult, type ChartStats } from "../../../../shared/jobs/chart.ts";
 
 const FILE_NAME = "chart.png";
