@@ -45,7 +45,7 @@ export interface Where {
 
 /** A test's value for an option: what the user types or picks. Users, roles, channels by id; a file by its facts. */
 type InputOf<V> = V extends string | number | boolean ? V : V extends { readonly filename: string } ? TestFile : string;
-export interface TestFile {
+interface TestFile {
   readonly filename: string;
   readonly size?: number;
   readonly contentType?: string;
@@ -288,4 +288,4 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
   };
 }
 
-export type TestBot = ReturnType<typeof testBot>;
+
