@@ -31,15 +31,15 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
   const feedbackDays = config.feedbackRetentionDays;
   const cutoff = now - interactionDays * DAY_MS;
   // The platform's records (claims, finished jobs) and the bot's, in one batch: one D1 round trip.
-  const platform = prunePlatformRecords(env.DB, cutoff);
-  const results = await env.DB.batch([
-    ...platform.statements,
+  const [interactions, jobsDone, webhookEvents, feedback, entitlements, cacheDays] = await env.DB.batch([
+    ...prunePlatformRecords(env.DB, cutoff),
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
     env.DB.prepare("DELETE FROM entitlements WHERE event_at < ? AND (deleted = 1 OR (ends_at IS NOT NULL AND ends_at < ?))").bind(cutoff, cutoff),
     env.DB.prepare("DELETE FROM chart_cache_days WHERE day < ?").bind(utcDay(cutoff)),
   ]);
-  Object.assign(summary, platform.summarise(results));
-  const [feedback, entitlements, cacheDays] = results.slice(platform.statements.length);
+  summary.interactions_deleted = interactions?.meta.changes ?? 0;
+  summary.jobs_done_deleted = jobsDone?.meta.changes ?? 0;
+  summary.webhook_events_deleted = webhookEvents?.meta.changes ?? 0;
   summary.feedback_deleted = feedback?.meta.changes ?? 0;
   summary.entitlements_deleted = entitlements?.meta.changes ?? 0;
   summary.chart_cache_days_deleted = cacheDays?.meta.changes ?? 0;

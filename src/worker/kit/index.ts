@@ -116,7 +116,6 @@ export { StorageTimeoutError, withStorageTimeout } from "./storage/deadline.ts";
 export { countInteractions, countInteractionsByRouteAndHour } from "./storage/interaction-claims.ts";
 export type { RouteHourCount } from "./storage/interaction-claims.ts";
 export { prunePlatformRecords } from "./storage/retention.ts";
-export type { PlatformPrune } from "./storage/retention.ts";
 export { relayJob, RelayError } from "./relay/client.ts";
 export { scaled } from "./timing.ts";
 export { base64ToBytes } from "./base64.ts";

@@ -90,9 +90,9 @@ export function defineMessages<E extends Sentences>(en: E, translations: Readonl
 
 function translate(catalogue: Sentences): Translate {
   return (key, ...args) => {
+    // A key neither catalogue has can only come from a registry built without the bot's catalogue (the types know both).
     const entry = catalogue[key];
-    if (entry === undefined) throw new Error(`i18n: no sentence "${key}"; is the bot's catalogue given to createRegistry(modules, { messages })?`);
-    return typeof entry === "function" ? (entry as (...values: unknown[]) => string)(...args) : entry;
+    return typeof entry === "function" ? (entry as (...values: unknown[]) => string)(...args) : (entry ?? `i18n: no sentence "${key}" (createRegistry(modules, { messages }))`);
   };
 }
 
