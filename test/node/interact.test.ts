@@ -13,11 +13,10 @@ const SCRIPT = join(ROOT, "scripts", "interact.ts");
 let local: TestStack;
 let stack: Stack;
 let dir: string;
-let output: string[];
 
 beforeAll(async () => {
   local = await startTestStack("interact-test");
-  ({ stack, dir, output } = local);
+  ({ stack, dir } = local);
 }, 90_000);
 
 afterAll(async () => {
