@@ -1,0 +1,47 @@
+// The order test files start in. Files run several at a time (vitest.config.ts: maxWorkers), and a run lasts at
+// least as long as its longest file plus whatever started before it, so the long ones go first. vitest's own order
+// (longest first by the durations it cached) needs a previous run; on a fresh clone (CI, a new contributor) it has
+// none and falls back to file size, which puts the end-to-end files (short files that start wrangler, a stack or a
+// browser, 10-60 s each) last, where they alone make the tail of the run. So: a file that starts real processes is
+// long, whatever its size; among the rest, vitest's order. The projects are interleaved (a process-waiting Node
+// file next to a CPU-bound workerd file) instead of one project after the other, as BaseSequencer does.
+
+import { readFileSync } from "node:fs";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/** What a test file calls when it starts a real process (wrangler dev, a stack, a backend, Chromium, a script). */
+const STARTS_PROCESSES = /\b(relayFaultsEndToEnd|backendContract|startTestStack|startStack|startBackendWorker|startBackendProcess|startWranglerDev|startWrangler|launchChromium|launch|describeLifetimes|execFile|spawn|startProcess)\(/;
+
+function startsProcesses(spec: TestSpecification, cache: Map<string, boolean>): boolean {
+  let known = cache.get(spec.moduleId);
+  if (known === undefined) {
+    known = STARTS_PROCESSES.test(readFileSync(spec.moduleId, "utf8"));
+    cache.set(spec.moduleId, known);
+  }
+  return known;
+}
+
+export class LongFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const cache = new Map<string, boolean>();
+    const sorted = await super.sort(files);
+    // Stable: within each class, vitest's order (cached durations when it has them, else size).
+    const long = sorted.filter((spec) => startsProcesses(spec, cache));
+    const rest = sorted.filter((spec) => !startsProcesses(spec, cache));
+    return [...long, ...interleaveProjects(rest)];
+  }
+}
+
+/** a1 b1 a2 b2 … keeping each project's own order. */
+function interleaveProjects(specs: TestSpecification[]): TestSpecification[] {
+  const byProject = new Map<string, TestSpecification[]>();
+  for (const spec of specs) {
+    const list = byProject.get(spec.project.name) ?? [];
+    list.push(spec);
+    byProject.set(spec.project.name, list);
+  }
+  const lists = [...byProject.values()];
+  const out: TestSpecification[] = [];
+  for (let i = 0; out.length < specs.length; i++) for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
+}
