@@ -2,7 +2,7 @@
 // Conformance with Discord's published API description (discord/discord-api-spec, via the npm package's Zod
 // schemas): every body sent to the emulated Discord API, and every interaction response, is held against the
 // request schema of its operation. A body the description refuses is answered the way Discord answers an invalid
-// body (400, 50035), and reported to whoever watches (the test suites fail on any report: test/support/spec.ts).
+// body (400, 50035), and reported to whoever watches (the test suites fail on any report: test/support/spec-watch.ts).
 //
 // The schemas are non-strict objects, which silently drop fields they do not know; a misspelt field would pass.
 // So after a successful parse the input is compared with the parsed output, and every field the description does
@@ -10,6 +10,7 @@
 
 import * as spec from "discord-api-spec/zod";
 import { invalidFormBody } from "./errors.ts";
+import { notifySpecWatchers } from "./spec-watch.ts";
 
 /** The operations whose request bodies are checked, by Discord's names. */
 export const SPEC_OPERATIONS = {
@@ -251,22 +252,13 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-type Watcher = (violation: SpecViolation) => void;
-const watchers = new Set<Watcher>();
-
-/** Test harnesses watch every violation any emulator in this process sees; returns the unsubscribe function. */
-export function watchSpecViolations(watcher: Watcher): () => void {
-  watchers.add(watcher);
-  return () => watchers.delete(watcher);
-}
-
 /**
  * Reports a violation (to the log and to every watcher) and answers as Discord answers a body it cannot accept:
  * 400, code 50035, the field's path in `errors`.
  */
 export function specViolationResponse(found: SpecViolation, log: (event: Record<string, unknown>) => void): Response {
   log({ event: "emulator.spec_violation", operation: found.operation, schema: found.schema, path: found.path, problem: found.problem });
-  for (const watcher of watchers) watcher(found);
+  notifySpecWatchers(found);
   const dotted = (path: string) => path.replace(/^\[(\d+)\]/, "$1").replace(/\[(\d+)\]/g, ".$1");
   return invalidFormBody(found.fields.map((field) => ({ path: dotted(field.path), code: "SPEC_CONFORMANCE", message: `discord-api-spec(${found.schema}): ${field.problem}` })));
 }
@@ -279,5 +271,5 @@ export function specViolationResponse(found: SpecViolation, log: (event: Record<
 export function reportRuleViolation(operation: SpecOperation, rule: string, problem: string, log: (event: Record<string, unknown>) => void): void {
   const found: SpecViolation = { operation, schema: `discord-rule(${rule})`, path: "", problem, message: `discord-rule(${rule}) ${operation}: ${problem}`, fields: [{ path: "", problem }] };
   log({ event: "emulator.rule_violation", operation, rule, problem, level: "warn" });
-  for (const watcher of watchers) watcher(found);
+  notifySpecWatchers(found);
 }

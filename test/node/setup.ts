@@ -1,4 +1,4 @@
-// Every body sent to an emulator in these tests must satisfy Discord's API description (test/support/spec.ts).
-import { failOnSpecViolations } from "../support/spec.ts";
+// Every body sent to an emulator in these tests must satisfy Discord's API description (test/support/spec-watch.ts).
+import { failOnSpecViolations } from "../support/spec-watch.ts";
 
 failOnSpecViolations();

@@ -1,33 +1,11 @@
-// Conformance with Discord's API description in every test: one watcher per test file collects what any emulator
-// in the process refused as non-conforming (src/emulator/conformance.ts), and each test fails if it saw one it did
-// not take. A test that sends a non-conforming body on purpose takes (and asserts on) what it caused.
-// Bodies observed outside the emulator (the Worker's HTTP answer in Worker tests, a stubbed fetch) go through
-// expectConforming, the same check.
+// Bodies observed outside the emulator (the Worker's HTTP answer in Worker tests, a stubbed fetch) are held against
+// Discord's API description with expectConforming, the emulator's own check (src/emulator/conformance.ts). What the
+// emulators refuse fails the test by itself (test/support/spec-watch.ts, installed by the setup files).
 
-import { afterEach, beforeEach } from "vitest";
-import { checkAgainstSpec, watchSpecViolations, type SpecOperation, type SpecViolation } from "../../src/emulator/conformance.ts";
+import { checkAgainstSpec, type SpecOperation } from "../../src/emulator/conformance.ts";
 
 export { SPEC_OPERATIONS } from "../../src/emulator/conformance.ts";
-
-const seen: SpecViolation[] = [];
-
-/** Installs the per-test check; called once per test file by the projects' setup files. */
-export function failOnSpecViolations(): void {
-  watchSpecViolations((violation) => seen.push(violation));
-  beforeEach(() => {
-    seen.length = 0;
-  });
-  afterEach(() => {
-    if (seen.length === 0) return;
-    const lines = seen.splice(0).map((v) => `  - ${v.message}`);
-    throw new Error(`spec: Discord's API description refuses ${lines.length} bod${lines.length === 1 ? "y" : "ies"} this test made the bot send:\n${lines.join("\n")}`);
-  });
-}
-
-/** The violations seen so far in this test, which then no longer fail it (for tests of refusing bad bodies). */
-export function takeSpecViolations(): SpecViolation[] {
-  return seen.splice(0);
-}
+export { takeSpecViolations } from "./spec-watch.ts";
 
 /** Throws, naming the schema and the field, when Discord's description refuses `body` for `operation`. */
 export function expectConforming(operation: SpecOperation, body: unknown): void {

@@ -1,9 +1,10 @@
 // Applies the D1 migrations before the tests of each file (storage is isolated per test file).
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { failOnSpecViolations } from "../support/spec.ts";
+import { failOnSpecViolations } from "../support/spec-watch.ts";
 
 await applyD1Migrations(env.DB!, (env as unknown as { TEST_MIGRATIONS: Parameters<typeof applyD1Migrations>[1] }).TEST_MIGRATIONS);
 
-// Every body the Worker sends to the emulated Discord must satisfy Discord's API description (test/support/spec.ts).
+// Every body the Worker sends to the emulated Discord must satisfy Discord's API description
+// (test/support/spec-watch.ts).
 failOnSpecViolations();

@@ -148,7 +148,7 @@ describe("@original and follow-ups", () => {
     expect(r.json.id).toBe(emulator.messagesFor(i.token)[0]!.id);
     expect(emulator.messagesFor(i.token)).toHaveLength(1);
     expect(events.some((e) => e.event === "emulator.deprecated_followup_edit")).toBe(true);
-    // Discord accepts it, but it is a bot's mistake: reported, so the suites fail on it (test/support/spec.ts).
+    // Discord accepts it, but it is a bot's mistake: reported, so the suites fail on it (test/support/spec-watch.ts).
     expect(takeSpecViolations().map((v) => v.schema)).toEqual(["discord-rule(follow-up-after-deferral)"]);
     expect(events.find((e) => e.event === "emulator.rule_violation")).toMatchObject({ rule: "follow-up-after-deferral", level: "warn" });
   });
