@@ -406,7 +406,7 @@ function ceilingTable(rows: readonly Row[]): string {
     const floorCpu = median(rows.find((r) => r.target === FLOOR && r.scenario === "PING" && r.concurrency === concurrency)?.cpuUs ?? []);
     for (const [target, description] of what) {
       const row = rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
-      if (!row?.ratios.length) continue;
+      if (!row || !row.ratios.length) continue;
       const ratio = `**${median(row.ratios).toFixed(2)}×** (${Math.min(...row.ratios).toFixed(2)}×–${Math.max(...row.ratios).toFixed(2)}×)`;
       const over = median(row.cpuUs) - floorCpu;
       lines.push(`| ${concurrency} | ${target} | ${description} | ${ratio} | ${Number.isFinite(over) ? `${over < 0 ? "−" : "+"}${Math.abs(Math.round(over))}` : "—"} |`);

@@ -447,7 +447,7 @@ async function contextMenuCommand(opts: Options, target: Target, commands: reado
     const build = { type: 2, data: { name: command.name, type, target_id: target.id }, member, ...where(opts) };
     const user = target.id === DEFAULT_USER_ID ? DEFAULT_USER : { id: target.id };
     const payload = await issue(opts, emulatorUp, build, () => buildUserCommandInteraction({ name: command.name }, { user }, { member, ...where(opts) }));
-    const resolved = (payload.data?.resolved as { users?: Record<string, Json> } | undefined)?.users?.[target.id];
+    const resolved = ((payload.data?.resolved as { users?: Record<string, Json> } | undefined)?.users ?? {})[target.id];
     return { payload, headline: `${command.name} on ${resolved?.global_name ?? resolved?.username ?? "user"} (${target.id})` };
   }
   let message: Json;

@@ -13,10 +13,11 @@ const SCRIPT = join(ROOT, "scripts", "interact.ts");
 let local: TestStack;
 let stack: Stack;
 let dir: string;
+let output: string[];
 
 beforeAll(async () => {
   local = await startTestStack("interact-test");
-  ({ stack, dir } = local);
+  ({ stack, dir, output } = local);
 }, 90_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker/index.ts";
 import { readConfig } from "../../src/worker/kit/config.ts";
 import { runDeferred, TASK_BUDGET_MS } from "../../src/worker/kit/engine/run-deferred.ts";
 import { job, type JobResult } from "../../src/worker/kit/engine/jobs.ts";

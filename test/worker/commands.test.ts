@@ -26,7 +26,7 @@ describe("/help", () => {
     expect(body.type).toBe(4);
     expect(body.data?.flags).toBe(32768 | 64);
     expect(body.data?.content).toBeUndefined();
-    const [box] = body.data!.components;
+    const [box] = body.data?.components;
     expect(box).toMatchObject({ type: 17, accent_color: 0x5865f2 });
     const texts: string[] = box.components.filter((c: { type: number }) => c.type === 10).map((c: { content: string }) => c.content);
     for (const module of commands) {

@@ -28,7 +28,7 @@ import { command, component, signedRequest } from "../support/interactions.worke
 let discord: DiscordEmulator;
 const baseEnv = () => ({ ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
 const patches = () => discord.calls({ method: "PATCH" });
-const contentOf = (call: { body: unknown } | undefined) => ((call!.body as { json?: { content?: string } }).json?.content ?? "") as string;
+const contentOf = (call: { body: unknown } | undefined) => ((call?.body as { json?: { content?: string } }).json?.content ?? "") as string;
 const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
 
 function outbound(backend: Handler = scriptedBackend().handler) {

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/worker/index.ts";
 import { slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
 import { DELETE_ORIGINAL, job } from "../../src/worker/kit/engine/jobs.ts";
 import { defineMiddleware, type AfterEvent } from "../../src/worker/kit/dispatch/middleware.ts";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Buffer } from "node:buffer";
 import { createNodeBackend, type ChartResult } from "../../../src/backend/index.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
-import { NOW_MS, SECRET, logCollector, pngSize, signedJobRequest, serveCsvFiles, type LocalServer } from "./support.ts";
+import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, serveCsvFiles, type LocalServer } from "./support.ts";
 
 const FILES: Record<string, string> = {
   // Header on line 1, blank rows on lines 4 (empty) and 6 (empty cells), a trailing blank line (not reported).

@@ -11,10 +11,12 @@
  * job function with the same input.
  */
 import type { Config } from "../config.ts";
+import { ConfigError } from "../config.ts";
 import { DiscordApiError, DiscordRestClient } from "../discord/rest.ts";
-import { isComponentsV2, messageProblem } from "../discord/responses.ts";
+import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
+import type { FinalMessage } from "../discord/messages.ts";
 import type { Interaction } from "../dispatch/interaction.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { unroutedCustomId } from "../dispatch/routable-ids.ts";
