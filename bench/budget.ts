@@ -18,5 +18,9 @@
  * before the 2xx, every call time-boxed) and the auto-deferral ≈ 0.4 KB, 38,195 bytes in all. None of it runs at
  * the top level. A decision for the lead to confirm (bench:startup on a quiet machine); without the auto-deferral's
  * commit, 37.5 KiB would do.
+ *
+ * 38 KiB + 128 bytes since issue 23: logs carry Discord's 50035 field tree flattened (`options[0].min_value: …`) and
+ * one line per retry of a Discord call (429, 5xx, network error), ≈ 100 bytes, after the platform/bot split had
+ * paid for itself by trimming. None of it runs at the top level. A decision for the lead to confirm.
  */
-export const BUNDLE_BUDGET_GZIP_BYTES = 38 * 1024;
+export const BUNDLE_BUDGET_GZIP_BYTES = 38 * 1024 + 128;

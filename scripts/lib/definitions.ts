@@ -7,6 +7,8 @@
 // therefore runs this file as a script in a new Node process, which prints the definitions as JSON.
 
 import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { basename, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CommandDefinition } from "./register-core.ts";
 
@@ -31,6 +33,7 @@ export async function loadDefinitions(index: URL = INDEX): Promise<CommandDefini
   } catch (error) {
     throw new Error(`definitions: ${(error as Error).message}`);
   }
+  await refuseUnlisted(index, mod.commands);
   return mod.commands.map((module: unknown, i: number) => {
     const definition = (module as { definition?: unknown } | null)?.definition as CommandDefinition | undefined;
     if (typeof definition !== "object" || definition === null || typeof definition.name !== "string") {
@@ -38,6 +41,24 @@ export async function loadDefinitions(index: URL = INDEX): Promise<CommandDefini
     }
     return definition;
   });
+}
+
+/**
+ * A module file beside the index that defines a command the list does not hold is a command Discord never sees,
+ * however well it is tested on its own: refused here, naming the file and the line to add.
+ */
+async function refuseUnlisted(index: URL, listed: readonly unknown[]): Promise<void> {
+  const dir = new URL(".", index);
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  for (const name of readdirSync(dir).filter((file) => /\.(ts|mjs|js)$/.test(file) && file !== basename(index.pathname)).sort()) {
+    const file = new URL(name, dir);
+    const module = (await import(file.href)) as { definition?: { name?: unknown; type?: unknown } };
+    const command = module.definition?.name;
+    if (typeof command !== "string" || listed.includes(module)) continue;
+    const variable = name.replace(/\.\w+$/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const shown = (module.definition?.type ?? 1) === 1 ? `/${command}` : `"${command}"`;
+    throw new Error(`definitions: ${relative(root, fileURLToPath(file))} defines the command ${shown}, but ${relative(root, fileURLToPath(index))} does not list it, so Discord never sees it: add \`import * as ${variable} from "./${name}";\` and put \`${variable}\` in listModules(…)`);
+  }
 }
 
 /** The definitions as the files on disk say now, read by a new Node process (see above). */

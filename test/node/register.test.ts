@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDotenv } from "../../scripts/lib/dotenv.ts";
 import { loadDefinitions } from "../../scripts/lib/definitions.ts";
@@ -70,6 +70,19 @@ describe("loading the module list", () => {
     const index = join(cwd, "index.mjs");
     writeFileSync(index, `export const commands = [{ definition: { name: "wave", description: "Wave", integration_types: [0], contexts: [0] }, command() {}, autoComplete() {} }];`);
     await expect(loadDefinitions(new URL(`file://${index}`))).rejects.toThrow(/^definitions: registry: the module for "wave": exports `autoComplete`, which nothing calls/);
+  });
+
+  it("refuses a module file beside the list that the list does not hold, naming the file and the line to add", async () => {
+    const dir = mkdtempSync(join(cwd, "commands-"));
+    const module = `export const definition = { name: "remind", description: "Remind me", integration_types: [0], contexts: [0] };\nexport function command() {}\n`;
+    writeFileSync(join(dir, "ping.mjs"), module.replace(/remind/g, "ping"));
+    writeFileSync(join(dir, "remind-me.mjs"), module);
+    writeFileSync(join(dir, "helpers.mjs"), "export const notACommand = 1;\n");
+    writeFileSync(join(dir, "index.mjs"), `import * as ping from "./ping.mjs";\nexport const commands = [ping];\n`);
+    const relativeDir = relative(ROOT, dir);
+    await expect(loadDefinitions(new URL(`file://${join(dir, "index.mjs")}`))).rejects.toThrow(
+      `definitions: ${relativeDir}/remind-me.mjs defines the command /remind, but ${relativeDir}/index.mjs does not list it, so Discord never sees it: add \`import * as remindMe from "./remind-me.mjs";\` and put \`remindMe\` in listModules(…)`,
+    );
   });
 
   it("loads the shipped list", async () => {

@@ -20,7 +20,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach } from "vitest";
 import { messages } from "../../src/worker/app/i18n/messages.ts";
-import { createRegistry, type CommandModule, type Middleware } from "../../src/worker/kit/index.ts";
+import { createRegistry, defineMiddleware, type AfterEvent, type CommandModule, type Middleware } from "../../src/worker/kit/index.ts";
 import type { OptionsOf, SubcommandOptionsOf, SubcommandPath } from "../../src/worker/kit/dispatch/definitions.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator, type StoredMessage } from "../../src/emulator/core.ts";
@@ -84,6 +84,9 @@ export interface Exchange {
    * "edit follow-up", "delete follow-up", "delete original"). Retries that failed are not steps; `discord.calls()` has them.
    */
   readonly steps: readonly string[];
+  /** The dispatcher's outcome ("ok", "deferred", "handler_error", a middleware's own …) and the error behind a failure. */
+  readonly outcome: string;
+  readonly error?: unknown;
 }
 
 export interface TestBotOptions {
@@ -169,7 +172,10 @@ function componentsOf(message: Message | undefined): any[] {
 
 export function testBot(modules: CommandModule | readonly CommandModule[], options: TestBotOptions = {}) {
   const list = Array.isArray(modules) ? (modules as readonly CommandModule[]) : [modules as CommandModule];
-  const registry = createRegistry(list, { messages, ...(options.after ? { after: options.after } : {}) });
+  // What the dispatcher decided for each interaction, by id: a handler's mistake is reported by its sentence.
+  const decided = new Map<string, AfterEvent["dispatched"]>();
+  const record = defineMiddleware({ name: "test-kit", after: ({ interaction, dispatched }) => void decided.set(interaction.id, dispatched) });
+  const registry = createRegistry(list, { messages, after: [record, ...(options.after ?? [])] });
   const workerEnv = { ...env, HEAVY_LIMITER: undefined, ...options.env };
   let discord: DiscordEmulator | undefined;
   beforeEach(() => {
@@ -191,13 +197,17 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
     const http = await conforming(await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx, registry));
     if (http.status !== 200) throw new Error(`testBot: the Worker answered ${http.status}: ${await http.text()}`);
     const response = (await http.json()) as Exchange["response"];
+    // A module that answers something Discord would refuse (a custom_id no module routes, a job it does not export, a
+    // bare deferral…) is a mistake in the module under test: fail with the dispatcher's sentence, which names it.
+    const dispatched = decided.get(payload.id);
+    if (dispatched?.outcome === "invalid_response") throw new Error(`testBot: ${dispatched.error instanceof Error ? dispatched.error.message : String(dispatched.error)}`);
     const recorded = await d.recordInlineResponse(payload.token, response);
     if (!recorded.ok) throw new Error(`testBot: Discord would refuse this answer (${recorded.status}): ${JSON.stringify(recorded.error)}`);
     await waitOnExecutionContext(ctx);
-    return exchange(d, payload, response);
+    return exchange(d, payload, response, decided.get(payload.id));
   }
 
-  function exchange(d: DiscordEmulator, payload: InteractionPayload, response: Exchange["response"]): Exchange {
+  function exchange(d: DiscordEmulator, payload: InteractionPayload, response: Exchange["response"], dispatched: AfterEvent["dispatched"] | undefined): Exchange {
     const calls = d.calls().filter((call) => call.path.includes(payload.token) && call.status !== null && call.status < 300);
     const steps = [ANSWERS[response.type] ?? `type ${response.type}`, ...calls.map((call) => stepOf(call.method, call.path)).filter((step): step is string => step !== null)];
     const edits = calls.filter((call) => call.method === "PATCH" && call.path.endsWith("/messages/@original")).map((call) => (call.body as { json?: Message }).json ?? {});
@@ -214,6 +224,8 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
       ...(edits.length > 0 ? { finalEdit: edits[edits.length - 1] } : {}),
       followUps,
       steps,
+      outcome: dispatched?.outcome ?? "unknown",
+      ...(dispatched?.error !== undefined ? { error: dispatched.error } : {}),
     };
   }
 
@@ -257,13 +269,13 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
       return send({ type: 2, data: { name: module.definition.name, type: 2, target_id: targetId }, ...where(at) });
     },
     /** A message command on a message someone posts first (`content`), as in the channel. */
-    messageCommand(module: CommandModule, content: string, at?: Where): Promise<Exchange> {
+    async messageCommand(module: CommandModule, content: string, at?: Where): Promise<Exchange> {
       const posted = emulator().postMessage({ content });
       if (!posted.ok) throw new Error(`testBot: could not post the target message: ${posted.error}`);
       return send({ type: 2, data: { name: module.definition.name, type: 3, target_id: posted.message.id }, ...where(at) });
     },
     /** A click on a button: by its label on the message an exchange left, or by a custom_id. */
-    click(on: Exchange | string, label?: string, at?: Where): Promise<Exchange> {
+    async click(on: Exchange | string, label?: string, at?: Where): Promise<Exchange> {
       if (typeof on === "string") return send({ type: 3, data: { custom_id: on, component_type: 2 }, message: { id: "1000000000000000042", content: "", flags: 0 }, ...where(at) });
       const message = messageOf(on);
       const buttons = componentsOf(message).filter((c) => c.type === 2);
@@ -272,14 +284,14 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
       return send({ type: 3, data: { custom_id: button.custom_id, component_type: 2 }, message: withId(on, message), ...where(at) });
     },
     /** A pick in a string select (by custom_id, or the first select on the message an exchange left). */
-    select(on: Exchange | string, values: readonly string[], at?: Where): Promise<Exchange> {
+    async select(on: Exchange | string, values: readonly string[], at?: Where): Promise<Exchange> {
       const message = typeof on === "string" ? undefined : messageOf(on);
       const customId = typeof on === "string" ? on : componentsOf(message).find((c) => c.type === 3)?.custom_id;
       if (!customId) throw new Error("testBot: no string select on that message");
       return send({ type: 3, data: { custom_id: customId, component_type: 3, values: [...values] }, message: typeof on === "string" ? { id: "1000000000000000042", content: "", flags: 0 } : withId(on, message!), ...where(at) });
     },
     /** Submits the form an exchange opened (or a custom_id): a string fills a text input, an array a select. */
-    submit(form: Exchange | string, fields: Readonly<Record<string, string | readonly string[]>>, at?: Where): Promise<Exchange> {
+    async submit(form: Exchange | string, fields: Readonly<Record<string, string | readonly string[]>>, at?: Where): Promise<Exchange> {
       const customId = typeof form === "string" ? form : form.modal?.custom_id;
       if (!customId) throw new Error(`testBot: that exchange opened no modal (its answer was type ${typeof form === "string" ? "?" : form.response.type})`);
       const components = Object.entries(fields).map(([id, value]) => ({ type: 18, id: 0, component: typeof value === "string" ? { type: 4, id: 0, custom_id: id, value } : { type: 3, id: 0, custom_id: id, values: [...value] } }));

@@ -7,7 +7,7 @@ import { parseInteraction, type Interaction } from "../../src/worker/kit/dispatc
 import { createRegistry, RegistryError } from "../../src/worker/kit/dispatch/registry.ts";
 import { slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
 import { defineModule, type BaseContext, type CommandModule, type Subcommands } from "../../src/worker/kit/dispatch/types.ts";
-import { autocomplete, ephemeral, showModal, reply, update } from "../../src/worker/kit/discord/responses.ts";
+import { autocompleteChoices, ephemeral, showModal, reply, update } from "../../src/worker/kit/discord/responses.ts";
 import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { command, component, interaction, signedRequest, conforming } from "../support/interactions.worker.ts";
@@ -23,7 +23,7 @@ const nested = slashCommand({ name: "admin", description: "nested", options: [{ 
 const testModules: CommandModule[] = [
   defineModule({ definition: { name: "boom", description: "throws" }, command: () => { throw new Error("kaboom"); } }),
   defineModule({ definition: { name: "garbage", description: "returns nonsense" }, command: () => ({ nonsense: true }) as never }),
-  defineModule({ definition: { name: "wrongtype", description: "returns type 8 to a command" }, command: () => autocomplete([]) }),
+  defineModule({ definition: { name: "wrongtype", description: "returns type 8 to a command" }, command: () => autocompleteChoices([]) }),
   defineModule({ definition: { name: "toolong", description: "returns too much text" }, command: () => ({ type: 4, data: { content: "x".repeat(2001) } }) }),
   defineModule({
     definition: nested,
@@ -178,7 +178,7 @@ describe("response helpers", () => {
   it("validate Discord's limits as they build", () => {
     expect(() => reply("x".repeat(2001))).toThrow(/2001 characters; Discord allows 2000/);
     expect(reply("x".repeat(2000)).type).toBe(4);
-    expect(() => autocomplete(Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })))).toThrow(/26 autocomplete choices/);
+    expect(() => autocompleteChoices(Array.from({ length: 26 }, (_, i) => ({ name: `n${i}`, value: `v${i}` })))).toThrow(/26 autocomplete choices/);
     const row = { type: 1, components: [{ type: 2, style: 1, label: "b", custom_id: "a:b" }] };
     expect(() => reply({ components: Array(6).fill(row) })).toThrow(/6 action rows/);
     expect(() => reply({ components: [{ type: 1, components: Array(6).fill(row.components[0]) }] } as never)).toThrow(/action row holds 6/);

@@ -1,18 +1,12 @@
 // allowed_mentions: every message the bot sends pings no one unless its handler opts in — the initial answer
 // (built with the helpers or by hand, type 4 or 7), and everything sent later: progress edits, follow-ups and
 // their edits, the final edit, and the error edit of a failed job.
-import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { EVERYWHERE, slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
 import { job } from "../../src/worker/kit/engine/jobs.ts";
-import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/kit/dispatch/types.ts";
 import { update } from "../../src/worker/kit/discord/responses.ts";
-import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
-import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
-import { routeOutbound } from "../support/outbound.worker.ts";
-import { command, component, conforming, signedRequest } from "../support/interactions.worker.ts";
+import { testBot } from "../support/bot.worker.ts";
 
 const PING_ALL = "hey @everyone and <@&123456789012345678>";
 const ONLY_ADA = { users: ["400000000000000004"] };
@@ -39,40 +33,24 @@ const shout = defineModule({
   },
   component: () => update(PING_ALL),
 });
-const registry = createRegistry([shout]);
+const bot = testBot(shout);
+afterEach(() => vi.restoreAllMocks());
 
-let discord: DiscordEmulator;
-beforeEach(() => {
-  discord = createDiscordEmulator();
-  routeOutbound({ "discord.test": (request) => discord.fetch(request) });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  discord.close();
-});
-
-async function send(payload: Record<string, unknown>) {
-  const ctx = createExecutionContext();
-  const response = await conforming(await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined } as never, ctx, registry));
-  await waitOnExecutionContext(ctx);
-  return (await response.json()) as { type: number; data?: Record<string, unknown> };
-}
-
-const how = (value: string) => command("shout", [{ type: 3, name: "how", value }]);
-const sentBodies = () => discord.calls().filter((c) => c.method !== "DELETE").map((c) => ({ call: `${c.method} ${c.path.replace(/^\/api\/v10\/webhooks\/\d+\/[^/]+/, "")}`, allowed: (c.body as { json: { allowed_mentions?: unknown } }).json.allowed_mentions }));
+const how = async (value: string) => (await bot.command(shout, { how: value })).response;
+const sentBodies = () => bot.discord.calls().filter((c) => c.method !== "DELETE").map((c) => ({ call: `${c.method} ${c.path.replace(/^\/api\/v10\/webhooks\/\d+\/[^/]+/, "")}`, allowed: (c.body as { json: { allowed_mentions?: unknown } }).json.allowed_mentions }));
 
 describe("allowed_mentions", () => {
   it("is {parse: []} on an answer a handler wrote by hand, and on update()", async () => {
-    expect((await send(how("raw"))).data).toEqual({ content: PING_ALL, allowed_mentions: { parse: [] } });
-    expect(await send(component("shout:x"))).toEqual({ type: 7, data: { content: PING_ALL, allowed_mentions: { parse: [] } } });
+    expect((await how("raw")).data).toEqual({ content: PING_ALL, allowed_mentions: { parse: [] } });
+    expect((await bot.click("shout:x")).response).toEqual({ type: 7, data: { content: PING_ALL, allowed_mentions: { parse: [] } } });
   });
 
   it("is the handler's own when it sets one (the opt-in)", async () => {
-    expect((await send(how("opt-in"))).data).toEqual({ content: PING_ALL, allowed_mentions: ONLY_ADA });
+    expect((await how("opt-in")).data).toEqual({ content: PING_ALL, allowed_mentions: ONLY_ADA });
   });
 
   it("is {parse: []} on every later message: progress edit, follow-ups, their edits, the final edit", async () => {
-    expect(await send(how("job"))).toEqual({ type: 5 });
+    expect(await how("job")).toEqual({ type: 5 });
     expect(sentBodies()).toEqual([
       { call: "PATCH /messages/@original", allowed: { parse: [] } },
       { call: "POST ", allowed: { parse: [] } },
@@ -83,13 +61,13 @@ describe("allowed_mentions", () => {
   });
 
   it("keeps a job's own allowed_mentions on its edits and its final message", async () => {
-    await send(how("job-opt-in"));
+    await how("job-opt-in");
     expect(sentBodies().map((b) => b.allowed)).toEqual([{ parse: [] }, { parse: [] }, ONLY_ADA, { parse: [] }, ONLY_ADA]);
   });
 
   it("is {parse: []} on the error edit of a failed job", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    await send(how("broken"));
+    await how("broken");
     expect(sentBodies()).toEqual([{ call: "PATCH /messages/@original", allowed: { parse: [] } }]);
   });
 });

@@ -8,7 +8,7 @@ import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/kit/dispatch/types.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { poll, pollProblem } from "../../src/worker/kit/discord/poll.ts";
-import { autocomplete, launchActivity, ResponseError, reply, validateResponse } from "../../src/worker/kit/discord/responses.ts";
+import { autocompleteChoices, launchActivity, ResponseError, reply, validateResponse } from "../../src/worker/kit/discord/responses.ts";
 import { InteractionType } from "../../src/worker/kit/discord/interaction-types.ts";
 import { command, conforming, sendOk, signedRequest } from "../support/interactions.worker.ts";
 
@@ -84,7 +84,7 @@ describe("launchActivity()", () => {
     for (const type of [InteractionType.Autocomplete, InteractionType.ModalSubmit, InteractionType.Ping]) {
       expect(validateResponse(launchActivity(), type)).toBe(`response type 12 is not valid for interaction type ${type}`);
     }
-    expect(validateResponse(autocomplete([]), InteractionType.Autocomplete)).toBeNull();
+    expect(validateResponse(autocompleteChoices([]), InteractionType.Autocomplete)).toBeNull();
   });
 
   it("goes from a handler to Discord as it is, and the emulator shows that the activity launched", async () => {

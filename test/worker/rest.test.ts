@@ -206,4 +206,24 @@ describe("DiscordRestClient", () => {
     const form = multipartBody({ content: "x" }, [{ name: "a.png", contentType: "image/png", data: new Uint8Array([1]) }]);
     return (form.get("payload_json") as Blob).text().then((json) => expectConforming(SPEC_OPERATIONS.editWebhookMessage, JSON.parse(json)));
   });
+  it("logs every retry as one line, like Unknown Webhook's: a 429, a 5xx and a network error", async () => {
+    waits.length = 0;
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    const { fetchStub } = scripted([rateLimited({ message: "slow down", retry_after: 0.3, global: false }), () => new Response("bad gateway", { status: 502 }), () => Promise.reject(new TypeError("connection reset")), ok]);
+    await expect(client(fetchStub).editOriginalResponse("secret-token", { content: "x" })).resolves.toEqual({ id: "m1" });
+    const path = "/webhooks/app1/:token/messages/@original";
+    expect(logged.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+      { event: "discord.retry", reason: "rate_limited", method: "PATCH", path, attempt: 1, wait_ms: 300, level: "warn" },
+      { event: "discord.retry", reason: "server_error", method: "PATCH", path, attempt: 2, wait_ms: waits[1], status: 502, level: "warn" },
+      { event: "discord.retry", reason: "network_error", method: "PATCH", path, attempt: 3, wait_ms: waits[2], error: expect.stringContaining("connection reset"), level: "warn" },
+    ]);
+    logged.mockRestore();
+  });
+
+  it("carries Discord's 50035 field tree, flattened, in the error (and so in the log line)", async () => {
+    const invalid = () => Response.json({ code: 50035, message: "Invalid Form Body", errors: { options: { 0: { min_value: { _errors: [{ code: "BASE_TYPE_MAX", message: "Must be less than or equal to 1000." }] } } }, name: { _errors: [{ code: "BASE_TYPE_REQUIRED", message: "This field is required" }] } } }, { status: 400 });
+    const error = await client(scripted([invalid]).fetchStub).editOriginalResponse("secret-token", { content: "x" }).catch((e: unknown) => e as DiscordApiError);
+    expect(error).toMatchObject({ status: 400, code: 50035 });
+    expect(error.message).toBe("discord(rest): PATCH /webhooks/app1/:token/messages/@original answered 400 (code 50035): Invalid Form Body; options[0].min_value: Must be less than or equal to 1000.; name: This field is required");
+  });
 });

@@ -1,7 +1,7 @@
 // The README's example module, run as a bot developer would after adding it to the list: typed options, the
 // buttons and their custom_ids, the modal, and the heavy job with its follow-up and one final edit.
 import { describe, expect, it } from "vitest";
-import * as roll from "../../src/worker/app/commands/roll.ts";
+import * as roll from "../../src/worker/app/examples/roll.ts";
 import { fault } from "../../src/emulator/core.ts";
 import { testBot } from "../support/bot.worker.ts";
 import { command } from "../support/interactions.worker.ts";

@@ -56,7 +56,7 @@ export { DELETE_ORIGINAL, FollowUpLimitError, job, TaskClosedError } from "./eng
 export type { Job, JobResult, Jobs, TaskContext } from "./engine/index.ts";
 
 // ── Responses and components ─────────────────────────────────────────────────────────────────────────────────────
-export { autocomplete, ephemeral, launchActivity, Limits, MessageFlags, reply, ResponseError, showModal, update } from "./discord/responses.ts";
+export { autocompleteChoices, ephemeral, launchActivity, Limits, MessageFlags, reply, ResponseError, showModal, update } from "./discord/responses.ts";
 export type { Choice, ImmediateResponse, MessageData } from "./discord/responses.ts";
 export type { FileUpload, FinalMessage } from "./discord/messages.ts";
 export { actionRow, button, ButtonStyle, ComponentError, ComponentType, labelled, linkButton, premiumButton, stringSelect, textInput, TextInputStyle } from "./discord/components.ts";

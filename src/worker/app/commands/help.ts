@@ -3,7 +3,7 @@
  * per command), or details one; `command` autocompletes by prefix.
  */
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
-import { autocomplete, container, ephemeral, EVERYWHERE, isUserInstallOnly, layoutMessage, Limits, OptionType, separator, SeparatorSpacing, slashCommand, textDisplay, type AutocompleteContext, type CommandContext, type CommandModule, type HandlerResult, type Interaction, type MessageData } from "../../kit/index.ts";
+import { autocompleteChoices, container, ephemeral, EVERYWHERE, isUserInstallOnly, layoutMessage, Limits, OptionType, separator, SeparatorSpacing, slashCommand, textDisplay, type AutocompleteContext, type CommandContext, type CommandModule, type HandlerResult, type Interaction, type MessageData } from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "help",
@@ -46,7 +46,7 @@ function suggest({ focused, commands }: AutocompleteContext) {
     .map((m) => m.definition.name)
     .sort()
     .slice(0, Limits.choices);
-  return autocomplete(names.map((name) => ({ name: `/${name}`, value: name })));
+  return autocompleteChoices(names.map((name) => ({ name: `/${name}`, value: name })));
 }
 
 function summaryLine({ definition }: CommandModule): string {

@@ -98,7 +98,7 @@ export function showModal(data: APIModalInteractionResponseCallbackData): Immedi
 }
 
 /** Type 8. More than 25 choices is a handler bug, reported as such rather than silently cut. */
-export function autocomplete(choices: readonly Choice[]): ImmediateResponse {
+export function autocompleteChoices(choices: readonly Choice[]): ImmediateResponse {
   return checked({ type: ResponseType.Autocomplete, data: { choices: [...choices] } });
 }
 

@@ -15,7 +15,7 @@
  *   - Any other 4xx: never retried (retrying 401/403/404 counts toward Discord's invalid-request ban).
  *   - A timeout on every attempt, and an overall deadline no wait may cross (waitUntil's ≈ 30 s budget).
  */
-import { log } from "../log.ts";
+import { log, type LogFields } from "../log.ts";
 import { withDefaultMentions } from "./mentions.ts";
 import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
 import { scaled } from "../timing.ts";
@@ -137,6 +137,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
       if (remaining() <= ms) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt, ms);
       await sleep(ms);
     };
+    // Every retry is one log line (the wait and why), so an operator sees a slow Discord call for what it was.
+    const retry = (reason: string, ms: number, fields: LogFields = {}) => {
+      log("discord.retry", { reason, method, path: redactPath(path), attempt, wait_ms: ms, ...fields, level: "warn" });
+      return wait(ms);
+    };
     let rateLimited = 0;
     let serverErrors = 0;
     let unknownWebhook = 0;
@@ -153,7 +158,7 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         response = await fetcher(options.apiBase + path, { method, headers, body, signal: AbortSignal.timeout(timeout) });
       } catch (error) {
         if (serverErrors >= MAX_SERVER_ERROR_RETRIES) throw new DiscordApiError(`${where} failed after ${attempt} attempts: ${describe(error)}`, 0, null, attempt);
-        await wait(scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++));
+        await retry("network_error", scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++), { error: describe(error) });
         continue;
       }
       if (response.ok) {
@@ -164,11 +169,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
       hooks.after?.(method, path, response, body);
       if (response.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
         rateLimited++;
-        await wait(retryAfterMs(response, body));
+        await retry("rate_limited", retryAfterMs(response, body));
         continue;
       }
       if (response.status >= 500 && serverErrors < MAX_SERVER_ERROR_RETRIES) {
-        await wait(scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++));
+        await retry("server_error", scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++), { status: response.status });
         continue;
       }
       const code = typeof body?.code === "number" ? body.code : null;
@@ -177,14 +182,25 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         const waitMs = unknownWaitMs;
         unknownWebhook++;
         unknownWebhookWaited += waitMs;
-        log("discord.retry", { reason: "unknown_webhook", method, path: redactPath(path), attempt, wait_ms: waitMs, level: "warn" });
-        await wait(scaled(waitMs));
+        await retry("unknown_webhook", scaled(waitMs));
         continue;
       }
-      const detail = typeof body?.message === "string" ? body.message : response.statusText;
+      const detail = (typeof body?.message === "string" ? body.message : response.statusText) + fieldErrors(body?.errors);
       throw new DiscordApiError(`${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt, response.status === 429 ? retryAfterMs(response, body) : null);
     }
   };
+}
+
+/**
+ * Discord's error tree (50035 Invalid Form Body) flattened, as discord.js's DiscordAPIError does:
+ * `{ options: { "0": { min_value: { _errors: [{ code, message }] } } } }` → `; options[0].min_value: <message>`
+ * (https://discord.com/developers/docs/reference#error-messages). Empty when there is no tree.
+ */
+function fieldErrors(tree: unknown, at = ""): string {
+  if (typeof tree !== "object" || tree === null) return "";
+  return Object.entries(tree)
+    .map(([key, value]) => (key === "_errors" ? (value as { message: string }[]).map((e) => `; ${at}: ${e.message}`).join("") : fieldErrors(value, /^\d+$/.test(key) ? `${at}[${key}]` : at ? `${at}.${key}` : key)))
+    .join("");
 }
 
 /**

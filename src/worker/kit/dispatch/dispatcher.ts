@@ -7,7 +7,7 @@
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
 import { grantsSku } from "./entitlements.ts";
-import { autocomplete, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse, withMessageDefaults } from "../discord/responses.ts";
+import { autocompleteChoices, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse, withMessageDefaults } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { platformTranslator, type Translate, type Translators } from "../i18n/messages.ts";
 import { newReference } from "../log.ts";
@@ -214,7 +214,7 @@ function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): May
   const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
   const route = name ? `/${name}` : null;
   // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
-  if (!module?.autocomplete) return { response: autocomplete([]), route, outcome: module ? "ok" : "unknown_command" };
+  if (!module?.autocomplete) return { response: autocompleteChoices([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
   const ctx = Object.assign(new Context(interaction, deps, module, [], NO_OPTIONS, undefined), { focused: focusedOption(interaction) });
   return settle(interaction, route, module, () => handler(ctx), [], deps.registry);
@@ -312,7 +312,7 @@ function settle(
 /** A handler or routing failure: an ephemeral sentence (no suggestions for autocomplete) with a reference id. */
 function failed(interaction: Interaction, route: string | null, module: CommandModule | undefined, outcome: "handler_error" | "invalid_response", error: unknown): Dispatched {
   const ref = newReference();
-  const response = interaction.type === InteractionType.Autocomplete ? autocomplete([]) : failureMessage(interaction, route, ref);
+  const response = interaction.type === InteractionType.Autocomplete ? autocompleteChoices([]) : failureMessage(interaction, route, ref);
   return { response, route, ...(module ? { module } : {}), outcome, ref, error };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A modal's inputs declared once, keyed by custom_id, like componentState for custom_ids: `form.components` goes
- * into `modal({ …, components })`, and `form.read(ctx.fields)` in the module's `modal` handler gives one typed
+ * into `showModal({ …, components })`, and `form.read(ctx.fields)` in the module's `modal` handler gives one typed
  * value per key, or null when the submit has another shape (a form opened before a deploy changed it). A key
  * that is misspelt, or a value used as the wrong kind, is a compile error.
  *

@@ -51,7 +51,7 @@ export interface BaseContext {
    * no API call. Pair a refusal with `premiumButton({ skuId })` (src/worker/kit/discord/components.ts).
    */
   hasEntitlement(skuId: string): boolean;
-  /** A sentence of the message catalogue (src/worker/kit/i18n/messages.ts) in the user's locale, English by default. */
+  /** A sentence of the bot's catalogue or the platform's (i18n/messages.ts) in the user's locale, English by default. */
   readonly t: Translate;
 }
 
@@ -130,6 +130,6 @@ export function defineModule<const D extends CommandDefinition, const J extends 
   readonly modal?: (ctx: ModalContext<NoInfer<J>>) => MaybePromise<HandlerResult>;
   readonly jobs?: J;
   readonly use?: readonly Middleware[];
-}): CommandModule {
-  return module as unknown as CommandModule;
+}): CommandModule & { readonly definition: D } {
+  return module as unknown as CommandModule & { readonly definition: D };
 }

@@ -90,9 +90,10 @@ export function defineMessages<E extends Sentences>(en: E, translations: Readonl
 
 function translate(catalogue: Sentences): Translate {
   return (key, ...args) => {
-    // A key neither catalogue has can only come from a registry built without the bot's catalogue (the types know both).
+    // A key neither catalogue has can only come from a registry built without the bot's catalogue (the types know
+    // both): the key itself shows, rather than a failed answer.
     const entry = catalogue[key];
-    return typeof entry === "function" ? (entry as (...values: unknown[]) => string)(...args) : (entry ?? `i18n: no sentence "${key}" (createRegistry(modules, { messages }))`);
+    return typeof entry === "function" ? (entry as (...values: unknown[]) => string)(...args) : (entry ?? key);
   };
 }
 
@@ -106,7 +107,7 @@ export function translators(bot?: Messages): Translators {
   const ENGLISH = translate(english);
   // A Map, not an object: a locale string is data, and must not reach Object.prototype ("constructor").
   const byLocale = new Map<string, Translate>([["en", ENGLISH]]);
-  for (const locale of new Set([...Object.keys(PLATFORM.translations), ...Object.keys(bot?.translations ?? {})])) {
+  for (const locale in { ...PLATFORM.translations, ...bot?.translations }) {
     byLocale.set(locale, translate({ ...english, ...PLATFORM.translations[locale], ...bot?.translations[locale] }));
   }
   return (locale) => {

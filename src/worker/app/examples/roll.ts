@@ -1,4 +1,4 @@
-// src/worker/app/commands/roll.ts
+// src/worker/app/examples/roll.ts
 import { actionRow, button, ephemeral, EVERYWHERE, job, labelled, modalForm, OptionType, reply, showModal, slashCommand, textInput, type CommandContext, type ComponentContext, type HandlerResult, type ModalContext } from "../../kit/index.ts";
 
 export const definition = slashCommand({
