@@ -105,9 +105,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
 /** Adding a command while npm start runs, as a developer would: one file and one line in the index. */
 function addWaveCommand(): void {
   writeFileSync(join(clone, "src", "worker", "app", "commands", "wave.ts"), [
-    'import { reply } from "../../kit/discord/responses.ts";',
-    'import { EVERYWHERE, userCommand } from "../../kit/dispatch/definitions.ts";',
-    'import type { CommandContext, HandlerResult } from "../../kit/dispatch/types.ts";',
+    'import { EVERYWHERE, reply, userCommand, type CommandContext, type HandlerResult } from "../../kit/index.ts";',
     "",
     'export const definition = userCommand({ name: "Wave at", ...EVERYWHERE });',
     "",
