@@ -62,6 +62,18 @@ export default defineConfig({
                 REPORT_CHANNEL_ID: "",
                 TEST_MIGRATIONS: migrations,
               },
+              // A second isolate of the bot for test/worker/limiter.test.ts: it shares the runner's (the Worker under
+              // test's) DiscordRateLimiter through its own binding.
+              serviceBindings: { LIMITER_PEER: "limiter-peer" },
+              workers: [
+                {
+                  name: "limiter-peer",
+                  modules: true,
+                  scriptPath: "./test/support/limiter-peer.js",
+                  compatibilityDate: "2026-11-17",
+                  durableObjects: { DISCORD_LIMITER: { className: "DiscordRateLimiter", scriptName: "vitest-plugin-runner-worker" } },
+                },
+              ],
             },
           }),
         ],

@@ -22,5 +22,14 @@
  * 38 KiB + 128 bytes since issue 23: logs carry Discord's 50035 field tree flattened (`options[0].min_value: …`) and
  * one line per retry of a Discord call (429, 5xx, network error), ≈ 100 bytes, after the platform/bot split had
  * paid for itself by trimming. None of it runs at the top level. A decision for the lead to confirm.
+ *
+ * 41 KiB + 128 bytes since the shared rate limiter of issue 24 (src/worker/kit/discord/limiter/): before issue 23's
+ * retry lines main had reached 38,854 bytes, and the limiter adds ≈ 2.14 KB (40,995 then): the
+ * DiscordRateLimiter Durable Object, which must be exported by the Worker's own module, and its state (grants, buckets
+ * by hash and window, the global window, the invalid-request slots) ≈ 1 KB; the client (leases, one ask per bucket,
+ * the deadline and the fallback to the isolate's limits) ≈ 0.8 KB; the webhooks' per-route buckets ≈ 0.2 KB. None of
+ * it runs at the top level or on the 3-second path (bot-token and webhook calls are deferred work). Hosting the class
+ * in a Worker of its own would keep ≈ 1 KB out, at the cost of a second Worker in deployments, `npm start` and the
+ * test pool. A decision for the lead to confirm (the usage counters of the same issue need room too).
  */
-export const BUNDLE_BUDGET_GZIP_BYTES = 38 * 1024 + 128;
+export const BUNDLE_BUDGET_GZIP_BYTES = 41 * 1024 + 128;

@@ -14,6 +14,7 @@ import { buildFeed, type FeedSnapshot } from "./feed.ts";
 import { takeFault, type FaultSpec } from "./faults.ts";
 import { buildInteraction, DEFAULT_GUILD_ID, DEFAULT_USER_ID, type BuildInteractionOptions, type InteractionPayload } from "./signed-interactions.ts";
 import { isLoopbackHostname } from "./loopback.ts";
+import { createEnforcer, type EnforcementOptions, type RateLimitStats } from "./enforce.ts";
 import { rateLimitHeaders, tooManyRequestsHeaders } from "./ratelimit.ts";
 import { DEFAULT_CHANNEL_ID, registerInteraction } from "./registry.ts";
 import { matchRoute, redactedPath, type Route, type RouteContext } from "./router.ts";
@@ -53,6 +54,11 @@ export interface EmulatorOptions {
   skus?: readonly EmulatedSku[];
   /** The app's OAuth2 client secret: when set, only it passes the token endpoint; otherwise any non-empty one does. */
   clientSecret?: string;
+  /**
+   * Refuse calls past Discord's limits with 429s as Discord answers them (enforce.ts): the global 50/s, the route
+   * buckets the headers announce, and `shared` resource limits. Default: announce only, never refuse.
+   */
+  enforceRateLimits?: EnforcementOptions;
 }
 
 export type InlineResult = { ok: true } | { ok: false; status: number; error: unknown };
@@ -98,6 +104,8 @@ export interface DiscordEmulator {
   channelMessage(id: string): Record<string, unknown> | null;
   /** The playground's chat timeline and log. */
   feed(): FeedSnapshot;
+  /** Bot-token requests (peak per 1 s window) and the 429s answered, planned or not (enforce.ts). */
+  rateLimits(): RateLimitStats;
   /** Called after every visible change (synchronously); returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** Signs and POSTs a webhook event (any type, any data) to the Worker's Events URL; records the delivery. */
@@ -175,6 +183,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
   // Configuration, like the bot token: set again after every reset.
   const keepClientSecret = () => void (oauthStore(state).clientSecret = options.clientSecret);
   keepClientSecret();
+  const enforcer = createEnforcer(state, options.enforceRateLimits);
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   let lifecycle = new AbortController();
@@ -255,6 +264,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       if (spec.respond) {
         const { status, json, body, headers = {} } = spec.respond;
         const response = json !== undefined ? Response.json(json, { status }) : new Response(body ?? null, { status });
+        if (status === 429) enforcer.plannedFault();
         const defaults = status === 429 ? tooManyRequestsHeaders(json, route ? route.template : url.pathname, now()) : {};
         return finish(response, { ...defaults, ...headers }, "respond");
       }
@@ -279,6 +289,13 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       if (found) return finish(specViolationResponse(found, log));
     }
 
+    // Counted before the handler runs, so calls in flight together cannot all take a bucket's last slot.
+    const major = route.major.map((name) => params[name] ?? "").join("/");
+    const botCall = route.auth && (request.headers.get("authorization") ?? "").startsWith("Bot ");
+    const refused = enforcer.check(route, major, botCall, route.bucket, now());
+    if (refused) return finish(refused);
+    const limitHeaders = rateLimitHeaders(state, `${route.method} ${route.template}`, major, route.bucket, now());
+
     const ctx: RouteContext = { request, url, params, body, state, now: now(), origin: url.origin, log };
     let response: Response;
     try {
@@ -287,8 +304,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       log({ event: "emulator.error", route: logPath, error: String(error) });
       response = discordError(500, 0, `emulator(${logPath}): ${(error as Error).message}`);
     }
-    const major = route.major.map((name) => params[name] ?? "").join("/");
-    return finish(response, rateLimitHeaders(state, `${route.method} ${route.template}`, major, route.bucket, now()), spec ? "delay" : undefined);
+    return finish(response, limitHeaders, spec ? "delay" : undefined);
   }
 
   const emulator: DiscordEmulator = {
@@ -381,6 +397,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     reset(resetOptions) {
       clearState(state, resetOptions);
+      enforcer.reset();
       clearOAuth(state);
       keepClientSecret();
       clearEmojis(state);
@@ -427,6 +444,7 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       return result;
     },
     channelMessage: (id) => channelMessage(state, id),
+    rateLimits: () => enforcer.stats(),
     feed: () => buildFeed(state, { workerUrl: emulator.worker?.url ?? null, identity: PLAYGROUND_IDENTITY }),
     subscribe(listener) {
       listeners.add(listener);

@@ -3,6 +3,7 @@
 
 export { createDiscordEmulator, type DiscordEmulator, type EmulatorOptions, type InlineResult } from "./app.ts";
 export { fault, type FaultSpec } from "./faults.ts";
+export type { EnforcementOptions, RateLimitStats, SharedRule } from "./enforce.ts";
 export type { CallFilter, Conversation } from "./conversation.ts";
 export type { AppEventRecord, EmulatedSku, EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, PostedMessage, CallbackRecord, Invocation, SendRecord } from "./state.ts";
 export { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";

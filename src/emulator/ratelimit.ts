@@ -1,6 +1,6 @@
 // Rate-limit headers like Discord's, so client code that reads them (bucket learning, Retry-After handling) has
 // something real to read. Buckets are per route and major parameter (application, guild, or webhook + token).
-// The emulator reports usage but never throttles by itself: scripted 429s come from faults.
+// The emulator counts and announces; it refuses calls only when created with `enforceRateLimits` (enforce.ts).
 
 import type { EmulatorState } from "./state.ts";
 
@@ -10,7 +10,7 @@ export interface BucketRule {
 }
 
 /** A stable opaque bucket id per route, like Discord's X-RateLimit-Bucket hashes. */
-function bucketHash(route: string): string {
+export function bucketHash(route: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193;
   for (let i = 0; i < route.length; i++) {
@@ -20,6 +20,7 @@ function bucketHash(route: string): string {
   return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
 }
 
+/** Counts one call in its bucket (a fixed window from the window's first call) and returns the headers announcing it. */
 export function rateLimitHeaders(state: EmulatorState, route: string, majorKey: string, rule: BucketRule, now: number): Record<string, string> {
   const key = `${route}|${majorKey}`;
   let bucket = state.buckets.get(key);

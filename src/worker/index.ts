@@ -48,3 +48,6 @@ export default {
   scheduled: (controller, env, _ctx) => handleScheduled(controller, env),
   queue: (batch, env, _ctx) => handleQueue(batch, env, registry),
 } satisfies ExportedHandler<Env>;
+
+// The bot's one rate-limit state (wrangler.toml: DISCORD_LIMITER, migration v1): its class is the Worker's export.
+export { DiscordRateLimiter } from "./kit/discord/limiter/object.ts";

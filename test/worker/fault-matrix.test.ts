@@ -1,5 +1,6 @@
 // The fault matrix of issue 20 (and 21 for queue mode): every external call between the user and the final message
-// (D1, KV read and write, the queue send, the backend, Discord's PATCH of @original and POST of a follow-up) ×
+// (D1, KV read and write, the queue send, the backend, Discord's PATCH of @original and POST of a follow-up, and the
+// bot's rate limiter, told of the PATCH's 429 in that cell: issue 24) ×
 // {fails, hangs, is slow (2.5 s)} × {waitUntil, queue} → the user gets exactly one final message (the result, or a
 // readable error with a reference id), no follow-up twice, one final log line for the interaction, and nothing
 // left running. DEPLOYMENT.md's table ("Fault matrix") says what users read and operators see in each cell.
@@ -23,7 +24,7 @@ import { command, signedRequest } from "../support/interactions.worker.ts";
 /** "down" (connection refused: the job never reached the backend, so the queue retries it) is the backend's only. */
 type Fault = "fails" | "hangs" | "slow" | "down";
 type Mode = "waitUntil" | "queue";
-type Call = "D1" | "KV read" | "KV write" | "queue send" | "backend" | "Discord PATCH" | "Discord POST";
+type Call = "D1" | "KV read" | "KV write" | "queue send" | "backend" | "Discord PATCH" | "Discord POST" | "limiter";
 
 const registry = createRegistry(commands, registryOptions);
 let discord: DiscordEmulator;
@@ -69,6 +70,11 @@ function faultyKv(real: KVNamespace, faults: { read?: Fault; write?: Fault }): K
   } as unknown as KVNamespace;
 }
 
+/** The DISCORD_LIMITER namespace whose one object fails, hangs or answers in 2.5 s (scaled). */
+function faultyLimiter(fault: Fault): DurableObjectNamespace {
+  return { idFromName: () => ({}), get: () => ({ fetch: () => faulty(fault, async () => new Response(null, { status: 204 })) }) } as unknown as DurableObjectNamespace;
+}
+
 function backendFor(fault: Fault | undefined, skipped: boolean): Handler {
   const answer = (input: Record<string, any>) => {
     const result = chartResult(input);
@@ -95,7 +101,7 @@ function expectedError(call: Call, fault: Fault): RegExp | null {
   return fault === "fails" ? /failed while working on this/ : fault === "down" ? /unreachable/ : /took too long|took longer than I can wait/;
 }
 
-const CALLS: readonly Call[] = ["D1", "KV read", "KV write", "queue send", "backend", "Discord PATCH", "Discord POST"];
+const CALLS: readonly Call[] = ["D1", "KV read", "KV write", "queue send", "backend", "Discord PATCH", "Discord POST", "limiter"];
 const FAULTS: readonly Fault[] = ["fails", "hangs", "slow"];
 const cells = (["waitUntil", "queue"] as const).flatMap((mode) =>
   [...CALLS.filter((call) => mode === "queue" || call !== "queue send").flatMap((call) => FAULTS.map((fault) => [mode, call, fault] as const)), [mode, "backend", "down"] as const],
@@ -113,6 +119,8 @@ describe("fault matrix", () => {
     routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backendFor(call === "backend" ? fault : undefined, withNote) });
     if (call === "Discord PATCH") discord.faults.push(discordFault("PATCH", fault));
     if (call === "Discord POST") discord.faults.push(discordFault("POST", fault));
+    // The limiter is told of a webhook's invalid answers only: one 429 on the PATCH makes the Worker tell it.
+    if (call === "limiter") discord.faults.push({ match: { method: "PATCH" }, times: 1, respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 0.01, global: false } } });
 
     const queued: JobMessage[] = [];
     const send = async (body: JobMessage) => void queued.push(body);
@@ -126,6 +134,7 @@ describe("fault matrix", () => {
       DB: call === "D1" ? faultyD1(fault, env.DB!) : env.DB,
       CHART_CACHE: faultyKv(env.CHART_CACHE!, call === "KV read" ? { read: fault } : call === "KV write" ? { write: fault } : {}),
       CHART_DATA: faultyKv(env.CHART_DATA!, call === "KV write" ? { write: fault } : {}),
+      DISCORD_LIMITER: call === "limiter" ? faultyLimiter(fault) : env.DISCORD_LIMITER,
     };
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
@@ -166,5 +175,7 @@ describe("fault matrix", () => {
     const finalLines = lines.filter((l) => l.event === "deferred" && l.interaction_id === payload.id && l.outcome !== "retrying" && l.outcome !== "enqueued");
     expect(finalLines, JSON.stringify(finalLines)).toHaveLength(1);
     expect(lines.filter((l) => l.event === "interaction" && l.interaction_id === payload.id)).toHaveLength(1);
+    // The limiter that could not be told is named in one log line; the user's message did not wait for it.
+    if (call === "limiter") expect(lines.filter((l) => l.event === "discord.limiter.unreachable" && l.status === 429)).toHaveLength(1);
   });
 });

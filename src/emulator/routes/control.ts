@@ -41,6 +41,8 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
     }
   }
 
+  if (path === "/rate-limits" && method === "GET") return json(emulator.rateLimits());
+
   if (path === "/reset" && method === "POST") {
     emulator.reset();
     return new Response(null, { status: 204 });

@@ -48,6 +48,11 @@ export interface Env {
   LINKED_ROLES?: Fetcher;
   /** Var. The application emojis' ids as `name:id` pairs, comma-separated: `npm run register` prints it (src/worker/app/emojis/). */
   EMOJI_IDS?: string;
+  /**
+   * Durable Object namespace of the bot's one rate-limit state (src/worker/kit/discord/limiter/): every isolate asks it
+   * before a bot-token call. Unbound: each isolate counts Discord's limits alone.
+   */
+  DISCORD_LIMITER?: DurableObjectNamespace;
   /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
   JOBS?: Queue<import("./engine/queue-message.ts").JobMessage>;
 }

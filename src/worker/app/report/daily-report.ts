@@ -33,7 +33,7 @@ export async function postDailyReport(env: Env, config: Config, until: number, o
   if (!env.DB) throw new Error("report(stats): the D1 binding DB is not bound");
   const stats = await readDailyStats(env.DB, until);
   const chart = await drawTraffic(config, stats);
-  const bot = new DiscordBotClient({ apiBase: config.discordApiBase, botToken: config.botToken, deadline: Date.now() + POST_DEADLINE_MS, ...(options.limits ? { limits: options.limits } : {}) });
+  const bot = new DiscordBotClient({ apiBase: config.discordApiBase, botToken: config.botToken, deadline: Date.now() + POST_DEADLINE_MS, ...(options.limits ? { limits: options.limits } : { env }) });
   const sent = await bot.createMessage(channelId, reportMessage(stats, chart));
   return {
     report: "png" in chart ? "posted" : "posted_without_chart",

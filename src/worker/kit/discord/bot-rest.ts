@@ -1,8 +1,9 @@
 /**
  * The bot-token REST client: the few Discord calls that need `Authorization: Bot …` (channel messages for the
  * daily report, entitlements), never the interaction webhooks (rest.ts: no token, exempt from the global limit).
- * It runs rest.ts's request loop (bodies, retries, deadline, errors) with the isolate's rate-limit state
- * (rate-limits.ts, which cites Discord's rules): before each attempt it waits for its bucket, the global second and
+ * It runs rest.ts's request loop (bodies, retries, deadline, errors) with the bot's rate-limit state (limiter/: one
+ * Durable Object for every isolate, this isolate's own rate-limits.ts as its fallback, or alone where DISCORD_LIMITER
+ * is not bound; rate-limits.ts cites Discord's rules): before each attempt it waits for its bucket, the global second and
  * any global pause, or refuses once the invalid-request count nears Discord's ban threshold; every answer updates
  * the buckets, a 429 pauses its bucket (every route when global), and 401, 403 and 429 (unless its scope is
  * `shared`) count as invalid requests. After a 401 the client refuses every further call: the token is wrong or
@@ -10,13 +11,20 @@
  */
 import type { APIEntitlement, APIMessage } from "discord-api-types/v10";
 import type { FinalMessage, MessageData } from "./messages.ts";
-import { isolateRateLimits, routeOf, type RateLimits } from "./rate-limits.ts";
+import type { Env } from "../env.ts";
+import { botLimiter } from "./limiter/bind.ts";
+import { answerOf, LimiterRefusal, localLimiter, type Limiter } from "./limiter/client.ts";
+import { routeOf, type RateLimits } from "./rate-limits.ts";
 import { createRequester, DiscordApiError, retryAfterMs, type JsonBody, type RequestOptions, type Requester } from "./rest.ts";
 
 export interface BotRestOptions extends RequestOptions {
   readonly botToken: string;
-  /** Default: the isolate's shared state. Tests pass their own. */
+  /** The limiter to ask. Default: `limits` when given, else the bot's shared one when `env` binds DISCORD_LIMITER. */
+  readonly limiter?: Limiter;
+  /** This isolate's own limits only. Tests pass their own. */
   readonly limits?: RateLimits;
+  /** The Worker's bindings: DISCORD_LIMITER, the bot's one rate-limit state (limiter/bind.ts). */
+  readonly env?: Pick<Env, "DISCORD_LIMITER">;
 }
 
 /** List Entitlements' query (GET /applications/{application.id}/entitlements). */
@@ -37,30 +45,25 @@ export class DiscordBotClient {
   private unauthorized = false;
 
   constructor(options: BotRestOptions) {
-    const limits = options.limits ?? isolateRateLimits();
     const now = options.now ?? Date.now;
+    const limiter = options.limiter ?? (options.limits ? localLimiter(options.limits, now) : botLimiter(options.env ?? {}));
     this.send = createRequester(options, {
       area: "bot",
       headers: { Authorization: `Bot ${options.botToken}` },
       before: async (method, path, wait) => {
         const refuse = (why: string) => new DiscordApiError(`discord(bot): ${method} ${path} refused: ${why}`, 0, null, 0);
         if (this.unauthorized) throw refuse("DISCORD_TOKEN is wrong or revoked (an earlier call answered 401)");
-        const invalid = limits.invalidCount(now());
-        if (invalid >= limits.invalidCeiling) throw refuse(`${invalid} invalid requests (401/403/429) in 10 minutes; Discord bans at 10,000`);
         const { route, major } = routeOf(method, path);
-        for (let ms = limits.reserve(route, major, now()); ms > 0; ms = limits.reserve(route, major, now())) await wait(ms);
+        try {
+          await limiter.acquire(route, major, wait);
+        } catch (error) {
+          throw error instanceof LimiterRefusal ? refuse(error.message) : error;
+        }
       },
       after: (method, path, response, body) => {
         const { route, major } = routeOf(method, path);
-        const at = now();
-        limits.observe(route, major, response.headers, at);
-        const status = response.status;
-        if (status === 401) this.unauthorized = true;
-        if (status !== 401 && status !== 403 && status !== 429) return;
-        // Some global 429s carry only the body's flag.
-        const scope = response.headers.get("X-RateLimit-Global") === "true" || body?.global === true ? "global" : response.headers.get("X-RateLimit-Scope") === "shared" ? "shared" : "user";
-        if (scope !== "shared") limits.recordInvalid(at);
-        if (status === 429) limits.rateLimited(route, major, scope, retryAfterMs(response, body), at);
+        if (response.status === 401) this.unauthorized = true;
+        return limiter.tell(answerOf(route, major, response, body, retryAfterMs(response, body)), response.headers);
       },
     });
   }

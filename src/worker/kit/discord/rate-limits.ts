@@ -1,6 +1,6 @@
 /**
  * Rate-limit state for bot-token calls (src/worker/kit/discord/bot-rest.ts), after Discord's "Rate Limits" page
- * (docs.discord.com/developers/topics/rate-limits; summarised in /work/shared/discord-workers-reference.md §5):
+ * (https://docs.discord.com/developers/topics/rate-limits):
  *   - Per-route buckets. A route is method + path with ids generalised, except the top-level resource (the
  *     "major parameter": channel_id, guild_id, webhook_id + token), which keeps its own limit. Routes that answer
  *     the same `X-RateLimit-Bucket` hash share one limit, so state is keyed by hash + major parameter once the
@@ -16,12 +16,10 @@
  * Written here rather than taken from @discordjs/rest (≈ 70 KB gzip, three times this Worker): the few calls the
  * Worker makes with its bot token (the daily report, entitlements) need this much and no more.
  *
- * The state lives per isolate: Workers isolates share no memory, and each learns buckets from its own answers.
- * That is acceptable because the bot-token traffic is tiny and bursty in one place: a cron run is one isolate
- * making a handful of calls, and the interaction webhooks (the bulk of our calls, src/worker/kit/discord/rest.ts) are
- * exempt from the global limit and each token is its own bucket. A Durable Object would coordinate isolates at the
- * cost of a round trip per call; nothing here needs it yet. The per-isolate invalid-request ceiling sits below
- * Discord's 10,000 for the same reason: other isolates (and the webhook client) spend from the same budget.
+ * This state lives per isolate, and isolates share no memory. The bot's one shared state is the DiscordRateLimiter
+ * Durable Object (limiter/): bot-token calls ask it first and use this per-isolate state only as its fallback, or
+ * where DISCORD_LIMITER is not bound. The interaction webhooks (rest.ts) keep their per-route buckets here
+ * (`global: false`: Discord exempts them from the global limit), each token a bucket of its own.
  */
 
 /** Discord's global limit for bot-token requests. */
@@ -40,6 +38,12 @@ interface Bucket {
  * The route (ids generalised) and its major parameter, from a path such as `/channels/123/messages`. Webhook calls
  * with a token in the path are rest.ts's (no bot token), so the webhook id alone is the major parameter here.
  */
+/** The same for an interaction webhook (`/webhooks/{application.id}/{token}/…`, rest.ts): its bucket is per webhook + token. */
+export function webhookRouteOf(method: string, path: string): { route: string; major: string } {
+  const segments = path.split("?")[0]!.split("/");
+  return { route: `${method} /webhooks/:major/${segments.slice(4).join("/")}`, major: `${segments[2]}/${segments[3]}` };
+}
+
 export function routeOf(method: string, path: string): { route: string; major: string } {
   const segments = path.split("?")[0]!.split("/");
   const major = /^(channels|guilds|webhooks)$/.test(segments[1]!) ? segments[2]! : "";
@@ -62,7 +66,11 @@ export interface RateLimits {
   invalidCount(now: number): number;
 }
 
-export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING): RateLimits {
+/** Buckets kept before expired ones are dropped: every interaction token is a bucket of its own. */
+const MAX_BUCKETS = 1_000;
+
+/** `global: false` for the interaction webhooks: Discord exempts them from the global limit, not from their buckets. */
+export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING, global = true): RateLimits {
   const hashes = new Map<string, string>();
   const buckets = new Map<string, Bucket>();
   let globalUntil = 0;
@@ -79,11 +87,11 @@ export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING): Rate
       // A window that is over: Discord refills it, but how far is unknown until the next answer says.
       if (bucket && now >= bucket.resetAt) buckets.delete(key(route, major));
       const bucketWait = bucket && now < bucket.resetAt && bucket.remaining <= 0 ? bucket.resetAt - now : 0;
-      const globalWait = recent.length < GLOBAL_REQUESTS_PER_SECOND ? 0 : recent[0]! + 1000 - now;
+      const globalWait = !global || recent.length < GLOBAL_REQUESTS_PER_SECOND ? 0 : recent[0]! + 1000 - now;
       const wait = Math.max(globalUntil - now, bucketWait, globalWait);
       if (wait > 0) return wait;
       if (bucket) bucket.remaining--;
-      if (recent.push(now) > GLOBAL_REQUESTS_PER_SECOND) recent.shift();
+      if (global && recent.push(now) > GLOBAL_REQUESTS_PER_SECOND) recent.shift();
       return 0;
     },
     observe(route, major, headers, now) {
@@ -92,6 +100,7 @@ export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING): Rate
       const remaining = Number(headers.get("X-RateLimit-Remaining") ?? Number.NaN);
       const resetAfter = Number(headers.get("X-RateLimit-Reset-After") ?? Number.NaN);
       if (Number.isFinite(remaining) && Number.isFinite(resetAfter)) buckets.set(key(route, major), { remaining, resetAt: now + Math.ceil(resetAfter * 1000) });
+      if (buckets.size > MAX_BUCKETS) for (const [name, bucket] of buckets) if (bucket.resetAt <= now) buckets.delete(name);
     },
     rateLimited(route, major, scope, retryAfterMs, now) {
       if (scope === "global") globalUntil = Math.max(globalUntil, now + retryAfterMs);

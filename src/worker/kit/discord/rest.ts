@@ -19,12 +19,18 @@ import { log, type LogFields } from "../log.ts";
 import { withDefaultMentions } from "./mentions.ts";
 import type { FileUpload, FinalMessage, MessageData } from "./messages.ts";
 import { scaled } from "../timing.ts";
+import { createRateLimits, webhookRouteOf, type RateLimits } from "./rate-limits.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 
 export interface RestOptions extends RequestOptions {
   readonly applicationId: string;
+  /** Told of every 401, 403 and 429 (bar shared-scope ones): the bot's shared invalid-request budget (limiter/). */
+  readonly onInvalid?: (status: number, scope: string) => Promise<void>;
 }
+
+/** The isolate's webhook buckets (no global limit; every token its own bucket). */
+let webhookLimits: RateLimits | undefined;
 
 export interface RequestOptions {
   readonly apiBase: string;
@@ -75,7 +81,27 @@ export class DiscordRestClient {
 
   constructor(options: RestOptions) {
     this.applicationId = options.applicationId;
-    this.send = createRequester(options, { area: "rest" });
+    const limits = (webhookLimits ??= createRateLimits(Number.POSITIVE_INFINITY, false));
+    const now = options.now ?? Date.now;
+    this.send = createRequester(options, {
+      area: "rest",
+      // Per-route buckets, as Discord asks of webhook calls too; exempt from the global limit.
+      before: async (method, path, wait) => {
+        const { route, major } = webhookRouteOf(method, path);
+        for (let ms = limits.reserve(route, major, now()); ms > 0; ms = limits.reserve(route, major, now())) await wait(ms);
+      },
+      // A 429 is waited out by the loop below (retry_after), so only other answers move the bucket.
+      after: async (method, path, response, body) => {
+        const status = response.status;
+        if (status !== 429) {
+          const { route, major } = webhookRouteOf(method, path);
+          limits.observe(route, major, response.headers, now());
+        }
+        if (status !== 401 && status !== 403 && status !== 429) return;
+        const scope = response.headers.get("X-RateLimit-Scope") ?? (body?.global === true ? "global" : "user");
+        if (scope !== "shared") await options.onInvalid?.(status, scope);
+      },
+    });
   }
 
   /** PATCH @original: the message of the interaction (after type 5), or the component's message (after type 6). */
@@ -120,7 +146,7 @@ export interface RequestHooks {
   /** Before every attempt: may wait (through `wait`, which keeps to the deadline) or refuse by throwing. */
   readonly before?: (method: string, path: string, wait: (ms: number) => Promise<void>) => Promise<void>;
   /** Sees every answer before the loop acts on it (`body`: the JSON of a failure; null for a success). */
-  readonly after?: (method: string, path: string, response: Response, body: Record<string, unknown> | null) => void;
+  readonly after?: (method: string, path: string, response: Response, body: Record<string, unknown> | null) => void | Promise<void>;
 }
 
 export function createRequester(options: RequestOptions, hooks: RequestHooks): Requester {
@@ -162,11 +188,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
         continue;
       }
       if (response.ok) {
-        hooks.after?.(method, path, response, null);
+        await hooks.after?.(method, path, response, null);
         return response.status === 204 ? null : response.json().catch(() => null);
       }
       const body = await readJson(response);
-      hooks.after?.(method, path, response, body);
+      await hooks.after?.(method, path, response, body);
       if (response.status === 429 && rateLimited < MAX_RATE_LIMIT_RETRIES) {
         rateLimited++;
         await retry("rate_limited", retryAfterMs(response, body));

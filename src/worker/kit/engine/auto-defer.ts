@@ -48,11 +48,11 @@ export async function deliverLateAnswer(interaction: Interaction, ack: APIIntera
   log("interaction.auto_deferred", { interaction_id: interaction.id, route: dispatched.route, ack_type: ack.type, handler_ms: handlerMs, level: "warn" });
   onAnswer(dispatched);
   // The deferral we sent stands for the handler's: its job (if any) runs as usual and makes the final edit.
-  await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, config, options.arrivedAt)]);
+  await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, env, config, options.arrivedAt)]);
 }
 
-async function deliver(interaction: Interaction, ack: APIInteractionResponse, response: APIInteractionResponse, config: Config, arrivedAt: number): Promise<void> {
-  const rest = restFor(config, arrivedAt + scaled(FINAL_EDIT_DEADLINE_MS));
+async function deliver(interaction: Interaction, ack: APIInteractionResponse, response: APIInteractionResponse, env: Env, config: Config, arrivedAt: number): Promise<void> {
+  const rest = restFor(env, config, arrivedAt + scaled(FINAL_EDIT_DEADLINE_MS));
   const data = ("data" in response ? response.data : undefined) as MessageData | undefined;
   const ephemeral = typeof data?.flags === "number" && (data.flags & MessageFlags.Ephemeral) !== 0;
   // After type 6 an update edits the component's message; after type 5 a public message replaces "thinking…". Anything

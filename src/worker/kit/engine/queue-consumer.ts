@@ -149,7 +149,7 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
 
   const call: JobCall = { job: job.job, input: job.input, update: job.update };
   const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
-  const rest = restFor(config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
+  const rest = restFor(env, config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   let result: ReadyResult;
   let ranHere = null as Awaited<ReturnType<typeof executeJob>> | null;
   if (state) {
@@ -233,7 +233,7 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
     message.ack();
     return;
   }
-  const rest = restFor(config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
+  const rest = restFor(env, config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   const v2 = job.update && isComponentsV2(interaction.message);
   const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update, v2), ref, v2, job.update);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);

@@ -12,6 +12,7 @@
  */
 import type { Config } from "../config.ts";
 import { ConfigError } from "../config.ts";
+import { invalidReporter } from "../discord/limiter/bind.ts";
 import { DiscordApiError, DiscordRestClient } from "../discord/rest.ts";
 import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
@@ -177,14 +178,15 @@ function isRetriableDelivery(error: unknown): boolean {
   return error instanceof DiscordApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
 }
 
-export function restFor(config: Config, deadline: number, fetcher?: typeof fetch, timeoutMs?: number): DiscordRestClient {
-  return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher, timeoutMs });
+/** The webhook client of one deferred task; its 401/403/429s are told to the bot's limiter (shared invalid-request budget). */
+export function restFor(env: Env, config: Config, deadline: number, fetcher?: typeof fetch, timeoutMs?: number): DiscordRestClient {
+  return new DiscordRestClient({ apiBase: config.discordApiBase, applicationId: config.applicationId, deadline, fetch: fetcher, timeoutMs, onInvalid: invalidReporter(env) });
 }
 
 /** Returns the outcome it logged ("ok", "task_error", …). */
 export async function runDeferred(call: JobCall, module: CommandModule | undefined, interaction: Interaction, env: Env, config: Config, route: string | null, options: RunDeferredOptions = {}): Promise<string> {
   const arrivedAt = options.arrivedAt ?? Date.now();
-  const rest = restFor(config, arrivedAt + (options.editDeadlineMs ?? scaled(FINAL_EDIT_DEADLINE_MS)), options.fetch, options.attemptTimeoutMs);
+  const rest = restFor(env, config, arrivedAt + (options.editDeadlineMs ?? scaled(FINAL_EDIT_DEADLINE_MS)), options.fetch, options.attemptTimeoutMs);
   // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? scaled(TASK_BUDGET_MS)) - Date.now());
   const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs, options.registry);
