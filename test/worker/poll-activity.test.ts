@@ -1,17 +1,15 @@
 // Polls (the poll() builder, its limits, /poll) and LAUNCH_ACTIVITY (type 12) among the answers a handler may give.
-import { env } from "cloudflare:workers";
-import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createDiscordEmulator } from "../../src/emulator/core.ts";
+import * as pollCommand from "../../src/worker/app/commands/poll.ts";
 import { EVERYWHERE, slashCommand } from "../../src/worker/kit/dispatch/definitions.ts";
-import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
 import { defineModule } from "../../src/worker/kit/dispatch/types.ts";
-import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { poll, pollProblem } from "../../src/worker/kit/discord/poll.ts";
 import { autocompleteChoices, launchActivity, ResponseError, reply, validateResponse } from "../../src/worker/kit/discord/responses.ts";
 import { InteractionType } from "../../src/worker/kit/discord/interaction-types.ts";
-import { command, conforming, sendOk, signedRequest } from "../support/interactions.worker.ts";
+import { testBot } from "../support/bot.worker.ts";
 
+const play = defineModule({ definition: slashCommand({ name: "play", description: "opens the game", ...EVERYWHERE }), command: () => launchActivity() });
+const bot = testBot([pollCommand, play]);
 const answers = (n: number) => Array.from({ length: n }, (_, i) => `answer ${i + 1}`);
 
 describe("poll()", () => {
@@ -52,13 +50,8 @@ describe("poll()", () => {
 
 describe("/poll", () => {
   it("posts the poll: question, answers split on |, hours and multiple choice", async () => {
-    const body = await sendOk(command("poll", [
-      { type: 3, name: "question", value: "Tea or coffee?" },
-      { type: 3, name: "answers", value: "tea | coffee |  | water" },
-      { type: 4, name: "hours", value: 6 },
-      { type: 5, name: "multiple", value: true },
-    ]));
-    expect(body).toEqual({
+    const { response } = await bot.command(pollCommand, { question: "Tea or coffee?", answers: "tea | coffee |  | water", hours: 6, multiple: true });
+    expect(response).toEqual({
       type: 4,
       data: {
         poll: { question: { text: "Tea or coffee?" }, answers: [{ poll_media: { text: "tea" } }, { poll_media: { text: "coffee" } }, { poll_media: { text: "water" } }], duration: 6, allow_multiselect: true, layout_type: 1 },
@@ -68,8 +61,8 @@ describe("/poll", () => {
   });
 
   it("tells the user, ephemerally, what is wrong with their poll", async () => {
-    const body = await sendOk(command("poll", [{ type: 3, name: "question", value: "Pick" }, { type: 3, name: "answers", value: answers(11).join("|") }]));
-    expect(body).toMatchObject({ type: 4, data: { flags: 64, content: "I could not make that poll: a poll needs 1-10 answers, got 11." } });
+    const { response } = await bot.command(pollCommand, { question: "Pick", answers: answers(11).join("|") });
+    expect(response).toMatchObject({ type: 4, data: { flags: 64, content: "I could not make that poll: a poll needs 1-10 answers, got 11." } });
   });
 });
 
@@ -88,14 +81,11 @@ describe("launchActivity()", () => {
   });
 
   it("goes from a handler to Discord as it is, and the emulator shows that the activity launched", async () => {
-    const play = defineModule({ definition: slashCommand({ name: "play", description: "opens the game", ...EVERYWHERE }), command: () => launchActivity() });
-    const registry = createRegistry([play]);
-    const discord = createDiscordEmulator();
-    const payload = discord.issueInteraction({ type: 2, data: { name: "play" } });
-    const response = await conforming(await handleInteractionRequest(await signedRequest(JSON.stringify(payload)), env as never, createExecutionContext(), registry));
-    const body = await response.json();
-    expect(body).toEqual({ type: 12 });
-    expect(await discord.recordInlineResponse(payload.token, body)).toEqual({ ok: true });
+    // The kit records the answer with the emulator as Discord would, and fails if it refuses it.
+    const { response, steps, payload } = await bot.command(play, {});
+    expect(response).toEqual({ type: 12 });
+    expect(steps).toEqual(["launch activity"]);
+    const discord = bot.discord;
     expect(discord.feed().timeline).toEqual([expect.objectContaining({ kind: "activity", invocation: expect.objectContaining({ label: "/play" }) })]);
     expect(discord.messagesFor(payload.token)).toEqual([]);
   });
