@@ -1,5 +1,6 @@
 // `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend (the Node server, or with
-// `--backend worker` the backend Worker under wrangler dev) and the Discord emulator with its browser playground.
+// `--backend worker` the backend Worker under wrangler dev) and the Discord emulator with its browser playground;
+// `--queue` runs the Worker with RELAY_MODE=queue.
 // Edits reload the Worker (wrangler dev); a new or changed command is registered with the emulator again
 // (scripts/lib/command-watch.ts). One Ctrl-C (or SIGTERM, or SIGHUP) stops everything, at any moment, start-up
 // included; what it started never outlives it, even when it is killed (scripts/lib/watchdog.ts).
@@ -27,6 +28,8 @@ function backendFromArgs(): "node" | "worker" {
   return value;
 }
 const backend = backendFromArgs();
+/** `--queue`: RELAY_MODE=queue, deferred jobs through the JOBS queue that wrangler dev runs locally (retries, status edit). */
+const relayMode = process.argv.includes("--queue") ? "queue" : "waitUntil";
 
 // Checked before importing the stack, whose imports would otherwise fail with a bare module-not-found trace.
 const required = ["wrangler/bin/wrangler.js", "@hono/node-server", "echarts", "@resvg/resvg-js", "@resvg/resvg-wasm"];
@@ -61,7 +64,7 @@ function portsFromEnv() {
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
-  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend, signal: stopRequest });
+  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend, relayMode, signal: stopRequest });
 } catch (error) {
   if (error instanceof StopRequested) {
     // startStack has stopped what it had started.
@@ -79,6 +82,7 @@ console.log(`
   Events      ${stack.workerUrl}/events
   Backend     ${stack.backendUrl}   (${stack.backend.kind === "worker" ? "backend Worker, wrangler dev" : "Node server"})
   Emulator    ${stack.emulatorUrl}/api/v10
+  Relay mode  ${stack.relayMode === "queue" ? "queue (RELAY_MODE=queue: deferred jobs through the local JOBS queue)" : "waitUntil (npm start -- --queue for queue mode)"}
 
   Playground  ${stack.playgroundUrl}   ← open this to try the bot
 

@@ -1,6 +1,7 @@
 // The whole local stack in one call: the Discord emulator and the backend in this process, the Worker under
 // `wrangler dev` in its own process group. With `backend: "worker"` the backend is the backend Worker under its own
-// `wrangler dev` instead (scripts/lib/backend-worker.ts), so no Node backend runs at all. Used by `npm start` and by the end-to-end tests, so what a developer
+// `wrangler dev` instead (scripts/lib/backend-worker.ts), so no Node backend runs at all. With `relayMode: "queue"`
+// the Worker hands deferred jobs to the JOBS queue that wrangler dev runs locally. Used by `npm start` and by the end-to-end tests, so what a developer
 // tries is what the tests prove. Any part failing to start stops the others and says which part and why; a stop
 // requested during start-up (options.signal) stops what has started so far.
 
@@ -42,11 +43,17 @@ export interface StackOptions {
   devPremiumSku?: boolean;
   /** Which backend serves the relay: the Node server in this process (default) or the backend Worker. */
   backend?: BackendKind;
+  /**
+   * The Worker's RELAY_MODE: "waitUntil" (default) or "queue", where deferred jobs go through the JOBS queue that
+   * wrangler dev runs locally (wrangler.toml's producer and consumers), retries and status edit included.
+   */
+  relayMode?: RelayMode;
   /** A stop requested during start-up (stop-request.ts): what has started is stopped, and startStack rejects with its reason. */
   signal?: AbortSignal;
 }
 
 type BackendKind = "node" | "worker";
+type RelayMode = "waitUntil" | "queue";
 
 /** The running backend, whichever runtime it is. */
 interface StackBackend {
@@ -54,6 +61,8 @@ interface StackBackend {
   url: string;
   /** Stops it (the faults tests use this for "backend down"). */
   close(): Promise<void>;
+  /** Starts it again after close(), on the same URL: the backend coming back from an outage. */
+  start(): Promise<void>;
 }
 
 export interface Stack {
@@ -63,6 +72,7 @@ export interface Stack {
   playgroundUrl: string;
   emulator: RunningEmulator;
   backend: StackBackend;
+  relayMode: RelayMode;
   worker: Managed;
   config: DevConfig;
   /** The SKU `/chart file:` needs in this stack; "" when nothing is gated. */
@@ -124,37 +134,57 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     let backendProcess: Managed | undefined;
     let backendStopped = false;
     if (options.backend === "worker") {
-      const started = await startBackendWorker({
-        root: options.root,
-        host: HOST,
-        port: ports.backend,
-        vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
-        persistTo,
-        log: (line) => log("backend", line),
-        startTimeoutMs: options.startTimeoutMs,
-        signal,
-      }).catch((error: unknown) => {
-        if (error instanceof StopRequested) throw error;
-        throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
-      });
+      const startWorker = (port: number) =>
+        startBackendWorker({
+          root: options.root,
+          host: HOST,
+          port,
+          vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
+          persistTo,
+          log: (line) => log("backend", line),
+          startTimeoutMs: options.startTimeoutMs,
+          signal,
+        }).catch((error: unknown) => {
+          if (error instanceof StopRequested) throw error;
+          throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
+        });
+      let started: Awaited<ReturnType<typeof startWorker>> | undefined = await startWorker(ports.backend);
+      const url = started.url;
       backend = {
         kind: "worker",
-        url: started.url,
-        close: () => {
+        url,
+        close: async () => {
           backendStopped = true;
-          return started.stop();
+          await started?.stop();
+          started = undefined;
+        },
+        start: async () => {
+          if (!started) started = await startWorker(Number(new URL(url).port));
         },
       };
       backendProcess = started.process;
     } else {
-      const server = await startBackendServer({
-        port: ports.backend,
-        hostname: HOST,
-        relaySecret: config.relaySecret,
-        attachmentHosts,
-        log: (event: object) => log("backend", JSON.stringify(event)),
-      });
-      backend = { kind: "node", url: server.url, close: () => server.close() };
+      const startServer = (port: number) =>
+        startBackendServer({
+          port,
+          hostname: HOST,
+          relaySecret: config.relaySecret,
+          attachmentHosts,
+          log: (event: object) => log("backend", JSON.stringify(event)),
+        });
+      let server: Awaited<ReturnType<typeof startServer>> | undefined = await startServer(ports.backend);
+      const url = server.url;
+      backend = {
+        kind: "node",
+        url,
+        close: async () => {
+          await server?.close();
+          server = undefined;
+        },
+        start: async () => {
+          if (!server) server = await startServer(Number(new URL(url).port));
+        },
+      };
     }
     stops.push(() => backend.close());
     signal?.throwIfAborted();
@@ -180,6 +210,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       DISCORD_TOKEN: LOCAL_BOT_TOKEN,
       REPORT_CHANNEL_ID: DEFAULT_CHANNEL_ID,
       EMOJI_IDS: emojiIdsVar(emojiIds),
+      RELAY_MODE: options.relayMode ?? "waitUntil",
     };
     // The Worker and, bound to it as LINKED_ROLES, the Linked Roles Worker (sharing its D1), in one wrangler dev.
     const configDir = options.configDir ?? options.root;
@@ -219,6 +250,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       playgroundUrl: `${emulator.url}/`,
       emulator,
       backend,
+      relayMode: options.relayMode ?? "waitUntil",
       worker,
       config,
       premiumSkuId,

@@ -161,13 +161,25 @@ describe("npm start from a clean clone", () => {
     }
   }, 120_000);
 
-  it("keeps values a developer set in .dev.vars on the next start", async () => {
+  it("keeps values a developer set in .dev.vars on the next start; --queue runs deferred jobs through the local queue", async () => {
     const key = readFileSync(join(clone, ".emulator", "dev-key.json"), "utf8");
     const preset = "# mine\nDISCORD_PUBLIC_KEY=" + "ab".repeat(32) + "\nRELAY_SECRET=my-own-relay-secret\n";
     writeFileSync(join(clone, ".dev.vars"), preset);
-    const started = await start();
+    const started = await start({}, ["--queue"]);
     try {
-      await waitForLine(started, /Playground\s+http/);
+      const [, url] = await waitForLine(started, /Playground\s+(http:\/\/127\.0\.0\.1:\d+\/)/);
+      expect(started.lines.some((l) => /^\s+Relay mode\s+queue \(RELAY_MODE=queue/.test(l))).toBe(true);
+      // /chart is enqueued by the Worker and finished by its queue consumer (the Worker's own log lines say so).
+      const sent = await fetch(`${url}__emulator/send`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: 2, data: { name: "chart", options: [{ type: 3, name: "values", value: "2,7,1,8" }] } }),
+      });
+      const outcome = (await sent.json()) as { interaction: { id: string }; body: unknown };
+      expect(outcome.body).toEqual({ type: 5 });
+      const id = outcome.interaction.id;
+      const deferred = (outcome: string) => started.lines.some((l) => l.includes('"event":"deferred"') && l.includes(`"interaction_id":"${id}"`) && l.includes('"mode":"queue"') && l.includes(`"outcome":"${outcome}"`));
+      await eventually(async () => (deferred("enqueued") && deferred("ok") ? true : undefined), "the queue consumer's final line", started);
       const vars = devVars();
       expect(vars.startsWith(preset)).toBe(true);
       expect(valueOf(vars, "RELAY_SECRET")).toBe("my-own-relay-secret");

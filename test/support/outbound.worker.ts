@@ -7,13 +7,27 @@ import { vi } from "vitest";
 
 export type Handler = (request: Request) => Response | Promise<Response>;
 
+/** Requests the Worker made that have neither been answered nor aborted by it (see openRequests). */
+const open = new Set<string>();
+
 export function routeOutbound(routes: Record<string, Handler>) {
+  open.clear();
   return vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     const handler = routes[new URL(request.url).host];
     if (!handler) throw new TypeError(`test(outbound): unexpected fetch to ${request.url}`);
-    return callLikeFetch(handler, request);
+    const key = `${request.method} ${new URL(request.url).pathname} #${open.size}-${Math.random()}`;
+    open.add(key);
+    return callLikeFetch(handler, request).finally(() => open.delete(key));
   });
+}
+
+/**
+ * The requests routed since the last routeOutbound that are still waiting: neither answered nor given up by the Worker
+ * (its signal). A call the Worker awaits without a deadline on a hung server stays here.
+ */
+export function openRequests(): string[] {
+  return [...open].map((key) => key.slice(0, key.indexOf(" #")));
 }
 
 /** Like a real fetch: once the caller's signal aborts, the call rejects, whatever the server does later. */

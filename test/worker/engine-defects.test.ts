@@ -18,7 +18,8 @@ import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
 import { runDeferred } from "../../src/worker/kit/engine/run-deferred.ts";
 import type { TaskContext } from "../../src/worker/kit/engine/task-context.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
-import { scaleTimingsForTests } from "../../src/worker/kit/timing.ts";
+import { scaled, scaleTimingsForTests } from "../../src/worker/kit/timing.ts";
+import { interactionLog } from "../../src/worker/app/middleware/interaction-log.ts";
 import { saveChart } from "../../src/worker/app/commands/chart/store.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
@@ -43,7 +44,7 @@ function parsed(payload: Record<string, unknown>): Interaction {
 
 beforeEach(async () => {
   discord = createDiscordEmulator();
-  await env.DB!.exec("DELETE FROM jobs_done; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM interactions;");
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -77,6 +78,83 @@ describe("the ack is never late (defect 2)", () => {
     await waitOnExecutionContext(ctx);
     expect(seenAtStart).toEqual([true]);
     expect(contentOf(patches()[0])).toBe("crunched");
+  });
+});
+
+describe("where the runtime cannot promise the ack, it is detected and reported by name", () => {
+  function computing(ms: () => number) {
+    return defineModule({
+      definition: { name: "hog", description: "computes before it answers" },
+      command: () => {
+        const until = Date.now() + ms();
+        while (Date.now() < until) {
+          // busy: the event loop is blocked, so no timer (the auto-deferral's included) can fire
+        }
+        return { type: 4, data: { content: "done" } };
+      },
+    });
+  }
+  async function send(module: ReturnType<typeof computing>) {
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    const payload = command("hog");
+    const ctx = createExecutionContext();
+    const registry = createRegistry([module], { after: [interactionLog] });
+    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), DB: undefined } as never, ctx, registry);
+    expect(await response.json()).toMatchObject({ type: 4, data: { content: "done" } });
+    await waitOnExecutionContext(ctx);
+    return lines(logged).filter((l) => l.interaction_id === payload.id);
+  }
+
+  it("a handler whose synchronous work holds the response past the margin: engine.ack_late with its ms, and in the interaction's line", async () => {
+    const restore = scaleTimingsForTests(1 / 10); // ACK_LATE_MS (2.8 s) becomes 280 ms
+    try {
+      const logged = await send(computing(() => scaled(3_000)));
+      const late = logged.find((l) => l.event === "engine.ack_late");
+      expect(late).toMatchObject({ route: "/hog", level: "warn" });
+      expect(late!.ack_ms).toBeGreaterThanOrEqual(scaled(3_000));
+      expect(logged.find((l) => l.event === "interaction")).toMatchObject({ outcome: "ok", ack_late_ms: late!.ack_ms });
+    } finally {
+      restore();
+    }
+  });
+
+  it("an answer inside the margin reports nothing", async () => {
+    const logged = await send(computing(() => 0));
+    expect(logged.map((l) => l.event)).toEqual(["interaction"]);
+    expect(logged[0]).not.toHaveProperty("ack_late_ms");
+  });
+});
+
+describe("one record per deferred job, owned by the engine (deferred_jobs)", () => {
+  const records = async () => (await env.DB!.prepare("SELECT interaction_id, state, outcome FROM deferred_jobs").all()).results;
+  async function deliver(payload: Record<string, unknown>) {
+    const ctx = createExecutionContext();
+    await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
+  it("an interaction with no work after its response claims nothing; a deferred one claims once, and its duplicate runs nothing", async () => {
+    const backend = scriptedBackend();
+    outbound(backend.handler);
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    await deliver(command("ping"));
+    expect(await records()).toEqual([]);
+    const chart = command("chart", [{ type: 3, name: "values", value: "4,1,3" }]);
+    await deliver(chart);
+    await deliver(chart);
+    expect(await records()).toEqual([{ interaction_id: chart.id, state: "claimed", outcome: null }]);
+    expect(backend.calls).toHaveLength(1);
+    expect(patches()).toHaveLength(1);
+    expect(lines(logged).filter((l) => l.event === "interaction.duplicate").map((l) => l.interaction_id)).toEqual([chart.id]);
+  });
+
+  it("a waitUntil job that ends badly is recorded as done with its outcome", async () => {
+    outbound(() => Response.json({ error: { code: "job_failed", message: "boom" } }, { status: 500 }));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const chart = command("chart", [{ type: 3, name: "values", value: "9,1,3" }]);
+    await deliver(chart);
+    expect(await records()).toEqual([{ interaction_id: chart.id, state: "done", outcome: "task_error" }]);
   });
 });
 
@@ -381,5 +459,23 @@ describe("auto-deferral: never 'The application did not respond'", () => {
     const { body } = await send(registry, component("slowpoke:x"), release);
     expect(body).toEqual({ type: 6 });
     expect(patches().map(contentOf)).toEqual(["updated late"]);
+  });
+
+  it("a handler that never answers after the auto-deferral still leaves the user a final message, and one log line", async () => {
+    outbound();
+    const module = defineModule({ definition: { name: "hangs", description: "never answers" }, command: () => new Promise<never>(() => {}) });
+    const payload = command("hangs");
+    const ctx = createExecutionContext();
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx, createRegistry([module]));
+    expect(await response.json()).toEqual({ type: 5 });
+    await waitOnExecutionContext(ctx);
+    expect(patches()).toHaveLength(1);
+    expect(contentOf(patches()[0])).toMatch(/took longer than I can wait.*reference `[0-9a-f]{8}`/);
+    const ref = /reference `([0-9a-f]{8})`/.exec(contentOf(patches()[0]))![1];
+    // (On a loaded machine the auto-deferral's scaled timer may itself fire late enough to be reported as engine.ack_late.)
+    const mine = [...lines(logged), ...lines(errors)].filter((l) => l.interaction_id === payload.id && l.event !== "engine.ack_late");
+    expect(mine).toEqual([expect.objectContaining({ event: "interaction.auto_deferred", outcome: "no_answer", ack_type: 5, ref, level: "error" })]);
   });
 });

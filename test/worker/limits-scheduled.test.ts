@@ -7,7 +7,7 @@ import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 
 afterEach(() => vi.restoreAllMocks());
 beforeEach(async () => {
-  await env.DB!.exec("DELETE FROM interactions; DELETE FROM feedback;");
+  await env.DB!.exec("DELETE FROM interactions; DELETE FROM feedback; DELETE FROM deferred_jobs;");
 });
 
 function offlineBackend() {
@@ -94,7 +94,7 @@ describe("scheduled prune", () => {
     await env.DB!.batch([
       env.DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)").bind(now - 31 * day, now - 29 * day),
       env.DB!.prepare("INSERT INTO feedback (interaction_id, text, created_at) VALUES ('f-old', 'a', ?), ('f-new', 'b', ?)").bind(now - 366 * day, now - 10 * day),
-      env.DB!.prepare("INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at) VALUES ('j-old', 'ok', 1, ?), ('j-new', 'ok', 1, ?)").bind(now - 31 * day, now - 29 * day),
+      env.DB!.prepare("INSERT INTO deferred_jobs (interaction_id, state, outcome, attempts, updated_at) VALUES ('j-old', 'done', 'ok', 1, ?), ('j-new', 'done', 'ok', 1, ?)").bind(now - 31 * day, now - 29 * day),
       env.DB!.prepare("INSERT INTO chart_cache_days (day, hits, misses) VALUES (?, 1, 1), (?, 2, 2)").bind((now - 31 * day) / day, (now - 29 * day) / day),
     ]);
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
@@ -105,7 +105,7 @@ describe("scheduled prune", () => {
     const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map((r) => r.interaction_id);
     expect(ids).toEqual(["new"]);
     expect(feedback).toEqual(["f-new"]);
-    const jobs = (await env.DB!.prepare("SELECT interaction_id FROM jobs_done").all()).results.map((r) => r.interaction_id);
+    const jobs = (await env.DB!.prepare("SELECT interaction_id FROM deferred_jobs").all()).results.map((r) => r.interaction_id);
     expect(jobs).toEqual(["j-new"]);
     const cacheDays = (await env.DB!.prepare("SELECT day FROM chart_cache_days").all()).results.map((r) => r.day);
     expect(cacheDays).toContain((now - 29 * day) / day);

@@ -41,7 +41,7 @@ const patches = () => discord.calls({ method: "PATCH" });
 beforeEach(async () => {
   discord = createDiscordEmulator();
   sent = [];
-  await env.DB!.exec("DELETE FROM jobs_done; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM interactions;");
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -128,7 +128,7 @@ describe("queue relay mode", () => {
     expect((await consume([{ body: sent[0], attempts: MAX_ATTEMPTS }])).explicitAcks).toEqual(["msg-0"]);
     const line = errors.mock.calls.map((c) => JSON.parse(String(c[0]))).find((l) => l.event === "deferred");
     expect(line).toMatchObject({ outcome: "undelivered", mode: "queue", attempts: MAX_ATTEMPTS });
-    expect(await env.DB!.prepare("SELECT outcome FROM jobs_done").first()).toEqual({ outcome: "undelivered" });
+    expect(await env.DB!.prepare("SELECT outcome FROM deferred_jobs").first()).toEqual({ outcome: "undelivered" });
   });
 
   it("handles each message on its own: a crash on one does not fail the batch", async () => {
@@ -183,7 +183,7 @@ describe("queue relay mode", () => {
     expect(lines(errors).find((l) => l.event === "queue.dead_letter")).toMatchObject({ interaction_id: payload.id, delivered: true });
   });
 
-  it("D1 hanging: the jobs_done check times out and the job still ends in its final edit", async () => {
+  it("D1 hanging: the deferred job record's check times out and the job still ends in its final edit", async () => {
     outbound(scriptedBackend().handler);
     const payload = chart();
     await acknowledge(payload);
@@ -209,7 +209,7 @@ describe("queue relay mode", () => {
     const deferred = lines(errors).filter((l) => l.event === "deferred");
     expect(deferred).toHaveLength(1);
     expect(deferred[0]).toMatchObject({ interaction_id: payload.id, outcome: "task_error", job: "render", mode: "queue" });
-    expect(await env.DB!.prepare("SELECT outcome FROM jobs_done WHERE interaction_id = ?").bind(payload.id).first()).toEqual({ outcome: "error_message" });
+    expect(await env.DB!.prepare("SELECT outcome FROM deferred_jobs WHERE interaction_id = ?").bind(payload.id).first()).toEqual({ outcome: "error_message" });
   });
 
   it.each([

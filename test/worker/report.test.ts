@@ -40,12 +40,12 @@ async function seedDay() {
         ('old', 2, '/ping', ?, NULL),
         ('before', 2, '/ping', ?, 'handler_error'), ('after', 2, '/ping', ?, 'handler_error')`,
     ).bind(at(0), at(0, 40), at(5), at(23), at(23, 59), at(12), at(5, 30), at(7), SINCE - 1, UNTIL),
-    env.DB!.prepare("INSERT INTO jobs_done (interaction_id, outcome, attempts, finished_at) VALUES ('c2', 'error_message', 1, ?), ('c3', 'ok', 1, ?)").bind(at(1), at(5)),
+    env.DB!.prepare("INSERT INTO deferred_jobs (interaction_id, state, outcome, attempts, updated_at) VALUES ('c2', 'done', 'error_message', 1, ?), ('c3', 'done', 'ok', 1, ?)").bind(at(1), at(5)),
   ]);
 }
 
 beforeEach(async () => {
-  await env.DB!.exec("DELETE FROM interactions; DELETE FROM jobs_done; DELETE FROM app_installs;");
+  await env.DB!.exec("DELETE FROM interactions; DELETE FROM deferred_jobs; DELETE FROM app_installs;");
   discord = createDiscordEmulator();
   logs = [];
   const capture = (line: unknown) => void logs.push(JSON.parse(String(line)));

@@ -2,7 +2,7 @@
  * The daily cron: prunes expired state, posts the daily report when REPORT_CHANNEL_ID is set
  * (src/worker/app/report/), and logs one summary line. Interaction records only need to outlive
  * Discord's redeliveries (minutes) but also feed /admin stats, hence a retention in days; feedback is kept
- * for its own retention. Finished queue jobs (jobs_done) share the interactions' retention: a record only has to
+ * for its own retention. The deferred engine's job records (deferred_jobs) share the interactions' retention: a record only has to
  * outlive the queue's redeliveries (days at most), and one knob is easier to reason about than two.
  * Webhook-event claims (webhook_events) only have to outlive Discord's 10 minutes of redeliveries, and entitlements
  * that were deleted or ended stop mattering: both share the interactions' retention too. Installs and removals are
@@ -18,6 +18,7 @@ const DAY_MS = 86_400_000;
 export interface PruneSummary {
   interactions_deleted: number;
   feedback_deleted: number;
+  /** Rows of deferred_jobs (the name is kept from the jobs_done table it replaced: operators' queries read it). */
   jobs_done_deleted: number;
   webhook_events_deleted: number;
   entitlements_deleted: number;

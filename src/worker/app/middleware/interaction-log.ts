@@ -3,7 +3,7 @@ import { defineMiddleware, errorFields, log, type LogFields } from "../../kit/in
 
 export const interactionLog = defineMiddleware({
   name: "interaction-log",
-  after({ interaction, dispatched, handlerMs }) {
+  after({ interaction, dispatched, handlerMs, ackLateMs }) {
     const fields: LogFields = {
       interaction_id: interaction.id,
       type: interaction.type,
@@ -12,6 +12,8 @@ export const interactionLog = defineMiddleware({
       guild_id: interaction.guildId,
       outcome: dispatched.outcome,
       handler_ms: handlerMs,
+      // Only when the answer left late (src/worker/kit/engine/ack-watch.ts); JSON drops it otherwise.
+      ack_late_ms: ackLateMs,
     };
     if (dispatched.answeredBy) fields.answered_by = dispatched.answeredBy;
     if (dispatched.deferred) fields.job = dispatched.deferred.job;

@@ -14,6 +14,8 @@ export interface AfterEvent {
   readonly dispatched: Dispatched;
   /** Time from the start of dispatch to the decided answer. */
   readonly handlerMs: number;
+  /** Arrival → response returned, when past the auto-deferral's margin (src/worker/engine/ack-watch.ts). */
+  readonly ackLateMs?: number;
 }
 
 /**

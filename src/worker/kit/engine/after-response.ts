@@ -1,9 +1,10 @@
 /**
  * Everything that happens after the response is sent, in ctx.waitUntil. It starts a turn of the event loop after
  * the fetch handler returned, so no job code (a job may compute for a second before its first await) runs ahead of
- * the acknowledgement. Then: claim the interaction id (so a duplicate delivery runs no side effect twice), run the
- * handler's background tasks and its deferred task. Each task is isolated: one failing is logged and does not stop
- * the others or the final edit.
+ * the acknowledgement. Then: claim the interaction in the engine's record (job-record.ts: only when it has work, so a
+ * duplicate delivery runs no side effect twice), run the handler's background tasks and its deferred task. Each task is
+ * isolated: one failing is logged and does not stop the others or the final edit. The interactions row that counts
+ * what users do (/admin stats, the daily report) is written alongside, under the same time limit; it is no claim.
  *
  * Storage never stands between the user and the final message: the claim has a time limit, and when D1 fails
  * or is slow the work runs anyway (at-least-once) with a log line saying so. The deferred task's budgets count
@@ -13,11 +14,11 @@ import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log } from "../log.ts";
 import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts";
-import { claimInteraction, recordFinalOutcome } from "../storage/interaction-claims.ts";
+import { recordInteraction, recordFinalOutcome } from "../storage/interaction-claims.ts";
 import type { Dispatched } from "../dispatch/dispatcher.ts";
 import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
 import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
-import { markJobDone } from "./jobs-done.ts";
+import { advanceJob, claimJob } from "./job-record.ts";
 import { enqueueDeferred, queueMode } from "./queue-producer.ts";
 import { scaled } from "../timing.ts";
 
@@ -53,10 +54,16 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   const arrivedAt = options.arrivedAt ?? Date.now();
   await afterTheResponse();
   const fields = { interaction_id: interaction.id, route: dispatched.route };
-  if (env.DB && RECORDED.has(interaction.type)) {
+  const db = env.DB;
+  if (db) {
     let first = true;
     try {
-      first = await withStorageTimeout(claimInteraction(env.DB, interaction, dispatched.route, dispatched.outcome), "claim", options.claimTimeoutMs);
+      // Only an interaction with work after its response claims a record; every one users made is counted.
+      [first] = await withStorageTimeout(
+        Promise.all([dispatched.deferred || dispatched.background?.length ? claimJob(db, interaction.id) : true, RECORDED.has(interaction.type) && recordInteraction(db, interaction, dispatched.route, dispatched.outcome)]),
+        "claim",
+        options.claimTimeoutMs,
+      );
     } catch (error) {
       // Storage trouble must not cost the user their result: run the effects (at-least-once) and say so.
       const event = error instanceof StorageTimeoutError ? "interaction.claim_timeout" : "interaction.claim_failed";
@@ -79,11 +86,15 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   await Promise.all(work);
 }
 
-/** A job that ended badly (waitUntil mode) replaces the row's "deferred", so the daily report counts the error. */
+/**
+ * A job that ended badly (waitUntil mode) is recorded as done with its outcome, and replaces the interactions row's
+ * "deferred", so the daily report counts the error. A success writes nothing: its claim is all it costs.
+ */
 async function recordFailure(env: Env, interaction: Interaction, outcome: string | null): Promise<void> {
-  if (!env.DB || outcome === null || outcome === "ok") return;
+  const db = env.DB;
+  if (!db || outcome === null || outcome === "ok") return;
   try {
-    await withStorageTimeout(recordFinalOutcome(env.DB, interaction.id, outcome), "outcome");
+    await withStorageTimeout(Promise.all([advanceJob(db, interaction.id, "done", outcome, null, 1), recordFinalOutcome(db, interaction.id, outcome)]), "outcome");
   } catch (error) {
     log("interaction.outcome_failed", { interaction_id: interaction.id, outcome, level: "error", error: describeError(error) });
   }
@@ -100,10 +111,10 @@ function jobCall(dispatched: Dispatched): JobCall {
 }
 
 /**
- * Queue mode hands the job to the queue (null: the consumer records its outcome in jobs_done); if enqueueing fails or
- * does not settle within its time limit, the job is finished here rather than lost, and its outcome returned. A send
- * that was only slow may still deliver the message later: before running the job here, the interaction is recorded
- * in jobs_done, so the consumer acknowledges that message without running the job again.
+ * Queue mode hands the job to the queue (null: the consumer records its outcome in the job's record); if enqueueing
+ * fails or does not settle within its time limit, the job is finished here rather than lost, and its outcome returned.
+ * A send that was only slow may still deliver the message later: before running the job here, the record is marked
+ * done (ran_in_waituntil), so the consumer acknowledges that message without running the job again.
  */
 async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions): Promise<string | null> {
   if (queueMode(config, env)) {
@@ -122,7 +133,7 @@ async function finishDeferred(interaction: Interaction, dispatched: Dispatched, 
 async function guardAgainstLateDelivery(env: Env, interaction: Interaction): Promise<void> {
   if (!env.DB) return;
   try {
-    await withStorageTimeout(markJobDone(env.DB, interaction.id, "ran_in_waituntil", 0), "jobs_done.guard");
+    await withStorageTimeout(advanceJob(env.DB, interaction.id, "done", "ran_in_waituntil", null, 0), "deferred_jobs.guard");
   } catch (error) {
     log("queue.storage_unavailable", { interaction_id: interaction.id, step: "guard", level: "error", error: describeError(error), effect: "a late message reruns" });
   }

@@ -9,21 +9,23 @@
  *   - a message (type 4) after type 6: a follow-up, with its own visibility;
  *   - a deferral to a job: the job runs as usual (afterResponse), its final edit replacing what was acknowledged;
  *   - a modal (9) or anything else that exists only as a first answer: an ephemeral sentence that it took too long.
- * Each auto-deferral is logged (`interaction.auto_deferred`, with the route and the handler's time) so slow handlers
- * get fixed. Autocomplete is never auto-deferred: Discord accepts only type 8, and late suggestions are just dropped.
+ * A handler that has still not answered when a job's budget (TASK_BUDGET_MS from arrival) runs out is not waited for:
+ * the user reads the timeout text (user-messages.ts) as the edit of @original, within the final edit's deadline.
+ * Each auto-deferral is logged once (`interaction.auto_deferred`, with the route and the handler's time, or
+ * `outcome: "no_answer"` with the reference the user reads) so slow handlers get fixed. Autocomplete is never auto-deferred: Discord accepts only type 8, and late suggestions are just dropped.
  */
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
-import { deferReply, deferUpdate, MessageFlags } from "../discord/responses.ts";
+import { deferReply, deferUpdate, isComponentsV2, MessageFlags } from "../discord/responses.ts";
 import type { MessageData } from "../discord/messages.ts";
 import type { Dispatched } from "../dispatch/dispatcher.ts";
 import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
 import type { Env } from "../env.ts";
-import { describeError, log } from "../log.ts";
+import { describeError, log, newReference } from "../log.ts";
 import { scaled } from "../timing.ts";
 import { afterResponse, type AfterResponseOptions } from "./after-response.ts";
-import { FINAL_EDIT_DEADLINE_MS, restFor } from "./run-deferred.ts";
-import { LATE_ANSWER } from "./user-messages.ts";
+import { FINAL_EDIT_DEADLINE_MS, restFor, TASK_BUDGET_MS } from "./run-deferred.ts";
+import { errorMessage, LATE_ANSWER } from "./user-messages.ts";
 
 /** A safe margin inside Discord's 3 s, counted from the interaction's arrival at the Worker. */
 const AUTO_DEFER_MS = 2_500;
@@ -33,22 +35,38 @@ export type InTime = { readonly late: false; readonly dispatched: Dispatched } |
 /** The handler's answer if it comes within AUTO_DEFER_MS of arrival; else the acknowledgement to send now. */
 export async function answerInTime(interaction: Interaction, routed: Promise<Dispatched>, arrivedAt: number): Promise<InTime> {
   if (interaction.type === InteractionType.Autocomplete) return { late: false, dispatched: await routed };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), arrivedAt + scaled(AUTO_DEFER_MS) - Date.now())));
-  const first = await Promise.race([routed, late]);
-  clearTimeout(timer);
-  if (first !== null) return { late: false, dispatched: first };
+  const first = await answerBy(routed, arrivedAt + scaled(AUTO_DEFER_MS));
+  if (first) return { late: false, dispatched: first };
   return { late: true, ack: interaction.type === InteractionType.Component ? deferUpdate() : deferReply(), pending: routed };
+}
+
+/** The handler's answer, or null when it has not come by `deadline` (the handler itself cannot be stopped). */
+async function answerBy(pending: Promise<Dispatched>, deadline: number): Promise<Dispatched | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([pending, new Promise<null>((resolve) => (timer = setTimeout(resolve, deadline - Date.now(), null)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** In waitUntil: waits for the late answer and delivers it as the acknowledgement allows (see the header). */
 export async function deliverLateAnswer(interaction: Interaction, ack: APIInteractionResponse, pending: Promise<Dispatched>, env: Env, config: Config, options: AfterResponseOptions & { arrivedAt: number }, onAnswer: (dispatched: Dispatched) => void): Promise<void> {
-  const dispatched = await pending;
-  const handlerMs = Date.now() - options.arrivedAt;
-  log("interaction.auto_deferred", { interaction_id: interaction.id, route: dispatched.route, ack_type: ack.type, handler_ms: handlerMs, level: "warn" });
+  const { arrivedAt } = options;
+  const dispatched = await answerBy(pending, arrivedAt + scaled(TASK_BUDGET_MS));
+  const fields = { interaction_id: interaction.id, route: dispatched?.route ?? null, ack_type: ack.type, handler_ms: Date.now() - arrivedAt };
+  if (!dispatched) {
+    // Never answered: the timeout text is delivered as an answer would be, replacing "thinking…" (after type 6, only
+    // the component message's text).
+    const ref = newReference();
+    log("interaction.auto_deferred", { ...fields, outcome: "no_answer", ref, level: "error" });
+    const keep = ack.type === 6;
+    return deliver(interaction, ack, { type: keep ? 7 : 4, data: errorMessage(null, ref, true, keep, keep && isComponentsV2(interaction.message)).data } as APIInteractionResponse, env, config, arrivedAt);
+  }
+  log("interaction.auto_deferred", { ...fields, level: "warn" });
   onAnswer(dispatched);
   // The deferral we sent stands for the handler's: its job (if any) runs as usual and makes the final edit.
-  await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, env, config, options.arrivedAt)]);
+  await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, env, config, arrivedAt)]);
 }
 
 async function deliver(interaction: Interaction, ack: APIInteractionResponse, response: APIInteractionResponse, env: Env, config: Config, arrivedAt: number): Promise<void> {

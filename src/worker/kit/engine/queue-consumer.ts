@@ -1,7 +1,8 @@
 /**
  * The queue consumer (RELAY_MODE=queue): finishes deferred interactions with retries that survive isolate
  * eviction and outlast waitUntil's 30 s. Per message:
- *   1. a job already finished (jobs_done) is acknowledged, not redone (Queues deliver at least once);
+ *   1. a job already finished (its record, job-record.ts, says done) is acknowledged, not redone (Queues deliver at
+ *      least once);
  *   2. a job whose result is stored (its delivery failed before) is delivered from the store: the job, its backend
  *      call and its follow-ups never run twice (stored-result.ts);
  *   3. otherwise the named job of the interaction's module runs from the queued input, within its budget (the handler
@@ -23,7 +24,7 @@
  * renamed the command or the job, the job refuses its input).
  *
  * Storage is a guard against duplicates, never a gate on the user's message: when D1 is down or slow the
- * jobs_done check counts as "not done" (a redelivery may then edit @original a second time with the same
+ * record's check counts as "not done" (a redelivery may then edit @original a second time with the same
  * result) and a failed record is logged; the edit goes out either way.
  *
  * Messages of a batch run concurrently, a few at a time, so one slow job (a 20 s backend call) does not hold
@@ -44,7 +45,7 @@ import { snowflakeTime } from "../discord/snowflake.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
-import { markJobDone, readJobState, RESULT_READY, storeJobResult } from "./jobs-done.ts";
+import { advanceJob, readJobState } from "./job-record.ts";
 import { isJobMessage, type JobMessage } from "./queue-message.ts";
 import { scaled } from "../timing.ts";
 
@@ -94,15 +95,15 @@ function parseJob(message: Message<unknown>): { job: JobMessage; interaction: In
 }
 
 /**
- * What jobs_done says of this interaction: finished ("done"), a result stored for delivery, or nothing. A failing or
- * slow D1 answers "nothing": redoing beats never doing.
+ * What the job's record says: finished ("done"), a result stored for delivery, or nothing to go by (only claimed, or
+ * no record). A failing or slow D1 answers "nothing": redoing beats never doing.
  */
 async function jobState(env: Env, interaction: Interaction, message: Message<unknown>): Promise<{ done: true } | { stored: ReadyResult } | null> {
   if (!env.DB) return null;
   try {
-    const state = await withStorageTimeout(readJobState(env.DB, interaction.id), "jobs_done.check");
-    if (state === null) return null;
-    if (state.outcome !== RESULT_READY) return { done: true };
+    const state = await withStorageTimeout(readJobState(env.DB, interaction.id), "deferred_jobs.check");
+    if (state === null || state.state === "claimed") return null;
+    if (state.state === "done") return { done: true };
     const stored = state.result === null ? null : reviveResult(state.result);
     return stored ? { stored } : null;
   } catch (error) {
@@ -115,7 +116,7 @@ async function jobState(env: Env, interaction: Interaction, message: Message<unk
 async function storeResult(env: Env, interaction: Interaction, result: ReadyResult, message: Message<unknown>): Promise<void> {
   if (!env.DB) return;
   try {
-    await withStorageTimeout(storeJobResult(env.DB, interaction.id, serialiseResult(result), message.attempts), "jobs_done.store");
+    await withStorageTimeout(advanceJob(env.DB, interaction.id, "result_ready", null, serialiseResult(result), message.attempts), "deferred_jobs.store");
   } catch (error) {
     log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "store", level: "error", error: describeError(error), effect: "the retry reruns the job" });
   }
@@ -125,7 +126,7 @@ async function storeResult(env: Env, interaction: Interaction, result: ReadyResu
 async function recordDone(env: Env, interaction: Interaction, outcome: string, message: Message<unknown>): Promise<void> {
   if (!env.DB) return;
   try {
-    await withStorageTimeout(markJobDone(env.DB, interaction.id, outcome, message.attempts), "jobs_done.record");
+    await withStorageTimeout(advanceJob(env.DB, interaction.id, "done", outcome, null, message.attempts), "deferred_jobs.record");
   } catch (error) {
     log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "record", level: "error", error: describeError(error), effect: "a redelivery may edit again" });
   }

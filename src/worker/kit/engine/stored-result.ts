@@ -1,7 +1,7 @@
 /**
  * A job's result kept for delivery: when the final edit fails in a way a later attempt may fix (Discord 5xx, 429,
  * unreachable), the queue consumer stores what the job produced (the message, its files, the follow-ups it asked for)
- * in jobs_done and retries only the delivery: the job, its backend call and its follow-ups never run twice (issue 20,
+ * in the job's record (job-record.ts) and retries only the delivery: the job, its backend call and its follow-ups never run twice (issue 20,
  * defect 4). JSON, with files as base64 and the job's error as its message; D1 holds up to 2 MB a row.
  */
 import { base64ToBytes } from "../base64.ts";

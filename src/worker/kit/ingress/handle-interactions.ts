@@ -5,9 +5,10 @@
  */
 import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
-import type { Middleware } from "../dispatch/middleware.ts";
+import type { AfterEvent, Middleware } from "../dispatch/middleware.ts";
 import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "../engine/after-response.ts";
+import { lateAck } from "../engine/ack-watch.ts";
 import { answerInTime, deliverLateAnswer } from "../engine/auto-defer.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
@@ -39,8 +40,10 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
     // An asynchronous handler gets until AUTO_DEFER_MS after arrival; then the engine acknowledges for it.
     const inTime = await answerInTime(interaction, routed, arrivedAt);
     if (inTime.late) {
+      // The auto-deferral's timer fires late only when something blocked the event loop: measured all the same.
+      const ackLateMs = lateAck(interaction.id, null, arrivedAt);
       ctx.waitUntil(
-        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => afterSteps(registry, interaction, late, Date.now() - started)),
+        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => afterSteps(registry, interaction, late, Date.now() - started, ackLateMs)),
       );
       return new Response(JSON.stringify(inTime.ack), { headers: JSON_HEADERS });
     }
@@ -52,7 +55,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 
   if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
 
-  afterSteps(registry, interaction, result, handlerMs);
+  afterSteps(registry, interaction, result, handlerMs, lateAck(interaction.id, result.route, arrivedAt));
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }
 
@@ -67,20 +70,21 @@ function unknownType({ type, id, locale }: { type: number; id: string | null; lo
 }
 
 /** The registry's after-steps (the log line), then the module's own. */
-function afterSteps(registry: Registry, interaction: Interaction, dispatched: Dispatched, handlerMs: number): void {
-  runAfterSteps(registry.after, interaction, dispatched, handlerMs);
+function afterSteps(registry: Registry, interaction: Interaction, dispatched: Dispatched, handlerMs: number, ackLateMs: number | undefined): void {
+  const event: AfterEvent = { interaction, dispatched, handlerMs, ackLateMs };
+  runAfterSteps(registry.after, event);
   const own = dispatched.module?.use;
-  if (own) runAfterSteps(own, interaction, dispatched, handlerMs);
+  if (own) runAfterSteps(own, event);
 }
 
 /** After-steps see every outcome; one that throws is logged and does not change the answer. */
-function runAfterSteps(steps: readonly Middleware[], interaction: Interaction, dispatched: Dispatched, handlerMs: number): void {
+function runAfterSteps(steps: readonly Middleware[], event: AfterEvent): void {
   for (const step of steps) {
     if (!step.after) continue;
     try {
-      step.after({ interaction, dispatched, handlerMs });
+      step.after(event);
     } catch (error) {
-      log("middleware.after_failed", { interaction_id: interaction.id, step: step.name, level: "error", ...errorFields(error) });
+      log("middleware.after_failed", { interaction_id: event.interaction.id, step: step.name, level: "error", ...errorFields(error) });
     }
   }
 }

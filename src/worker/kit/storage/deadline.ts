@@ -1,6 +1,6 @@
 /**
  * A time limit for storage calls that sit before a user's final message (the interaction claim, the queue's
- * jobs_done check). D1 is a network service: it can be slow or hang, and an await without a limit would let it
+ * job record check). D1 is a network service: it can be slow or hang, and an await without a limit would let it
  * hold the deferred work past waitUntil's ≈ 30 s, or keep a queue message until its retries run out. Storage
  * only guards against duplicates there, so when it is slow the caller goes on without it (at-least-once) and
  * logs that it did.

@@ -1,11 +1,10 @@
 /**
- * The interactions table: one row per interaction that has side effects. Claiming a row is how duplicate
- * deliveries are suppressed: D1 (SQLite) applies `INSERT … ON CONFLICT DO NOTHING` atomically, so of two
- * deliveries of the same interaction id exactly one sees `changes = 1` and runs the side effects. KV would
- * not do: it is eventually consistent and has no conditional write.
+ * The interactions table: one row per interaction users made (commands, components, forms), for /admin stats and the
+ * daily report's counts. It is no longer the duplicate guard: the deferred engine's own record is
+ * (src/worker/kit/engine/job-record.ts, table deferred_jobs), claimed only by interactions with work after the response.
  */
-/** What a claim records of an interaction (structural: storage imports no dispatch types). */
-interface ClaimedInteraction {
+/** What a row records of an interaction (structural: storage imports no dispatch types). */
+interface RecordedInteraction {
   readonly id: string;
   readonly type: number;
   readonly user: { readonly id: string } | null;
@@ -13,12 +12,11 @@ interface ClaimedInteraction {
 }
 
 /** `outcome` is the dispatcher's (e.g. "ok", "deferred", "handler_error"): the daily report counts errors from it. */
-export async function claimInteraction(db: D1Database, interaction: ClaimedInteraction, route: string | null, outcome: string, now = Date.now()): Promise<boolean> {
-  const result = await db
+export async function recordInteraction(db: D1Database, interaction: RecordedInteraction, route: string | null, outcome: string, now = Date.now()): Promise<void> {
+  await db
     .prepare("INSERT INTO interactions (id, type, route, user_id, guild_id, created_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
     .bind(interaction.id, interaction.type, route, interaction.user?.id ?? null, interaction.guildId, now, outcome)
     .run();
-  return result.meta.changes === 1;
 }
 
 /** A deferred job's final outcome, when it is not "ok" (a success keeps "deferred": no write on the common path). */
@@ -50,7 +48,7 @@ export async function countInteractions(db: D1Database, filter: InteractionCount
 }
 
 /** The outcomes that are errors: the dispatcher's (dispatcher.ts) and a deferred job's (run-deferred.ts logDeferred). */
-const ERROR_SQL = "(i.outcome IN ('handler_error', 'invalid_response', 'task_error', 'not_runnable', 'undelivered') OR EXISTS (SELECT 1 FROM jobs_done j WHERE j.interaction_id = i.id AND j.outcome <> 'ok'))";
+const ERROR_SQL = "(i.outcome IN ('handler_error', 'invalid_response', 'task_error', 'not_runnable', 'undelivered') OR EXISTS (SELECT 1 FROM deferred_jobs j WHERE j.interaction_id = i.id AND j.state = 'done' AND j.outcome <> 'ok'))";
 
 export interface RouteHourCount {
   /** "/chart", "chart:" (a component prefix), "(none)" for a row without a route. */
@@ -61,7 +59,7 @@ export interface RouteHourCount {
   /**
    * How many ended in an error: the dispatcher's outcome was one (a handler that threw, an invalid response), a job
    * run in waitUntil ended badly (after-response.ts replaces the outcome), or the queue consumer finished its job with
-   * an error message or could not deliver it (jobs_done).
+   * an error message or could not deliver it (the engine's job record, deferred_jobs).
    */
   readonly errors: number;
 }
