@@ -31,5 +31,13 @@
  * it runs at the top level or on the 3-second path (bot-token and webhook calls are deferred work). Hosting the class
  * in a Worker of its own would keep ≈ 1 KB out, at the cost of a second Worker in deployments, `npm start` and the
  * test pool. A decision for the lead to confirm (the usage counters of the same issue need room too).
+ *
+ * 43 KiB since the usage counters of issue 24 (src/worker/kit/analytics/): main (with the limiter) was at 41,290
+ * bytes, and counting what users do without D1 on the interaction's path adds ≈ 1.9 KB: the Durable Object class a
+ * Worker must export to host it (≈ 0.9 KB: its SQL, the minute's sums in memory, the retention alarm), the
+ * per-isolate sums and their time-boxed send (≈ 0.5 KB), the reads and the three charts of the report and
+ * /admin stats (≈ 0.6 KB), less the D1 code they replace; 43,180 bytes in all. None of it runs at the top level.
+ * Hosting the class in a Worker of its own would keep ≈ 0.9 KB out (a script_name binding, a second Worker in
+ * `npm start` and the test pool). A decision for the lead to confirm.
  */
-export const BUNDLE_BUDGET_GZIP_BYTES = 41 * 1024 + 128;
+export const BUNDLE_BUDGET_GZIP_BYTES = 43 * 1024;
