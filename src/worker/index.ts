@@ -34,6 +34,9 @@ function health(env: Env): Response {
   }
 }
 
+// The usage counters' Durable Object class (wrangler.toml binds it as USAGE): a Worker exports the classes it hosts.
+export { UsageCounters } from "./kit/analytics/usage-counters.ts";
+
 export default {
   // Discord's POSTs skip the router: it parses the URL and query and extends the Request for every call,
   // ≈ 10 µs a request on workerd (see BENCHMARKS.md). The router keeps everything else.

@@ -41,8 +41,14 @@ describe("the deployable Worker bundle", () => {
   });
 
   it("builds no Intl object and formats nothing by locale while it is imported", async () => {
-    // The bundle imports nothing, so Node can evaluate it as workerd would at isolate start. Every Intl
-    // constructor and locale-formatting method is wrapped to count its calls until the import settles.
+    // The bundle imports only the runtime's own module (cloudflare:workers, for the Durable Object base class of the
+    // usage counters), so Node can evaluate it as workerd would at isolate start once that import points at a
+    // stand-in class. Every Intl constructor and locale-formatting method is wrapped to count its calls until the
+    // import settles.
+    const runtimeModule = join(dir, "cloudflare-workers.mjs");
+    writeFileSync(runtimeModule, "export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }\n");
+    const importable = join(dir, "importable.mjs");
+    writeFileSync(importable, readFileSync(bundle, "utf8").replace(/(from\s*)"cloudflare:workers"/g, `$1${JSON.stringify(`file://${runtimeModule}`)}`));
     const probe = join(dir, "probe.mjs");
     writeFileSync(probe, `
       const calls = [];
@@ -58,7 +64,7 @@ describe("the deployable Worker bundle", () => {
         const original = owner[method];
         owner[method] = function (...args) { calls.push(method); return original.apply(this, args); };
       }
-      await import(${JSON.stringify(`file://${bundle}`)});
+      await import(${JSON.stringify(`file://${importable}`)});
       process.stdout.write(JSON.stringify(calls));
     `);
     const calls = JSON.parse(await run([probe], dir)) as string[];

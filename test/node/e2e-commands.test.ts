@@ -202,7 +202,10 @@ const SCRIPTS: Record<string, () => Promise<void>> = {
     });
     expect(latest.data.content).toMatch(/^\*\*Latest feedback\*\* \(\d+; scope: this server only\)\n/);
     expect(latest.data.content).toContain("📎 `screen.png`");
-    const stats = reply(await send({ type: 2, role: "admin", data: { name: "admin", options: [{ type: 1, name: "stats" }] } }));
+    // /admin stats defers (ephemeral): its job reads the usage counters and draws the charts.
+    const asked = await send({ type: 2, role: "admin", data: { name: "admin", options: [{ type: 1, name: "stats" }] } });
+    expect(asked.body).toMatchObject({ type: 5, data: { flags: 64 } });
+    const stats = { data: await finalMessage(asked.token) };
     expect(stats.data.content).toMatch(/^\*\*Stats\*\* \(scope: this server only\)\nInteractions: [1-9]\d* \([1-9]\d* in the last 24 h\)\nFeedback messages: [1-9]/);
     // Not an administrator: refused, not answered.
     const refused = reply(await send({ type: 2, data: { name: "admin", options: [{ type: 1, name: "stats" }] } }));

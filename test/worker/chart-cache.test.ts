@@ -8,6 +8,7 @@ import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/
 import { BACKEND_HOST, BACKEND_URL, chartResult, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
 import { command, component, signedRequest } from "../support/interactions.worker.ts";
+import { askAdminStats } from "../support/usage.worker.ts";
 
 const cacheEnv = (extra: Record<string, unknown> = {}) => ({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, ...extra });
 const operator = { user: { id: "900000000000000009", username: "op" }, permissions: "0" };
@@ -211,21 +212,21 @@ describe("chart cache hit rate in /admin stats", () => {
     await run(chart("1,2"));
     await run(chart("1,2"));
     await run(chart("3,4"));
-    const { body } = await run(command("admin", [{ type: 1, name: "stats" }], { member: operator }));
+    const body = await askAdminStats(command("admin", [{ type: 1, name: "stats" }], { member: operator }), cacheEnv(), { [BACKEND_HOST]: scriptedBackend().handler });
     expect(body.data?.content).toContain("Chart cache: 50% hits (2 of 4 lookups in the last 7 days)");
   });
 
   it("does not show the global rate to a server's Administrator", async () => {
     withBackend(scriptedBackend().handler);
     await run(chart("1,2"));
-    const { body } = await run(command("admin", [{ type: 1, name: "stats" }], { member: serverAdmin }));
+    const body = await askAdminStats(command("admin", [{ type: 1, name: "stats" }], { member: serverAdmin }), cacheEnv(), { [BACKEND_HOST]: scriptedBackend().handler });
     expect(body.data?.content).toContain("scope: this server only");
     expect(body.data?.content).not.toContain("Chart cache");
   });
 
   it("says when there were no lookups", async () => {
     withBackend(scriptedBackend().handler);
-    const { body } = await run(command("admin", [{ type: 1, name: "stats" }], { member: operator }));
+    const body = await askAdminStats(command("admin", [{ type: 1, name: "stats" }], { member: operator }), cacheEnv(), { [BACKEND_HOST]: scriptedBackend().handler });
     expect(body.data?.content).toContain("Chart cache: no lookups in the last 7 days");
   });
 });

@@ -9,6 +9,7 @@ import { authorizedData, deauthorizedData, testEntitlement, webhookEvent, webhoo
 import { listEventModules, type EventContext } from "../../src/worker/kit/dispatch/event-registry.ts";
 import { RegistryError } from "../../src/worker/kit/dispatch/registry.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
+import { askAdminStats } from "../support/usage.worker.ts";
 
 const APP = "100000000000000001";
 const GUILD = "200000000000000002";
@@ -27,11 +28,7 @@ async function deliver(body: unknown, workerEnv: object = env) {
 }
 
 async function stats(member: Record<string, unknown>, guildId = GUILD): Promise<string> {
-  const ctx = createExecutionContext();
-  const payload = command("admin", [{ type: 1, name: "stats" }], { member, guild_id: guildId });
-  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, env as never, ctx);
-  await waitOnExecutionContext(ctx);
-  return ((await response.json()) as { data: { content: string } }).data.content;
+  return (await askAdminStats(command("admin", [{ type: 1, name: "stats" }], { member, guild_id: guildId }))).data.content;
 }
 
 const rows = async (table: string) => (await env.DB!.prepare(`SELECT * FROM ${table}`).all()).results;

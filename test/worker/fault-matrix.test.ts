@@ -1,6 +1,7 @@
 // The fault matrix of issue 20 (and 21 for queue mode): every external call between the user and the final message
 // (D1, KV read and write, the queue send, the backend, Discord's PATCH of @original and POST of a follow-up, and the
-// bot's rate limiter, told of the PATCH's 429 in that cell: issue 24) ×
+// bot's rate limiter, told of the PATCH's 429 in that cell: issue 24, and the
+// usage counters of issue 24, which count the interaction when its job ends) ×
 // {fails, hangs, is slow (2.5 s)} × {waitUntil, queue} → the user gets exactly one final message (the result, or a
 // readable error with a reference id), no follow-up twice, one final log line for the interaction, and nothing
 // left running (no request still open, no timer of the Worker's pending, no job still running: test/support/left-running.worker.ts). DEPLOYMENT.md's table ("Fault matrix") says what users read and operators see in each cell.
@@ -27,7 +28,7 @@ import { command, signedRequest } from "../support/interactions.worker.ts";
 /** "down" (connection refused: the job never reached the backend, so the queue retries it) is the backend's only. */
 type Fault = "fails" | "hangs" | "slow" | "down";
 type Mode = "waitUntil" | "queue";
-type Call = "D1" | "KV read" | "KV write" | "queue send" | "backend" | "Discord PATCH" | "Discord POST" | "limiter";
+type Call = "D1" | "KV read" | "KV write" | "queue send" | "backend" | "Discord PATCH" | "Discord POST" | "limiter" | "usage store";
 
 const jobs = trackJobs(commands);
 const registry = createRegistry(jobs.modules, registryOptions);
@@ -79,6 +80,11 @@ function faultyLimiter(fault: Fault): DurableObjectNamespace {
   return { idFromName: () => ({}), get: () => ({ fetch: () => faulty(fault, async () => new Response(null, { status: 204 })) }) } as unknown as DurableObjectNamespace;
 }
 
+/** The usage counters' namespace (env.USAGE) whose objects' writes fail, hang or are slow. */
+function faultyUsage(fault: Fault): unknown {
+  return { idFromName: (name: string) => name, get: () => ({ add: () => faulty(fault, async () => {}) }) };
+}
+
 function backendFor(fault: Fault | undefined, skipped: boolean): Handler {
   const answer = (input: Record<string, any>) => {
     const result = chartResult(input);
@@ -111,7 +117,7 @@ function expectedError(call: Call, fault: Fault): RegExp | null {
   return fault === "fails" ? /failed while working on this/ : fault === "down" ? /unreachable/ : /took too long|took longer than I can wait/;
 }
 
-const CALLS: readonly Call[] = ["D1", "KV read", "KV write", "queue send", "backend", "Discord PATCH", "Discord POST", "limiter"];
+const CALLS: readonly Call[] = ["D1", "KV read", "KV write", "queue send", "backend", "Discord PATCH", "Discord POST", "limiter", "usage store"];
 const FAULTS: readonly Fault[] = ["fails", "hangs", "slow"];
 const cells = (["waitUntil", "queue"] as const).flatMap((mode) =>
   [...CALLS.filter((call) => mode === "queue" || call !== "queue send").flatMap((call) => FAULTS.map((fault) => [mode, call, fault] as const)), [mode, "backend", "down"] as const],
@@ -142,6 +148,7 @@ describe("fault matrix", () => {
       RELAY_MODE: mode,
       JOBS: { send: call === "queue send" ? (body: JobMessage) => (queued.push(body), faulty(fault, async () => {})) : send },
       DB: call === "D1" ? faultyD1(fault, env.DB!) : env.DB,
+      USAGE: call === "usage store" ? faultyUsage(fault) : env.USAGE,
       CHART_CACHE: faultyKv(env.CHART_CACHE!, call === "KV read" ? { read: fault } : call === "KV write" ? { write: fault } : {}),
       CHART_DATA: faultyKv(env.CHART_DATA!, call === "KV write" ? { write: fault } : {}),
       DISCORD_LIMITER: call === "limiter" ? faultyLimiter(fault) : env.DISCORD_LIMITER,
@@ -188,6 +195,8 @@ describe("fault matrix", () => {
     expect(lines.filter((l) => l.event === "interaction" && l.interaction_id === payload.id)).toHaveLength(1);
     // The limiter that could not be told is named in one log line; the user's message did not wait for it.
     if (call === "limiter") expect(lines.filter((l) => l.event === "discord.limiter.unreachable" && l.status === 429)).toHaveLength(1);
+    // The usage store's trouble costs the interaction's count (logged), never its answer.
+    if (call === "usage store") expect(lines.filter((l) => l.event === "usage.write_failed")).toEqual([expect.objectContaining({ events: 1 })]);
 
     // Nothing left running once the cell's waitUntil work (and, in queue mode, the consumer) has ended: no request to
     // Discord or the backend still open, no timer of the Worker's still pending, no job still running.

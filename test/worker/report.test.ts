@@ -1,6 +1,7 @@
-// The daily report, in workerd: the numbers it reads from D1, the cron posting it (with the backend's chart) to the
-// emulator's channel with the bot token, the text-only report when the backend fails, and the one log line per run.
-// Also: how interactions record the outcome the report counts errors from.
+// The daily report, in workerd: the numbers it reads from the usage counters (installs from D1), the cron posting it
+// (with the backend's charts of traffic, errors and time to answer) to the emulator's channel with the bot token, the
+// text-only report when the backend fails, and the one log line per run. Also: how interactions are counted with the
+// outcome the report counts errors from.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -10,6 +11,9 @@ import { createRateLimits } from "../../src/worker/kit/discord/rate-limits.ts";
 import { readConfig } from "../../src/worker/kit/config.ts";
 import { postDailyReport } from "../../src/worker/app/report/daily-report.ts";
 import { readDailyStats } from "../../src/worker/app/report/stats.ts";
+import { recordUsage } from "../../src/worker/kit/analytics/record.ts";
+import { resetUsage } from "../support/usage.worker.ts";
+import { readUsage } from "../../src/worker/kit/analytics/read-usage.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET, TINY_PNG_BASE64 } from "../support/backend.worker.ts";
 import { command, signedRequest } from "../support/interactions.worker.ts";
 import { routeOutbound, serviceBinding, type Handler } from "../support/outbound.worker.ts";
@@ -27,25 +31,29 @@ function outbound(backend: Handler) {
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backend });
 }
 
-/** A day of interactions: rows inside the window at known hours, and rows just outside it. */
+/** A day of interactions, counted as the Worker counts them: inside the window at known hours, and just outside it. */
 async function seedDay() {
   const at = (hour: number, minute = 10) => SINCE + hour * HOUR + minute * 60_000;
-  await env.DB!.batch([
-    env.DB!.prepare(
-      `INSERT INTO interactions (id, type, route, created_at, outcome) VALUES
-        ('c1', 2, '/chart', ?, 'deferred'), ('c2', 2, '/chart', ?, 'deferred'), ('c3', 2, '/chart', ?, 'deferred'),
-        ('p1', 2, '/ping', ?, 'ok'), ('p2', 2, '/ping', ?, 'ok'),
-        ('h1', 2, '/help', ?, 'handler_error'),
-        ('b1', 3, 'chart:', ?, 'task_error'),
-        ('old', 2, '/ping', ?, NULL),
-        ('before', 2, '/ping', ?, 'handler_error'), ('after', 2, '/ping', ?, 'handler_error')`,
-    ).bind(at(0), at(0, 40), at(5), at(23), at(23, 59), at(12), at(5, 30), at(7), SINCE - 1, UNTIL),
-    env.DB!.prepare("INSERT INTO deferred_jobs (interaction_id, state, outcome, attempts, updated_at) VALUES ('c2', 'done', 'error_message', 1, ?), ('c3', 'done', 'ok', 1, ?)").bind(at(1), at(5)),
-  ]);
+  const sends: Promise<unknown>[] = [];
+  const count = (route: string, when: number, error = false) => recordUsage(env, (send) => void sends.push(send), { route, guildId: null, error, ms: 40 }, 30, when);
+  // /chart: c1 ok, c2 a queue job that ended in an error message, c3 ok.
+  count("/chart", at(0));
+  count("/chart", at(0, 40), true);
+  count("/chart", at(5));
+  count("/ping", at(23));
+  count("/ping", at(23, 59));
+  count("/help", at(12), true); // a handler error
+  count("chart:", at(5, 30), true); // a waitUntil job's task error
+  count("/ping", at(7));
+  count("/ping", SINCE - 1, true); // before the window
+  count("/ping", UNTIL, true); // after it
+  await Promise.all(sends);
 }
 
 beforeEach(async () => {
   await env.DB!.exec("DELETE FROM interactions; DELETE FROM deferred_jobs; DELETE FROM app_installs;");
+  await resetUsage(UNTIL);
+  await resetUsage();
   discord = createDiscordEmulator();
   logs = [];
   const capture = (line: unknown) => void logs.push(JSON.parse(String(line)));
@@ -60,7 +68,7 @@ afterEach(() => {
 describe("the report's numbers", () => {
   it("counts the 24 hours before the run by command, with errors (dispatch, waitUntil job, queue job) and traffic by hour", async () => {
     await seedDay();
-    const stats = await readDailyStats(env.DB!, UNTIL);
+    const stats = await readDailyStats(env, UNTIL);
     expect(stats).toMatchObject({ since: SINCE, until: UNTIL, total: 8, errors: 3, installs: 0 });
     expect(stats.byCommand).toEqual([
       { route: "/chart", count: 3, errors: 1 },
@@ -75,13 +83,13 @@ describe("the report's numbers", () => {
 
   it("counts the day's installs from the Webhook Events table (app_installs)", async () => {
     await env.DB!.prepare("INSERT INTO app_installs (event_key, integration_type, user_id, scopes, authorized_at) VALUES ('a', 0, 'u1', 'bot', ?), ('b', 1, 'u2', 'applications.commands', ?), ('c', 0, 'u3', 'bot', ?)").bind(SINCE, UNTIL - 1, SINCE - 1).run();
-    expect((await readDailyStats(env.DB!, UNTIL)).installs).toBe(2);
+    expect((await readDailyStats(env, UNTIL)).installs).toBe(2);
   });
 
   it("reports installs as unknown (null), not a failure, on a schema without the install table", async () => {
     await env.DB!.exec("ALTER TABLE app_installs RENAME TO app_installs_hidden");
     try {
-      expect((await readDailyStats(env.DB!, UNTIL)).installs).toBeNull();
+      expect((await readDailyStats(env, UNTIL)).installs).toBeNull();
     } finally {
       await env.DB!.exec("ALTER TABLE app_installs_hidden RENAME TO app_installs");
     }
@@ -103,11 +111,17 @@ describe("the daily cron", () => {
     outbound(backend.handler);
     expect(await runCron(reportEnv)).toBeNull();
 
-    expect(backend.calls).toHaveLength(1);
+    // Three charts (issue 24): the traffic (as before), the errors and the time to answer, hour by hour.
+    expect(backend.calls).toHaveLength(3);
     expect(backend.calls[0]).toMatchObject({ job: "chart", signatureOk: true, input: { kind: "bar" } });
     expect(backend.calls[0]!.input.points).toHaveLength(24);
     expect(backend.calls[0]!.input.points[0]).toEqual({ label: "03:17", value: 2 });
     expect(backend.calls[0]!.input.points[23]).toEqual({ label: "02:17", value: 2 });
+    expect(backend.calls[1]).toMatchObject({ job: "chart", signatureOk: true, input: { kind: "bar", title: "Errors per hour (UTC)" } });
+    expect(backend.calls[1]!.input.points.map((p: { value: number }) => p.value)).toEqual(Object.assign(new Array(24).fill(0), { 0: 1, 5: 1, 12: 1 }));
+    expect(backend.calls[2]).toMatchObject({ job: "chart", signatureOk: true, input: { kind: "line" } });
+    // Every seeded answer took 40 ms: the 95th percentile is the histogram's 50 ms bucket where there was traffic.
+    expect(backend.calls[2]!.input.points.map((p: { value: number }) => p.value)).toEqual(Object.assign(new Array(24).fill(0), { 0: 50, 5: 50, 7: 50, 12: 50, 23: 50 }));
 
     const [call] = discord.calls({ method: "POST" });
     expect(call).toMatchObject({ path: `/api/v10/channels/${DEFAULT_CHANNEL_ID}/messages`, status: 200 });
@@ -123,7 +137,8 @@ describe("the daily cron", () => {
       "By command": "`/chart` 3 (1 error)\n`/ping` 3\n`/help` 1 (1 error)\n`chart:` 1 (1 error)",
     });
     expect(embed.image.url).toBe("attachment://traffic.png");
-    expect(post!.attachments).toEqual([expect.objectContaining({ filename: "traffic.png", content_type: "image/png" })]);
+    expect(post!.attachments).toEqual(["traffic.png", "errors.png", "latency.png"].map((filename) => expect.objectContaining({ filename, content_type: "image/png" })));
+    expect(post!.embeds.slice(1).map((e) => (e as { image: { url: string } }).image.url)).toEqual(["attachment://errors.png", "attachment://latency.png"]);
     const png = discord.file(post!.attachments[0]!.id)!.bytes;
     expect(btoa(String.fromCharCode(...png))).toBe(TINY_PNG_BASE64);
 
@@ -147,8 +162,8 @@ describe("the daily cron", () => {
     outbound(() => { throw new Error("the backend must not be called by URL"); });
     const bound = scriptedBackend();
     expect(await runCron({ ...reportEnv, BACKEND_URL: "", BACKEND: serviceBinding(bound.handler) })).toBeNull();
-    expect(bound.calls).toEqual([expect.objectContaining({ job: "chart", signatureOk: true })]);
-    expect(discord.state.posts[0]!.attachments).toEqual([expect.objectContaining({ filename: "traffic.png" })]);
+    expect(bound.calls).toEqual(new Array(3).fill(expect.objectContaining({ job: "chart", signatureOk: true })));
+    expect(discord.state.posts[0]!.attachments).toEqual(["traffic.png", "errors.png", "latency.png"].map((filename) => expect.objectContaining({ filename })));
   });
 
   it("says the chart is missing without calling anything when no backend is configured", async () => {
@@ -176,15 +191,16 @@ describe("the daily cron", () => {
 });
 
 describe("interactions record their outcome for the error count", () => {
-  it("a claim stores the dispatcher's outcome, and a deferred job that fails in waitUntil replaces it", async () => {
+  it("an immediate answer counts with the dispatcher's outcome, and a deferred job that fails in waitUntil counts as an error", async () => {
     outbound(() => { throw new TypeError("connection refused"); });
     const chartEnv = { ...reportEnv, HEAVY_LIMITER: undefined };
+    const since = Date.now();
     for (const payload of [command("ping"), command("chart", [{ type: 3, name: "values", value: "1,2" }])]) {
       const ctx = createExecutionContext();
       await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, chartEnv as never, ctx);
       await waitOnExecutionContext(ctx);
     }
-    const rows = (await env.DB!.prepare("SELECT route, outcome FROM interactions ORDER BY route").all()).results;
-    expect(rows).toEqual([{ route: "/chart", outcome: "task_error" }, { route: "/ping", outcome: "ok" }]);
+    const rows = (await readUsage(env.USAGE, since, Date.now() + 60_000)).map(({ route, errors }) => ({ route, outcome: errors > 0 ? "task_error" : "ok" }));
+    expect(rows.sort((a, b) => (a.route < b.route ? -1 : 1))).toEqual([{ route: "/chart", outcome: "task_error" }, { route: "/ping", outcome: "ok" }]);
   });
 });

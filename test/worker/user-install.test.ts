@@ -16,6 +16,8 @@ import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, interaction, signedRequest } from "../support/interactions.worker.ts";
+import { resetUsage } from "../support/usage.worker.ts";
+import { readUsage } from "../../src/worker/kit/analytics/read-usage.ts";
 
 const USER = { id: "400000000000000004", username: "tester", global_name: "Tester" };
 const FRIEND = { id: "400000000000000009", username: "friend" };
@@ -100,12 +102,15 @@ describe("commands in the bot's DM and in a group DM", () => {
 
   it.each(Object.entries(places))("/chart renders in %s: deferred, relayed, one final edit with the PNG; recorded with no server", async (_where, place) => {
     const payload = command("chart", [{ type: 3, name: "values", value: "3,5,8" }], place);
+    const since = Date.now();
+    await resetUsage();
     expect(await run(payload)).toEqual({ type: 5 });
     const edits = discord.calls({ method: "PATCH" });
     expect(edits).toHaveLength(1);
     expect(discord.messagesFor(String(payload.token))[0]).toMatchObject({ loading: false, attachments: [expect.objectContaining({ filename: expect.stringMatching(/\.png$/) })] });
-    const row = await env.DB!.prepare("SELECT user_id, guild_id FROM interactions WHERE id = ?").bind(payload.id).first();
-    expect(row).toEqual({ user_id: USER.id, guild_id: null });
+    // Counted by the usage counters (issue 24; the interactions table is no longer written): one more /chart.
+    const counted = await readUsage(env.USAGE, since, Date.now() + 60_000);
+    expect(counted.filter((row) => row.route === "/chart").reduce((sum, row) => sum + row.n, 0)).toBe(1);
   });
 
   it("limits /chart per user in a group DM (the limiter keys on `user`, there is no member)", async () => {

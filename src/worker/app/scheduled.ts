@@ -1,9 +1,10 @@
 /**
  * The daily cron: prunes expired state, posts the daily report when REPORT_CHANNEL_ID is set
- * (src/worker/app/report/), and logs one summary line. Interaction records only need to outlive
- * Discord's redeliveries (minutes) but also feed /admin stats, hence a retention in days; feedback is kept
- * for its own retention. The deferred engine's job records (deferred_jobs) share the interactions' retention: a record only has to
- * outlive the queue's redeliveries (days at most), and one knob is easier to reason about than two.
+ * (src/worker/app/report/), and logs one summary line. The interactions table is no longer written (issue 24: what
+ * users do is counted by the usage counters, kit/analytics/, whose month objects expire by themselves); its old rows
+ * go with the retention in days. Feedback is kept for its own retention. The deferred engine's job records
+ * (deferred_jobs) share that retention: a record only has to outlive the queue's redeliveries (days at most), and
+ * one knob is easier to reason about than two.
  * Webhook-event claims (webhook_events) only have to outlive Discord's 10 minutes of redeliveries, and entitlements
  * that were deleted or ended stop mattering: both share the interactions' retention too. Installs and removals are
  * kept: they are the history /admin stats counts. The chart cache's daily hit counts (chart_cache_days) share the

@@ -24,7 +24,7 @@ export interface Env {
   CHART_DATA?: KVNamespace;
   /** KV namespace caching rendered charts by a hash of their input (src/worker/app/commands/chart/cache.ts); optional. */
   CHART_CACHE?: KVNamespace;
-  /** D1: interactions (duplicate suppression, stats) and feedback. Schema in migrations/. */
+  /** D1: duplicate suppression of interactions with side effects, feedback, installs, entitlements. Schema in migrations/. */
   DB?: D1Database;
   /** Var. A channel id: the daily cron posts its report there with the bot token (unset: no report). */
   REPORT_CHANNEL_ID?: string;
@@ -55,4 +55,9 @@ export interface Env {
   DISCORD_LIMITER?: DurableObjectNamespace;
   /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
   JOBS?: Queue<import("./engine/queue-message.ts").JobMessage>;
+  /**
+   * Durable Objects counting what users do (one per UTC month; src/worker/kit/analytics/): the daily report and
+   * /admin stats read them. Unbound: nothing is counted, and both say the store is missing.
+   */
+  USAGE?: DurableObjectNamespace<import("./analytics/usage-counters.ts").UsageCounters>;
 }

@@ -113,8 +113,9 @@ export type { Env } from "./env.ts";
 export { describeError, errorFields, log } from "./log.ts";
 export type { LogFields } from "./log.ts";
 export { StorageTimeoutError, withStorageTimeout } from "./storage/deadline.ts";
-export { countInteractions, countInteractionsByRouteAndHour } from "./storage/interaction-claims.ts";
-export type { RouteHourCount } from "./storage/interaction-claims.ts";
+// ── Usage counters: what users do, counted per minute and route (per hour and server) ───────────────────────────
+export { quantileMs, readUsage } from "./analytics/read-usage.ts";
+export type { CounterRow } from "./analytics/cells.ts";
 export { prunePlatformRecords } from "./storage/retention.ts";
 export { relayJob, RelayError } from "./relay/client.ts";
 export { scaled } from "./timing.ts";

@@ -1,16 +1,23 @@
 /**
- * /admin stats | /admin feedback [limit]: views over D1, behind the admin gate (middleware/admin-only.ts). A
+ * /admin stats | /admin feedback [limit]: what the bot has seen, behind the admin gate (middleware/admin-only.ts). A
  * server's Administrator sees that server's data only; the bot's operators (ADMIN_USER_IDS) see every server's.
  * Each answer names its scope, so nobody mistakes one server's numbers for the bot's.
+ *
+ * /admin stats defers: its job reads the usage counters (kit/analytics/) and D1 (feedback, installs, entitlements,
+ * the chart cache), and has the backend draw the last 24 hours' traffic and errors (and, for operators, the time to
+ * answer) as charts. The caller's scope is decided again inside the job from the interaction itself, so nothing the
+ * job's input carries can widen it.
  */
-import { adminScope, countInteractions, ephemeral, Limits, OptionType, Permission, scopeGuild, SERVER_ONLY, slashCommand, type AdminScope, type BaseContext, type ImmediateResponse, type Subcommands } from "../../kit/index.ts";
+import { adminScope, ephemeral, job, Limits, OptionType, Permission, readUsage, scopeGuild, SERVER_ONLY, slashCommand, type AdminScope, type BaseContext, type FinalMessage, type Subcommands, type TaskContext } from "../../kit/index.ts";
 import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
 import { appEventStats, type AppEventStats } from "../storage/app-events.ts";
 import { cacheLookups, type CacheLookups } from "../storage/chart-cache-stats.ts";
+import { drawUsageCharts, hourlyUsage } from "../report/usage-charts.ts";
 
 /** The window of the chart cache's hit rate, in UTC days (today included). */
 const CACHE_STATS_DAYS = 7;
+const DAY_MS = 86_400_000;
 
 export const definition = slashCommand({
   name: "admin",
@@ -33,28 +40,18 @@ export const definition = slashCommand({
 
 export const use = [adminOnly];
 
+export const jobs = {
+  stats: job<Record<string, never>>((_input, task) => stats(task)),
+};
+
 export const subcommands = {
-  async stats(ctx) {
+  stats(ctx) {
     const access = storage(ctx);
-    if ("type" in access) return access;
-    const { db, scope } = access;
-    const guildId = scopeGuild(scope);
-    const now = Date.now();
-    const [total, lastDay, feedback, app, cache] = await Promise.all([
-      countInteractions(db, { guildId }),
-      countInteractions(db, { guildId, sinceMs: now - 86_400_000 }),
-      countFeedback(db, guildId),
-      appEventStats(db, guildId, now),
-      // The chart cache is shared by every server, so its hit rate is the bot's, not a server's: operators only.
-      scope.kind === "all" ? cacheLookups(db, CACHE_STATS_DAYS, now) : null,
-    ]);
-    const lines = [`**Stats** (${scopeLabel(scope)})`, `Interactions: ${total} (${lastDay} in the last 24 h)`, `Feedback messages: ${feedback}`, ...appEventLines(app, scope)];
-    if (cache) lines.push(cacheHitRate(cache));
-    return ephemeral(lines.join("\n"));
+    return typeof access === "string" ? ephemeral(access) : ctx.defer("stats", {}, { ephemeral: true });
   },
   async feedback(ctx) {
     const access = storage(ctx);
-    if ("type" in access) return access;
+    if (typeof access === "string") return ephemeral(access);
     const { db, scope } = access;
     const limit = Math.min(20, Math.max(1, ctx.options.limit ?? 5));
     const entries = await latestFeedback(db, limit, scopeGuild(scope));
@@ -67,14 +64,40 @@ export const subcommands = {
     }
     return ephemeral(content.trimEnd());
   },
-} satisfies Subcommands<typeof definition>;
+} satisfies Subcommands<typeof definition, typeof jobs>;
 
-/** The caller's scope (the gate already let them in) and the database, or the answer saying what is missing. */
-function storage({ interaction, env, config }: BaseContext): { db: D1Database; scope: AdminScope } | ImmediateResponse {
+/** The stats job: numbers over the usage counters' retention and the last 24 hours, and the 24 hours as charts. */
+async function stats(task: TaskContext): Promise<FinalMessage> {
+  const access = storage(task);
+  if (typeof access === "string") return { data: { content: access } };
+  const { db, scope } = access;
+  const guildId = scopeGuild(scope);
+  const now = Date.now();
+  const lastDay = now - DAY_MS;
+  const [usage, feedback, app, cache] = await Promise.all([
+    // Hours: the window may be the whole retention, and a row per minute and route would be far more than needed.
+    readUsage(task.env.USAGE, now - task.config.interactionRetentionDays * DAY_MS, now, 60, guildId),
+    countFeedback(db, guildId),
+    appEventStats(db, guildId, now),
+    // The chart cache is shared by every server, so its hit rate is the bot's, not a server's: operators only.
+    scope.kind === "all" ? cacheLookups(db, CACHE_STATS_DAYS, now) : null,
+  ]);
+  const total = usage.reduce((sum, row) => sum + row.n, 0);
+  const hourly = hourlyUsage(usage, Math.ceil(lastDay / 3_600_000) * 3_600_000, 24);
+  const inLastDay = usage.reduce((sum, row) => sum + (row.minute * 60_000 >= lastDay ? row.n : 0), 0);
+  const lines = [`**Stats** (${scopeLabel(scope)})`, `Interactions: ${total} (${inLastDay} in the last 24 h)`, `Feedback messages: ${feedback}`, ...appEventLines(app, scope)];
+  if (cache) lines.push(cacheHitRate(cache));
+  const charts = await drawUsageCharts(task.config, hourly, `admin-${task.interaction.id}`, task.signal);
+  for (const chart of charts) if ("missing" in chart) lines.push(`${chart.name}: chart missing, ${chart.missing}`);
+  return { data: { content: lines.join("\n"), allowed_mentions: { parse: [] } }, files: charts.flatMap((chart) => ("file" in chart ? [chart.file] : [])) };
+}
+
+/** The caller's scope (the gate already let them in) and the database, or the sentence saying what is missing. */
+function storage({ interaction, env, config }: Pick<BaseContext, "interaction" | "env" | "config">): { db: D1Database; scope: AdminScope } | string {
   const scope = adminScope(interaction, config);
-  if (!scope) return ephemeral("You don't have permission to use `/admin`.");
+  if (!scope) return "You don't have permission to use `/admin`.";
   const db = env.DB;
-  if (!db) return ephemeral("Storage (D1 binding `DB`) is not configured on this bot.");
+  if (!db) return "Storage (D1 binding `DB`) is not configured on this bot.";
   return { db, scope };
 }
 

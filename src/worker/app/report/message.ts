@@ -1,19 +1,25 @@
 /**
- * The daily report as one channel message: an embed with the numbers, and the traffic chart as its image when the
- * backend drew one (otherwise the embed says why the chart is missing, and the numbers still go out).
+ * The daily report as one channel message: an embed with the numbers and the traffic chart as its image, then one
+ * embed per other chart (errors, time to answer). A chart the backend could not draw is a field saying why, and the
+ * numbers still go out.
  */
 import type { FileUpload, FinalMessage } from "../../kit/index.ts";
 import type { DailyStats } from "./stats.ts";
+import type { DrawnChart } from "./usage-charts.ts";
 
-const CHART_FILE = "traffic.png";
 /** An embed field's value limit. */
 const FIELD_MAX = 1024;
 
-export type ReportChart = { readonly png: Uint8Array } | { readonly missing: string };
-
-export function reportMessage(stats: DailyStats, chart: ReportChart): FinalMessage {
+export function reportMessage(stats: DailyStats, charts: readonly DrawnChart[]): FinalMessage {
   const seconds = (ms: number) => Math.floor(ms / 1000);
   const errorShare = stats.total > 0 ? ` (${((stats.errors / stats.total) * 100).toFixed(1)} %)` : "";
+  const files: FileUpload[] = [];
+  const missing: { name: string; value: string }[] = [];
+  for (const chart of charts) {
+    if ("file" in chart) files.push(chart.file);
+    else missing.push({ name: chart.name, value: `Chart missing: ${chart.missing}` });
+  }
+  const [first, ...others] = files.map((file) => ({ image: { url: `attachment://${file.name}` } }));
   const embed = {
     title: "Daily report",
     color: 0x5865f2,
@@ -23,12 +29,11 @@ export function reportMessage(stats: DailyStats, chart: ReportChart): FinalMessa
       { name: "Errors", value: `${stats.errors}${errorShare}`, inline: true },
       { name: "Installs", value: stats.installs === null ? "not recorded" : `${stats.installs}`, inline: true },
       { name: "By command", value: commandLines(stats) },
-      ...("missing" in chart ? [{ name: "Traffic by hour", value: `Chart missing: ${chart.missing}` }] : []),
+      ...missing,
     ],
-    ...("png" in chart ? { image: { url: `attachment://${CHART_FILE}` } } : {}),
+    ...first,
   };
-  const files: FileUpload[] = "png" in chart ? [{ name: CHART_FILE, contentType: "image/png", data: chart.png }] : [];
-  return { data: { embeds: [embed], allowed_mentions: { parse: [] } }, files };
+  return { data: { embeds: [embed, ...others.map((image) => ({ color: 0x5865f2, ...image }))], allowed_mentions: { parse: [] } }, files };
 }
 
 /** One line per command, most used first, cut to the field's limit with a count of the rest. */

@@ -1,10 +1,10 @@
 /**
  * Everything that happens after the response is sent, in ctx.waitUntil. It starts a turn of the event loop after
  * the fetch handler returned, so no job code (a job may compute for a second before its first await) runs ahead of
- * the acknowledgement. Then: claim the interaction in the engine's record (job-record.ts: only when it has work, so a
- * duplicate delivery runs no side effect twice), run the handler's background tasks and its deferred task. Each task is
- * isolated: one failing is logged and does not stop the others or the final edit. The interactions row that counts
- * what users do (/admin stats, the daily report) is written alongside, under the same time limit; it is no claim.
+ * the acknowledgement. Then: claim the interaction in the engine's record (job-record.ts, so a duplicate delivery runs
+ * no side effect twice), run the handler's background tasks and its deferred task, and count the interaction with its
+ * job's outcome (kit/analytics/). Each task is isolated: one failing is logged and does not stop the others or the
+ * final edit. Only interactions with work after the response come here: one answered at once writes nothing to D1.
  *
  * Storage never stands between the user and the final message: the claim has a time limit, and when D1 fails
  * or is slow the work runs anyway (at-least-once) with a log line saying so. The deferred task's budgets count
@@ -14,19 +14,20 @@ import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import { describeError, errorFields, log } from "../log.ts";
 import { withStorageTimeout, StorageTimeoutError } from "../storage/deadline.ts";
-import { recordInteraction, recordFinalOutcome } from "../storage/interaction-claims.ts";
+import { countJobEnd } from "../analytics/record.ts";
 import type { Dispatched } from "../dispatch/dispatcher.ts";
-import { InteractionType, type Interaction } from "../dispatch/interaction.ts";
+import type { Interaction } from "../dispatch/interaction.ts";
 import { runDeferred, type JobCall, type RunDeferredOptions } from "./run-deferred.ts";
 import { advanceJob, claimJob } from "./job-record.ts";
 import { enqueueDeferred, queueMode } from "./queue-producer.ts";
 import { scaled } from "../timing.ts";
 
-/** Interactions worth a row: what users do. PINGs and autocomplete keystrokes are neither effects nor stats. */
-const RECORDED = new Set<number>([InteractionType.Command, InteractionType.Component, InteractionType.ModalSubmit]);
-
-export function needsAfterResponse(interaction: Interaction, dispatched: Dispatched, env: Env): boolean {
-  return dispatched.deferred !== undefined || (dispatched.background?.length ?? 0) > 0 || (env.DB !== undefined && RECORDED.has(interaction.type));
+/**
+ * Only side effects (a job, background tasks) need this path and its claim: an interaction answered at once with
+ * nothing after it writes no D1 row (issue 24: D1 runs one query at a time). Every one is counted in kit/analytics/.
+ */
+export function needsAfterResponse(dispatched: Dispatched): boolean {
+  return dispatched.deferred !== undefined || (dispatched.background?.length ?? 0) > 0;
 }
 
 export interface AfterResponseOptions extends RunDeferredOptions {
@@ -58,12 +59,7 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   if (db) {
     let first = true;
     try {
-      // Only an interaction with work after its response claims a record; every one users made is counted.
-      [first] = await withStorageTimeout(
-        Promise.all([dispatched.deferred || dispatched.background?.length ? claimJob(db, interaction.id) : true, RECORDED.has(interaction.type) && recordInteraction(db, interaction, dispatched.route, dispatched.outcome)]),
-        "claim",
-        options.claimTimeoutMs,
-      );
+      first = await withStorageTimeout(claimJob(db, interaction.id), "claim", options.claimTimeoutMs);
     } catch (error) {
       // Storage trouble must not cost the user their result: run the effects (at-least-once) and say so.
       const event = error instanceof StorageTimeoutError ? "interaction.claim_timeout" : "interaction.claim_failed";
@@ -82,19 +78,23 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
       }),
     );
   }
-  if (dispatched.deferred) work.push(finishDeferred(interaction, dispatched, env, config, { ...options, arrivedAt }).then((outcome) => recordFailure(env, interaction, outcome)));
+  // The job's outcome is what the usage counters count (queue mode: the consumer's, when it finishes).
+  if (dispatched.deferred) {
+    work.push(
+      finishDeferred(interaction, dispatched, env, config, { ...options, arrivedAt }).then(async (outcome) => {
+        await Promise.all([recordFailure(env, interaction, outcome), countJobEnd(env, config, interaction, dispatched.route, outcome, arrivedAt)]);
+      }),
+    );
+  }
   await Promise.all(work);
 }
 
-/**
- * A job that ended badly (waitUntil mode) is recorded as done with its outcome, and replaces the interactions row's
- * "deferred", so the daily report counts the error. A success writes nothing: its claim is all it costs.
- */
+/** A job that ended badly (waitUntil mode) is recorded as done with its outcome. A success writes nothing: its claim is all it costs. */
 async function recordFailure(env: Env, interaction: Interaction, outcome: string | null): Promise<void> {
   const db = env.DB;
   if (!db || outcome === null || outcome === "ok") return;
   try {
-    await withStorageTimeout(Promise.all([advanceJob(db, interaction.id, "done", outcome, null, 1), recordFinalOutcome(db, interaction.id, outcome)]), "outcome");
+    await withStorageTimeout(advanceJob(db, interaction.id, "done", outcome, null, 1), "outcome");
   } catch (error) {
     log("interaction.outcome_failed", { interaction_id: interaction.id, outcome, level: "error", error: describeError(error) });
   }

@@ -46,6 +46,7 @@ import type { Env } from "../env.ts";
 import { describeError, errorFields, log, newReference } from "../log.ts";
 import { withStorageTimeout } from "../storage/deadline.ts";
 import { advanceJob, readJobState } from "./job-record.ts";
+import { countJobEnd } from "../analytics/record.ts";
 import { isJobMessage, type JobMessage } from "./queue-message.ts";
 import { scaled } from "../timing.ts";
 
@@ -171,9 +172,12 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     if (!state) await storeResult(env, interaction, result, message);
     retry(message, interaction, job.route, delivery.error);
   } else {
-    await recordDone(env, interaction, delivery.delivered ? (result.ok ? "ok" : "error_message") : "undelivered", message);
+    const outcome = delivery.delivered ? (result.ok ? "ok" : "error_message") : "undelivered";
+    await recordDone(env, interaction, outcome, message);
     message.ack();
     logDeferred(interaction, job.route, call.job, { retriable: false, after: [], ...result }, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at, ...(state ? { redelivered: true } : {}) });
+    // Counted once, here, with the outcome the user saw (the usage send is time-boxed; the message is already out).
+    await countJobEnd(env, config, interaction, job.route, outcome, job.enqueued_at);
   }
   if (ranHere) await runAfterTasks(interaction, job.route, ranHere.after);
 }

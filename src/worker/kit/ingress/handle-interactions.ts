@@ -1,7 +1,8 @@
 /**
  * POST /interactions: size cap → signature (verify-request.ts, shared with POST /events) → parse → dispatch →
- * one log line. Every Discord-facing outcome after a valid signature is a 200 with a valid interaction response; HTTP errors are reserved for
- * requests that are not genuine, well-formed interactions (413, 401, 400) or a misconfigured deploy (503).
+ * one log line, and the interaction counted (kit/analytics/, in waitUntil). Every Discord-facing outcome after a
+ * valid signature is a 200 with a valid interaction response; HTTP errors are reserved for requests that are not
+ * genuine, well-formed interactions (413, 401, 400) or a misconfigured deploy (503).
  */
 import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../dispatch/interaction.ts";
@@ -10,6 +11,7 @@ import type { Registry } from "../dispatch/registry.ts";
 import { afterResponse, needsAfterResponse } from "../engine/after-response.ts";
 import { lateAck } from "../engine/ack-watch.ts";
 import { answerInTime, deliverLateAnswer } from "../engine/auto-defer.ts";
+import { countAnswer } from "../analytics/record.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
 import { platformTranslator } from "../i18n/messages.ts";
@@ -43,7 +45,10 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
       // The auto-deferral's timer fires late only when something blocked the event loop: measured all the same.
       const ackLateMs = lateAck(interaction.id, null, arrivedAt);
       ctx.waitUntil(
-        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => afterSteps(registry, interaction, late, Date.now() - started, ackLateMs)),
+        deliverLateAnswer(interaction, inTime.ack, inTime.pending, env, config, { arrivedAt, registry }, (late) => {
+          afterSteps(registry, interaction, late, Date.now() - started, ackLateMs);
+          countAnswer(env, ctx, config, interaction, late, arrivedAt);
+        }),
       );
       return new Response(JSON.stringify(inTime.ack), { headers: JSON_HEADERS });
     }
@@ -53,9 +58,10 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   }
   const handlerMs = Date.now() - started;
 
-  if (needsAfterResponse(interaction, result, env)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
+  if (needsAfterResponse(result)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
 
   afterSteps(registry, interaction, result, handlerMs, lateAck(interaction.id, result.route, arrivedAt));
+  countAnswer(env, ctx, config, interaction, result, arrivedAt);
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }
 
