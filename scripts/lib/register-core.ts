@@ -62,6 +62,16 @@ function commandsUrl(config: RegisterConfig, method: "GET" | "PUT"): string {
   return `${config.apiBase}/applications/${config.applicationId}${scope}/commands${method === "GET" ? "?with_localizations=true" : ""}`;
 }
 
+/** True when apiBase is Discord's own API (discord.com or a subdomain), not a local stand-in such as the emulator. */
+function isDiscord(apiBase: string): boolean {
+  try {
+    const host = new URL(apiBase).hostname;
+    return host === "discord.com" || host.endsWith(".discord.com");
+  } catch {
+    return false;
+  }
+}
+
 const scopeText = (config: RegisterConfig) => (config.guildId ? `in guild ${config.guildId}` : "globally");
 
 export function displayName(command: { name?: unknown; type?: unknown }): string {
@@ -286,7 +296,8 @@ export async function register(config: RegisterConfig, definitions: readonly Com
   const registered = Array.isArray(reply.body) ? (reply.body as Record<string, unknown>[]) : [];
   const names = registered.map(displayName).join(", ");
   io.out(`register: registered ${registered.length} command${registered.length === 1 ? "" : "s"} ${scopeText(config)} for application ${config.applicationId}: ${names || "(none)"}`);
-  if (!config.guildId) io.out("register: global commands can take a while to show up; set DISCORD_GUILD_ID for instant updates while developing");
+  // Discord's global command list reaches clients late; a local stand-in (the emulator) shows it at once.
+  if (!config.guildId && isDiscord(config.apiBase)) io.out("register: global commands can take a while to show up; set DISCORD_GUILD_ID for instant updates while developing");
   return 0;
 }
 
