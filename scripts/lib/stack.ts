@@ -7,13 +7,13 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startBackendServer } from "../../src/backend/server.ts";
 import { DEFAULT_CHANNEL_ID, startDiscordEmulator, type RunningEmulator } from "../../src/emulator/index.ts";
 import { DEV_PREMIUM_SKU, ensureDevConfig, type DevConfig } from "./dev-config.ts";
 import { loadDefinitions } from "./definitions.ts";
-import { portHolders, portProblem, type Managed } from "./processes.ts";
+import { freePort, portHolders, portProblem, type Managed } from "./processes.ts";
+import { startD1Migrations } from "./d1-migrate.ts";
 import { startBackendWorker } from "./backend-worker.ts";
-import { startWrangler, startWranglerDev } from "./wrangler.ts";
+import { startWranglerDev } from "./wrangler.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
@@ -126,44 +126,67 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stops.push(() => emulator.close());
     signal?.throwIfAborted();
 
+    // The application emojis first: the Worker gets their ids (EMOJI_IDS) when it starts, as a deploy would.
+    const emojiIds = await unlessStopped(syncEmojis({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadLocalEmojis(), { out: (line) => log("register", line), err: (line) => log("register", line) }), signal);
+    if (!emojiIds) throw new StackError("start: syncing the application emojis with the emulator failed (see above)");
+
     const emulatorHost = new URL(emulator.url).host;
     // Files uploaded in the playground are served by the emulator, so the backend may fetch from it too.
     const attachmentHosts = ["cdn.discordapp.com", "media.discordapp.net", emulatorHost];
     const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state");
-    let backend: StackBackend;
+    // The backend's port is chosen before it listens, so the Worker (which needs BACKEND_URL) starts at once.
+    const backendPort = ports.backend === 0 ? await freePort(HOST) : ports.backend;
+    const backendUrl = `http://${HOST}:${backendPort}`;
+
+    // The backend, the D1 migrations and the Worker start together (each takes seconds, mostly waiting on its own
+    // runtime): the stack is up when all three are. The first to fail stops the others.
+    const failed = new AbortController();
+    const startup = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    const part = <T>(promise: Promise<T>) =>
+      promise.catch((error: unknown) => {
+        failed.abort(error);
+        throw error;
+      });
     let backendProcess: Managed | undefined;
     let backendStopped = false;
-    if (options.backend === "worker") {
-      const startWorker = (port: number) =>
-        startBackendWorker({
-          root: options.root,
-          host: HOST,
-          port,
-          vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
-          persistTo,
-          log: (line) => log("backend", line),
-          startTimeoutMs: options.startTimeoutMs,
-          signal,
-        }).catch((error: unknown) => {
-          if (error instanceof StopRequested) throw error;
-          throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
-        });
-      let started: Awaited<ReturnType<typeof startWorker>> | undefined = await startWorker(ports.backend);
-      const url = started.url;
-      backend = {
-        kind: "worker",
-        url,
-        close: async () => {
-          backendStopped = true;
-          await started?.stop();
-          started = undefined;
-        },
-        start: async () => {
-          if (!started) started = await startWorker(Number(new URL(url).port));
-        },
-      };
-      backendProcess = started.process;
-    } else {
+    // The backend can be stopped and started again on the same URL (the faults tests: an outage and its end).
+    const startBackend = async (): Promise<StackBackend> => {
+      if (options.backend === "worker") {
+        const startWorker = (port: number) =>
+          startBackendWorker({
+            root: options.root,
+            host: HOST,
+            port,
+            vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
+            persistTo,
+            log: (line) => log("backend", line),
+            startTimeoutMs: options.startTimeoutMs,
+            signal: startup,
+          }).catch((error: unknown) => {
+            if (startup.aborted) throw startup.reason;
+            throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
+          });
+        let started: Awaited<ReturnType<typeof startWorker>> | undefined = await startWorker(backendPort);
+        backendProcess = started.process;
+        const url = started.url;
+        const worker: StackBackend = {
+          kind: "worker",
+          url,
+          close: async () => {
+            backendStopped = true;
+            await started?.stop();
+            started = undefined;
+          },
+          start: async () => {
+            if (!started) started = await startWorker(Number(new URL(url).port));
+          },
+        };
+        stops.push(() => worker.close());
+        return worker;
+      }
+      // Imported here: the renderer's modules take seconds to load, time the Worker's start-up already spends.
+      const { startBackendServer } = await import("../../src/backend/server.ts");
+      startup.throwIfAborted();
       const startServer = (port: number) =>
         startBackendServer({
           port,
@@ -172,9 +195,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           attachmentHosts,
           log: (event: object) => log("backend", JSON.stringify(event)),
         });
-      let server: Awaited<ReturnType<typeof startServer>> | undefined = await startServer(ports.backend);
+      let server: Awaited<ReturnType<typeof startServer>> | undefined = await startServer(backendPort);
       const url = server.url;
-      backend = {
+      const node: StackBackend = {
         kind: "node",
         url,
         close: async () => {
@@ -185,25 +208,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           if (!server) server = await startServer(Number(new URL(url).port));
         },
       };
-    }
-    stops.push(() => backend.close());
-    signal?.throwIfAborted();
-
-    if (existsSync(join(options.root, "migrations"))) {
-      const migrate = startWrangler(options.root, "D1 migrations", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], (line) => log("worker", line));
+      stops.push(() => node.close());
+      return node;
+    };
+    const migrateD1 = async (): Promise<void> => {
+      if (!existsSync(join(options.root, "migrations"))) return;
+      const migrate = startD1Migrations(options.root, persistTo, (line) => log("worker", line));
       stops.push(() => migrate.stop());
-      const code = await unlessStopped(migrate.exited, signal);
+      const code = await unlessStopped(migrate.exited, startup);
       if (code !== 0) throw new StackError(`start: applying the D1 migrations failed (exit ${code}); its output is above`);
-    }
+    };
 
-    // The application emojis first: the Worker gets their ids (EMOJI_IDS) when it starts, as a deploy would.
-    const emojiIds = await unlessStopped(syncEmojis({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadLocalEmojis(), { out: (line) => log("register", line), err: (line) => log("register", line) }), signal);
-    if (!emojiIds) throw new StackError("start: syncing the application emojis with the emulator failed (see above)");
     const vars: Record<string, string> = {
       DISCORD_PUBLIC_KEY: config.keyPair.publicKeyHex,
       DISCORD_APPLICATION_ID: config.applicationId,
       DISCORD_API_BASE: emulator.apiBase,
-      BACKEND_URL: backend.url,
+      BACKEND_URL: backendUrl,
       RELAY_SECRET: config.relaySecret,
       PREMIUM_SKU_ID: premiumSkuId,
       // The daily report goes to the playground's #general, with the token the emulator accepts.
@@ -224,11 +244,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
     const args = ["-c", configs.interactions, "-c", configs.linkedRoles, "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-    const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: (line) => log("worker", line), startTimeoutMs: options.startTimeoutMs, signal }).catch((error: unknown) => {
-      if (error instanceof StopRequested) throw error;
-      throw new StackError(`start: ${(error as Error).message}. Its output is above.`);
-    });
-    stops.push(() => worker.stop());
+    const startWorker = async (): Promise<Managed> => {
+      const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: (line) => log("worker", line), startTimeoutMs: options.startTimeoutMs, signal: startup }).catch((error: unknown) => {
+        if (startup.aborted) throw startup.reason;
+        throw new StackError(`start: ${(error as Error).message}. Its output is above.`);
+      });
+      stops.push(() => worker.stop());
+      return worker;
+    };
+
+    const [backendResult, migrated, workerResult] = await Promise.allSettled([part(startBackend()), part(migrateD1()), part(startWorker())]);
+    // A stop requested by the user wins; else the part that failed first (the others were stopped because of it).
+    signal?.throwIfAborted();
+    if (failed.signal.aborted) throw failed.signal.reason;
+    if (backendResult.status === "rejected" || migrated.status === "rejected" || workerResult.status === "rejected") throw new StackError("start: a part failed to start (see above)");
+    const backend = backendResult.value;
+    const worker = workerResult.value;
 
     // Register the commands with the emulator exactly as `npm run register` would with Discord.
     const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, list, io);

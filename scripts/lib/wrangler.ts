@@ -25,7 +25,7 @@ function wranglerEnv(root: string): NodeJS.ProcessEnv {
  */
 const DEV_ARGS = ["--show-interactive-dev-session=false", "--inspector-port", "0"] as const;
 
-export function startWrangler(root: string, name: string, args: readonly string[], log: (line: string) => void = () => {}): Managed {
+function startWrangler(root: string, name: string, args: readonly string[], log: (line: string) => void = () => {}): Managed {
   return startProcess(name, process.execPath, [join(root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], { cwd: root, env: wranglerEnv(root), onOutput: log });
 }
 
