@@ -5,9 +5,9 @@
 // emulator as `npm run register` would with Discord, and say in one line what changed. A file that does not load
 // yet (mid-edit) is reported and the registered list stays.
 
-import { watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { loadFreshDefinitions } from "./definitions.ts";
+import { watchTree } from "./watch-tree.ts";
 import { diffCommands, displayName, type CommandDefinition, type Io } from "./register-core.ts";
 
 const DEBOUNCE_MS = 300;
@@ -80,29 +80,24 @@ export function watchCommands(options: CommandWatchOptions): CommandWatcher {
     }
   }
 
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dir, { recursive: true }, (_event, filename) => {
-      const name = filename === null ? "" : String(filename);
-      // Only TypeScript sources matter; editors' swap and backup files do not.
-      if (name && !name.endsWith(".ts")) return;
-      if (name) changedFiles.add(name.replace(/\\/g, "/"));
+  // One watcher per folder (watch-tree.ts): a recursive fs.watch goes deaf after an editor's atomic save.
+  const watcher = watchTree(
+    dir,
+    (name) => {
+      // Only TypeScript sources matter; editors' swap, backup and temporary files do not.
+      if (!name.endsWith(".ts")) return;
+      changedFiles.add(name);
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), options.debounceMs ?? DEBOUNCE_MS);
-    });
-    watcher.on("error", (error) => {
-      options.print(`start: stopped watching src/worker/app/commands (${error.message}); restart npm start to pick up command changes`);
-      watcher?.close();
-    });
-  } catch (error) {
-    options.print(`start: cannot watch src/worker/app/commands (${(error as Error).message}); restart npm start to pick up command changes`);
-  }
+    },
+    (error) => options.print(`start: cannot watch part of src/worker/app/commands (${error.message}); restart npm start to pick up changes there`),
+  );
 
   return {
     close() {
       closed = true;
       clearTimeout(timer);
-      watcher?.close();
+      watcher.close();
     },
   };
 }
