@@ -30,16 +30,39 @@ import {
   type StoredAttachment,
   type StoredMessage,
 } from "../src/emulator/core.ts";
-import { parseCommandLine, type CommandDef } from "../src/emulator/playground/command-line.ts";
+import { applyChoice, complete, parseCommandLine, type CommandDef } from "../src/emulator/playground/command-line.ts";
 import { loadDefinitions } from "./lib/definitions.ts";
+import { buildSubmission, findButton, findSelect, stepsFrom, StepError, type Shown, type Step } from "./lib/interact-steps.ts";
 
-const USAGE = `Usage: npm run interact -- "/command option:value …" [options]
-       npm run interact -- "Message command" --message "text"
-       npm run interact -- "User command" --user <user id>
+const USAGE = `Usage: npm run interact -- "/command option:value …" [steps] [options]
+       npm run interact -- "Message command" --message "text" [steps]
+       npm run interact -- "User command" --user <user id> [steps]
+       npm run interact -- [steps]          (continues the conversation of the last run)
        npm run interact -- --cron
 
-Sends one command to the local Worker, signed with the dev key as Discord would sign it, and prints the
-answer and every edit and follow-up the bot makes (files are saved).
+Sends a command to the local Worker, signed with the dev key as Discord would sign it, prints the answer and
+every edit and follow-up the bot makes (files are saved), and waits until the conversation settles: the Worker
+has said it finished (its final edit and follow-ups sent), or --timeout passed, which it names. Then it runs
+the steps, in the order given, each waiting the same way:
+
+  --press <label>     press the button with that label (or custom_id) on the bot's newest message that has it
+  --pick <option>[,<option>…]
+                      choose in the select menu that offers these options (label or value);
+                      --pick "<select>=<option>,…" names the menu (placeholder or custom_id); user, role and
+                      channel menus take ids
+  --fill <field>=<value>
+                      fill a field of the form the bot opened (label or custom_id); choices by label, several
+                      comma-separated, a checkbox true/false, a file upload a path; the form is submitted at the
+                      next step that is not a --fill, or at the end
+  --submit            submit the open form as it is (only needed for a form with nothing to fill)
+  --complete <option>=<text>
+                      before sending: type <text> into the command's autocomplete option <option> and print
+                      the bot's suggestions (the command is sent only with --choose)
+  --choose <choice>   take that suggestion (its name, or its number in the list) as the option's value
+  --print-png         at the end, print the path of the last PNG the bot sent (one line, for scripts)
+  --conversation <interaction id>
+                      run the steps in that interaction's conversation (the playground's log shows the ids)
+                      instead of the last run's
 
   --message <text>    run a message command (right-click a message → Apps): posts <text> in #general as
                       Tester first, then runs the command on that message
@@ -56,7 +79,7 @@ answer and every edit and follow-up the bot makes (files are saved).
   --emulator <url>    the Discord emulator (default http://127.0.0.1:\${EMULATOR_PORT:-8790})
   --key <file>        the dev key (default .emulator/dev-key.json, written by npm start)
   --out <dir>         where files go (default .emulator/out/<interaction id>/)
-  --timeout <s>       how long to wait for a deferred reply's edit (default 30)
+  --timeout <s>       how long to wait for each interaction to settle (default 30)
 
 Values run until the next " name:"; quote one that contains such text: title:"Ratio a: b".
 ATTACHMENT options take a file path: /chart file:./data.csv
@@ -67,6 +90,10 @@ Examples:
   npm run interact -- "/admin stats" --admin
   npm run interact -- "/ping" --group-dm --locale de
   npm run interact -- "Chart numbers" --message "3 5 8 13"
+  npm run interact -- /chart values:1,2,3 --press Bar --print-png
+  npm run interact -- /feedback --fill "Your feedback=Handy" --fill Category=Idea
+  npm run interact -- /help --complete command=ch --choose /chart
+  npm run interact -- --press Line     (on the chart of the previous run)
   npm run interact -- --cron`;
 
 const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]));
@@ -104,8 +131,17 @@ function options() {
         key: { type: "string", default: join(".emulator", "dev-key.json") },
         out: { type: "string" },
         timeout: { type: "string", default: "30" },
+        press: { type: "string", multiple: true },
+        pick: { type: "string", multiple: true },
+        fill: { type: "string", multiple: true },
+        submit: { type: "boolean", multiple: true },
+        complete: { type: "string" },
+        choose: { type: "string" },
+        "print-png": { type: "boolean", default: false },
+        conversation: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
+      tokens: true,
     });
   } catch (error) {
     throw new InteractError(`${(error as Error).message}\n\n${USAGE}`, 2);
@@ -116,8 +152,18 @@ function options() {
     return null;
   }
   const line = positionals.join(" ").trim();
-  if (values.cron && line) throw new InteractError("--cron runs the Worker's daily cron and takes no command", 2);
-  if (!line && !values.cron) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
+  let steps: Step[];
+  try {
+    steps = stepsFrom(parsed.tokens ?? []);
+  } catch (error) {
+    throw new InteractError((error as Error).message, 2);
+  }
+  if (values.cron && (line || steps.length > 0)) throw new InteractError("--cron runs the Worker's daily cron and takes no command or steps", 2);
+  if (!line && !values.cron && steps.length === 0) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
+  if (values.complete !== undefined && !/^[\w-]+=/u.test(values.complete)) throw new InteractError(`--complete takes <option>=<text typed so far>, e.g. --complete command=ch, got "${values.complete}"`, 2);
+  if ((values.complete !== undefined || values.choose !== undefined) && !line.startsWith("/")) throw new InteractError("--complete and --choose apply to a slash command's autocomplete option: give the command, e.g. /help --complete command=ch", 2);
+  if (values.conversation !== undefined && (line || steps.length === 0)) throw new InteractError("--conversation <interaction id> continues that conversation with steps (--press, --pick, --fill), without a command", 2);
+  if (values.choose !== undefined && values.complete === undefined) throw new InteractError("--choose picks one of --complete's suggestions: add --complete <option>=<text>", 2);
   if (values.message !== undefined && values.user !== undefined) throw new InteractError("--message and --user do not combine: a message command targets a message, a user command a person", 2);
   if (values.user !== undefined && !/^\d{15,21}$/.test(values.user)) throw new InteractError(`--user takes a user id (a snowflake such as ${DEFAULT_USER_ID}), got "${values.user}"`, 2);
   const target: Target | null = values.message !== undefined ? { kind: "message", text: values.message } : values.user !== undefined ? { kind: "user", id: values.user } : null;
@@ -144,6 +190,12 @@ function options() {
     key: values.key,
     out: values.out,
     timeoutMs: timeout * 1000,
+    timeoutText: `${values.timeout} s (--timeout)`,
+    steps,
+    complete: values.complete,
+    choose: values.choose,
+    printPng: values["print-png"],
+    conversation: values.conversation,
   };
 }
 
@@ -294,7 +346,7 @@ function describeMessage(message: Json): string[] {
 
 const INPUT_KINDS: Record<number, string> = { ...SELECT_KINDS, 19: "file upload", 21: "radio", 22: "checkboxes", 23: "checkbox" };
 
-function describeModal(data: Json): string[] {
+function describeModal(data: Json, hint = true): string[] {
   const lines = [`form "${data.title}" (${data.custom_id})`];
   for (const c of (data.components as Json[] | undefined) ?? []) {
     if (c.type === 10) {
@@ -307,16 +359,19 @@ function describeModal(data: Json): string[] {
     const choices = (input?.options as Json[] | undefined)?.map((o) => o.label).join(", ");
     lines.push(`  ${label ?? "(text)"}${input?.custom_id ? ` [${input.custom_id}]` : ""}${kind ? ` ${kind}${choices ? `: ${choices}` : ""}` : ""}${input?.required === false ? " (optional)" : ""}`);
   }
-  lines.push("Forms are filled in the playground: open the Playground URL npm start prints.");
+  if (hint) lines.push('Fill it with --fill "<field>=<value>" (now, or in a next `npm run interact -- --fill …`), or in the playground.');
   return lines;
 }
 
 class FileSaver {
   private readonly saved = new Set<string>();
   private readonly names = new Set<string>();
-  readonly dir: string;
+  /** Where files go: --out, or .emulator/out/<the first interaction's id>/ once it is known. */
+  dir: string | null;
   count = 0;
-  constructor(dir: string) {
+  /** The last PNG saved, for --print-png. */
+  lastPng: string | null = null;
+  constructor(dir: string | null) {
     this.dir = dir;
   }
 
@@ -330,46 +385,197 @@ class FileSaver {
       let name = a.filename.replace(/[/\\]/g, "_");
       for (let n = 2; this.names.has(name); n++) name = a.filename.replace(/(\.[^.]*)?$/, `-${n}$1`);
       this.names.add(name);
-      mkdirSync(this.dir, { recursive: true });
-      const path = join(this.dir, name);
+      const dir = (this.dir ??= join(".emulator", "out", "files"));
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, name);
       writeFileSync(path, new Uint8Array(await response.arrayBuffer()));
       this.count++;
+      if (a.content_type === "image/png" || name.endsWith(".png")) this.lastPng = relative(process.cwd(), path) || path;
       lines.push(`file ${a.filename} (${a.content_type}, ${formatBytes(a.size)}) saved to ${relative(process.cwd(), path) || path}`);
     }
     return lines;
   }
 }
 
-/** Prints the bot's edits and follow-ups as the emulator receives them; `started` is when the interaction was sent. */
-async function follow(emulator: string, payload: InteractionPayload, initialType: number, printed: Set<string>, files: FileSaver, timeoutMs: number, started: number): Promise<void> {
+/** What every interaction of one run shares while it is followed. */
+interface Following {
+  /** What was printed of each message (by id): a message is printed again only when what the user sees changed. */
+  printed: Map<string, string>;
+  files: FileSaver;
+  /** The emulator hears the Worker's log (npm start): "settled" is the Worker saying it finished. */
+  workerLogs: boolean;
+}
+
+/** What the user sees of a message: a change here is news, a copy of it (a component's message) is not. */
+const seenAs = (m: StoredMessage) => (m.deleted ? "deleted" : JSON.stringify([describeMessage(m as unknown as Json), m.attachments.map((a) => a.id)]));
+
+/**
+ * Prints the bot's edits and follow-ups for one interaction as the emulator receives them, until the conversation
+ * settles: the Worker has logged that it finished the interaction (its answer, or its job's final edit and every
+ * follow-up; scripts/lib/worker-done.ts), and nothing shows "thinking…". `started` is when it was sent; the wait is
+ * bounded by --timeout, and running out of it is an error that says what is still missing.
+ */
+async function follow(opts: Options, query: string, initialType: number, ctx: Following, started: number): Promise<Conversation & { worker_done?: { outcome: string } | null }> {
   let lastChange = Date.now();
   for (;;) {
-    const conversation = (await control(emulator, `/messages?token=${encodeURIComponent(payload.token)}`)) as Conversation | null;
-    if (conversation === null) throw new InteractError(`the emulator at ${emulator} stopped answering while waiting for edits`);
+    const conversation = (await control(opts.emulator, `/messages?${query}`)) as (Conversation & { worker_done?: { outcome: string } | null }) | null;
+    if (conversation === null) throw new InteractError(`the emulator at ${opts.emulator} stopped answering while waiting for edits`);
     for (const message of conversation.messages as StoredMessage[]) {
-      const signature = `${message.id}:${message.edited_timestamp}:${message.loading}:${message.deleted}`;
-      if (printed.has(signature)) continue;
-      printed.add(signature);
-      lastChange = Date.now();
       if (message.loading) continue;
+      const seen = seenAs(message);
+      if (ctx.printed.get(message.id) === seen) continue;
+      ctx.printed.set(message.id, seen);
+      lastChange = Date.now();
       const after = `${Date.now() - started} ms after sending`;
       const what = message.deleted ? `deleted ${message.role === "original" ? "@original" : `follow-up ${message.id}`}` : message.role === "original" ? (message.edited_timestamp ? "edited @original" : "sent @original") : message.edited_timestamp ? `edited follow-up ${message.id}` : "sent a follow-up";
       out(`… ${after}, the bot ${what}:`);
       if (!message.deleted) {
         out(indent(describeMessage(message as unknown as Json)).join("\n"));
-        const saved = await files.save(message.attachments);
+        const saved = await ctx.files.save(message.attachments);
         if (saved.length) out(indent(saved).join("\n"));
       }
     }
     const original = (conversation.messages as StoredMessage[]).find((m) => m.role === "original");
     const thinking = initialType === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE && (!original || original.loading);
-    if (!thinking && Date.now() - lastChange >= SETTLE_MS) return;
-    if (Date.now() - started > timeoutMs) {
-      if (thinking) throw new InteractError(`no edit within ${timeoutMs / 1000} s: the user still sees "thinking…" (the Worker's deferred task never finished; see the npm start output)`);
-      return;
+    const done = conversation.worker_done ?? null;
+    if (ctx.workerLogs && done) {
+      if (thinking) throw new InteractError(`the Worker finished interaction ${conversation.interaction_id} (${done.outcome}) without editing its deferred reply: the user still sees "thinking…"`);
+      return conversation;
+    }
+    if (!ctx.workerLogs && !thinking && Date.now() - lastChange >= SETTLE_MS) return conversation;
+    if (Date.now() - started > opts.timeoutMs) {
+      const missing = thinking ? 'no edit yet: the user still sees "thinking…"' : `the Worker has not said it finished interaction ${conversation.interaction_id}`;
+      throw new InteractError(`the conversation did not settle within ${opts.timeoutText}: ${missing} (its output is in the npm start terminal); what arrived is above`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+/** What a later step (or a later run: .emulator/interact-last.json) acts on. */
+interface Session {
+  /** The interactions of the conversation, oldest first: their messages hold the buttons and menus to use. */
+  interactions: string[];
+  /** The form the bot's last answer opened, and the message it was opened from; null when none is open. */
+  modal: { data: Json; message_id: string | null } | null;
+}
+
+const SESSION_FILE = join(".emulator", "interact-last.json");
+
+function loadSession(): Session {
+  if (!existsSync(SESSION_FILE)) throw new InteractError(`no conversation to continue (${SESSION_FILE} is written by a run with a command): give a command first, e.g. npm run interact -- /chart values:1,2,3 --press Bar`, 2);
+  return JSON.parse(readFileSync(SESSION_FILE, "utf8")) as Session;
+}
+
+function saveSession(session: Session): void {
+  mkdirSync(".emulator", { recursive: true });
+  writeFileSync(SESSION_FILE, JSON.stringify(session) + "\n");
+}
+
+/** The bot's messages in the conversation, newest first (the ones a button or menu can be on). */
+async function shownMessages(opts: Options, session: Session): Promise<Shown[]> {
+  const messages: Shown[] = [];
+  const seen = new Set<string>();
+  for (const id of [...session.interactions].reverse()) {
+    const conversation = (await control(opts.emulator, `/messages?interaction_id=${encodeURIComponent(id)}`)) as Conversation | null;
+    if (conversation === null) throw new InteractError(`nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\``);
+    for (const message of [...(conversation.messages as StoredMessage[])].reverse()) {
+      if (message.deleted || message.loading || seen.has(message.id)) continue;
+      seen.add(message.id);
+      messages.push(message as unknown as Shown);
+    }
+  }
+  return messages;
+}
+
+interface SendOutcome {
+  interaction: { id: string; type: number; label: string };
+  status: number | null;
+  body: Json | null;
+  ms: number;
+  timed_out: boolean;
+  error?: string;
+}
+
+/** A component click or a form submission, built, signed and sent to the Worker by the emulator (as the playground does). */
+async function sendThroughEmulator(opts: Options, input: Record<string, unknown>): Promise<SendOutcome> {
+  const body = { ...input, role: opts.admin ? "admin" : "member", context: opts.context, ...(opts.locale ? { locale: opts.locale } : {}) };
+  const outcome = (await control(opts.emulator, "/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })) as SendOutcome | null;
+  if (outcome === null) throw new InteractError(`nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\``);
+  return outcome;
+}
+
+/** Prints a step's answer and follows it until it settles; the session learns the interaction (and any form it opened). */
+async function answerOfStep(opts: Options, outcome: SendOutcome, session: Session, ctx: Following, sourceMessage: string | null): Promise<number> {
+  const body = outcome.body;
+  out(`← ${outcome.status ?? "no answer"}${outcome.status !== null ? ` in ${outcome.ms} ms` : ""}${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
+  if (outcome.error !== undefined) {
+    out(indent([`the user sees "${outcome.error}"`]).join("\n"));
+    return 1;
+  }
+  session.interactions.push(outcome.interaction.id);
+  ctx.files.dir ??= join(".emulator", "out", outcome.interaction.id);
+  if (body?.type === CALLBACK_TYPES.MODAL) {
+    out(indent(describeModal(body.data ?? {}, false)).join("\n"));
+    session.modal = { data: body.data ?? {}, message_id: sourceMessage };
+    return 0;
+  }
+  session.modal = null;
+  if (body?.type === CALLBACK_TYPES.DEFERRED_UPDATE_MESSAGE) out("  the message stays as it is until the bot edits it; waiting…");
+  await follow(opts, `interaction_id=${encodeURIComponent(outcome.interaction.id)}`, Number(body?.type ?? 0), ctx, Date.now() - outcome.ms);
+  return 0;
+}
+
+async function runStep(opts: Options, step: Step, session: Session, ctx: Following, fills: Map<string, string>): Promise<number> {
+  switch (step.kind) {
+    case "fill":
+      if (!session.modal) throw new InteractError(`--fill "${step.field}=…": no form is open (the bot's last answer was not a form)`, 2);
+      fills.set(step.field, step.value);
+      return 0;
+    case "submit": {
+      const modal = session.modal;
+      if (!modal) throw new InteractError("--submit: no form is open (the bot's last answer was not a form)", 2);
+      const data = await buildSubmission(modal.data, fills, async (path, field) => (await upload(opts.emulator, path, field)).id);
+      fills.clear();
+      out(`→ submit the form "${modal.data.title}"`);
+      return answerOfStep(opts, await sendThroughEmulator(opts, { type: 5, data, ...(modal.message_id ? { message_id: modal.message_id } : {}), label: String(modal.data.title ?? "") }), session, ctx, modal.message_id);
+    }
+    case "press": {
+      const { message, button } = findButton(await shownMessages(opts, session), step.label);
+      // The message as it is now is not news; what the bot does to it is.
+      ctx.printed.set(message.id, seenAs(message as unknown as StoredMessage));
+      out(`→ press [${button.label ?? button.custom_id}] on message ${message.id}`);
+      return answerOfStep(opts, await sendThroughEmulator(opts, { type: 3, data: { custom_id: button.custom_id, component_type: 2 }, message_id: message.id, label: String(button.label ?? button.custom_id) }), session, ctx, message.id);
+    }
+    case "pick": {
+      const { message, menu, values } = findSelect(await shownMessages(opts, session), step.select, step.choices);
+      ctx.printed.set(message.id, seenAs(message as unknown as StoredMessage));
+      out(`→ pick ${step.choices.join(", ")} in [${menu.placeholder ?? "select"}] on message ${message.id}`);
+      return answerOfStep(opts, await sendThroughEmulator(opts, { type: 3, data: { custom_id: menu.custom_id, component_type: menu.type, values }, message_id: message.id, label: step.choices.join(", ") }), session, ctx, message.id);
+    }
+  }
+}
+
+/** --complete: the bot's suggestions for an autocomplete option as typed so far; --choose puts one in the command. */
+async function autocomplete(opts: Options, commands: readonly CommandDef[]): Promise<string | null> {
+  const eq = opts.complete!.indexOf("=");
+  const option = opts.complete!.slice(0, eq);
+  const text = `${opts.line} ${option}:${opts.complete!.slice(eq + 1)}`;
+  const completion = complete(text, commands);
+  if (!completion || completion.kind !== "autocomplete") throw new InteractError(`--complete ${option}=…: ${completion && "option" in completion ? `option ${option} has no autocomplete` : `"${text}" has no option ${option} to complete`} (the command line up to it must be a slash command and its options)`, 2);
+  out(`→ type "${opts.complete!.slice(eq + 1)}" into ${option} of ${opts.line.split(/\s/)[0]}`);
+  const outcome = await sendThroughEmulator(opts, { type: 4, data: completion.data });
+  const body = outcome.body;
+  out(`← ${outcome.status ?? "no answer"}${outcome.status !== null ? ` in ${outcome.ms} ms` : ""}${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
+  if (outcome.error !== undefined) throw new InteractError(`the bot's autocomplete failed: the user sees "${outcome.error}"`);
+  const choices = ((body?.data?.choices as Json[] | undefined) ?? []);
+  out(choices.length ? indent(choices.map((c, i) => `${i + 1}. ${c.name}${String(c.value) !== c.name ? ` (${c.value})` : ""}`)).join("\n") : "  (no suggestions)");
+  if (opts.choose === undefined) {
+    out("  the command was not sent: add --choose <suggestion> to take one, or give the option's value");
+    return null;
+  }
+  const choice = choices.find((c) => c.name === opts.choose || String(c.value) === opts.choose) ?? (/^\d+$/.test(opts.choose) ? choices[Number(opts.choose) - 1] : undefined);
+  if (!choice) throw new InteractError(`--choose ${opts.choose}: not one of the suggestions (${choices.map((c) => c.name).join(", ") || "none"})`, 2);
+  return applyChoice(text, completion.replaceFrom, choice.value).trim();
 }
 
 const TYPE_WORDS: Record<number, string> = { 2: "user", 3: "message" };
@@ -484,8 +690,50 @@ async function main(): Promise<number> {
   const opts = options();
   if (!opts) return 0;
   if (opts.cron) return runCron(opts);
+  const health = (await control(opts.emulator, "/health")) as { worker_logs?: boolean } | null;
+  const ctx: Following = { printed: new Map(), files: new FileSaver(opts.out ?? null), workerLogs: health?.worker_logs === true };
+  if (health && !ctx.workerLogs) out(`note: the emulator at ${opts.emulator} does not hear the Worker's log, so "settled" means no change for ${SETTLE_MS} ms`);
+  let session: Session;
+  if (opts.line) {
+    const sent = await runCommand(opts, ctx);
+    if (sent.code !== 0 || !sent.session) return sent.code;
+    session = sent.session;
+  } else if (opts.conversation !== undefined) {
+    session = { interactions: [opts.conversation], modal: null };
+  } else {
+    session = loadSession();
+  }
+  const fills = new Map<string, string>();
+  for (const step of opts.steps) {
+    let code: number;
+    try {
+      code = await runStep(opts, step, session, ctx, fills);
+    } catch (error) {
+      if (error instanceof StepError) throw new InteractError(error.message, 2);
+      throw error;
+    }
+    if (code !== 0) return code;
+  }
+  saveSession(session);
+  if (ctx.files.count > 0 && ctx.files.dir) out(`✓ ${ctx.files.count} file${ctx.files.count === 1 ? "" : "s"} in ${relative(process.cwd(), ctx.files.dir) || ctx.files.dir}`);
+  if (opts.printPng) {
+    if (!ctx.files.lastPng) throw new InteractError("--print-png: the bot sent no PNG in this run");
+    out(ctx.files.lastPng);
+  }
+  return 0;
+}
+
+/** The command itself: sent to the Worker as Discord would, then followed until it settles. */
+async function runCommand(opts: Options, ctx: Following): Promise<{ code: number; session?: Session }> {
   const key = readKey(opts.key);
   const { commands, emulatorUp } = await definitionsFrom(opts.emulator, opts.urlGiven);
+  if (opts.complete !== undefined) {
+    if (!emulatorUp) throw new InteractError(`--complete asks the bot through the emulator, and nothing answers at ${opts.emulator}: run \`npm start\``);
+    const line = await autocomplete(opts, commands);
+    if (line === null) return { code: 0 };
+    out(`→ chose it: ${line}`);
+    opts.line = line;
+  }
   const permissions = opts.admin ? (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).toString() : MEMBER_PERMISSIONS;
   const { payload, headline, notes = [] } = opts.target
     ? await contextMenuCommand(opts, opts.target, commands, emulatorUp, permissions)
@@ -505,22 +753,22 @@ async function main(): Promise<number> {
   }
   if (sent.timedOut) {
     out(`← no answer within 3 s: the user sees "${sent.error}"`);
-    return 1;
+    return { code: 1 };
   }
   const body = sent.body as Json | null;
   out(`← ${sent.status} in ${sent.ms} ms${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
   if (sent.error) {
     out(indent([`the user sees "${sent.error}"`, ...(body ? JSON.stringify(body).slice(0, 500).split("\n") : [])]).join("\n"));
     if (sent.status === 401) out(`  The Worker refused the signature: it must verify with the dev public key ${key.publicKeyHex} (DISCORD_PUBLIC_KEY).`);
-    return 1;
+    return { code: 1 };
   }
   if (sent.inlineError !== undefined) {
     out(`  Discord would refuse this answer (${describeDiscordError(sent.inlineError)}); the user sees "The application did not respond"`);
-    return 1;
+    return { code: 1 };
   }
 
-  const printed = new Set<string>();
-  const files = new FileSaver(opts.out ?? join(".emulator", "out", payload.id));
+  ctx.files.dir ??= join(".emulator", "out", payload.id);
+  const session: Session = { interactions: [payload.id], modal: null };
   switch (body?.type) {
     case CALLBACK_TYPES.CHANNEL_MESSAGE_WITH_SOURCE:
       out(indent(describeMessage(body.data ?? {})).join("\n"));
@@ -529,26 +777,27 @@ async function main(): Promise<number> {
       out(`  the user sees "thinking…"${(Number(body.data?.flags ?? 0) & 64) !== 0 ? " (ephemeral)" : ""}; waiting for the bot's edit…`);
       break;
     case CALLBACK_TYPES.MODAL:
-      out(indent(describeModal(body.data ?? {})).join("\n"));
-      return 0;
+      out(indent(describeModal(body.data ?? {}, opts.steps.length === 0)).join("\n"));
+      session.modal = { data: body.data ?? {}, message_id: null };
+      return { code: 0, session };
     case CALLBACK_TYPES.LAUNCH_ACTIVITY:
       out("  the bot launched its Activity: Discord opens it for the user (apps with Activities only)");
-      return 0;
+      return { code: 0 };
     default:
       out(indent([JSON.stringify(body)]).join("\n"));
   }
   if (!emulatorUp) {
     if (body?.type === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE) out("note: without the emulator the bot's edit cannot be shown");
-    return 0;
+    if (opts.steps.length > 0) throw new InteractError("the steps (--press, --pick, --fill) go through the emulator, and nothing answers there: run `npm start`");
+    return { code: 0 };
   }
   if (body?.type === CALLBACK_TYPES.CHANNEL_MESSAGE_WITH_SOURCE) {
     // Already printed from the answer itself: only later edits and follow-ups are news.
     const conversation = (await control(opts.emulator, `/messages?token=${encodeURIComponent(payload.token)}`)) as Conversation | null;
-    for (const m of (conversation?.messages ?? []) as StoredMessage[]) if (m.role === "original" && !m.edited_timestamp) printed.add(`${m.id}:${m.edited_timestamp}:${m.loading}:${m.deleted}`);
+    for (const m of (conversation?.messages ?? []) as StoredMessage[]) if (m.role === "original" && !m.edited_timestamp) ctx.printed.set(m.id, seenAs(m));
   }
-  await follow(opts.emulator, payload, body?.type ?? 0, printed, files, opts.timeoutMs, started);
-  if (files.count > 0) out(`✓ ${files.count} file${files.count === 1 ? "" : "s"} in ${relative(process.cwd(), files.dir) || files.dir}`);
-  return 0;
+  await follow(opts, `token=${encodeURIComponent(payload.token)}`, body?.type ?? 0, ctx, started);
+  return { code: 0, session };
 }
 
 main().then(

@@ -5,7 +5,7 @@
 // emulator as `npm run register` would with Discord, and say in one line what changed. A file that does not load
 // yet (mid-edit) is reported and the registered list stays.
 
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { loadFreshDefinitions } from "./definitions.ts";
 import { watchTree } from "./watch-tree.ts";
 import { diffCommands, displayName, type CommandDefinition, type Io } from "./register-core.ts";
@@ -22,6 +22,8 @@ export interface CommandWatchOptions {
   /** Loads the current definitions (default: a fresh Node process); tests may replace it. */
   load?: () => Promise<CommandDefinition[]>;
   debounceMs?: number;
+  /** The folder to watch; default the Worker's commands folder under root. */
+  dir?: string;
 }
 
 export interface CommandWatcher {
@@ -37,11 +39,16 @@ export function describeChange(next: readonly CommandDefinition[], previous: rea
   return next.filter((d) => before.get(`${d.type ?? 1}:${d.name}`) !== JSON.stringify(d)).map((d) => `~ ${displayName(d)}`).join(", ") || "the order of the commands";
 }
 
-export function watchCommands(options: CommandWatchOptions): CommandWatcher {
-  const dir = join(options.root, "src", "worker", "app", "commands");
+export interface CommandReloader {
+  /** Reads the definitions again after a change to `files` (paths from the project root, for the messages). */
+  reload(files: readonly string[]): void;
+  close(): void;
+}
+
+/** Re-registers the commands when their definitions changed; one reload at a time, the changes meanwhile in one more. */
+export function commandReloader(options: Omit<CommandWatchOptions, "debounceMs">): CommandReloader {
   const load = options.load ?? loadFreshDefinitions;
   let registered = options.registered;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let again = false;
   let closed = false;
@@ -55,7 +62,7 @@ export function watchCommands(options: CommandWatchOptions): CommandWatcher {
     running = true;
     const files = [...changedFiles].sort();
     changedFiles.clear();
-    const where = files.length === 1 ? `src/worker/app/commands/${files[0]}` : `${files.length} files in src/worker/app/commands`;
+    const where = files.length === 1 ? files[0] : `${files.length} files`;
     try {
       const next = await load();
       if (closed || JSON.stringify(next) === JSON.stringify(registered)) return;
@@ -80,23 +87,43 @@ export function watchCommands(options: CommandWatchOptions): CommandWatcher {
     }
   }
 
+  return {
+    reload(files) {
+      for (const file of files) changedFiles.add(file);
+      void reload();
+    },
+    close() {
+      closed = true;
+    },
+  };
+}
+
+export function watchCommands(options: CommandWatchOptions): CommandWatcher {
+  const dir = options.dir ?? join(options.root, "src", "worker", "app", "commands");
+  const reloader = commandReloader(options);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const changedFiles = new Set<string>();
+
   // One watcher per folder (watch-tree.ts): a recursive fs.watch goes deaf after an editor's atomic save.
   const watcher = watchTree(
     dir,
     (name) => {
       // Only TypeScript sources matter; editors' swap, backup and temporary files do not.
       if (!name.endsWith(".ts")) return;
-      changedFiles.add(name);
+      changedFiles.add(relative(options.root, join(dir, name)).split(sep).join("/"));
       clearTimeout(timer);
-      timer = setTimeout(() => void reload(), options.debounceMs ?? DEBOUNCE_MS);
+      timer = setTimeout(() => {
+        reloader.reload([...changedFiles]);
+        changedFiles.clear();
+      }, options.debounceMs ?? DEBOUNCE_MS);
     },
-    (error) => options.print(`start: cannot watch part of src/worker/app/commands (${error.message}); restart npm start to pick up changes there`),
+    (error) => options.print(`start: cannot watch part of ${relative(options.root, dir)} (${error.message}); restart npm start to pick up changes there`),
   );
 
   return {
     close() {
-      closed = true;
       clearTimeout(timer);
+      reloader.close();
       watcher.close();
     },
   };

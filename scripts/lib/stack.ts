@@ -14,6 +14,7 @@ import { freePort, portHolders, portProblem, type Managed } from "./processes.ts
 import { startD1Migrations } from "./d1-migrate.ts";
 import { startBackendWorker } from "./backend-worker.ts";
 import { startWranglerDev } from "./wrangler.ts";
+import { workerDoneFrom } from "./worker-done.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
@@ -244,8 +245,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
     const args = ["-c", configs.interactions, "-c", configs.linkedRoles, "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+    // The Worker's log says when it has finished an interaction: the emulator shows it (`npm run interact` waits for it).
+    emulator.emulator.state.workerLogs = true;
+    const workerLog = (line: string) => {
+      log("worker", line);
+      const done = workerDoneFrom(line);
+      if (done) emulator.emulator.workerDone(done.interactionId, done.outcome);
+    };
     const startWorker = async (): Promise<Managed> => {
-      const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: (line) => log("worker", line), startTimeoutMs: options.startTimeoutMs, signal: startup }).catch((error: unknown) => {
+      const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: workerLog, startTimeoutMs: options.startTimeoutMs, signal: startup }).catch((error: unknown) => {
         if (startup.aborted) throw startup.reason;
         throw new StackError(`start: ${(error as Error).message}. Its output is above.`);
       });

@@ -32,7 +32,7 @@ import { clearOAuth, oauthStore } from "./oauth2-store.ts";
 import { clearEmojis, emojiRoutes, serveEmoji } from "./routes/emojis.ts";
 import { surfaceRoutes } from "./routes/bot-surface.ts";
 import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
-import { clearState, createState, type EmulatedSku, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
+import { clearState, createState, type DevStatus, type EmulatedSku, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
 import { storeUpload, type UploadInput, type UploadResult } from "./uploads.ts";
 
 export interface EmulatorOptions {
@@ -72,6 +72,10 @@ export interface DiscordEmulator {
   /** What the bot said for one interaction: the original response first, then follow-ups. */
   messagesFor(token: string): StoredMessage[];
   conversation(token: string): Conversation | undefined;
+  /** Records that the Worker finished an interaction (what its log says); conversations show it as `worker_done`. */
+  workerDone(interactionId: string, outcome: string): void;
+  /** What the local stack's type-check found (null: it passes); the playground shows it as a banner. */
+  setDevStatus(status: DevStatus | null): void;
   /** An uploaded file by attachment id (bytes and content type), for asserting on images. */
   file(attachmentId: string): StoredFile | undefined;
   commands(guildId?: string): StoredCommand[];
@@ -343,7 +347,16 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     },
     conversation(token) {
       const record = state.interactions.get(token);
-      return record ? conversationOf(record) : undefined;
+      return record ? conversationOf(record, state) : undefined;
+    },
+    workerDone(interactionId, outcome) {
+      state.workerDone.set(interactionId, { at: new Date(now()).toISOString(), outcome });
+      changed();
+    },
+    setDevStatus(status) {
+      if (JSON.stringify(status) === JSON.stringify(state.devStatus)) return;
+      state.devStatus = status;
+      changed();
     },
     file: (attachmentId) => state.files.get(attachmentId),
     commands: (guildId) => (guildId === undefined ? state.commands.global : (state.commands.guilds.get(guildId) ?? [])),

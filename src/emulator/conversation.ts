@@ -1,6 +1,6 @@
 // Read-only views for assertions: what the bot said for one interaction, and the recorded calls filtered.
 
-import type { CallbackRecord, InteractionRecord, RecordedCall, StoredMessage } from "./state.ts";
+import type { CallbackRecord, EmulatorState, InteractionRecord, RecordedCall, StoredMessage, WorkerDone } from "./state.ts";
 
 export interface Conversation {
   token: string;
@@ -12,9 +12,14 @@ export interface Conversation {
   callbacks: CallbackRecord[];
   /** The original response first (if any), then follow-ups in order; deleted ones carry `deleted: true`. */
   messages: StoredMessage[];
+  /**
+   * When the Worker said it finished this interaction (its final log line: the immediate answer, or its job's final
+   * edit and follow-ups); null until then, and always null when nothing feeds the emulator the Worker's log.
+   */
+  worker_done: WorkerDone | null;
 }
 
-export function conversationOf(record: InteractionRecord): Conversation {
+export function conversationOf(record: InteractionRecord, state?: EmulatorState): Conversation {
   return {
     token: record.token,
     interaction_id: record.id,
@@ -24,6 +29,7 @@ export function conversationOf(record: InteractionRecord): Conversation {
     acknowledged: record.acknowledged,
     callbacks: record.callbacks,
     messages: [...(record.original ? [record.original] : []), ...record.followups],
+    worker_done: (record.id !== null ? state?.workerDone.get(record.id) : undefined) ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import { MESSAGE_FLAGS } from "./limits.ts";
 import { linkedRoleView, type LinkedRoleView } from "./linked-role-view.ts";
 import { activeEntitlements } from "./app-actions.ts";
 import { BOT_DM_CHANNEL_ID, CHANNEL_OF_CONTEXT, CONTEXTS, FRIEND, GROUP_DM_CHANNEL_ID, type InteractionContext } from "./signed-interactions.ts";
-import type { AppEventRecord, EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
+import type { AppEventRecord, DevStatus, EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
 
 export interface TimelineMessage {
   kind: "message";
@@ -105,6 +105,8 @@ export interface FeedSnapshot {
   app: FeedApp;
   timeline: TimelineItem[];
   log: LogEntry[];
+  /** The local stack's type-check of the Worker when it fails (npm start shows it as a banner); null when it passes. */
+  dev: DevStatus | null;
 }
 
 export interface FeedApp {
@@ -293,6 +295,7 @@ export function buildFeed(state: EmulatorState, options: FeedOptions): FeedSnaps
     app: buildApp(state, options.identity),
     timeline: buildTimeline(state),
     log: buildLog(state, options.logLimit),
+    dev: state.devStatus,
   };
 }
 

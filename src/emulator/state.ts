@@ -217,8 +217,30 @@ export interface EmulatorState {
   /** Where the playground's user has added the app (APPLICATION_AUTHORIZED sent, no deauthorization since). */
   installed: { guild: boolean; user: boolean };
   skus: EmulatedSku[];
+  /**
+   * The interactions the Worker says it has finished (its own log line: the local stack reads wrangler dev's output,
+   * scripts/lib/worker-done.ts), by interaction id. `workerLogs` is true when something feeds it, so a reader knows
+   * whether waiting for it makes sense (`npm run interact` waits for it to say a conversation has settled).
+   */
+  workerDone: Map<string, WorkerDone>;
+  workerLogs: boolean;
+  /** What the local stack's type-check of the Worker found (npm start's dev loop); null when it passes or nobody checks. */
+  devStatus: DevStatus | null;
   /** Bumped on every change a viewer could see; never reset, so a page always notices a reset too. */
   version: number;
+}
+
+export interface WorkerDone {
+  at: string;
+  /** The outcome the Worker logged ("ok", "task_error", …). */
+  outcome: string;
+}
+
+export interface DevStatus {
+  /** One line: what failed and what keeps running, e.g. "2 type errors: the Worker keeps running the last good version". */
+  summary: string;
+  /** The first errors as the compiler printed them (`src/…(line,col): error TS…`). */
+  errors: string[];
 }
 
 export function createState(options: { applicationId?: string; botToken?: string; strictTokens?: boolean; skus?: readonly EmulatedSku[] } = {}): EmulatorState {
@@ -242,6 +264,9 @@ export function createState(options: { applicationId?: string; botToken?: string
     entitlements: [],
     installed: { guild: false, user: false },
     skus: [...(options.skus ?? [])],
+    workerDone: new Map(),
+    workerLogs: false,
+    devStatus: null,
     version: 0,
   };
 }
@@ -266,4 +291,5 @@ export function clearState(state: EmulatorState, options: { keepCommands?: boole
   state.sends.length = 0;
   state.uploads.clear();
   state.posts.length = 0;
+  state.workerDone.clear();
 }

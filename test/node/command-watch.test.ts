@@ -52,7 +52,7 @@ for (const [how, save] of Object.entries(saves)) {
   it(`reloads the commands after every save of the same file by ${how}`, async () => {
     let loads = 0;
     const lines: string[] = [];
-    watcher = watchCommands({ root, registered: [], register: async () => 0, print: (line) => lines.push(line), load: async () => (loads++, [{ name: `v${loads}`, description: "d" }]), debounceMs: 20 });
+    watcher = watchCommands({ root, dir, registered: [], register: async () => 0, print: (line) => lines.push(line), load: async () => (loads++, [{ name: `v${loads}`, description: "d" }]), debounceMs: 20 });
     for (let n = 1; n <= 3; n++) {
       save(join(dir, "index.ts"), `export const commands = []; // save ${n}\n`);
       await until(() => loads === n);

@@ -11,7 +11,7 @@ import { api } from "./api.ts";
 import type { CommandDef, OptionChoice } from "./command-line.ts";
 import { Composer } from "./composer.ts";
 import { openAppsMenu, type AppChoice } from "./context-menu.ts";
-import { atBottom } from "./dom.ts";
+import { atBottom, h } from "./dom.ts";
 import { renderLog } from "./log-view.ts";
 import { pendingKey, renderTimeline, type AppsTarget, type ViewActions } from "./message-view.ts";
 import { openModal } from "./modal.ts";
@@ -39,6 +39,7 @@ const els = {
   cron: byId<HTMLButtonElement>("cron-button"),
   logToggle: byId<HTMLButtonElement>("log-toggle"),
   connection: byId<HTMLElement>("connection"),
+  devStatus: byId<HTMLElement>("dev-status"),
   worker: byId<HTMLElement>("worker-info"),
   linkedRole: byId<HTMLElement>("linked-role"),
 };
@@ -152,8 +153,16 @@ function render(): void {
   const linked = feed.app.linked_role;
   els.linkedRole.hidden = !linked;
   if (linked) els.linkedRole.textContent = `🔗 ${linked.platform_name ?? "linked"}: ${linked.values.map((v) => `${v.name} ${v.value}`).join(", ") || "no values"}`;
+  renderDevStatus(feed.dev);
   document.body.dataset.version = String(feed.version);
   document.body.dataset.ready = "true";
+}
+
+/** npm start's type-check of the Worker: a change that fails it is shown here, and the last good version keeps running. */
+function renderDevStatus(dev: FeedSnapshot["dev"]): void {
+  els.devStatus.hidden = dev === null;
+  if (dev) els.devStatus.replaceChildren(h("strong", {}, dev.summary), h("pre", {}, dev.errors.join("\n")));
+  else els.devStatus.replaceChildren();
 }
 
 let loading: Promise<void> | null = null;

@@ -27,7 +27,7 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
   const state = emulator.state;
 
   if (path === "/health" && method === "GET") {
-    return json({ ok: true, application_id: state.applicationId, strict_tokens: state.strictTokens });
+    return json({ ok: true, application_id: state.applicationId, strict_tokens: state.strictTokens, worker_logs: state.workerLogs });
   }
 
   if (path === "/calls") {
@@ -68,7 +68,13 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
 
   if (path === "/messages" && method === "GET") {
     const token = url.searchParams.get("token");
-    if (token === null) return json([...state.interactions.values()].map(conversationOf));
+    // ?interaction_id=: what a tool that sent through /__emulator/send knows (the outcome names the interaction, not its token).
+    const interactionId = url.searchParams.get("interaction_id");
+    if (interactionId !== null) {
+      const record = [...state.interactions.values()].find((r) => r.id === interactionId);
+      return record ? json(conversationOf(record, state)) : problem(404, "emulator(control): no interaction with that id");
+    }
+    if (token === null) return json([...state.interactions.values()].map((record) => conversationOf(record, state)));
     const conversation = emulator.conversation(token);
     return conversation ? json(conversation) : problem(404, "emulator(control): no interaction with that token");
   }

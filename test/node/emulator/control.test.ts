@@ -45,7 +45,7 @@ describe("startDiscordEmulator", () => {
 
 describe("/__emulator routes", () => {
   it("GET /health", async () => {
-    expect((await control("GET", "/health")).json).toEqual({ ok: true, application_id: APP, strict_tokens: false });
+    expect((await control("GET", "/health")).json).toEqual({ ok: true, application_id: APP, strict_tokens: false, worker_logs: false });
   });
 
   it("POST /interactions issues a registered interaction; GET /messages?token= returns its conversation", async () => {
