@@ -1,8 +1,9 @@
 // `npm start`: the bot, locally and offline: the Worker (wrangler dev), the backend (the Node server, or with
 // `--backend worker` the backend Worker under wrangler dev) and the Discord emulator with its browser playground;
 // `--queue` runs the Worker with RELAY_MODE=queue.
-// Edits reload the Worker (wrangler dev); a new or changed command is registered with the emulator again
-// (scripts/lib/command-watch.ts). One Ctrl-C (or SIGTERM, or SIGHUP) stops everything, at any moment, start-up
+// Edits are type-checked, then reload the Worker (wrangler dev runs a copy that gets only changes that pass:
+// scripts/lib/dev-loop.ts); a new or changed command is registered with the emulator again (scripts/lib/command-watch.ts).
+// One Ctrl-C (or SIGTERM, or SIGHUP) stops everything, at any moment, start-up
 // included; what it started never outlives it, even when it is killed (scripts/lib/watchdog.ts).
 
 import { existsSync } from "node:fs";
@@ -39,7 +40,8 @@ if (missing.length > 0) {
   process.exit(1);
 }
 const { startStack, StackError } = await import("./lib/stack.ts");
-const { watchCommands } = await import("./lib/command-watch.ts");
+const { commandReloader } = await import("./lib/command-watch.ts");
+const { startDevLoop } = await import("./lib/dev-loop.ts");
 
 const print = (source: string, line: string) => {
   // Each part logs JSON lines; show the Worker's (interaction lines, errors) and the stack's, the rest with --verbose.
@@ -64,7 +66,7 @@ function portsFromEnv() {
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
-  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend, relayMode, signal: stopRequest });
+  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend, relayMode, signal: stopRequest, workerMirror: join(root, ".wrangler", "dev-worker") });
 } catch (error) {
   if (error instanceof StopRequested) {
     // startStack has stopped what it had started.
@@ -86,17 +88,29 @@ console.log(`
 
   Playground  ${stack.playgroundUrl}   ← open this to try the bot
 
-  Edits reload the Worker; new or changed commands are registered again. Ctrl-C stops everything.
+  Edits are type-checked, then reload the Worker (a change that fails the check is shown here and in the
+  playground, and the last version that passed keeps running); new or changed commands are registered again.
+  Ctrl-C stops everything.
 `);
 
-const commandWatch = watchCommands({ root, registered: stack.definitions, register: stack.registerCommands, print: (line) => console.log(line) });
+// Edits: type-checked, then run (the last version that passed keeps running meanwhile), commands registered again.
+const commands = commandReloader({ root, registered: stack.definitions, register: stack.registerCommands, print: (line) => console.log(line) });
+const devLoop = startDevLoop({
+  root,
+  mirror: join(root, ".wrangler", "dev-worker"),
+  buildInfoFile: join(root, ".wrangler", "dev-worker.tsbuildinfo"),
+  print: (line) => console.log(line),
+  status: (status) => stack.emulator.emulator.setDevStatus(status),
+  commands,
+});
 
 let stopping = false;
 async function shutdown(reason: string, code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`start: ${reason}; stopping the Worker, the backend and the emulator…`);
-  commandWatch.close();
+  devLoop.close();
+  commands.close();
   await stack.stop();
   console.log("start: stopped");
   process.exit(code);

@@ -1,16 +1,11 @@
-// `npm start` picks up a new or changed command without a restart. wrangler dev reloads the Worker by itself;
-// the emulator, like Discord, keeps the command list it was given. So: watch src/worker/app/commands, and a moment
-// after the last change (editors write a file in several steps) read the definitions again in a fresh Node
-// process (see loadFreshDefinitions); when they differ from what is registered, register the new list with the
-// emulator as `npm run register` would with Discord, and say in one line what changed. A file that does not load
-// yet (mid-edit) is reported and the registered list stays.
+// `npm start` picks up a new or changed command without a restart. The Worker reloads (dev-loop.ts); the emulator,
+// like Discord, keeps the command list it was given. So after a change that passed the type-check, read the
+// definitions again in a fresh Node process (see loadFreshDefinitions); when they differ from what is registered,
+// register the new list with the emulator as `npm run register` would with Discord, and say in one line what
+// changed. A file that does not load is reported and the registered list stays.
 
-import { join, relative, sep } from "node:path";
 import { loadFreshDefinitions } from "./definitions.ts";
-import { watchTree } from "./watch-tree.ts";
 import { diffCommands, displayName, type CommandDefinition, type Io } from "./register-core.ts";
-
-const DEBOUNCE_MS = 300;
 
 export interface CommandWatchOptions {
   root: string;
@@ -21,13 +16,6 @@ export interface CommandWatchOptions {
   print(line: string): void;
   /** Loads the current definitions (default: a fresh Node process); tests may replace it. */
   load?: () => Promise<CommandDefinition[]>;
-  debounceMs?: number;
-  /** The folder to watch; default the Worker's commands folder under root. */
-  dir?: string;
-}
-
-export interface CommandWatcher {
-  close(): void;
 }
 
 /** "+ Wave at (user command), ~ /chart, - /old": what a new list adds, changes and drops. */
@@ -46,7 +34,7 @@ export interface CommandReloader {
 }
 
 /** Re-registers the commands when their definitions changed; one reload at a time, the changes meanwhile in one more. */
-export function commandReloader(options: Omit<CommandWatchOptions, "debounceMs">): CommandReloader {
+export function commandReloader(options: CommandWatchOptions): CommandReloader {
   const load = options.load ?? loadFreshDefinitions;
   let registered = options.registered;
   let running = false;
@@ -94,37 +82,6 @@ export function commandReloader(options: Omit<CommandWatchOptions, "debounceMs">
     },
     close() {
       closed = true;
-    },
-  };
-}
-
-export function watchCommands(options: CommandWatchOptions): CommandWatcher {
-  const dir = options.dir ?? join(options.root, "src", "worker", "app", "commands");
-  const reloader = commandReloader(options);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const changedFiles = new Set<string>();
-
-  // One watcher per folder (watch-tree.ts): a recursive fs.watch goes deaf after an editor's atomic save.
-  const watcher = watchTree(
-    dir,
-    (name) => {
-      // Only TypeScript sources matter; editors' swap, backup and temporary files do not.
-      if (!name.endsWith(".ts")) return;
-      changedFiles.add(relative(options.root, join(dir, name)).split(sep).join("/"));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        reloader.reload([...changedFiles]);
-        changedFiles.clear();
-      }, options.debounceMs ?? DEBOUNCE_MS);
-    },
-    (error) => options.print(`start: cannot watch part of ${relative(options.root, dir)} (${error.message}); restart npm start to pick up changes there`),
-  );
-
-  return {
-    close() {
-      clearTimeout(timer);
-      reloader.close();
-      watcher.close();
     },
   };
 }

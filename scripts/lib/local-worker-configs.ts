@@ -34,12 +34,12 @@ binding = "LINKED_ROLES"
 service = "edge-discord-bot-linked-roles"
 `;
 
-/** The config's text with `main` pointing at the file in `root`, whatever folder the copy is read from. */
-function withAbsoluteMain(text: string, root: string, file: string): string {
+/** The config's text with `main` pointing at the file in `root` (or at `entry`), whatever folder the copy is read from. */
+function withAbsoluteMain(text: string, root: string, file: string, entry?: string): string {
   const main = /^main\s*=\s*"([^"]+)"\s*$/m;
   const found = main.exec(text);
   if (!found) throw new Error(`local-configs: ${file} has no main = "…" line`);
-  return text.replace(main, `main = ${JSON.stringify(resolve(root, found[1]!))}`);
+  return text.replace(main, `main = ${JSON.stringify(entry ?? resolve(root, found[1]!))}`);
 }
 
 /** Only the top level: environments are for deploys, and the binding must land among the top-level tables. */
@@ -53,8 +53,9 @@ const dotenv = (vars: Readonly<Record<string, string>>) => Object.entries(vars).
 /**
  * Writes both configs under `dir` (the stack's config folder) and returns their paths. `interactionsDevVars` is the
  * .dev.vars text the interactions Worker would have read beside wrangler.toml (the stack's --var flags still win).
+ * `interactionsEntry` runs the interactions Worker from another entry: npm start's type-checked copy (worker-mirror.ts).
  */
-export function writeLocalWorkerConfigs(root: string, dir: string, interactionsDevVars: string | null, linkedRoles: LinkedRolesDevVars): LocalWorkerConfigs {
+export function writeLocalWorkerConfigs(root: string, dir: string, interactionsDevVars: string | null, linkedRoles: LinkedRolesDevVars, interactionsEntry?: string): LocalWorkerConfigs {
   const base = join(dir, ".wrangler", "local-stack");
   const interactionsDir = join(base, "interactions");
   const linkedRolesDir = join(base, "linked-roles");
@@ -62,7 +63,7 @@ export function writeLocalWorkerConfigs(root: string, dir: string, interactionsD
   mkdirSync(linkedRolesDir, { recursive: true });
 
   const interactions = join(interactionsDir, "wrangler.toml");
-  writeFileSync(interactions, topLevel(withAbsoluteMain(readFileSync(join(root, "wrangler.toml"), "utf8"), root, "wrangler.toml")).trimEnd() + "\n" + LINKED_ROLES_BINDING);
+  writeFileSync(interactions, topLevel(withAbsoluteMain(readFileSync(join(root, "wrangler.toml"), "utf8"), root, "wrangler.toml", interactionsEntry)).trimEnd() + "\n" + LINKED_ROLES_BINDING);
   const interactionsVars = join(interactionsDir, ".dev.vars");
   if (interactionsDevVars !== null) writeFileSync(interactionsVars, interactionsDevVars, { mode: 0o600 });
   else if (existsSync(interactionsVars)) writeFileSync(interactionsVars, "", { mode: 0o600 });

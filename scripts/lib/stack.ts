@@ -15,6 +15,7 @@ import { startD1Migrations } from "./d1-migrate.ts";
 import { startBackendWorker } from "./backend-worker.ts";
 import { startWranglerDev } from "./wrangler.ts";
 import { workerDoneFrom } from "./worker-done.ts";
+import { mirrorEntry, syncWorkerMirror } from "./worker-mirror.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
@@ -51,6 +52,11 @@ export interface StackOptions {
   relayMode?: RelayMode;
   /** A stop requested during start-up (stop-request.ts): what has started is stopped, and startStack rejects with its reason. */
   signal?: AbortSignal;
+  /**
+   * Run the Worker from this copy of its sources (worker-mirror.ts) instead of src/: npm start's dev loop copies a
+   * change there only once it passes the type-check (dev-loop.ts). Default: wrangler dev bundles src/ directly.
+   */
+  workerMirror?: string;
 }
 
 type BackendKind = "node" | "worker";
@@ -235,13 +241,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     // The Worker and, bound to it as LINKED_ROLES, the Linked Roles Worker (sharing its D1), in one wrangler dev.
     const configDir = options.configDir ?? options.root;
+    // npm start runs the Worker from its type-checked copy (worker-mirror.ts), brought up to date here.
+    if (options.workerMirror) syncWorkerMirror(options.root, options.workerMirror);
     const devVarsPath = join(configDir, ".dev.vars");
     const configs = writeLocalWorkerConfigs(options.root, configDir, existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : null, {
       DISCORD_APPLICATION_ID: config.applicationId,
       DISCORD_API_BASE: emulator.apiBase,
       DISCORD_CLIENT_SECRET: config.linkedRoles.clientSecret,
       TOKEN_ENCRYPTION_KEY: config.linkedRoles.tokenEncryptionKey,
-    });
+    }, options.workerMirror ? mirrorEntry(options.workerMirror) : undefined);
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
     const args = ["-c", configs.interactions, "-c", configs.linkedRoles, "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);

@@ -8,9 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeChange, watchCommands } from "../../scripts/lib/command-watch.ts";
 import { freePort, portProblem } from "../../scripts/lib/processes.ts";
-import type { CommandDefinition } from "../../scripts/lib/register-core.ts";
 import { cloneCheckout } from "../support/clone.ts";
 import { holdPort } from "../support/port-holder.ts";
 
@@ -233,63 +231,4 @@ describe("npm start from a clean clone", () => {
       await holder.stop();
     }
   }, 60_000);
-});
-
-describe("the command watcher behind npm start", () => {
-  const ping = { name: "ping", description: "Ping" };
-  const numbers = { name: "Chart numbers", type: 3 };
-
-  it("names what a new list adds, changes and drops", () => {
-    expect(describeChange([ping, numbers], [ping])).toBe("+ Chart numbers (message command)");
-    expect(describeChange([{ ...ping, description: "Pong" }], [ping, numbers])).toBe("~ /ping, - Chart numbers (message command)");
-    expect(describeChange([{ ...numbers, integration_types: [0, 1] }], [numbers])).toBe("~ Chart numbers (message command)");
-  });
-
-  it("re-registers after a change to a .ts file, says so in one line, and keeps the list when the files do not load", async () => {
-    const root = mkdtempSync(join(tmpdir(), "watch-"));
-    const dir = join(root, "src", "worker", "app", "commands");
-    mkdirSync(dir, { recursive: true });
-    const lines: string[] = [];
-    const registered: CommandDefinition[][] = [];
-    let next: () => CommandDefinition[] = () => [ping, numbers];
-    let loads = 0;
-    const watcher = watchCommands({
-      root,
-      registered: [ping],
-      register: async (list) => (registered.push([...list]), 0),
-      print: (line) => lines.push(line),
-      load: async () => (loads++, next()),
-      debounceMs: 50,
-    });
-    const until = async (check: () => boolean, what: string) => {
-      const deadline = Date.now() + 5_000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`${what}; lines: ${JSON.stringify(lines)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-    try {
-      writeFileSync(join(dir, "notes.txt"), "not a command");
-      writeFileSync(join(dir, "chart-numbers.ts"), "export {}");
-      writeFileSync(join(dir, "index.ts"), "export {}");
-      await until(() => lines.length === 1, "no line after adding a command");
-      expect(lines).toEqual(["start: commands changed (+ Chart numbers (message command)); registered 2 with the emulator"]);
-      expect(registered).toEqual([[ping, numbers]]);
-      expect(loads).toBe(1); // Both writes, one reload (debounced); the .txt file alone would not have caused one.
-
-      // A handler edit leaves the definitions as they were: nothing to register, nothing to say.
-      writeFileSync(join(dir, "chart-numbers.ts"), "export { } // edited");
-      await until(() => loads === 2, "no reload after a handler edit");
-      next = () => {
-        throw new Error("definitions: cannot load the command index: Unexpected token");
-      };
-      writeFileSync(join(dir, "chart-numbers.ts"), "export {");
-      await until(() => lines.length === 2, "no line for a file that does not load");
-      expect(lines[1]).toBe("start: after the change to src/worker/app/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
-      expect(registered).toHaveLength(1);
-    } finally {
-      watcher.close();
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
 });
