@@ -28,7 +28,7 @@ let verdict: TypeCheck;
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "dev-loop-"));
-  dir = join(root, "src", "worker", "commands");
+  dir = join(root, "src", "worker", "app", "commands");
   mirror = join(root, ".wrangler", "dev-worker");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "index.ts"), "export const commands = [];\n");
@@ -55,7 +55,7 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 10));
 }
 
-const mirrored = (file: string) => readFileSync(join(mirror, "src", "worker", "commands", file), "utf8");
+const mirrored = (file: string) => readFileSync(join(mirror, "src", "worker", "app", "commands", file), "utf8");
 
 const saves: Record<string, (file: string, text: string) => void> = {
   "a temporary file renamed over it (sed -i, VS Code, most tools)": (file, text) => {
@@ -93,10 +93,10 @@ describe("npm start's edit loop", () => {
     start();
     await until(() => statuses.length === 1);
     expect(mirrored("index.ts")).toBe("export const commands = [];\n");
-    verdict = { ok: false, errors: ["src/worker/commands/index.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'."] };
+    verdict = { ok: false, errors: ["src/worker/app/commands/index.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'."] };
     writeFileSync(join(dir, "index.ts"), 'export const commands: number = "x";\n');
     await until(() => statuses.length === 2);
-    const summary = "src/worker/commands/index.ts fails the type-check (1 error): the Worker keeps running the last version that passed";
+    const summary = "src/worker/app/commands/index.ts fails the type-check (1 error): the Worker keeps running the last version that passed";
     expect(statuses[1]).toEqual({ summary, errors: verdict.errors });
     expect(lines).toEqual([`start: ${summary}`, `  ${verdict.errors[0]}`]);
     expect(mirrored("index.ts")).toBe("export const commands = [];\n");
@@ -105,7 +105,7 @@ describe("npm start's edit loop", () => {
     verdict = { ok: true, errors: [] };
     writeFileSync(join(dir, "index.ts"), "export const commands = [1];\n");
     await until(() => lines.length === 4);
-    expect(lines.slice(2)).toEqual(["start: the type-check passes again; the Worker reloads with src/worker/commands/index.ts", "start: commands changed (+ /v1); registered 1 with the emulator"]);
+    expect(lines.slice(2)).toEqual(["start: the type-check passes again; the Worker reloads with src/worker/app/commands/index.ts", "start: commands changed (+ /v1); registered 1 with the emulator"]);
     expect(statuses[2]).toBeNull();
     expect(mirrored("index.ts")).toBe("export const commands = [1];\n");
   });
@@ -133,7 +133,7 @@ describe("npm start's edit loop", () => {
     };
     writeFileSync(join(dir, "chart-numbers.ts"), "export {");
     await until(() => lines.length === 2);
-    expect(lines[1]).toBe("start: after the change to src/worker/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
+    expect(lines[1]).toBe("start: after the change to src/worker/app/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
     expect(registered).toHaveLength(1);
   });
 
@@ -150,11 +150,11 @@ describe("npm start's edit loop", () => {
     loop = watchTree(join(root, "src"), (path) => seen.push(path));
     mkdirSync(join(dir, "remind"));
     writeFileSync(join(dir, "remind", "index.ts"), "export {};\n");
-    await until(() => seen.includes("worker/commands/remind/index.ts"));
+    await until(() => seen.includes("worker/app/commands/remind/index.ts"));
     seen.length = 0;
     for (let n = 1; n <= 2; n++) {
       saves["a temporary file renamed over it (sed -i, VS Code, most tools)"]!(join(dir, "remind", "index.ts"), `export {}; // ${n}\n`);
-      await until(() => seen.filter((p) => p === "worker/commands/remind/index.ts").length >= n);
+      await until(() => seen.filter((p) => p === "worker/app/commands/remind/index.ts").length >= n);
     }
   });
 });
