@@ -34,7 +34,7 @@ export interface DevLoop {
 }
 
 /** What changed, for the messages; nothing: the check npm start runs once it is up, on the code as it found it. */
-const describe = (files: readonly string[]) => (files.length === 0 ? "the Worker's code as npm start found it" : files.length === 1 ? `src/${files[0]}` : `${files.length} files under src/`);
+const describe = (files: readonly string[]) => (files.length === 0 ? "the Worker's code as npm start found it" : files.length === 1 ? `the change to src/${files[0]}` : `the change to ${files.length} files under src/`);
 
 export function startDevLoop(options: DevLoopOptions): DevLoop {
   const check = options.check ?? (() => typeCheck(options.root, options.buildInfoFile));
@@ -67,7 +67,7 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
       return;
     }
     const copied = syncWorkerMirror(options.root, options.mirror);
-    if (failing) options.print(`start: the type-check passes again; the Worker reloads${copied.length ? ` with ${describe(copied)}` : ""}`);
+    if (failing) options.print(`start: the type-check passes again; the Worker reloads${copied.length ? ` with ${copied.length === 1 ? `src/${copied[0]}` : `${copied.length} changed files`}` : ""}`);
     failing = false;
     options.status(null);
     if (files.length > 0) options.commands?.reload(files.map((file) => `src/${file}`));

@@ -70,7 +70,7 @@ it("keeps running the last version that passed while a change fails the type-che
 
   writeFileSync(file, source.replace(answer, 'return reply(`${parts.join(" ")} v2 ${1 as string}`);'));
   const failed = await until(() => statuses.at(-1) ?? undefined);
-  expect(failed.summary).toBe("src/worker/app/commands/ping.ts fails the type-check (1 error): the Worker keeps running the last version that passed");
+  expect(failed.summary).toBe("the change to src/worker/app/commands/ping.ts fails the type-check (1 error): the Worker keeps running the last version that passed");
   expect(lines).toContain(`start: ${failed.summary}`);
   expect(lines.find((line) => line.includes("error TS"))).toMatch(/^ {2}src\/worker\/app\/commands\/ping\.ts\(\d+,\d+\): error TS2352: /);
   const feed = (await (await fetch(`${stack.emulatorUrl}/__emulator/feed`)).json()) as { dev: { summary: string; errors: string[] } | null };

@@ -96,7 +96,7 @@ describe("npm start's edit loop", () => {
     verdict = { ok: false, errors: ["src/worker/app/commands/index.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'."] };
     writeFileSync(join(dir, "index.ts"), 'export const commands: number = "x";\n');
     await until(() => statuses.length === 2);
-    const summary = "src/worker/app/commands/index.ts fails the type-check (1 error): the Worker keeps running the last version that passed";
+    const summary = "the change to src/worker/app/commands/index.ts fails the type-check (1 error): the Worker keeps running the last version that passed";
     expect(statuses[1]).toEqual({ summary, errors: verdict.errors });
     expect(lines).toEqual([`start: ${summary}`, `  ${verdict.errors[0]}`]);
     expect(mirrored("index.ts")).toBe("export const commands = [];\n");
