@@ -37,7 +37,8 @@ export interface DevLoop {
 const describe = (files: readonly string[]) => (files.length === 0 ? "the Worker's code as npm start found it" : files.length === 1 ? `the change to src/${files[0]}` : `the change to ${files.length} files under src/`);
 
 export function startDevLoop(options: DevLoopOptions): DevLoop {
-  const check = options.check ?? (() => typeCheck(options.root, options.buildInfoFile));
+  const stopped = new AbortController();
+  const check = options.check ?? (() => typeCheck(options.root, options.buildInfoFile, stopped.signal));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let failing = false;
@@ -105,6 +106,7 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
       closed = true;
       clearTimeout(timer);
       watcher.close();
+      stopped.abort(new Error("dev loop closed"));
     },
   };
 }

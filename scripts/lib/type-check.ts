@@ -1,9 +1,10 @@
 // The Worker's type-check for npm start's dev loop (dev-loop.ts): the same check as `npm run typecheck`'s first half
 // (tsc -p tsconfig.json: the Worker, its shared code and its tests), incremental, so a check after one edit re-reads
-// only what the edit touched. Its build info lives with the local state (.wrangler/), never in the tree.
+// only what the edit touched. Its build info lives with the local state (.wrangler/), never in the tree. tsc runs under
+// a watchdog like every process the stack starts (processes.ts): it never outlives npm start, however that ends.
 
-import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { startProcess } from "./processes.ts";
 
 export interface TypeCheck {
   ok: boolean;
@@ -11,15 +12,19 @@ export interface TypeCheck {
   errors: string[];
 }
 
-export function typeCheck(root: string, buildInfoFile: string): Promise<TypeCheck> {
+/** `signal` stops tsc (npm start stopping); the promise then rejects with its reason. */
+export async function typeCheck(root: string, buildInfoFile: string, signal?: AbortSignal): Promise<TypeCheck> {
+  signal?.throwIfAborted();
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  const args = [tsc, "-p", join(root, "tsconfig.json"), "--incremental", "--tsBuildInfoFile", buildInfoFile, "--pretty", "false"];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd: root, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const errors = `${stdout}\n${stderr}`.split("\n").filter((line) => /\berror TS\d+:/.test(line));
-      // tsc exits 2 with errors it printed; anything else (no tsc, a crash) is not a verdict on the code.
-      if (error && errors.length === 0) return reject(new Error(`type-check: tsc failed without reporting errors: ${(stderr || stdout || error.message).trim().split("\n")[0]}`));
-      resolve({ ok: errors.length === 0, errors });
-    });
-  });
+  const output: string[] = [];
+  const run = startProcess("type-check (tsc)", process.execPath, [tsc, "-p", join(root, "tsconfig.json"), "--incremental", "--tsBuildInfoFile", buildInfoFile, "--pretty", "false"], { cwd: root, env: process.env, onOutput: (line) => output.push(line) });
+  const stop = () => void run.stop();
+  signal?.addEventListener("abort", stop, { once: true });
+  const code = await run.exited;
+  signal?.removeEventListener("abort", stop);
+  if (signal?.aborted) throw signal.reason;
+  const errors = output.filter((line) => /\berror TS\d+:/.test(line));
+  // tsc exits 2 with errors it printed; anything else (no tsc, a crash) is not a verdict on the code.
+  if (code !== 0 && errors.length === 0) throw new Error(`type-check: tsc failed (exit ${code}) without reporting errors: ${output.find((line) => line.trim()) ?? "no output"}`);
+  return { ok: errors.length === 0, errors };
 }
