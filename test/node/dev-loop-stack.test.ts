@@ -22,7 +22,9 @@ const statuses: Array<{ summary: string } | null> = [];
 beforeAll(async () => {
   clone = cloneCheckout("dev-loop-stack");
   const mirror = join(clone, ".wrangler", "dev-worker");
-  stack = await startStack({ root: clone, log: (source, line) => output.push(`[${source}] ${line}`), ports: { worker: await freePort(), backend: 0, emulator: 0 }, workerMirror: mirror });
+  stack = await startStack({ root: clone, log: (source, line) => output.push(`[${source}] ${line}`), ports: { worker: await freePort(), backend: 0, emulator: 0 }, workerMirror: mirror }).catch((error: Error) => {
+    throw new Error(`${error.message}; output:\n${output.join("\n")}`);
+  });
   const commands = commandReloader({ root: clone, registered: stack.definitions, register: stack.registerCommands, print: (line) => lines.push(line) });
   loop = startDevLoop({
     root: clone,
