@@ -133,16 +133,33 @@ export function checkAgainstSpec(operation: SpecOperation, body: unknown): SpecV
   } else {
     chosen = FIXED_SCHEMAS[operation];
   }
+  const refused = refusedFields(chosen, body);
+  return refused === null ? null : violation(operation, chosen.name, refused[0]!.path, refused[0]!.problem, refused);
+}
+
+/** What the schema refuses in `body`, most telling first; null when it accepts every field. */
+function refusedFields(chosen: Schema, body: unknown): Array<{ path: string; problem: string }> | null {
   const result = chosen.parser.safeParse(body);
   if (!result.success) {
-    const fields = result.error.issues
+    return result.error.issues
       .map((issue) => deepestIssue([issue]))
       .sort((a, b) => b.path.length - a.path.length)
       .map((issue) => ({ path: formatPath(issue.path), problem: describeIssue(issue, valueAt(body, issue.path)) }));
-    return violation(operation, chosen.name, fields[0]!.path, fields[0]!.problem, fields);
   }
   const extra = firstUnknownField(body, result.data, []);
-  return extra === null ? null : violation(operation, chosen.name, formatPath(extra), "is not a field in Discord's description (misspelt, or not supported here)");
+  return extra === null ? null : [{ path: formatPath(extra), problem: "is not a field in Discord's description (misspelt, or not supported here)" }];
+}
+
+/** Discord's answers the emulator gives, by name: held to the description like the bodies it receives. */
+const RESPONSE_SCHEMAS = {
+  /** POST /interactions/{id}/{token}/callback?with_response=true. */
+  InteractionCallbackResponse: schema("InteractionCallbackResponse", spec.InteractionCallbackResponseSchema),
+} as const;
+
+/** Null when Discord's description accepts `body` as its answer of that kind; else one line naming the field. */
+export function checkResponseAgainstSpec(kind: keyof typeof RESPONSE_SCHEMAS, body: unknown): string | null {
+  const refused = refusedFields(RESPONSE_SCHEMAS[kind], body);
+  return refused === null ? null : `discord-api-spec(${kind}) response: ${refused[0]!.path || "(body)"}: ${refused[0]!.problem}`;
 }
 
 function violation(operation: SpecOperation, schemaName: string, path: string, problem: string, fields = [{ path, problem }]): SpecViolation {

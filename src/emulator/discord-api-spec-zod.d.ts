@@ -15,4 +15,5 @@ declare module "discord-api-spec/zod" {
   export const MessageCreateRequestSchema: unknown;
   export const UpdateApplicationUserRoleConnectionRequestSchema: unknown;
   export const ApplicationRoleConnectionsMetadataItemRequestSchema: unknown;
+  export const InteractionCallbackResponseSchema: unknown;
 }

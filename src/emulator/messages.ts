@@ -147,7 +147,7 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
     id: message.id,
     type: messageType(message, record),
     channel_id: message.channel_id,
-    author: botUser(record.applicationId),
+    author: asUserResponse(botUser(record.applicationId)),
     content: message.content,
     embeds: message.embeds,
     components: message.components,
@@ -164,9 +164,24 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
     application_id: record.applicationId,
   };
   if (message.poll !== undefined) out.poll = renderPoll(message.poll, message.timestamp);
-  if (record.metadata) out.interaction_metadata = record.metadata;
+  if (record.metadata) out.interaction_metadata = withUserResponses(record.metadata);
   else if (record.id !== null && record.type !== null) out.interaction_metadata = { id: record.id, type: record.type };
   return out;
+}
+
+/**
+ * A user as the API returns one inside a message (UserResponse in Discord's description): interactions carry users
+ * without `flags` and `primary_guild` (and tests' payloads with less), which a message's author and
+ * interaction_metadata have.
+ */
+function asUserResponse(user: unknown): unknown {
+  if (!isObject(user)) return user;
+  const publicFlags = typeof user.public_flags === "number" ? user.public_flags : 0;
+  return { avatar: null, discriminator: "0", global_name: null, ...user, public_flags: publicFlags, flags: typeof user.flags === "number" ? user.flags : publicFlags, primary_guild: user.primary_guild ?? null };
+}
+
+function withUserResponses(metadata: Record<string, unknown>): Record<string, unknown> {
+  return { ...metadata, ...(metadata.user ? { user: asUserResponse(metadata.user) } : {}), ...(metadata.target_user ? { target_user: asUserResponse(metadata.target_user) } : {}) };
 }
 
 /** A poll as Discord returns it: answers numbered from 1, an expiry `duration` hours (24 by default) after the message, no votes yet. */

@@ -167,7 +167,8 @@ async function callback(ctx: RouteContext): Promise<Response> {
         response_message_ephemeral: (message.flags & MESSAGE_FLAGS.EPHEMERAL) !== 0,
       } : {}),
     },
-    resource: { type: result.callbackType, ...(activity ? { activity_instance: activity } : {}), ...(message && !message.loading ? { message: renderMessage(message, record) } : {}) },
+    // Only a reply, an update or a launch creates a resource Discord describes (the message, the Activity instance).
+    ...(activity ? { resource: { type: 12, activity_instance: activity } } : message && !message.loading && (result.callbackType === 4 || result.callbackType === 7) ? { resource: { type: result.callbackType, message: renderMessage(message, record) } } : {}),
   });
 }
 

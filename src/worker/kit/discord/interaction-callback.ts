@@ -22,17 +22,18 @@ export class InteractionCallbackError extends Error {
 }
 
 export async function createInteractionResponse(
-  options: { readonly apiBase: string; readonly fetch?: typeof fetch },
+  options: { readonly apiBase: string; readonly fetch?: typeof fetch; readonly timeoutMs?: number },
   interaction: { readonly id: string; readonly token: string },
   response: APIInteractionResponse,
 ): Promise<RESTPostAPIInteractionCallbackWithResponseResult> {
   const path = `/interactions/${interaction.id}/${encodeURIComponent(interaction.token)}/callback?with_response=true`;
   const fetcher = options.fetch ?? ((input, init) => fetch(input, init));
+  const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   let answer: Response;
   try {
-    answer = await fetcher(options.apiBase + path, { method: "POST", headers: { "User-Agent": USER_AGENT, "Content-Type": "application/json" }, body: JSON.stringify(response), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    answer = await fetcher(options.apiBase + path, { method: "POST", headers: { "User-Agent": USER_AGENT, "Content-Type": "application/json" }, body: JSON.stringify(response), signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new InteractionCallbackError(`discord(callback): POST /interactions/${interaction.id}/:token/callback: ${(error as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS} ms` : "network error"}`, 0);
+    throw new InteractionCallbackError(`discord(callback): POST /interactions/${interaction.id}/:token/callback: ${(error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "network error"}`, 0);
   }
   const text = await answer.text();
   if (!answer.ok) throw new InteractionCallbackError(`discord(callback): POST /interactions/${interaction.id}/:token/callback answered ${answer.status}: ${text.slice(0, 200)}`, answer.status);

@@ -14,6 +14,7 @@ import { newReference } from "../log.ts";
 import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";
 import { isDeferral, makeDeferral, type Deferral } from "../engine/jobs.ts";
+import { isWithResponse, makeWithResponse, type UseCreated } from "../engine/with-response.ts";
 import type { Middleware, MiddlewareOutcome } from "./middleware.ts";
 import { readModalFields } from "./modal-fields.ts";
 import { focusedOption, readOptions } from "./read-options.ts";
@@ -46,6 +47,8 @@ export interface Dispatched {
   readonly jobInput?: string;
   /** The module that answered, when there was one: its jobs run the deferral, its after-steps see the outcome. */
   readonly module?: CommandModule;
+  /** The handler answered with `ctx.withResponse`: answer through the callback endpoint, then this (with-response.ts). */
+  readonly withResponse?: UseCreated;
   /** Side effects the handler scheduled with `ctx.after`. */
   readonly background?: readonly BackgroundTask[];
   /** What was routed: "/help", "chart:" (component prefix), "/Chart numbers" … for the log line. */
@@ -122,6 +125,7 @@ class Context implements BaseContext {
   readonly after: BaseContext["after"];
   readonly defer = deferJob;
   readonly deferUpdate = deferUpdateJob;
+  readonly withResponse = makeWithResponse;
   readonly options: Readonly<Record<string, unknown>>;
   readonly subcommand: string | undefined;
   /** Context-menu commands: the user or message, resolved once when the dispatcher checked it. */
@@ -186,6 +190,11 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
       subcommand = read.path;
     }
     handler = subcommand !== undefined ? (module.subcommands?.[subcommand] ?? module.command) : module.command;
+  } else if (interaction.commandType === 4) {
+    // An Entry Point command (an Activity's Launch button) with handler APP_HANDLER: the app answers, typically with
+    // LAUNCH_ACTIVITY (type 12). With DISCORD_LAUNCH_ACTIVITY Discord answers itself and sends the app nothing
+    // (discord.com/developers/docs/interactions/application-commands#entry-point-handler-types).
+    handler = (module.definition as { handler?: number }).handler === 1 ? module.command : undefined;
   } else {
     handler = module.command;
     target = interaction.commandType === 2 ? targetUser(interaction.data) : targetMessage(interaction.data);
@@ -333,13 +342,15 @@ function settled(interaction: Interaction, route: string | null, module: Command
     const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
     return { response, deferred: result, ...(jobInput !== undefined ? { jobInput } : {}), module, background, route, outcome: "deferred" };
   }
-  if (isObject(result) && (result.type === 5 || result.type === 6)) {
+  const viaCallback = isWithResponse(result) ? result : undefined;
+  const answer = viaCallback ? viaCallback.response : result;
+  if (isObject(answer) && (answer.type === 5 || answer.type === 6)) {
     // A bare acknowledgement has no work behind it: the user would watch "thinking…" forever.
-    return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): a handler returned a bare deferral (type ${result.type}); return ctx.defer(job, input) so a job makes the final message`));
+    return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): a handler returned a bare deferral (type ${answer.type}); return ctx.defer(job, input) so a job makes the final message`));
   }
-  const problem = validateResponse(result, interaction.type, interaction.message !== null && isComponentsV2(interaction.message)) ?? unroutedCustomId(result as APIInteractionResponse, registry);
+  const problem = validateResponse(answer, interaction.type, interaction.message !== null && isComponentsV2(interaction.message)) ?? unroutedCustomId(answer as APIInteractionResponse, registry);
   if (problem) return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
-  return { response: withMessageDefaults(result as APIInteractionResponse), module, background, route, outcome: "ok" };
+  return { response: withMessageDefaults(answer as APIInteractionResponse), ...(viaCallback ? { withResponse: viaCallback.use } : {}), module, background, route, outcome: "ok" };
 }
 
 function failureMessage(interaction: Interaction, route: string | null, ref: string): APIInteractionResponse {

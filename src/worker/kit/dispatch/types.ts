@@ -19,6 +19,7 @@ import type { CommandDefinition, MessageCommandDefinition, OptionsOf, Subcommand
 import type { ParsedCustomId } from "./custom-id.ts";
 import type { Interaction } from "./interaction.ts";
 import type { Deferral, Jobs, JobInput } from "../engine/jobs.ts";
+import type { UseCreated, WithResponse } from "../engine/with-response.ts";
 import type { Middleware } from "./middleware.ts";
 import type { ModalFields } from "./modal-fields.ts";
 import type { ResolvedMessage, ResolvedUser } from "./resolved.ts";
@@ -27,8 +28,11 @@ export type MaybePromise<T> = T | Promise<T>;
 
 export type { ImmediateResponse };
 
-/** What a handler returns: an immediate response, or a deferral naming one of its module's jobs. */
-export type HandlerResult = ImmediateResponse | Deferral;
+/**
+ * What a handler returns: an immediate response, a deferral naming one of its module's jobs, or an immediate response
+ * sent through the callback endpoint so the handler gets back what it created (`ctx.withResponse`).
+ */
+export type HandlerResult = ImmediateResponse | Deferral | WithResponse;
 
 export interface BaseContext {
   readonly interaction: Interaction;
@@ -53,6 +57,13 @@ export interface BaseContext {
   hasEntitlement(skuId: string): boolean;
   /** A sentence of the bot's catalogue or the platform's (i18n/messages.ts) in the user's locale, English by default. */
   readonly t: Translate;
+  /**
+   * Answers with `response` through Create Interaction Response with `with_response=true`, then calls `use` with what
+   * Discord created: `resource.message` (a reply or an update) or `resource.activity_instance` (LAUNCH_ACTIVITY), or
+   * null when the answer had to go another way. `use` runs after the answer, off the 3-second path
+   * (src/worker/kit/engine/with-response.ts).
+   */
+  readonly withResponse: (response: ImmediateResponse, use: UseCreated) => WithResponse;
 }
 
 /** @public */

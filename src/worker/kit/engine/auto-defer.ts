@@ -8,7 +8,8 @@
  *   - an update (type 7) after type 6: the edit of @original (the component's message);
  *   - a message (type 4) after type 6: a follow-up, with its own visibility;
  *   - a deferral to a job: the job runs as usual (afterResponse), its final edit replacing what was acknowledged;
- *   - a modal (9) or anything else that exists only as a first answer: an ephemeral sentence that it took too long.
+ *   - a modal (9) or anything else that exists only as a first answer: an ephemeral sentence that it took too long;
+ *   - an answer meant for the callback endpoint (`withResponse`): delivered as above, then its `use` gets null.
  * A handler that has still not answered when a job's budget (TASK_BUDGET_MS from arrival) runs out is not waited for:
  * the user reads the timeout text (user-messages.ts) as the edit of @original, within the final edit's deadline.
  * Each auto-deferral is logged once (`interaction.auto_deferred`, with the route and the handler's time, or
@@ -24,6 +25,7 @@ import type { Env } from "../env.ts";
 import { describeError, log, newReference } from "../log.ts";
 import { scaled } from "../timing.ts";
 import { afterResponse, type AfterResponseOptions } from "./after-response.ts";
+import { runUse } from "./with-response.ts";
 import { FINAL_EDIT_DEADLINE_MS, restFor, TASK_BUDGET_MS } from "./run-deferred.ts";
 import { errorMessage, LATE_ANSWER } from "./user-messages.ts";
 
@@ -67,6 +69,8 @@ export async function deliverLateAnswer(interaction: Interaction, ack: APIIntera
   onAnswer(dispatched);
   // The deferral we sent stands for the handler's: its job (if any) runs as usual and makes the final edit.
   await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, env, config, arrivedAt)]);
+  // Discord's callback response is not to be had any more: the acknowledgement was ours.
+  if (dispatched.withResponse) await runUse(interaction, dispatched.withResponse, null);
 }
 
 async function deliver(interaction: Interaction, ack: APIInteractionResponse, response: APIInteractionResponse, env: Env, config: Config, arrivedAt: number): Promise<void> {
@@ -82,7 +86,7 @@ async function deliver(interaction: Interaction, ack: APIInteractionResponse, re
       await rest.editOriginalResponse(interaction.token, data);
     } else {
       if (ack.type === 5) await rest.deleteOriginalResponse(interaction.token);
-      await rest.createFollowupMessage(interaction.token, response.type === 4 && data ? data : LATE_ANSWER);
+      await rest.createFollowupMessage(interaction.token, response.type === 4 && data ? data : lateAnswer(interaction.locale));
     }
   } catch (error) {
     log("interaction.late_answer_failed", { interaction_id: interaction.id, level: "error", error: describeError(error) });

@@ -1,7 +1,8 @@
 /**
  * POST /interactions: size cap → signature (verify-request.ts, shared with POST /events) → parse → dispatch →
  * one log line, and the interaction counted (kit/analytics/, in waitUntil). Every Discord-facing outcome after a
- * valid signature is a 200 with a valid interaction response; HTTP errors are reserved for requests that are not
+ * valid signature is a 200 with a valid interaction response (or a 202 with no body once a handler's
+ * `withResponse` answered through the callback endpoint: engine/with-response.ts); HTTP errors are reserved for requests that are not
  * genuine, well-formed interactions (413, 401, 400) or a misconfigured deploy (503).
  */
 import { dispatch, type Dispatched } from "../dispatch/dispatcher.ts";
@@ -12,6 +13,7 @@ import { afterResponse, needsAfterResponse } from "../engine/after-response.ts";
 import { lateAck } from "../engine/ack-watch.ts";
 import { answerInTime, deliverLateAnswer } from "../engine/auto-defer.ts";
 import { countAnswer } from "../analytics/record.ts";
+import { answerWithResponse } from "../engine/with-response.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
 import { platformTranslator } from "../i18n/messages.ts";
@@ -62,6 +64,7 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
 
   afterSteps(registry, interaction, result, handlerMs, lateAck(interaction.id, result.route, arrivedAt));
   countAnswer(env, ctx, config, interaction, result, arrivedAt);
+  if (result.withResponse) return answerWithResponse(interaction, { response: result.response, route: result.route, withResponse: result.withResponse }, config, arrivedAt, ctx);
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }
 
