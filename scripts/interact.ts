@@ -34,12 +34,14 @@ import { applyChoice, complete, parseCommandLine, type CommandDef } from "../src
 import { loadDefinitions } from "./lib/definitions.ts";
 import { describeMessage, describeModal } from "./lib/interact-describe.ts";
 import { buildSubmission, findButton, findSelect, stepsFrom, StepError, type Shown, type Step } from "./lib/interact-steps.ts";
+import { linkRoles, LinkRolesError } from "./lib/interact-linked-role.ts";
 
 const USAGE = `Usage: npm run interact -- "/command option:value …" [steps] [options]
        npm run interact -- "Message command" --message "text" [steps]
        npm run interact -- "User command" --user <user id> [steps]
        npm run interact -- [steps]          (continues the conversation of the last run)
        npm run interact -- --cron
+       npm run interact -- /linked-role
 
 Sends a command to the local Worker, signed with the dev key as Discord would sign it, prints the answer and
 every edit and follow-up the bot makes (files are saved), and waits until the conversation settles: the Worker
@@ -70,6 +72,9 @@ the steps, in the order given, each waiting the same way:
   --user <id>         run a user command (right-click a person → Apps) on that member: Tester is
                       ${DEFAULT_USER_ID}, the bot is its application id, or anyone who posted in the channel
   --admin             act as a member with the Administrator permission (default: a plain member)
+  /linked-role        link your account as a server's Linked Roles menu would: the Worker's Verification URL,
+                      Authorize on the emulated Discord page, the bot's callback; prints each step and the
+                      role connection Discord then holds (npm start runs the Linked Roles Worker)
   --cron              run the Worker's daily cron instead (its scheduled handler, through the emulator): it
                       prunes old records and posts the daily report in #general; prints what the bot posted
   --dm                run it in your DM with the bot (context 1: \`user\`, no member; the user's install)
@@ -95,7 +100,8 @@ Examples:
   npm run interact -- /feedback --fill "Your feedback=Handy" --fill Category=Idea
   npm run interact -- /help --complete command=ch --choose /chart
   npm run interact -- --press Line     (on the chart of the previous run)
-  npm run interact -- --cron`;
+  npm run interact -- --cron
+  npm run interact -- /linked-role`;
 
 const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]));
 const POLL_MS = 150;
@@ -605,6 +611,11 @@ async function main(): Promise<number> {
   const opts = options();
   if (!opts) return 0;
   if (opts.cron) return runCron(opts);
+  if (opts.line === "/linked-role") {
+    return linkRoles({ worker: new URL(opts.url).origin, emulator: opts.emulator, decision: "approve", out }).catch((error: unknown) => {
+      throw error instanceof LinkRolesError ? new InteractError(error.message) : error;
+    });
+  }
   const health = (await control(opts.emulator, "/health")) as { worker_logs?: boolean } | null;
   const ctx: Following = { printed: new Map(), files: new FileSaver(opts.out ?? null), workerLogs: health?.worker_logs === true };
   if (health && !ctx.workerLogs) out(`note: the emulator at ${opts.emulator} does not hear the Worker's log, so "settled" means no change for ${SETTLE_MS} ms`);

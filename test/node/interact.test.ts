@@ -257,13 +257,32 @@ describe("npm run interact", () => {
     ]);
   });
 
+  it("links the playground user's account with /linked-role: the authorize step, Authorize, the bot's callback, the role connection", async () => {
+    const run = await interact(["/linked-role"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(`→ GET ${stack.workerUrl}/linked-role (the Linked Roles Verification URL), as a browser`);
+    expect(lines[1]).toBe(`← 302 to Discord's authorize page: ${stack.emulatorUrl}/oauth2/authorize?client_id=100000000000000001&redirect_uri=${stack.workerUrl}/discord-oauth-callback&response_type=code&scope=role_connections.write+identify&state=…`);
+    expect(lines[2]).toBe("  state cookie set (HttpOnly, Secure, SameSite=Lax); scopes asked: role_connections.write identify");
+    expect(lines[3]).toBe("→ Authorize on the authorize page (as the playground's user)");
+    expect(lines[4]).toBe(`← 302 back to the bot: ${stack.workerUrl}/discord-oauth-callback?code=…&state=…`);
+    expect(lines[5]).toBe("→ GET /discord-oauth-callback with the state cookie");
+    expect(lines[6]).toMatch(/^← 200: Linked Roles tester is linked: \d+ charts drawn so far/);
+    expect(lines[7]).toMatch(/^  role connection on Discord: edge-discord-bot · Charts drawn \d+$/);
+    // Nothing printed carries the one-time code or the state.
+    const codes = stack.emulator.emulator.calls({ path: "/oauth2/token" });
+    expect(codes).toHaveLength(1);
+    expect(run.stdout).not.toMatch(/(code|state)=[^…&\s]/);
+  });
+
   it("prints usage with --help", async () => {
     const run = await interact(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm run interact -- "\/command option:value …"/);
     expect(run.stdout).toContain('npm run interact -- "Message command" --message "text"');
     expect(run.stdout).toContain("--user <id>");
-    for (const flag of ["--dm ", "--group-dm ", "--locale <code>"]) expect(run.stdout).toContain(flag);
+    for (const flag of ["--dm ", "--group-dm ", "--locale <code>", "/linked-role "]) expect(run.stdout).toContain(flag);
     expect(existsSync(join(dir, ".emulator", "dev-key.json"))).toBe(true);
   });
 });
