@@ -42,13 +42,25 @@ export class TooCostlyError extends HttpError {
   }
 }
 
+/**
+ * What was wrong with the input, as data, for the parsers the Worker runs before deferring (src/shared/chart-data/
+ * values.ts): the Worker words it in the user's language from its message catalogue; `message` stays the English.
+ */
+export type InputProblem =
+  | { key: "valuesEmpty" }
+  | { key: "valuesTooMany"; count: number; max: number }
+  | { key: "valuesNoLabel"; entry: string; position: number }
+  | { key: "valuesBad"; value: string; position: number; hint: boolean; reason: { key: "notANumber" } | { key: "tooLarge"; max: string } | { key: "tooSmall"; min: string } };
+
 /** Bad job input; `field` is a path inside the request's `input` ("values", "file.url", "points[3].value"). */
 export class InputError extends HttpError {
   readonly field: string;
+  readonly problem: InputProblem | undefined;
 
-  constructor(field: string, message: string) {
+  constructor(field: string, message: string, problem?: InputProblem) {
     super(422, "invalid_input", message, { field });
     this.name = "InputError";
     this.field = field;
+    this.problem = problem;
   }
 }

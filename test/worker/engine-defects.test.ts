@@ -404,7 +404,8 @@ describe("queue mode never leaves the user in silence (issue 21)", () => {
     expect(patches()).toHaveLength(1);
     expect((await consume(body(payload), 5)).explicitAcks).toEqual(["m"]);
     expect(patches()).toHaveLength(2);
-    expect(contentOf(patches()[1])).toMatch(/unreachable.*reference `[0-9a-f]{8}`/);
+    // The final error is in the user's language too.
+    expect(contentOf(patches()[1])).toMatch(/^⚠️ Das Backend ist gerade nicht erreichbar\. .*\(Referenz `[0-9a-f]{8}`\)$/);
   });
 });
 

@@ -1,9 +1,11 @@
-// Issue 25's localization, as far as the bundle budget allows (see the report): the per-user limiter's refusal and
-// /chart's own refusals answer in the user's Discord locale (de, fr), English for any other.
+// Issue 25's localization: what the Worker says to a user answers in their Discord locale (de, fr), English for any
+// other: the limiter's refusal, /chart's own refusals and its parser's, /admin and its gate, the other commands'
+// sentences and the errors users read (test/node/user-sentences.test.ts checks that no English is written straight
+// into a place a user reads).
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { command, component, sendWith } from "../support/interactions.worker.ts";
+import { command, component, interaction, sendWith } from "../support/interactions.worker.ts";
 
 const refusal = async (payload: Record<string, unknown>, workerEnv: Record<string, unknown> = env as never) =>
   ((await (await sendWith(payload, workerEnv, createExecutionContext())).json()) as { data: { content: string; flags: number } }).data;
@@ -21,5 +23,38 @@ describe("localized refusals", () => {
     const workerEnv = { ...env, HEAVY_LIMITER: limiter, BACKEND_URL: "https://backend.test", RELAY_SECRET: "s" };
     const de = await refusal(command("chart", [{ type: 3, name: "values", value: "1,2" }], { locale: "de" }), workerEnv);
     expect(de.content).toBe("Du nutzt `/chart` schneller, als ich mitkomme. Bitte in etwa 60 Sekunden erneut versuchen.");
+  });
+});
+
+const OPERATOR = { member: { user: { id: "900000000000000009", username: "operator" }, permissions: "0" } };
+const sub = (name: string) => [{ type: 1, name }];
+
+describe("localized /admin, parser and command sentences", () => {
+  it("/admin's gate refuses in German and French", async () => {
+    expect((await refusal(command("admin", sub("stats"), { locale: "de" }))).content).toBe("Du darfst `/admin` nicht verwenden: dafür braucht es die Administrator-Berechtigung (oder deine Nutzer-ID in ADMIN_USER_IDS).");
+    expect((await refusal(command("admin", sub("stats"), { locale: "fr" }))).content).toMatch(/^Vous n'avez pas le droit d'utiliser `\/admin` : il faut la permission Administrateur/);
+  });
+
+  it("/admin stats and feedback answer in the operator's language", async () => {
+    const de = (await refusal(command("admin", sub("stats"), { locale: "de", ...OPERATOR }))).content;
+    expect(de.split("\n").slice(0, 3)).toEqual(["**Statistik** (Bereich: alle Server, als Betreiber)", expect.stringMatching(/^Interaktionen: \d+ \(\d+ in den letzten 24 h\)$/), expect.stringMatching(/^Feedback-Nachrichten: \d+$/)]);
+    const fr = (await refusal(command("admin", sub("feedback"), { locale: "fr", ...OPERATOR }))).content;
+    expect(fr).toMatch(/^(Aucun avis pour l'instant \(portée : tous les serveurs, en tant qu'opérateur\)\.|\*\*Derniers avis\*\* \(\d+ ; portée : tous les serveurs)/);
+  });
+
+  it("the chart parser's refusals, in German and French", async () => {
+    const values = (value: string, locale: string) => refusal(command("chart", [{ type: 3, name: "values", value }], { locale }));
+    expect((await values("3, 5 8", "de")).content).toBe('values: "5 8" an Position 2 ist keine Zahl (Zahlen mit Kommas trennen)');
+    expect((await values("1, 1e400", "fr")).content).toBe('values : "1e400" en position 2 est trop grand pour un graphique : au plus 1e100 (passez à une unité plus grande)');
+    expect((await values(" , ", "de")).content).toBe('values: keine Zahlen gefunden — gib durch Kommas getrennte Zahlen an, z. B. "3, 5, 8"');
+    expect((await values("=3", "fr")).content).toBe('values : "=3" en position 1 n\'a pas d\'étiquette avant "="');
+    expect((await values("3, 5 8", "pt-BR")).content).toBe('values: "5 8" at position 2 is not a number (separate numbers with commas)');
+  });
+
+  it("/help, and Chart numbers on a message without numbers, in French", async () => {
+    expect((await refusal(command("help", [{ type: 3, name: "command", value: "nope" }], { locale: "fr" }))).content).toBe("Aucune commande nommée `nope`. `/help` sans argument les liste toutes.");
+    const target = { id: "700000000000000007", channel_id: "300000000000000003", content: "no numbers here", author: { id: "400000000000000004", username: "tester" }, attachments: [], embeds: [], timestamp: "2026-01-01T00:00:00.000Z" };
+    const numbers = interaction({ type: 2, locale: "fr", data: { id: "500000000000000009", name: "Chart numbers", type: 3, target_id: target.id, resolved: { messages: { [target.id]: target } } } });
+    expect((await refusal(numbers)).content).toMatch(/^Ce message contient aucun nombre ; rien à tracer\./);
   });
 });

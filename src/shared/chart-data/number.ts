@@ -24,12 +24,18 @@ const MAX_CHART_SIZE_TEXT = "1e100";
 export const MIN_CHART_SIZE = Number(MIN_CHART_SIZE_TEXT);
 const MAX_CHART_SIZE = Number(MAX_CHART_SIZE_TEXT);
 
+/**
+ * Why a cell is no number a chart can hold, as data: the Worker words it in the user's language (its message
+ * catalogue), the backend in English (`problem`).
+ */
+type NumberProblem = { key: "notANumber" } | { key: "tooLarge"; max: string } | { key: "tooSmall"; min: string };
+
 /** A cell read as a number: its value, or why it cannot be one. `problem` reads after the quoted cell. */
 export type NumberReading =
   | { ok: true; value: number }
-  | { ok: false; notANumber: boolean; problem: string };
+  | { ok: false; notANumber: boolean; problem: string; reason: NumberProblem };
 
-const NOT_A_NUMBER = { ok: false, notANumber: true, problem: "is not a number" } as const;
+const NOT_A_NUMBER = { ok: false, notANumber: true, problem: "is not a number", reason: { key: "notANumber" } } as const;
 
 /**
  * Reads "12", "-3.5", "1e3", " 4 " (whitespace trimmed). With `decimalComma` (semicolon-delimited CSV, as European
@@ -43,8 +49,17 @@ export function readNumber(text: string, decimalComma = false): NumberReading {
   else if (decimalComma && DECIMAL_COMMA.test(trimmed)) normalized = trimmed.replace(",", ".");
   if (normalized === undefined) return NOT_A_NUMBER;
   const value = Number(normalized);
-  const problem = chartSizeProblem(value);
-  return problem === undefined ? { ok: true, value } : { ok: false, notANumber: false, problem };
+  const reason = chartSizeReason(value);
+  return reason === undefined ? { ok: true, value } : { ok: false, notANumber: false, problem: chartSizeProblem(value)!, reason };
+}
+
+/** chartSizeProblem as data (see NumberProblem). */
+function chartSizeReason(value: number): NumberProblem | undefined {
+  const size = Math.abs(value);
+  if (Number.isNaN(size)) return { key: "notANumber" };
+  if (size > MAX_CHART_SIZE) return { key: "tooLarge", max: MAX_CHART_SIZE_TEXT };
+  if (size !== 0 && size < MIN_CHART_SIZE) return { key: "tooSmall", min: MIN_CHART_SIZE_TEXT };
+  return undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
  * answer) as charts. The caller's scope is decided again inside the job from the interaction itself, so nothing the
  * job's input carries can widen it.
  */
-import { adminScope, ephemeral, job, Limits, OptionType, Permission, readUsage, scopeGuild, SERVER_ONLY, slashCommand, type AdminScope, type BaseContext, type FinalMessage, type Subcommands, type TaskContext } from "../../kit/index.ts";
+import { adminScope, ephemeral, job, Limits, OptionType, Permission, readUsage, scopeGuild, SERVER_ONLY, slashCommand, type AdminScope, type BaseContext, type FinalMessage, type Subcommands, type TaskContext, type Translate } from "../../kit/index.ts";
 import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
 import { appEventStats, type AppEventStats } from "../storage/app-events.ts";
@@ -55,9 +55,10 @@ export const subcommands = {
     const { db, scope } = access;
     const limit = Math.min(20, Math.max(1, ctx.options.limit ?? 5));
     const entries = await latestFeedback(db, limit, scopeGuild(scope));
-    if (entries.length === 0) return ephemeral(`No feedback yet (${scopeLabel(scope)}).`);
-    const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : "someone"}${tags(e)}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
-    let content = `**Latest feedback** (${entries.length}; ${scopeLabel(scope)})\n`;
+    const { t } = ctx;
+    if (entries.length === 0) return ephemeral(t("feedbackNone", scopeLabel(t, scope)));
+    const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : t("someone")}${tags(e)}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
+    let content = `${t("feedbackLatest", entries.length, scopeLabel(t, scope))}\n`;
     for (const line of lines) {
       if (content.length + line.length + 1 > Limits.content) break;
       content += line + "\n";
@@ -85,19 +86,20 @@ async function stats(task: TaskContext): Promise<FinalMessage> {
   const total = usage.reduce((sum, row) => sum + row.n, 0);
   const hourly = hourlyUsage(usage, Math.ceil(lastDay / 3_600_000) * 3_600_000, 24);
   const inLastDay = usage.reduce((sum, row) => sum + (row.minute * 60_000 >= lastDay ? row.n : 0), 0);
-  const lines = [`**Stats** (${scopeLabel(scope)})`, `Interactions: ${total} (${inLastDay} in the last 24 h)`, `Feedback messages: ${feedback}`, ...appEventLines(app, scope)];
-  if (cache) lines.push(cacheHitRate(cache));
+  const { t } = task;
+  const lines = [t("statsTitle", scopeLabel(t, scope)), t("statsInteractions", total, inLastDay), t("statsFeedback", feedback), ...appEventLines(t, app, scope)];
+  if (cache) lines.push(cacheHitRate(t, cache));
   const charts = await drawUsageCharts(task.config, hourly, `admin-${task.interaction.id}`, task.signal);
   for (const chart of charts) if ("missing" in chart) lines.push(`${chart.name}: chart missing, ${chart.missing}`);
   return { data: { content: lines.join("\n"), allowed_mentions: { parse: [] } }, files: charts.flatMap((chart) => ("file" in chart ? [chart.file] : [])) };
 }
 
 /** The caller's scope (the gate already let them in) and the database, or the sentence saying what is missing. */
-function storage({ interaction, env, config }: Pick<BaseContext, "interaction" | "env" | "config">): { db: D1Database; scope: AdminScope } | string {
+function storage({ interaction, env, config, t }: Pick<BaseContext, "interaction" | "env" | "config" | "t">): { db: D1Database; scope: AdminScope } | string {
   const scope = adminScope(interaction, config);
-  if (!scope) return "You don't have permission to use `/admin`.";
+  if (!scope) return t("adminDenied", "/admin");
   const db = env.DB;
-  if (!db) return "Storage (D1 binding `DB`) is not configured on this bot.";
+  if (!db) return t("adminNoStorage");
   return { db, scope };
 }
 
@@ -107,20 +109,20 @@ function tags({ category, fileName }: FeedbackEntry): string {
 }
 
 /** What webhook events recorded (POST /events): installs, removals, entitlements. */
-function appEventLines(app: AppEventStats, scope: AdminScope): string[] {
+function appEventLines(t: Translate, app: AppEventStats, scope: AdminScope): string[] {
   const lines = scope.kind === "all"
-    ? [`App installs received: ${app.installs} (${app.serverInstalls} to servers, ${app.userInstalls} to user accounts)`, `Removals (deauthorizations): ${app.deauthorizations ?? 0}`]
-    : [`App installs to this server received: ${app.installs}`];
-  lines.push(`Active entitlements: ${app.activeEntitlements}`);
+    ? [t("statsInstallsAll", app.installs, app.serverInstalls, app.userInstalls), t("statsRemovals", app.deauthorizations ?? 0)]
+    : [t("statsInstallsServer", app.installs)];
+  lines.push(t("statsEntitlements", app.activeEntitlements));
   return lines;
 }
 
-function cacheHitRate({ hits, misses }: CacheLookups): string {
+function cacheHitRate(t: Translate, { hits, misses }: CacheLookups): string {
   const lookups = hits + misses;
-  if (lookups === 0) return `Chart cache: no lookups in the last ${CACHE_STATS_DAYS} days`;
-  return `Chart cache: ${Math.round((hits / lookups) * 100)}% hits (${hits} of ${lookups} lookups in the last ${CACHE_STATS_DAYS} days)`;
+  if (lookups === 0) return t("cacheNone", CACHE_STATS_DAYS);
+  return t("cacheRate", Math.round((hits / lookups) * 100), hits, lookups, CACHE_STATS_DAYS);
 }
 
-function scopeLabel(scope: AdminScope): string {
-  return scope.kind === "all" ? "scope: all servers, as an operator" : "scope: this server only";
+function scopeLabel(t: Translate, scope: AdminScope): string {
+  return t(scope.kind === "all" ? "scopeAll" : "scopeServer");
 }

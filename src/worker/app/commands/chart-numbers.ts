@@ -10,6 +10,7 @@ import { jobs as chartJobs } from "./chart.ts";
 import { relayUnavailable } from "./chart/availability.ts";
 import { numbersIn } from "./chart/numbers.ts";
 import { InputError } from "../../../shared/http-error.ts";
+import { inputErrorText } from "./chart/problem-text.ts";
 import { parseValues } from "../../../shared/chart-data/values.ts";
 
 export const definition = messageCommand({
@@ -23,20 +24,17 @@ export const use = [heavyLimiter];
 
 export const jobs = { render: chartJobs.render };
 
-export function command({ target, config, defer }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
+export function command({ target, config, defer, t }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
   const numbers = numbersIn(target.content);
-  if (numbers.length < 2) {
-    const what = numbers.length === 0 ? "no numbers" : "only one number";
-    return ephemeral(`That message has ${what}, so there is nothing to chart. Pick a message with at least two numbers (like "3, 5, 8").`);
-  }
+  if (numbers.length < 2) return ephemeral(t("numbersTooFew", numbers.length));
   const values = numbers.join(",");
   try {
     parseValues(values); // The backend's own check, now: a number no chart can hold is answered before "thinking…".
   } catch (error) {
-    if (error instanceof InputError) return ephemeral(`I cannot chart that message's numbers: ${error.message}`);
+    if (error instanceof InputError) return ephemeral(t("numbersCannotChart", inputErrorText(t, error)));
     throw error;
   }
-  const unavailable = relayUnavailable(config, "/Chart numbers");
+  const unavailable = relayUnavailable(config, "/Chart numbers", t);
   if (unavailable) return unavailable;
   return defer("render", { kind: "line", values });
 }

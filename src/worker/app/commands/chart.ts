@@ -11,6 +11,7 @@ import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { premiumOptions } from "../middleware/premium-options.ts";
 import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../../shared/jobs/chart.ts";
 import { InputError } from "../../../shared/http-error.ts";
+import { inputErrorText } from "./chart/problem-text.ts";
 import { parseValues } from "../../../shared/chart-data/values.ts";
 import { MAX_FILE_BYTES, MAX_TITLE_LENGTH, type Point } from "../../../shared/chart-data/points.ts";
 import { relayUnavailable } from "./chart/availability.ts";
@@ -98,7 +99,7 @@ export function command({ options, config, defer, t }: CommandContext<typeof def
     try {
       parseValues(values); // Cheap (≤ 1,000 numbers): a typo is answered now, not after "thinking…".
     } catch (error) {
-      if (error instanceof InputError) return ephemeral(error.message);
+      if (error instanceof InputError) return ephemeral(inputErrorText(t, error));
       throw error;
     }
     input = { kind, ...(title ? { title } : {}), values };
@@ -107,7 +108,7 @@ export function command({ options, config, defer, t }: CommandContext<typeof def
     if (!looksLikeCsv(file!.filename, file!.contentType)) return ephemeral(t("chartNotCsv", file!.filename.slice(0, 60)));
     input = { kind, ...(title ? { title } : {}), file: { url: file!.url, ...(file!.size !== null ? { size: file!.size } : {}), ...(file!.contentType ? { content_type: file!.contentType } : {}), filename: file!.filename } };
   }
-  const unavailable = relayUnavailable(config, "/chart");
+  const unavailable = relayUnavailable(config, "/chart", t);
   if (unavailable) return unavailable;
   return defer("render", input);
 }

@@ -34,20 +34,20 @@ export function command({ customId }: CommandContext<typeof definition>): Handle
   return showModal({ custom_id: customId(FORM_VERSION), title: "Feedback", components: form.components });
 }
 
-export function modal({ fields, interaction, env, id, after }: ModalContext): HandlerResult {
+export function modal({ fields, interaction, env, id, after, t }: ModalContext): HandlerResult {
   const values = id.state === FORM_VERSION ? form.read(fields) : null;
-  if (!values) return ephemeral("This form is out of date. Run `/feedback` again.");
+  if (!values) return ephemeral(t("feedbackOutdated"));
   const text = values.text.trim();
-  if (text.length === 0) return ephemeral("Your feedback was empty, so nothing was saved. Run `/feedback` to try again.");
-  if (text.length > MAX_FEEDBACK_LENGTH) return ephemeral(`Your feedback is ${text.length} characters; the limit is ${MAX_FEEDBACK_LENGTH}. Nothing was saved.`);
+  if (text.length === 0) return ephemeral(t("feedbackEmpty"));
+  if (text.length > MAX_FEEDBACK_LENGTH) return ephemeral(t("feedbackTooLong", text.length, MAX_FEEDBACK_LENGTH));
   const db = env.DB;
   if (!db) {
     log("config.missing", { route: "feedback:", level: "error", error: "feedback: the D1 binding DB is not configured" });
-    return ephemeral("Feedback storage is not set up on this bot, so nothing was saved. The operator has been told.");
+    return ephemeral(t("feedbackNoStorage"));
   }
   const fileName = values.screenshot[0]?.filename.slice(0, 200) ?? null;
   after("feedback.save", async () => {
     await saveFeedback(db, { interactionId: interaction.id, userId: interaction.user?.id ?? null, guildId: interaction.guildId, text, category: values.category, fileName, createdAt: Date.now() });
   });
-  return ephemeral(`Thanks! Your feedback was received. 💌${fileName ? " (with your screenshot)" : ""}`);
+  return ephemeral(t("feedbackThanks", fileName !== null));
 }

@@ -2,6 +2,7 @@
  * /help [command]: lists every registered command as a Components V2 layout (a container of text displays, one
  * per command), or details one; `command` autocompletes by prefix.
  */
+import type { Translate } from "../../kit/i18n/messages.ts";
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
 import { autocompleteChoices, container, ephemeral, EVERYWHERE, isUserInstallOnly, layoutMessage, Limits, OptionType, separator, SeparatorSpacing, slashCommand, textDisplay, type AutocompleteContext, type CommandContext, type CommandModule, type HandlerResult, type Interaction, type MessageData } from "../../kit/index.ts";
 
@@ -18,11 +19,11 @@ export const definition = slashCommand({
 
 const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
 
-export function command({ options, commands, interaction }: CommandContext<typeof definition>): HandlerResult {
+export function command({ options, commands, interaction, t }: CommandContext<typeof definition>): HandlerResult {
   const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
-  if (!wanted) return ephemeral(overview(commands.filter((m) => offeredHere(m, interaction))));
+  if (!wanted) return ephemeral(overview(commands.filter((m) => offeredHere(m, interaction)), t));
   const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
-  if (!module) return ephemeral(`There is no command named \`${wanted.slice(0, 32)}\`. Run \`/help\` without an argument to see them all.`);
+  if (!module) return ephemeral(t("helpUnknown", wanted.slice(0, 32)));
   return ephemeral(fit(details(module)));
 }
 
@@ -75,7 +76,7 @@ function optionLines(option: APIApplicationCommandOption, indent: string): strin
 const MAX_DISPLAYS = 30;
 const MAX_TEXT = 3800;
 
-function overview(commands: readonly CommandModule[]): MessageData {
+function overview(commands: readonly CommandModule[], t: Translate): MessageData {
   const lines = commands.map(summaryLine);
   const perDisplay = Math.ceil(lines.length / MAX_DISPLAYS) || 1;
   const displays: string[] = [];
@@ -88,11 +89,11 @@ function overview(commands: readonly CommandModule[]): MessageData {
   return layoutMessage(
     container(
       { accentColor: 0x5865f2 },
-      textDisplay("## Commands"),
+      textDisplay(`## ${t("helpTitle")}`),
       separator(),
       ...displays.map(textDisplay),
       separator({ divider: false, spacing: SeparatorSpacing.Small }),
-      textDisplay("-# `/help command:<name>` explains one command and its options."),
+      textDisplay(`-# ${t("helpFooter")}`),
     ),
   );
 }

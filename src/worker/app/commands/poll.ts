@@ -16,13 +16,13 @@ export const definition = slashCommand({
   ...EVERYWHERE,
 });
 
-export function command({ options }: CommandContext<typeof definition>): HandlerResult {
+export function command({ options, t }: CommandContext<typeof definition>): HandlerResult {
   const answers = options.answers.split("|").map((answer) => answer.trim()).filter((answer) => answer.length > 0);
   try {
     return reply({ poll: poll({ question: options.question, answers, durationHours: options.hours ?? 24, allowMultiselect: options.multiple ?? false }) });
   } catch (error) {
     // The user's own mistakes (too many answers, one too long) get a sentence, not a handler error.
-    if (error instanceof ResponseError) return ephemeral(`I could not make that poll: ${error.message.replace(/^discord\(poll\): /, "")}.`);
+    if (error instanceof ResponseError) return ephemeral(t("pollRefused", error.message.replace(/^discord\(poll\): /, "")));
     throw error;
   }
 }

@@ -21,7 +21,7 @@ export const jobs = {
     for (let i = 0; i < times; i++) total += 1 + Math.floor(Math.random() * sides);
     // A follow-up only the user sees. Sent while "thinking…" shows, it would replace it (publicly): the engine holds it
     // and sends it right after the final edit, so the user reads the result, then this note.
-    await task.followUp(`That was ${times} rolls.`, { ephemeral: true });
+    await task.followUp(task.t("rollCount", times), { ephemeral: true });
     return { data: { content: `🎲 ${times} × d${sides}: ${total}` } };
   }),
 };
@@ -52,6 +52,6 @@ export function component({ id, customId }: ComponentContext): HandlerResult {
 
 // The modal's submit: its custom_id also starts with "roll:". read() types the values from the form (null when the
 // submit has another shape), so `.nmae` does not compile.
-export function modal({ fields }: ModalContext): HandlerResult {
-  return ephemeral(`Saved as "${nameForm.read(fields)?.name ?? ""}".`);
+export function modal({ fields, t }: ModalContext): HandlerResult {
+  return ephemeral(t("rollSaved", nameForm.read(fields)?.name ?? ""));
 }

@@ -7,8 +7,8 @@ import { adminScope, defineMiddleware, ephemeral } from "../../kit/index.ts";
 
 export const adminOnly = defineMiddleware({
   name: "admin-only",
-  before({ interaction, config }, route) {
+  before({ interaction, config, t }, route) {
     if (adminScope(interaction, config)) return undefined;
-    return ephemeral(`You don't have permission to use \`${route}\`: it needs the Administrator permission (or an operator listing your user id in ADMIN_USER_IDS).`);
+    return ephemeral(t("adminDenied", route));
   },
 });

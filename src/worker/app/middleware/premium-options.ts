@@ -30,7 +30,7 @@ export function premiumOptions(names: readonly string[], what: string): Middlewa
       if (!givenOptions(ctx.interaction.data?.options).some((name) => names.includes(name))) return undefined;
       if (ctx.hasEntitlement(skuId)) return undefined;
       return ephemeral({
-        content: `${what} is a premium feature of \`${route}\`. Get premium with the button below, then run the command again; everything else stays free.`,
+        content: ctx.t("premiumNeeded", what, route),
         components: [actionRow(premiumButton({ skuId }))],
       });
     },

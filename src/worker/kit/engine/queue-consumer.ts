@@ -167,7 +167,7 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
       return;
     }
   }
-  const delivery = await deliverFinal(rest, interaction.token, result.final, result.ref, result.v2, call.update, result.held);
+  const delivery = await deliverFinal(rest, interaction.token, result.final, result.ref, result.v2, call.update, result.held, interaction.locale);
   if (!delivery.delivered && delivery.retriable && !lastChance) {
     if (!state) await storeResult(env, interaction, result, message);
     retry(message, interaction, job.route, delivery.error);
@@ -240,7 +240,7 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
   }
   const rest = restFor(env, config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   const v2 = job.update && isComponentsV2(interaction.message);
-  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update, v2), ref, v2, job.update);
+  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update, v2, interaction.locale), ref, v2, job.update, [], interaction.locale);
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,

@@ -121,7 +121,7 @@ export async function executeJob(
     const ref = newReference();
     // Only the error's own facts say a retry may help (issue 19): a job that timed out may still run on the backend.
     const retriable = !timedOut && (error as UserFacingFacts | null)?.retriable === true;
-    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2, after, held: task.takeHeld() };
+    return { final: errorMessage(error, ref, timedOut, call.update, task.originalIsV2, interaction.locale), ok: false, retriable, ref, error, ms: Date.now() - started, v2: task.originalIsV2, after, held: task.takeHeld() };
   } finally {
     clearTimeout(timer);
   }
@@ -140,8 +140,8 @@ export interface Delivery {
  * 6, so @original is the component's message (a chart): the fallback replaces only its text. `held`: follow-ups the
  * job asked for while "thinking…" showed, sent once the final edit is out (never before: they would replace it).
  */
-export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string, v2 = false, keepMessage = false, held: readonly HeldOperation[] = []): Promise<Delivery> {
-  const delivery = await deliverEdit(rest, token, final, ref, v2, keepMessage);
+export async function deliverFinal(rest: DiscordRestClient, token: string, final: JobResult, ref?: string, v2 = false, keepMessage = false, held: readonly HeldOperation[] = [], locale?: string | null): Promise<Delivery> {
+  const delivery = await deliverEdit(rest, token, final, ref, v2, keepMessage, locale);
   if (delivery.delivered && held.length > 0) {
     try {
       await replayHeld(rest, token, held);
@@ -153,7 +153,7 @@ export async function deliverFinal(rest: DiscordRestClient, token: string, final
   return delivery;
 }
 
-async function deliverEdit(rest: DiscordRestClient, token: string, final: JobResult, ref: string | undefined, v2: boolean, keepMessage: boolean): Promise<Delivery> {
+async function deliverEdit(rest: DiscordRestClient, token: string, final: JobResult, ref: string | undefined, v2: boolean, keepMessage: boolean, locale: string | null | undefined): Promise<Delivery> {
   try {
     if (final === DELETE_ORIGINAL) await rest.deleteOriginalResponse(token);
     else await rest.editOriginalResponse(token, final);
@@ -164,7 +164,7 @@ async function deliverEdit(rest: DiscordRestClient, token: string, final: JobRes
     if (error instanceof DiscordApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 404 && error.status !== 429) {
       const fallbackRef = ref ?? newReference();
       try {
-        await rest.editOriginalResponse(token, fallbackMessage(fallbackRef, keepMessage, v2));
+        await rest.editOriginalResponse(token, fallbackMessage(fallbackRef, keepMessage, v2, locale));
         return { delivered: true, retriable: false, error, ref: fallbackRef };
       } catch (fallbackError) {
         return { delivered: false, retriable: isRetriableDelivery(fallbackError), error: fallbackError, ref: fallbackRef };
@@ -190,7 +190,7 @@ export async function runDeferred(call: JobCall, module: CommandModule | undefin
   // What is left of the job's budget; at 0 the job is stopped at once and the user gets the timeout text.
   const budgetMs = Math.max(0, arrivedAt + (options.taskBudgetMs ?? scaled(TASK_BUDGET_MS)) - Date.now());
   const task = await executeJob(call, module, interaction, env, config, route, rest, budgetMs, options.registry);
-  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2, call.update, task.held);
+  const delivery = await deliverFinal(rest, interaction.token, task.final, task.ref, task.v2, call.update, task.held, interaction.locale);
   const outcome = logDeferred(interaction, route, call.job, task, delivery, Date.now() - arrivedAt, "waitUntil");
   await runAfterTasks(interaction, route, task.after);
   return outcome;

@@ -11,23 +11,25 @@
 import { ConfigError } from "../config.ts";
 import { MessageFlags } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
-import { platformTranslator } from "../i18n/messages.ts";
+import { platformTranslator, type Translate } from "../i18n/messages.ts";
 import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
 
-export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false): FinalMessage {
+export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false, locale?: string | null): FinalMessage {
+  const t = platformTranslator(locale);
   let text: string;
   const facts = error as UserFacingFacts | null;
-  if (typeof facts?.userMessage === "string") text = facts.userMessage;
-  else if (error instanceof ConfigError) text = "This command is not set up on this bot yet. The operator has been told.";
-  else if (error instanceof UnrunnableJobError) text = "This command changed after you ran it, so I could not finish it. Please run it again.";
-  else if (timedOut) text = "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.";
-  else text = "Something went wrong while working on this.";
-  return textMessage(`⚠️ ${text} (reference \`${ref}\`)`, keepMessage, v2);
+  if (typeof facts?.userText === "function") text = (facts.userText as (t: Translate) => string)(t);
+  else if (typeof facts?.userMessage === "string") text = facts.userMessage;
+  else if (error instanceof ConfigError) text = t("jobNotSetUp");
+  else if (error instanceof UnrunnableJobError) text = t("jobChanged");
+  else if (timedOut) text = t("jobTimedOut");
+  else text = t("jobFailed");
+  return textMessage(t("withRef", text, ref), keepMessage, v2);
 }
 
 /** Discord refused the job's message (too large, invalid): the user is told rather than left waiting. */
-export function fallbackMessage(ref: string, keepMessage: boolean, v2: boolean): FinalMessage {
-  return textMessage(`Your result was ready, but Discord would not accept it (reference \`${ref}\`). Please try again.`, keepMessage, v2);
+export function fallbackMessage(ref: string, keepMessage: boolean, v2: boolean, locale?: string | null): FinalMessage {
+  return textMessage(platformTranslator(locale)("resultRefused", ref), keepMessage, v2);
 }
 
 /**
@@ -44,4 +46,6 @@ function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalM
 }
 
 /** A handler's late answer that cannot be delivered after the auto-deferral (a modal, for one). */
-export const LATE_ANSWER: MessageData = { content: "⚠️ That took too long. Please try again.", flags: MessageFlags.Ephemeral };
+export function lateAnswer(locale: string | null | undefined): MessageData {
+  return { content: platformTranslator(locale)("lateAnswer"), flags: MessageFlags.Ephemeral };
+}

@@ -20,7 +20,7 @@ import type { Config } from "../config.ts";
 import { createInteractionResponse, InteractionCallbackError } from "../discord/interaction-callback.ts";
 import { ephemeral, type ImmediateResponse } from "../discord/responses.ts";
 import type { Interaction } from "../dispatch/interaction.ts";
-import { translator } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/messages.ts";
 import { describeError, log, newReference } from "../log.ts";
 import { scaled } from "../timing.ts";
 
@@ -69,7 +69,7 @@ export async function answerWithResponse(
     const refused = status >= 400 && status < 500;
     const ref = refused ? newReference() : undefined;
     log("interaction.callback_failed", { interaction_id: interaction.id, route: dispatched.route, status, answered: refused ? "failure_message" : "inline", ...(ref ? { ref } : {}), level: "error", error: describeError(error) });
-    if (refused) return Response.json(ephemeral(translator(interaction.locale)("failed", dispatched.route?.startsWith("/") ? dispatched.route : null, ref!)));
+    if (refused) return Response.json(ephemeral(platformTranslator(interaction.locale)("failed", dispatched.route?.startsWith("/") ? dispatched.route : null, ref!)));
     use(null);
     return Response.json(dispatched.response);
   }

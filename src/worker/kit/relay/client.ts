@@ -3,6 +3,7 @@
  * (src/shared/relay-signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
  * user can act on, what went wrong; `message` keeps the operator's detail for the log.
  */
+import { platformTranslator, type Translate } from "../i18n/messages.ts";
 import { describeError } from "../log.ts";
 import { readCapped } from "../../../shared/capped-body.ts";
 import type { JobContract } from "../../../shared/jobs/contract.ts";
@@ -33,17 +34,20 @@ export class RelayError extends Error {
   override readonly name = "RelayError";
   readonly kind: RelayErrorKind;
   readonly status: number | null;
-  /** The sentence the user reads (the engine shows it as is; it imports no relay types). */
+  /** The sentence the user reads, in their language (the engine asks for it; it imports no relay types). */
+  readonly userText: (t: Translate) => string;
+  /** The same sentence in English, for logs and for callers with no locale. */
   readonly userMessage: string;
   /** Whether another attempt may succeed (RETRIABLE_KINDS). */
   readonly retriable: boolean;
   /** For invalid input: the field the backend named. */
   readonly field: string | null;
-  constructor(kind: RelayErrorKind, message: string, userMessage: string, status: number | null = null, field: string | null = null) {
+  constructor(kind: RelayErrorKind, message: string, userText: (t: Translate) => string, status: number | null = null, field: string | null = null) {
     super(message);
     this.kind = kind;
     this.status = status;
-    this.userMessage = userMessage;
+    this.userText = userText;
+    this.userMessage = userText(platformTranslator("en"));
     this.retriable = RETRIABLE_KINDS.has(kind);
     this.field = field;
   }
@@ -75,20 +79,20 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
     response = await doFetch(url, { method: "POST", headers, body, signal });
     const answer = await readCapped(response.body, MAX_RELAY_RESPONSE_BYTES);
     if (!answer.ok) {
-      throw new RelayError("bad_response", `relay(${job}): the answer is over ${MAX_RELAY_RESPONSE_BYTES} bytes; stopped reading`, "The backend sent back more than I can deliver. Please try again with less data; if it keeps happening, tell the bot's operator.", response.status);
+      throw new RelayError("bad_response", `relay(${job}): the answer is over ${MAX_RELAY_RESPONSE_BYTES} bytes; stopped reading`, (t) => t("relayTooLarge"), response.status);
     }
     text = new TextDecoder().decode(answer.bytes);
   } catch (error) {
     if (error instanceof RelayError) throw error;
     if (signal.aborted) {
-      throw new RelayError("timeout", `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`, "The backend took too long, so I stopped waiting. Try again with less data, or in a minute.");
+      throw new RelayError("timeout", `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`, (t) => t("relayTimeout"));
     }
-    throw new RelayError("unreachable", `relay(${job}): ${describeError(error)}`, "The backend is unreachable right now. Please try again in a minute.");
+    throw new RelayError("unreachable", `relay(${job}): ${describeError(error)}`, (t) => t("relayUnreachable"));
   }
 
   const json = parseJson(text);
   if (response.ok) {
-    if (!json || !("result" in json)) throw new RelayError("bad_response", `relay(${job}): 200 without a JSON result`, "The backend sent back something I could not read. Please try again; if it keeps happening, tell the bot's operator.", 200);
+    if (!json || !("result" in json)) throw new RelayError("bad_response", `relay(${job}): 200 without a JSON result`, (t) => t("relayBadResponse"), 200);
     return json.result as Output;
   }
   const error = json && typeof json.error === "object" && json.error !== null ? (json.error as Record<string, unknown>) : {};
@@ -99,20 +103,20 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
     // Input too costly to draw (estimated, or stopped at the backend's time limit): the backend words the whole
     // sentence for the user, so it is shown as it is. Like any 422, the same input would fail again: not retried.
     const tooCostly = (TOO_COSTLY_CODES as readonly unknown[]).includes(error.code);
-    throw new RelayError("invalid_input", `relay(${job}): ${status} ${detail}`, tooCostly ? detail : `I could not use your input: ${detail}`, status, field);
+    throw new RelayError("invalid_input", `relay(${job}): ${status} ${detail}`, (t) => (tooCostly ? detail : t("relayInput", detail)), status, field);
   }
   if (status === 503 || status === 429) {
     const retry = Number(response.headers.get("Retry-After"));
-    const when = Number.isFinite(retry) && retry > 0 ? `in about ${Math.ceil(retry)} s` : "in a moment";
-    throw new RelayError("busy", `relay(${job}): ${status} busy`, `The backend is busy right now. Please try again ${when}.`, status);
+    const seconds = Number.isFinite(retry) && retry > 0 ? Math.ceil(retry) : null;
+    throw new RelayError("busy", `relay(${job}): ${status} busy`, (t) => t("relayBusy", seconds), status);
   }
   if (status === 401 || status === 409) {
-    throw new RelayError("auth", `relay(${job}): ${status} ${detail} (check that RELAY_SECRET matches on both sides and the clocks agree)`, "The bot could not authenticate with its backend. The operator has been told; please try again later.", status);
+    throw new RelayError("auth", `relay(${job}): ${status} ${detail} (check that RELAY_SECRET matches on both sides and the clocks agree)`, (t) => t("relayAuth"), status);
   }
   if (status === 404) {
-    throw new RelayError("not_found", `relay(${job}): the backend has no job "${job}" (deploy the matching backend version)`, "The backend does not support this command yet. Please tell the bot's operator.", status);
+    throw new RelayError("not_found", `relay(${job}): the backend has no job "${job}" (deploy the matching backend version)`, (t) => t("relayNotFound"), status);
   }
-  throw new RelayError("failed", `relay(${job}): ${status} ${detail}`, "The backend failed while working on this. Please try again; if it keeps happening, tell the bot's operator.", status);
+  throw new RelayError("failed", `relay(${job}): ${status} ${detail}`, (t) => t("relayFailed"), status);
 }
 
 function parseJson(text: string): Record<string, unknown> | null {
