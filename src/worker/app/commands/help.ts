@@ -2,7 +2,7 @@
  * /help [command]: lists every registered command as a Components V2 layout (a container of text displays, one
  * per command), or details one; `command` autocompletes by prefix.
  */
-import type { Translate } from "../../kit/i18n/messages.ts";
+import type { Translate } from "../../kit/index.ts";
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
 import { autocompleteChoices, container, ephemeral, EVERYWHERE, isUserInstallOnly, layoutMessage, Limits, OptionType, separator, SeparatorSpacing, slashCommand, textDisplay, type AutocompleteContext, type CommandContext, type CommandModule, type HandlerResult, type Interaction, type MessageData } from "../../kit/index.ts";
 

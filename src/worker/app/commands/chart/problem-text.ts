@@ -2,7 +2,7 @@
  * The chart parser's refusals (src/shared/chart-data/values.ts) in the user's language: the parser gives the problem as
  * data (InputError.problem), the message catalogue words it; an error without one keeps its English message.
  */
-import type { Translate } from "../../../kit/i18n/messages.ts";
+import type { Translate } from "../../../kit/index.ts";
 import type { InputError, InputProblem } from "../../../../shared/http-error.ts";
 
 export function inputErrorText(t: Translate, error: InputError): string {
