@@ -27,7 +27,7 @@ import { scaled } from "../timing.ts";
 import { afterResponse, type AfterResponseOptions } from "./after-response.ts";
 import { runUse } from "./with-response.ts";
 import { FINAL_EDIT_DEADLINE_MS, restFor, TASK_BUDGET_MS } from "./run-deferred.ts";
-import { errorMessage, LATE_ANSWER } from "./user-messages.ts";
+import { errorMessage, lateAnswer } from "./user-messages.ts";
 
 /** A safe margin inside Discord's 3 s, counted from the interaction's arrival at the Worker. */
 const AUTO_DEFER_MS = 2_500;
@@ -63,7 +63,7 @@ export async function deliverLateAnswer(interaction: Interaction, ack: APIIntera
     const ref = newReference();
     log("interaction.auto_deferred", { ...fields, outcome: "no_answer", ref, level: "error" });
     const keep = ack.type === 6;
-    return deliver(interaction, ack, { type: keep ? 7 : 4, data: errorMessage(null, ref, true, keep, keep && isComponentsV2(interaction.message)).data } as APIInteractionResponse, env, config, arrivedAt);
+    return deliver(interaction, ack, { type: keep ? 7 : 4, data: errorMessage(null, ref, true, keep, keep && isComponentsV2(interaction.message), interaction.locale).data } as APIInteractionResponse, env, config, arrivedAt);
   }
   log("interaction.auto_deferred", { ...fields, level: "warn" });
   onAnswer(dispatched);
