@@ -7,7 +7,9 @@ import { LongFirstSequencer } from "./test/support/sequencer.ts";
 // A fresh Ed25519 key pair per test run: the Worker gets the public key as a binding, the tests get the
 // private key through `provide`/`inject` to sign interactions as Discord would.
 const discordKeys = generateKeyPairSync("ed25519");
-const discordPublicKey = (discordKeys.publicKey.export({ format: "der", type: "spki" }) as Buffer).subarray(-32).toString("hex");
+const discordPublicKey = (discordKeys.publicKey.export({ format: "der", type: "spki" }) as Buffer)
+  .subarray(-32)
+  .toString("hex");
 const discordPrivateKey = (discordKeys.privateKey.export({ format: "der", type: "pkcs8" }) as Buffer).toString("hex");
 
 // The D1 schema, applied by test/worker/setup.ts before every test file (storage is per file).
@@ -71,7 +73,9 @@ export default defineConfig({
                   modules: true,
                   scriptPath: "./test/support/limiter-peer.js",
                   compatibilityDate: "2026-11-17",
-                  durableObjects: { DISCORD_LIMITER: { className: "DiscordRateLimiter", scriptName: "vitest-plugin-runner-worker" } },
+                  durableObjects: {
+                    DISCORD_LIMITER: { className: "DiscordRateLimiter", scriptName: "vitest-plugin-runner-worker" },
+                  },
                 },
               ],
             },
@@ -85,7 +89,13 @@ export default defineConfig({
         },
       },
       {
-        test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], setupFiles: ["./test/node/setup.ts"], testTimeout: 30_000 },
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+          setupFiles: ["./test/node/setup.ts"],
+          testTimeout: 30_000,
+        },
       },
     ],
   },

@@ -55,7 +55,12 @@ export interface CpuSnapshot {
 
 export function snapshot(serverPids: readonly number[]): CpuSnapshot {
   const usage = process.cpuUsage();
-  return { at: performance.now(), busy: systemBusyMs(), self: (usage.user + usage.system) / 1000, servers: serverPids.map(processCpuMs) };
+  return {
+    at: performance.now(),
+    busy: systemBusyMs(),
+    self: (usage.user + usage.system) / 1000,
+    servers: serverPids.map(processCpuMs),
+  };
 }
 
 export interface CpuDelta {

@@ -18,15 +18,29 @@ import { median, percentile } from "./load.ts";
 import { writeSection } from "./report.ts";
 
 const ROOT = join(import.meta.dirname, "..");
-const { values: args } = parseArgs({ options: { requests: { type: "string", default: "300" }, rounds: { type: "string", default: "4" }, "no-write": { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: "string", default: "300" },
+    rounds: { type: "string", default: "4" },
+    "no-write": { type: "boolean", default: false },
+  },
+});
 const requests = Number(args.requests);
 const rounds = Number(args.rounds);
 const dir = mkdtempSync(join(tmpdir(), "dedupe-bench-"));
 const wranglerJs = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true", CI: "1" };
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CI: "1",
+};
 
 // The top level of wrangler.toml (what wrangler dev runs), with absolute paths; the second copy lacks the DB.
-const topLevel = readFileSync(join(ROOT, "wrangler.toml"), "utf8").split(/^\[env\./m)[0]!
+const topLevel = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+  .split(/^\[env\./m)[0]!
   .replace(/^main = .*$/m, `main = "${join(ROOT, "src/worker/index.ts")}"`)
   .replace(/^migrations_dir = .*$/m, `migrations_dir = "${join(ROOT, "migrations")}"`);
 const withoutDb = topLevel.replace(/\[\[d1_databases\]\][^[]*/m, "");
@@ -34,7 +48,11 @@ writeFileSync(join(dir, "with-db.toml"), topLevel);
 writeFileSync(join(dir, "without-db.toml"), withoutDb);
 
 const keys = await generateTestKeyPair();
-const vars = { DISCORD_PUBLIC_KEY: keys.publicKeyHex, DISCORD_APPLICATION_ID: "100000000000000001", DISCORD_API_BASE: "http://127.0.0.1:9/api/v10" };
+const vars = {
+  DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+  DISCORD_APPLICATION_ID: "100000000000000001",
+  DISCORD_API_BASE: "http://127.0.0.1:9/api/v10",
+};
 
 async function wrangler(args: string[], name: string): Promise<void> {
   const child = startProcess(name, process.execPath, [wranglerJs, ...args], { cwd: dir, env });
@@ -45,13 +63,44 @@ async function wrangler(args: string[], name: string): Promise<void> {
 async function serve(config: string): Promise<{ url: string; process: Managed }> {
   const port = await freePort();
   const cliVars = Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = startProcess(config, process.execPath, [wranglerJs, "dev", "--config", join(dir, config), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(dir, "state"), "--show-interactive-dev-session=false", ...cliVars], { cwd: dir, env });
+  const child = startProcess(
+    config,
+    process.execPath,
+    [
+      wranglerJs,
+      "dev",
+      "--config",
+      join(dir, config),
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      join(dir, "state"),
+      "--show-interactive-dev-session=false",
+      ...cliVars,
+    ],
+    { cwd: dir, env },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health`, 60_000, () => child.child.exitCode === null);
   return { url, process: child };
 }
 
-await wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", join(dir, "with-db.toml"), "--persist-to", join(dir, "state")], "migrations");
+await wrangler(
+  [
+    "d1",
+    "migrations",
+    "apply",
+    "DB",
+    "--local",
+    "--config",
+    join(dir, "with-db.toml"),
+    "--persist-to",
+    join(dir, "state"),
+  ],
+  "migrations",
+);
 const targets = { with: await serve("with-db.toml"), without: await serve("without-db.toml") };
 
 async function ackTimes(url: string): Promise<number[]> {
@@ -59,7 +108,11 @@ async function ackTimes(url: string): Promise<number[]> {
   const times: number[] = [];
   for (const request of signed) {
     const started = performance.now();
-    const response = await fetch(`${url}/interactions`, { method: "POST", headers: request.headers, body: request.body });
+    const response = await fetch(`${url}/interactions`, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+    });
     await response.text();
     times.push(performance.now() - started);
     if (response.status !== 200) throw new Error(`bench(dedupe): /ping answered ${response.status}`);
@@ -78,14 +131,46 @@ await targets.with.process.stop();
 await targets.without.process.stop();
 
 const countOut: string[] = [];
-const counter = startProcess("count", process.execPath, [wranglerJs, "d1", "execute", "DB", "--local", "--config", join(dir, "with-db.toml"), "--persist-to", join(dir, "state"), "--command", "SELECT COUNT(*) AS n FROM interactions", "--json"], { cwd: dir, env, onOutput: (line) => countOut.push(line) });
+const counter = startProcess(
+  "count",
+  process.execPath,
+  [
+    wranglerJs,
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "--config",
+    join(dir, "with-db.toml"),
+    "--persist-to",
+    join(dir, "state"),
+    "--command",
+    "SELECT COUNT(*) AS n FROM interactions",
+    "--json",
+  ],
+  { cwd: dir, env, onOutput: (line) => countOut.push(line) },
+);
 await counter.exited;
 const claimed = Number(/"n":\s*(\d+)/.exec(countOut.join("\n"))?.[1] ?? NaN);
 rmSync(dir, { recursive: true, force: true });
 
 const stats = (runs: number[][]) => ({
-  p50: median(runs.map((r) => percentile([...r].sort((a, b) => a - b), 0.5))),
-  p99: median(runs.map((r) => percentile([...r].sort((a, b) => a - b), 0.99))),
+  p50: median(
+    runs.map((r) =>
+      percentile(
+        [...r].sort((a, b) => a - b),
+        0.5,
+      ),
+    ),
+  ),
+  p99: median(
+    runs.map((r) =>
+      percentile(
+        [...r].sort((a, b) => a - b),
+        0.99,
+      ),
+    ),
+  ),
 });
 const a = stats(results.with);
 const b = stats(results.without);
@@ -102,4 +187,5 @@ const body = [
   `- Claims made during the with-D1 runs: ${claimed} of ${requests * rounds} requests, so the claim did run for each one.`,
 ].join("\n");
 console.log(`\n${body}\n`);
-if (!args["no-write"]) writeSection(join(ROOT, "BENCHMARKS.md"), body, "## Duplicate suppression and the 3-second path");
+if (!args["no-write"])
+  writeSection(join(ROOT, "BENCHMARKS.md"), body, "## Duplicate suppression and the 3-second path");

@@ -60,9 +60,20 @@ function guildEnvelope(type: number, n: number, data: Record<string, unknown>): 
     attachment_size_limit: 10485760,
     authorizing_integration_owners: { "0": GUILD_ID },
     channel: {
-      flags: 0, guild_id: GUILD_ID, icon_emoji: null, id: CHANNEL_ID, last_message_id: "1300000000000000000", name: "general",
-      nsfw: false, parent_id: "290000000000000002", permissions: "2251799813685247", position: 0, rate_limit_per_user: 0,
-      theme_color: null, topic: null, type: 0,
+      flags: 0,
+      guild_id: GUILD_ID,
+      icon_emoji: null,
+      id: CHANNEL_ID,
+      last_message_id: "1300000000000000000",
+      name: "general",
+      nsfw: false,
+      parent_id: "290000000000000002",
+      permissions: "2251799813685247",
+      position: 0,
+      rate_limit_per_user: 0,
+      theme_color: null,
+      topic: null,
+      type: 0,
     },
     channel_id: CHANNEL_ID,
     context: 0,
@@ -75,9 +86,20 @@ function guildEnvelope(type: number, n: number, data: Record<string, unknown>): 
     id: snowflakeNow(),
     locale: "en-US",
     member: {
-      avatar: null, banner: null, communication_disabled_until: null, deaf: false, flags: 0,
-      joined_at: "2024-03-01T12:00:00.000000+00:00", mute: false, nick: null, pending: false,
-      permissions: "2251799813685247", premium_since: null, roles: ["210000000000000001"], unusual_dm_activity_until: null, user,
+      avatar: null,
+      banner: null,
+      communication_disabled_until: null,
+      deaf: false,
+      flags: 0,
+      joined_at: "2024-03-01T12:00:00.000000+00:00",
+      mute: false,
+      nick: null,
+      pending: false,
+      permissions: "2251799813685247",
+      premium_since: null,
+      roles: ["210000000000000001"],
+      unusual_dm_activity_until: null,
+      user,
     },
     token: token(n),
     type,
@@ -97,25 +119,42 @@ const pingBody = (n: number): Record<string, unknown> => ({
 });
 
 const isPong = (status: number, body: string): string | null =>
-  status === 200 && body.replace(/\s/g, "") === '{"type":1}' ? null : `expected 200 {"type":1}, got ${status} ${body.slice(0, 120)}`;
+  status === 200 && body.replace(/\s/g, "") === '{"type":1}'
+    ? null
+    : `expected 200 {"type":1}, got ${status} ${body.slice(0, 120)}`;
 
-const isMessage = (fragment: string, ephemeral: boolean) => (status: number, body: string): string | null => {
-  try {
-    const parsed = JSON.parse(body) as { type?: number; data?: { content?: string; flags?: number } };
-    const flagsOk = ephemeral ? ((parsed.data?.flags ?? 0) & 64) === 64 : true;
-    if (status === 200 && parsed.type === 4 && parsed.data?.content?.includes(fragment) && flagsOk) return null;
-  } catch {
-    // reported below
-  }
-  return `expected 200 with a type-4 message containing "${fragment}", got ${status} ${body.slice(0, 160)}`;
-};
+const isMessage =
+  (fragment: string, ephemeral: boolean) =>
+  (status: number, body: string): string | null => {
+    try {
+      const parsed = JSON.parse(body) as { type?: number; data?: { content?: string; flags?: number } };
+      const flagsOk = ephemeral ? ((parsed.data?.flags ?? 0) & 64) === 64 : true;
+      if (status === 200 && parsed.type === 4 && parsed.data?.content?.includes(fragment) && flagsOk) return null;
+    } catch {
+      // reported below
+    }
+    return `expected 200 with a type-4 message containing "${fragment}", got ${status} ${body.slice(0, 160)}`;
+  };
 
 /** The component body also carries the message the button sits on, as Discord sends it. */
 const componentMessage = {
-  application_id: APPLICATION_ID, attachments: [], author: { ...user, bot: true, id: APPLICATION_ID, username: "edge-bot" }, channel_id: CHANNEL_ID,
+  application_id: APPLICATION_ID,
+  attachments: [],
+  author: { ...user, bot: true, id: APPLICATION_ID, username: "edge-bot" },
+  channel_id: CHANNEL_ID,
   components: [{ components: [{ custom_id: "help:x", id: 2, label: "More", style: 2, type: 2 }], id: 1, type: 1 }],
-  content: "**Commands**", edited_timestamp: null, embeds: [], flags: 64, id: "1300000000000000001", mention_everyone: false,
-  mention_roles: [], mentions: [], pinned: false, timestamp: "2026-11-23T12:00:00.000000+00:00", tts: false, type: 20,
+  content: "**Commands**",
+  edited_timestamp: null,
+  embeds: [],
+  flags: 64,
+  id: "1300000000000000001",
+  mention_everyone: false,
+  mention_roles: [],
+  mentions: [],
+  pinned: false,
+  timestamp: "2026-11-23T12:00:00.000000+00:00",
+  tts: false,
+  type: 20,
 };
 
 export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
@@ -131,7 +170,10 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     name: "component",
     label: "component",
     expectedStatus: 200,
-    body: (n) => ({ ...guildEnvelope(3, n, { component_type: 2, custom_id: "help:x", id: 2 }), message: componentMessage }),
+    body: (n) => ({
+      ...guildEnvelope(3, n, { component_type: 2, custom_id: "help:x", id: 2 }),
+      message: componentMessage,
+    }),
     check: isMessage("no longer has", true),
   },
   "bad-signature": {
@@ -150,7 +192,11 @@ export interface SignedRequest {
 }
 
 /** Signs `count` fresh requests for a scenario (timestamps of now: the Worker allows 300 s of skew). */
-export async function signRequests(scenario: Scenario, privateKeyPkcs8Hex: string, count: number): Promise<SignedRequest[]> {
+export async function signRequests(
+  scenario: Scenario,
+  privateKeyPkcs8Hex: string,
+  count: number,
+): Promise<SignedRequest[]> {
   const timestamp = String(nowSeconds());
   const out: SignedRequest[] = [];
   const batch = 256;

@@ -32,7 +32,14 @@ import { estimateRenderCost } from "../src/backend/jobs/chart/render-cost.ts";
 import { parseCsv } from "../src/shared/chart-data/csv.ts";
 import { InputError } from "../src/shared/http-error.ts";
 import { parseValues } from "../src/shared/chart-data/values.ts";
-import { MAX_CSV_ROWS, MAX_FILE_BYTES, MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, MAX_VALUES_POINTS } from "../src/shared/chart-data/points.ts";
+import {
+  MAX_CSV_ROWS,
+  MAX_FILE_BYTES,
+  MAX_LABEL_LENGTH,
+  MAX_POINTS,
+  MAX_TITLE_LENGTH,
+  MAX_VALUES_POINTS,
+} from "../src/shared/chart-data/points.ts";
 import { startBackendServer } from "../src/backend/server.ts";
 import { DEFAULT_MAX_CONCURRENT } from "../src/backend/app.ts";
 import { defaultRenderThreads } from "../src/backend/jobs/chart/render-pool.ts";
@@ -42,7 +49,9 @@ import { chartTitle, series } from "./render-series.ts";
 import { startRenderWorker, summarize, type RenderWorker, type WorkerdSample } from "./render-workerd.ts";
 import { writeSection } from "./report.ts";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, "no-write": { type: "boolean" }, calibrate: { type: "boolean" } } });
+const { values: args } = parseArgs({
+  options: { quick: { type: "boolean" }, "no-write": { type: "boolean" }, calibrate: { type: "boolean" } },
+});
 const QUICK = Boolean(args.quick);
 const TARGET_RATIO = 10;
 const TARGET_HEALTH_MS = 100;
@@ -184,13 +193,22 @@ function parsed(c: Candidate): Drawn | null {
   const title = c.title ? text(SCRIPTS[c.script], MAX_TITLE_LENGTH) : undefined;
   if (c.source === "values") {
     if (c.rows > MAX_VALUES_POINTS || c.axisNames) return null;
-    const option = Array.from({ length: c.rows }, (_, i) => `${label(i).replaceAll(",", " ").replaceAll("=", " ")}=${value(c.shape, i)}`).join(",");
+    const option = Array.from(
+      { length: c.rows },
+      (_, i) => `${label(i).replaceAll(",", " ").replaceAll("=", " ")}=${value(c.shape, i)}`,
+    ).join(",");
     if (option.length > VALUES_MAX_CHARS) return null;
-    return { what: describe(c), input: { kind: c.kind, title, values: option }, spec: { kind: c.kind, points: parseValues(option), title } };
+    return {
+      what: describe(c),
+      input: { kind: c.kind, title, values: option },
+      spec: { kind: c.kind, points: parseValues(option), title },
+    };
   }
   if (c.source === "csv") {
     if (c.rows > MAX_CSV_ROWS) return null;
-    const header = c.axisNames ? `${csvCell(text(SCRIPTS[c.script], 200))},${csvCell(text(SCRIPTS[c.script], 200))}\n` : "";
+    const header = c.axisNames
+      ? `${csvCell(text(SCRIPTS[c.script], 200))},${csvCell(text(SCRIPTS[c.script], 200))}\n`
+      : "";
     const body = Array.from({ length: c.rows }, (_, i) => `${csvCell(label(i))},${value(c.shape, i)}`).join("\n");
     const file = header + body;
     if (new TextEncoder().encode(file).byteLength > MAX_FILE_BYTES) return null;
@@ -245,9 +263,21 @@ async function search(): Promise<Array<{ candidate: Candidate; drawn: Drawn; rat
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   const sampleSize = QUICK ? 25 : 120;
   for (let tried = 0; measured.size < sampleSize && tried < sampleSize * 20; tried++) {
-    await measure({ source: pick(DIMENSIONS.source), kind: pick(DIMENSIONS.kind), rows: pick(DIMENSIONS.rows), script: pick(DIMENSIONS.script), labelLength: pick(DIMENSIONS.labelLength), title: pick(DIMENSIONS.title), axisNames: pick(DIMENSIONS.axisNames), shape: pick(DIMENSIONS.shape) });
+    await measure({
+      source: pick(DIMENSIONS.source),
+      kind: pick(DIMENSIONS.kind),
+      rows: pick(DIMENSIONS.rows),
+      script: pick(DIMENSIONS.script),
+      labelLength: pick(DIMENSIONS.labelLength),
+      title: pick(DIMENSIONS.title),
+      axisNames: pick(DIMENSIONS.axisNames),
+      shape: pick(DIMENSIONS.shape),
+    });
   }
-  const starts = [...measured.values()].sort((a, b) => b.ratio - a.ratio).slice(0, QUICK ? 2 : 4).map((m) => m.candidate);
+  const starts = [...measured.values()]
+    .sort((a, b) => b.ratio - a.ratio)
+    .slice(0, QUICK ? 2 : 4)
+    .map((m) => m.candidate);
   for (const start of starts) {
     let current = start;
     let best = await measure(current);
@@ -283,7 +313,9 @@ async function confirm(worker: RenderWorker | string, all: readonly Drawn[]) {
     const node = await onNode(drawn.spec, runs);
     const workerd = typeof worker === "string" ? null : await inWorkerd(worker, `top-${index}`, drawn.spec, runs);
     rows.push({ drawn, estimate: estimateRenderCost(drawn.spec).units, node, workerd });
-    console.error(`${drawn.what}: Node ${(node.cpu / nodeOrdinary.cpu).toFixed(1)}×${workerd && workerdOrdinary ? `, workerd ${(workerd.cpu / workerdOrdinary.cpu).toFixed(1)}×` : ""}`);
+    console.error(
+      `${drawn.what}: Node ${(node.cpu / nodeOrdinary.cpu).toFixed(1)}×${workerd && workerdOrdinary ? `, workerd ${(workerd.cpu / workerdOrdinary.cpu).toFixed(1)}×` : ""}`,
+    );
   }
   return { nodeOrdinary, workerdOrdinary, rows };
 }
@@ -294,12 +326,21 @@ async function healthWhileRendering(drawn: Drawn, seconds: number) {
   await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
   const host = `127.0.0.1:${(files.address() as AddressInfo).port}`;
   const input = drawn.csv === undefined ? drawn.input : { ...drawn.input, file: { url: `http://${host}/chart.csv` } };
-  const server = await startBackendServer({ relaySecret: "bench", attachmentHosts: [host], warmRenderThreads: true, log: () => {} });
+  const server = await startBackendServer({
+    relaySecret: "bench",
+    attachmentHosts: [host],
+    warmRenderThreads: true,
+    log: () => {},
+  });
   const threads = defaultRenderThreads(DEFAULT_MAX_CONCURRENT);
   let sequence = 0;
   const job = async () => {
     const body = JSON.stringify({ id: `bench-${++sequence}`, input });
-    const response = await fetch(`${server.url}/v1/jobs/chart`, { method: "POST", body, headers: await relayHeaders("bench", body) });
+    const response = await fetch(`${server.url}/v1/jobs/chart`, {
+      method: "POST",
+      body,
+      headers: await relayHeaders("bench", body),
+    });
     await response.arrayBuffer();
     return response.status;
   };
@@ -328,7 +369,15 @@ async function healthWhileRendering(drawn: Drawn, seconds: number) {
   await server.close();
   files.close();
   const sorted = [...latencies].sort((a, b) => a - b);
-  return { threads, renders, statuses: Object.fromEntries(statuses), probes: sorted.length, p50: median(sorted), p99: sorted[Math.floor(sorted.length * 0.99)] ?? NaN, max: sorted.at(-1) ?? NaN };
+  return {
+    threads,
+    renders,
+    statuses: Object.fromEntries(statuses),
+    probes: sorted.length,
+    p50: median(sorted),
+    p99: sorted[Math.floor(sorted.length * 0.99)] ?? NaN,
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** workerd: a request that computes past cpu_ms, and the isolate's other requests meanwhile. */
@@ -358,7 +407,15 @@ async function pastCpuLimit(worker: RenderWorker) {
     }),
   );
   const result = await spin;
-  return { status: result.status, cpuMs: result.cpuMs, wallMs: spinEnded - started, probes: probes.length, answeredAfter: probes.filter((p) => p.afterSpin).length, shortestWait: Math.min(...probes.map((p) => p.wait)), longestWait: Math.max(...probes.map((p) => p.wait)) };
+  return {
+    status: result.status,
+    cpuMs: result.cpuMs,
+    wallMs: spinEnded - started,
+    probes: probes.length,
+    answeredAfter: probes.filter((p) => p.afterSpin).length,
+    shortestWait: Math.min(...probes.map((p) => p.wait)),
+    longestWait: Math.max(...probes.map((p) => p.wait)),
+  };
 }
 
 /** --calibrate: each term of render-cost.ts as the difference of two charts that differ in it alone, in ordinary charts. */
@@ -376,7 +433,13 @@ async function calibrate(worker: RenderWorker | string) {
     bar501: { kind: "bar", points: short(501) },
     bar800: { kind: "bar", points: short(800) },
     line800Long: { kind: "line", points: long(800, "W") },
-    line10Title: { kind: "line", points: short(10), title: text("W", 100), xAxisName: text("W", 100), yAxisName: text("W", 100) },
+    line10Title: {
+      kind: "line",
+      points: short(10),
+      title: text("W", 100),
+      xAxisName: text("W", 100),
+      yAxisName: text("W", 100),
+    },
     line10Latin: { kind: "line", points: short(10), title: "Sales 12" },
     line10Cyrillic: { kind: "line", points: short(10), title: "Продажи" },
     line800Arabic: { kind: "line", points: long(800, SCRIPTS.arabic), title: text(SCRIPTS.arabic, 100) },
@@ -385,9 +448,13 @@ async function calibrate(worker: RenderWorker | string) {
   const runs = QUICK ? 7 : 15;
   const times: Record<string, { node: number; workerd: number }> = {};
   for (const [name, spec] of Object.entries(charts)) {
-    times[name] = { node: (await onNode(spec, runs)).cpu, workerd: typeof worker === "string" ? NaN : (await inWorkerd(worker, `cal-${name}`, spec, runs)).cpu };
+    times[name] = {
+      node: (await onNode(spec, runs)).cpu,
+      workerd: typeof worker === "string" ? NaN : (await inWorkerd(worker, `cal-${name}`, spec, runs)).cpu,
+    };
   }
-  const unit = (runtime: "node" | "workerd", expression: (t: (name: string) => number) => number) => expression((name) => times[name]![runtime] / times.ordinary![runtime]);
+  const unit = (runtime: "node" | "workerd", expression: (t: (name: string) => number) => number) =>
+    expression((name) => times[name]![runtime] / times.ordinary![runtime]);
   const terms: Record<string, (t: (name: string) => number) => number> = {
     FIXED: (t) => t("line10"),
     "PER_POINT.line": (t) => (t("line800") - t("line61")) / (800 - 61),
@@ -397,15 +464,20 @@ async function calibrate(worker: RenderWorker | string) {
     "PER_CHAR (labels)": (t) => (t("line800Long") - t("line800")) / (80 * (100 - 4)),
     "PER_CHAR (title, axis names)": (t) => (t("line10Title") - t("line10")) / 300,
     FULL_FONTS: (t) => t("line10Cyrillic") - t("line10Latin"),
-    PER_CHAR_OUTSIDE_SUBSET: (t) => (t("line800Arabic") - t("line800WideTitle") - (t("line10Cyrillic") - t("line10Latin"))) / (80 * 100 + 100),
+    PER_CHAR_OUTSIDE_SUBSET: (t) =>
+      (t("line800Arabic") - t("line800WideTitle") - (t("line10Cyrillic") - t("line10Latin"))) / (80 * 100 + 100),
   };
   console.log("| term | Node | workerd | larger |\n|---|---:|---:|---:|");
   for (const [name, expression] of Object.entries(terms)) {
     const node = unit("node", expression);
     const inWorker = unit("workerd", expression);
-    console.log(`| ${name} | ${node.toPrecision(3)} | ${inWorker.toPrecision(3)} | ${Math.max(node, Number.isNaN(inWorker) ? -Infinity : inWorker).toPrecision(3)} |`);
+    console.log(
+      `| ${name} | ${node.toPrecision(3)} | ${inWorker.toPrecision(3)} | ${Math.max(node, Number.isNaN(inWorker) ? -Infinity : inWorker).toPrecision(3)} |`,
+    );
   }
-  console.log(`\nordinary chart: Node ${times.ordinary!.node.toFixed(1)} ms CPU, workerd ${times.ordinary!.workerd.toFixed(1)} ms CPU`);
+  console.log(
+    `\nordinary chart: Node ${times.ordinary!.node.toFixed(1)} ms CPU, workerd ${times.ordinary!.workerd.toFixed(1)} ms CPU`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -434,50 +506,89 @@ try {
     };
     const issue = [
       issueUpload("issue 19's upload: a 120 KB header cell (day,AAAA…)", `day,${"A".repeat(120 * 1024)}`),
-      issueUpload("issue 19's upload: 200 KB of quoted line breaks in a header cell", `day,"${"a\n".repeat(100 * 1024)}"`),
+      issueUpload(
+        "issue 19's upload: 200 KB of quoted line breaks in a header cell",
+        `day,"${"a\n".repeat(100 * 1024)}"`,
+      ),
     ];
     const top = ranked.slice(0, QUICK ? 4 : 12);
     const confirmed = await confirm(worker, [...top.map((t) => t.drawn), ...issue]);
-    const ratio = (time: Time | null, reference: Time | null, clock: keyof Time) => (time && reference ? time[clock] / reference[clock] : NaN);
-    const worstNode = confirmed.rows.reduce((a, b) => (ratio(b.node, confirmed.nodeOrdinary, "cpu") > ratio(a.node, confirmed.nodeOrdinary, "cpu") ? b : a));
-    const worstWorkerd = confirmed.rows.reduce((a, b) => (ratio(b.workerd, confirmed.workerdOrdinary, "cpu") > ratio(a.workerd, confirmed.workerdOrdinary, "cpu") ? b : a));
+    const ratio = (time: Time | null, reference: Time | null, clock: keyof Time) =>
+      time && reference ? time[clock] / reference[clock] : NaN;
+    const worstNode = confirmed.rows.reduce((a, b) =>
+      ratio(b.node, confirmed.nodeOrdinary, "cpu") > ratio(a.node, confirmed.nodeOrdinary, "cpu") ? b : a,
+    );
+    const worstWorkerd = confirmed.rows.reduce((a, b) =>
+      ratio(b.workerd, confirmed.workerdOrdinary, "cpu") > ratio(a.workerd, confirmed.workerdOrdinary, "cpu") ? b : a,
+    );
     const health = await healthWhileRendering(worstNode.drawn, QUICK ? 5 : 15);
     const limit = typeof worker === "string" ? worker : await pastCpuLimit(worker);
     const loadAfter = loadavg()[0]!;
 
     const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
     const lines: string[] = [];
-    lines.push(`Measured ${startedAt} UTC with \`npm run bench:render-adversarial${QUICK ? " -- --quick" : ""}\`: Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"} (${cpus().length} cores), load average ${f(loadBefore)} at start → ${f(loadAfter)} at end${loadBefore > 1.5 || loadAfter > 1.5 ? " (**the machine was shared with other work: read the ratios, which compare charts measured side by side, more than the milliseconds**)" : ""}. ${typeof worker === "string" ? `workerd: ${worker}.` : "workerd: bench/render-worker.ts on bare workerd, the backend Worker's render path."}`);
+    lines.push(
+      `Measured ${startedAt} UTC with \`npm run bench:render-adversarial${QUICK ? " -- --quick" : ""}\`: Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"} (${cpus().length} cores), load average ${f(loadBefore)} at start → ${f(loadAfter)} at end${loadBefore > 1.5 || loadAfter > 1.5 ? " (**the machine was shared with other work: read the ratios, which compare charts measured side by side, more than the milliseconds**)" : ""}. ${typeof worker === "string" ? `workerd: ${worker}.` : "workerd: bench/render-worker.ts on bare workerd, the backend Worker's render path."}`,
+    );
     lines.push("");
     lines.push(METHOD);
     lines.push("");
-    lines.push(`**Ordinary chart** (a 1,000-point line with short labels and a short title): Node ${f(confirmed.nodeOrdinary.wall)} ms wall, ${f(confirmed.nodeOrdinary.cpu)} ms CPU; workerd ${f(confirmed.workerdOrdinary?.wall ?? NaN)} ms wall, ${f(confirmed.workerdOrdinary?.cpu ?? NaN)} ms CPU (medians of ${QUICK ? 5 : 9}).`);
+    lines.push(
+      `**Ordinary chart** (a 1,000-point line with short labels and a short title): Node ${f(confirmed.nodeOrdinary.wall)} ms wall, ${f(confirmed.nodeOrdinary.cpu)} ms CPU; workerd ${f(confirmed.workerdOrdinary?.wall ?? NaN)} ms wall, ${f(confirmed.workerdOrdinary?.cpu ?? NaN)} ms CPU (medians of ${QUICK ? 5 : 9}).`,
+    );
     lines.push("");
-    lines.push(`**The search** (${ranked.length} inputs through the real parsers, each within the documented limits: a random sample, then coordinate ascent from the costliest) ranked them on Node; the costliest ${top.length}, and the issue's two uploads, measured again on both runtimes:`);
+    lines.push(
+      `**The search** (${ranked.length} inputs through the real parsers, each within the documented limits: a random sample, then coordinate ascent from the costliest) ranked them on Node; the costliest ${top.length}, and the issue's two uploads, measured again on both runtimes:`,
+    );
     lines.push("");
-    lines.push("| input | estimate (ordinary charts) | Node CPU ms | Node ÷ ordinary (CPU) | Node ÷ ordinary (wall) | workerd CPU ms | workerd ÷ ordinary (CPU) | workerd ÷ ordinary (wall) |");
+    lines.push(
+      "| input | estimate (ordinary charts) | Node CPU ms | Node ÷ ordinary (CPU) | Node ÷ ordinary (wall) | workerd CPU ms | workerd ÷ ordinary (CPU) | workerd ÷ ordinary (wall) |",
+    );
     lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const row of confirmed.rows) {
-      lines.push(`| ${row.drawn.what} | ${f(row.estimate)} | ${f(row.node.cpu)} | ${f(ratio(row.node, confirmed.nodeOrdinary, "cpu"))}× | ${f(ratio(row.node, confirmed.nodeOrdinary, "wall"))}× | ${f(row.workerd?.cpu ?? NaN)} | ${f(ratio(row.workerd, confirmed.workerdOrdinary, "cpu"))}× | ${f(ratio(row.workerd, confirmed.workerdOrdinary, "wall"))}× |`);
+      lines.push(
+        `| ${row.drawn.what} | ${f(row.estimate)} | ${f(row.node.cpu)} | ${f(ratio(row.node, confirmed.nodeOrdinary, "cpu"))}× | ${f(ratio(row.node, confirmed.nodeOrdinary, "wall"))}× | ${f(row.workerd?.cpu ?? NaN)} | ${f(ratio(row.workerd, confirmed.workerdOrdinary, "cpu"))}× | ${f(ratio(row.workerd, confirmed.workerdOrdinary, "wall"))}× |`,
+      );
     }
     lines.push("");
-    lines.push(`**/health while the costliest chart renders on Node** (${worstNode.drawn.what}): \`startBackendServer\` with its render threads (${health.threads}, warmed), ${health.threads} clients sending that chart as a job back to back for ${QUICK ? 5 : 15} s (${health.renders} renders, statuses ${JSON.stringify(health.statuses)}), and GET /health every 20 ms; counted are the ${health.probes} probes sent and answered while a job was in flight: p50 ${f(health.p50)} ms, p99 ${f(health.p99)} ms, max ${f(health.max)} ms.`);
+    lines.push(
+      `**/health while the costliest chart renders on Node** (${worstNode.drawn.what}): \`startBackendServer\` with its render threads (${health.threads}, warmed), ${health.threads} clients sending that chart as a job back to back for ${QUICK ? 5 : 15} s (${health.renders} renders, statuses ${JSON.stringify(health.statuses)}), and GET /health every 20 ms; counted are the ${health.probes} probes sent and answered while a job was in flight: p50 ${f(health.p50)} ms, p99 ${f(health.p99)} ms, max ${f(health.max)} ms.`,
+    );
     lines.push("");
     if (typeof limit === "string") lines.push(`**workerd past cpu_ms:** not measured (${limit}).`);
     else {
-      lines.push(`**workerd past cpu_ms** (${CPU_MS_LIMIT} ms in wrangler.backend.toml): a request computing without a pause for ${f(limit.cpuMs, 0)} ms of CPU answered ${limit.status} after ${f(limit.wallMs, 0)} ms: workerd, as run locally (\`wrangler dev\` runs the same), enforces no CPU limit. Of ${limit.probes} other requests to the same Worker sent 0.1–0.9 s into it, ${limit.answeredAfter} were answered only after it ended (waits ${f(limit.shortestWait, 0)}–${f(limit.longestWait, 0)} ms): an isolate runs one request's JavaScript at a time, so a request that computes holds every other request of its isolate for as long.`);
+      lines.push(
+        `**workerd past cpu_ms** (${CPU_MS_LIMIT} ms in wrangler.backend.toml): a request computing without a pause for ${f(limit.cpuMs, 0)} ms of CPU answered ${limit.status} after ${f(limit.wallMs, 0)} ms: workerd, as run locally (\`wrangler dev\` runs the same), enforces no CPU limit. Of ${limit.probes} other requests to the same Worker sent 0.1–0.9 s into it, ${limit.answeredAfter} were answered only after it ended (waits ${f(limit.shortestWait, 0)}–${f(limit.longestWait, 0)} ms): an isolate runs one request's JavaScript at a time, so a request that computes holds every other request of its isolate for as long.`,
+      );
     }
     lines.push("");
     const checks = [
-      [`costliest within the limits on Node, CPU (${worstNode.drawn.what})`, `${f(ratio(worstNode.node, confirmed.nodeOrdinary, "cpu"))}×`, `≤ ${TARGET_RATIO}×`, ratio(worstNode.node, confirmed.nodeOrdinary, "cpu") <= TARGET_RATIO],
-      [`costliest within the limits in workerd, CPU (${worstWorkerd.drawn.what})`, `${f(ratio(worstWorkerd.workerd, confirmed.workerdOrdinary, "cpu"))}×`, `≤ ${TARGET_RATIO}×`, ratio(worstWorkerd.workerd, confirmed.workerdOrdinary, "cpu") <= TARGET_RATIO],
-      ["/health while it renders on Node, max", `${f(health.max)} ms`, `≤ ${TARGET_HEALTH_MS} ms`, health.max <= TARGET_HEALTH_MS],
+      [
+        `costliest within the limits on Node, CPU (${worstNode.drawn.what})`,
+        `${f(ratio(worstNode.node, confirmed.nodeOrdinary, "cpu"))}×`,
+        `≤ ${TARGET_RATIO}×`,
+        ratio(worstNode.node, confirmed.nodeOrdinary, "cpu") <= TARGET_RATIO,
+      ],
+      [
+        `costliest within the limits in workerd, CPU (${worstWorkerd.drawn.what})`,
+        `${f(ratio(worstWorkerd.workerd, confirmed.workerdOrdinary, "cpu"))}×`,
+        `≤ ${TARGET_RATIO}×`,
+        ratio(worstWorkerd.workerd, confirmed.workerdOrdinary, "cpu") <= TARGET_RATIO,
+      ],
+      [
+        "/health while it renders on Node, max",
+        `${f(health.max)} ms`,
+        `≤ ${TARGET_HEALTH_MS} ms`,
+        health.max <= TARGET_HEALTH_MS,
+      ],
     ] as const;
     lines.push("| target | measured | required | |\n|---|---:|---:|---|");
-    for (const [what, measured, required, ok] of checks) lines.push(`| ${what} | ${measured} | ${required} | ${ok ? "✅ met" : "❌ missed"} |`);
+    for (const [what, measured, required, ok] of checks)
+      lines.push(`| ${what} | ${measured} | ${required} | ${ok ? "✅ met" : "❌ missed"} |`);
     const body = lines.join("\n");
     console.log(body);
-    if (!args["no-write"] && !QUICK) writeSection(join(ROOT, "BENCHMARKS.md"), body, "## Render cost (adversarial inputs)");
+    if (!args["no-write"] && !QUICK)
+      writeSection(join(ROOT, "BENCHMARKS.md"), body, "## Render cost (adversarial inputs)");
   }
 } finally {
   if (typeof worker !== "string") await worker.stop();

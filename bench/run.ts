@@ -23,7 +23,16 @@ import { APPLICATION_ID, rawRequest, SCENARIOS, signRequests, type ScenarioName 
 import { delta, snapshot, type CpuSnapshot } from "./cpu.ts";
 import { median, runLoad, type LoadResult } from "./load.ts";
 import { checksTable, resultsTable, writeSection, type Check, type Row } from "./report.ts";
-import { buildWithWrangler, findWorkerd, killAllChildrenNow, readCompatibility, readVars, ROOT, serve, type Server } from "./workerd.ts";
+import {
+  buildWithWrangler,
+  findWorkerd,
+  killAllChildrenNow,
+  readCompatibility,
+  readVars,
+  ROOT,
+  serve,
+  type Server,
+} from "./workerd.ts";
 
 const USAGE = `Usage: npm run bench -- [options]
   --quick               smoke run: 1 round, 1.5 s runs, c=8 and 32, no BENCHMARKS.md update
@@ -71,10 +80,13 @@ const concurrencies = (args.concurrency ?? "8,32").split(",").map((c) => positiv
 const poolSize = positiveInt(args.pool, quick ? 500 : 2000, "--pool");
 const write = args["no-write"] ? false : (args.write ?? !quick);
 const withReferences = args["no-references"] ? false : (args.references ?? !quick);
-const selected = new Set((args.scenarios ?? "ping,command,component,bad-signature").split(",").map((name) => {
-  if (!(name in SCENARIOS)) throw new Error(`bench: unknown scenario "${name}" (ping, command, component, bad-signature)`);
-  return name as ScenarioName;
-}));
+const selected = new Set(
+  (args.scenarios ?? "ping,command,component,bad-signature").split(",").map((name) => {
+    if (!(name in SCENARIOS))
+      throw new Error(`bench: unknown scenario "${name}" (ping, command, component, bad-signature)`);
+    return name as ScenarioName;
+  }),
+);
 selected.add("ping");
 const variants = args.variant.map((spec) => {
   const at = spec.indexOf("=");
@@ -98,7 +110,11 @@ const TARGET_GZIP_BYTES = BUNDLE_BUDGET_GZIP_BYTES;
 const REFERENCES = [
   { name: "floor+parse", script: "bench/reference/parse.js", what: "the floor + JSON.parse of the body" },
   { name: "floor+log", script: "bench/reference/log.js", what: "the floor + one JSON log line" },
-  { name: "minimal", script: "bench/reference/minimal.js", what: "minimal complete: verify, skew check, parse, route, reply, log" },
+  {
+    name: "minimal",
+    script: "bench/reference/minimal.js",
+    what: "minimal complete: verify, skew check, parse, route, reply, log",
+  },
 ] as const;
 /** A run during which the rest of the machine used more CPU than this (in cores) is repeated. */
 const FOREIGN_LIMIT = 0.1;
@@ -125,7 +141,9 @@ interface Job {
 process.on("SIGINT", () => bail("interrupted", 130));
 process.on("SIGTERM", () => bail("terminated", 143));
 process.on("uncaughtException", (error) => bail(error.stack ?? String(error), 1));
-process.on("unhandledRejection", (error) => bail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1));
+process.on("unhandledRejection", (error) =>
+  bail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1),
+);
 
 function bail(message: string, code: number): never {
   killAllChildrenNow();
@@ -137,7 +155,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const compat = readCompatibility();
   const loadBefore = os.loadavg()[0]!;
-  console.log(`bench: ${quick ? "quick smoke run" : "full run"}: ${rounds} round(s), ${durationMs / 1000} s per run (+${warmupMs / 1000} s warm-up), c=${concurrencies.join(",")}`);
+  console.log(
+    `bench: ${quick ? "quick smoke run" : "full run"}: ${rounds} round(s), ${durationMs / 1000} s per run (+${warmupMs / 1000} s warm-up), c=${concurrencies.join(",")}`,
+  );
 
   console.log("bench: building with wrangler deploy --dry-run …");
   const ours = await buildWithWrangler(join(OUT, OURS));
@@ -145,7 +165,9 @@ async function main(): Promise<void> {
   const floorArgs = ["--config", "bench/floor/wrangler.toml", "--compatibility-date", compat.date];
   const floor = await buildWithWrangler(join(OUT, FLOOR), floorArgs);
   const gzipBytes = gzipSync(readFileSync(ours.file), { level: 9 }).length;
-  console.log(`bench: our bundle ${kib(ours.rawBytes)} raw, ${kib(gzipBytes)} gzip (wrangler: ${ours.wranglerSize ?? "n/a"}); floor ${kib(floor.rawBytes)}`);
+  console.log(
+    `bench: our bundle ${kib(ours.rawBytes)} raw, ${kib(gzipBytes)} gzip (wrangler: ${ours.wranglerSize ?? "n/a"}); floor ${kib(floor.rawBytes)}`,
+  );
 
   const references: Target[] = [];
   for (const reference of withReferences ? REFERENCES : []) {
@@ -156,7 +178,11 @@ async function main(): Promise<void> {
   const targets: Target[] = [
     { name: FLOOR, bundle: floor.file, scenarios: ["ping", "bad-signature"] },
     { name: OURS, bundle: ours.file, scenarios: ["ping", "command", "component", "bad-signature"] },
-    ...variants.map((v) => ({ name: v.label, bundle: resolve(v.file), scenarios: ["ping", "command"] as ScenarioName[] })),
+    ...variants.map((v) => ({
+      name: v.label,
+      bundle: resolve(v.file),
+      scenarios: ["ping", "command"] as ScenarioName[],
+    })),
     ...references,
   ];
 
@@ -179,7 +205,9 @@ async function main(): Promise<void> {
         logFile: args.logs,
       });
     }
-    console.log(`bench: serving ${targets.map((t) => `${t.name} on :${t.server!.port}`).join(", ")} (workerd ${workerdVersion()})`);
+    console.log(
+      `bench: serving ${targets.map((t) => `${t.name} on :${t.server!.port}`).join(", ")} (workerd ${workerdVersion()})`,
+    );
 
     await sanityCheck(targets, keys.privateKeyPkcs8Hex);
 
@@ -195,7 +223,15 @@ async function main(): Promise<void> {
 
     // JIT and connection warm-up for every Worker before anything is recorded.
     for (const target of targets) {
-      await runLoad({ host: HOST, port: target.server!.port, concurrency: Math.max(...concurrencies), durationMs: quick ? 500 : 2000, warmupMs: 0, requests: await pool("ping"), expectedStatus: 200 });
+      await runLoad({
+        host: HOST,
+        port: target.server!.port,
+        concurrency: Math.max(...concurrencies),
+        durationMs: quick ? 500 : 2000,
+        warmupMs: 0,
+        requests: await pool("ping"),
+        expectedStatus: 200,
+      });
     }
 
     const servers = targets.map((t) => t.server!);
@@ -212,7 +248,9 @@ async function main(): Promise<void> {
           `  round ${round + 1}/${rounds}  c=${String(job.concurrency).padStart(2)}  ${job.target.name.padEnd(6)} ${SCENARIOS[job.scenario].label.padEnd(13)} ` +
             `${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ` +
             `${result.cpuUsPerRequest.toFixed(0)} µs CPU/req  other load ${result.foreignCores.toFixed(2)}${result.attempts > 1 ? ` (attempt ${result.attempts})` : ""}` +
-            (result.unexpected || result.errors ? `  ⚠ ${result.unexpected} unexpected (first ${result.firstUnexpected}), ${result.errors} errors` : ""),
+            (result.unexpected || result.errors
+              ? `  ⚠ ${result.unexpected} unexpected (first ${result.firstUnexpected}), ${result.errors} errors`
+              : ""),
         );
         await sleep(200);
       }
@@ -227,7 +265,21 @@ async function main(): Promise<void> {
 
     if (write) {
       const file = join(ROOT, "BENCHMARKS.md");
-      writeSection(file, sectionBody({ started, table, noise, checks, ceiling, ours, gzipBytes, floorRaw: floor.rawBytes, compatDate: compat.date, loadBefore }));
+      writeSection(
+        file,
+        sectionBody({
+          started,
+          table,
+          noise,
+          checks,
+          ceiling,
+          ours,
+          gzipBytes,
+          floorRaw: floor.rawBytes,
+          compatDate: compat.date,
+          loadBefore,
+        }),
+      );
       console.log(`bench: refreshed "${relative(ROOT, file)}"`);
     }
   } finally {
@@ -246,7 +298,10 @@ function roundJobs(targets: readonly Target[]): Job[] {
     for (const t of others) jobs.push({ target: t, scenario: "ping", concurrency });
     jobs.push({ target: ours, scenario: "command", concurrency });
     for (const t of others) jobs.push({ target: t, scenario: "command", concurrency });
-    jobs.push({ target: floor, scenario: "bad-signature", concurrency }, { target: ours, scenario: "bad-signature", concurrency });
+    jobs.push(
+      { target: floor, scenario: "bad-signature", concurrency },
+      { target: ours, scenario: "bad-signature", concurrency },
+    );
     jobs.push({ target: ours, scenario: "component", concurrency });
   }
   return jobs.filter((job) => selected.has(job.scenario));
@@ -264,7 +319,13 @@ interface Measured extends LoadResult {
  * One run. When other processes used more than FOREIGN_LIMIT cores during it (another engineer's test
  * suite, say), it is repeated, up to MAX_ATTEMPTS times, and the quietest attempt is kept.
  */
-async function measure(job: Job, requests: Buffer[], duration: number, warmup: number, servers: readonly Server[]): Promise<Measured> {
+async function measure(
+  job: Job,
+  requests: Buffer[],
+  duration: number,
+  warmup: number,
+  servers: readonly Server[],
+): Promise<Measured> {
   const pids = servers.map((s) => s.child.pid!);
   const index = servers.indexOf(job.target.server!);
   let best: Measured | undefined;
@@ -289,7 +350,8 @@ async function measure(job: Job, requests: Buffer[], duration: number, warmup: n
       attempts: attempt,
     };
     if (!best || !(measured.foreignCores >= best.foreignCores)) best = measured;
-    if (!(measured.foreignCores > FOREIGN_LIMIT) || attempt >= MAX_ATTEMPTS || retryBudget <= 0) return { ...best, attempts: attempt };
+    if (!(measured.foreignCores > FOREIGN_LIMIT) || attempt >= MAX_ATTEMPTS || retryBudget <= 0)
+      return { ...best, attempts: attempt };
     retryBudget--;
     await sleep(RETRY_PAUSE_MS);
   }
@@ -302,9 +364,16 @@ async function sanityCheck(targets: readonly Target[], privateKey: string): Prom
     for (const name of target.scenarios.filter((n) => selected.has(n))) {
       const scenario = SCENARIOS[name];
       const [request] = await signRequests(scenario, privateKey, 1);
-      const response = await fetch(`http://${HOST}:${target.server!.port}/interactions`, { method: "POST", headers: request!.headers, body: request!.body });
+      const response = await fetch(`http://${HOST}:${target.server!.port}/interactions`, {
+        method: "POST",
+        headers: request!.headers,
+        body: request!.body,
+      });
       const text = await response.text();
-      const problem = target.reference && name === "command" ? anyInteractionResponse(response.status, text) : scenario.check(response.status, text);
+      const problem =
+        target.reference && name === "command"
+          ? anyInteractionResponse(response.status, text)
+          : scenario.check(response.status, text);
       if (problem) problems.push(`${target.name} ${scenario.label}: ${problem}`);
     }
   }
@@ -322,7 +391,8 @@ function anyInteractionResponse(status: number, body: string): string | null {
   return `expected 200 with an interaction response, got ${status} ${body.slice(0, 120)}`;
 }
 
-const jobKey = (target: string, scenario: ScenarioName, concurrency: number): string => `${target}|${scenario}|${concurrency}`;
+const jobKey = (target: string, scenario: ScenarioName, concurrency: number): string =>
+  `${target}|${scenario}|${concurrency}`;
 
 function buildRows(targets: readonly Target[], results: ReadonlyMap<string, Measured[]>): Row[] {
   const rows: Row[] = [];
@@ -359,21 +429,42 @@ function buildChecks(rows: readonly Row[], gzipBytes: number): Check[] {
     const row = rows.find((r) => r.target === OURS && r.scenario === "PING" && r.concurrency === concurrency);
     if (!row) continue;
     const ratio = median(row.ratios);
-    checks.push({ what: `ours PING at c=${concurrency} vs floor PING`, value: `${ratio.toFixed(2)}×`, target: `≥ ${TARGET_RATIO}×`, ok: ratio >= TARGET_RATIO });
+    checks.push({
+      what: `ours PING at c=${concurrency} vs floor PING`,
+      value: `${ratio.toFixed(2)}×`,
+      target: `≥ ${TARGET_RATIO}×`,
+      ok: ratio >= TARGET_RATIO,
+    });
   }
   // `/ping` against the floor is no target any more: the minimal complete endpoint itself cannot reach 0.9× of a
   // Worker that only verifies. What our code adds is measured against that reference, round by round.
   for (const concurrency of concurrencies) {
-    const find = (target: string) => rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
+    const find = (target: string) =>
+      rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
     const ours = find(OURS);
     const minimal = find("minimal");
     if (!ours || !minimal || ours.rps.length !== minimal.rps.length) continue;
     const ratio = median(ours.rps.map((rps, i) => rps / minimal.rps[i]!));
-    checks.push({ what: `ours /ping at c=${concurrency} vs the minimal reference`, value: `${ratio.toFixed(2)}×`, target: `≥ ${TARGET_VS_MINIMAL}×`, ok: ratio >= TARGET_VS_MINIMAL });
+    checks.push({
+      what: `ours /ping at c=${concurrency} vs the minimal reference`,
+      value: `${ratio.toFixed(2)}×`,
+      target: `≥ ${TARGET_VS_MINIMAL}×`,
+      ok: ratio >= TARGET_VS_MINIMAL,
+    });
   }
-  checks.push({ what: "deployable bundle, gzip", value: kib(gzipBytes), target: `< ${kib(TARGET_GZIP_BYTES)}`, ok: gzipBytes < TARGET_GZIP_BYTES });
+  checks.push({
+    what: "deployable bundle, gzip",
+    value: kib(gzipBytes),
+    target: `< ${kib(TARGET_GZIP_BYTES)}`,
+    ok: gzipBytes < TARGET_GZIP_BYTES,
+  });
   const wrong = rows.reduce((n, r) => n + r.unexpected + r.errors, 0);
-  checks.push({ what: "unexpected statuses and connection errors", value: String(wrong), target: "0", ok: wrong === 0 });
+  checks.push({
+    what: "unexpected statuses and connection errors",
+    value: String(wrong),
+    target: "0",
+    ok: wrong === 0,
+  });
   return checks;
 }
 
@@ -401,25 +492,34 @@ function ceilingTable(rows: readonly Row[]): string {
     "| c | Worker | beyond the floor | `/ping` vs floor PING (median, range) | workerd CPU µs/req over the floor |",
     "|---:|---|---|---|---:|",
   ];
-  const what = new Map<string, string>([...REFERENCES.map((r) => [r.name, r.what] as [string, string]), [OURS, "everything in src/ (our Worker)"]]);
+  const what = new Map<string, string>([
+    ...REFERENCES.map((r) => [r.name, r.what] as [string, string]),
+    [OURS, "everything in src/ (our Worker)"],
+  ]);
   for (const concurrency of concurrencies) {
-    const floorCpu = median(rows.find((r) => r.target === FLOOR && r.scenario === "PING" && r.concurrency === concurrency)?.cpuUs ?? []);
+    const floorCpu = median(
+      rows.find((r) => r.target === FLOOR && r.scenario === "PING" && r.concurrency === concurrency)?.cpuUs ?? [],
+    );
     for (const [target, description] of what) {
       const row = rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
-      if (!row || !row.ratios.length) continue;
+      if (!row?.ratios.length) continue;
       const ratio = `**${median(row.ratios).toFixed(2)}×** (${Math.min(...row.ratios).toFixed(2)}×–${Math.max(...row.ratios).toFixed(2)}×)`;
       const over = median(row.cpuUs) - floorCpu;
-      lines.push(`| ${concurrency} | ${target} | ${description} | ${ratio} | ${Number.isFinite(over) ? `${over < 0 ? "−" : "+"}${Math.abs(Math.round(over))}` : "—"} |`);
+      lines.push(
+        `| ${concurrency} | ${target} | ${description} | ${ratio} | ${Number.isFinite(over) ? `${over < 0 ? "−" : "+"}${Math.abs(Math.round(over))}` : "—"} |`,
+      );
     }
   }
   const oursVsMinimal = concurrencies.flatMap((concurrency) => {
-    const find = (target: string) => rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
+    const find = (target: string) =>
+      rows.find((r) => r.target === target && r.scenario === "/ping" && r.concurrency === concurrency);
     const ours = find(OURS);
     const minimal = find("minimal");
     if (!ours || !minimal || ours.rps.length !== minimal.rps.length) return [];
     return [`${median(ours.rps.map((rps, i) => rps / minimal.rps[i]!)).toFixed(2)}× at c=${concurrency}`];
   });
-  if (oursVsMinimal.length) lines.push("", `Ours ÷ minimal for \`/ping\` (median of per-round ratios): ${oursVsMinimal.join(", ")}.`);
+  if (oursVsMinimal.length)
+    lines.push("", `Ours ÷ minimal for \`/ping\` (median of per-round ratios): ${oursVsMinimal.join(", ")}.`);
   return lines.join("\n");
 }
 
@@ -449,7 +549,9 @@ function sectionBody(info: {
   loadBefore: number;
 }): string {
   const cpu = /^model name\s*:\s*(.+)$/m.exec(safeRead("/proc/cpuinfo"))?.[1] ?? os.cpus()[0]?.model ?? "unknown";
-  const wranglerVersion = (JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")) as { version: string }).version;
+  const wranglerVersion = (
+    JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")) as { version: string }
+  ).version;
   return `_Written by \`npm run bench\` (bench/run.ts) on ${info.started.toISOString().replace(/\.\d+Z$/, "Z")}; rerun it to refresh this section._
 
 **Machine:** ${os.availableParallelism()} CPUs (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Linux ${os.release()}; load average ${info.loadBefore.toFixed(2)} at start.
@@ -499,7 +601,9 @@ Where the time goes, and how to try a change without touching \`src/\` (\`--vari
 
 function workerdVersion(): string {
   try {
-    return execFileSync(findWorkerd(), ["--version"], { encoding: "utf8" }).trim().replace(/^workerd\s+/, "");
+    return execFileSync(findWorkerd(), ["--version"], { encoding: "utf8" })
+      .trim()
+      .replace(/^workerd\s+/, "");
   } catch {
     return "unknown";
   }
@@ -542,4 +646,6 @@ function positiveNumber(value: string | undefined, fallback: number, flag: strin
   return n;
 }
 
-await main().catch((error: unknown) => bail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1));
+await main().catch((error: unknown) =>
+  bail(error instanceof Error ? (error.stack ?? error.message) : String(error), 1),
+);

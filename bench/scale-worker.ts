@@ -41,10 +41,11 @@ function counted(db: D1Database): D1Database {
   return new Proxy(db, {
     get(target, name) {
       if (name === "prepare") return (sql: string) => statement(target.prepare(sql), sql);
-      if (name === "batch") return (list: D1PreparedStatement[]) => {
-        for (const s of list) countWrite(sqls.get(s) ?? "");
-        return target.batch(list.map((s) => originals.get(s) ?? s));
-      };
+      if (name === "batch")
+        return (list: D1PreparedStatement[]) => {
+          for (const s of list) countWrite(sqls.get(s) ?? "");
+          return target.batch(list.map((s) => originals.get(s) ?? s));
+        };
       if (name === "exec") return (sql: string) => (countWrite(sql), target.exec(sql));
       const value = Reflect.get(target, name) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
@@ -63,7 +64,11 @@ const GUILDS = Array.from({ length: 16 }, (_, i) => String(200000000000000100n +
 /** One bot-token call of the mix: mostly guild members across 16 guilds (16 buckets: the global limit binds), some channel messages (one tight bucket) and reactions (a shared-scope limit in the emulator). */
 function oneCall(bot: DiscordBotClient, n: number, channelId: string, messageId: string): Promise<unknown> {
   if (n % 10 === 8) return bot.request("POST", `/channels/${channelId}/messages`, { json: { content: `scale ${n}` } });
-  if (n % 10 === 9) return bot.request("PUT", `/channels/${channelId}/messages/${messageId}/reactions/${encodeURIComponent(["🔥", "👍", "🎉"][n % 3]!)}/@me`);
+  if (n % 10 === 9)
+    return bot.request(
+      "PUT",
+      `/channels/${channelId}/messages/${messageId}/reactions/${encodeURIComponent(["🔥", "👍", "🎉"][n % 3]!)}/@me`,
+    );
   return bot.request("GET", `/guilds/${GUILDS[n % GUILDS.length]}/members/400000000000000004`);
 }
 
@@ -73,7 +78,12 @@ async function botBurst(url: URL, env: Env): Promise<Response> {
   const channelId = url.searchParams.get("channel") ?? "";
   const messageId = url.searchParams.get("message") ?? "";
   const stopAt = Date.now() + seconds * 1000;
-  const bot = new DiscordBotClient({ apiBase: env.DISCORD_API_BASE!, botToken: env.DISCORD_TOKEN!, env, deadline: stopAt + 30_000 });
+  const bot = new DiscordBotClient({
+    apiBase: env.DISCORD_API_BASE!,
+    botToken: env.DISCORD_TOKEN!,
+    env,
+    deadline: stopAt + 30_000,
+  });
   const statuses: Record<string, number> = {};
   let n = Number(url.searchParams.get("offset") ?? "0");
   const loop = async () => {

@@ -43,7 +43,14 @@ const isolates = Number(args.isolates);
 const loadAtStart = loadavg()[0]!;
 const seconds = Number(args.seconds);
 const dir = mkdtempSync(join(tmpdir(), "scale-bench-"));
-const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true", CI: "1" };
+const wranglerEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CI: "1",
+};
 const HOST_NAME = "edge-discord-bot";
 const REACTIONS = "/channels/:channel/messages/:message/reactions/:emoji/@me";
 
@@ -51,20 +58,41 @@ const REACTIONS = "/channels/:channel/messages/:message/reactions/:emoji/@me";
 const config = join(dir, "wrangler.toml");
 writeFileSync(
   config,
-  readFileSync(join(ROOT, "wrangler.toml"), "utf8").split(/^\[env\./m)[0]!
+  readFileSync(join(ROOT, "wrangler.toml"), "utf8")
+    .split(/^\[env\./m)[0]!
     .replace(/^main = .*$/m, `main = "${join(ROOT, "bench/scale-worker.ts")}"`)
     .replace(/^migrations_dir = .*$/m, `migrations_dir = "${join(ROOT, "migrations")}"`),
 );
-const built = startProcess("build", process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", join(dir, "out"), "--config", config], { cwd: dir, env: wranglerEnv });
+const built = startProcess(
+  "build",
+  process.execPath,
+  [
+    join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+    "deploy",
+    "--dry-run",
+    "--outdir",
+    join(dir, "out"),
+    "--config",
+    config,
+  ],
+  { cwd: dir, env: wranglerEnv },
+);
 if ((await built.exited) !== 0) throw new Error("bench(scale): wrangler could not build bench/scale-worker.ts");
 
 const keys = await generateTestKeyPair();
-const discord = await startDiscordEmulator({ botToken: "bench-bot-token", enforceRateLimits: { shared: [{ method: "PUT", template: REACTIONS, limit: 2, windowMs: 1_000 }] } });
+const discord = await startDiscordEmulator({
+  botToken: "bench-bot-token",
+  enforceRateLimits: { shared: [{ method: "PUT", template: REACTIONS, limit: 2, windowMs: 1_000 }] },
+});
 // A message of the bot's in the channel, for the reactions.
 const channelId = DEFAULT_CHANNEL_ID;
 const posted = await fetch(`${discord.apiBase}/channels/${channelId}/messages`, {
   method: "POST",
-  headers: { Authorization: "Bot bench-bot-token", "Content-Type": "application/json", "User-Agent": "DiscordBot (bench, 1.0)" },
+  headers: {
+    Authorization: "Bot bench-bot-token",
+    "Content-Type": "application/json",
+    "User-Agent": "DiscordBot (bench, 1.0)",
+  },
   body: JSON.stringify({ content: "react here" }),
 });
 if (!posted.ok) throw new Error(`bench(scale): the emulator refused the channel message (${posted.status})`);
@@ -74,7 +102,9 @@ const baseline = discord.emulator.rateLimits();
 const { workerOptions } = unstable_getMiniflareWorkerOptions(config);
 const registry = join(dir, "registry");
 const bundle = join(dir, "out", readdirSync(join(dir, "out")).find((file) => file.endsWith(".js"))!);
-const migrations = readdirSync(join(ROOT, "migrations")).filter((file) => file.endsWith(".sql")).sort();
+const migrations = readdirSync(join(ROOT, "migrations"))
+  .filter((file) => file.endsWith(".sql"))
+  .sort();
 
 const instances: Miniflare[] = [];
 /** Workers' log lines go nowhere (they would cost the console more than the Workers); the limiter's fallbacks are counted. */
@@ -92,42 +122,62 @@ process.on("SIGINT", () => void stopAll().then(() => process.exit(130)));
 try {
   // The limiter's own process: on Cloudflare the object runs apart from the isolates that ask it, so here it does not
   // share a workerd thread with one of them (workerd runs a process's isolates on one thread).
-  const options = (name: string, limiter: object) => convertV4MiniflareOptions({
-    ...(workerOptions as object),
-    name,
-    modules: [{ type: "ESModule", path: bundle }],
-    modulesRoot: join(dir, "out"),
-    unsafeDevRegistryPath: registry,
-    handleStructuredLogs: logs,
-    durableObjects: { DISCORD_LIMITER: limiter },
-    bindings: {
-      ...(workerOptions as { bindings: Record<string, string> }).bindings,
-      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-      DISCORD_APPLICATION_ID: APPLICATION_ID,
-      DISCORD_API_BASE: discord.apiBase,
-      DISCORD_TOKEN: "bench-bot-token",
-    },
-  } as Parameters<typeof convertV4MiniflareOptions>[0]);
+  const options = (name: string, limiter: object) =>
+    convertV4MiniflareOptions({
+      ...(workerOptions as object),
+      name,
+      modules: [{ type: "ESModule", path: bundle }],
+      modulesRoot: join(dir, "out"),
+      unsafeDevRegistryPath: registry,
+      handleStructuredLogs: logs,
+      durableObjects: { DISCORD_LIMITER: limiter },
+      bindings: {
+        ...(workerOptions as { bindings: Record<string, string> }).bindings,
+        DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+        DISCORD_APPLICATION_ID: APPLICATION_ID,
+        DISCORD_API_BASE: discord.apiBase,
+        DISCORD_TOKEN: "bench-bot-token",
+      },
+    } as Parameters<typeof convertV4MiniflareOptions>[0]);
   const host = new Miniflare(options(HOST_NAME, { className: "DiscordRateLimiter", useSQLite: true }));
   instances.push(host);
   await host.ready;
   const urls: URL[] = [];
   for (let i = 0; i < isolates; i++) {
     // Each isolate its own D1 (one database per process here; the count is their sum), the one limiter the host's.
-    const instance = new Miniflare(options(`${HOST_NAME}-${i + 1}`, { className: "DiscordRateLimiter", scriptName: HOST_NAME }));
+    const instance = new Miniflare(
+      options(`${HOST_NAME}-${i + 1}`, { className: "DiscordRateLimiter", scriptName: HOST_NAME }),
+    );
     instances.push(instance);
     urls.push(await instance.ready);
     const db = await instance.getD1Database("DB");
-    for (const file of migrations) for (const sql of unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", file), "utf8"))) await db.prepare(sql).run();
+    for (const file of migrations)
+      for (const sql of unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", file), "utf8")))
+        await db.prepare(sql).run();
   }
-  console.log(`bench(scale): ${isolates} workerd processes up, and the limiter's; ${seconds} s of bot-token calls and /ping interactions`);
+  console.log(
+    `bench(scale): ${isolates} workerd processes up, and the limiter's; ${seconds} s of bot-token calls and /ping interactions`,
+  );
 
   const signed = await signRequests(SCENARIOS.command, keys.privateKeyPkcs8Hex, 4_000);
   const bot = urls.map((url, i) =>
-    fetch(new URL(`/__bench/bot?seconds=${seconds}&concurrency=${args.concurrency}&channel=${channelId}&message=${reactOn}&offset=${i * 1000}`, url)).then((r) => r.json() as Promise<{ statuses: Record<string, number> }>),
+    fetch(
+      new URL(
+        `/__bench/bot?seconds=${seconds}&concurrency=${args.concurrency}&channel=${channelId}&message=${reactOn}&offset=${i * 1000}`,
+        url,
+      ),
+    ).then((r) => r.json() as Promise<{ statuses: Record<string, number> }>),
   );
   const load = urls.map((url) =>
-    runLoad({ host: url.hostname, port: Number(url.port), concurrency: Number(args.connections), durationMs: seconds * 1000, warmupMs: 0, requests: signed.map((request) => rawRequest(url.host, request)), expectedStatus: 200 }),
+    runLoad({
+      host: url.hostname,
+      port: Number(url.port),
+      concurrency: Number(args.connections),
+      durationMs: seconds * 1000,
+      warmupMs: 0,
+      requests: signed.map((request) => rawRequest(url.host, request)),
+      expectedStatus: 200,
+    }),
   );
   const [botResults, loadResults] = await Promise.all([Promise.all(bot), Promise.all(load)]);
   const interactions = loadResults.reduce((sum, r) => sum + r.requests + r.unexpected, 0);
@@ -137,19 +187,31 @@ try {
   let writes = -1;
   for (let previous = -2; writes !== previous; await new Promise((r) => setTimeout(r, 500))) {
     previous = writes;
-    writes = (await Promise.all(urls.map(async (url) => ((await (await fetch(new URL("/__bench/d1-writes", url))).json()) as { writes: number }).writes))).reduce((a, b) => a + b, 0);
+    writes = (
+      await Promise.all(
+        urls.map(
+          async (url) =>
+            ((await (await fetch(new URL("/__bench/d1-writes", url))).json()) as { writes: number }).writes,
+        ),
+      )
+    ).reduce((a, b) => a + b, 0);
   }
 
   const limits = discord.emulator.rateLimits();
   const statuses: Record<string, number> = {};
-  for (const result of botResults) for (const [k, v] of Object.entries(result.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  for (const result of botResults)
+    for (const [k, v] of Object.entries(result.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
   const botCalls = limits.botRequests - baseline.botRequests;
   const peak = limits.peakPerSecond;
   const unplanned = limits.unplanned429 - baseline.unplanned429;
   const perInteraction = interactions ? writes / interactions : 0;
   const rps = (answered / seconds).toFixed(0);
-  console.log(`bench(scale): bot-token calls ${botCalls} (${(botCalls / seconds).toFixed(1)}/s), outcomes ${JSON.stringify(statuses)}; 429s planned ${limits.planned429 - baseline.planned429} ${JSON.stringify(limits.byScope)}; limiter fallbacks ${fallbacks}`);
-  console.log(`bench(scale): interactions ${answered} answered (${rps}/s over ${isolates} isolates), ${interactions - answered} not 200; D1 writes ${writes}`);
+  console.log(
+    `bench(scale): bot-token calls ${botCalls} (${(botCalls / seconds).toFixed(1)}/s), outcomes ${JSON.stringify(statuses)}; 429s planned ${limits.planned429 - baseline.planned429} ${JSON.stringify(limits.byScope)}; limiter fallbacks ${fallbacks}`,
+  );
+  console.log(
+    `bench(scale): interactions ${answered} answered (${rps}/s over ${isolates} isolates), ${interactions - answered} not 200; D1 writes ${writes}`,
+  );
 
   if (!args["no-write"]) {
     writeSection(
@@ -171,7 +233,9 @@ try {
       "## Scale: measured (bench:scale)",
     );
   }
-  console.log(`bench:scale: peak ${peak} requests/s to Discord in any 1 s window (limit 50); ${unplanned} 429s not planned by the emulator; ${perInteraction.toFixed(2)} D1 writes per interaction`);
+  console.log(
+    `bench:scale: peak ${peak} requests/s to Discord in any 1 s window (limit 50); ${unplanned} 429s not planned by the emulator; ${perInteraction.toFixed(2)} D1 writes per interaction`,
+  );
 } finally {
   await stopAll();
 }

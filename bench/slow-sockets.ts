@@ -42,7 +42,8 @@ const declared = Number(args.declare);
 const heldBack = Number(args.hold);
 const seconds = Number(args.seconds);
 for (const [name, value] of Object.entries({ sockets: socketCount, declare: declared, hold: heldBack, seconds })) {
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`bench(slow-sockets): --${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`bench(slow-sockets): --${name} must be a positive number`);
 }
 if (heldBack >= declared) throw new Error("bench(slow-sockets): --hold must be less than --declare");
 
@@ -79,7 +80,10 @@ const pid = backend.child.pid!;
 
 let jobCounter = 0;
 async function signedJob(): Promise<{ ok: boolean; ms: number; status: number }> {
-  const body = JSON.stringify({ id: `bench${++jobCounter}`, input: { kind: "line", values: "3, 1, 4, 1, 5, 9, 2, 6" } });
+  const body = JSON.stringify({
+    id: `bench${++jobCounter}`,
+    input: { kind: "line", values: "3, 1, 4, 1, 5, 9, 2, 6" },
+  });
   const started = performance.now();
   try {
     const response = await fetch(`${url.origin}/v1/jobs/chart`, {
@@ -89,7 +93,11 @@ async function signedJob(): Promise<{ ok: boolean; ms: number; status: number }>
       signal: AbortSignal.timeout(10_000),
     });
     const json = (await response.json()) as { result?: { png?: string } };
-    return { ok: response.status === 200 && typeof json.result?.png === "string", ms: performance.now() - started, status: response.status };
+    return {
+      ok: response.status === 200 && typeof json.result?.png === "string",
+      ms: performance.now() - started,
+      status: response.status,
+    };
   } catch {
     return { ok: false, ms: performance.now() - started, status: 0 };
   }
@@ -101,13 +109,16 @@ const startedIdle = rssBytes(pid);
 const warmUntil = performance.now() + 3_000;
 await Promise.all(
   Array.from({ length: 4 }, async () => {
-    while (performance.now() < warmUntil) if (!(await signedJob()).ok) throw new Error("bench(slow-sockets): a warm-up job failed");
+    while (performance.now() < warmUntil)
+      if (!(await signedJob()).ok) throw new Error("bench(slow-sockets): a warm-up job failed");
   }),
 );
 await sleep(1_000);
 
 /** Signed jobs every 500 ms for `ms`, with RSS sampled every 50 ms: the same legitimate load in both phases. */
-async function phase(ms: number): Promise<{ samples: number[]; jobs: Array<{ ok: boolean; ms: number; status: number }> }> {
+async function phase(
+  ms: number,
+): Promise<{ samples: number[]; jobs: Array<{ ok: boolean; ms: number; status: number }> }> {
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(rssBytes(pid)), 50);
   const jobs: Array<{ ok: boolean; ms: number; status: number }> = [];
@@ -189,7 +200,9 @@ const liveAtEnd = live.size;
 running = false;
 for (const socket of live) socket.destroy();
 await sleep(200);
-const health = await fetch(`${url.origin}/health`).then((r) => r.status).catch(() => 0);
+const health = await fetch(`${url.origin}/health`)
+  .then((r) => r.status)
+  .catch(() => 0);
 await stopBackend();
 
 // ---- report ----
@@ -198,8 +211,18 @@ const growthMiB = (peak - baseline) / MiB;
 const okJobs = jobs.filter((job) => job.ok).length;
 const fmt = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 const checks = [
-  { what: "backend RSS growth under the attack (its peak − the control's median)", value: `${growthMiB.toFixed(1)} MiB`, target: `≤ ${RSS_TARGET_MIB} MiB`, ok: growthMiB <= RSS_TARGET_MIB },
-  { what: "signed chart jobs that succeeded during the attack", value: `${okJobs} of ${jobs.length}`, target: "all (≥ 1)", ok: jobs.length > 0 && okJobs === jobs.length },
+  {
+    what: "backend RSS growth under the attack (its peak − the control's median)",
+    value: `${growthMiB.toFixed(1)} MiB`,
+    target: `≤ ${RSS_TARGET_MIB} MiB`,
+    ok: growthMiB <= RSS_TARGET_MIB,
+  },
+  {
+    what: "signed chart jobs that succeeded during the attack",
+    value: `${okJobs} of ${jobs.length}`,
+    target: "all (≥ 1)",
+    ok: jobs.length > 0 && okJobs === jobs.length,
+  },
 ];
 const body = [
   `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench:slow-sockets\`: ${socketCount.toLocaleString("en-US")} sockets without the relay secret, each declaring ${fmt(declared)} and holding back the last ${(heldBack / 1024).toFixed(0)} KiB, reconnecting whenever the backend closes one, for ${attackSeconds.toFixed(0)} s; a signed chart job every 500 ms meanwhile, and in a control phase of the same length before it. Backend: \`npm run backend\` with default limits, its own process, RSS from /proc every 50 ms. Node ${process.version}, ${process.platform}.`,

@@ -43,10 +43,22 @@ const TARGET_UNCACHED_P50_MS = 150;
 const TARGET_CACHED_P50_MS = 50;
 
 type Kind = "PING" | "/ping" | "/help autocomplete" | "/chart";
-interface Sample { kind: Kind; status: number | null; ackMs: number; token: string; sentAt: number; deferred: boolean }
+interface Sample {
+  kind: Kind;
+  status: number | null;
+  ackMs: number;
+  token: string;
+  sentAt: number;
+  deferred: boolean;
+}
 
 const configDir = mkdtempSync(join(tmpdir(), "stack-load-"));
-const stack = await startStack({ root: join(import.meta.dirname, ".."), configDir, persistTo: join(configDir, "state"), ports: { worker: await freePort(), backend: 0, emulator: 0 } });
+const stack = await startStack({
+  root: join(import.meta.dirname, ".."),
+  configDir,
+  persistTo: join(configDir, "state"),
+  ports: { worker: await freePort(), backend: 0, emulator: 0 },
+});
 const emulator = stack.emulator.emulator;
 const url = `${stack.workerUrl}/interactions`;
 const key = stack.config.keyPair.privateKeyHex;
@@ -62,12 +74,23 @@ function build(kind: Kind): InteractionPayload {
   // Many users, as in real traffic: the per-user heavy-command limit is per user, not global.
   const user = { id: String(100_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e6))), username: "load" };
   switch (kind) {
-    case "PING": return emulator.issueInteraction({ type: 1 } as never);
-    case "/ping": return emulator.issueInteraction({ type: 2, user, data: { id: "1", name: "ping", type: 1 } } as never);
-    case "/help autocomplete": return emulator.issueInteraction({ type: 4, user, data: { id: "2", name: "help", type: 1, options: [{ type: 3, name: "command", value: "c", focused: true }] } } as never);
+    case "PING":
+      return emulator.issueInteraction({ type: 1 } as never);
+    case "/ping":
+      return emulator.issueInteraction({ type: 2, user, data: { id: "1", name: "ping", type: 1 } } as never);
+    case "/help autocomplete":
+      return emulator.issueInteraction({
+        type: 4,
+        user,
+        data: { id: "2", name: "help", type: 1, options: [{ type: 3, name: "command", value: "c", focused: true }] },
+      } as never);
     case "/chart": {
       const values = Array.from({ length: 50 }, () => Math.round(Math.random() * 100)).join(",");
-      return emulator.issueInteraction({ type: 2, user, data: { id: "3", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] } } as never);
+      return emulator.issueInteraction({
+        type: 2,
+        user,
+        data: { id: "3", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] },
+      } as never);
     }
   }
 }
@@ -78,27 +101,47 @@ async function sendOne(kind: Kind): Promise<Sample> {
   const headers = await signInteraction(key, body);
   const sentAt = performance.now();
   try {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
     const json = (await response.json()) as { type?: number };
     const ackMs = performance.now() - sentAt;
     if (json.type === 5 || json.type === 6) await emulator.recordInlineResponse(String(payload.token), json);
     return { kind, status: response.status, ackMs, token: String(payload.token), sentAt, deferred: json.type === 5 };
   } catch {
-    return { kind, status: null, ackMs: performance.now() - sentAt, token: String(payload.token), sentAt, deferred: false };
+    return {
+      kind,
+      status: null,
+      ackMs: performance.now() - sentAt,
+      token: String(payload.token),
+      sentAt,
+      deferred: false,
+    };
   }
 }
 
 /** Sends one /chart and waits for its final edit (polled every millisecond): ms from sending, or null after 30 s. */
 async function chartToFinalEdit(values: string): Promise<number | null> {
   const user = { id: String(100_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e6))), username: "latency" };
-  const payload = emulator.issueInteraction({ type: 2, user, data: { id: "3", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] } } as never);
+  const payload = emulator.issueInteraction({
+    type: 2,
+    user,
+    data: { id: "3", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] },
+  } as never);
   const token = String(payload.token);
   const body = JSON.stringify(payload);
   const headers = await signInteraction(key, body);
   const sentAt = performance.now();
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
   await emulator.recordInlineResponse(token, await response.json());
-  const edited = (call: { method: string; status: number | null; path: string }) => call.method === "PATCH" && call.status === 200 && call.path.includes(`/${token}/messages/@original`);
+  const edited = (call: { method: string; status: number | null; path: string }) =>
+    call.method === "PATCH" && call.status === 200 && call.path.includes(`/${token}/messages/@original`);
   while (performance.now() - sentAt < 30_000) {
     if (emulator.state.calls.some(edited)) return performance.now() - sentAt;
     await new Promise((r) => setTimeout(r, 1));
@@ -115,7 +158,10 @@ const repeated = randomValues();
 await chartToFinalEdit(repeated); // the miss that fills the cache
 const cached: number[] = [];
 for (let i = 0; i < latencyRuns; i++) cached.push((await chartToFinalEdit(repeated)) ?? Number.NaN);
-const latency = (times: number[]) => ({ lost: times.filter(Number.isNaN).length, sorted: times.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b) });
+const latency = (times: number[]) => ({
+  lost: times.filter(Number.isNaN).length,
+  sorted: times.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b),
+});
 const [uncachedTimes, cachedTimes] = [latency(uncached), latency(cached)];
 
 const samples: Sample[] = [];
@@ -136,14 +182,17 @@ const watcher = setInterval(() => {
 
 console.log(`stack-load: ${durationS} s at concurrency ${concurrency}, /chart share ${chartShare}`);
 const stopAt = performance.now() + durationS * 1000;
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < stopAt) samples.push(await sendOne(pick()));
-}));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (performance.now() < stopAt) samples.push(await sendOne(pick()));
+  }),
+);
 
 // Let the last deferred jobs finish (each must end within ≈ 30 s).
 const charts = samples.filter((s) => s.deferred);
 const settleBy = performance.now() + 35_000;
-while (performance.now() < settleBy && charts.some((s) => !finalAt.has(s.token))) await new Promise((r) => setTimeout(r, 100));
+while (performance.now() < settleBy && charts.some((s) => !finalAt.has(s.token)))
+  await new Promise((r) => setTimeout(r, 100));
 clearInterval(watcher);
 
 const outcomes = { ok: 0, error: 0 };
@@ -152,7 +201,12 @@ for (const chart of charts) {
   if (message && !message.loading) message.attachments.length > 0 ? outcomes.ok++ : outcomes.error++;
 }
 const lost = charts.filter((s) => !finalAt.has(s.token)).length;
-const duplicates = charts.filter((s) => emulator.calls({ method: "PATCH" }).filter((c) => c.status === 200 && c.path.includes(`/${s.token}/messages/@original`)).length > 1).length;
+const duplicates = charts.filter(
+  (s) =>
+    emulator
+      .calls({ method: "PATCH" })
+      .filter((c) => c.status === 200 && c.path.includes(`/${s.token}/messages/@original`)).length > 1,
+).length;
 await stack.stop();
 rmSync(configDir, { recursive: true, force: true });
 
@@ -161,12 +215,17 @@ const rows: string[] = ["| interaction | requests | non-2xx | ack p50 ms | ack p
 for (const kind of ["PING", "/ping", "/help autocomplete", "/chart"] as const) {
   const mine = samples.filter((s) => s.kind === kind);
   const acks = mine.map((s) => s.ackMs).sort((a, b) => a - b);
-  rows.push(`| ${kind} | ${mine.length} | ${mine.filter((s) => s.status === null || s.status < 200 || s.status > 299).length} | ${fmt(percentile(acks, 0.5))} | ${fmt(percentile(acks, 0.99))} |`);
+  rows.push(
+    `| ${kind} | ${mine.length} | ${mine.filter((s) => s.status === null || s.status < 200 || s.status > 299).length} | ${fmt(percentile(acks, 0.5))} | ${fmt(percentile(acks, 0.99))} |`,
+  );
 }
-const finals = charts.filter((s) => finalAt.has(s.token)).map((s) => finalAt.get(s.token)! - s.sentAt).sort((a, b) => a - b);
+const finals = charts
+  .filter((s) => finalAt.has(s.token))
+  .map((s) => finalAt.get(s.token)! - s.sentAt)
+  .sort((a, b) => a - b);
 const nonOk = samples.filter((s) => s.status === null || s.status < 200 || s.status > 299).length;
 const summary = [
-  `Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/stack-load.ts\`: ${durationS} s, concurrency ${concurrency}, ${Math.round((1 - chartShare) * 100 / 3)}% each PING, /ping and /help autocomplete, ${Math.round(chartShare * 100)}% /chart (50 values each). Whole local stack: Worker under wrangler dev, backend (max 4 concurrent renders) and the Discord emulator, one machine (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}), Node ${process.versions.node}.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} with \`node bench/stack-load.ts\`: ${durationS} s, concurrency ${concurrency}, ${Math.round(((1 - chartShare) * 100) / 3)}% each PING, /ping and /help autocomplete, ${Math.round(chartShare * 100)}% /chart (50 values each). Whole local stack: Worker under wrangler dev, backend (max 4 concurrent renders) and the Discord emulator, one machine (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "?"}), Node ${process.versions.node}.`,
   "",
   rows.join("\n"),
   "",
@@ -178,5 +237,10 @@ const summary = [
   '- Duplicate suppression (the D1 claim of each interaction id) runs after the response, in waitUntil; its measured effect on the time to acknowledge is in "Duplicate suppression and the 3-second path".',
 ].join("\n");
 console.log(`\n${summary}\n`);
-if (write) writeSection(join(import.meta.dirname, "..", "BENCHMARKS.md"), summary, "## Whole-stack load (wrangler dev, backend, emulator)");
+if (write)
+  writeSection(
+    join(import.meta.dirname, "..", "BENCHMARKS.md"),
+    summary,
+    "## Whole-stack load (wrangler dev, backend, emulator)",
+  );
 process.exit(nonOk === 0 && lost === 0 && duplicates === 0 && uncachedTimes.lost + cachedTimes.lost === 0 ? 0 : 1);

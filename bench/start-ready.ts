@@ -27,15 +27,23 @@ const BANNER = /Playground\s+(http:\/\/\S+)/;
 const START_LIMIT_MS = 180_000;
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: "string", default: "3" }, variant: { type: "string", multiple: true, default: [] }, "no-write": { type: "boolean", default: false } },
+  options: {
+    rounds: { type: "string", default: "3" },
+    variant: { type: "string", multiple: true, default: [] },
+    "no-write": { type: "boolean", default: false },
+  },
 });
 const rounds = Number(args.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench(start-ready): --rounds must be a positive whole number, got "${args.rounds}"`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`bench(start-ready): --rounds must be a positive whole number, got "${args.rounds}"`);
 const targets = [
   { label: "this checkout", root: ROOT },
   ...args.variant.map((spec) => {
     const [label, dir] = spec.split("=");
-    if (!label || !dir || !existsSync(join(dir, "scripts", "start.ts"))) throw new Error(`bench(start-ready): --variant takes LABEL=DIR of a checkout with scripts/start.ts, got "${spec}"`);
+    if (!label || !dir || !existsSync(join(dir, "scripts", "start.ts")))
+      throw new Error(
+        `bench(start-ready): --variant takes LABEL=DIR of a checkout with scripts/start.ts, got "${spec}"`,
+      );
     return { label, root: resolve(dir) };
   }),
 ];
@@ -65,12 +73,19 @@ async function startOnce(dir: string): Promise<number> {
   const ports = { WORKER_PORT: await freePort(), BACKEND_PORT: await freePort(), EMULATOR_PORT: await freePort() };
   const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
   const started = performance.now();
-  const child = spawn(join(dir, "node_modules", ".bin", "node"), ["scripts/start.ts"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(join(dir, "node_modules", ".bin", "node"), ["scripts/start.ts"], {
+    cwd: dir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   try {
     const banner = new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`no banner within ${START_LIMIT_MS / 1000} s:\n${output}`)), START_LIMIT_MS);
+      const timer = setTimeout(
+        () => fail(new Error(`no banner within ${START_LIMIT_MS / 1000} s:\n${output}`)),
+        START_LIMIT_MS,
+      );
       for (const stream of [child.stdout, child.stderr]) {
         stream.setEncoding("utf8");
         stream.on("data", (chunk: string) => {
@@ -84,7 +99,12 @@ async function startOnce(dir: string): Promise<number> {
       void exited.then((code) => fail(new Error(`npm start exited (${code}) before it was ready:\n${output}`)));
     });
     await banner;
-    const urls = [`http://127.0.0.1:${ports.WORKER_PORT}/health`, `http://127.0.0.1:${ports.BACKEND_PORT}/health`, `http://127.0.0.1:${ports.EMULATOR_PORT}/__emulator/health`, `http://127.0.0.1:${ports.EMULATOR_PORT}/`];
+    const urls = [
+      `http://127.0.0.1:${ports.WORKER_PORT}/health`,
+      `http://127.0.0.1:${ports.BACKEND_PORT}/health`,
+      `http://127.0.0.1:${ports.EMULATOR_PORT}/__emulator/health`,
+      `http://127.0.0.1:${ports.EMULATOR_PORT}/`,
+    ];
     const results = await Promise.all(urls.map(ok));
     const down = urls.filter((_, i) => !results[i]);
     if (down.length > 0) throw new Error(`the banner was printed but ${down.join(", ")} did not answer 200`);
@@ -107,7 +127,9 @@ for (let round = 1; round <= rounds; round++) {
       const warm = await startOnce(dir);
       target.cold.push(cold);
       target.warm.push(warm);
-      console.log(`round ${round}/${rounds} ${target.label}: cold ${(cold / 1000).toFixed(1)} s, warm ${(warm / 1000).toFixed(1)} s (load ${load()})`);
+      console.log(
+        `round ${round}/${rounds} ${target.label}: cold ${(cold / 1000).toFixed(1)} s, warm ${(warm / 1000).toFixed(1)} s (load ${load()})`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -120,7 +142,9 @@ const range = (values: number[]) => `${s(Math.min(...values))}–${s(Math.max(..
 const table = [
   "| checkout | cold start (median) | range | warm start (median) | range |",
   "|---|---:|---:|---:|---:|",
-  ...results.map((r) => `| ${r.label} | ${s(median(r.cold))} | ${range(r.cold)} | ${s(median(r.warm))} | ${range(r.warm)} |`),
+  ...results.map(
+    (r) => `| ${r.label} | ${s(median(r.cold))} | ${range(r.cold)} | ${s(median(r.warm))} | ${range(r.warm)} |`,
+  ),
 ].join("\n");
 console.log(`\n${table}`);
 if (!args["no-write"]) {

@@ -24,10 +24,15 @@ import { writeSection } from "./report.ts";
 const ROOT = join(import.meta.dirname, "..");
 const TITLE = "## Cold start (wrangler check startup)";
 const { values: args } = parseArgs({
-  options: { rounds: { type: "string", default: "7" }, variant: { type: "string", multiple: true, default: [] }, "no-write": { type: "boolean", default: false } },
+  options: {
+    rounds: { type: "string", default: "7" },
+    variant: { type: "string", multiple: true, default: [] },
+    "no-write": { type: "boolean", default: false },
+  },
 });
 const rounds = Number(args.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench(startup): --rounds must be a positive whole number, got "${args.rounds}"`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`bench(startup): --rounds must be a positive whole number, got "${args.rounds}"`);
 
 interface Target {
   readonly name: string;
@@ -40,7 +45,12 @@ interface Target {
 const FLOOR_CONFIG = "--config bench/floor/wrangler.toml";
 const targets: Target[] = [
   { name: "floor", what: "verify-only floor (bench/floor)", cwd: ROOT, deployArgs: FLOOR_CONFIG },
-  { name: "minimal", what: "minimal complete endpoint (bench/reference/minimal.js)", cwd: ROOT, deployArgs: `${FLOOR_CONFIG} bench/reference/minimal.js` },
+  {
+    name: "minimal",
+    what: "minimal complete endpoint (bench/reference/minimal.js)",
+    cwd: ROOT,
+    deployArgs: `${FLOOR_CONFIG} bench/reference/minimal.js`,
+  },
   { name: "ours", what: "our Worker (wrangler.toml)", cwd: ROOT },
   ...(args.variant as string[]).map((spec) => {
     const at = spec.indexOf("=");
@@ -49,7 +59,13 @@ const targets: Target[] = [
   }),
 ];
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", WRANGLER_HIDE_BANNER: "true", CI: "1" };
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CI: "1",
+};
 const wranglerJs = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 
 interface Sample {
@@ -58,15 +74,30 @@ interface Sample {
 }
 
 function checkStartup(target: Target, outfile: string): Promise<Sample> {
-  const argv = [wranglerJs, "check", "startup", "--outfile", outfile, ...(target.deployArgs ? [`--args=${target.deployArgs}`] : [])];
+  const argv = [
+    wranglerJs,
+    "check",
+    "startup",
+    "--outfile",
+    outfile,
+    ...(target.deployArgs ? [`--args=${target.deployArgs}`] : []),
+  ];
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, argv, { cwd: target.cwd, env, timeout: 180_000, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const text = `${stdout}\n${stderr}`;
-      const active = /Active: ([\d.]+) ms/.exec(text);
-      const gzip = /gzip: ([\d.]+) KiB/.exec(text);
-      if (error || !active || !gzip) return reject(new Error(`bench(startup): ${target.name}: wrangler check startup failed\n${text.slice(-1500)}`));
-      resolve({ activeMs: Number(active[1]), gzipKiB: Number(gzip[1]) });
-    });
+    execFile(
+      process.execPath,
+      argv,
+      { cwd: target.cwd, env, timeout: 180_000, maxBuffer: 8 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const text = `${stdout}\n${stderr}`;
+        const active = /Active: ([\d.]+) ms/.exec(text);
+        const gzip = /gzip: ([\d.]+) KiB/.exec(text);
+        if (error || !active || !gzip)
+          return reject(
+            new Error(`bench(startup): ${target.name}: wrangler check startup failed\n${text.slice(-1500)}`),
+          );
+        resolve({ activeMs: Number(active[1]), gzipKiB: Number(gzip[1]) });
+      },
+    );
   });
 }
 
@@ -81,7 +112,9 @@ try {
       const sample = await checkStartup(target, join(dir, `${target.name}.cpuprofile`));
       samples.get(target.name)!.push(sample);
     }
-    console.log(`bench(startup): round ${round}/${rounds}: ${targets.map((t) => `${t.name} ${samples.get(t.name)!.at(-1)!.activeMs} ms`).join(", ")}`);
+    console.log(
+      `bench(startup): round ${round}/${rounds}: ${targets.map((t) => `${t.name} ${samples.get(t.name)!.at(-1)!.activeMs} ms`).join(", ")}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -101,7 +134,8 @@ const lines = [
 console.log(`\n${lines}\n`);
 
 if (!args["no-write"]) {
-  const body = `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench:startup -- --rounds ${rounds}\` (bench/startup.ts): ` +
+  const body =
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench:startup -- --rounds ${rounds}\` (bench/startup.ts): ` +
     `${rounds} interleaved rounds of \`wrangler check startup\`, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}. ` +
     `*Startup CPU* is the profile's "Active" time: workerd starting the isolate and evaluating the bundle's top level, ` +
     `sampled about every millisecond (so compare medians). The floor's own figure is workerd's fixed cost.\n\n${lines}\n`;

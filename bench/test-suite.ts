@@ -17,7 +17,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const ROOT = join(import.meta.dirname, "..");
-const { values: args } = parseArgs({ options: { ref: { type: "string", default: "HEAD" }, keep: { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: { ref: { type: "string", default: "HEAD" }, keep: { type: "boolean", default: false } },
+});
 
 /** User + system seconds of this process's waited-for children and their descendants, or null off Linux. */
 function childrenCpuSeconds(): number | null {
@@ -32,7 +34,13 @@ function childrenCpuSeconds(): number | null {
   }
 }
 
-function run(command: string, commandArgs: string[], cwd: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<{ code: number | null; seconds: number }> {
+function run(
+  command: string,
+  commandArgs: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+): Promise<{ code: number | null; seconds: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -52,13 +60,24 @@ function run(command: string, commandArgs: string[], cwd: string, env: NodeJS.Pr
 const dir = mkdtempSync(join(tmpdir(), "bench-test-suite-"));
 const clone = join(dir, "repo");
 const report = join(dir, "vitest.json");
-const env: NodeJS.ProcessEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true", VITEST_JSON_REPORT: report };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  VITEST_JSON_REPORT: report,
+};
 try {
   execFileSync("git", ["clone", "--quiet", "--no-checkout", ROOT, clone]);
   execFileSync("git", ["checkout", "--quiet", args.ref], { cwd: clone });
   const commit = execFileSync("git", ["log", "-1", "--format=%h %s"], { cwd: clone, encoding: "utf8" }).trim();
   console.log(`bench(test-suite): ${commit.slice(0, 100)}`);
-  console.log(`  load average before: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `  load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 
   const install = await run("npm", ["ci", "--no-audit", "--no-fund"], clone, env);
   if (install.code !== 0) throw new Error(`bench(test-suite): npm ci failed (exit ${install.code}) in ${clone}`);
@@ -73,15 +92,29 @@ try {
   });
   const cpuAfter = childrenCpuSeconds();
   const cpu = cpuBefore === null || cpuAfter === null ? "n/a" : `${(cpuAfter - cpuBefore).toFixed(0)} s`;
-  console.log(`  npm test: ${test.seconds.toFixed(1)} s wall, ${cpu} CPU (user + system, every process it started), exit ${test.code}`);
-  console.log(`  load average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `  npm test: ${test.seconds.toFixed(1)} s wall, ${cpu} CPU (user + system, every process it started), exit ${test.code}`,
+  );
+  console.log(
+    `  load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   for (const line of summary) console.log(`  ${line}`);
 
-  const json = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; testResults: Array<{ name: string; startTime: number; endTime: number }> };
+  const json = JSON.parse(readFileSync(report, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    testResults: Array<{ name: string; startTime: number; endTime: number }>;
+  };
   console.log(`  tests: ${json.numPassedTests} passed, ${json.numFailedTests} failed; slowest files:`);
-  const files = json.testResults.map((file) => ({ name: file.name.slice(clone.length + 1), seconds: (file.endTime - file.startTime) / 1000 })).sort((a, b) => b.seconds - a.seconds);
+  const files = json.testResults
+    .map((file) => ({ name: file.name.slice(clone.length + 1), seconds: (file.endTime - file.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds);
   for (const file of files.slice(0, 12)) console.log(`    ${file.seconds.toFixed(1).padStart(6)} s  ${file.name}`);
-  console.log(`    sum of all ${files.length} files: ${files.reduce((sum, file) => sum + file.seconds, 0).toFixed(0)} s`);
+  console.log(
+    `    sum of all ${files.length} files: ${files.reduce((sum, file) => sum + file.seconds, 0).toFixed(0)} s`,
+  );
 } finally {
   if (args.keep) console.log(`  kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,10 @@ try {
   process.exit(1);
 }
 const ignored = NODE_ONLY_BACKEND_VARS.filter((name) => process.env[name]);
-if (ignored.length > 0) console.log(`backend:worker: ${ignored.join(", ")} apply to the Node server only; workerd has its own connection and CPU limits`);
+if (ignored.length > 0)
+  console.log(
+    `backend:worker: ${ignored.join(", ")} apply to the Node server only; workerd has its own connection and CPU limits`,
+  );
 
 const worker = await startBackendWorker({
   root: process.cwd(),

@@ -33,7 +33,15 @@ import {
 import { applyChoice, complete, parseCommandLine, type CommandDef } from "../src/emulator/playground/command-line.ts";
 import { loadDefinitions } from "./lib/definitions.ts";
 import { describeMessage, describeModal } from "./lib/interact-describe.ts";
-import { buildSubmission, findButton, findSelect, stepsFrom, StepError, type Shown, type Step } from "./lib/interact-steps.ts";
+import {
+  buildSubmission,
+  findButton,
+  findSelect,
+  stepsFrom,
+  StepError,
+  type Shown,
+  type Step,
+} from "./lib/interact-steps.ts";
 import { linkRoles, LinkRolesError } from "./lib/interact-linked-role.ts";
 
 const USAGE = `Usage: npm run interact -- "/command option:value …" [steps] [options]
@@ -103,7 +111,9 @@ Examples:
   npm run interact -- --cron
   npm run interact -- /linked-role`;
 
-const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]));
+const RESPONSE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(CALLBACK_TYPES).map(([name, value]) => [value, name]),
+);
 const POLL_MS = 150;
 /** After the last change, how long to keep watching for more follow-ups. */
 const SETTLE_MS = 700;
@@ -165,21 +175,53 @@ function options() {
   } catch (error) {
     throw new InteractError((error as Error).message, 2);
   }
-  if (values.cron && (line || steps.length > 0)) throw new InteractError("--cron runs the Worker's daily cron and takes no command or steps", 2);
-  if (!line && !values.cron && steps.length === 0) throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
-  if (values.complete !== undefined && !/^[\w-]+=/u.test(values.complete)) throw new InteractError(`--complete takes <option>=<text typed so far>, e.g. --complete command=ch, got "${values.complete}"`, 2);
-  if ((values.complete !== undefined || values.choose !== undefined) && !line.startsWith("/")) throw new InteractError("--complete and --choose apply to a slash command's autocomplete option: give the command, e.g. /help --complete command=ch", 2);
-  if (values.conversation !== undefined && (line || steps.length === 0)) throw new InteractError("--conversation <interaction id> continues that conversation with steps (--press, --pick, --fill), without a command", 2);
-  if (values.choose !== undefined && values.complete === undefined) throw new InteractError("--choose picks one of --complete's suggestions: add --complete <option>=<text>", 2);
-  if (values.message !== undefined && values.user !== undefined) throw new InteractError("--message and --user do not combine: a message command targets a message, a user command a person", 2);
-  if (values.user !== undefined && !/^\d{15,21}$/.test(values.user)) throw new InteractError(`--user takes a user id (a snowflake such as ${DEFAULT_USER_ID}), got "${values.user}"`, 2);
-  const target: Target | null = values.message !== undefined ? { kind: "message", text: values.message } : values.user !== undefined ? { kind: "user", id: values.user } : null;
+  if (values.cron && (line || steps.length > 0))
+    throw new InteractError("--cron runs the Worker's daily cron and takes no command or steps", 2);
+  if (!line && !values.cron && steps.length === 0)
+    throw new InteractError(`give a command to send, e.g. npm run interact -- "/ping"\n\n${USAGE}`, 2);
+  if (values.complete !== undefined && !/^[\w-]+=/u.test(values.complete))
+    throw new InteractError(
+      `--complete takes <option>=<text typed so far>, e.g. --complete command=ch, got "${values.complete}"`,
+      2,
+    );
+  if ((values.complete !== undefined || values.choose !== undefined) && !line.startsWith("/"))
+    throw new InteractError(
+      "--complete and --choose apply to a slash command's autocomplete option: give the command, e.g. /help --complete command=ch",
+      2,
+    );
+  if (values.conversation !== undefined && (line || steps.length === 0))
+    throw new InteractError(
+      "--conversation <interaction id> continues that conversation with steps (--press, --pick, --fill), without a command",
+      2,
+    );
+  if (values.choose !== undefined && values.complete === undefined)
+    throw new InteractError("--choose picks one of --complete's suggestions: add --complete <option>=<text>", 2);
+  if (values.message !== undefined && values.user !== undefined)
+    throw new InteractError(
+      "--message and --user do not combine: a message command targets a message, a user command a person",
+      2,
+    );
+  if (values.user !== undefined && !/^\d{15,21}$/.test(values.user))
+    throw new InteractError(`--user takes a user id (a snowflake such as ${DEFAULT_USER_ID}), got "${values.user}"`, 2);
+  const target: Target | null =
+    values.message !== undefined
+      ? { kind: "message", text: values.message }
+      : values.user !== undefined
+        ? { kind: "user", id: values.user }
+        : null;
   if (values.dm && values["group-dm"]) throw new InteractError("--dm and --group-dm do not combine: pick one place", 2);
-  if (values.admin && (values.dm || values["group-dm"])) throw new InteractError("--admin applies in a server only: outside one there is no member and no permission", 2);
-  if (values.locale !== undefined && !/^[a-z]{2}(-[A-Z0-9]{2,3})?$/.test(values.locale)) throw new InteractError(`--locale takes a Discord locale such as de, fr or en-US, got "${values.locale}"`, 2);
-  const context: InteractionContext = values["group-dm"] ? CONTEXTS.PRIVATE_CHANNEL : values.dm ? CONTEXTS.BOT_DM : CONTEXTS.GUILD;
+  if (values.admin && (values.dm || values["group-dm"]))
+    throw new InteractError("--admin applies in a server only: outside one there is no member and no permission", 2);
+  if (values.locale !== undefined && !/^[a-z]{2}(-[A-Z0-9]{2,3})?$/.test(values.locale))
+    throw new InteractError(`--locale takes a Discord locale such as de, fr or en-US, got "${values.locale}"`, 2);
+  const context: InteractionContext = values["group-dm"]
+    ? CONTEXTS.PRIVATE_CHANNEL
+    : values.dm
+      ? CONTEXTS.BOT_DM
+      : CONTEXTS.GUILD;
   const timeout = Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new InteractError(`--timeout must be a number of seconds, got "${values.timeout}"`, 2);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new InteractError(`--timeout must be a number of seconds, got "${values.timeout}"`, 2);
   const workerPort = process.env.WORKER_PORT || "8787";
   const emulatorPort = process.env.EMULATOR_PORT || "8790";
   let url = values.url ?? `http://127.0.0.1:${workerPort}/interactions`;
@@ -213,16 +255,22 @@ type Options = NonNullable<ReturnType<typeof options>>;
 
 function readKey(path: string): { privateKeyHex: string; publicKeyHex: string } {
   if (!existsSync(path)) {
-    throw new InteractError(`no dev key at ${path}: run \`npm start\` once (it generates the key and gives the local Worker its public half), or pass --key`);
+    throw new InteractError(
+      `no dev key at ${path}: run \`npm start\` once (it generates the key and gives the local Worker its public half), or pass --key`,
+    );
   }
   let key: { privateKeyHex?: unknown; publicKeyHex?: unknown };
   try {
     key = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new InteractError(`${path} is not JSON (${(error as Error).message}); delete it and run \`npm start\` to make a new one`);
+    throw new InteractError(
+      `${path} is not JSON (${(error as Error).message}); delete it and run \`npm start\` to make a new one`,
+    );
   }
   if (typeof key.privateKeyHex !== "string" || typeof key.publicKeyHex !== "string") {
-    throw new InteractError(`${path} has no privateKeyHex/publicKeyHex; delete it and run \`npm start\` to make a new one`);
+    throw new InteractError(
+      `${path} has no privateKeyHex/publicKeyHex; delete it and run \`npm start\` to make a new one`,
+    );
   }
   return { privateKeyHex: key.privateKeyHex, publicKeyHex: key.publicKeyHex };
 }
@@ -244,18 +292,27 @@ async function control(base: string, path: string, init?: RequestInit): Promise<
     } catch {
       // Not JSON: show the text.
     }
-    throw new InteractError(`the emulator answered ${init?.method ?? "GET"} /__emulator${path} with HTTP ${response.status}: ${detail}`);
+    throw new InteractError(
+      `the emulator answered ${init?.method ?? "GET"} /__emulator${path} with HTTP ${response.status}: ${detail}`,
+    );
   }
   return text ? JSON.parse(text) : undefined;
 }
 
-async function definitionsFrom(emulator: string, urlGiven: boolean): Promise<{ commands: CommandDef[]; emulatorUp: boolean }> {
+async function definitionsFrom(
+  emulator: string,
+  urlGiven: boolean,
+): Promise<{ commands: CommandDef[]; emulatorUp: boolean }> {
   const registered = (await control(emulator, "/commands")) as CommandDef[] | null;
   if (registered === null) {
     if (!urlGiven) {
-      throw new InteractError(`nothing answers at ${emulator} (the Discord emulator): is the local stack running? Run \`npm start\` in another terminal (or pass --emulator)`);
+      throw new InteractError(
+        `nothing answers at ${emulator} (the Discord emulator): is the local stack running? Run \`npm start\` in another terminal (or pass --emulator)`,
+      );
     }
-    out(`note: no emulator at ${emulator}; using src/worker/app/commands for the definitions, and edits cannot be followed`);
+    out(
+      `note: no emulator at ${emulator}; using src/worker/app/commands for the definitions, and edits cannot be followed`,
+    );
     return { commands: (await loadDefinitions()) as CommandDef[], emulatorUp: false };
   }
   if (registered.length === 0) {
@@ -274,12 +331,19 @@ async function upload(emulator: string, path: string, option: string): Promise<S
     headers: { "content-type": "application/octet-stream" },
     body: bytes,
   });
-  if (stored === null) throw new InteractError(`option ${option} needs the emulator to host the file, and nothing answers at ${emulator}: run \`npm start\``);
+  if (stored === null)
+    throw new InteractError(
+      `option ${option} needs the emulator to host the file, and nothing answers at ${emulator}: run \`npm start\``,
+    );
   return stored as StoredAttachment;
 }
 
 function formatBytes(size: number): string {
-  return size < 1024 ? `${size} B` : size < 1024 * 1024 ? `${(size / 1024).toFixed(1)} KB` : `${(size / 1024 / 1024).toFixed(2)} MB`;
+  return size < 1024
+    ? `${size} B`
+    : size < 1024 * 1024
+      ? `${(size / 1024).toFixed(1)} KB`
+      : `${(size / 1024 / 1024).toFixed(2)} MB`;
 }
 
 type Json = Record<string, any>;
@@ -302,7 +366,8 @@ class FileSaver {
       if (this.saved.has(a.id)) continue;
       this.saved.add(a.id);
       const response = await fetch(a.url);
-      if (!response.ok) throw new InteractError(`could not download ${a.filename} from ${a.url}: HTTP ${response.status}`);
+      if (!response.ok)
+        throw new InteractError(`could not download ${a.filename} from ${a.url}: HTTP ${response.status}`);
       let name = a.filename.replace(/[/\\]/g, "_");
       for (let n = 2; this.names.has(name); n++) name = a.filename.replace(/(\.[^.]*)?$/, `-${n}$1`);
       this.names.add(name);
@@ -312,7 +377,9 @@ class FileSaver {
       writeFileSync(path, new Uint8Array(await response.arrayBuffer()));
       this.count++;
       if (a.content_type === "image/png" || name.endsWith(".png")) this.lastPng = relative(process.cwd(), path) || path;
-      lines.push(`file ${a.filename} (${a.content_type}, ${formatBytes(a.size)}) saved to ${relative(process.cwd(), path) || path}`);
+      lines.push(
+        `file ${a.filename} (${a.content_type}, ${formatBytes(a.size)}) saved to ${relative(process.cwd(), path) || path}`,
+      );
     }
     return lines;
   }
@@ -328,7 +395,8 @@ interface Following {
 }
 
 /** What the user sees of a message: a change here is news, a copy of it (a component's message) is not. */
-const seenAs = (m: StoredMessage) => (m.deleted ? "deleted" : JSON.stringify([describeMessage(m as unknown as Json), m.attachments.map((a) => a.id)]));
+const seenAs = (m: StoredMessage) =>
+  m.deleted ? "deleted" : JSON.stringify([describeMessage(m as unknown as Json), m.attachments.map((a) => a.id)]);
 
 /**
  * Prints the bot's edits and follow-ups for one interaction as the emulator receives them, until the conversation
@@ -336,11 +404,20 @@ const seenAs = (m: StoredMessage) => (m.deleted ? "deleted" : JSON.stringify([de
  * follow-up; scripts/lib/worker-done.ts), and nothing shows "thinking…". `started` is when it was sent; the wait is
  * bounded by --timeout, and running out of it is an error that says what is still missing.
  */
-async function follow(opts: Options, query: string, initialType: number, ctx: Following, started: number): Promise<Conversation & { worker_done?: { outcome: string } | null }> {
+async function follow(
+  opts: Options,
+  query: string,
+  initialType: number,
+  ctx: Following,
+  started: number,
+): Promise<Conversation & { worker_done?: { outcome: string } | null }> {
   let lastChange = Date.now();
   for (;;) {
-    const conversation = (await control(opts.emulator, `/messages?${query}`)) as (Conversation & { worker_done?: { outcome: string } | null }) | null;
-    if (conversation === null) throw new InteractError(`the emulator at ${opts.emulator} stopped answering while waiting for edits`);
+    const conversation = (await control(opts.emulator, `/messages?${query}`)) as
+      | (Conversation & { worker_done?: { outcome: string } | null })
+      | null;
+    if (conversation === null)
+      throw new InteractError(`the emulator at ${opts.emulator} stopped answering while waiting for edits`);
     for (const message of conversation.messages as StoredMessage[]) {
       if (message.loading) continue;
       const seen = seenAs(message);
@@ -348,7 +425,15 @@ async function follow(opts: Options, query: string, initialType: number, ctx: Fo
       ctx.printed.set(message.id, seen);
       lastChange = Date.now();
       const after = `${Date.now() - started} ms after sending`;
-      const what = message.deleted ? `deleted ${message.role === "original" ? "@original" : `follow-up ${message.id}`}` : message.role === "original" ? (message.edited_timestamp ? "edited @original" : "sent @original") : message.edited_timestamp ? `edited follow-up ${message.id}` : "sent a follow-up";
+      const what = message.deleted
+        ? `deleted ${message.role === "original" ? "@original" : `follow-up ${message.id}`}`
+        : message.role === "original"
+          ? message.edited_timestamp
+            ? "edited @original"
+            : "sent @original"
+          : message.edited_timestamp
+            ? `edited follow-up ${message.id}`
+            : "sent a follow-up";
       out(`… ${after}, the bot ${what}:`);
       if (!message.deleted) {
         out(indent(describeMessage(message as unknown as Json)).join("\n"));
@@ -357,16 +442,24 @@ async function follow(opts: Options, query: string, initialType: number, ctx: Fo
       }
     }
     const original = (conversation.messages as StoredMessage[]).find((m) => m.role === "original");
-    const thinking = initialType === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE && (!original || original.loading);
+    const thinking =
+      initialType === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE && (!original || original.loading);
     const done = conversation.worker_done ?? null;
     if (ctx.workerLogs && done) {
-      if (thinking) throw new InteractError(`the Worker finished interaction ${conversation.interaction_id} (${done.outcome}) without editing its deferred reply: the user still sees "thinking…"`);
+      if (thinking)
+        throw new InteractError(
+          `the Worker finished interaction ${conversation.interaction_id} (${done.outcome}) without editing its deferred reply: the user still sees "thinking…"`,
+        );
       return conversation;
     }
     if (!ctx.workerLogs && !thinking && Date.now() - lastChange >= SETTLE_MS) return conversation;
     if (Date.now() - started > opts.timeoutMs) {
-      const missing = thinking ? 'no edit yet: the user still sees "thinking…"' : `the Worker has not said it finished interaction ${conversation.interaction_id}`;
-      throw new InteractError(`the conversation did not settle within ${opts.timeoutText}: ${missing} (its output is in the npm start terminal); what arrived is above`);
+      const missing = thinking
+        ? 'no edit yet: the user still sees "thinking…"'
+        : `the Worker has not said it finished interaction ${conversation.interaction_id}`;
+      throw new InteractError(
+        `the conversation did not settle within ${opts.timeoutText}: ${missing} (its output is in the npm start terminal); what arrived is above`,
+      );
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -383,7 +476,11 @@ interface Session {
 const SESSION_FILE = join(".emulator", "interact-last.json");
 
 function loadSession(): Session {
-  if (!existsSync(SESSION_FILE)) throw new InteractError(`no conversation to continue (${SESSION_FILE} is written by a run with a command): give a command first, e.g. npm run interact -- /chart values:1,2,3 --press Bar`, 2);
+  if (!existsSync(SESSION_FILE))
+    throw new InteractError(
+      `no conversation to continue (${SESSION_FILE} is written by a run with a command): give a command first, e.g. npm run interact -- /chart values:1,2,3 --press Bar`,
+      2,
+    );
   return JSON.parse(readFileSync(SESSION_FILE, "utf8")) as Session;
 }
 
@@ -397,8 +494,14 @@ async function shownMessages(opts: Options, session: Session): Promise<Shown[]> 
   const messages: Shown[] = [];
   const seen = new Set<string>();
   for (const id of [...session.interactions].reverse()) {
-    const conversation = (await control(opts.emulator, `/messages?interaction_id=${encodeURIComponent(id)}`)) as Conversation | null;
-    if (conversation === null) throw new InteractError(`nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\``);
+    const conversation = (await control(
+      opts.emulator,
+      `/messages?interaction_id=${encodeURIComponent(id)}`,
+    )) as Conversation | null;
+    if (conversation === null)
+      throw new InteractError(
+        `nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\``,
+      );
     for (const message of [...(conversation.messages as StoredMessage[])].reverse()) {
       if (message.deleted || message.loading || seen.has(message.id)) continue;
       seen.add(message.id);
@@ -419,16 +522,36 @@ interface SendOutcome {
 
 /** A component click or a form submission, built, signed and sent to the Worker by the emulator (as the playground does). */
 async function sendThroughEmulator(opts: Options, input: Record<string, unknown>): Promise<SendOutcome> {
-  const body = { ...input, role: opts.admin ? "admin" : "member", context: opts.context, ...(opts.locale ? { locale: opts.locale } : {}) };
-  const outcome = (await control(opts.emulator, "/send", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })) as SendOutcome | null;
-  if (outcome === null) throw new InteractError(`nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\``);
+  const body = {
+    ...input,
+    role: opts.admin ? "admin" : "member",
+    context: opts.context,
+    ...(opts.locale ? { locale: opts.locale } : {}),
+  };
+  const outcome = (await control(opts.emulator, "/send", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  })) as SendOutcome | null;
+  if (outcome === null)
+    throw new InteractError(
+      `nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\``,
+    );
   return outcome;
 }
 
 /** Prints a step's answer and follows it until it settles; the session learns the interaction (and any form it opened). */
-async function answerOfStep(opts: Options, outcome: SendOutcome, session: Session, ctx: Following, sourceMessage: string | null): Promise<number> {
+async function answerOfStep(
+  opts: Options,
+  outcome: SendOutcome,
+  session: Session,
+  ctx: Following,
+  sourceMessage: string | null,
+): Promise<number> {
   const body = outcome.body;
-  out(`← ${outcome.status ?? "no answer"}${outcome.status !== null ? ` in ${outcome.ms} ms` : ""}${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
+  out(
+    `← ${outcome.status ?? "no answer"}${outcome.status !== null ? ` in ${outcome.ms} ms` : ""}${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`,
+  );
   if (outcome.error !== undefined) {
     out(indent([`the user sees "${outcome.error}"`]).join("\n"));
     return 1;
@@ -441,37 +564,88 @@ async function answerOfStep(opts: Options, outcome: SendOutcome, session: Sessio
     return 0;
   }
   session.modal = null;
-  if (body?.type === CALLBACK_TYPES.DEFERRED_UPDATE_MESSAGE) out("  the message stays as it is until the bot edits it; waiting…");
-  await follow(opts, `interaction_id=${encodeURIComponent(outcome.interaction.id)}`, Number(body?.type ?? 0), ctx, Date.now() - outcome.ms);
+  if (body?.type === CALLBACK_TYPES.DEFERRED_UPDATE_MESSAGE)
+    out("  the message stays as it is until the bot edits it; waiting…");
+  await follow(
+    opts,
+    `interaction_id=${encodeURIComponent(outcome.interaction.id)}`,
+    Number(body?.type ?? 0),
+    ctx,
+    Date.now() - outcome.ms,
+  );
   return 0;
 }
 
-async function runStep(opts: Options, step: Step, session: Session, ctx: Following, fills: Map<string, string>): Promise<number> {
+async function runStep(
+  opts: Options,
+  step: Step,
+  session: Session,
+  ctx: Following,
+  fills: Map<string, string>,
+): Promise<number> {
   switch (step.kind) {
     case "fill":
-      if (!session.modal) throw new InteractError(`--fill "${step.field}=…": no form is open (the bot's last answer was not a form)`, 2);
+      if (!session.modal)
+        throw new InteractError(`--fill "${step.field}=…": no form is open (the bot's last answer was not a form)`, 2);
       fills.set(step.field, step.value);
       return 0;
     case "submit": {
       const modal = session.modal;
       if (!modal) throw new InteractError("--submit: no form is open (the bot's last answer was not a form)", 2);
-      const data = await buildSubmission(modal.data, fills, async (path, field) => (await upload(opts.emulator, path, field)).id);
+      const data = await buildSubmission(
+        modal.data,
+        fills,
+        async (path, field) => (await upload(opts.emulator, path, field)).id,
+      );
       fills.clear();
       out(`→ submit the form "${modal.data.title}"`);
-      return answerOfStep(opts, await sendThroughEmulator(opts, { type: 5, data, ...(modal.message_id ? { message_id: modal.message_id } : {}), label: String(modal.data.title ?? "") }), session, ctx, modal.message_id);
+      return answerOfStep(
+        opts,
+        await sendThroughEmulator(opts, {
+          type: 5,
+          data,
+          ...(modal.message_id ? { message_id: modal.message_id } : {}),
+          label: String(modal.data.title ?? ""),
+        }),
+        session,
+        ctx,
+        modal.message_id,
+      );
     }
     case "press": {
       const { message, button } = findButton(await shownMessages(opts, session), step.label);
       // The message as it is now is not news; what the bot does to it is.
       ctx.printed.set(message.id, seenAs(message as unknown as StoredMessage));
       out(`→ press [${button.label ?? button.custom_id}] on message ${message.id}`);
-      return answerOfStep(opts, await sendThroughEmulator(opts, { type: 3, data: { custom_id: button.custom_id, component_type: 2 }, message_id: message.id, label: String(button.label ?? button.custom_id) }), session, ctx, message.id);
+      return answerOfStep(
+        opts,
+        await sendThroughEmulator(opts, {
+          type: 3,
+          data: { custom_id: button.custom_id, component_type: 2 },
+          message_id: message.id,
+          label: String(button.label ?? button.custom_id),
+        }),
+        session,
+        ctx,
+        message.id,
+      );
     }
     case "pick": {
       const { message, menu, values } = findSelect(await shownMessages(opts, session), step.select, step.choices);
       ctx.printed.set(message.id, seenAs(message as unknown as StoredMessage));
       out(`→ pick ${step.choices.join(", ")} in [${menu.placeholder ?? "select"}] on message ${message.id}`);
-      return answerOfStep(opts, await sendThroughEmulator(opts, { type: 3, data: { custom_id: menu.custom_id, component_type: menu.type, values }, message_id: message.id, label: step.choices.join(", ") }), session, ctx, message.id);
+      return answerOfStep(
+        opts,
+        await sendThroughEmulator(opts, {
+          type: 3,
+          data: { custom_id: menu.custom_id, component_type: menu.type, values },
+          message_id: message.id,
+          label: step.choices.join(", "),
+        }),
+        session,
+        ctx,
+        message.id,
+      );
     }
   }
 }
@@ -482,20 +656,39 @@ async function autocomplete(opts: Options, commands: readonly CommandDef[]): Pro
   const option = opts.complete!.slice(0, eq);
   const text = `${opts.line} ${option}:${opts.complete!.slice(eq + 1)}`;
   const completion = complete(text, commands);
-  if (!completion || completion.kind !== "autocomplete") throw new InteractError(`--complete ${option}=…: ${completion && "option" in completion ? `option ${option} has no autocomplete` : `"${text}" has no option ${option} to complete`} (the command line up to it must be a slash command and its options)`, 2);
+  if (completion?.kind !== "autocomplete")
+    throw new InteractError(
+      `--complete ${option}=…: ${completion && "option" in completion ? `option ${option} has no autocomplete` : `"${text}" has no option ${option} to complete`} (the command line up to it must be a slash command and its options)`,
+      2,
+    );
   out(`→ type "${opts.complete!.slice(eq + 1)}" into ${option} of ${opts.line.split(/\s/)[0]}`);
   const outcome = await sendThroughEmulator(opts, { type: 4, data: completion.data });
   const body = outcome.body;
-  out(`← ${outcome.status ?? "no answer"}${outcome.status !== null ? ` in ${outcome.ms} ms` : ""}${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
-  if (outcome.error !== undefined) throw new InteractError(`the bot's autocomplete failed: the user sees "${outcome.error}"`);
-  const choices = ((body?.data?.choices as Json[] | undefined) ?? []);
-  out(choices.length ? indent(choices.map((c, i) => `${i + 1}. ${c.name}${String(c.value) !== c.name ? ` (${c.value})` : ""}`)).join("\n") : "  (no suggestions)");
+  out(
+    `← ${outcome.status ?? "no answer"}${outcome.status !== null ? ` in ${outcome.ms} ms` : ""}${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`,
+  );
+  if (outcome.error !== undefined)
+    throw new InteractError(`the bot's autocomplete failed: the user sees "${outcome.error}"`);
+  const choices = (body?.data?.choices as Json[] | undefined) ?? [];
+  out(
+    choices.length
+      ? indent(choices.map((c, i) => `${i + 1}. ${c.name}${String(c.value) !== c.name ? ` (${c.value})` : ""}`)).join(
+          "\n",
+        )
+      : "  (no suggestions)",
+  );
   if (opts.choose === undefined) {
     out("  the command was not sent: add --choose <suggestion> to take one, or give the option's value");
     return null;
   }
-  const choice = choices.find((c) => c.name === opts.choose || String(c.value) === opts.choose) ?? (/^\d+$/.test(opts.choose) ? choices[Number(opts.choose) - 1] : undefined);
-  if (!choice) throw new InteractError(`--choose ${opts.choose}: not one of the suggestions (${choices.map((c) => c.name).join(", ") || "none"})`, 2);
+  const choice =
+    choices.find((c) => c.name === opts.choose || String(c.value) === opts.choose) ??
+    (/^\d+$/.test(opts.choose) ? choices[Number(opts.choose) - 1] : undefined);
+  if (!choice)
+    throw new InteractError(
+      `--choose ${opts.choose}: not one of the suggestions (${choices.map((c) => c.name).join(", ") || "none"})`,
+      2,
+    );
   return applyChoice(text, completion.replaceFrom, choice.value).trim();
 }
 
@@ -506,10 +699,17 @@ function findContextCommand(name: string, type: 2 | 3, commands: readonly Comman
   const ofType = commands.filter((c) => c.type === type);
   const found = ofType.find((c) => c.name === name) ?? ofType.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (found) return found;
-  const other = commands.find((c) => (c.type ?? 1) !== type && c.name.toLowerCase() === name.replace(/^\//, "").toLowerCase());
-  const hint = other ? ` ("${other.name}" is a ${other.type === 2 || other.type === 3 ? `${TYPE_WORDS[other.type]} command` : "slash command"})` : "";
+  const other = commands.find(
+    (c) => (c.type ?? 1) !== type && c.name.toLowerCase() === name.replace(/^\//, "").toLowerCase(),
+  );
+  const hint = other
+    ? ` ("${other.name}" is a ${other.type === 2 || other.type === 3 ? `${TYPE_WORDS[other.type]} command` : "slash command"})`
+    : "";
   const names = ofType.map((c) => `"${c.name}"`).join(", ");
-  throw new InteractError(`no ${TYPE_WORDS[type]} command "${name}"${hint}; the ${TYPE_WORDS[type]} commands are ${names || "(none)"}`, 2);
+  throw new InteractError(
+    `no ${TYPE_WORDS[type]} command "${name}"${hint}; the ${TYPE_WORDS[type]} commands are ${names || "(none)"}`,
+    2,
+  );
 }
 
 /** The interaction to send, what it is ("/ping", "Chart numbers on the message …"), and lines to print under that. */
@@ -519,7 +719,11 @@ interface Prepared {
   notes?: string[];
 }
 
-const PLACE_NAMES: Record<InteractionContext, string> = { 0: "in #general", 1: "in your DM with the bot", 2: "in a group DM the bot is not in (user install)" };
+const PLACE_NAMES: Record<InteractionContext, string> = {
+  0: "in #general",
+  1: "in your DM with the bot",
+  2: "in a group DM the bot is not in (user install)",
+};
 
 /** Where the interaction happens and in which language, as the emulator's builders take it. */
 const where = (opts: Options) => ({ context: opts.context, ...(opts.locale ? { locale: opts.locale } : {}) });
@@ -530,26 +734,52 @@ const where = (opts: Options) => ({ context: opts.context, ...(opts.locale ? { l
  */
 function checkOffered(command: CommandDef, opts: Options, shown: string): void {
   if (Array.isArray(command.contexts) && !command.contexts.includes(opts.context)) {
-    throw new InteractError(`${shown} is not offered ${PLACE_NAMES[opts.context]}: its contexts are [${command.contexts.join(",")}] (0 a server, 1 the bot's DM, 2 a group DM)`, 2);
+    throw new InteractError(
+      `${shown} is not offered ${PLACE_NAMES[opts.context]}: its contexts are [${command.contexts.join(",")}] (0 a server, 1 the bot's DM, 2 a group DM)`,
+      2,
+    );
   }
   const install = opts.context === CONTEXTS.GUILD ? 0 : 1;
   if (Array.isArray(command.integration_types) && !command.integration_types.includes(install)) {
-    throw new InteractError(`${shown} is not offered ${PLACE_NAMES[opts.context]}: its integration_types are [${command.integration_types.join(",")}] and this is a ${install === 0 ? "server" : "user"} install`, 2);
+    throw new InteractError(
+      `${shown} is not offered ${PLACE_NAMES[opts.context]}: its integration_types are [${command.integration_types.join(",")}] and this is a ${install === 0 ? "server" : "user"} install`,
+      2,
+    );
   }
 }
 
 /** Issued by the emulator when it runs, so it knows the token (and the registered command's id) for the edits. */
-async function issue(opts: Options, emulatorUp: boolean, build: Record<string, unknown>, offline: () => InteractionPayload): Promise<InteractionPayload> {
+async function issue(
+  opts: Options,
+  emulatorUp: boolean,
+  build: Record<string, unknown>,
+  offline: () => InteractionPayload,
+): Promise<InteractionPayload> {
   if (!emulatorUp) return offline();
-  return (await control(opts.emulator, "/interactions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(build) })) as InteractionPayload;
+  return (await control(opts.emulator, "/interactions", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(build),
+  })) as InteractionPayload;
 }
 
-async function slashCommand(opts: Options, commands: readonly CommandDef[], emulatorUp: boolean, permissions: string): Promise<Prepared> {
+async function slashCommand(
+  opts: Options,
+  commands: readonly CommandDef[],
+  emulatorUp: boolean,
+  permissions: string,
+): Promise<Prepared> {
   const result = parseCommandLine(opts.line, commands);
   if (!result.ok) {
     // A context-menu command's name typed without its target: say what it needs.
-    const named = commands.find((c) => (c.type === 2 || c.type === 3) && c.name.toLowerCase() === opts.line.toLowerCase());
-    if (named) throw new InteractError(`"${named.name}" is a ${TYPE_WORDS[named.type!]} command: add ${named.type === 3 ? '--message "text to run it on"' : "--user <user id>"}`, 2);
+    const named = commands.find(
+      (c) => (c.type === 2 || c.type === 3) && c.name.toLowerCase() === opts.line.toLowerCase(),
+    );
+    if (named)
+      throw new InteractError(
+        `"${named.name}" is a ${TYPE_WORDS[named.type!]} command: add ${named.type === 3 ? '--message "text to run it on"' : "--user <user id>"}`,
+        2,
+      );
     throw new InteractError(result.error, 2);
   }
   const { data, leaves } = result.parsed;
@@ -565,7 +795,13 @@ async function slashCommand(opts: Options, commands: readonly CommandDef[], emul
   return { payload: await issue(opts, emulatorUp, build, () => buildInteraction(build)), headline: opts.line };
 }
 
-async function contextMenuCommand(opts: Options, target: Target, commands: readonly CommandDef[], emulatorUp: boolean, permissions: string): Promise<Prepared> {
+async function contextMenuCommand(
+  opts: Options,
+  target: Target,
+  commands: readonly CommandDef[],
+  emulatorUp: boolean,
+  permissions: string,
+): Promise<Prepared> {
   const type = target.kind === "user" ? 2 : 3;
   const command = findContextCommand(opts.line, type, commands);
   checkOffered(command, opts, `"${command.name}"`);
@@ -573,22 +809,41 @@ async function contextMenuCommand(opts: Options, target: Target, commands: reado
   if (target.kind === "user") {
     const build = { type: 2, data: { name: command.name, type, target_id: target.id }, member, ...where(opts) };
     const user = target.id === DEFAULT_USER_ID ? DEFAULT_USER : { id: target.id };
-    const payload = await issue(opts, emulatorUp, build, () => buildUserCommandInteraction({ name: command.name }, { user }, { member, ...where(opts) }));
-    const resolved = ((payload.data?.resolved as { users?: Record<string, Json> } | undefined)?.users ?? {})[target.id];
-    return { payload, headline: `${command.name} on ${resolved?.global_name ?? resolved?.username ?? "user"} (${target.id})` };
+    const payload = await issue(opts, emulatorUp, build, () =>
+      buildUserCommandInteraction({ name: command.name }, { user }, { member, ...where(opts) }),
+    );
+    const resolved = (payload.data?.resolved as { users?: Record<string, Json> } | undefined)?.users?.[target.id];
+    return {
+      payload,
+      headline: `${command.name} on ${resolved?.global_name ?? resolved?.username ?? "user"} (${target.id})`,
+    };
   }
   let message: Json;
   const notes: string[] = [];
   if (emulatorUp) {
     const channelId = CHANNEL_OF_CONTEXT[opts.context];
-    message = (await control(opts.emulator, "/channel/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ content: target.text, channel_id: channelId }) })) as Json;
+    message = (await control(opts.emulator, "/channel/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ content: target.text, channel_id: channelId }),
+    })) as Json;
     notes.push(`  posted ${PLACE_NAMES[opts.context]} as ${DEFAULT_USER.global_name} · message ${message.id}`);
   } else {
     // No emulator to hold the channel: the message exists only in this interaction.
-    message = renderPost({ id: snowflake(), channel_id: CHANNEL_OF_CONTEXT[opts.context], author: DEFAULT_USER, content: target.text, embeds: [], attachments: [], timestamp: new Date().toISOString() });
+    message = renderPost({
+      id: snowflake(),
+      channel_id: CHANNEL_OF_CONTEXT[opts.context],
+      author: DEFAULT_USER,
+      content: target.text,
+      embeds: [],
+      attachments: [],
+      timestamp: new Date().toISOString(),
+    });
   }
   const build = { type: 2, data: { name: command.name, type, target_id: message.id }, member, ...where(opts) };
-  const payload = await issue(opts, emulatorUp, build, () => buildMessageCommandInteraction({ name: command.name }, message, { member, ...where(opts) }));
+  const payload = await issue(opts, emulatorUp, build, () =>
+    buildMessageCommandInteraction({ name: command.name }, message, { member, ...where(opts) }),
+  );
   return { payload, headline: `${command.name} on the message ${JSON.stringify(target.text)}`, notes };
 }
 
@@ -596,13 +851,18 @@ async function contextMenuCommand(opts: Options, target: Target, commands: reado
 async function runCron(opts: Options): Promise<number> {
   out(`→ the Worker's daily cron, through the emulator at ${opts.emulator}`);
   const result = (await control(opts.emulator, "/cron", { method: "POST" })) as { ms: number; messages: Json[] } | null;
-  if (result === null) throw new InteractError(`nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\` (or pass --emulator)`);
+  if (result === null)
+    throw new InteractError(
+      `nothing answers at ${opts.emulator} (the Discord emulator): is the local stack running? Run \`npm start\` (or pass --emulator)`,
+    );
   out(`← the scheduled handler finished in ${result.ms} ms`);
-  if (result.messages.length === 0) out("  the bot posted nothing (is REPORT_CHANNEL_ID set? npm start sets it to #general)");
+  if (result.messages.length === 0)
+    out("  the bot posted nothing (is REPORT_CHANNEL_ID set? npm start sets it to #general)");
   for (const message of result.messages) {
     out(`  the bot posted in #general:`);
     out(indent(describeMessage(message), "    ").join("\n"));
-    for (const attachment of (message.attachments as Json[] | undefined) ?? []) out(`    file: ${attachment.filename} ${attachment.url}`);
+    for (const attachment of (message.attachments as Json[] | undefined) ?? [])
+      out(`    file: ${attachment.filename} ${attachment.url}`);
   }
   return 0;
 }
@@ -612,13 +872,22 @@ async function main(): Promise<number> {
   if (!opts) return 0;
   if (opts.cron) return runCron(opts);
   if (opts.line === "/linked-role") {
-    return linkRoles({ worker: new URL(opts.url).origin, emulator: opts.emulator, decision: "approve", out }).catch((error: unknown) => {
-      throw error instanceof LinkRolesError ? new InteractError(error.message) : error;
-    });
+    return linkRoles({ worker: new URL(opts.url).origin, emulator: opts.emulator, decision: "approve", out }).catch(
+      (error: unknown) => {
+        throw error instanceof LinkRolesError ? new InteractError(error.message) : error;
+      },
+    );
   }
   const health = (await control(opts.emulator, "/health")) as { worker_logs?: boolean } | null;
-  const ctx: Following = { printed: new Map(), files: new FileSaver(opts.out ?? null), workerLogs: health?.worker_logs === true };
-  if (health && !ctx.workerLogs) out(`note: the emulator at ${opts.emulator} does not hear the Worker's log, so "settled" means no change for ${SETTLE_MS} ms`);
+  const ctx: Following = {
+    printed: new Map(),
+    files: new FileSaver(opts.out ?? null),
+    workerLogs: health?.worker_logs === true,
+  };
+  if (health && !ctx.workerLogs)
+    out(
+      `note: the emulator at ${opts.emulator} does not hear the Worker's log, so "settled" means no change for ${SETTLE_MS} ms`,
+    );
   let session: Session;
   if (opts.line) {
     const sent = await runCommand(opts, ctx);
@@ -641,7 +910,10 @@ async function main(): Promise<number> {
     if (code !== 0) return code;
   }
   saveSession(session);
-  if (ctx.files.count > 0 && ctx.files.dir) out(`✓ ${ctx.files.count} file${ctx.files.count === 1 ? "" : "s"} in ${relative(process.cwd(), ctx.files.dir) || ctx.files.dir}`);
+  if (ctx.files.count > 0 && ctx.files.dir)
+    out(
+      `✓ ${ctx.files.count} file${ctx.files.count === 1 ? "" : "s"} in ${relative(process.cwd(), ctx.files.dir) || ctx.files.dir}`,
+    );
   if (opts.printPng) {
     if (!ctx.files.lastPng) throw new InteractError("--print-png: the bot sent no PNG in this run");
     out(ctx.files.lastPng);
@@ -654,42 +926,66 @@ async function runCommand(opts: Options, ctx: Following): Promise<{ code: number
   const key = readKey(opts.key);
   const { commands, emulatorUp } = await definitionsFrom(opts.emulator, opts.urlGiven);
   if (opts.complete !== undefined) {
-    if (!emulatorUp) throw new InteractError(`--complete asks the bot through the emulator, and nothing answers at ${opts.emulator}: run \`npm start\``);
+    if (!emulatorUp)
+      throw new InteractError(
+        `--complete asks the bot through the emulator, and nothing answers at ${opts.emulator}: run \`npm start\``,
+      );
     const line = await autocomplete(opts, commands);
     if (line === null) return { code: 0 };
     out(`→ chose it: ${line}`);
     opts.line = line;
   }
   const permissions = opts.admin ? (BigInt(MEMBER_PERMISSIONS) | BigInt(ADMINISTRATOR)).toString() : MEMBER_PERMISSIONS;
-  const { payload, headline, notes = [] } = opts.target
+  const {
+    payload,
+    headline,
+    notes = [],
+  } = opts.target
     ? await contextMenuCommand(opts, opts.target, commands, emulatorUp, permissions)
     : await slashCommand(opts, commands, emulatorUp, permissions);
 
   out(`→ ${headline}`);
   for (const note of notes) out(note);
-  out(`  POST ${opts.url} as ${opts.context !== CONTEXTS.GUILD ? `the user ${PLACE_NAMES[opts.context]}` : opts.admin ? "an admin" : "a member"}${opts.locale ? ` · locale ${opts.locale}` : ""} · interaction ${payload.id}`);
+  out(
+    `  POST ${opts.url} as ${opts.context !== CONTEXTS.GUILD ? `the user ${PLACE_NAMES[opts.context]}` : opts.admin ? "an admin" : "a member"}${opts.locale ? ` · locale ${opts.locale}` : ""} · interaction ${payload.id}`,
+  );
   const started = Date.now();
-  const sent = await sendInteraction(opts.url, payload, key.privateKeyHex, { ...(emulatorUp ? { emulator: opts.emulator } : {}) });
+  const sent = await sendInteraction(opts.url, payload, key.privateKeyHex, {
+    ...(emulatorUp ? { emulator: opts.emulator } : {}),
+  });
 
   if (sent.status === null && !sent.timedOut) {
     const detail = /emulator\(interactions\): (.*)\)$/.exec(sent.error ?? "")?.[1] ?? String(sent.error);
     const code = /\((E[A-Z]+)\)$/.exec(detail)?.[1];
     const reason = code === "ECONNREFUSED" ? "connection refused" : (code ?? detail);
-    throw new InteractError(`the Worker at ${opts.url} is not reachable (${reason}): is the local stack running? Run \`npm start\`${opts.urlGiven ? "" : " (or pass --url)"}`);
+    throw new InteractError(
+      `the Worker at ${opts.url} is not reachable (${reason}): is the local stack running? Run \`npm start\`${opts.urlGiven ? "" : " (or pass --url)"}`,
+    );
   }
   if (sent.timedOut) {
     out(`← no answer within 3 s: the user sees "${sent.error}"`);
     return { code: 1 };
   }
   const body = sent.body as Json | null;
-  out(`← ${sent.status} in ${sent.ms} ms${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`);
+  out(
+    `← ${sent.status} in ${sent.ms} ms${typeof body?.type === "number" ? ` · type ${body.type} ${RESPONSE_NAMES[body.type] ?? ""}` : ""}`,
+  );
   if (sent.error) {
-    out(indent([`the user sees "${sent.error}"`, ...(body ? JSON.stringify(body).slice(0, 500).split("\n") : [])]).join("\n"));
-    if (sent.status === 401) out(`  The Worker refused the signature: it must verify with the dev public key ${key.publicKeyHex} (DISCORD_PUBLIC_KEY).`);
+    out(
+      indent([`the user sees "${sent.error}"`, ...(body ? JSON.stringify(body).slice(0, 500).split("\n") : [])]).join(
+        "\n",
+      ),
+    );
+    if (sent.status === 401)
+      out(
+        `  The Worker refused the signature: it must verify with the dev public key ${key.publicKeyHex} (DISCORD_PUBLIC_KEY).`,
+      );
     return { code: 1 };
   }
   if (sent.inlineError !== undefined) {
-    out(`  Discord would refuse this answer (${describeDiscordError(sent.inlineError)}); the user sees "The application did not respond"`);
+    out(
+      `  Discord would refuse this answer (${describeDiscordError(sent.inlineError)}); the user sees "The application did not respond"`,
+    );
     return { code: 1 };
   }
 
@@ -700,7 +996,9 @@ async function runCommand(opts: Options, ctx: Following): Promise<{ code: number
       out(indent(describeMessage(body.data ?? {})).join("\n"));
       break;
     case CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE:
-      out(`  the user sees "thinking…"${(Number(body.data?.flags ?? 0) & 64) !== 0 ? " (ephemeral)" : ""}; waiting for the bot's edit…`);
+      out(
+        `  the user sees "thinking…"${(Number(body.data?.flags ?? 0) & 64) !== 0 ? " (ephemeral)" : ""}; waiting for the bot's edit…`,
+      );
       break;
     case CALLBACK_TYPES.MODAL:
       out(indent(describeModal(body.data ?? {}, opts.steps.length === 0)).join("\n"));
@@ -713,14 +1011,22 @@ async function runCommand(opts: Options, ctx: Following): Promise<{ code: number
       out(indent([JSON.stringify(body)]).join("\n"));
   }
   if (!emulatorUp) {
-    if (body?.type === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE) out("note: without the emulator the bot's edit cannot be shown");
-    if (opts.steps.length > 0) throw new InteractError("the steps (--press, --pick, --fill) go through the emulator, and nothing answers there: run `npm start`");
+    if (body?.type === CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE)
+      out("note: without the emulator the bot's edit cannot be shown");
+    if (opts.steps.length > 0)
+      throw new InteractError(
+        "the steps (--press, --pick, --fill) go through the emulator, and nothing answers there: run `npm start`",
+      );
     return { code: 0 };
   }
   if (body?.type === CALLBACK_TYPES.CHANNEL_MESSAGE_WITH_SOURCE) {
     // Already printed from the answer itself: only later edits and follow-ups are news.
-    const conversation = (await control(opts.emulator, `/messages?token=${encodeURIComponent(payload.token)}`)) as Conversation | null;
-    for (const m of (conversation?.messages ?? []) as StoredMessage[]) if (m.role === "original" && !m.edited_timestamp) ctx.printed.set(m.id, seenAs(m));
+    const conversation = (await control(
+      opts.emulator,
+      `/messages?token=${encodeURIComponent(payload.token)}`,
+    )) as Conversation | null;
+    for (const m of (conversation?.messages ?? []) as StoredMessage[])
+      if (m.role === "original" && !m.edited_timestamp) ctx.printed.set(m.id, seenAs(m));
   }
   await follow(opts, `token=${encodeURIComponent(payload.token)}`, body?.type ?? 0, ctx, started);
   return { code: 0, session };

@@ -51,7 +51,11 @@ const print = (source: string, line: string) => {
 /** WORKER_PORT, BACKEND_PORT, EMULATOR_PORT override the defaults (8787, 8788, 8790). */
 function portsFromEnv() {
   const ports: Record<string, number> = {};
-  for (const [part, name] of [["worker", "WORKER_PORT"], ["backend", "BACKEND_PORT"], ["emulator", "EMULATOR_PORT"]] as const) {
+  for (const [part, name] of [
+    ["worker", "WORKER_PORT"],
+    ["backend", "BACKEND_PORT"],
+    ["emulator", "EMULATOR_PORT"],
+  ] as const) {
     const value = process.env[name];
     if (value === undefined || value === "") continue;
     const port = Number(value);
@@ -66,7 +70,16 @@ function portsFromEnv() {
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 try {
-  stack = await startStack({ root, log: print, ports: portsFromEnv(), devPremiumSku: true, backend, relayMode, signal: stopRequest, workerMirror: join(root, ".wrangler", "dev-worker") });
+  stack = await startStack({
+    root,
+    log: print,
+    ports: portsFromEnv(),
+    devPremiumSku: true,
+    backend,
+    relayMode,
+    signal: stopRequest,
+    workerMirror: join(root, ".wrangler", "dev-worker"),
+  });
 } catch (error) {
   if (error instanceof StopRequested) {
     // startStack has stopped what it had started.
@@ -78,7 +91,10 @@ try {
 }
 
 for (const note of stack.config.notes) console.log(`start: ${note}`);
-if (stack.premiumSkuId) console.log(`start: /chart file: needs SKU ${stack.premiumSkuId} (PREMIUM_SKU_ID); buy it in the playground (App menu, or the premium button). PREMIUM_SKU_ID= in .dev.vars turns the gate off.`);
+if (stack.premiumSkuId)
+  console.log(
+    `start: /chart file: needs SKU ${stack.premiumSkuId} (PREMIUM_SKU_ID); buy it in the playground (App menu, or the premium button). PREMIUM_SKU_ID= in .dev.vars turns the gate off.`,
+  );
 console.log(`
   Worker      ${stack.workerUrl}/interactions
   Events      ${stack.workerUrl}/events
@@ -94,7 +110,12 @@ console.log(`
 `);
 
 // Edits: type-checked, then run (the last version that passed keeps running meanwhile), commands registered again.
-const commands = commandReloader({ root, registered: stack.definitions, register: stack.registerCommands, print: (line) => console.log(line) });
+const commands = commandReloader({
+  root,
+  registered: stack.definitions,
+  register: stack.registerCommands,
+  print: (line) => console.log(line),
+});
 const devLoop = startDevLoop({
   root,
   mirror: join(root, ".wrangler", "dev-worker"),

@@ -12,12 +12,27 @@ import { SUBSET_RANGES } from "../src/backend/jobs/chart/font-subset.ts";
 
 const require = createRequire(import.meta.url);
 const hex = (code: number) => code.toString(16).toUpperCase().padStart(4, "0");
-const unicodes = SUBSET_RANGES.map(([from, to]) => (from === to ? `U+${hex(from)}` : `U+${hex(from)}-${hex(to)}`)).join(",");
+const unicodes = SUBSET_RANGES.map(([from, to]) => (from === to ? `U+${hex(from)}` : `U+${hex(from)}-${hex(to)}`)).join(
+  ",",
+);
 
 for (const face of ["DejaVuSans", "DejaVuSans-Bold"]) {
   const source = require.resolve(`dejavu-fonts-ttf/ttf/${face}.ttf`);
   const target = fileURLToPath(new URL(`../src/backend/jobs/chart/fonts/${face}-charts.ttf`, import.meta.url));
   // Kerning and the other layout features are kept, so text in the subset shapes as it does in the full font.
-  execFileSync(process.env.PYTHON ?? "python3", ["-m", "fontTools.subset", source, `--unicodes=${unicodes}`, "--layout-features=*", "--name-IDs=*", "--notdef-outline", `--output-file=${target}`], { stdio: "inherit" });
+  execFileSync(
+    process.env.PYTHON ?? "python3",
+    [
+      "-m",
+      "fontTools.subset",
+      source,
+      `--unicodes=${unicodes}`,
+      "--layout-features=*",
+      "--name-IDs=*",
+      "--notdef-outline",
+      `--output-file=${target}`,
+    ],
+    { stdio: "inherit" },
+  );
   console.log(`wrote ${target}`);
 }

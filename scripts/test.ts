@@ -22,7 +22,7 @@ interface Step {
 }
 
 const steps: Step[] = [
-  { name: "lint (Biome)", command: bin("biome"), args: ["lint", "--error-on-warnings"] },
+  { name: "lint + format (Biome)", command: bin("biome"), args: ["check", "--error-on-warnings"] },
   { name: "type-check (Worker)", command: bin("tsc"), args: ["-p", "tsconfig.json"] },
   { name: "type-check (Node)", command: bin("tsc"), args: ["-p", "tsconfig.node.json"] },
   { name: "unused code (knip)", command: bin("knip"), args: ["--no-progress"] },
@@ -40,7 +40,10 @@ interface Outcome {
 function run(step: Step): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(step.command, step.args, { cwd: root, stdio: step.live ? "inherit" : ["ignore", "pipe", "pipe"] });
+    const child = spawn(step.command, step.args, {
+      cwd: root,
+      stdio: step.live ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
     if (!step.live && child.pid !== undefined) {
       try {
         setPriority(child.pid, 10);
@@ -64,9 +67,13 @@ process.on("SIGINT", () => {});
 
 const outcomes = await Promise.all(steps.map(run));
 // tsc and knip print nothing when they pass; whatever a check printed is shown, a failure's reasons above all.
-for (const { step, code, text } of outcomes) if (text !== "") console.log(`\n── ${step.name}: ${code === 0 ? "passed" : "FAILED"} ──\n${text}`);
+for (const { step, code, text } of outcomes)
+  if (text !== "") console.log(`\n── ${step.name}: ${code === 0 ? "passed" : "FAILED"} ──\n${text}`);
 console.log("\nnpm test:");
-for (const { step, code, seconds } of outcomes) console.log(`  ${code === 0 ? "✓" : "✗"} ${step.name.padEnd(22)} ${seconds.toFixed(1).padStart(6)} s${code === 0 ? "" : `  (exit ${code})`}`);
+for (const { step, code, seconds } of outcomes)
+  console.log(
+    `  ${code === 0 ? "✓" : "✗"} ${step.name.padEnd(22)} ${seconds.toFixed(1).padStart(6)} s${code === 0 ? "" : `  (exit ${code})`}`,
+  );
 const failed = outcomes.filter((outcome) => outcome.code !== 0);
 if (failed.length > 0) console.log(`\nnpm test: FAILED: ${failed.map((outcome) => outcome.step.name).join(", ")}`);
 process.exit(failed.length > 0 ? 1 : 0);

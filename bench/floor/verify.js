@@ -30,7 +30,9 @@ export async function verifiedBody(request, env) {
   message.set(prefix);
   message.set(body, prefix.length);
   try {
-    return (await crypto.subtle.verify("Ed25519", await publicKey(env.DISCORD_PUBLIC_KEY), fromHex(signature), message)) ? body : null;
+    return (await crypto.subtle.verify("Ed25519", await publicKey(env.DISCORD_PUBLIC_KEY), fromHex(signature), message))
+      ? body
+      : null;
   } catch {
     return null;
   }

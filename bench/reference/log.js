@@ -5,8 +5,14 @@
 import { json, unauthorized, verifiedBody } from "../floor/verify.js";
 
 const LINE = JSON.stringify({
-  event: "interaction", interaction_id: "1574421247649906688", type: 2, route: "/ping",
-  user_id: "400000000000000004", guild_id: "200000000000000002", outcome: "ok", handler_ms: 0,
+  event: "interaction",
+  interaction_id: "1574421247649906688",
+  type: 2,
+  route: "/ping",
+  user_id: "400000000000000004",
+  guild_id: "200000000000000002",
+  outcome: "ok",
+  handler_ms: 0,
 });
 
 export default {

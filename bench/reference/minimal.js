@@ -7,7 +7,9 @@
 import { json, unauthorized, verifiedBody } from "../floor/verify.js";
 
 const decoder = new TextDecoder();
-const commands = new Map([["ping", () => ({ type: 4, data: { content: "🏓 Pong!", allowed_mentions: { parse: [] } } })]]);
+const commands = new Map([
+  ["ping", () => ({ type: 4, data: { content: "🏓 Pong!", allowed_mentions: { parse: [] } } })],
+]);
 
 export default {
   async fetch(request, env) {
@@ -21,14 +23,28 @@ export default {
     } catch {
       return new Response("body is not JSON", { status: 400 });
     }
-    if (typeof payload !== "object" || payload === null || typeof payload.type !== "number") return new Response("bad interaction", { status: 400 });
+    if (typeof payload !== "object" || payload === null || typeof payload.type !== "number")
+      return new Response("bad interaction", { status: 400 });
     const name = payload.data?.name;
     const handler = payload.type === 2 ? commands.get(name) : undefined;
-    const response = payload.type === 1 ? { type: 1 } : handler ? handler(payload) : { type: 4, data: { content: "Unknown command.", flags: 64 } };
-    console.log(JSON.stringify({
-      event: "interaction", interaction_id: payload.id, type: payload.type, route: name ?? null,
-      user_id: payload.member?.user?.id ?? payload.user?.id ?? null, guild_id: payload.guild_id ?? null, outcome: "ok", handler_ms: 0,
-    }));
+    const response =
+      payload.type === 1
+        ? { type: 1 }
+        : handler
+          ? handler(payload)
+          : { type: 4, data: { content: "Unknown command.", flags: 64 } };
+    console.log(
+      JSON.stringify({
+        event: "interaction",
+        interaction_id: payload.id,
+        type: payload.type,
+        route: name ?? null,
+        user_id: payload.member?.user?.id ?? payload.user?.id ?? null,
+        guild_id: payload.guild_id ?? null,
+        outcome: "ok",
+        handler_ms: 0,
+      }),
+    );
     return json(JSON.stringify(response));
   },
 };

@@ -7,9 +7,22 @@ import { portHolders, portProblem, type Managed } from "./processes.ts";
 import { startWranglerDev } from "./wrangler.ts";
 
 /** Variables the backend Worker reads (src/backend/worker/index.ts); the Node server's socket limits have no equivalent. */
-const BACKEND_WORKER_VARS = ["RELAY_SECRET", "ATTACHMENT_HOSTS", "BACKEND_MAX_CONCURRENT", "BACKEND_BODY_TIMEOUT_MS", "BACKEND_RENDER_BUDGET"] as const;
+const BACKEND_WORKER_VARS = [
+  "RELAY_SECRET",
+  "ATTACHMENT_HOSTS",
+  "BACKEND_MAX_CONCURRENT",
+  "BACKEND_BODY_TIMEOUT_MS",
+  "BACKEND_RENDER_BUDGET",
+] as const;
 /** Node-only variables: the socket limits of src/backend/server.ts, its shared body budget, replay file and render threads. */
-export const NODE_ONLY_BACKEND_VARS = ["BACKEND_BODY_BUDGET_BYTES", "BACKEND_MAX_CONNECTIONS", "BACKEND_HEADERS_TIMEOUT_MS", "BACKEND_REPLAY_DB", "BACKEND_RENDER_THREADS", "BACKEND_RENDER_TIMEOUT_MS"] as const;
+export const NODE_ONLY_BACKEND_VARS = [
+  "BACKEND_BODY_BUDGET_BYTES",
+  "BACKEND_MAX_CONNECTIONS",
+  "BACKEND_HEADERS_TIMEOUT_MS",
+  "BACKEND_REPLAY_DB",
+  "BACKEND_RENDER_THREADS",
+  "BACKEND_RENDER_TIMEOUT_MS",
+] as const;
 
 export interface BackendWorkerOptions {
   root: string;
@@ -36,12 +49,25 @@ export async function startBackendWorker(options: BackendWorkerOptions): Promise
   // Refused before wrangler starts, naming the holder (wrangler would only say "Address already in use").
   if (options.port !== 0) {
     const problem = await portProblem(options.host, options.port);
-    if (problem) throw new Error(`backend-worker: ${problem}${portHolders(options.port)}. Stop that process, or choose another PORT`);
+    if (problem)
+      throw new Error(
+        `backend-worker: ${problem}${portHolders(options.port)}. Stop that process, or choose another PORT`,
+      );
   }
   options.signal?.throwIfAborted();
   const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state");
   const args = ["-c", "wrangler.backend.toml", "--persist-to", persistTo];
-  for (const [name, value] of Object.entries(options.vars)) if (value !== undefined) args.push("--var", `${name}:${value}`);
-  const started = await startWranglerDev({ root: options.root, name: "backend-worker: wrangler dev", host: options.host, port: options.port, args, log: options.log, startTimeoutMs: options.startTimeoutMs, signal: options.signal });
+  for (const [name, value] of Object.entries(options.vars))
+    if (value !== undefined) args.push("--var", `${name}:${value}`);
+  const started = await startWranglerDev({
+    root: options.root,
+    name: "backend-worker: wrangler dev",
+    host: options.host,
+    port: options.port,
+    args,
+    log: options.log,
+    startTimeoutMs: options.startTimeoutMs,
+    signal: options.signal,
+  });
   return { url: started.url, process: started.process, stop: () => started.process.stop() };
 }

@@ -20,11 +20,18 @@ export interface CommandWatchOptions {
 
 /** "+ Wave at (user command), ~ /chart, - /old": what a new list adds, changes and drops. */
 export function describeChange(next: readonly CommandDefinition[], previous: readonly CommandDefinition[]): string {
-  const parts = diffCommands(next, previous as unknown as Record<string, unknown>[]).map((d) => `${d.kind === "missing" ? "+" : d.kind === "extra" ? "-" : "~"} ${d.command}`);
+  const parts = diffCommands(next, previous as unknown as Record<string, unknown>[]).map(
+    (d) => `${d.kind === "missing" ? "+" : d.kind === "extra" ? "-" : "~"} ${d.command}`,
+  );
   if (parts.length > 0) return parts.join(", ");
   // A field the drift check leaves out changed (a localization, integration_types, nsfw…): name the command.
   const before = new Map(previous.map((d) => [`${d.type ?? 1}:${d.name}`, JSON.stringify(d)]));
-  return next.filter((d) => before.get(`${d.type ?? 1}:${d.name}`) !== JSON.stringify(d)).map((d) => `~ ${displayName(d)}`).join(", ") || "the order of the commands";
+  return (
+    next
+      .filter((d) => before.get(`${d.type ?? 1}:${d.name}`) !== JSON.stringify(d))
+      .map((d) => `~ ${displayName(d)}`)
+      .join(", ") || "the order of the commands"
+  );
 }
 
 export interface CommandReloader {
@@ -62,10 +69,15 @@ export function commandReloader(options: CommandWatchOptions): CommandReloader {
         registered = next;
         options.print(`start: commands changed (${change}); registered ${next.length} with the emulator`);
       } else {
-        options.print(`start: commands changed (${change}) but the emulator refused them, so it keeps the previous list: ${errors.join(" ").replace(/\s+/g, " ")}`);
+        options.print(
+          `start: commands changed (${change}) but the emulator refused them, so it keeps the previous list: ${errors.join(" ").replace(/\s+/g, " ")}`,
+        );
       }
     } catch (error) {
-      if (!closed) options.print(`start: after the change to ${where}, the commands do not load (${(error as Error).message}); the emulator keeps the previous list`);
+      if (!closed)
+        options.print(
+          `start: after the change to ${where}, the commands do not load (${(error as Error).message}); the emulator keeps the previous list`,
+        );
     } finally {
       running = false;
       if (again && !closed) {

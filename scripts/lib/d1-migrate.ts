@@ -15,7 +15,11 @@ const BINDING = "DB";
 
 /** Starts the migration process; its output lines go to `log`, `exited` resolves with its exit code. */
 export function startD1Migrations(root: string, persistTo: string, log: (line: string) => void): Managed {
-  return startProcess("D1 migrations", process.execPath, [import.meta.filename, root, persistTo], { cwd: root, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, onOutput: log });
+  return startProcess("D1 migrations", process.execPath, [import.meta.filename, root, persistTo], {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    onOutput: log,
+  });
 }
 
 /** The part of D1's binding used here (the Workers types are not in the Node project). */
@@ -36,7 +40,9 @@ async function migrate(root: string, persistTo: string): Promise<void> {
   process.env.WRANGLER_LOG = "warn";
   const { getPlatformProxy, unstable_readConfig, unstable_splitSqlQuery } = await import("wrangler");
   const configPath = join(root, "wrangler.toml");
-  const database = (unstable_readConfig({ config: configPath }).d1_databases as D1Config[]).find((d) => d.binding === BINDING);
+  const database = (unstable_readConfig({ config: configPath }).d1_databases as D1Config[]).find(
+    (d) => d.binding === BINDING,
+  );
   if (!database) throw new Error(`d1-migrate: wrangler.toml has no D1 database bound as ${BINDING}`);
   const dir = resolve(root, database.migrations_dir ?? "migrations");
   const table = quote(database.migrations_table ?? "d1_migrations");
@@ -44,19 +50,35 @@ async function migrate(root: string, persistTo: string): Promise<void> {
   const proxy = await getPlatformProxy<{ DB: D1 }>({ configPath, persist: { path: join(persistTo, "v3") } });
   try {
     const db = proxy.env.DB;
-    await db.prepare(`CREATE TABLE IF NOT EXISTS ${table}(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`).run();
-    const applied = new Set((await db.prepare(`SELECT name FROM ${table}`).all<{ name: string }>()).results.map((row: { name: string }) => row.name));
-    const files = readdirSync(dir).filter((name) => name.endsWith(".sql")).sort();
+    await db
+      .prepare(
+        `CREATE TABLE IF NOT EXISTS ${table}(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`,
+      )
+      .run();
+    const applied = new Set(
+      (await db.prepare(`SELECT name FROM ${table}`).all<{ name: string }>()).results.map(
+        (row: { name: string }) => row.name,
+      ),
+    );
+    const files = readdirSync(dir)
+      .filter((name) => name.endsWith(".sql"))
+      .sort();
     const pending = files.filter((name) => !applied.has(name));
     for (const name of pending) {
       const sql = `${readFileSync(join(dir, name), "utf8")}\nINSERT INTO ${table} (name) VALUES ('${name.replace(/'/g, "''")}');`;
       try {
         await db.batch(unstable_splitSqlQuery(sql).map((query) => db.prepare(query)));
       } catch (error) {
-        throw new Error(`d1-migrate: ${name} failed: ${((error as { cause?: Error }).cause ?? (error as Error)).message}`);
+        throw new Error(
+          `d1-migrate: ${name} failed: ${((error as { cause?: Error }).cause ?? (error as Error)).message}`,
+        );
       }
     }
-    console.log(pending.length === 0 ? `d1: ${files.length} migrations, all applied already` : `d1: applied ${pending.join(", ")}`);
+    console.log(
+      pending.length === 0
+        ? `d1: ${files.length} migrations, all applied already`
+        : `d1: applied ${pending.join(", ")}`,
+    );
   } finally {
     await proxy.dispose();
   }

@@ -26,7 +26,10 @@ export async function loadDefinitions(index: URL = INDEX): Promise<CommandDefini
   } catch (error) {
     throw new Error(`definitions: cannot load the command index ${index.pathname}: ${(error as Error).message}`);
   }
-  if (!Array.isArray(mod.commands)) throw new Error("definitions: src/worker/app/commands/index.ts must export `commands`, an array of handler modules");
+  if (!Array.isArray(mod.commands))
+    throw new Error(
+      "definitions: src/worker/app/commands/index.ts must export `commands`, an array of handler modules",
+    );
   const { checkModules } = (await import(CHECKS.href)) as { checkModules: (modules: unknown[]) => void };
   try {
     checkModules(mod.commands);
@@ -50,31 +53,47 @@ export async function loadDefinitions(index: URL = INDEX): Promise<CommandDefini
 async function refuseUnlisted(index: URL, listed: readonly unknown[]): Promise<void> {
   const dir = new URL(".", index);
   const root = fileURLToPath(new URL("../../", import.meta.url));
-  for (const name of readdirSync(dir).filter((file) => /\.(ts|mjs|js)$/.test(file) && file !== basename(index.pathname)).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((file) => /\.(ts|mjs|js)$/.test(file) && file !== basename(index.pathname))
+    .sort()) {
     const file = new URL(name, dir);
     const module = (await import(file.href)) as { definition?: { name?: unknown; type?: unknown } };
     const command = module.definition?.name;
     if (typeof command !== "string" || listed.includes(module)) continue;
     const variable = name.replace(/\.\w+$/, "").replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const shown = (module.definition?.type ?? 1) === 1 ? `/${command}` : `"${command}"`;
-    throw new Error(`definitions: ${relative(root, fileURLToPath(file))} defines the command ${shown}, but ${relative(root, fileURLToPath(index))} does not list it, so Discord never sees it: add \`import * as ${variable} from "./${name}";\` and put \`${variable}\` in listModules(…)`);
+    throw new Error(
+      `definitions: ${relative(root, fileURLToPath(file))} defines the command ${shown}, but ${relative(root, fileURLToPath(index))} does not list it, so Discord never sees it: add \`import * as ${variable} from "./${name}";\` and put \`${variable}\` in listModules(…)`,
+    );
   }
 }
 
 /** The definitions as the files on disk say now, read by a new Node process (see above). */
 export function loadFreshDefinitions(): Promise<CommandDefinition[]> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [fileURLToPath(import.meta.url)], { timeout: FRESH_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        const reason = stderr.trim().split("\n").find((line) => line.startsWith("definitions:")) ?? (error.killed ? `no answer within ${FRESH_TIMEOUT_MS / 1000} s` : stderr.trim().split("\n").at(-1) || error.message);
-        return reject(new Error(reason));
-      }
-      try {
-        resolve(JSON.parse(stdout) as CommandDefinition[]);
-      } catch {
-        reject(new Error(`definitions: the loader printed something that is not JSON: ${stdout.slice(0, 200)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      [fileURLToPath(import.meta.url)],
+      { timeout: FRESH_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const reason =
+            stderr
+              .trim()
+              .split("\n")
+              .find((line) => line.startsWith("definitions:")) ??
+            (error.killed
+              ? `no answer within ${FRESH_TIMEOUT_MS / 1000} s`
+              : stderr.trim().split("\n").at(-1) || error.message);
+          return reject(new Error(reason));
+        }
+        try {
+          resolve(JSON.parse(stdout) as CommandDefinition[]);
+        } catch {
+          reject(new Error(`definitions: the loader printed something that is not JSON: ${stdout.slice(0, 200)}`));
+        }
+      },
+    );
   });
 }
 

@@ -39,7 +39,8 @@ export async function ensureDevConfig(root: string): Promise<DevConfig> {
   let keyPair: DevKeyPair | undefined;
   if (existsSync(keyPath)) {
     const stored = JSON.parse(readFileSync(keyPath, "utf8")) as Partial<DevKeyPair>;
-    if (typeof stored.publicKeyHex === "string" && typeof stored.privateKeyHex === "string") keyPair = stored as DevKeyPair;
+    if (typeof stored.publicKeyHex === "string" && typeof stored.privateKeyHex === "string")
+      keyPair = stored as DevKeyPair;
   }
   if (!keyPair) {
     keyPair = await generateDevKeyPair();
@@ -54,26 +55,43 @@ export async function ensureDevConfig(root: string): Promise<DevConfig> {
   if (!devVars.RELAY_SECRET) additions.RELAY_SECRET = randomBytes(32).toString("hex");
   if (Object.keys(additions).length > 0) {
     const lines = Object.entries(additions).map(([k, v]) => `${k}=${v}`);
-    const header = existsSync(devVarsPath) ? "\n# Added by npm start for the local stack\n" : "# Written by npm start for the local stack (see .dev.vars.example)\n";
+    const header = existsSync(devVarsPath)
+      ? "\n# Added by npm start for the local stack\n"
+      : "# Written by npm start for the local stack (see .dev.vars.example)\n";
     appendFileSync(devVarsPath, header + lines.join("\n") + "\n");
     Object.assign(devVars, additions);
     notes.push(`wrote ${Object.keys(additions).join(", ")} to .dev.vars`);
   }
   if (devVars.DISCORD_PUBLIC_KEY !== keyPair.publicKeyHex) {
-    notes.push("your DISCORD_PUBLIC_KEY in .dev.vars is kept; the local stack runs the Worker with the dev key so the emulator can sign");
+    notes.push(
+      "your DISCORD_PUBLIC_KEY in .dev.vars is kept; the local stack runs the Worker with the dev key so the emulator can sign",
+    );
   }
   const linkedRoles = ensureLinkedRolesSecrets(join(root, ".emulator", "linked-roles.json"), notes);
-  return { keyPair, relaySecret: devVars.RELAY_SECRET!, applicationId: devVars.DISCORD_APPLICATION_ID!, linkedRoles, devVars, notes };
+  return {
+    keyPair,
+    relaySecret: devVars.RELAY_SECRET!,
+    applicationId: devVars.DISCORD_APPLICATION_ID!,
+    linkedRoles,
+    devVars,
+    notes,
+  };
 }
 
 function ensureLinkedRolesSecrets(path: string, notes: string[]): DevConfig["linkedRoles"] {
   if (existsSync(path)) {
     const stored = JSON.parse(readFileSync(path, "utf8")) as Partial<DevConfig["linkedRoles"]>;
-    if (typeof stored.clientSecret === "string" && /^[0-9a-f]{64}$/.test(stored.tokenEncryptionKey ?? "")) return stored as DevConfig["linkedRoles"];
+    if (typeof stored.clientSecret === "string" && /^[0-9a-f]{64}$/.test(stored.tokenEncryptionKey ?? ""))
+      return stored as DevConfig["linkedRoles"];
   }
-  const secrets = { clientSecret: randomBytes(16).toString("hex"), tokenEncryptionKey: randomBytes(32).toString("hex") };
+  const secrets = {
+    clientSecret: randomBytes(16).toString("hex"),
+    tokenEncryptionKey: randomBytes(32).toString("hex"),
+  };
   mkdirSync(join(path, ".."), { recursive: true });
   writeFileSync(path, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
-  notes.push("generated the Linked Roles Worker's dev client secret and token key (.emulator/linked-roles.json, git-ignored)");
+  notes.push(
+    "generated the Linked Roles Worker's dev client secret and token key (.emulator/linked-roles.json, git-ignored)",
+  );
   return secrets;
 }

@@ -34,7 +34,12 @@ export interface DevLoop {
 }
 
 /** What changed, for the messages; nothing: the check npm start runs once it is up, on the code as it found it. */
-const describe = (files: readonly string[]) => (files.length === 0 ? "the Worker's code as npm start found it" : files.length === 1 ? `the change to src/${files[0]}` : `the change to ${files.length} files under src/`);
+const describe = (files: readonly string[]) =>
+  files.length === 0
+    ? "the Worker's code as npm start found it"
+    : files.length === 1
+      ? `the change to src/${files[0]}`
+      : `the change to ${files.length} files under src/`;
 
 export function startDevLoop(options: DevLoopOptions): DevLoop {
   const stopped = new AbortController();
@@ -51,14 +56,18 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
     try {
       result = await check();
     } catch (error) {
-      if (!closed) options.print(`start: ${(error as Error).message}; the Worker keeps running the last version that passed`);
+      if (!closed)
+        options.print(`start: ${(error as Error).message}; the Worker keeps running the last version that passed`);
       return;
     }
     if (closed) return;
     if (!result.ok) {
       failing = true;
       const count = result.errors.length;
-      const keeps = files.length === 0 ? "the Worker runs it anyway (no earlier version passed)" : "the Worker keeps running the last version that passed";
+      const keeps =
+        files.length === 0
+          ? "the Worker runs it anyway (no earlier version passed)"
+          : "the Worker keeps running the last version that passed";
       const summary = `${describe(files)} fails the type-check (${count} error${count === 1 ? "" : "s"}): ${keeps}`;
       const shown = result.errors.slice(0, SHOWN_ERRORS);
       options.print(`start: ${summary}`);
@@ -68,7 +77,10 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
       return;
     }
     const copied = syncWorkerMirror(options.root, options.mirror);
-    if (failing) options.print(`start: the type-check passes again; the Worker reloads${copied.length ? ` with ${copied.length === 1 ? `src/${copied[0]}` : `${copied.length} changed files`}` : ""}`);
+    if (failing)
+      options.print(
+        `start: the type-check passes again; the Worker reloads${copied.length ? ` with ${copied.length === 1 ? `src/${copied[0]}` : `${copied.length} changed files`}` : ""}`,
+      );
     failing = false;
     options.status(null);
     if (files.length > 0) options.commands?.reload(files.map((file) => `src/${file}`));
@@ -94,7 +106,8 @@ export function startDevLoop(options: DevLoopOptions): DevLoop {
       clearTimeout(timer);
       timer = setTimeout(schedule, options.debounceMs ?? DEBOUNCE_MS);
     },
-    (error) => options.print(`start: cannot watch part of src/ (${error.message}); restart npm start to pick up changes there`),
+    (error) =>
+      options.print(`start: cannot watch part of src/ (${error.message}); restart npm start to pick up changes there`),
   );
 
   // Once at start: it fills the incremental cache, and says so if the code npm start found fails.

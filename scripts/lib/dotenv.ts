@@ -22,7 +22,8 @@ export function parseDotenv(text: string): Record<string, string> {
       while (!closes(body, quote) && i + 1 < lines.length) body += "\n" + lines[++i];
       const end = closingIndex(body, quote);
       const raw = end >= 0 ? body.slice(0, end) : body;
-      out[key] = quote === '"' ? raw.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? c) : raw;
+      out[key] =
+        quote === '"' ? raw.replace(/\\([nrt"\\])/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? c) : raw;
       continue;
     }
     // Unquoted: a # preceded by whitespace starts a comment.
@@ -60,7 +61,8 @@ export function loadEnv(dir: string, env: Record<string, string | undefined> = p
     fromFile = parseDotenv(readFileSync(path, "utf8"));
     file = path;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`dotenv: cannot read ${path}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new Error(`dotenv: cannot read ${path}: ${(error as Error).message}`);
   }
   // An environment variable wins even when empty: `DISCORD_GUILD_ID= npm run register` registers globally.
   const merged: Record<string, string | undefined> = { ...fromFile, ...env };

@@ -41,7 +41,10 @@ type EmojiAction =
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** The declared emojis with their files, checked as Discord checks them (name, type, ≤ 256 KiB). */
-export function loadLocalEmojis(declaration: Readonly<Record<string, string>> = appEmojis, dir: URL = EMOJI_DIR): LocalEmoji[] {
+export function loadLocalEmojis(
+  declaration: Readonly<Record<string, string>> = appEmojis,
+  dir: URL = EMOJI_DIR,
+): LocalEmoji[] {
   return Object.entries(declaration).map(([name, file]) => {
     const where = `register: emoji "${name}" (${file})`;
     if (!/^\w{2,32}$/.test(name)) throw new Error(`${where}: the name must be 2-32 letters, digits or _`);
@@ -61,14 +64,25 @@ export function loadLocalEmojis(declaration: Readonly<Record<string, string>> = 
 }
 
 /** What to do for each declared emoji, given Discord's list and the bot's user id. `remoteSha` reads an emoji's image. */
-async function planEmojiSync(local: readonly LocalEmoji[], remote: readonly RemoteEmoji[], botUserId: string, remoteSha: (emoji: RemoteEmoji) => Promise<string | null>): Promise<EmojiAction[]> {
+async function planEmojiSync(
+  local: readonly LocalEmoji[],
+  remote: readonly RemoteEmoji[],
+  botUserId: string,
+  remoteSha: (emoji: RemoteEmoji) => Promise<string | null>,
+): Promise<EmojiAction[]> {
   const byName = new Map(remote.map((e) => [e.name, e]));
   const actions: EmojiAction[] = [];
   for (const emoji of local) {
     const found = byName.get(emoji.name);
     if (!found) actions.push({ kind: "create", name: emoji.name });
-    else if (found.user && found.user.id !== botUserId) actions.push({ kind: "foreign", name: emoji.name, id: found.id, owner: found.user.username ?? found.user.id });
-    else actions.push((await remoteSha(found)) === emoji.sha256 ? { kind: "keep", name: emoji.name, id: found.id } : { kind: "replace", name: emoji.name, id: found.id });
+    else if (found.user && found.user.id !== botUserId)
+      actions.push({ kind: "foreign", name: emoji.name, id: found.id, owner: found.user.username ?? found.user.id });
+    else
+      actions.push(
+        (await remoteSha(found)) === emoji.sha256
+          ? { kind: "keep", name: emoji.name, id: found.id }
+          : { kind: "replace", name: emoji.name, id: found.id },
+      );
   }
   return actions;
 }
@@ -76,40 +90,69 @@ async function planEmojiSync(local: readonly LocalEmoji[], remote: readonly Remo
 /** Discord's CDN for the real API; an emulator serves its images on its own origin. */
 function cdnBase(apiBase: string): string {
   const url = new URL(apiBase);
-  return url.hostname === "discord.com" || url.hostname.endsWith(".discord.com") ? "https://cdn.discordapp.com" : url.origin;
+  return url.hostname === "discord.com" || url.hostname.endsWith(".discord.com")
+    ? "https://cdn.discordapp.com"
+    : url.origin;
 }
 
 async function call(config: RegisterConfig, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${config.apiBase}${path}`, {
     method,
-    headers: { Authorization: `Bot ${config.token}`, "User-Agent": USER_AGENT, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bot ${config.token}`,
+      "User-Agent": USER_AGENT,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   }).catch((error: Error) => {
-    throw new Error(`register: could not reach ${config.apiBase} for the emojis (${error.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : error.message})`);
+    throw new Error(
+      `register: could not reach ${config.apiBase} for the emojis (${error.name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : error.message})`,
+    );
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`register: ${method} ${path.replace(/\/\d{15,}/g, "/…")} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new Error(
+      `register: ${method} ${path.replace(/\/\d{15,}/g, "/…")} answered ${response.status}: ${text.slice(0, 300)}`,
+    );
   return text ? JSON.parse(text) : null;
 }
 
 const describe = (a: EmojiAction) =>
-  a.kind === "create" ? `+ ${a.name}: create` : a.kind === "replace" ? `~ ${a.name}: replace (the file changed)` : a.kind === "keep" ? `= ${a.name}: unchanged` : `! ${a.name}: left alone (uploaded by ${a.owner}, not by the bot)`;
+  a.kind === "create"
+    ? `+ ${a.name}: create`
+    : a.kind === "replace"
+      ? `~ ${a.name}: replace (the file changed)`
+      : a.kind === "keep"
+        ? `= ${a.name}: unchanged`
+        : `! ${a.name}: left alone (uploaded by ${a.owner}, not by the bot)`;
 
 /** The EMOJI_IDS value: name:id pairs, comma-separated. */
-export const emojiIdsVar = (ids: ReadonlyMap<string, string>) => [...ids].map(([name, id]) => `${name}:${id}`).join(",");
+export const emojiIdsVar = (ids: ReadonlyMap<string, string>) =>
+  [...ids].map(([name, id]) => `${name}:${id}`).join(",");
 
 /** Syncs (or with dryRun, only plans) the emojis; returns the ids by name (empty on a dry run), null on a failure (said on io.err). */
-export async function syncEmojis(config: RegisterConfig, local: readonly LocalEmoji[], io: Io, options: { dryRun?: boolean } = {}): Promise<Map<string, string> | null> {
+export async function syncEmojis(
+  config: RegisterConfig,
+  local: readonly LocalEmoji[],
+  io: Io,
+  options: { dryRun?: boolean } = {},
+): Promise<Map<string, string> | null> {
   try {
     const bot = (await call(config, "GET", "/users/@me")) as { id: string };
-    const list = (await call(config, "GET", `/applications/${config.applicationId}/emojis`)) as { items: RemoteEmoji[] };
+    const list = (await call(config, "GET", `/applications/${config.applicationId}/emojis`)) as {
+      items: RemoteEmoji[];
+    };
     const actions = await planEmojiSync(local, list.items, bot.id, async (emoji) => {
-      const image = await fetch(`${cdnBase(config.apiBase)}/emojis/${emoji.id}.${emoji.animated ? "gif" : "png"}`, { signal: AbortSignal.timeout(TIMEOUT_MS) }).catch(() => null);
+      const image = await fetch(`${cdnBase(config.apiBase)}/emojis/${emoji.id}.${emoji.animated ? "gif" : "png"}`, {
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      }).catch(() => null);
       return image?.ok ? sha(new Uint8Array(await image.arrayBuffer())) : null;
     });
     const extra = list.items.filter((e) => !local.some((l) => l.name === e.name)).map((e) => e.name);
-    io.out(`register: emojis${options.dryRun ? " (dry run: nothing sent)" : ""}: ${actions.length === 0 ? "none declared" : ""}`);
+    io.out(
+      `register: emojis${options.dryRun ? " (dry run: nothing sent)" : ""}: ${actions.length === 0 ? "none declared" : ""}`,
+    );
     for (const action of actions) io.out(`  ${describe(action)}`);
     if (extra.length > 0) io.out(`  (on Discord, not declared, left alone: ${extra.join(", ")})`);
     if (options.dryRun) return new Map();
@@ -120,8 +163,12 @@ export async function syncEmojis(config: RegisterConfig, local: readonly LocalEm
         ids.set(action.name, action.id);
         continue;
       }
-      if (action.kind === "replace") await call(config, "DELETE", `/applications/${config.applicationId}/emojis/${action.id}`);
-      const created = (await call(config, "POST", `/applications/${config.applicationId}/emojis`, { name: emoji.name, image: `data:${emoji.contentType};base64,${Buffer.from(emoji.bytes).toString("base64")}` })) as { id: string };
+      if (action.kind === "replace")
+        await call(config, "DELETE", `/applications/${config.applicationId}/emojis/${action.id}`);
+      const created = (await call(config, "POST", `/applications/${config.applicationId}/emojis`, {
+        name: emoji.name,
+        image: `data:${emoji.contentType};base64,${Buffer.from(emoji.bytes).toString("base64")}`,
+      })) as { id: string };
       ids.set(action.name, created.id);
     }
     io.out(`register: EMOJI_IDS=${emojiIdsVar(ids)}  (set it in the environment's [vars] in wrangler.toml)`);

@@ -28,14 +28,21 @@ function shown(url: string): string {
 
 /** The visible text of a small HTML page. */
 function pageText(html: string): string {
-  return html.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, "").replace(/<[^>]+>/g, " ").replace(/&[a-z]+;|&#\d+;/g, " ").replace(/\s+/g, " ").trim();
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&[a-z]+;|&#\d+;/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 async function get(url: string, init: RequestInit = {}): Promise<Response> {
   try {
     return await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000), ...init });
   } catch (error) {
-    throw new LinkRolesError(`nothing answers at ${new URL(url).origin} (${(error as Error).message}): is the local stack running? Run \`npm start\``);
+    throw new LinkRolesError(
+      `nothing answers at ${new URL(url).origin} (${(error as Error).message}): is the local stack running? Run \`npm start\``,
+    );
   }
 }
 
@@ -51,7 +58,11 @@ export async function linkRoles(options: LinkRolesOptions): Promise<number> {
     return 1;
   }
   const cookie = /^([^=;]+=[^;]*)/.exec(first.headers.get("set-cookie") ?? "")?.[1];
-  const attributes = (first.headers.get("set-cookie") ?? "").split(";").slice(1).map((a) => a.trim()).filter((a) => !/^max-age|^path/i.test(a));
+  const attributes = (first.headers.get("set-cookie") ?? "")
+    .split(";")
+    .slice(1)
+    .map((a) => a.trim())
+    .filter((a) => !/^max-age|^path/i.test(a));
   out(`← 302 to Discord's authorize page: ${shown(location)}`);
   out(`  state cookie set (${attributes.join(", ")}); scopes asked: ${new URL(location).searchParams.get("scope")}`);
 
@@ -64,7 +75,11 @@ export async function linkRoles(options: LinkRolesOptions): Promise<number> {
   out(`→ ${decision} on the authorize page (as the playground's user)`);
   const form = new URLSearchParams(new URL(location).searchParams);
   form.set("decision", options.decision);
-  const chosen = await get(`${options.emulator}/oauth2/authorize`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
+  const chosen = await get(`${options.emulator}/oauth2/authorize`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: form.toString(),
+  });
   const back = chosen.headers.get("location");
   if (chosen.status !== 302 || !back) {
     out(`← ${chosen.status}: ${pageText(await chosen.text()).slice(0, 300)}`);
@@ -78,8 +93,19 @@ export async function linkRoles(options: LinkRolesOptions): Promise<number> {
   if (callback.status !== 200) return 1;
 
   const feed = await get(`${options.emulator}/__emulator/feed`);
-  const linked = feed.ok ? ((await feed.json()) as { app?: { linked_role?: { platform_name: string | null; values: Array<{ name: string; value: string }> } | null } }).app?.linked_role : null;
-  if (linked) out(`  role connection on Discord: ${linked.platform_name ?? "(no platform name)"} · ${linked.values.map((v) => `${v.name} ${v.value}`).join(", ") || "no values"}`);
+  const linked = feed.ok
+    ? (
+        (await feed.json()) as {
+          app?: {
+            linked_role?: { platform_name: string | null; values: Array<{ name: string; value: string }> } | null;
+          };
+        }
+      ).app?.linked_role
+    : null;
+  if (linked)
+    out(
+      `  role connection on Discord: ${linked.platform_name ?? "(no platform name)"} · ${linked.values.map((v) => `${v.name} ${v.value}`).join(", ") || "no values"}`,
+    );
   else out("  no role connection on Discord for this user");
   return options.decision === "cancel" || linked ? 0 : 1;
 }

@@ -29,14 +29,21 @@ export function stepsFrom(tokens: ReadonlyArray<{ kind: string; name?: string; v
       case "pick": {
         const eq = value.indexOf("=");
         const select = eq === -1 ? null : value.slice(0, eq).trim();
-        const choices = (eq === -1 ? value : value.slice(eq + 1)).split(",").map((c) => c.trim()).filter(Boolean);
-        if (choices.length === 0) throw new StepError('--pick takes the option(s) to choose, e.g. --pick Bar, or --pick "<select>=<option>,<option>"');
+        const choices = (eq === -1 ? value : value.slice(eq + 1))
+          .split(",")
+          .map((c) => c.trim())
+          .filter(Boolean);
+        if (choices.length === 0)
+          throw new StepError(
+            '--pick takes the option(s) to choose, e.g. --pick Bar, or --pick "<select>=<option>,<option>"',
+          );
         steps.push({ kind: "pick", select, choices });
         break;
       }
       case "fill": {
         const eq = value.indexOf("=");
-        if (eq <= 0) throw new StepError(`--fill takes <field>=<value> (the field's label or custom_id), got "${value}"`);
+        if (eq <= 0)
+          throw new StepError(`--fill takes <field>=<value> (the field's label or custom_id), got "${value}"`);
         steps.push({ kind: "fill", field: value.slice(0, eq).trim(), value: value.slice(eq + 1) });
         break;
       }
@@ -50,7 +57,8 @@ export function stepsFrom(tokens: ReadonlyArray<{ kind: string; name?: string; v
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     out.push(step);
-    if (step.kind === "fill" && steps[i + 1]?.kind !== "fill" && steps[i + 1]?.kind !== "submit") out.push({ kind: "submit" });
+    if (step.kind === "fill" && steps[i + 1]?.kind !== "fill" && steps[i + 1]?.kind !== "submit")
+      out.push({ kind: "submit" });
   }
   return out;
 }
@@ -79,22 +87,38 @@ export function findButton(messages: readonly Shown[], label: string): { message
   const seen: string[] = [];
   for (const message of messages) {
     const buttons = interactive(message.components ?? []).filter((c) => c.type === 2);
-    const button = buttons.find((b) => b.label === label || b.custom_id === label) ?? buttons.find((b) => same(b.label, label));
+    const button =
+      buttons.find((b) => b.label === label || b.custom_id === label) ?? buttons.find((b) => same(b.label, label));
     if (button) {
-      if (button.url) throw new StepError(`the button "${label}" is a link to ${button.url}: Discord opens it in the browser and sends no interaction`);
-      if (button.disabled) throw new StepError(`the button "${label}" is disabled on message ${message.id}: Discord does not let it be pressed`);
+      if (button.url)
+        throw new StepError(
+          `the button "${label}" is a link to ${button.url}: Discord opens it in the browser and sends no interaction`,
+        );
+      if (button.disabled)
+        throw new StepError(
+          `the button "${label}" is disabled on message ${message.id}: Discord does not let it be pressed`,
+        );
       return { message, button };
     }
     seen.push(...buttons.map((b) => `"${b.label ?? b.emoji?.name ?? b.custom_id}"${b.disabled ? " (disabled)" : ""}`));
   }
-  throw new StepError(`no button "${label}" on the bot's messages${seen.length ? `; the buttons are ${[...new Set(seen)].join(", ")}` : " (they have no buttons)"}`);
+  throw new StepError(
+    `no button "${label}" on the bot's messages${seen.length ? `; the buttons are ${[...new Set(seen)].join(", ")}` : " (they have no buttons)"}`,
+  );
 }
 
 /** The select menu to pick in (by placeholder or custom_id, or the one offering the choices) and the values to send. */
-export function findSelect(messages: readonly Shown[], select: string | null, choices: readonly string[]): { message: Shown; menu: Json; values: string[] } {
+export function findSelect(
+  messages: readonly Shown[],
+  select: string | null,
+  choices: readonly string[],
+): { message: Shown; menu: Json; values: string[] } {
   for (const message of messages) {
     const menus = interactive(message.components ?? []).filter((c) => c.type >= 3 && c.type <= 8);
-    const candidates = select === null ? menus : menus.filter((m) => same(m.placeholder, select) || m.custom_id === select || same(m.custom_id, select));
+    const candidates =
+      select === null
+        ? menus
+        : menus.filter((m) => same(m.placeholder, select) || m.custom_id === select || same(m.custom_id, select));
     for (const menu of candidates) {
       if (menu.type !== 3) {
         // User, role, mentionable and channel selects take ids: Discord's client resolves the names.
@@ -102,18 +126,40 @@ export function findSelect(messages: readonly Shown[], select: string | null, ch
         continue;
       }
       const options = (menu.options as Json[] | undefined) ?? [];
-      const values = choices.map((choice) => (options.find((o) => o.label === choice || o.value === choice) ?? options.find((o) => same(o.label, choice) || same(o.value, choice)))?.value as string | undefined);
+      const values = choices.map(
+        (choice) =>
+          (
+            options.find((o) => o.label === choice || o.value === choice) ??
+            options.find((o) => same(o.label, choice) || same(o.value, choice))
+          )?.value as string | undefined,
+      );
       if (values.every((v) => v !== undefined)) {
         const min = Number(menu.min_values ?? 1);
         const max = Number(menu.max_values ?? 1);
-        if (values.length < min || values.length > max) throw new StepError(`the select "${menu.placeholder ?? menu.custom_id}" takes ${min === max ? min : `${min} to ${max}`} choice${max === 1 ? "" : "s"}, got ${values.length}`);
-        if (menu.disabled) throw new StepError(`the select "${menu.placeholder ?? menu.custom_id}" is disabled: Discord does not let it be used`);
+        if (values.length < min || values.length > max)
+          throw new StepError(
+            `the select "${menu.placeholder ?? menu.custom_id}" takes ${min === max ? min : `${min} to ${max}`} choice${max === 1 ? "" : "s"}, got ${values.length}`,
+          );
+        if (menu.disabled)
+          throw new StepError(
+            `the select "${menu.placeholder ?? menu.custom_id}" is disabled: Discord does not let it be used`,
+          );
         return { message, menu, values: values as string[] };
       }
-      if (select !== null) throw new StepError(`the select "${menu.placeholder ?? menu.custom_id}" has no option ${choices.filter((_, i) => values[i] === undefined).map((c) => `"${c}"`).join(", ")}; its options are ${options.map((o) => `"${o.label}"`).join(", ")}`);
+      if (select !== null)
+        throw new StepError(
+          `the select "${menu.placeholder ?? menu.custom_id}" has no option ${choices
+            .filter((_, i) => values[i] === undefined)
+            .map((c) => `"${c}"`)
+            .join(", ")}; its options are ${options.map((o) => `"${o.label}"`).join(", ")}`,
+        );
     }
   }
-  throw new StepError(select === null ? `no select menu on the bot's messages offers ${choices.map((c) => `"${c}"`).join(", ")}` : `no select menu "${select}" on the bot's messages`);
+  throw new StepError(
+    select === null
+      ? `no select menu on the bot's messages offers ${choices.map((c) => `"${c}"`).join(", ")}`
+      : `no select menu "${select}" on the bot's messages`,
+  );
 }
 
 /** A field of the form, found by its label or custom_id, and how to read the value given for it. */
@@ -125,8 +171,11 @@ interface Field {
 function fieldsOf(modal: Json): Field[] {
   const fields: Field[] = [];
   for (const c of (modal.components as Json[] | undefined) ?? []) {
-    if (c.type === 18 && c.component) fields.push({ label: String(c.label ?? c.component.custom_id), input: c.component });
-    if (c.type === 1) for (const input of (c.components as Json[] | undefined) ?? []) fields.push({ label: String(input.label ?? input.custom_id), input });
+    if (c.type === 18 && c.component)
+      fields.push({ label: String(c.label ?? c.component.custom_id), input: c.component });
+    if (c.type === 1)
+      for (const input of (c.components as Json[] | undefined) ?? [])
+        fields.push({ label: String(input.label ?? input.custom_id), input });
   }
   return fields;
 }
@@ -139,27 +188,43 @@ export type Upload = (path: string, field: string) => Promise<string>;
  * it (and as the playground's form does): the modal's structure with `value` (text, radio, checkbox) or `values`
  * (selects, checkbox groups, uploads) filled in. A required field left empty is refused, naming it.
  */
-export async function buildSubmission(modal: Json, fills: ReadonlyMap<string, string>, upload: Upload): Promise<{ custom_id: string; components: Json[] }> {
+export async function buildSubmission(
+  modal: Json,
+  fills: ReadonlyMap<string, string>,
+  upload: Upload,
+): Promise<{ custom_id: string; components: Json[] }> {
   const fields = fieldsOf(modal);
   for (const name of fills.keys()) {
     if (!fields.some((f) => same(f.label, name) || f.input.custom_id === name)) {
-      throw new StepError(`the form "${modal.title}" has no field "${name}"; its fields are ${fields.map((f) => `"${f.label}"`).join(", ")}`);
+      throw new StepError(
+        `the form "${modal.title}" has no field "${name}"; its fields are ${fields.map((f) => `"${f.label}"`).join(", ")}`,
+      );
     }
   }
   let counter = 0;
   const nextId = () => ++counter;
-  const fill = (label: string, input: Json) => [...fills].find(([name]) => same(label, name) || input.custom_id === name)?.[1];
+  const fill = (label: string, input: Json) =>
+    [...fills].find(([name]) => same(label, name) || input.custom_id === name)?.[1];
   const valueOf = async (label: string, input: Json): Promise<Json> => {
     const id = typeof input.id === "number" ? input.id : nextId();
     const given = fill(label, input);
     const required = input.type !== 23 && input.required !== false;
     const options = (input.options as Json[] | undefined) ?? [];
     const optionValue = (choice: string) => {
-      const option = options.find((o) => o.label === choice || o.value === choice) ?? options.find((o) => same(o.label, choice) || same(o.value, choice));
-      if (!option) throw new StepError(`the form's field "${label}" has no option "${choice}"; its options are ${options.map((o) => `"${o.label}"`).join(", ")}`);
+      const option =
+        options.find((o) => o.label === choice || o.value === choice) ??
+        options.find((o) => same(o.label, choice) || same(o.value, choice));
+      if (!option)
+        throw new StepError(
+          `the form's field "${label}" has no option "${choice}"; its options are ${options.map((o) => `"${o.label}"`).join(", ")}`,
+        );
       return String(option.value);
     };
-    const list = (text: string | undefined) => (text ?? "").split(",").map((v) => v.trim()).filter(Boolean);
+    const list = (text: string | undefined) =>
+      (text ?? "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean);
     const missing = () => new StepError(`the form's field "${label}" is required: add --fill "${label}=…"`);
     switch (input.type) {
       case 4: {
@@ -167,24 +232,40 @@ export async function buildSubmission(modal: Json, fills: ReadonlyMap<string, st
         if (required && value === "") throw missing();
         return { type: 4, id, custom_id: input.custom_id, value };
       }
-      case 3: case 5: case 6: case 7: case 8: {
-        const values = given === undefined ? options.filter((o) => o.default === true).map((o) => String(o.value)) : input.type === 3 ? list(given).map(optionValue) : list(given);
+      case 3:
+      case 5:
+      case 6:
+      case 7:
+      case 8: {
+        const values =
+          given === undefined
+            ? options.filter((o) => o.default === true).map((o) => String(o.value))
+            : input.type === 3
+              ? list(given).map(optionValue)
+              : list(given);
         if (required && values.length === 0) throw missing();
         return { type: input.type, id, custom_id: input.custom_id, values };
       }
       case 21: {
-        const value = given === undefined ? ((options.find((o) => o.default === true)?.value as string | undefined) ?? null) : optionValue(given.trim());
+        const value =
+          given === undefined
+            ? ((options.find((o) => o.default === true)?.value as string | undefined) ?? null)
+            : optionValue(given.trim());
         if (required && value === null) throw missing();
         return { type: 21, id, custom_id: input.custom_id, value };
       }
       case 22: {
-        const values = given === undefined ? options.filter((o) => o.default === true).map((o) => String(o.value)) : list(given).map(optionValue);
+        const values =
+          given === undefined
+            ? options.filter((o) => o.default === true).map((o) => String(o.value))
+            : list(given).map(optionValue);
         if (required && values.length === 0) throw missing();
         return { type: 22, id, custom_id: input.custom_id, values };
       }
       case 23: {
         const text = (given ?? String(input.default ?? false)).trim().toLowerCase();
-        if (!["true", "false", "yes", "no"].includes(text)) throw new StepError(`the form's checkbox "${label}" takes true or false, got "${given}"`);
+        if (!["true", "false", "yes", "no"].includes(text))
+          throw new StepError(`the form's checkbox "${label}" takes true or false, got "${given}"`);
         return { type: 23, id, custom_id: input.custom_id, value: text === "true" || text === "yes" };
       }
       case 19: {
@@ -193,16 +274,20 @@ export async function buildSubmission(modal: Json, fills: ReadonlyMap<string, st
         return { type: 19, id, custom_id: input.custom_id, values };
       }
       default:
-        throw new StepError(`the form's field "${label}" is a component of type ${input.type}, which interact cannot fill`);
+        throw new StepError(
+          `the form's field "${label}" is a component of type ${input.type}, which interact cannot fill`,
+        );
     }
   };
   const components: Json[] = [];
   for (const c of (modal.components as Json[] | undefined) ?? []) {
     const id = typeof c.id === "number" ? c.id : nextId();
-    if (c.type === 18) components.push({ type: 18, id, component: await valueOf(String(c.label ?? ""), c.component ?? {}) });
+    if (c.type === 18)
+      components.push({ type: 18, id, component: await valueOf(String(c.label ?? ""), c.component ?? {}) });
     else if (c.type === 1) {
       const inner: Json[] = [];
-      for (const input of (c.components as Json[] | undefined) ?? []) inner.push(await valueOf(String(input.label ?? input.custom_id), input));
+      for (const input of (c.components as Json[] | undefined) ?? [])
+        inner.push(await valueOf(String(input.label ?? input.custom_id), input));
       components.push({ type: 1, id, components: inner });
     } else components.push({ type: c.type, id });
   }

@@ -55,7 +55,9 @@ function socketInodes(pid: number | string): string[] {
 /** The TCP ports a process listens on, sorted (Linux). */
 export function listeningPorts(pid: number): number[] {
   const listening = listeningInodes();
-  return [...new Set(socketInodes(pid).flatMap((inode) => (listening.has(inode) ? [listening.get(inode)!] : [])))].sort((a, b) => a - b);
+  return [...new Set(socketInodes(pid).flatMap((inode) => (listening.has(inode) ? [listening.get(inode)!] : [])))].sort(
+    (a, b) => a - b,
+  );
 }
 
 /** Every process this user can see (Linux; none elsewhere). */
@@ -72,7 +74,12 @@ export function processes(): ProcessInfo[] {
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       // The command name in parentheses may hold spaces: the fields after its closing parenthesis are fixed.
       const [, ppid, pgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      found.push({ pid: Number(name), ppid: Number(ppid), pgid: Number(pgid), command: readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0/g, " ").trim() });
+      found.push({
+        pid: Number(name),
+        ppid: Number(ppid),
+        pgid: Number(pgid),
+        command: readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0/g, " ").trim(),
+      });
     } catch {
       // Ended while we looked.
     }
@@ -97,7 +104,13 @@ export function listenersFromLsof(port: number): ProcessInfo[] {
       return (error as { stdout?: string }).stdout ?? "";
     }
   };
-  const pids = [...new Set(run("lsof", ["-nP", `-iTCP:${port}`, "-sTCP:LISTEN", "-Fp"]).split("\n").flatMap((line) => (/^p\d+$/.test(line) ? [Number(line.slice(1))] : [])))];
+  const pids = [
+    ...new Set(
+      run("lsof", ["-nP", `-iTCP:${port}`, "-sTCP:LISTEN", "-Fp"])
+        .split("\n")
+        .flatMap((line) => (/^p\d+$/.test(line) ? [Number(line.slice(1))] : [])),
+    ),
+  ];
   return pids.flatMap((pid) => {
     const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(run("ps", ["-o", "ppid=,pgid=,command=", "-p", String(pid)]).trim());
     return [{ pid, ppid: match ? Number(match[1]) : 0, pgid: match ? Number(match[2]) : 0, command: match?.[3] ?? "" }];

@@ -48,14 +48,23 @@ function topLevel(text: string): string {
   return env ? text.slice(0, env.index) : text;
 }
 
-const dotenv = (vars: Readonly<Record<string, string>>) => Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join("\n") + "\n";
+const dotenv = (vars: Readonly<Record<string, string>>) =>
+  Object.entries(vars)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join("\n") + "\n";
 
 /**
  * Writes both configs under `dir` (the stack's config folder) and returns their paths. `interactionsDevVars` is the
  * .dev.vars text the interactions Worker would have read beside wrangler.toml (the stack's --var flags still win).
  * `interactionsEntry` runs the interactions Worker from another entry: npm start's type-checked copy (worker-mirror.ts).
  */
-export function writeLocalWorkerConfigs(root: string, dir: string, interactionsDevVars: string | null, linkedRoles: LinkedRolesDevVars, interactionsEntry?: string): LocalWorkerConfigs {
+export function writeLocalWorkerConfigs(
+  root: string,
+  dir: string,
+  interactionsDevVars: string | null,
+  linkedRoles: LinkedRolesDevVars,
+  interactionsEntry?: string,
+): LocalWorkerConfigs {
   const base = join(dir, ".wrangler", "local-stack");
   const interactionsDir = join(base, "interactions");
   const linkedRolesDir = join(base, "linked-roles");
@@ -63,13 +72,27 @@ export function writeLocalWorkerConfigs(root: string, dir: string, interactionsD
   mkdirSync(linkedRolesDir, { recursive: true });
 
   const interactions = join(interactionsDir, "wrangler.toml");
-  writeFileSync(interactions, topLevel(withAbsoluteMain(readFileSync(join(root, "wrangler.toml"), "utf8"), root, "wrangler.toml", interactionsEntry)).trimEnd() + "\n" + LINKED_ROLES_BINDING);
+  writeFileSync(
+    interactions,
+    topLevel(
+      withAbsoluteMain(readFileSync(join(root, "wrangler.toml"), "utf8"), root, "wrangler.toml", interactionsEntry),
+    ).trimEnd() +
+      "\n" +
+      LINKED_ROLES_BINDING,
+  );
   const interactionsVars = join(interactionsDir, ".dev.vars");
   if (interactionsDevVars !== null) writeFileSync(interactionsVars, interactionsDevVars, { mode: 0o600 });
   else if (existsSync(interactionsVars)) writeFileSync(interactionsVars, "", { mode: 0o600 });
 
   const linkedRolesConfig = join(linkedRolesDir, "wrangler.toml");
-  writeFileSync(linkedRolesConfig, withAbsoluteMain(readFileSync(join(root, "wrangler.linked-roles.toml"), "utf8"), root, "wrangler.linked-roles.toml"));
+  writeFileSync(
+    linkedRolesConfig,
+    withAbsoluteMain(
+      readFileSync(join(root, "wrangler.linked-roles.toml"), "utf8"),
+      root,
+      "wrangler.linked-roles.toml",
+    ),
+  );
   writeFileSync(join(linkedRolesDir, ".dev.vars"), dotenv({ ...linkedRoles }), { mode: 0o600 });
   return { interactions, linkedRoles: linkedRolesConfig };
 }

@@ -22,9 +22,19 @@ export interface Managed {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startProcess(name: string, command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; onOutput?: (line: string) => void }): Managed {
+export function startProcess(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; onOutput?: (line: string) => void },
+): Managed {
   // stdin is the watchdog's pipe from this process: never written to, closed by the kernel when this process ends.
-  const child = spawn(process.execPath, [WATCHDOG, command, ...args], { cwd: options.cwd, env: options.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [WATCHDOG, command, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   child.stdin?.on("error", () => {}); // The watchdog has ended: there is nothing to tell it.
   const exited = new Promise<number | string>((resolve) => {
     child.once("error", (error) => resolve(error.message));
@@ -70,7 +80,13 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export async function portProblem(host: string, port: number): Promise<string | null> {
   return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE" ? `port ${port} on ${host} is in use` : `cannot listen on ${host}:${port}: ${error.message}`));
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      resolve(
+        error.code === "EADDRINUSE"
+          ? `port ${port} on ${host} is in use`
+          : `cannot listen on ${host}:${port}: ${error.message}`,
+      ),
+    );
     server.listen(port, host, () => server.close(() => resolve(null)));
   });
 }
@@ -119,7 +135,12 @@ export function portHolders(port: number): string {
 }
 
 /** Polls url until it answers 2xx; fails when alive() turns false, the time is up, or `signal` is aborted (with its reason). */
-export async function waitForHttp(url: string, timeoutMs: number, alive: () => boolean, signal?: AbortSignal): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  alive: () => boolean,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {

@@ -3,7 +3,12 @@
 // parameter so it can be tested without the Worker's command index. Every failure becomes one actionable line.
 
 import { syncEmojis, type LocalEmoji } from "./emoji-sync.ts";
-import { checkRoleConnectionMetadata, describeMetadata, putRoleConnectionMetadata, type RoleConnectionMetadataRecord } from "./role-connection-metadata.ts";
+import {
+  checkRoleConnectionMetadata,
+  describeMetadata,
+  putRoleConnectionMetadata,
+  type RoleConnectionMetadataRecord,
+} from "./role-connection-metadata.ts";
 
 export const USER_AGENT = "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)";
 const DEFAULT_API_BASE = "https://discord.com/api/v10";
@@ -35,23 +40,36 @@ export interface Io {
 export type ConfigResult = { ok: true; config: RegisterConfig } | { ok: false; message: string };
 
 /** Reads DISCORD_* from merged env values; names every missing or malformed variable. */
-export function readConfig(env: Record<string, string | undefined>, options: { needToken: boolean } = { needToken: true }): ConfigResult {
+export function readConfig(
+  env: Record<string, string | undefined>,
+  options: { needToken: boolean } = { needToken: true },
+): ConfigResult {
   const missing: string[] = [];
   const applicationId = env.DISCORD_APPLICATION_ID;
   const token = env.DISCORD_TOKEN;
   if (!applicationId) missing.push("DISCORD_APPLICATION_ID");
   if (options.needToken && !token) missing.push("DISCORD_TOKEN");
   if (missing.length > 0) {
-    return { ok: false, message: `register: missing ${missing.join(" and ")}: set ${missing.length > 1 ? "them" : "it"} in .dev.vars (see .dev.vars.example) or the environment` };
+    return {
+      ok: false,
+      message: `register: missing ${missing.join(" and ")}: set ${missing.length > 1 ? "them" : "it"} in .dev.vars (see .dev.vars.example) or the environment`,
+    };
   }
   const guildId = env.DISCORD_GUILD_ID || undefined;
-  for (const [name, value] of [["DISCORD_APPLICATION_ID", applicationId], ["DISCORD_GUILD_ID", guildId]] as const) {
+  for (const [name, value] of [
+    ["DISCORD_APPLICATION_ID", applicationId],
+    ["DISCORD_GUILD_ID", guildId],
+  ] as const) {
     if (value !== undefined && !/^\d{15,21}$/.test(value)) {
-      return { ok: false, message: `register: ${name} must be a numeric snowflake id (Developer Portal / "Copy ID"), got ${JSON.stringify(value)}` };
+      return {
+        ok: false,
+        message: `register: ${name} must be a numeric snowflake id (Developer Portal / "Copy ID"), got ${JSON.stringify(value)}`,
+      };
     }
   }
   const apiBase = (env.DISCORD_API_BASE || DEFAULT_API_BASE).replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(apiBase)) return { ok: false, message: `register: DISCORD_API_BASE must be an http(s) URL, got ${JSON.stringify(apiBase)}` };
+  if (!/^https?:\/\//.test(apiBase))
+    return { ok: false, message: `register: DISCORD_API_BASE must be an http(s) URL, got ${JSON.stringify(apiBase)}` };
   return { ok: true, config: { apiBase, applicationId: applicationId!, token: token ?? "", guildId } };
 }
 
@@ -86,7 +104,12 @@ export function displayName(command: { name?: unknown; type?: unknown }): string
 
 type Reply = { ok: true; status: number; body: unknown; headers: Headers } | { ok: false; message: string };
 
-async function call(config: RegisterConfig, method: "GET" | "PUT", definitions: readonly CommandDefinition[], body?: unknown): Promise<Reply> {
+async function call(
+  config: RegisterConfig,
+  method: "GET" | "PUT",
+  definitions: readonly CommandDefinition[],
+  body?: unknown,
+): Promise<Reply> {
   const url = commandsUrl(config, method);
   let response: Response;
   try {
@@ -102,8 +125,14 @@ async function call(config: RegisterConfig, method: "GET" | "PUT", definitions: 
     });
   } catch (error) {
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    const detail = (error as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-    return { ok: false, message: `register: could not reach ${config.apiBase} (${detail}); check your network connection and DISCORD_API_BASE` };
+    const detail =
+      (error as Error).name === "TimeoutError"
+        ? `no answer within ${TIMEOUT_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    return {
+      ok: false,
+      message: `register: could not reach ${config.apiBase} (${detail}); check your network connection and DISCORD_API_BASE`,
+    };
   }
   const text = await response.text();
   let parsed: unknown = text;
@@ -127,7 +156,9 @@ function flattenFormErrors(errors: unknown, definitions: readonly CommandDefinit
         const command = first !== undefined && /^\d+$/.test(first) ? definitions[Number(first)] : undefined;
         const where = path.join(".") || "(body)";
         for (const e of value as Array<{ code?: string; message?: string }>) {
-          lines.push(`  ${where}: ${e.message ?? "invalid"}${e.code ? ` (${e.code})` : ""}${command ? ` in ${displayName(command)}` : ""}`);
+          lines.push(
+            `  ${where}: ${e.message ?? "invalid"}${e.code ? ` (${e.code})` : ""}${command ? ` in ${displayName(command)}` : ""}`,
+          );
         }
       } else walk(value, [...path, key]);
     }
@@ -136,8 +167,20 @@ function flattenFormErrors(errors: unknown, definitions: readonly CommandDefinit
   return lines;
 }
 
-function describeFailure(config: RegisterConfig, status: number, body: unknown, headers: Headers, definitions: readonly CommandDefinition[] = []): string {
-  const info = (typeof body === "object" && body !== null ? body : {}) as { message?: string; code?: number; retry_after?: number; global?: boolean; errors?: unknown };
+function describeFailure(
+  config: RegisterConfig,
+  status: number,
+  body: unknown,
+  headers: Headers,
+  definitions: readonly CommandDefinition[] = [],
+): string {
+  const info = (typeof body === "object" && body !== null ? body : {}) as {
+    message?: string;
+    code?: number;
+    retry_after?: number;
+    global?: boolean;
+    errors?: unknown;
+  };
   const discord = info.message ? ` ${info.message}${info.code !== undefined ? `, code ${info.code}` : ""}` : "";
   switch (status) {
     case 401:
@@ -205,7 +248,8 @@ function canonical(value: unknown): unknown {
     if (v === null || v === undefined) continue;
     if (/_localized$/.test(key)) continue;
     if ((key === "required" || key === "autocomplete") && v === false) continue;
-    if (/_localizations$/.test(key) && typeof v === "object" && Object.values(v).every((text) => text === null)) continue;
+    if (/_localizations$/.test(key) && typeof v === "object" && Object.values(v).every((text) => text === null))
+      continue;
     out[key] = canonical(v);
   }
   return out;
@@ -225,7 +269,10 @@ function normalized(command: Record<string, unknown>): Record<Compared, unknown>
     description: command.description ?? "",
     options,
     // A definition spells it as a string, Discord answers with one; compared as text either way.
-    default_member_permissions: command.default_member_permissions === undefined || command.default_member_permissions === null ? null : String(command.default_member_permissions),
+    default_member_permissions:
+      command.default_member_permissions === undefined || command.default_member_permissions === null
+        ? null
+        : String(command.default_member_permissions),
     nsfw: command.nsfw ?? false,
     integration_types: sortedList(command.integration_types),
     contexts: sortedList(command.contexts),
@@ -237,7 +284,11 @@ function normalized(command: Record<string, unknown>): Record<Compared, unknown>
 const keyOf = (c: { name?: unknown; type?: unknown }) => `${(c.type as number | undefined) ?? 1}:${String(c.name)}`;
 
 /** `scope: "guild"` leaves out the fields Discord does not keep for guild commands (integration_types, contexts). */
-export function diffCommands(local: readonly CommandDefinition[], registered: readonly Record<string, unknown>[], scope: "global" | "guild" = "global"): Drift[] {
+export function diffCommands(
+  local: readonly CommandDefinition[],
+  registered: readonly Record<string, unknown>[],
+  scope: "global" | "guild" = "global",
+): Drift[] {
   const compared = scope === "guild" ? COMPARED.filter((f) => !GLOBAL_ONLY.has(f)) : COMPARED;
   const drift: Drift[] = [];
   const remote = new Map(registered.map((c) => [keyOf(c), c]));
@@ -250,7 +301,9 @@ export function diffCommands(local: readonly CommandDefinition[], registered: re
     remote.delete(keyOf(definition));
     const a = normalized(definition);
     const b = normalized(match);
-    const fields = compared.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])).map((field) => ({ field, local: a[field], registered: b[field] }));
+    const fields = compared
+      .filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]))
+      .map((field) => ({ field, local: a[field], registered: b[field] }));
     if (fields.length > 0) drift.push({ kind: "changed", command: displayName(definition), fields });
   }
   for (const extra of remote.values()) drift.push({ kind: "extra", command: displayName(extra) });
@@ -265,8 +318,12 @@ const short = (value: unknown) => {
 export function formatDrift(drift: readonly Drift[]): string[] {
   return drift.flatMap((d) => {
     if (d.kind === "missing") return [`  + ${d.command}: defined locally, not registered`];
-    if (d.kind === "extra") return [`  - ${d.command}: registered, not defined locally (a bulk overwrite would delete it)`];
-    return [`  ~ ${d.command}:`, ...d.fields.map((f) => `      ${f.field}: registered ${short(f.registered)}, local ${short(f.local)}`)];
+    if (d.kind === "extra")
+      return [`  - ${d.command}: registered, not defined locally (a bulk overwrite would delete it)`];
+    return [
+      `  ~ ${d.command}:`,
+      ...d.fields.map((f) => `      ${f.field}: registered ${short(f.registered)}, local ${short(f.local)}`),
+    ];
   });
 }
 
@@ -282,12 +339,19 @@ function registrationBody(definitions: readonly CommandDefinition[]): Record<str
     const perms = definition.default_member_permissions;
     if (perms === undefined || perms === null) return { ...definition };
     const bits = BigInt(perms);
-    if (bits > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`register(${displayName(definition)}): default_member_permissions ${perms} is beyond what Discord's API description accepts`);
+    if (bits > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new Error(
+        `register(${displayName(definition)}): default_member_permissions ${perms} is beyond what Discord's API description accepts`,
+      );
     return { ...definition, default_member_permissions: Number(bits) };
   });
 }
 
-export async function register(config: RegisterConfig, definitions: readonly CommandDefinition[], io: Io): Promise<number> {
+export async function register(
+  config: RegisterConfig,
+  definitions: readonly CommandDefinition[],
+  io: Io,
+): Promise<number> {
   const reply = await call(config, "PUT", definitions, registrationBody(definitions));
   if (!reply.ok) {
     io.err(reply.message);
@@ -295,9 +359,14 @@ export async function register(config: RegisterConfig, definitions: readonly Com
   }
   const registered = Array.isArray(reply.body) ? (reply.body as Record<string, unknown>[]) : [];
   const names = registered.map(displayName).join(", ");
-  io.out(`register: registered ${registered.length} command${registered.length === 1 ? "" : "s"} ${scopeText(config)} for application ${config.applicationId}: ${names || "(none)"}`);
+  io.out(
+    `register: registered ${registered.length} command${registered.length === 1 ? "" : "s"} ${scopeText(config)} for application ${config.applicationId}: ${names || "(none)"}`,
+  );
   // Discord's global command list reaches clients late; a local stand-in (the emulator) shows it at once.
-  if (!config.guildId && isDiscord(config.apiBase)) io.out("register: global commands can take a while to show up; set DISCORD_GUILD_ID for instant updates while developing");
+  if (!config.guildId && isDiscord(config.apiBase))
+    io.out(
+      "register: global commands can take a while to show up; set DISCORD_GUILD_ID for instant updates while developing",
+    );
   return 0;
 }
 
@@ -310,10 +379,14 @@ async function check(config: RegisterConfig, definitions: readonly CommandDefini
   const registered = Array.isArray(reply.body) ? (reply.body as Record<string, unknown>[]) : [];
   const drift = diffCommands(definitions, registered, config.guildId ? "guild" : "global");
   if (drift.length === 0) {
-    io.out(`register: ${definitions.length} command${definitions.length === 1 ? "" : "s"} in sync ${scopeText(config)} for application ${config.applicationId}`);
+    io.out(
+      `register: ${definitions.length} command${definitions.length === 1 ? "" : "s"} in sync ${scopeText(config)} for application ${config.applicationId}`,
+    );
     return 0;
   }
-  io.out(`register: ${drift.length} difference${drift.length === 1 ? "" : "s"} between the local definitions and Discord (${scopeText(config)}):`);
+  io.out(
+    `register: ${drift.length} difference${drift.length === 1 ? "" : "s"} between the local definitions and Discord (${scopeText(config)}):`,
+  );
   for (const line of formatDrift(drift)) io.out(line);
   io.out("register: run `npm run register` to upload the local definitions");
   return 1;
@@ -337,7 +410,14 @@ const HELP = `usage: npm run register [-- --dry-run | --check]
   --check     compare the registered commands and metadata with the local ones; exit 1 on drift
 reads DISCORD_APPLICATION_ID, DISCORD_TOKEN, DISCORD_GUILD_ID, DISCORD_API_BASE from the environment and .dev.vars`;
 
-export async function runRegister({ argv, env, definitions, metadata = [], emojis = [], io }: RunOptions): Promise<number> {
+export async function runRegister({
+  argv,
+  env,
+  definitions,
+  metadata = [],
+  emojis = [],
+  io,
+}: RunOptions): Promise<number> {
   const flags = new Set(argv);
   const unknown = argv.filter((a) => !["--dry-run", "--check", "--help", "-h"].includes(a));
   if (flags.has("--help") || flags.has("-h")) {
@@ -345,16 +425,22 @@ export async function runRegister({ argv, env, definitions, metadata = [], emoji
     return 0;
   }
   if (unknown.length > 0 || (flags.has("--dry-run") && flags.has("--check"))) {
-    io.err(`register: ${unknown.length > 0 ? `unknown argument ${unknown.join(" ")}` : "--dry-run and --check do not combine"}\n${HELP}`);
+    io.err(
+      `register: ${unknown.length > 0 ? `unknown argument ${unknown.join(" ")}` : "--dry-run and --check do not combine"}\n${HELP}`,
+    );
     return 1;
   }
   if (flags.has("--dry-run")) {
     io.out(JSON.stringify(registrationBody(definitions), null, 2));
-    io.out(`register: would PUT ${metadata.length} role connection metadata record${metadata.length === 1 ? "" : "s"}: ${describeMetadata(metadata)}`);
+    io.out(
+      `register: would PUT ${metadata.length} role connection metadata record${metadata.length === 1 ? "" : "s"}: ${describeMetadata(metadata)}`,
+    );
     // The emoji plan needs Discord's list: with a token it is compared, without one every emoji would be created.
     const withToken = readConfig(env);
     if (withToken.ok) return (await syncEmojis(withToken.config, emojis, io, { dryRun: true })) === null ? 1 : 0;
-    io.out(`register: would sync ${emojis.length} emoji${emojis.length === 1 ? "" : "s"}: ${emojis.map((e) => `${e.name} (${e.file})`).join(", ") || "(none)"} (set DISCORD_TOKEN to compare with Discord's)`);
+    io.out(
+      `register: would sync ${emojis.length} emoji${emojis.length === 1 ? "" : "s"}: ${emojis.map((e) => `${e.name} (${e.file})`).join(", ") || "(none)"} (set DISCORD_TOKEN to compare with Discord's)`,
+    );
     return 0;
   }
   const config = readConfig(env);
@@ -366,7 +452,8 @@ export async function runRegister({ argv, env, definitions, metadata = [], emoji
     const commands = await check(config.config, definitions, io);
     return (await checkRoleConnectionMetadata(config.config, metadata, io)) || commands;
   }
-  const failed = (await register(config.config, definitions, io)) || (await putRoleConnectionMetadata(config.config, metadata, io));
+  const failed =
+    (await register(config.config, definitions, io)) || (await putRoleConnectionMetadata(config.config, metadata, io));
   if (failed || emojis.length === 0) return failed;
   return (await syncEmojis(config.config, emojis, io)) === null ? 1 : 0;
 }

@@ -20,7 +20,7 @@ import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
 import { writeLocalWorkerConfigs } from "./local-worker-configs.ts";
-import { StopRequested, unlessStopped } from "./stop-request.ts";
+import { unlessStopped } from "./stop-request.ts";
 
 const HOST = "127.0.0.1";
 /** The emulator accepts any bot token unless told one; the local stack uses this one for registration and the report. */
@@ -105,12 +105,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const [part, port] of Object.entries(ports)) {
     if (port === 0) continue;
     const problem = await portProblem(HOST, port);
-    if (problem) throw new StackError(`start: ${problem}, needed by the ${part}${portHolders(port)} (is another \`npm start\` running? stop it, or free the port)`);
+    if (problem)
+      throw new StackError(
+        `start: ${problem}, needed by the ${part}${portHolders(port)} (is another \`npm start\` running? stop it, or free the port)`,
+      );
   }
   const config = await ensureDevConfig(options.configDir ?? options.root);
   const definitions = await loadDefinitions();
   signal?.throwIfAborted();
-  const premiumSkuId = config.devVars.PREMIUM_SKU_ID !== undefined ? config.devVars.PREMIUM_SKU_ID.trim() : options.devPremiumSku ? DEV_PREMIUM_SKU.id : "";
+  const premiumSkuId =
+    config.devVars.PREMIUM_SKU_ID !== undefined
+      ? config.devVars.PREMIUM_SKU_ID.trim()
+      : options.devPremiumSku
+        ? DEV_PREMIUM_SKU.id
+        : "";
 
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -123,9 +131,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       port: ports.emulator,
       applicationId: config.applicationId,
       // The playground plays Discord: it signs with the dev key and posts to this Worker.
-      worker: { url: `${workerUrl}/interactions`, eventsUrl: `${workerUrl}/events`, privateKeyHex: config.keyPair.privateKeyHex },
+      worker: {
+        url: `${workerUrl}/interactions`,
+        eventsUrl: `${workerUrl}/events`,
+        privateKeyHex: config.keyPair.privateKeyHex,
+      },
       // What the app sells: the playground's App menu and premium buttons buy it.
-      skus: premiumSkuId ? [{ id: premiumSkuId, name: premiumSkuId === DEV_PREMIUM_SKU.id ? DEV_PREMIUM_SKU.name : "Premium" }] : [],
+      skus: premiumSkuId
+        ? [{ id: premiumSkuId, name: premiumSkuId === DEV_PREMIUM_SKU.id ? DEV_PREMIUM_SKU.name : "Premium" }]
+        : [],
       // The Linked Roles Worker exchanges codes with this secret, as with Discord's.
       clientSecret: config.linkedRoles.clientSecret,
       log: (event) => log("emulator", JSON.stringify(event)),
@@ -134,7 +148,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     signal?.throwIfAborted();
 
     // The application emojis first: the Worker gets their ids (EMOJI_IDS) when it starts, as a deploy would.
-    const emojiIds = await unlessStopped(syncEmojis({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadLocalEmojis(), { out: (line) => log("register", line), err: (line) => log("register", line) }), signal);
+    const emojiIds = await unlessStopped(
+      syncEmojis(
+        { apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN },
+        loadLocalEmojis(),
+        { out: (line) => log("register", line), err: (line) => log("register", line) },
+      ),
+      signal,
+    );
     if (!emojiIds) throw new StackError("start: syncing the application emojis with the emulator failed (see above)");
 
     const emulatorHost = new URL(emulator.url).host;
@@ -171,7 +192,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             signal: startup,
           }).catch((error: unknown) => {
             if (startup.aborted) throw startup.reason;
-            throw new StackError(`start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`);
+            throw new StackError(
+              `start: the backend Worker did not come up: ${(error as Error).message}. Its output is above.`,
+            );
           });
         let started: Awaited<ReturnType<typeof startWorker>> | undefined = await startWorker(backendPort);
         backendProcess = started.process;
@@ -251,12 +274,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // npm start runs the Worker from its type-checked copy (worker-mirror.ts), brought up to date here.
     if (options.workerMirror) syncWorkerMirror(options.root, options.workerMirror);
     const devVarsPath = join(configDir, ".dev.vars");
-    const configs = writeLocalWorkerConfigs(options.root, configDir, existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : null, {
-      DISCORD_APPLICATION_ID: config.applicationId,
-      DISCORD_API_BASE: emulator.apiBase,
-      DISCORD_CLIENT_SECRET: config.linkedRoles.clientSecret,
-      TOKEN_ENCRYPTION_KEY: config.linkedRoles.tokenEncryptionKey,
-    }, options.workerMirror ? mirrorEntry(options.workerMirror) : undefined);
+    const configs = writeLocalWorkerConfigs(
+      options.root,
+      configDir,
+      existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : null,
+      {
+        DISCORD_APPLICATION_ID: config.applicationId,
+        DISCORD_API_BASE: emulator.apiBase,
+        DISCORD_CLIENT_SECRET: config.linkedRoles.clientSecret,
+        TOKEN_ENCRYPTION_KEY: config.linkedRoles.tokenEncryptionKey,
+      },
+      options.workerMirror ? mirrorEntry(options.workerMirror) : undefined,
+    );
     // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
     const args = ["-c", configs.interactions, "-c", configs.linkedRoles, "--test-scheduled", "--persist-to", persistTo];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
@@ -268,7 +297,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (done) emulator.emulator.workerDone(done.interactionId, done.outcome);
     };
     const startWorker = async (): Promise<Managed> => {
-      const { process: worker } = await startWranglerDev({ root: options.root, name: "the Worker (wrangler dev)", host: HOST, port: ports.worker, args, log: workerLog, startTimeoutMs: options.startTimeoutMs, signal: startup }).catch((error: unknown) => {
+      const { process: worker } = await startWranglerDev({
+        root: options.root,
+        name: "the Worker (wrangler dev)",
+        host: HOST,
+        port: ports.worker,
+        args,
+        log: workerLog,
+        startTimeoutMs: options.startTimeoutMs,
+        signal: startup,
+      }).catch((error: unknown) => {
         if (startup.aborted) throw startup.reason;
         throw new StackError(`start: ${(error as Error).message}. Its output is above.`);
       });
@@ -276,26 +314,46 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return worker;
     };
 
-    const [backendResult, migrated, workerResult] = await Promise.allSettled([part(startBackend()), part(migrateD1()), part(startWorker())]);
+    const [backendResult, migrated, workerResult] = await Promise.allSettled([
+      part(startBackend()),
+      part(migrateD1()),
+      part(startWorker()),
+    ]);
     // A stop requested by the user wins; else the part that failed first (the others were stopped because of it).
     signal?.throwIfAborted();
     if (failed.signal.aborted) throw failed.signal.reason;
-    if (backendResult.status === "rejected" || migrated.status === "rejected" || workerResult.status === "rejected") throw new StackError("start: a part failed to start (see above)");
+    if (backendResult.status === "rejected" || migrated.status === "rejected" || workerResult.status === "rejected")
+      throw new StackError("start: a part failed to start (see above)");
     const backend = backendResult.value;
     const worker = workerResult.value;
 
     // Register the commands with the emulator exactly as `npm run register` would with Discord.
-    const registerCommands = (list: readonly CommandDefinition[], io: Io) => register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, list, io);
+    const registerCommands = (list: readonly CommandDefinition[], io: Io) =>
+      register({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, list, io);
     const io = { out: (line: string) => log("register", line), err: (line: string) => log("register", line) };
     const registered = await unlessStopped(registerCommands(definitions, io), signal);
     if (registered !== 0) throw new StackError("start: registering the commands with the emulator failed (see above)");
-    const metadata = await unlessStopped(putRoleConnectionMetadata({ apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN }, loadRoleConnectionMetadata(), io), signal);
-    if (metadata !== 0) throw new StackError("start: registering the role connection metadata with the emulator failed (see above)");
+    const metadata = await unlessStopped(
+      putRoleConnectionMetadata(
+        { apiBase: emulator.apiBase, applicationId: config.applicationId, token: LOCAL_BOT_TOKEN },
+        loadRoleConnectionMetadata(),
+        io,
+      ),
+      signal,
+    );
+    if (metadata !== 0)
+      throw new StackError("start: registering the role connection metadata with the emulator failed (see above)");
 
     const died = Promise.race([
       worker.exited.then((code) => `the Worker (wrangler dev) exited (${code})`),
       // Stopping the backend on purpose (a fault test) is not the stack dying.
-      ...(backendProcess ? [backendProcess.exited.then((code) => (backendStopped ? new Promise<string>(() => {}) : `the backend Worker (wrangler dev) exited (${code})`))] : []),
+      ...(backendProcess
+        ? [
+            backendProcess.exited.then((code) =>
+              backendStopped ? new Promise<string>(() => {}) : `the backend Worker (wrangler dev) exited (${code})`,
+            ),
+          ]
+        : []),
     ]);
     return {
       workerUrl,

@@ -17,7 +17,12 @@ export async function typeCheck(root: string, buildInfoFile: string, signal?: Ab
   signal?.throwIfAborted();
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   const output: string[] = [];
-  const run = startProcess("type-check (tsc)", process.execPath, [tsc, "-p", join(root, "tsconfig.json"), "--incremental", "--tsBuildInfoFile", buildInfoFile, "--pretty", "false"], { cwd: root, env: process.env, onOutput: (line) => output.push(line) });
+  const run = startProcess(
+    "type-check (tsc)",
+    process.execPath,
+    [tsc, "-p", join(root, "tsconfig.json"), "--incremental", "--tsBuildInfoFile", buildInfoFile, "--pretty", "false"],
+    { cwd: root, env: process.env, onOutput: (line) => output.push(line) },
+  );
   const stop = () => void run.stop();
   signal?.addEventListener("abort", stop, { once: true });
   const code = await run.exited;
@@ -25,6 +30,9 @@ export async function typeCheck(root: string, buildInfoFile: string, signal?: Ab
   if (signal?.aborted) throw signal.reason;
   const errors = output.filter((line) => /\berror TS\d+:/.test(line));
   // tsc exits 2 with errors it printed; anything else (no tsc, a crash) is not a verdict on the code.
-  if (code !== 0 && errors.length === 0) throw new Error(`type-check: tsc failed (exit ${code}) without reporting errors: ${output.find((line) => line.trim()) ?? "no output"}`);
+  if (code !== 0 && errors.length === 0)
+    throw new Error(
+      `type-check: tsc failed (exit ${code}) without reporting errors: ${output.find((line) => line.trim()) ?? "no output"}`,
+    );
   return { ok: errors.length === 0, errors };
 }

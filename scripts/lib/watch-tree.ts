@@ -16,7 +16,11 @@ export interface TreeWatcher {
  * Calls `onChange` with the path (relative to `root`, "/"-separated) of each file created, changed, replaced or
  * removed under `root`; `onError` when a folder cannot be watched (the rest keep watching).
  */
-export function watchTree(root: string, onChange: (path: string) => void, onError: (error: Error) => void = () => {}): TreeWatcher {
+export function watchTree(
+  root: string,
+  onChange: (path: string) => void,
+  onError: (error: Error) => void = () => {},
+): TreeWatcher {
   const watchers = new Map<string, FSWatcher>();
   let closed = false;
 
@@ -88,7 +92,9 @@ export function watchTree(root: string, onChange: (path: string) => void, onErro
 
 function filesIn(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+    return readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
   } catch {
     return [];
   }

@@ -3,7 +3,16 @@
 // only after the change passes the type-check. A change that fails it is reported, and the last good version keeps
 // running. The copy holds what the Worker's bundle reads: src/worker and src/shared.
 
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 
 const PARTS = ["worker", "shared"] as const;

@@ -25,8 +25,17 @@ function wranglerEnv(root: string): NodeJS.ProcessEnv {
  */
 const DEV_ARGS = ["--show-interactive-dev-session=false", "--inspector-port", "0"] as const;
 
-function startWrangler(root: string, name: string, args: readonly string[], log: (line: string) => void = () => {}): Managed {
-  return startProcess(name, process.execPath, [join(root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], { cwd: root, env: wranglerEnv(root), onOutput: log });
+function startWrangler(
+  root: string,
+  name: string,
+  args: readonly string[],
+  log: (line: string) => void = () => {},
+): Managed {
+  return startProcess(name, process.execPath, [join(root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], {
+    cwd: root,
+    env: wranglerEnv(root),
+    onOutput: log,
+  });
 }
 
 export interface WranglerDevOptions {
@@ -80,7 +89,13 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
       Promise.race([
         ready,
         managed.exited.then((code) => Promise.reject(new Error(`it exited (${code}) before serving`))),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`it did not say it was ready within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error(`it did not say it was ready within ${Math.round(timeoutMs / 1000)} s`)),
+              timeoutMs,
+            )),
+        ),
       ]).finally(() => clearTimeout(timer)),
       options.signal,
     );

@@ -88,7 +88,8 @@ export function createBackend(options: BackendOptions): Backend {
     jobs.set(job.name, job);
   }
   const largestInputBytes = Math.max(0, ...[...jobs.values()].map((job) => job.maxInputBytes));
-  const bodyBudgetBytes = options.bodyBudgetBytes === null ? Number.MAX_SAFE_INTEGER : (options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
+  const bodyBudgetBytes =
+    options.bodyBudgetBytes === null ? Number.MAX_SAFE_INTEGER : (options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   if (!Number.isSafeInteger(bodyBudgetBytes) || bodyBudgetBytes < largestInputBytes) {
     throw new Error(
       `backend(config): bodyBudgetBytes is ${bodyBudgetBytes}; it must be at least ${largestInputBytes}, the largest job's maxInputBytes`,
@@ -101,7 +102,8 @@ export function createBackend(options: BackendOptions): Backend {
   });
   const limiter = createLimiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
   const renderBudget = options.renderBudget ?? DEFAULT_RENDER_BUDGET;
-  if (!(renderBudget > 0)) throw new Error(`backend(config): renderBudget must be a positive number of ordinary charts, got ${renderBudget}`);
+  if (!(renderBudget > 0))
+    throw new Error(`backend(config): renderBudget must be a positive number of ordinary charts, got ${renderBudget}`);
   const replayStore = options.replayStore ?? createReplayCache();
   const log: Logger = options.log;
   let draining = false;
@@ -131,7 +133,11 @@ export function createBackend(options: BackendOptions): Backend {
       if (request.method !== "POST") throw methodNotAllowed("POST");
       return handleJobRequest(request, jobPath[1] ?? "", deps, trace);
     }
-    throw new HttpError(404, "not_found", `no route for ${request.method} ${path}; the backend serves GET /health and POST /v1/jobs/{name}`);
+    throw new HttpError(
+      404,
+      "not_found",
+      `no route for ${request.method} ${path}; the backend serves GET /health and POST /v1/jobs/{name}`,
+    );
   }
 
   return {
@@ -153,7 +159,9 @@ export function createBackend(options: BackendOptions): Backend {
           trace.ref = ref;
           trace.code = "internal_error";
           log({ event: "internal_error", path, ref, ...describeError(error) });
-          response = errorResponse(new HttpError(500, "internal_error", `unexpected backend error; quote ref ${ref}`, { ref }));
+          response = errorResponse(
+            new HttpError(500, "internal_error", `unexpected backend error; quote ref ${ref}`, { ref }),
+          );
         }
       }
       // Answered before its body was read (refused at the headers, too large, evicted, timed out): close the

@@ -106,12 +106,18 @@ export async function downloadAttachment(url: URL, options: DownloadOptions): Pr
   try {
     let current = url;
     for (let hop = 0; ; hop++) {
-      const response = await options.fetch(current, { redirect: "manual", signal, headers: { accept: "text/csv, text/plain, */*" } });
+      const response = await options.fetch(current, {
+        redirect: "manual",
+        signal,
+        headers: { accept: "text/csv, text/plain, */*" },
+      });
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
         const location = response.headers.get("location");
         if (location === null || hop >= MAX_REDIRECTS) {
-          throw upstreamError(`the attachment host answered with a redirect the backend cannot follow (HTTP ${response.status})`);
+          throw upstreamError(
+            `the attachment host answered with a redirect the backend cannot follow (HTTP ${response.status})`,
+          );
         }
         current = checkAttachmentUrl(new URL(location, current).href, options.allowedHosts, field);
         continue;

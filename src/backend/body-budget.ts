@@ -76,7 +76,13 @@ export function createBodyBudget(options: BodyBudgetOptions): BodyBudget {
       { "retry-after": String(retryAfterSeconds), connection: "close" },
     );
   const timedOut = () =>
-    new HttpError(408, "body_timeout", `the request body did not arrive within ${timeoutMs} ms of its headers`, {}, { connection: "close" });
+    new HttpError(
+      408,
+      "body_timeout",
+      `the request body did not arrive within ${timeoutMs} ms of its headers`,
+      {},
+      { connection: "close" },
+    );
 
   return {
     reserve(bytes) {

@@ -35,12 +35,20 @@ export class ConfigError extends Error {
   }
 }
 
-function integer(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
+function integer(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(`backend(config): ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    throw new ConfigError(
+      `backend(config): ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
@@ -56,7 +64,12 @@ export function readBackendConfig(env: Record<string, string | undefined>): Back
     );
   }
   const hostsRaw = env.ATTACHMENT_HOSTS?.trim();
-  const attachmentHosts = hostsRaw ? hostsRaw.split(",").map((host) => host.trim()).filter(Boolean) : [...DEFAULT_ATTACHMENT_HOSTS];
+  const attachmentHosts = hostsRaw
+    ? hostsRaw
+        .split(",")
+        .map((host) => host.trim())
+        .filter(Boolean)
+    : [...DEFAULT_ATTACHMENT_HOSTS];
   try {
     parseAllowedHosts(attachmentHosts);
   } catch (error) {
@@ -69,7 +82,13 @@ export function readBackendConfig(env: Record<string, string | undefined>): Back
     attachmentHosts,
     maxConcurrent: integer(env, "BACKEND_MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT, 1, 1024),
     // The budget must hold at least one body of the largest job, or that job could never be sent.
-    bodyBudgetBytes: integer(env, "BACKEND_BODY_BUDGET_BYTES", DEFAULT_BODY_BUDGET_BYTES, largestInputBytes, 1024 * 1024 * 1024),
+    bodyBudgetBytes: integer(
+      env,
+      "BACKEND_BODY_BUDGET_BYTES",
+      DEFAULT_BODY_BUDGET_BYTES,
+      largestInputBytes,
+      1024 * 1024 * 1024,
+    ),
     bodyTimeoutMs: integer(env, "BACKEND_BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 100, 120_000),
     maxConnections: integer(env, "BACKEND_MAX_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, 16, 1_000_000),
     headersTimeoutMs: integer(env, "BACKEND_HEADERS_TIMEOUT_MS", DEFAULT_HEADERS_TIMEOUT_MS, 100, 120_000),

@@ -4,7 +4,7 @@
 // TooCostlyError is valid input too costly to draw (an estimate over budget, or a render stopped at its limit): a 422
 // whose message the Worker shows the user as it is.
 
-import { HttpError, type ErrorDetails } from "../shared/http-error.ts";
+import type { HttpError, ErrorDetails } from "../shared/http-error.ts";
 
 export { HttpError, InputError, TooCostlyError } from "../shared/http-error.ts";
 

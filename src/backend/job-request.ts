@@ -77,7 +77,10 @@ function parseEnvelope(text: string): Envelope {
   }
   const { id, input } = body as Record<string, unknown>;
   if (typeof id !== "string" || !/^[\w-]+$/.test(id) || id.length > MAX_ID_LENGTH) {
-    throw new InputError("id", `id: must be the interaction id, a string of at most ${MAX_ID_LENGTH} letters, digits, _ or -`);
+    throw new InputError(
+      "id",
+      `id: must be the interaction id, a string of at most ${MAX_ID_LENGTH} letters, digits, _ or -`,
+    );
   }
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new InputError("input", "input: must be a JSON object with the job's parameters");
@@ -105,7 +108,8 @@ export async function handleJobRequest(
   // The MAC covers the body's digest, so a sender without the secret is refused here, before a byte of its body
   // is read (and app.ts closes the connection rather than letting Node drain the body).
   const headerCheck = await verifyRelayHeaders(deps.relaySecret, timestamp, signature, digest, nowSeconds);
-  if (!headerCheck.ok || digest === null) throw unauthorized(headerCheck.ok ? "missing body digest" : headerCheck.reason);
+  if (!headerCheck.ok || digest === null)
+    throw unauthorized(headerCheck.ok ? "missing body digest" : headerCheck.reason);
 
   // The job is looked up now only for its body cap. An unknown name is still answered 404 after the MAC, so an
   // unsigned request gets no list of jobs; its body is read under the largest cap like any other.
@@ -113,7 +117,11 @@ export async function handleJobRequest(
   const cap = job?.maxInputBytes ?? deps.largestInputBytes;
   const declared = declaredLength(request.headers);
   if (declared !== undefined && declared > cap) {
-    throw new HttpError(413, "payload_too_large", `the request body is ${formatBytes(declared)}; the limit for this job is ${formatBytes(cap)}`);
+    throw new HttpError(
+      413,
+      "payload_too_large",
+      `the request body is ${formatBytes(declared)}; the limit for this job is ${formatBytes(cap)}`,
+    );
   }
   // Every read reserves its most bytes from the shared budget before the first byte: the declared length, or the
   // job's cap when there is none (chunked encoding, a Request built in-process). The Worker's string body always
@@ -152,7 +160,11 @@ export async function handleJobRequest(
   }
 
   if (job === undefined) {
-    throw new HttpError(404, "unknown_job", `no job named ${JSON.stringify(jobName)}; available: ${[...deps.jobs.keys()].join(", ")}`);
+    throw new HttpError(
+      404,
+      "unknown_job",
+      `no job named ${JSON.stringify(jobName)}; available: ${[...deps.jobs.keys()].join(", ")}`,
+    );
   }
 
   const envelope = parseEnvelope(rawBody);
@@ -191,7 +203,9 @@ export async function handleJobRequest(
     trace.code = "job_failed";
     deps.log({ event: "job_crashed", job: jobName, id: envelope.id, ref, ...describeError(error) });
     return errorResponse(
-      new HttpError(500, "job_failed", `the ${jobName} job failed unexpectedly; quote ref ${ref} when reporting it`, { ref }),
+      new HttpError(500, "job_failed", `the ${jobName} job failed unexpectedly; quote ref ${ref} when reporting it`, {
+        ref,
+      }),
     );
   } finally {
     release();

@@ -16,5 +16,9 @@ export type NodeBackendOptions = Omit<BackendOptions, "rasterise" | "log"> & {
 export const stdoutLogger = (): BackendOptions["log"] => jsonLineLogger((line) => process.stdout.write(line));
 
 export function createNodeBackend(options: NodeBackendOptions): Backend {
-  return createBackend({ ...options, rasterise: options.rasterise ?? rasteriseWithResvgNode, log: options.log ?? stdoutLogger() });
+  return createBackend({
+    ...options,
+    rasterise: options.rasterise ?? rasteriseWithResvgNode,
+    log: options.log ?? stdoutLogger(),
+  });
 }

@@ -15,7 +15,11 @@ export function declaredLength(headers: Headers): number | undefined {
  * readCapped that also stops when `signal` aborts: the pending read then rejects with `signal.reason` and the
  * source is cancelled. Piping through an identity stream is what lets a signal interrupt a read in progress.
  */
-export function readCappedUntil(body: ReadableStream<Uint8Array> | null, maxBytes: number, signal: AbortSignal): Promise<CappedBody> {
+export function readCappedUntil(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<CappedBody> {
   if (body === null) return readCapped(null, maxBytes);
   return readCapped(body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>(), { signal }), maxBytes);
 }

@@ -20,7 +20,12 @@ import {
   checkingInterval,
 } from "./server-limits.ts";
 import { describeError } from "./log.ts";
-import { createRenderPool, defaultRenderThreads, type RenderPool, type RenderPoolOptions } from "./jobs/chart/render-pool.ts";
+import {
+  createRenderPool,
+  defaultRenderThreads,
+  type RenderPool,
+  type RenderPoolOptions,
+} from "./jobs/chart/render-pool.ts";
 import { createSqliteReplayStore } from "./replay-store-sqlite.ts";
 
 /**
@@ -73,12 +78,19 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
     ...backendOptions
   } = options;
   const log = backendOptions.log ?? stdoutLogger();
-  const renderPool = backendOptions.drawChart ? null : createRenderPool({ threads: renderThreads, timeoutMs: renderTimeoutMs, log, thread: renderThread });
+  const renderPool = backendOptions.drawChart
+    ? null
+    : createRenderPool({ threads: renderThreads, timeoutMs: renderTimeoutMs, log, thread: renderThread });
   if (warmRenderThreads) renderPool?.warm();
-  const backend = createNodeBackend({ ...backendOptions, log, ...(renderPool ? { drawChart: renderPool.drawChart } : {}) });
+  const backend = createNodeBackend({
+    ...backendOptions,
+    log,
+    ...(renderPool ? { drawChart: renderPool.drawChart } : {}),
+  });
   const serverOptions: ServerOptions = {
     headersTimeout: headersTimeoutMs,
-    requestTimeout: headersTimeoutMs + (backendOptions.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS) + REQUEST_TIMEOUT_MARGIN_MS,
+    requestTimeout:
+      headersTimeoutMs + (backendOptions.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS) + REQUEST_TIMEOUT_MARGIN_MS,
     connectionsCheckingInterval: checkingInterval(headersTimeoutMs),
     keepAliveTimeout: keepAliveTimeoutMs,
     highWaterMark: READ_HIGH_WATER_MARK_BYTES,
@@ -88,16 +100,19 @@ export function startBackendServer(options: BackendServerOptions): Promise<Backe
       void renderPool?.close();
       reject(error);
     };
-    const server = serve({ fetch: (request) => backend.fetch(request), port, hostname, serverOptions, autoCleanupIncoming: false }, (info: AddressInfo) => {
-      server.off("error", failed);
-      const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
-      let closing: Promise<void> | undefined;
-      resolve({
-        url: `http://${host}:${info.port}`,
-        backend,
-        close: () => (closing ??= closeGracefully(server, backend, renderPool)),
-      });
-    }) as Server;
+    const server = serve(
+      { fetch: (request) => backend.fetch(request), port, hostname, serverOptions, autoCleanupIncoming: false },
+      (info: AddressInfo) => {
+        server.off("error", failed);
+        const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+        let closing: Promise<void> | undefined;
+        resolve({
+          url: `http://${host}:${info.port}`,
+          backend,
+          close: () => (closing ??= closeGracefully(server, backend, renderPool)),
+        });
+      },
+    ) as Server;
     server.maxConnections = maxConnections;
     server.once("error", failed);
   });
@@ -187,7 +202,9 @@ async function main(): Promise<void> {
 
 if (import.meta.main) {
   main().catch((error: unknown) => {
-    process.stderr.write(`backend(server): failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `backend(server): failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -74,12 +74,20 @@ interface Thread {
   exited: Promise<void>;
 }
 
-type Answer = { type: "ready" } | { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; stack?: string };
+type Answer =
+  | { type: "ready" }
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; message: string; stack?: string };
 
 export function createThreadPool<Input, Output>(options: ThreadPoolOptions): ThreadPool<Input, Output> {
   const { size, maxWaiting, timeoutMs } = options;
-  for (const [name, value, min] of [["size", size, 1], ["maxWaiting", maxWaiting, 0], ["timeoutMs", timeoutMs, 1]] as const) {
-    if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`thread-pool(${options.name}): ${name} must be an integer of at least ${min}, got ${value}`);
+  for (const [name, value, min] of [
+    ["size", size, 1],
+    ["maxWaiting", maxWaiting, 0],
+    ["timeoutMs", timeoutMs, 1],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new RangeError(`thread-pool(${options.name}): ${name} must be an integer of at least ${min}, got ${value}`);
   }
   const threads = new Set<Thread>();
   const waiting: Task[] = [];
@@ -94,7 +102,12 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
       workerData: options.workerData,
       resourceLimits: options.maxHeapMb ? { maxOldGenerationSizeMb: options.maxHeapMb } : undefined,
     });
-    const thread: Thread = { worker, ready: false, stopping: false, exited: new Promise((resolve) => worker.once("exit", () => resolve())) };
+    const thread: Thread = {
+      worker,
+      ready: false,
+      stopping: false,
+      exited: new Promise((resolve) => worker.once("exit", () => resolve())),
+    };
     threads.add(thread);
     // An idle thread must not keep the process alive; one with work to do must (pump refs it).
     worker.unref();
@@ -109,11 +122,15 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
     });
     worker.once("exit", (code) => {
       threads.delete(thread);
-      finish(thread, (task) => task.reject(new Error(`thread-pool(${options.name}): the thread exited (code ${code}) during a task`)));
+      finish(thread, (task) =>
+        task.reject(new Error(`thread-pool(${options.name}): the thread exited (code ${code}) during a task`)),
+      );
       // A thread that never became ready cannot start (its script fails): the tasks waiting for it fail with why,
       // rather than wait for threads that would fail the same way, one after another, without end.
       if (!thread.ready && !closed) {
-        const why = new Error(`thread-pool(${options.name}): a thread failed to start (exit code ${code})${failure ? `: ${failure.message}` : ""}`);
+        const why = new Error(
+          `thread-pool(${options.name}): a thread failed to start (exit code ${code})${failure ? `: ${failure.message}` : ""}`,
+        );
         for (const task of waiting.splice(0)) task.reject(why);
       }
       pump();
@@ -170,7 +187,11 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
     run(input) {
       if (closed) return Promise.reject(new Error(`thread-pool(${options.name}): closed`));
       if (running() + waiting.length >= size + maxWaiting) {
-        return Promise.reject(new ThreadPoolBusyError(`thread-pool(${options.name}): ${size} threads busy and ${waiting.length} tasks waiting`));
+        return Promise.reject(
+          new ThreadPoolBusyError(
+            `thread-pool(${options.name}): ${size} threads busy and ${waiting.length} tasks waiting`,
+          ),
+        );
       }
       return new Promise<Output>((resolve, reject) => {
         waiting.push({ input, resolve: resolve as (value: unknown) => void, reject });
@@ -195,7 +216,10 @@ export function createThreadPool<Input, Output>(options: ThreadPoolOptions): Thr
  * The thread side: answers each task with `handle`'s value (its `transfer` list moved, not copied) or its error.
  * Call once, in the pool's thread script; the pool sends the next task only after this one's answer.
  */
-export function serveThreadTasks<Input, Output>(handle: (input: Input) => Output | Promise<Output>, transfer: (output: Output) => ArrayBuffer[] = () => []): void {
+export function serveThreadTasks<Input, Output>(
+  handle: (input: Input) => Output | Promise<Output>,
+  transfer: (output: Output) => ArrayBuffer[] = () => [],
+): void {
   if (isMainThread || !parentPort) throw new Error("thread-pool: serveThreadTasks runs in a pool's thread only");
   const port = parentPort;
   port.on("message", async ({ id, input }: { id: number; input: Input }) => {
@@ -203,7 +227,12 @@ export function serveThreadTasks<Input, Output>(handle: (input: Input) => Output
       const value = await handle(input);
       port.postMessage({ id, ok: true, value }, transfer(value));
     } catch (error) {
-      port.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+      port.postMessage({
+        id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      });
     }
   });
   port.postMessage({ type: "ready" });

@@ -25,7 +25,9 @@ export interface AppActionDeps {
   now(): number;
 }
 
-export type AppActionResult<T = AppEventRecord> = { ok: true; value: T; event: AppEventRecord } | { ok: false; status: number; error: string };
+export type AppActionResult<T = AppEventRecord> =
+  | { ok: true; value: T; event: AppEventRecord }
+  | { ok: false; status: number; error: string };
 
 /** The Events URL: WorkerTarget.eventsUrl, else the interactions URL's sibling /events (as npm start serves it). */
 function eventsUrlOf(worker: WorkerTarget): string {
@@ -35,13 +37,30 @@ function eventsUrlOf(worker: WorkerTarget): string {
 /** Signs and POSTs one event to the Worker and records the delivery. */
 export async function sendAppEvent(deps: AppActionDeps, type: string, data: unknown): Promise<AppActionResult<null>> {
   const { state, worker } = deps;
-  if (!worker) return { ok: false, status: 409, error: "emulator(events): no Worker to send events to; start the emulator with worker: {url, privateKeyHex} (npm start does)" };
+  if (!worker)
+    return {
+      ok: false,
+      status: 409,
+      error:
+        "emulator(events): no Worker to send events to; start the emulator with worker: {url, privateKeyHex} (npm start does)",
+    };
   const url = eventsUrlOf(worker);
   const body = webhookEvent(state.applicationId, type, data, deps.now());
-  const record: AppEventRecord = { seq: state.nextAppEventSeq++, at: new Date(deps.now()).toISOString(), type, worker_url: url, request: body, status: null, ms: null, timed_out: false };
+  const record: AppEventRecord = {
+    seq: state.nextAppEventSeq++,
+    at: new Date(deps.now()).toISOString(),
+    type,
+    worker_url: url,
+    request: body,
+    status: null,
+    ms: null,
+    timed_out: false,
+  };
   state.appEvents.push(record);
   deps.changed();
-  const delivery = await deliverWebhookEvent(url, body, worker.privateKeyHex, { deadlineMs: INITIAL_RESPONSE_DEADLINE_MS });
+  const delivery = await deliverWebhookEvent(url, body, worker.privateKeyHex, {
+    deadlineMs: INITIAL_RESPONSE_DEADLINE_MS,
+  });
   record.status = delivery.status;
   record.ms = delivery.ms;
   record.timed_out = delivery.timedOut;
@@ -74,8 +93,18 @@ export async function uninstallApp(deps: AppActionDeps): Promise<AppActionResult
 /** A test purchase of `skuId` by the playground's user; later interactions carry the entitlement. */
 export async function buySku(deps: AppActionDeps, skuId: string): Promise<AppActionResult<EmulatedEntitlement>> {
   const owned = activeEntitlements(deps.state, DEFAULT_USER_ID, null, deps.now()).find((e) => e.sku_id === skuId);
-  if (owned) return { ok: false, status: 409, error: `emulator(entitlements): the playground's user already owns SKU ${skuId} (entitlement ${owned.id})` };
-  const entitlement = testEntitlement({ applicationId: deps.state.applicationId, skuId, userId: DEFAULT_USER_ID, at: deps.now() });
+  if (owned)
+    return {
+      ok: false,
+      status: 409,
+      error: `emulator(entitlements): the playground's user already owns SKU ${skuId} (entitlement ${owned.id})`,
+    };
+  const entitlement = testEntitlement({
+    applicationId: deps.state.applicationId,
+    skuId,
+    userId: DEFAULT_USER_ID,
+    at: deps.now(),
+  });
   deps.state.entitlements.push(entitlement);
   deps.changed();
   const sent = await sendAppEvent(deps, "ENTITLEMENT_CREATE", entitlement);
@@ -83,7 +112,10 @@ export async function buySku(deps: AppActionDeps, skuId: string): Promise<AppAct
 }
 
 /** Deletes an entitlement (a refunded or removed test purchase): ENTITLEMENT_DELETE, and interactions stop carrying it. */
-export async function deleteEntitlement(deps: AppActionDeps, id: string): Promise<AppActionResult<EmulatedEntitlement>> {
+export async function deleteEntitlement(
+  deps: AppActionDeps,
+  id: string,
+): Promise<AppActionResult<EmulatedEntitlement>> {
   const entitlement = deps.state.entitlements.find((e) => e.id === id && !e.deleted);
   if (!entitlement) return { ok: false, status: 404, error: `emulator(entitlements): no entitlement ${id}` };
   entitlement.deleted = true;
@@ -93,6 +125,13 @@ export async function deleteEntitlement(deps: AppActionDeps, id: string): Promis
 }
 
 /** What an interaction by `userId` (in `guildId`) carries in `entitlements`: theirs, and the server's. */
-export function activeEntitlements(state: EmulatorState, userId: string, guildId: string | null, now: number): EmulatedEntitlement[] {
-  return state.entitlements.filter((e) => isActiveEntitlement(e, now) && (e.user_id === userId || (guildId !== null && e.guild_id === guildId)));
+export function activeEntitlements(
+  state: EmulatorState,
+  userId: string,
+  guildId: string | null,
+  now: number,
+): EmulatedEntitlement[] {
+  return state.entitlements.filter(
+    (e) => isActiveEntitlement(e, now) && (e.user_id === userId || (guildId !== null && e.guild_id === guildId)),
+  );
 }

@@ -13,7 +13,16 @@ export const WEBHOOK_TYPES = { PING: 0, EVENT: 1 } as const;
 /** The installation contexts: added to a server, or to a user's account. */
 export const INTEGRATION_TYPES = { GUILD_INSTALL: 0, USER_INSTALL: 1 } as const;
 /** Entitlement types; the playground's purchases are test-mode purchases (4), as the Developer Portal's test SKUs make. */
-export const ENTITLEMENT_TYPES = { PURCHASE: 1, PREMIUM_SUBSCRIPTION: 2, DEVELOPER_GIFT: 3, TEST_MODE_PURCHASE: 4, FREE_PURCHASE: 5, USER_GIFT: 6, PREMIUM_PURCHASE: 7, APPLICATION_SUBSCRIPTION: 8 } as const;
+export const ENTITLEMENT_TYPES = {
+  PURCHASE: 1,
+  PREMIUM_SUBSCRIPTION: 2,
+  DEVELOPER_GIFT: 3,
+  TEST_MODE_PURCHASE: 4,
+  FREE_PURCHASE: 5,
+  USER_GIFT: 6,
+  PREMIUM_PURCHASE: 7,
+  APPLICATION_SUBSCRIPTION: 8,
+} as const;
 
 /** An entitlement as Discord's API returns it (and as interactions carry it in `entitlements`). */
 export interface EmulatedEntitlement {
@@ -45,17 +54,46 @@ export function webhookPing(applicationId: string): WebhookEventBody {
   return { version: 1, application_id: applicationId, type: WEBHOOK_TYPES.PING };
 }
 
-export function webhookEvent(applicationId: string, type: string, data: unknown, at: number = Date.now()): WebhookEventBody {
-  return { version: 1, application_id: applicationId, type: WEBHOOK_TYPES.EVENT, event: { type, timestamp: eventTimestamp(at), data } };
+export function webhookEvent(
+  applicationId: string,
+  type: string,
+  data: unknown,
+  at: number = Date.now(),
+): WebhookEventBody {
+  return {
+    version: 1,
+    application_id: applicationId,
+    type: WEBHOOK_TYPES.EVENT,
+    event: { type, timestamp: eventTimestamp(at), data },
+  };
 }
 
 /** APPLICATION_AUTHORIZED's data: who added the app, where, with which scopes. */
-export function authorizedData(options: { integrationType: 0 | 1; user?: InteractionUser; guildId?: string; guildName?: string; scopes?: string[] }): Record<string, unknown> {
+export function authorizedData(options: {
+  integrationType: 0 | 1;
+  user?: InteractionUser;
+  guildId?: string;
+  guildName?: string;
+  scopes?: string[];
+}): Record<string, unknown> {
   const user = options.user ?? DEFAULT_USER;
-  const guild = options.integrationType === INTEGRATION_TYPES.GUILD_INSTALL
-    ? { guild: { id: options.guildId ?? "0", name: options.guildName ?? "Emulated server", icon: null, owner_id: user.id, features: [] } }
-    : {};
-  const scopes = options.scopes ?? (options.integrationType === INTEGRATION_TYPES.GUILD_INSTALL ? ["applications.commands", "bot"] : ["applications.commands"]);
+  const guild =
+    options.integrationType === INTEGRATION_TYPES.GUILD_INSTALL
+      ? {
+          guild: {
+            id: options.guildId ?? "0",
+            name: options.guildName ?? "Emulated server",
+            icon: null,
+            owner_id: user.id,
+            features: [],
+          },
+        }
+      : {};
+  const scopes =
+    options.scopes ??
+    (options.integrationType === INTEGRATION_TYPES.GUILD_INSTALL
+      ? ["applications.commands", "bot"]
+      : ["applications.commands"]);
   return { integration_type: options.integrationType, user, scopes, ...guild };
 }
 
@@ -64,7 +102,13 @@ export function deauthorizedData(user: InteractionUser = DEFAULT_USER): Record<s
 }
 
 /** A test-mode purchase of `skuId` by a user (or for a server), starting now and never ending. */
-export function testEntitlement(options: { applicationId: string; skuId: string; userId?: string; guildId?: string; at?: number }): EmulatedEntitlement {
+export function testEntitlement(options: {
+  applicationId: string;
+  skuId: string;
+  userId?: string;
+  guildId?: string;
+  at?: number;
+}): EmulatedEntitlement {
   return {
     id: snowflake(options.at ?? Date.now()),
     sku_id: options.skuId,
@@ -96,7 +140,12 @@ export interface EventDelivery {
 }
 
 /** Signs and POSTs a webhook event as Discord does; Discord wants a 204 within `deadlineMs` (3 s). */
-export async function deliverWebhookEvent(url: string, body: WebhookEventBody, privateKey: string | CryptoKey, options: { deadlineMs?: number; timestamp?: string | number } = {}): Promise<EventDelivery> {
+export async function deliverWebhookEvent(
+  url: string,
+  body: WebhookEventBody,
+  privateKey: string | CryptoKey,
+  options: { deadlineMs?: number; timestamp?: string | number } = {},
+): Promise<EventDelivery> {
   const raw = JSON.stringify(body);
   const headers = await signInteraction(privateKey, raw, options.timestamp);
   const deadline = options.deadlineMs ?? 3_000;
@@ -105,14 +154,40 @@ export async function deliverWebhookEvent(url: string, body: WebhookEventBody, p
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), deadline);
   try {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "user-agent": "Discord-Webhooks/1.0 (+https://discord.com)", ...headers }, body: raw, signal: abort.signal });
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Discord-Webhooks/1.0 (+https://discord.com)",
+        ...headers,
+      },
+      body: raw,
+      signal: abort.signal,
+    });
     const text = await response.text();
-    if (response.status !== 204) return { status: response.status, ms: elapsed(), timedOut: false, error: `Discord wants 204 for a webhook event, got HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}; it would retry` };
+    if (response.status !== 204)
+      return {
+        status: response.status,
+        ms: elapsed(),
+        timedOut: false,
+        error: `Discord wants 204 for a webhook event, got HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ""}; it would retry`,
+      };
     return { status: 204, ms: elapsed(), timedOut: false };
   } catch (error) {
-    if (abort.signal.aborted) return { status: null, ms: elapsed(), timedOut: true, error: `no answer within ${deadline} ms; Discord would retry` };
+    if (abort.signal.aborted)
+      return {
+        status: null,
+        ms: elapsed(),
+        timedOut: true,
+        error: `no answer within ${deadline} ms; Discord would retry`,
+      };
     const cause = (error as { cause?: { code?: unknown } }).cause;
-    return { status: null, ms: elapsed(), timedOut: false, error: `emulator(events): ${(error as Error).message}${typeof cause?.code === "string" ? ` (${cause.code})` : ""}` };
+    return {
+      status: null,
+      ms: elapsed(),
+      timedOut: false,
+      error: `emulator(events): ${(error as Error).message}${typeof cause?.code === "string" ? ` (${cause.code})` : ""}`,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -3,7 +3,16 @@
 // call passes one pipeline: record → User-Agent rule → scripted fault → route → auth → handler → rate-limit
 // headers → log. Every visible change bumps state.version and tells subscribers (the playground's event stream).
 
-import { activeEntitlements, buySku, deleteEntitlement, installApp, sendAppEvent, uninstallApp, type AppActionDeps, type AppActionResult } from "./app-actions.ts";
+import {
+  activeEntitlements,
+  buySku,
+  deleteEntitlement,
+  installApp,
+  sendAppEvent,
+  uninstallApp,
+  type AppActionDeps,
+  type AppActionResult,
+} from "./app-actions.ts";
 import type { EmulatedEntitlement } from "./app-events.ts";
 import { channelMessage, postMessage, resolveContextTarget, type PostInput, type PostResult } from "./channel.ts";
 import { checkAgainstSpec, specViolationResponse } from "./conformance.ts";
@@ -12,7 +21,13 @@ import { conversationOf, filterCalls, type CallFilter, type Conversation } from 
 import { discordError, methodNotAllowed, notFound, unauthorized } from "./errors.ts";
 import { buildFeed, type FeedSnapshot } from "./feed.ts";
 import { takeFault, type FaultSpec } from "./faults.ts";
-import { buildInteraction, DEFAULT_GUILD_ID, DEFAULT_USER_ID, type BuildInteractionOptions, type InteractionPayload } from "./signed-interactions.ts";
+import {
+  buildInteraction,
+  DEFAULT_GUILD_ID,
+  DEFAULT_USER_ID,
+  type BuildInteractionOptions,
+  type InteractionPayload,
+} from "./signed-interactions.ts";
 import { isLoopbackHostname } from "./loopback.ts";
 import { createEnforcer, type EnforcementOptions, type RateLimitStats } from "./enforce.ts";
 import { rateLimitHeaders, tooManyRequestsHeaders } from "./ratelimit.ts";
@@ -32,7 +47,17 @@ import { clearOAuth, oauthStore } from "./oauth2-store.ts";
 import { clearEmojis, emojiRoutes, serveEmoji } from "./routes/emojis.ts";
 import { surfaceRoutes } from "./routes/bot-surface.ts";
 import { sendToWorker, type SendInput, type SendResult, type WorkerTarget } from "./send.ts";
-import { clearState, createState, type DevStatus, type EmulatedSku, type EmulatorState, type RecordedCall, type StoredCommand, type StoredFile, type StoredMessage } from "./state.ts";
+import {
+  clearState,
+  createState,
+  type DevStatus,
+  type EmulatedSku,
+  type EmulatorState,
+  type RecordedCall,
+  type StoredCommand,
+  type StoredFile,
+  type StoredMessage,
+} from "./state.ts";
 import { storeUpload, type UploadInput, type UploadResult } from "./uploads.ts";
 
 export interface EmulatorOptions {
@@ -125,7 +150,16 @@ export interface DiscordEmulator {
 }
 
 const API_PREFIX = /^\/api\/v(\d+)(\/.*)?$/;
-const ROUTES: readonly Route[] = [...commandRoutes, ...webhookRoutes, ...callbackRoutes, ...channelRoutes, ...entitlementRoutes, ...oauth2Routes, ...emojiRoutes, ...surfaceRoutes];
+const ROUTES: readonly Route[] = [
+  ...commandRoutes,
+  ...webhookRoutes,
+  ...callbackRoutes,
+  ...channelRoutes,
+  ...entitlementRoutes,
+  ...oauth2Routes,
+  ...emojiRoutes,
+  ...surfaceRoutes,
+];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 const REDACTED = new Set(["authorization", "cookie"]);
 
@@ -171,7 +205,12 @@ function refuseCrossSite(request: Request, url: URL): Response | null {
   const origin = request.headers.get("origin");
   if (origin === null) return null;
   if (origin === url.origin && isLoopbackHostname(url.hostname)) return null;
-  return Response.json({ error: `emulator(control): refused a ${request.method} from ${origin}; the control surface only answers its own page and local tools` }, { status: 403 });
+  return Response.json(
+    {
+      error: `emulator(control): refused a ${request.method} from ${origin}; the control surface only answers its own page and local tools`,
+    },
+    { status: 403 },
+  );
 }
 
 function checkAuth(state: EmulatorState, request: Request): Response | null {
@@ -229,29 +268,58 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     // The OAuth2 token endpoint alone takes a form body (and its code and tokens stay out of the record).
     const isTokenCall = apiPath === TOKEN_PATH && request.method === "POST";
-    const parsed: BodyResult = !BODY_METHODS.has(request.method) ? { ok: true, body: { kind: "none", payload: undefined, files: [] } } : isTokenCall ? await readTokenBody(request) : await readBody(request);
-    call.body = parsed.ok ? (isTokenCall ? { json: redactTokenBody(parsed.body.payload) } : summarizeBody(parsed.body)) : parsed.summary;
+    const parsed: BodyResult = !BODY_METHODS.has(request.method)
+      ? { ok: true, body: { kind: "none", payload: undefined, files: [] } }
+      : isTokenCall
+        ? await readTokenBody(request)
+        : await readBody(request);
+    call.body = parsed.ok
+      ? isTokenCall
+        ? { json: redactTokenBody(parsed.body.payload) }
+        : summarizeBody(parsed.body)
+      : parsed.summary;
     const match = matchRoute(ROUTES, request.method, apiPath);
     const route = match.kind === "found" ? match.route : null;
     const params = match.kind === "found" ? match.params : {};
     const logPath = route ? redactedPath(route, params) : "(unrouted)";
 
-    const finish = async (response: Response, extraHeaders: Record<string, string> = {}, fault?: RecordedCall["fault"]): Promise<Response> => {
+    const finish = async (
+      response: Response,
+      extraHeaders: Record<string, string> = {},
+      fault?: RecordedCall["fault"],
+    ): Promise<Response> => {
       const headers = new Headers(response.headers);
       for (const [k, v] of Object.entries(extraHeaders)) headers.set(k, v);
       const final = new Response(response.body, { status: response.status, headers });
       call.status = final.status;
       call.ms = Math.round(performance.now() - started);
       if (fault) call.fault = fault;
-      if ((headers.get("content-type") ?? "").includes("application/json")) call.response = await final.clone().json().catch(() => undefined);
-      log({ event: "emulator.call", method: request.method, route: logPath, status: final.status, ms: call.ms, ...(fault ? { fault } : {}) });
+      if ((headers.get("content-type") ?? "").includes("application/json"))
+        call.response = await final
+          .clone()
+          .json()
+          .catch(() => undefined);
+      log({
+        event: "emulator.call",
+        method: request.method,
+        route: logPath,
+        status: final.status,
+        ms: call.ms,
+        ...(fault ? { fault } : {}),
+      });
       changed();
       return final;
     };
 
     const agent = request.headers.get("user-agent") ?? "";
     if (!agent.startsWith("DiscordBot (")) {
-      return finish(discordError(400, 0, `emulator: every Discord API call needs a User-Agent like "DiscordBot (https://example.com, 1.0.0)"; got ${agent ? JSON.stringify(agent) : "none"}. Real Discord may block such calls.`));
+      return finish(
+        discordError(
+          400,
+          0,
+          `emulator: every Discord API call needs a User-Agent like "DiscordBot (https://example.com, 1.0.0)"; got ${agent ? JSON.stringify(agent) : "none"}. Real Discord may block such calls.`,
+        ),
+      );
     }
 
     const spec = takeFault(state.faults, request.method, url.pathname);
@@ -269,7 +337,8 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         const { status, json, body, headers = {} } = spec.respond;
         const response = json !== undefined ? Response.json(json, { status }) : new Response(body ?? null, { status });
         if (status === 429) enforcer.plannedFault();
-        const defaults = status === 429 ? tooManyRequestsHeaders(json, route ? route.template : url.pathname, now()) : {};
+        const defaults =
+          status === 429 ? tooManyRequestsHeaders(json, route ? route.template : url.pathname, now()) : {};
         return finish(response, { ...defaults, ...headers }, "respond");
       }
     }
@@ -283,7 +352,11 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     if (route.auth) {
       // A route under /applications/{id} answers only this application; channel routes have no :app.
-      const denied = checkAuth(state, request) ?? (params.app === undefined || params.app === state.applicationId ? null : discordError(403, 50001, "Missing Access"));
+      const denied =
+        checkAuth(state, request) ??
+        (params.app === undefined || params.app === state.applicationId
+          ? null
+          : discordError(403, 50001, "Missing Access"));
       if (denied) return finish(denied);
     }
 
@@ -321,9 +394,14 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         const refused = refuseCrossSite(request, url);
         if (refused) return refused;
         const path = url.pathname.replace(/^\/__emulator/, "") || "/";
-        return (await handlePlaygroundControl(emulator, changes, request, url, path)) ?? (await handleAppControl(emulator, request, path)) ?? handleControl(emulator, request, url);
+        return (
+          (await handlePlaygroundControl(emulator, changes, request, url, path)) ??
+          (await handleAppControl(emulator, request, path)) ??
+          handleControl(emulator, request, url)
+        );
       }
-      if ((url.pathname === "/" || url.pathname.startsWith("/playground/")) && request.method === "GET") return servePage(options.assets, url.pathname);
+      if ((url.pathname === "/" || url.pathname.startsWith("/playground/")) && request.method === "GET")
+        return servePage(options.assets, url.pathname);
       const authorizePage = await handleAuthorizePage(state, request, url, now(), (event) => {
         log(event);
         changed();
@@ -335,8 +413,16 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
         return serveAttachment(state, request, url.pathname);
       }
       const api = API_PREFIX.exec(url.pathname);
-      if (!api) return Response.json({ message: "404: Not Found", code: 0, hint: "emulator: Discord routes live under /api/v10" }, { status: 404 });
-      if (api[1] !== "10") return Response.json({ message: `emulator: only API v10 is emulated (got v${api[1]})`, code: 0 }, { status: 404 });
+      if (!api)
+        return Response.json(
+          { message: "404: Not Found", code: 0, hint: "emulator: Discord routes live under /api/v10" },
+          { status: 404 },
+        );
+      if (api[1] !== "10")
+        return Response.json(
+          { message: `emulator: only API v10 is emulated (got v${api[1]})`, code: 0 },
+          { status: 404 },
+        );
       return handleApi(request, url, api[2] ?? "/");
     },
 
@@ -364,13 +450,21 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
     issueInteraction(buildOptions, label) {
       let data = buildOptions.data;
       const outsideGuilds = buildOptions.context === 1 || buildOptions.context === 2;
-      const guildId = outsideGuilds ? null : buildOptions.guildId === undefined ? DEFAULT_GUILD_ID : buildOptions.guildId;
+      const guildId = outsideGuilds
+        ? null
+        : buildOptions.guildId === undefined
+          ? DEFAULT_GUILD_ID
+          : buildOptions.guildId;
       // Use the registered command's id when one matches by name and type, as Discord would send.
       const commandType = typeof data?.type === "number" ? data.type : 1;
-      const registered = data && typeof data.name === "string" && data.id === undefined
-        ? [...(guildId ? (state.commands.guilds.get(guildId) ?? []) : []), ...state.commands.global].find((c) => c.name === data!.name && c.type === commandType)
-        : undefined;
-      if (data && registered) data = { ...data, id: registered.id, ...(registered.guild_id ? { guild_id: registered.guild_id } : {}) };
+      const registered =
+        data && typeof data.name === "string" && data.id === undefined
+          ? [...(guildId ? (state.commands.guilds.get(guildId) ?? []) : []), ...state.commands.global].find(
+              (c) => c.name === data!.name && c.type === commandType,
+            )
+          : undefined;
+      if (data && registered)
+        data = { ...data, id: registered.id, ...(registered.guild_id ? { guild_id: registered.guild_id } : {}) };
       if (data && buildOptions.type === 2) data = resolveContextTarget(state, data, guildId !== null);
       const invoker = buildOptions.user?.id ?? DEFAULT_USER_ID;
       const payload = buildInteraction({
@@ -395,7 +489,12 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
       if (record.acknowledged && record.callbacks.length === 0) {
         // The Worker's first webhook call (a quick PATCH @original after a defer) overtook the report of its
         // HTTP answer: Discord had the answer first, so record it, and keep the message the edit made.
-        record.callbacks.push({ type: (body as { type?: number } | null)?.type ?? 0, ...(isObject(body) && body.data !== undefined ? { data: body.data } : {}), at: new Date(now()).toISOString(), via: "inline" });
+        record.callbacks.push({
+          type: (body as { type?: number } | null)?.type ?? 0,
+          ...(isObject(body) && body.data !== undefined ? { data: body.data } : {}),
+          at: new Date(now()).toISOString(),
+          via: "inline",
+        });
         changed();
         return { ok: true };
       }
@@ -426,22 +525,25 @@ export function createDiscordEmulator(options: EmulatorOptions = {}): DiscordEmu
 
     worker: options.worker,
     send(input) {
-      return sendToWorker({
-        state,
-        worker: emulator.worker,
-        issue: (buildOptions, label) => emulator.issueInteraction(buildOptions, label),
-        recordInlineResponse: (token, body) => emulator.recordInlineResponse(token, body),
-        hold(token) {
-          let release = () => {};
-          answering.set(token, new Promise<void>((resolve) => (release = resolve)));
-          return () => {
-            answering.delete(token);
-            release();
-          };
+      return sendToWorker(
+        {
+          state,
+          worker: emulator.worker,
+          issue: (buildOptions, label) => emulator.issueInteraction(buildOptions, label),
+          recordInlineResponse: (token, body) => emulator.recordInlineResponse(token, body),
+          hold(token) {
+            let release = () => {};
+            answering.set(token, new Promise<void>((resolve) => (release = resolve)));
+            return () => {
+              answering.delete(token);
+              release();
+            };
+          },
+          changed,
+          now,
         },
-        changed,
-        now,
-      }, input);
+        input,
+      );
     },
     upload(input, origin) {
       const result = storeUpload(state, input, origin, now());

@@ -44,7 +44,11 @@ export function planAttachments(options: Options): AttachmentResult {
   const uploads = new Map<number, UploadedFile>();
   for (const file of files) {
     if (file.index < 0) {
-      errors.push({ path: file.field, code: "ATTACHMENT_FIELD_INVALID", message: `emulator(attachments): use files[n] part names, got "${file.field}"` });
+      errors.push({
+        path: file.field,
+        code: "ATTACHMENT_FIELD_INVALID",
+        message: `emulator(attachments): use files[n] part names, got "${file.field}"`,
+      });
     } else uploads.set(file.index, file);
   }
 
@@ -72,7 +76,13 @@ export function planAttachments(options: Options): AttachmentResult {
     };
     if (typeof entry?.description === "string") attachment.description = entry.description;
     result.push(attachment);
-    newFiles.push({ attachmentId: id, messageId: options.messageId, filename, contentType: upload.contentType, bytes: upload.bytes });
+    newFiles.push({
+      attachmentId: id,
+      messageId: options.messageId,
+      filename,
+      contentType: upload.contentType,
+      bytes: upload.bytes,
+    });
     used.add(upload.index);
   };
 
@@ -98,9 +108,10 @@ export function planAttachments(options: Options): AttachmentResult {
     errors.push({
       path: `attachments.${i}.id`,
       code: "ATTACHMENT_NOT_FOUND",
-      message: options.mode === "edit"
-        ? `emulator(attachments): ${JSON.stringify(id)} is neither an attachment of this message nor a files[n] upload`
-        : `emulator(attachments): no files[${String(id)}] part for attachment ${JSON.stringify(id)}`,
+      message:
+        options.mode === "edit"
+          ? `emulator(attachments): ${JSON.stringify(id)} is neither an attachment of this message nor a files[n] upload`
+          : `emulator(attachments): no files[${String(id)}] part for attachment ${JSON.stringify(id)}`,
     });
   }
 
@@ -113,6 +124,10 @@ export function planAttachments(options: Options): AttachmentResult {
   }
 
   if (errors.length > 0) return { ok: false, errors };
-  if (result.length > 10) return { ok: false, errors: [{ path: "attachments", code: "BASE_TYPE_BAD_LENGTH", message: "Must be 10 or fewer in length." }] };
+  if (result.length > 10)
+    return {
+      ok: false,
+      errors: [{ path: "attachments", code: "BASE_TYPE_BAD_LENGTH", message: "Must be 10 or fewer in length." }],
+    };
   return { ok: true, plan: { attachments: result, newFiles, ignoredUploads } };
 }

@@ -89,12 +89,22 @@ const CALLBACK_SCHEMAS: Record<number, Schema> = {
 const FIXED_SCHEMAS: Record<Exclude<SpecOperation, "create_interaction_response">, Schema> = {
   execute_webhook: schema("IncomingWebhookRequestPartial", spec.IncomingWebhookRequestPartialSchema),
   update_webhook_message: schema("IncomingWebhookUpdateRequestPartial", spec.IncomingWebhookUpdateRequestPartialSchema),
-  bulk_set_application_commands: schema("ApplicationCommandUpdateRequest[]", { safeParse: (value: unknown) => bulkCommands(value) }),
+  bulk_set_application_commands: schema("ApplicationCommandUpdateRequest[]", {
+    safeParse: (value: unknown) => bulkCommands(value),
+  }),
   create_application_command: schema("ApplicationCommandCreateRequest", spec.ApplicationCommandCreateRequestSchema),
-  update_application_command: schema("ApplicationCommandPatchRequestPartial", spec.ApplicationCommandPatchRequestPartialSchema),
+  update_application_command: schema(
+    "ApplicationCommandPatchRequestPartial",
+    spec.ApplicationCommandPatchRequestPartialSchema,
+  ),
   create_message: schema("MessageCreateRequest", spec.MessageCreateRequestSchema),
-  update_application_user_role_connection: schema("UpdateApplicationUserRoleConnectionRequest", spec.UpdateApplicationUserRoleConnectionRequestSchema),
-  update_application_role_connections_metadata: schema("ApplicationRoleConnectionsMetadataItemRequest[]", { safeParse: (value: unknown) => eachItem(value, spec.ApplicationRoleConnectionsMetadataItemRequestSchema) }),
+  update_application_user_role_connection: schema(
+    "UpdateApplicationUserRoleConnectionRequest",
+    spec.UpdateApplicationUserRoleConnectionRequestSchema,
+  ),
+  update_application_role_connections_metadata: schema("ApplicationRoleConnectionsMetadataItemRequest[]", {
+    safeParse: (value: unknown) => eachItem(value, spec.ApplicationRoleConnectionsMetadataItemRequestSchema),
+  }),
 };
 
 /** An array body whose items each follow `item` (paths start at the item's index). */
@@ -104,19 +114,28 @@ function eachItem(value: unknown, item: unknown): ReturnType<Parser["safeParse"]
   const data: unknown[] = [];
   for (const [index, element] of value.entries()) {
     const result = parser.safeParse(element);
-    if (!result.success) return { success: false, error: { issues: result.error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) } };
+    if (!result.success)
+      return {
+        success: false,
+        error: { issues: result.error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) },
+      };
     data.push(result.data);
   }
   return { success: true, data };
 }
 
 function bulkCommands(value: unknown): ReturnType<Parser["safeParse"]> {
-  if (!Array.isArray(value)) return { success: false, error: { issues: [{ path: [], message: "expected an array of commands" }] } };
+  if (!Array.isArray(value))
+    return { success: false, error: { issues: [{ path: [], message: "expected an array of commands" }] } };
   const parser = spec.ApplicationCommandUpdateRequestSchema as unknown as Parser;
   const data: unknown[] = [];
   for (const [index, command] of value.entries()) {
     const result = parser.safeParse(command);
-    if (!result.success) return { success: false, error: { issues: result.error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) } };
+    if (!result.success)
+      return {
+        success: false,
+        error: { issues: result.error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) },
+      };
     data.push(result.data);
   }
   return { success: true, data };
@@ -128,7 +147,13 @@ export function checkAgainstSpec(operation: SpecOperation, body: unknown): SpecV
   if (operation === SPEC_OPERATIONS.interactionCallback) {
     const type = typeof body === "object" && body !== null ? (body as { type?: unknown }).type : undefined;
     const byType = typeof type === "number" ? CALLBACK_SCHEMAS[type] : undefined;
-    if (!byType) return violation(operation, "InteractionCallbackTypes", "type", `${JSON.stringify(type)} is not an interaction callback type (${Object.keys(CALLBACK_SCHEMAS).join(", ")})`);
+    if (!byType)
+      return violation(
+        operation,
+        "InteractionCallbackTypes",
+        "type",
+        `${JSON.stringify(type)} is not an interaction callback type (${Object.keys(CALLBACK_SCHEMAS).join(", ")})`,
+      );
     chosen = byType;
   } else {
     chosen = FIXED_SCHEMAS[operation];
@@ -147,7 +172,14 @@ function refusedFields(chosen: Schema, body: unknown): Array<{ path: string; pro
       .map((issue) => ({ path: formatPath(issue.path), problem: describeIssue(issue, valueAt(body, issue.path)) }));
   }
   const extra = firstUnknownField(body, result.data, []);
-  return extra === null ? null : [{ path: formatPath(extra), problem: "is not a field in Discord's description (misspelt, or not supported here)" }];
+  return extra === null
+    ? null
+    : [
+        {
+          path: formatPath(extra),
+          problem: "is not a field in Discord's description (misspelt, or not supported here)",
+        },
+      ];
 }
 
 /** Discord's answers the emulator gives, by name: held to the description like the bodies it receives. */
@@ -159,11 +191,26 @@ const RESPONSE_SCHEMAS = {
 /** Null when Discord's description accepts `body` as its answer of that kind; else one line naming the field. */
 export function checkResponseAgainstSpec(kind: keyof typeof RESPONSE_SCHEMAS, body: unknown): string | null {
   const refused = refusedFields(RESPONSE_SCHEMAS[kind], body);
-  return refused === null ? null : `discord-api-spec(${kind}) response: ${refused[0]!.path || "(body)"}: ${refused[0]!.problem}`;
+  return refused === null
+    ? null
+    : `discord-api-spec(${kind}) response: ${refused[0]!.path || "(body)"}: ${refused[0]!.problem}`;
 }
 
-function violation(operation: SpecOperation, schemaName: string, path: string, problem: string, fields = [{ path, problem }]): SpecViolation {
-  return { operation, schema: schemaName, path, problem, message: `discord-api-spec(${schemaName}) ${operation}: ${path || "(body)"}: ${problem}`, fields };
+function violation(
+  operation: SpecOperation,
+  schemaName: string,
+  path: string,
+  problem: string,
+  fields = [{ path, problem }],
+): SpecViolation {
+  return {
+    operation,
+    schema: schemaName,
+    path,
+    problem,
+    message: `discord-api-spec(${schemaName}) ${operation}: ${path || "(body)"}: ${problem}`,
+    fields,
+  };
 }
 
 /**
@@ -193,7 +240,12 @@ function deepestIssue(issues: readonly Issue[]): Issue {
       consider({ ...inner, path: [...issue.path, ...inner.path] });
     } else if (fitting.length === 0 && branches.length > 0) {
       const types = branches.flatMap((branch) => branch.filter(isWrongVariant).flatMap((wrong) => wrong.values ?? []));
-      consider({ code: "invalid_value", path: [...issue.path, "type"], message: "no such type here", values: [...new Set(types)] });
+      consider({
+        code: "invalid_value",
+        path: [...issue.path, "type"],
+        message: "no such type here",
+        values: [...new Set(types)],
+      });
     } else {
       consider(issue);
     }
@@ -274,10 +326,22 @@ function formatPath(path: readonly PropertyKey[]): string {
  * 400, code 50035, the field's path in `errors`.
  */
 export function specViolationResponse(found: SpecViolation, log: (event: Record<string, unknown>) => void): Response {
-  log({ event: "emulator.spec_violation", operation: found.operation, schema: found.schema, path: found.path, problem: found.problem });
+  log({
+    event: "emulator.spec_violation",
+    operation: found.operation,
+    schema: found.schema,
+    path: found.path,
+    problem: found.problem,
+  });
   notifySpecWatchers(found);
   const dotted = (path: string) => path.replace(/^\[(\d+)\]/, "$1").replace(/\[(\d+)\]/g, ".$1");
-  return invalidFormBody(found.fields.map((field) => ({ path: dotted(field.path), code: "SPEC_CONFORMANCE", message: `discord-api-spec(${found.schema}): ${field.problem}` })));
+  return invalidFormBody(
+    found.fields.map((field) => ({
+      path: dotted(field.path),
+      code: "SPEC_CONFORMANCE",
+      message: `discord-api-spec(${found.schema}): ${field.problem}`,
+    })),
+  );
 }
 
 /**
@@ -285,8 +349,20 @@ export function specViolationResponse(found: SpecViolation, log: (event: Record<
  * not of a body's schema): logged, and sent to every watcher, so the test suites fail on it as on a refused body.
  * The call itself is answered as Discord answers it.
  */
-export function reportRuleViolation(operation: SpecOperation, rule: string, problem: string, log: (event: Record<string, unknown>) => void): void {
-  const found: SpecViolation = { operation, schema: `discord-rule(${rule})`, path: "", problem, message: `discord-rule(${rule}) ${operation}: ${problem}`, fields: [{ path: "", problem }] };
+export function reportRuleViolation(
+  operation: SpecOperation,
+  rule: string,
+  problem: string,
+  log: (event: Record<string, unknown>) => void,
+): void {
+  const found: SpecViolation = {
+    operation,
+    schema: `discord-rule(${rule})`,
+    path: "",
+    problem,
+    message: `discord-rule(${rule}) ${operation}: ${problem}`,
+    fields: [{ path: "", problem }],
+  };
   log({ event: "emulator.rule_violation", operation, rule, problem, level: "warn" });
   notifySpecWatchers(found);
 }

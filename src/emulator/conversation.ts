@@ -1,6 +1,13 @@
 // Read-only views for assertions: what the bot said for one interaction, and the recorded calls filtered.
 
-import type { CallbackRecord, EmulatorState, InteractionRecord, RecordedCall, StoredMessage, WorkerDone } from "./state.ts";
+import type {
+  CallbackRecord,
+  EmulatorState,
+  InteractionRecord,
+  RecordedCall,
+  StoredMessage,
+  WorkerDone,
+} from "./state.ts";
 
 export interface Conversation {
   token: string;

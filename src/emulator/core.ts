@@ -5,10 +5,30 @@ export { createDiscordEmulator, type DiscordEmulator, type EmulatorOptions, type
 export { fault, type FaultSpec } from "./faults.ts";
 export type { EnforcementOptions, RateLimitStats, SharedRule } from "./enforce.ts";
 export type { CallFilter, Conversation } from "./conversation.ts";
-export type { AppEventRecord, EmulatedSku, EmulatorState, RecordedCall, StoredAttachment, StoredCommand, StoredFile, StoredMessage, PostedMessage, CallbackRecord, Invocation, SendRecord } from "./state.ts";
+export type {
+  AppEventRecord,
+  EmulatedSku,
+  EmulatorState,
+  RecordedCall,
+  StoredAttachment,
+  StoredCommand,
+  StoredFile,
+  StoredMessage,
+  PostedMessage,
+  CallbackRecord,
+  Invocation,
+  SendRecord,
+} from "./state.ts";
 export { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
 export { snowflake, snowflakeDate, isSnowflake } from "./snowflake.ts";
-export { generateDevKeyPair, keyPairFromSeed, importPrivateKey, signInteraction, type DevKeyPair, type SignatureHeaders } from "./signer.ts";
+export {
+  generateDevKeyPair,
+  keyPairFromSeed,
+  importPrivateKey,
+  signInteraction,
+  type DevKeyPair,
+  type SignatureHeaders,
+} from "./signer.ts";
 export {
   buildInteraction,
   buildUserCommandInteraction,
@@ -64,8 +84,25 @@ export { CALLBACK_TYPES } from "./routes/callback.ts";
 export { MESSAGE_FLAGS } from "./limits.ts";
 export { renderPost } from "./messages.ts";
 export { serverMembers, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";
-export { parseSendInput, type SendInput, type SendOutcome, type SendResult as PlaygroundSendResult, type WorkerTarget } from "./send.ts";
-export { buildFeed, currentMessage, redactTokenPath, type FeedApp, type FeedSnapshot, type LogEntry, type TimelineItem, type TimelineMessage, type TimelineFailure, type TimelineActivity } from "./feed.ts";
+export {
+  parseSendInput,
+  type SendInput,
+  type SendOutcome,
+  type SendResult as PlaygroundSendResult,
+  type WorkerTarget,
+} from "./send.ts";
+export {
+  buildFeed,
+  currentMessage,
+  redactTokenPath,
+  type FeedApp,
+  type FeedSnapshot,
+  type LogEntry,
+  type TimelineItem,
+  type TimelineMessage,
+  type TimelineFailure,
+  type TimelineActivity,
+} from "./feed.ts";
 export type { UploadInput, UploadResult } from "./uploads.ts";
 export type { Asset, AssetLoader } from "./routes/playground.ts";
 export { describeDiscordError } from "./errors.ts";

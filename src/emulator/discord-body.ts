@@ -38,9 +38,20 @@ const CONTENT_TYPE_ERROR = {
 const invalidJson = () => discordError(400, 50109, "The request body contains invalid JSON.");
 
 const MIME_BY_EXTENSION: Record<string, string> = {
-  png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp",
-  svg: "image/svg+xml", txt: "text/plain; charset=utf-8", json: "application/json", csv: "text/csv",
-  pdf: "application/pdf", mp4: "video/mp4", mp3: "audio/mpeg", ogg: "audio/ogg", zip: "application/zip",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  svg: "image/svg+xml",
+  txt: "text/plain; charset=utf-8",
+  json: "application/json",
+  csv: "text/csv",
+  pdf: "application/pdf",
+  mp4: "video/mp4",
+  mp3: "audio/mpeg",
+  ogg: "audio/ogg",
+  zip: "application/zip",
 };
 
 /** Discord infers a type from the filename when the part has none. */
@@ -66,9 +77,21 @@ export async function readBody(request: Request): Promise<BodyResult> {
   if (contentType.startsWith("multipart/form-data")) {
     let form: FormData;
     try {
-      form = await new Response(bytes, { headers: { "content-type": request.headers.get("content-type")! } }).formData();
+      form = await new Response(bytes, {
+        headers: { "content-type": request.headers.get("content-type")! },
+      }).formData();
     } catch {
-      return { ok: false, response: invalidFormBody([{ ...CONTENT_TYPE_ERROR, code: "MULTIPART_INVALID", message: "emulator(body): the multipart body could not be parsed" }]), summary: null };
+      return {
+        ok: false,
+        response: invalidFormBody([
+          {
+            ...CONTENT_TYPE_ERROR,
+            code: "MULTIPART_INVALID",
+            message: "emulator(body): the multipart body could not be parsed",
+          },
+        ]),
+        summary: null,
+      };
     }
     return readMultipart(form);
   }
@@ -124,6 +147,11 @@ export function summarizeBody(body: ParsedBody): BodySummary {
   if (body.kind === "json") return { json: body.payload };
   return {
     payload_json: body.payload,
-    files: body.files.map((f) => ({ field: f.field, filename: f.filename, size: f.bytes.byteLength, content_type: f.contentType })),
+    files: body.files.map((f) => ({
+      field: f.field,
+      filename: f.filename,
+      size: f.bytes.byteLength,
+      content_type: f.contentType,
+    })),
   };
 }

@@ -41,7 +41,13 @@ export interface RateLimitStats {
 
 export interface Enforcer {
   /** Null: the call may proceed (and is counted); otherwise the 429 to answer. */
-  check(route: { method: string; template: string }, major: string, botCall: boolean, rule: { limit: number; windowMs: number }, now: number): Response | null;
+  check(
+    route: { method: string; template: string },
+    major: string,
+    botCall: boolean,
+    rule: { limit: number; windowMs: number },
+    now: number,
+  ): Response | null;
   /** A 429 the emulator chose to send (a scripted fault): counted as planned. */
   plannedFault(): void;
   stats(): RateLimitStats;
@@ -55,17 +61,41 @@ export function createEnforcer(state: EmulatorState, options: EnforcementOptions
   const shared = new Map<string, { windowStart: number; count: number }>();
   let stats: RateLimitStats = fresh();
   function fresh(): RateLimitStats {
-    return { enforcing, botRequests: 0, peakPerSecond: 0, planned429: 0, unplanned429: 0, byScope: { global: 0, user: 0, shared: 0 } };
+    return {
+      enforcing,
+      botRequests: 0,
+      peakPerSecond: 0,
+      planned429: 0,
+      unplanned429: 0,
+      byScope: { global: 0, user: 0, shared: 0 },
+    };
   }
 
-  function refuse(scope: "global" | "user" | "shared", retryAfterMs: number, planned: boolean, headers: Record<string, string>): Response {
+  function refuse(
+    scope: "global" | "user" | "shared",
+    retryAfterMs: number,
+    planned: boolean,
+    headers: Record<string, string>,
+  ): Response {
     stats.byScope[scope]++;
     if (planned) stats.planned429++;
     else stats.unplanned429++;
     const retryAfter = Math.max(0.001, retryAfterMs / 1000);
     return Response.json(
-      { message: "You are being rate limited.", retry_after: Number(retryAfter.toFixed(3)), global: scope === "global" },
-      { status: 429, headers: { "Retry-After": String(Math.ceil(retryAfter)), "X-RateLimit-Scope": scope, ...(scope === "global" ? { "X-RateLimit-Global": "true" } : {}), ...headers } },
+      {
+        message: "You are being rate limited.",
+        retry_after: Number(retryAfter.toFixed(3)),
+        global: scope === "global",
+      },
+      {
+        status: 429,
+        headers: {
+          "Retry-After": String(Math.ceil(retryAfter)),
+          "X-RateLimit-Scope": scope,
+          ...(scope === "global" ? { "X-RateLimit-Global": "true" } : {}),
+          ...headers,
+        },
+      },
     );
   }
 
@@ -98,8 +128,10 @@ export function createEnforcer(state: EmulatorState, options: EnforcementOptions
       if (sharedRule) {
         const key = `${name}|${major}`;
         let window = shared.get(key);
-        if (!window || now - window.windowStart >= sharedRule.windowMs) shared.set(key, (window = { windowStart: now, count: 0 }));
-        if (window.count >= sharedRule.limit) return refuse("shared", window.windowStart + sharedRule.windowMs - now, true, {});
+        if (!window || now - window.windowStart >= sharedRule.windowMs)
+          shared.set(key, (window = { windowStart: now, count: 0 }));
+        if (window.count >= sharedRule.limit)
+          return refuse("shared", window.windowStart + sharedRule.windowMs - now, true, {});
         window.count++;
       }
       if (botCall) accepted.push(now);

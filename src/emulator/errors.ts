@@ -41,7 +41,8 @@ export const unknownMessage = () => discordError(404, 10008, "Unknown Message");
 export const unknownInteraction = () => discordError(404, 10062, "Unknown interaction");
 export const unknownCommand = () => discordError(404, 10063, "Unknown application command");
 export const invalidWebhookToken = () => discordError(401, 50027, "Invalid Webhook Token");
-export const tooManyFollowups = () => discordError(400, 40094, "This interaction has hit the maximum number of follow up messages");
+export const tooManyFollowups = () =>
+  discordError(400, 40094, "This interaction has hit the maximum number of follow up messages");
 export const alreadyAcknowledged = () => discordError(400, 40060, "Interaction has already been acknowledged.");
 export const emptyMessage = () => discordError(400, 50006, "Cannot send an empty message");
 export const notFound = () => discordError(404, 0, "404: Not Found");

@@ -45,7 +45,11 @@ export function parseFault(input: unknown): FaultValidation {
     }
   }
   const times = spec.times;
-  if (times !== undefined && times !== "always" && !(typeof times === "number" && Number.isInteger(times) && times > 0)) {
+  if (
+    times !== undefined &&
+    times !== "always" &&
+    !(typeof times === "number" && Number.isInteger(times) && times > 0)
+  ) {
     return fail(`times must be a positive integer or "always"`);
   }
   if (spec.preset !== undefined) {
@@ -87,7 +91,10 @@ export function takeFault(faults: FaultSpec[], method: string, path: string): Fa
 /** Helpers for the common cases. */
 export const fault = {
   /** A per-route 429 (scope "user"), a global one (`global: true`), or a per-resource one shared with other apps (`shared: true`). */
-  rateLimited(match: FaultSpec["match"], options: { retryAfter?: number; global?: boolean; shared?: boolean; times?: FaultSpec["times"] } = {}): FaultSpec {
+  rateLimited(
+    match: FaultSpec["match"],
+    options: { retryAfter?: number; global?: boolean; shared?: boolean; times?: FaultSpec["times"] } = {},
+  ): FaultSpec {
     const retryAfter = options.retryAfter ?? 0.05;
     return {
       match,
@@ -100,7 +107,11 @@ export const fault = {
     };
   },
   serverError(match: FaultSpec["match"], options: { status?: number; times?: FaultSpec["times"] } = {}): FaultSpec {
-    return { match, times: options.times ?? 1, respond: { status: options.status ?? 500, json: { message: "500: Internal Server Error", code: 0 } } };
+    return {
+      match,
+      times: options.times ?? 1,
+      respond: { status: options.status ?? 500, json: { message: "500: Internal Server Error", code: 0 } },
+    };
   },
   /** Discord's race right after a deferral: the interaction's webhook is not known yet (404, code 10015). */
   unknownWebhook(match: FaultSpec["match"], options: { times?: FaultSpec["times"] } = {}): FaultSpec {

@@ -8,8 +8,25 @@ import { renderMessage, renderPost } from "./messages.ts";
 import { MESSAGE_FLAGS } from "./limits.ts";
 import { linkedRoleView, type LinkedRoleView } from "./linked-role-view.ts";
 import { activeEntitlements } from "./app-actions.ts";
-import { BOT_DM_CHANNEL_ID, CHANNEL_OF_CONTEXT, CONTEXTS, FRIEND, GROUP_DM_CHANNEL_ID, type InteractionContext } from "./signed-interactions.ts";
-import type { AppEventRecord, DevStatus, EmulatorState, InteractionRecord, Invocation, RecordedCall, SendRecord, StoredCommand, StoredMessage } from "./state.ts";
+import {
+  BOT_DM_CHANNEL_ID,
+  CHANNEL_OF_CONTEXT,
+  CONTEXTS,
+  FRIEND,
+  GROUP_DM_CHANNEL_ID,
+  type InteractionContext,
+} from "./signed-interactions.ts";
+import type {
+  AppEventRecord,
+  DevStatus,
+  EmulatorState,
+  InteractionRecord,
+  Invocation,
+  RecordedCall,
+  SendRecord,
+  StoredCommand,
+  StoredMessage,
+} from "./state.ts";
 
 export interface TimelineMessage {
   kind: "message";
@@ -141,7 +158,8 @@ function latestCopies(state: EmulatorState): Map<string, Latest> {
       if (!message) continue;
       const seen = latest.get(message.id);
       if (!seen) latest.set(message.id, { message, record, creator: record });
-      else if (changedAt(message) >= changedAt(seen.message)) latest.set(message.id, { message, record, creator: seen.creator });
+      else if (changedAt(message) >= changedAt(seen.message))
+        latest.set(message.id, { message, record, creator: seen.creator });
     }
   }
   return latest;
@@ -184,7 +202,14 @@ export function buildTimeline(state: EmulatorState): TimelineItem[] {
   }
   for (const record of state.interactions.values()) {
     const launch = record.callbacks.find((callback) => callback.type === LAUNCH_ACTIVITY);
-    if (launch) items.push({ kind: "activity", key: `activity-${record.token.slice(-12)}`, at: launch.at, invocation: record.invocation, channel_id: record.channelId });
+    if (launch)
+      items.push({
+        kind: "activity",
+        key: `activity-${record.token.slice(-12)}`,
+        at: launch.at,
+        invocation: record.invocation,
+        channel_id: record.channelId,
+      });
   }
   for (const send of state.sends) {
     if (send.error === undefined) continue;
@@ -195,7 +220,10 @@ export function buildTimeline(state: EmulatorState): TimelineItem[] {
       invocation: state.interactions.get(send.token)?.invocation ?? null,
       error: send.error,
       message_id: send.message_id,
-      channel_id: typeof (send.request as { channel_id?: unknown } | null)?.channel_id === "string" ? (send.request as { channel_id: string }).channel_id : null,
+      channel_id:
+        typeof (send.request as { channel_id?: unknown } | null)?.channel_id === "string"
+          ? (send.request as { channel_id: string }).channel_id
+          : null,
     });
   }
   // Stable sort: a failure and the message it concerns keep their relative order on equal times.
@@ -272,7 +300,11 @@ function eventEntry(event: AppEventRecord): LogEntry {
 }
 
 function buildLog(state: EmulatorState, limit = 300): LogEntry[] {
-  const entries = [...state.sends.map((s) => sendEntry(state, s)), ...state.appEvents.map(eventEntry), ...state.calls.map((c) => callEntry(state, c))];
+  const entries = [
+    ...state.sends.map((s) => sendEntry(state, s)),
+    ...state.appEvents.map(eventEntry),
+    ...state.calls.map((c) => callEntry(state, c)),
+  ];
   entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return entries.slice(-limit);
 }
@@ -285,7 +317,11 @@ export function buildFeed(state: EmulatorState, options: FeedOptions): FeedSnaps
     places: [
       { context: CONTEXTS.GUILD, channel_id: CHANNEL_OF_CONTEXT[CONTEXTS.GUILD], name: "#general" },
       { context: CONTEXTS.BOT_DM, channel_id: BOT_DM_CHANNEL_ID, name: "DM with the bot" },
-      { context: CONTEXTS.PRIVATE_CHANNEL, channel_id: GROUP_DM_CHANNEL_ID, name: `Group DM with ${FRIEND.global_name} (bot not in it)` },
+      {
+        context: CONTEXTS.PRIVATE_CHANNEL,
+        channel_id: GROUP_DM_CHANNEL_ID,
+        name: `Group DM with ${FRIEND.global_name} (bot not in it)`,
+      },
     ],
     application_id: state.applicationId,
     worker_url: options.workerUrl,

@@ -17,8 +17,18 @@ export interface InvocationSource {
 export function describeInvocation(payload: InvocationSource, label?: string): Invocation {
   const member = isObject(payload.member) ? payload.member : undefined;
   const user = (isObject(member?.user) ? member.user : payload.user) as Record<string, unknown> | undefined;
-  const name = typeof user?.global_name === "string" && user.global_name ? user.global_name : typeof user?.username === "string" ? user.username : "someone";
-  return { type: payload.type, label: label ?? defaultLabel(payload), user: name, admin: hasAdministrator(member?.permissions) };
+  const name =
+    typeof user?.global_name === "string" && user.global_name
+      ? user.global_name
+      : typeof user?.username === "string"
+        ? user.username
+        : "someone";
+  return {
+    type: payload.type,
+    label: label ?? defaultLabel(payload),
+    user: name,
+    admin: hasAdministrator(member?.permissions),
+  };
 }
 
 function hasAdministrator(permissions: unknown): boolean {
@@ -59,7 +69,10 @@ function commandLine(data: Record<string, unknown>): string {
     for (const option of level) {
       if (!isObject(option)) continue;
       const attachment = option.type === 11 && typeof option.value === "string" ? resolved[option.value] : undefined;
-      const value = isObject(attachment) && typeof attachment.filename === "string" ? attachment.filename : String(option.value ?? "");
+      const value =
+        isObject(attachment) && typeof attachment.filename === "string"
+          ? attachment.filename
+          : String(option.value ?? "");
       parts.push(`${String(option.name)}:${value}`);
     }
     break;

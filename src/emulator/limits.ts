@@ -15,8 +15,11 @@ export const MESSAGE_FLAGS = {
 
 /** Flags a bot may set when it creates an interaction response or follow-up. */
 export const CREATABLE_FLAGS =
-  MESSAGE_FLAGS.SUPPRESS_EMBEDS | MESSAGE_FLAGS.EPHEMERAL | MESSAGE_FLAGS.SUPPRESS_NOTIFICATIONS |
-  MESSAGE_FLAGS.IS_VOICE_MESSAGE | MESSAGE_FLAGS.IS_COMPONENTS_V2;
+  MESSAGE_FLAGS.SUPPRESS_EMBEDS |
+  MESSAGE_FLAGS.EPHEMERAL |
+  MESSAGE_FLAGS.SUPPRESS_NOTIFICATIONS |
+  MESSAGE_FLAGS.IS_VOICE_MESSAGE |
+  MESSAGE_FLAGS.IS_COMPONENTS_V2;
 
 const LIMITS = {
   content: 2000,
@@ -53,7 +56,8 @@ const badLength = (path: string, min: number, max: number): FieldError => ({
 const wrongType = (path: string, expected: string): FieldError => ({
   path,
   code: expected === "array" ? "BASE_TYPE_LIST" : expected === "integer" ? "NUMBER_TYPE_COERCE" : "BASE_TYPE_STRING",
-  message: expected === "array" ? "Must be an array." : expected === "integer" ? "Value is not int." : "Must be a string.",
+  message:
+    expected === "array" ? "Must be an array." : expected === "integer" ? "Value is not int." : "Must be a string.",
 });
 
 // Links a bot sets carry Discord's scheme rule: http(s), and discord:// for a link button too (discord-api-docs #3347).
@@ -90,7 +94,8 @@ export function validateMessageBody(body: Record<string, unknown>, flags: number
     else if (length(body.content) > LIMITS.content) errors.push(tooLong("content", LIMITS.content));
     else if (v2 && body.content !== "") errors.push(legacyFieldWithV2("content"));
   }
-  if ("flags" in body && body.flags !== null && !Number.isInteger(body.flags)) errors.push(wrongType("flags", "integer"));
+  if ("flags" in body && body.flags !== null && !Number.isInteger(body.flags))
+    errors.push(wrongType("flags", "integer"));
 
   if ("embeds" in body && body.embeds !== null) {
     if (!Array.isArray(body.embeds)) errors.push(wrongType("embeds", "array"));
@@ -111,11 +116,13 @@ export function validateMessageBody(body: Record<string, unknown>, flags: number
   }
   // Discord's API description allows 300 characters for any poll text; its documentation (and Discord) allow an
   // answer 55. The description checks the rest of the poll (conformance.ts).
-  const answers = typeof body.poll === "object" && body.poll !== null ? (body.poll as { answers?: unknown }).answers : undefined;
+  const answers =
+    typeof body.poll === "object" && body.poll !== null ? (body.poll as { answers?: unknown }).answers : undefined;
   if (Array.isArray(answers)) {
     answers.forEach((answer, i) => {
       const text = (answer as { poll_media?: { text?: unknown } } | null)?.poll_media?.text;
-      if (typeof text === "string" && length(text) > POLL_ANSWER_TEXT) errors.push(tooLong(`poll.answers.${i}.poll_media.text`, POLL_ANSWER_TEXT));
+      if (typeof text === "string" && length(text) > POLL_ANSWER_TEXT)
+        errors.push(tooLong(`poll.answers.${i}.poll_media.text`, POLL_ANSWER_TEXT));
     });
   }
   return errors;
@@ -126,7 +133,8 @@ const POLL_ANSWER_TEXT = 55;
 const legacyFieldWithV2 = (path: string): FieldError => ({
   path,
   code: "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-  message: "The 'content', 'embeds', 'sticker_ids', and 'poll' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2",
+  message:
+    "The 'content', 'embeds', 'sticker_ids', and 'poll' fields cannot be used when using MessageFlags.IS_COMPONENTS_V2",
 });
 
 function validateEmbeds(embeds: unknown[]): FieldError[] {
@@ -163,7 +171,11 @@ function validateEmbeds(embeds: unknown[]): FieldError[] {
     }
   });
   if (total > LIMITS.embedTotal) {
-    errors.push({ path: "embeds", code: "MAX_EMBED_SIZE_EXCEEDED", message: `Embed size exceeds maximum size of ${LIMITS.embedTotal}` });
+    errors.push({
+      path: "embeds",
+      code: "MAX_EMBED_SIZE_EXCEEDED",
+      message: `Embed size exceeds maximum size of ${LIMITS.embedTotal}`,
+    });
   }
   return errors;
 }
@@ -185,16 +197,26 @@ function validateComponents(components: unknown[], v2: boolean): FieldError[] {
     }
     count++;
     const type = component.type;
-    if (!Number.isInteger(type)) errors.push({ path: `${path}.type`, code: "BASE_TYPE_REQUIRED", message: "This field is required" });
+    if (!Number.isInteger(type))
+      errors.push({ path: `${path}.type`, code: "BASE_TYPE_REQUIRED", message: "This field is required" });
     if (type === TEXT_INPUT) {
-      errors.push({ path: `${path}.type`, code: "COMPONENT_TYPE_INVALID", message: "Text inputs are only valid in modals" });
+      errors.push({
+        path: `${path}.type`,
+        code: "COMPONENT_TYPE_INVALID",
+        message: "Text inputs are only valid in modals",
+      });
     }
     if ("custom_id" in component) {
       const id = component.custom_id;
       if (typeof id !== "string") errors.push(wrongType(`${path}.custom_id`, "string"));
-      else if (length(id) < 1 || length(id) > LIMITS.customId) errors.push(badLength(`${path}.custom_id`, 1, LIMITS.customId));
+      else if (length(id) < 1 || length(id) > LIMITS.customId)
+        errors.push(badLength(`${path}.custom_id`, 1, LIMITS.customId));
       else if (customIds.has(id)) {
-        errors.push({ path: `${path}.custom_id`, code: "COMPONENT_CUSTOM_ID_DUPLICATED", message: "Component custom id cannot be duplicated" });
+        errors.push({
+          path: `${path}.custom_id`,
+          code: "COMPONENT_CUSTOM_ID_DUPLICATED",
+          message: "Component custom id cannot be duplicated",
+        });
       } else customIds.set(id, path);
     }
     if (type === BUTTON) validateButton(component, path, errors);
@@ -202,22 +224,33 @@ function validateComponents(components: unknown[], v2: boolean): FieldError[] {
       if (Array.isArray(component.options) && component.options.length > LIMITS.selectOptions) {
         errors.push(badLength(`${path}.options`, 1, LIMITS.selectOptions));
       }
-      if (length(component.placeholder) > LIMITS.placeholder) errors.push(tooLong(`${path}.placeholder`, LIMITS.placeholder));
+      if (length(component.placeholder) > LIMITS.placeholder)
+        errors.push(tooLong(`${path}.placeholder`, LIMITS.placeholder));
     }
     if (type === ACTION_ROW) {
       const children = Array.isArray(component.components) ? component.components : [];
-      if (children.length < 1 || children.length > LIMITS.rowButtons) errors.push(badLength(`${path}.components`, 1, LIMITS.rowButtons));
+      if (children.length < 1 || children.length > LIMITS.rowButtons)
+        errors.push(badLength(`${path}.components`, 1, LIMITS.rowButtons));
       const selects = children.filter((c) => isObject(c) && typeof c.type === "number" && SELECTS.has(c.type)).length;
       if (selects > 0 && children.length > 1) {
-        errors.push({ path: `${path}.components`, code: "COMPONENT_LAYOUT_WIDTH_EXCEEDED", message: "The specified component exceeds the maximum width" });
+        errors.push({
+          path: `${path}.components`,
+          code: "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+          message: "The specified component exceeds the maximum width",
+        });
       }
     }
     if (parentType === null && !v2 && type !== ACTION_ROW) {
-      errors.push({ path: `${path}.type`, code: "COMPONENT_TYPE_INVALID", message: "Top-level components must be action rows unless the message uses IS_COMPONENTS_V2" });
+      errors.push({
+        path: `${path}.type`,
+        code: "COMPONENT_TYPE_INVALID",
+        message: "Top-level components must be action rows unless the message uses IS_COMPONENTS_V2",
+      });
     }
     for (const key of ["components", "accessory"] as const) {
       const child = component[key];
-      if (Array.isArray(child)) child.forEach((c, i) => visit(c, `${path}.${key}.${i}`, typeof type === "number" ? type : -1));
+      if (Array.isArray(child))
+        child.forEach((c, i) => visit(c, `${path}.${key}.${i}`, typeof type === "number" ? type : -1));
       else if (isObject(child)) visit(child, `${path}.${key}`, typeof type === "number" ? type : -1);
     }
   };
@@ -225,7 +258,11 @@ function validateComponents(components: unknown[], v2: boolean): FieldError[] {
   components.forEach((c, i) => visit(c, `components.${i}`, null));
   if (!v2 && components.length > LIMITS.actionRows) errors.push(badLength("components", 0, LIMITS.actionRows));
   if (v2 && count > LIMITS.v2Components) {
-    errors.push({ path: "components", code: "BASE_TYPE_BAD_LENGTH", message: `Must be ${LIMITS.v2Components} or fewer components in total.` });
+    errors.push({
+      path: "components",
+      code: "BASE_TYPE_BAD_LENGTH",
+      message: `Must be ${LIMITS.v2Components} or fewer components in total.`,
+    });
   }
   return errors;
 }
@@ -234,15 +271,31 @@ function validateButton(button: Record<string, unknown>, path: string, errors: F
   const style = button.style;
   if (length(button.label) > LIMITS.buttonLabel) errors.push(tooLong(`${path}.label`, LIMITS.buttonLabel));
   if (style === 5) {
-    if (typeof button.url !== "string") errors.push({ path: `${path}.url`, code: "BUTTON_COMPONENT_URL_REQUIRED", message: "A url is required" });
+    if (typeof button.url !== "string")
+      errors.push({ path: `${path}.url`, code: "BUTTON_COMPONENT_URL_REQUIRED", message: "A url is required" });
     else checkUrl(button.url, `${path}.url`, BUTTON_URL_SCHEMES, errors);
-    if ("custom_id" in button) errors.push({ path: `${path}.custom_id`, code: "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", message: "A custom id cannot be specified" });
+    if ("custom_id" in button)
+      errors.push({
+        path: `${path}.custom_id`,
+        code: "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED",
+        message: "A custom id cannot be specified",
+      });
   } else if (style === 6) {
-    if (typeof button.sku_id !== "string") errors.push({ path: `${path}.sku_id`, code: "BASE_TYPE_REQUIRED", message: "This field is required" });
+    if (typeof button.sku_id !== "string")
+      errors.push({ path: `${path}.sku_id`, code: "BASE_TYPE_REQUIRED", message: "This field is required" });
   } else if (typeof style === "number" && style >= 1 && style <= 4) {
-    if (!("custom_id" in button)) errors.push({ path: `${path}.custom_id`, code: "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED", message: "A custom id is required" });
+    if (!("custom_id" in button))
+      errors.push({
+        path: `${path}.custom_id`,
+        code: "BUTTON_COMPONENT_CUSTOM_ID_REQUIRED",
+        message: "A custom id is required",
+      });
   } else {
-    errors.push({ path: `${path}.style`, code: "BASE_TYPE_CHOICES", message: `Value must be one of {1, 2, 3, 4, 5, 6}.` });
+    errors.push({
+      path: `${path}.style`,
+      code: "BASE_TYPE_CHOICES",
+      message: `Value must be one of {1, 2, 3, 4, 5, 6}.`,
+    });
   }
 }
 
@@ -250,10 +303,13 @@ function validateButton(button: Record<string, unknown>, path: string, errors: F
 export function validateModal(data: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   const id = data.custom_id;
-  if (typeof id !== "string" || length(id) < 1 || length(id) > LIMITS.customId) errors.push(badLength("data.custom_id", 1, LIMITS.customId));
-  if (typeof data.title !== "string" || length(data.title) < 1 || length(data.title) > 45) errors.push(badLength("data.title", 1, 45));
+  if (typeof id !== "string" || length(id) < 1 || length(id) > LIMITS.customId)
+    errors.push(badLength("data.custom_id", 1, LIMITS.customId));
+  if (typeof data.title !== "string" || length(data.title) < 1 || length(data.title) > 45)
+    errors.push(badLength("data.title", 1, 45));
   const components = data.components;
-  if (!Array.isArray(components) || components.length < 1 || components.length > 5) errors.push(badLength("data.components", 1, 5));
+  if (!Array.isArray(components) || components.length < 1 || components.length > 5)
+    errors.push(badLength("data.components", 1, 5));
   return errors;
 }
 
@@ -265,8 +321,10 @@ export function validateChoices(data: Record<string, unknown>): FieldError[] {
   if (choices.length > 25) errors.push(badLength("data.choices", 0, 25));
   choices.forEach((choice, i) => {
     if (!isObject(choice)) return;
-    if (typeof choice.name !== "string" || length(choice.name) < 1 || length(choice.name) > 100) errors.push(badLength(`data.choices.${i}.name`, 1, 100));
-    if (typeof choice.value === "string" && length(choice.value) > 100) errors.push(tooLong(`data.choices.${i}.value`, 100));
+    if (typeof choice.name !== "string" || length(choice.name) < 1 || length(choice.name) > 100)
+      errors.push(badLength(`data.choices.${i}.name`, 1, 100));
+    if (typeof choice.value === "string" && length(choice.value) > 100)
+      errors.push(tooLong(`data.choices.${i}.value`, 100));
   });
   return errors;
 }

@@ -10,7 +10,9 @@ import { botUser } from "./signed-interactions.ts";
 import { snowflake } from "./snowflake.ts";
 import type { EmulatorState, InteractionRecord, PostedMessage, StoredMessage } from "./state.ts";
 
-export type MessageResult = { ok: true; message: StoredMessage; ignoredUploads: string[] } | { ok: false; response: Response };
+export type MessageResult =
+  | { ok: true; message: StoredMessage; ignoredUploads: string[] }
+  | { ok: false; response: Response };
 
 /** What creating or editing a stored message needs: the state, the interaction and the request's content. */
 export interface MessageInput {
@@ -27,7 +29,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 function bodyObject(body: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; response: Response } {
   if (body === undefined) return { ok: true, value: {} };
   if (!isObject(body)) {
-    return { ok: false, response: invalidFormBody([{ path: "", code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }]) };
+    return {
+      ok: false,
+      response: invalidFormBody([
+        { path: "", code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" },
+      ]),
+    };
   }
   return { ok: true, value: body };
 }
@@ -40,7 +47,11 @@ export function createMessage(input: MessageInput & { role: StoredMessage["role"
   const requested = typeof body.flags === "number" ? body.flags : 0;
   const errors: FieldError[] = validateMessageBody(body, requested);
   if ((requested & ~CREATABLE_FLAGS) !== 0) {
-    errors.push({ path: "flags", code: "MESSAGE_FLAGS_INVALID", message: `emulator(messages): flags ${requested & ~CREATABLE_FLAGS} cannot be set on a new message` });
+    errors.push({
+      path: "flags",
+      code: "MESSAGE_FLAGS_INVALID",
+      message: `emulator(messages): flags ${requested & ~CREATABLE_FLAGS} cannot be set on a new message`,
+    });
   }
   if (errors.length > 0) return { ok: false, response: invalidFormBody(errors) };
 
@@ -54,7 +65,8 @@ export function createMessage(input: MessageInput & { role: StoredMessage["role"
     origin: input.origin,
     sizeLimit: input.record.attachmentSizeLimit,
   });
-  if (!planned.ok) return { ok: false, response: planned.tooLarge ? entityTooLarge() : invalidFormBody(planned.errors) };
+  if (!planned.ok)
+    return { ok: false, response: planned.tooLarge ? entityTooLarge() : invalidFormBody(planned.errors) };
 
   const message: StoredMessage = {
     id,
@@ -76,8 +88,12 @@ export function createMessage(input: MessageInput & { role: StoredMessage["role"
   if (body.allowed_mentions !== undefined) message.allowed_mentions = body.allowed_mentions;
   if (body.poll !== undefined) message.poll = body.poll;
 
-  const empty = !message.content && message.embeds.length === 0 && message.components.length === 0 &&
-    message.attachments.length === 0 && message.poll === undefined;
+  const empty =
+    !message.content &&
+    message.embeds.length === 0 &&
+    message.components.length === 0 &&
+    message.attachments.length === 0 &&
+    message.poll === undefined;
   if (empty && !input.loading) return { ok: false, response: emptyMessage() };
 
   for (const file of planned.plan.newFiles) input.state.files.set(file.attachmentId, file);
@@ -94,11 +110,19 @@ export function editMessage(input: MessageInput & { message: StoredMessage }): M
   // Editable flags: SUPPRESS_EMBEDS (set or clear) and IS_COMPONENTS_V2 (set only). Ephemerality is fixed.
   let flags = current.flags & ~MESSAGE_FLAGS.LOADING;
   if (typeof body.flags === "number") {
-    flags = (flags & ~MESSAGE_FLAGS.SUPPRESS_EMBEDS) | (body.flags & MESSAGE_FLAGS.SUPPRESS_EMBEDS) | (body.flags & MESSAGE_FLAGS.IS_COMPONENTS_V2);
+    flags =
+      (flags & ~MESSAGE_FLAGS.SUPPRESS_EMBEDS) |
+      (body.flags & MESSAGE_FLAGS.SUPPRESS_EMBEDS) |
+      (body.flags & MESSAGE_FLAGS.IS_COMPONENTS_V2);
   }
   const errors = validateMessageBody(body, flags);
   const becomesV2 = (flags & MESSAGE_FLAGS.IS_COMPONENTS_V2) !== 0;
-  if (becomesV2 && !("content" in body) && current.content) errors.push({ path: "content", code: "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2", message: "emulator(messages): clear content when switching a message to IS_COMPONENTS_V2" });
+  if (becomesV2 && !("content" in body) && current.content)
+    errors.push({
+      path: "content",
+      code: "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+      message: "emulator(messages): clear content when switching a message to IS_COMPONENTS_V2",
+    });
   if (errors.length > 0) return { ok: false, response: invalidFormBody(errors) };
 
   const planned = planAttachments({
@@ -110,7 +134,8 @@ export function editMessage(input: MessageInput & { message: StoredMessage }): M
     origin: input.origin,
     sizeLimit: input.record.attachmentSizeLimit,
   });
-  if (!planned.ok) return { ok: false, response: planned.tooLarge ? entityTooLarge() : invalidFormBody(planned.errors) };
+  if (!planned.ok)
+    return { ok: false, response: planned.tooLarge ? entityTooLarge() : invalidFormBody(planned.errors) };
 
   const next: StoredMessage = {
     ...current,
@@ -126,7 +151,12 @@ export function editMessage(input: MessageInput & { message: StoredMessage }): M
   if ("allowed_mentions" in body) next.allowed_mentions = body.allowed_mentions;
   if ("poll" in body) next.poll = body.poll;
 
-  const empty = !next.content && next.embeds.length === 0 && next.components.length === 0 && next.attachments.length === 0 && next.poll === undefined;
+  const empty =
+    !next.content &&
+    next.embeds.length === 0 &&
+    next.components.length === 0 &&
+    next.attachments.length === 0 &&
+    next.poll === undefined;
   if (empty) return { ok: false, response: emptyMessage() };
 
   const keptIds = new Set(next.attachments.map((a) => a.id));
@@ -177,20 +207,41 @@ export function renderMessage(message: StoredMessage, record: InteractionRecord)
 function asUserResponse(user: unknown): unknown {
   if (!isObject(user)) return user;
   const publicFlags = typeof user.public_flags === "number" ? user.public_flags : 0;
-  return { avatar: null, discriminator: "0", global_name: null, ...user, public_flags: publicFlags, flags: typeof user.flags === "number" ? user.flags : publicFlags, primary_guild: user.primary_guild ?? null };
+  return {
+    avatar: null,
+    discriminator: "0",
+    global_name: null,
+    ...user,
+    public_flags: publicFlags,
+    flags: typeof user.flags === "number" ? user.flags : publicFlags,
+    primary_guild: user.primary_guild ?? null,
+  };
 }
 
 function withUserResponses(metadata: Record<string, unknown>): Record<string, unknown> {
-  return { ...metadata, ...(metadata.user ? { user: asUserResponse(metadata.user) } : {}), ...(metadata.target_user ? { target_user: asUserResponse(metadata.target_user) } : {}) };
+  return {
+    ...metadata,
+    ...(metadata.user ? { user: asUserResponse(metadata.user) } : {}),
+    ...(metadata.target_user ? { target_user: asUserResponse(metadata.target_user) } : {}),
+  };
 }
 
 /** A poll as Discord returns it: answers numbered from 1, an expiry `duration` hours (24 by default) after the message, no votes yet. */
 function renderPoll(requested: unknown, timestamp: string): Record<string, unknown> {
-  const poll = (isObject(requested) ? requested : {}) as { question?: unknown; answers?: unknown; duration?: unknown; allow_multiselect?: unknown; layout_type?: unknown };
+  const poll = (isObject(requested) ? requested : {}) as {
+    question?: unknown;
+    answers?: unknown;
+    duration?: unknown;
+    allow_multiselect?: unknown;
+    layout_type?: unknown;
+  };
   const hours = typeof poll.duration === "number" ? poll.duration : 24;
   return {
     question: poll.question,
-    answers: (Array.isArray(poll.answers) ? poll.answers : []).map((answer, i) => ({ answer_id: i + 1, poll_media: isObject(answer) ? answer.poll_media : {} })),
+    answers: (Array.isArray(poll.answers) ? poll.answers : []).map((answer, i) => ({
+      answer_id: i + 1,
+      poll_media: isObject(answer) ? answer.poll_media : {},
+    })),
     expiry: new Date(Date.parse(timestamp) + hours * 3_600_000).toISOString(),
     allow_multiselect: poll.allow_multiselect === true,
     layout_type: typeof poll.layout_type === "number" ? poll.layout_type : 1,

@@ -11,12 +11,34 @@ import type { EmulatorState } from "./state.ts";
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const MEMBER = { roles: [], joined_at: "2024-01-01T00:00:00.000000+00:00", nick: null, permissions: "0", flags: 0, pending: false };
-const EVERYONE = { id: DEFAULT_GUILD_ID, name: "@everyone", color: 0, position: 0, permissions: "0", managed: false, mentionable: false, hoist: false };
+const MEMBER = {
+  roles: [],
+  joined_at: "2024-01-01T00:00:00.000000+00:00",
+  nick: null,
+  permissions: "0",
+  flags: 0,
+  pending: false,
+};
+const EVERYONE = {
+  id: DEFAULT_GUILD_ID,
+  name: "@everyone",
+  color: 0,
+  position: 0,
+  permissions: "0",
+  managed: false,
+  mentionable: false,
+  hoist: false,
+};
 const GENERAL = { id: DEFAULT_CHANNEL_ID, type: 0, name: "general", permissions: "0", flags: 0 };
 
 /** Which resolved tables a submitted component's ids may name. */
-const TABLES: Record<number, readonly string[]> = { 5: ["users"], 6: ["roles"], 7: ["users", "roles"], 8: ["channels"], 19: ["attachments"] };
+const TABLES: Record<number, readonly string[]> = {
+  5: ["users"],
+  6: ["roles"],
+  7: ["users", "roles"],
+  8: ["channels"],
+  19: ["attachments"],
+};
 
 export function resolveModalSubmit(state: EmulatorState, data: Json): Json {
   const resolved: Record<string, Json> = {};

@@ -40,7 +40,14 @@ const stores = new WeakMap<EmulatorState, OAuthStore>();
 export function oauthStore(state: EmulatorState): OAuthStore {
   let store = stores.get(state);
   if (!store) {
-    store = { clientSecret: undefined, codes: new Map(), accessTokens: new Map(), refreshTokens: new Map(), roleConnections: new Map(), metadata: [] };
+    store = {
+      clientSecret: undefined,
+      codes: new Map(),
+      accessTokens: new Map(),
+      refreshTokens: new Map(),
+      roleConnections: new Map(),
+      metadata: [],
+    };
     stores.set(state, store);
   }
   return store;
@@ -49,7 +56,9 @@ export function oauthStore(state: EmulatorState): OAuthStore {
 /** A random opaque credential, like Discord's 30-character codes and tokens. */
 export function credential(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(20));
-  return Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("").slice(0, 30);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, "0"))
+    .join("")
+    .slice(0, 30);
 }
 
 /** Forgets every code, token, role connection and metadata record (the emulator's reset). */

@@ -21,7 +21,13 @@ export function bucketHash(route: string): string {
 }
 
 /** Counts one call in its bucket (a fixed window from the window's first call) and returns the headers announcing it. */
-export function rateLimitHeaders(state: EmulatorState, route: string, majorKey: string, rule: BucketRule, now: number): Record<string, string> {
+export function rateLimitHeaders(
+  state: EmulatorState,
+  route: string,
+  majorKey: string,
+  rule: BucketRule,
+  now: number,
+): Record<string, string> {
   const key = `${route}|${majorKey}`;
   let bucket = state.buckets.get(key);
   if (!bucket || now - bucket.windowStart >= rule.windowMs) {

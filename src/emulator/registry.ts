@@ -27,14 +27,20 @@ export interface IssuedInteraction {
   authorizing_integration_owners?: Record<string, unknown>;
 }
 
-export function registerInteraction(state: EmulatorState, payload: IssuedInteraction, now: number, label?: string): InteractionRecord {
+export function registerInteraction(
+  state: EmulatorState,
+  payload: IssuedInteraction,
+  now: number,
+  label?: string,
+): InteractionRecord {
   const record: InteractionRecord = {
     token: payload.token,
     id: payload.id,
     type: payload.type,
     commandType: payload.type === 2 ? (typeof payload.data?.type === "number" ? payload.data.type : 1) : null,
     applicationId: payload.application_id,
-    channelId: payload.channel_id ?? (typeof payload.channel?.id === "string" ? payload.channel.id : DEFAULT_CHANNEL_ID),
+    channelId:
+      payload.channel_id ?? (typeof payload.channel?.id === "string" ? payload.channel.id : DEFAULT_CHANNEL_ID),
     issuedAt: now,
     acknowledged: false,
     callbacks: [],
@@ -67,7 +73,8 @@ function interactionMetadata(payload: IssuedInteraction): Record<string, unknown
     if (users?.[targetId]) metadata.target_user = users[targetId];
   }
   if (payload.type === 2 && targetId && data?.type === 3) metadata.target_message_id = targetId;
-  if (payload.type === 3 && typeof payload.message?.id === "string") metadata.interacted_message_id = payload.message.id;
+  if (payload.type === 3 && typeof payload.message?.id === "string")
+    metadata.interacted_message_id = payload.message.id;
   return metadata;
 }
 
@@ -108,10 +115,17 @@ export type Lookup = { ok: true; record: InteractionRecord } | { ok: false; resp
  * The record behind a webhook route's `{app}/{token}`. Unknown tokens, and issued ones nobody acknowledged,
  * are accepted in lax mode (the acknowledgement is assumed to have gone inline) and 404 in strict mode.
  */
-export function lookupWebhook(state: EmulatorState, app: string, token: string, now: number, options: { create: boolean }): Lookup {
+export function lookupWebhook(
+  state: EmulatorState,
+  app: string,
+  token: string,
+  now: number,
+  options: { create: boolean },
+): Lookup {
   let record = state.interactions.get(token);
   if (!record) {
-    if (state.strictTokens || !options.create || app !== state.applicationId) return { ok: false, response: unknownWebhook() };
+    if (state.strictTokens || !options.create || app !== state.applicationId)
+      return { ok: false, response: unknownWebhook() };
     record = lazyRecord(state, app, token);
   }
   if (record.applicationId !== app) return { ok: false, response: unknownWebhook() };

@@ -71,5 +71,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
 
 /** The template with ids filled in but tokens hidden: safe for logs. */
 export function redactedPath(route: Route, params: Record<string, string>): string {
-  return route.template.replace(/:(\w+)/g, (_, name: string) => (name === "token" ? ":token" : (params[name] ?? `:${name}`)));
+  return route.template.replace(/:(\w+)/g, (_, name: string) =>
+    name === "token" ? ":token" : (params[name] ?? `:${name}`),
+  );
 }

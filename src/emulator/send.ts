@@ -81,14 +81,17 @@ export function parseSendInput(value: unknown): { ok: true; input: SendInput } |
   const bad = (why: string) => ({ ok: false as const, error: `emulator(send): ${why}` });
   if (!isObject(value)) return bad("the body must be a JSON object {type, data?, role?, message_id?, label?}");
   const { type, data, role, message_id: messageId, message, label, context, locale } = value;
-  if (typeof type !== "number" || !Number.isInteger(type) || type < 1 || type > 5) return bad("`type` must be an interaction type 1-5");
+  if (typeof type !== "number" || !Number.isInteger(type) || type < 1 || type > 5)
+    return bad("`type` must be an interaction type 1-5");
   if (data !== undefined && !isObject(data)) return bad("`data` must be an object");
   if (role !== undefined && role !== "admin" && role !== "member") return bad('`role` must be "admin" or "member"');
   if (messageId !== undefined && typeof messageId !== "string") return bad("`message_id` must be a string");
   if (message !== undefined && !isObject(message)) return bad("`message` must be an object");
   if (label !== undefined && typeof label !== "string") return bad("`label` must be a string");
-  if (context !== undefined && context !== 0 && context !== 1 && context !== 2) return bad("`context` must be 0 (a server channel), 1 (the DM with the bot) or 2 (a group DM)");
-  if (locale !== undefined && (typeof locale !== "string" || !/^[a-z]{2}(-[A-Z0-9]{2,3})?$/.test(locale))) return bad('`locale` must be a Discord locale such as "de", "fr" or "en-US"');
+  if (context !== undefined && context !== 0 && context !== 1 && context !== 2)
+    return bad("`context` must be 0 (a server channel), 1 (the DM with the bot) or 2 (a group DM)");
+  if (locale !== undefined && (typeof locale !== "string" || !/^[a-z]{2}(-[A-Z0-9]{2,3})?$/.test(locale)))
+    return bad('`locale` must be a Discord locale such as "de", "fr" or "en-US"');
   return { ok: true, input: { type, data, role, message_id: messageId, message, label, context, locale } as SendInput };
 }
 
@@ -115,15 +118,26 @@ function resolveUploads(state: EmulatorState, data: Record<string, unknown>): Re
 export async function sendToWorker(deps: SendDeps, input: SendInput): Promise<SendResult> {
   const { state, worker } = deps;
   if (!worker) {
-    return { ok: false, status: 409, error: "emulator(send): no Worker to send to; start the emulator with worker: {url, privateKeyHex} (npm start does)" };
+    return {
+      ok: false,
+      status: 409,
+      error:
+        "emulator(send): no Worker to send to; start the emulator with worker: {url, privateKeyHex} (npm start does)",
+    };
   }
   let message = input.message;
   if (input.message_id !== undefined) {
     message = currentMessage(state, input.message_id) ?? undefined;
-    if (!message) return { ok: false, status: 404, error: `emulator(send): no message ${input.message_id} (was it deleted, or the emulator reset?)` };
+    if (!message)
+      return {
+        ok: false,
+        status: 404,
+        error: `emulator(send): no message ${input.message_id} (was it deleted, or the emulator reset?)`,
+      };
   }
   let data = input.data;
-  if (data && (input.type === INTERACTION_TYPES.APPLICATION_COMMAND || input.type === INTERACTION_TYPES.AUTOCOMPLETE)) data = resolveUploads(state, data);
+  if (data && (input.type === INTERACTION_TYPES.APPLICATION_COMMAND || input.type === INTERACTION_TYPES.AUTOCOMPLETE))
+    data = resolveUploads(state, data);
   if (data && input.type === INTERACTION_TYPES.MODAL_SUBMIT) data = resolveModalSubmit(state, data);
 
   let payload: InteractionPayload;
@@ -176,7 +190,11 @@ export async function sendToWorker(deps: SendDeps, input: SendInput): Promise<Se
   record.ms = result.ms;
   record.timed_out = result.timedOut;
   // Discord refuses an answer it cannot use (wrong type, over a limit) and the user sees the same failure.
-  const error = result.error ?? (result.inlineError !== undefined ? `${failureText(payload.type)} (Discord would refuse the answer: ${describeDiscordError(result.inlineError)})` : undefined);
+  const error =
+    result.error ??
+    (result.inlineError !== undefined
+      ? `${failureText(payload.type)} (Discord would refuse the answer: ${describeDiscordError(result.inlineError)})`
+      : undefined);
   if (error !== undefined) record.error = error;
   deps.changed();
 

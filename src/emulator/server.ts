@@ -29,8 +29,14 @@ export function startDiscordEmulator(options: StartOptions = {}): Promise<Runnin
   const emulator = createDiscordEmulator({ assets: playgroundAssets, ...options });
   const host = options.host ?? "127.0.0.1";
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (request) => refuseNonLoopbackHost(request) ?? emulator.fetch(request), port: options.port ?? 0, hostname: host }) as Server;
-    server.once("error", (error) => reject(new Error(`emulator(server): cannot listen on ${host}:${options.port ?? 0}: ${error.message}`)));
+    const server = serve({
+      fetch: (request) => refuseNonLoopbackHost(request) ?? emulator.fetch(request),
+      port: options.port ?? 0,
+      hostname: host,
+    }) as Server;
+    server.once("error", (error) =>
+      reject(new Error(`emulator(server): cannot listen on ${host}:${options.port ?? 0}: ${error.message}`)),
+    );
     server.once("listening", () => {
       const { port } = server.address() as AddressInfo;
       const url = `http://${host}:${port}`;

@@ -7,7 +7,13 @@ import { signInteraction } from "./signer.ts";
 import { snowflake } from "./snowflake.ts";
 import { DEFAULT_APPLICATION_ID, DEFAULT_ATTACHMENT_SIZE_LIMIT } from "./state.ts";
 
-export const INTERACTION_TYPES = { PING: 1, APPLICATION_COMMAND: 2, MESSAGE_COMPONENT: 3, AUTOCOMPLETE: 4, MODAL_SUBMIT: 5 } as const;
+export const INTERACTION_TYPES = {
+  PING: 1,
+  APPLICATION_COMMAND: 2,
+  MESSAGE_COMPONENT: 3,
+  AUTOCOMPLETE: 4,
+  MODAL_SUBMIT: 5,
+} as const;
 /** An application command's `data.type`: slash, right-click a user → Apps, right-click a message → Apps. */
 export const COMMAND_TYPES = { CHAT_INPUT: 1, USER: 2, MESSAGE: 3 } as const;
 
@@ -20,7 +26,11 @@ export type InteractionContext = (typeof CONTEXTS)[keyof typeof CONTEXTS];
 export const BOT_DM_CHANNEL_ID = "1000000000000000010";
 export const GROUP_DM_CHANNEL_ID = "1000000000000000011";
 /** The channel of each context when none is given. */
-export const CHANNEL_OF_CONTEXT: Readonly<Record<InteractionContext, string>> = { 0: DEFAULT_CHANNEL_ID, 1: BOT_DM_CHANNEL_ID, 2: GROUP_DM_CHANNEL_ID };
+export const CHANNEL_OF_CONTEXT: Readonly<Record<InteractionContext, string>> = {
+  0: DEFAULT_CHANNEL_ID,
+  1: BOT_DM_CHANNEL_ID,
+  2: GROUP_DM_CHANNEL_ID,
+};
 const JOINED_AT = "2024-01-01T00:00:00.000000+00:00";
 
 const bit = (n: number) => 1n << BigInt(n);
@@ -41,13 +51,35 @@ export interface InteractionUser {
 }
 
 /** The member every emulated interaction comes from by default ("Tester"; the playground's user). */
-export const DEFAULT_USER: InteractionUser = { id: DEFAULT_USER_ID, username: "tester", global_name: "Tester", discriminator: "0", avatar: null, public_flags: 0 };
+export const DEFAULT_USER: InteractionUser = {
+  id: DEFAULT_USER_ID,
+  username: "tester",
+  global_name: "Tester",
+  discriminator: "0",
+  avatar: null,
+  public_flags: 0,
+};
 /** The other person in the group DM. */
-export const FRIEND: InteractionUser = { id: "1000000000000000012", username: "friend", global_name: "Friend", discriminator: "0", avatar: null, public_flags: 0 };
+export const FRIEND: InteractionUser = {
+  id: "1000000000000000012",
+  username: "friend",
+  global_name: "Friend",
+  discriminator: "0",
+  avatar: null,
+  public_flags: 0,
+};
 
 /** The bot's own user, as Discord shows it as the author of the bot's messages. */
 export function botUser(applicationId: string): InteractionUser {
-  return { id: applicationId, username: "Emulated Bot", global_name: null, discriminator: "0000", avatar: null, public_flags: 0, bot: true };
+  return {
+    id: applicationId,
+    username: "Emulated Bot",
+    global_name: null,
+    discriminator: "0000",
+    avatar: null,
+    public_flags: 0,
+    bot: true,
+  };
 }
 
 export interface BuildInteractionOptions {
@@ -114,7 +146,10 @@ export function interactionToken(id: string): string {
 
 // btoa rather than Buffer: this module also runs in workerd and in the browser.
 function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 function defaultData(type: number, data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
@@ -135,7 +170,8 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
   const guildId = context !== CONTEXTS.GUILD ? null : (options.guildId ?? DEFAULT_GUILD_ID);
   const channelId = options.channelId ?? CHANNEL_OF_CONTEXT[context];
   const user: InteractionUser = { ...DEFAULT_USER, ...options.user };
-  const integrationType = context === CONTEXTS.PRIVATE_CHANNEL ? 1 : (options.integrationType ?? (context === CONTEXTS.GUILD ? 0 : 1));
+  const integrationType =
+    context === CONTEXTS.PRIVATE_CHANNEL ? 1 : (options.integrationType ?? (context === CONTEXTS.GUILD ? 0 : 1));
   // The guild install's key holds the guild id, or "0" in the bot's DM (discord-api-docs, "Authorizing Integration Owners Object").
   const owners: Record<string, string> = integrationType === 1 ? { "1": user.id } : { "0": guildId ?? "0" };
 
@@ -147,12 +183,29 @@ export function buildInteraction(options: BuildInteractionOptions): InteractionP
     version: 1,
     channel_id: channelId,
     channel: guildId
-      ? { id: channelId, type: 0, name: "general", guild_id: guildId, flags: 0, nsfw: false, permissions: options.member?.permissions ?? MEMBER_PERMISSIONS }
+      ? {
+          id: channelId,
+          type: 0,
+          name: "general",
+          guild_id: guildId,
+          flags: 0,
+          nsfw: false,
+          permissions: options.member?.permissions ?? MEMBER_PERMISSIONS,
+        }
       : context === CONTEXTS.PRIVATE_CHANNEL
-        ? { id: channelId, type: 3, name: null, flags: 0, recipients: [FRIEND], owner_id: FRIEND.id, permissions: MEMBER_PERMISSIONS }
+        ? {
+            id: channelId,
+            type: 3,
+            name: null,
+            flags: 0,
+            recipients: [FRIEND],
+            owner_id: FRIEND.id,
+            permissions: MEMBER_PERMISSIONS,
+          }
         : { id: channelId, type: 1, flags: 0, recipients: [user] },
     // Where the bot is not a member, the app may do what any user-installed app may: no server extras.
-    app_permissions: options.appPermissions ?? (context === CONTEXTS.PRIVATE_CHANNEL ? MEMBER_PERMISSIONS : APP_PERMISSIONS),
+    app_permissions:
+      options.appPermissions ?? (context === CONTEXTS.PRIVATE_CHANNEL ? MEMBER_PERMISSIONS : APP_PERMISSIONS),
     entitlements: options.entitlements ?? [],
     authorizing_integration_owners: owners,
     context,
@@ -220,7 +273,14 @@ export interface UserTarget {
 
 /** A user object with Discord's fields, from as little as an id. */
 export function completeUser(user: UserTarget["user"]): InteractionUser {
-  return { username: `user${user.id.slice(-4)}`, global_name: null, discriminator: "0", avatar: null, public_flags: 0, ...user };
+  return {
+    username: `user${user.id.slice(-4)}`,
+    global_name: null,
+    discriminator: "0",
+    avatar: null,
+    public_flags: 0,
+    ...user,
+  };
 }
 
 /** A member as `data.resolved.members` carries one: no `user`, `deaf` or `mute`, but the channel `permissions`. */
@@ -238,7 +298,12 @@ function resolvedMember(member: NonNullable<UserTarget["member"]>): Record<strin
   };
 }
 
-function contextData(command: ContextMenuCommand, type: 2 | 3, targetId: string, resolved: Record<string, unknown>): Record<string, unknown> {
+function contextData(
+  command: ContextMenuCommand,
+  type: 2 | 3,
+  targetId: string,
+  resolved: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     id: command.id ?? snowflake(),
     name: command.name,
@@ -258,23 +323,44 @@ export function userCommandData(command: ContextMenuCommand, target: UserTarget)
 }
 
 /** `data` of a message command (type 3): `target_id`, and the whole message object in `resolved.messages`. */
-export function messageCommandData(command: ContextMenuCommand, message: Record<string, unknown>): Record<string, unknown> {
-  if (typeof message.id !== "string") throw new TypeError("emulator(interactions): the target message needs a string id");
+export function messageCommandData(
+  command: ContextMenuCommand,
+  message: Record<string, unknown>,
+): Record<string, unknown> {
+  if (typeof message.id !== "string")
+    throw new TypeError("emulator(interactions): the target message needs a string id");
   return contextData(command, COMMAND_TYPES.MESSAGE, message.id, { messages: { [message.id]: message } });
 }
 
 export type ContextMenuOptions = Omit<BuildInteractionOptions, "type" | "data">;
 
 /** Right-click a user → Apps → `command`. In a guild (the default) the target's member is resolved too. */
-export function buildUserCommandInteraction(command: ContextMenuCommand, target: UserTarget, options: ContextMenuOptions = {}): InteractionPayload {
+export function buildUserCommandInteraction(
+  command: ContextMenuCommand,
+  target: UserTarget,
+  options: ContextMenuOptions = {},
+): InteractionPayload {
   const inGuild = options.guildId !== null && (options.context ?? CONTEXTS.GUILD) === CONTEXTS.GUILD;
   const member = inGuild ? (target.member === undefined ? {} : target.member) : null;
-  return buildInteraction({ ...options, type: INTERACTION_TYPES.APPLICATION_COMMAND, data: userCommandData(command, { user: target.user, member }) });
+  return buildInteraction({
+    ...options,
+    type: INTERACTION_TYPES.APPLICATION_COMMAND,
+    data: userCommandData(command, { user: target.user, member }),
+  });
 }
 
 /** Right-click a message → Apps → `command`; `message` is the full message object as Discord's API returns it. */
-export function buildMessageCommandInteraction(command: ContextMenuCommand, message: Record<string, unknown>, options: ContextMenuOptions = {}): InteractionPayload {
-  return buildInteraction({ ...options, channelId: options.channelId ?? (typeof message.channel_id === "string" ? message.channel_id : undefined), type: INTERACTION_TYPES.APPLICATION_COMMAND, data: messageCommandData(command, message) });
+export function buildMessageCommandInteraction(
+  command: ContextMenuCommand,
+  message: Record<string, unknown>,
+  options: ContextMenuOptions = {},
+): InteractionPayload {
+  return buildInteraction({
+    ...options,
+    channelId: options.channelId ?? (typeof message.channel_id === "string" ? message.channel_id : undefined),
+    type: INTERACTION_TYPES.APPLICATION_COMMAND,
+    data: messageCommandData(command, message),
+  });
 }
 
 export interface SendOptions {
@@ -322,7 +408,11 @@ export async function sendInteraction(
   const timer = setTimeout(() => abort.abort(), deadline);
   const elapsed = () => Math.round(performance.now() - started);
   const failed = (status: number | null, body: unknown, timedOut: boolean, detail?: string): SendResult => ({
-    status, body, ms: elapsed(), timedOut, error: detail ? `${failureText(type)} (${detail})` : failureText(type),
+    status,
+    body,
+    ms: elapsed(),
+    timedOut,
+    error: detail ? `${failureText(type)} (${detail})` : failureText(type),
   });
 
   let response: Response;
@@ -330,7 +420,11 @@ export async function sendInteraction(
   try {
     response = await fetch(workerUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "Discord-Interactions/1.0 (+https://discord.com)", ...headers },
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Discord-Interactions/1.0 (+https://discord.com)",
+        ...headers,
+      },
       body: raw,
       signal: abort.signal,
     });
@@ -354,7 +448,11 @@ export async function sendInteraction(
   // 202 with no body is the answer after using the callback endpoint; otherwise Discord wants 200 + JSON.
   if (response.status === 202) return { status: 202, body, ms: elapsed(), timedOut: false };
   if (response.status !== 200) return failed(response.status, body, false, `HTTP ${response.status}`);
-  if (!(response.headers.get("content-type") ?? "").includes("application/json") || typeof body !== "object" || body === null) {
+  if (
+    !(response.headers.get("content-type") ?? "").includes("application/json") ||
+    typeof body !== "object" ||
+    body === null
+  ) {
     return failed(response.status, body, false, "the answer was not a JSON interaction response");
   }
   const result: SendResult = { status: 200, body, ms: elapsed(), timedOut: false };
@@ -365,12 +463,19 @@ export async function sendInteraction(
   return result;
 }
 
-async function reportInline(target: NonNullable<SendOptions["emulator"]>, token: string, body: unknown): Promise<{ ok: boolean; error?: unknown }> {
+async function reportInline(
+  target: NonNullable<SendOptions["emulator"]>,
+  token: string,
+  body: unknown,
+): Promise<{ ok: boolean; error?: unknown }> {
   if (typeof target !== "string") return target.recordInlineResponse(token, body);
-  const response = await fetch(`${target.replace(/\/$/, "")}/__emulator/interactions/${encodeURIComponent(token)}/response`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+  const response = await fetch(
+    `${target.replace(/\/$/, "")}/__emulator/interactions/${encodeURIComponent(token)}/response`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    },
+  );
   return response.ok ? { ok: true } : { ok: false, error: await response.json().catch(() => response.status) };
 }

@@ -35,7 +35,9 @@ function fromBase64Url(text: string): Uint8Array {
 }
 
 async function publicKeyOf(pkcs8Hex: string): Promise<string> {
-  const key = await crypto.subtle.importKey("pkcs8", fromHex(pkcs8Hex, "private key"), { name: "Ed25519" }, true, ["sign"]);
+  const key = await crypto.subtle.importKey("pkcs8", fromHex(pkcs8Hex, "private key"), { name: "Ed25519" }, true, [
+    "sign",
+  ]);
   const jwk = (await crypto.subtle.exportKey("jwk", key)) as JsonWebKey;
   return toHex(fromBase64Url(jwk.x!));
 }

@@ -243,7 +243,9 @@ export interface DevStatus {
   errors: string[];
 }
 
-export function createState(options: { applicationId?: string; botToken?: string; strictTokens?: boolean; skus?: readonly EmulatedSku[] } = {}): EmulatorState {
+export function createState(
+  options: { applicationId?: string; botToken?: string; strictTokens?: boolean; skus?: readonly EmulatedSku[] } = {},
+): EmulatorState {
   return {
     applicationId: options.applicationId ?? DEFAULT_APPLICATION_ID,
     botToken: options.botToken,

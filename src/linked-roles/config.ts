@@ -37,13 +37,25 @@ export function readLinkedRolesConfig(env: LinkedRolesEnv): LinkedRolesConfig | 
 function parse(env: LinkedRolesEnv): LinkedRolesConfig | string[] {
   const problems: string[] = [];
   const applicationId = env.DISCORD_APPLICATION_ID?.trim() ?? "";
-  if (!/^\d{1,20}$/.test(applicationId)) problems.push("DISCORD_APPLICATION_ID must be the application id (a numeric snowflake)");
+  if (!/^\d{1,20}$/.test(applicationId))
+    problems.push("DISCORD_APPLICATION_ID must be the application id (a numeric snowflake)");
   const discordApiBase = (env.DISCORD_API_BASE?.trim() || "https://discord.com/api/v10").replace(/\/+$/, "");
   if (!/^https?:\/\/[^\s/]+/.test(discordApiBase)) problems.push("DISCORD_API_BASE must be an http(s) URL");
   const clientSecret = env.DISCORD_CLIENT_SECRET?.trim() ?? "";
-  if (!clientSecret) problems.push("DISCORD_CLIENT_SECRET is not set (Developer Portal → OAuth2 → Client Secret; wrangler secret put DISCORD_CLIENT_SECRET -c wrangler.linked-roles.toml)");
+  if (!clientSecret)
+    problems.push(
+      "DISCORD_CLIENT_SECRET is not set (Developer Portal → OAuth2 → Client Secret; wrangler secret put DISCORD_CLIENT_SECRET -c wrangler.linked-roles.toml)",
+    );
   const key = env.TOKEN_ENCRYPTION_KEY?.trim() ?? "";
-  if (!/^[0-9a-fA-F]{64}$/.test(key)) problems.push(`TOKEN_ENCRYPTION_KEY ${key ? "must be 32 bytes as 64 hex characters" : "is not set"} (generate one: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`);
-  if (!env.DB) problems.push("DB is not bound (the interactions Worker's D1 database, with migrations/0009_linked_roles.sql applied)");
-  return problems.length > 0 ? problems : { applicationId, discordApiBase, clientSecret, tokenEncryptionKey: hexToBytes(key), db: env.DB! };
+  if (!/^[0-9a-fA-F]{64}$/.test(key))
+    problems.push(
+      `TOKEN_ENCRYPTION_KEY ${key ? "must be 32 bytes as 64 hex characters" : "is not set"} (generate one: node -e "console.log(require('crypto').randomBytes(32).toString('hex'))")`,
+    );
+  if (!env.DB)
+    problems.push(
+      "DB is not bound (the interactions Worker's D1 database, with migrations/0009_linked_roles.sql applied)",
+    );
+  return problems.length > 0
+    ? problems
+    : { applicationId, discordApiBase, clientSecret, tokenEncryptionKey: hexToBytes(key), db: env.DB! };
 }

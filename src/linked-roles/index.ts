@@ -21,15 +21,19 @@ export default {
     if (request.method === "GET" && path === "/discord-oauth-callback") return finishLink(request, env);
     if (request.method === "POST" && path === "/chart-drawn") {
       const config = readLinkedRolesConfig(env);
-      if (Array.isArray(config)) return errorResponse(503, "misconfigured", "Linked Roles is not configured; GET /health names what is missing");
+      if (Array.isArray(config))
+        return errorResponse(503, "misconfigured", "Linked Roles is not configured; GET /health names what is missing");
       const body = (await request.json().catch(() => null)) as { user_id?: unknown; interaction_id?: unknown } | null;
-      if (typeof body?.user_id !== "string" || typeof body.interaction_id !== "string") return errorResponse(400, "invalid_body", "expected {user_id, interaction_id} as strings");
+      if (typeof body?.user_id !== "string" || typeof body.interaction_id !== "string")
+        return errorResponse(400, "invalid_body", "expected {user_id, interaction_id} as strings");
       await updateRoleConnectionAfterChart(config, body.user_id, body.interaction_id);
       return new Response(null, { status: 204 });
     }
     if (path === "/health") {
       const config = readLinkedRolesConfig(env);
-      return Array.isArray(config) ? jsonResponse({ status: "misconfigured", missing_or_invalid: config.map((p) => p.split(" ")[0]) }, 503) : jsonResponse({ status: "ok" });
+      return Array.isArray(config)
+        ? jsonResponse({ status: "misconfigured", missing_or_invalid: config.map((p) => p.split(" ")[0]) }, 503)
+        : jsonResponse({ status: "ok" });
     }
     return errorResponse(404, "not_found", "no such route");
   },

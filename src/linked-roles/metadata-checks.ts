@@ -19,12 +19,19 @@ export function roleConnectionMetadataProblems(records: readonly RoleConnectionM
     if (!KEY.test(record.key)) problems.push(`${where}: the key must be 1-50 characters of a-z, 0-9 and _`);
     if (seen.has(record.key)) problems.push(`${where}: the key is used twice`);
     seen.add(record.key);
-    if (!Number.isInteger(record.type) || record.type < 1 || record.type > 8) problems.push(`${where}: type must be 1-8, got ${String(record.type)}`);
-    const texts: Array<[string, string | undefined, number]> = [["name", record.name, 100], ["description", record.description, 200]];
-    for (const [locale, text] of Object.entries(record.name_localizations ?? {})) texts.push([`name_localizations.${locale}`, text, 100]);
-    for (const [locale, text] of Object.entries(record.description_localizations ?? {})) texts.push([`description_localizations.${locale}`, text, 200]);
+    if (!Number.isInteger(record.type) || record.type < 1 || record.type > 8)
+      problems.push(`${where}: type must be 1-8, got ${String(record.type)}`);
+    const texts: Array<[string, string | undefined, number]> = [
+      ["name", record.name, 100],
+      ["description", record.description, 200],
+    ];
+    for (const [locale, text] of Object.entries(record.name_localizations ?? {}))
+      texts.push([`name_localizations.${locale}`, text, 100]);
+    for (const [locale, text] of Object.entries(record.description_localizations ?? {}))
+      texts.push([`description_localizations.${locale}`, text, 200]);
     for (const [field, text, max] of texts) {
-      if (typeof text !== "string" || text.length < 1 || text.length > max) problems.push(`${where}: ${field} must be 1-${max} characters`);
+      if (typeof text !== "string" || text.length < 1 || text.length > max)
+        problems.push(`${where}: ${field} must be 1-${max} characters`);
     }
   });
   return problems;

@@ -34,7 +34,11 @@ export interface RoleConnectionMetadataRecord {
  * Worker takes only types from here (oauth.ts): the records' texts are for `npm run register`, not the bundle.
  */
 export type RoleConnectionValues<Records extends readonly RoleConnectionMetadataRecord[]> = {
-  [R in Records[number] as R["key"]]: R["type"] extends 1 | 2 | 3 | 4 ? number : R["type"] extends 5 | 6 ? Date : boolean;
+  [R in Records[number] as R["key"]]: R["type"] extends 1 | 2 | 3 | 4
+    ? number
+    : R["type"] extends 5 | 6
+      ? Date
+      : boolean;
 };
 
 export const roleConnectionMetadata = [
@@ -44,7 +48,10 @@ export const roleConnectionMetadata = [
     name: "Charts drawn",
     name_localizations: { de: "Gezeichnete Diagramme", fr: "Graphiques tracés" },
     description: "Charts drawn with /chart at least",
-    description_localizations: { de: "Mindestens so viele mit /chart gezeichnete Diagramme", fr: "Au moins ce nombre de graphiques tracés avec /chart" },
+    description_localizations: {
+      de: "Mindestens so viele mit /chart gezeichnete Diagramme",
+      fr: "Au moins ce nombre de graphiques tracés avec /chart",
+    },
   },
 ] as const satisfies readonly RoleConnectionMetadataRecord[];
 

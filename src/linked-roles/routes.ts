@@ -22,7 +22,12 @@ function page(status: number, text: string, clear = true): Response {
   const escaped = text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return new Response(`<!doctype html><meta charset="utf-8"><title>Linked Roles</title><p>${escaped}`, {
     status,
-    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'", ...(clear ? { "Set-Cookie": `${COOKIE}=; Max-Age=0; ${ATTRIBUTES}` } : {}) },
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+      ...(clear ? { "Set-Cookie": `${COOKIE}=; Max-Age=0; ${ATTRIBUTES}` } : {}),
+    },
   });
 }
 
@@ -31,7 +36,11 @@ function linkedRoles(env: Env, clear = true): LinkedRolesConfig | Response {
   const config = readLinkedRolesConfig(env);
   if (!Array.isArray(config)) return config;
   log("linked_role.misconfigured", { level: "error", missing_or_invalid: config.map((p) => p.split(" ")[0]) });
-  return page(503, `Linking is not set up yet: the bot's operator has to set ${config.map((p) => p.split(" ")[0]).join(", ")}.`, clear);
+  return page(
+    503,
+    `Linking is not set up yet: the bot's operator has to set ${config.map((p) => p.split(" ")[0]).join(", ")}.`,
+    clear,
+  );
 }
 
 const callbackUrl = (request: Request) => `${new URL(request.url).origin}/discord-oauth-callback`;
@@ -40,9 +49,22 @@ export function startLink(request: Request, env: Env): Response {
   const ready = linkedRoles(env, false);
   if (ready instanceof Response) return ready;
   const state = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join("");
-  const query = new URLSearchParams({ client_id: ready.applicationId, redirect_uri: callbackUrl(request), response_type: "code", scope: "role_connections.write identify", state });
+  const query = new URLSearchParams({
+    client_id: ready.applicationId,
+    redirect_uri: callbackUrl(request),
+    response_type: "code",
+    scope: "role_connections.write identify",
+    state,
+  });
   // 10 minutes: long enough to read Discord's consent page, short enough that a leaked state is soon worthless.
-  return new Response(null, { status: 302, headers: { Location: `${new URL(ready.discordApiBase).origin}/oauth2/authorize?${query}`, "Set-Cookie": `${COOKIE}=${state}; Max-Age=600; ${ATTRIBUTES}`, "Cache-Control": "no-store" } });
+  return new Response(null, {
+    status: 302,
+    headers: {
+      Location: `${new URL(ready.discordApiBase).origin}/oauth2/authorize?${query}`,
+      "Set-Cookie": `${COOKIE}=${state}; Max-Age=600; ${ATTRIBUTES}`,
+      "Cache-Control": "no-store",
+    },
+  });
 }
 
 export async function finishLink(request: Request, env: Env): Promise<Response> {
@@ -71,13 +93,28 @@ export async function finishLink(request: Request, env: Env): Promise<Response> 
     const link = await saveTokens(ready.db, ready.tokenEncryptionKey, userId, tokens, Date.now());
     await putRoleConnection(ready, tokens.access_token, { charts_drawn: link.charts_drawn }, user.username);
     log("linked_role.callback", { outcome: "linked", user_id: userId, charts_drawn: link.charts_drawn });
-    return page(200, `${user.username} is linked: ${link.charts_drawn} charts drawn so far, updated after each /chart. You can close this page.`);
+    return page(
+      200,
+      `${user.username} is linked: ${link.charts_drawn} charts drawn so far, updated after each /chart. You can close this page.`,
+    );
   } catch (error) {
     const kind = (error as Partial<OAuthFailure>).kind ?? "storage";
-    log("linked_role.callback", { outcome: kind, level: kind === "grant" ? "warn" : "error", user_id: userId, error: describeError(error) });
+    log("linked_role.callback", {
+      outcome: kind,
+      level: kind === "grant" ? "warn" : "error",
+      user_id: userId,
+      error: describeError(error),
+    });
     if (kind === "grant") return page(400, `Discord's code has expired or was used.${AGAIN}`);
     if (kind === "scope") return page(403, `Linking needs both permissions on Discord's page.${AGAIN}`);
-    if (kind === "auth") return page(502, "Discord refused the bot's OAuth2 client secret or redirect URL: please tell the bot's operator.");
-    return page(kind === "storage" ? 503 : 502, `Discord or the bot failed just now. Wait a minute and try again.${AGAIN}`);
+    if (kind === "auth")
+      return page(
+        502,
+        "Discord refused the bot's OAuth2 client secret or redirect URL: please tell the bot's operator.",
+      );
+    return page(
+      kind === "storage" ? 503 : 502,
+      `Discord or the bot failed just now. Wait a minute and try again.${AGAIN}`,
+    );
   }
 }

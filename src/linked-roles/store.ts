@@ -17,7 +17,13 @@ export interface LinkedUser {
 }
 
 const gcm = async (key: Uint8Array, userId: string, use: "encrypt" | "decrypt", iv: Uint8Array, data: Uint8Array) =>
-  new Uint8Array(await crypto.subtle[use]({ name: "AES-GCM", iv: iv as Uint8Array<ArrayBuffer>, additionalData: new TextEncoder().encode(userId) }, await crypto.subtle.importKey("raw", key as Uint8Array<ArrayBuffer>, "AES-GCM", false, [use]), data as Uint8Array<ArrayBuffer>));
+  new Uint8Array(
+    await crypto.subtle[use](
+      { name: "AES-GCM", iv: iv as Uint8Array<ArrayBuffer>, additionalData: new TextEncoder().encode(userId) },
+      await crypto.subtle.importKey("raw", key as Uint8Array<ArrayBuffer>, "AES-GCM", false, [use]),
+      data as Uint8Array<ArrayBuffer>,
+    ),
+  );
 
 export async function seal(key: Uint8Array, userId: string, token: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -34,10 +40,27 @@ export async function unseal(key: Uint8Array, userId: string, sealed: string): P
  * Links a user, or stores refreshed tokens, keeping the count; returns the row. One statement for both: a refresh
  * is a re-link with new tokens.
  */
-export async function saveTokens(db: D1Database, key: Uint8Array, userId: string, tokens: RESTPostOAuth2AccessTokenResult, now: number): Promise<LinkedUser> {
+export async function saveTokens(
+  db: D1Database,
+  key: Uint8Array,
+  userId: string,
+  tokens: RESTPostOAuth2AccessTokenResult,
+  now: number,
+): Promise<LinkedUser> {
   const row = await withStorageTimeout(
-    db.prepare("INSERT INTO linked_roles VALUES (?1,?2,?3,?4,?5,0,?6,?6) ON CONFLICT DO UPDATE SET access_token=?2,refresh_token=?3,expires_at=?4,scope=?5,updated_at=?6 RETURNING *")
-      .bind(userId, await seal(key, userId, tokens.access_token), await seal(key, userId, tokens.refresh_token), now + tokens.expires_in * 1000, tokens.scope, now).first<LinkedUser>(),
+    db
+      .prepare(
+        "INSERT INTO linked_roles VALUES (?1,?2,?3,?4,?5,0,?6,?6) ON CONFLICT DO UPDATE SET access_token=?2,refresh_token=?3,expires_at=?4,scope=?5,updated_at=?6 RETURNING *",
+      )
+      .bind(
+        userId,
+        await seal(key, userId, tokens.access_token),
+        await seal(key, userId, tokens.refresh_token),
+        now + tokens.expires_in * 1000,
+        tokens.scope,
+        now,
+      )
+      .first<LinkedUser>(),
     "linked_roles.save",
   );
   return row!;
@@ -45,5 +68,11 @@ export async function saveTokens(db: D1Database, key: Uint8Array, userId: string
 
 /** Counts one chart for a linked user; null when the user has not linked (one statement either way). */
 export function countChart(db: D1Database, userId: string, now: number): Promise<LinkedUser | null> {
-  return withStorageTimeout(db.prepare("UPDATE linked_roles SET charts_drawn=charts_drawn+1,updated_at=?2 WHERE user_id=?1 RETURNING *").bind(userId, now).first<LinkedUser>(), "linked_roles.count");
+  return withStorageTimeout(
+    db
+      .prepare("UPDATE linked_roles SET charts_drawn=charts_drawn+1,updated_at=?2 WHERE user_id=?1 RETURNING *")
+      .bind(userId, now)
+      .first<LinkedUser>(),
+    "linked_roles.count",
+  );
 }

@@ -10,7 +10,11 @@ import type { LinkedRolesConfig } from "./config.ts";
 import { grant, putRoleConnection, type OAuthFailure } from "./oauth.ts";
 import { countChart, saveTokens, unseal } from "./store.ts";
 
-export async function updateRoleConnectionAfterChart(config: LinkedRolesConfig, userId: string, interactionId: string): Promise<void> {
+export async function updateRoleConnectionAfterChart(
+  config: LinkedRolesConfig,
+  userId: string,
+  interactionId: string,
+): Promise<void> {
   const { clientSecret: secret, tokenEncryptionKey: key, db } = config;
   const now = Date.now();
   let link = await countChart(db, userId, now);
@@ -25,10 +29,22 @@ export async function updateRoleConnectionAfterChart(config: LinkedRolesConfig, 
       accessToken = fresh.access_token;
     } else accessToken = await unseal(key, userId, link.access_token);
     await putRoleConnection(config, accessToken, { charts_drawn: charts });
-    log("linked_role.update", { interaction_id: interactionId, user_id: userId, outcome: "updated", charts_drawn: charts });
+    log("linked_role.update", {
+      interaction_id: interactionId,
+      user_id: userId,
+      outcome: "updated",
+      charts_drawn: charts,
+    });
   } catch (error) {
     // A revoked grant (the user removed the app's access) is fixed by linking again; the count stays in D1.
     const relink = (error as Partial<OAuthFailure>).kind === "grant";
-    log("linked_role.update", { interaction_id: interactionId, user_id: userId, outcome: relink ? "relink_needed" : "error", level: relink ? "warn" : "error", charts_drawn: charts, error: describeError(error) });
+    log("linked_role.update", {
+      interaction_id: interactionId,
+      user_id: userId,
+      outcome: relink ? "relink_needed" : "error",
+      level: relink ? "warn" : "error",
+      charts_drawn: charts,
+      error: describeError(error),
+    });
   }
 }

@@ -50,7 +50,13 @@ export type InputProblem =
   | { key: "valuesEmpty" }
   | { key: "valuesTooMany"; count: number; max: number }
   | { key: "valuesNoLabel"; entry: string; position: number }
-  | { key: "valuesBad"; value: string; position: number; hint: boolean; reason: { key: "notANumber" } | { key: "tooLarge"; max: string } | { key: "tooSmall"; min: string } };
+  | {
+      key: "valuesBad";
+      value: string;
+      position: number;
+      hint: boolean;
+      reason: { key: "notANumber" } | { key: "tooLarge"; max: string } | { key: "tooSmall"; min: string };
+    };
 
 /** Bad job input; `field` is a path inside the request's `input` ("values", "file.url", "points[3].value"). */
 export class InputError extends HttpError {

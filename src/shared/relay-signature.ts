@@ -79,7 +79,9 @@ function fromHex(hex: string): Uint8Array<ArrayBuffer> {
 
 function assertSecret(secret: string, where: string): void {
   if (typeof secret !== "string" || secret.length === 0) {
-    throw new TypeError(`relay(${where}): the relay secret is empty — set RELAY_SECRET on both the Worker and the backend`);
+    throw new TypeError(
+      `relay(${where}): the relay secret is empty — set RELAY_SECRET on both the Worker and the backend`,
+    );
   }
 }
 
@@ -146,14 +148,29 @@ export function checkRelayHeaders(
   return { ok: true };
 }
 
-async function verifyMac(secret: string, timestampHeader: string, signatureHeader: string, bodyDigestHex: string): Promise<RelayVerification> {
+async function verifyMac(
+  secret: string,
+  timestampHeader: string,
+  signatureHeader: string,
+  bodyDigestHex: string,
+): Promise<RelayVerification> {
   try {
     const mac = fromHex(signatureHeader.slice(SIGNATURE_PREFIX.length));
-    const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), mac, signedPayload(Number(timestampHeader), bodyDigestHex));
-    return valid ? { ok: true } : { ok: false, reason: "signature does not match (wrong secret, or the body was changed)" };
+    const valid = await crypto.subtle.verify(
+      "HMAC",
+      await hmacKey(secret),
+      mac,
+      signedPayload(Number(timestampHeader), bodyDigestHex),
+    );
+    return valid
+      ? { ok: true }
+      : { ok: false, reason: "signature does not match (wrong secret, or the body was changed)" };
   } catch (error) {
     // Only reachable if WebCrypto itself fails; still an answer, never an exception, for the caller.
-    return { ok: false, reason: `signature could not be checked: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: `signature could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

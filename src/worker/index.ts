@@ -5,7 +5,18 @@
  */
 import { IttyRouter, type IRequest } from "itty-router";
 import { commands, events, registryOptions } from "./app/index.ts";
-import { ConfigError, createRegistry, errorResponse, handleEventRequest, handleInteractionRequest, handleQueue, jsonResponse, pathOf, readConfig, type Env } from "./kit/index.ts";
+import {
+  ConfigError,
+  createRegistry,
+  errorResponse,
+  handleEventRequest,
+  handleInteractionRequest,
+  handleQueue,
+  jsonResponse,
+  pathOf,
+  readConfig,
+  type Env,
+} from "./kit/index.ts";
 import { handleScheduled } from "./app/scheduled.ts";
 import { forwardToLinkedRoles } from "./app/linked-roles.ts";
 

@@ -35,8 +35,10 @@ describe("the platform and the bot", () => {
       "src/worker/kit/log.ts": 'export const log = 1;\n// import { x } from "../app/y.ts";\n',
       "src/worker/kit/dispatch/events.ts": '\nimport { claim } from "../../app/storage/claims.ts";\n',
       "src/worker/kit/engine/entry.ts": 'const { default: worker } = await import("../../index.ts");\n',
-      "src/worker/app/commands/ok.ts": 'import { log } from "../../kit/index.ts";\nimport { parse } from "../../../shared/csv.ts";\nimport { z } from "zod";\nconst s = "../../kit/log.ts";\n',
-      "src/worker/app/commands/room.ts": 'import type { Config } from "../../kit/config.ts";\n\nexport { log } from "../../kit/log.ts";\n',
+      "src/worker/app/commands/ok.ts":
+        'import { log } from "../../kit/index.ts";\nimport { parse } from "../../../shared/csv.ts";\nimport { z } from "zod";\nconst s = "../../kit/log.ts";\n',
+      "src/worker/app/commands/room.ts":
+        'import type { Config } from "../../kit/config.ts";\n\nexport { log } from "../../kit/log.ts";\n',
       "src/worker/app/i18n/register.ts": 'export {};\ndeclare module "../../kit/i18n/messages.ts" {}\n',
       "src/worker/app/relay.ts": 'import { render } from "../../backend/render.ts";\n',
     });

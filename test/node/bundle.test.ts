@@ -12,7 +12,13 @@ import { BUNDLE_BUDGET_GZIP_BYTES } from "../../bench/budget.ts";
 const ROOT = resolve(import.meta.dirname, "../..");
 const NODE = join(ROOT, "node_modules/.bin/node");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", WRANGLER_HIDE_BANNER: "true", CI: "1" };
+const ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CI: "1",
+};
 
 let dir: string;
 let bundle: string;
@@ -37,7 +43,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the deployable Worker bundle", () => {
   it("is within the size budget (gzip -9)", () => {
     const gzip = gzipSync(readFileSync(bundle), { level: 9 }).length;
-    expect(gzip, `the bundle is ${gzip} bytes gzip; the budget in bench/budget.ts is ${BUNDLE_BUDGET_GZIP_BYTES}`).toBeLessThan(BUNDLE_BUDGET_GZIP_BYTES);
+    expect(
+      gzip,
+      `the bundle is ${gzip} bytes gzip; the budget in bench/budget.ts is ${BUNDLE_BUDGET_GZIP_BYTES}`,
+    ).toBeLessThan(BUNDLE_BUDGET_GZIP_BYTES);
   });
 
   it("builds no Intl object and formats nothing by locale while it is imported", async () => {
@@ -46,11 +55,22 @@ describe("the deployable Worker bundle", () => {
     // stand-in class. Every Intl constructor and locale-formatting method is wrapped to count its calls until the
     // import settles.
     const runtimeModule = join(dir, "cloudflare-workers.mjs");
-    writeFileSync(runtimeModule, "export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }\n");
+    writeFileSync(
+      runtimeModule,
+      "export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }\n",
+    );
     const importable = join(dir, "importable.mjs");
-    writeFileSync(importable, readFileSync(bundle, "utf8").replace(/(from\s*)"cloudflare:workers"/g, `$1${JSON.stringify(`file://${runtimeModule}`)}`));
+    writeFileSync(
+      importable,
+      readFileSync(bundle, "utf8").replace(
+        /(from\s*)"cloudflare:workers"/g,
+        `$1${JSON.stringify(`file://${runtimeModule}`)}`,
+      ),
+    );
     const probe = join(dir, "probe.mjs");
-    writeFileSync(probe, `
+    writeFileSync(
+      probe,
+      `
       const calls = [];
       for (const name of Object.getOwnPropertyNames(Intl)) {
         const original = Intl[name];
@@ -66,7 +86,8 @@ describe("the deployable Worker bundle", () => {
       }
       await import(${JSON.stringify(`file://${importable}`)});
       process.stdout.write(JSON.stringify(calls));
-    `);
+    `,
+    );
     const calls = JSON.parse(await run([probe], dir)) as string[];
     expect(calls).toEqual([]);
   }, 60_000);

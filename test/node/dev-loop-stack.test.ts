@@ -22,10 +22,20 @@ const statuses: Array<{ summary: string } | null> = [];
 beforeAll(async () => {
   clone = cloneCheckout("dev-loop-stack");
   const mirror = join(clone, ".wrangler", "dev-worker");
-  stack = await startStack({ root: clone, log: (source, line) => output.push(`[${source}] ${line}`), ports: { worker: await freePort(), backend: 0, emulator: 0 }, workerMirror: mirror }).catch((error: Error) => {
+  stack = await startStack({
+    root: clone,
+    log: (source, line) => output.push(`[${source}] ${line}`),
+    ports: { worker: await freePort(), backend: 0, emulator: 0 },
+    workerMirror: mirror,
+  }).catch((error: Error) => {
     throw new Error(`${error.message}; output:\n${output.join("\n")}`);
   });
-  const commands = commandReloader({ root: clone, registered: stack.definitions, register: stack.registerCommands, print: (line) => lines.push(line) });
+  const commands = commandReloader({
+    root: clone,
+    registered: stack.definitions,
+    register: stack.registerCommands,
+    print: (line) => lines.push(line),
+  });
   loop = startDevLoop({
     root: clone,
     mirror,
@@ -56,8 +66,11 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined): Pr
 /** /ping's answer, signed as Discord would; with a long deadline: tsc shares the machine's two cores meanwhile. */
 async function ping(): Promise<string> {
   const payload = stack.emulator.emulator.issueInteraction({ type: 2, data: { name: "ping", type: 1 } });
-  const sent = await sendInteraction(`${stack.workerUrl}/interactions`, payload, stack.config.keyPair.privateKeyHex, { deadlineMs: 30_000 });
-  if (sent.status !== 200) throw new Error(`/ping: ${sent.status} ${sent.error ?? ""}\n${output.slice(-20).join("\n")}`);
+  const sent = await sendInteraction(`${stack.workerUrl}/interactions`, payload, stack.config.keyPair.privateKeyHex, {
+    deadlineMs: 30_000,
+  });
+  if (sent.status !== 200)
+    throw new Error(`/ping: ${sent.status} ${sent.error ?? ""}\n${output.slice(-20).join("\n")}`);
   return String((sent.body as { data?: { content?: string } }).data?.content);
 }
 
@@ -72,16 +85,24 @@ it("keeps running the last version that passed while a change fails the type-che
 
   writeFileSync(file, source.replace(answer, 'return reply(`${parts.join(" ")} v2 ${1 as string}`);'));
   const failed = await until(() => statuses.at(-1) ?? undefined);
-  expect(failed.summary).toBe("the change to src/worker/app/commands/ping.ts fails the type-check (1 error): the Worker keeps running the last version that passed");
+  expect(failed.summary).toBe(
+    "the change to src/worker/app/commands/ping.ts fails the type-check (1 error): the Worker keeps running the last version that passed",
+  );
   expect(lines).toContain(`start: ${failed.summary}`);
-  expect(lines.find((line) => line.includes("error TS"))).toMatch(/^ {2}src\/worker\/app\/commands\/ping\.ts\(\d+,\d+\): error TS2352: /);
-  const feed = (await (await fetch(`${stack.emulatorUrl}/__emulator/feed`)).json()) as { dev: { summary: string; errors: string[] } | null };
+  expect(lines.find((line) => line.includes("error TS"))).toMatch(
+    /^ {2}src\/worker\/app\/commands\/ping\.ts\(\d+,\d+\): error TS2352: /,
+  );
+  const feed = (await (await fetch(`${stack.emulatorUrl}/__emulator/feed`)).json()) as {
+    dev: { summary: string; errors: string[] } | null;
+  };
   expect(feed.dev?.summary).toBe(failed.summary);
   expect(await ping()).not.toContain("v2");
 
   writeFileSync(file, source.replace(answer, 'return reply(`${parts.join(" ")} v2`);'));
   await until(() => (statuses.at(-1) === null ? true : undefined));
-  expect(lines).toContain("start: the type-check passes again; the Worker reloads with src/worker/app/commands/ping.ts");
+  expect(lines).toContain(
+    "start: the type-check passes again; the Worker reloads with src/worker/app/commands/ping.ts",
+  );
   // wrangler dev rebuilds the copy and swaps the Worker: /ping answers with the change once it has.
   expect(await until(async () => ((await ping()).includes("v2") ? true : undefined))).toBe(true);
   expect(((await (await fetch(`${stack.emulatorUrl}/__emulator/feed`)).json()) as { dev: unknown }).dev).toBeNull();

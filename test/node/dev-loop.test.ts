@@ -46,8 +46,23 @@ afterEach(() => {
 });
 
 function start(): void {
-  const commands = commandReloader({ root, registered: [], register: async (list) => (registered.push([...list]), 0), print: (line) => lines.push(line), load: async () => (loads++, next()) });
-  loop = startDevLoop({ root, mirror, buildInfoFile: join(root, "info"), print: (line) => lines.push(line), status: (status) => statuses.push(status), commands, check: async () => verdict, debounceMs: 20 });
+  const commands = commandReloader({
+    root,
+    registered: [],
+    register: async (list) => (registered.push([...list]), 0),
+    print: (line) => lines.push(line),
+    load: async () => (loads++, next()),
+  });
+  loop = startDevLoop({
+    root,
+    mirror,
+    buildInfoFile: join(root, "info"),
+    print: (line) => lines.push(line),
+    status: (status) => statuses.push(status),
+    commands,
+    check: async () => verdict,
+    debounceMs: 20,
+  });
 }
 
 /** Resolves when check() holds; the test's own timeout bounds the wait. */
@@ -67,7 +82,10 @@ const saves: Record<string, (file: string, text: string) => void> = {
     writeFileSync(file, text);
     unlinkSync(`${file}~`);
   },
-  "JetBrains' safe write: a temporary file, the original renamed away, the temporary one renamed into place": (file, text) => {
+  "JetBrains' safe write: a temporary file, the original renamed away, the temporary one renamed into place": (
+    file,
+    text,
+  ) => {
     writeFileSync(`${file}___jb_tmp___`, text);
     renameSync(file, `${file}___jb_old___`);
     renameSync(`${file}___jb_tmp___`, file);
@@ -85,7 +103,11 @@ describe("npm start's edit loop", () => {
         await until(() => lines.length === n);
         expect(mirrored("index.ts")).toBe(`export const commands = []; // save ${n}\n`);
       }
-      expect(lines).toEqual(["start: commands changed (+ /v1); registered 1 with the emulator", "start: commands changed (+ /v2, - /v1); registered 1 with the emulator", "start: commands changed (+ /v3, - /v2); registered 1 with the emulator"]);
+      expect(lines).toEqual([
+        "start: commands changed (+ /v1); registered 1 with the emulator",
+        "start: commands changed (+ /v2, - /v1); registered 1 with the emulator",
+        "start: commands changed (+ /v3, - /v2); registered 1 with the emulator",
+      ]);
     });
   }
 
@@ -93,10 +115,16 @@ describe("npm start's edit loop", () => {
     start();
     await until(() => statuses.length === 1);
     expect(mirrored("index.ts")).toBe("export const commands = [];\n");
-    verdict = { ok: false, errors: ["src/worker/app/commands/index.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'."] };
+    verdict = {
+      ok: false,
+      errors: [
+        "src/worker/app/commands/index.ts(1,14): error TS2322: Type 'string' is not assignable to type 'number'.",
+      ],
+    };
     writeFileSync(join(dir, "index.ts"), 'export const commands: number = "x";\n');
     await until(() => statuses.length === 2);
-    const summary = "the change to src/worker/app/commands/index.ts fails the type-check (1 error): the Worker keeps running the last version that passed";
+    const summary =
+      "the change to src/worker/app/commands/index.ts fails the type-check (1 error): the Worker keeps running the last version that passed";
     expect(statuses[1]).toEqual({ summary, errors: verdict.errors });
     expect(lines).toEqual([`start: ${summary}`, `  ${verdict.errors[0]}`]);
     expect(mirrored("index.ts")).toBe("export const commands = [];\n");
@@ -105,7 +133,10 @@ describe("npm start's edit loop", () => {
     verdict = { ok: true, errors: [] };
     writeFileSync(join(dir, "index.ts"), "export const commands = [1];\n");
     await until(() => lines.length === 4);
-    expect(lines.slice(2)).toEqual(["start: the type-check passes again; the Worker reloads with src/worker/app/commands/index.ts", "start: commands changed (+ /v1); registered 1 with the emulator"]);
+    expect(lines.slice(2)).toEqual([
+      "start: the type-check passes again; the Worker reloads with src/worker/app/commands/index.ts",
+      "start: commands changed (+ /v1); registered 1 with the emulator",
+    ]);
     expect(statuses[2]).toBeNull();
     expect(mirrored("index.ts")).toBe("export const commands = [1];\n");
   });
@@ -114,14 +145,31 @@ describe("npm start's edit loop", () => {
     const ping = { name: "ping", description: "Ping" };
     const numbers = { name: "Chart numbers", type: 3 };
     next = () => [ping, numbers];
-    const commands = commandReloader({ root, registered: [ping], register: async (list) => (registered.push([...list]), 0), print: (line) => lines.push(line), load: async () => (loads++, next()) });
-    loop = startDevLoop({ root, mirror, buildInfoFile: join(root, "info"), print: (line) => lines.push(line), status: (status) => statuses.push(status), commands, check: async () => verdict, debounceMs: 50 });
+    const commands = commandReloader({
+      root,
+      registered: [ping],
+      register: async (list) => (registered.push([...list]), 0),
+      print: (line) => lines.push(line),
+      load: async () => (loads++, next()),
+    });
+    loop = startDevLoop({
+      root,
+      mirror,
+      buildInfoFile: join(root, "info"),
+      print: (line) => lines.push(line),
+      status: (status) => statuses.push(status),
+      commands,
+      check: async () => verdict,
+      debounceMs: 50,
+    });
     await until(() => statuses.length === 1);
     writeFileSync(join(dir, "notes.txt"), "not a command");
     writeFileSync(join(dir, "chart-numbers.ts"), "export {}");
     writeFileSync(join(dir, "index.ts"), "export {}");
     await until(() => lines.length === 1);
-    expect(lines).toEqual(["start: commands changed (+ Chart numbers (message command)); registered 2 with the emulator"]);
+    expect(lines).toEqual([
+      "start: commands changed (+ Chart numbers (message command)); registered 2 with the emulator",
+    ]);
     expect(registered).toEqual([[ping, numbers]]);
     expect(loads).toBe(1); // Both writes, one reload (debounced); the .txt file alone would not have caused one.
 
@@ -133,7 +181,9 @@ describe("npm start's edit loop", () => {
     };
     writeFileSync(join(dir, "chart-numbers.ts"), "export {");
     await until(() => lines.length === 2);
-    expect(lines[1]).toBe("start: after the change to src/worker/app/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list");
+    expect(lines[1]).toBe(
+      "start: after the change to src/worker/app/commands/chart-numbers.ts, the commands do not load (definitions: cannot load the command index: Unexpected token); the emulator keeps the previous list",
+    );
     expect(registered).toHaveLength(1);
   });
 
@@ -141,8 +191,12 @@ describe("npm start's edit loop", () => {
     const ping = { name: "ping", description: "Ping" };
     const numbers = { name: "Chart numbers", type: 3 };
     expect(describeChange([ping, numbers], [ping])).toBe("+ Chart numbers (message command)");
-    expect(describeChange([{ ...ping, description: "Pong" }], [ping, numbers])).toBe("~ /ping, - Chart numbers (message command)");
-    expect(describeChange([{ ...numbers, integration_types: [0, 1] }], [numbers])).toBe("~ Chart numbers (message command)");
+    expect(describeChange([{ ...ping, description: "Pong" }], [ping, numbers])).toBe(
+      "~ /ping, - Chart numbers (message command)",
+    );
+    expect(describeChange([{ ...numbers, integration_types: [0, 1] }], [numbers])).toBe(
+      "~ Chart numbers (message command)",
+    );
   });
 
   it("watchTree reports files in folders created after it started, and keeps watching them through atomic saves", async () => {
@@ -153,7 +207,10 @@ describe("npm start's edit loop", () => {
     await until(() => seen.includes("worker/app/commands/remind/index.ts"));
     seen.length = 0;
     for (let n = 1; n <= 2; n++) {
-      saves["a temporary file renamed over it (sed -i, VS Code, most tools)"]!(join(dir, "remind", "index.ts"), `export {}; // ${n}\n`);
+      saves["a temporary file renamed over it (sed -i, VS Code, most tools)"]!(
+        join(dir, "remind", "index.ts"),
+        `export {}; // ${n}\n`,
+      );
       await until(() => seen.filter((p) => p === "worker/app/commands/remind/index.ts").length >= n);
     }
   });

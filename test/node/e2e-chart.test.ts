@@ -10,15 +10,24 @@ let local: TestStack;
 let stack: Stack;
 let output: string[];
 
-
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 async function chart(values: string, kind = "line") {
   const payload = stack.emulator.emulator.issueInteraction({
     type: 2,
-    data: { id: "1", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }, { type: 3, name: "kind", value: kind }] },
+    data: {
+      id: "1",
+      name: "chart",
+      type: 1,
+      options: [
+        { type: 3, name: "values", value: values },
+        { type: 3, name: "kind", value: kind },
+      ],
+    },
   } as never) as InteractionPayload;
-  const sent = await sendInteraction(`${stack.workerUrl}/interactions`, payload, stack.config.keyPair.privateKeyHex, { emulator: stack.emulator.emulator });
+  const sent = await sendInteraction(`${stack.workerUrl}/interactions`, payload, stack.config.keyPair.privateKeyHex, {
+    emulator: stack.emulator.emulator,
+  });
   return { payload, sent, token: String(payload.token) };
 }
 
@@ -54,16 +63,25 @@ describe.each(["node", "worker"] as const)("/chart end to end with the %s backen
     const file = stack.emulator.emulator.file(message.attachments[0]!.id)!;
     expect([...file.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(file.bytes.byteLength).toBeGreaterThan(5_000);
-    const patches = stack.emulator.emulator.calls({ method: "PATCH" }).filter((c) => c.path.includes("/messages/@original"));
+    const patches = stack.emulator.emulator
+      .calls({ method: "PATCH" })
+      .filter((c) => c.path.includes("/messages/@original"));
     expect(patches.filter((c) => c.status === 200)).toHaveLength(1);
   }, 60_000);
 
   it("still delivers when Discord answers 429 first", async () => {
-    stack.emulator.emulator.faults.push({ match: { method: "PATCH" }, times: 1, respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 0.2, global: false } } });
+    stack.emulator.emulator.faults.push({
+      match: { method: "PATCH" },
+      times: 1,
+      respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 0.2, global: false } },
+    });
     const { token } = await chart("1,2,3");
     const message = await finalMessage(token);
     expect(message.attachments).toHaveLength(1);
-    const mine = stack.emulator.emulator.calls({ method: "PATCH" }).filter((c) => c.path.includes("/messages/@original")).slice(-2);
+    const mine = stack.emulator.emulator
+      .calls({ method: "PATCH" })
+      .filter((c) => c.path.includes("/messages/@original"))
+      .slice(-2);
     expect(mine.map((c) => c.status)).toEqual([429, 200]);
   }, 60_000);
 

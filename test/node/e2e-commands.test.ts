@@ -23,7 +23,9 @@ interface ModuleShape {
   modal?: unknown;
   autocomplete?: unknown;
 }
-const { commands } = (await import(new URL("../../src/worker/app/commands/index.ts", import.meta.url).href)) as { commands: readonly ModuleShape[] };
+const { commands } = (await import(new URL("../../src/worker/app/commands/index.ts", import.meta.url).href)) as {
+  commands: readonly ModuleShape[];
+};
 
 /** The handlers a module exports, as the scripts below must reach them. */
 function handlersOf(module: ModuleShape): string[] {
@@ -62,7 +64,10 @@ async function send(input: SendInput): Promise<SendOutcome & { token: string }> 
   const result = await stack.emulator.emulator.send(input);
   if (!result.ok) throw new Error(`emulator refused the interaction: ${result.error}`);
   const { outcome } = result;
-  expect(outcome.error, `${JSON.stringify(input.data)}: ${outcome.error}\n${output.slice(-30).join("\n")}`).toBeUndefined();
+  expect(
+    outcome.error,
+    `${JSON.stringify(input.data)}: ${outcome.error}\n${output.slice(-30).join("\n")}`,
+  ).toBeUndefined();
   expect(outcome.status).toBe(200);
   expect(outcome.timed_out).toBe(false);
   const token = stack.emulator.emulator.state.sends.find((s) => s.interaction_id === outcome.interaction.id)!.token;
@@ -72,7 +77,11 @@ async function send(input: SendInput): Promise<SendOutcome & { token: string }> 
   return { ...outcome, token };
 }
 
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -107,7 +116,10 @@ function buttons(message: StoredMessage): Button[] {
 }
 
 function upload(filename: string, contentType: string, text: string): string {
-  const result = stack.emulator.emulator.upload({ filename, contentType, bytes: new TextEncoder().encode(text) }, stack.emulatorUrl);
+  const result = stack.emulator.emulator.upload(
+    { filename, contentType, bytes: new TextEncoder().encode(text) },
+    stack.emulatorUrl,
+  );
   if (!result.ok) throw new Error(result.error);
   return result.attachment.id;
 }
@@ -115,26 +127,41 @@ function upload(filename: string, contentType: string, text: string): string {
 type ModalComponent = { type: number; custom_id: string; options?: Array<{ value: string }> };
 
 /** Fills in the modal the Worker opened, as a user would: text in text inputs, the first choice, one file. */
-function answer(modal: { components: Array<{ type: number; component: ModalComponent }> }, text: string, fileId: string) {
+function answer(
+  modal: { components: Array<{ type: number; component: ModalComponent }> },
+  text: string,
+  fileId: string,
+) {
   return modal.components.map(({ component }) => {
     if (component.type === 4) return { type: 18, component: { type: 4, custom_id: component.custom_id, value: text } };
-    if (component.type === 21) return { type: 18, component: { type: 21, custom_id: component.custom_id, value: component.options![0]!.value } };
-    if (component.type === 19) return { type: 18, component: { type: 19, custom_id: component.custom_id, values: [fileId] } };
-    throw new Error(`no scripted answer for a modal component of type ${component.type}: add one to answer() in this file`);
+    if (component.type === 21)
+      return { type: 18, component: { type: 21, custom_id: component.custom_id, value: component.options![0]!.value } };
+    if (component.type === 19)
+      return { type: 18, component: { type: 19, custom_id: component.custom_id, values: [fileId] } };
+    throw new Error(
+      `no scripted answer for a modal component of type ${component.type}: add one to answer() in this file`,
+    );
   });
 }
 
 /** /feedback, then its modal's submit; returns the submit's answer. */
 async function giveFeedback(text: string): Promise<SendOutcome> {
   const opened = await send({ type: 2, data: { name: "feedback" } });
-  const body = opened.body as { type: number; data: { custom_id: string; title: string; components: Array<{ type: number; component: ModalComponent }> } };
+  const body = opened.body as {
+    type: number;
+    data: { custom_id: string; title: string; components: Array<{ type: number; component: ModalComponent }> };
+  };
   expect(body.type).toBe(9);
   expect(body.data.title).toBe("Feedback");
   const screenshot = upload("screen.png", "image/png", "not really a png");
   return send({ type: 5, data: { custom_id: body.data.custom_id, components: answer(body.data, text, screenshot) } });
 }
 
-const reply = (outcome: SendOutcome) => outcome.body as { type: number; data: { content?: string; flags?: number; components?: unknown[]; poll?: unknown; choices?: unknown } };
+const reply = (outcome: SendOutcome) =>
+  outcome.body as {
+    type: number;
+    data: { content?: string; flags?: number; components?: unknown[]; poll?: unknown; choices?: unknown };
+  };
 
 /** One scripted use per command of the bot, keyed by its name; each ends in its real answer. */
 const SCRIPTS: Record<string, () => Promise<void>> = {
@@ -148,33 +175,68 @@ const SCRIPTS: Record<string, () => Promise<void>> = {
     const overview = reply(await send({ type: 2, data: { name: "help" } }));
     expect(overview.type).toBe(4);
     const listed = JSON.stringify(overview.data.components);
-    for (const module of commands) expect(listed, `/help lists ${module.definition.name}`).toContain(module.definition.name);
-    const one = reply(await send({ type: 2, data: { name: "help", options: [{ type: 3, name: "command", value: "chart" }] } }));
+    for (const module of commands)
+      expect(listed, `/help lists ${module.definition.name}`).toContain(module.definition.name);
+    const one = reply(
+      await send({ type: 2, data: { name: "help", options: [{ type: 3, name: "command", value: "chart" }] } }),
+    );
     expect(one.data.content).toMatch(/^• `\/chart` — Draw a line or bar chart/);
     expect(one.data.content).toContain("◦ `values` (optional)");
-    const suggested = reply(await send({ type: 4, data: { name: "help", options: [{ type: 3, name: "command", value: "ch", focused: true }] } }));
+    const suggested = reply(
+      await send({
+        type: 4,
+        data: { name: "help", options: [{ type: 3, name: "command", value: "ch", focused: true }] },
+      }),
+    );
     expect(suggested).toEqual({ type: 8, data: { choices: [{ name: "/chart", value: "chart" }] } });
   },
 
   async chart() {
-    const typed = await send({ type: 2, data: { name: "chart", options: [{ type: 3, name: "values", value: "2,4,8,16,32" }, { type: 3, name: "title", value: "Doubling" }] } });
+    const typed = await send({
+      type: 2,
+      data: {
+        name: "chart",
+        options: [
+          { type: 3, name: "values", value: "2,4,8,16,32" },
+          { type: 3, name: "title", value: "Doubling" },
+        ],
+      },
+    });
     expect(typed.body).toEqual({ type: 5 });
     const line = await finalMessage(typed.token);
     expectChart(line, "line", 5);
     expect((line.embeds[0] as Embed).title).toBe("Doubling");
     const bar = buttons(line).find((b) => b.label === "Bar")!;
-    expect(buttons(line).map((b) => [b.label, b.disabled ?? false])).toEqual([["Line", true], ["Bar", false]]);
+    expect(buttons(line).map((b) => [b.label, b.disabled ?? false])).toEqual([
+      ["Line", true],
+      ["Bar", false],
+    ]);
 
     const clicked = await send({ type: 3, message_id: line.id, data: { custom_id: bar.custom_id, component_type: 2 } });
     expect(clicked.body).toEqual({ type: 6 });
     // A type-6 acknowledgement: the job edits the message the button is on, in place.
-    const redrawn = await finalMessage(clicked.token, (message) => (message.embeds[0] as Embed).footer?.text === "bar chart");
+    const redrawn = await finalMessage(
+      clicked.token,
+      (message) => (message.embeds[0] as Embed).footer?.text === "bar chart",
+    );
     expect(redrawn.id).toBe(line.id);
     expectChart(redrawn, "bar", 5);
-    expect(buttons(redrawn).map((b) => [b.label, b.disabled ?? false])).toEqual([["Line", false], ["Bar", true]]);
+    expect(buttons(redrawn).map((b) => [b.label, b.disabled ?? false])).toEqual([
+      ["Line", false],
+      ["Bar", true],
+    ]);
 
     const file = upload("sales.csv", "text/csv", "day,sales\nmon,3\ntue,5\nwed,2\nthu,9\n");
-    const csv = await send({ type: 2, data: { name: "chart", options: [{ type: 11, name: "file", value: file }, { type: 3, name: "kind", value: "bar" }] } });
+    const csv = await send({
+      type: 2,
+      data: {
+        name: "chart",
+        options: [
+          { type: 11, name: "file", value: file },
+          { type: 3, name: "kind", value: "bar" },
+        ],
+      },
+    });
     expect(csv.body).toEqual({ type: 5 });
     expectChart(await finalMessage(csv.token), "bar", 4);
   },
@@ -189,7 +251,10 @@ const SCRIPTS: Record<string, () => Promise<void>> = {
 
   async feedback() {
     const thanked = reply(await giveFeedback("The bar chart colours are lovely"));
-    expect(thanked).toMatchObject({ type: 4, data: { content: "Thanks! Your feedback was received. 💌 (with your screenshot)", flags: 64 } });
+    expect(thanked).toMatchObject({
+      type: 4,
+      data: { content: "Thanks! Your feedback was received. 💌 (with your screenshot)", flags: 64 },
+    });
   },
 
   async admin() {
@@ -197,23 +262,52 @@ const SCRIPTS: Record<string, () => Promise<void>> = {
     expect(reply(await giveFeedback(text)).data.content).toMatch(/^Thanks!/);
     // The feedback is saved after the answer (waitUntil): ask until /admin shows it.
     const latest = await eventually("the feedback in /admin feedback", async () => {
-      const shown = reply(await send({ type: 2, role: "admin", data: { name: "admin", options: [{ type: 1, name: "feedback", options: [{ type: 4, name: "limit", value: 20 }] }] } }));
+      const shown = reply(
+        await send({
+          type: 2,
+          role: "admin",
+          data: {
+            name: "admin",
+            options: [{ type: 1, name: "feedback", options: [{ type: 4, name: "limit", value: 20 }] }],
+          },
+        }),
+      );
       return shown.data.content?.includes(text) ? shown : undefined;
     });
     expect(latest.data.content).toMatch(/^\*\*Latest feedback\*\* \(\d+; scope: this server only\)\n/);
     expect(latest.data.content).toContain("📎 `screen.png`");
     // /admin stats defers (ephemeral): its job reads the usage counters and draws the charts.
-    const asked = await send({ type: 2, role: "admin", data: { name: "admin", options: [{ type: 1, name: "stats" }] } });
+    const asked = await send({
+      type: 2,
+      role: "admin",
+      data: { name: "admin", options: [{ type: 1, name: "stats" }] },
+    });
     expect(asked.body).toMatchObject({ type: 5, data: { flags: 64 } });
     const stats = { data: await finalMessage(asked.token) };
-    expect(stats.data.content).toMatch(/^\*\*Stats\*\* \(scope: this server only\)\nInteractions: [1-9]\d* \([1-9]\d* in the last 24 h\)\nFeedback messages: [1-9]/);
+    expect(stats.data.content).toMatch(
+      /^\*\*Stats\*\* \(scope: this server only\)\nInteractions: [1-9]\d* \([1-9]\d* in the last 24 h\)\nFeedback messages: [1-9]/,
+    );
     // Not an administrator: refused, not answered.
     const refused = reply(await send({ type: 2, data: { name: "admin", options: [{ type: 1, name: "stats" }] } }));
-    expect(refused.data.content).toMatch(/^You don't have permission to use `\/admin`: it needs the Administrator permission/);
+    expect(refused.data.content).toMatch(
+      /^You don't have permission to use `\/admin`: it needs the Administrator permission/,
+    );
   },
 
   async poll() {
-    const posted = reply(await send({ type: 2, data: { name: "poll", options: [{ type: 3, name: "question", value: "Tea or coffee?" }, { type: 3, name: "answers", value: "tea | coffee | water" }, { type: 4, name: "hours", value: 2 }] } }));
+    const posted = reply(
+      await send({
+        type: 2,
+        data: {
+          name: "poll",
+          options: [
+            { type: 3, name: "question", value: "Tea or coffee?" },
+            { type: 3, name: "answers", value: "tea | coffee | water" },
+            { type: 4, name: "hours", value: 2 },
+          ],
+        },
+      }),
+    );
     expect(posted.type).toBe(4);
     expect(posted.data.poll).toMatchObject({
       question: { text: "Tea or coffee?" },
@@ -247,14 +341,21 @@ describe("every command of the bot, with the backend Worker and no Node backend"
     expect(descendantsOf(process.pid).filter((p) => p.command.includes("src/backend/server.ts"))).toEqual([]);
   });
 
-  it.each(commands.map((module) => module.definition.name))("%s ends in its real answer", async (name) => {
-    const script = SCRIPTS[name];
-    if (!script) throw new Error(`no scripted use of the command "${name}": add one to SCRIPTS in test/node/e2e-commands.test.ts`);
-    await script();
-    const module = commands.find((m) => m.definition.name === name)!;
-    const missed = handlersOf(module).filter((handler) => !reached.get(name)?.has(handler));
-    expect(missed, `handlers of "${name}" its script never reached`).toEqual([]);
-  }, 90_000);
+  it.each(commands.map((module) => module.definition.name))(
+    "%s ends in its real answer",
+    async (name) => {
+      const script = SCRIPTS[name];
+      if (!script)
+        throw new Error(
+          `no scripted use of the command "${name}": add one to SCRIPTS in test/node/e2e-commands.test.ts`,
+        );
+      await script();
+      const module = commands.find((m) => m.definition.name === name)!;
+      const missed = handlersOf(module).filter((handler) => !reached.get(name)?.has(handler));
+      expect(missed, `handlers of "${name}" its script never reached`).toEqual([]);
+    },
+    90_000,
+  );
 
   it("has no script for a command the module list no longer has", () => {
     const names = new Set(commands.map((module) => module.definition.name));

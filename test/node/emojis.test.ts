@@ -22,14 +22,27 @@ let running: RunningEmulator;
 let cwd: string;
 
 function run(args: string[], withToken = true): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", WRANGLER_SEND_METRICS: "false", DISCORD_APPLICATION_ID: APP, DISCORD_API_BASE: running.apiBase, ...(withToken ? { DISCORD_TOKEN: TOKEN } : {}) };
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    WRANGLER_SEND_METRICS: "false",
+    DISCORD_APPLICATION_ID: APP,
+    DISCORD_API_BASE: running.apiBase,
+    ...(withToken ? { DISCORD_TOKEN: TOKEN } : {}),
+  };
   return new Promise((done) => {
-    execFile(NODE, [SCRIPT, ...args], { cwd, env, timeout: 20_000 }, (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(NODE, [SCRIPT, ...args], { cwd, env, timeout: 20_000 }, (error, stdout, stderr) =>
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
 const emojis = () => [...emojiStore(running.emulator.state).values()];
-const changes = () => running.emulator.calls().filter((c) => c.path.includes("/emojis") && c.method !== "GET").map((c) => `${c.method} ${c.status}`);
+const changes = () =>
+  running.emulator
+    .calls()
+    .filter((c) => c.path.includes("/emojis") && c.method !== "GET")
+    .map((c) => `${c.method} ${c.status}`);
 
 beforeAll(async () => {
   running = await startDiscordEmulator({ applicationId: APP, botToken: TOKEN });
@@ -43,8 +56,12 @@ beforeEach(() => running.emulator.reset());
 
 describe("the declared emojis", () => {
   it("are read with their files and checked as Discord checks them", () => {
-    expect(loadLocalEmojis().map((e) => [e.name, e.file, e.contentType])).toEqual([["chart", "chart.png", "image/png"]]);
-    expect(() => loadLocalEmojis({ x: "chart.png" })).toThrow('register: emoji "x" (chart.png): the name must be 2-32 letters, digits or _');
+    expect(loadLocalEmojis().map((e) => [e.name, e.file, e.contentType])).toEqual([
+      ["chart", "chart.png", "image/png"],
+    ]);
+    expect(() => loadLocalEmojis({ x: "chart.png" })).toThrow(
+      'register: emoji "x" (chart.png): the name must be 2-32 letters, digits or _',
+    );
     expect(() => loadLocalEmojis({ logo: "logo.svg" })).toThrow("must be a PNG, GIF or WebP file");
     expect(() => loadLocalEmojis({ logo: "missing.png" })).toThrow("no such file in src/worker/app/emojis/");
   });
@@ -89,7 +106,11 @@ describe("npm run register: the emoji sync", () => {
     expect(r.stdout).toContain("(on Discord, not declared, left alone: logo)");
     expect(r.stdout).toContain(`EMOJI_IDS=chart:${foreign.id}`);
     expect(changes()).toEqual([]);
-    expect(emojis().map((e) => e.name).sort()).toEqual(["chart", "logo"]);
+    expect(
+      emojis()
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(["chart", "logo"]);
   });
 
   it("--dry-run says what it would do and changes nothing; without a token it lists the files", async () => {
@@ -100,13 +121,17 @@ describe("npm run register: the emoji sync", () => {
     expect(running.emulator.calls().every((c) => c.method === "GET")).toBe(true);
     expect(emojis()).toEqual([]);
     const offline = await run(["--dry-run"], false);
-    expect(offline.stdout).toContain("register: would sync 1 emoji: chart (chart.png) (set DISCORD_TOKEN to compare with Discord's)");
+    expect(offline.stdout).toContain(
+      "register: would sync 1 emoji: chart (chart.png) (set DISCORD_TOKEN to compare with Discord's)",
+    );
   });
 });
 
 describe("the playground", () => {
   it("draws <:name:id> with the emulator's image, and <a:name:id> as a GIF", () => {
-    expect(markdown("up <:chart:123456789012345678>", { now: 0 }, { inline: true })).toBe('up <img class="md-emoji" src="/emojis/123456789012345678.png" alt=":chart:" title=":chart:">');
+    expect(markdown("up <:chart:123456789012345678>", { now: 0 }, { inline: true })).toBe(
+      'up <img class="md-emoji" src="/emojis/123456789012345678.png" alt=":chart:" title=":chart:">',
+    );
     expect(markdown("<a:party:1>", { now: 0 }, { inline: true })).toContain('src="/emojis/1.gif"');
   });
 });

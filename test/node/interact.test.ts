@@ -33,10 +33,15 @@ interface Run {
 function interact(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const ports = { WORKER_PORT: new URL(stack.workerUrl).port, EMULATOR_PORT: new URL(stack.emulatorUrl).port };
   return new Promise((resolve) => {
-    execFile(process.execPath, [SCRIPT, ...args], { cwd: dir, env: { ...process.env, ...ports, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [SCRIPT, ...args],
+      { cwd: dir, env: { ...process.env, ...ports, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -52,13 +57,17 @@ describe("npm run interact", () => {
     const run = await interact(["/ping"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^→ \/ping\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!/);
+    expect(run.stdout).toMatch(
+      /^→ \/ping\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!/,
+    );
   });
 
   it("prints a poll: question, answers, how many may be picked and for how long", async () => {
     const run = await interact(["/poll question:Tea or coffee? answers:tea | coffee | water hours:6 multiple:true"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('  poll "Tea or coffee?" (one or more answers, open 6 h)\n    ( ) tea\n    ( ) coffee\n    ( ) water');
+    expect(run.stdout).toContain(
+      '  poll "Tea or coffee?" (one or more answers, open 6 h)\n    ( ) tea\n    ( ) coffee\n    ( ) water',
+    );
   });
 
   it("follows /chart's deferred edit and saves its image under .emulator/out/<interaction id>/", async () => {
@@ -66,7 +75,9 @@ describe("npm run interact", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("type 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE");
     // The chart message opens with the bot's chart emoji: npm start syncs src/worker/app/emojis/ with the emulator.
-    expect(run.stdout).toMatch(/… \d+ ms after sending, the bot edited @original:\n  <:chart:\d+>\n  embed "Sales per day" \(#5865f2\)/);
+    expect(run.stdout).toMatch(
+      /… \d+ ms after sending, the bot edited @original:\n  <:chart:\d+>\n  embed "Sales per day" \(#5865f2\)/,
+    );
     expect(run.stdout).toMatch(/components: \[Line\] \(chart:line:\w+\) \[Bar, disabled\]/);
     const id = /interaction (\d+)/.exec(run.stdout)![1]!;
     const file = savedFile(run.stdout);
@@ -139,9 +150,13 @@ describe("npm run interact", () => {
       interact(["/ping", "--key", "nowhere.json"]),
     ]);
     expect(noWorker.code).toBe(1);
-    expect(noWorker.stderr).toMatch(/^interact: the Worker at http:\/\/127\.0\.0\.1:\d+\/interactions is not reachable \(connection refused\): is the local stack running\? Run `npm start` \(or pass --url\)/);
+    expect(noWorker.stderr).toMatch(
+      /^interact: the Worker at http:\/\/127\.0\.0\.1:\d+\/interactions is not reachable \(connection refused\): is the local stack running\? Run `npm start` \(or pass --url\)/,
+    );
     expect(noEmulator.code).toBe(1);
-    expect(noEmulator.stderr).toMatch(/^interact: nothing answers at http:\/\/127\.0\.0\.1:\d+ \(the Discord emulator\): is the local stack running\? Run `npm start`/);
+    expect(noEmulator.stderr).toMatch(
+      /^interact: nothing answers at http:\/\/127\.0\.0\.1:\d+ \(the Discord emulator\): is the local stack running\? Run `npm start`/,
+    );
     expect(noKey.code).toBe(1);
     expect(noKey.stderr).toMatch(/^interact: no dev key at nowhere\.json: run `npm start` once/);
   });
@@ -162,13 +177,18 @@ describe("npm run interact", () => {
   it("runs a message command on a message it posts first (--message)", async () => {
     const run = await interact(["Chart numbers", "--message", "3 5 8 13"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^→ Chart numbers on the message "3 5 8 13"\n  posted in #general as Tester · message (\d+)\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE/);
+    expect(run.stdout).toMatch(
+      /^→ Chart numbers on the message "3 5 8 13"\n  posted in #general as Tester · message (\d+)\n  POST http:\/\/127\.0\.0\.1:\d+\/interactions as a member · interaction \d+\n← 200 in \d+ ms · type 5 DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE/,
+    );
     expect(run.stdout).toMatch(/… \d+ ms after sending, the bot edited @original:/);
     expect(run.stdout).toMatch(/components: \[Line, disabled\] \(chart:line:\w+\) \[Bar\] \(chart:bar:\w+\)/);
     expect([...readFileSync(savedFile(run.stdout)).subarray(0, 8)]).toEqual(PNG);
     // The message is in the channel, and the reply is a context-menu reply to it.
     const messageId = /message (\d+)/.exec(run.stdout)![1]!;
-    expect(stack.emulator.emulator.channelMessage(messageId)).toMatchObject({ content: "3 5 8 13", author: { global_name: "Tester" } });
+    expect(stack.emulator.emulator.channelMessage(messageId)).toMatchObject({
+      content: "3 5 8 13",
+      author: { global_name: "Tester" },
+    });
   }, 60_000);
 
   it("prints the ephemeral explanation for a message with fewer than two numbers", async () => {
@@ -182,16 +202,24 @@ describe("npm run interact", () => {
     // The Worker has no user command yet: register one with the emulator beside the real ones.
     const registered = await fetch(`${stack.emulator.apiBase}/applications/${stack.config.applicationId}/commands`, {
       method: "POST",
-      headers: { Authorization: "Bot local-dev-token", "User-Agent": "DiscordBot (https://example.test, 1.0)", "Content-Type": "application/json" },
+      headers: {
+        Authorization: "Bot local-dev-token",
+        "User-Agent": "DiscordBot (https://example.test, 1.0)",
+        "Content-Type": "application/json",
+      },
       body: JSON.stringify({ name: "Wave at", type: 2 }),
     });
     expect(registered.status).toBe(201);
     const run = await interact(["Wave at", "--user", "1000000000000000003"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^→ Wave at on Tester \(1000000000000000003\)\n  POST .* as a member · interaction \d+\n← 200 in \d+ ms · type 4/);
+    expect(run.stdout).toMatch(
+      /^→ Wave at on Tester \(1000000000000000003\)\n  POST .* as a member · interaction \d+\n← 200 in \d+ ms · type 4/,
+    );
     const unknown = await interact(["Wave at", "--user", "1234567890123456789"]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("HTTP 404: emulator(interactions): no member 1234567890123456789 in the server for Wave at; its members are 1000000000000000003 (Tester)");
+    expect(unknown.stderr).toContain(
+      "HTTP 404: emulator(interactions): no member 1234567890123456789 in the server for Wave at; its members are 1000000000000000003 (Tester)",
+    );
   });
 
   it("explains bad context-menu command lines (exit 2)", async () => {
@@ -215,9 +243,14 @@ describe("npm run interact", () => {
   // /chart in a DM is covered in workerd (test/worker/user-install.test.ts): every chart here counts toward the
   // local stack's per-user limit of 5 a minute, shared by this whole file.
   it("runs /ping in a group DM in German (--group-dm --locale de) and /help in French in the bot's DM (--dm)", async () => {
-    const [ping, help] = await Promise.all([interact(["/ping", "--group-dm", "--locale", "de"]), interact(["/help", "--dm", "--locale", "fr"])]);
+    const [ping, help] = await Promise.all([
+      interact(["/ping", "--group-dm", "--locale", "de"]),
+      interact(["/help", "--dm", "--locale", "fr"]),
+    ]);
     expect(ping.code, ping.stderr).toBe(0);
-    expect(ping.stdout).toMatch(/^→ \/ping\n  POST \S+ as the user in a group DM the bot is not in \(user install\) · locale de · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!( Geantwortet am Edge-Standort \*\*\w+\*\*\.)? Von Discord zum Worker: \d+ ms\./);
+    expect(ping.stdout).toMatch(
+      /^→ \/ping\n  POST \S+ as the user in a group DM the bot is not in \(user install\) · locale de · interaction \d+\n← 200 in \d+ ms · type 4 CHANNEL_MESSAGE_WITH_SOURCE\n  🏓 Pong!( Geantwortet am Edge-Standort \*\*\w+\*\*\.)? Von Discord zum Worker: \d+ ms\./,
+    );
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toContain("as the user in your DM with the bot · locale fr · interaction");
     expect(help.stdout).toContain("type 4 CHANNEL_MESSAGE_WITH_SOURCE");
@@ -236,8 +269,17 @@ describe("npm run interact", () => {
     // Allowed in every context, but only to a server's install: a DM here is the user's install.
     const registered = await fetch(`${stack.emulator.apiBase}/applications/${stack.config.applicationId}/commands`, {
       method: "POST",
-      headers: { Authorization: "Bot local-dev-token", "User-Agent": "DiscordBot (https://example.test, 1.0)", "Content-Type": "application/json" },
-      body: JSON.stringify({ name: "servers", description: "Server installs only", integration_types: [0], contexts: [0, 1, 2] }),
+      headers: {
+        Authorization: "Bot local-dev-token",
+        "User-Agent": "DiscordBot (https://example.test, 1.0)",
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({
+        name: "servers",
+        description: "Server installs only",
+        integration_types: [0],
+        contexts: [0, 1, 2],
+      }),
     });
     expect(registered.status).toBe(201);
     const runs = await Promise.all([
@@ -263,8 +305,12 @@ describe("npm run interact", () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe(`→ GET ${stack.workerUrl}/linked-role (the Linked Roles Verification URL), as a browser`);
-    expect(lines[1]).toBe(`← 302 to Discord's authorize page: ${stack.emulatorUrl}/oauth2/authorize?client_id=100000000000000001&redirect_uri=${stack.workerUrl}/discord-oauth-callback&response_type=code&scope=role_connections.write+identify&state=…`);
-    expect(lines[2]).toBe("  state cookie set (HttpOnly, Secure, SameSite=Lax); scopes asked: role_connections.write identify");
+    expect(lines[1]).toBe(
+      `← 302 to Discord's authorize page: ${stack.emulatorUrl}/oauth2/authorize?client_id=100000000000000001&redirect_uri=${stack.workerUrl}/discord-oauth-callback&response_type=code&scope=role_connections.write+identify&state=…`,
+    );
+    expect(lines[2]).toBe(
+      "  state cookie set (HttpOnly, Secure, SameSite=Lax); scopes asked: role_connections.write identify",
+    );
     expect(lines[3]).toBe("→ Authorize on the authorize page (as the playground's user)");
     expect(lines[4]).toBe(`← 302 back to the bot: ${stack.workerUrl}/discord-oauth-callback?code=…&state=…`);
     expect(lines[5]).toBe("→ GET /discord-oauth-callback with the state cookie");

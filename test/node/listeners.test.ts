@@ -20,9 +20,13 @@ describe("the holder of a port", () => {
     const holder = await holdPort();
     try {
       const found = listenersOf(holder.port);
-      expect(found).toEqual([{ pid: holder.pid, ppid: process.pid, pgid: expect.any(Number), command: holder.command }]);
+      expect(found).toEqual([
+        { pid: holder.pid, ppid: process.pid, pgid: expect.any(Number), command: holder.command },
+      ]);
       // lsof and ps (the macOS way) name the same process; without lsof the holder goes unnamed, never wrong.
-      expect(listenersFromLsof(holder.port)).toEqual(lsofInstalled() ? [{ pid: holder.pid, ppid: process.pid, pgid: found[0]!.pgid, command: holder.command }] : []);
+      expect(listenersFromLsof(holder.port)).toEqual(
+        lsofInstalled() ? [{ pid: holder.pid, ppid: process.pid, pgid: found[0]!.pgid, command: holder.command }] : [],
+      );
     } finally {
       await holder.stop();
     }
@@ -30,8 +34,15 @@ describe("the holder of a port", () => {
   });
 
   it("is described without the values of wrangler's --var, and cut short", () => {
-    const wrangler = { pid: 4242, ppid: 1, pgid: 4240, command: "node wrangler.js dev --port 8787 --var RELAY_SECRET:s3cr3t --var DISCORD_TOKEN:abc.def" };
-    expect(describeProcess(wrangler)).toBe("pid 4242 (node wrangler.js dev --port 8787 --var RELAY_SECRET:… --var DISCORD_TOKEN:…) in process group 4240");
+    const wrangler = {
+      pid: 4242,
+      ppid: 1,
+      pgid: 4240,
+      command: "node wrangler.js dev --port 8787 --var RELAY_SECRET:s3cr3t --var DISCORD_TOKEN:abc.def",
+    };
+    expect(describeProcess(wrangler)).toBe(
+      "pid 4242 (node wrangler.js dev --port 8787 --var RELAY_SECRET:… --var DISCORD_TOKEN:…) in process group 4240",
+    );
     const long = describeProcess({ pid: 1, ppid: 0, pgid: 1, command: `workerd serve ${"x".repeat(400)}` });
     expect(long).toMatch(/^pid 1 \(workerd serve x+…\) in process group 1$/);
     expect(long.length).toBeLessThan(220);

@@ -21,7 +21,16 @@ beforeAll(async () => {
   stack = local.stack;
   context = await launchChromium(browser, join(local.dir, "chromium-profile"), {
     viewport: { width: 1200, height: 800 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   page = await context.newPage();
   page.on("pageerror", (error) => local?.output.push(`[page] ${error.message}`));
@@ -50,7 +59,9 @@ describe("the playground in queue mode, with the backend stopped and started aga
 
     // The status: the queue's first attempt found the backend down, and the consumer said so before retrying.
     const content = message.locator(".message-content");
-    await expect.poll(() => content.innerText().catch(() => ""), { timeout: 30_000, message: output() }).toMatch(/^⏳ .*retrying.*within \d+ min/);
+    await expect
+      .poll(() => content.innerText().catch(() => ""), { timeout: 30_000, message: output() })
+      .toMatch(/^⏳ .*retrying.*within \d+ min/);
     expect(await message.locator("img.embed-image").count()).toBe(0);
     const id = await message.getAttribute("data-message-id");
 

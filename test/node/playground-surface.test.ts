@@ -23,7 +23,16 @@ beforeAll(async () => {
   ({ stack, output } = local);
   context = await launchChromium(browser, join(local.dir, "chromium-profile"), {
     viewport: { width: 1400, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   page = await context.newPage();
   page.on("pageerror", (error) => output.push(`[page] ${error.message}`));
@@ -76,7 +85,9 @@ describe("the playground's Linked Roles, emojis and file types in Chromium", () 
     await lastMessage().locator("img.embed-image").waitFor({ timeout: 20_000 });
     const emoji = lastMessage().locator("img.md-emoji").first();
     expect(await emoji.getAttribute("alt")).toBe(":chart:");
-    const [id] = [...emojiStore(stack.emulator.emulator.state).values()].filter((e) => e.name === "chart").map((e) => e.id);
+    const [id] = [...emojiStore(stack.emulator.emulator.state).values()]
+      .filter((e) => e.name === "chart")
+      .map((e) => e.id);
     expect(await emoji.getAttribute("src")).toBe(`/emojis/${id}.png`);
     // Drawn, not a broken image: the emulator served the PNG the sync uploaded.
     await expect.poll(() => emoji.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);

@@ -28,7 +28,16 @@ beforeAll(async () => {
   // Root in CI (--no-sandbox), no GPU, and no background, update, sync or QUIC traffic on a closed network.
   context = await launchChromium(browser, join(scratch, "chromium-profile"), {
     viewport: { width: 1400, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   page = await context.newPage();
   page.on("pageerror", (error) => output.push(`[page] ${error.message}`));
@@ -70,11 +79,15 @@ async function screenshot(name: string): Promise<void> {
   mkdirSync(join(root, "test-results"), { recursive: true });
   const path = join(root, "test-results", name);
   await page.screenshot({ path });
-  if (name === "playground-chart.png" && process.env.PLAYGROUND_DOCS_SCREENSHOT === "1") copyFileSync(path, join(root, "docs", "playground.png"));
+  if (name === "playground-chart.png" && process.env.PLAYGROUND_DOCS_SCREENSHOT === "1")
+    copyFileSync(path, join(root, "docs", "playground.png"));
 }
 
 /** A 1×1 PNG, so images in V2 layouts load offline from the emulator. */
-const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const TINY_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 function attachmentIdOf(src: string | null): string {
   const match = /\/attachments\/\d+\/(\d+)\//.exec(src ?? "");
@@ -113,7 +126,9 @@ describe("the playground in Chromium", () => {
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     const first = await image.getAttribute("src");
     await lastMessage().getByRole("button", { name: "Bar" }).click();
-    await expect.poll(() => lastMessage().locator("img.embed-image").getAttribute("src"), { timeout: 20_000 }).not.toBe(first);
+    await expect
+      .poll(() => lastMessage().locator("img.embed-image").getAttribute("src"), { timeout: 20_000 })
+      .not.toBe(first);
     const second = await lastMessage().locator("img.embed-image").getAttribute("src");
     expect(attachmentIdOf(second)).not.toBe(attachmentIdOf(first));
     expect(await lastMessage().getByRole("button", { name: "Bar" }).isDisabled()).toBe(true);
@@ -125,7 +140,11 @@ describe("the playground in Chromium", () => {
 
   it("shows 'thinking…' while a deferred reply waits for its edit", async () => {
     // Hold the Worker's PATCH for a moment (an emulator fault), so "thinking…" is on screen long enough to see.
-    stack.emulator.emulator.faults.push({ match: { method: "PATCH", path: "/messages/@original" }, times: 1, delayMs: 1_500 });
+    stack.emulator.emulator.faults.push({
+      match: { method: "PATCH", path: "/messages/@original" },
+      times: 1,
+      delayMs: 1_500,
+    });
     await run("/chart values:1,2,3 title:Slow");
     await lastMessage().getByText("Emulated Bot is thinking…").waitFor({ timeout: 5_000 });
     await lastMessage().locator("img.embed-image").waitFor({ timeout: 20_000 });
@@ -140,7 +159,11 @@ describe("the playground in Chromium", () => {
     expect(await posted.locator(".message-content").innerText()).toBe("3 5 8 13");
     const messageId = await posted.getAttribute("data-message-id");
     // Hold the Worker's PATCH a moment, so "thinking…" is on screen long enough to see.
-    stack.emulator.emulator.faults.push({ match: { method: "PATCH", path: "/messages/@original" }, times: 1, delayMs: 1_500 });
+    stack.emulator.emulator.faults.push({
+      match: { method: "PATCH", path: "/messages/@original" },
+      times: 1,
+      delayMs: 1_500,
+    });
     const before = await messages().locator("article.message").count();
     await posted.locator(".message-content").click({ button: "right" });
     const menu = page.getByRole("menu", { name: "Apps" });
@@ -157,7 +180,15 @@ describe("the playground in Chromium", () => {
     expect(await lastMessage().getByRole("button", { name: "Bar" }).isEnabled()).toBe(true);
     // Discord sent the whole target message, as the channel has it.
     const sent = stack.emulator.emulator.state.sends.at(-1)!;
-    expect(sent.request).toMatchObject({ type: 2, data: { name: "Chart numbers", type: 3, target_id: messageId, resolved: { messages: { [messageId!]: { content: "3 5 8 13", author: { global_name: "Tester" } } } } } });
+    expect(sent.request).toMatchObject({
+      type: 2,
+      data: {
+        name: "Chart numbers",
+        type: 3,
+        target_id: messageId,
+        resolved: { messages: { [messageId!]: { content: "3 5 8 13", author: { global_name: "Tester" } } } },
+      },
+    });
   });
 
   it("reaches Apps from the keyboard: the message's Apps button, ↓ and Enter; an ephemeral answer offers no Apps", async () => {
@@ -165,11 +196,17 @@ describe("the playground in Chromium", () => {
     // ephemeral "I don't know", and costs none of the heavy budget (see HEAVY_BUDGET).
     const registered = await fetch(`${stack.emulator.apiBase}/applications/${stack.config.applicationId}/commands`, {
       method: "POST",
-      headers: { Authorization: "Bot local-dev-token", "User-Agent": "DiscordBot (https://example.test, 1.0)", "Content-Type": "application/json" },
+      headers: {
+        Authorization: "Bot local-dev-token",
+        "User-Agent": "DiscordBot (https://example.test, 1.0)",
+        "Content-Type": "application/json",
+      },
       body: JSON.stringify({ name: "Quote it", type: 3 }),
     });
     expect(registered.status).toBe(201);
-    await expect.poll(() => page.evaluate("fetch('/__emulator/feed').then((r) => r.json()).then((f) => f.apps.message.length)")).toBe(2);
+    await expect
+      .poll(() => page.evaluate("fetch('/__emulator/feed').then((r) => r.json()).then((f) => f.apps.message.length)"))
+      .toBe(2);
     await run("to be or not to be");
     await lastMessage().getByRole("button", { name: "Apps for this message" }).focus();
     await page.keyboard.press("Enter");
@@ -188,7 +225,10 @@ describe("the playground in Chromium", () => {
   });
 
   it("offers the user commands on a right-clicked name, and Escape gives the focus back", async () => {
-    const name = messages().locator("article.message[aria-label='message from Tester']").last().getByRole("button", { name: "Tester" });
+    const name = messages()
+      .locator("article.message[aria-label='message from Tester']")
+      .last()
+      .getByRole("button", { name: "Tester" });
     await name.focus();
     await page.keyboard.press("Enter");
     const menu = page.getByRole("menu", { name: "Apps" });
@@ -203,15 +243,32 @@ describe("the playground in Chromium", () => {
     const emulator = stack.emulator.emulator;
     const issued = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
     // A retired feature's custom_id: its answer is not heavy (a chart: id would be, see HEAVY_BUDGET).
-    const menu = { type: 3, custom_id: "retired:letter", placeholder: "Pick a letter", options: [{ label: "Alpha", value: "a" }, { label: "Beta", value: "b", description: "the second" }] };
-    expect(await emulator.recordInlineResponse(issued.token, { type: 4, data: { content: "Pick one", components: [{ type: 1, components: [menu] }] } })).toEqual({ ok: true });
+    const menu = {
+      type: 3,
+      custom_id: "retired:letter",
+      placeholder: "Pick a letter",
+      options: [
+        { label: "Alpha", value: "a" },
+        { label: "Beta", value: "b", description: "the second" },
+      ],
+    };
+    expect(
+      await emulator.recordInlineResponse(issued.token, {
+        type: 4,
+        data: { content: "Pick one", components: [{ type: 1, components: [menu] }] },
+      }),
+    ).toEqual({ ok: true });
     const message = lastMessage();
     await message.getByText("Pick one").waitFor();
     const messageId = await message.getAttribute("data-message-id");
     await message.getByRole("combobox", { name: "Pick a letter" }).selectOption("b");
     await lastMessage().getByText("This button or menu belongs to a feature this bot no longer has").waitFor();
     const sent = emulator.state.sends.at(-1)!;
-    expect(sent.request).toMatchObject({ type: 3, data: { component_type: 3, custom_id: menu.custom_id, values: ["b"] }, message: { id: messageId, content: "Pick one" } });
+    expect(sent.request).toMatchObject({
+      type: 3,
+      data: { component_type: 3, custom_id: menu.custom_id, values: ["b"] },
+      message: { id: messageId, content: "Pick one" },
+    });
     expect(await lastMessage().locator(".invocation").innerText()).toMatch(/Tester\s+chose\s+Beta/);
     // Ephemeral replies can be dismissed, as in Discord.
     await lastMessage().getByRole("button", { name: "Dismiss message" }).click();
@@ -220,7 +277,14 @@ describe("the playground in Chromium", () => {
 
   it("builds forms from legacy action rows and echoes their structure on submit", async () => {
     // A script string, not a function: vitest would rewrite a function's import() before Playwright sends it.
-    const modal = { custom_id: "legacy:v1", title: "Legacy", components: [{ type: 1, components: [{ type: 4, custom_id: "name", label: "Name", style: 1, min_length: 2 }] }, { type: 10, content: "**Note**" }] };
+    const modal = {
+      custom_id: "legacy:v1",
+      title: "Legacy",
+      components: [
+        { type: 1, components: [{ type: 4, custom_id: "name", label: "Name", style: 1, min_length: 2 }] },
+        { type: 10, content: "**Note**" },
+      ],
+    };
     await page.evaluate(`import("/playground/modal.ts").then(({ openModal }) =>
       openModal(${JSON.stringify(modal)}, { now: Date.now() }, async (data) => { window.submitted = data; return null; }))`);
     const submitted = () => page.evaluate("window.submitted ?? null");
@@ -231,7 +295,13 @@ describe("the playground in Chromium", () => {
     await dialog.getByLabel("Name").fill("Ada");
     await dialog.getByRole("button", { name: "Submit" }).click();
     await expect.poll(submitted).not.toBeNull();
-    expect(await submitted()).toEqual({ custom_id: "legacy:v1", components: [{ type: 1, id: 1, components: [{ type: 4, id: 2, custom_id: "name", value: "Ada" }] }, { type: 10, id: 3 }] });
+    expect(await submitted()).toEqual({
+      custom_id: "legacy:v1",
+      components: [
+        { type: 1, id: 1, components: [{ type: 4, id: 2, custom_id: "name", value: "Ada" }] },
+        { type: 10, id: 3 },
+      ],
+    });
     await dialog.waitFor({ state: "detached" });
   });
 
@@ -246,8 +316,25 @@ describe("the playground in Chromium", () => {
         label("Anyone", { type: 7, custom_id: "any" }),
         label("Where", { type: 8, custom_id: "where" }),
         label("Files", { type: 19, custom_id: "files", max_values: 2 }),
-        label("Size", { type: 21, custom_id: "size", options: [{ value: "s", label: "Small" }, { value: "l", label: "Large", description: "the big one" }] }),
-        label("Toppings", { type: 22, custom_id: "toppings", min_values: 1, max_values: 2, options: [{ value: "ham", label: "Ham" }, { value: "egg", label: "Egg" }, { value: "kale", label: "Kale" }] }),
+        label("Size", {
+          type: 21,
+          custom_id: "size",
+          options: [
+            { value: "s", label: "Small" },
+            { value: "l", label: "Large", description: "the big one" },
+          ],
+        }),
+        label("Toppings", {
+          type: 22,
+          custom_id: "toppings",
+          min_values: 1,
+          max_values: 2,
+          options: [
+            { value: "ham", label: "Ham" },
+            { value: "egg", label: "Egg" },
+            { value: "kale", label: "Kale" },
+          ],
+        }),
         label("Agree", { type: 23, custom_id: "agree" }),
       ],
     };
@@ -259,11 +346,18 @@ describe("the playground in Chromium", () => {
     const submitted = () => page.evaluate("window.everything ?? null");
     const dialog = page.locator("dialog[open]");
     await dialog.waitFor();
-    const { user, guild_id: guildId, channel } = (await (await fetch(`${stack.playgroundUrl}__emulator/feed`)).json()).identity;
+    const {
+      user,
+      guild_id: guildId,
+      channel,
+    } = (await (await fetch(`${stack.playgroundUrl}__emulator/feed`)).json()).identity;
     await dialog.getByLabel("Who").selectOption(user.id);
     await dialog.getByLabel("Anyone").selectOption(guildId);
     await dialog.getByLabel("Where").selectOption(channel.id);
-    await dialog.getByLabel("Files").setInputFiles([{ name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("a") }, { name: "b.txt", mimeType: "text/plain", buffer: Buffer.from("b") }]);
+    await dialog.getByLabel("Files").setInputFiles([
+      { name: "a.txt", mimeType: "text/plain", buffer: Buffer.from("a") },
+      { name: "b.txt", mimeType: "text/plain", buffer: Buffer.from("b") },
+    ]);
     await dialog.getByRole("radio", { name: "Large" }).check();
     await dialog.getByRole("checkbox", { name: "Ham" }).check();
     await dialog.getByRole("checkbox", { name: "Egg" }).check();
@@ -292,15 +386,26 @@ describe("the playground in Chromium", () => {
 
   it("draws a Components V2 message as Discord does: accent colour, spoilers, section with thumbnail, gallery, file, separators", async () => {
     const emulator = stack.emulator.emulator;
-    const image = await (await fetch(`${stack.playgroundUrl}__emulator/uploads?filename=dot.png`, { method: "POST", headers: { "content-type": "image/png" }, body: TINY_PNG })).json();
+    const image = await (
+      await fetch(`${stack.playgroundUrl}__emulator/uploads?filename=dot.png`, {
+        method: "POST",
+        headers: { "content-type": "image/png" },
+        body: TINY_PNG,
+      })
+    ).json();
     const issued = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
     const layout = {
       flags: 1 << 15,
       components: [
         {
-          type: 17, accent_color: 0xff0000,
+          type: 17,
+          accent_color: 0xff0000,
           components: [
-            { type: 9, components: [{ type: 10, content: "## Report" }], accessory: { type: 11, media: { url: image.url }, description: "a dot" } },
+            {
+              type: 9,
+              components: [{ type: 10, content: "## Report" }],
+              accessory: { type: 11, media: { url: image.url }, description: "a dot" },
+            },
             { type: 14, divider: false, spacing: 2 },
             { type: 12, items: [{ media: { url: image.url } }, { media: { url: image.url }, spoiler: true }] },
             { type: 14 },
@@ -331,17 +436,31 @@ describe("the playground in Chromium", () => {
     await input().pressSequentially("/chart file:");
     const chooser = page.waitForEvent("filechooser");
     await page.locator(".suggestion", { hasText: "Upload a file" }).click();
-    await (await chooser).setFiles({ name: "data.csv", mimeType: "text/csv", buffer: Buffer.from("mon,3\ntue,5\nwed,2\nthu,8\n") });
+    await (await chooser).setFiles({
+      name: "data.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("mon,3\ntue,5\nwed,2\nthu,8\n"),
+    });
     await expect.poll(() => input().inputValue()).toBe("/chart file:data.csv ");
     await run(await input().inputValue());
-    await lastMessage().getByText(/is a premium feature/).waitFor();
+    await lastMessage()
+      .getByText(/is a premium feature/)
+      .waitFor();
     const premium = lastMessage().getByRole("button", { name: /Premium charts \(dev SKU\)/ });
     expect(await premium.getAttribute("class")).toContain("style-premium");
     await premium.click();
     // The purchase: ENTITLEMENT_CREATE to the Worker's /events, and the button now says it is owned.
-    await lastMessage().getByRole("button", { name: /Purchased/ }).waitFor();
-    expect(await lastMessage().getByRole("button", { name: /Purchased/ }).isDisabled()).toBe(true);
-    await expect.poll(() => stack.emulator.emulator.state.appEvents.map((e) => [e.type, e.status])).toEqual([["ENTITLEMENT_CREATE", 204]]);
+    await lastMessage()
+      .getByRole("button", { name: /Purchased/ })
+      .waitFor();
+    expect(
+      await lastMessage()
+        .getByRole("button", { name: /Purchased/ })
+        .isDisabled(),
+    ).toBe(true);
+    await expect
+      .poll(() => stack.emulator.emulator.state.appEvents.map((e) => [e.type, e.status]))
+      .toEqual([["ENTITLEMENT_CREATE", 204]]);
 
     // Again, as a user would after buying (↑ recalls the line; the composer still holds the uploaded file).
     await run("/chart file:data.csv ");
@@ -360,19 +479,29 @@ describe("the playground in Chromium", () => {
     await dialog.getByLabel("Your feedback").fill("The playground is handy.");
     expect(await dialog.getByRole("radio").count()).toBe(3);
     await dialog.getByRole("radio", { name: "Bug" }).check();
-    await dialog.getByLabel("Screenshot").setInputFiles({ name: "shot.png", mimeType: "image/png", buffer: Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]) });
+    await dialog.getByLabel("Screenshot").setInputFiles({
+      name: "shot.png",
+      mimeType: "image/png",
+      buffer: Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    });
     await dialog.getByRole("button", { name: "Submit" }).click();
     await dialog.waitFor({ state: "detached" });
     await lastMessage().getByText("Thanks! Your feedback was received.").waitFor();
     expect(await lastMessage().innerText()).toContain("with your screenshot");
     expect(await lastMessage().locator(".ephemeral-note").innerText()).toContain("Only you can see this");
     // The MODAL_SUBMIT as Discord builds it: inputs inside their labels, the upload resolved by id.
-    const submit = stack.emulator.emulator.state.sends.filter((s) => s.type === 5).at(-1)!.request as Record<string, any>;
+    const submit = stack.emulator.emulator.state.sends.filter((s) => s.type === 5).at(-1)!.request as Record<
+      string,
+      any
+    >;
     const [text, category, screenshot] = submit.data.components;
     expect(text.component).toMatchObject({ type: 4, custom_id: "text", value: "The playground is handy." });
     expect(category.component).toMatchObject({ type: 21, custom_id: "category", value: "bug" });
     expect(screenshot.component).toMatchObject({ type: 19, custom_id: "screenshot", values: [expect.any(String)] });
-    expect(submit.data.resolved.attachments[screenshot.component.values[0]]).toMatchObject({ filename: "shot.png", content_type: "image/png" });
+    expect(submit.data.resolved.attachments[screenshot.component.values[0]]).toMatchObject({
+      filename: "shot.png",
+      content_type: "image/png",
+    });
   });
 
   it("draws /help's Components V2 layout: a container of text displays naming every command", async () => {
@@ -395,7 +524,9 @@ describe("the playground in Chromium", () => {
     await page.locator("label.toggle").click();
     expect(await page.locator("#admin-toggle").isChecked()).toBe(true);
     await run("/admin stats");
-    await lastMessage().getByText(/Interactions: \d+/).waitFor();
+    await lastMessage()
+      .getByText(/Interactions: \d+/)
+      .waitFor();
     expect(await lastMessage().locator(".tag-admin").count()).toBe(1);
   });
 
@@ -408,7 +539,9 @@ describe("the playground in Chromium", () => {
     // The Worker answers an event 204 only once it is recorded (handle-events.ts), so one /admin stats has it. That
     // command is a job (usage counters): wait for its final edit, not the "thinking…" it shows first.
     await run("/admin stats");
-    await lastMessage().getByText(/installs[^\n]*received:/i).waitFor();
+    await lastMessage()
+      .getByText(/installs[^\n]*received:/i)
+      .waitFor();
     expect(await lastMessage().innerText()).toMatch(/installs[^\n]*received: 1/i);
     expect(await page.locator("#connection").isHidden()).toBe(true);
   });
@@ -429,9 +562,16 @@ describe("the playground in Chromium", () => {
     expect(await page.locator(".suggestion", { hasText: "/admin" }).count()).toBe(0);
     await input().fill("");
     await run("/ping");
-    await lastMessage().getByText(/🏓 Pong! .*Von Discord zum Worker: \d+ ms\./).waitFor();
+    await lastMessage()
+      .getByText(/🏓 Pong! .*Von Discord zum Worker: \d+ ms\./)
+      .waitFor();
     const sent = stack.emulator.emulator.state.sends.at(-1)!.request as Record<string, any>;
-    expect(sent).toMatchObject({ context: 2, locale: "de", channel: { type: 3 }, authorizing_integration_owners: { "1": expect.any(String) } });
+    expect(sent).toMatchObject({
+      context: 2,
+      locale: "de",
+      channel: { type: 3 },
+      authorizing_integration_owners: { "1": expect.any(String) },
+    });
     expect(sent.member).toBeUndefined();
     // Back in the server: its messages again, and the admin toggle.
     await page.locator("#place-select").selectOption("0");
@@ -455,7 +595,9 @@ describe("the playground in Chromium", () => {
     await log.locator(".log-interaction").first().waitFor();
     const summaries = await log.locator("summary").allInnerTexts();
     expect(summaries.some((s) => /→ Worker\s+POST\s+\/interactions\s+200\s+\d+ ms/.test(s))).toBe(true);
-    expect(summaries.some((s) => /→ API\s+PATCH\s+\/webhooks\/…\/messages\/@original\s+200\s+\d+ ms/.test(s))).toBe(true);
+    expect(summaries.some((s) => /→ API\s+PATCH\s+\/webhooks\/…\/messages\/@original\s+200\s+\d+ ms/.test(s))).toBe(
+      true,
+    );
     const titles = await log.locator(".log-api summary").evaluateAll((els) => els.map((e) => e.getAttribute("title")));
     expect(titles).toContain(`/api/v10/webhooks/${stack.config.applicationId}/:token/messages/@original`);
     await screenshot("playground.png");

@@ -23,7 +23,11 @@ async function emptied(pgid: number, withinMs = 5_000): Promise<void> {
 describe("a process the launchers start", () => {
   it("ends with its exit code, and what it left in its group goes with it", async () => {
     const lines: string[] = [];
-    const managed = startProcess("leaves sleep behind", "sh", ["-c", "sleep 300 & echo started; exit 3"], { cwd: ROOT, env: process.env, onOutput: (line) => lines.push(line) });
+    const managed = startProcess("leaves sleep behind", "sh", ["-c", "sleep 300 & echo started; exit 3"], {
+      cwd: ROOT,
+      env: process.env,
+      onOutput: (line) => lines.push(line),
+    });
     expect(await managed.exited).toBe(3);
     expect(lines).toEqual(["started"]);
     await emptied(managed.child.pid!);
@@ -39,11 +43,19 @@ describe("a process the launchers start", () => {
 
   it("is stopped with its whole group when its launcher is SIGKILLed", async () => {
     // A launcher in its own Node process, killed without a chance to stop anything.
-    const launcher = spawn(process.execPath, ["--input-type=module", "-e", `
+    const launcher = spawn(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `
       import { startProcess } from ${JSON.stringify(join(ROOT, "scripts", "lib", "processes.ts"))};
       const managed = startProcess("sh", "sh", ${JSON.stringify(WITH_LEFTOVER)}, { cwd: process.cwd(), env: process.env, onOutput: (line) => console.log(line) });
       console.log("group " + managed.child.pid);
-    `], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    `,
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
     let output = "";
     launcher.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     await expect.poll(() => output, { timeout: 10_000 }).toMatch(/^started$/m);

@@ -18,16 +18,25 @@ interface Block {
   readonly code: string;
 }
 
-const blocks: Block[] = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => ({ line: readme.slice(0, m.index).split("\n").length + 1, code: m[1]! }));
+const blocks: Block[] = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => ({
+  line: readme.slice(0, m.index).split("\n").length + 1,
+  code: m[1]!,
+}));
 
 /** Names the door exports, values and types apart. */
 function doorExports(): { values: string[]; types: string[] } {
-  const source = ts.createSourceFile("index.ts", readFileSync(join(root, "src/worker/kit/index.ts"), "utf8"), ts.ScriptTarget.Latest);
+  const source = ts.createSourceFile(
+    "index.ts",
+    readFileSync(join(root, "src/worker/kit/index.ts"), "utf8"),
+    ts.ScriptTarget.Latest,
+  );
   const values: string[] = [];
   const types: string[] = [];
   for (const statement of source.statements) {
-    if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
-    for (const element of statement.exportClause.elements) (statement.isTypeOnly || element.isTypeOnly ? types : values).push(element.name.text);
+    if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause))
+      continue;
+    for (const element of statement.exportClause.elements)
+      (statement.isTypeOnly || element.isTypeOnly ? types : values).push(element.name.text);
   }
   return { values, types };
 }
@@ -52,11 +61,18 @@ function declaredNames(code: string): Set<string> {
     if (ts.isImportDeclaration(statement) && statement.importClause) {
       const { name, namedBindings } = statement.importClause;
       if (name) names.add(name.text);
-      if (namedBindings && ts.isNamedImports(namedBindings)) for (const e of namedBindings.elements) names.add(e.name.text);
+      if (namedBindings && ts.isNamedImports(namedBindings))
+        for (const e of namedBindings.elements) names.add(e.name.text);
       if (namedBindings && ts.isNamespaceImport(namedBindings)) names.add(namedBindings.name.text);
     } else if (ts.isVariableStatement(statement)) {
       for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
-    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name) {
+    } else if (
+      (ts.isFunctionDeclaration(statement) ||
+        ts.isClassDeclaration(statement) ||
+        ts.isInterfaceDeclaration(statement) ||
+        ts.isTypeAliasDeclaration(statement)) &&
+      statement.name
+    ) {
       names.add(statement.name.text);
     }
   }
@@ -74,7 +90,9 @@ function asFile(block: Block, index: number): { path: string; text: string; offs
   const take = (names: string[]) => names.filter((n) => !own.has(n));
   const preamble = [
     `import { ${[...take(values), ...take(types).map((t) => `type ${t}`)].join(", ")} } from "${door}";`,
-    ...Object.entries(FREE).filter(([name]) => !own.has(name)).map(([name, type]) => `declare const ${name}: ${type};`),
+    ...Object.entries(FREE)
+      .filter(([name]) => !own.has(name))
+      .map(([name, type]) => `declare const ${name}: ${type};`),
   ];
   const snippet = /^return\b/m.test(block.code);
   const body = snippet ? `export async function readmeSnippet(): Promise<unknown> {\n${block.code}}\n` : block.code;
@@ -82,14 +100,23 @@ function asFile(block: Block, index: number): { path: string; text: string; offs
 }
 
 function compile(files: readonly { path: string; text: string }[]): readonly ts.Diagnostic[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const virtual = new Map(files.map((f) => [f.path, f.text]));
   const host = ts.createCompilerHost(config.options);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, ...rest) => (virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, version) : getSourceFile(name, version, ...rest));
+  host.getSourceFile = (name, version, ...rest) =>
+    virtual.has(name) ? ts.createSourceFile(name, virtual.get(name)!, version) : getSourceFile(name, version, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => virtual.has(name) || fileExists(name);
-  const program = ts.createProgram({ rootNames: [...virtual.keys(), join(root, "test/worker/env.d.ts")], options: config.options, host });
+  const program = ts.createProgram({
+    rootNames: [...virtual.keys(), join(root, "test/worker/env.d.ts")],
+    options: config.options,
+    host,
+  });
   return [...virtual.keys()].flatMap((name) => ts.getPreEmitDiagnostics(program, program.getSourceFile(name)));
 }
 

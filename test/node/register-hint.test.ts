@@ -3,7 +3,8 @@
 import { afterEach, expect, it, vi } from "vitest";
 import { register } from "../../scripts/lib/register-core.ts";
 
-const HINT = "register: global commands can take a while to show up; set DISCORD_GUILD_ID for instant updates while developing";
+const HINT =
+  "register: global commands can take a while to show up; set DISCORD_GUILD_ID for instant updates while developing";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -12,8 +13,14 @@ afterEach(() => {
 /** Registers /ping at `apiBase`, answered by a stand-in so nothing leaves the machine; returns what it printed. */
 async function registerAt(apiBase: string, guildId?: string): Promise<string[]> {
   const lines: string[] = [];
-  vi.spyOn(globalThis, "fetch").mockImplementation(async () => Response.json([{ id: "1", name: "ping", description: "Ping" }]));
-  const code = await register({ apiBase, applicationId: "100000000000000001", token: "t", ...(guildId ? { guildId } : {}) }, [{ name: "ping", description: "Ping" }], { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  vi.spyOn(globalThis, "fetch").mockImplementation(async () =>
+    Response.json([{ id: "1", name: "ping", description: "Ping" }]),
+  );
+  const code = await register(
+    { apiBase, applicationId: "100000000000000001", token: "t", ...(guildId ? { guildId } : {}) },
+    [{ name: "ping", description: "Ping" }],
+    { out: (l) => lines.push(l), err: (l) => lines.push(l) },
+  );
   expect(code).toBe(0);
   return lines;
 }

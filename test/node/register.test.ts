@@ -68,8 +68,13 @@ describe("loading the module list", () => {
   // that register, interact and npm start share is where a bad module must stop, named.
   it("refuses a module the dispatcher could not serve, naming it", async () => {
     const index = join(cwd, "index.mjs");
-    writeFileSync(index, `export const commands = [{ definition: { name: "wave", description: "Wave", integration_types: [0], contexts: [0] }, command() {}, autoComplete() {} }];`);
-    await expect(loadDefinitions(new URL(`file://${index}`))).rejects.toThrow(/^definitions: registry: the module for "wave": exports `autoComplete`, which nothing calls/);
+    writeFileSync(
+      index,
+      `export const commands = [{ definition: { name: "wave", description: "Wave", integration_types: [0], contexts: [0] }, command() {}, autoComplete() {} }];`,
+    );
+    await expect(loadDefinitions(new URL(`file://${index}`))).rejects.toThrow(
+      /^definitions: registry: the module for "wave": exports `autoComplete`, which nothing calls/,
+    );
   });
 
   it("refuses a module file beside the list that the list does not hold, naming the file and the line to add", async () => {
@@ -95,7 +100,9 @@ describe("npm run register", () => {
     const r = await run(["--dry-run"], {});
     expect(r.code).toBe(0);
     expect(Array.isArray(commandJson(r.stdout))).toBe(true);
-    expect(r.stdout).toContain('register: would PUT 1 role connection metadata record: charts_drawn (integer ≥): "Charts drawn"');
+    expect(r.stdout).toContain(
+      'register: would PUT 1 role connection metadata record: charts_drawn (integer ≥): "Charts drawn"',
+    );
     expect(definitions.length).toBeGreaterThan(0);
     for (const d of definitions) expect(typeof d.name).toBe("string");
     expect(running.emulator.calls()).toEqual([]);
@@ -106,17 +113,33 @@ describe("npm run register", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const names = definitions.map((d) => ((d.type ?? 1) === 1 ? `/${d.name}` : `${d.name} (message command)`));
-    expect(r.stdout).toContain(`registered ${definitions.length} commands globally for application ${APP}: ${names.join(", ")}`);
+    expect(r.stdout).toContain(
+      `registered ${definitions.length} commands globally for application ${APP}: ${names.join(", ")}`,
+    );
     const [call] = running.emulator.calls();
-    expect(call).toMatchObject({ method: "PUT", path: `/api/v10/applications/${APP}/commands`, status: 200, body: { json: definitions } });
+    expect(call).toMatchObject({
+      method: "PUT",
+      path: `/api/v10/applications/${APP}/commands`,
+      status: 200,
+      body: { json: definitions },
+    });
     expect(call!.headers["user-agent"]).toBe(USER_AGENT);
-    expect(call!.headers["user-agent"]).toBe("DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)");
+    expect(call!.headers["user-agent"]).toBe(
+      "DiscordBot (https://github.com/edge-discord-bot/edge-discord-bot, 0.1.0)",
+    );
     expect(call!.headers.authorization).toBe("Bot [redacted]"); // and the emulator only accepts Bot test-bot-token
     expect(running.emulator.commands().map((c) => c.name)).toEqual(definitions.map((d) => d.name));
     // Then the Linked Roles metadata, a bulk overwrite as well (the emulator checks it against Discord's description).
     const metadata = running.emulator.calls()[1]!;
-    expect(metadata).toMatchObject({ method: "PUT", path: `/api/v10/applications/${APP}/role-connections/metadata`, status: 200, body: { json: [{ type: 2, key: "charts_drawn", name: "Charts drawn" }] } });
-    expect(r.stdout).toContain(`register: role connection metadata: 1 record for application ${APP}: charts_drawn (integer ≥): "Charts drawn"`);
+    expect(metadata).toMatchObject({
+      method: "PUT",
+      path: `/api/v10/applications/${APP}/role-connections/metadata`,
+      status: 200,
+      body: { json: [{ type: 2, key: "charts_drawn", name: "Charts drawn" }] },
+    });
+    expect(r.stdout).toContain(
+      `register: role connection metadata: 1 record for application ${APP}: charts_drawn (integer ≥): "Charts drawn"`,
+    );
   });
 
   it("refuses metadata that breaks Discord's limits before sending anything", async () => {
@@ -124,7 +147,9 @@ describe("npm run register", () => {
     const record = { type: 2 as const, key: "charts_drawn", name: "Charts drawn", description: "Charts drawn" };
     const six = Array.from({ length: 6 }, (_, i) => ({ ...record, key: `key_${i}` }));
     expect(() => loadRoleConnectionMetadata(six)).toThrow(/6 records; Discord accepts at most 5/);
-    expect(() => loadRoleConnectionMetadata([{ ...record, key: "Bad Key" }])).toThrow(/record 1 \("Bad Key"\): the key must be/);
+    expect(() => loadRoleConnectionMetadata([{ ...record, key: "Bad Key" }])).toThrow(
+      /record 1 \("Bad Key"\): the key must be/,
+    );
   });
 
   it("uses the guild route when DISCORD_GUILD_ID is set", async () => {
@@ -139,13 +164,16 @@ describe("npm run register", () => {
   it("reads .dev.vars from the working directory; the environment wins, even when empty", async () => {
     const dir = mkdtempSync(join(tmpdir(), "register-devvars-"));
     try {
-      writeFileSync(join(dir, ".dev.vars"), [
-        "# local settings",
-        `DISCORD_APPLICATION_ID=${APP}`,
-        `DISCORD_TOKEN="wrong-token"`,
-        `DISCORD_GUILD_ID=${GUILD}`,
-        `DISCORD_API_BASE=${running.apiBase} # the emulator`,
-      ].join("\n"));
+      writeFileSync(
+        join(dir, ".dev.vars"),
+        [
+          "# local settings",
+          `DISCORD_APPLICATION_ID=${APP}`,
+          `DISCORD_TOKEN="wrong-token"`,
+          `DISCORD_GUILD_ID=${GUILD}`,
+          `DISCORD_API_BASE=${running.apiBase} # the emulator`,
+        ].join("\n"),
+      );
       const r = await run([], { DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: "" }, dir);
       expect(r.stderr).toBe("");
       expect(r.stdout).toContain("globally");
@@ -160,7 +188,9 @@ describe("npm run register", () => {
   it("names every missing variable", async () => {
     const r = await run([], { DISCORD_API_BASE: running.apiBase });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe("register: missing DISCORD_APPLICATION_ID and DISCORD_TOKEN: set them in .dev.vars (see .dev.vars.example) or the environment");
+    expect(r.stderr.trim()).toBe(
+      "register: missing DISCORD_APPLICATION_ID and DISCORD_TOKEN: set them in .dev.vars (see .dev.vars.example) or the environment",
+    );
     const one = await run([], { DISCORD_APPLICATION_ID: APP });
     expect(one.stderr).toContain("missing DISCORD_TOKEN: set it in .dev.vars");
     expect(running.emulator.calls()).toEqual([]);
@@ -175,7 +205,9 @@ describe("npm run register", () => {
   it("401: tells the developer to reset the bot token", async () => {
     const r = await run([], vars({ DISCORD_TOKEN: "stale-token" }));
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe("register: DISCORD_TOKEN was rejected (401 Unauthorized) — reset the bot token in the Developer Portal (Bot → Reset Token) and update .dev.vars / env");
+    expect(r.stderr.trim()).toBe(
+      "register: DISCORD_TOKEN was rejected (401 Unauthorized) — reset the bot token in the Developer Portal (Bot → Reset Token) and update .dev.vars / env",
+    );
   });
 
   it("403: points at the application id and the applications.commands scope", async () => {
@@ -199,13 +231,23 @@ describe("npm run register", () => {
     running.emulator.faults.push({
       respond: {
         status: 400,
-        json: { code: 50035, message: "Invalid Form Body", errors: { "0": { name: { _errors: [{ code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" }] } } } },
+        json: {
+          code: 50035,
+          message: "Invalid Form Body",
+          errors: {
+            "0": {
+              name: { _errors: [{ code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" }] },
+            },
+          },
+        },
       },
     });
     const r = await run([], vars());
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("register: Discord rejected the command list (400 Invalid Form Body, code 50035):");
-    expect(r.stderr).toContain(`0.name: Command name is invalid (APPLICATION_COMMAND_INVALID_NAME) in /${definitions[0]!.name}`);
+    expect(r.stderr).toContain(
+      `0.name: Command name is invalid (APPLICATION_COMMAND_INVALID_NAME) in /${definitions[0]!.name}`,
+    );
   });
 
   it("reports a network failure without a stack trace", async () => {
@@ -217,7 +259,9 @@ describe("npm run register", () => {
     const base = `http://127.0.0.1:${port}/api/v10`;
     const r = await run([], vars({ DISCORD_API_BASE: base }));
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`register: could not reach ${base} (ECONNREFUSED); check your network connection and DISCORD_API_BASE`);
+    expect(r.stderr.trim()).toBe(
+      `register: could not reach ${base} (ECONNREFUSED); check your network connection and DISCORD_API_BASE`,
+    );
   });
 
   it("--check: exit 0 when in sync", async () => {
@@ -251,7 +295,11 @@ describe("npm run register", () => {
 
   it("--check: prints the drift and exits 1", async () => {
     const [first, ...rest] = definitions;
-    const drifted = [{ ...first!, description: "An old description" }, ...rest.slice(1), { name: "legacy", description: "Removed long ago" }];
+    const drifted = [
+      { ...first!, description: "An old description" },
+      ...rest.slice(1),
+      { name: "legacy", description: "Removed long ago" },
+    ];
     const put = await fetch(`${running.apiBase}/applications/${APP}/guilds/${GUILD}/commands`, {
       method: "PUT",
       headers: { Authorization: `Bot ${TOKEN}`, "User-Agent": USER_AGENT, "Content-Type": "application/json" },
@@ -261,7 +309,9 @@ describe("npm run register", () => {
     const r = await run(["--check"], vars({ DISCORD_GUILD_ID: GUILD }));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`~ /${first!.name}:`);
-    expect(r.stdout).toContain(`description: registered "An old description", local ${JSON.stringify(first!.description)}`);
+    expect(r.stdout).toContain(
+      `description: registered "An old description", local ${JSON.stringify(first!.description)}`,
+    );
     if (rest.length > 0) expect(r.stdout).toContain(`+ /${rest[0]!.name}: defined locally, not registered`);
     expect(r.stdout).toContain("- /legacy: registered, not defined locally");
     expect(r.stdout).toContain("run `npm run register`");
@@ -307,23 +357,61 @@ describe("dotenv parsing", () => {
 describe("configuration and drift", () => {
   it("treats empty values as unset and defaults DISCORD_API_BASE", () => {
     const r = readConfig({ DISCORD_APPLICATION_ID: APP, DISCORD_TOKEN: "t", DISCORD_GUILD_ID: "" });
-    expect(r).toEqual({ ok: true, config: { apiBase: "https://discord.com/api/v10", applicationId: APP, token: "t", guildId: undefined } });
+    expect(r).toEqual({
+      ok: true,
+      config: { apiBase: "https://discord.com/api/v10", applicationId: APP, token: "t", guildId: undefined },
+    });
   });
 
   it("ignores what Discord adds: ids, versions, the requester's *_localized, required:false, null defaults", () => {
-    const local = [{ name: "chart", description: "Draw", integration_types: [1, 0], options: [{ type: 3, name: "values", description: "v", required: false }] }];
-    const registered = [{
-      id: "1", application_id: APP, version: "2", type: 1, name: "chart", description: "Draw", default_member_permissions: null,
-      contexts: null, integration_types: [0, 1], nsfw: false, name_localizations: null, description_localizations: {}, name_localized: "Zeichnen",
-      options: [{ type: 3, name: "values", description: "v", name_localizations: null, description_localizations: null, description_localized: "w" }],
-    }];
+    const local = [
+      {
+        name: "chart",
+        description: "Draw",
+        integration_types: [1, 0],
+        options: [{ type: 3, name: "values", description: "v", required: false }],
+      },
+    ];
+    const registered = [
+      {
+        id: "1",
+        application_id: APP,
+        version: "2",
+        type: 1,
+        name: "chart",
+        description: "Draw",
+        default_member_permissions: null,
+        contexts: null,
+        integration_types: [0, 1],
+        nsfw: false,
+        name_localizations: null,
+        description_localizations: {},
+        name_localized: "Zeichnen",
+        options: [
+          {
+            type: 3,
+            name: "values",
+            description: "v",
+            name_localizations: null,
+            description_localizations: null,
+            description_localized: "w",
+          },
+        ],
+      },
+    ];
     expect(diffCommands(local, registered)).toEqual([]);
   });
 
   it("reports drift in every field it sends: install types, contexts, localizations, permissions, nsfw", () => {
     const local = {
-      name: "chart", description: "Draw", integration_types: [0, 1], contexts: [0, 1, 2], default_member_permissions: "8", nsfw: false,
-      name_localizations: { de: "diagramm", fr: "graphique" }, description_localizations: { de: "Zeichnen", fr: "Tracer" },
+      name: "chart",
+      description: "Draw",
+      integration_types: [0, 1],
+      contexts: [0, 1, 2],
+      default_member_permissions: "8",
+      nsfw: false,
+      name_localizations: { de: "diagramm", fr: "graphique" },
+      description_localizations: { de: "Zeichnen", fr: "Tracer" },
       options: [{ type: 3, name: "values", description: "v", name_localizations: { de: "werte" } }],
     };
     const registered = { ...local, type: 1 };
@@ -339,7 +427,10 @@ describe("configuration and drift", () => {
     ];
     for (const [field, change] of cases) {
       const drift = diffCommands([local], [{ ...registered, ...change }]);
-      expect(drift.map((d) => d.kind === "changed" && d.fields.map((f) => f.field)), field).toEqual([[field]]);
+      expect(
+        drift.map((d) => d.kind === "changed" && d.fields.map((f) => f.field)),
+        field,
+      ).toEqual([[field]]);
       expect(formatDrift(drift)[1], field).toContain(`${field}: registered `);
     }
   });
@@ -351,17 +442,41 @@ describe("configuration and drift", () => {
   });
 
   it("reports changed options, permissions and contexts", () => {
-    const local = [{ name: "admin", description: "d", default_member_permissions: "8", contexts: [0], options: [{ type: 4, name: "n", description: "n", required: true }] }];
-    const registered = [{ type: 1, name: "admin", description: "d", default_member_permissions: null, contexts: [0, 1], options: [{ type: 4, name: "n", description: "n" }] }];
+    const local = [
+      {
+        name: "admin",
+        description: "d",
+        default_member_permissions: "8",
+        contexts: [0],
+        options: [{ type: 4, name: "n", description: "n", required: true }],
+      },
+    ];
+    const registered = [
+      {
+        type: 1,
+        name: "admin",
+        description: "d",
+        default_member_permissions: null,
+        contexts: [0, 1],
+        options: [{ type: 4, name: "n", description: "n" }],
+      },
+    ];
     const drift = diffCommands(local, registered);
     expect(drift).toHaveLength(1);
     expect(drift[0]).toMatchObject({ kind: "changed", command: "/admin" });
-    expect((drift[0] as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual(["options", "default_member_permissions", "contexts"]);
+    expect((drift[0] as { fields: Array<{ field: string }> }).fields.map((f) => f.field)).toEqual([
+      "options",
+      "default_member_permissions",
+      "contexts",
+    ]);
     expect(formatDrift(drift)[0]).toBe("  ~ /admin:");
   });
 
   it("tells commands of different types apart", () => {
     const drift = diffCommands([{ name: "Info", type: 2 }], [{ name: "Info", type: 3, description: "" }]);
-    expect(drift.map((d) => `${d.kind} ${d.command}`)).toEqual(["missing Info (user command)", "extra Info (message command)"]);
+    expect(drift.map((d) => `${d.kind} ${d.command}`)).toEqual([
+      "missing Info (user command)",
+      "extra Info (message command)",
+    ]);
   });
 });

@@ -22,13 +22,17 @@ describe("signRelayBody", () => {
   const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
   it("is HMAC-SHA256 over `${timestamp}.${hex(SHA-256(body))}`, hex with a sha256= prefix", async () => {
-    const expected = createHmac("sha256", SECRET).update(`${NOW}.${sha256(BODY)}`).digest("hex");
+    const expected = createHmac("sha256", SECRET)
+      .update(`${NOW}.${sha256(BODY)}`)
+      .digest("hex");
     expect(await signRelayBody(SECRET, NOW, BODY)).toBe(`sha256=${expected}`);
   });
 
   it("signs non-ASCII bodies as UTF-8", async () => {
     const body = '{"title":"Café ☕ 日本"}';
-    const expected = createHmac("sha256", SECRET).update(`${NOW}.${sha256(body)}`).digest("hex");
+    const expected = createHmac("sha256", SECRET)
+      .update(`${NOW}.${sha256(body)}`)
+      .digest("hex");
     expect(await signRelayBody(SECRET, NOW, body)).toBe(`sha256=${expected}`);
   });
 
@@ -63,7 +67,13 @@ describe("relayHeaders", () => {
 
 describe("verifyRelaySignature", () => {
   const verify = async (
-    overrides: { secret?: string; timestamp?: string | null; signature?: string | null; body?: string; now?: number } = {},
+    overrides: {
+      secret?: string;
+      timestamp?: string | null;
+      signature?: string | null;
+      body?: string;
+      now?: number;
+    } = {},
   ) => {
     const signature = await signRelayBody(SECRET, NOW, BODY);
     return verifyRelaySignature(
@@ -85,7 +95,10 @@ describe("verifyRelaySignature", () => {
   });
 
   it("rejects a wrong secret", async () => {
-    expect(await verify({ secret: "other-secret" })).toEqual({ ok: false, reason: expect.stringMatching(/does not match/) });
+    expect(await verify({ secret: "other-secret" })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/does not match/),
+    });
   });
 
   it("rejects a tampered body, even by one character", async () => {
@@ -100,8 +113,14 @@ describe("verifyRelaySignature", () => {
   it(`accepts skew of exactly ${RELAY_MAX_SKEW_SECONDS} s both ways and rejects ${RELAY_MAX_SKEW_SECONDS + 1} s`, async () => {
     expect(await verify({ now: NOW + 300 })).toEqual({ ok: true });
     expect(await verify({ now: NOW - 300 })).toEqual({ ok: true });
-    expect(await verify({ now: NOW + 301 })).toEqual({ ok: false, reason: expect.stringMatching(/301 s old; the limit is 300 s/) });
-    expect(await verify({ now: NOW - 301 })).toEqual({ ok: false, reason: expect.stringMatching(/301 s in the future/) });
+    expect(await verify({ now: NOW + 301 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/301 s old; the limit is 300 s/),
+    });
+    expect(await verify({ now: NOW - 301 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/301 s in the future/),
+    });
   });
 
   it("rejects missing headers, naming the header", async () => {
@@ -195,19 +214,31 @@ describe("verifyRelayHeaders and relayBodyMatches: authentication before the bod
   it("accepts the headers relayHeaders gave, with no body in hand, and then the body they describe", async () => {
     const headers = await relayHeaders(SECRET, BODY, NOW);
     const digest = headers[RELAY_BODY_DIGEST_HEADER]!;
-    expect(await verifyRelayHeaders(SECRET, headers[RELAY_TIMESTAMP_HEADER]!, headers[RELAY_SIGNATURE_HEADER]!, digest, NOW)).toEqual({ ok: true });
+    expect(
+      await verifyRelayHeaders(SECRET, headers[RELAY_TIMESTAMP_HEADER]!, headers[RELAY_SIGNATURE_HEADER]!, digest, NOW),
+    ).toEqual({ ok: true });
     expect(await relayBodyMatches(digest, BODY)).toEqual({ ok: true });
     expect(await relayBodyMatches(digest.toUpperCase(), BODY)).toEqual({ ok: true });
   });
 
   it("refuses a wrong secret, a digest other than the signed one, and a missing or malformed digest", async () => {
     const headers = await relayHeaders(SECRET, BODY, NOW);
-    const [ts, sig, digest] = [headers[RELAY_TIMESTAMP_HEADER]!, headers[RELAY_SIGNATURE_HEADER]!, headers[RELAY_BODY_DIGEST_HEADER]!];
+    const [ts, sig, digest] = [
+      headers[RELAY_TIMESTAMP_HEADER]!,
+      headers[RELAY_SIGNATURE_HEADER]!,
+      headers[RELAY_BODY_DIGEST_HEADER]!,
+    ];
     expect((await verifyRelayHeaders("other", ts, sig, digest, NOW)).ok).toBe(false);
     const otherDigest = createHash("sha256").update("{}").digest("hex");
-    expect(await verifyRelayHeaders(SECRET, ts, sig, otherDigest, NOW)).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
+    expect(await verifyRelayHeaders(SECRET, ts, sig, otherDigest, NOW)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/does not match/),
+    });
     for (const bad of [null, "", "abc", "g".repeat(64)]) {
-      expect(await verifyRelayHeaders(SECRET, ts, sig, bad, NOW)).toMatchObject({ ok: false, reason: expect.stringMatching(/X-Relay-Body-SHA256 must be/) });
+      expect(await verifyRelayHeaders(SECRET, ts, sig, bad, NOW)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/X-Relay-Body-SHA256 must be/),
+      });
     }
   });
 

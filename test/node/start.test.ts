@@ -4,8 +4,7 @@
 // runs, stop everything on Ctrl-C and leave no wrangler/workerd behind; a busy port must stop it with a message
 // naming the port and the process holding it. (Stops by SIGTERM and SIGKILL: test/node/launchers/start.test.ts.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, portProblem } from "../../scripts/lib/processes.ts";
@@ -32,8 +31,17 @@ interface Started {
 }
 
 async function start(ports?: Partial<Started["ports"]>, args: readonly string[] = []): Promise<Started> {
-  const all = { WORKER_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), EMULATOR_PORT: String(await freePort()), ...ports };
-  const child = spawn(join(clone, "node_modules", ".bin", "node"), ["scripts/start.ts", ...args], { cwd: clone, env: { ...process.env, ...all }, stdio: ["ignore", "pipe", "pipe"] });
+  const all = {
+    WORKER_PORT: String(await freePort()),
+    BACKEND_PORT: String(await freePort()),
+    EMULATOR_PORT: String(await freePort()),
+    ...ports,
+  };
+  const child = spawn(join(clone, "node_modules", ".bin", "node"), ["scripts/start.ts", ...args], {
+    cwd: clone,
+    env: { ...process.env, ...all },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.setEncoding("utf8");
@@ -85,7 +93,12 @@ async function stopWithCtrlC(started: Started): Promise<void> {
 const devVars = () => readFileSync(join(clone, ".dev.vars"), "utf8");
 
 /** Polls until `probe` gives a value (the effect happened) or the time is up. */
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, started: Started, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  started: Started,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -97,24 +110,31 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000} s (${String(last ?? "")}); output:\n${started.lines.join("\n")}`);
+  throw new Error(
+    `${what} did not happen within ${timeoutMs / 1000} s (${String(last ?? "")}); output:\n${started.lines.join("\n")}`,
+  );
 }
 
 /** Adding a command while npm start runs, as a developer would: one file and one line in the index. */
 function addWaveCommand(): void {
-  writeFileSync(join(clone, "src", "worker", "app", "commands", "wave.ts"), [
-    'import { EVERYWHERE, reply, userCommand, type CommandContext, type HandlerResult } from "../../kit/index.ts";',
-    "",
-    'export const definition = userCommand({ name: "Wave at", ...EVERYWHERE });',
-    "",
-    "export function command({ target }: CommandContext<typeof definition>): HandlerResult {",
-    "  return reply(`👋 ${target.globalName ?? target.username}`);",
-    "}",
-    "",
-  ].join("\n"));
+  writeFileSync(
+    join(clone, "src", "worker", "app", "commands", "wave.ts"),
+    [
+      'import { EVERYWHERE, reply, userCommand, type CommandContext, type HandlerResult } from "../../kit/index.ts";',
+      "",
+      'export const definition = userCommand({ name: "Wave at", ...EVERYWHERE });',
+      "",
+      "export function command({ target }: CommandContext<typeof definition>): HandlerResult {",
+      "  return reply(`👋 ${target.globalName ?? target.username}`);",
+      "}",
+      "",
+    ].join("\n"),
+  );
   const index = join(clone, "src", "worker", "app", "commands", "index.ts");
   const source = readFileSync(index, "utf8");
-  const edited = source.replace(/^(import \* as ping from "\.\/ping\.ts";)$/m, '$1\nimport * as wave from "./wave.ts";').replace(/listModules\(/, "listModules(wave, ");
+  const edited = source
+    .replace(/^(import \* as ping from "\.\/ping\.ts";)$/m, '$1\nimport * as wave from "./wave.ts";')
+    .replace(/listModules\(/, "listModules(wave, ");
   expect(edited).not.toBe(source);
   writeFileSync(index, edited);
 }
@@ -134,27 +154,49 @@ describe("npm start from a clean clone", () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("<title>Playground");
       // The playground reaches the Worker: a signed /ping through the emulator.
-      const ping = await fetch(`${url}__emulator/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: 2, data: { name: "ping" } }) });
+      const ping = await fetch(`${url}__emulator/send`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ type: 2, data: { name: "ping" } }),
+      });
       expect(await ping.json()).toMatchObject({ status: 200, body: { type: 4 } });
 
       // A command added while it runs: type-checked (npm start's first check of the whole clone may still be running,
       // which takes long on a busy machine), registered again with the emulator, announced in one line, and (once
       // wrangler dev has reloaded the Worker) answered.
       addWaveCommand();
-      const registered = await eventually(async () => {
-        const commands = (await (await fetch(`${url}__emulator/commands`)).json()) as Array<{ name: string; type: number }>;
-        return commands.some((c) => c.name === "Wave at" && c.type === 2) ? commands : undefined;
-      }, "registering the new command", started, 150_000);
+      const registered = await eventually(
+        async () => {
+          const commands = (await (await fetch(`${url}__emulator/commands`)).json()) as Array<{
+            name: string;
+            type: number;
+          }>;
+          return commands.some((c) => c.name === "Wave at" && c.type === 2) ? commands : undefined;
+        },
+        "registering the new command",
+        started,
+        150_000,
+      );
       expect(registered.map((c) => c.name)).toEqual(expect.arrayContaining(["ping", "Chart numbers", "Wave at"]));
       // The line is printed once the emulator has answered the PUT, so wait for it rather than read it at once.
       await waitForLine(started, /^start: commands changed/);
-      expect(started.lines.filter((l) => l.startsWith("start: commands changed"))).toEqual([`start: commands changed (+ Wave at (user command)); registered ${registered.length} with the emulator`]);
+      expect(started.lines.filter((l) => l.startsWith("start: commands changed"))).toEqual([
+        `start: commands changed (+ Wave at (user command)); registered ${registered.length} with the emulator`,
+      ]);
       const wave = { type: 2, data: { name: "Wave at", type: 2, target_id: "1000000000000000003" } };
-      await eventually(async () => {
-        const r = await fetch(`${url}__emulator/send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(wave) });
-        const outcome = (await r.json()) as { body?: { data?: { content?: string } } };
-        return outcome.body?.data?.content === "👋 Tester" ? outcome : undefined;
-      }, "the reloaded Worker answering the new command", started);
+      await eventually(
+        async () => {
+          const r = await fetch(`${url}__emulator/send`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(wave),
+          });
+          const outcome = (await r.json()) as { body?: { data?: { content?: string } } };
+          return outcome.body?.data?.content === "👋 Tester" ? outcome : undefined;
+        },
+        "the reloaded Worker answering the new command",
+        started,
+      );
       expect(started.lines.some((l) => l.includes("fails the type-check"))).toBe(false);
     } finally {
       if (started.child.exitCode === null) await stopWithCtrlC(started);
@@ -173,13 +215,27 @@ describe("npm start from a clean clone", () => {
       const sent = await fetch(`${url}__emulator/send`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ type: 2, data: { name: "chart", options: [{ type: 3, name: "values", value: "2,7,1,8" }] } }),
+        body: JSON.stringify({
+          type: 2,
+          data: { name: "chart", options: [{ type: 3, name: "values", value: "2,7,1,8" }] },
+        }),
       });
       const outcome = (await sent.json()) as { interaction: { id: string }; body: unknown };
       expect(outcome.body).toEqual({ type: 5 });
       const id = outcome.interaction.id;
-      const deferred = (outcome: string) => started.lines.some((l) => l.includes('"event":"deferred"') && l.includes(`"interaction_id":"${id}"`) && l.includes('"mode":"queue"') && l.includes(`"outcome":"${outcome}"`));
-      await eventually(async () => (deferred("enqueued") && deferred("ok") ? true : undefined), "the queue consumer's final line", started);
+      const deferred = (outcome: string) =>
+        started.lines.some(
+          (l) =>
+            l.includes('"event":"deferred"') &&
+            l.includes(`"interaction_id":"${id}"`) &&
+            l.includes('"mode":"queue"') &&
+            l.includes(`"outcome":"${outcome}"`),
+        );
+      await eventually(
+        async () => (deferred("enqueued") && deferred("ok") ? true : undefined),
+        "the queue consumer's final line",
+        started,
+      );
       const vars = devVars();
       expect(vars.startsWith(preset)).toBe(true);
       expect(valueOf(vars, "RELAY_SECRET")).toBe("my-own-relay-secret");
@@ -201,16 +257,26 @@ describe("npm start from a clean clone", () => {
       const sent = await fetch(`${url}__emulator/send`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ type: 2, data: { name: "chart", options: [{ type: 3, name: "values", value: "3,5,2,8,13" }] } }),
+        body: JSON.stringify({
+          type: 2,
+          data: { name: "chart", options: [{ type: 3, name: "values", value: "3,5,2,8,13" }] },
+        }),
       });
       const outcome = (await sent.json()) as { interaction: { id: string }; body: unknown };
       expect(outcome.body).toEqual({ type: 5 });
-      type Conversation = { interaction_id: string; messages: Array<{ loading: boolean; content: string; attachments: Array<{ filename: string }> }> };
-      const message = await eventually(async () => {
-        const all = (await (await fetch(`${url}__emulator/messages`)).json()) as Conversation[];
-        const original = all.find((c) => c.interaction_id === outcome.interaction.id)?.messages[0];
-        return original && !original.loading ? original : undefined;
-      }, "the chart's final edit", started);
+      type Conversation = {
+        interaction_id: string;
+        messages: Array<{ loading: boolean; content: string; attachments: Array<{ filename: string }> }>;
+      };
+      const message = await eventually(
+        async () => {
+          const all = (await (await fetch(`${url}__emulator/messages`)).json()) as Conversation[];
+          const original = all.find((c) => c.interaction_id === outcome.interaction.id)?.messages[0];
+          return original && !original.loading ? original : undefined;
+        },
+        "the chart's final edit",
+        started,
+      );
       expect(message.attachments.map((a) => a.filename)).toEqual(["chart.png"]);
       // The job was served by workerd (wrangler dev's request log), and the start process runs no backend itself.
       expect(started.lines.some((l) => /^\[backend\] .*POST \/v1\/jobs\/chart 200/.test(l))).toBe(true);
@@ -226,7 +292,9 @@ describe("npm start from a clean clone", () => {
       const started = await start({ WORKER_PORT: String(holder.port) });
       expect(await started.exited).toBe(1);
       const output = started.lines.join("\n");
-      expect(output).toContain(`port ${holder.port} on 127.0.0.1 is in use, needed by the worker; it is held by pid ${holder.pid} (${holder.command.slice(0, 100)}`);
+      expect(output).toContain(
+        `port ${holder.port} on 127.0.0.1 is in use, needed by the worker; it is held by pid ${holder.pid} (${holder.command.slice(0, 100)}`,
+      );
       expect(output).not.toContain("Playground");
       expect(processesFromClone()).toEqual([]);
     } finally {

@@ -21,7 +21,10 @@ function sourceFiles(dir: string): string[] {
 
 /** Comments blanked (strings kept), so a sentence in a comment is not taken for one in the code. */
 function withoutComments(source: string): string {
-  return source.replace(/("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (match, literal: string | undefined) => literal ?? " ".repeat(match.length));
+  return source.replace(
+    /("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`)|\/\*[\s\S]*?\*\/|\/\/[^\n]*/g,
+    (match, literal: string | undefined) => literal ?? " ".repeat(match.length),
+  );
 }
 
 /** The string or template literal that starts at `at` (a quote), as written. */
@@ -31,7 +34,7 @@ function literalAt(source: string, at: number): string {
   for (let i = at + 1; i < source.length; i++) {
     const c = source[i];
     if (c === "\\") i++;
-    else if (quote === "`" && c === "$" && source[i + 1] === "{") (depth++, i++);
+    else if (quote === "`" && c === "$" && source[i + 1] === "{") depth++, i++;
     else if (quote === "`" && c === "}" && depth > 0) depth--;
     else if (c === quote && depth === 0) return source.slice(at, i + 1);
   }
@@ -40,7 +43,10 @@ function literalAt(source: string, at: number): string {
 
 /** Two words of letters in a row, outside `${…}` and `code` spans: English a user would read. */
 function isSentence(literal: string): boolean {
-  const text = literal.slice(1, -1).replace(/\$\{[^}]*\}/g, " ").replace(/\\`[^`]*\\`|`[^`]*`/g, " ");
+  const text = literal
+    .slice(1, -1)
+    .replace(/\$\{[^}]*\}/g, " ")
+    .replace(/\\`[^`]*\\`|`[^`]*`/g, " ");
   return /\b[A-Za-z]{2,}\b[,;:]? +\b[A-Za-z]{2,}\b/.test(text);
 }
 
@@ -77,16 +83,25 @@ describe("the Worker's user-facing sentences", () => {
       "await task.followUp(`That was ${times} rolls.`, { ephemeral: true });",
       'return reply({ content: `Saved as "${name}".` });',
       'throw new RelayError("busy", `relay(${job}): busy`, "The backend is busy right now.", 503);',
-      'return textMessage(`Your result was ready (reference \\`${ref}\\`).`, keep, v2);',
+      "return textMessage(`Your result was ready (reference \\`${ref}\\`).`, keep, v2);",
     ];
     for (const sample of samples) {
       const source = withoutComments(sample);
-      const hits = USER_FACING.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => literalAt(source, m.index + m[0].length))).filter(isSentence);
+      const hits = USER_FACING.flatMap((pattern) =>
+        [...source.matchAll(pattern)].map((m) => literalAt(source, m.index + m[0].length)),
+      ).filter(isSentence);
       expect(hits, sample).toHaveLength(1);
     }
-    for (const fine of ["return reply(`🎲 ${total}`);", "return ephemeral(t(\"pong\"));", "// ephemeral(\"An old comment about a sentence\")", 'content: `${t("x")}: ${n}`']) {
+    for (const fine of [
+      "return reply(`🎲 ${total}`);",
+      'return ephemeral(t("pong"));',
+      '// ephemeral("An old comment about a sentence")',
+      'content: `${t("x")}: ${n}`',
+    ]) {
       const source = withoutComments(fine);
-      const hits = USER_FACING.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => literalAt(source, m.index + m[0].length))).filter(isSentence);
+      const hits = USER_FACING.flatMap((pattern) =>
+        [...source.matchAll(pattern)].map((m) => literalAt(source, m.index + m[0].length)),
+      ).filter(isSentence);
       expect(hits, fine).toEqual([]);
     }
   });

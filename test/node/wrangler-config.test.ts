@@ -45,7 +45,11 @@ function limiterPeriods(toml: string): LimiterPeriods[] {
       if (period && limiterName === "HEAVY_LIMITER") entry.bindingPeriod = Number(period[1]);
     }
   }
-  return [...found].map(([environment, e]) => ({ environment, bindingPeriod: e.bindingPeriod, varPeriod: e.varPeriod ?? DEFAULT_PERIOD_SECONDS }));
+  return [...found].map(([environment, e]) => ({
+    environment,
+    bindingPeriod: e.bindingPeriod,
+    varPeriod: e.varPeriod ?? DEFAULT_PERIOD_SECONDS,
+  }));
 }
 
 describe("wrangler.toml: the heavy limiter's period", () => {
@@ -53,12 +57,16 @@ describe("wrangler.toml: the heavy limiter's period", () => {
 
   it("finds the top level and the deploy environments, each with a HEAVY_LIMITER binding", () => {
     expect(periods.map((p) => p.environment)).toEqual(expect.arrayContaining(["", "staging", "production"]));
-    for (const p of periods) expect(p.bindingPeriod, `environment "${p.environment || "top level"}"`).toBeTypeOf("number");
+    for (const p of periods)
+      expect(p.bindingPeriod, `environment "${p.environment || "top level"}"`).toBeTypeOf("number");
   });
 
   it("is the same in HEAVY_LIMIT_PERIOD_SECONDS as in the binding, in every environment", () => {
     for (const p of periods) {
-      expect(p.varPeriod, `environment "${p.environment || "top level"}": HEAVY_LIMIT_PERIOD_SECONDS must equal the HEAVY_LIMITER period`).toBe(p.bindingPeriod);
+      expect(
+        p.varPeriod,
+        `environment "${p.environment || "top level"}": HEAVY_LIMIT_PERIOD_SECONDS must equal the HEAVY_LIMITER period`,
+      ).toBe(p.bindingPeriod);
     }
   });
 

@@ -10,7 +10,13 @@ import { ROOT } from "../support/test-stack.ts";
 
 describe("wrangler dev, started by the stack", () => {
   it("on port 0, serves on the port it names, and stops with its group", async () => {
-    const { url, process: managed } = await startWranglerDev({ root: ROOT, name: "backend Worker (wrangler dev)", host: "127.0.0.1", port: 0, args: ["-c", "wrangler.backend.toml", "--var", "RELAY_SECRET:s"] });
+    const { url, process: managed } = await startWranglerDev({
+      root: ROOT,
+      name: "backend Worker (wrangler dev)",
+      host: "127.0.0.1",
+      port: 0,
+      args: ["-c", "wrangler.backend.toml", "--var", "RELAY_SECRET:s"],
+    });
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", in_flight: 0 });
@@ -25,8 +31,17 @@ describe("wrangler dev, started by the stack", () => {
     const holder = await holdPort();
     const output: string[] = [];
     try {
-      const started = startWranglerDev({ root: ROOT, name: "backend Worker (wrangler dev)", host: "127.0.0.1", port: holder.port, args: ["-c", "wrangler.backend.toml", "--var", "RELAY_SECRET:s"], log: (line) => output.push(line) });
-      await expect(started).rejects.toThrow(/^backend Worker \(wrangler dev\) did not come up: it exited \(1\) before serving/);
+      const started = startWranglerDev({
+        root: ROOT,
+        name: "backend Worker (wrangler dev)",
+        host: "127.0.0.1",
+        port: holder.port,
+        args: ["-c", "wrangler.backend.toml", "--var", "RELAY_SECRET:s"],
+        log: (line) => output.push(line),
+      });
+      await expect(started).rejects.toThrow(
+        /^backend Worker \(wrangler dev\) did not come up: it exited \(1\) before serving/,
+      );
       expect(output.join("\n")).toContain(`Address already in use (127.0.0.1:${holder.port})`);
     } finally {
       await holder.stop();

@@ -34,9 +34,11 @@ const CHART_CAP_BYTES = 4 * MIB;
 /** A CSV of the largest accepted shape: 10,000 rows, just under 1 MiB. */
 function largestCsv(): string {
   const rows = ["day,value"];
-  for (let i = 0; i < 10_000; i++) rows.push(`${`2026-01-01 sample ${i} `.padEnd(92, "x")},${(100 + Math.sin(i / 40) * 25 + i * 0.01).toFixed(3)}`);
+  for (let i = 0; i < 10_000; i++)
+    rows.push(`${`2026-01-01 sample ${i} `.padEnd(92, "x")},${(100 + Math.sin(i / 40) * 25 + i * 0.01).toFixed(3)}`);
   const csv = `${rows.join("\n")}\n`;
-  if (csv.length > MIB || csv.length < MIB - 64 * 1024) throw new Error(`test(contract): largest CSV is ${csv.length} bytes`);
+  if (csv.length > MIB || csv.length < MIB - 64 * 1024)
+    throw new Error(`test(contract): largest CSV is ${csv.length} bytes`);
   return csv;
 }
 
@@ -46,7 +48,8 @@ export async function startAttachmentServer(): Promise<LocalServer & { releaseHa
   const big = largestCsv();
   const server = await startLocalServer((req, res) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/sales.csv") res.writeHead(200, { "content-type": "text/csv" }).end("month,revenue\njan,3\nfeb,5\nmar,4\n");
+    if (path === "/sales.csv")
+      res.writeHead(200, { "content-type": "text/csv" }).end("month,revenue\njan,3\nfeb,5\nmar,4\n");
     else if (path === "/largest.csv") res.writeHead(200, { "content-type": "text/csv" }).end(big);
     else if (path === "/too-big.csv") res.writeHead(200, { "content-type": "text/csv" }).end("1\n".repeat(MIB));
     else if (path === "/hop.csv") res.writeHead(302, { location: "/sales.csv?ex=abc" }).end();
@@ -62,10 +65,19 @@ export async function startAttachmentServer(): Promise<LocalServer & { releaseHa
   };
 }
 
-export async function signed(base: string, name: string, body: unknown, options: { secret?: string; timestamp?: number; headers?: Record<string, string> } = {}): Promise<Request> {
+export async function signed(
+  base: string,
+  name: string,
+  body: unknown,
+  options: { secret?: string; timestamp?: number; headers?: Record<string, string> } = {},
+): Promise<Request> {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const headers = await relayHeaders(options.secret ?? SECRET, raw, options.timestamp ?? Math.floor(Date.now() / 1000));
-  return new Request(`${base}/v1/jobs/${name}`, { method: "POST", body: raw, headers: { ...headers, ...options.headers } });
+  return new Request(`${base}/v1/jobs/${name}`, {
+    method: "POST",
+    body: raw,
+    headers: { ...headers, ...options.headers },
+  });
 }
 
 interface ChartAnswer {
@@ -77,8 +89,12 @@ export function backendContract(runtime: string, start: StartTarget): void {
   describe(`backend HTTP contract (${runtime})`, () => {
     let target: ContractTarget;
     let files: Awaited<ReturnType<typeof startAttachmentServer>>;
-    const post = async (name: string, body: unknown, options?: Parameters<typeof signed>[3]) => fetch(await signed(target.url, name, body, options));
-    const file = (path: string) => ({ id: valid().id, input: { file: { url: `${files.origin}${path}?ex=signed-token` } } });
+    const post = async (name: string, body: unknown, options?: Parameters<typeof signed>[3]) =>
+      fetch(await signed(target.url, name, body, options));
+    const file = (path: string) => ({
+      id: valid().id,
+      input: { file: { url: `${files.origin}${path}?ex=signed-token` } },
+    });
 
     beforeAll(async () => {
       files = await startAttachmentServer();
@@ -112,7 +128,10 @@ export function backendContract(runtime: string, start: StartTarget): void {
       const body = (await response.json()) as ChartAnswer;
       expect(body.id).toBe("42");
       expect(body.result).toMatchObject({ width: 800, height: 450, kind: "line", stats: { count: 3 } });
-      expect(pngSize(Uint8Array.from(atob(body.result.png), (c) => c.charCodeAt(0)))).toEqual({ width: 800, height: 450 });
+      expect(pngSize(Uint8Array.from(atob(body.result.png), (c) => c.charCodeAt(0)))).toEqual({
+        width: 800,
+        height: 450,
+      });
     });
 
     describe("401: the relay signature", () => {
@@ -132,7 +151,11 @@ export function backendContract(runtime: string, start: StartTarget): void {
 
       it("refuses a body changed after signing", async () => {
         const headers = await relayHeaders(SECRET, JSON.stringify(valid()), Math.floor(Date.now() / 1000));
-        const response = await fetch(`${target.url}/v1/jobs/chart`, { method: "POST", headers, body: JSON.stringify(valid()) });
+        const response = await fetch(`${target.url}/v1/jobs/chart`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(valid()),
+        });
         expect(response.status).toBe(401);
         expect((await errorOf(response)).message).toMatch(/changed after signing/);
       });
@@ -153,7 +176,12 @@ export function backendContract(runtime: string, start: StartTarget): void {
         const timestamp = Math.floor(Date.now() / 1000);
         const signature = await signRelayBody(SECRET, timestamp, body);
         const headers = { "X-Relay-Timestamp": String(timestamp), "X-Relay-Body-SHA256": await relayBodyDigest(body) };
-        const send = (sig: string) => fetch(`${target.url}/v1/jobs/chart`, { method: "POST", headers: { ...headers, "X-Relay-Signature": sig }, body });
+        const send = (sig: string) =>
+          fetch(`${target.url}/v1/jobs/chart`, {
+            method: "POST",
+            headers: { ...headers, "X-Relay-Signature": sig },
+            body,
+          });
         expect((await send(signature)).status).toBe(200);
         const replay = await send(signature);
         expect(replay.status).toBe(409);
@@ -166,7 +194,10 @@ export function backendContract(runtime: string, start: StartTarget): void {
       it("404 for an unknown job, listing the known ones", async () => {
         const response = await post("pie", valid());
         expect(response.status).toBe(404);
-        expect(await errorOf(response)).toMatchObject({ code: "unknown_job", message: 'no job named "pie"; available: chart' });
+        expect(await errorOf(response)).toMatchObject({
+          code: "unknown_job",
+          message: 'no job named "pie"; available: chart',
+        });
       });
 
       it("400 for a body that is not JSON", async () => {
@@ -187,8 +218,24 @@ export function backendContract(runtime: string, start: StartTarget): void {
         ["a missing id", { input: { values: "1" } }, "id"],
         ["a non-number value", { id: "1", input: { values: "1, 2, abc" } }, "values"],
         ["an unknown kind", { id: "1", input: { kind: "pie", values: "1" } }, "kind"],
-        ["a non-finite point", { id: "1", input: { points: [{ label: "a", value: 1 }, { label: "b", value: "2" }] } }, "points[1].value"],
-        ["a file from a host not on the allow-list", { id: "1", input: { file: { url: "https://evil.example/a.csv" } } }, "file.url"],
+        [
+          "a non-finite point",
+          {
+            id: "1",
+            input: {
+              points: [
+                { label: "a", value: 1 },
+                { label: "b", value: "2" },
+              ],
+            },
+          },
+          "points[1].value",
+        ],
+        [
+          "a file from a host not on the allow-list",
+          { id: "1", input: { file: { url: "https://evil.example/a.csv" } } },
+          "file.url",
+        ],
       ])("422 for %s", async (_name, body, field) => {
         const response = await post("chart", body);
         expect(response.status).toBe(422);
@@ -208,7 +255,10 @@ export function backendContract(runtime: string, start: StartTarget): void {
       it("re-checks a redirect's target against the allow-list (422)", async () => {
         const response = await post("chart", file("/escape.csv"));
         expect(response.status).toBe(422);
-        expect(await errorOf(response)).toMatchObject({ field: "file.url", message: expect.stringMatching(/evil\.example/) });
+        expect(await errorOf(response)).toMatchObject({
+          field: "file.url",
+          message: expect.stringMatching(/evil\.example/),
+        });
       });
 
       it("stops a download over 1 MiB (422)", async () => {
@@ -220,7 +270,11 @@ export function backendContract(runtime: string, start: StartTarget): void {
       it("renders the largest job: 10,000 points from a 1 MiB CSV", async () => {
         const response = await post("chart", file("/largest.csv"));
         expect(response.status).toBe(200);
-        expect(((await response.json()) as ChartAnswer).result).toMatchObject({ width: 800, height: 450, stats: { count: 10_000 } });
+        expect(((await response.json()) as ChartAnswer).result).toMatchObject({
+          width: 800,
+          height: 450,
+          stats: { count: 10_000 },
+        });
       }, 60_000);
     });
 
@@ -232,19 +286,32 @@ export function backendContract(runtime: string, start: StartTarget): void {
       }, 90_000);
       afterAll(() => budgeted?.stop());
 
-      const heavy = { kind: "bar", title: "W".repeat(100), points: Array.from({ length: 10_000 }, (_, i) => ({ label: `${"W".repeat(95)}${String(i).padStart(5, "0")}`, value: i % 7 })) } as const;
+      const heavy = {
+        kind: "bar",
+        title: "W".repeat(100),
+        points: Array.from({ length: 10_000 }, (_, i) => ({
+          label: `${"W".repeat(95)}${String(i).padStart(5, "0")}`,
+          value: i % 7,
+        })),
+      } as const;
       const light = { kind: "line", values: "1, 2, 3" } as const;
 
       it("refuses a chart estimated over the budget, naming the estimate, the budget and why; draws one within it", async () => {
         // The inputs straddle the budget by the estimate itself, whatever its constants are.
-        expect(estimateRenderCost({ kind: heavy.kind, title: heavy.title, points: heavy.points }).units).toBeGreaterThan(1);
-        expect(estimateRenderCost({ kind: light.kind, points: parseValues(light.values) }).units).toBeLessThanOrEqual(1);
+        expect(
+          estimateRenderCost({ kind: heavy.kind, title: heavy.title, points: heavy.points }).units,
+        ).toBeGreaterThan(1);
+        expect(estimateRenderCost({ kind: light.kind, points: parseValues(light.values) }).units).toBeLessThanOrEqual(
+          1,
+        );
 
         const refused = await fetch(await signed(budgeted.url, "chart", { id: valid().id, input: heavy }));
         expect(refused.status).toBe(422);
         const error = await errorOf(refused);
         expect(error).toMatchObject({ code: "too_costly", field: "points", retriable: false, budget: 1 });
-        expect(error.message).toMatch(/^This chart would take too long to draw: about [\d.]+ times an ordinary chart, and the limit is 1 \(.*10,000 points.*\)\. Try fewer rows, shorter labels or a shorter title\.$/);
+        expect(error.message).toMatch(
+          /^This chart would take too long to draw: about [\d.]+ times an ordinary chart, and the limit is 1 \(.*10,000 points.*\)\. Try fewer rows, shorter labels or a shorter title\.$/,
+        );
 
         const drawn = await fetch(await signed(budgeted.url, "chart", { id: valid().id, input: light }));
         expect(drawn.status).toBe(200);
@@ -256,7 +323,8 @@ export function backendContract(runtime: string, start: StartTarget): void {
         const hanging = post("chart", file("/hang.csv"));
         // The slot is taken once the hanging download has reached the attachment server.
         const deadline = Date.now() + 30_000;
-        while (!files.requests.some((r) => r.startsWith("/hang.csv")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while (!files.requests.some((r) => r.startsWith("/hang.csv")) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
         const health = (await (await fetch(`${target.url}/health`)).json()) as { in_flight: number };
         expect(health.in_flight).toBe(1);
         const refused = await post("chart", valid());

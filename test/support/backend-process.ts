@@ -26,7 +26,10 @@ export interface BackendProcessOptions {
   log: (line: string) => void;
 }
 
-export async function startBackendProcess(kind: "node" | "worker", options: BackendProcessOptions): Promise<BackendProcess> {
+export async function startBackendProcess(
+  kind: "node" | "worker",
+  options: BackendProcessOptions,
+): Promise<BackendProcess> {
   const port = await freePort();
   let managed: Managed;
   let url: string;
@@ -42,8 +45,18 @@ export async function startBackendProcess(kind: "node" | "worker", options: Back
     ({ url, process: managed } = started);
   } else {
     url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, RELAY_SECRET: options.relaySecret, ATTACHMENT_HOSTS: options.attachmentHosts.join(","), PORT: String(port), HOST: "127.0.0.1" };
-    managed = startProcess("backend (npm run backend)", process.execPath, [join(ROOT, "src", "backend", "server.ts")], { cwd: ROOT, env, onOutput: options.log });
+    const env = {
+      ...process.env,
+      RELAY_SECRET: options.relaySecret,
+      ATTACHMENT_HOSTS: options.attachmentHosts.join(","),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+    };
+    managed = startProcess("backend (npm run backend)", process.execPath, [join(ROOT, "src", "backend", "server.ts")], {
+      cwd: ROOT,
+      env,
+      onOutput: options.log,
+    });
     let alive = true;
     void managed.exited.then(() => (alive = false));
     try {

@@ -20,7 +20,13 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach } from "vitest";
 import { messages } from "../../src/worker/app/i18n/messages.ts";
-import { createRegistry, defineMiddleware, type AfterEvent, type CommandModule, type Middleware } from "../../src/worker/kit/index.ts";
+import {
+  createRegistry,
+  defineMiddleware,
+  type AfterEvent,
+  type CommandModule,
+  type Middleware,
+} from "../../src/worker/kit/index.ts";
 import type { OptionsOf, SubcommandOptionsOf, SubcommandPath } from "../../src/worker/kit/dispatch/definitions.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator, type StoredMessage } from "../../src/emulator/core.ts";
@@ -54,10 +60,18 @@ interface TestFile {
 type Inputs<O> = { readonly [K in keyof O]: InputOf<NonNullable<O[K]>> };
 /** A module's options as a test gives them, typed from its definition: `{ sides: 20 }`, a typo does not compile. */
 export type CommandInput<M extends CommandModule> = Inputs<OptionsOf<M["definition"]>>;
-export type SubcommandInput<M extends CommandModule, P extends string> = Inputs<SubcommandOptionsOf<M["definition"], P>>;
+export type SubcommandInput<M extends CommandModule, P extends string> = Inputs<
+  SubcommandOptionsOf<M["definition"], P>
+>;
 
 /** A message as Discord shows it (content, embeds, components, flags …). */
-export type Message = { readonly content?: string; readonly components?: readonly any[]; readonly embeds?: readonly any[]; readonly flags?: number; readonly [field: string]: any };
+export type Message = {
+  readonly content?: string;
+  readonly components?: readonly any[];
+  readonly embeds?: readonly any[];
+  readonly flags?: number;
+  readonly [field: string]: any;
+};
 
 /** One interaction and everything that followed it. */
 export interface Exchange {
@@ -98,12 +112,23 @@ export interface TestBotOptions {
   readonly outbound?: Record<string, Handler>;
 }
 
-const ANSWERS: Record<number, string> = { 1: "pong", 4: "reply", 5: "deferred", 6: "deferred update", 7: "update", 8: "choices", 9: "modal", 12: "launch activity" };
+const ANSWERS: Record<number, string> = {
+  1: "pong",
+  4: "reply",
+  5: "deferred",
+  6: "deferred update",
+  7: "update",
+  8: "choices",
+  9: "modal",
+  12: "launch activity",
+};
 
 function stepOf(method: string, path: string): string | null {
   if (/\/callback$/.test(path)) return "callback";
-  if (path.endsWith("/messages/@original")) return method === "PATCH" ? "edit original" : method === "DELETE" ? "delete original" : null;
-  if (/\/messages\/\d+$/.test(path)) return method === "PATCH" ? "edit follow-up" : method === "DELETE" ? "delete follow-up" : null;
+  if (path.endsWith("/messages/@original"))
+    return method === "PATCH" ? "edit original" : method === "DELETE" ? "delete original" : null;
+  if (/\/messages\/\d+$/.test(path))
+    return method === "PATCH" ? "edit follow-up" : method === "DELETE" ? "delete follow-up" : null;
   return method === "POST" ? "follow-up" : null;
 }
 
@@ -120,20 +145,42 @@ function buildOptions(types: Map<string, number>, input: Record<string, unknown>
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const type = types.get(name);
-    if (type === undefined) throw new Error(`testBot: the definition has no option "${name}" (it has ${[...types.keys()].join(", ") || "none"})`);
+    if (type === undefined)
+      throw new Error(
+        `testBot: the definition has no option "${name}" (it has ${[...types.keys()].join(", ") || "none"})`,
+      );
     if (type === 11) {
       const file = value as TestFile;
       const id = `90000000000000${String(seq++).padStart(4, "0")}`;
-      put("attachments", id, { id, filename: file.filename, size: file.size ?? 100, url: file.url ?? `https://cdn.discordapp.com/attachments/1/${id}/${file.filename}`, proxy_url: `https://media.discordapp.net/attachments/1/${id}/${file.filename}`, ...(file.contentType ? { content_type: file.contentType } : {}) });
+      put("attachments", id, {
+        id,
+        filename: file.filename,
+        size: file.size ?? 100,
+        url: file.url ?? `https://cdn.discordapp.com/attachments/1/${id}/${file.filename}`,
+        proxy_url: `https://media.discordapp.net/attachments/1/${id}/${file.filename}`,
+        ...(file.contentType ? { content_type: file.contentType } : {}),
+      });
       options.push({ type, name, value: id });
       continue;
     }
     if (type === 6 || type === 9) {
       const id = String(value);
       put("users", id, { id, username: `user${id.slice(-4)}`, discriminator: "0", global_name: null, avatar: null });
-      if (inGuild) put("members", id, { roles: [], joined_at: "2026-01-01T00:00:00.000Z", permissions: "0", nick: null });
-    } else if (type === 7) put("channels", String(value), { id: String(value), type: 0, name: "general", permissions: "0" });
-    else if (type === 8) put("roles", String(value), { id: String(value), name: "role", color: 0, hoist: false, position: 1, permissions: "0", managed: false, mentionable: true });
+      if (inGuild)
+        put("members", id, { roles: [], joined_at: "2026-01-01T00:00:00.000Z", permissions: "0", nick: null });
+    } else if (type === 7)
+      put("channels", String(value), { id: String(value), type: 0, name: "general", permissions: "0" });
+    else if (type === 8)
+      put("roles", String(value), {
+        id: String(value),
+        name: "role",
+        color: 0,
+        hoist: false,
+        position: 1,
+        permissions: "0",
+        managed: false,
+        mentionable: true,
+      });
     options.push({ type, name, value });
   }
   return { options, resolved };
@@ -153,7 +200,8 @@ function where(at: Where = {}): Partial<BuildInteractionOptions> {
 }
 
 /** A definition's options, whatever its kind (a context-menu command has none). */
-const optionsOf = (module: CommandModule): readonly any[] | undefined => (module.definition as { options?: readonly any[] }).options;
+const optionsOf = (module: CommandModule): readonly any[] | undefined =>
+  (module.definition as { options?: readonly any[] }).options;
 
 /** Every component in a message's rows (and V2 containers), flattened. */
 function componentsOf(message: Message | undefined): any[] {
@@ -174,7 +222,10 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
   const list = Array.isArray(modules) ? (modules as readonly CommandModule[]) : [modules as CommandModule];
   // What the dispatcher decided for each interaction, by id: a handler's mistake is reported by its sentence.
   const decided = new Map<string, AfterEvent["dispatched"]>();
-  const record = defineMiddleware({ name: "test-kit", after: ({ interaction, dispatched }) => void decided.set(interaction.id, dispatched) });
+  const record = defineMiddleware({
+    name: "test-kit",
+    after: ({ interaction, dispatched }) => void decided.set(interaction.id, dispatched),
+  });
   const registry = createRegistry(list, { messages, after: [record, ...(options.after ?? [])] });
   const workerEnv = { ...env, HEAVY_LIMITER: undefined, ...options.env };
   let discord: DiscordEmulator | undefined;
@@ -185,7 +236,8 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
   });
   afterEach(() => discord?.close());
   const emulator = () => {
-    if (!discord) throw new Error("testBot: interactions are sent from a test (it/beforeEach), where the emulator runs");
+    if (!discord)
+      throw new Error("testBot: interactions are sent from a test (it/beforeEach), where the emulator runs");
     return discord;
   };
 
@@ -194,23 +246,48 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
     const payload = raw ? (build as InteractionPayload) : d.issueInteraction(build as BuildInteractionOptions);
     if (raw) d.registerInteraction(payload);
     const ctx = createExecutionContext();
-    const http = await conforming(await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx, registry));
+    const http = await conforming(
+      await handleInteractionRequest(
+        (await signedRequest(JSON.stringify(payload))) as never,
+        workerEnv as never,
+        ctx,
+        registry,
+      ),
+    );
     if (http.status !== 200) throw new Error(`testBot: the Worker answered ${http.status}: ${await http.text()}`);
     const response = (await http.json()) as Exchange["response"];
     // A module that answers something Discord would refuse (a custom_id no module routes, a job it does not export, a
     // bare deferral…) is a mistake in the module under test: fail with the dispatcher's sentence, which names it.
     const dispatched = decided.get(payload.id);
-    if (dispatched?.outcome === "invalid_response") throw new Error(`testBot: ${dispatched.error instanceof Error ? dispatched.error.message : String(dispatched.error)}`);
+    if (dispatched?.outcome === "invalid_response")
+      throw new Error(
+        `testBot: ${dispatched.error instanceof Error ? dispatched.error.message : String(dispatched.error)}`,
+      );
     const recorded = await d.recordInlineResponse(payload.token, response);
-    if (!recorded.ok) throw new Error(`testBot: Discord would refuse this answer (${recorded.status}): ${JSON.stringify(recorded.error)}`);
+    if (!recorded.ok)
+      throw new Error(
+        `testBot: Discord would refuse this answer (${recorded.status}): ${JSON.stringify(recorded.error)}`,
+      );
     await waitOnExecutionContext(ctx);
     return exchange(d, payload, response, decided.get(payload.id));
   }
 
-  function exchange(d: DiscordEmulator, payload: InteractionPayload, response: Exchange["response"], dispatched: AfterEvent["dispatched"] | undefined): Exchange {
-    const calls = d.calls().filter((call) => call.path.includes(payload.token) && call.status !== null && call.status < 300);
-    const steps = [ANSWERS[response.type] ?? `type ${response.type}`, ...calls.map((call) => stepOf(call.method, call.path)).filter((step): step is string => step !== null)];
-    const edits = calls.filter((call) => call.method === "PATCH" && call.path.endsWith("/messages/@original")).map((call) => (call.body as { json?: Message }).json ?? {});
+  function exchange(
+    d: DiscordEmulator,
+    payload: InteractionPayload,
+    response: Exchange["response"],
+    dispatched: AfterEvent["dispatched"] | undefined,
+  ): Exchange {
+    const calls = d
+      .calls()
+      .filter((call) => call.path.includes(payload.token) && call.status !== null && call.status < 300);
+    const steps = [
+      ANSWERS[response.type] ?? `type ${response.type}`,
+      ...calls.map((call) => stepOf(call.method, call.path)).filter((step): step is string => step !== null),
+    ];
+    const edits = calls
+      .filter((call) => call.method === "PATCH" && call.path.endsWith("/messages/@original"))
+      .map((call) => (call.body as { json?: Message }).json ?? {});
     const followUps = (d.conversation(payload.token)?.messages ?? []).filter((message) => message.role === "followup");
     const ephemeral = ((response.data?.flags ?? 0) & 64) !== 0;
     return {
@@ -231,7 +308,14 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
 
   /** The message a component is on: the reply, else the message as the last edit left it. */
   const messageOf = (from: Exchange): Message => from.reply ?? from.finalEdit ?? {};
-  const withId = (from: Exchange, message: Message) => ({ id: "1000000000000000042", channel_id: from.payload.channel_id, type: 0, flags: 0, timestamp: "2026-01-01T00:00:00.000Z", ...message });
+  const withId = (from: Exchange, message: Message) => ({
+    id: "1000000000000000042",
+    channel_id: from.payload.channel_id,
+    type: 0,
+    flags: 0,
+    timestamp: "2026-01-01T00:00:00.000Z",
+    ...message,
+  });
 
   return {
     /** The emulated Discord of the current test: `calls()`, `faults`, `messagesFor(token)`. */
@@ -245,24 +329,64 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
     /** A slash command with its options, typed from the module's definition. */
     command<M extends CommandModule>(module: M, input?: CommandInput<M>, at?: Where): Promise<Exchange> {
       const inGuild = (at?.in ?? "server") === "server";
-      const { options, resolved } = buildOptions(optionTypes(optionsOf(module)), (input ?? {}) as Record<string, unknown>, inGuild);
-      return send({ type: 2, data: { name: module.definition.name, type: 1, options, ...(Object.keys(resolved).length ? { resolved } : {}) }, ...where(at) });
+      const { options, resolved } = buildOptions(
+        optionTypes(optionsOf(module)),
+        (input ?? {}) as Record<string, unknown>,
+        inGuild,
+      );
+      return send({
+        type: 2,
+        data: { name: module.definition.name, type: 1, options, ...(Object.keys(resolved).length ? { resolved } : {}) },
+        ...where(at),
+      });
     },
     /** A subcommand ("stats", or "config set" in a group) with its options, typed from the definition. */
-    subcommand<M extends CommandModule, P extends SubcommandPath<M["definition"]>>(module: M, path: P, input?: SubcommandInput<M, P>, at?: Where): Promise<Exchange> {
+    subcommand<M extends CommandModule, P extends SubcommandPath<M["definition"]>>(
+      module: M,
+      path: P,
+      input?: SubcommandInput<M, P>,
+      at?: Where,
+    ): Promise<Exchange> {
       const [first, second] = (path as string).split(" ") as [string, string | undefined];
       const top = optionsOf(module) ?? [];
       const group = second ? top.find((o) => o.name === first) : undefined;
       const sub = ((group ? group.options : top) as readonly any[]).find((o) => o.name === (second ?? first));
-      const { options, resolved } = buildOptions(optionTypes(sub?.options), (input ?? {}) as Record<string, unknown>, (at?.in ?? "server") === "server");
+      const { options, resolved } = buildOptions(
+        optionTypes(sub?.options),
+        (input ?? {}) as Record<string, unknown>,
+        (at?.in ?? "server") === "server",
+      );
       const leaf = { type: 1, name: second ?? first, options };
-      return send({ type: 2, data: { name: module.definition.name, type: 1, options: [group ? { type: 2, name: first, options: [leaf] } : leaf], ...(Object.keys(resolved).length ? { resolved } : {}) }, ...where(at) });
+      return send({
+        type: 2,
+        data: {
+          name: module.definition.name,
+          type: 1,
+          options: [group ? { type: 2, name: first, options: [leaf] } : leaf],
+          ...(Object.keys(resolved).length ? { resolved } : {}),
+        },
+        ...where(at),
+      });
     },
     /** What autocomplete asks while the user types `value` into `option` (other options already filled). */
-    autocomplete<M extends CommandModule>(module: M, option: keyof CommandInput<M> & string, value: string, filled: Partial<CommandInput<M>> = {}, at?: Where): Promise<Exchange> {
+    autocomplete<M extends CommandModule>(
+      module: M,
+      option: keyof CommandInput<M> & string,
+      value: string,
+      filled: Partial<CommandInput<M>> = {},
+      at?: Where,
+    ): Promise<Exchange> {
       const types = optionTypes(optionsOf(module));
       const { options } = buildOptions(types, filled as Record<string, unknown>, true);
-      return send({ type: 4, data: { name: module.definition.name, type: 1, options: [...options, { type: types.get(option) ?? 3, name: option, value, focused: true }] }, ...where(at) });
+      return send({
+        type: 4,
+        data: {
+          name: module.definition.name,
+          type: 1,
+          options: [...options, { type: types.get(option) ?? 3, name: option, value, focused: true }],
+        },
+        ...where(at),
+      });
     },
     /** A user command (right-click a member → Apps) on `targetId` (default: the emulator's Tester). */
     userCommand(module: CommandModule, targetId = "1000000000000000003", at?: Where): Promise<Exchange> {
@@ -272,32 +396,67 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
     async messageCommand(module: CommandModule, content: string, at?: Where): Promise<Exchange> {
       const posted = emulator().postMessage({ content });
       if (!posted.ok) throw new Error(`testBot: could not post the target message: ${posted.error}`);
-      return send({ type: 2, data: { name: module.definition.name, type: 3, target_id: posted.message.id }, ...where(at) });
+      return send({
+        type: 2,
+        data: { name: module.definition.name, type: 3, target_id: posted.message.id },
+        ...where(at),
+      });
     },
     /** A click on a button: by its label on the message an exchange left, or by a custom_id. */
     async click(on: Exchange | string, label?: string, at?: Where): Promise<Exchange> {
-      if (typeof on === "string") return send({ type: 3, data: { custom_id: on, component_type: 2 }, message: { id: "1000000000000000042", content: "", flags: 0 }, ...where(at) });
+      if (typeof on === "string")
+        return send({
+          type: 3,
+          data: { custom_id: on, component_type: 2 },
+          message: { id: "1000000000000000042", content: "", flags: 0 },
+          ...where(at),
+        });
       const message = messageOf(on);
       const buttons = componentsOf(message).filter((c) => c.type === 2);
       const button = buttons.find((c) => c.label === label);
-      if (!button?.custom_id) throw new Error(`testBot: no button "${label}" on that message (its buttons: ${buttons.map((b) => JSON.stringify(b.label)).join(", ") || "none"})`);
-      return send({ type: 3, data: { custom_id: button.custom_id, component_type: 2 }, message: withId(on, message), ...where(at) });
+      if (!button?.custom_id)
+        throw new Error(
+          `testBot: no button "${label}" on that message (its buttons: ${buttons.map((b) => JSON.stringify(b.label)).join(", ") || "none"})`,
+        );
+      return send({
+        type: 3,
+        data: { custom_id: button.custom_id, component_type: 2 },
+        message: withId(on, message),
+        ...where(at),
+      });
     },
     /** A pick in a string select (by custom_id, or the first select on the message an exchange left). */
     async select(on: Exchange | string, values: readonly string[], at?: Where): Promise<Exchange> {
       const message = typeof on === "string" ? undefined : messageOf(on);
       const customId = typeof on === "string" ? on : componentsOf(message).find((c) => c.type === 3)?.custom_id;
       if (!customId) throw new Error("testBot: no string select on that message");
-      return send({ type: 3, data: { custom_id: customId, component_type: 3, values: [...values] }, message: typeof on === "string" ? { id: "1000000000000000042", content: "", flags: 0 } : withId(on, message!), ...where(at) });
+      return send({
+        type: 3,
+        data: { custom_id: customId, component_type: 3, values: [...values] },
+        message: typeof on === "string" ? { id: "1000000000000000042", content: "", flags: 0 } : withId(on, message!),
+        ...where(at),
+      });
     },
     /** Submits the form an exchange opened (or a custom_id): a string fills a text input, an array a select. */
-    async submit(form: Exchange | string, fields: Readonly<Record<string, string | readonly string[]>>, at?: Where): Promise<Exchange> {
+    async submit(
+      form: Exchange | string,
+      fields: Readonly<Record<string, string | readonly string[]>>,
+      at?: Where,
+    ): Promise<Exchange> {
       const customId = typeof form === "string" ? form : form.modal?.custom_id;
-      if (!customId) throw new Error(`testBot: that exchange opened no modal (its answer was type ${typeof form === "string" ? "?" : form.response.type})`);
-      const components = Object.entries(fields).map(([id, value]) => ({ type: 18, id: 0, component: typeof value === "string" ? { type: 4, id: 0, custom_id: id, value } : { type: 3, id: 0, custom_id: id, values: [...value] } }));
+      if (!customId)
+        throw new Error(
+          `testBot: that exchange opened no modal (its answer was type ${typeof form === "string" ? "?" : form.response.type})`,
+        );
+      const components = Object.entries(fields).map(([id, value]) => ({
+        type: 18,
+        id: 0,
+        component:
+          typeof value === "string"
+            ? { type: 4, id: 0, custom_id: id, value }
+            : { type: 3, id: 0, custom_id: id, values: [...value] },
+      }));
       return send({ type: 5, data: { custom_id: customId, components }, ...where(at) });
     },
   };
 }
-
-

@@ -25,7 +25,14 @@ export interface FoundChromium {
  * reads without CORS), so a broken playground could pass. `--headless='shell'` duplicates the caller's
  * `--headless` (the binary is headless-only anyway).
  */
-const DROPPED = new Set(["--single-process", "--no-zygote", "--disable-web-security", "--allow-running-insecure-content", "--disable-site-isolation-trials", "--headless"]);
+const DROPPED = new Set([
+  "--single-process",
+  "--no-zygote",
+  "--disable-web-security",
+  "--allow-running-insecure-content",
+  "--disable-site-isolation-trials",
+  "--headless",
+]);
 
 const switchName = (arg: string) => arg.split("=", 1)[0]!;
 
@@ -33,7 +40,10 @@ const switchName = (arg: string) => arg.split("=", 1)[0]!;
 export async function findChromium(): Promise<FoundChromium> {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`browser tests: CHROMIUM_PATH is ${fromEnv}, which does not exist. Point it at a Chromium or Chrome executable, or unset it.`);
+    if (!existsSync(fromEnv))
+      throw new Error(
+        `browser tests: CHROMIUM_PATH is ${fromEnv}, which does not exist. Point it at a Chromium or Chrome executable, or unset it.`,
+      );
     return { executablePath: fromEnv, args: [], source: "CHROMIUM_PATH" };
   }
   if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, args: [], source: DEBIAN_CHROMIUM };
@@ -54,13 +64,24 @@ export async function findChromium(): Promise<FoundChromium> {
  * Launches a found Chromium with a persistent profile in `userDataDir`. `args` are the caller's flags; for the
  * same switch they win over the package's.
  */
-export async function launchChromium(found: FoundChromium, userDataDir: string, options: { args: string[]; viewport: { width: number; height: number } }): Promise<BrowserContext> {
+export async function launchChromium(
+  found: FoundChromium,
+  userDataDir: string,
+  options: { args: string[]; viewport: { width: number; height: number } },
+): Promise<BrowserContext> {
   const own = new Set(options.args.map(switchName));
   const args = [...found.args.filter((arg) => !own.has(switchName(arg))), ...options.args];
   try {
-    return await playwright.launchPersistentContext(userDataDir, { ...options, executablePath: found.executablePath, args });
+    return await playwright.launchPersistentContext(userDataDir, {
+      ...options,
+      executablePath: found.executablePath,
+      args,
+    });
   } catch (error) {
-    const hint = found.source === "@sparticuz/chromium" ? ` If its first extraction was interrupted, delete ${found.executablePath} and rerun.` : "";
+    const hint =
+      found.source === "@sparticuz/chromium"
+        ? ` If its first extraction was interrupted, delete ${found.executablePath} and rerun.`
+        : "";
     throw new Error(`browser tests: ${found.source} (${found.executablePath}) did not start.${hint}`, { cause: error });
   }
 }

@@ -20,7 +20,11 @@ export function multipart(payload: unknown, files: readonly FileUpload[]): FormD
   const form = new FormData();
   form.set("payload_json", new Blob([JSON.stringify(payload)], { type: "application/json" }));
   for (const file of files) {
-    form.set(`files[${file.n}]`, new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.contentType }), file.filename);
+    form.set(
+      `files[${file.n}]`,
+      new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.contentType }),
+      file.filename,
+    );
   }
   return form;
 }

@@ -31,7 +31,13 @@ export async function startFaultProxy(port: number, target: string): Promise<Fau
       return;
     }
     const upstream = httpRequest(
-      { host: proxy.target.hostname, port: proxy.target.port, path: incoming.url, method: incoming.method, headers: { ...incoming.headers, host: proxy.target.host } },
+      {
+        host: proxy.target.hostname,
+        port: proxy.target.port,
+        path: incoming.url,
+        method: incoming.method,
+        headers: { ...incoming.headers, host: proxy.target.host },
+      },
       (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);

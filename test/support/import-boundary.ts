@@ -34,12 +34,19 @@ function lineOf(source: string, pos: number): number {
 function broken(from: string, target: string | null): string | null {
   if (target === null) return null; // a package (discord-api-types, itty-router…): either side may use one
   if (from.startsWith("src/worker/app/")) {
-    if (target.startsWith("src/worker/app/") || target.startsWith("src/shared/") || target === "src/worker/kit/index.ts") return null;
-    if (target.startsWith("src/worker/kit/")) return "bot code imports the platform only through src/worker/kit/index.ts";
+    if (
+      target.startsWith("src/worker/app/") ||
+      target.startsWith("src/shared/") ||
+      target === "src/worker/kit/index.ts"
+    )
+      return null;
+    if (target.startsWith("src/worker/kit/"))
+      return "bot code imports the platform only through src/worker/kit/index.ts";
     return "bot code imports only the bot, the platform's door (src/worker/kit/index.ts) and src/shared/";
   }
   if (from.startsWith("src/worker/kit/")) {
-    if (target.startsWith("src/worker/app/") || target === "src/worker/index.ts") return "the platform imports nothing from the bot (src/worker/app/) or the entry";
+    if (target.startsWith("src/worker/app/") || target === "src/worker/index.ts")
+      return "the platform imports nothing from the bot (src/worker/app/) or the entry";
   }
   return null;
 }

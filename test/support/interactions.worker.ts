@@ -14,7 +14,7 @@ let counter = 0;
 
 /** A snowflake for "now", so /ping's transit time is plausible. */
 function snowflakeNow(): string {
-  return ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n | BigInt(counter++ % 4096)).toString();
+  return (((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) | BigInt(counter++ % 4096)).toString();
 }
 
 export interface InteractionInit {
@@ -37,16 +37,27 @@ export function interaction(init: InteractionInit): Record<string, unknown> {
     guild_id: "200000000000000002",
     channel_id: "300000000000000003",
     locale: "en-US",
-    ...(member === null ? {} : { member: member ?? { user: { id: "400000000000000004", username: "tester" }, permissions: "0" } }),
+    ...(member === null
+      ? {}
+      : { member: member ?? { user: { id: "400000000000000004", username: "tester" }, permissions: "0" } }),
     ...rest,
   };
 }
 
 export const command = (name: string, options?: unknown[], extra: Partial<InteractionInit> = {}) =>
-  interaction({ type: 2, data: { id: "500000000000000005", name, type: 1, ...(options ? { options } : {}) }, ...extra });
+  interaction({
+    type: 2,
+    data: { id: "500000000000000005", name, type: 1, ...(options ? { options } : {}) },
+    ...extra,
+  });
 
 export const component = (customId: string, extra: Partial<InteractionInit> = {}) =>
-  interaction({ type: 3, data: { custom_id: customId, component_type: 2 }, message: { id: "600000000000000006", content: "" }, ...extra });
+  interaction({
+    type: 3,
+    data: { custom_id: customId, component_type: 2 },
+    message: { id: "600000000000000006", content: "" },
+    ...extra,
+  });
 
 export const autocompleteFor = (name: string, options: unknown[]) =>
   interaction({ type: 4, data: { id: "500000000000000005", name, type: 1, options } });
@@ -61,8 +72,13 @@ export interface SignOptions {
 
 export async function signedRequest(body: string | Uint8Array, options: SignOptions = {}): Promise<Request> {
   const timestamp = options.timestamp ?? String(nowSeconds());
-  const signature = options.signature === undefined ? await signBody(inject("discordPrivateKey"), timestamp, body) : options.signature;
-  const headers: Record<string, string> = { "Content-Type": "application/json", "X-Signature-Timestamp": timestamp, ...options.headers };
+  const signature =
+    options.signature === undefined ? await signBody(inject("discordPrivateKey"), timestamp, body) : options.signature;
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    "X-Signature-Timestamp": timestamp,
+    ...options.headers,
+  };
   if (signature !== null) headers["X-Signature-Ed25519"] = signature;
   return new Request(`https://worker.test${options.path ?? "/interactions"}`, { method: "POST", headers, body });
 }
@@ -75,7 +91,9 @@ export async function send(payload: unknown, options: SignOptions = {}): Promise
 
 /** Signs and sends to the Worker's fetch handler with this env and execution context (to wait on its waitUntil work). */
 export async function sendWith(payload: unknown, workerEnv: unknown, ctx: ExecutionContext): Promise<Response> {
-  return conforming(await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx));
+  return conforming(
+    await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, workerEnv as never, ctx),
+  );
 }
 
 /** A response of the Worker's fetch handler, checked against Discord's description when it is an interaction response. */

@@ -30,7 +30,11 @@ export function launch(argv: readonly string[], options: { cwd: string; env: Nod
   const marker = `${MARK}=${randomUUID()}`;
   const [name, value] = marker.split("=") as [string, string];
   // setsid execs in place here (this process's child is not a group leader): the child's pid leads the new group.
-  const child = spawn("setsid", argv, { cwd: options.cwd, env: { ...options.env, [name]: value }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("setsid", argv, {
+    cwd: options.cwd,
+    env: { ...options.env, [name]: value },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.setEncoding("utf8");
@@ -61,12 +65,18 @@ export function launch(argv: readonly string[], options: { cwd: string; env: Nod
 }
 
 /** Polls until `probe` returns a value; fails (with the launcher's output) when the launcher ends first or the cap passes. */
-async function until<T>(launched: Launch, what: string, probe: () => Promise<T | undefined> | T | undefined, capMs = 120_000): Promise<T> {
+async function until<T>(
+  launched: Launch,
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  capMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + capMs;
   while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (launched.child.exitCode !== null || launched.child.signalCode !== null) throw new Error(`the launcher ended before ${what}; ${launched.describe()}`);
+    if (launched.child.exitCode !== null || launched.child.signalCode !== null)
+      throw new Error(`the launcher ended before ${what}; ${launched.describe()}`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error(`${what} did not happen within ${capMs / 1000} s; ${launched.describe()}`);
@@ -87,7 +97,14 @@ function healthAnswers(launched: Launch, url: string): Promise<true> {
 
 /** The launcher's process: the one running `script` (npm and sh stand between setsid and it). */
 export function launcherProcess(launched: Launch, script: string): ProcessInfo | undefined {
-  return launched.processes().find((p) => p.command.split(" ").some((arg) => arg.endsWith(script)) && !p.command.startsWith("npm") && !p.command.startsWith("sh "));
+  return launched
+    .processes()
+    .find(
+      (p) =>
+        p.command.split(" ").some((arg) => arg.endsWith(script)) &&
+        !p.command.startsWith("npm") &&
+        !p.command.startsWith("sh "),
+    );
 }
 
 /** The launcher's process group (setsid made it): a supervisor's stop signals the group. */
@@ -104,7 +121,10 @@ async function expectNothingLeft(launched: Launch, ports: readonly number[], wit
   const left = async () => {
     const alive = launched.processes().map((p) => `pid ${p.pid}: ${p.command.slice(0, 160)}`);
     for (const port of ports) {
-      if ((await portProblem("127.0.0.1", port)) !== null) alive.push(`port ${port} held by ${JSON.stringify(listenersOf(port).map((p) => `${p.pid} ${p.command.slice(0, 80)}`))}`);
+      if ((await portProblem("127.0.0.1", port)) !== null)
+        alive.push(
+          `port ${port} held by ${JSON.stringify(listenersOf(port).map((p) => `${p.pid} ${p.command.slice(0, 80)}`))}`,
+        );
     }
     return alive;
   };
@@ -114,7 +134,10 @@ async function expectNothingLeft(launched: Launch, ports: readonly number[], wit
     remaining = await left();
   }
   if (remaining.length > 0) killAll(launched);
-  if (remaining.length > 0) throw new Error(`${withinMs / 1000} s after the stop, still there:\n${remaining.join("\n")}\n${launched.describe()}`);
+  if (remaining.length > 0)
+    throw new Error(
+      `${withinMs / 1000} s after the stop, still there:\n${remaining.join("\n")}\n${launched.describe()}`,
+    );
 }
 
 /** SIGKILL to every process of the launch, by pid: the cleanup after a failure. */
@@ -166,7 +189,8 @@ export function describeLifetimes(name: string, start: () => Promise<LauncherUnd
           const { stopped } = launcher;
           if (stoppedItself && stopped) {
             await launcher.launched.exited;
-            if (!launcher.launched.lines.some((line) => stopped.test(line))) throw new Error(`no line ${stopped} after the SIGTERM; ${launcher.launched.describe()}`);
+            if (!launcher.launched.lines.some((line) => stopped.test(line)))
+              throw new Error(`no line ${stopped} after the SIGTERM; ${launcher.launched.describe()}`);
           }
         } finally {
           killAll(launcher.launched);
@@ -174,23 +198,38 @@ export function describeLifetimes(name: string, start: () => Promise<LauncherUnd
         }
       }, 180_000);
 
-    scenario("SIGTERM to its process group the moment its health first answers", async ({ launched, healthUrl }) => {
-      await healthAnswers(launched, healthUrl);
-      signalGroup(launched, "SIGTERM");
-    }, true);
+    scenario(
+      "SIGTERM to its process group the moment its health first answers",
+      async ({ launched, healthUrl }) => {
+        await healthAnswers(launched, healthUrl);
+        signalGroup(launched, "SIGTERM");
+      },
+      true,
+    );
 
-    scenario("SIGTERM to its process group mid-start, once wrangler dev runs and before anything serves", async (launcher) => {
-      const { launched, healthUrl } = launcher;
-      const starting = await until(launched, "wrangler dev starting", () => launched.processes().find((p) => launcher.startsWith(p)));
-      // Mid-start: wrangler runs, and nothing serves the health yet (workerd is seconds away on any machine).
-      const workerd = listenersOf(Number(new URL(healthUrl).port));
-      if (workerd.length > 0) throw new Error(`pid ${workerd[0]!.pid} already serves ${healthUrl} when ${starting.command.slice(0, 80)} was found: not mid-start`);
-      signalGroup(launched, "SIGTERM");
-    }, true);
+    scenario(
+      "SIGTERM to its process group mid-start, once wrangler dev runs and before anything serves",
+      async (launcher) => {
+        const { launched, healthUrl } = launcher;
+        const starting = await until(launched, "wrangler dev starting", () =>
+          launched.processes().find((p) => launcher.startsWith(p)),
+        );
+        // Mid-start: wrangler runs, and nothing serves the health yet (workerd is seconds away on any machine).
+        const workerd = listenersOf(Number(new URL(healthUrl).port));
+        if (workerd.length > 0)
+          throw new Error(
+            `pid ${workerd[0]!.pid} already serves ${healthUrl} when ${starting.command.slice(0, 80)} was found: not mid-start`,
+          );
+        signalGroup(launched, "SIGTERM");
+      },
+      true,
+    );
 
     scenario("SIGKILL of the launcher alone, once it is up", async (launcher) => {
       const { launched } = launcher;
-      await until(launched, `the line ${launcher.ready}`, () => (launched.lines.some((line) => launcher.ready.test(line)) ? true : undefined));
+      await until(launched, `the line ${launcher.ready}`, () =>
+        launched.lines.some((line) => launcher.ready.test(line)) ? true : undefined,
+      );
       const own = launcher.launcher();
       if (!own) throw new Error(`no launcher process among ${JSON.stringify(launched.processes())}`);
       process.kill(own.pid, "SIGKILL");

@@ -12,9 +12,16 @@ export function trackWorkerTimers(): () => string[] {
   const pending = new Map<unknown, string>();
   const realSet = globalThis.setTimeout;
   const realClear = globalThis.clearTimeout;
-  vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+    callback: (...args: unknown[]) => void,
+    ms?: number,
+    ...args: unknown[]
+  ) => {
     // The code that called setTimeout: the first frame outside this helper and vitest's spy.
-    const caller = (new Error().stack ?? "").split("\n").slice(1).find((line) => !line.includes("left-running.worker.ts") && !line.includes("node_modules"));
+    const caller = (new Error().stack ?? "")
+      .split("\n")
+      .slice(1)
+      .find((line) => !line.includes("left-running.worker.ts") && !line.includes("node_modules"));
     const setter = caller?.includes("/src/worker/") ? caller : undefined;
     const id: unknown = realSet(() => {
       pending.delete(id);

@@ -53,6 +53,8 @@ export function serviceBinding(handler: Handler): Fetcher {
 /** A handler that never answers until the caller aborts, like a hung server. */
 export function hang(request: Request): Promise<Response> {
   return new Promise((_, reject) => {
-    request.signal.addEventListener("abort", () => reject(request.signal.reason ?? new Error("aborted")), { once: true });
+    request.signal.addEventListener("abort", () => reject(request.signal.reason ?? new Error("aborted")), {
+      once: true,
+    });
   });
 }

@@ -23,7 +23,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
       const [depth, colour, , , interlace] = data.subarray(8, 13);
-      if (depth !== 8 || (colour !== 6 && colour !== 2) || interlace !== 0) throw new Error(`test(png): unsupported IHDR depth ${depth} colour ${colour} interlace ${interlace}`);
+      if (depth !== 8 || (colour !== 6 && colour !== 2) || interlace !== 0)
+        throw new Error(`test(png): unsupported IHDR depth ${depth} colour ${colour} interlace ${interlace}`);
       channels = colour === 6 ? 4 : 3;
     } else if (type === "IDAT") idat.push(data);
     at += 12 + length;
@@ -52,7 +53,8 @@ export function decodePng(png: Uint8Array): DecodedPng {
   }
   if (channels === 4) return { width, height, rgba: pixels };
   const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) rgba.set([pixels[i * 3]!, pixels[i * 3 + 1]!, pixels[i * 3 + 2]!, 255], i * 4);
+  for (let i = 0; i < width * height; i++)
+    rgba.set([pixels[i * 3]!, pixels[i * 3 + 1]!, pixels[i * 3 + 2]!, 255], i * 4);
   return { width, height, rgba };
 }
 

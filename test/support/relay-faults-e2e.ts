@@ -48,7 +48,9 @@ export function relayFaultsEndToEnd(kind: "node" | "worker"): void {
       data: { id: "1", name: "chart", type: 1, options: [{ type: 3, name: "values", value: values }] },
     } as never) as InteractionPayload;
     const sentAt = Date.now();
-    const sent = await sendInteraction(`${stack.workerUrl}/interactions`, payload, stack.config.keyPair.privateKeyHex, { emulator: stack.emulator.emulator });
+    const sent = await sendInteraction(`${stack.workerUrl}/interactions`, payload, stack.config.keyPair.privateKeyHex, {
+      emulator: stack.emulator.emulator,
+    });
     return { payload, sent, sentAt, token: String(payload.token), id: String(payload.id) };
   }
 
@@ -71,11 +73,13 @@ export function relayFaultsEndToEnd(kind: "node" | "worker"): void {
 
   /** The Worker's `deferred` log lines for one interaction (JSON lines in wrangler dev's output). */
   function deferredLines(interactionId: string): Array<Record<string, unknown>> {
-    return output
-      .filter((line) => line.startsWith("[worker] ") && line.includes('"event":"deferred"'))
-      // console.error lines come wrapped in colour codes: the JSON is from the first { to the last }.
-      .map((line) => JSON.parse(line.slice(line.indexOf("{"), line.lastIndexOf("}") + 1)) as Record<string, unknown>)
-      .filter((line) => line.interaction_id === interactionId);
+    return (
+      output
+        .filter((line) => line.startsWith("[worker] ") && line.includes('"event":"deferred"'))
+        // console.error lines come wrapped in colour codes: the JSON is from the first { to the last }.
+        .map((line) => JSON.parse(line.slice(line.indexOf("{"), line.lastIndexOf("}") + 1)) as Record<string, unknown>)
+        .filter((line) => line.interaction_id === interactionId)
+    );
   }
 
   async function oneDeferredLine(interactionId: string) {
@@ -106,7 +110,12 @@ export function relayFaultsEndToEnd(kind: "node" | "worker"): void {
       expect(stack.backend.kind).toBe(kind);
       const port = Number(new URL(stack.backend.url).port);
       const attachmentHosts = [new URL(stack.emulatorUrl).host];
-      backend = await startBackendProcess(kind, { relaySecret: stack.config.relaySecret, attachmentHosts, dir: local.dir, log: (line) => output.push(`[backend] ${line}`) });
+      backend = await startBackendProcess(kind, {
+        relaySecret: stack.config.relaySecret,
+        attachmentHosts,
+        dir: local.dir,
+        log: (line) => output.push(`[backend] ${line}`),
+      });
       await stack.backend.close();
       proxy = await startFaultProxy(port, backend.url);
     }, 150_000);
@@ -155,24 +164,36 @@ export function relayFaultsEndToEnd(kind: "node" | "worker"): void {
     it.each([
       ["the backend's JSON error", "application/json; charset=utf-8", "internal_error"],
       ["a reverse proxy's plain-text page", "text/plain", "502 upstream failed"],
-    ])("ends a 500 (%s) with the backend-failed message at once", async (_, contentType, detail) => {
-      const body = contentType.startsWith("application/json")
-        ? await errorResponse(new HttpError(500, "internal_error", "unexpected backend error; quote ref 00000000", { ref: "00000000" })).text()
-        : `Internal Server Error: ${detail}`;
-      proxy!.mode = { fail: { status: 500, contentType, body } };
-      try {
-        const { sent, sentAt, token, id } = await chart();
-        const { at } = await expectOneErrorEdit(token, sent, /^⚠️ The backend failed while working on this\. Please try again; if it keeps happening, tell the bot's operator\./);
-        // What the backend said stays in the operator's log, not in the user's message.
-        const line = await oneDeferredLine(id);
-        expect(line).toMatchObject({ outcome: "task_error", job: "render", level: "error" });
-        expect(String(line.error)).toMatch(/^relay\(chart\): 500 /);
-        expect(String(line.error)).toContain(contentType.startsWith("application/json") ? "unexpected backend error" : detail);
-        // A 500 is final: no retry, no waiting for the relay timeout.
-        expect(at - sentAt).toBeLessThan(10_000);
-      } finally {
-        proxy!.mode = "pass";
-      }
-    }, 60_000);
+    ])(
+      "ends a 500 (%s) with the backend-failed message at once",
+      async (_, contentType, detail) => {
+        const body = contentType.startsWith("application/json")
+          ? await errorResponse(
+              new HttpError(500, "internal_error", "unexpected backend error; quote ref 00000000", { ref: "00000000" }),
+            ).text()
+          : `Internal Server Error: ${detail}`;
+        proxy!.mode = { fail: { status: 500, contentType, body } };
+        try {
+          const { sent, sentAt, token, id } = await chart();
+          const { at } = await expectOneErrorEdit(
+            token,
+            sent,
+            /^⚠️ The backend failed while working on this\. Please try again; if it keeps happening, tell the bot's operator\./,
+          );
+          // What the backend said stays in the operator's log, not in the user's message.
+          const line = await oneDeferredLine(id);
+          expect(line).toMatchObject({ outcome: "task_error", job: "render", level: "error" });
+          expect(String(line.error)).toMatch(/^relay\(chart\): 500 /);
+          expect(String(line.error)).toContain(
+            contentType.startsWith("application/json") ? "unexpected backend error" : detail,
+          );
+          // A 500 is final: no retry, no waiting for the relay timeout.
+          expect(at - sentAt).toBeLessThan(10_000);
+        } finally {
+          proxy!.mode = "pass";
+        }
+      },
+      60_000,
+    );
   });
 }

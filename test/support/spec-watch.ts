@@ -19,7 +19,9 @@ export function failOnSpecViolations(): void {
   afterEach(() => {
     if (seen.length === 0) return;
     const lines = seen.splice(0).map((v) => `  - ${v.message}`);
-    throw new Error(`spec: Discord's API description refuses ${lines.length} bod${lines.length === 1 ? "y" : "ies"} this test made the bot send:\n${lines.join("\n")}`);
+    throw new Error(
+      `spec: Discord's API description refuses ${lines.length} bod${lines.length === 1 ? "y" : "ies"} this test made the bot send:\n${lines.join("\n")}`,
+    );
   });
 }
 

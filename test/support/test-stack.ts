@@ -20,7 +20,10 @@ export interface TestStack {
 }
 
 /** `ports` overrides the free ports it picks (the worker's) and the ones the system picks (backend, emulator). */
-export async function startTestStack(prefix: string, options: Pick<StackOptions, "devPremiumSku" | "backend" | "ports" | "relayMode"> = {}): Promise<TestStack> {
+export async function startTestStack(
+  prefix: string,
+  options: Pick<StackOptions, "devPremiumSku" | "backend" | "ports" | "relayMode"> = {},
+): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const output: string[] = [];
   const stack = await startStack({

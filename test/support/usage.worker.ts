@@ -30,7 +30,11 @@ export interface StatsAnswer {
 }
 
 /** Sends `payload` (an /admin stats command) and returns what the user reads; `routes` adds hosts (a backend). */
-export async function askAdminStats(payload: Record<string, unknown>, workerEnv: unknown = env, routes: Record<string, Handler> = {}): Promise<StatsAnswer> {
+export async function askAdminStats(
+  payload: Record<string, unknown>,
+  workerEnv: unknown = env,
+  routes: Record<string, Handler> = {},
+): Promise<StatsAnswer> {
   const discord = createDiscordEmulator();
   try {
     routeOutbound({ "discord.test": (request) => discord.fetch(request), ...routes });
@@ -41,11 +45,19 @@ export async function askAdminStats(payload: Record<string, unknown>, workerEnv:
     await waitOnExecutionContext(ctx);
     // Refused at once (no permission, no storage): the answer is the message itself.
     if (ack.type !== 5) return { type: ack.type, data: { ...ack.data, content: ack.data?.content ?? "" }, files: [] };
-    const edits = discord.calls({ method: "PATCH" }).filter((call) => call.path.endsWith(`/${String(payload.token)}/messages/@original`));
+    const edits = discord
+      .calls({ method: "PATCH" })
+      .filter((call) => call.path.endsWith(`/${String(payload.token)}/messages/@original`));
     expect(edits).toHaveLength(1);
-    const body = edits[0]!.body as { json: { content: string } } | { payload_json: { content: string }; files: Array<{ filename: string }> };
+    const body = edits[0]!.body as
+      | { json: { content: string } }
+      | { payload_json: { content: string }; files: Array<{ filename: string }> };
     const content = "json" in body ? body.json.content : body.payload_json.content;
-    return { type: ack.type, data: { ...(ack.data?.flags !== undefined ? { flags: ack.data.flags } : {}), content }, files: "files" in body ? body.files.map((f) => f.filename) : [] };
+    return {
+      type: ack.type,
+      data: { ...(ack.data?.flags !== undefined ? { flags: ack.data.flags } : {}), content },
+      files: "files" in body ? body.files.map((f) => f.filename) : [],
+    };
   } finally {
     discord.close();
   }

@@ -45,7 +45,13 @@ describe("relay through the BACKEND service binding", () => {
       BACKEND: serviceBinding((request) => (requests.push(request), bound.handler(request))),
     });
     expect(body).toEqual({ type: 5 });
-    expect(bound.calls).toEqual([expect.objectContaining({ job: "chart", signatureOk: true, input: expect.objectContaining({ values: "3,5,2,8" }) })]);
+    expect(bound.calls).toEqual([
+      expect.objectContaining({
+        job: "chart",
+        signatureOk: true,
+        input: expect.objectContaining({ values: "3,5,2,8" }),
+      }),
+    ]);
     expect(requests.map((r) => [r.method, new URL(r.url).pathname])).toEqual([["POST", "/v1/jobs/chart"]]);
     expect(message?.attachments).toHaveLength(1);
   });
@@ -54,7 +60,13 @@ describe("relay through the BACKEND service binding", () => {
     const bound = scriptedBackend();
     const public_ = scriptedBackend();
     routeOutbound({ "discord.test": (r) => discord.fetch(r), [BACKEND_HOST]: public_.handler });
-    const { message } = await chart({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, BACKEND: serviceBinding(bound.handler) });
+    const { message } = await chart({
+      ...env,
+      HEAVY_LIMITER: undefined,
+      BACKEND_URL,
+      RELAY_SECRET: TEST_RELAY_SECRET,
+      BACKEND: serviceBinding(bound.handler),
+    });
     expect(bound.calls).toHaveLength(1);
     expect(public_.calls).toHaveLength(0);
     expect(message?.attachments).toHaveLength(1);
@@ -63,7 +75,13 @@ describe("relay through the BACKEND service binding", () => {
   it("refuses a job the binding's backend cannot authenticate: the HMAC still applies", async () => {
     const bound = scriptedBackend();
     routeOutbound({ "discord.test": (r) => discord.fetch(r) });
-    const { message } = await chart({ ...env, HEAVY_LIMITER: undefined, BACKEND_URL: "", RELAY_SECRET: "a-different-secret", BACKEND: serviceBinding(bound.handler) });
+    const { message } = await chart({
+      ...env,
+      HEAVY_LIMITER: undefined,
+      BACKEND_URL: "",
+      RELAY_SECRET: "a-different-secret",
+      BACKEND: serviceBinding(bound.handler),
+    });
     expect(bound.calls).toEqual([expect.objectContaining({ signatureOk: false })]);
     expect(message?.content).toMatch(/could not authenticate with its backend/);
   });
@@ -73,19 +91,32 @@ describe("config: either the binding or BACKEND_URL configures the backend", () 
   const base = { ...env, BACKEND_URL: "", RELAY_SECRET: TEST_RELAY_SECRET };
 
   it("accepts a binding alone, and names both options when neither is there", () => {
-    expect(requireRelay(readConfig({ ...base, BACKEND: serviceBinding(() => new Response()) } as never))).toMatchObject({ relaySecret: TEST_RELAY_SECRET });
-    expect(() => requireRelay(readConfig({ ...base } as never))).toThrow(/BACKEND_URL is not set and BACKEND is not bound/);
+    expect(requireRelay(readConfig({ ...base, BACKEND: serviceBinding(() => new Response()) } as never))).toMatchObject(
+      { relaySecret: TEST_RELAY_SECRET },
+    );
+    expect(() => requireRelay(readConfig({ ...base } as never))).toThrow(
+      /BACKEND_URL is not set and BACKEND is not bound/,
+    );
   });
 
   it("still needs RELAY_SECRET with a binding", () => {
-    expect(() => requireRelay(readConfig({ ...base, RELAY_SECRET: "", BACKEND: serviceBinding(() => new Response()) } as never))).toThrow(/^config: RELAY_SECRET is not set/);
+    expect(() =>
+      requireRelay(readConfig({ ...base, RELAY_SECRET: "", BACKEND: serviceBinding(() => new Response()) } as never)),
+    ).toThrow(/^config: RELAY_SECRET is not set/);
   });
 
   it("answers /chart at once when neither is configured, and defers when only the binding is", async () => {
     routeOutbound({ "discord.test": (r) => discord.fetch(r) });
     const unconfigured = await chart({ ...base, HEAVY_LIMITER: undefined });
-    expect(unconfigured.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining("not configured") } });
-    const bound = await chart({ ...base, HEAVY_LIMITER: undefined, BACKEND: serviceBinding(scriptedBackend().handler) });
+    expect(unconfigured.body).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: expect.stringContaining("not configured") },
+    });
+    const bound = await chart({
+      ...base,
+      HEAVY_LIMITER: undefined,
+      BACKEND: serviceBinding(scriptedBackend().handler),
+    });
     expect(bound.body).toEqual({ type: 5 });
   });
 });

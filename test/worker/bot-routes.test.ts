@@ -2,7 +2,15 @@
 // route discord-api-types' Routes names, with its body, and Discord's (emulated) state shows the effect. They share
 // the client's rate limits: a 429 on one is waited out like any other bot-token call.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createDiscordEmulator, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_USER_ID, BOT_DM_CHANNEL_ID, fault, type DiscordEmulator } from "../../src/emulator/core.ts";
+import {
+  createDiscordEmulator,
+  DEFAULT_CHANNEL_ID,
+  DEFAULT_GUILD_ID,
+  DEFAULT_USER_ID,
+  BOT_DM_CHANNEL_ID,
+  fault,
+  type DiscordEmulator,
+} from "../../src/emulator/core.ts";
 import { surfaceStore } from "../../src/emulator/routes/bot-surface.ts";
 import { emojiStore } from "../../src/emulator/routes/emojis.ts";
 import { DiscordBotClient } from "../../src/worker/kit/discord/bot-rest.ts";
@@ -15,7 +23,10 @@ let bot: DiscordBotClient;
 let waits: number[];
 
 beforeEach(() => {
-  discord = createDiscordEmulator({ botToken: "test-bot-token", skus: [{ id: "1000000000000000500", name: "Credits" }] });
+  discord = createDiscordEmulator({
+    botToken: "test-bot-token",
+    skus: [{ id: "1000000000000000500", name: "Credits" }],
+  });
   waits = [];
   bot = new DiscordBotClient({
     apiBase: "https://discord.test/api/v10",
@@ -61,7 +72,9 @@ describe("typed bot-token calls", () => {
       `DELETE /channels/${DEFAULT_CHANNEL_ID}/messages/${message.id} 204`,
     ]);
     // A non-message body is sent as it is: no allowed_mentions added to a thread's or a DM's body.
-    expect(discord.calls({ method: "POST" }).find((c) => c.path.endsWith("/threads"))!.body).toEqual({ json: { name: "talk" } });
+    expect(discord.calls({ method: "POST" }).find((c) => c.path.endsWith("/threads"))!.body).toEqual({
+      json: { name: "talk" },
+    });
   });
 
   it("open a DM, and manage a member's roles", async () => {
@@ -83,7 +96,11 @@ describe("typed bot-token calls", () => {
   });
 
   it("create, consume and delete a test entitlement; list SKUs and a SKU's subscriptions", async () => {
-    const created = await routes.createTestEntitlement(bot, APP, { sku_id: "1000000000000000500", owner_id: DEFAULT_USER_ID, owner_type: 2 });
+    const created = await routes.createTestEntitlement(bot, APP, {
+      sku_id: "1000000000000000500",
+      owner_id: DEFAULT_USER_ID,
+      owner_type: 2,
+    });
     await routes.consumeEntitlement(bot, APP, created.id!);
     expect(discord.state.entitlements[0]).toMatchObject({ id: created.id, consumed: true });
     await routes.deleteTestEntitlement(bot, APP, created.id!);
@@ -97,6 +114,9 @@ describe("typed bot-token calls", () => {
     const message = await bot.createMessage(DEFAULT_CHANNEL_ID, { content: "pin me" });
     await routes.pinMessage(bot, DEFAULT_CHANNEL_ID, message.id);
     expect(waits).toContain(250);
-    expect(calls().filter((c) => c.startsWith("PUT"))).toEqual([`PUT /channels/${DEFAULT_CHANNEL_ID}/messages/pins/${message.id} 429`, `PUT /channels/${DEFAULT_CHANNEL_ID}/messages/pins/${message.id} 204`]);
+    expect(calls().filter((c) => c.startsWith("PUT"))).toEqual([
+      `PUT /channels/${DEFAULT_CHANNEL_ID}/messages/pins/${message.id} 429`,
+      `PUT /channels/${DEFAULT_CHANNEL_ID}/messages/pins/${message.id} 204`,
+    ]);
   });
 });

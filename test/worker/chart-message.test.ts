@@ -16,7 +16,8 @@ describe("the chart message", () => {
       fc.property(fc.array(extreme, { minLength: 1, maxLength: 10 }), (numbers) => {
         const stats = computeStats(parseValues(numbers.map(String).join(",")));
         const message = chartMessage({ png: new Uint8Array(), kind: "line", stats }, null, null, () => "");
-        for (const field of message.data.embeds?.[0]?.fields ?? []) expect(field.value.length).toBeLessThanOrEqual(1024);
+        for (const field of message.data.embeds?.[0]?.fields ?? [])
+          expect(field.value.length).toBeLessThanOrEqual(1024);
       }),
     );
   });

@@ -28,10 +28,14 @@ describe("/help", () => {
     expect(body.data?.content).toBeUndefined();
     const [box] = body.data?.components;
     expect(box).toMatchObject({ type: 17, accent_color: 0x5865f2 });
-    const texts: string[] = box.components.filter((c: { type: number }) => c.type === 10).map((c: { content: string }) => c.content);
+    const texts: string[] = box.components
+      .filter((c: { type: number }) => c.type === 10)
+      .map((c: { content: string }) => c.content);
     for (const module of commands) {
       const slash = (module.definition.type ?? 1) === 1;
-      const line = texts.find((t) => t.includes(slash ? `/${module.definition.name}\`` : `**${module.definition.name}** (message menu)`));
+      const line = texts.find((t) =>
+        t.includes(slash ? `/${module.definition.name}\`` : `**${module.definition.name}** (message menu)`),
+      );
       expect(line, module.definition.name).toBeDefined();
       if ("description" in module.definition) expect(line).toContain(module.definition.description);
     }
@@ -62,7 +66,10 @@ describe("/help", () => {
 
   it("autocompletes every command for an empty prefix, sorted, at most 25", async () => {
     const body = await sendOk(autocompleteFor("help", [{ type: 3, name: "command", value: "", focused: true }]));
-    const names = commands.filter((m) => (m.definition.type ?? 1) === 1).map((m) => m.definition.name).sort();
+    const names = commands
+      .filter((m) => (m.definition.type ?? 1) === 1)
+      .map((m) => m.definition.name)
+      .sort();
     expect(body.type).toBe(8);
     expect(body.data?.choices.map((c: { value: string }) => c.value)).toEqual(names.slice(0, 25));
   });

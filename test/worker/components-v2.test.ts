@@ -4,8 +4,27 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { actionRow, button, labelled, stringSelect, textInput } from "../../src/worker/kit/discord/components.ts";
-import { container, file, layoutMessage, mediaGallery, section, separator, SeparatorSpacing, textDisplay, thumbnail } from "../../src/worker/kit/discord/layout.ts";
-import { channelSelect, checkbox, checkboxGroup, fileUpload, mentionableSelect, radioGroup, roleSelect, userSelect } from "../../src/worker/kit/discord/modal-inputs.ts";
+import {
+  container,
+  file,
+  layoutMessage,
+  mediaGallery,
+  section,
+  separator,
+  SeparatorSpacing,
+  textDisplay,
+  thumbnail,
+} from "../../src/worker/kit/discord/layout.ts";
+import {
+  channelSelect,
+  checkbox,
+  checkboxGroup,
+  fileUpload,
+  mentionableSelect,
+  radioGroup,
+  roleSelect,
+  userSelect,
+} from "../../src/worker/kit/discord/modal-inputs.ts";
 import { ephemeral, messageProblem, showModal, reply, update } from "../../src/worker/kit/discord/responses.ts";
 import { layoutProblem } from "../../src/worker/kit/discord/v2-rules.ts";
 import { readModalFields } from "../../src/worker/kit/dispatch/modal-fields.ts";
@@ -27,7 +46,11 @@ describe("layout builders", () => {
     const message = layoutMessage(
       container(
         { accentColor: 0xff0000, spoiler: true },
-        section(thumbnail({ url: "https://example.com/a.png", description: "A" }), textDisplay("# Title"), textDisplay("body")),
+        section(
+          thumbnail({ url: "https://example.com/a.png", description: "A" }),
+          textDisplay("# Title"),
+          textDisplay("body"),
+        ),
         separator({ divider: false, spacing: SeparatorSpacing.Large }),
         mediaGallery({ url: "attachment://chart.png", spoiler: true }, { url: "https://example.com/b.png" }),
         file("data.csv"),
@@ -38,11 +61,26 @@ describe("layout builders", () => {
       flags: V2,
       components: [
         {
-          type: 17, accent_color: 0xff0000, spoiler: true,
+          type: 17,
+          accent_color: 0xff0000,
+          spoiler: true,
           components: [
-            { type: 9, components: [{ type: 10, content: "# Title" }, { type: 10, content: "body" }], accessory: { type: 11, media: { url: "https://example.com/a.png" }, description: "A" } },
+            {
+              type: 9,
+              components: [
+                { type: 10, content: "# Title" },
+                { type: 10, content: "body" },
+              ],
+              accessory: { type: 11, media: { url: "https://example.com/a.png" }, description: "A" },
+            },
             { type: 14, divider: false, spacing: 2 },
-            { type: 12, items: [{ media: { url: "attachment://chart.png" }, spoiler: true }, { media: { url: "https://example.com/b.png" } }] },
+            {
+              type: 12,
+              items: [
+                { media: { url: "attachment://chart.png" }, spoiler: true },
+                { media: { url: "https://example.com/b.png" } },
+              ],
+            },
             { type: 13, file: { url: "attachment://data.csv" } },
           ],
         },
@@ -55,10 +93,18 @@ describe("layout builders", () => {
 
   it("leave the rules to the checker, which names the component and the rule", () => {
     expect(messageProblem(layoutMessage(textDisplay("")) as never)).toMatch(/text display: needs content/);
-    expect(messageProblem(layoutMessage(container({ accentColor: 0x1000000 }, textDisplay("x"))) as never)).toMatch(/container: accent_color is 0x000000-0xFFFFFF/);
-    expect(messageProblem(layoutMessage(section(thumbnail({ url: "https://e.x/a.png" }))) as never)).toMatch(/section holds 0 components; Discord allows 1-3/);
-    expect(messageProblem(layoutMessage(section(thumbnail({ url: "ftp://e.x/a.png" }), textDisplay("x"))) as never)).toMatch(/thumbnail: needs media.url/);
-    expect(messageProblem(layoutMessage(mediaGallery()) as never)).toMatch(/media gallery holds 0 items; Discord allows 1-10/);
+    expect(messageProblem(layoutMessage(container({ accentColor: 0x1000000 }, textDisplay("x"))) as never)).toMatch(
+      /container: accent_color is 0x000000-0xFFFFFF/,
+    );
+    expect(messageProblem(layoutMessage(section(thumbnail({ url: "https://e.x/a.png" }))) as never)).toMatch(
+      /section holds 0 components; Discord allows 1-3/,
+    );
+    expect(
+      messageProblem(layoutMessage(section(thumbnail({ url: "ftp://e.x/a.png" }), textDisplay("x"))) as never),
+    ).toMatch(/thumbnail: needs media.url/);
+    expect(messageProblem(layoutMessage(mediaGallery()) as never)).toMatch(
+      /media gallery holds 0 items; Discord allows 1-10/,
+    );
   });
 });
 
@@ -66,25 +112,98 @@ describe("Components V2 rules", () => {
   it.each([
     ["content with the flag", { flags: V2, content: "hi", components: [text("x")] }, /cannot have content/],
     ["embeds with the flag", { flags: V2, embeds: [{ title: "t" }], components: [text("x")] }, /cannot have embeds/],
-    ["a poll with the flag", { flags: V2, poll: { question: { text: "q" } }, components: [text("x")] }, /cannot have poll/],
-    ["a text display without the flag", { components: [text("x")] }, /text display cannot be at the top of a message without the IS_COMPONENTS_V2 flag/],
-    ["41 components in all", { flags: V2, components: [{ type: 17, components: Array.from({ length: 40 }, () => text("x")) }] }, /41 components in all/],
-    ["a thumbnail at the top", { flags: V2, components: [{ type: 11, media: { url: "https://e.x/a.png" } }] }, /thumbnail cannot be at the top/],
-    ["a container in a container", { flags: V2, components: [{ type: 17, components: [{ type: 17, components: [text("x")] }] }] }, /container cannot be in a container/],
-    ["a section without an accessory", { flags: V2, components: [{ type: 9, components: [text("x")] }] }, /needs an accessory/],
-    ["four texts in a section", { flags: V2, components: [{ type: 9, components: [text("a"), text("b"), text("c"), text("d")], accessory: { type: 11, media: { url: "https://e.x/a.png" } } }] }, /section holds 4 components; Discord allows 1-3/],
-    ["a file that is not an attachment", { flags: V2, components: [{ type: 13, file: { url: "https://e.x/a.csv" } }] }, /attachment:\/\//],
-    ["4,001 characters of text", { flags: V2, components: [text("x".repeat(2000)), text("y".repeat(2001))] }, /4001 characters; Discord allows 4000/],
-    ["a select beside a button", { flags: V2, components: [{ type: 1, components: [{ type: 2, style: 1, custom_id: "a:b" }, { type: 3, custom_id: "a:c", options: [] }] }] }, /select menu must be alone/],
-    ["a label in a message", { flags: V2, components: [{ type: 18, label: "x", component: { type: 4, custom_id: "a" } }] }, /label cannot be at the top/],
-    ["a bad separator spacing", { flags: V2, components: [{ type: 14, spacing: 3 }] }, /spacing is 1 \(small\) or 2 \(large\)/],
+    [
+      "a poll with the flag",
+      { flags: V2, poll: { question: { text: "q" } }, components: [text("x")] },
+      /cannot have poll/,
+    ],
+    [
+      "a text display without the flag",
+      { components: [text("x")] },
+      /text display cannot be at the top of a message without the IS_COMPONENTS_V2 flag/,
+    ],
+    [
+      "41 components in all",
+      { flags: V2, components: [{ type: 17, components: Array.from({ length: 40 }, () => text("x")) }] },
+      /41 components in all/,
+    ],
+    [
+      "a thumbnail at the top",
+      { flags: V2, components: [{ type: 11, media: { url: "https://e.x/a.png" } }] },
+      /thumbnail cannot be at the top/,
+    ],
+    [
+      "a container in a container",
+      { flags: V2, components: [{ type: 17, components: [{ type: 17, components: [text("x")] }] }] },
+      /container cannot be in a container/,
+    ],
+    [
+      "a section without an accessory",
+      { flags: V2, components: [{ type: 9, components: [text("x")] }] },
+      /needs an accessory/,
+    ],
+    [
+      "four texts in a section",
+      {
+        flags: V2,
+        components: [
+          {
+            type: 9,
+            components: [text("a"), text("b"), text("c"), text("d")],
+            accessory: { type: 11, media: { url: "https://e.x/a.png" } },
+          },
+        ],
+      },
+      /section holds 4 components; Discord allows 1-3/,
+    ],
+    [
+      "a file that is not an attachment",
+      { flags: V2, components: [{ type: 13, file: { url: "https://e.x/a.csv" } }] },
+      /attachment:\/\//,
+    ],
+    [
+      "4,001 characters of text",
+      { flags: V2, components: [text("x".repeat(2000)), text("y".repeat(2001))] },
+      /4001 characters; Discord allows 4000/,
+    ],
+    [
+      "a select beside a button",
+      {
+        flags: V2,
+        components: [
+          {
+            type: 1,
+            components: [
+              { type: 2, style: 1, custom_id: "a:b" },
+              { type: 3, custom_id: "a:c", options: [] },
+            ],
+          },
+        ],
+      },
+      /select menu must be alone/,
+    ],
+    [
+      "a label in a message",
+      { flags: V2, components: [{ type: 18, label: "x", component: { type: 4, custom_id: "a" } }] },
+      /label cannot be at the top/,
+    ],
+    [
+      "a bad separator spacing",
+      { flags: V2, components: [{ type: 14, spacing: 3 }] },
+      /spacing is 1 \(small\) or 2 \(large\)/,
+    ],
   ])("refuses %s", (_name, data, problem) => {
     expect(messageProblem(data as never)).toMatch(problem);
     expect(() => reply(data as never)).toThrow(problem);
   });
 
   it("counts nested components: 40 in all passes, and empty content may clear a message being switched to V2", () => {
-    const forty = { flags: V2, content: "", embeds: [], components: [{ type: 17, components: Array.from({ length: 39 }, () => text("x")) }] };
+    const forty = {
+      flags: V2,
+      content: "",
+      embeds: [],
+      components: [{ type: 17, components: Array.from({ length: 39 }, () => text("x")) }],
+    };
     expect(messageProblem(forty)).toBeNull();
     expect(layoutProblem([rowButton], "message")).toBeNull();
   });
@@ -95,11 +214,47 @@ describe("Components V2 rules", () => {
   });
 
   it("checks a modal's components: labels around one input each, text displays, and the new inputs' option counts", () => {
-    const ok = showModal({ custom_id: "m:1", title: "T", components: [text("Intro") as never, labelled("Pick", radioGroup({ customId: "r", options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] }))] });
+    const ok = showModal({
+      custom_id: "m:1",
+      title: "T",
+      components: [
+        text("Intro") as never,
+        labelled(
+          "Pick",
+          radioGroup({
+            customId: "r",
+            options: [
+              { value: "a", label: "A" },
+              { value: "b", label: "B" },
+            ],
+          }),
+        ),
+      ],
+    });
     expect(ok.type).toBe(9);
-    expect(() => showModal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "Pick", component: { type: 21, custom_id: "r", options: [{ value: "a", label: "A" }] } }] as never })).toThrow(/radio group holds 1 options; Discord allows 2-10/);
-    expect(() => showModal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "x", component: { type: 10, content: "no" } }] as never })).toThrow(/text display cannot be in a label/);
-    expect(() => showModal({ custom_id: "m:1", title: "T", components: [{ type: 18, label: "x", component: { type: 23, custom_id: "" } }] as never })).toThrow(/custom_id/);
+    expect(() =>
+      showModal({
+        custom_id: "m:1",
+        title: "T",
+        components: [
+          { type: 18, label: "Pick", component: { type: 21, custom_id: "r", options: [{ value: "a", label: "A" }] } },
+        ] as never,
+      }),
+    ).toThrow(/radio group holds 1 options; Discord allows 2-10/);
+    expect(() =>
+      showModal({
+        custom_id: "m:1",
+        title: "T",
+        components: [{ type: 18, label: "x", component: { type: 10, content: "no" } }] as never,
+      }),
+    ).toThrow(/text display cannot be in a label/);
+    expect(() =>
+      showModal({
+        custom_id: "m:1",
+        title: "T",
+        components: [{ type: 18, label: "x", component: { type: 23, custom_id: "" } }] as never,
+      }),
+    ).toThrow(/custom_id/);
   });
 });
 
@@ -115,7 +270,12 @@ afterEach(() => {
 
 async function send(registry: ReturnType<typeof createRegistry>, payload: Record<string, unknown>) {
   const ctx = createExecutionContext();
-  const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined } as never, ctx, registry);
+  const response = await handleInteractionRequest(
+    (await signedRequest(JSON.stringify(payload))) as never,
+    { ...env, HEAVY_LIMITER: undefined } as never,
+    ctx,
+    registry,
+  );
   await waitOnExecutionContext(ctx);
   return (await response.json()) as { type: number; data?: Record<string, any> };
 }
@@ -125,15 +285,32 @@ const patches = () => discord.calls({ method: "PATCH" }).map((c) => (c.body as {
 describe("V2 mistakes are handler errors with a reference id, in the response and in jobs", () => {
   it("a handler's V2 reply with content becomes an ephemeral error with a reference, not a 400 from Discord", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const registry = createRegistry([defineModule({ definition: { name: "bad", description: "x" }, command: () => ({ type: 4, data: { flags: V2, content: "oops", components: [text("x")] } }) as never })]);
+    const registry = createRegistry([
+      defineModule({
+        definition: { name: "bad", description: "x" },
+        command: () => ({ type: 4, data: { flags: V2, content: "oops", components: [text("x")] } }) as never,
+      }),
+    ]);
     const body = await send(registry, command("bad"));
-    expect(body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/reference `[0-9a-f]{8}`/) } });
+    expect(body).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: expect.stringMatching(/reference `[0-9a-f]{8}`/) },
+    });
   });
 
   it("an update (type 7) of a V2 message must stay V2", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const registry = createRegistry([defineModule({ definition: { name: "card", description: "x" }, command: () => ephemeral("x"), component: () => update("plain text") })]);
-    const onV2 = await send(registry, component("card:flip", { message: { id: "600000000000000006", flags: V2, components: [text("x")] } }));
+    const registry = createRegistry([
+      defineModule({
+        definition: { name: "card", description: "x" },
+        command: () => ephemeral("x"),
+        component: () => update("plain text"),
+      }),
+    ]);
+    const onV2 = await send(
+      registry,
+      component("card:flip", { message: { id: "600000000000000006", flags: V2, components: [text("x")] } }),
+    );
     expect(onV2.data?.content).toMatch(/reference `[0-9a-f]{8}`/);
     const onLegacy = await send(registry, component("card:flip"));
     expect(onLegacy).toMatchObject({ type: 7, data: { content: "plain text" } });
@@ -143,7 +320,14 @@ describe("V2 mistakes are handler errors with a reference id, in the response an
     vi.spyOn(console, "error").mockImplementation(() => {});
     const module = defineModule({
       definition: { name: "report", description: "x" },
-      jobs: { build: job(async () => ({ data: { flags: V2, components: [{ type: 17, components: Array.from({ length: 45 }, () => text("row")) }] } as never })) },
+      jobs: {
+        build: job(async () => ({
+          data: {
+            flags: V2,
+            components: [{ type: 17, components: Array.from({ length: 45 }, () => text("row")) }],
+          } as never,
+        })),
+      },
       command: ({ defer }) => defer("build", null),
     });
     expect(await send(createRegistry([module]), command("report"))).toEqual({ type: 5 });
@@ -160,7 +344,10 @@ describe("V2 mistakes are handler errors with a reference id, in the response an
       command: ({ defer }) => defer("build", null),
     });
     await send(createRegistry([good]), command("good"));
-    expect(patches()[0]).toMatchObject({ flags: V2, components: [{ type: 17, components: [{ type: 10, content: "done" }] }] });
+    expect(patches()[0]).toMatchObject({
+      flags: V2,
+      components: [{ type: 17, components: [{ type: 10, content: "done" }] }],
+    });
 
     const progress = defineModule({
       definition: { name: "steps", description: "x" },
@@ -175,7 +362,10 @@ describe("V2 mistakes are handler errors with a reference id, in the response an
     await send(createRegistry([progress]), command("steps"));
     const [, step, final] = patches();
     expect(step).toMatchObject({ flags: V2, components: [{ type: 10, content: "step 1 of 2" }] });
-    expect(final).toMatchObject({ flags: V2, components: [{ type: 10, content: expect.stringMatching(/reference `[0-9a-f]{8}`/) }] });
+    expect(final).toMatchObject({
+      flags: V2,
+      components: [{ type: 10, content: expect.stringMatching(/reference `[0-9a-f]{8}`/) }],
+    });
     expect(final!.content).toBeUndefined();
   });
 
@@ -183,7 +373,12 @@ describe("V2 mistakes are handler errors with a reference id, in the response an
     vi.spyOn(console, "error").mockImplementation(() => {});
     const module = defineModule({
       definition: { name: "notes", description: "x" },
-      jobs: { build: job(async (_input, task) => { await task.followUp({ flags: V2, content: "no" }); return { data: { content: "never" } }; }) },
+      jobs: {
+        build: job(async (_input, task) => {
+          await task.followUp({ flags: V2, content: "no" });
+          return { data: { content: "never" } };
+        }),
+      },
       command: ({ defer }) => defer("build", null),
     });
     await send(createRegistry([module]), command("notes"));
@@ -198,10 +393,27 @@ describe("modal values", () => {
     members: { "11": { nick: "Annie", roles: [] } },
     roles: { "21": { id: "21", name: "mods" } },
     channels: { "31": { id: "31", name: "general", type: 0 } },
-    attachments: { "41": { id: "41", filename: "shot.png", size: 10, content_type: "image/png", url: "https://cdn.discordapp.com/a/41/shot.png?ex=1" } },
+    attachments: {
+      "41": {
+        id: "41",
+        filename: "shot.png",
+        size: 10,
+        content_type: "image/png",
+        url: "https://cdn.discordapp.com/a/41/shot.png?ex=1",
+      },
+    },
   };
   // As Discord submits a modal: inputs inside labels (`component`), a text display with no value, a legacy row.
-  const data: { custom_id: string; resolved: typeof resolved; components: { type: number; id: number; component?: Record<string, unknown> & { custom_id: string }; components?: unknown[] }[] } = {
+  const data: {
+    custom_id: string;
+    resolved: typeof resolved;
+    components: {
+      type: number;
+      id: number;
+      component?: Record<string, unknown> & { custom_id: string };
+      components?: unknown[];
+    }[];
+  } = {
     custom_id: "all:v1",
     resolved,
     components: [
@@ -228,11 +440,26 @@ describe("modal values", () => {
       size: "m",
       toppings: ["ham", "egg"],
       colour: ["red"],
-      who: [expect.objectContaining({ kind: "user", id: "11", username: "ann", member: expect.objectContaining({ nick: "Annie" }) })],
+      who: [
+        expect.objectContaining({
+          kind: "user",
+          id: "11",
+          username: "ann",
+          member: expect.objectContaining({ nick: "Annie" }),
+        }),
+      ],
       role: [{ kind: "role", id: "21", name: "mods" }],
       any: [expect.objectContaining({ kind: "user", id: "12" }), { kind: "role", id: "21", name: "mods" }],
       where: [{ id: "31", name: "general", type: 0, applicationId: null }],
-      upload: [{ id: "41", filename: "shot.png", size: 10, contentType: "image/png", url: "https://cdn.discordapp.com/a/41/shot.png?ex=1" }],
+      upload: [
+        {
+          id: "41",
+          filename: "shot.png",
+          size: 10,
+          contentType: "image/png",
+          url: "https://cdn.discordapp.com/a/41/shot.png?ex=1",
+        },
+      ],
       legacy: "row",
     });
     expect(fields.get("agree")?.type).toBe(23);
@@ -242,8 +469,24 @@ describe("modal values", () => {
     intro: textDisplay("Tell us"),
     name: labelled("Name", textInput({})),
     agree: labelled("Agree", checkbox()),
-    size: labelled("Size", radioGroup({ options: [{ value: "s", label: "S" }, { value: "m", label: "M" }] })),
-    toppings: labelled("Toppings", checkboxGroup({ options: [{ value: "ham", label: "Ham" }, { value: "egg", label: "Egg" }] })),
+    size: labelled(
+      "Size",
+      radioGroup({
+        options: [
+          { value: "s", label: "S" },
+          { value: "m", label: "M" },
+        ],
+      }),
+    ),
+    toppings: labelled(
+      "Toppings",
+      checkboxGroup({
+        options: [
+          { value: "ham", label: "Ham" },
+          { value: "egg", label: "Egg" },
+        ],
+      }),
+    ),
     colour: labelled("Colour", stringSelect({ customId: "", options: [{ label: "Red", value: "red" }] })),
     who: labelled("Who", userSelect()),
     role: labelled("Role", roleSelect()),
@@ -253,19 +496,39 @@ describe("modal values", () => {
   });
 
   it("a form sets each input's custom_id from its key and reads a matching submit into typed values", () => {
-    expect(form.components.map((c) => ("component" in c ? c.component.custom_id : `text:${(c as { content: string }).content}`))).toEqual(["text:Tell us", "name", "agree", "size", "toppings", "colour", "who", "role", "any", "where", "upload"]);
+    expect(
+      form.components.map((c) =>
+        "component" in c ? c.component.custom_id : `text:${(c as { content: string }).content}`,
+      ),
+    ).toEqual(["text:Tell us", "name", "agree", "size", "toppings", "colour", "who", "role", "any", "where", "upload"]);
     const values = form.read(readModalFields(data));
     expect(values).not.toBeNull();
     const { name, agree, size, toppings, upload } = values!;
-    expect({ name, agree, size, toppings, upload: upload.map((a) => a.filename) }).toEqual({ name: "Ann", agree: true, size: "m", toppings: ["ham", "egg"], upload: ["shot.png"] });
+    expect({ name, agree, size, toppings, upload: upload.map((a) => a.filename) }).toEqual({
+      name: "Ann",
+      agree: true,
+      size: "m",
+      toppings: ["ham", "egg"],
+      upload: ["shot.png"],
+    });
   });
 
   it("a form reads a submit of another shape as null: a missing input, another kind, a value it does not offer", () => {
     const without = { ...data, components: data.components.filter((c) => c.component?.custom_id !== "size") };
     expect(form.read(readModalFields(without))).toBeNull();
-    const otherKind = { ...data, components: data.components.map((c) => (c.component?.custom_id === "agree" ? { ...c, component: { type: 4, custom_id: "agree", value: "yes" } } : c)) };
+    const otherKind = {
+      ...data,
+      components: data.components.map((c) =>
+        c.component?.custom_id === "agree" ? { ...c, component: { type: 4, custom_id: "agree", value: "yes" } } : c,
+      ),
+    };
     expect(form.read(readModalFields(otherKind))).toBeNull();
-    const forged = { ...data, components: data.components.map((c) => (c.component?.custom_id === "size" ? { ...c, component: { ...c.component, value: "xxl" } } : c)) };
+    const forged = {
+      ...data,
+      components: data.components.map((c) =>
+        c.component?.custom_id === "size" ? { ...c, component: { ...c.component, value: "xxl" } } : c,
+      ),
+    };
     expect(form.read(readModalFields(forged))).toBeNull();
   });
 
@@ -273,12 +536,27 @@ describe("modal values", () => {
     const optional = modalForm({
       note: labelled("Note", textInput({ required: false })),
       shot: labelled("Shot", fileUpload({ required: false })),
-      pick: labelled("Pick", radioGroup({ required: false, options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] })),
+      pick: labelled(
+        "Pick",
+        radioGroup({
+          required: false,
+          options: [
+            { value: "a", label: "A" },
+            { value: "b", label: "B" },
+          ],
+        }),
+      ),
       ok: labelled("OK", checkbox()),
       must: labelled("Must", textInput({})),
     });
     const submit = (components: unknown[]) => readModalFields({ components });
-    expect(optional.read(submit([{ type: 18, component: { type: 4, custom_id: "must", value: "x" } }]))).toEqual({ note: "", shot: [], pick: null, ok: false, must: "x" });
+    expect(optional.read(submit([{ type: 18, component: { type: 4, custom_id: "must", value: "x" } }]))).toEqual({
+      note: "",
+      shot: [],
+      pick: null,
+      ok: false,
+      must: "x",
+    });
     expect(optional.read(submit([]))).toBeNull();
   });
 
@@ -290,7 +568,13 @@ describe("modal values", () => {
         command: () => ephemeral("x"),
         modal: ({ fields }) => {
           const values = form.read(fields);
-          seen.push(values && { agree: values.agree, who: values.who.map((u) => u.username), upload: values.upload.map((a) => a.filename) });
+          seen.push(
+            values && {
+              agree: values.agree,
+              who: values.who.map((u) => u.username),
+              upload: values.upload.map((a) => a.filename),
+            },
+          );
           return ephemeral("ok");
         },
       }),

@@ -22,14 +22,27 @@ function problems(vars: Record<string, unknown>): readonly string[] {
 }
 
 async function health(vars: Record<string, unknown>) {
-  const response = await worker.fetch(new Request("https://worker.test/health") as never, withVars(vars), createExecutionContext());
+  const response = await worker.fetch(
+    new Request("https://worker.test/health") as never,
+    withVars(vars),
+    createExecutionContext(),
+  );
   return { status: response.status, text: await response.text() };
 }
 
-const unset = { RELAY_MODE: undefined, HEAVY_LIMIT_PERIOD_SECONDS: undefined, INTERACTION_RETENTION_DAYS: undefined, FEEDBACK_RETENTION_DAYS: undefined, ADMIN_USER_IDS: undefined };
+const unset = {
+  RELAY_MODE: undefined,
+  HEAVY_LIMIT_PERIOD_SECONDS: undefined,
+  INTERACTION_RETENTION_DAYS: undefined,
+  FEEDBACK_RETENTION_DAYS: undefined,
+  ADMIN_USER_IDS: undefined,
+};
 
 describe("config: defaults", () => {
-  it.each([["unset", unset], ["empty", Object.fromEntries(Object.keys(unset).map((k) => [k, ""]))]])("%s variables take their defaults", (_, vars) => {
+  it.each([
+    ["unset", unset],
+    ["empty", Object.fromEntries(Object.keys(unset).map((k) => [k, ""]))],
+  ])("%s variables take their defaults", (_, vars) => {
     const config = readConfig(withVars(vars));
     expect(config.relayMode).toBe("waitUntil");
     expect(config.heavyLimitPeriodSeconds).toBe(60);
@@ -54,26 +67,32 @@ describe("config: the daily report", () => {
   });
 
   it("REPORT_CHANNEL_ID without DISCORD_TOKEN is a problem naming DISCORD_TOKEN, in /health too", async () => {
-    expect(problems({ REPORT_CHANNEL_ID: "300000000000000003", DISCORD_TOKEN: undefined })).toEqual([expect.stringMatching(/^DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it/)]);
+    expect(problems({ REPORT_CHANNEL_ID: "300000000000000003", DISCORD_TOKEN: undefined })).toEqual([
+      expect.stringMatching(/^DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it/),
+    ]);
     const { status, text } = await health({ REPORT_CHANNEL_ID: "300000000000000003", DISCORD_TOKEN: "" });
     expect(status).toBe(503);
     expect(JSON.parse(text)).toMatchObject({ missing_or_invalid: ["DISCORD_TOKEN"] });
   });
 
   it("a REPORT_CHANNEL_ID that is not a snowflake is named", () => {
-    expect(problems({ REPORT_CHANNEL_ID: "#general" })).toEqual([expect.stringMatching(/^REPORT_CHANNEL_ID must be a channel id/)]);
+    expect(problems({ REPORT_CHANNEL_ID: "#general" })).toEqual([
+      expect.stringMatching(/^REPORT_CHANNEL_ID must be a channel id/),
+    ]);
   });
 });
 
 describe("config: values", () => {
   it("reads each variable into its typed field", () => {
-    const config = readConfig(withVars({
-      RELAY_MODE: " queue ",
-      HEAVY_LIMIT_PERIOD_SECONDS: "10",
-      INTERACTION_RETENTION_DAYS: "7",
-      FEEDBACK_RETENTION_DAYS: "0.5",
-      ADMIN_USER_IDS: " 900000000000000009, 900000000000000010 ,",
-    }));
+    const config = readConfig(
+      withVars({
+        RELAY_MODE: " queue ",
+        HEAVY_LIMIT_PERIOD_SECONDS: "10",
+        INTERACTION_RETENTION_DAYS: "7",
+        FEEDBACK_RETENTION_DAYS: "0.5",
+        ADMIN_USER_IDS: " 900000000000000009, 900000000000000010 ,",
+      }),
+    );
     expect(config.relayMode).toBe("queue");
     expect(config.heavyLimitPeriodSeconds).toBe(10);
     expect(config.interactionRetentionDays).toBe(7);
@@ -87,8 +106,16 @@ describe("config: values", () => {
     const bad = withVars({ RELAY_MODE: "qeue" });
     let first: unknown;
     let second: unknown;
-    try { readConfig(bad); } catch (error) { first = error; }
-    try { readConfig(bad); } catch (error) { second = error; }
+    try {
+      readConfig(bad);
+    } catch (error) {
+      first = error;
+    }
+    try {
+      readConfig(bad);
+    } catch (error) {
+      second = error;
+    }
     expect(first).toBeInstanceOf(ConfigError);
     expect(second).toBe(first);
   });
@@ -100,13 +127,20 @@ describe("config: malformed values are problems naming the variable", () => {
   });
 
   it("RELAY_MODE=queue without the JOBS binding names JOBS and RELAY_MODE", () => {
-    expect(problems({ RELAY_MODE: "queue", JOBS: undefined })).toEqual([expect.stringMatching(/^JOBS .*RELAY_MODE=queue/)]);
+    expect(problems({ RELAY_MODE: "queue", JOBS: undefined })).toEqual([
+      expect.stringMatching(/^JOBS .*RELAY_MODE=queue/),
+    ]);
     expect(problems({ RELAY_MODE: "waitUntil", JOBS: undefined })).toEqual([]);
   });
 
-  it.each(["0", "-60", "1.5", "60s", "abc", "0x3c", "1e2"])("HEAVY_LIMIT_PERIOD_SECONDS=%s (a positive whole number)", (value) => {
-    expect(problems({ HEAVY_LIMIT_PERIOD_SECONDS: value })).toEqual([expect.stringMatching(/^HEAVY_LIMIT_PERIOD_SECONDS /)]);
-  });
+  it.each(["0", "-60", "1.5", "60s", "abc", "0x3c", "1e2"])(
+    "HEAVY_LIMIT_PERIOD_SECONDS=%s (a positive whole number)",
+    (value) => {
+      expect(problems({ HEAVY_LIMIT_PERIOD_SECONDS: value })).toEqual([
+        expect.stringMatching(/^HEAVY_LIMIT_PERIOD_SECONDS /),
+      ]);
+    },
+  );
 
   it.each(["INTERACTION_RETENTION_DAYS", "FEEDBACK_RETENTION_DAYS"])("%s (a positive number of days)", (name) => {
     for (const value of ["0", "-1", "abc", "30d", "Infinity", "1e3", "."]) {
@@ -114,13 +148,28 @@ describe("config: malformed values are problems naming the variable", () => {
     }
   });
 
-  it.each(["abc", "900000000000000009,<@900000000000000010>", "900000000000000009;900000000000000010", "123456789012345678901"])("ADMIN_USER_IDS=%s (comma-separated snowflakes)", (value) => {
+  it.each([
+    "abc",
+    "900000000000000009,<@900000000000000010>",
+    "900000000000000009;900000000000000010",
+    "123456789012345678901",
+  ])("ADMIN_USER_IDS=%s (comma-separated snowflakes)", (value) => {
     expect(problems({ ADMIN_USER_IDS: value })).toEqual([expect.stringMatching(/^ADMIN_USER_IDS /)]);
   });
 
   it("lists every problem at once, in one ConfigError, without the values", () => {
-    const found = problems({ RELAY_MODE: "qeue", HEAVY_LIMIT_PERIOD_SECONDS: "soon", FEEDBACK_RETENTION_DAYS: "-1", ADMIN_USER_IDS: "bob" });
-    expect(found.map((p) => p.split(" ")[0])).toEqual(["RELAY_MODE", "HEAVY_LIMIT_PERIOD_SECONDS", "FEEDBACK_RETENTION_DAYS", "ADMIN_USER_IDS"]);
+    const found = problems({
+      RELAY_MODE: "qeue",
+      HEAVY_LIMIT_PERIOD_SECONDS: "soon",
+      FEEDBACK_RETENTION_DAYS: "-1",
+      ADMIN_USER_IDS: "bob",
+    });
+    expect(found.map((p) => p.split(" ")[0])).toEqual([
+      "RELAY_MODE",
+      "HEAVY_LIMIT_PERIOD_SECONDS",
+      "FEEDBACK_RETENTION_DAYS",
+      "ADMIN_USER_IDS",
+    ]);
     expect(found.join(" ")).not.toMatch(/qeue|soon|bob/);
   });
 });
@@ -139,7 +188,12 @@ describe("/health", () => {
     expect(JSON.parse(text)).toMatchObject({ missing_or_invalid: ["JOBS"] });
   });
 
-  it.each([["HEAVY_LIMIT_PERIOD_SECONDS", "0"], ["INTERACTION_RETENTION_DAYS", "x"], ["FEEDBACK_RETENTION_DAYS", "-1"], ["ADMIN_USER_IDS", "bob"]])("names %s when malformed", async (name, value) => {
+  it.each([
+    ["HEAVY_LIMIT_PERIOD_SECONDS", "0"],
+    ["INTERACTION_RETENTION_DAYS", "x"],
+    ["FEEDBACK_RETENTION_DAYS", "-1"],
+    ["ADMIN_USER_IDS", "bob"],
+  ])("names %s when malformed", async (name, value) => {
     const { status, text } = await health({ [name]: value });
     expect(status).toBe(503);
     expect(JSON.parse(text)).toMatchObject({ missing_or_invalid: [name] });
@@ -151,8 +205,14 @@ describe("scheduled prune reads its retention from the config", () => {
     const now = Date.UTC(2026, 10, 23);
     const day = 86_400_000;
     await env.DB!.batch([
-      env.DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('cfg-old', 2, ?), ('cfg-new', 2, ?)").bind(now - 8 * day, now - 6 * day),
-      env.DB!.prepare("INSERT INTO feedback (interaction_id, text, created_at) VALUES ('cfg-f-old', 'a', ?), ('cfg-f-new', 'b', ?)").bind(now - 3 * day, now - 1 * day),
+      env
+        .DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('cfg-old', 2, ?), ('cfg-new', 2, ?)")
+        .bind(now - 8 * day, now - 6 * day),
+      env
+        .DB!.prepare(
+          "INSERT INTO feedback (interaction_id, text, created_at) VALUES ('cfg-f-old', 'a', ?), ('cfg-f-new', 'b', ?)",
+        )
+        .bind(now - 3 * day, now - 1 * day),
     ]);
     const workerEnv = withVars({ INTERACTION_RETENTION_DAYS: "7", FEEDBACK_RETENTION_DAYS: "2" });
     const summary = await pruneExpiredState(workerEnv, readConfig(workerEnv), now);
@@ -163,10 +223,20 @@ describe("scheduled prune reads its retention from the config", () => {
   it("logs one error line naming the variable and rethrows when the config is malformed", async () => {
     const logs = vi.spyOn(console, "error").mockImplementation(() => {});
     const ctx = createExecutionContext();
-    const run = worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "17 3 * * *" }), withVars({ FEEDBACK_RETENTION_DAYS: "forever" }), ctx);
+    const run = worker.scheduled(
+      createScheduledController({ scheduledTime: new Date(), cron: "17 3 * * *" }),
+      withVars({ FEEDBACK_RETENTION_DAYS: "forever" }),
+      ctx,
+    );
     await expect(run).rejects.toBeInstanceOf(ConfigError);
     await waitOnExecutionContext(ctx);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toEqual([expect.objectContaining({ event: "scheduled", outcome: "error", error: expect.stringContaining("FEEDBACK_RETENTION_DAYS") })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: "scheduled",
+        outcome: "error",
+        error: expect.stringContaining("FEEDBACK_RETENTION_DAYS"),
+      }),
+    ]);
   });
 });

@@ -27,10 +27,18 @@ import { routeOutbound, type Handler } from "../support/outbound.worker.ts";
 import { command, component, signedRequest } from "../support/interactions.worker.ts";
 
 let discord: DiscordEmulator;
-const baseEnv = () => ({ ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET });
+const baseEnv = () => ({
+  ...env,
+  HEAVY_LIMITER: undefined,
+  CHART_CACHE: undefined,
+  BACKEND_URL,
+  RELAY_SECRET: TEST_RELAY_SECRET,
+});
 const patches = () => discord.calls({ method: "PATCH" });
-const contentOf = (call: { body: unknown } | undefined) => ((call?.body as { json?: { content?: string } }).json?.content ?? "") as string;
-const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+const contentOf = (call: { body: unknown } | undefined) =>
+  ((call?.body as { json?: { content?: string } }).json?.content ?? "") as string;
+const lines = (spy: { mock: { calls: unknown[][] } }) =>
+  spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
 
 function outbound(backend: Handler = scriptedBackend().handler) {
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backend });
@@ -72,7 +80,12 @@ describe("the ack is never late (defect 2)", () => {
     });
     const payload = command("crunch");
     const ctx = createExecutionContext();
-    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), DB: undefined } as never, ctx, createRegistry([module]));
+    const response = await handleInteractionRequest(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      { ...baseEnv(), DB: undefined } as never,
+      ctx,
+      createRegistry([module]),
+    );
     responded = true;
     expect(await response.json()).toEqual({ type: 5 });
     await waitOnExecutionContext(ctx);
@@ -99,7 +112,12 @@ describe("where the runtime cannot promise the ack, it is detected and reported 
     const payload = command("hog");
     const ctx = createExecutionContext();
     const registry = createRegistry([module], { after: [interactionLog] });
-    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), DB: undefined } as never, ctx, registry);
+    const response = await handleInteractionRequest(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      { ...baseEnv(), DB: undefined } as never,
+      ctx,
+      registry,
+    );
     expect(await response.json()).toMatchObject({ type: 4, data: { content: "done" } });
     await waitOnExecutionContext(ctx);
     return lines(logged).filter((l) => l.interaction_id === payload.id);
@@ -126,7 +144,8 @@ describe("where the runtime cannot promise the ack, it is detected and reported 
 });
 
 describe("one record per deferred job, owned by the engine (deferred_jobs)", () => {
-  const records = async () => (await env.DB!.prepare("SELECT interaction_id, state, outcome FROM deferred_jobs").all()).results;
+  const records = async () =>
+    (await env.DB!.prepare("SELECT interaction_id, state, outcome FROM deferred_jobs").all()).results;
   async function deliver(payload: Record<string, unknown>) {
     const ctx = createExecutionContext();
     await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx);
@@ -145,7 +164,11 @@ describe("one record per deferred job, owned by the engine (deferred_jobs)", () 
     expect(await records()).toEqual([{ interaction_id: chart.id, state: "claimed", outcome: null }]);
     expect(backend.calls).toHaveLength(1);
     expect(patches()).toHaveLength(1);
-    expect(lines(logged).filter((l) => l.event === "interaction.duplicate").map((l) => l.interaction_id)).toEqual([chart.id]);
+    expect(
+      lines(logged)
+        .filter((l) => l.event === "interaction.duplicate")
+        .map((l) => l.interaction_id),
+    ).toEqual([chart.id]);
   });
 
   it("a waitUntil job that ends badly is recorded as done with its outcome", async () => {
@@ -169,15 +192,25 @@ describe("a hung queue send (defect 3)", () => {
     const registry: Registry = createRegistry((await import("../../src/worker/app/commands/index.ts")).commands);
     const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
     const interaction = parsed(payload);
-    const dispatched = await dispatch(interaction, { registry, env: queueEnv as never, config, request: new Request("https://w/interactions") });
+    const dispatched = await dispatch(interaction, {
+      registry,
+      env: queueEnv as never,
+      config,
+      request: new Request("https://w/interactions"),
+    });
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     await afterResponse(interaction, dispatched, queueEnv as never, config, { enqueueTimeoutMs: 50 });
     expect(patches()).toHaveLength(1);
     expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
-    expect(lines(errors).find((l) => l.event === "deferred.enqueue_failed")).toMatchObject({ interaction_id: payload.id, error: expect.stringMatching(/no answer within 50 ms/) });
+    expect(lines(errors).find((l) => l.event === "deferred.enqueue_failed")).toMatchObject({
+      interaction_id: payload.id,
+      error: expect.stringMatching(/no answer within 50 ms/),
+    });
     // The send was only slow: the message arrives after all. The consumer must not render or edit again.
     expect(late).toHaveLength(1);
-    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "late", timestamp: new Date(), attempts: 1, body: late[0] }]);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [
+      { id: "late", timestamp: new Date(), attempts: 1, body: late[0] },
+    ]);
     const qctx = createExecutionContext();
     await handleQueue(batch as never, queueEnv as never, registry);
     expect((await getQueueResult(batch as never, qctx)).explicitAcks).toEqual(["late"]);
@@ -192,7 +225,11 @@ describe("a hung queue send (defect 3)", () => {
     const payload = command("chart", [{ type: 3, name: "values", value: "1,2" }]);
     const ctx = createExecutionContext();
     const restore = scaleTimingsForTests(1 / 40); // the hang ends through the Worker's own storage limit, 40× shorter
-    await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, { ...baseEnv(), CHART_DATA: hungKv } as never, ctx);
+    await worker.fetch(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      { ...baseEnv(), CHART_DATA: hungKv } as never,
+      ctx,
+    );
     await waitOnExecutionContext(ctx).finally(restore);
     const [message] = discord.messagesFor(String(payload.token));
     expect(message!.attachments).toHaveLength(1);
@@ -208,12 +245,18 @@ describe("a hung KV read behind a button (every call time-boxed)", () => {
     const restore = scaleTimingsForTests(1 / 40);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const ctx = createExecutionContext();
-    await worker.fetch((await signedRequest(JSON.stringify(component("chart:bar:abcdefghij12")))) as never, { ...baseEnv(), CHART_DATA: hungKv } as never, ctx);
+    await worker.fetch(
+      (await signedRequest(JSON.stringify(component("chart:bar:abcdefghij12")))) as never,
+      { ...baseEnv(), CHART_DATA: hungKv } as never,
+      ctx,
+    );
     await waitOnExecutionContext(ctx).finally(restore);
     const edit = (patches()[0]!.body as { json: Record<string, unknown> }).json;
     expect(edit.content).toMatch(/Something went wrong.*reference/);
     expect(edit).not.toHaveProperty("embeds");
-    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({ error: expect.stringMatching(/storage\(chart_data\.load\): no answer within/) });
+    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({
+      error: expect.stringMatching(/storage\(chart_data\.load\): no answer within/),
+    });
   });
 });
 
@@ -229,7 +272,10 @@ describe("a job past its budget, or past its final edit, cannot edit or follow u
             await new Promise((resolve) => task.signal.addEventListener("abort", resolve, { once: true }));
             // Wait for the runner's final edit to have gone out, then try to change it.
             await vi.waitFor(() => expect(patches()).toHaveLength(1), { timeout: 5_000, interval: 5 });
-            return Promise.all([task.progress("step 2 of 2…").catch((e: unknown) => e), task.followUp("stray").catch((e: unknown) => e)]);
+            return Promise.all([
+              task.progress("step 2 of 2…").catch((e: unknown) => e),
+              task.followUp("stray").catch((e: unknown) => e),
+            ]);
           })();
           await finished;
           return { data: { content: "never" } };
@@ -241,13 +287,25 @@ describe("a job past its budget, or past its final edit, cannot edit or follow u
     const payload = command("stubborn");
     const interaction = parsed(payload);
     const config = readConfig(baseEnv() as never);
-    await runDeferred({ job: "go", input: null, update: false }, module, interaction, baseEnv() as never, config, "/stubborn", { taskBudgetMs: 20 });
+    await runDeferred(
+      { job: "go", input: null, update: false },
+      module,
+      interaction,
+      baseEnv() as never,
+      config,
+      "/stubborn",
+      { taskBudgetMs: 20 },
+    );
     const refused = await finished;
     expect(refused.map((e) => (e as Error).name)).toEqual(["TaskClosedError", "TaskClosedError"]);
     expect(patches()).toHaveLength(1);
     expect(contentOf(patches()[0])).toMatch(/longer than I can wait/);
     expect(discord.calls({ method: "POST" })).toHaveLength(0);
-    expect(lines(errors).filter((l) => l.event === "deferred.refused").map((l) => l.action)).toEqual(["progress", "follow_up"]);
+    expect(
+      lines(errors)
+        .filter((l) => l.event === "deferred.refused")
+        .map((l) => l.action),
+    ).toEqual(["progress", "follow_up"]);
   });
 });
 
@@ -255,11 +313,25 @@ describe("the fallback after a component keeps the message (defect 7)", () => {
   it("Discord refusing a redrawn chart: the fallback edit replaces only the text", async () => {
     outbound();
     const key = "abcdefghij12";
-    await saveChart(env.CHART_DATA!, key, { title: null, points: [{ label: "a", value: 1 }, { label: "b", value: 2 }] });
-    discord.faults.push({ match: { method: "PATCH" }, times: 1, respond: { status: 400, json: { code: 50035, message: "Invalid Form Body" } } });
+    await saveChart(env.CHART_DATA!, key, {
+      title: null,
+      points: [
+        { label: "a", value: 1 },
+        { label: "b", value: 2 },
+      ],
+    });
+    discord.faults.push({
+      match: { method: "PATCH" },
+      times: 1,
+      respond: { status: 400, json: { code: 50035, message: "Invalid Form Body" } },
+    });
     vi.spyOn(console, "error").mockImplementation(() => {});
     const ctx = createExecutionContext();
-    await worker.fetch((await signedRequest(JSON.stringify(component(`chart:bar:${key}`)))) as never, baseEnv() as never, ctx);
+    await worker.fetch(
+      (await signedRequest(JSON.stringify(component(`chart:bar:${key}`)))) as never,
+      baseEnv() as never,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     expect(patches().map((c) => c.status)).toEqual([400, 200]);
     const fallback = (patches()[1]!.body as { json: Record<string, unknown> }).json;
@@ -275,31 +347,57 @@ describe("a final edit's custom_ids are checked like an immediate reply's (defec
     outbound();
     const module = defineModule({
       definition: { name: "typo", description: "ships a dead button" },
-      jobs: { go: job(async () => ({ data: { content: "here", components: [actionRow(button({ label: "More", customId: "tpyo:more" }))] } })) },
+      jobs: {
+        go: job(async () => ({
+          data: { content: "here", components: [actionRow(button({ label: "More", customId: "tpyo:more" }))] },
+        })),
+      },
       command: ({ defer }) => defer("go", null),
     });
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const payload = command("typo");
     const ctx = createExecutionContext();
-    await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx, createRegistry([module]));
+    await handleInteractionRequest(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      baseEnv() as never,
+      ctx,
+      createRegistry([module]),
+    );
     await waitOnExecutionContext(ctx);
     expect(patches()).toHaveLength(1);
     expect(contentOf(patches()[0])).toMatch(/Something went wrong.*reference `[0-9a-f]{8}`/);
-    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({ outcome: "task_error", error: expect.stringMatching(/"tpyo:more" routes to no module/) });
+    expect(lines(errors).find((l) => l.event === "deferred")).toMatchObject({
+      outcome: "task_error",
+      error: expect.stringMatching(/"tpyo:more" routes to no module/),
+    });
   });
 });
 
 describe("what the queue retries (issue 19)", () => {
   const queueEnv = () => ({ ...baseEnv(), RELAY_MODE: "queue", JOBS: { send: async () => {} } });
-  const body = (payload: Record<string, unknown>): JobMessage => ({ v: 2, interaction: payload, route: "/chart", job: "render", input: { kind: "line", values: "1,2,3" }, enqueued_at: Date.now(), update: false });
+  const body = (payload: Record<string, unknown>): JobMessage => ({
+    v: 2,
+    interaction: payload,
+    route: "/chart",
+    job: "render",
+    input: { kind: "line", values: "1,2,3" },
+    enqueued_at: Date.now(),
+    update: false,
+  });
 
   it.each([
-    ["a backend that failed the job (500)", () => Response.json({ error: { code: "job_failed", message: "boom" } }, { status: 500 }), /failed while working/],
+    [
+      "a backend that failed the job (500)",
+      () => Response.json({ error: { code: "job_failed", message: "boom" } }, { status: 500 }),
+      /failed while working/,
+    ],
   ])("%s is not retried: it would fail again; the user reads the error at once", async (_name, backend, expected) => {
     outbound(backend);
     vi.spyOn(console, "error").mockImplementation(() => {});
     const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
-    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: body(payload) }]);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [
+      { id: "m", timestamp: new Date(), attempts: 1, body: body(payload) },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch as never, queueEnv() as never, ctx);
     const result = await getQueueResult(batch as never, ctx);
@@ -309,17 +407,34 @@ describe("what the queue retries (issue 19)", () => {
   });
 
   it.each([
-    ["unreachable", () => { throw new TypeError("connect ECONNREFUSED"); }],
-    ["busy (503)", () => new Response(JSON.stringify({ error: { code: "busy", message: "busy" } }), { status: 503, headers: { "Retry-After": "3" } })],
-  ])("a backend that is %s is retried: the job never reached it, or was refused before it started", async (_name, backend) => {
-    outbound(backend);
-    vi.spyOn(console, "log").mockImplementation(() => {});
-    const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
-    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: body(payload) }]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch as never, queueEnv() as never, ctx);
-    expect((await getQueueResult(batch as never, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
-  });
+    [
+      "unreachable",
+      () => {
+        throw new TypeError("connect ECONNREFUSED");
+      },
+    ],
+    [
+      "busy (503)",
+      () =>
+        new Response(JSON.stringify({ error: { code: "busy", message: "busy" } }), {
+          status: 503,
+          headers: { "Retry-After": "3" },
+        }),
+    ],
+  ])(
+    "a backend that is %s is retried: the job never reached it, or was refused before it started",
+    async (_name, backend) => {
+      outbound(backend);
+      vi.spyOn(console, "log").mockImplementation(() => {});
+      const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }]);
+      const batch = createMessageBatch("edge-discord-bot-jobs", [
+        { id: "m", timestamp: new Date(), attempts: 1, body: body(payload) },
+      ]);
+      const ctx = createExecutionContext();
+      await worker.queue(batch as never, queueEnv() as never, ctx);
+      expect((await getQueueResult(batch as never, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
+    },
+  );
 });
 
 describe("queue mode delivers without re-running (defect 4)", () => {
@@ -340,10 +455,20 @@ describe("queue mode delivers without re-running (defect 4)", () => {
     });
     return { runs, registry: createRegistry([module]) };
   }
-  const body = (payload: Record<string, unknown>): JobMessage => ({ v: 2, interaction: payload, route: "/once", job: "go", input: null, enqueued_at: Date.now(), update: false });
+  const body = (payload: Record<string, unknown>): JobMessage => ({
+    v: 2,
+    interaction: payload,
+    route: "/once",
+    job: "go",
+    input: null,
+    enqueued_at: Date.now(),
+    update: false,
+  });
 
   async function consume(registry: Registry, message: JobMessage, attempts: number) {
-    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts, body: message }]);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [
+      { id: "m", timestamp: new Date(), attempts, body: message },
+    ]);
     const ctx = createExecutionContext();
     await handleQueue(batch as never, queueEnv() as never, registry);
     return getQueueResult(batch as never, ctx);
@@ -355,13 +480,20 @@ describe("queue mode delivers without re-running (defect 4)", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const { runs, registry } = counting();
     const payload = command("once");
-    discord.faults.push({ match: { method: "PATCH" }, times: 3, respond: { status: 503, json: { message: "unavailable" } } });
+    discord.faults.push({
+      match: { method: "PATCH" },
+      times: 3,
+      respond: { status: 503, json: { message: "unavailable" } },
+    });
     expect((await consume(registry, body(payload), 1)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
     expect(discord.calls({ method: "POST" })).toHaveLength(0);
     expect((await consume(registry, body(payload), 2)).explicitAcks).toEqual(["m"]);
     expect(runs).toEqual([1]);
     const token = String(payload.token);
-    expect(discord.messagesFor(token).map((m) => [m.role, m.content, m.flags & 64])).toEqual([["original", "the result", 0], ["followup", "a note for you", 64]]);
+    expect(discord.messagesFor(token).map((m) => [m.role, m.content, m.flags & 64])).toEqual([
+      ["original", "the result", 0],
+      ["followup", "a note for you", 64],
+    ]);
     // A redelivery after that is a duplicate: nothing runs or is sent again.
     expect((await consume(registry, body(payload), 3)).explicitAcks).toEqual(["m"]);
     expect(runs).toEqual([1]);
@@ -372,8 +504,14 @@ describe("queue mode delivers without re-running (defect 4)", () => {
     outbound();
     vi.spyOn(console, "log").mockImplementation(() => {});
     const { registry } = counting();
-    discord.faults.push({ match: { method: "PATCH" }, times: 1, respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 90, global: false } } });
-    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts: 1, body: body(command("once")) }]);
+    discord.faults.push({
+      match: { method: "PATCH" },
+      times: 1,
+      respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 90, global: false } },
+    });
+    const batch = createMessageBatch("edge-discord-bot-jobs", [
+      { id: "m", timestamp: new Date(), attempts: 1, body: body(command("once")) },
+    ]);
     const retried = vi.spyOn(batch.messages[0]!, "retry");
     await handleQueue(batch as never, queueEnv() as never, registry);
     expect(retried).toHaveBeenCalledWith({ delaySeconds: 90 });
@@ -382,30 +520,46 @@ describe("queue mode delivers without re-running (defect 4)", () => {
 
 describe("queue mode never leaves the user in silence (issue 21)", () => {
   const queueEnv = () => ({ ...baseEnv(), RELAY_MODE: "queue", JOBS: { send: async () => {} } });
-  const body = (payload: Record<string, unknown>): JobMessage => ({ v: 2, interaction: payload, route: "/chart", job: "render", input: { kind: "line", values: "1,2,3" }, enqueued_at: Date.now(), update: false });
+  const body = (payload: Record<string, unknown>): JobMessage => ({
+    v: 2,
+    interaction: payload,
+    route: "/chart",
+    job: "render",
+    input: { kind: "line", values: "1,2,3" },
+    enqueued_at: Date.now(),
+    update: false,
+  });
   async function consume(message: JobMessage, attempts: number) {
-    const batch = createMessageBatch("edge-discord-bot-jobs", [{ id: "m", timestamp: new Date(), attempts, body: message }]);
+    const batch = createMessageBatch("edge-discord-bot-jobs", [
+      { id: "m", timestamp: new Date(), attempts, body: message },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch as never, queueEnv() as never, ctx);
     return getQueueResult(batch as never, ctx);
   }
 
   it("backend down: one status edit in the user's language at the first retry, then the final error, and nothing between", async () => {
-    outbound(() => { throw new TypeError("connect ECONNREFUSED"); });
+    outbound(() => {
+      throw new TypeError("connect ECONNREFUSED");
+    });
     vi.spyOn(console, "log").mockImplementation(() => {});
     vi.spyOn(console, "error").mockImplementation(() => {});
     const payload = command("chart", [{ type: 3, name: "values", value: "1,2,3" }], { locale: "de" });
     expect((await consume(body(payload), 1)).retryMessages).toHaveLength(1);
     expect(patches()).toHaveLength(1);
     const status = (patches()[0]!.body as { json: Record<string, unknown> }).json;
-    expect(status.content).toMatch(/^⏳ Der Dienst antwortet nicht; ich versuche es weiter\. Die Antwort kommt hier in spätestens \d+ Min\.$/);
+    expect(status.content).toMatch(
+      /^⏳ Der Dienst antwortet nicht; ich versuche es weiter\. Die Antwort kommt hier in spätestens \d+ Min\.$/,
+    );
     expect(status).toMatchObject({ embeds: [], components: [], attachments: [] });
     for (const attempts of [2, 3, 4]) expect((await consume(body(payload), attempts)).retryMessages).toHaveLength(1);
     expect(patches()).toHaveLength(1);
     expect((await consume(body(payload), 5)).explicitAcks).toEqual(["m"]);
     expect(patches()).toHaveLength(2);
     // The final error is in the user's language too.
-    expect(contentOf(patches()[1])).toMatch(/^⚠️ Das Backend ist gerade nicht erreichbar\. .*\(Referenz `[0-9a-f]{8}`\)$/);
+    expect(contentOf(patches()[1])).toMatch(
+      /^⚠️ Das Backend ist gerade nicht erreichbar\. .*\(Referenz `[0-9a-f]{8}`\)$/,
+    );
   });
 });
 
@@ -437,7 +591,12 @@ describe("auto-deferral: never 'The application did not respond'", () => {
   async function send(registry: Registry, payload: Record<string, unknown>, release: () => void) {
     const ctx = createExecutionContext();
     const warn = vi.spyOn(console, "log").mockImplementation(() => {});
-    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx, registry);
+    const response = await handleInteractionRequest(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      baseEnv() as never,
+      ctx,
+      registry,
+    );
     const body = await response.json();
     release();
     await waitOnExecutionContext(ctx);
@@ -451,7 +610,12 @@ describe("auto-deferral: never 'The application did not respond'", () => {
     const { body, logged } = await send(registry, payload, release);
     expect(body).toEqual({ type: 5 });
     expect(patches().map(contentOf)).toEqual(["late but here"]);
-    expect(logged.find((l) => l.event === "interaction.auto_deferred")).toMatchObject({ interaction_id: payload.id, route: "/slowpoke", ack_type: 5, level: "warn" });
+    expect(logged.find((l) => l.event === "interaction.auto_deferred")).toMatchObject({
+      interaction_id: payload.id,
+      route: "/slowpoke",
+      ack_type: 5,
+      level: "warn",
+    });
   });
 
   it("a component gets type 6, and its update becomes the edit of its message", async () => {
@@ -464,19 +628,37 @@ describe("auto-deferral: never 'The application did not respond'", () => {
 
   it("a handler that never answers after the auto-deferral still leaves the user a final message, and one log line", async () => {
     outbound();
-    const module = defineModule({ definition: { name: "hangs", description: "never answers" }, command: () => new Promise<never>(() => {}) });
+    const module = defineModule({
+      definition: { name: "hangs", description: "never answers" },
+      command: () => new Promise<never>(() => {}),
+    });
     const payload = command("hangs");
     const ctx = createExecutionContext();
     const logged = vi.spyOn(console, "log").mockImplementation(() => {});
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const response = await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, baseEnv() as never, ctx, createRegistry([module]));
+    const response = await handleInteractionRequest(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      baseEnv() as never,
+      ctx,
+      createRegistry([module]),
+    );
     expect(await response.json()).toEqual({ type: 5 });
     await waitOnExecutionContext(ctx);
     expect(patches()).toHaveLength(1);
     expect(contentOf(patches()[0])).toMatch(/took longer than I can wait.*reference `[0-9a-f]{8}`/);
     const ref = /reference `([0-9a-f]{8})`/.exec(contentOf(patches()[0]))![1];
     // (On a loaded machine the auto-deferral's scaled timer may itself fire late enough to be reported as engine.ack_late.)
-    const mine = [...lines(logged), ...lines(errors)].filter((l) => l.interaction_id === payload.id && l.event !== "engine.ack_late");
-    expect(mine).toEqual([expect.objectContaining({ event: "interaction.auto_deferred", outcome: "no_answer", ack_type: 5, ref, level: "error" })]);
+    const mine = [...lines(logged), ...lines(errors)].filter(
+      (l) => l.interaction_id === payload.id && l.event !== "engine.ack_late",
+    );
+    expect(mine).toEqual([
+      expect.objectContaining({
+        event: "interaction.auto_deferred",
+        outcome: "no_answer",
+        ack_type: 5,
+        ref,
+        level: "error",
+      }),
+    ]);
   });
 });

@@ -8,19 +8,49 @@ function mutate(base: Record<string, unknown>, path: string[], value: unknown): 
   const [head, ...rest] = path;
   const copy: Record<string, unknown> = { ...base };
   const child = copy[head!];
-  copy[head!] = rest.length && typeof child === "object" && child !== null && !Array.isArray(child) ? mutate(child as Record<string, unknown>, rest, value) : value;
+  copy[head!] =
+    rest.length && typeof child === "object" && child !== null && !Array.isArray(child)
+      ? mutate(child as Record<string, unknown>, rest, value)
+      : value;
   return copy;
 }
 
 const bases = [
   () => command("ping"),
   () => command("help", [{ type: 3, name: "command", value: "ping" }]),
-  () => interaction({ type: 4, data: { name: "help", options: [{ type: 3, name: "command", value: "p", focused: true }] } }),
+  () =>
+    interaction({
+      type: 4,
+      data: { name: "help", options: [{ type: 3, name: "command", value: "p", focused: true }] },
+    }),
   () => component("help:x"),
-  () => interaction({ type: 5, data: { custom_id: "help:y", components: [{ type: 18, component: { type: 4, custom_id: "a", value: "b" } }] } }),
+  () =>
+    interaction({
+      type: 5,
+      data: { custom_id: "help:y", components: [{ type: 18, component: { type: 4, custom_id: "a", value: "b" } }] },
+    }),
   () => ({ type: 1 }),
 ];
-const paths = ["type", "id", "token", "data", "member", "user", "guild_id", "message", "data.name", "data.type", "data.options", "data.custom_id", "data.values", "data.components", "data.resolved", "member.permissions", "member.user", "data.options.0"].map((p) => p.split("."));
+const paths = [
+  "type",
+  "id",
+  "token",
+  "data",
+  "member",
+  "user",
+  "guild_id",
+  "message",
+  "data.name",
+  "data.type",
+  "data.options",
+  "data.custom_id",
+  "data.values",
+  "data.components",
+  "data.resolved",
+  "member.permissions",
+  "member.user",
+  "data.options.0",
+].map((p) => p.split("."));
 
 describe("fuzz", () => {
   it("never answers 5xx or throws on hundreds of mutated signed payloads", async () => {
@@ -32,7 +62,8 @@ describe("fuzz", () => {
         async (baseIndex, mutations) => {
           let payload: unknown = bases[baseIndex]!();
           for (const [path, value] of mutations) {
-            if (typeof payload === "object" && payload !== null && !Array.isArray(payload)) payload = mutate(payload as Record<string, unknown>, path, value);
+            if (typeof payload === "object" && payload !== null && !Array.isArray(payload))
+              payload = mutate(payload as Record<string, unknown>, path, value);
           }
           const response = await send(payload);
           outcomes.set(response.status, (outcomes.get(response.status) ?? 0) + 1);

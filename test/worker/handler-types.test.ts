@@ -2,14 +2,26 @@
 // every `@ts-expect-error` below must be an error, or the type-check fails; the rest must compile. The runtime
 // test at the end only keeps the file in vitest's list.
 import { describe, expect, it } from "vitest";
-import { EVERYWHERE, messageCommand, OptionType, slashCommand, userCommand } from "../../src/worker/kit/dispatch/definitions.ts";
+import {
+  EVERYWHERE,
+  messageCommand,
+  OptionType,
+  slashCommand,
+  userCommand,
+} from "../../src/worker/kit/dispatch/definitions.ts";
 import { job } from "../../src/worker/kit/engine/jobs.ts";
 import { listModules } from "../../src/worker/kit/dispatch/registry.ts";
 import { componentState } from "../../src/worker/kit/dispatch/custom-id.ts";
 import type { CommandContext, HandlerResult, Subcommands } from "../../src/worker/kit/dispatch/types.ts";
 import { deferReply, ephemeral } from "../../src/worker/kit/discord/responses.ts";
 import { labelled, textInput } from "../../src/worker/kit/discord/components.ts";
-import { checkbox, checkboxGroup, fileUpload, radioGroup, userSelect } from "../../src/worker/kit/discord/modal-inputs.ts";
+import {
+  checkbox,
+  checkboxGroup,
+  fileUpload,
+  radioGroup,
+  userSelect,
+} from "../../src/worker/kit/discord/modal-inputs.ts";
 import { modalForm } from "../../src/worker/kit/dispatch/modal-form.ts";
 import type { ModalFields } from "../../src/worker/kit/dispatch/modal-fields.ts";
 
@@ -19,7 +31,16 @@ const roll = slashCommand({
   ...EVERYWHERE,
   options: [
     { type: OptionType.Integer, name: "sides", description: "Sides", min_value: 2 },
-    { type: OptionType.String, name: "mode", description: "Mode", required: true, choices: [{ name: "sum", value: "sum" }, { name: "max", value: "max" }] },
+    {
+      type: OptionType.String,
+      name: "mode",
+      description: "Mode",
+      required: true,
+      choices: [
+        { name: "sum", value: "sum" },
+        { name: "max", value: "max" },
+      ],
+    },
     { type: OptionType.User, name: "for", description: "Roll for someone" },
     { type: OptionType.Attachment, name: "table", description: "A table" },
   ],
@@ -59,7 +80,19 @@ const admin = slashCommand({
   description: "Admin",
   options: [
     { type: OptionType.Subcommand, name: "stats", description: "Stats" },
-    { type: OptionType.SubcommandGroup, name: "config", description: "Config", options: [{ type: OptionType.Subcommand, name: "set", description: "Set", options: [{ type: OptionType.Integer, name: "level", description: "L", required: true }] }] },
+    {
+      type: OptionType.SubcommandGroup,
+      name: "config",
+      description: "Config",
+      options: [
+        {
+          type: OptionType.Subcommand,
+          name: "set",
+          description: "Set",
+          options: [{ type: OptionType.Integer, name: "level", description: "L", required: true }],
+        },
+      ],
+    },
   ],
 });
 export const adminHandlers = {
@@ -67,7 +100,9 @@ export const adminHandlers = {
   "config set": ({ options }) => ephemeral(`level ${options.level + 1}`),
 } satisfies Subcommands<typeof admin>;
 // @ts-expect-error every subcommand path needs its handler, and only real paths are keys
-export const missing = { stats: () => ephemeral("x"), "config get": () => ephemeral("y") } satisfies Subcommands<typeof admin>;
+export const missing = { stats: () => ephemeral("x"), "config get": () => ephemeral("y") } satisfies Subcommands<
+  typeof admin
+>;
 
 const menu = messageCommand({ name: "Quote it" });
 export function quote({ target }: CommandContext<typeof menu>): HandlerResult {
@@ -94,9 +129,34 @@ export function readState(args: readonly string[]): string | undefined {
 const form = modalForm({
   note: labelled("Note", textInput({})),
   urgent: labelled("Urgent", checkbox()),
-  kind: labelled("Kind", radioGroup({ options: [{ value: "bug", label: "Bug" }, { value: "idea", label: "Idea" }] })),
-  maybe: labelled("Maybe", radioGroup({ required: false, options: [{ value: "a", label: "A" }, { value: "b", label: "B" }] })),
-  tags: labelled("Tags", checkboxGroup({ options: [{ value: "ui", label: "UI" }, { value: "api", label: "API" }] })),
+  kind: labelled(
+    "Kind",
+    radioGroup({
+      options: [
+        { value: "bug", label: "Bug" },
+        { value: "idea", label: "Idea" },
+      ],
+    }),
+  ),
+  maybe: labelled(
+    "Maybe",
+    radioGroup({
+      required: false,
+      options: [
+        { value: "a", label: "A" },
+        { value: "b", label: "B" },
+      ],
+    }),
+  ),
+  tags: labelled(
+    "Tags",
+    checkboxGroup({
+      options: [
+        { value: "ui", label: "UI" },
+        { value: "api", label: "API" },
+      ],
+    }),
+  ),
   people: labelled("People", userSelect()),
   shots: labelled("Shots", fileUpload({ maxValues: 3 })),
 });

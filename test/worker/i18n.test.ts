@@ -49,15 +49,23 @@ describe("/ping in the user's language", () => {
   });
 
   it("names the edge location in German", () => {
-    const ctx = { interaction: { id: "1" }, request: { cf: { colo: "FRA" } }, t: translator("de") } as unknown as CommandContext<typeof ping.definition>;
+    const ctx = {
+      interaction: { id: "1" },
+      request: { cf: { colo: "FRA" } },
+      t: translator("de"),
+    } as unknown as CommandContext<typeof ping.definition>;
     expect(ping.command(ctx)).toMatchObject({ data: { content: "🏓 Pong! Geantwortet am Edge-Standort **FRA**." } });
   });
 });
 
 describe("the dispatcher's own answers", () => {
   it("says in German that a command is unknown, and in French that a button is", async () => {
-    expect(await sendOk(command("nope", undefined, { locale: "de" }))).toMatchObject({ data: { content: expect.stringMatching(/^Ich kenne `\/nope` nicht/) } });
-    expect(await sendOk(component("gone:1", { locale: "fr" }))).toMatchObject({ data: { content: expect.stringMatching(/^Ce bouton ou ce menu n'existe plus/) } });
+    expect(await sendOk(command("nope", undefined, { locale: "de" }))).toMatchObject({
+      data: { content: expect.stringMatching(/^Ich kenne `\/nope` nicht/) },
+    });
+    expect(await sendOk(component("gone:1", { locale: "fr" }))).toMatchObject({
+      data: { content: expect.stringMatching(/^Ce bouton ou ce menu n'existe plus/) },
+    });
   });
 });
 
@@ -70,17 +78,27 @@ describe("t in handlers and jobs", () => {
   afterEach(() => discord.close());
 
   it("gives the handler and its job the same locale's sentences", async () => {
-    const registry = createRegistry([
-      defineModule({
-        definition: { name: "later", description: "answers from a job" },
-        jobs: { answer: job<string>(async (said, task) => ({ data: { content: `${said} / ${task.t("pong")}` } })) },
-        command: ({ t, defer }) => defer("answer", t("transit", 1)),
-      }),
-    ], { messages });
+    const registry = createRegistry(
+      [
+        defineModule({
+          definition: { name: "later", description: "answers from a job" },
+          jobs: { answer: job<string>(async (said, task) => ({ data: { content: `${said} / ${task.t("pong")}` } })) },
+          command: ({ t, defer }) => defer("answer", t("transit", 1)),
+        }),
+      ],
+      { messages },
+    );
     const payload = command("later", undefined, { locale: "fr" });
     const ctx = createExecutionContext();
-    await handleInteractionRequest((await signedRequest(JSON.stringify(payload))) as never, { ...env, HEAVY_LIMITER: undefined } as never, ctx, registry);
+    await handleInteractionRequest(
+      (await signedRequest(JSON.stringify(payload))) as never,
+      { ...env, HEAVY_LIMITER: undefined } as never,
+      ctx,
+      registry,
+    );
     await waitOnExecutionContext(ctx);
-    expect((discord.calls({ method: "PATCH" })[0]!.body as { json: { content: string } }).json.content).toBe("De Discord au Worker : 1 ms. / 🏓 Pong !");
+    expect((discord.calls({ method: "PATCH" })[0]!.body as { json: { content: string } }).json.content).toBe(
+      "De Discord au Worker : 1 ms. / 🏓 Pong !",
+    );
   });
 });

@@ -50,7 +50,12 @@ describe("routes", () => {
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
-  it.each(["GET", "PUT", "DELETE", "PATCH"].flatMap((method) => [[method, "/interactions"], [method, "/events"]]))("%s %s answers 405 with Allow: POST", async (method, path) => {
+  it.each(
+    ["GET", "PUT", "DELETE", "PATCH"].flatMap((method) => [
+      [method, "/interactions"],
+      [method, "/events"],
+    ]),
+  )("%s %s answers 405 with Allow: POST", async (method, path) => {
     const response = await exports.default.fetch(`https://worker.test${path}`, { method });
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toBe("POST");
@@ -80,7 +85,10 @@ describe("routes", () => {
   });
 
   it.each(["/interactions", "/events"])("does not enable CORS on %s", async (path) => {
-    const response = await exports.default.fetch(`https://worker.test${path}`, { method: "OPTIONS", headers: { Origin: "https://evil.test" } });
+    const response = await exports.default.fetch(`https://worker.test${path}`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://evil.test" },
+    });
     expect(response.status).toBe(405);
     expect(response.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
@@ -128,27 +136,40 @@ describe.each(SIGNED_ROUTES)("ingress rules of $path", ({ path, ping, accepted }
       ["non-hex signature", () => signedRequest(ping, { path, signature: "z".repeat(128) })],
       ["short signature", () => signedRequest(ping, { path, signature: "ab".repeat(63) })],
       ["long signature", () => signedRequest(ping, { path, signature: "ab".repeat(65) })],
-      ["missing timestamp", async () => {
-        const request = await signedRequest(ping, { path });
-        const headers = new Headers(request.headers);
-        headers.delete("X-Signature-Timestamp");
-        return new Request(request.url, { method: "POST", headers, body: ping });
-      }],
+      [
+        "missing timestamp",
+        async () => {
+          const request = await signedRequest(ping, { path });
+          const headers = new Headers(request.headers);
+          headers.delete("X-Signature-Timestamp");
+          return new Request(request.url, { method: "POST", headers, body: ping });
+        },
+      ],
       ["non-integer timestamp", () => signedRequest(ping, { path, timestamp: `${nowSeconds()}.5` })],
       ["negative timestamp", () => signedRequest(ping, { path, timestamp: `-${nowSeconds()}` })],
       ["text timestamp", () => signedRequest(ping, { path, timestamp: "yesterday" })],
       ["timestamp 10 minutes old", () => signedRequest(ping, { path, timestamp: String(nowSeconds() - 600) })],
       ["timestamp 400 s in the future", () => signedRequest(ping, { path, timestamp: String(nowSeconds() + 400) })],
-      ["signature over another body", async () => {
-        const timestamp = String(nowSeconds());
-        const signature = await signBody(inject("discordPrivateKey"), timestamp, ping + " ");
-        return signedRequest(ping, { path, timestamp, signature });
-      }],
-      ["signature by another key", async () => {
-        const other = await generateTestKeyPair();
-        const timestamp = String(nowSeconds());
-        return signedRequest(ping, { path, timestamp, signature: await signBody(other.privateKeyPkcs8Hex, timestamp, ping) });
-      }],
+      [
+        "signature over another body",
+        async () => {
+          const timestamp = String(nowSeconds());
+          const signature = await signBody(inject("discordPrivateKey"), timestamp, ping + " ");
+          return signedRequest(ping, { path, timestamp, signature });
+        },
+      ],
+      [
+        "signature by another key",
+        async () => {
+          const other = await generateTestKeyPair();
+          const timestamp = String(nowSeconds());
+          return signedRequest(ping, {
+            path,
+            timestamp,
+            signature: await signBody(other.privateKeyPkcs8Hex, timestamp, ping),
+          });
+        },
+      ],
       ["all-zero signature", () => signedRequest(ping, { path, signature: "0".repeat(128) })],
     ];
 
@@ -169,10 +190,17 @@ describe("signature verification", () => {
     const { publicKeyHex, privateKeyPkcs8Hex } = await generateTestKeyPair();
     const body = new TextEncoder().encode(ping);
     const now = 1_800_000_000;
-    for (const [offset, expected] of [[300, null], [-300, null], [301, "stale_timestamp"], [-301, "stale_timestamp"]] as const) {
+    for (const [offset, expected] of [
+      [300, null],
+      [-300, null],
+      [301, "stale_timestamp"],
+      [-301, "stale_timestamp"],
+    ] as const) {
       const timestamp = String(now + offset);
       const signature = await signBody(privateKeyPkcs8Hex, timestamp, body);
-      expect(await verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), signature, timestamp, body, now)).toBe(expected);
+      expect(await verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), signature, timestamp, body, now)).toBe(
+        expected,
+      );
     }
   });
 
@@ -192,7 +220,9 @@ describe("signature verification", () => {
       if (mutation === 1) signature = toHex(crypto.getRandomValues(new Uint8Array(64)));
       if (mutation === 2) signedBody = body.map((b, j) => (j === 0 ? b ^ 1 : b));
       if (mutation === 3) signature = signature.slice(0, 127) + (signature[127] === "0" ? "1" : "0");
-      const ours = (await verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), signature, timestamp, signedBody, now)) === null;
+      const ours =
+        (await verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), signature, timestamp, signedBody, now)) ===
+        null;
       const theirs = await verifyKey(signedBody, signature, timestamp, publicKeyHex);
       if (ours !== theirs) disagreements.push(`case ${i} (${mutations[mutation]}): ours ${ours}, verifyKey ${theirs}`);
       const verdict = `${mutations[mutation]}: ${ours ? "accepted" : "rejected"}`;
@@ -209,7 +239,8 @@ describe("signature verification", () => {
 });
 
 describe("event payload shape", () => {
-  const event = (fields: Record<string, unknown>) => JSON.stringify({ version: 1, application_id: "100000000000000001", type: 1, ...fields });
+  const event = (fields: Record<string, unknown>) =>
+    JSON.stringify({ version: 1, application_id: "100000000000000001", type: 1, ...fields });
   it.each([
     ["not JSON", "{type:0"],
     ["a JSON array", "[0]"],
@@ -220,8 +251,14 @@ describe("event payload shape", () => {
     ["type 1 without event", event({})],
     ["an event without a type", event({ event: { timestamp: "2026-12-01T10:00:00.000000", data: {} } })],
     ["an event without a timestamp", event({ event: { type: "APPLICATION_AUTHORIZED", data: {} } })],
-    ["an event with a timestamp that is not a time", event({ event: { type: "APPLICATION_AUTHORIZED", timestamp: "soon", data: {} } })],
-    ["a handled event whose data does not fit it", event({ event: { type: "ENTITLEMENT_CREATE", timestamp: "2026-12-01T10:00:00.000000", data: { id: "1" } } })],
+    [
+      "an event with a timestamp that is not a time",
+      event({ event: { type: "APPLICATION_AUTHORIZED", timestamp: "soon", data: {} } }),
+    ],
+    [
+      "a handled event whose data does not fit it",
+      event({ event: { type: "ENTITLEMENT_CREATE", timestamp: "2026-12-01T10:00:00.000000", data: { id: "1" } } }),
+    ],
   ])("answers 400 to a signed /events body that is %s", async (_name, body) => {
     const response = await send(body, { path: "/events" });
     expect(response.status).toBe(400);

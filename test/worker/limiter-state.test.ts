@@ -1,13 +1,27 @@
 // The limiter's rules (src/worker/kit/discord/limiter/state.ts) on a fake clock: what one object grants when answers
 // come late, out of order, or as 429s. The object itself, shared by two Workers, is tested in limiter.test.ts.
 import { describe, expect, it } from "vitest";
-import { createLimiterState, GLOBAL_GRANTS, MAX_LEASE, SHARED_INVALID_CEILING } from "../../src/worker/kit/discord/limiter/state.ts";
+import {
+  createLimiterState,
+  GLOBAL_GRANTS,
+  MAX_LEASE,
+  SHARED_INVALID_CEILING,
+} from "../../src/worker/kit/discord/limiter/state.ts";
 
 const ROUTE = "POST /channels/:major/messages";
 const T0 = 1_800_000_000_000;
 const ask = (want = 1, major = "c1") => ({ route: ROUTE, major, want });
 /** Discord's headers for a window of `limit` ending `resetAfterMs` after `now`, as answerOf reads them. */
-const told = (remaining: number, windowEnd: number, now: number, status = 200) => ({ route: ROUTE, major: "c1", status, bucket: "h1", limit: 5, remaining, reset: windowEnd / 1000, resetAfterMs: windowEnd - now });
+const told = (remaining: number, windowEnd: number, now: number, status = 200) => ({
+  route: ROUTE,
+  major: "c1",
+  status,
+  bucket: "h1",
+  limit: 5,
+  remaining,
+  reset: windowEnd / 1000,
+  resetAfterMs: windowEnd - now,
+});
 
 describe("buckets", () => {
   it("probe first, then the window's remaining less what is still in flight; refilled only once the window is over and answered", () => {
@@ -55,7 +69,11 @@ describe("the global limit", () => {
   it("grants at most 45 per window across buckets (10 % under Discord's 50), leases at most MAX_LEASE at once, and a global 429 pauses everything", () => {
     const state = createLimiterState();
     let granted = 0;
-    for (let i = 0; i < 60; i++) granted += state.acquire({ route: "GET /guilds/:major/members/:id", major: `g${i}`, want: MAX_LEASE + 3 }, T0).granted;
+    for (let i = 0; i < 60; i++)
+      granted += state.acquire(
+        { route: "GET /guilds/:major/members/:id", major: `g${i}`, want: MAX_LEASE + 3 },
+        T0,
+      ).granted;
     expect(granted).toBe(GLOBAL_GRANTS);
     const waiting = state.acquire(ask(), T0 + 100);
     expect(waiting.granted).toBe(0);

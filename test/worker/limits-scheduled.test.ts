@@ -12,7 +12,8 @@ beforeEach(async () => {
 
 function offlineBackend() {
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
-    if (String(input instanceof Request ? input.url : input).includes("discord.test")) return Response.json({ id: "m" });
+    if (String(input instanceof Request ? input.url : input).includes("discord.test"))
+      return Response.json({ id: "m" });
     throw new TypeError("offline");
   });
 }
@@ -45,7 +46,10 @@ describe("per-user limit on heavy commands", () => {
     // Only the acknowledgements matter here: the backend is unreachable, Discord accepts the error edits.
     offlineBackend();
     const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, HEAVY_LIMITER: countingLimiter() };
-    const as = (userId: string) => command("chart", [{ type: 3, name: "values", value: "1,2" }], { member: { user: { id: userId, username: "u" }, permissions: "0" } });
+    const as = (userId: string) =>
+      command("chart", [{ type: 3, name: "values", value: "1,2" }], {
+        member: { user: { id: userId, username: "u" }, permissions: "0" },
+      });
     const types: number[] = [];
     for (let i = 0; i < 6; i++) types.push((await send(as("700000000000000007"), chartEnv)).body.type);
     expect(types).toEqual([5, 5, 5, 5, 5, 4]);
@@ -57,21 +61,47 @@ describe("per-user limit on heavy commands", () => {
     expect(refused.body.data?.content).toMatch(/try again in about 60 seconds/);
     // Another user is not affected, and light commands are never limited.
     expect((await send(as("700000000000000008"), chartEnv)).body.type).toBe(5);
-    expect((await send(command("ping", undefined, { member: { user: { id: "700000000000000007", username: "u" }, permissions: "0" } }), chartEnv)).body.type).toBe(4);
+    expect(
+      (
+        await send(
+          command("ping", undefined, {
+            member: { user: { id: "700000000000000007", username: "u" }, permissions: "0" },
+          }),
+          chartEnv,
+        )
+      ).body.type,
+    ).toBe(4);
   });
 
   it("counts only calls that defer: answers given at once (no numbers, bad values) never use up the limit", async () => {
     offlineBackend();
     const chartEnv = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, HEAVY_LIMITER: countingLimiter() };
     const member = { member: { user: { id: "700000000000000011", username: "u" }, permissions: "0" } };
-    const noNumbers = () => interaction({
-      type: 2,
-      ...member,
-      data: { name: "Chart numbers", type: 3, target_id: "77", resolved: { messages: { "77": { id: "77", channel_id: "5", content: "no numbers here", author: { id: "9", username: "ada" }, attachments: [] } } } },
-    });
+    const noNumbers = () =>
+      interaction({
+        type: 2,
+        ...member,
+        data: {
+          name: "Chart numbers",
+          type: 3,
+          target_id: "77",
+          resolved: {
+            messages: {
+              "77": {
+                id: "77",
+                channel_id: "5",
+                content: "no numbers here",
+                author: { id: "9", username: "ada" },
+                attachments: [],
+              },
+            },
+          },
+        },
+      });
     const badValues = () => command("chart", [{ type: 3, name: "values", value: "1,x" }], member);
     const answers: number[] = [];
-    for (let i = 0; i < 4; i++) answers.push((await send(noNumbers(), chartEnv)).body.type, (await send(badValues(), chartEnv)).body.type);
+    for (let i = 0; i < 4; i++)
+      answers.push((await send(noNumbers(), chartEnv)).body.type, (await send(badValues(), chartEnv)).body.type);
     expect(answers).toEqual([4, 4, 4, 4, 4, 4, 4, 4]);
     // Eight answered calls later, the user still has the whole limit: five charts defer, the sixth is refused.
     const good = () => command("chart", [{ type: 3, name: "values", value: "1,2" }], member);
@@ -82,7 +112,16 @@ describe("per-user limit on heavy commands", () => {
 
   it("lets the command through when the limiter itself fails", async () => {
     offlineBackend();
-    const broken = { ...env, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, HEAVY_LIMITER: { limit: async () => { throw new Error("limiter down"); } } };
+    const broken = {
+      ...env,
+      BACKEND_URL,
+      RELAY_SECRET: TEST_RELAY_SECRET,
+      HEAVY_LIMITER: {
+        limit: async () => {
+          throw new Error("limiter down");
+        },
+      },
+    };
     expect((await send(command("chart", [{ type: 3, name: "values", value: "1,2" }]), broken)).body.type).toBe(5);
   });
 });
@@ -92,25 +131,51 @@ describe("scheduled prune", () => {
     const now = Date.UTC(2026, 10, 23);
     const day = 86_400_000;
     await env.DB!.batch([
-      env.DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)").bind(now - 31 * day, now - 29 * day),
-      env.DB!.prepare("INSERT INTO feedback (interaction_id, text, created_at) VALUES ('f-old', 'a', ?), ('f-new', 'b', ?)").bind(now - 366 * day, now - 10 * day),
-      env.DB!.prepare("INSERT INTO deferred_jobs (interaction_id, state, outcome, attempts, updated_at) VALUES ('j-old', 'done', 'ok', 1, ?), ('j-new', 'done', 'ok', 1, ?)").bind(now - 31 * day, now - 29 * day),
-      env.DB!.prepare("INSERT INTO chart_cache_days (day, hits, misses) VALUES (?, 1, 1), (?, 2, 2)").bind((now - 31 * day) / day, (now - 29 * day) / day),
+      env
+        .DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)")
+        .bind(now - 31 * day, now - 29 * day),
+      env
+        .DB!.prepare(
+          "INSERT INTO feedback (interaction_id, text, created_at) VALUES ('f-old', 'a', ?), ('f-new', 'b', ?)",
+        )
+        .bind(now - 366 * day, now - 10 * day),
+      env
+        .DB!.prepare(
+          "INSERT INTO deferred_jobs (interaction_id, state, outcome, attempts, updated_at) VALUES ('j-old', 'done', 'ok', 1, ?), ('j-new', 'done', 'ok', 1, ?)",
+        )
+        .bind(now - 31 * day, now - 29 * day),
+      env
+        .DB!.prepare("INSERT INTO chart_cache_days (day, hits, misses) VALUES (?, 1, 1), (?, 2, 2)")
+        .bind((now - 31 * day) / day, (now - 29 * day) / day),
     ]);
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
     const ids = (await env.DB!.prepare("SELECT id FROM interactions").all()).results.map((r) => r.id);
-    const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map((r) => r.interaction_id);
+    const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map(
+      (r) => r.interaction_id,
+    );
     expect(ids).toEqual(["new"]);
     expect(feedback).toEqual(["f-new"]);
-    const jobs = (await env.DB!.prepare("SELECT interaction_id FROM deferred_jobs").all()).results.map((r) => r.interaction_id);
+    const jobs = (await env.DB!.prepare("SELECT interaction_id FROM deferred_jobs").all()).results.map(
+      (r) => r.interaction_id,
+    );
     expect(jobs).toEqual(["j-new"]);
     const cacheDays = (await env.DB!.prepare("SELECT day FROM chart_cache_days").all()).results.map((r) => r.day);
     expect(cacheDays).toContain((now - 29 * day) / day);
     expect(cacheDays).not.toContain((now - 31 * day) / day);
     const lines = logs.mock.calls.map((c) => JSON.parse(String(c[0])));
-    expect(lines).toEqual([expect.objectContaining({ event: "scheduled", outcome: "ok", interactions_deleted: 1, feedback_deleted: 1, jobs_done_deleted: 1, chart_cache_days_deleted: 1, cron: "17 3 * * *" })]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: "scheduled",
+        outcome: "ok",
+        interactions_deleted: 1,
+        feedback_deleted: 1,
+        jobs_done_deleted: 1,
+        chart_cache_days_deleted: 1,
+        cron: "17 3 * * *",
+      }),
+    ]);
   });
 });

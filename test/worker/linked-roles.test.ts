@@ -21,11 +21,25 @@ const KEY_HEX = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeef
 const SECRET = "test-client-secret";
 const ORIGIN = "https://bot.example";
 /** The Linked Roles Worker's env (wrangler.linked-roles.toml), sharing the interactions Worker's D1. */
-const linkedRolesEnv = (extra: Record<string, unknown>) => ({ DISCORD_APPLICATION_ID: "100000000000000001", DISCORD_API_BASE: "https://discord.test/api/v10", DISCORD_CLIENT_SECRET: SECRET, TOKEN_ENCRYPTION_KEY: KEY_HEX, DB: env.DB, ...extra });
+const linkedRolesEnv = (extra: Record<string, unknown>) => ({
+  DISCORD_APPLICATION_ID: "100000000000000001",
+  DISCORD_API_BASE: "https://discord.test/api/v10",
+  DISCORD_CLIENT_SECRET: SECRET,
+  TOKEN_ENCRYPTION_KEY: KEY_HEX,
+  DB: env.DB,
+  ...extra,
+});
 /** The interactions Worker with LINKED_ROLES bound to the Linked Roles Worker (`extra` changes the latter's env). */
 const linkEnv = (extra: Record<string, unknown> = {}) => {
   const lrEnv = linkedRolesEnv(extra);
-  return { ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, LINKED_ROLES: serviceBinding((request) => linkedRolesWorker.fetch(request as never, lrEnv as never)) };
+  return {
+    ...env,
+    HEAVY_LIMITER: undefined,
+    CHART_CACHE: undefined,
+    BACKEND_URL,
+    RELAY_SECRET: TEST_RELAY_SECRET,
+    LINKED_ROLES: serviceBinding((request) => linkedRolesWorker.fetch(request as never, lrEnv as never)),
+  };
 };
 
 let discord: DiscordEmulator;
@@ -36,14 +50,23 @@ beforeEach(async () => {
   oauthStore(discord.state).clientSecret = SECRET;
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: scriptedBackend().handler });
   lines = [];
-  for (const method of ["log", "error", "warn"] as const) vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+  for (const method of ["log", "error", "warn"] as const)
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
   await env.DB!.exec("DELETE FROM linked_roles");
   // What `npm run register` does first: the application's metadata records, from the Worker's declaration.
-  const put = await callDiscord(discord, "PUT", "/applications/100000000000000001/role-connections/metadata", roleConnectionMetadata, { Authorization: "Bot test-bot-token" });
+  const put = await callDiscord(
+    discord,
+    "PUT",
+    "/applications/100000000000000001/role-connections/metadata",
+    roleConnectionMetadata,
+    { Authorization: "Bot test-bot-token" },
+  );
   expect(put.status).toBe(200);
   discord.reset({ keepCommands: true }); // forget that call (the records stay: reset clears OAuth state, so put them back)
   oauthStore(discord.state).clientSecret = SECRET;
-  oauthStore(discord.state).metadata = roleConnectionMetadata.map((r: (typeof roleConnectionMetadata)[number]) => ({ ...r }));
+  oauthStore(discord.state).metadata = roleConnectionMetadata.map((r: (typeof roleConnectionMetadata)[number]) => ({
+    ...r,
+  }));
 });
 afterEach(() => {
   vi.restoreAllMocks();
@@ -68,14 +91,23 @@ async function authorize(decision: "approve" | "cancel" = "approve", workerEnv =
   expect(await consent.text()).toContain("Authorize");
   const form = new URLSearchParams(authorizeUrl.searchParams);
   form.set("decision", decision);
-  const chosen = await discord.fetch(new Request("http://discord.test/oauth2/authorize", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() }));
+  const chosen = await discord.fetch(
+    new Request("http://discord.test/oauth2/authorize", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: form.toString(),
+    }),
+  );
   expect(chosen.status).toBe(302);
   const back = new URL(chosen.headers.get("Location")!);
   return { start, cookie, authorizeUrl, back, callbackPath: `${back.pathname}${back.search}` };
 }
 
 const connection = () => oauthStore(discord.state).roleConnections.get(DEFAULT_USER.id);
-const chartBy = (userId: string) => command("chart", [{ type: 3, name: "values", value: "3,5,8" }], { member: { user: { id: userId, username: "tester" }, permissions: "0" } });
+const chartBy = (userId: string) =>
+  command("chart", [{ type: 3, name: "values", value: "3,5,8" }], {
+    member: { user: { id: userId, username: "tester" }, permissions: "0" },
+  });
 
 async function drawChart(userId: string) {
   const payload = chartBy(userId);
@@ -104,7 +136,10 @@ describe("GET /linked-role", () => {
   });
 
   it("answers 503 naming what is missing when Linked Roles is not configured, and when it is not bound at all", async () => {
-    const response = await workerGet("/linked-role", linkEnv({ DISCORD_CLIENT_SECRET: undefined, TOKEN_ENCRYPTION_KEY: undefined }));
+    const response = await workerGet(
+      "/linked-role",
+      linkEnv({ DISCORD_CLIENT_SECRET: undefined, TOKEN_ENCRYPTION_KEY: undefined }),
+    );
     expect(response.status).toBe(503);
     expect(await response.text()).toContain("DISCORD_CLIENT_SECRET, TOKEN_ENCRYPTION_KEY");
     const unbound = await workerGet("/linked-role", { ...linkEnv(), LINKED_ROLES: undefined });
@@ -114,14 +149,24 @@ describe("GET /linked-role", () => {
   });
 
   it("names a TOKEN_ENCRYPTION_KEY that is not 32 bytes of hex on the Linked Roles Worker's /health", async () => {
-    const response = await linkedRolesWorker.fetch(new Request("https://linked-roles/health") as never, linkedRolesEnv({ TOKEN_ENCRYPTION_KEY: "abcd" }) as never);
+    const response = await linkedRolesWorker.fetch(
+      new Request("https://linked-roles/health") as never,
+      linkedRolesEnv({ TOKEN_ENCRYPTION_KEY: "abcd" }) as never,
+    );
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ missing_or_invalid: ["TOKEN_ENCRYPTION_KEY"] });
   });
 
   it("keeps POST /chart-drawn off the interactions Worker's public routes", async () => {
     const ctx = createExecutionContext();
-    const response = await worker.fetch(new Request(`${ORIGIN}/chart-drawn`, { method: "POST", body: JSON.stringify({ user_id: DEFAULT_USER.id, interaction_id: "1" }) }) as never, linkEnv() as never, ctx);
+    const response = await worker.fetch(
+      new Request(`${ORIGIN}/chart-drawn`, {
+        method: "POST",
+        body: JSON.stringify({ user_id: DEFAULT_USER.id, interaction_id: "1" }),
+      }) as never,
+      linkEnv() as never,
+      ctx,
+    );
     expect(response.status).toBe(404);
   });
 });
@@ -135,17 +180,26 @@ describe("GET /discord-oauth-callback", () => {
     expect(response.headers.get("Set-Cookie")).toMatch(/^linked_role_state=; .*Max-Age=0/);
     expect(await response.text()).toContain("is linked: 0 charts drawn so far");
 
-    expect(connection()).toEqual({ platform_name: "edge-discord-bot", platform_username: DEFAULT_USER.username, metadata: { charts_drawn: "0" } });
+    expect(connection()).toEqual({
+      platform_name: "edge-discord-bot",
+      platform_username: DEFAULT_USER.username,
+      metadata: { charts_drawn: "0" },
+    });
     const calls = discord.calls().map((c) => `${c.method} ${c.path} ${c.status}`);
     expect(calls).toEqual([
       "POST /api/v10/oauth2/token 200",
       "GET /api/v10/users/@me 200",
       "PUT /api/v10/users/@me/applications/100000000000000001/role-connection 200",
     ]);
-    expect(discord.calls()[0]!.body).toEqual({ json: { grant_type: "authorization_code", code: "[redacted]", redirect_uri: `${ORIGIN}/discord-oauth-callback` } });
+    expect(discord.calls()[0]!.body).toEqual({
+      json: { grant_type: "authorization_code", code: "[redacted]", redirect_uri: `${ORIGIN}/discord-oauth-callback` },
+    });
 
     const [accessToken] = [...oauthStore(discord.state).accessTokens.keys()];
-    const row = await env.DB!.prepare("SELECT * FROM linked_roles WHERE user_id = ?").bind(DEFAULT_USER.id).first<Record<string, string>>();
+    const row = await env
+      .DB!.prepare("SELECT * FROM linked_roles WHERE user_id = ?")
+      .bind(DEFAULT_USER.id)
+      .first<Record<string, string>>();
     expect(row!.access_token).not.toContain(accessToken!);
     expect(await decryptToken(hexKey(), DEFAULT_USER.id, row!.access_token!)).toBe(accessToken);
     await expect(decryptToken(hexKey(), "someone else", row!.access_token!)).rejects.toThrow();
@@ -155,7 +209,10 @@ describe("GET /discord-oauth-callback", () => {
     const { cookie, back } = await authorize();
     const forged = new URL(back);
     forged.searchParams.set("state", "0".repeat(48));
-    for (const [path, headers] of [[`${forged.pathname}${forged.search}`, { Cookie: cookie }], [`${back.pathname}${back.search}`, {}]] as const) {
+    for (const [path, headers] of [
+      [`${forged.pathname}${forged.search}`, { Cookie: cookie }],
+      [`${back.pathname}${back.search}`, {}],
+    ] as const) {
       const response = await workerGet(path, linkEnv(), headers);
       expect(response.status).toBe(403);
       expect(await response.text()).toContain("/linked-role");
@@ -188,7 +245,9 @@ describe("GET /discord-oauth-callback", () => {
     expect(await down.text()).toContain("Wait a minute and try again");
 
     ({ cookie, callbackPath } = await authorize());
-    const wrong = await workerGet(callbackPath, linkEnv({ DISCORD_CLIENT_SECRET: "not-the-secret" }), { Cookie: cookie });
+    const wrong = await workerGet(callbackPath, linkEnv({ DISCORD_CLIENT_SECRET: "not-the-secret" }), {
+      Cookie: cookie,
+    });
     expect(wrong.status).toBe(502);
     expect(await wrong.text()).toContain("tell the bot&#39;s operator".replace("&#39;", "'"));
     expect(connection()).toBeUndefined();
@@ -198,7 +257,13 @@ describe("GET /discord-oauth-callback", () => {
     const { cookie, back, callbackPath } = await authorize();
     await workerGet(callbackPath, linkEnv(), { Cookie: cookie });
     await drawChart(DEFAULT_USER.id);
-    const secrets = [back.searchParams.get("code")!, back.searchParams.get("state")!, ...oauthStore(discord.state).accessTokens.keys(), ...oauthStore(discord.state).refreshTokens.keys(), SECRET];
+    const secrets = [
+      back.searchParams.get("code")!,
+      back.searchParams.get("state")!,
+      ...oauthStore(discord.state).accessTokens.keys(),
+      ...oauthStore(discord.state).refreshTokens.keys(),
+      SECRET,
+    ];
     expect(lines.some((line) => line.includes("linked_role.callback"))).toBe(true);
     for (const secret of secrets) expect(lines.filter((line) => line.includes(secret))).toEqual([]);
   });
@@ -217,7 +282,9 @@ describe("after a linked user's chart", () => {
     expect(connection()!.metadata).toEqual({ charts_drawn: "1" });
     await drawChart(DEFAULT_USER.id);
     expect(connection()!.metadata).toEqual({ charts_drawn: "2" });
-    const order = discord.calls().map((c) => `${c.method} ${c.path.replace(/webhooks\/.*\/messages/, "webhooks/…/messages")}`);
+    const order = discord
+      .calls()
+      .map((c) => `${c.method} ${c.path.replace(/webhooks\/.*\/messages/, "webhooks/…/messages")}`);
     expect(order).toEqual([
       "PATCH /api/v10/webhooks/…/messages/@original",
       "PUT /api/v10/users/@me/applications/100000000000000001/role-connection",
@@ -234,7 +301,9 @@ describe("after a linked user's chart", () => {
     const token = discord.calls({ method: "POST" }).find((c) => c.path === "/api/v10/oauth2/token");
     expect(token!.body).toEqual({ json: { grant_type: "refresh_token", refresh_token: "[redacted]" } });
     expect(connection()!.metadata).toEqual({ charts_drawn: "1" });
-    const after = await env.DB!.prepare("SELECT refresh_token, expires_at FROM linked_roles").first<{ refresh_token: string; expires_at: number }>();
+    const after = await env
+      .DB!.prepare("SELECT refresh_token, expires_at FROM linked_roles")
+      .first<{ refresh_token: string; expires_at: number }>();
     expect(after!.refresh_token).not.toBe(before!.refresh_token);
     expect(after!.expires_at).toBeGreaterThan(Date.now());
   });
@@ -260,7 +329,12 @@ describe("the metadata declaration", () => {
     expect(roleConnectionMetadataProblems(roleConnectionMetadata)).toEqual([]);
     const six = Array.from({ length: 6 }, (_, i) => ({ ...roleConnectionMetadata[0], key: `k${i}` }));
     expect(roleConnectionMetadataProblems(six)).toEqual(["6 records; Discord accepts at most 5"]);
-    expect(roleConnectionMetadataProblems([{ ...roleConnectionMetadata[0], key: "Charts Drawn" }, { ...roleConnectionMetadata[0], description: "" }])).toEqual([
+    expect(
+      roleConnectionMetadataProblems([
+        { ...roleConnectionMetadata[0], key: "Charts Drawn" },
+        { ...roleConnectionMetadata[0], description: "" },
+      ]),
+    ).toEqual([
       'record 1 ("Charts Drawn"): the key must be 1-50 characters of a-z, 0-9 and _',
       'record 2 ("charts_drawn"): description must be 1-200 characters',
     ]);

@@ -12,7 +12,12 @@ const PING_ALL = "hey @everyone and <@&123456789012345678>";
 const ONLY_ADA = { users: ["400000000000000004"] };
 
 const shout = defineModule({
-  definition: slashCommand({ name: "shout", description: "says things", options: [{ type: 3, name: "how", description: "how", required: true }], ...EVERYWHERE }),
+  definition: slashCommand({
+    name: "shout",
+    description: "says things",
+    options: [{ type: 3, name: "how", description: "how", required: true }],
+    ...EVERYWHERE,
+  }),
   jobs: {
     loud: job<{ optIn: boolean }>(async ({ optIn }, task) => {
       await task.progress(PING_ALL);
@@ -37,12 +42,22 @@ const bot = testBot(shout);
 afterEach(() => vi.restoreAllMocks());
 
 const how = async (value: string) => (await bot.command(shout, { how: value })).response;
-const sentBodies = () => bot.discord.calls().filter((c) => c.method !== "DELETE").map((c) => ({ call: `${c.method} ${c.path.replace(/^\/api\/v10\/webhooks\/\d+\/[^/]+/, "")}`, allowed: (c.body as { json: { allowed_mentions?: unknown } }).json.allowed_mentions }));
+const sentBodies = () =>
+  bot.discord
+    .calls()
+    .filter((c) => c.method !== "DELETE")
+    .map((c) => ({
+      call: `${c.method} ${c.path.replace(/^\/api\/v10\/webhooks\/\d+\/[^/]+/, "")}`,
+      allowed: (c.body as { json: { allowed_mentions?: unknown } }).json.allowed_mentions,
+    }));
 
 describe("allowed_mentions", () => {
   it("is {parse: []} on an answer a handler wrote by hand, and on update()", async () => {
     expect((await how("raw")).data).toEqual({ content: PING_ALL, allowed_mentions: { parse: [] } });
-    expect((await bot.click("shout:x")).response).toEqual({ type: 7, data: { content: PING_ALL, allowed_mentions: { parse: [] } } });
+    expect((await bot.click("shout:x")).response).toEqual({
+      type: 7,
+      data: { content: PING_ALL, allowed_mentions: { parse: [] } },
+    });
   });
 
   it("is the handler's own when it sets one (the opt-in)", async () => {
@@ -62,7 +77,13 @@ describe("allowed_mentions", () => {
 
   it("keeps a job's own allowed_mentions on its edits and its final message", async () => {
     await how("job-opt-in");
-    expect(sentBodies().map((b) => b.allowed)).toEqual([{ parse: [] }, { parse: [] }, ONLY_ADA, { parse: [] }, ONLY_ADA]);
+    expect(sentBodies().map((b) => b.allowed)).toEqual([
+      { parse: [] },
+      { parse: [] },
+      ONLY_ADA,
+      { parse: [] },
+      ONLY_ADA,
+    ]);
   });
 
   it("is {parse: []} on the error edit of a failed job", async () => {

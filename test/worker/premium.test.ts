@@ -18,15 +18,32 @@ const USER_ID = "400000000000000004";
 
 const csv = (entitlements: unknown[] = []) => {
   const payload = command("chart", [{ type: 11, name: "file", value: "9" }], { entitlements });
-  (payload.data as Record<string, unknown>).resolved = { attachments: { "9": { id: "9", filename: "data.csv", url: "https://cdn.discordapp.com/a/data.csv", size: 20, content_type: "text/csv" } } };
+  (payload.data as Record<string, unknown>).resolved = {
+    attachments: {
+      "9": {
+        id: "9",
+        filename: "data.csv",
+        url: "https://cdn.discordapp.com/a/data.csv",
+        size: 20,
+        content_type: "text/csv",
+      },
+    },
+  };
   return payload;
 };
-const owned = (extra: Record<string, unknown> = {}) => ({ ...testEntitlement({ applicationId: "100000000000000001", skuId: SKU, userId: USER_ID }), ...extra });
+const owned = (extra: Record<string, unknown> = {}) => ({
+  ...testEntitlement({ applicationId: "100000000000000001", skuId: SKU, userId: USER_ID }),
+  ...extra,
+});
 
 async function answer(payload: Record<string, unknown>, vars: Record<string, unknown>) {
   const limiter = { limit: vi.fn(async () => ({ success: true })) };
   const ctx = createExecutionContext();
-  const response = await worker.fetch((await signedRequest(JSON.stringify(payload))) as never, { ...env, DB: undefined, HEAVY_LIMITER: limiter, ...vars } as never, ctx);
+  const response = await worker.fetch(
+    (await signedRequest(JSON.stringify(payload))) as never,
+    { ...env, DB: undefined, HEAVY_LIMITER: limiter, ...vars } as never,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   expect(response.status).toBe(200);
   return { body: (await response.json()) as { type: number; data: Record<string, any> }, limiter };
@@ -34,7 +51,10 @@ async function answer(payload: Record<string, unknown>, vars: Record<string, unk
 
 /** The gate's answer: an ephemeral sentence and one row holding Discord's premium button for the SKU. */
 const isPremiumRefusal = (body: { type: number; data: Record<string, any> }) =>
-  body.type === 4 && body.data.flags === 64 && JSON.stringify(body.data.components) === JSON.stringify([{ type: 1, components: [{ type: 2, style: 6, sku_id: SKU }] }]);
+  body.type === 4 &&
+  body.data.flags === 64 &&
+  JSON.stringify(body.data.components) ===
+    JSON.stringify([{ type: 1, components: [{ type: 2, style: 6, sku_id: SKU }] }]);
 
 describe("the /chart file: premium gate", () => {
   it("answers a user without the entitlement ephemerally with the premium button, without counting a heavy use", async () => {
@@ -68,7 +88,9 @@ describe("the /chart file: premium gate", () => {
   });
 
   it("keeps values: free", async () => {
-    const { body } = await answer(command("chart", [{ type: 3, name: "values", value: "1,2,3" }]), { PREMIUM_SKU_ID: SKU });
+    const { body } = await answer(command("chart", [{ type: 3, name: "values", value: "1,2,3" }]), {
+      PREMIUM_SKU_ID: SKU,
+    });
     expect(isPremiumRefusal(body)).toBe(false);
     expect(JSON.stringify(body)).not.toMatch(/premium/i);
   });
@@ -105,7 +127,11 @@ describe("premiumButton", () => {
 
 describe("PREMIUM_SKU_ID", () => {
   it("is named by /health when it is not a SKU id", async () => {
-    const response = await worker.fetch(new Request("https://w/health") as never, { ...env, PREMIUM_SKU_ID: "gold" } as never, createExecutionContext());
+    const response = await worker.fetch(
+      new Request("https://w/health") as never,
+      { ...env, PREMIUM_SKU_ID: "gold" } as never,
+      createExecutionContext(),
+    );
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ status: "misconfigured", missing_or_invalid: ["PREMIUM_SKU_ID"] });
   });

@@ -32,18 +32,24 @@ describe("custom_id", () => {
   });
 
   it("parses any string without throwing", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (id) => {
-      const parsed = parseCustomId(id);
-      expect(parsed.prefix.includes(":")).toBe(false);
-      if (id.includes(":")) expect(`${parsed.prefix}:${parsed.state}`).toBe(id);
-      else expect(parsed).toEqual({ prefix: id, state: "", args: [] });
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (id) => {
+        const parsed = parseCustomId(id);
+        expect(parsed.prefix.includes(":")).toBe(false);
+        if (id.includes(":")) expect(`${parsed.prefix}:${parsed.state}`).toBe(id);
+        else expect(parsed).toEqual({ prefix: id, state: "", args: [] });
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it("accepts only our chart keys as button state", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 30 }), (key) => {
-      expect(isChartKey(key)).toBe(/^[0-9a-z]{12}$/.test(key));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (key) => {
+        expect(isChartKey(key)).toBe(/^[0-9a-z]{12}$/.test(key));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -55,15 +61,29 @@ describe("options", () => {
       title: (v) => typeof v === "string",
       file: (v) => typeof v === "object" && v !== null && typeof (v as { url?: unknown }).url === "string",
     };
-    const option = fc.record({ name: fc.constantFrom("values", "file", "kind", "title", "other"), type: fc.integer({ min: 0, max: 12 }), value: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: ["name"] });
-    fc.assert(fc.property(fc.oneof(fc.array(option, { maxLength: 5 }), fc.jsonValue({ maxDepth: 4 })), fc.jsonValue({ maxDepth: 3 }), (options, resolved) => {
-      const read = readOptions(chartDefinition, { data: { options, resolved } as Record<string, unknown> });
-      if (!read.ok) {
-        expect(read.problem).toBeTypeOf("string");
-        return;
-      }
-      for (const [name, value] of Object.entries(read.values)) expect(expected[name]?.(value)).toBe(true);
-    }), { numRuns: 500 });
+    const option = fc.record(
+      {
+        name: fc.constantFrom("values", "file", "kind", "title", "other"),
+        type: fc.integer({ min: 0, max: 12 }),
+        value: fc.jsonValue({ maxDepth: 2 }),
+      },
+      { requiredKeys: ["name"] },
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.array(option, { maxLength: 5 }), fc.jsonValue({ maxDepth: 4 })),
+        fc.jsonValue({ maxDepth: 3 }),
+        (options, resolved) => {
+          const read = readOptions(chartDefinition, { data: { options, resolved } as Record<string, unknown> });
+          if (!read.ok) {
+            expect(read.problem).toBeTypeOf("string");
+            return;
+          }
+          for (const [name, value] of Object.entries(read.values)) expect(expected[name]?.(value)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 
@@ -91,21 +111,28 @@ describe("log lines", () => {
     const plain = fc.jsonValue().filter((v) => !JSON.stringify(v).includes("?"));
     try {
       fc.assert(
-        fc.property(fc.string(), fc.dictionary(fc.string().filter((k) => k !== "event" && k !== "__proto__"), plain), (event, fields) => {
-          lines.length = 0;
-          log(event, fields);
-          expect(lines).toHaveLength(1);
-          const line = lines[0]!;
-          expect(line).not.toContain("\n");
-          const parsed = JSON.parse(line) as Record<string, unknown>;
-          // The text, not Object.keys: objects list integer-like keys first whatever the line's order.
-          expect(line.startsWith(`{"event":${JSON.stringify(event)}`)).toBe(true);
-          expect(parsed.event).toBe(event);
-          for (const [key, value] of Object.entries(fields)) {
-            const secret = /token|secret|signature|authorization|password|cookie|api[-_]?key|credential/i.test(key);
-            expect(parsed[key]).toEqual(secret ? "[redacted]" : JSON.parse(JSON.stringify(value)));
-          }
-        }),
+        fc.property(
+          fc.string(),
+          fc.dictionary(
+            fc.string().filter((k) => k !== "event" && k !== "__proto__"),
+            plain,
+          ),
+          (event, fields) => {
+            lines.length = 0;
+            log(event, fields);
+            expect(lines).toHaveLength(1);
+            const line = lines[0]!;
+            expect(line).not.toContain("\n");
+            const parsed = JSON.parse(line) as Record<string, unknown>;
+            // The text, not Object.keys: objects list integer-like keys first whatever the line's order.
+            expect(line.startsWith(`{"event":${JSON.stringify(event)}`)).toBe(true);
+            expect(parsed.event).toBe(event);
+            for (const [key, value] of Object.entries(fields)) {
+              const secret = /token|secret|signature|authorization|password|cookie|api[-_]?key|credential/i.test(key);
+              expect(parsed[key]).toEqual(secret ? "[redacted]" : JSON.parse(JSON.stringify(value)));
+            }
+          },
+        ),
         { numRuns: 500 },
       );
     } finally {
@@ -117,8 +144,31 @@ describe("log lines", () => {
 describe("no log line carries a token, a signed URL or a secret", () => {
   // A unique marker per run: the property is that it never reaches the output, wherever it was put.
   const marker = fc.stringMatching(/^[A-Za-z0-9]{12}$/).map((m) => `Zq${m}`);
-  const secretKey = fc.constantFrom("token", "interaction_token", "botToken", "RELAY_SECRET", "x-signature-ed25519", "Authorization", "password", "session_cookie", "apiKey", "credentials");
-  const safeKey = fc.constantFrom("data", "resolved", "attachments", "1234", "url", "error", "stack", "options", "value", "items", "detail");
+  const secretKey = fc.constantFrom(
+    "token",
+    "interaction_token",
+    "botToken",
+    "RELAY_SECRET",
+    "x-signature-ed25519",
+    "Authorization",
+    "password",
+    "session_cookie",
+    "apiKey",
+    "credentials",
+  );
+  const safeKey = fc.constantFrom(
+    "data",
+    "resolved",
+    "attachments",
+    "1234",
+    "url",
+    "error",
+    "stack",
+    "options",
+    "value",
+    "items",
+    "detail",
+  );
   const carrier = fc.oneof(
     // A secret under a credential-named key.
     fc.tuple(secretKey, marker).map(([key, m]) => ({ place: "key" as const, key, value: m, marker: m })),
@@ -128,17 +178,33 @@ describe("no log line carries a token, a signed URL or a secret", () => {
       return { place: "value" as const, value: inText ? `fetch failed for ${url} (403)` : url, marker: m };
     }),
     // A bot token and an interaction token, shaped as Discord issues them.
-    marker.map((m) => ({ place: "value" as const, value: `MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.${m}abcdefghijklmnopqrstu`, marker: m })),
-    marker.map((m) => ({ place: "value" as const, value: `aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTAx${m}`, marker: m })),
+    marker.map((m) => ({
+      place: "value" as const,
+      value: `MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.${m}abcdefghijklmnopqrstu`,
+      marker: m,
+    })),
+    marker.map((m) => ({
+      place: "value" as const,
+      value: `aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTAx${m}`,
+      marker: m,
+    })),
   );
   // Where it goes: a path of objects and arrays from the top level down to 6 levels.
   const path = fc.array(fc.oneof(safeKey, fc.nat({ max: 3 })), { maxLength: 6 });
 
-  function place(path: ReadonlyArray<string | number>, leafKey: string, value: unknown, noise: unknown): Record<string, unknown> {
+  function place(
+    path: ReadonlyArray<string | number>,
+    leafKey: string,
+    value: unknown,
+    noise: unknown,
+  ): Record<string, unknown> {
     let node: unknown = { [leafKey]: value, noise };
     for (let i = path.length - 1; i >= 0; i--) {
       const step = path[i]!;
-      node = typeof step === "number" ? [...Array.from({ length: step }, () => noise), node] : { [step]: node, other: noise };
+      node =
+        typeof step === "number"
+          ? [...Array.from({ length: step }, () => noise), node]
+          : { [step]: node, other: noise };
     }
     return { interaction_id: "1", ...(node as Record<string, unknown>) };
   }
@@ -158,13 +224,20 @@ describe("no log line carries a token, a signed URL or a secret", () => {
 
   it("the Worker's logger removes them at any depth", () => {
     fc.assert(
-      fc.property(carrier, path, safeKey, fc.jsonValue({ maxDepth: 2 }), fc.constantFrom("info", "error"), (c, at, leaf, noise, level) => {
-        const fields = place(at, c.place === "key" ? c.key : leaf, c.value, noise);
-        const lines = capture(() => log("queue.dead_letter", { ...fields, level }));
-        expect(lines).toHaveLength(1);
-        expect(() => JSON.parse(lines[0]!)).not.toThrow();
-        expect(lines[0]).not.toContain(c.marker);
-      }),
+      fc.property(
+        carrier,
+        path,
+        safeKey,
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constantFrom("info", "error"),
+        (c, at, leaf, noise, level) => {
+          const fields = place(at, c.place === "key" ? c.key : leaf, c.value, noise);
+          const lines = capture(() => log("queue.dead_letter", { ...fields, level }));
+          expect(lines).toHaveLength(1);
+          expect(() => JSON.parse(lines[0]!)).not.toThrow();
+          expect(lines[0]).not.toContain(c.marker);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -173,7 +246,10 @@ describe("no log line carries a token, a signed URL or a secret", () => {
     fc.assert(
       fc.property(carrier, path, safeKey, fc.jsonValue({ maxDepth: 2 }), (c, at, leaf, noise) => {
         const lines: string[] = [];
-        jsonLineLogger((line) => void lines.push(line))({ event: "job", ...place(at, c.place === "key" ? c.key : leaf, c.value, noise) });
+        jsonLineLogger((line) => void lines.push(line))({
+          event: "job",
+          ...place(at, c.place === "key" ? c.key : leaf, c.value, noise),
+        });
         expect(lines).toHaveLength(1);
         expect(() => JSON.parse(lines[0]!)).not.toThrow();
         expect(lines[0]).not.toContain(c.marker);
@@ -186,13 +262,22 @@ describe("no log line carries a token, a signed URL or a secret", () => {
     const lines = capture(() =>
       log("queue.dead_letter", {
         interaction_id: "1234",
-        data: { resolved: { attachments: { "99": { url: "https://cdn.discordapp.com/attachments/1/2/f.csv?ex=1&is=2&hm=3", filename: "f.csv" } } } },
+        data: {
+          resolved: {
+            attachments: {
+              "99": { url: "https://cdn.discordapp.com/attachments/1/2/f.csv?ex=1&is=2&hm=3", filename: "f.csv" },
+            },
+          },
+        },
         error: "fetch https://cdn.discordapp.com/attachments/1/2/f.csv?hm=3 failed",
       }),
     );
     const parsed = JSON.parse(lines[0]!);
     expect(parsed.interaction_id).toBe("1234");
-    expect(parsed.data.resolved.attachments["99"]).toEqual({ url: "https://cdn.discordapp.com/attachments/1/2/f.csv?[redacted]", filename: "f.csv" });
+    expect(parsed.data.resolved.attachments["99"]).toEqual({
+      url: "https://cdn.discordapp.com/attachments/1/2/f.csv?[redacted]",
+      filename: "f.csv",
+    });
     expect(parsed.error).toBe("fetch https://cdn.discordapp.com/attachments/1/2/f.csv?[redacted] failed");
   });
 });

@@ -15,7 +15,15 @@ let discord: DiscordEmulator;
 let sent: JobMessage[];
 const producer = { send: async (body: JobMessage) => void sent.push(body), sendBatch: async () => {} };
 // No chart cache (chart-cache.test.ts tests it): these tests count backend calls across identical charts.
-const queueEnv = () => ({ ...env, HEAVY_LIMITER: undefined, CHART_CACHE: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET, RELAY_MODE: "queue", JOBS: producer });
+const queueEnv = () => ({
+  ...env,
+  HEAVY_LIMITER: undefined,
+  CHART_CACHE: undefined,
+  BACKEND_URL,
+  RELAY_SECRET: TEST_RELAY_SECRET,
+  RELAY_MODE: "queue",
+  JOBS: producer,
+});
 
 function outbound(backend: Handler) {
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: backend });
@@ -29,7 +37,15 @@ async function acknowledge(payload: Record<string, unknown>) {
 }
 
 async function consume(messages: Array<{ body: unknown; attempts?: number; id?: string }>, queue = QUEUE) {
-  const batch = createMessageBatch(queue, messages.map((m, i) => ({ id: m.id ?? `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })));
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m, i) => ({
+      id: m.id ?? `msg-${i}`,
+      timestamp: new Date(),
+      attempts: m.attempts ?? 1,
+      body: m.body,
+    })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch as never, queueEnv() as never, ctx);
   return getQueueResult(batch as never, ctx);
@@ -51,7 +67,10 @@ afterEach(() => {
 describe("queue relay mode", () => {
   it("backs off exponentially, capped at a minute, and gives up within the token's lifetime", () => {
     expect([1, 2, 3, 4, 5, 6, 7].map(retryDelaySeconds)).toEqual([2, 4, 8, 16, 32, 60, 60]);
-    const worstCase = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0);
+    const worstCase = Array.from({ length: MAX_ATTEMPTS - 1 }, (_, i) => retryDelaySeconds(i + 1)).reduce(
+      (a, b) => a + b,
+      0,
+    );
     expect(worstCase * 1000 + MAX_ATTEMPTS * 30_000).toBeLessThan(13 * 60_000);
   });
 
@@ -61,7 +80,14 @@ describe("queue relay mode", () => {
     const payload = chart();
     expect(await acknowledge(payload)).toEqual({ type: 5 });
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ v: 2, route: "/chart", job: "render", input: { kind: "line", values: expect.any(String) }, update: false, interaction: { id: payload.id, token: payload.token } });
+    expect(sent[0]).toMatchObject({
+      v: 2,
+      route: "/chart",
+      job: "render",
+      input: { kind: "line", values: expect.any(String) },
+      update: false,
+      interaction: { id: payload.id, token: payload.token },
+    });
     expect(backend.calls).toHaveLength(0);
     expect(discord.calls()).toHaveLength(0);
   });
@@ -91,14 +117,18 @@ describe("queue relay mode", () => {
   });
 
   it("retries with backoff while the backend is down, then makes the error edit on the last attempt", async () => {
-    outbound(() => { throw new TypeError("connect ECONNREFUSED"); });
+    outbound(() => {
+      throw new TypeError("connect ECONNREFUSED");
+    });
     await acknowledge(chart());
     const first = await consume([{ body: sent[0], attempts: 1 }]);
     expect(first.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
     const third = await consume([{ body: sent[0], attempts: 3 }]);
     expect(third.retryMessages.map((m) => m.msgId)).toEqual(["msg-0"]);
     // No final edit while retrying; only the one status edit of the first retry (issue 21).
-    expect(patches().map((c) => (c.body as { json: { content: string } }).json.content)).toEqual([expect.stringMatching(/^⏳/)]);
+    expect(patches().map((c) => (c.body as { json: { content: string } }).json.content)).toEqual([
+      expect.stringMatching(/^⏳/),
+    ]);
     const last = await consume([{ body: sent[0], attempts: MAX_ATTEMPTS }]);
     expect(last.explicitAcks).toEqual(["msg-0"]);
     expect(patches()).toHaveLength(2);
@@ -108,7 +138,10 @@ describe("queue relay mode", () => {
   it("recovers when the backend comes back before attempts run out", async () => {
     let up = false;
     const backend = scriptedBackend();
-    outbound((request) => { if (!up) throw new TypeError("down"); return backend.handler(request); });
+    outbound((request) => {
+      if (!up) throw new TypeError("down");
+      return backend.handler(request);
+    });
     const payload = chart();
     await acknowledge(payload);
     expect((await consume([{ body: sent[0], attempts: 1 }])).retryMessages).toHaveLength(1);
@@ -121,7 +154,11 @@ describe("queue relay mode", () => {
 
   it("retries when Discord keeps failing the final edit, and records the job as undelivered at the end", async () => {
     outbound(scriptedBackend().handler);
-    discord.faults.push({ match: { method: "PATCH" }, times: "always", respond: { status: 503, json: { message: "unavailable" } } });
+    discord.faults.push({
+      match: { method: "PATCH" },
+      times: "always",
+      respond: { status: 503, json: { message: "unavailable" } },
+    });
     await acknowledge(chart());
     expect((await consume([{ body: sent[0], attempts: 1 }])).retryMessages).toHaveLength(1);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
@@ -138,20 +175,56 @@ describe("queue relay mode", () => {
     await acknowledge(chart());
     // A body the consumer crashes on (a bug, not an outage: JSON.stringify throws on a BigInt): that message
     // alone is retried.
-    const crashing = { v: 2, interaction: { id: 1n }, route: "/chart", job: "render", input: null, update: false, enqueued_at: Date.now() };
+    const crashing = {
+      v: 2,
+      interaction: { id: 1n },
+      route: "/chart",
+      job: "render",
+      input: null,
+      update: false,
+      enqueued_at: Date.now(),
+    };
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const result = await consume([{ body: sent[0] }, { body: crashing }, { body: sent[1] }, { body: { nonsense: true } }]);
+    const result = await consume([
+      { body: sent[0] },
+      { body: crashing },
+      { body: sent[1] },
+      { body: { nonsense: true } },
+    ]);
     expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-2", "msg-3"]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["msg-1"]);
     expect(patches()).toHaveLength(2);
     expect(new Set(patches().map((c) => c.path)).size).toBe(2);
   });
 
-  const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
-  const downDB = () => ({ prepare: () => { throw new Error("D1_ERROR: database unavailable"); }, batch: async () => { throw new Error("D1_ERROR: database unavailable"); } });
-  const hungDB = () => ({ prepare: () => ({ bind: () => ({ first: () => new Promise(() => {}), run: () => new Promise(() => {}), all: () => new Promise(() => {}) }) }) });
-  async function consumeWith(overrides: Record<string, unknown>, messages: Array<{ body: unknown; attempts?: number }>, queue = QUEUE) {
-    const batch = createMessageBatch(queue, messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })));
+  const lines = (spy: { mock: { calls: unknown[][] } }) =>
+    spy.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
+  const downDB = () => ({
+    prepare: () => {
+      throw new Error("D1_ERROR: database unavailable");
+    },
+    batch: async () => {
+      throw new Error("D1_ERROR: database unavailable");
+    },
+  });
+  const hungDB = () => ({
+    prepare: () => ({
+      bind: () => ({
+        first: () => new Promise(() => {}),
+        run: () => new Promise(() => {}),
+        all: () => new Promise(() => {}),
+      }),
+    }),
+  });
+  async function consumeWith(
+    overrides: Record<string, unknown>,
+    messages: Array<{ body: unknown; attempts?: number }>,
+    queue = QUEUE,
+  ) {
+    const batch = createMessageBatch(
+      queue,
+      messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch as never, { ...queueEnv(), ...overrides } as never, ctx);
     return getQueueResult(batch as never, ctx);
@@ -180,7 +253,10 @@ describe("queue relay mode", () => {
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(patches()).toHaveLength(1);
     expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/Something went wrong/);
-    expect(lines(errors).find((l) => l.event === "queue.dead_letter")).toMatchObject({ interaction_id: payload.id, delivered: true });
+    expect(lines(errors).find((l) => l.event === "queue.dead_letter")).toMatchObject({
+      interaction_id: payload.id,
+      delivered: true,
+    });
   });
 
   it("D1 hanging: the deferred job record's check times out and the job still ends in its final edit", async () => {
@@ -193,7 +269,10 @@ describe("queue relay mode", () => {
     const result = await consumeWith({ DB: hungDB() }, [{ body: sent[0] }]).finally(restore);
     expect(result.explicitAcks).toEqual(["msg-0"]);
     expect(discord.messagesFor(String(payload.token))[0]!.attachments).toHaveLength(1);
-    expect(lines(errors).find((l) => l.event === "queue.storage_unavailable")).toMatchObject({ step: "check", error: expect.stringMatching(/no answer within/) });
+    expect(lines(errors).find((l) => l.event === "queue.storage_unavailable")).toMatchObject({
+      step: "check",
+      error: expect.stringMatching(/no answer within/),
+    });
   });
 
   it("a job whose backend a deploy removed (BACKEND_URL) still ends in a final edit and one log line", async () => {
@@ -208,12 +287,25 @@ describe("queue relay mode", () => {
     expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/not set up on this bot yet/);
     const deferred = lines(errors).filter((l) => l.event === "deferred");
     expect(deferred).toHaveLength(1);
-    expect(deferred[0]).toMatchObject({ interaction_id: payload.id, outcome: "task_error", job: "render", mode: "queue" });
-    expect(await env.DB!.prepare("SELECT outcome FROM deferred_jobs WHERE interaction_id = ?").bind(payload.id).first()).toEqual({ outcome: "error_message" });
+    expect(deferred[0]).toMatchObject({
+      interaction_id: payload.id,
+      outcome: "task_error",
+      job: "render",
+      mode: "queue",
+    });
+    expect(
+      await env.DB!.prepare("SELECT outcome FROM deferred_jobs WHERE interaction_id = ?").bind(payload.id).first(),
+    ).toEqual({ outcome: "error_message" });
   });
 
   it.each([
-    ["a command renamed by a deploy", (body: Record<string, any>) => ({ ...body, interaction: { ...body.interaction, data: { ...body.interaction.data, name: "plot" } } })],
+    [
+      "a command renamed by a deploy",
+      (body: Record<string, any>) => ({
+        ...body,
+        interaction: { ...body.interaction, data: { ...body.interaction.data, name: "plot" } },
+      }),
+    ],
     ["a job renamed by a deploy", (body: Record<string, any>) => ({ ...body, job: "draw" })],
   ])("%s ends in one edit asking to run it again, and one log line, without retries", async (_name, change) => {
     const backend = scriptedBackend();
@@ -226,8 +318,12 @@ describe("queue relay mode", () => {
     expect(result.retryMessages).toEqual([]);
     expect(backend.calls).toHaveLength(0);
     expect(patches()).toHaveLength(1);
-    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(/This command changed after you ran it, so I could not finish it\. Please run it again\. \(reference `[0-9a-f]{8}`\)/);
-    expect(lines(errors).filter((l) => l.event === "deferred")).toEqual([expect.objectContaining({ interaction_id: payload.id, outcome: "not_runnable", mode: "queue" })]);
+    expect((patches()[0]!.body as { json: { content: string } }).json.content).toMatch(
+      /This command changed after you ran it, so I could not finish it\. Please run it again\. \(reference `[0-9a-f]{8}`\)/,
+    );
+    expect(lines(errors).filter((l) => l.event === "deferred")).toEqual([
+      expect.objectContaining({ interaction_id: payload.id, outcome: "not_runnable", mode: "queue" }),
+    ]);
   });
 
   it("runs a batch's messages concurrently: a slow job does not hold back the next one", async () => {
@@ -251,7 +347,14 @@ describe("queue relay mode", () => {
   it("falls back to waitUntil when enqueueing fails, so the result is not lost", async () => {
     outbound(scriptedBackend().handler);
     const ctx = createExecutionContext();
-    const brokenQueue = { ...queueEnv(), JOBS: { send: async () => { throw new Error("queue unavailable"); } } };
+    const brokenQueue = {
+      ...queueEnv(),
+      JOBS: {
+        send: async () => {
+          throw new Error("queue unavailable");
+        },
+      },
+    };
     const payload = chart();
     await sendWith(payload, brokenQueue, ctx);
     await waitOnExecutionContext(ctx);

@@ -61,6 +61,10 @@ describe("durableReplayStore", () => {
     expect(await store.checkAndRecord("seen", 0)).toBe(true);
     expect(await store.checkAndRecord("fresh", 0)).toBe(false);
     expect(names).toEqual(["seen", "fresh"]);
-    await expect(store.forget("seen")).rejects.toMatchObject({ status: 503, code: "replay_store_unavailable", headers: { "retry-after": "2" } });
+    await expect(store.forget("seen")).rejects.toMatchObject({
+      status: 503,
+      code: "replay_store_unavailable",
+      headers: { "retry-after": "2" },
+    });
   });
 });

@@ -15,7 +15,10 @@ describe("the README's /roll", () => {
     const value = Number(/🎲 (\d+)/.exec(reply!.content!)![1]);
     expect(value).toBeGreaterThanOrEqual(1);
     expect(value).toBeLessThanOrEqual(20);
-    expect(reply!.components![0].components.map((b: { custom_id: string }) => b.custom_id)).toEqual(["roll:again:20", "roll:name"]);
+    expect(reply!.components![0].components.map((b: { custom_id: string }) => b.custom_id)).toEqual([
+      "roll:again:20",
+      "roll:name",
+    ]);
   });
 
   it("runs a big roll as its job: thinking…, an ephemeral follow-up, one final edit", async () => {
@@ -28,7 +31,10 @@ describe("the README's /roll", () => {
     expect(total).toBeLessThanOrEqual(30000);
     // The result replaces "thinking…"; the ephemeral note follows it as its own message (issue 20, defect 1).
     expect(run.steps).toEqual(["deferred", "edit original", "follow-up"]);
-    expect(bot.discord.messagesFor(run.payload.token).map((m) => [m.role, m.flags & 64])).toEqual([["original", 0], ["followup", 64]]);
+    expect(bot.discord.messagesFor(run.payload.token).map((m) => [m.role, m.flags & 64])).toEqual([
+      ["original", 0],
+      ["followup", 64],
+    ]);
   });
 
   it("rides out Discord's Unknown Webhook race right after the deferral: the final message still arrives", async () => {
@@ -41,14 +47,23 @@ describe("the README's /roll", () => {
 
   it("routes its buttons and its modal back to the module", async () => {
     const first = await bot.command(roll, { sides: 2 });
-    expect((await bot.click(first, "Again")).response).toMatchObject({ type: 4, data: { content: expect.stringMatching(/^🎲 [12]$/) } });
+    expect((await bot.click(first, "Again")).response).toMatchObject({
+      type: 4,
+      data: { content: expect.stringMatching(/^🎲 [12]$/) },
+    });
     const form = await bot.click(first, "Name it");
     expect(form.modal).toMatchObject({ custom_id: "roll:named", title: "Name this roll" });
-    expect((await bot.submit(form, { name: "lucky" })).response).toMatchObject({ type: 4, data: { content: 'Saved as "lucky".', flags: 64 } });
+    expect((await bot.submit(form, { name: "lucky" })).response).toMatchObject({
+      type: 4,
+      data: { content: 'Saved as "lucky".', flags: 64 },
+    });
   });
 
   it("refuses an option of the wrong type (a stale registration) without calling the handler", async () => {
     const body = await bot.sendRaw(command("roll", [{ type: 3, name: "sides", value: "twenty" }]));
-    expect(body.response).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringMatching(/has changed since Discord last loaded it/) } });
+    expect(body.response).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: expect.stringMatching(/has changed since Discord last loaded it/) },
+    });
   });
 });

@@ -26,7 +26,13 @@ describe("logs", () => {
     const discord = createDiscordEmulator();
     let backendUp = true;
     const backend = scriptedBackend();
-    routeOutbound({ "discord.test": (r) => discord.fetch(r), [BACKEND_HOST]: (r) => { if (!backendUp) throw new TypeError("down"); return backend.handler(r); } });
+    routeOutbound({
+      "discord.test": (r) => discord.fetch(r),
+      [BACKEND_HOST]: (r) => {
+        if (!backendUp) throw new TypeError("down");
+        return backend.handler(r);
+      },
+    });
     const chartEnv = { ...env, HEAVY_LIMITER: undefined, BACKEND_URL, RELAY_SECRET: TEST_RELAY_SECRET };
 
     const payloads = [
@@ -36,7 +42,13 @@ describe("logs", () => {
       command("chart", [{ type: 3, name: "values", value: "oops" }]),
       command("unknown"),
       component("chart:bar:abcdefghij12"),
-      interaction({ type: 5, data: { custom_id: "feedback:v1", components: [{ type: 18, component: { type: 4, custom_id: "text", value: "hi" } }] } }),
+      interaction({
+        type: 5,
+        data: {
+          custom_id: "feedback:v1",
+          components: [{ type: 18, component: { type: 4, custom_id: "text", value: "hi" } }],
+        },
+      }),
     ];
     const signatures: string[] = [];
     const send = async (payload: Record<string, unknown>) => {
@@ -49,14 +61,38 @@ describe("logs", () => {
     for (const payload of payloads) await send(payload);
     backendUp = false;
     await send(command("chart", [{ type: 3, name: "values", value: "4,5" }]));
-    discord.faults.push({ match: { method: "PATCH" }, times: "always", respond: { status: 401, json: { message: "401: Unauthorized", code: 50027 } } });
+    discord.faults.push({
+      match: { method: "PATCH" },
+      times: "always",
+      respond: { status: 401, json: { message: "401: Unauthorized", code: 50027 } },
+    });
     await send(command("chart", [{ type: 3, name: "values", value: "4,5" }]));
     // A throwing handler logs its stack: still no token.
-    const boom = createRegistry([{ definition: { name: "boom", description: "x" }, command: () => { throw new Error("kaboom"); } }], { after: [interactionLog] });
+    const boom = createRegistry(
+      [
+        {
+          definition: { name: "boom", description: "x" },
+          command: () => {
+            throw new Error("kaboom");
+          },
+        },
+      ],
+      { after: [interactionLog] },
+    );
     const boomPayload = command("boom");
-    await conforming(await handleInteractionRequest(await signedRequest(JSON.stringify(boomPayload)), chartEnv as never, createExecutionContext(), boom));
+    await conforming(
+      await handleInteractionRequest(
+        await signedRequest(JSON.stringify(boomPayload)),
+        chartEnv as never,
+        createExecutionContext(),
+        boom,
+      ),
+    );
     // Webhook events log their line after the response; their signatures must not appear either.
-    const eventRequest = await signedRequest(JSON.stringify(webhookEvent("100000000000000001", "APPLICATION_DEAUTHORIZED", deauthorizedData())), { path: "/events" });
+    const eventRequest = await signedRequest(
+      JSON.stringify(webhookEvent("100000000000000001", "APPLICATION_DEAUTHORIZED", deauthorizedData())),
+      { path: "/events" },
+    );
     signatures.push(eventRequest.headers.get("X-Signature-Ed25519")!);
     const eventCtx = createExecutionContext();
     await worker.fetch(eventRequest as never, chartEnv as never, eventCtx);
@@ -65,12 +101,20 @@ describe("logs", () => {
     await exports.default.fetch(await signedRequest(JSON.stringify(command("ping")), { signature: "ab".repeat(64) }));
     discord.close();
 
-    const secrets = [...payloads.map((p) => String(p.token)), String(boomPayload.token), ...signatures, TEST_RELAY_SECRET, "test-bot-token", "ab".repeat(64)];
+    const secrets = [
+      ...payloads.map((p) => String(p.token)),
+      String(boomPayload.token),
+      ...signatures,
+      TEST_RELAY_SECRET,
+      "test-bot-token",
+      "ab".repeat(64),
+    ];
     expect(lines.length).toBeGreaterThanOrEqual(13);
     expect(lines.some((line) => line.includes('"event":"event"'))).toBe(true);
     for (const line of lines) {
       expect(() => JSON.parse(line), `not one JSON object: ${line.slice(0, 120)}`).not.toThrow();
-      for (const secret of secrets) expect(line.includes(secret), `a log line contains a secret: ${line.slice(0, 200)}`).toBe(false);
+      for (const secret of secrets)
+        expect(line.includes(secret), `a log line contains a secret: ${line.slice(0, 200)}`).toBe(false);
     }
   });
 });
@@ -119,7 +163,8 @@ describe("constant-time comparisons", () => {
     const now = nowSeconds();
     const timestamp = String(now);
     const signature = fromHex(await signBody(privateKeyPkcs8Hex, timestamp, body));
-    const check = (header: string) => verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), header, timestamp, new TextEncoder().encode(body), now);
+    const check = (header: string) =>
+      verifyDiscordRequest(publicKeyHex, fromHex(publicKeyHex), header, timestamp, new TextEncoder().encode(body), now);
     const verify = vi.spyOn(crypto.subtle, "verify");
 
     expect(await check(toHex(signature))).toBeNull();
@@ -158,20 +203,39 @@ describe("constant-time comparisons", () => {
 
 describe("health", () => {
   it("reveals no configuration values, even when misconfigured", async () => {
-    const ok = await (await worker.fetch(new Request("https://w/health") as never, env as never, createExecutionContext())).text();
-    const broken = await worker.fetch(new Request("https://w/health") as never, { ...env, DISCORD_PUBLIC_KEY: "not-hex", DISCORD_TOKEN: "super-secret-token" } as never, createExecutionContext());
+    const ok = await (
+      await worker.fetch(new Request("https://w/health") as never, env as never, createExecutionContext())
+    ).text();
+    const broken = await worker.fetch(
+      new Request("https://w/health") as never,
+      { ...env, DISCORD_PUBLIC_KEY: "not-hex", DISCORD_TOKEN: "super-secret-token" } as never,
+      createExecutionContext(),
+    );
     const text = await broken.text();
     expect(broken.status).toBe(503);
     expect(JSON.parse(text)).toEqual({ status: "misconfigured", missing_or_invalid: ["DISCORD_PUBLIC_KEY"] });
-    for (const value of [env.DISCORD_PUBLIC_KEY!, "not-hex", "super-secret-token", "test-bot-token", env.DISCORD_APPLICATION_ID!]) {
+    for (const value of [
+      env.DISCORD_PUBLIC_KEY!,
+      "not-hex",
+      "super-secret-token",
+      "test-bot-token",
+      env.DISCORD_APPLICATION_ID!,
+    ]) {
       expect(ok).not.toContain(value);
       expect(text).not.toContain(value);
     }
   });
 
-  it.each(["/interactions", "/events"] as const)("a misconfigured Worker answers %s 503 naming the variable, not 500", async (path) => {
-    const response = await worker.fetch((await signedRequest('{"type":1}', { path })) as never, { ...env, DISCORD_APPLICATION_ID: "" } as never, createExecutionContext());
-    expect(response.status).toBe(503);
-    expect(await response.text()).toContain("DISCORD_APPLICATION_ID is not set");
-  });
+  it.each(["/interactions", "/events"] as const)(
+    "a misconfigured Worker answers %s 503 naming the variable, not 500",
+    async (path) => {
+      const response = await worker.fetch(
+        (await signedRequest('{"type":1}', { path })) as never,
+        { ...env, DISCORD_APPLICATION_ID: "" } as never,
+        createExecutionContext(),
+      );
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain("DISCORD_APPLICATION_ID is not set");
+    },
+  );
 });

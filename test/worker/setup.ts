@@ -4,7 +4,10 @@ import { env } from "cloudflare:workers";
 import { failOnSpecViolations } from "../support/spec-watch.ts";
 import { flushUsageEveryMsForTests } from "../../src/worker/kit/analytics/record.ts";
 
-await applyD1Migrations(env.DB!, (env as unknown as { TEST_MIGRATIONS: Parameters<typeof applyD1Migrations>[1] }).TEST_MIGRATIONS);
+await applyD1Migrations(
+  env.DB!,
+  (env as unknown as { TEST_MIGRATIONS: Parameters<typeof applyD1Migrations>[1] }).TEST_MIGRATIONS,
+);
 
 // Every body the Worker sends to the emulated Discord must satisfy Discord's API description
 // (test/support/spec-watch.ts).

@@ -45,7 +45,9 @@ export interface Job {
 export function defineJob<Input, Output>(definition: JobDefinition<Input, Output>): Job {
   const maxInputBytes = definition.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   if (!Number.isSafeInteger(maxInputBytes) || maxInputBytes < 1) {
-    throw new RangeError(`backend(job): ${definition.name}'s maxInputBytes must be a positive integer, got ${maxInputBytes}`);
+    throw new RangeError(
+      `backend(job): ${definition.name}'s maxInputBytes must be a positive integer, got ${maxInputBytes}`,
+    );
   }
   return {
     name: definition.name,

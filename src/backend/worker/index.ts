@@ -67,7 +67,9 @@ function build(env: BackendWorkerEnv): Backend | ConfigError {
       BACKEND_RENDER_BUDGET: env.BACKEND_RENDER_BUDGET,
     });
     if (!env.REPLAY_GUARD) {
-      throw new ConfigError('backend(config): REPLAY_GUARD is not bound — wrangler.backend.toml needs its [[durable_objects.bindings]] entry for class "ReplayGuard"');
+      throw new ConfigError(
+        'backend(config): REPLAY_GUARD is not bound — wrangler.backend.toml needs its [[durable_objects.bindings]] entry for class "ReplayGuard"',
+      );
     }
     return createBackend({
       relaySecret: config.relaySecret,

@@ -31,10 +31,19 @@ export class ReplayGuard extends DurableObject {
 }
 
 /** The backend's ReplayStore over the ReplayGuard namespace. An unreachable object is a 503 the Worker retries. */
-export function durableReplayStore(namespace: DurableObjectNamespace<ReplayGuard>, ttlMs: number = REPLAY_TTL_MS): ReplayStore {
+export function durableReplayStore(
+  namespace: DurableObjectNamespace<ReplayGuard>,
+  ttlMs: number = REPLAY_TTL_MS,
+): ReplayStore {
   const guard = (key: string) => namespace.get(namespace.idFromName(key));
   const unavailable = (error: unknown) =>
-    new HttpError(503, "replay_store_unavailable", `the replay guard could not be reached (${error instanceof Error ? error.message : String(error)}); retry shortly`, {}, { "retry-after": String(RETRY_AFTER_SECONDS) });
+    new HttpError(
+      503,
+      "replay_store_unavailable",
+      `the replay guard could not be reached (${error instanceof Error ? error.message : String(error)}); retry shortly`,
+      {},
+      { "retry-after": String(RETRY_AFTER_SECONDS) },
+    );
   return {
     async checkAndRecord(key, nowMs) {
       try {

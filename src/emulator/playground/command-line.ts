@@ -38,13 +38,31 @@ export interface CommandDef {
 }
 
 const OPTION_TYPES = {
-  SUB_COMMAND: 1, SUB_COMMAND_GROUP: 2, STRING: 3, INTEGER: 4, BOOLEAN: 5, USER: 6, CHANNEL: 7, ROLE: 8,
-  MENTIONABLE: 9, NUMBER: 10, ATTACHMENT: 11,
+  SUB_COMMAND: 1,
+  SUB_COMMAND_GROUP: 2,
+  STRING: 3,
+  INTEGER: 4,
+  BOOLEAN: 5,
+  USER: 6,
+  CHANNEL: 7,
+  ROLE: 8,
+  MENTIONABLE: 9,
+  NUMBER: 10,
+  ATTACHMENT: 11,
 } as const;
 
 const TYPE_NAMES: Record<number, string> = {
-  1: "subcommand", 2: "subcommand group", 3: "text", 4: "integer", 5: "true/false", 6: "user", 7: "channel",
-  8: "role", 9: "user or role", 10: "number", 11: "file",
+  1: "subcommand",
+  2: "subcommand group",
+  3: "text",
+  4: "integer",
+  5: "true/false",
+  6: "user",
+  7: "channel",
+  8: "role",
+  9: "user or role",
+  10: "number",
+  11: "file",
 };
 
 interface OptionValue {
@@ -118,12 +136,26 @@ function scanOptions(line: string, from: number): Token[] {
       const rest = line.slice(valueStart);
       const next = /\s+[-_\p{L}\p{N}]+:/u.exec(rest);
       const end = next ? valueStart + next.index : line.length;
-      tokens.push({ start, name: name[0], valueStart, raw: line.slice(valueStart, end).trim(), quoted: false, open: !next });
+      tokens.push({
+        start,
+        name: name[0],
+        valueStart,
+        raw: line.slice(valueStart, end).trim(),
+        quoted: false,
+        open: !next,
+      });
       i = end;
       continue;
     }
     const word = /^\S+/.exec(line.slice(i))![0];
-    tokens.push({ start, name: null, valueStart: start, raw: word, quoted: false, open: i + word.length >= line.length });
+    tokens.push({
+      start,
+      name: null,
+      valueStart: start,
+      raw: word,
+      quoted: false,
+      open: i + word.length >= line.length,
+    });
     i += word.length;
   }
   return tokens;
@@ -148,7 +180,15 @@ function readHead(line: string, commands: readonly CommandDef[], mode: "parse" |
   if (!match) return null;
   const commandName = match[1]!.toLowerCase();
   const command = chatCommands(commands).find((c) => c.name === commandName);
-  const head: Head = { command, commandName, path: [], options: command?.options ?? [], rest: match[0].length, pending: null, pendingWord: null };
+  const head: Head = {
+    command,
+    commandName,
+    path: [],
+    options: command?.options ?? [],
+    rest: match[0].length,
+    pending: null,
+    pendingWord: null,
+  };
   if (!command) return head;
   let i = match[0].length;
   for (let depth = 0; depth < 2; depth++) {
@@ -158,7 +198,8 @@ function readHead(line: string, commands: readonly CommandDef[], mode: "parse" |
     const word = NAME.exec(line.slice(i + ws.length))?.[0] ?? "";
     const after = line[i + ws.length + word.length];
     const atEnd = after === undefined;
-    const chosen = ws && word && (atEnd || /\s/.test(after)) ? nested.find((o) => o.name === word.toLowerCase()) : undefined;
+    const chosen =
+      ws && word && (atEnd || /\s/.test(after)) ? nested.find((o) => o.name === word.toLowerCase()) : undefined;
     // While typing, a subcommand name at the very end may still grow: keep offering the list.
     if (!chosen || (atEnd && mode === "complete")) {
       head.pending = nested;
@@ -181,19 +222,27 @@ function describeWhere(head: Head): string {
 }
 
 /** Converts one typed value to what Discord would send, or says what is wrong with it. */
-function convertValue(option: OptionDef, raw: string, where: string): { ok: true; value: string | number | boolean } | { ok: false; error: string } {
+function convertValue(
+  option: OptionDef,
+  raw: string,
+  where: string,
+): { ok: true; value: string | number | boolean } | { ok: false; error: string } {
   const bad = (why: string) => ({ ok: false as const, error: `option ${option.name} of ${where} ${why}` });
   if (option.choices && option.choices.length > 0) {
     const lower = raw.toLowerCase();
-    const choice = option.choices.find((c) => c.name.toLowerCase() === lower || String(c.value).toLowerCase() === lower);
+    const choice = option.choices.find(
+      (c) => c.name.toLowerCase() === lower || String(c.value).toLowerCase() === lower,
+    );
     if (!choice) return bad(`must be one of: ${option.choices.map((c) => c.name).join(", ")} (got "${raw}")`);
     return { ok: true, value: choice.value };
   }
   switch (option.type) {
     case OPTION_TYPES.STRING: {
       const length = [...raw].length;
-      if (option.min_length !== undefined && length < option.min_length) return bad(`must be at least ${option.min_length} characters (got ${length})`);
-      if (option.max_length !== undefined && length > option.max_length) return bad(`must be at most ${option.max_length} characters (got ${length})`);
+      if (option.min_length !== undefined && length < option.min_length)
+        return bad(`must be at least ${option.min_length} characters (got ${length})`);
+      if (option.max_length !== undefined && length > option.max_length)
+        return bad(`must be at most ${option.max_length} characters (got ${length})`);
       if (length === 0) return bad("is empty");
       return { ok: true, value: raw };
     }
@@ -205,8 +254,10 @@ function convertValue(option: OptionDef, raw: string, where: string): { ok: true
       if (!pattern.test(raw) || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
         return bad(`must be ${integer ? "an integer" : "a number"} (got "${raw}")`);
       }
-      if (option.min_value !== undefined && value < option.min_value) return bad(`must be at least ${option.min_value} (got ${raw})`);
-      if (option.max_value !== undefined && value > option.max_value) return bad(`must be at most ${option.max_value} (got ${raw})`);
+      if (option.min_value !== undefined && value < option.min_value)
+        return bad(`must be at least ${option.min_value} (got ${raw})`);
+      if (option.max_value !== undefined && value > option.max_value)
+        return bad(`must be at most ${option.max_value} (got ${raw})`);
       return { ok: true, value };
     }
     case OPTION_TYPES.BOOLEAN: {
@@ -220,7 +271,8 @@ function convertValue(option: OptionDef, raw: string, where: string): { ok: true
     case OPTION_TYPES.ROLE:
     case OPTION_TYPES.MENTIONABLE: {
       const id = /^(?:<(?:@!?|@&|#))?(\d{15,20})>?$/.exec(raw)?.[1];
-      if (!id) return bad(`must be a ${TYPE_NAMES[option.type]} id or mention like <@123456789012345678> (got "${raw}")`);
+      if (!id)
+        return bad(`must be a ${TYPE_NAMES[option.type]} id or mention like <@123456789012345678> (got "${raw}")`);
       return { ok: true, value: id };
     }
     case OPTION_TYPES.ATTACHMENT:
@@ -237,12 +289,35 @@ function resolvedFor(leaves: ParsedCommand["leaves"]): CommandData["resolved"] |
   for (const { option, entry } of leaves) {
     const id = String(entry.value);
     if (option.type === OPTION_TYPES.USER || option.type === OPTION_TYPES.MENTIONABLE) {
-      add("users", id, { id, username: `user${id.slice(-4)}`, global_name: null, discriminator: "0", avatar: null, public_flags: 0 });
-      add("members", id, { roles: [], joined_at: "2024-01-01T00:00:00.000000+00:00", nick: null, permissions: "0", flags: 0, pending: false });
+      add("users", id, {
+        id,
+        username: `user${id.slice(-4)}`,
+        global_name: null,
+        discriminator: "0",
+        avatar: null,
+        public_flags: 0,
+      });
+      add("members", id, {
+        roles: [],
+        joined_at: "2024-01-01T00:00:00.000000+00:00",
+        nick: null,
+        permissions: "0",
+        flags: 0,
+        pending: false,
+      });
     } else if (option.type === OPTION_TYPES.CHANNEL) {
       add("channels", id, { id, type: 0, name: "channel", permissions: "0", flags: 0 });
     } else if (option.type === OPTION_TYPES.ROLE) {
-      add("roles", id, { id, name: "role", color: 0, position: 1, permissions: "0", managed: false, mentionable: true, hoist: false });
+      add("roles", id, {
+        id,
+        name: "role",
+        color: 0,
+        position: 1,
+        permissions: "0",
+        managed: false,
+        mentionable: true,
+        hoist: false,
+      });
     }
   }
   return Object.keys(resolved).length > 0 ? resolved : undefined;
@@ -262,22 +337,34 @@ export function parseCommandLine(input: string, commands: readonly CommandDef[])
   const fail = (error: string): ParseResult => ({ ok: false, error });
   if (!line.startsWith("/")) return fail('a command starts with "/", e.g. /ping');
   const head = readHead(line, commands, "parse")!;
-  const available = chatCommands(commands).map((c) => `/${c.name}`).join(", ");
+  const available = chatCommands(commands)
+    .map((c) => `/${c.name}`)
+    .join(", ");
   if (!head.commandName) return fail(`type a command name after "/": ${available}`);
-  if (!head.command) return fail(`unknown command /${head.commandName}; the commands are ${available || "(none registered)"}`);
+  if (!head.command)
+    return fail(`unknown command /${head.commandName}; the commands are ${available || "(none registered)"}`);
   if (head.pending) {
     const word = head.pendingWord?.text;
     const names = head.pending.map((o) => o.name).join(", ");
-    return fail(word ? `${describeWhere(head)} has no subcommand ${word}; choose one of: ${names}` : `${describeWhere(head)} needs a subcommand: ${names}`);
+    return fail(
+      word
+        ? `${describeWhere(head)} has no subcommand ${word}; choose one of: ${names}`
+        : `${describeWhere(head)} needs a subcommand: ${names}`,
+    );
   }
   const where = describeWhere(head);
   const leaves: ParsedCommand["leaves"] = [];
   for (const token of scanOptions(line, head.rest)) {
-    if (token.name === null) return fail(`expected option:value after ${where}, got "${token.raw}"${head.options.length ? ` (options: ${head.options.map((o) => o.name).join(", ")})` : " (it takes no options)"}`);
+    if (token.name === null)
+      return fail(
+        `expected option:value after ${where}, got "${token.raw}"${head.options.length ? ` (options: ${head.options.map((o) => o.name).join(", ")})` : " (it takes no options)"}`,
+      );
     const option = head.options.find((o) => o.name === token.name!.toLowerCase());
     if (!option) {
       const names = head.options.map((o) => o.name).join(", ");
-      return fail(`${where} has no option "${token.name}"; ${names ? `its options are ${names}` : "it takes no options"} (quote a value that contains "word:")`);
+      return fail(
+        `${where} has no option "${token.name}"; ${names ? `its options are ${names}` : "it takes no options"} (quote a value that contains "word:")`,
+      );
     }
     if (token.quoted && token.open) return fail(`the value of ${option.name} has an opening quote but no closing one`);
     if (leaves.some((l) => l.option.name === option.name)) return fail(`option ${option.name} is given twice`);
@@ -288,7 +375,14 @@ export function parseCommandLine(input: string, commands: readonly CommandDef[])
   const missing = head.options.filter((o) => o.required && !leaves.some((l) => l.option.name === o.name));
   if (missing.length > 0) return fail(`${where} needs ${missing.map((o) => o.name).join(", ")}`);
 
-  const data: CommandData = { name: head.command.name, type: 1, options: wrap(head, leaves.map((l) => l.entry)) };
+  const data: CommandData = {
+    name: head.command.name,
+    type: 1,
+    options: wrap(
+      head,
+      leaves.map((l) => l.entry),
+    ),
+  };
   const resolved = resolvedFor(leaves);
   if (resolved) data.resolved = resolved;
   return { ok: true, parsed: { command: head.command, path: head.path, data, leaves } };
@@ -330,7 +424,11 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
       .filter((c) => c.name.startsWith(head.commandName))
       // Discord hides such a command from members who lack the permission; the playground lists it so the
       // Worker's own check can be tried too, and says so.
-      .map((c) => ({ label: `/${c.name}`, detail: `${c.description ?? ""}${c.default_member_permissions && c.default_member_permissions !== "0" ? " · Discord shows it only to members with the permission" : ""}`, line: `/${c.name} ` }));
+      .map((c) => ({
+        label: `/${c.name}`,
+        detail: `${c.description ?? ""}${c.default_member_permissions && c.default_member_permissions !== "0" ? " · Discord shows it only to members with the permission" : ""}`,
+        line: `/${c.name} `,
+      }));
     return { kind: "list", title: "Commands", items, preselect: true };
   }
   if (!head.command) return null;
@@ -352,7 +450,9 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
       .filter((o) => o.name.startsWith(partial.toLowerCase()))
       .sort((a, b) => Number(b.required ?? false) - Number(a.required ?? false))
       .map((o) => ({ label: o.name, detail: optionDetail(o), line: `${text.slice(0, start)}${o.name}:` }));
-    return items.length > 0 ? ({ kind: "list", title: `Options of ${where}`, items, preselect: partial !== "" } as const) : null;
+    return items.length > 0
+      ? ({ kind: "list", title: `Options of ${where}`, items, preselect: partial !== "" } as const)
+      : null;
   };
   const endsWithSpace = /\s$/.test(text);
   if (!last || (endsWithSpace && !(last.quoted && last.open))) {
@@ -376,11 +476,17 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
     const lower = raw.toLowerCase();
     const items = option.choices
       .filter((c) => c.name.toLowerCase().includes(lower) || String(c.value).toLowerCase().startsWith(lower))
-      .map((c) => ({ label: c.name, detail: String(c.value) === c.name ? "" : String(c.value), line: `${text.slice(0, at)}${quoteIfNeeded(c.name)} ` }));
+      .map((c) => ({
+        label: c.name,
+        detail: String(c.value) === c.name ? "" : String(c.value),
+        line: `${text.slice(0, at)}${quoteIfNeeded(c.name)} `,
+      }));
     return { kind: "list", title, items, preselect: true };
   }
   if (option.type === OPTION_TYPES.BOOLEAN) {
-    const items = ["True", "False"].filter((v) => v.toLowerCase().startsWith(raw.toLowerCase())).map((v) => ({ label: v, line: `${text.slice(0, at)}${v.toLowerCase()} ` }));
+    const items = ["True", "False"]
+      .filter((v) => v.toLowerCase().startsWith(raw.toLowerCase()))
+      .map((v) => ({ label: v, line: `${text.slice(0, at)}${v.toLowerCase()} ` }));
     return { kind: "list", title, items, preselect: true };
   }
   if (option.type === OPTION_TYPES.ATTACHMENT) return { kind: "attachment", title, option, replaceFrom: at };
@@ -393,7 +499,13 @@ export function complete(text: string, commands: readonly CommandDef[]): Complet
       if (token === last) leaves.push({ type: def.type, name: def.name, value: raw, focused: true });
       else leaves.push({ type: def.type, name: def.name, value: lenientValue(def, token.raw, where) });
     }
-    return { kind: "autocomplete", title, option, data: { name: head.command.name, type: 1, options: wrap(head, leaves) }, replaceFrom: at };
+    return {
+      kind: "autocomplete",
+      title,
+      option,
+      data: { name: head.command.name, type: 1, options: wrap(head, leaves) },
+      replaceFrom: at,
+    };
   }
   return { kind: "hint", title, option };
 }

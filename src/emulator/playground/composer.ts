@@ -6,7 +6,15 @@
 // message in the channel, as in Discord (right-click it for the bot's message commands).
 
 import { acceptOf, fileTypesHint } from "./file-types.ts";
-import { applyChoice, complete, parseCommandLine, type CommandData, type CommandDef, type OptionChoice, type Suggestion } from "./command-line.ts";
+import {
+  applyChoice,
+  complete,
+  parseCommandLine,
+  type CommandData,
+  type CommandDef,
+  type OptionChoice,
+  type Suggestion,
+} from "./command-line.ts";
 import { append, h } from "./dom.ts";
 
 export interface ComposerDeps {
@@ -60,7 +68,17 @@ export class Composer {
     });
     this.error = h("div", { class: "composer-error", role: "alert", hidden: true });
     this.file = h("input", { type: "file", hidden: true, "aria-label": "File to attach" });
-    root.append(this.list, h("div", { class: "composer-box" }, h("span", { class: "composer-slash", "aria-hidden": "true" }, "⌘"), this.input), this.error, this.file);
+    root.append(
+      this.list,
+      h(
+        "div",
+        { class: "composer-box" },
+        h("span", { class: "composer-slash", "aria-hidden": "true" }, "⌘"),
+        this.input,
+      ),
+      this.error,
+      this.file,
+    );
 
     this.input.addEventListener("input", () => this.update());
     this.input.addEventListener("click", () => this.update());
@@ -85,14 +103,33 @@ export class Composer {
     const { before, after } = this.parts();
     const completion = complete(before, this.deps.commands());
     if (!completion) return this.hide();
-    const lineItem = (s: Suggestion): Item => ({ label: s.label, ...(s.detail ? { detail: s.detail } : {}), apply: { value: s.line + after, caret: s.line.length } });
+    const lineItem = (s: Suggestion): Item => ({
+      label: s.label,
+      ...(s.detail ? { detail: s.detail } : {}),
+      apply: { value: s.line + after, caret: s.line.length },
+    });
     switch (completion.kind) {
       case "list":
-        return this.show(completion.title, completion.items.map(lineItem), completion.items.length ? null : "No matches", completion.preselect);
+        return this.show(
+          completion.title,
+          completion.items.map(lineItem),
+          completion.items.length ? null : "No matches",
+          completion.preselect,
+        );
       case "hint":
         return this.show(completion.title, [], null);
       case "attachment":
-        return this.show(completion.title, [{ label: "📎 Upload a file…", ...(completion.option.file_types ? { detail: fileTypesHint(completion.option.file_types) } : {}), apply: () => this.pickFile(completion.replaceFrom, acceptOf(completion.option.file_types)) }], null);
+        return this.show(
+          completion.title,
+          [
+            {
+              label: "📎 Upload a file…",
+              ...(completion.option.file_types ? { detail: fileTypesHint(completion.option.file_types) } : {}),
+              apply: () => this.pickFile(completion.replaceFrom, acceptOf(completion.option.file_types)),
+            },
+          ],
+          null,
+        );
       case "autocomplete": {
         this.show(completion.title, [], "Loading options…");
         const ticket = this.request;
@@ -102,7 +139,11 @@ export class Composer {
               if (ticket !== this.request) return;
               const items = choices.map((c) => {
                 const line = applyChoice(before, completion.replaceFrom, c.value);
-                return { label: c.name, ...(String(c.value) !== c.name ? { detail: String(c.value) } : {}), apply: { value: line + after, caret: line.length } };
+                return {
+                  label: c.name,
+                  ...(String(c.value) !== c.name ? { detail: String(c.value) } : {}),
+                  apply: { value: line + after, caret: line.length },
+                };
               });
               this.show(completion.title, items, items.length ? null : "No options match your search");
             },
@@ -190,7 +231,8 @@ export class Composer {
       event.preventDefault();
       const item = this.items[this.active];
       // Take the suggestion only when it changes what would be sent ("/pi" → "/ping"), else send.
-      if (open && item && (typeof item.apply === "function" || item.apply.value.trim() !== this.input.value.trim())) this.accept(this.active);
+      if (open && item && (typeof item.apply === "function" || item.apply.value.trim() !== this.input.value.trim()))
+        this.accept(this.active);
       else void this.submit();
     }
   }
@@ -237,7 +279,10 @@ export class Composer {
     for (const { option, entry } of result.parsed.leaves) {
       if (option.type !== 11) continue;
       const id = this.uploads.get(String(entry.value));
-      if (!id) return this.setError(`Attach the file for ${option.name} again: choose "Upload a file…" after typing ${option.name}:`);
+      if (!id)
+        return this.setError(
+          `Attach the file for ${option.name} again: choose "Upload a file…" after typing ${option.name}:`,
+        );
       entry.value = id;
     }
     this.hide();

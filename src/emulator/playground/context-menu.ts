@@ -25,7 +25,20 @@ let open: { el: HTMLElement; close(restoreFocus: boolean): void } | null = null;
 export function openAppsMenu(menu: AppsMenu, opener: HTMLElement, at: { x: number; y: number } | null): void {
   open?.close(false);
   const items = menu.commands.map((command) =>
-    h("button", { class: "context-menu-item", type: "button", role: "menuitem", tabindex: "-1", onclick: () => { close(true); menu.choose(command); } }, command.name),
+    h(
+      "button",
+      {
+        class: "context-menu-item",
+        type: "button",
+        role: "menuitem",
+        tabindex: "-1",
+        onclick: () => {
+          close(true);
+          menu.choose(command);
+        },
+      },
+      command.name,
+    ),
   );
   const el = h(
     "div",

@@ -20,7 +20,11 @@ function safeUrl(value: string): string | null {
   }
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, Attr> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, Attr> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
@@ -50,7 +54,13 @@ export const atBottom = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el
  * Keyed update of a list: rebuilds only the children whose signature changed, keeps the rest (and so their
  * focus, open state and loaded images), and orders them as given.
  */
-export function reconcile<T>(container: HTMLElement, items: readonly T[], key: (item: T) => string, signature: (item: T) => string, build: (item: T, previous: HTMLElement | undefined) => HTMLElement): void {
+export function reconcile<T>(
+  container: HTMLElement,
+  items: readonly T[],
+  key: (item: T) => string,
+  signature: (item: T) => string,
+  build: (item: T, previous: HTMLElement | undefined) => HTMLElement,
+): void {
   const existing = new Map<string, HTMLElement>();
   Array.from(container.children).forEach((child) => {
     const el = child as HTMLElement;

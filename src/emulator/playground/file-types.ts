@@ -4,7 +4,12 @@
 const GROUPS: Record<string, string> = { image: "image/*", video: "video/*", audio: "audio/*" };
 
 export function acceptOf(fileTypes: unknown): string {
-  return Array.isArray(fileTypes) ? fileTypes.filter((t): t is string => typeof t === "string").map((t) => GROUPS[t] ?? t).join(",") : "";
+  return Array.isArray(fileTypes)
+    ? fileTypes
+        .filter((t): t is string => typeof t === "string")
+        .map((t) => GROUPS[t] ?? t)
+        .join(",")
+    : "";
 }
 
 export function fileTypesHint(fileTypes: unknown): string {

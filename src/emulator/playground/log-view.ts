@@ -10,7 +10,9 @@ const MAX_BODY_CHARS = 20_000;
 function pretty(value: unknown): string {
   if (value === undefined || value === null) return "(none)";
   const text = typeof value === "string" ? value : JSON.stringify(value, null, 2);
-  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}\n… (${text.length - MAX_BODY_CHARS} more characters)` : text;
+  return text.length > MAX_BODY_CHARS
+    ? `${text.slice(0, MAX_BODY_CHARS)}\n… (${text.length - MAX_BODY_CHARS} more characters)`
+    : text;
 }
 
 const time = (iso: string) => {
@@ -35,7 +37,10 @@ function shortTarget(entry: LogEntry): string {
     }
   }
   // The application id and the (already redacted) token are the same on every call: the title shows them.
-  return entry.target.replace(/^\/api\/v10/, "").replace(/^\/webhooks\/\d+\/:token\//, "/webhooks/…/").replace(/^\/applications\/\d+\//, "/applications/…/");
+  return entry.target
+    .replace(/^\/api\/v10/, "")
+    .replace(/^\/webhooks\/\d+\/:token\//, "/webhooks/…/")
+    .replace(/^\/applications\/\d+\//, "/applications/…/");
 }
 
 function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
@@ -49,13 +54,28 @@ function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
       h(
         "div",
         { class: "log-line" },
-        h("span", { class: "log-direction", title: entry.kind === "api" ? "a call to the Discord API (this emulator)" : `the emulator, as Discord, to the Worker (${entry.kind === "event" ? "a webhook event" : "an interaction"})` }, entry.kind === "api" ? "→ API" : "→ Worker"),
+        h(
+          "span",
+          {
+            class: "log-direction",
+            title:
+              entry.kind === "api"
+                ? "a call to the Discord API (this emulator)"
+                : `the emulator, as Discord, to the Worker (${entry.kind === "event" ? "a webhook event" : "an interaction"})`,
+          },
+          entry.kind === "api" ? "→ API" : "→ Worker",
+        ),
         h("span", { class: "log-method" }, entry.method),
         h("span", { class: "log-target" }, shortTarget(entry)),
         h("span", { class: `log-status ${statusClass(entry)}` }, status),
         h("span", { class: "log-ms" }, entry.ms === null ? "" : `${entry.ms} ms`),
       ),
-      h("div", { class: "log-line log-meta" }, h("time", {}, time(entry.at)), entry.label ? h("span", { class: "log-label" }, entry.label) : null),
+      h(
+        "div",
+        { class: "log-line log-meta" },
+        h("time", {}, time(entry.at)),
+        entry.label ? h("span", { class: "log-label" }, entry.label) : null,
+      ),
     ),
     entry.error !== undefined ? h("div", { class: "log-error" }, entry.error) : null,
     h("div", { class: "log-body-title" }, "Request"),
@@ -67,6 +87,12 @@ function entryView(entry: LogEntry, wasOpen: boolean): HTMLElement {
 
 export function renderLog(container: HTMLElement, entries: readonly LogEntry[]): void {
   const follow = atBottom(container);
-  reconcile(container, entries, (e) => e.key, (e) => JSON.stringify([e.status, e.ms, e.error, e.label]), (e, previous) => entryView(e, (previous as HTMLDetailsElement | undefined)?.open ?? false));
+  reconcile(
+    container,
+    entries,
+    (e) => e.key,
+    (e) => JSON.stringify([e.status, e.ms, e.error, e.label]),
+    (e, previous) => entryView(e, (previous as HTMLDetailsElement | undefined)?.open ?? false),
+  );
   if (follow) container.scrollTop = container.scrollHeight;
 }

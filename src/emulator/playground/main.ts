@@ -52,9 +52,13 @@ let feed: FeedSnapshot | null = null;
 let following = true;
 els.scroller.addEventListener("scroll", () => (following = atBottom(els.scroller)), { passive: true });
 // Images load after they are drawn and push the chat up; keep the newest message in view.
-els.scroller.addEventListener("load", () => {
-  if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
-}, true);
+els.scroller.addEventListener(
+  "load",
+  () => {
+    if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
+  },
+  true,
+);
 const pending = new Set<string>();
 /** Components answered with a deferred update (type 6): busy until their message changes. */
 const awaitingEdit = new Map<string, { messageId: string; stamp: unknown; until: number }>();
@@ -81,9 +85,17 @@ const role = (): "admin" | "member" => (els.admin.checked ? "admin" : "member");
 
 type Place = 0 | 1 | 2;
 const PLACE_ICONS: Record<Place, string> = { 0: "#", 1: "@", 2: "👥" };
-const PLACE_TITLES: Record<Place, string> = { 0: "Welcome to #general!", 1: "Your DM with the bot", 2: "A group DM the bot is not in" };
-const PLACE_INPUTS: Record<Place, string> = { 0: "Message #general", 1: "Message @Emulated Bot", 2: "Message the group" };
-const place = (): Place => (Number(els.place.value) as Place);
+const PLACE_TITLES: Record<Place, string> = {
+  0: "Welcome to #general!",
+  1: "Your DM with the bot",
+  2: "A group DM the bot is not in",
+};
+const PLACE_INPUTS: Record<Place, string> = {
+  0: "Message #general",
+  1: "Message @Emulated Bot",
+  2: "Message the group",
+};
+const place = (): Place => Number(els.place.value) as Place;
 /** The current place's channel, from the feed (the emulator owns the ids). */
 const placeChannel = (): string | undefined => feed?.places.find((p) => p.context === place())?.channel_id;
 /**
@@ -97,7 +109,9 @@ const offeredHere = (command: Record<string, unknown>): boolean =>
 function showPlace(): void {
   els.placeIcon.textContent = PLACE_ICONS[place()];
   els.welcome.textContent = PLACE_TITLES[place()];
-  document.getElementById("command-input")?.setAttribute("placeholder", `${PLACE_INPUTS[place()]} — type / to use a command`);
+  document
+    .getElementById("command-input")
+    ?.setAttribute("placeholder", `${PLACE_INPUTS[place()]} — type / to use a command`);
   // Outside a server there is no member and no permission to act with.
   els.admin.disabled = place() !== 0;
   els.admin.closest("label")?.classList.toggle("disabled", place() !== 0);
@@ -105,7 +119,8 @@ function showPlace(): void {
 const storedPlace = stored("playground.place");
 if (storedPlace === "0" || storedPlace === "1" || storedPlace === "2") els.place.value = storedPlace;
 const storedLocale = stored("playground.locale");
-if (storedLocale && Array.from(els.locale.options).some((o) => o.value === storedLocale)) els.locale.value = storedLocale;
+if (storedLocale && Array.from(els.locale.options).some((o) => o.value === storedLocale))
+  els.locale.value = storedLocale;
 showPlace();
 els.place.addEventListener("change", () => {
   store("playground.place", els.place.value);
@@ -145,14 +160,22 @@ function render(): void {
     }
   });
   const channelId = placeChannel();
-  renderTimeline(els.messages, feed.timeline.filter((item) => inPlace(item, channelId)), { pending, dismissed, identity: feed.identity, botName: BOT_NAME, skus: feed.app.skus }, actions);
+  renderTimeline(
+    els.messages,
+    feed.timeline.filter((item) => inPlace(item, channelId)),
+    { pending, dismissed, identity: feed.identity, botName: BOT_NAME, skus: feed.app.skus },
+    actions,
+  );
   renderLog(els.log, feed.log);
   if (following) els.scroller.scrollTop = els.scroller.scrollHeight;
-  els.worker.textContent = feed.worker_url ? `Worker: ${feed.worker_url}` : "No Worker configured: start the stack with npm start";
+  els.worker.textContent = feed.worker_url
+    ? `Worker: ${feed.worker_url}`
+    : "No Worker configured: start the stack with npm start";
   els.worker.classList.toggle("warn", !feed.worker_url);
   const linked = feed.app.linked_role;
   els.linkedRole.hidden = !linked;
-  if (linked) els.linkedRole.textContent = `🔗 ${linked.platform_name ?? "linked"}: ${linked.values.map((v) => `${v.name} ${v.value}`).join(", ") || "no values"}`;
+  if (linked)
+    els.linkedRole.textContent = `🔗 ${linked.platform_name ?? "linked"}: ${linked.values.map((v) => `${v.name} ${v.value}`).join(", ") || "no values"}`;
   renderDevStatus(feed.dev);
   document.body.dataset.version = String(feed.version);
   document.body.dataset.ready = "true";
@@ -173,7 +196,8 @@ function refresh(): void {
     again = true;
     return;
   }
-  loading = api.feed()
+  loading = api
+    .feed()
     .then((snapshot) => {
       feed = snapshot;
       render();
@@ -200,17 +224,22 @@ async function send(input: SendInput): Promise<SendOutcome> {
   const outcome = await api.send({ ...input, role: role(), ...situation() });
   const body = outcome.body as Json | null;
   if (!outcome.error && body?.type === 9) {
-    openModal(body.data ?? {}, mdContext(), async (submission) => {
-      const submitted = await api.send({
-        type: 5,
-        data: submission,
-        role: role(),
-        ...situation(),
-        label: String(body.data?.title ?? "a form"),
-        ...(input.message_id ? { message_id: input.message_id } : {}),
-      });
-      return submitted.error ?? null;
-    }, { identity: feed?.identity ?? null, upload: (file) => api.upload(file) });
+    openModal(
+      body.data ?? {},
+      mdContext(),
+      async (submission) => {
+        const submitted = await api.send({
+          type: 5,
+          data: submission,
+          role: role(),
+          ...situation(),
+          label: String(body.data?.title ?? "a form"),
+          ...(input.message_id ? { message_id: input.message_id } : {}),
+        });
+        return submitted.error ?? null;
+      },
+      { identity: feed?.identity ?? null, upload: (file) => api.upload(file) },
+    );
   }
   return outcome;
 }
@@ -226,7 +255,8 @@ async function componentInteraction(messageId: string, component: Json, data: Js
   } catch (error) {
     showConnection((error as Error).message);
   } finally {
-    if (deferredUpdate) awaitingEdit.set(key, { messageId, stamp: messageStamp(messageId), until: Date.now() + EDIT_WAIT_MS });
+    if (deferredUpdate)
+      awaitingEdit.set(key, { messageId, stamp: messageStamp(messageId), until: Date.now() + EDIT_WAIT_MS });
     else pending.delete(key);
     render();
   }
@@ -239,12 +269,35 @@ function selectData(component: Json, values: string[]): Json {
   const resolved: Json = {};
   for (const value of values) {
     if (value === user.id) {
-      (resolved.users ??= {})[value] = { id: user.id, username: "tester", global_name: user.name, discriminator: "0", avatar: null, public_flags: 0 };
-      (resolved.members ??= {})[value] = { roles: [], joined_at: "2024-01-01T00:00:00.000000+00:00", nick: null, permissions: "0", flags: 0, pending: false };
+      (resolved.users ??= {})[value] = {
+        id: user.id,
+        username: "tester",
+        global_name: user.name,
+        discriminator: "0",
+        avatar: null,
+        public_flags: 0,
+      };
+      (resolved.members ??= {})[value] = {
+        roles: [],
+        joined_at: "2024-01-01T00:00:00.000000+00:00",
+        nick: null,
+        permissions: "0",
+        flags: 0,
+        pending: false,
+      };
     } else if (value === channel.id) {
       (resolved.channels ??= {})[value] = { id: channel.id, type: 0, name: channel.name, permissions: "0", flags: 0 };
     } else if (value === guildId) {
-      (resolved.roles ??= {})[value] = { id: guildId, name: "@everyone", color: 0, position: 0, permissions: "0", managed: false, mentionable: false, hoist: false };
+      (resolved.roles ??= {})[value] = {
+        id: guildId,
+        name: "@everyone",
+        color: 0,
+        position: 0,
+        permissions: "0",
+        managed: false,
+        mentionable: false,
+        hoist: false,
+      };
     }
   }
   return { ...data, resolved };
@@ -255,7 +308,11 @@ async function contextCommand(command: AppChoice, target: AppsTarget): Promise<v
   // The answer lands at the bottom of the chat, wherever the target was: follow it there.
   following = true;
   try {
-    await send({ type: 2, data: { name: command.name, type: target.kind === "user" ? 2 : 3, target_id: target.id }, label: command.name });
+    await send({
+      type: 2,
+      data: { name: command.name, type: target.kind === "user" ? 2 : 3, target_id: target.id },
+      label: command.name,
+    });
   } catch (error) {
     showConnection((error as Error).message);
   }
@@ -267,7 +324,9 @@ const actions: ViewActions = {
     void componentInteraction(messageId, component, { component_type: 2, custom_id: component.custom_id }, label);
   },
   select(messageId, component, values) {
-    const labels = values.map((value) => String(((component.options as Json[] | undefined) ?? []).find((o) => o.value === value)?.label ?? value));
+    const labels = values.map((value) =>
+      String(((component.options as Json[] | undefined) ?? []).find((o) => o.value === value)?.label ?? value),
+    );
     void componentInteraction(messageId, component, selectData(component, values), labels.join(", ") || "nothing");
   },
   dismiss(key) {
@@ -279,12 +338,16 @@ const actions: ViewActions = {
   },
   apps(target, opener, at) {
     const commands = ((target.kind === "user" ? feed?.apps.user : feed?.apps.message) ?? []).filter(offeredHere);
-    openAppsMenu({
-      target: target.label,
-      commands,
-      empty: `The bot has no ${target.kind} commands`,
-      choose: (command) => void contextCommand(command, target),
-    }, opener, at);
+    openAppsMenu(
+      {
+        target: target.label,
+        commands,
+        empty: `The bot has no ${target.kind} commands`,
+        choose: (command) => void contextCommand(command, target),
+      },
+      opener,
+      at,
+    );
   },
 };
 
@@ -311,7 +374,7 @@ const composer = new Composer(els.composer, {
     const outcome = await api.send({ type: 4, data, role: role(), ...situation() });
     if (outcome.error) throw new Error(outcome.error);
     const body = outcome.body as Json | null;
-    return ((body?.data?.choices as OptionChoice[] | undefined) ?? []);
+    return (body?.data?.choices as OptionChoice[] | undefined) ?? [];
   },
   upload: (file) => api.upload(file),
 });
@@ -338,13 +401,30 @@ els.app.addEventListener("click", () => {
   if (feed?.worker_url) {
     // worker_url is the Interactions Endpoint URL (…/interactions); the Verification URL sits at the Worker's root.
     const linkUrl = new URL("/linked-role", feed.worker_url).href;
-    items.push({ name: app?.linked_role ? "Link roles again (Linked Roles)" : "Link roles (Linked Roles)", run: async () => (window.open(linkUrl, "_blank"), { event: {} }) });
+    items.push({
+      name: app?.linked_role ? "Link roles again (Linked Roles)" : "Link roles (Linked Roles)",
+      run: async () => (window.open(linkUrl, "_blank"), { event: {} }),
+    });
   }
   for (const sku of app?.skus ?? []) {
     const owned = sku.entitlement_id;
-    items.push(owned ? { name: `Refund ${sku.name} (test purchase)`, run: () => api.refund(owned) } : { name: `Buy ${sku.name}`, run: () => api.buy(sku.id) });
+    items.push(
+      owned
+        ? { name: `Refund ${sku.name} (test purchase)`, run: () => api.refund(owned) }
+        : { name: `Buy ${sku.name}`, run: () => api.buy(sku.id) },
+    );
   }
-  openAppsMenu({ title: "App", target: "the app", commands: items, empty: "", choose: (item) => void appAction((item as (typeof items)[number]).run) }, els.app, null);
+  openAppsMenu(
+    {
+      title: "App",
+      target: "the app",
+      commands: items,
+      empty: "",
+      choose: (item) => void appAction((item as (typeof items)[number]).run),
+    },
+    els.app,
+    null,
+  );
 });
 
 els.clear.addEventListener("click", () => {
@@ -355,7 +435,13 @@ els.clear.addEventListener("click", () => {
 // The Worker's scheduled handler; the daily report it posts arrives through the feed like any message.
 els.cron.addEventListener("click", () => {
   els.cron.disabled = true;
-  api.cron().then(() => showConnection(null), (error: Error) => showConnection(error.message)).finally(() => (els.cron.disabled = false));
+  api
+    .cron()
+    .then(
+      () => showConnection(null),
+      (error: Error) => showConnection(error.message),
+    )
+    .finally(() => (els.cron.disabled = false));
 });
 
 const events = new EventSource("/__emulator/events");
@@ -364,7 +450,9 @@ events.addEventListener("change", (event) => {
   if (feed?.version !== version) refresh();
 });
 events.addEventListener("open", () => refresh());
-events.addEventListener("error", () => showConnection("Lost the connection to the emulator; retrying… (is npm start still running?)"));
+events.addEventListener("error", () =>
+  showConnection("Lost the connection to the emulator; retrying… (is npm start still running?)"),
+);
 
 // Relative timestamps (<t:…:R>) and the busy state of deferred updates age without any event.
 setInterval(render, 30_000);

@@ -20,23 +20,41 @@ const LOCALE = "en-US";
 /** Discord's timestamp styles: t, T, d, D, f (default), F, R. */
 export function formatTimestamp(seconds: number, style: string, now: number): string {
   const date = new Date(seconds * 1000);
-  const time = (withSeconds: boolean) => date.toLocaleTimeString(LOCALE, { hour: "numeric", minute: "2-digit", ...(withSeconds ? { second: "2-digit" } : {}) });
+  const time = (withSeconds: boolean) =>
+    date.toLocaleTimeString(LOCALE, {
+      hour: "numeric",
+      minute: "2-digit",
+      ...(withSeconds ? { second: "2-digit" } : {}),
+    });
   const longDate = date.toLocaleDateString(LOCALE, { year: "numeric", month: "long", day: "numeric" });
   switch (style) {
-    case "t": return time(false);
-    case "T": return time(true);
-    case "d": return date.toLocaleDateString(LOCALE);
-    case "D": return longDate;
-    case "F": return `${date.toLocaleDateString(LOCALE, { weekday: "long" })}, ${longDate} ${time(false)}`;
-    case "R": return relative(seconds * 1000 - now);
-    default: return `${longDate} ${time(false)}`;
+    case "t":
+      return time(false);
+    case "T":
+      return time(true);
+    case "d":
+      return date.toLocaleDateString(LOCALE);
+    case "D":
+      return longDate;
+    case "F":
+      return `${date.toLocaleDateString(LOCALE, { weekday: "long" })}, ${longDate} ${time(false)}`;
+    case "R":
+      return relative(seconds * 1000 - now);
+    default:
+      return `${longDate} ${time(false)}`;
   }
 }
 
 function relative(deltaMs: number): string {
   const format = new Intl.RelativeTimeFormat(LOCALE, { numeric: "always" });
   const seconds = Math.round(deltaMs / 1000);
-  const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [["year", 31_536_000], ["month", 2_592_000], ["day", 86_400], ["hour", 3_600], ["minute", 60]];
+  const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ["year", 31_536_000],
+    ["month", 2_592_000],
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
@@ -60,23 +78,50 @@ export function markdown(text: string, ctx: MarkdownContext, options: { inline?:
   let source = text.replaceAll(MARK, "\uFFFD");
 
   source = source.replace(/```(?:([\w+#-]+)\n)?\n?([\s\S]*?)```/g, (_, lang: string | undefined, code: string) =>
-    hold(`<pre class="md-codeblock"${lang ? ` data-lang="${escapeHtml(lang)}"` : ""}><code>${escapeHtml(code.replace(/\n$/, ""))}</code></pre>`));
-  source = source.replace(/``([^`]|`(?!`))+``|`[^`\n]+`/g, (match) => hold(`<code class="md-code">${escapeHtml(match.replace(/^``?|``?$/g, "").trim() || match)}</code>`));
+    hold(
+      `<pre class="md-codeblock"${lang ? ` data-lang="${escapeHtml(lang)}"` : ""}><code>${escapeHtml(code.replace(/\n$/, ""))}</code></pre>`,
+    ),
+  );
+  source = source.replace(/``([^`]|`(?!`))+``|`[^`\n]+`/g, (match) =>
+    hold(`<code class="md-code">${escapeHtml(match.replace(/^``?|``?$/g, "").trim() || match)}</code>`),
+  );
   source = source.replace(/\[([^\]\n]+)\]\(<?(https?:\/\/[^)\s>\u0000]+)>?\)/g, (match, label: string, url: string) =>
-    SAFE_URL.test(url) ? hold(`<a class="md-link" href="${escapeHtml(url)}" target="_blank" rel="noreferrer noopener" title="${escapeHtml(url)}">${escapeHtml(label)}</a>`) : match);
+    SAFE_URL.test(url)
+      ? hold(
+          `<a class="md-link" href="${escapeHtml(url)}" target="_blank" rel="noreferrer noopener" title="${escapeHtml(url)}">${escapeHtml(label)}</a>`,
+        )
+      : match,
+  );
   source = source.replace(/<?(https?:\/\/[^\s<>\u0000]+[^\s<>.,:;"')\]\u0000])>?/g, (_, url: string) =>
-    hold(`<a class="md-link" href="${escapeHtml(url)}" target="_blank" rel="noreferrer noopener">${escapeHtml(url)}</a>`));
+    hold(
+      `<a class="md-link" href="${escapeHtml(url)}" target="_blank" rel="noreferrer noopener">${escapeHtml(url)}</a>`,
+    ),
+  );
   source = source.replace(/<t:(-?\d{1,13})(?::([tTdDfFR]))?>/g, (_, seconds: string, style: string | undefined) => {
     const value = Number(seconds);
     const full = formatTimestamp(value, "F", ctx.now);
-    return hold(`<time class="md-timestamp" datetime="${new Date(value * 1000).toISOString()}" title="${escapeHtml(full)}">${escapeHtml(formatTimestamp(value, style ?? "f", ctx.now))}</time>`);
+    return hold(
+      `<time class="md-timestamp" datetime="${new Date(value * 1000).toISOString()}" title="${escapeHtml(full)}">${escapeHtml(formatTimestamp(value, style ?? "f", ctx.now))}</time>`,
+    );
   });
-  source = source.replace(/<@!?(\d{1,20})>/g, (_, id: string) => hold(`<span class="md-mention" title="user ${id}">@${escapeHtml(ctx.users?.[id] ?? id)}</span>`));
-  source = source.replace(/<@&(\d{1,20})>/g, (_, id: string) => hold(`<span class="md-mention" title="role ${id}">@role ${id}</span>`));
-  source = source.replace(/<#(\d{1,20})>/g, (_, id: string) => hold(`<span class="md-mention" title="channel ${id}">#${escapeHtml(ctx.channels?.[id] ?? id)}</span>`));
-  source = source.replace(/<\/([-_\p{L}\p{N} ]{1,100}):(\d{1,20})>/gu, (_, name: string) => hold(`<span class="md-mention">/${escapeHtml(name)}</span>`));
+  source = source.replace(/<@!?(\d{1,20})>/g, (_, id: string) =>
+    hold(`<span class="md-mention" title="user ${id}">@${escapeHtml(ctx.users?.[id] ?? id)}</span>`),
+  );
+  source = source.replace(/<@&(\d{1,20})>/g, (_, id: string) =>
+    hold(`<span class="md-mention" title="role ${id}">@role ${id}</span>`),
+  );
+  source = source.replace(/<#(\d{1,20})>/g, (_, id: string) =>
+    hold(`<span class="md-mention" title="channel ${id}">#${escapeHtml(ctx.channels?.[id] ?? id)}</span>`),
+  );
+  source = source.replace(/<\/([-_\p{L}\p{N} ]{1,100}):(\d{1,20})>/gu, (_, name: string) =>
+    hold(`<span class="md-mention">/${escapeHtml(name)}</span>`),
+  );
   // Custom emojis as Discord's CDN serves them; the emulator serves application emojis at the same path.
-  source = source.replace(/<(a?):(\w{1,32}):(\d{1,20})>/g, (_, animated: string, name: string, id: string) => hold(`<img class="md-emoji" src="/emojis/${id}.${animated ? "gif" : "png"}" alt=":${escapeHtml(name)}:" title=":${escapeHtml(name)}:">`));
+  source = source.replace(/<(a?):(\w{1,32}):(\d{1,20})>/g, (_, animated: string, name: string, id: string) =>
+    hold(
+      `<img class="md-emoji" src="/emojis/${id}.${animated ? "gif" : "png"}" alt=":${escapeHtml(name)}:" title=":${escapeHtml(name)}:">`,
+    ),
+  );
   source = source.replace(/@(everyone|here)\b/g, (_, who: string) => hold(`<span class="md-mention">@${who}</span>`));
 
   let html = escapeHtml(source);

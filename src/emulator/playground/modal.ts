@@ -60,26 +60,63 @@ function entityOptions(type: number, identity: FeedIdentity | null): Json[] {
 }
 
 function select(component: Json, label: string | null, id: number, identity: FeedIdentity | null): Control {
-  const options = component.type === 3 ? ((component.options as Json[] | undefined) ?? []) : entityOptions(component.type, identity);
+  const options =
+    component.type === 3 ? ((component.options as Json[] | undefined) ?? []) : entityOptions(component.type, identity);
   const max = Number(component.max_values ?? 1);
   const control = h(
     "select",
-    { class: "modal-input", name: String(component.custom_id), multiple: max > 1, required: component.required !== false, "aria-label": label ?? component.custom_id },
+    {
+      class: "modal-input",
+      name: String(component.custom_id),
+      multiple: max > 1,
+      required: component.required !== false,
+      "aria-label": label ?? component.custom_id,
+    },
     max > 1 ? null : h("option", { value: "" }, component.placeholder ?? "Make a selection"),
     ...options.map((o) => h("option", { value: String(o.value), selected: o.default === true }, String(o.label))),
   );
-  return { field: control, collect: () => ({ type: component.type, id, custom_id: component.custom_id, values: Array.from(control.selectedOptions).map((o) => o.value).filter((v) => v !== "") }) };
+  return {
+    field: control,
+    collect: () => ({
+      type: component.type,
+      id,
+      custom_id: component.custom_id,
+      values: Array.from(control.selectedOptions)
+        .map((o) => o.value)
+        .filter((v) => v !== ""),
+    }),
+  };
 }
 
 function choices(component: Json, id: number, kind: "radio" | "checkbox"): Control {
   const name = `${String(component.custom_id)}-${id}`;
   const inputs = ((component.options as Json[] | undefined) ?? []).map((o) => {
-    const input = h("input", { type: kind, name, value: String(o.value), checked: o.default === true, required: kind === "radio" && component.required !== false });
-    return { input, el: h("label", { class: "modal-choice" }, input, h("span", {}, String(o.label)), o.description ? h("span", { class: "modal-description" }, String(o.description)) : null) };
+    const input = h("input", {
+      type: kind,
+      name,
+      value: String(o.value),
+      checked: o.default === true,
+      required: kind === "radio" && component.required !== false,
+    });
+    return {
+      input,
+      el: h(
+        "label",
+        { class: "modal-choice" },
+        input,
+        h("span", {}, String(o.label)),
+        o.description ? h("span", { class: "modal-description" }, String(o.description)) : null,
+      ),
+    };
   });
   const chosen = () => inputs.filter((i) => i.input.checked).map((i) => i.input.value);
   const field = h("div", { class: "modal-choices" }, ...inputs.map((i) => i.el));
-  if (kind === "radio") return { field, group: true, collect: () => ({ type: 21, id, custom_id: component.custom_id, value: chosen()[0] ?? null }) };
+  if (kind === "radio")
+    return {
+      field,
+      group: true,
+      collect: () => ({ type: 21, id, custom_id: component.custom_id, value: chosen()[0] ?? null }),
+    };
   const min = component.required === false ? 0 : Number(component.min_values ?? 1);
   const max = Number(component.max_values ?? inputs.length);
   const check = () => {
@@ -88,11 +125,21 @@ function choices(component: Json, id: number, kind: "radio" | "checkbox"): Contr
     inputs[0]?.input.setCustomValidity(ok ? "" : `Choose ${min === max ? min : `${min} to ${max}`} option(s).`);
     return ok;
   };
-  return { field, group: true, check, collect: () => ({ type: 22, id, custom_id: component.custom_id, values: chosen() }) };
+  return {
+    field,
+    group: true,
+    check,
+    collect: () => ({ type: 22, id, custom_id: component.custom_id, values: chosen() }),
+  };
 }
 
 function checkbox(component: Json, label: string | null, id: number): Control {
-  const input = h("input", { type: "checkbox", class: "modal-checkbox", checked: component.default === true, "aria-label": label ?? component.custom_id });
+  const input = h("input", {
+    type: "checkbox",
+    class: "modal-checkbox",
+    checked: component.default === true,
+    "aria-label": label ?? component.custom_id,
+  });
   return { field: input, collect: () => ({ type: 23, id, custom_id: component.custom_id, value: input.checked }) };
 }
 
@@ -100,7 +147,14 @@ function fileUpload(component: Json, label: string | null, id: number, deps: Mod
   const max = Number(component.max_values ?? 1);
   const min = component.required === false ? 0 : Number(component.min_values ?? 1);
   const accept = acceptOf(component.file_types);
-  const input = h("input", { type: "file", class: "modal-input", multiple: max > 1, required: min > 0, "aria-label": label ?? component.custom_id, ...(accept ? { accept, title: fileTypesHint(component.file_types) } : {}) });
+  const input = h("input", {
+    type: "file",
+    class: "modal-input",
+    multiple: max > 1,
+    required: min > 0,
+    "aria-label": label ?? component.custom_id,
+    ...(accept ? { accept, title: fileTypesHint(component.file_types) } : {}),
+  });
   const check = () => {
     const n = input.files?.length ?? 0;
     const ok = n >= min && n <= max;
@@ -110,20 +164,43 @@ function fileUpload(component: Json, label: string | null, id: number, deps: Mod
   return {
     field: input,
     check,
-    collect: async () => ({ type: 19, id, custom_id: component.custom_id, values: await Promise.all(Array.from(input.files ?? []).map(async (file) => (await deps.upload(file)).id)) }),
+    collect: async () => ({
+      type: 19,
+      id,
+      custom_id: component.custom_id,
+      values: await Promise.all(Array.from(input.files ?? []).map(async (file) => (await deps.upload(file)).id)),
+    }),
   };
 }
 
 function control(component: Json, label: string | null, nextId: () => number, deps: ModalDeps): Control {
   const id = typeof component.id === "number" ? component.id : nextId();
   switch (component.type) {
-    case 4: return textInput(component, label, id);
-    case 3: case 5: case 6: case 7: case 8: return select(component, label, id, deps.identity);
-    case 19: return fileUpload(component, label, id, deps);
-    case 21: return choices(component, id, "radio");
-    case 22: return choices(component, id, "checkbox");
-    case 23: return checkbox(component, label, id);
-    default: return { field: h("div", { class: "component-unknown" }, `(component type ${component.type} is not supported in the playground's forms)`), collect: () => ({ type: component.type, id }) };
+    case 4:
+      return textInput(component, label, id);
+    case 3:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+      return select(component, label, id, deps.identity);
+    case 19:
+      return fileUpload(component, label, id, deps);
+    case 21:
+      return choices(component, id, "radio");
+    case 22:
+      return choices(component, id, "checkbox");
+    case 23:
+      return checkbox(component, label, id);
+    default:
+      return {
+        field: h(
+          "div",
+          { class: "component-unknown" },
+          `(component type ${component.type} is not supported in the playground's forms)`,
+        ),
+        collect: () => ({ type: component.type, id }),
+      };
   }
 }
 
@@ -136,9 +213,17 @@ function fieldBlock(label: string, description: string | null, required: boolean
 }
 
 /** Opens the form; it closes itself once a submission is accepted (or on Cancel / Escape). */
-const NO_DEPS: ModalDeps = { identity: null, upload: () => Promise.reject(new Error("playground: this form cannot upload files")) };
+const NO_DEPS: ModalDeps = {
+  identity: null,
+  upload: () => Promise.reject(new Error("playground: this form cannot upload files")),
+};
 
-export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal, deps: ModalDeps = NO_DEPS): HTMLDialogElement {
+export function openModal(
+  data: Json,
+  md: MarkdownContext,
+  submit: SubmitModal,
+  deps: ModalDeps = NO_DEPS,
+): HTMLDialogElement {
   let counter = 0;
   const nextId = () => ++counter;
   const parts: Array<{ el: HTMLElement; collect: Collect; check?: () => boolean }> = [];
@@ -148,20 +233,42 @@ export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal, 
       const inner = control(component.component ?? {}, String(component.label ?? ""), nextId, deps);
       const required = component.component?.type !== 23 && component.component?.required !== false;
       parts.push({
-        el: fieldBlock(String(component.label ?? ""), component.description ? String(component.description) : null, required, inner),
+        el: fieldBlock(
+          String(component.label ?? ""),
+          component.description ? String(component.description) : null,
+          required,
+          inner,
+        ),
         collect: async () => ({ type: 18, id, component: await inner.collect() }),
         ...(inner.check ? { check: inner.check } : {}),
       });
     } else if (component.type === 1) {
-      const inputs = ((component.components as Json[] | undefined) ?? []).map((c) => ({ def: c, ...control(c, String(c.label ?? c.custom_id), nextId, deps) }));
+      const inputs = ((component.components as Json[] | undefined) ?? []).map((c) => ({
+        def: c,
+        ...control(c, String(c.label ?? c.custom_id), nextId, deps),
+      }));
       parts.push({
-        el: h("div", {}, ...inputs.map((i) => fieldBlock(String(i.def.label ?? i.def.custom_id), null, i.def.required !== false, i))),
+        el: h(
+          "div",
+          {},
+          ...inputs.map((i) => fieldBlock(String(i.def.label ?? i.def.custom_id), null, i.def.required !== false, i)),
+        ),
         collect: async () => ({ type: 1, id, components: await Promise.all(inputs.map((i) => i.collect())) }),
       });
     } else if (component.type === 10) {
-      parts.push({ el: h("div", { class: "modal-text markdown", html: markdown(String(component.content ?? ""), md) }), collect: () => ({ type: 10, id }) });
+      parts.push({
+        el: h("div", { class: "modal-text markdown", html: markdown(String(component.content ?? ""), md) }),
+        collect: () => ({ type: 10, id }),
+      });
     } else {
-      parts.push({ el: h("div", { class: "component-unknown" }, `(component type ${component.type} is not drawn by the playground)`), collect: () => ({ type: component.type, id }) });
+      parts.push({
+        el: h(
+          "div",
+          { class: "component-unknown" },
+          `(component type ${component.type} is not drawn by the playground)`,
+        ),
+        collect: () => ({ type: component.type, id }),
+      });
     }
   }
 
@@ -172,10 +279,20 @@ export function openModal(data: Json, md: MarkdownContext, submit: SubmitModal, 
     "form",
     { class: "modal-form" },
     h("div", { class: "modal-body" }, ...parts.map((p) => p.el), error),
-    h("div", { class: "modal-footer" }, h("button", { class: "link-button", type: "button", onclick: () => dialog.close() }, "Cancel"), submitButton),
+    h(
+      "div",
+      { class: "modal-footer" },
+      h("button", { class: "link-button", type: "button", onclick: () => dialog.close() }, "Cancel"),
+      submitButton,
+    ),
   );
   dialog.append(
-    h("div", { class: "modal-header" }, h("h2", { class: "modal-title" }, String(data.title ?? "")), h("button", { class: "modal-close", type: "button", "aria-label": "Close", onclick: () => dialog.close() }, "✕")),
+    h(
+      "div",
+      { class: "modal-header" },
+      h("h2", { class: "modal-title" }, String(data.title ?? "")),
+      h("button", { class: "modal-close", type: "button", "aria-label": "Close", onclick: () => dialog.close() }, "✕"),
+    ),
     form,
   );
   // The browser checks validity before it fires submit: a choice count fixed by a change must clear its message now.

@@ -32,23 +32,36 @@ function answer<T>(result: AppActionResult<T>, status = 200, key?: string): Resp
 }
 
 /** Answers the app's control routes; null for any other /__emulator path. */
-export async function handleAppControl(emulator: DiscordEmulator, request: Request, path: string): Promise<Response | null> {
+export async function handleAppControl(
+  emulator: DiscordEmulator,
+  request: Request,
+  path: string,
+): Promise<Response | null> {
   const method = request.method;
   const state = emulator.state;
-  if (path === "/app" && method === "GET") return json({ installed: state.installed, skus: state.skus, entitlements: state.entitlements });
+  if (path === "/app" && method === "GET")
+    return json({ installed: state.installed, skus: state.skus, entitlements: state.entitlements });
   if (path === "/entitlements" && method === "GET") return json(state.entitlements);
 
-  if (method === "POST" && (path === "/app/install" || path === "/app/uninstall" || path === "/app/events" || path === "/entitlements")) {
+  if (
+    method === "POST" &&
+    (path === "/app/install" || path === "/app/uninstall" || path === "/app/events" || path === "/entitlements")
+  ) {
     const body = await readObject(request);
     if (!body) return problem(400, `emulator(app): the body of POST /__emulator${path} must be a JSON object`);
     if (path === "/app/install") {
       const type = body.integration_type ?? 0;
-      if (type !== 0 && type !== 1) return problem(400, "emulator(app): integration_type must be 0 (a server) or 1 (a user's account)");
+      if (type !== 0 && type !== 1)
+        return problem(400, "emulator(app): integration_type must be 0 (a server) or 1 (a user's account)");
       return answer(await emulator.installApp(type));
     }
     if (path === "/app/uninstall") return answer(await emulator.uninstallApp());
     if (path === "/app/events") {
-      if (typeof body.type !== "string" || body.type === "") return problem(400, "emulator(app): POST /__emulator/app/events needs {type: \"APPLICATION_AUTHORIZED\" | …, data}");
+      if (typeof body.type !== "string" || body.type === "")
+        return problem(
+          400,
+          'emulator(app): POST /__emulator/app/events needs {type: "APPLICATION_AUTHORIZED" | …, data}',
+        );
       return answer(await emulator.sendAppEvent(body.type, body.data ?? {}));
     }
     if (!isSnowflake(body.sku_id)) return problem(400, "emulator(entitlements): sku_id must be a SKU id (a snowflake)");
@@ -56,6 +69,7 @@ export async function handleAppControl(emulator: DiscordEmulator, request: Reque
   }
 
   const one = /^\/entitlements\/([^/]+)$/.exec(path);
-  if (one && method === "DELETE") return answer(await emulator.deleteEntitlement(decodeURIComponent(one[1]!)), 200, "entitlement");
+  if (one && method === "DELETE")
+    return answer(await emulator.deleteEntitlement(decodeURIComponent(one[1]!)), 200, "entitlement");
   return null;
 }

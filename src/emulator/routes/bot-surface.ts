@@ -36,7 +36,14 @@ export function surfaceStore(state: EmulatorState): Extras {
 }
 
 const unknownChannel = () => discordError(404, 10003, "Unknown Channel");
-const route = (method: string, template: string, handler: Route["handler"], major: readonly string[] = []): Route => ({ method, template, auth: true, bucket: BUCKET, major, handler });
+const route = (method: string, template: string, handler: Route["handler"], major: readonly string[] = []): Route => ({
+  method,
+  template,
+  auth: true,
+  bucket: BUCKET,
+  major,
+  handler,
+});
 const noContent = () => new Response(null, { status: 204 });
 
 /** The bot's own message in #general, or the error Discord gives. */
@@ -44,7 +51,8 @@ function ownPost(ctx: RouteContext) {
   if (ctx.params.channel !== DEFAULT_CHANNEL_ID) return unknownChannel();
   const post = ctx.state.posts.find((p) => p.id === ctx.params.message);
   if (!post) return unknownMessage();
-  if (post.author.id !== ctx.state.applicationId) return discordError(403, 50005, "Cannot edit a message authored by another user");
+  if (post.author.id !== ctx.state.applicationId)
+    return discordError(403, 50005, "Cannot edit a message authored by another user");
   return post;
 }
 
@@ -96,8 +104,21 @@ function thread(ctx: RouteContext): Response {
   if (ctx.params.channel !== DEFAULT_CHANNEL_ID) return unknownChannel();
   if (ctx.params.message && anyMessage(ctx)) return unknownMessage();
   const name = (ctx.body.payload as { name?: unknown } | undefined)?.name;
-  if (typeof name !== "string" || name.length < 1 || name.length > 100) return invalidFormBody([{ path: "name", code: "BASE_TYPE_BAD_LENGTH", message: "Must be between 1 and 100 in length." }]);
-  return Response.json({ id: ctx.params.message ?? snowflake(ctx.now), type: 11, name, parent_id: DEFAULT_CHANNEL_ID, guild_id: DEFAULT_GUILD_ID, owner_id: ctx.state.applicationId }, { status: 201 });
+  if (typeof name !== "string" || name.length < 1 || name.length > 100)
+    return invalidFormBody([
+      { path: "name", code: "BASE_TYPE_BAD_LENGTH", message: "Must be between 1 and 100 in length." },
+    ]);
+  return Response.json(
+    {
+      id: ctx.params.message ?? snowflake(ctx.now),
+      type: 11,
+      name,
+      parent_id: DEFAULT_CHANNEL_ID,
+      guild_id: DEFAULT_GUILD_ID,
+      owner_id: ctx.state.applicationId,
+    },
+    { status: 201 },
+  );
 }
 
 function createDM(ctx: RouteContext): Response {
@@ -115,7 +136,14 @@ function member(ctx: RouteContext): Response | { userId: string } {
 function getMember(ctx: RouteContext): Response {
   const found = member(ctx);
   if (found instanceof Response) return found;
-  return Response.json({ user: DEFAULT_USER, roles: [...(surfaceStore(ctx.state).roles.get(found.userId) ?? [])], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 });
+  return Response.json({
+    user: DEFAULT_USER,
+    roles: [...(surfaceStore(ctx.state).roles.get(found.userId) ?? [])],
+    joined_at: "2026-01-01T00:00:00.000Z",
+    deaf: false,
+    mute: false,
+    flags: 0,
+  });
 }
 
 function memberRole(add: boolean) {
@@ -131,7 +159,8 @@ function memberRole(add: boolean) {
   };
 }
 
-const entitlement = (ctx: RouteContext) => ctx.state.entitlements.find((e) => e.id === ctx.params.entitlement && !e.deleted);
+const entitlement = (ctx: RouteContext) =>
+  ctx.state.entitlements.find((e) => e.id === ctx.params.entitlement && !e.deleted);
 
 function consume(ctx: RouteContext): Response {
   const found = entitlement(ctx);
@@ -142,10 +171,30 @@ function consume(ctx: RouteContext): Response {
 
 function createTestEntitlement(ctx: RouteContext): Response {
   const body = (ctx.body.payload ?? {}) as { sku_id?: unknown; owner_id?: unknown; owner_type?: unknown };
-  if (typeof body.sku_id !== "string" || typeof body.owner_id !== "string" || (body.owner_type !== 1 && body.owner_type !== 2)) {
-    return invalidFormBody([{ path: "", code: "BASE_TYPE_REQUIRED", message: "sku_id, owner_id and owner_type (1 guild, 2 user) are required" }]);
+  if (
+    typeof body.sku_id !== "string" ||
+    typeof body.owner_id !== "string" ||
+    (body.owner_type !== 1 && body.owner_type !== 2)
+  ) {
+    return invalidFormBody([
+      {
+        path: "",
+        code: "BASE_TYPE_REQUIRED",
+        message: "sku_id, owner_id and owner_type (1 guild, 2 user) are required",
+      },
+    ]);
   }
-  const created: EmulatedEntitlement = { id: snowflake(ctx.now), sku_id: body.sku_id, application_id: ctx.state.applicationId, ...(body.owner_type === 1 ? { guild_id: body.owner_id } : { user_id: body.owner_id }), type: 4, deleted: false, starts_at: null, ends_at: null, consumed: false };
+  const created: EmulatedEntitlement = {
+    id: snowflake(ctx.now),
+    sku_id: body.sku_id,
+    application_id: ctx.state.applicationId,
+    ...(body.owner_type === 1 ? { guild_id: body.owner_id } : { user_id: body.owner_id }),
+    type: 4,
+    deleted: false,
+    starts_at: null,
+    ends_at: null,
+    consumed: false,
+  };
   ctx.state.entitlements.push(created);
   return Response.json(created);
 }
@@ -153,7 +202,8 @@ function createTestEntitlement(ctx: RouteContext): Response {
 function deleteTestEntitlement(ctx: RouteContext): Response {
   const found = entitlement(ctx);
   if (!found) return discordError(404, 10040, "Unknown Entitlement");
-  if (found.type !== 4) return discordError(400, 40000, "emulator(entitlements): only test entitlements (type 4) can be deleted");
+  if (found.type !== 4)
+    return discordError(400, 40000, "emulator(entitlements): only test entitlements (type 4) can be deleted");
   found.deleted = true;
   return noContent();
 }
@@ -174,6 +224,21 @@ export const surfaceRoutes: Route[] = [
   route("POST", "/applications/:app/entitlements/:entitlement/consume", consume),
   route("POST", "/applications/:app/entitlements", createTestEntitlement),
   route("DELETE", "/applications/:app/entitlements/:entitlement", deleteTestEntitlement),
-  route("GET", "/applications/:app/skus", (ctx) => Response.json(ctx.state.skus.map((sku) => ({ id: sku.id, type: 5, application_id: ctx.state.applicationId, name: sku.name, slug: sku.name.toLowerCase().replace(/\W+/g, "-"), flags: 128 })))),
-  route("GET", "/skus/:sku/subscriptions", (ctx) => (ctx.url.searchParams.has("user_id") ? Response.json([]) : invalidFormBody([{ path: "user_id", code: "BASE_TYPE_REQUIRED", message: "This field is required" }]))),
+  route("GET", "/applications/:app/skus", (ctx) =>
+    Response.json(
+      ctx.state.skus.map((sku) => ({
+        id: sku.id,
+        type: 5,
+        application_id: ctx.state.applicationId,
+        name: sku.name,
+        slug: sku.name.toLowerCase().replace(/\W+/g, "-"),
+        flags: 128,
+      })),
+    ),
+  ),
+  route("GET", "/skus/:sku/subscriptions", (ctx) =>
+    ctx.url.searchParams.has("user_id")
+      ? Response.json([])
+      : invalidFormBody([{ path: "user_id", code: "BASE_TYPE_REQUIRED", message: "This field is required" }]),
+  ),
 ];

@@ -41,7 +41,9 @@ export interface AcknowledgeInput extends MessageInput {
   log: (event: Record<string, unknown>) => void;
 }
 
-export type AcknowledgeResult = { ok: true; callbackType: number; message: StoredMessage | null } | { ok: false; response: Response };
+export type AcknowledgeResult =
+  | { ok: true; callbackType: number; message: StoredMessage | null }
+  | { ok: false; response: Response };
 
 const fail = (errors: FieldError[]): AcknowledgeResult => ({ ok: false, response: invalidFormBody(errors) });
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -80,12 +82,22 @@ export function acknowledge(input: AcknowledgeInput): AcknowledgeResult {
   const nonconforming = checkAgainstSpec(SPEC_OPERATIONS.interactionCallback, body);
   if (nonconforming) return { ok: false, response: specViolationResponse(nonconforming, input.log) };
   const allowed = VALID_FOR[type];
-  if (!allowed) return fail([{ path: "type", code: "BASE_TYPE_CHOICES", message: "Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}." }]);
+  if (!allowed)
+    return fail([
+      { path: "type", code: "BASE_TYPE_CHOICES", message: "Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}." },
+    ]);
   if (record.type !== null && !allowed.includes(record.type)) {
-    return fail([{ path: "type", code: "INTERACTION_RESPONSE_TYPE_INVALID", message: `emulator(callback): response type ${type} is not valid for interaction type ${record.type}` }]);
+    return fail([
+      {
+        path: "type",
+        code: "INTERACTION_RESPONSE_TYPE_INVALID",
+        message: `emulator(callback): response type ${type} is not valid for interaction type ${record.type}`,
+      },
+    ]);
   }
   const data = body.data;
-  if (data !== undefined && data !== null && !isObject(data)) return fail([{ path: "data", code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }]);
+  if (data !== undefined && data !== null && !isObject(data))
+    return fail([{ path: "data", code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }]);
   const payload = (data ?? {}) as Record<string, unknown>;
   const common = { state: input.state, record, origin: input.origin, now: input.now, files: input.files };
 
@@ -100,7 +112,13 @@ export function acknowledge(input: AcknowledgeInput): AcknowledgeResult {
     case CALLBACK_TYPES.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: {
       const flags = typeof payload.flags === "number" ? payload.flags : 0;
       if ((flags & ~MESSAGE_FLAGS.EPHEMERAL) !== 0) {
-        return fail([{ path: "data.flags", code: "MESSAGE_FLAGS_INVALID", message: "emulator(callback): a deferred response may only carry EPHEMERAL (64)" }]);
+        return fail([
+          {
+            path: "data.flags",
+            code: "MESSAGE_FLAGS_INVALID",
+            message: "emulator(callback): a deferred response may only carry EPHEMERAL (64)",
+          },
+        ]);
       }
       const created = createMessage({ ...common, files: [], role: "original", body: { flags }, loading: true });
       if (!created.ok) return created;
@@ -132,7 +150,12 @@ export function acknowledge(input: AcknowledgeInput): AcknowledgeResult {
   }
 
   record.acknowledged = true;
-  record.callbacks.push({ type, ...(data !== undefined ? { data } : {}), at: new Date(input.now).toISOString(), via: input.via });
+  record.callbacks.push({
+    type,
+    ...(data !== undefined ? { data } : {}),
+    at: new Date(input.now).toISOString(),
+    via: input.via,
+  });
   if (message) record.original = message;
   return { ok: true, callbackType: type, message };
 }
@@ -161,18 +184,31 @@ async function callback(ctx: RouteContext): Promise<Response> {
       id,
       type: record.type,
       ...(activity ? { activity_instance_id: activity.id } : {}),
-      ...(message ? {
-        response_message_id: message.id,
-        response_message_loading: message.loading,
-        response_message_ephemeral: (message.flags & MESSAGE_FLAGS.EPHEMERAL) !== 0,
-      } : {}),
+      ...(message
+        ? {
+            response_message_id: message.id,
+            response_message_loading: message.loading,
+            response_message_ephemeral: (message.flags & MESSAGE_FLAGS.EPHEMERAL) !== 0,
+          }
+        : {}),
     },
     // Only a reply, an update or a launch creates a resource Discord describes (the message, the Activity instance).
-    ...(activity ? { resource: { type: 12, activity_instance: activity } } : message && !message.loading && (result.callbackType === 4 || result.callbackType === 7) ? { resource: { type: result.callbackType, message: renderMessage(message, record) } } : {}),
+    ...(activity
+      ? { resource: { type: 12, activity_instance: activity } }
+      : message && !message.loading && (result.callbackType === 4 || result.callbackType === 7)
+        ? { resource: { type: result.callbackType, message: renderMessage(message, record) } }
+        : {}),
   });
 }
 
 export const callbackRoutes: Route[] = [
   // Interaction callbacks are not queued by clients (@discordjs/rest uses a burst handler); generous bucket.
-  { method: "POST", template: "/interactions/:id/:token/callback", auth: false, bucket: { limit: 50, windowMs: 1_000 }, major: ["id"], handler: callback },
+  {
+    method: "POST",
+    template: "/interactions/:id/:token/callback",
+    auth: false,
+    bucket: { limit: 50, windowMs: 1_000 },
+    major: ["id"],
+    handler: callback,
+  },
 ];

@@ -19,7 +19,8 @@ import { DEFAULT_ATTACHMENT_SIZE_LIMIT, type PostedMessage } from "../state.ts";
 const BUCKET = { limit: 5, windowMs: 5_000 };
 const MAJOR = ["channel"] as const;
 /** A channel message may not be ephemeral or loading; these are the flags a bot may set on one. */
-const CHANNEL_MESSAGE_FLAGS = MESSAGE_FLAGS.SUPPRESS_EMBEDS | MESSAGE_FLAGS.SUPPRESS_NOTIFICATIONS | MESSAGE_FLAGS.IS_COMPONENTS_V2;
+const CHANNEL_MESSAGE_FLAGS =
+  MESSAGE_FLAGS.SUPPRESS_EMBEDS | MESSAGE_FLAGS.SUPPRESS_NOTIFICATIONS | MESSAGE_FLAGS.IS_COMPONENTS_V2;
 
 const unknownChannel = () => discordError(404, 10003, "Unknown Channel");
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -27,16 +28,31 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 function createChannelMessage(ctx: RouteContext): Response {
   if (ctx.params.channel !== DEFAULT_CHANNEL_ID) return unknownChannel();
   const body = ctx.body.payload === undefined ? {} : ctx.body.payload;
-  if (!isObject(body)) return invalidFormBody([{ path: "", code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" }]);
+  if (!isObject(body))
+    return invalidFormBody([
+      { path: "", code: "DICT_TYPE_CONVERT", message: "Only dictionaries may be used in a DictType" },
+    ]);
   const flags = typeof body.flags === "number" ? body.flags : 0;
   const errors = validateMessageBody(body, flags);
   if ((flags & ~CHANNEL_MESSAGE_FLAGS) !== 0) {
-    errors.push({ path: "flags", code: "MESSAGE_FLAGS_INVALID", message: `emulator(channels): flags ${flags & ~CHANNEL_MESSAGE_FLAGS} cannot be set on a channel message` });
+    errors.push({
+      path: "flags",
+      code: "MESSAGE_FLAGS_INVALID",
+      message: `emulator(channels): flags ${flags & ~CHANNEL_MESSAGE_FLAGS} cannot be set on a channel message`,
+    });
   }
   if (errors.length > 0) return invalidFormBody(errors);
 
   const id = snowflake(ctx.now);
-  const planned = planAttachments({ mode: "create", messageId: id, existing: [], listed: body.attachments, files: ctx.body.files, origin: ctx.origin, sizeLimit: DEFAULT_ATTACHMENT_SIZE_LIMIT });
+  const planned = planAttachments({
+    mode: "create",
+    messageId: id,
+    existing: [],
+    listed: body.attachments,
+    files: ctx.body.files,
+    origin: ctx.origin,
+    sizeLimit: DEFAULT_ATTACHMENT_SIZE_LIMIT,
+  });
   if (!planned.ok) return planned.tooLarge ? entityTooLarge() : invalidFormBody(planned.errors);
   const post: PostedMessage = {
     id,
@@ -60,7 +76,15 @@ function getChannelMessage(ctx: RouteContext): Response {
   return message ? Response.json(message) : unknownMessage();
 }
 
-const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: true, bucket: BUCKET, major: MAJOR, handler, ...(spec ? { spec } : {}) });
+const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({
+  method,
+  template,
+  auth: true,
+  bucket: BUCKET,
+  major: MAJOR,
+  handler,
+  ...(spec ? { spec } : {}),
+});
 
 export const channelRoutes: Route[] = [
   route("POST", "/channels/:channel/messages", createChannelMessage, SPEC_OPERATIONS.createMessage),

@@ -25,10 +25,21 @@ function replaceList(state: EmulatorState, guildId: string | undefined, commands
 }
 
 const definitionOf = (command: Record<string, unknown>) =>
-  JSON.stringify(Object.fromEntries(Object.entries(command).filter(([k]) => !SERVER_FIELDS.has(k)).sort(([a], [b]) => a.localeCompare(b))));
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(command)
+        .filter(([k]) => !SERVER_FIELDS.has(k))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
+  );
 
 /** The stored form: what Discord returns, with its defaults filled in. */
-function store(state: EmulatorState, input: Record<string, unknown>, guildId: string | undefined, previous?: StoredCommand): StoredCommand {
+function store(
+  state: EmulatorState,
+  input: Record<string, unknown>,
+  guildId: string | undefined,
+  previous?: StoredCommand,
+): StoredCommand {
   const type = (input.type as number | undefined) ?? 1;
   const command: StoredCommand = {
     ...input,
@@ -38,7 +49,10 @@ function store(state: EmulatorState, input: Record<string, unknown>, guildId: st
     type,
     name: input.name as string,
     description: (input.description as string | undefined) ?? "",
-    default_member_permissions: input.default_member_permissions === undefined || input.default_member_permissions === null ? null : String(input.default_member_permissions),
+    default_member_permissions:
+      input.default_member_permissions === undefined || input.default_member_permissions === null
+        ? null
+        : String(input.default_member_permissions),
     nsfw: input.nsfw ?? false,
   };
   if (guildId !== undefined) {
@@ -71,10 +85,21 @@ function listed(ctx: RouteContext): Response {
 function withoutLocalizations(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutLocalizations);
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.endsWith("_localizations")).map(([key, v]) => [key, withoutLocalizations(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !key.endsWith("_localizations"))
+      .map(([key, v]) => [key, withoutLocalizations(v)]),
+  );
 }
 
-const badBody = () => invalidFormBody([{ path: "", code: "BASE_TYPE_LIST", message: "emulator(commands): the body must be a JSON array of command objects" }]);
+const badBody = () =>
+  invalidFormBody([
+    {
+      path: "",
+      code: "BASE_TYPE_LIST",
+      message: "emulator(commands): the body must be a JSON array of command objects",
+    },
+  ]);
 
 function bulkOverwrite(ctx: RouteContext): Response {
   const body = ctx.body.payload;
@@ -90,7 +115,12 @@ function bulkOverwrite(ctx: RouteContext): Response {
     return store(ctx.state, input, guildId, previous);
   });
   replaceList(ctx.state, guildId, next);
-  ctx.log({ event: "emulator.commands.overwrite", scope: guildId ? "guild" : "global", guild_id: guildId, count: next.length });
+  ctx.log({
+    event: "emulator.commands.overwrite",
+    scope: guildId ? "guild" : "global",
+    guild_id: guildId,
+    count: next.length,
+  });
   return Response.json(next);
 }
 
@@ -101,7 +131,9 @@ function upsert(ctx: RouteContext): Response {
   const command = input as Record<string, unknown>;
   const guildId = ctx.params.guild;
   const commands = list(ctx.state, guildId);
-  const index = commands.findIndex((c) => c.name === command.name && c.type === ((command.type as number | undefined) ?? 1));
+  const index = commands.findIndex(
+    (c) => c.name === command.name && c.type === ((command.type as number | undefined) ?? 1),
+  );
   const stored = store(ctx.state, command, guildId, index >= 0 ? commands[index] : undefined);
   if (index >= 0) commands[index] = stored;
   else commands.push(stored);
@@ -143,7 +175,15 @@ const GLOBAL = "/applications/:app/commands";
 const GUILD = "/applications/:app/guilds/:guild/commands";
 
 function routesFor(base: string, major: readonly string[]): Route[] {
-  const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: true, bucket: BUCKET, major, handler, ...(spec ? { spec } : {}) });
+  const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({
+    method,
+    template,
+    auth: true,
+    bucket: BUCKET,
+    major,
+    handler,
+    ...(spec ? { spec } : {}),
+  });
   return [
     route("GET", base, listed),
     route("PUT", base, bulkOverwrite, SPEC_OPERATIONS.bulkSetCommands),

@@ -27,12 +27,22 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
   const state = emulator.state;
 
   if (path === "/health" && method === "GET") {
-    return json({ ok: true, application_id: state.applicationId, strict_tokens: state.strictTokens, worker_logs: state.workerLogs });
+    return json({
+      ok: true,
+      application_id: state.applicationId,
+      strict_tokens: state.strictTokens,
+      worker_logs: state.workerLogs,
+    });
   }
 
   if (path === "/calls") {
     if (method === "GET") {
-      return json(filterCalls(state.calls, { method: url.searchParams.get("method") ?? undefined, path: url.searchParams.get("path") ?? undefined }));
+      return json(
+        filterCalls(state.calls, {
+          method: url.searchParams.get("method") ?? undefined,
+          path: url.searchParams.get("path") ?? undefined,
+        }),
+      );
     }
     // Between tests: forget calls, faults and conversations, but keep registered commands (POST /reset drops those too).
     if (method === "DELETE") {
@@ -72,7 +82,9 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
     const interactionId = url.searchParams.get("interaction_id");
     if (interactionId !== null) {
       const record = [...state.interactions.values()].find((r) => r.id === interactionId);
-      return record ? json(conversationOf(record, state)) : problem(404, "emulator(control): no interaction with that id");
+      return record
+        ? json(conversationOf(record, state))
+        : problem(404, "emulator(control): no interaction with that id");
     }
     if (token === null) return json([...state.interactions.values()].map((record) => conversationOf(record, state)));
     const conversation = emulator.conversation(token);
@@ -85,7 +97,8 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
 
   if (path === "/channel/messages") {
     // The channel as Discord's API lists it: every message people see there (ephemeral ones included), oldest first.
-    if (method === "GET") return json(buildTimeline(state).flatMap((item) => (item.kind === "message" ? [item.message] : [])));
+    if (method === "GET")
+      return json(buildTimeline(state).flatMap((item) => (item.kind === "message" ? [item.message] : [])));
     if (method === "POST") {
       const body = await readJson(request);
       if (!body.ok) return body.response;
@@ -101,7 +114,10 @@ export async function handleControl(emulator: DiscordEmulator, request: Request,
     if (!body.ok) return body.response;
     const options = body.value as BuildInteractionOptions | undefined;
     if (typeof options !== "object" || options === null || typeof options.type !== "number") {
-      return problem(400, "emulator(control): POST /__emulator/interactions needs {type, data?, ...} (see BuildInteractionOptions)");
+      return problem(
+        400,
+        "emulator(control): POST /__emulator/interactions needs {type, data?, ...} (see BuildInteractionOptions)",
+      );
     }
     try {
       return json(emulator.issueInteraction(options), 201);

@@ -45,13 +45,27 @@ export const botUserOf = (state: EmulatorState) => ({ id: state.applicationId, u
 const PERSON = { id: "1000000000000000099", username: "app-owner" };
 
 /** An emoji uploaded by a person in the Developer Portal (not by the bot): tests and the playground use it. */
-export function seedForeignEmoji(state: EmulatorState, name: string, bytes: Uint8Array, contentType = "image/png"): StoredEmoji {
+export function seedForeignEmoji(
+  state: EmulatorState,
+  name: string,
+  bytes: Uint8Array,
+  contentType = "image/png",
+): StoredEmoji {
   const emoji = { id: snowflake(), name, animated: contentType === "image/gif", user: PERSON, contentType, bytes };
   emojiStore(state).set(emoji.id, emoji);
   return emoji;
 }
 
-const asJson = (emoji: StoredEmoji) => ({ id: emoji.id, name: emoji.name, roles: [], user: { ...emoji.user, discriminator: "0", global_name: null, avatar: null, public_flags: 0 }, require_colons: true, managed: false, animated: emoji.animated, available: true });
+const asJson = (emoji: StoredEmoji) => ({
+  id: emoji.id,
+  name: emoji.name,
+  roles: [],
+  user: { ...emoji.user, discriminator: "0", global_name: null, avatar: null, public_flags: 0 },
+  require_colons: true,
+  managed: false,
+  animated: emoji.animated,
+  available: true,
+});
 
 function list(ctx: RouteContext): Response {
   return Response.json({ items: [...emojiStore(ctx.state).values()].map(asJson) });
@@ -60,15 +74,46 @@ function list(ctx: RouteContext): Response {
 function create(ctx: RouteContext): Response {
   const body = (ctx.body.payload ?? {}) as { name?: unknown; image?: unknown };
   const errors = [];
-  if (typeof body.name !== "string" || !NAME.test(body.name)) errors.push({ path: "name", code: "BASE_TYPE_BAD_LENGTH", message: "Must be between 2 and 32 in length, letters, digits and _ only." });
+  if (typeof body.name !== "string" || !NAME.test(body.name))
+    errors.push({
+      path: "name",
+      code: "BASE_TYPE_BAD_LENGTH",
+      message: "Must be between 2 and 32 in length, letters, digits and _ only.",
+    });
   const image = typeof body.image === "string" ? IMAGE.exec(body.image) : null;
-  if (!image) errors.push({ path: "image", code: "IMAGE_INVALID", message: "Invalid image data (a data URI of PNG, JPEG, GIF or WebP, base64)." });
+  if (!image)
+    errors.push({
+      path: "image",
+      code: "IMAGE_INVALID",
+      message: "Invalid image data (a data URI of PNG, JPEG, GIF or WebP, base64).",
+    });
   if (errors.length > 0) return invalidFormBody(errors);
   const store = emojiStore(ctx.state);
-  if ([...store.values()].some((e) => e.name === body.name)) return invalidFormBody([{ path: "name", code: "APPLICATION_EMOJI_NAME_ALREADY_TAKEN", message: "An application emoji with that name already exists." }]);
+  if ([...store.values()].some((e) => e.name === body.name))
+    return invalidFormBody([
+      {
+        path: "name",
+        code: "APPLICATION_EMOJI_NAME_ALREADY_TAKEN",
+        message: "An application emoji with that name already exists.",
+      },
+    ]);
   const bytes = Uint8Array.from(atob(image![2]!), (c) => c.charCodeAt(0));
-  if (bytes.byteLength > MAX_IMAGE_BYTES) return invalidFormBody([{ path: "image", code: "BINARY_TYPE_MAX_SIZE", message: `File cannot be larger than ${MAX_IMAGE_BYTES / 1024} kb.` }]);
-  const emoji: StoredEmoji = { id: snowflake(ctx.now), name: body.name as string, animated: image![1] === "gif", user: botUserOf(ctx.state), contentType: `image/${image![1]}`, bytes };
+  if (bytes.byteLength > MAX_IMAGE_BYTES)
+    return invalidFormBody([
+      {
+        path: "image",
+        code: "BINARY_TYPE_MAX_SIZE",
+        message: `File cannot be larger than ${MAX_IMAGE_BYTES / 1024} kb.`,
+      },
+    ]);
+  const emoji: StoredEmoji = {
+    id: snowflake(ctx.now),
+    name: body.name as string,
+    animated: image![1] === "gif",
+    user: botUserOf(ctx.state),
+    contentType: `image/${image![1]}`,
+    bytes,
+  };
   store.set(emoji.id, emoji);
   ctx.log({ event: "emulator.emoji.created", emoji_id: emoji.id, name: emoji.name });
   return Response.json(asJson(emoji), { status: 201 });
@@ -81,20 +126,41 @@ function one(ctx: RouteContext): StoredEmoji | Response {
 export const emojiRoutes: Route[] = [
   { method: "GET", template: "/applications/:app/emojis", auth: true, bucket: BUCKET, major: [], handler: list },
   { method: "POST", template: "/applications/:app/emojis", auth: true, bucket: BUCKET, major: [], handler: create },
-  { method: "GET", template: "/applications/:app/emojis/:emoji", auth: true, bucket: BUCKET, major: [], handler: (ctx) => { const e = one(ctx); return e instanceof Response ? e : Response.json(asJson(e)); } },
   {
-    method: "PATCH", template: "/applications/:app/emojis/:emoji", auth: true, bucket: BUCKET, major: [],
+    method: "GET",
+    template: "/applications/:app/emojis/:emoji",
+    auth: true,
+    bucket: BUCKET,
+    major: [],
+    handler: (ctx) => {
+      const e = one(ctx);
+      return e instanceof Response ? e : Response.json(asJson(e));
+    },
+  },
+  {
+    method: "PATCH",
+    template: "/applications/:app/emojis/:emoji",
+    auth: true,
+    bucket: BUCKET,
+    major: [],
     handler: (ctx) => {
       const e = one(ctx);
       if (e instanceof Response) return e;
       const name = (ctx.body.payload as { name?: unknown } | undefined)?.name;
-      if (typeof name !== "string" || !NAME.test(name)) return invalidFormBody([{ path: "name", code: "BASE_TYPE_BAD_LENGTH", message: "Must be between 2 and 32 in length." }]);
+      if (typeof name !== "string" || !NAME.test(name))
+        return invalidFormBody([
+          { path: "name", code: "BASE_TYPE_BAD_LENGTH", message: "Must be between 2 and 32 in length." },
+        ]);
       e.name = name;
       return Response.json(asJson(e));
     },
   },
   {
-    method: "DELETE", template: "/applications/:app/emojis/:emoji", auth: true, bucket: BUCKET, major: [],
+    method: "DELETE",
+    template: "/applications/:app/emojis/:emoji",
+    auth: true,
+    bucket: BUCKET,
+    major: [],
     handler: (ctx) => {
       const e = one(ctx);
       if (e instanceof Response) return e;
@@ -111,5 +177,7 @@ export function serveEmoji(state: EmulatorState, request: Request, path: string)
   if (!match || (request.method !== "GET" && request.method !== "HEAD")) return null;
   const emoji = emojiStore(state).get(match[1]!);
   if (!emoji) return new Response("Not Found", { status: 404, headers: { "content-type": "text/plain" } });
-  return new Response(request.method === "HEAD" ? null : (emoji.bytes as Uint8Array<ArrayBuffer>), { headers: { "content-type": emoji.contentType, "cache-control": "no-store" } });
+  return new Response(request.method === "HEAD" ? null : (emoji.bytes as Uint8Array<ArrayBuffer>), {
+    headers: { "content-type": emoji.contentType, "cache-control": "no-store" },
+  });
 }

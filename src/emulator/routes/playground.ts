@@ -24,19 +24,34 @@ const problem = (status: number, message: string) => json({ error: message }, st
 
 export async function servePage(assets: AssetLoader | undefined, pathname: string): Promise<Response> {
   if (!assets) {
-    return new Response("emulator(playground): the playground page is served by the Node adapter (startDiscordEmulator / npm start)", {
-      status: 404,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-    });
+    return new Response(
+      "emulator(playground): the playground page is served by the Node adapter (startDiscordEmulator / npm start)",
+      {
+        status: 404,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      },
+    );
   }
   const name = pathname === "/" ? "index.html" : pathname.slice("/playground/".length);
   const asset = ASSET_NAME.test(name) ? await assets(name) : null;
-  if (!asset) return new Response(`emulator(playground): no file ${pathname}`, { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
-  return new Response(asset.body as BodyInit, { headers: { "content-type": asset.contentType, "cache-control": "no-store" } });
+  if (!asset)
+    return new Response(`emulator(playground): no file ${pathname}`, {
+      status: 404,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  return new Response(asset.body as BodyInit, {
+    headers: { "content-type": asset.contentType, "cache-control": "no-store" },
+  });
 }
 
 /** Answers the playground's control routes; null for any other /__emulator path. */
-export async function handlePlaygroundControl(emulator: DiscordEmulator, changes: ChangeSource, request: Request, url: URL, path: string): Promise<Response | null> {
+export async function handlePlaygroundControl(
+  emulator: DiscordEmulator,
+  changes: ChangeSource,
+  request: Request,
+  url: URL,
+  path: string,
+): Promise<Response | null> {
   const method = request.method;
   if (path === "/feed" && method === "GET") return json(emulator.feed());
   if (path === "/events" && method === "GET") return eventStream(changes, request);

@@ -63,7 +63,11 @@ function editOriginal(ctx: RouteContext): Response {
   if (!edited.ok) return edited.response;
   record.original = edited.message;
   if (edited.ignoredUploads.length > 0) {
-    ctx.log({ event: "emulator.attachments.ignored", fields: edited.ignoredUploads, reason: "not listed in attachments" });
+    ctx.log({
+      event: "emulator.attachments.ignored",
+      fields: edited.ignoredUploads,
+      reason: "not listed in attachments",
+    });
   }
   return Response.json(renderMessage(edited.message, record));
 }
@@ -87,7 +91,13 @@ function createFollowup(ctx: RouteContext): Response {
     // deferral's visibility (an ephemeral follow-up turns public after a public defer; the next PATCH @original then
     // overwrites it). Discord accepts the call, and so does the emulator, but it is almost always a bot's mistake:
     // it is reported (tests fail on it, the playground's log shows it), as Discord's behaviour is enforced here.
-    const edited = editMessage({ ...ctx, record, message: record.original, body: ctx.body.payload, files: ctx.body.files });
+    const edited = editMessage({
+      ...ctx,
+      record,
+      message: record.original,
+      body: ctx.body.payload,
+      files: ctx.body.files,
+    });
     if (!edited.ok) return edited.response;
     record.original = edited.message;
     ctx.log({ event: "emulator.deprecated_followup_edit", hint: "PATCH @original to finish a deferred reply" });
@@ -141,7 +151,15 @@ function deleteFollowup(ctx: RouteContext): Response {
 
 const ORIGINAL = "/webhooks/:app/:token/messages/@original";
 const MESSAGE = "/webhooks/:app/:token/messages/:message";
-const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({ method, template, auth: false, bucket: BUCKET, major: MAJOR, handler, ...(spec ? { spec } : {}) });
+const route = (method: string, template: string, handler: Route["handler"], spec?: SpecOperation): Route => ({
+  method,
+  template,
+  auth: false,
+  bucket: BUCKET,
+  major: MAJOR,
+  handler,
+  ...(spec ? { spec } : {}),
+});
 
 export const webhookRoutes: Route[] = [
   route("GET", ORIGINAL, getOriginal),

@@ -205,7 +205,8 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
   }
 
   if (points.length === 0) {
-    if (firstProblem) fail(skippedCount === 1 ? firstProblem : `no row could be read; the first problem: ${firstProblem}`);
+    if (firstProblem)
+      fail(skippedCount === 1 ? firstProblem : `no row could be read; the first problem: ${firstProblem}`);
     fail(header ? "the file has a header row but no data rows" : "the file is empty");
   }
   return { points, header, delimiter, skipped, skippedCount };

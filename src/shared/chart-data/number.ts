@@ -35,7 +35,12 @@ export type NumberReading =
   | { ok: true; value: number }
   | { ok: false; notANumber: boolean; problem: string; reason: NumberProblem };
 
-const NOT_A_NUMBER = { ok: false, notANumber: true, problem: "is not a number", reason: { key: "notANumber" } } as const;
+const NOT_A_NUMBER = {
+  ok: false,
+  notANumber: true,
+  problem: "is not a number",
+  reason: { key: "notANumber" },
+} as const;
 
 /**
  * Reads "12", "-3.5", "1e3", " 4 " (whitespace trimmed). With `decimalComma` (semicolon-delimited CSV, as European
@@ -50,7 +55,9 @@ export function readNumber(text: string, decimalComma = false): NumberReading {
   if (normalized === undefined) return NOT_A_NUMBER;
   const value = Number(normalized);
   const reason = chartSizeReason(value);
-  return reason === undefined ? { ok: true, value } : { ok: false, notANumber: false, problem: chartSizeProblem(value)!, reason };
+  return reason === undefined
+    ? { ok: true, value }
+    : { ok: false, notANumber: false, problem: chartSizeProblem(value)!, reason };
 }
 
 /** chartSizeProblem as data (see NumberProblem). */
@@ -69,7 +76,8 @@ function chartSizeReason(value: number): NumberProblem | undefined {
 export function chartSizeProblem(value: number): string | undefined {
   const size = Math.abs(value);
   if (Number.isNaN(size)) return "is not a number";
-  if (size > MAX_CHART_SIZE) return `is too large to chart: the largest size is ${MAX_CHART_SIZE_TEXT} (scale the data to a larger unit)`;
+  if (size > MAX_CHART_SIZE)
+    return `is too large to chart: the largest size is ${MAX_CHART_SIZE_TEXT} (scale the data to a larger unit)`;
   if (size !== 0 && size < MIN_CHART_SIZE) {
     return `is too close to zero to chart: give 0 or a number of size ${MIN_CHART_SIZE_TEXT} or more (scale the data to a smaller unit)`;
   }

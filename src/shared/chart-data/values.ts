@@ -12,7 +12,9 @@ export function parseValues(text: string, maxPoints: number = MAX_VALUES_POINTS)
   const entries = text.split(",");
   const nonEmpty = entries.filter((entry) => entry.trim() !== "").length;
   if (nonEmpty === 0) {
-    throw new InputError("values", 'values: no numbers found — give numbers separated by commas, e.g. "3, 5, 8"', { key: "valuesEmpty" });
+    throw new InputError("values", 'values: no numbers found — give numbers separated by commas, e.g. "3, 5, 8"', {
+      key: "valuesEmpty",
+    });
   }
   if (nonEmpty > maxPoints) {
     throw new InputError(
@@ -30,13 +32,21 @@ export function parseValues(text: string, maxPoints: number = MAX_VALUES_POINTS)
     const label = equals === -1 ? String(points.length + 1) : entry.slice(0, equals).trim();
     const valueText = equals === -1 ? entry : entry.slice(equals + 1);
     if (label === "") {
-      throw new InputError("values", `values: ${quote(entry)} at position ${position} has no label before "="`, { key: "valuesNoLabel", entry: quote(entry), position });
+      throw new InputError("values", `values: ${quote(entry)} at position ${position} has no label before "="`, {
+        key: "valuesNoLabel",
+        entry: quote(entry),
+        position,
+      });
     }
     const number = readNumber(valueText);
     if (!number.ok) {
       const hint = number.notANumber && /\s/.test(valueText.trim());
       const value = quote(valueText.trim() === "" ? entry : valueText.trim());
-      throw new InputError("values", `values: ${value} at position ${position} ${number.problem}${hint ? " (separate numbers with commas)" : ""}`, { key: "valuesBad", value, position, hint, reason: number.reason });
+      throw new InputError(
+        "values",
+        `values: ${value} at position ${position} ${number.problem}${hint ? " (separate numbers with commas)" : ""}`,
+        { key: "valuesBad", value, position, hint, reason: number.reason },
+      );
     }
     points.push({ label: displayLabel(label), value: number.value });
   });

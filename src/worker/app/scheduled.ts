@@ -27,7 +27,14 @@ export interface PruneSummary {
 }
 
 export async function pruneExpiredState(env: Env, config: Config, now = Date.now()): Promise<PruneSummary> {
-  const summary: PruneSummary = { interactions_deleted: 0, feedback_deleted: 0, jobs_done_deleted: 0, webhook_events_deleted: 0, entitlements_deleted: 0, chart_cache_days_deleted: 0 };
+  const summary: PruneSummary = {
+    interactions_deleted: 0,
+    feedback_deleted: 0,
+    jobs_done_deleted: 0,
+    webhook_events_deleted: 0,
+    entitlements_deleted: 0,
+    chart_cache_days_deleted: 0,
+  };
   if (!env.DB) return summary;
   const interactionDays = config.interactionRetentionDays;
   const feedbackDays = config.feedbackRetentionDays;
@@ -36,7 +43,9 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
   const [interactions, jobsDone, webhookEvents, feedback, entitlements, cacheDays] = await env.DB.batch([
     ...prunePlatformRecords(env.DB, cutoff),
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
-    env.DB.prepare("DELETE FROM entitlements WHERE event_at < ? AND (deleted = 1 OR (ends_at IS NOT NULL AND ends_at < ?))").bind(cutoff, cutoff),
+    env.DB.prepare(
+      "DELETE FROM entitlements WHERE event_at < ? AND (deleted = 1 OR (ends_at IS NOT NULL AND ends_at < ?))",
+    ).bind(cutoff, cutoff),
     env.DB.prepare("DELETE FROM chart_cache_days WHERE day < ?").bind(utcDay(cutoff)),
   ]);
   summary.interactions_deleted = interactions?.meta.changes ?? 0;
@@ -51,7 +60,8 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
 /** One log line per run: what was pruned, and (REPORT_CHANNEL_ID set) the report that was posted. A failure throws after it. */
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const started = Date.now();
-  const line = (fields: Record<string, unknown>) => log("scheduled", { cron: controller.cron, ...fields, ms: Date.now() - started });
+  const line = (fields: Record<string, unknown>) =>
+    log("scheduled", { cron: controller.cron, ...fields, ms: Date.now() - started });
   let config: Config;
   let summary: PruneSummary;
   try {

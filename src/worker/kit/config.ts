@@ -83,23 +83,45 @@ function parseConfig(env: Env): Config | ConfigError {
   const backendUrl = env.BACKEND_URL?.trim().replace(/\/+$/, "") || undefined;
   if (backendUrl && !isHttpUrl(backendUrl)) problems.push("BACKEND_URL must be an http(s) URL");
   else if (backendUrl && !isSecureOrLoopback(backendUrl)) {
-    problems.push("BACKEND_URL must use https:// unless it points at this machine (127.0.0.1, localhost, [::1]): the relay's HMAC proves who sent a job but does not hide the user's data or the signed attachment URLs in it");
+    problems.push(
+      "BACKEND_URL must use https:// unless it points at this machine (127.0.0.1, localhost, [::1]): the relay's HMAC proves who sent a job but does not hide the user's data or the signed attachment URLs in it",
+    );
   }
   const relayMode = readRelayMode(env, problems);
-  const heavyLimitPeriodSeconds = positive(env.HEAVY_LIMIT_PERIOD_SECONDS, 60, /^\d+$/, problems,
-    "HEAVY_LIMIT_PERIOD_SECONDS must be a positive whole number of seconds, equal to the HEAVY_LIMITER period in wrangler.toml (default 60)");
-  const interactionRetentionDays = positive(env.INTERACTION_RETENTION_DAYS, 30, DECIMAL, problems,
-    "INTERACTION_RETENTION_DAYS must be a positive number of days (default 30)");
-  const feedbackRetentionDays = positive(env.FEEDBACK_RETENTION_DAYS, 365, DECIMAL, problems,
-    "FEEDBACK_RETENTION_DAYS must be a positive number of days (default 365)");
+  const heavyLimitPeriodSeconds = positive(
+    env.HEAVY_LIMIT_PERIOD_SECONDS,
+    60,
+    /^\d+$/,
+    problems,
+    "HEAVY_LIMIT_PERIOD_SECONDS must be a positive whole number of seconds, equal to the HEAVY_LIMITER period in wrangler.toml (default 60)",
+  );
+  const interactionRetentionDays = positive(
+    env.INTERACTION_RETENTION_DAYS,
+    30,
+    DECIMAL,
+    problems,
+    "INTERACTION_RETENTION_DAYS must be a positive number of days (default 30)",
+  );
+  const feedbackRetentionDays = positive(
+    env.FEEDBACK_RETENTION_DAYS,
+    365,
+    DECIMAL,
+    problems,
+    "FEEDBACK_RETENTION_DAYS must be a positive number of days (default 365)",
+  );
   const adminUserIds = readAdminUserIds(env, problems);
   const premiumSkuId = env.PREMIUM_SKU_ID?.trim() || undefined;
   if (premiumSkuId && !isSnowflake(premiumSkuId)) {
-    problems.push("PREMIUM_SKU_ID must be a SKU id (a numeric snowflake from Developer Portal → your app → Monetization → SKUs), or empty for no premium gate");
+    problems.push(
+      "PREMIUM_SKU_ID must be a SKU id (a numeric snowflake from Developer Portal → your app → Monetization → SKUs), or empty for no premium gate",
+    );
   }
   const reportChannelId = readReportChannel(env, problems);
   const emojiIds = new Map<string, string>();
-  for (const pair of (env.EMOJI_IDS ?? "").split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (env.EMOJI_IDS ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^(\w{2,32}):(\d{1,20})$/.exec(pair);
     if (match) emojiIds.set(match[1]!, match[2]!);
     else problems.push("EMOJI_IDS must be name:id pairs separated by commas, as `npm run register` prints it");
@@ -131,7 +153,10 @@ function readReportChannel(env: Env, problems: string[]): string | undefined {
   const channelId = env.REPORT_CHANNEL_ID?.trim() || undefined;
   if (channelId === undefined) return undefined;
   if (!isSnowflake(channelId)) problems.push("REPORT_CHANNEL_ID must be a channel id (a numeric snowflake)");
-  if (!env.DISCORD_TOKEN?.trim()) problems.push("DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it to post the daily report (wrangler secret put DISCORD_TOKEN)");
+  if (!env.DISCORD_TOKEN?.trim())
+    problems.push(
+      "DISCORD_TOKEN is not set, and REPORT_CHANNEL_ID needs it to post the daily report (wrangler secret put DISCORD_TOKEN)",
+    );
   return channelId;
 }
 
@@ -143,7 +168,9 @@ function readRelayMode(env: Env, problems: string[]): RelayMode {
     return "waitUntil";
   }
   if (value === "queue" && !env.JOBS) {
-    problems.push('JOBS is not bound, and RELAY_MODE=queue needs it (wrangler.toml [[queues.producers]] with binding = "JOBS")');
+    problems.push(
+      'JOBS is not bound, and RELAY_MODE=queue needs it (wrangler.toml [[queues.producers]] with binding = "JOBS")',
+    );
   }
   return value;
 }
@@ -152,14 +179,23 @@ function readRelayMode(env: Env, problems: string[]): RelayMode {
 function readAdminUserIds(env: Env, problems: string[]): ReadonlySet<string> {
   const entries = (env.ADMIN_USER_IDS ?? "").split(",").map((id) => id.trim());
   const bad = entries.flatMap((id, i) => (id && !isSnowflake(id) ? [i + 1] : []));
-  if (bad.length > 0) problems.push(`ADMIN_USER_IDS must be comma-separated user ids (numeric snowflakes); ${bad.length === 1 ? `entry ${bad[0]} is not one` : `entries ${bad.join(", ")} are not`}`);
+  if (bad.length > 0)
+    problems.push(
+      `ADMIN_USER_IDS must be comma-separated user ids (numeric snowflakes); ${bad.length === 1 ? `entry ${bad[0]} is not one` : `entries ${bad.join(", ")} are not`}`,
+    );
   return new Set(entries.filter((id) => id !== ""));
 }
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** Unset or empty takes the default; anything else must match `pattern` and be above zero. */
-function positive(raw: string | undefined, fallback: number, pattern: RegExp, problems: string[], problem: string): number {
+function positive(
+  raw: string | undefined,
+  fallback: number,
+  pattern: RegExp,
+  problems: string[],
+  problem: string,
+): number {
   const value = raw?.trim() ?? "";
   if (value === "") return fallback;
   const n = Number(value);
@@ -183,11 +219,19 @@ export function requireRelay(config: Config): { backendUrl: string; relaySecret:
   const problems: string[] = [];
   const service = config.backendService;
   if (!service && !config.backendUrl) {
-    problems.push("BACKEND_URL is not set and BACKEND is not bound (bind the backend Worker as [[services]] binding = \"BACKEND\" in wrangler.toml, or set the BACKEND_URL var)");
+    problems.push(
+      'BACKEND_URL is not set and BACKEND is not bound (bind the backend Worker as [[services]] binding = "BACKEND" in wrangler.toml, or set the BACKEND_URL var)',
+    );
   }
-  if (!config.relaySecret) problems.push("RELAY_SECRET is not set (wrangler secret put RELAY_SECRET; locally in .dev.vars)");
+  if (!config.relaySecret)
+    problems.push("RELAY_SECRET is not set (wrangler secret put RELAY_SECRET; locally in .dev.vars)");
   if (problems.length > 0) throw new ConfigError(problems);
-  if (service) return { backendUrl: SERVICE_BINDING_ORIGIN, relaySecret: config.relaySecret!, fetch: (input, init) => service.fetch(input, init) };
+  if (service)
+    return {
+      backendUrl: SERVICE_BINDING_ORIGIN,
+      relaySecret: config.relaySecret!,
+      fetch: (input, init) => service.fetch(input, init),
+    };
   return { backendUrl: config.backendUrl!, relaySecret: config.relaySecret! };
 }
 

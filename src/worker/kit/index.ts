@@ -22,7 +22,13 @@ export {
   slashCommand,
   userCommand,
 } from "./dispatch/definitions.ts";
-export type { CommandDefinition, MessageCommandDefinition, OptionsOf, SlashDefinition, UserCommandDefinition } from "./dispatch/definitions.ts";
+export type {
+  CommandDefinition,
+  MessageCommandDefinition,
+  OptionsOf,
+  SlashDefinition,
+  UserCommandDefinition,
+} from "./dispatch/definitions.ts";
 export type {
   AutocompleteContext,
   BaseContext,
@@ -45,7 +51,14 @@ export { modalForm } from "./dispatch/modal-form.ts";
 export type { ModalFields } from "./dispatch/modal-fields.ts";
 export { InteractionType, isUserInstallOnly } from "./dispatch/interaction.ts";
 export type { ContextType, Interaction, IntegrationOwners } from "./dispatch/interaction.ts";
-export type { Attachment, ResolvedChannel, ResolvedMember, ResolvedMessage, ResolvedRole, ResolvedUser } from "./dispatch/resolved.ts";
+export type {
+  Attachment,
+  ResolvedChannel,
+  ResolvedMember,
+  ResolvedMessage,
+  ResolvedRole,
+  ResolvedUser,
+} from "./dispatch/resolved.ts";
 
 // ── Middleware ───────────────────────────────────────────────────────────────────────────────────────────────────
 export { defineMiddleware } from "./dispatch/middleware.ts";
@@ -56,12 +69,53 @@ export { DELETE_ORIGINAL, FollowUpLimitError, job, TaskClosedError } from "./eng
 export type { Job, JobResult, Jobs, TaskContext } from "./engine/index.ts";
 
 // ── Responses and components ─────────────────────────────────────────────────────────────────────────────────────
-export { autocompleteChoices, ephemeral, launchActivity, Limits, MessageFlags, reply, ResponseError, showModal, update } from "./discord/responses.ts";
+export {
+  autocompleteChoices,
+  ephemeral,
+  launchActivity,
+  Limits,
+  MessageFlags,
+  reply,
+  ResponseError,
+  showModal,
+  update,
+} from "./discord/responses.ts";
 export type { Choice, ImmediateResponse, MessageData } from "./discord/responses.ts";
 export type { FileUpload, FinalMessage } from "./discord/messages.ts";
-export { actionRow, button, ButtonStyle, ComponentError, ComponentType, labelled, linkButton, premiumButton, stringSelect, textInput, TextInputStyle } from "./discord/components.ts";
-export { container, file, layoutMessage, mediaGallery, section, separator, SeparatorSpacing, textDisplay, thumbnail } from "./discord/layout.ts";
-export { channelSelect, checkbox, checkboxGroup, fileUpload, mentionableSelect, radioGroup, roleSelect, userSelect } from "./discord/modal-inputs.ts";
+export {
+  actionRow,
+  button,
+  ButtonStyle,
+  ComponentError,
+  ComponentType,
+  labelled,
+  linkButton,
+  premiumButton,
+  stringSelect,
+  textInput,
+  TextInputStyle,
+} from "./discord/components.ts";
+export {
+  container,
+  file,
+  layoutMessage,
+  mediaGallery,
+  section,
+  separator,
+  SeparatorSpacing,
+  textDisplay,
+  thumbnail,
+} from "./discord/layout.ts";
+export {
+  channelSelect,
+  checkbox,
+  checkboxGroup,
+  fileUpload,
+  mentionableSelect,
+  radioGroup,
+  roleSelect,
+  userSelect,
+} from "./discord/modal-inputs.ts";
 export { poll, PollLimits } from "./discord/poll.ts";
 export type { PollInput } from "./discord/poll.ts";
 export { createInteractionResponse, InteractionCallbackError } from "./discord/interaction-callback.ts";

@@ -29,5 +29,7 @@ export function describeError(error: unknown): string {
 
 /** `error` (and `stack`, when there is one) fields for a log line about a failure. */
 export function errorFields(error: unknown): { error: string; stack?: string } {
-  return error instanceof Error && error.stack ? { error: error.message, stack: error.stack } : { error: describeError(error) };
+  return error instanceof Error && error.stack
+    ? { error: error.message, stack: error.stack }
+    : { error: describeError(error) };
 }

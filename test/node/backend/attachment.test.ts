@@ -10,7 +10,16 @@ import {
   redactUrl,
 } from "../../../src/backend/attachment.ts";
 import { InputError, HttpError } from "../../../src/backend/errors.ts";
-import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, startLocalServer, type LocalServer } from "./support.ts";
+import {
+  NOW_MS,
+  SECRET,
+  errorOf,
+  logCollector,
+  pngSize,
+  signedJobRequest,
+  startLocalServer,
+  type LocalServer,
+} from "./support.ts";
 
 const MIB = 1024 * 1024;
 const SALES_CSV = "month;revenue\r\njan;1,5\r\nfeb;2,5\r\nmar;4\r\n";
@@ -91,7 +100,9 @@ describe("chart from an attachment", () => {
     const { run } = backendFor([server.host]);
     const response = await run({ url: `${server.origin}/sales.csv`, filename: "sales.csv", content_type: "text/csv" });
     expect(response.status).toBe(200);
-    const { result } = (await response.json()) as { result: { png: string; points: unknown; stats: { count: number } } };
+    const { result } = (await response.json()) as {
+      result: { png: string; points: unknown; stats: { count: number } };
+    };
     expect(result.points).toEqual([
       { label: "jan", value: 1.5 },
       { label: "feb", value: 2.5 },
@@ -146,7 +157,10 @@ describe("chart from an attachment", () => {
   it("refuses a declared size over 1 MiB without reading it", async () => {
     const response = await backendFor([server.host]).run({ url: `${server.origin}/declared-big.csv` });
     expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ field: "file", message: "file: the attachment is 2.0 MiB; the limit is 1.0 MiB" });
+    expect(await errorOf(response)).toMatchObject({
+      field: "file",
+      message: "file: the attachment is 2.0 MiB; the limit is 1.0 MiB",
+    });
   });
 
   it("stops a streamed body once it passes 1 MiB", async () => {
@@ -158,13 +172,19 @@ describe("chart from an attachment", () => {
   it("explains an expired link (upstream 404 → 422 file.url)", async () => {
     const response = await backendFor([server.host]).run({ url: `${server.origin}/expired.csv` });
     expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ field: "file.url", message: expect.stringMatching(/HTTP 404.*upload the file again/) });
+    expect(await errorOf(response)).toMatchObject({
+      field: "file.url",
+      message: expect.stringMatching(/HTTP 404.*upload the file again/),
+    });
   });
 
   it("reports an upstream failure as 502", async () => {
     const response = await backendFor([server.host]).run({ url: `${server.origin}/flaky.csv` });
     expect(response.status).toBe(502);
-    expect(await errorOf(response)).toMatchObject({ code: "attachment_unavailable", message: expect.stringMatching(/HTTP 503/) });
+    expect(await errorOf(response)).toMatchObject({
+      code: "attachment_unavailable",
+      message: expect.stringMatching(/HTTP 503/),
+    });
   });
 
   it("reports a refused connection as 502", async () => {
@@ -183,7 +203,10 @@ describe("chart from an attachment", () => {
   it("refuses a redirect to a host outside the allowlist", async () => {
     const response = await backendFor([server.host]).run({ url: `${server.origin}/escape.csv` });
     expect(response.status).toBe(422);
-    expect(await errorOf(response)).toMatchObject({ field: "file.url", message: expect.stringMatching(/"evil.example" is not allowed/) });
+    expect(await errorOf(response)).toMatchObject({
+      field: "file.url",
+      message: expect.stringMatching(/"evil.example" is not allowed/),
+    });
   });
 
   it("gives up on a redirect loop", async () => {
@@ -217,7 +240,9 @@ describe("attachment helpers", () => {
   });
 
   it("rejects allowlist entries that are not host[:port]", () => {
-    expect(() => parseAllowedHosts(["https://cdn.discordapp.com"])).toThrow(/backend\(config\): attachment host "https:\/\/cdn.discordapp.com" is not host\[:port\]/);
+    expect(() => parseAllowedHosts(["https://cdn.discordapp.com"])).toThrow(
+      /backend\(config\): attachment host "https:\/\/cdn.discordapp.com" is not host\[:port\]/,
+    );
     expect(() => parseAllowedHosts(["cdn.discordapp.com/path"])).toThrow(/not host\[:port\]/);
     expect(parseAllowedHosts([" a.example ", "", "b.example:8080"])).toEqual([
       { hostname: "a.example", port: "" },
@@ -226,7 +251,9 @@ describe("attachment helpers", () => {
   });
 
   it("redacts query strings and fragments", () => {
-    expect(redactUrl("https://cdn.discordapp.com/attachments/1/a.csv?ex=1&hm=abc#x")).toBe("https://cdn.discordapp.com/attachments/1/a.csv");
+    expect(redactUrl("https://cdn.discordapp.com/attachments/1/a.csv?ex=1&hm=abc#x")).toBe(
+      "https://cdn.discordapp.com/attachments/1/a.csv",
+    );
     expect(redactUrl("::nonsense")).toBe("(invalid url)");
   });
 
@@ -241,7 +268,10 @@ describe("attachment helpers", () => {
       field: "file.url",
     });
     await expect(attempt).rejects.toThrow(HttpError);
-    await expect(attempt).rejects.toMatchObject({ status: 502, message: "the attachment download took longer than 0.2 s; try again" });
+    await expect(attempt).rejects.toMatchObject({
+      status: 502,
+      message: "the attachment download took longer than 0.2 s; try again",
+    });
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

@@ -25,7 +25,10 @@ describe("npm run backend:worker", () => {
   it.each([
     [{}, /^backend\(config\): RELAY_SECRET is not set — /m],
     [{ RELAY_SECRET: "s", PORT: "http" }, /PORT must be an integer from 0 to 65535, got "http"/],
-    [{ RELAY_SECRET: "s", ATTACHMENT_HOSTS: "https://cdn.discordapp.com" }, /is not host\[:port\].*\(in ATTACHMENT_HOSTS\)/],
+    [
+      { RELAY_SECRET: "s", ATTACHMENT_HOSTS: "https://cdn.discordapp.com" },
+      /is not host\[:port\].*\(in ATTACHMENT_HOSTS\)/,
+    ],
   ])("exits 1 with the Node backend's message for %j", async (env, message) => {
     const proc = run(env);
     expect(await proc.exited).toBe(1);
@@ -37,7 +40,9 @@ describe("npm run backend:worker", () => {
     try {
       const proc = run({ RELAY_SECRET: SECRET, PORT: String(holder.port), HOST: "127.0.0.1" });
       expect(await proc.exited).toBe(1);
-      expect(proc.output()).toContain(`backend-worker: port ${holder.port} on 127.0.0.1 is in use; it is held by pid ${holder.pid} (${holder.command.slice(0, 100)}`);
+      expect(proc.output()).toContain(
+        `backend-worker: port ${holder.port} on 127.0.0.1 is in use; it is held by pid ${holder.pid} (${holder.command.slice(0, 100)}`,
+      );
       expect(proc.output()).not.toContain("backend:worker: serving");
     } finally {
       await holder.stop();
@@ -49,12 +54,24 @@ describe("npm run backend:worker", () => {
     // Node-only variables are named as ignored rather than silently dropped.
     const proc = run({ RELAY_SECRET: SECRET, PORT: String(port), HOST: "127.0.0.1", BACKEND_MAX_CONNECTIONS: "100" });
     try {
-      await vi.waitFor(() => expect(proc.output()).toContain(`backend:worker: serving http://127.0.0.1:${port}`), { timeout: 60_000, interval: 200 });
+      await vi.waitFor(() => expect(proc.output()).toContain(`backend:worker: serving http://127.0.0.1:${port}`), {
+        timeout: 60_000,
+        interval: 200,
+      });
       expect(proc.output()).toContain("BACKEND_MAX_CONNECTIONS apply to the Node server only");
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ status: "ok", in_flight: 0 });
-      const chart = await fetch(await signed(`http://127.0.0.1:${port}`, "chart", { id: "script-1", input: { values: "1, 2, 3" } }));
+      const chart = await fetch(
+        await signed(`http://127.0.0.1:${port}`, "chart", { id: "script-1", input: { values: "1, 2, 3" } }),
+      );
       expect(chart.status).toBe(200);
-      const unsigned = await fetch(await signed(`http://127.0.0.1:${port}`, "chart", { id: "script-2", input: { values: "1" } }, { secret: "wrong" }));
+      const unsigned = await fetch(
+        await signed(
+          `http://127.0.0.1:${port}`,
+          "chart",
+          { id: "script-2", input: { values: "1" } },
+          { secret: "wrong" },
+        ),
+      );
       expect(unsigned.status).toBe(401);
     } finally {
       proc.child.kill("SIGINT");

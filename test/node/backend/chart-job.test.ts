@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Buffer } from "node:buffer";
 import { createNodeBackend, type ChartResult } from "../../../src/backend/index.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
-import { NOW_MS, SECRET, errorOf, logCollector, pngSize, signedJobRequest, serveCsvFiles, type LocalServer } from "./support.ts";
+import { NOW_MS, SECRET, logCollector, pngSize, signedJobRequest, serveCsvFiles, type LocalServer } from "./support.ts";
 
 const FILES: Record<string, string> = {
   // Header on line 1, blank rows on lines 4 (empty) and 6 (empty cells), a trailing blank line (not reported).
@@ -22,11 +22,19 @@ beforeAll(async () => {
 afterAll(() => files.close());
 
 async function postChart(input: unknown, id = "42"): Promise<Response> {
-  const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, attachmentHosts: [files.host] });
+  const backend = createNodeBackend({
+    relaySecret: SECRET,
+    now: () => NOW_MS,
+    log: logCollector().log,
+    attachmentHosts: [files.host],
+  });
   return backend.fetch(await signedJobRequest("chart", { id, input }));
 }
 
-async function runChart(input: unknown, id = "42"): Promise<{ status: number; body: { id: string; result: ChartResult } }> {
+async function runChart(
+  input: unknown,
+  id = "42",
+): Promise<{ status: number; body: { id: string; result: ChartResult } }> {
   const response = await postChart(input, id);
   return { status: response.status, body: (await response.json()) as { id: string; result: ChartResult } };
 }
@@ -45,7 +53,14 @@ describe("chart job", () => {
     expect(result.width).toBe(800);
     expect(result.height).toBe(450);
     expect(result.stats).toEqual({
-      count: 4, min: 2, max: 8, mean: 4.5, first: 3, last: 8, change: 5, change_pct: (5 / 3) * 100,
+      count: 4,
+      min: 2,
+      max: 8,
+      mean: 4.5,
+      first: 3,
+      last: 8,
+      change: 5,
+      change_pct: (5 / 3) * 100,
     });
     expect(result.points).toEqual([
       { label: "mon", value: 3 },
@@ -89,9 +104,17 @@ describe("chart job", () => {
   it("charts a CSV around its unreadable row and lists it with its line, counted from the header", async () => {
     const response = await postChart({ kind: "line", file: { url: `${files.origin}/bad-row.csv` } });
     expect(response.status).toBe(200);
-    const { result } = (await response.json()) as { result: { points: unknown[]; skipped: unknown[]; skippedCount: number } };
-    expect(result.points).toEqual([{ label: "jan", value: 3 }, { label: "mar", value: 2 }]);
-    expect(result.skipped).toEqual([{ line: 3, reason: "a blank line" }, { line: 4, reason: '"n/a" is not a number' }]);
+    const { result } = (await response.json()) as {
+      result: { points: unknown[]; skipped: unknown[]; skippedCount: number };
+    };
+    expect(result.points).toEqual([
+      { label: "jan", value: 3 },
+      { label: "mar", value: 2 },
+    ]);
+    expect(result.skipped).toEqual([
+      { line: 3, reason: "a blank line" },
+      { line: 4, reason: '"n/a" is not a number' },
+    ]);
     expect(result.skippedCount).toBe(2);
   });
 
@@ -102,7 +125,10 @@ describe("chart job", () => {
   });
 
   it.each(["line", "bar"] as const)("renders 10,000 points as a %s chart", async (kind) => {
-    const points = Array.from({ length: 10_000 }, (_, i) => ({ label: `p${i}`, value: Math.sin(i / 100) * 50 + i / 100 }));
+    const points = Array.from({ length: 10_000 }, (_, i) => ({
+      label: `p${i}`,
+      value: Math.sin(i / 100) * 50 + i / 100,
+    }));
     const started = performance.now();
     const { status, body } = await runChart({ kind, points });
     expect(status).toBe(200);
@@ -124,7 +150,14 @@ describe("chart job", () => {
   });
 
   it("uses the DejaVu font family, with animation off, in the SVG", () => {
-    const svg = renderChartSvg({ kind: "line", title: "T", points: [{ label: "a", value: 1 }, { label: "b", value: 2 }] });
+    const svg = renderChartSvg({
+      kind: "line",
+      title: "T",
+      points: [
+        { label: "a", value: 1 },
+        { label: "b", value: 2 },
+      ],
+    });
     expect(svg).toContain("DejaVu Sans");
     expect(svg).not.toMatch(/<animate/);
   });

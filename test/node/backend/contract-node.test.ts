@@ -4,6 +4,12 @@ import { backendContract } from "../../support/backend-contract.ts";
 import { SECRET, logCollector } from "./support.ts";
 
 backendContract("Node server", async (attachmentHost, settings = {}) => {
-  const server = await startBackendServer({ relaySecret: SECRET, attachmentHosts: [attachmentHost], maxConcurrent: 1, log: logCollector().log, ...settings });
+  const server = await startBackendServer({
+    relaySecret: SECRET,
+    attachmentHosts: [attachmentHost],
+    maxConcurrent: 1,
+    log: logCollector().log,
+    ...settings,
+  });
   return { url: server.url, stop: () => server.close() };
 });

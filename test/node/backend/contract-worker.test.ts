@@ -11,14 +11,29 @@ import { backendContract, signed } from "../../support/backend-contract.ts";
 import { ROOT } from "../../support/test-stack.ts";
 import { SECRET } from "./support.ts";
 
-async function startWorker(vars: { ATTACHMENT_HOSTS?: string; BACKEND_MAX_CONCURRENT?: string; BACKEND_RENDER_BUDGET?: string }, persistTo: string, output: string[]) {
-  return startBackendWorker({ root: ROOT, host: "127.0.0.1", port: await freePort(), vars: { RELAY_SECRET: SECRET, ...vars }, persistTo, log: (line) => output.push(line) });
+async function startWorker(
+  vars: { ATTACHMENT_HOSTS?: string; BACKEND_MAX_CONCURRENT?: string; BACKEND_RENDER_BUDGET?: string },
+  persistTo: string,
+  output: string[],
+) {
+  return startBackendWorker({
+    root: ROOT,
+    host: "127.0.0.1",
+    port: await freePort(),
+    vars: { RELAY_SECRET: SECRET, ...vars },
+    persistTo,
+    log: (line) => output.push(line),
+  });
 }
 
 backendContract("backend Worker in workerd", async (attachmentHost, settings = {}) => {
   const state = mkdtempSync(join(tmpdir(), "backend-worker-contract-"));
   const budget = settings.renderBudget === undefined ? {} : { BACKEND_RENDER_BUDGET: String(settings.renderBudget) };
-  const worker = await startWorker({ ATTACHMENT_HOSTS: attachmentHost, BACKEND_MAX_CONCURRENT: "1", ...budget }, state, []);
+  const worker = await startWorker(
+    { ATTACHMENT_HOSTS: attachmentHost, BACKEND_MAX_CONCURRENT: "1", ...budget },
+    state,
+    [],
+  );
   return {
     url: worker.url,
     async stop() {
@@ -35,7 +50,8 @@ describe("backend Worker replay store", () => {
     try {
       const body = { id: "restart-1", input: { values: "1, 2" } };
       const request = await signed("http://placeholder", "chart", body);
-      const send = (base: string) => fetch(`${base}/v1/jobs/chart`, { method: "POST", headers: request.headers, body: JSON.stringify(body) });
+      const send = (base: string) =>
+        fetch(`${base}/v1/jobs/chart`, { method: "POST", headers: request.headers, body: JSON.stringify(body) });
       const first = await startWorker({}, state, output);
       expect((await send(first.url)).status).toBe(200);
       await first.stop();

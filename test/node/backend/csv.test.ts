@@ -56,7 +56,10 @@ describe("parseCsv: shapes", () => {
   it("cuts long header cells as it cuts labels (they become axis names; issue 19's was 120 KB)", () => {
     const long = "A".repeat(120 * 1024);
     const chart = parseCsv(`${long},${long}\nx,1\n`);
-    expect(chart.header).toEqual({ label: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…`, value: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…` });
+    expect(chart.header).toEqual({
+      label: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…`,
+      value: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…`,
+    });
     expect(parseCsv(`${long}\n1\n`).header).toEqual({ value: `${"A".repeat(MAX_LABEL_LENGTH - 1)}…` });
   });
 
@@ -149,11 +152,18 @@ describe("parseCsv: errors name the row", () => {
   });
 
   it("skips a non-numeric value after the first row, naming its line and why", () => {
-    expect(skippedOf("a,1\nb,2\nc,lots\n")).toEqual({ values: [1, 2], skipped: [{ line: 3, reason: '"lots" is not a number' }], skippedCount: 1 });
+    expect(skippedOf("a,1\nb,2\nc,lots\n")).toEqual({
+      values: [1, 2],
+      skipped: [{ line: 3, reason: '"lots" is not a number' }],
+      skippedCount: 1,
+    });
   });
 
   it("counts blank lines and multi-line quoted fields when numbering skipped rows", () => {
-    expect(skippedOf('a,1\n\n"x\ny",2\nz,oops\n').skipped).toEqual([{ line: 2, reason: "a blank line" }, { line: 5, reason: '"oops" is not a number' }]);
+    expect(skippedOf('a,1\n\n"x\ny",2\nz,oops\n').skipped).toEqual([
+      { line: 2, reason: "a blank line" },
+      { line: 5, reason: '"oops" is not a number' },
+    ]);
   });
 
   it("skips an empty value, a wrong column count, too many columns and numbers too large to chart, each with its reason", () => {
@@ -163,7 +173,10 @@ describe("parseCsv: errors name the row", () => {
         { line: 3, reason: "has an empty value" },
         { line: 4, reason: "has 1 column; the rows above have 2" },
         { line: 5, reason: "has 3 columns; expected 1 (value) or 2 (label, value)" },
-        { line: 6, reason: '"1e999" is too large to chart: the largest size is 1e100 (scale the data to a larger unit)' },
+        {
+          line: 6,
+          reason: '"1e999" is too large to chart: the largest size is 1e100 (scale the data to a larger unit)',
+        },
       ],
       skippedCount: 4,
     });
@@ -227,7 +240,10 @@ describe("parseCsv: skipped rows", () => {
     const chart = parseCsv("month,sales\njan,1\n\nfeb,lots\nmar,3\n");
     expect(chart.points.map((p) => p.value)).toEqual([1, 3]);
     expect({ skipped: chart.skipped, skippedCount: chart.skippedCount }).toEqual({
-      skipped: [{ line: 3, reason: "a blank line" }, { line: 4, reason: '"lots" is not a number' }],
+      skipped: [
+        { line: 3, reason: "a blank line" },
+        { line: 4, reason: '"lots" is not a number' },
+      ],
       skippedCount: 2,
     });
   });

@@ -6,12 +6,22 @@
 
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CHART_MAX_INPUT_BYTES, createNodeBackend, defineJob, startBackendServer, type BackendServer } from "../../../src/backend/index.ts";
+import {
+  CHART_MAX_INPUT_BYTES,
+  createNodeBackend,
+  defineJob,
+  startBackendServer,
+  type BackendServer,
+} from "../../../src/backend/index.ts";
 import { relayHeaders } from "../../../src/shared/relay-signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, logCollector, signedJobRequest } from "./support.ts";
 
 const KiB = 1024;
-const echoJob = defineJob<unknown, { ok: true }>({ name: "echo", validate: (input) => input, run: async () => ({ ok: true }) });
+const echoJob = defineJob<unknown, { ok: true }>({
+  name: "echo",
+  validate: (input) => input,
+  run: async () => ({ ok: true }),
+});
 
 /** A signed request whose body stream sends `sent` bytes and then stalls until `finish()` (or forever). */
 async function stalledRequest(declared: number, sent: number, job = "chart") {
@@ -43,12 +53,19 @@ async function stalledRequest(declared: number, sent: number, job = "chart") {
 
 describe("body cap per job (413 before reading)", () => {
   it("a job's own maxInputBytes caps its body; the default is 64 KiB", async () => {
-    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, jobs: [echoJob] });
+    const backend = createNodeBackend({
+      relaySecret: SECRET,
+      now: () => NOW_MS,
+      log: logCollector().log,
+      jobs: [echoJob],
+    });
     const big = JSON.stringify({ id: "1", input: { pad: "x".repeat(65 * KiB) } });
     const response = await backend.fetch(await signedJobRequest("echo", big));
     expect(response.status).toBe(413);
     expect((await errorOf(response)).message).toMatch(/64\.0 KiB limit for this job/);
-    const small = await backend.fetch(await signedJobRequest("echo", { id: "1", input: { pad: "x".repeat(60 * KiB) } }));
+    const small = await backend.fetch(
+      await signedJobRequest("echo", { id: "1", input: { pad: "x".repeat(60 * KiB) } }),
+    );
     expect(small.status).toBe(200);
   });
 
@@ -83,7 +100,12 @@ const VALID_BODY = { id: "1", input: { values: "1, 2, 3" } };
 
 describe("body budget (503 body_evicted) and body deadline (408)", () => {
   it("reserves each read's declared length and evicts the oldest read when a new one does not fit", async () => {
-    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES });
+    const backend = createNodeBackend({
+      relaySecret: SECRET,
+      now: () => NOW_MS,
+      log: logCollector().log,
+      bodyBudgetBytes: CHART_MAX_INPUT_BYTES,
+    });
     const first = await stalledRequest(3 * 1024 * KiB, 64 * KiB);
     const firstResponse = backend.fetch(first.request);
     await vi.waitFor(() => expect(backend.bodyBytesReserved()).toBe(3 * 1024 * KiB));
@@ -106,16 +128,30 @@ describe("body budget (503 body_evicted) and body deadline (408)", () => {
 
   it("a legitimate signed job succeeds while stalled reads fill the budget", async () => {
     // An echo job with the chart job's cap: the point is the budget, not rendering (which is slow on a busy machine).
-    const bigEcho = defineJob<unknown, { ok: true }>({ name: "echo", maxInputBytes: CHART_MAX_INPUT_BYTES, validate: (input) => input, run: async () => ({ ok: true }) });
+    const bigEcho = defineJob<unknown, { ok: true }>({
+      name: "echo",
+      maxInputBytes: CHART_MAX_INPUT_BYTES,
+      validate: (input) => input,
+      run: async () => ({ ok: true }),
+    });
     // No body deadline in the way: on a busy machine the stalled reads could reach the default 10 s (408) before
     // the signed job arrives, and this test is about the budget.
-    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyBudgetBytes: CHART_MAX_INPUT_BYTES, bodyTimeoutMs: 600_000, jobs: [bigEcho] });
+    const backend = createNodeBackend({
+      relaySecret: SECRET,
+      now: () => NOW_MS,
+      log: logCollector().log,
+      bodyBudgetBytes: CHART_MAX_INPUT_BYTES,
+      bodyTimeoutMs: 600_000,
+      jobs: [bigEcho],
+    });
     const stalled = await Promise.all(Array.from({ length: 8 }, () => stalledRequest(512 * KiB, 64 * KiB, "echo")));
     const pending = stalled.map((entry) => backend.fetch(entry.request));
     await vi.waitFor(() => expect(backend.bodyBytesReserved()).toBe(8 * 512 * KiB));
 
     const raw = JSON.stringify(VALID_BODY);
-    const legit = await backend.fetch(await signedJobRequest("echo", raw, { headers: { "content-length": String(raw.length) } }));
+    const legit = await backend.fetch(
+      await signedJobRequest("echo", raw, { headers: { "content-length": String(raw.length) } }),
+    );
     expect(legit.status).toBe(200);
     // It needed room, so exactly one stalled read gave way: the oldest reservation. Which request that is depends
     // on when each one's header check finished (asynchronous, so not always the order they were sent in).
@@ -128,7 +164,12 @@ describe("body budget (503 body_evicted) and body deadline (408)", () => {
   });
 
   it("a body still arriving after bodyTimeoutMs is refused with 408 and its reservation returned", async () => {
-    const backend = createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, bodyTimeoutMs: 50 });
+    const backend = createNodeBackend({
+      relaySecret: SECRET,
+      now: () => NOW_MS,
+      log: logCollector().log,
+      bodyTimeoutMs: 50,
+    });
     const stalled = await stalledRequest(100 * KiB, 10 * KiB);
     const response = await backend.fetch(stalled.request);
     expect(response.status).toBe(408);
@@ -230,7 +271,9 @@ describe("the Node server's connection limits", () => {
     const stalled: RawConnection[] = [];
     for (let i = 0; i < 6; i++) {
       stalled.push(await open(backend.url, postHead("/v1/jobs/chart", 1024 * KiB, headers) + "x".repeat(16 * KiB)));
-      await vi.waitFor(() => expect(backend.backend.bodyBytesReserved()).toBeGreaterThanOrEqual(Math.min(i + 1, 4) * 1024 * KiB));
+      await vi.waitFor(() =>
+        expect(backend.backend.bodyBytesReserved()).toBeGreaterThanOrEqual(Math.min(i + 1, 4) * 1024 * KiB),
+      );
     }
     // 4 MiB of budget holds four of the 1 MiB reads: the first two were evicted and their sockets closed.
     await Promise.all(stalled.slice(0, 2).map((connection) => connection.closed));
@@ -239,7 +282,11 @@ describe("the Node server's connection limits", () => {
       expect(connection.received()).toContain('"code":"body_evicted"');
     }
     const body = JSON.stringify(VALID_BODY);
-    const legit = await fetch(`${backend.url}/v1/jobs/chart`, { method: "POST", body, headers: await relayHeaders(SECRET, body) });
+    const legit = await fetch(`${backend.url}/v1/jobs/chart`, {
+      method: "POST",
+      body,
+      headers: await relayHeaders(SECRET, body),
+    });
     expect(legit.status).toBe(200);
   });
 

@@ -57,7 +57,9 @@ describe("numbers a chart cannot draw are refused, naming the value", () => {
   });
 
   it("accepts 0 and the bounds themselves, of either sign", () => {
-    expect(parseValues("0, -0, 1e-15, -1e-15, 1e100, -1e100").map((point) => point.value)).toEqual([0, -0, 1e-15, -1e-15, 1e100, -1e100]);
+    expect(parseValues("0, -0, 1e-15, -1e-15, 1e100, -1e100").map((point) => point.value)).toEqual([
+      0, -0, 1e-15, -1e-15, 1e100, -1e100,
+    ]);
     expect(refusal("9.99e-16")).toMatch(/too close to zero/);
     expect(refusal("-1.01e100")).toMatch(/too large/);
   });
@@ -66,8 +68,15 @@ describe("numbers a chart cannot draw are refused, naming the value", () => {
     const chart = parseCsv("day,value\nmon,1\ntue,1e-320\nwed,-1.7e308\nthu,2\n");
     expect(chart.points.map((point) => point.value)).toEqual([1, 2]);
     expect(chart.skipped).toEqual([
-      { line: 3, reason: '"1e-320" is too close to zero to chart: give 0 or a number of size 1e-15 or more (scale the data to a smaller unit)' },
-      { line: 4, reason: '"-1.7e308" is too large to chart: the largest size is 1e100 (scale the data to a larger unit)' },
+      {
+        line: 3,
+        reason:
+          '"1e-320" is too close to zero to chart: give 0 or a number of size 1e-15 or more (scale the data to a smaller unit)',
+      },
+      {
+        line: 4,
+        reason: '"-1.7e308" is too large to chart: the largest size is 1e100 (scale the data to a larger unit)',
+      },
     ]);
   });
 
@@ -135,7 +144,10 @@ describe("whatever the parsers accept is summarised in finite numbers and render
 
   it("renders whatever values accepts, however close together, as a line and a bar chart (property)", () => {
     // A base anywhere in the range, and points a few units in the last place from it.
-    const base = fc.oneof(fc.constantFrom(1e-15, 1e-6, 1, 1e100, -1e-6), fc.double({ min: -1e100, max: 1e100, noNaN: true }));
+    const base = fc.oneof(
+      fc.constantFrom(1e-15, 1e-6, 1, 1e100, -1e-6),
+      fc.double({ min: -1e100, max: 1e100, noNaN: true }),
+    );
     fc.assert(
       fc.property(base, fc.array(fc.integer({ min: -4, max: 4 }), { minLength: 1, maxLength: 6 }), (start, steps) => {
         const numbers = [start, ...steps.map((step) => start * (1 + step * Number.EPSILON))];

@@ -29,7 +29,8 @@ function closure(entry: string, seen = new Set<string>()): Set<string> {
   seen.add(entry);
   const source = readFileSync(resolve(ROOT, entry), "utf8");
   for (const [, specifier = ""] of source.matchAll(IMPORT)) {
-    if (!specifier.startsWith(".")) throw new Error(`${entry} imports ${JSON.stringify(specifier)}, which the Worker cannot rely on`);
+    if (!specifier.startsWith("."))
+      throw new Error(`${entry} imports ${JSON.stringify(specifier)}, which the Worker cannot rely on`);
     closure(resolve(ROOT, dirname(entry), specifier).slice(ROOT.length + 1), seen);
   }
   return seen;
@@ -57,7 +58,13 @@ describe("jsonLineLogger", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]?.endsWith("\n")).toBe(true);
     const parsed = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
-    expect(parsed).toMatchObject({ event: "x", id: "1", signature: "[redacted]", relay_secret: "[redacted]", Authorization: "[redacted]" });
+    expect(parsed).toMatchObject({
+      event: "x",
+      id: "1",
+      signature: "[redacted]",
+      relay_secret: "[redacted]",
+      Authorization: "[redacted]",
+    });
     expect(typeof parsed.time).toBe("string");
   });
 });

@@ -11,10 +11,14 @@ import { encodePng } from "../../../src/backend/jobs/chart/png.ts";
 import { renderChartSvg } from "../../../src/backend/jobs/chart/render.ts";
 import { pngSize } from "./support.ts";
 
-const text = (content: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="28" style="font-size:18px;font-family:DejaVu Sans;">${content}</text></svg>`;
+const text = (content: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="28" style="font-size:18px;font-family:DejaVu Sans;">${content}</text></svg>`;
 
 async function pixels(svg: string, fontFiles: readonly string[]): Promise<Buffer> {
-  const image = await renderAsync(svg, { background: "#2b2d31", font: { fontFiles: [...fontFiles], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } });
+  const image = await renderAsync(svg, {
+    background: "#2b2d31",
+    font: { fontFiles: [...fontFiles], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+  });
   return image.pixels;
 }
 
@@ -45,7 +49,15 @@ function decode(png: Uint8Array): { width: number; height: number; rgba: Buffer 
 
 describe("Node rasteriser: font subsets", () => {
   it("draws a chart's covered text with the subsets pixel for pixel as with the full fonts", async () => {
-    const svg = renderChartSvg({ kind: "bar", title: "Ventes – été 2026 (€, “net”)", points: [{ label: "Ça coûte", value: 12.5 }, { label: "Æble…", value: -3 }, { label: "Zürich", value: 7 }] });
+    const svg = renderChartSvg({
+      kind: "bar",
+      title: "Ventes – été 2026 (€, “net”)",
+      points: [
+        { label: "Ça coûte", value: 12.5 },
+        { label: "Æble…", value: -3 },
+        { label: "Zürich", value: 7 },
+      ],
+    });
     expect(fontFilesFor(svg)).toBe(FONT_FILES.subset);
     expect((await pixels(svg, FONT_FILES.subset)).equals(await pixels(svg, FONT_FILES.full))).toBe(true);
   });
@@ -56,7 +68,9 @@ describe("Node rasteriser: font subsets", () => {
     ["an arrow", "→ up"],
   ])("uses the full fonts when a text has a character the subsets lack (%s)", async (_name, content) => {
     expect(fontFilesFor(text(content))).toBe(FONT_FILES.full);
-    expect((await pixels(text(content), FONT_FILES.full)).equals(await pixels(text(content), FONT_FILES.subset))).toBe(false);
+    expect((await pixels(text(content), FONT_FILES.full)).equals(await pixels(text(content), FONT_FILES.subset))).toBe(
+      false,
+    );
   });
 
   it("keeps the subsets for markup and escaped ASCII", () => {
@@ -66,8 +80,16 @@ describe("Node rasteriser: font subsets", () => {
 
 describe("Node rasteriser: PNG", () => {
   it("encodes exactly the pixels resvg drew, in a valid PNG of the requested width", async () => {
-    const svg = renderChartSvg({ kind: "line", title: "PNG", points: Array.from({ length: 50 }, (_, i) => ({ label: String(i), value: Math.sin(i / 5) })) });
-    const image = await rasteriseWithResvgNode(svg, { width: 800, background: "#2b2d31", defaultFontFamily: "DejaVu Sans" });
+    const svg = renderChartSvg({
+      kind: "line",
+      title: "PNG",
+      points: Array.from({ length: 50 }, (_, i) => ({ label: String(i), value: Math.sin(i / 5) })),
+    });
+    const image = await rasteriseWithResvgNode(svg, {
+      width: 800,
+      background: "#2b2d31",
+      defaultFontFamily: "DejaVu Sans",
+    });
     expect(pngSize(image.png)).toEqual({ width: 800, height: 450 });
     const decoded = decode(image.png);
     expect(decoded.rgba.equals(await pixels(svg, FONT_FILES.subset))).toBe(true);
@@ -80,18 +102,35 @@ describe("Node rasteriser: PNG", () => {
   });
 
   it("stores straight colour when the chart's background is translucent (no opaque shortcut)", async () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect x="2" width="2" height="2" fill="#0000ff" fill-opacity="0.5"/></svg>';
-    const { rgba } = decode((await rasteriseWithResvgNode(svg, { width: 4, background: "#ff000080", defaultFontFamily: "DejaVu Sans" })).png);
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect x="2" width="2" height="2" fill="#0000ff" fill-opacity="0.5"/></svg>';
+    const { rgba } = decode(
+      (await rasteriseWithResvgNode(svg, { width: 4, background: "#ff000080", defaultFontFamily: "DejaVu Sans" })).png,
+    );
     expect([...rgba.subarray(0, 4)]).toEqual([255, 0, 0, 128]); // the background alone: premultiplied it would be 128, 0, 0
     expect(rgba[3 + 8]).toBeGreaterThan(128); // the rectangle over it is more opaque, and still stored straight
     expect(rgba[2 + 8]! + rgba[0 + 8]!).toBeGreaterThan(250);
   });
 
   it("writes the same file with the opaque shortcut as without it, for an opaque image", async () => {
-    const svg = renderChartSvg({ kind: "bar", title: "Opaque", points: [{ label: "a", value: 1 }, { label: "b", value: 3 }] });
-    const image = new Resvg(svg, { background: "#2b2d31", font: { fontFiles: [...FONT_FILES.subset], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } }).render();
+    const svg = renderChartSvg({
+      kind: "bar",
+      title: "Opaque",
+      points: [
+        { label: "a", value: 1 },
+        { label: "b", value: 3 },
+      ],
+    });
+    const image = new Resvg(svg, {
+      background: "#2b2d31",
+      font: { fontFiles: [...FONT_FILES.subset], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+    }).render();
     const scanned = await encodePng(image.pixels, image.width, image.height, { deflate: deflateSync });
-    expect(Buffer.from(await encodePng(image.pixels, image.width, image.height, { deflate: deflateSync, opaque: true })).equals(Buffer.from(scanned))).toBe(true);
+    expect(
+      Buffer.from(
+        await encodePng(image.pixels, image.width, image.height, { deflate: deflateSync, opaque: true }),
+      ).equals(Buffer.from(scanned)),
+    ).toBe(true);
   });
 
   it("refuses pixels that do not match the size", async () => {

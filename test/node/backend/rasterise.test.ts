@@ -31,7 +31,11 @@ describe("chart rasteriser seam", () => {
 
   it("rasterises an SVG to a PNG of the requested width on Node", async () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15">Hi</text></svg>';
-    const image = await rasteriseWithResvgNode(svg, { width: 80, background: "#000000", defaultFontFamily: "DejaVu Sans" });
+    const image = await rasteriseWithResvgNode(svg, {
+      width: 80,
+      background: "#000000",
+      defaultFontFamily: "DejaVu Sans",
+    });
     expect({ width: image.width, height: image.height }).toEqual({ width: 80, height: 40 });
     expect(pngSize(image.png)).toEqual({ width: 80, height: 40 });
   });

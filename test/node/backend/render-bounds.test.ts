@@ -25,7 +25,8 @@ function texts(svg: string): string[] {
 /** The <text> elements that share one position: a string drawn over several lines. */
 function multiLineTexts(svg: string): string[] {
   const byPlace = new Map<string, number>();
-  for (const match of svg.matchAll(/<text\b[^>]*transform="([^"]*)"[^>]*>/g)) byPlace.set(match[1]!, (byPlace.get(match[1]!) ?? 0) + 1);
+  for (const match of svg.matchAll(/<text\b[^>]*transform="([^"]*)"[^>]*>/g))
+    byPlace.set(match[1]!, (byPlace.get(match[1]!) ?? 0) + 1);
   return [...byPlace].filter(([, count]) => count > 1).map(([place]) => place);
 }
 
@@ -48,7 +49,9 @@ async function svgOfUpload(path: string): Promise<string> {
       return { png: new Uint8Array([1]), width: 800, height: 450 };
     },
   });
-  const response = await backend.fetch(await signedJobRequest("chart", { id: "1", input: { file: { url: `${files.origin}${path}?ex=1` } } }));
+  const response = await backend.fetch(
+    await signedJobRequest("chart", { id: "1", input: { file: { url: `${files.origin}${path}?ex=1` } } }),
+  );
   expect(response.status).toBe(200);
   expect(svgs).toHaveLength(1);
   return svgs[0]!;
@@ -95,7 +98,11 @@ describe("the renderer bounds what it draws (issue 19)", () => {
   });
 
   it("cuts before the last character rather than inside a surrogate pair", () => {
-    const svg = renderChartSvg({ kind: "line", title: `${"a".repeat(MAX_TITLE_LENGTH - 2)}😀😀`, points: [{ label: "a", value: 1 }] });
+    const svg = renderChartSvg({
+      kind: "line",
+      title: `${"a".repeat(MAX_TITLE_LENGTH - 2)}😀😀`,
+      points: [{ label: "a", value: 1 }],
+    });
     expect(texts(svg)).toContain(`${"a".repeat(MAX_TITLE_LENGTH - 2)}…`);
   });
 });

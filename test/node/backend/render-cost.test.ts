@@ -7,13 +7,19 @@ import { describe, expect, it } from "vitest";
 import { createNodeBackend } from "../../../src/backend/index.ts";
 import { DEFAULT_RENDER_BUDGET, estimateRenderCost } from "../../../src/backend/jobs/chart/render-cost.ts";
 import type { ChartSpec } from "../../../src/backend/jobs/chart/render.ts";
-import { MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, MAX_VALUES_POINTS } from "../../../src/shared/chart-data/points.ts";
+import {
+  MAX_LABEL_LENGTH,
+  MAX_POINTS,
+  MAX_TITLE_LENGTH,
+  MAX_VALUES_POINTS,
+} from "../../../src/shared/chart-data/points.ts";
 import { series } from "../../../bench/render-series.ts";
 import { NOW_MS, SECRET, errorOf, logCollector, signedJobRequest } from "./support.ts";
 
 const ordinary: ChartSpec = { kind: "line", points: series(1_000), title: "1,000 points" };
 const text = (unit: string, length: number) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
-const points = (count: number, label: (i: number) => string) => Array.from({ length: count }, (_, i) => ({ label: label(i), value: Math.sin(i) }));
+const points = (count: number, label: (i: number) => string) =>
+  Array.from({ length: count }, (_, i) => ({ label: label(i), value: Math.sin(i) }));
 
 describe("estimateRenderCost", () => {
   it("puts an ordinary chart (a 1,000-point line, short labels and title) at about one unit", () => {
@@ -33,7 +39,9 @@ describe("estimateRenderCost", () => {
 
   it("counts strings as the renderer draws them: a 120 KB title costs what a 100-character one does", () => {
     const title = text("A", MAX_TITLE_LENGTH);
-    expect(estimateRenderCost({ ...ordinary, title: text("A", 120 * 1024) }).units).toBe(estimateRenderCost({ ...ordinary, title }).units);
+    expect(estimateRenderCost({ ...ordinary, title: text("A", 120 * 1024) }).units).toBe(
+      estimateRenderCost({ ...ordinary, title }).units,
+    );
   });
 
   it("keeps every chart within the documented limits within the default budget", () => {
@@ -42,17 +50,32 @@ describe("estimateRenderCost", () => {
       for (const count of [10, 60, 500, MAX_VALUES_POINTS, MAX_POINTS]) {
         for (const script of ["W", "مرحبا بالعالم ", "漢字", "a\u0301\u0302"]) {
           const long = text(script, MAX_LABEL_LENGTH);
-          worst.push({ kind, points: points(count, () => long), title: text(script, MAX_TITLE_LENGTH), xAxisName: long, yAxisName: long });
+          worst.push({
+            kind,
+            points: points(count, () => long),
+            title: text(script, MAX_TITLE_LENGTH),
+            xAxisName: long,
+            yAxisName: long,
+          });
         }
       }
     }
-    for (const spec of worst) expect(estimateRenderCost(spec).units, `${spec.kind} ${spec.points.length}`).toBeLessThanOrEqual(DEFAULT_RENDER_BUDGET);
+    for (const spec of worst)
+      expect(estimateRenderCost(spec).units, `${spec.kind} ${spec.points.length}`).toBeLessThanOrEqual(
+        DEFAULT_RENDER_BUDGET,
+      );
   });
 
   it("names what makes a chart costly, largest part first", () => {
     const many = estimateRenderCost({ kind: "bar", points: points(MAX_POINTS, (i) => `d${i}`), title: "Weekly" });
     expect(many.drivers[0]).toBe("10,000 points");
-    const worded = estimateRenderCost({ kind: "bar", points: points(3, (i) => `d${i}`), title: text("W", 100), xAxisName: text("W", 100), yAxisName: text("W", 100) });
+    const worded = estimateRenderCost({
+      kind: "bar",
+      points: points(3, (i) => `d${i}`),
+      title: text("W", 100),
+      xAxisName: text("W", 100),
+      yAxisName: text("W", 100),
+    });
     expect(worded.drivers[0]).toBe("300 characters of title and axis names");
     const foreign = estimateRenderCost({ kind: "bar", points: points(3, (i) => `d${i}`), title: "Продажи" });
     expect(foreign.drivers[0]).toBe("text outside the Latin alphabet (drawn with the full fonts)");

@@ -8,16 +8,21 @@ import { renderChartSvg, type ChartSpec } from "../../../src/backend/jobs/chart/
 
 const said: unknown[][] = [];
 beforeAll(() => {
-  for (const level of ["warn", "error", "log", "info"] as const) vi.spyOn(console, level).mockImplementation((...args) => void said.push(args));
+  for (const level of ["warn", "error", "log", "info"] as const)
+    vi.spyOn(console, level).mockImplementation((...args) => void said.push(args));
 });
 afterAll(() => vi.restoreAllMocks());
 
-const wave = (count: number) => Array.from({ length: count }, (_, i) => ({ label: `day ${i + 1}`, value: Math.sin(i / 7) * 40 + (i % 5) - 10 }));
+const wave = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ label: `day ${i + 1}`, value: Math.sin(i / 7) * 40 + (i % 5) - 10 }));
 
 const shapes: ChartSpec[] = [];
 for (const kind of ["line", "bar"] as const) {
   for (const count of [1, 10, 61, 1_000, 10_000]) {
-    shapes.push({ kind, points: wave(count) }, { kind, points: wave(count), title: "A title", xAxisName: "day", yAxisName: "value" });
+    shapes.push(
+      { kind, points: wave(count) },
+      { kind, points: wave(count), title: "A title", xAxisName: "day", yAxisName: "value" },
+    );
   }
 }
 

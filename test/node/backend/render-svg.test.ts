@@ -10,7 +10,11 @@ import { FONT_FILES } from "../../../src/backend/jobs/chart/rasterise-node.ts";
 import { echartsSvg, renderChartSvg, type ChartSpec } from "../../../src/backend/jobs/chart/render.ts";
 
 const pixels = (svg: string) =>
-  new Resvg(svg, { fitTo: { mode: "width", value: 800 }, background: "#2b2d31", font: { fontFiles: [...FONT_FILES.subset], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" } }).render().pixels;
+  new Resvg(svg, {
+    fitTo: { mode: "width", value: 800 },
+    background: "#2b2d31",
+    font: { fontFiles: [...FONT_FILES.subset], loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+  }).render().pixels;
 
 /** The largest difference of any channel of any pixel between two same-sized images. */
 function maxDifference(a: Uint8Array, b: Uint8Array): number {
@@ -20,12 +24,26 @@ function maxDifference(a: Uint8Array, b: Uint8Array): number {
   return max;
 }
 
-const wave = (count: number, offset = 0) => Array.from({ length: count }, (_, i) => ({ label: `day ${i + 1}`, value: offset + Math.sin(i / 7) * 40 + (i % 5) }));
+const wave = (count: number, offset = 0) =>
+  Array.from({ length: count }, (_, i) => ({ label: `day ${i + 1}`, value: offset + Math.sin(i / 7) * 40 + (i % 5) }));
 
 const charts: Array<[string, ChartSpec]> = [
   ["a titled 10-point line with symbols", { kind: "line", title: "Ten points", points: wave(10) }],
-  ["a 1,000-point line crossing zero, with axis names", { kind: "line", title: "Load", points: wave(1_000, -10), xAxisName: "day", yAxisName: "req/s" }],
-  ["a line whose extremes touch the plot's edges", { kind: "line", points: [{ label: "a", value: 0 }, { label: "b", value: 1e6 }, { label: "c", value: -1e6 }] }],
+  [
+    "a 1,000-point line crossing zero, with axis names",
+    { kind: "line", title: "Load", points: wave(1_000, -10), xAxisName: "day", yAxisName: "req/s" },
+  ],
+  [
+    "a line whose extremes touch the plot's edges",
+    {
+      kind: "line",
+      points: [
+        { label: "a", value: 0 },
+        { label: "b", value: 1e6 },
+        { label: "c", value: -1e6 },
+      ],
+    },
+  ],
   ["a bar chart", { kind: "bar", title: "Bars", points: wave(12, 50) }],
 ];
 
@@ -46,7 +64,14 @@ describe("render: the SVG handed to resvg", () => {
 
   it("would notice a changed image", () => {
     const drawn = renderChartSvg({ kind: "line", points: wave(10) });
-    expect(maxDifference(pixels(drawn), pixels(drawn.replace(/<path d="M[^"]*" fill="none"[^>]*stroke-width="2"[^>]*><\/path>/, "")))).toBeGreaterThan(64); // the line itself removed
-    expect(maxDifference(pixels(drawn), pixels(renderChartSvg({ kind: "line", points: wave(10).reverse() })))).toBeGreaterThan(64);
+    expect(
+      maxDifference(
+        pixels(drawn),
+        pixels(drawn.replace(/<path d="M[^"]*" fill="none"[^>]*stroke-width="2"[^>]*><\/path>/, "")),
+      ),
+    ).toBeGreaterThan(64); // the line itself removed
+    expect(
+      maxDifference(pixels(drawn), pixels(renderChartSvg({ kind: "line", points: wave(10).reverse() }))),
+    ).toBeGreaterThan(64);
   });
 });

@@ -36,12 +36,21 @@ afterEach(async () => {
 async function start(options: { renderThreads: number; renderTimeoutMs?: number }) {
   opened = gate();
   const logs = logCollector();
-  server = await startBackendServer({ relaySecret: SECRET, log: logs.log, renderThread: { script: GATED_THREAD, workerData: opened.workerData }, ...options });
+  server = await startBackendServer({
+    relaySecret: SECRET,
+    log: logs.log,
+    renderThread: { script: GATED_THREAD, workerData: opened.workerData },
+    ...options,
+  });
   return { server, gate: opened, logs };
 }
 
 const chartRequest = (base: string, id: string) =>
-  signedJobRequest("chart", { id, input: { title: "Gated", values: "1, 4, 2, 8" } }, { base, timestamp: Math.floor(Date.now() / 1000) });
+  signedJobRequest(
+    "chart",
+    { id, input: { title: "Gated", values: "1, 4, 2, 8" } },
+    { base, timestamp: Math.floor(Date.now() / 1000) },
+  );
 
 describe("Node server: renders off the event loop (issue 19)", () => {
   it("answers GET /health while a render is in progress", async () => {
@@ -74,9 +83,12 @@ describe("Node server: renders off the event loop (issue 19)", () => {
     expect(await errorOf(stopped)).toMatchObject({
       code: "render_timeout",
       retriable: false,
-      message: "This chart took longer than 4 s to draw, so the backend stopped it. Try fewer rows, shorter labels or a shorter title.",
+      message:
+        "This chart took longer than 4 s to draw, so the backend stopped it. Try fewer rows, shorter labels or a shorter title.",
     });
-    expect(logs.events).toContainEqual(expect.objectContaining({ event: "thread_stopped", pool: "render", reason: "timeout" }));
+    expect(logs.events).toContainEqual(
+      expect.objectContaining({ event: "thread_stopped", pool: "render", reason: "timeout" }),
+    );
 
     gate.runaway(false);
     gate.open();
@@ -96,7 +108,10 @@ describe("Node server: renders off the event loop (issue 19)", () => {
     const third = await fetch(thirdRequest.clone());
     expect(third.status).toBe(503);
     expect(third.headers.get("retry-after")).toBe("2");
-    expect(await errorOf(third)).toMatchObject({ code: "saturated", message: "all 1 render threads are busy; retry after 2 s" });
+    expect(await errorOf(third)).toMatchObject({
+      code: "saturated",
+      message: "all 1 render threads are busy; retry after 2 s",
+    });
 
     gate.open();
     expect((await first).status).toBe(200);

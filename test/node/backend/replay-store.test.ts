@@ -25,7 +25,12 @@ function dbPath(): string {
 
 const JOB = { id: "7", input: { values: "1, 2" } };
 const instance = (replayStore?: ReturnType<typeof createSqliteReplayStore>) =>
-  createNodeBackend({ relaySecret: SECRET, now: () => NOW_MS, log: logCollector().log, ...(replayStore ? { replayStore } : {}) });
+  createNodeBackend({
+    relaySecret: SECRET,
+    now: () => NOW_MS,
+    log: logCollector().log,
+    ...(replayStore ? { replayStore } : {}),
+  });
 
 describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
   it("refuses on instance B a request instance A accepted, and still after a restart", async () => {
@@ -59,19 +64,28 @@ describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
     store.close();
   });
 
-  it("opens a file another instance holds locked by waiting for it, not failing with \"database is locked\"", async () => {
+  it('opens a file another instance holds locked by waiting for it, not failing with "database is locked"', async () => {
     // Two instances starting at once: one is switching the new file to WAL (an exclusive lock) when the other
     // opens it. Here another process holds that lock for a moment; opening must wait it out.
     const path = dbPath();
-    const holder = spawn(process.execPath, ["-e", `
+    const holder = spawn(
+      process.execPath,
+      [
+        "-e",
+        `
       const { DatabaseSync } = require("node:sqlite");
       const db = new DatabaseSync(${JSON.stringify(path)});
       db.exec("BEGIN EXCLUSIVE; CREATE TABLE held (x INTEGER);");
       process.stdout.write("locked\\n");
       setTimeout(() => { db.exec("COMMIT"); db.close(); }, 300);
-    `], { stdio: ["ignore", "pipe", "inherit"] });
+    `,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     const exited = new Promise((resolve) => holder.once("exit", resolve));
-    await new Promise<void>((resolve) => holder.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve()));
+    await new Promise<void>((resolve) =>
+      holder.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve()),
+    );
     try {
       const store = createSqliteReplayStore(path);
       expect(store.checkAndRecord("sig", NOW_MS)).toBe(false); // first sight: claimed
@@ -83,7 +97,9 @@ describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
   });
 
   it("is read from BACKEND_REPLAY_DB", () => {
-    expect(readBackendConfig({ RELAY_SECRET: "s", BACKEND_REPLAY_DB: " /var/lib/bot/replay.sqlite " }).replayDb).toBe("/var/lib/bot/replay.sqlite");
+    expect(readBackendConfig({ RELAY_SECRET: "s", BACKEND_REPLAY_DB: " /var/lib/bot/replay.sqlite " }).replayDb).toBe(
+      "/var/lib/bot/replay.sqlite",
+    );
     expect(readBackendConfig({ RELAY_SECRET: "s" }).replayDb).toBeUndefined();
   });
 
@@ -91,20 +107,29 @@ describe("SQLite replay store (BACKEND_REPLAY_DB)", () => {
     const path = dbPath();
     const entry = join(import.meta.dirname, "..", "..", "..", "src", "backend", "server.ts");
     const started = [0, 1].map(() => {
-      const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? "", RELAY_SECRET: SECRET, PORT: "0", BACKEND_REPLAY_DB: path }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [entry], {
+        env: { PATH: process.env.PATH ?? "", RELAY_SECRET: SECRET, PORT: "0", BACKEND_REPLAY_DB: path },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       let exitCode: number | null = null;
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise((resolve) => child.once("exit", (code) => resolve((exitCode = code ?? -1))));
-      const started = () => stdout.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === "backend_started");
+      const started = () =>
+        stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .find((line) => line.event === "backend_started");
       // Resolves when the process logs its start; a process that dies first is reported at once, with its stderr.
       const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
         const check = () => {
           const line = started();
           if (line) resolve(line);
-          else if (exitCode !== null) reject(new Error(`the backend exited (${exitCode}) before starting: ${stderr.slice(-500)}`));
+          else if (exitCode !== null)
+            reject(new Error(`the backend exited (${exitCode}) before starting: ${stderr.slice(-500)}`));
         };
         child.stdout.on("data", check);
         child.once("exit", () => setImmediate(check));

@@ -2,7 +2,12 @@
 // saturation and error shapes. Requests go straight into backend.fetch (no socket); server.test.ts covers HTTP.
 
 import { describe, expect, it, vi } from "vitest";
-import { CHART_MAX_INPUT_BYTES, createNodeBackend, defineJob, type NodeBackendOptions } from "../../../src/backend/index.ts";
+import {
+  CHART_MAX_INPUT_BYTES,
+  createNodeBackend,
+  defineJob,
+  type NodeBackendOptions,
+} from "../../../src/backend/index.ts";
 import { relayBodyDigest, relayHeaders, signRelayBody } from "../../../src/shared/relay-signature.ts";
 import { NOW_MS, NOW_S, SECRET, errorOf, gatedJob, logCollector, signedJobRequest } from "./support.ts";
 
@@ -65,20 +70,30 @@ describe("relay authentication (401)", () => {
       new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body: tampered }),
     );
     expect(response.status).toBe(401);
-    expect((await errorOf(response)).message).toMatch(/does not match its X-Relay-Body-SHA256 \(changed after signing\)/);
+    expect((await errorOf(response)).message).toMatch(
+      /does not match its X-Relay-Body-SHA256 \(changed after signing\)/,
+    );
   });
 
   it("refuses a wrong secret from the headers alone: no byte of the body is read, and the connection is closed", async () => {
     let pulls = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulls++;
-        controller.enqueue(new Uint8Array(64 * 1024));
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls++;
+          controller.enqueue(new Uint8Array(64 * 1024));
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const headers = await relayHeaders("not-the-secret", JSON.stringify(VALID), NOW_S);
     const response = await backend().fetch(
-      new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers: { ...headers, "content-length": "2097152" }, body, duplex: "half" } as RequestInit),
+      new Request("http://backend.test/v1/jobs/chart", {
+        method: "POST",
+        headers: { ...headers, "content-length": "2097152" },
+        body,
+        duplex: "half",
+      } as RequestInit),
     );
     expect(response.status).toBe(401);
     expect(response.headers.get("connection")).toBe("close");
@@ -86,7 +101,9 @@ describe("relay authentication (401)", () => {
   });
 
   it("accepts a timestamp exactly 300 s old and rejects 301 s", async () => {
-    expect((await backend().fetch(await signedJobRequest("chart", VALID, { timestamp: NOW_S - 300 }))).status).toBe(200);
+    expect((await backend().fetch(await signedJobRequest("chart", VALID, { timestamp: NOW_S - 300 }))).status).toBe(
+      200,
+    );
     const stale = await backend().fetch(await signedJobRequest("chart", VALID, { timestamp: NOW_S - 301 }));
     expect(stale.status).toBe(401);
     expect((await errorOf(stale)).message).toMatch(/301 s old/);
@@ -121,7 +138,8 @@ describe("replay (409)", () => {
     const instance = backend();
     const body = JSON.stringify(VALID);
     const headers = await relayHeaders(SECRET, body, NOW_S);
-    const send = () => instance.fetch(new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body }));
+    const send = () =>
+      instance.fetch(new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body }));
     expect((await send()).status).toBe(200);
     const replay = await send();
     expect(replay.status).toBe(409);
@@ -156,7 +174,8 @@ describe("replay (409)", () => {
     const instance = backend({ now: () => now });
     const body = JSON.stringify(VALID);
     const headers = await relayHeaders(SECRET, body, NOW_S);
-    const send = () => instance.fetch(new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body }));
+    const send = () =>
+      instance.fetch(new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body }));
     expect((await send()).status).toBe(200);
     now += 300_000;
     expect((await send()).status).toBe(409);
@@ -187,18 +206,66 @@ describe("job lookup and input (404, 400, 422)", () => {
     ["a non-number value", { id: "1", input: { values: "1, 2, abc" } }, "values"],
     ["a value too close to zero to chart", { id: "1", input: { values: "0,1e-320" } }, "values"],
     ["values whose difference overflows", { id: "1", input: { values: "-1.7e308,1.7e308" } }, "values"],
-    ["both values and file", { id: "1", input: { values: "1", file: { url: "https://cdn.discordapp.com/a.csv" } } }, "file"],
+    [
+      "both values and file",
+      { id: "1", input: { values: "1", file: { url: "https://cdn.discordapp.com/a.csv" } } },
+      "file",
+    ],
     ["neither values, file nor points", { id: "1", input: { kind: "bar" } }, "values"],
     ["an unknown kind", { id: "1", input: { kind: "pie", values: "1" } }, "kind"],
     ["a title over 100 characters", { id: "1", input: { title: "t".repeat(101), values: "1" } }, "title"],
     ["an unknown field", { id: "1", input: { value: "1" } }, "value"],
     ["a file from another host", { id: "1", input: { file: { url: "https://evil.example/a.csv" } } }, "file.url"],
-    ["a file over 1 MiB", { id: "1", input: { file: { url: "https://cdn.discordapp.com/a.csv", size: 2_000_000 } } }, "file.size"],
-    ["a file that is an image", { id: "1", input: { file: { url: "https://cdn.discordapp.com/a.png", content_type: "image/png" } } }, "file.content_type"],
+    [
+      "a file over 1 MiB",
+      { id: "1", input: { file: { url: "https://cdn.discordapp.com/a.csv", size: 2_000_000 } } },
+      "file.size",
+    ],
+    [
+      "a file that is an image",
+      { id: "1", input: { file: { url: "https://cdn.discordapp.com/a.png", content_type: "image/png" } } },
+      "file.content_type",
+    ],
     ["an empty points array", { id: "1", input: { points: [] } }, "points"],
-    ["a non-finite point", { id: "1", input: { points: [{ label: "a", value: 1 }, { label: "b", value: "2" }] } }, "points[1].value"],
-    ["a point too close to zero to chart", { id: "1", input: { points: [{ label: "a", value: 0 }, { label: "b", value: 1e-320 }] } }, "points[1].value"],
-    ["points whose difference overflows", { id: "1", input: { points: [{ label: "a", value: -1.7e308 }, { label: "b", value: 1.7e308 }] } }, "points[0].value"],
+    [
+      "a non-finite point",
+      {
+        id: "1",
+        input: {
+          points: [
+            { label: "a", value: 1 },
+            { label: "b", value: "2" },
+          ],
+        },
+      },
+      "points[1].value",
+    ],
+    [
+      "a point too close to zero to chart",
+      {
+        id: "1",
+        input: {
+          points: [
+            { label: "a", value: 0 },
+            { label: "b", value: 1e-320 },
+          ],
+        },
+      },
+      "points[1].value",
+    ],
+    [
+      "points whose difference overflows",
+      {
+        id: "1",
+        input: {
+          points: [
+            { label: "a", value: -1.7e308 },
+            { label: "b", value: 1.7e308 },
+          ],
+        },
+      },
+      "points[0].value",
+    ],
   ])("422 for %s, naming field %s", async (_name, body, field) => {
     const response = await backend().fetch(await signedJobRequest("chart", body));
     expect(response.status).toBe(422);
@@ -209,7 +276,9 @@ describe("job lookup and input (404, 400, 422)", () => {
   });
 
   it("422 message for a bad value names the entry", async () => {
-    const response = await backend().fetch(await signedJobRequest("chart", { id: "1", input: { values: "1, 2, abc" } }));
+    const response = await backend().fetch(
+      await signedJobRequest("chart", { id: "1", input: { values: "1, 2, abc" } }),
+    );
     expect(await response.json()).toEqual({
       error: { code: "invalid_input", field: "values", message: 'values: "abc" at position 3 is not a number' },
     });
@@ -221,7 +290,8 @@ describe("job lookup and input (404, 400, 422)", () => {
       error: {
         code: "invalid_input",
         field: "values",
-        message: 'values: "1e-320" at position 2 is too close to zero to chart: give 0 or a number of size 1e-15 or more (scale the data to a smaller unit)',
+        message:
+          'values: "1e-320" at position 2 is too close to zero to chart: give 0 or a number of size 1e-15 or more (scale the data to a smaller unit)',
       },
     });
   });
@@ -229,7 +299,9 @@ describe("job lookup and input (404, 400, 422)", () => {
 
 describe("body limit (413)", () => {
   it("refuses a declared Content-Length over the chart job's 4 MiB", async () => {
-    const request = await signedJobRequest("chart", VALID, { headers: { "content-length": String(CHART_MAX_INPUT_BYTES + 1) } });
+    const request = await signedJobRequest("chart", VALID, {
+      headers: { "content-length": String(CHART_MAX_INPUT_BYTES + 1) },
+    });
     const response = await backend().fetch(request);
     expect(response.status).toBe(413);
     expect((await errorOf(response)).code).toBe("payload_too_large");
@@ -248,7 +320,12 @@ describe("body limit (413)", () => {
         else controller.enqueue(chunk);
       },
     });
-    const request = new Request("http://backend.test/v1/jobs/chart", { method: "POST", headers, body: stream, duplex: "half" } as RequestInit);
+    const request = new Request("http://backend.test/v1/jobs/chart", {
+      method: "POST",
+      headers,
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
     const response = await backend().fetch(request);
     expect(response.status).toBe(413);
     expect(pulled).toBeLessThan(bytes.byteLength);

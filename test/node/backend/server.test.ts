@@ -20,7 +20,11 @@ describe("startBackendServer", () => {
       expect(await health.json()).toEqual({ status: "ok", in_flight: 0 });
 
       const body = JSON.stringify({ id: "5", input: { values: "1,2,3" } });
-      const response = await fetch(`${server.url}/v1/jobs/chart`, { method: "POST", body, headers: await relayHeaders(SECRET, body) });
+      const response = await fetch(`${server.url}/v1/jobs/chart`, {
+        method: "POST",
+        body,
+        headers: await relayHeaders(SECRET, body),
+      });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { result: { stats: { count: number } } }).result.stats.count).toBe(3);
     } finally {
@@ -32,7 +36,9 @@ describe("startBackendServer", () => {
     const first = await startBackendServer({ relaySecret: SECRET, log: logCollector().log });
     try {
       const port = Number(new URL(first.url).port);
-      await expect(startBackendServer({ relaySecret: SECRET, port, log: logCollector().log })).rejects.toThrow(/EADDRINUSE/);
+      await expect(startBackendServer({ relaySecret: SECRET, port, log: logCollector().log })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
     } finally {
       await first.close();
     }
@@ -41,7 +47,11 @@ describe("startBackendServer", () => {
   it("drains on close: running jobs finish and are answered, new jobs are refused, then it stops", async () => {
     const gate = gatedJob();
     const server = await startBackendServer({ relaySecret: SECRET, jobs: [gate.job], log: logCollector().log });
-    const request = await signedJobRequest("slow", { id: "1", input: {} }, { base: server.url, timestamp: Math.floor(Date.now() / 1000) });
+    const request = await signedJobRequest(
+      "slow",
+      { id: "1", input: {} },
+      { base: server.url, timestamp: Math.floor(Date.now() / 1000) },
+    );
     const inFlight = fetch(request);
     await vi.waitFor(() => expect(server.backend.inFlight()).toBe(1));
 
@@ -51,7 +61,9 @@ describe("startBackendServer", () => {
     expect(closed).toBe(false); // still waiting for the job
 
     // The backend itself refuses new work while draining (a keep-alive connection could still deliver some).
-    const late = await server.backend.fetch(await signedJobRequest("slow", { id: "2", input: {} }, { timestamp: Math.floor(Date.now() / 1000) }));
+    const late = await server.backend.fetch(
+      await signedJobRequest("slow", { id: "2", input: {} }, { timestamp: Math.floor(Date.now() / 1000) }),
+    );
     expect(late.status).toBe(503);
     expect(late.headers.get("retry-after")).toBe("2");
     expect(((await late.json()) as { error: { code: string } }).error.code).toBe("shutting_down");
@@ -190,11 +202,17 @@ describe("npm run backend (node src/backend/server.ts)", () => {
     });
     try {
       const proc = start({ RELAY_SECRET: SECRET, PORT: "0", ATTACHMENT_HOSTS: cdn.host });
-      await vi.waitFor(() => expect(proc.lines().some((line) => line.event === "backend_started")).toBe(true), { timeout: 10_000 });
+      await vi.waitFor(() => expect(proc.lines().some((line) => line.event === "backend_started")).toBe(true), {
+        timeout: 10_000,
+      });
       const url = String(proc.lines().find((line) => line.event === "backend_started")?.url);
 
       const body = JSON.stringify({ id: "99", input: { file: { url: `${cdn.origin}/data.csv?hm=token` } } });
-      const inFlight = fetch(`${url}/v1/jobs/chart`, { method: "POST", body, headers: await relayHeaders(SECRET, body) });
+      const inFlight = fetch(`${url}/v1/jobs/chart`, {
+        method: "POST",
+        body,
+        headers: await relayHeaders(SECRET, body),
+      });
       await vi.waitFor(() => expect(answer).toBeDefined(), { timeout: 10_000 });
 
       proc.child.kill("SIGTERM");

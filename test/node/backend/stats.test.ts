@@ -20,7 +20,14 @@ describe("computeStats", () => {
 
   it("handles a single point", () => {
     expect(computeStats(points(5))).toEqual({
-      count: 1, min: 5, max: 5, mean: 5, first: 5, last: 5, change: 0, change_pct: 0,
+      count: 1,
+      min: 5,
+      max: 5,
+      mean: 5,
+      first: 5,
+      last: 5,
+      change: 0,
+      change_pct: 0,
     });
   });
 
@@ -45,16 +52,19 @@ describe("computeStats", () => {
 
   it("min ≤ mean ≤ max and first/last match the ends (property)", () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), { minLength: 1 }), (values) => {
-        const stats = computeStats(points(...values));
-        expect(stats.count).toBe(values.length);
-        expect(stats.min).toBe(Math.min(...values));
-        expect(stats.max).toBe(Math.max(...values));
-        expect(stats.mean).toBeGreaterThanOrEqual(stats.min - 1e-3);
-        expect(stats.mean).toBeLessThanOrEqual(stats.max + 1e-3);
-        expect(stats.first).toBe(values[0]);
-        expect(stats.last).toBe(values[values.length - 1]);
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), { minLength: 1 }),
+        (values) => {
+          const stats = computeStats(points(...values));
+          expect(stats.count).toBe(values.length);
+          expect(stats.min).toBe(Math.min(...values));
+          expect(stats.max).toBe(Math.max(...values));
+          expect(stats.mean).toBeGreaterThanOrEqual(stats.min - 1e-3);
+          expect(stats.mean).toBeLessThanOrEqual(stats.max + 1e-3);
+          expect(stats.first).toBe(values[0]);
+          expect(stats.last).toBe(values[values.length - 1]);
+        },
+      ),
     );
   });
 });

@@ -79,7 +79,9 @@ export interface LocalServer {
 }
 
 /** Serves `handler` on 127.0.0.1:<free port>; records each request's path and query. */
-export async function startLocalServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LocalServer> {
+export async function startLocalServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<LocalServer> {
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(req.url ?? "");

@@ -8,9 +8,18 @@ import { logCollector } from "./support.ts";
 describe("thread pool", () => {
   it("fails the waiting tasks, naming why, when a thread cannot start", async () => {
     const logs = logCollector();
-    const pool = createThreadPool<number, number>({ name: "broken", script: new URL("../../support/broken-thread.ts", import.meta.url), size: 1, maxWaiting: 1, timeoutMs: 60_000, log: logs.log });
+    const pool = createThreadPool<number, number>({
+      name: "broken",
+      script: new URL("../../support/broken-thread.ts", import.meta.url),
+      size: 1,
+      maxWaiting: 1,
+      timeoutMs: 60_000,
+      log: logs.log,
+    });
     try {
-      await expect(pool.run(1)).rejects.toThrow(/thread-pool\(broken\): a thread failed to start \(exit code 1\): this thread cannot start/);
+      await expect(pool.run(1)).rejects.toThrow(
+        /thread-pool\(broken\): a thread failed to start \(exit code 1\): this thread cannot start/,
+      );
       expect(logs.events).toContainEqual(expect.objectContaining({ event: "thread_failed", pool: "broken" }));
       expect(pool.stats()).toEqual({ threads: 0, running: 0, waiting: 0 });
     } finally {

@@ -37,12 +37,9 @@ describe("readNumber", () => {
     expect(parseNumber(text)).toBe(value);
   });
 
-  it.each(["", " ", "abc", "12abc", "0x10", "1_000", "1,5", "Infinity", "NaN", "--1", "."])(
-    "refuses %j",
-    (text) => {
-      expect(parseNumber(text)).toBeUndefined();
-    },
-  );
+  it.each(["", " ", "abc", "12abc", "0x10", "1_000", "1,5", "Infinity", "NaN", "--1", "."])("refuses %j", (text) => {
+    expect(parseNumber(text)).toBeUndefined();
+  });
 
   it("reads a decimal comma only when asked", () => {
     expect(parseNumber("1,5", true)).toBe(1.5);
@@ -81,7 +78,9 @@ describe("parseValues", () => {
   });
 
   it("hints at commas when numbers are separated by spaces", () => {
-    expect(parseError("1 2 3").message).toBe('values: "1 2 3" at position 1 is not a number (separate numbers with commas)');
+    expect(parseError("1 2 3").message).toBe(
+      'values: "1 2 3" at position 1 is not a number (separate numbers with commas)',
+    );
   });
 
   it("rejects a missing label or value in a pair", () => {
@@ -90,8 +89,12 @@ describe("parseValues", () => {
   });
 
   it("rejects numbers that overflow as too large, not as not numbers", () => {
-    expect(parseError("1, 1e400").message).toBe('values: "1e400" at position 2 is too large to chart: the largest size is 1e100 (scale the data to a larger unit)');
-    expect(parseError("1, 1e999 2").message).toBe('values: "1e999 2" at position 2 is not a number (separate numbers with commas)');
+    expect(parseError("1, 1e400").message).toBe(
+      'values: "1e400" at position 2 is too large to chart: the largest size is 1e100 (scale the data to a larger unit)',
+    );
+    expect(parseError("1, 1e999 2").message).toBe(
+      'values: "1e999 2" at position 2 is not a number (separate numbers with commas)',
+    );
   });
 
   it("rejects empty input", () => {
@@ -118,16 +121,22 @@ describe("parseValues", () => {
       fc.tuple(fc.string(), fc.double()).map(([label, value]) => `${label}=${value}`),
     );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(entry, { maxLength: 30 }).map((entries) => entries.join(","))), (text) => {
-        try {
-          const points = parseValues(text);
-          expect(points.length).toBeGreaterThan(0);
-          for (const point of points) expect(Number.isFinite(point.value)).toBe(true);
-        } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expect((error as InputError).field).toBe("values");
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(entry, { maxLength: 30 }).map((entries) => entries.join(",")),
+        ),
+        (text) => {
+          try {
+            const points = parseValues(text);
+            expect(points.length).toBeGreaterThan(0);
+            for (const point of points) expect(Number.isFinite(point.value)).toBe(true);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InputError);
+            expect((error as InputError).field).toBe("values");
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -136,7 +145,9 @@ describe("parseValues", () => {
     fc.assert(
       fc.property(fc.array(chartableDouble, { minLength: 1, maxLength: 50 }), (numbers) => {
         const points = parseValues(numbers.map(String).join(", "));
-        expect(points.map((point) => point.value)).toEqual(numbers.map((n) => (n === 0 ? 0 : n)) /* String(-0) is "0" */);
+        expect(points.map((point) => point.value)).toEqual(
+          numbers.map((n) => (n === 0 ? 0 : n)) /* String(-0) is "0" */,
+        );
       }),
     );
   });

@@ -10,7 +10,18 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const ENTRY = "src/backend/worker/index.ts";
-const PACKAGES = new Set(["cloudflare:workers", "echarts/core", "echarts/charts", "echarts/components", "echarts/features", "echarts/renderers", "@resvg/resvg-wasm", "@resvg/resvg-wasm/index_bg.wasm", "dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"]);
+const PACKAGES = new Set([
+  "cloudflare:workers",
+  "echarts/core",
+  "echarts/charts",
+  "echarts/components",
+  "echarts/features",
+  "echarts/renderers",
+  "@resvg/resvg-wasm",
+  "@resvg/resvg-wasm/index_bg.wasm",
+  "dejavu-fonts-ttf/ttf/DejaVuSans.ttf",
+  "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf",
+]);
 /** The `node:` modules a file may import in the backend Worker (all through nodejs_compat): none but these. */
 const NODE_ALLOWED: Record<string, readonly string[]> = { "src/backend/jobs/chart/rasterise-wasm.ts": ["node:zlib"] };
 const IMPORT = /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gm;
@@ -34,8 +45,20 @@ describe("the backend Worker's modules", () => {
   const files = closure(ENTRY);
 
   it("include the shared backend (the same fetch handler and jobs as Node), not the Node entry points", () => {
-    expect([...files.keys()]).toEqual(expect.arrayContaining(["src/backend/app.ts", "src/backend/job-request.ts", "src/backend/jobs/chart/job.ts", "src/backend/attachment.ts"]));
-    for (const nodeOnly of ["src/backend/server.ts", "src/backend/node.ts", "src/backend/jobs/chart/rasterise-node.ts", "src/backend/replay-store-sqlite.ts"]) {
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining([
+        "src/backend/app.ts",
+        "src/backend/job-request.ts",
+        "src/backend/jobs/chart/job.ts",
+        "src/backend/attachment.ts",
+      ]),
+    );
+    for (const nodeOnly of [
+      "src/backend/server.ts",
+      "src/backend/node.ts",
+      "src/backend/jobs/chart/rasterise-node.ts",
+      "src/backend/replay-store-sqlite.ts",
+    ]) {
       expect(files.has(nodeOnly), nodeOnly).toBe(false);
     }
   });
@@ -43,7 +66,8 @@ describe("the backend Worker's modules", () => {
   it.each([...closure(ENTRY).keys()])("%s uses no Node imports or globals", (file) => {
     const code = withoutComments(readFileSync(resolve(ROOT, file), "utf8"));
     const allowed = NODE_ALLOWED[file] ?? [];
-    for (const [, specifier] of code.matchAll(/from\s+"(node:[^"]+)"/g)) expect(allowed, `${file} imports ${specifier}`).toContain(specifier);
+    for (const [, specifier] of code.matchAll(/from\s+"(node:[^"]+)"/g))
+      expect(allowed, `${file} imports ${specifier}`).toContain(specifier);
     expect(code).not.toMatch(NODE_GLOBALS);
     for (const specifier of files.get(file) ?? []) {
       if (!allowed.includes(specifier)) expect(PACKAGES, `${file} imports ${specifier}`).toContain(specifier);

@@ -22,7 +22,9 @@ import { decodePng, differingPixels } from "../../support/png.ts";
 import { SECRET, logCollector } from "./support.ts";
 
 const TICKS_PER_SECOND = 100; // USER_HZ, the unit of /proc/<pid>/stat's utime and stime on Linux
-const cpuLimitMs = Number(/^\s*cpu_ms\s*=\s*(\d+)/m.exec(readFileSync(join(ROOT, "wrangler.backend.toml"), "utf8"))?.[1]);
+const cpuLimitMs = Number(
+  /^\s*cpu_ms\s*=\s*(\d+)/m.exec(readFileSync(join(ROOT, "wrangler.backend.toml"), "utf8"))?.[1],
+);
 
 /** CPU milliseconds used so far by every workerd process in the process group `group`. */
 function workerdCpuMs(group: number): number {
@@ -47,7 +49,13 @@ let state: string;
 beforeAll(async () => {
   files = await startAttachmentServer();
   state = mkdtempSync(join(tmpdir(), "backend-worker-cpu-"));
-  worker = await startBackendWorker({ root: ROOT, host: "127.0.0.1", port: await freePort(), vars: { RELAY_SECRET: SECRET, ATTACHMENT_HOSTS: files.host }, persistTo: state });
+  worker = await startBackendWorker({
+    root: ROOT,
+    host: "127.0.0.1",
+    port: await freePort(),
+    vars: { RELAY_SECRET: SECRET, ATTACHMENT_HOSTS: files.host },
+    persistTo: state,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -69,12 +77,19 @@ describe("backend Worker CPU limit", () => {
     const used: number[] = [];
     for (let run = 0; run < 3; run++) {
       const before = workerdCpuMs(group);
-      const response = await fetch(await signed(worker.url, "chart", { id: `cpu-${run}`, input: { kind: run === 1 ? "bar" : "line", file: { url: `${files.origin}/largest.csv` } } }));
+      const response = await fetch(
+        await signed(worker.url, "chart", {
+          id: `cpu-${run}`,
+          input: { kind: run === 1 ? "bar" : "line", file: { url: `${files.origin}/largest.csv` } },
+        }),
+      );
       expect(response.status).toBe(200);
       expect(((await response.json()) as { result: { stats: { count: number } } }).result.stats.count).toBe(10_000);
       used.push(workerdCpuMs(group) - before);
     }
-    console.log(`backend Worker, largest job: ${used.map((ms) => `${ms} ms`).join(", ")} of workerd CPU (limit ${cpuLimitMs} ms)`);
+    console.log(
+      `backend Worker, largest job: ${used.map((ms) => `${ms} ms`).join(", ")} of workerd CPU (limit ${cpuLimitMs} ms)`,
+    );
     expect(Math.max(...used) * 2).toBeLessThanOrEqual(cpuLimitMs);
   }, 60_000);
 });
@@ -82,28 +97,43 @@ describe("backend Worker CPU limit", () => {
 describe("render parity: backend Worker and Node", () => {
   const node = () => createNodeBackend({ relaySecret: SECRET, attachmentHosts: [files.host], log: logCollector().log });
   const png = async (fetcher: (request: Request) => Promise<Response>, base: string, input: object) => {
-    const response = await fetcher(await signed(base, "chart", { id: `parity-${Math.random().toString(36).slice(2)}`, input }));
+    const response = await fetcher(
+      await signed(base, "chart", { id: `parity-${Math.random().toString(36).slice(2)}`, input }),
+    );
     expect(response.status).toBe(200);
     const { result } = (await response.json()) as { result: { png: string } };
     return decodePng(new Uint8Array(Buffer.from(result.png, "base64")));
   };
 
   it.each([
-    ["a titled line chart with labels", { kind: "line", title: "Weekly sales ☃ (€)", values: "mon=3, tue=5, wed=2.5, thu=8, fri=-1" }],
+    [
+      "a titled line chart with labels",
+      { kind: "line", title: "Weekly sales ☃ (€)", values: "mon=3, tue=5, wed=2.5, thu=8, fri=-1" },
+    ],
     ["a bar chart", { kind: "bar", values: "12, 7, 3, 9, 14, 2" }],
     ["the largest CSV as a line", { kind: "line", file: { url: "" } }],
-    ["a chart titled in Cyrillic (outside the font subsets)", { kind: "bar", title: "Продажи за неделю", values: "4, 8, 15, 16, 23, 42" }],
-  ])("%s looks the same in both", async (_name, input) => {
-    const resolved = "file" in input ? { ...input, file: { url: `${files.origin}/largest.csv` } } : input;
-    const fromNode = await png((request) => node().fetch(request), "http://node.test", resolved);
-    const fromWorker = await png((request) => fetch(request), worker.url, resolved);
-    expect({ width: fromWorker.width, height: fromWorker.height }).toEqual({ width: fromNode.width, height: fromNode.height });
-    // Same resvg version and fonts: at most 0.5% of pixels may differ by more than 8/255 in any channel
-    // (anti-aliasing of the native and WebAssembly builds can round differently).
-    const share = differingPixels(fromNode, fromWorker, 8);
-    console.log(`render parity, ${_name}: ${(share * 100).toFixed(3)}% of pixels differ by more than 8/255`);
-    expect(share).toBeLessThanOrEqual(0.005);
-  }, 30_000);
+    [
+      "a chart titled in Cyrillic (outside the font subsets)",
+      { kind: "bar", title: "Продажи за неделю", values: "4, 8, 15, 16, 23, 42" },
+    ],
+  ])(
+    "%s looks the same in both",
+    async (_name, input) => {
+      const resolved = "file" in input ? { ...input, file: { url: `${files.origin}/largest.csv` } } : input;
+      const fromNode = await png((request) => node().fetch(request), "http://node.test", resolved);
+      const fromWorker = await png((request) => fetch(request), worker.url, resolved);
+      expect({ width: fromWorker.width, height: fromWorker.height }).toEqual({
+        width: fromNode.width,
+        height: fromNode.height,
+      });
+      // Same resvg version and fonts: at most 0.5% of pixels may differ by more than 8/255 in any channel
+      // (anti-aliasing of the native and WebAssembly builds can round differently).
+      const share = differingPixels(fromNode, fromWorker, 8);
+      console.log(`render parity, ${_name}: ${(share * 100).toFixed(3)}% of pixels differ by more than 8/255`);
+      expect(share).toBeLessThanOrEqual(0.005);
+    },
+    30_000,
+  );
 
   it("draws characters outside the font subsets with the full fonts", async () => {
     // With only the subsets, every Cyrillic letter would be the same missing-glyph box, and these titles alike.

@@ -4,7 +4,14 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDiscordEmulator, DEFAULT_GUILD_ID, DEFAULT_USER_ID, generateDevKeyPair, type DevKeyPair, type DiscordEmulator } from "../../support/discord-emulator.ts";
+import {
+  createDiscordEmulator,
+  DEFAULT_GUILD_ID,
+  DEFAULT_USER_ID,
+  generateDevKeyPair,
+  type DevKeyPair,
+  type DiscordEmulator,
+} from "../../support/discord-emulator.ts";
 
 const SKU = "1000000000000000500";
 let keys: DevKeyPair;
@@ -17,8 +24,15 @@ let eventStatus = 204;
 let emulator: DiscordEmulator;
 
 async function verify(signature: string, timestamp: string, body: string): Promise<boolean> {
-  const key = await crypto.subtle.importKey("raw", Buffer.from(keys.publicKeyHex, "hex"), { name: "Ed25519" }, false, ["verify"]);
-  return crypto.subtle.verify({ name: "Ed25519" }, key, Buffer.from(signature, "hex"), new TextEncoder().encode(timestamp + body));
+  const key = await crypto.subtle.importKey("raw", Buffer.from(keys.publicKeyHex, "hex"), { name: "Ed25519" }, false, [
+    "verify",
+  ]);
+  return crypto.subtle.verify(
+    { name: "Ed25519" },
+    key,
+    Buffer.from(signature, "hex"),
+    new TextEncoder().encode(timestamp + body),
+  );
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -31,14 +45,23 @@ beforeAll(async () => {
   keys = await generateDevKeyPair();
   worker = createServer(async (request, response) => {
     const raw = await readBody(request);
-    const verified = await verify(String(request.headers["x-signature-ed25519"]), String(request.headers["x-signature-timestamp"]), raw);
+    const verified = await verify(
+      String(request.headers["x-signature-ed25519"]),
+      String(request.headers["x-signature-timestamp"]),
+      raw,
+    );
     const body = JSON.parse(raw);
     received.push({ path: request.url ?? "", body, verified });
     if (request.url === "/events") {
       response.writeHead(eventStatus).end();
       return;
     }
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ type: 4, data: { content: `entitlements: ${body.entitlements.map((e: any) => e.sku_id).join(",") || "none"}` } }));
+    response.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        type: 4,
+        data: { content: `entitlements: ${body.entitlements.map((e: any) => e.sku_id).join(",") || "none"}` },
+      }),
+    );
   });
   await new Promise<void>((resolve) => worker.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
@@ -49,11 +72,19 @@ afterAll(() => new Promise<void>((resolve) => worker.close(() => resolve())));
 beforeEach(() => {
   received = [];
   eventStatus = 204;
-  emulator = createDiscordEmulator({ worker: { url: `${base}/interactions`, privateKeyHex: keys.privateKeyHex }, skus: [{ id: SKU, name: "Premium charts" }] });
+  emulator = createDiscordEmulator({
+    worker: { url: `${base}/interactions`, privateKeyHex: keys.privateKeyHex },
+    skus: [{ id: SKU, name: "Premium charts" }],
+  });
 });
 
 async function control(method: string, path: string, body?: unknown) {
-  const response = await emulator.fetch(new Request(`http://127.0.0.1:8790/__emulator${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+  const response = await emulator.fetch(
+    new Request(`http://127.0.0.1:8790/__emulator${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    }),
+  );
   const text = await response.text();
   return { status: response.status, json: (text ? JSON.parse(text) : null) as any };
 }
@@ -64,7 +95,12 @@ describe("adding the app", () => {
   it("to the server sends a signed APPLICATION_AUTHORIZED (integration_type 0) to /events", async () => {
     const result = await control("POST", "/app/install", { integration_type: 0 });
     expect(result.status).toBe(200);
-    expect(result.json.event).toMatchObject({ type: "APPLICATION_AUTHORIZED", status: 204, timed_out: false, worker_url: `${base}/events` });
+    expect(result.json.event).toMatchObject({
+      type: "APPLICATION_AUTHORIZED",
+      status: 204,
+      timed_out: false,
+      worker_url: `${base}/events`,
+    });
     expect(result.json.event.error).toBeUndefined();
     const [delivery] = events();
     expect(delivery!.verified).toBe(true);
@@ -72,12 +108,22 @@ describe("adding the app", () => {
       version: 1,
       application_id: emulator.state.applicationId,
       type: 1,
-      event: { type: "APPLICATION_AUTHORIZED", data: { integration_type: 0, user: { id: DEFAULT_USER_ID }, guild: { id: DEFAULT_GUILD_ID }, scopes: ["applications.commands", "bot"] } },
+      event: {
+        type: "APPLICATION_AUTHORIZED",
+        data: {
+          integration_type: 0,
+          user: { id: DEFAULT_USER_ID },
+          guild: { id: DEFAULT_GUILD_ID },
+          scopes: ["applications.commands", "bot"],
+        },
+      },
     });
     // Discord's format: ISO 8601 to the microsecond, no zone.
     expect(delivery!.body.event.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
     expect(emulator.feed().app.installed).toEqual({ guild: true, user: false });
-    expect(emulator.feed().log).toEqual([expect.objectContaining({ kind: "event", label: "APPLICATION_AUTHORIZED", status: 204 })]);
+    expect(emulator.feed().log).toEqual([
+      expect.objectContaining({ kind: "event", label: "APPLICATION_AUTHORIZED", status: 204 }),
+    ]);
   });
 
   it("to the user's account sends integration_type 1 without a server; removing it sends APPLICATION_DEAUTHORIZED", async () => {
@@ -86,7 +132,10 @@ describe("adding the app", () => {
     expect(events()[0]!.body.event.data.guild).toBeUndefined();
     expect(emulator.feed().app.installed.user).toBe(true);
     await control("POST", "/app/uninstall", {});
-    expect(events()[1]!.body.event).toMatchObject({ type: "APPLICATION_DEAUTHORIZED", data: { user: { id: DEFAULT_USER_ID } } });
+    expect(events()[1]!.body.event).toMatchObject({
+      type: "APPLICATION_DEAUTHORIZED",
+      data: { user: { id: DEFAULT_USER_ID } },
+    });
     expect(emulator.feed().app.installed.user).toBe(false);
   });
 
@@ -115,13 +164,24 @@ describe("buying a SKU", () => {
     expect((await emulator.send({ type: 2, data: { name: "vip" } })).ok).toBe(true);
     const bought = await control("POST", "/entitlements", { sku_id: SKU });
     expect(bought.status).toBe(201);
-    expect(bought.json.entitlement).toMatchObject({ sku_id: SKU, user_id: DEFAULT_USER_ID, type: 4, deleted: false, ends_at: null });
-    expect(events()[0]!.body.event).toMatchObject({ type: "ENTITLEMENT_CREATE", data: { id: bought.json.entitlement.id, sku_id: SKU, application_id: emulator.state.applicationId } });
+    expect(bought.json.entitlement).toMatchObject({
+      sku_id: SKU,
+      user_id: DEFAULT_USER_ID,
+      type: 4,
+      deleted: false,
+      ends_at: null,
+    });
+    expect(events()[0]!.body.event).toMatchObject({
+      type: "ENTITLEMENT_CREATE",
+      data: { id: bought.json.entitlement.id, sku_id: SKU, application_id: emulator.state.applicationId },
+    });
     await emulator.send({ type: 2, data: { name: "vip" } });
     const interactions = received.filter((r) => r.path === "/interactions");
     expect(interactions.map((r) => r.body.entitlements.map((e: any) => e.sku_id))).toEqual([[], [SKU]]);
     expect(interactions.every((r) => r.verified)).toBe(true);
-    expect(emulator.feed().app.skus).toEqual([{ id: SKU, name: "Premium charts", entitlement_id: bought.json.entitlement.id }]);
+    expect(emulator.feed().app.skus).toEqual([
+      { id: SKU, name: "Premium charts", entitlement_id: bought.json.entitlement.id },
+    ]);
     expect((await control("POST", "/entitlements", { sku_id: SKU })).status).toBe(409);
   });
 
@@ -129,7 +189,10 @@ describe("buying a SKU", () => {
     const { json } = await control("POST", "/entitlements", { sku_id: SKU });
     const deleted = await control("DELETE", `/entitlements/${json.entitlement.id}`);
     expect(deleted.status).toBe(200);
-    expect(events()[1]!.body.event).toMatchObject({ type: "ENTITLEMENT_DELETE", data: { id: json.entitlement.id, deleted: true } });
+    expect(events()[1]!.body.event).toMatchObject({
+      type: "ENTITLEMENT_DELETE",
+      data: { id: json.entitlement.id, deleted: true },
+    });
     await emulator.send({ type: 2, data: { name: "vip" } });
     expect(received.at(-1)!.body.entitlements).toEqual([]);
     expect(emulator.feed().app.skus[0]!.entitlement_id).toBeNull();
@@ -140,9 +203,15 @@ describe("buying a SKU", () => {
     await control("POST", "/entitlements", { sku_id: SKU });
     await control("POST", "/app/install", { integration_type: 0 });
     await control("DELETE", "/calls");
-    expect(emulator.feed().app).toMatchObject({ installed: { guild: true }, skus: [{ entitlement_id: expect.any(String) }] });
+    expect(emulator.feed().app).toMatchObject({
+      installed: { guild: true },
+      skus: [{ entitlement_id: expect.any(String) }],
+    });
     expect(emulator.feed().log).toEqual([]);
     await control("POST", "/reset");
-    expect(emulator.feed().app).toMatchObject({ installed: { guild: false, user: false }, skus: [{ entitlement_id: null }] });
+    expect(emulator.feed().app).toMatchObject({
+      installed: { guild: false, user: false },
+      skus: [{ entitlement_id: null }],
+    });
   });
 });

@@ -1,7 +1,13 @@
 // Channel messages a bot posts with its bot token (the daily report): auth, bodies, files, the per-channel
 // rate-limit headers, scripted 429s (per route, global, shared) and the message showing in the playground's channel.
 import { describe, expect, it } from "vitest";
-import { callDiscord, createDiscordEmulator, DEFAULT_CHANNEL_ID, fault, multipart } from "../../support/discord-emulator.ts";
+import {
+  callDiscord,
+  createDiscordEmulator,
+  DEFAULT_CHANNEL_ID,
+  fault,
+  multipart,
+} from "../../support/discord-emulator.ts";
 
 const BOT = { Authorization: "Bot test-bot-token" };
 const messages = `/channels/${DEFAULT_CHANNEL_ID}/messages`;
@@ -13,15 +19,34 @@ describe("POST /channels/{id}/messages", () => {
     expect((await callDiscord(emulator, "POST", messages, { content: "x" }, BOT)).status).toBe(200);
     const strict = createDiscordEmulator({ botToken: "right" });
     expect((await callDiscord(strict, "POST", messages, { content: "x" }, BOT)).status).toBe(401);
-    expect((await callDiscord(strict, "POST", messages, { content: "x" }, { Authorization: "Bot right" })).status).toBe(200);
+    expect((await callDiscord(strict, "POST", messages, { content: "x" }, { Authorization: "Bot right" })).status).toBe(
+      200,
+    );
   });
 
   it("posts as the bot into the playground's channel, with embeds, and the message can be read back", async () => {
     const emulator = createDiscordEmulator();
-    const posted = await callDiscord(emulator, "POST", messages, { content: "Daily report", embeds: [{ title: "Today" }] }, BOT);
-    expect(posted.json).toMatchObject({ channel_id: DEFAULT_CHANNEL_ID, content: "Daily report", embeds: [{ title: "Today" }], author: { id: emulator.state.applicationId, bot: true } });
+    const posted = await callDiscord(
+      emulator,
+      "POST",
+      messages,
+      { content: "Daily report", embeds: [{ title: "Today" }] },
+      BOT,
+    );
+    expect(posted.json).toMatchObject({
+      channel_id: DEFAULT_CHANNEL_ID,
+      content: "Daily report",
+      embeds: [{ title: "Today" }],
+      author: { id: emulator.state.applicationId, bot: true },
+    });
     const timeline = emulator.feed().timeline;
-    expect(timeline).toEqual([expect.objectContaining({ kind: "message", key: posted.json.id, message: expect.objectContaining({ author: expect.objectContaining({ bot: true }) }) })]);
+    expect(timeline).toEqual([
+      expect.objectContaining({
+        kind: "message",
+        key: posted.json.id,
+        message: expect.objectContaining({ author: expect.objectContaining({ bot: true }) }),
+      }),
+    ]);
     const read = await callDiscord(emulator, "GET", `${messages}/${posted.json.id}`, undefined, BOT);
     expect(read.json).toMatchObject({ id: posted.json.id, content: "Daily report" });
   });
@@ -29,7 +54,9 @@ describe("POST /channels/{id}/messages", () => {
   it("stores a multipart PNG as an attachment served under /attachments", async () => {
     const emulator = createDiscordEmulator();
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
-    const form = multipart({ content: "chart", attachments: [{ id: "0", filename: "traffic.png" }] }, [{ n: 0, filename: "traffic.png", contentType: "image/png", bytes: png }]);
+    const form = multipart({ content: "chart", attachments: [{ id: "0", filename: "traffic.png" }] }, [
+      { n: 0, filename: "traffic.png", contentType: "image/png", bytes: png },
+    ]);
     const posted = await callDiscord(emulator, "POST", messages, form, BOT);
     expect(posted.status).toBe(200);
     const [attachment] = posted.json.attachments;
@@ -41,10 +68,16 @@ describe("POST /channels/{id}/messages", () => {
 
   it("refuses what Discord refuses: an unknown channel, an empty message, an ephemeral flag, an over-long content", async () => {
     const emulator = createDiscordEmulator();
-    expect((await callDiscord(emulator, "POST", "/channels/300000000000000003/messages", { content: "x" }, BOT)).json).toMatchObject({ code: 10003, message: "Unknown Channel" });
+    expect(
+      (await callDiscord(emulator, "POST", "/channels/300000000000000003/messages", { content: "x" }, BOT)).json,
+    ).toMatchObject({ code: 10003, message: "Unknown Channel" });
     expect((await callDiscord(emulator, "POST", messages, {}, BOT)).json).toMatchObject({ code: 50006 });
-    expect((await callDiscord(emulator, "POST", messages, { content: "x", flags: 64 }, BOT)).json).toMatchObject({ code: 50035 });
-    expect((await callDiscord(emulator, "POST", messages, { content: "x".repeat(2001) }, BOT)).json).toMatchObject({ code: 50035 });
+    expect((await callDiscord(emulator, "POST", messages, { content: "x", flags: 64 }, BOT)).json).toMatchObject({
+      code: 50035,
+    });
+    expect((await callDiscord(emulator, "POST", messages, { content: "x".repeat(2001) }, BOT)).json).toMatchObject({
+      code: 50035,
+    });
     expect(emulator.state.posts).toHaveLength(0);
   });
 

@@ -1,18 +1,35 @@
 // The slash-command text syntax shared by the playground's command box and `npm run interact`: parsing against
 // registered definitions (with Discord's client-side checks) and the suggestions offered while typing.
 import { describe, expect, it } from "vitest";
-import { applyChoice, complete, parseCommandLine, type CommandDef } from "../../../src/emulator/playground/command-line.ts";
+import {
+  applyChoice,
+  complete,
+  parseCommandLine,
+  type CommandDef,
+} from "../../../src/emulator/playground/command-line.ts";
 
 const COMMANDS: CommandDef[] = [
   { name: "ping", description: "Check the bot" },
-  { name: "help", description: "Help", options: [{ type: 3, name: "command", description: "The command", autocomplete: true, max_length: 32 }] },
+  {
+    name: "help",
+    description: "Help",
+    options: [{ type: 3, name: "command", description: "The command", autocomplete: true, max_length: 32 }],
+  },
   {
     name: "chart",
     description: "Draw a chart",
     options: [
       { type: 3, name: "values", description: "Numbers", max_length: 6000 },
       { type: 11, name: "file", description: "A CSV file" },
-      { type: 3, name: "kind", description: "Line or bar", choices: [{ name: "line", value: "line" }, { name: "bar", value: "bar" }] },
+      {
+        type: 3,
+        name: "kind",
+        description: "Line or bar",
+        choices: [
+          { name: "line", value: "line" },
+          { name: "bar", value: "bar" },
+        ],
+      },
       { type: 3, name: "title", description: "A title" },
     ],
   },
@@ -22,10 +39,23 @@ const COMMANDS: CommandDef[] = [
     default_member_permissions: "8",
     options: [
       { type: 1, name: "stats", description: "Statistics" },
-      { type: 1, name: "feedback", description: "Read feedback", options: [{ type: 4, name: "limit", description: "How many", min_value: 1, max_value: 20 }] },
+      {
+        type: 1,
+        name: "feedback",
+        description: "Read feedback",
+        options: [{ type: 4, name: "limit", description: "How many", min_value: 1, max_value: 20 }],
+      },
     ],
   },
-  { name: "poll", description: "Vote", options: [{ type: 5, name: "public", description: "Visible", required: true }, { type: 10, name: "weight", description: "w" }, { type: 6, name: "who", description: "u" }] },
+  {
+    name: "poll",
+    description: "Vote",
+    options: [
+      { type: 5, name: "public", description: "Visible", required: true },
+      { type: 10, name: "weight", description: "w" },
+      { type: 6, name: "who", description: "u" },
+    ],
+  },
   { name: "Report", type: 3 } as CommandDef,
 ];
 
@@ -46,8 +76,14 @@ describe("parseCommandLine", () => {
   });
 
   it("nests subcommands and converts integers", () => {
-    expect(parse("/admin stats")).toMatchObject({ ok: true, parsed: { path: ["stats"], data: { options: [{ type: 1, name: "stats", options: [] }] } } });
-    expect(parse("/admin feedback limit:3")).toMatchObject({ ok: true, parsed: { data: { options: [{ type: 1, name: "feedback", options: [{ type: 4, name: "limit", value: 3 }] }] } } });
+    expect(parse("/admin stats")).toMatchObject({
+      ok: true,
+      parsed: { path: ["stats"], data: { options: [{ type: 1, name: "stats", options: [] }] } },
+    });
+    expect(parse("/admin feedback limit:3")).toMatchObject({
+      ok: true,
+      parsed: { data: { options: [{ type: 1, name: "feedback", options: [{ type: 4, name: "limit", value: 3 }] }] } },
+    });
   });
 
   it("accepts quoted values that contain `word:`", () => {
@@ -96,7 +132,7 @@ describe("parseCommandLine", () => {
 describe("complete", () => {
   const labels = (text: string) => {
     const c = complete(text, COMMANDS);
-    return c?.kind === "list" ? c.items.map((i) => i.label) : c?.kind ?? null;
+    return c?.kind === "list" ? c.items.map((i) => i.label) : (c?.kind ?? null);
   };
 
   it("lists commands by prefix, then subcommands, then options (required first) and choices", () => {
@@ -121,7 +157,9 @@ describe("complete", () => {
 
   it("marks commands Discord hides from members without a permission", () => {
     const c = complete("/ad", COMMANDS);
-    expect(c?.kind === "list" && c.items[0]!.detail).toBe("Operator tools · Discord shows it only to members with the permission");
+    expect(c?.kind === "list" && c.items[0]!.detail).toBe(
+      "Operator tools · Discord shows it only to members with the permission",
+    );
   });
 
   it("builds the line a suggestion makes", () => {
@@ -131,7 +169,11 @@ describe("complete", () => {
 
   it("asks the bot for autocomplete with the focused option as typed", () => {
     const c = complete("/help command:pi", COMMANDS);
-    expect(c).toMatchObject({ kind: "autocomplete", replaceFrom: 14, data: { name: "help", type: 1, options: [{ type: 3, name: "command", value: "pi", focused: true }] } });
+    expect(c).toMatchObject({
+      kind: "autocomplete",
+      replaceFrom: 14,
+      data: { name: "help", type: 1, options: [{ type: 3, name: "command", value: "pi", focused: true }] },
+    });
     expect(applyChoice("/help command:pi", 14, "ping")).toBe("/help command:ping ");
   });
 

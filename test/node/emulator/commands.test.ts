@@ -9,7 +9,11 @@ const GLOBAL = `/applications/${APP}/commands`;
 const GUILD = `/applications/${APP}/guilds/222222222222222222/commands`;
 
 const ping = { name: "ping", description: "Check the bot" };
-const chart = { name: "chart", description: "Draw a chart", options: [{ type: 3, name: "values", description: "Numbers", required: true }] };
+const chart = {
+  name: "chart",
+  description: "Draw a chart",
+  options: [{ type: 3, name: "values", description: "Numbers", required: true }],
+};
 
 describe("command routes", () => {
   it("bulk PUT stores the list with ids, application_id and version; GET returns it", async () => {
@@ -23,19 +27,49 @@ describe("command routes", () => {
       expect(c.application_id).toBe(APP);
       expect(c.type).toBe(1);
     }
-    expect(put.json[1]).toMatchObject({ name: "chart", options: chart.options, default_member_permissions: null, integration_types: [0] });
-    expect((await callDiscord(emulator, "GET", `${GLOBAL}?with_localizations=true`, undefined, AUTH)).json).toEqual(put.json);
+    expect(put.json[1]).toMatchObject({
+      name: "chart",
+      options: chart.options,
+      default_member_permissions: null,
+      integration_types: [0],
+    });
+    expect((await callDiscord(emulator, "GET", `${GLOBAL}?with_localizations=true`, undefined, AUTH)).json).toEqual(
+      put.json,
+    );
     expect(emulator.commands()).toEqual(put.json);
   });
 
   it("keeps install types, contexts and localizations, and lists the dictionaries only with with_localizations=true", async () => {
     const emulator = createDiscordEmulator();
-    const localized = { ...ping, name_localizations: { de: "pingen", fr: "ping" }, description_localizations: { de: "Prüfen" }, integration_types: [0, 1], contexts: [0, 1, 2] };
-    const menu = { name: "Chart numbers", type: 3, name_localizations: { de: "Zahlen als Diagramm" }, integration_types: [1], contexts: [2] };
+    const localized = {
+      ...ping,
+      name_localizations: { de: "pingen", fr: "ping" },
+      description_localizations: { de: "Prüfen" },
+      integration_types: [0, 1],
+      contexts: [0, 1, 2],
+    };
+    const menu = {
+      name: "Chart numbers",
+      type: 3,
+      name_localizations: { de: "Zahlen als Diagramm" },
+      integration_types: [1],
+      contexts: [2],
+    };
     const put = await callDiscord(emulator, "PUT", GLOBAL, [localized, menu], AUTH);
-    expect(put.json[0]).toMatchObject({ name_localizations: localized.name_localizations, description_localizations: localized.description_localizations, integration_types: [0, 1], contexts: [0, 1, 2] });
-    expect(put.json[1]).toMatchObject({ name_localizations: menu.name_localizations, integration_types: [1], contexts: [2] });
-    expect((await callDiscord(emulator, "GET", `${GLOBAL}?with_localizations=true`, undefined, AUTH)).json).toEqual(put.json);
+    expect(put.json[0]).toMatchObject({
+      name_localizations: localized.name_localizations,
+      description_localizations: localized.description_localizations,
+      integration_types: [0, 1],
+      contexts: [0, 1, 2],
+    });
+    expect(put.json[1]).toMatchObject({
+      name_localizations: menu.name_localizations,
+      integration_types: [1],
+      contexts: [2],
+    });
+    expect((await callDiscord(emulator, "GET", `${GLOBAL}?with_localizations=true`, undefined, AUTH)).json).toEqual(
+      put.json,
+    );
     const plain = (await callDiscord(emulator, "GET", GLOBAL, undefined, AUTH)).json;
     expect(plain[0]).not.toHaveProperty("name_localizations");
     expect(plain[0]).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
@@ -46,9 +80,24 @@ describe("command routes", () => {
   });
 
   it.each([
-    ["an upper-case localized slash name", { ...ping, name_localizations: { de: "Pingen" } }, "0.name_localizations.de", "APPLICATION_COMMAND_INVALID_NAME"],
-    ["a locale Discord does not have", { ...ping, name_localizations: { xx: "ping" } }, "0.name_localizations.xx", "LOCALE_INVALID"],
-    ["a localized description on a message command", { name: "Quote", type: 3, description_localizations: { de: "Zitat" } }, "0.description_localizations", "APPLICATION_COMMAND_DESCRIPTION_INVALID"],
+    [
+      "an upper-case localized slash name",
+      { ...ping, name_localizations: { de: "Pingen" } },
+      "0.name_localizations.de",
+      "APPLICATION_COMMAND_INVALID_NAME",
+    ],
+    [
+      "a locale Discord does not have",
+      { ...ping, name_localizations: { xx: "ping" } },
+      "0.name_localizations.xx",
+      "LOCALE_INVALID",
+    ],
+    [
+      "a localized description on a message command",
+      { name: "Quote", type: 3, description_localizations: { de: "Zitat" } },
+      "0.description_localizations",
+      "APPLICATION_COMMAND_DESCRIPTION_INVALID",
+    ],
   ])("refuses %s (400, naming the field)", async (_what, command, path, code) => {
     const r = await callDiscord(createDiscordEmulator(), "PUT", GLOBAL, [command], AUTH);
     expect(r.status).toBe(400);
@@ -59,7 +108,8 @@ describe("command routes", () => {
   it("a bulk overwrite keeps ids of surviving commands, bumps versions of changed ones, deletes the rest", async () => {
     const emulator = createDiscordEmulator();
     const first = (await callDiscord(emulator, "PUT", GLOBAL, [ping, chart], AUTH)).json;
-    const second = (await callDiscord(emulator, "PUT", GLOBAL, [ping, { ...chart, description: "Draw it" }], AUTH)).json;
+    const second = (await callDiscord(emulator, "PUT", GLOBAL, [ping, { ...chart, description: "Draw it" }], AUTH))
+      .json;
     expect(second[0]).toMatchObject({ id: first[0].id, version: first[0].version });
     expect(second[1].id).toBe(first[1].id);
     expect(second[1].version).not.toBe(first[1].version);
@@ -85,14 +135,19 @@ describe("command routes", () => {
     expect(replaced.json.id).toBe(created.json.id);
     const id = created.json.id;
     expect((await callDiscord(emulator, "GET", `${GLOBAL}/${id}`, undefined, AUTH)).json.description).toBe("Pong?");
-    expect((await callDiscord(emulator, "PATCH", `${GLOBAL}/${id}`, { description: "Edited" }, AUTH)).json.description).toBe("Edited");
+    expect(
+      (await callDiscord(emulator, "PATCH", `${GLOBAL}/${id}`, { description: "Edited" }, AUTH)).json.description,
+    ).toBe("Edited");
     expect((await callDiscord(emulator, "DELETE", `${GLOBAL}/${id}`, undefined, AUTH)).status).toBe(204);
     expect((await callDiscord(emulator, "GET", `${GLOBAL}/${id}`, undefined, AUTH)).json.code).toBe(10063);
   });
 
   it("401 without a Bot token, or with the wrong one when the emulator knows the token", async () => {
     const emulator = createDiscordEmulator({ botToken: "right" });
-    expect((await callDiscord(emulator, "PUT", GLOBAL, [ping])).json).toEqual({ message: "401: Unauthorized", code: 0 });
+    expect((await callDiscord(emulator, "PUT", GLOBAL, [ping])).json).toEqual({
+      message: "401: Unauthorized",
+      code: 0,
+    });
     expect((await callDiscord(emulator, "PUT", GLOBAL, [ping], { Authorization: "Bot wrong" })).status).toBe(401);
     expect((await callDiscord(emulator, "PUT", GLOBAL, [ping], { Authorization: "Bot right" })).status).toBe(200);
   });
@@ -109,12 +164,43 @@ describe("command routes", () => {
     ["missing description", [{ name: "ping" }], "0.description"],
     ["description over 100", [{ name: "ping", description: "d".repeat(101) }], "0.description"],
     ["description on a user command", [{ name: "Info", type: 2, description: "no" }], "0.description"],
-    ["options on a message command", [{ name: "Chart numbers", type: 3, options: [{ type: 3, name: "a", description: "a" }] }], "0.options"],
+    [
+      "options on a message command",
+      [{ name: "Chart numbers", type: 3, options: [{ type: 3, name: "a", description: "a" }] }],
+      "0.options",
+    ],
     ["message command name over 32", [{ name: "Chart ".repeat(6), type: 3 }], "0.name"],
     ["duplicate names", [ping, ping], "1.name"],
-    ["required after optional", [{ name: "x", description: "d", options: [{ type: 3, name: "a", description: "a" }, { type: 3, name: "b", description: "b", required: true }] }], "0.options.1.required"],
-    ["choices with autocomplete", [{ name: "x", description: "d", options: [{ type: 3, name: "a", description: "a", autocomplete: true, choices: [] }] }], "0.options.0.autocomplete"],
-    ["permissions not a bitfield", [{ name: "x", description: "d", default_member_permissions: "administrator" }], "0.default_member_permissions"],
+    [
+      "required after optional",
+      [
+        {
+          name: "x",
+          description: "d",
+          options: [
+            { type: 3, name: "a", description: "a" },
+            { type: 3, name: "b", description: "b", required: true },
+          ],
+        },
+      ],
+      "0.options.1.required",
+    ],
+    [
+      "choices with autocomplete",
+      [
+        {
+          name: "x",
+          description: "d",
+          options: [{ type: 3, name: "a", description: "a", autocomplete: true, choices: [] }],
+        },
+      ],
+      "0.options.0.autocomplete",
+    ],
+    [
+      "permissions not a bitfield",
+      [{ name: "x", description: "d", default_member_permissions: "administrator" }],
+      "0.default_member_permissions",
+    ],
   ])("400 Invalid Form Body for %s", async (_, body, path) => {
     const emulator = createDiscordEmulator();
     const r = await callDiscord(emulator, "PUT", GLOBAL, body, AUTH);
@@ -124,7 +210,8 @@ describe("command routes", () => {
     for (const key of path.split(".")) node = node?.[key];
     expect(node?._errors?.[0]?.code).toBeTypeOf("string");
     // Where Discord's API description already refuses the body, the emulator says so, at the same field.
-    for (const refused of takeSpecViolations()) expect(refused.path.replace(/^\[(\d+)\]/, "$1").replace(/\[(\d+)\]/g, ".$1")).toBe(path);
+    for (const refused of takeSpecViolations())
+      expect(refused.path.replace(/^\[(\d+)\]/, "$1").replace(/\[(\d+)\]/g, ".$1")).toBe(path);
   });
 
   it("400 when the body is not an array", async () => {
@@ -135,14 +222,29 @@ describe("command routes", () => {
 
   it("takes default_member_permissions as the integer Discord's description asks for, and answers with a string", async () => {
     const emulator = createDiscordEmulator();
-    const r = await callDiscord(emulator, "PUT", GLOBAL, [{ name: "x", description: "d", default_member_permissions: 8 }], AUTH);
+    const r = await callDiscord(
+      emulator,
+      "PUT",
+      GLOBAL,
+      [{ name: "x", description: "d", default_member_permissions: 8 }],
+      AUTH,
+    );
     expect(r.status).toBe(200);
     expect(r.json[0].default_member_permissions).toBe("8");
   });
 
   it("accepts user and message commands with no description", async () => {
     const emulator = createDiscordEmulator();
-    const r = await callDiscord(emulator, "PUT", GLOBAL, [{ name: "User Info", type: 2 }, { name: "Chart this", type: 3 }], AUTH);
+    const r = await callDiscord(
+      emulator,
+      "PUT",
+      GLOBAL,
+      [
+        { name: "User Info", type: 2 },
+        { name: "Chart this", type: 3 },
+      ],
+      AUTH,
+    );
     expect(r.status).toBe(200);
     expect(r.json.map((c: { description: string }) => c.description)).toEqual(["", ""]);
   });
@@ -150,9 +252,20 @@ describe("command routes", () => {
   it("lets context-menu names have spaces and capitals, and share a name with a slash command of another type", async () => {
     const emulator = createDiscordEmulator();
     const numbers = { name: "Chart numbers", type: 3, integration_types: [0, 1], contexts: [0, 1, 2] };
-    const r = await callDiscord(emulator, "PUT", GLOBAL, [chart, numbers, { name: "chart", type: 3 }, { name: "Über Info", type: 2 }], AUTH);
+    const r = await callDiscord(
+      emulator,
+      "PUT",
+      GLOBAL,
+      [chart, numbers, { name: "chart", type: 3 }, { name: "Über Info", type: 2 }],
+      AUTH,
+    );
     expect(r.status).toBe(200);
-    expect(r.json.map((c: { type: number; name: string }) => `${c.type}:${c.name}`)).toEqual(["1:chart", "3:Chart numbers", "3:chart", "2:Über Info"]);
+    expect(r.json.map((c: { type: number; name: string }) => `${c.type}:${c.name}`)).toEqual([
+      "1:chart",
+      "3:Chart numbers",
+      "3:chart",
+      "2:Über Info",
+    ]);
     expect(r.json[1]).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2], description: "" });
   });
 });

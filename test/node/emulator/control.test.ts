@@ -1,7 +1,12 @@
 // The HTTP control surface under /__emulator, used by tests that cannot hold the emulator object (Worker tests
 // in workerd, the end-to-end test, the playground), served over real HTTP by startDiscordEmulator.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_APPLICATION_ID, startDiscordEmulator, TEST_USER_AGENT, type RunningEmulator } from "../../support/discord-emulator.ts";
+import {
+  DEFAULT_APPLICATION_ID,
+  startDiscordEmulator,
+  TEST_USER_AGENT,
+  type RunningEmulator,
+} from "../../support/discord-emulator.ts";
 
 const APP = DEFAULT_APPLICATION_ID;
 let running: RunningEmulator;
@@ -13,7 +18,10 @@ afterAll(() => running.close());
 beforeEach(() => running.emulator.reset());
 
 const control = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${running.url}/__emulator${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(`${running.url}/__emulator${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await r.text();
   return { status: r.status, json: text ? JSON.parse(text) : null };
 };
@@ -34,7 +42,11 @@ describe("startDiscordEmulator", () => {
     const form = new FormData();
     form.set("payload_json", JSON.stringify({ content: "x" }));
     form.set("files[0]", new Blob(["hello"], { type: "text/plain" }), "a.txt");
-    const r = await fetch(`${running.apiBase}/webhooks/${APP}/t/messages/@original`, { method: "PATCH", headers: { "User-Agent": TEST_USER_AGENT }, body: form });
+    const r = await fetch(`${running.apiBase}/webhooks/${APP}/t/messages/@original`, {
+      method: "PATCH",
+      headers: { "User-Agent": TEST_USER_AGENT },
+      body: form,
+    });
     const message = await r.json();
     expect(message.attachments[0].url.startsWith(`${running.url}/attachments/`)).toBe(true);
     const file = await fetch(message.attachments[0].url);
@@ -45,7 +57,12 @@ describe("startDiscordEmulator", () => {
 
 describe("/__emulator routes", () => {
   it("GET /health", async () => {
-    expect((await control("GET", "/health")).json).toEqual({ ok: true, application_id: APP, strict_tokens: false, worker_logs: false });
+    expect((await control("GET", "/health")).json).toEqual({
+      ok: true,
+      application_id: APP,
+      strict_tokens: false,
+      worker_logs: false,
+    });
   });
 
   it("POST /interactions issues a registered interaction; GET /messages?token= returns its conversation", async () => {
@@ -69,7 +86,9 @@ describe("/__emulator routes", () => {
 
   it("POST /interactions/{token}/response records an inline answer", async () => {
     const { json: i } = await control("POST", "/interactions", { type: 2, data: { name: "ping" } });
-    expect((await control("POST", `/interactions/${i.token}/response`, { type: 4, data: { content: "pong" } })).status).toBe(204);
+    expect(
+      (await control("POST", `/interactions/${i.token}/response`, { type: 4, data: { content: "pong" } })).status,
+    ).toBe(204);
     const r = await discord("GET", `/webhooks/${APP}/${i.token}/messages/@original`);
     expect((await r.json()).content).toBe("pong");
     const again = await control("POST", `/interactions/${i.token}/response`, { type: 4, data: { content: "twice" } });
@@ -80,9 +99,18 @@ describe("/__emulator routes", () => {
     await discord("PATCH", `/webhooks/${APP}/t/messages/@original`, { content: "a" });
     await discord("POST", `/webhooks/${APP}/t`, { content: "b" });
     expect((await control("GET", "/calls")).json).toHaveLength(2);
-    expect((await control("GET", "/calls?method=POST")).json).toMatchObject([{ method: "POST", status: 200, body: { json: { content: "b" } } }]);
+    expect((await control("GET", "/calls?method=POST")).json).toMatchObject([
+      { method: "POST", status: 200, body: { json: { content: "b" } } },
+    ]);
     expect((await control("GET", "/calls?path=@original")).json).toHaveLength(1);
-    running.emulator.state.commands.global.push({ id: "1", application_id: APP, version: "1", type: 1, name: "ping", description: "p" });
+    running.emulator.state.commands.global.push({
+      id: "1",
+      application_id: APP,
+      version: "1",
+      type: 1,
+      name: "ping",
+      description: "p",
+    });
     await control("POST", "/faults", { respond: { status: 500 } });
     expect((await control("DELETE", "/calls")).status).toBe(204);
     expect((await control("GET", "/calls")).json).toEqual([]);
@@ -93,7 +121,14 @@ describe("/__emulator routes", () => {
 
   it("POST /reset clears calls, faults, conversations and commands", async () => {
     await discord("PATCH", `/webhooks/${APP}/t/messages/@original`, { content: "a" });
-    running.emulator.state.commands.global.push({ id: "1", application_id: APP, version: "1", type: 1, name: "ping", description: "p" });
+    running.emulator.state.commands.global.push({
+      id: "1",
+      application_id: APP,
+      version: "1",
+      type: 1,
+      name: "ping",
+      description: "p",
+    });
     await control("POST", "/faults", { respond: { status: 500 } });
     expect((await control("POST", "/reset")).status).toBe(204);
     expect((await control("GET", "/calls")).json).toEqual([]);

@@ -4,7 +4,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_CHANNEL_ID, generateDevKeyPair, startDiscordEmulator, TEST_USER_AGENT, type RunningEmulator } from "../../support/discord-emulator.ts";
+import {
+  DEFAULT_CHANNEL_ID,
+  generateDevKeyPair,
+  startDiscordEmulator,
+  TEST_USER_AGENT,
+  type RunningEmulator,
+} from "../../support/discord-emulator.ts";
 
 let running: RunningEmulator;
 let worker: Server;
@@ -19,7 +25,11 @@ beforeAll(async () => {
     if (mode === "fail") return res.writeHead(500).end("Error: report(stats): no such table");
     await fetch(`${running.apiBase}/channels/${DEFAULT_CHANNEL_ID}/messages`, {
       method: "POST",
-      headers: { "User-Agent": TEST_USER_AGENT, Authorization: "Bot local-dev-token", "Content-Type": "application/json" },
+      headers: {
+        "User-Agent": TEST_USER_AGENT,
+        Authorization: "Bot local-dev-token",
+        "Content-Type": "application/json",
+      },
       body: JSON.stringify({ embeds: [{ title: "Daily report" }] }),
     });
     res.writeHead(200).end("Ran scheduled event");
@@ -51,7 +61,11 @@ describe("POST /__emulator/cron", () => {
     const { status, json } = await cron();
     expect(status).toBe(200);
     expect(seen).toEqual([`/__scheduled?cron=${encodeURIComponent("17 3 * * *").replace(/%20/g, "+")}`]);
-    expect(json).toMatchObject({ ok: true, cron: "17 3 * * *", messages: [{ channel_id: DEFAULT_CHANNEL_ID, embeds: [{ title: "Daily report" }], author: { bot: true } }] });
+    expect(json).toMatchObject({
+      ok: true,
+      cron: "17 3 * * *",
+      messages: [{ channel_id: DEFAULT_CHANNEL_ID, embeds: [{ title: "Daily report" }], author: { bot: true } }],
+    });
     expect(running.emulator.feed().timeline).toHaveLength(1);
   });
 
@@ -62,8 +76,18 @@ describe("POST /__emulator/cron", () => {
 
   it("says to start the Worker with --test-scheduled when it has no /__scheduled, and reports a failing handler", async () => {
     mode = "none";
-    expect(await cron()).toEqual({ status: 502, json: { error: expect.stringMatching(/^emulator\(cron\): the Worker has no \/__scheduled route; start it with wrangler dev --test-scheduled/) } });
+    expect(await cron()).toEqual({
+      status: 502,
+      json: {
+        error: expect.stringMatching(
+          /^emulator\(cron\): the Worker has no \/__scheduled route; start it with wrangler dev --test-scheduled/,
+        ),
+      },
+    });
     mode = "fail";
-    expect(await cron()).toEqual({ status: 502, json: { error: expect.stringMatching(/scheduled handler failed \(HTTP 500\): Error: report\(stats\)/) } });
+    expect(await cron()).toEqual({
+      status: 502,
+      json: { error: expect.stringMatching(/scheduled handler failed \(HTTP 500\): Error: report\(stats\)/) },
+    });
   });
 });

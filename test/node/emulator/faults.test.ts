@@ -29,13 +29,25 @@ describe("faults in-process", () => {
     expect((await callDiscord(emulator, "PATCH", patchOriginal("t"), { content: "x" })).status).toBe(429);
     expect((await callDiscord(emulator, "PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
     expect(emulator.faults).toHaveLength(0);
-    expect(emulator.calls().map((c) => [c.status, c.fault])).toEqual([[429, "respond"], [429, "respond"], [200, undefined]]);
+    expect(emulator.calls().map((c) => [c.status, c.fault])).toEqual([
+      [429, "respond"],
+      [429, "respond"],
+      [200, undefined],
+    ]);
   });
 
   it("a global 429 carries X-RateLimit-Global; explicit headers win over defaults", async () => {
     const emulator = createDiscordEmulator();
-    emulator.faults.push({ respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 2.5, global: true }, headers: { "Retry-After": "7" } } });
-    const r = await callDiscord(emulator, "GET", `/applications/${APP}/commands`, undefined, { Authorization: "Bot x" });
+    emulator.faults.push({
+      respond: {
+        status: 429,
+        json: { message: "You are being rate limited.", retry_after: 2.5, global: true },
+        headers: { "Retry-After": "7" },
+      },
+    });
+    const r = await callDiscord(emulator, "GET", `/applications/${APP}/commands`, undefined, {
+      Authorization: "Bot x",
+    });
     expect(r.headers.get("x-ratelimit-global")).toBe("true");
     expect(r.headers.get("x-ratelimit-scope")).toBe("global");
     expect(r.headers.get("retry-after")).toBe("7");
@@ -55,7 +67,9 @@ describe("faults in-process", () => {
     emulator.faults.push({ match: { pathRegex: "/messages/\\d+$" }, respond: { status: 503 } });
     expect((await callDiscord(emulator, "PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
     const created = await callDiscord(emulator, "POST", `/webhooks/${APP}/t`, { content: "f" });
-    expect((await callDiscord(emulator, "PATCH", `/webhooks/${APP}/t/messages/${created.json.id}`, { content: "y" })).status).toBe(503);
+    expect(
+      (await callDiscord(emulator, "PATCH", `/webhooks/${APP}/t/messages/${created.json.id}`, { content: "y" })).status,
+    ).toBe(503);
   });
 
   it("delays a call, then answers normally", async () => {
@@ -101,41 +115,63 @@ describe("faults over HTTP (as Worker tests script them)", () => {
     const spec = {
       match: { method: "PATCH", path: "/webhooks/" },
       times: 2,
-      respond: { status: 429, json: { message: "You are being rate limited.", retry_after: 0.05, global: false }, headers: { "Retry-After": "1" } },
+      respond: {
+        status: 429,
+        json: { message: "You are being rate limited.", retry_after: 0.05, global: false },
+        headers: { "Retry-After": "1" },
+      },
     };
-    const queued = await fetch(`${running.url}/__emulator/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
+    const queued = await fetch(`${running.url}/__emulator/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(spec),
+    });
     expect(queued.status).toBe(201);
-    expect((await (await fetch(`${running.url}/__emulator/faults`)).json())).toHaveLength(1);
+    expect(await (await fetch(`${running.url}/__emulator/faults`)).json()).toHaveLength(1);
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(429);
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(429);
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
   });
 
   it('POST /__emulator/faults with preset "unknown_webhook": Discord\'s 404/10015 race after a deferral, to try by hand', async () => {
-    const queued = await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ preset: "unknown_webhook", match: { method: "PATCH" } }) });
+    const queued = await fetch(`${running.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ preset: "unknown_webhook", match: { method: "PATCH" } }),
+    });
     expect(queued.status).toBe(201);
     const refused = await discord("PATCH", patchOriginal("t"), { content: "x" });
     expect(refused.status).toBe(404);
     expect(await refused.json()).toEqual({ message: "Unknown Webhook", code: 10015 });
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
-    const bad = await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ preset: "gone" }) });
+    const bad = await fetch(`${running.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ preset: "gone" }),
+    });
     expect((await bad.json()).error).toMatch(/^emulator\(faults\): preset must be "unknown_webhook"/);
   });
 
   it("rejects a malformed fault with a clear message", async () => {
-    const r = await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ times: 0, respond: { status: 500 } }) });
+    const r = await fetch(`${running.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ times: 0, respond: { status: 500 } }),
+    });
     expect(r.status).toBe(400);
     expect((await r.json()).error).toMatch(/^emulator\(faults\): times/);
   });
 
   it("hang: never answers until the client aborts, and the call is recorded as such", async () => {
-    await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify({ match: { path: "@original" }, hang: true }) });
+    await fetch(`${running.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ match: { path: "@original" }, hang: true }),
+    });
     const started = performance.now();
     const attempt = discord("PATCH", patchOriginal("t"), { content: "x" }, AbortSignal.timeout(200));
     await expect(attempt).rejects.toThrow();
     expect(performance.now() - started).toBeGreaterThanOrEqual(190);
     // The server learns of the client's abort on its own schedule: wait until the call is recorded as a hang.
-    await expect.poll(async () => (await fetch(`${running.url}/__emulator/calls?method=PATCH`)).json()).toMatchObject([{ method: "PATCH", status: null, fault: "hang" }]);
+    await expect
+      .poll(async () => (await fetch(`${running.url}/__emulator/calls?method=PATCH`)).json())
+      .toMatchObject([{ method: "PATCH", status: null, fault: "hang" }]);
     // The next call is served normally.
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
   });
@@ -143,7 +179,12 @@ describe("faults over HTTP (as Worker tests script them)", () => {
   it("close() releases a hanging call instead of waiting for it", async () => {
     const own = await startDiscordEmulator();
     own.emulator.faults.push(fault.hang({}));
-    const pending = fetch(`${own.apiBase}/webhooks/${APP}/t/messages/@original`, { headers: { "User-Agent": TEST_USER_AGENT } }).then((r) => r.status, () => "closed");
+    const pending = fetch(`${own.apiBase}/webhooks/${APP}/t/messages/@original`, {
+      headers: { "User-Agent": TEST_USER_AGENT },
+    }).then(
+      (r) => r.status,
+      () => "closed",
+    );
     // Recorded means hanging: the call is recorded and its hang begins in one synchronous step.
     await vi.waitFor(() => expect(own.emulator.calls()).toMatchObject([{ status: null, ms: null }]));
     expect(own.emulator.calls()[0]!.fault).toBeUndefined();
@@ -156,7 +197,10 @@ describe("faults over HTTP (as Worker tests script them)", () => {
   });
 
   it("DELETE /__emulator/faults clears scripted faults", async () => {
-    await fetch(`${running.url}/__emulator/faults`, { method: "POST", body: JSON.stringify([{ respond: { status: 500 } }, { respond: { status: 502 } }]) });
+    await fetch(`${running.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify([{ respond: { status: 500 } }, { respond: { status: 502 } }]),
+    });
     expect((await fetch(`${running.url}/__emulator/faults`, { method: "DELETE" })).status).toBe(204);
     expect((await discord("PATCH", patchOriginal("t"), { content: "x" })).status).toBe(200);
   });

@@ -5,7 +5,12 @@ import { request, type IncomingHttpHeaders } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isLoopbackHost, isLoopbackHostname } from "../../../src/emulator/loopback.ts";
-import { DEFAULT_APPLICATION_ID, startDiscordEmulator, TEST_USER_AGENT, type RunningEmulator } from "../../support/discord-emulator.ts";
+import {
+  DEFAULT_APPLICATION_ID,
+  startDiscordEmulator,
+  TEST_USER_AGENT,
+  type RunningEmulator,
+} from "../../support/discord-emulator.ts";
 
 const APP = DEFAULT_APPLICATION_ID;
 let running: RunningEmulator;
@@ -20,20 +25,27 @@ interface RawResponse {
 }
 
 /** One HTTP/1.1 request to the emulator's socket with the Host header given; `headersOnly` for the event stream. */
-function send(path: string, host: string, options: { headers?: Record<string, string>; headersOnly?: boolean } = {}): Promise<RawResponse> {
+function send(
+  path: string,
+  host: string,
+  options: { headers?: Record<string, string>; headersOnly?: boolean } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method: "GET", agent: false, headers: { ...options.headers, host } }, (res) => {
-      if (options.headersOnly) {
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" });
-        res.destroy();
-        return;
-      }
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, method: "GET", agent: false, headers: { ...options.headers, host } },
+      (res) => {
+        if (options.headersOnly) {
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" });
+          res.destroy();
+          return;
+        }
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -73,14 +85,24 @@ beforeEach(async () => {
   const form = new FormData();
   form.set("payload_json", JSON.stringify({ content: "x" }));
   form.set("files[0]", new Blob(["hello"], { type: "text/plain" }), "a.txt");
-  const r = await fetch(`${running.apiBase}/webhooks/${APP}/t/messages/@original`, { method: "PATCH", headers: { "User-Agent": TEST_USER_AGENT }, body: form });
+  const r = await fetch(`${running.apiBase}/webhooks/${APP}/t/messages/@original`, {
+    method: "PATCH",
+    headers: { "User-Agent": TEST_USER_AGENT },
+    body: form,
+  });
   attachmentPath = new URL((await r.json()).attachments[0].url).pathname;
   // Who reads the recorded calls can read their tokens: the setup's own call is the one a forged Host must not see.
   expect(running.emulator.calls()).toHaveLength(1);
 });
 
 describe("the emulator's server refuses a non-loopback Host", () => {
-  for (const forged of ["evil.example", "localhost.evil.example", "127.0.0.1.nip.io", "app.localhost", "evil.example:80"]) {
+  for (const forged of [
+    "evil.example",
+    "localhost.evil.example",
+    "127.0.0.1.nip.io",
+    "app.localhost",
+    "evil.example:80",
+  ]) {
     it(`refuses every route for Host ${forged}, before any route runs`, async () => {
       const host = forged.includes(":") ? forged : `${forged}:${port}`;
       for (const route of routes()) {
@@ -130,7 +152,10 @@ describe("the emulator's server answers loopback Hosts", () => {
       expect(stream.status).toBe(200);
       expect(stream.headers["content-type"]).toMatch(/^text\/event-stream/);
       const calls = JSON.parse((await send("/__emulator/calls", `${name}:${port}`)).body);
-      expect(calls.map((c: { path: string }) => c.path)).toEqual([`/api/v10/webhooks/${APP}/t/messages/@original`, `/api/v10/applications/${APP}/commands`]);
+      expect(calls.map((c: { path: string }) => c.path)).toEqual([
+        `/api/v10/webhooks/${APP}/t/messages/@original`,
+        `/api/v10/applications/${APP}/commands`,
+      ]);
       expect((await send(attachmentPath, `${name}:${port}`)).body).toBe("hello");
     });
   }

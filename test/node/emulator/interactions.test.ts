@@ -18,7 +18,10 @@ import {
 
 describe("buildInteraction", () => {
   it("builds a guild slash command like Discord sends it", () => {
-    const i = buildInteraction({ type: 2, data: { name: "chart", options: [{ type: 3, name: "values", value: "1,2" }] } });
+    const i = buildInteraction({
+      type: 2,
+      data: { name: "chart", options: [{ type: 3, name: "values", value: "1,2" }] },
+    });
     expect(isSnowflake(i.id)).toBe(true);
     expect(i).toMatchObject({
       application_id: DEFAULT_APPLICATION_ID,
@@ -60,7 +63,13 @@ describe("buildInteraction", () => {
 
   it("builds a group DM the bot is not in: context 2, user install only, no guild, a type-3 channel", () => {
     const i = buildInteraction({ type: 2, data: { name: "ping" }, context: 2, locale: "fr", integrationType: 0 });
-    expect([i.context, i.guild_id, i.member, i.guild_locale, i.locale]).toEqual([2, undefined, undefined, undefined, "fr"]);
+    expect([i.context, i.guild_id, i.member, i.guild_locale, i.locale]).toEqual([
+      2,
+      undefined,
+      undefined,
+      undefined,
+      "fr",
+    ]);
     expect(i.user).toMatchObject({ id: "1000000000000000003" });
     // Only a user install reaches a private channel, whatever was asked.
     expect(i.authorizing_integration_owners).toEqual({ "1": "1000000000000000003" });
@@ -70,12 +79,25 @@ describe("buildInteraction", () => {
   });
 
   it("takes the bot's DM as the user's install by default, or the server's (owner \"0\")", () => {
-    expect(buildInteraction({ type: 2, data: { name: "ping" }, context: 1 })).toMatchObject({ context: 1, channel_id: "1000000000000000010", authorizing_integration_owners: { "1": "1000000000000000003" } });
-    expect(buildInteraction({ type: 2, data: { name: "ping" }, guildId: null, integrationType: 0 }).authorizing_integration_owners).toEqual({ "0": "0" });
+    expect(buildInteraction({ type: 2, data: { name: "ping" }, context: 1 })).toMatchObject({
+      context: 1,
+      channel_id: "1000000000000000010",
+      authorizing_integration_owners: { "1": "1000000000000000003" },
+    });
+    expect(
+      buildInteraction({ type: 2, data: { name: "ping" }, guildId: null, integrationType: 0 })
+        .authorizing_integration_owners,
+    ).toEqual({ "0": "0" });
   });
 
   it("takes member permissions, locale and user-install ownership", () => {
-    const i = buildInteraction({ type: 2, data: { name: "admin" }, member: { permissions: "8" }, locale: "de", integrationType: 1 });
+    const i = buildInteraction({
+      type: 2,
+      data: { name: "admin" },
+      member: { permissions: "8" },
+      locale: "de",
+      integrationType: 1,
+    });
     expect(i.member!.permissions).toBe("8");
     expect(i.locale).toBe("de");
     expect(i.authorizing_integration_owners).toEqual({ "1": (i.member!.user as { id: string }).id });
@@ -92,10 +114,22 @@ describe("buildInteraction", () => {
 
   it("issueInteraction registers the token and uses the registered command id", async () => {
     const emulator = createDiscordEmulator();
-    emulator.state.commands.global.push({ id: "555555555555555555", application_id: DEFAULT_APPLICATION_ID, version: "1", type: 1, name: "chart", description: "d" });
+    emulator.state.commands.global.push({
+      id: "555555555555555555",
+      application_id: DEFAULT_APPLICATION_ID,
+      version: "1",
+      type: 1,
+      name: "chart",
+      description: "d",
+    });
     const i = emulator.issueInteraction({ type: 2, data: { name: "chart" } });
     expect(i.data!.id).toBe("555555555555555555");
-    expect(emulator.conversation(i.token)).toMatchObject({ interaction_id: i.id, interaction_type: 2, acknowledged: false, messages: [] });
+    expect(emulator.conversation(i.token)).toMatchObject({
+      interaction_id: i.id,
+      interaction_type: 2,
+      acknowledged: false,
+      messages: [],
+    });
   });
 });
 
@@ -104,7 +138,10 @@ describe("sendInteraction", () => {
   let server: Server;
   let url: string;
   // What the fake Worker does, per test.
-  let behaviour: (body: string, headers: Record<string, string | string[] | undefined>) => { status: number; type?: string; body?: string; delayMs?: number };
+  let behaviour: (
+    body: string,
+    headers: Record<string, string | string[] | undefined>,
+  ) => { status: number; type?: string; body?: string; delayMs?: number };
 
   beforeAll(async () => {
     keys = await generateDevKeyPair();
@@ -130,7 +167,12 @@ describe("sendInteraction", () => {
   it("POSTs the signed raw body and returns the Worker's answer", async () => {
     let verified: Promise<boolean> | undefined;
     behaviour = (raw, headers) => {
-      verified = verifyKey(raw, String(headers["x-signature-ed25519"]), String(headers["x-signature-timestamp"]), keys.publicKeyHex);
+      verified = verifyKey(
+        raw,
+        String(headers["x-signature-ed25519"]),
+        String(headers["x-signature-timestamp"]),
+        keys.publicKeyHex,
+      );
       return { status: 200, type: "application/json", body: JSON.stringify({ type: 4, data: { content: "pong" } }) };
     };
     const payload = buildInteraction({ type: 2, data: { name: "ping" } });
@@ -142,8 +184,13 @@ describe("sendInteraction", () => {
   });
 
   it("reports 'The application did not respond' past the deadline", async () => {
-    behaviour = () => ({ status: 200, type: "application/json", body: "{\"type\":5}", delayMs: 400 });
-    const result = await sendInteraction(url, buildInteraction({ type: 2, data: { name: "slow" } }), keys.privateKeyHex, { deadlineMs: 100 });
+    behaviour = () => ({ status: 200, type: "application/json", body: '{"type":5}', delayMs: 400 });
+    const result = await sendInteraction(
+      url,
+      buildInteraction({ type: 2, data: { name: "slow" } }),
+      keys.privateKeyHex,
+      { deadlineMs: 100 },
+    );
     expect(result.timedOut).toBe(true);
     expect(result.status).toBeNull();
     expect(result.error).toMatch(/^The application did not respond/);
@@ -154,7 +201,9 @@ describe("sendInteraction", () => {
   it("reports 'This interaction failed' for a component whose Worker errors or answers non-JSON", async () => {
     behaviour = () => ({ status: 500, body: "boom" });
     const click = buildInteraction({ type: 3, data: { custom_id: "x" } });
-    expect((await sendInteraction(url, click, keys.privateKeyHex)).error).toMatch(/^This interaction failed \(HTTP 500\)/);
+    expect((await sendInteraction(url, click, keys.privateKeyHex)).error).toMatch(
+      /^This interaction failed \(HTTP 500\)/,
+    );
     behaviour = () => ({ status: 200, type: "text/plain", body: "ok" });
     expect((await sendInteraction(url, click, keys.privateKeyHex)).error).toMatch(/not a JSON interaction response/);
   });
@@ -169,7 +218,11 @@ describe("sendInteraction", () => {
   it("reports the inline answer to the emulator, so @original exists afterwards", async () => {
     const emulator = createDiscordEmulator({ strictTokens: true });
     const payload = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
-    behaviour = () => ({ status: 200, type: "application/json", body: JSON.stringify({ type: 4, data: { content: "pong" } }) });
+    behaviour = () => ({
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({ type: 4, data: { content: "pong" } }),
+    });
     const result = await sendInteraction(url, payload, keys.privateKeyHex, { emulator });
     expect(result.inlineError).toBeUndefined();
     expect(emulator.messagesFor(payload.token)).toMatchObject([{ role: "original", content: "pong" }]);
@@ -179,7 +232,11 @@ describe("sendInteraction", () => {
   it("surfaces an inline answer the emulator rejects (wrong response type for the interaction)", async () => {
     const emulator = createDiscordEmulator();
     const payload = emulator.issueInteraction({ type: 2, data: { name: "ping" } });
-    behaviour = () => ({ status: 200, type: "application/json", body: JSON.stringify({ type: 8, data: { choices: [] } }) });
+    behaviour = () => ({
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({ type: 8, data: { choices: [] } }),
+    });
     const result = await sendInteraction(url, payload, keys.privateKeyHex, { emulator });
     expect(result.inlineError).toMatchObject({ code: 50035 });
   });

@@ -4,7 +4,12 @@ import fc from "fast-check";
 import { formatTimestamp, markdown } from "../../../src/emulator/playground/markdown.ts";
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
-const md = (text: string) => markdown(text, { now: NOW, users: { "1000000000000000003": "Tester" }, channels: { "1000000000000000002": "general" } });
+const md = (text: string) =>
+  markdown(text, {
+    now: NOW,
+    users: { "1000000000000000003": "Tester" },
+    channels: { "1000000000000000002": "general" },
+  });
 
 describe("markdown", () => {
   it("formats bold, italic, underline, strikethrough and spoilers", () => {
@@ -16,12 +21,18 @@ describe("markdown", () => {
 
   it("keeps code verbatim and escaped", () => {
     expect(md("run `a **b** <c>` now")).toBe('run <code class="md-code">a **b** &lt;c&gt;</code> now');
-    expect(md("```js\nconst a = '<b>';\n```")).toBe('<pre class="md-codeblock" data-lang="js"><code>const a = &#39;&lt;b&gt;&#39;;</code></pre>');
+    expect(md("```js\nconst a = '<b>';\n```")).toBe(
+      '<pre class="md-codeblock" data-lang="js"><code>const a = &#39;&lt;b&gt;&#39;;</code></pre>',
+    );
   });
 
   it("links masked and bare http(s) URLs only", () => {
-    expect(md("[docs](https://example.com/a?b=1)")).toBe('<a class="md-link" href="https://example.com/a?b=1" target="_blank" rel="noreferrer noopener" title="https://example.com/a?b=1">docs</a>');
-    expect(md("see https://example.com.")).toBe('see <a class="md-link" href="https://example.com" target="_blank" rel="noreferrer noopener">https://example.com</a>.');
+    expect(md("[docs](https://example.com/a?b=1)")).toBe(
+      '<a class="md-link" href="https://example.com/a?b=1" target="_blank" rel="noreferrer noopener" title="https://example.com/a?b=1">docs</a>',
+    );
+    expect(md("see https://example.com.")).toBe(
+      'see <a class="md-link" href="https://example.com" target="_blank" rel="noreferrer noopener">https://example.com</a>.',
+    );
     expect(md("[x](javascript:alert(1))")).toBe("[x](javascript:alert(1))");
   });
 
@@ -30,15 +41,21 @@ describe("markdown", () => {
       '<span class="md-mention" title="user 1000000000000000003">@Tester</span> <span class="md-mention" title="user 42424242424242424">@42424242424242424</span> in <span class="md-mention" title="channel 1000000000000000002">#general</span>',
     );
     expect(md(`<t:${NOW / 1000 - 180}:R>`)).toMatch(/>3 minutes ago<\/time>$/);
-    expect(md("<:party:123456789>")).toBe('<img class="md-emoji" src="/emojis/123456789.png" alt=":party:" title=":party:">');
+    expect(md("<:party:123456789>")).toBe(
+      '<img class="md-emoji" src="/emojis/123456789.png" alt=":party:" title=":party:">',
+    );
   });
 
   it("handles headings, quotes, lists and line breaks", () => {
-    expect(md("# Title\n> quoted\n- item\nplain\nnext")).toBe('<div class="md-h1">Title</div><blockquote class="md-quote">quoted</blockquote><div class="md-li" style="margin-left:1em">item</div>plain<br>next');
+    expect(md("# Title\n> quoted\n- item\nplain\nnext")).toBe(
+      '<div class="md-h1">Title</div><blockquote class="md-quote">quoted</blockquote><div class="md-li" style="margin-left:1em">item</div>plain<br>next',
+    );
   });
 
   it("escapes HTML everywhere", () => {
-    expect(md('<img src=x onerror="alert(1)"> & "q"')).toBe("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;q&quot;");
+    expect(md('<img src=x onerror="alert(1)"> & "q"')).toBe(
+      "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &quot;q&quot;",
+    );
   });
 });
 
@@ -51,7 +68,9 @@ describe("markdown: placeholders", () => {
   });
 
   it("ends a URL where a code span or another link begins, so no attribute holds markup", () => {
-    expect(md("http://ab`x`")).toBe('<a class="md-link" href="http://ab" target="_blank" rel="noreferrer noopener">http://ab</a><code class="md-code">x</code>');
+    expect(md("http://ab`x`")).toBe(
+      '<a class="md-link" href="http://ab" target="_blank" rel="noreferrer noopener">http://ab</a><code class="md-code">x</code>',
+    );
     const html = md("[l](http://x) http://y[l](http://x) [`c`](https://z)");
     for (const value of attributes(html)) expect(value).toMatch(/^https?:\/\/[^<>"\s]+$/);
     expect(html).toContain('title="https://z"><code class="md-code">c</code></a>');
@@ -64,7 +83,35 @@ describe("markdown: placeholders", () => {
   });
 
   it("keeps every attribute a single URL and the HTML within 64 times the text, whatever the text (property)", () => {
-    const token = fc.constantFrom("`", "``", "```", "http://a", "https://b.c/d", "[l](http://e)", "](", "\u0000", "0", "1", "<t:0>", "<@1>", "<#2>", "@here", " ", "\n", "*", "_", "~~", "||", "> ", "# ", "- ", "<", ">", '"', "&");
+    const token = fc.constantFrom(
+      "`",
+      "``",
+      "```",
+      "http://a",
+      "https://b.c/d",
+      "[l](http://e)",
+      "](",
+      "\u0000",
+      "0",
+      "1",
+      "<t:0>",
+      "<@1>",
+      "<#2>",
+      "@here",
+      " ",
+      "\n",
+      "*",
+      "_",
+      "~~",
+      "||",
+      "> ",
+      "# ",
+      "- ",
+      "<",
+      ">",
+      '"',
+      "&",
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 80 }), (tokens) => {
         const text = tokens.join("");

@@ -2,22 +2,32 @@
 // so Worker bugs that real Discord would punish fail a test instead.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { callDiscord, createDiscordEmulator, DEFAULT_APPLICATION_ID, IN_PROCESS_ORIGIN } from "../../support/discord-emulator.ts";
+import {
+  callDiscord,
+  createDiscordEmulator,
+  DEFAULT_APPLICATION_ID,
+  IN_PROCESS_ORIGIN,
+} from "../../support/discord-emulator.ts";
 import { takeSpecViolations } from "../../support/spec.ts";
 
 const APP = DEFAULT_APPLICATION_ID;
 const original = (token = "tok") => `/webhooks/${APP}/${token}/messages/@original`;
-const row = (...ids: string[]) => ({ type: 1, components: ids.map((id) => ({ type: 2, style: 1, label: "b", custom_id: id })) });
+const row = (...ids: string[]) => ({
+  type: 1,
+  components: ids.map((id) => ({ type: 2, style: 1, label: "b", custom_id: id })),
+});
 
 describe("request hygiene", () => {
   it("requires a DiscordBot User-Agent on every API call", async () => {
     const emulator = createDiscordEmulator();
     for (const agent of [undefined, "node", "undici"]) {
-      const r = await emulator.fetch(new Request(`${IN_PROCESS_ORIGIN}/api/v10${original()}`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json", ...(agent ? { "user-agent": agent } : {}) },
-        body: JSON.stringify({ content: "x" }),
-      }));
+      const r = await emulator.fetch(
+        new Request(`${IN_PROCESS_ORIGIN}/api/v10${original()}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", ...(agent ? { "user-agent": agent } : {}) },
+          body: JSON.stringify({ content: "x" }),
+        }),
+      );
       expect(r.status).toBe(400);
       expect((await r.json()).message).toMatch(/User-Agent like "DiscordBot \(/);
     }
@@ -33,9 +43,13 @@ describe("request hygiene", () => {
 
   it("answers invalid JSON with 50109", async () => {
     const emulator = createDiscordEmulator();
-    const r = await emulator.fetch(new Request(`${IN_PROCESS_ORIGIN}/api/v10${original()}`, {
-      method: "PATCH", headers: { "user-agent": "DiscordBot (x, 1)", "content-type": "application/json" }, body: "{nope",
-    }));
+    const r = await emulator.fetch(
+      new Request(`${IN_PROCESS_ORIGIN}/api/v10${original()}`, {
+        method: "PATCH",
+        headers: { "user-agent": "DiscordBot (x, 1)", "content-type": "application/json" },
+        body: "{nope",
+      }),
+    );
     expect(await r.json()).toMatchObject({ code: 50109 });
   });
 
@@ -43,7 +57,9 @@ describe("request hygiene", () => {
     const emulator = createDiscordEmulator();
     expect((await callDiscord(emulator, "GET", "/users/@me/guilds")).status).toBe(404);
     expect((await callDiscord(emulator, "PUT", original(), { content: "x" })).status).toBe(405);
-    const v9 = await emulator.fetch(new Request(`${IN_PROCESS_ORIGIN}/api/v9${original()}`, { headers: { "user-agent": "DiscordBot (x, 1)" } }));
+    const v9 = await emulator.fetch(
+      new Request(`${IN_PROCESS_ORIGIN}/api/v9${original()}`, { headers: { "user-agent": "DiscordBot (x, 1)" } }),
+    );
     expect(v9.status).toBe(404);
   });
 });
@@ -52,15 +68,31 @@ describe("message limits", () => {
   const limitCases: Array<[string, Record<string, unknown>, string]> = [
     ["content over 2000", { content: "x".repeat(2001) }, "content"],
     ["11 embeds", { embeds: Array.from({ length: 11 }, () => ({ title: "t" })) }, "embeds"],
-    ["embeds summing over 6000", { embeds: [{ description: "d".repeat(4000) }, { description: "d".repeat(2001) }] }, "embeds"],
+    [
+      "embeds summing over 6000",
+      { embeds: [{ description: "d".repeat(4000) }, { description: "d".repeat(2001) }] },
+      "embeds",
+    ],
     ["embed title over 256", { embeds: [{ title: "t".repeat(257) }] }, "embeds.0.title"],
-    ["field value over 1024", { embeds: [{ fields: [{ name: "n", value: "v".repeat(1025) }] }] }, "embeds.0.fields.0.value"],
+    [
+      "field value over 1024",
+      { embeds: [{ fields: [{ name: "n", value: "v".repeat(1025) }] }] },
+      "embeds.0.fields.0.value",
+    ],
     ["6 action rows", { components: [row("a"), row("b"), row("c"), row("d"), row("e"), row("f")] }, "components"],
     ["6 buttons in a row", { components: [row("a", "b", "c", "d", "e", "f")] }, "components.0.components"],
     ["custom_id over 100", { components: [row("x".repeat(101))] }, "components.0.components.0.custom_id"],
     ["duplicate custom_id", { components: [row("same", "same")] }, "components.0.components.1.custom_id"],
-    ["top-level button without a row", { components: [{ type: 2, style: 1, custom_id: "a", label: "b" }] }, "components.0.type"],
-    ["content with IS_COMPONENTS_V2", { content: "x", flags: 1 << 15, components: [{ type: 10, content: "hi" }] }, "content"],
+    [
+      "top-level button without a row",
+      { components: [{ type: 2, style: 1, custom_id: "a", label: "b" }] },
+      "components.0.type",
+    ],
+    [
+      "content with IS_COMPONENTS_V2",
+      { content: "x", flags: 1 << 15, components: [{ type: 10, content: "hi" }] },
+      "content",
+    ],
   ];
 
   it.each(limitCases)("400/50035 for %s", async (_, body, path) => {
@@ -79,7 +111,10 @@ describe("message limits", () => {
     const emulator = createDiscordEmulator();
     const body = {
       content: "x".repeat(2000),
-      embeds: [{ title: "t".repeat(256), description: "d".repeat(4096) }, { description: "d".repeat(6000 - 256 - 4096) }],
+      embeds: [
+        { title: "t".repeat(256), description: "d".repeat(4096) },
+        { description: "d".repeat(6000 - 256 - 4096) },
+      ],
       components: [row("a".repeat(100)), row("b"), row("c"), row("d"), row("e", "f", "g", "h", "i")],
     };
     expect((await callDiscord(emulator, "POST", `/webhooks/${APP}/tok`, body)).status).toBe(200);
@@ -101,7 +136,13 @@ describe("message limits", () => {
 describe("recording", () => {
   it("records method, path, query, headers with Authorization redacted, body, status and response", async () => {
     const emulator = createDiscordEmulator();
-    await callDiscord(emulator, "PUT", `/applications/${APP}/commands?with_localizations=true`, [{ name: "ping", description: "p" }], { Authorization: "Bot super-secret" });
+    await callDiscord(
+      emulator,
+      "PUT",
+      `/applications/${APP}/commands?with_localizations=true`,
+      [{ name: "ping", description: "p" }],
+      { Authorization: "Bot super-secret" },
+    );
     const [call] = emulator.calls();
     expect(call).toMatchObject({
       seq: 1,
@@ -130,14 +171,19 @@ describe("recording", () => {
     const events: Record<string, unknown>[] = [];
     const emulator = createDiscordEmulator({ log: (e) => events.push(e) });
     await callDiscord(emulator, "PATCH", original("secret-token-value"), { content: "x" });
-    expect(events.find((e) => e.event === "emulator.call")).toMatchObject({ route: `/webhooks/${APP}/:token/messages/@original`, status: 200 });
+    expect(events.find((e) => e.event === "emulator.call")).toMatchObject({
+      route: `/webhooks/${APP}/:token/messages/@original`,
+      status: 200,
+    });
     expect(JSON.stringify(events)).not.toContain("secret-token-value");
   });
 
   it("reset() clears calls, faults, conversations and commands", async () => {
     const emulator = createDiscordEmulator();
     await callDiscord(emulator, "PATCH", original("a"), { content: "1" });
-    await callDiscord(emulator, "PUT", `/applications/${APP}/commands`, [{ name: "ping", description: "p" }], { Authorization: "Bot x" });
+    await callDiscord(emulator, "PUT", `/applications/${APP}/commands`, [{ name: "ping", description: "p" }], {
+      Authorization: "Bot x",
+    });
     emulator.faults.push({ respond: { status: 500 } });
     emulator.reset();
     expect(emulator.calls()).toEqual([]);

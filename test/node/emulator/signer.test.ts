@@ -9,7 +9,11 @@ const body = JSON.stringify({ type: 1, id: "1", token: "t", application_id: "2",
 
 function nodeVerify(publicKeyHex: string, timestamp: string, raw: string, signatureHex: string): boolean {
   // SPKI DER for Ed25519 = fixed 12-byte prefix + the 32-byte key.
-  const key = createPublicKey({ key: Buffer.from("302a300506032b6570032100" + publicKeyHex, "hex"), format: "der", type: "spki" });
+  const key = createPublicKey({
+    key: Buffer.from("302a300506032b6570032100" + publicKeyHex, "hex"),
+    format: "der",
+    type: "spki",
+  });
   return verify(null, Buffer.from(timestamp + raw), key, Buffer.from(signatureHex, "hex"));
 }
 
@@ -21,7 +25,9 @@ describe("signer", () => {
     expect(headers["X-Signature-Timestamp"]).toBe("1700000000");
     expect(headers["X-Signature-Ed25519"]).toMatch(/^[0-9a-f]{128}$/);
     expect(nodeVerify(keys.publicKeyHex, "1700000000", body, headers["X-Signature-Ed25519"])).toBe(true);
-    expect(await verifyKey(body, headers["X-Signature-Ed25519"], headers["X-Signature-Timestamp"], keys.publicKeyHex)).toBe(true);
+    expect(
+      await verifyKey(body, headers["X-Signature-Ed25519"], headers["X-Signature-Timestamp"], keys.publicKeyHex),
+    ).toBe(true);
   });
 
   it("signatures do not verify for another body, timestamp or key", async () => {

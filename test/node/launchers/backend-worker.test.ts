@@ -8,7 +8,10 @@ import { describeLifetimes, launch, launcherProcess } from "../../support/launch
 describeLifetimes("npm run backend:worker", async () => {
   const clone = cloneCheckout("launcher-backend-worker");
   const port = await freePort();
-  const launched = launch(["npm", "run", "backend:worker"], { cwd: clone, env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", RELAY_SECRET: "launcher-test-secret" } });
+  const launched = launch(["npm", "run", "backend:worker"], {
+    cwd: clone,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", RELAY_SECRET: "launcher-test-secret" },
+  });
   return {
     launched,
     ports: [port],

@@ -8,7 +8,10 @@ import { describeLifetimes, launch, launcherProcess } from "../../support/launch
 describeLifetimes("npm start", async () => {
   const clone = cloneCheckout("launcher-start");
   const ports = { WORKER_PORT: await freePort(), BACKEND_PORT: await freePort(), EMULATOR_PORT: await freePort() };
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])) };
+  const env = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+  };
   const launched = launch(["npm", "start", "--", "--backend", "worker", "--verbose"], { cwd: clone, env });
   return {
     launched,

@@ -19,7 +19,10 @@ describeLifetimes("a test stack (startTestStack)", async () => {
   // The stack's folder goes to this TMPDIR, removed after the test whatever happened to the holder.
   const tmp = mkdtempSync(join(tmpdir(), "launcher-test-stack-"));
   const port = await freePort();
-  const launched = launch([process.execPath, "--input-type=module", "-e", HOLDER], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp, WORKER_PORT: String(port) } });
+  const launched = launch([process.execPath, "--input-type=module", "-e", HOLDER], {
+    cwd: ROOT,
+    env: { ...process.env, TMPDIR: tmp, WORKER_PORT: String(port) },
+  });
   return {
     launched,
     ports: [port],

@@ -13,7 +13,9 @@ export const MAX_DRAWN_POINTS = CHART_RENDERING.width;
 
 export function pointsToDraw(points: readonly Point[], kind: ChartKind): readonly Point[] {
   if (points.length <= MAX_DRAWN_POINTS) return points;
-  return kind === "line" ? largestTriangleThreeBuckets(points, MAX_DRAWN_POINTS) : bucketMinMax(points, MAX_DRAWN_POINTS);
+  return kind === "line"
+    ? largestTriangleThreeBuckets(points, MAX_DRAWN_POINTS)
+    : bucketMinMax(points, MAX_DRAWN_POINTS);
 }
 
 /** Steinarsson's LTTB: first and last points, then per bucket the point making the largest triangle. */
@@ -39,7 +41,9 @@ function largestTriangleThreeBuckets(points: readonly Point[], target: number): 
     let best = start;
     let bestArea = -1;
     for (let i = start; i < end; i++) {
-      const area = Math.abs((previous - averageX) * (points[i]!.value - anchorY) - (previous - i) * (averageY - anchorY));
+      const area = Math.abs(
+        (previous - averageX) * (points[i]!.value - anchorY) - (previous - i) * (averageY - anchorY),
+      );
       if (area > bestArea) {
         bestArea = area;
         best = i;

@@ -13,7 +13,11 @@
 import { MAX_LABEL_LENGTH, MAX_TITLE_LENGTH } from "../../../shared/chart-data/points.ts";
 
 /** The same limits the parsers apply (a 100-character title or label), and header cells are labels. */
-export const DRAWN_TEXT_LIMITS = { title: MAX_TITLE_LENGTH, label: MAX_LABEL_LENGTH, axisName: MAX_LABEL_LENGTH } as const;
+export const DRAWN_TEXT_LIMITS = {
+  title: MAX_TITLE_LENGTH,
+  label: MAX_LABEL_LENGTH,
+  axisName: MAX_LABEL_LENGTH,
+} as const;
 
 // Cc: C0 and C1 controls (\t \n \r \v \f, NUL, NEL …); Zl, Zp: the Unicode line and paragraph separators, which a
 // text layout also breaks on. One class with `+`, so a run collapses to one space in a single linear pass (no

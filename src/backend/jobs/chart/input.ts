@@ -9,7 +9,13 @@ import { formatBytes } from "../../relay-body.ts";
 import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../../shared/jobs/chart.ts";
 import { parseValues } from "../../../shared/chart-data/values.ts";
 import { chartSizeProblem } from "../../../shared/chart-data/number.ts";
-import { MAX_FILE_BYTES, MAX_LABEL_LENGTH, MAX_POINTS, MAX_TITLE_LENGTH, type Point } from "../../../shared/chart-data/points.ts";
+import {
+  MAX_FILE_BYTES,
+  MAX_LABEL_LENGTH,
+  MAX_POINTS,
+  MAX_TITLE_LENGTH,
+  type Point,
+} from "../../../shared/chart-data/points.ts";
 
 type ChartSource =
   | { type: "values"; points: Point[] }
@@ -80,7 +86,8 @@ function parseTitle(value: unknown): string | undefined {
 function parseFile(value: unknown, hosts: readonly AllowedHost[]): ChartSource {
   // Other keys are allowed: the Worker may pass Discord's whole attachment object (id, proxy_url, …).
   if (!isRecord(value)) throw new InputError("file", "file: must be an object with a url");
-  if (typeof value.url !== "string" || value.url === "") throw new InputError("file.url", "file.url: required (a string)");
+  if (typeof value.url !== "string" || value.url === "")
+    throw new InputError("file.url", "file.url: required (a string)");
   if (present(value.size)) {
     if (typeof value.size !== "number" || !Number.isFinite(value.size) || value.size < 0) {
       throw new InputError("file.size", "file.size: must be a number of bytes");
@@ -93,7 +100,8 @@ function parseFile(value: unknown, hosts: readonly AllowedHost[]): ChartSource {
     }
   }
   if (present(value.content_type)) {
-    if (typeof value.content_type !== "string") throw new InputError("file.content_type", "file.content_type: must be a string");
+    if (typeof value.content_type !== "string")
+      throw new InputError("file.content_type", "file.content_type: must be a string");
     if (!CSV_CONTENT_TYPES.test(value.content_type)) {
       throw new InputError(
         "file.content_type",
@@ -118,7 +126,10 @@ function parsePoints(value: unknown): ChartSource {
     const field = `points[${index}]`;
     if (!isRecord(item)) throw new InputError(field, `${field}: must be an object {label, value}`);
     if (typeof item.label !== "string" || item.label.length > MAX_LABEL_LENGTH) {
-      throw new InputError(`${field}.label`, `${field}.label: must be a string of at most ${MAX_LABEL_LENGTH} characters`);
+      throw new InputError(
+        `${field}.label`,
+        `${field}.label: must be a string of at most ${MAX_LABEL_LENGTH} characters`,
+      );
     }
     if (typeof item.value !== "number" || !Number.isFinite(item.value)) {
       throw new InputError(`${field}.value`, `${field}.value: must be a finite number`);

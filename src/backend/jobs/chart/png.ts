@@ -26,9 +26,15 @@ export function isOpaqueColour(colour: string): boolean {
  * background, so every alpha is 255 and premultiplied equals the straight colour PNG stores; a translucent pixel
  * (a translucent background) is converted.
  */
-export async function encodePng(pixels: Uint8Array, width: number, height: number, options: EncodeOptions): Promise<Uint8Array> {
+export async function encodePng(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  options: EncodeOptions,
+): Promise<Uint8Array> {
   const stride = width * 4;
-  if (pixels.byteLength !== stride * height) throw new Error(`backend(png): ${pixels.byteLength} bytes is not ${width}×${height} RGBA`);
+  if (pixels.byteLength !== stride * height)
+    throw new Error(`backend(png): ${pixels.byteLength} bytes is not ${width}×${height} RGBA`);
   const raw = new Uint8Array((stride + 1) * height); // each row: filter type 0 (None), then its pixels
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   if (!options.opaque) unpremultiplyTranslucent(pixels, raw, stride);
@@ -39,7 +45,11 @@ export async function encodePng(pixels: Uint8Array, width: number, height: numbe
   header[8] = BIT_DEPTH;
   header[9] = COLOUR_RGBA; // compression, filter method and interlace stay 0
   const data = await options.deflate(raw);
-  const chunks = [chunk("IHDR", header), chunk("IDAT", data instanceof Uint8Array ? data : new Uint8Array(data)), chunk("IEND", new Uint8Array(0))];
+  const chunks = [
+    chunk("IHDR", header),
+    chunk("IDAT", data instanceof Uint8Array ? data : new Uint8Array(data)),
+    chunk("IEND", new Uint8Array(0)),
+  ];
   const png = new Uint8Array(SIGNATURE.length + chunks.reduce((sum, part) => sum + part.byteLength, 0));
   png.set(SIGNATURE);
   let offset = SIGNATURE.length;
@@ -56,7 +66,8 @@ function unpremultiplyTranslucent(pixels: Uint8Array, raw: Uint8Array, stride: n
     const alpha = pixels[i]!;
     if (alpha === 255) continue;
     const at = Math.floor(i / stride) * (stride + 1) + 1 + (i % stride) - 3;
-    for (let c = 0; c < 3; c++) raw[at + c] = alpha === 0 ? 0 : Math.min(255, Math.round((pixels[i - 3 + c]! * 255) / alpha));
+    for (let c = 0; c < 3; c++)
+      raw[at + c] = alpha === 0 ? 0 : Math.min(255, Math.round((pixels[i - 3 + c]! * 255) / alpha));
   }
 }
 

@@ -18,8 +18,13 @@ import type { Rasterise } from "./rasterise.ts";
 const require = createRequire(import.meta.url);
 /** The two font sets, regular and bold each. */
 export const FONT_FILES = {
-  full: [require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf"), require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf")],
-  subset: ["DejaVuSans-charts.ttf", "DejaVuSans-Bold-charts.ttf"].map((name) => fileURLToPath(new URL(`./fonts/${name}`, import.meta.url))),
+  full: [
+    require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans.ttf"),
+    require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"),
+  ],
+  subset: ["DejaVuSans-charts.ttf", "DejaVuSans-Bold-charts.ttf"].map((name) =>
+    fileURLToPath(new URL(`./fonts/${name}`, import.meta.url)),
+  ),
 } as const;
 
 /** The fonts an SVG needs: the subsets when they cover all of its text, else the full fonts. */
@@ -36,6 +41,9 @@ export const rasteriseWithResvgNode: Rasterise = async (svg, options) => {
     background: options.background,
     font: { fontFiles: [...fontFilesFor(svg)], loadSystemFonts: false, defaultFontFamily: options.defaultFontFamily },
   }).render();
-  const png = await encodePng(image.pixels, image.width, image.height, { deflate: deflateFast, opaque: isOpaqueColour(options.background) });
+  const png = await encodePng(image.pixels, image.width, image.height, {
+    deflate: deflateFast,
+    opaque: isOpaqueColour(options.background),
+  });
   return { png, width: image.width, height: image.height };
 };

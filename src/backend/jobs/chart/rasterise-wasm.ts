@@ -41,7 +41,10 @@ export const rasteriseWithResvgWasm: Rasterise = async (svg, options) => {
   const resvg = new Resvg(svg, {
     fitTo: { mode: "width", value: options.width },
     background: options.background,
-    font: { fontBuffers: svgTextCoveredBySubset(svg) ? FONT_BUFFERS.subset : FONT_BUFFERS.full, defaultFontFamily: options.defaultFontFamily },
+    font: {
+      fontBuffers: svgTextCoveredBySubset(svg) ? FONT_BUFFERS.subset : FONT_BUFFERS.full,
+      defaultFontFamily: options.defaultFontFamily,
+    },
   });
   let pixels: Uint8Array;
   let width: number;
@@ -56,5 +59,9 @@ export const rasteriseWithResvgWasm: Rasterise = async (svg, options) => {
   } finally {
     resvg.free();
   }
-  return { png: await encodePng(pixels, width, height, { deflate, opaque: isOpaqueColour(options.background) }), width, height };
+  return {
+    png: await encodePng(pixels, width, height, { deflate, opaque: isOpaqueColour(options.background) }),
+    width,
+    height,
+  };
 };

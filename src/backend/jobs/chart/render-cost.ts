@@ -89,7 +89,10 @@ export function estimateRenderCost(spec: ChartSpec): RenderCost {
     [spec.kind === "bar" && drawn <= LARGE_BAR_THRESHOLD ? PER_SEPARATE_BAR * drawn : 0, `${drawn} separate bars`],
     [PER_LABEL_CHAR * labelChars, `labels of up to ${longestLabel} characters`],
     [PER_TEXT_CHAR * otherChars, `${otherChars} characters of title and axis names`],
-    [foreign ? FULL_FONTS + PER_CHAR_OUTSIDE_SUBSET * chars : 0, "text outside the Latin alphabet (drawn with the full fonts)"],
+    [
+      foreign ? FULL_FONTS + PER_CHAR_OUTSIDE_SUBSET * chars : 0,
+      "text outside the Latin alphabet (drawn with the full fonts)",
+    ],
   ];
   const units = FIXED + parts.reduce((sum, [cost]) => sum + cost, 0);
   const drivers = parts

@@ -68,7 +68,13 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
         return await pool.run(spec);
       } catch (error) {
         if (error instanceof ThreadPoolBusyError) {
-          throw new HttpError(503, "saturated", `all ${options.threads} render threads are busy; retry after ${RETRY_AFTER_SECONDS} s`, {}, { "retry-after": String(RETRY_AFTER_SECONDS) });
+          throw new HttpError(
+            503,
+            "saturated",
+            `all ${options.threads} render threads are busy; retry after ${RETRY_AFTER_SECONDS} s`,
+            {},
+            { "retry-after": String(RETRY_AFTER_SECONDS) },
+          );
         }
         if (error instanceof ThreadTaskTimeoutError) {
           throw new TooCostlyError(

@@ -49,7 +49,9 @@ const THEME = {
 const SYMBOL_LIMIT = 60;
 
 /** The option type of exactly what is registered above: a feature used but not registered is a type error. */
-type ChartOption = echarts.ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | TitleComponentOption>;
+type ChartOption = echarts.ComposeOption<
+  LineSeriesOption | BarSeriesOption | GridComponentOption | TitleComponentOption
+>;
 
 /** Whether a line's axis can be fitted to its values: one value, or a spread of at least MIN_CHART_SIZE. */
 function fitsOwnRange(points: readonly Point[]): boolean {
@@ -117,7 +119,13 @@ function chartOption(spec: ChartSpec): ChartOption {
       boundaryGap: spec.kind === "bar",
       axisLine: { lineStyle: { color: THEME.axisLine } },
       axisTick: { show: false },
-      axisLabel: { color: THEME.mutedText, fontFamily: FONT_FAMILY, hideOverlap: true, width: 90, overflow: "truncate" },
+      axisLabel: {
+        color: THEME.mutedText,
+        fontFamily: FONT_FAMILY,
+        hideOverlap: true,
+        width: 90,
+        overflow: "truncate",
+      },
     },
     yAxis: {
       type: "value",
@@ -168,10 +176,14 @@ export function echartsSvg(spec: ChartSpec): string {
  * (downsample.ts), and every string on one line and bounded (drawn-text.ts), whatever path it took to get here.
  */
 function drawable(spec: ChartSpec): ChartSpec {
-  const optional = (text: string | undefined, max: number) => (text === undefined ? undefined : drawnText(text, max) || undefined);
+  const optional = (text: string | undefined, max: number) =>
+    text === undefined ? undefined : drawnText(text, max) || undefined;
   return {
     kind: spec.kind,
-    points: pointsToDraw(spec.points, spec.kind).map((point) => ({ label: drawnText(point.label, DRAWN_TEXT_LIMITS.label), value: point.value })),
+    points: pointsToDraw(spec.points, spec.kind).map((point) => ({
+      label: drawnText(point.label, DRAWN_TEXT_LIMITS.label),
+      value: point.value,
+    })),
     title: optional(spec.title, DRAWN_TEXT_LIMITS.title),
     xAxisName: optional(spec.xAxisName, DRAWN_TEXT_LIMITS.axisName),
     yAxisName: optional(spec.yAxisName, DRAWN_TEXT_LIMITS.axisName),
@@ -183,9 +195,15 @@ function leanSvg(svg: string, spec: ChartSpec): string {
   const lean = svg.replace(CLIP_REFERENCE, "").replace(HOVER_STYLESHEET, "");
   // Hundreds of bars a pixel or two wide: anti-aliasing their edges costs resvg ≈ 5 ms and shows nothing (each
   // edge falls on a pixel column either way); text is not a shape, and stays smooth.
-  return spec.kind === "bar" && spec.points.length > SYMBOL_LIMIT ? lean.replace("<svg ", '<svg shape-rendering="crispEdges" ') : lean;
+  return spec.kind === "bar" && spec.points.length > SYMBOL_LIMIT
+    ? lean.replace("<svg ", '<svg shape-rendering="crispEdges" ')
+    : lean;
 }
 
 export function renderChart(spec: ChartSpec, rasterise: Rasterise): Promise<RasterImage> {
-  return rasterise(renderChartSvg(spec), { width: CHART_WIDTH, background: THEME.background, defaultFontFamily: FONT_FAMILY });
+  return rasterise(renderChartSvg(spec), {
+    width: CHART_WIDTH,
+    background: THEME.background,
+    defaultFontFamily: FONT_FAMILY,
+  });
 }

@@ -8,7 +8,24 @@
  * answer) as charts. The caller's scope is decided again inside the job from the interaction itself, so nothing the
  * job's input carries can widen it.
  */
-import { adminScope, ephemeral, job, Limits, OptionType, Permission, readUsage, scopeGuild, SERVER_ONLY, slashCommand, type AdminScope, type BaseContext, type FinalMessage, type Subcommands, type TaskContext, type Translate } from "../../kit/index.ts";
+import {
+  adminScope,
+  ephemeral,
+  job,
+  Limits,
+  OptionType,
+  Permission,
+  readUsage,
+  scopeGuild,
+  SERVER_ONLY,
+  slashCommand,
+  type AdminScope,
+  type BaseContext,
+  type FinalMessage,
+  type Subcommands,
+  type TaskContext,
+  type Translate,
+} from "../../kit/index.ts";
 import { adminOnly } from "../middleware/admin-only.ts";
 import { countFeedback, latestFeedback, type FeedbackEntry } from "../storage/feedback.ts";
 import { appEventStats, type AppEventStats } from "../storage/app-events.ts";
@@ -23,17 +40,32 @@ export const definition = slashCommand({
   name: "admin",
   name_localizations: { de: "admin", fr: "admin" },
   description: "Operator tools: usage statistics and the latest feedback",
-  description_localizations: { de: "Werkzeuge für Betreiber: Nutzungsstatistik und das neueste Feedback", fr: "Outils d'exploitation : statistiques d'utilisation et derniers avis" },
+  description_localizations: {
+    de: "Werkzeuge für Betreiber: Nutzungsstatistik und das neueste Feedback",
+    fr: "Outils d'exploitation : statistiques d'utilisation et derniers avis",
+  },
   default_member_permissions: Permission.Administrator.toString(),
   // A server's data, gated by its Administrator permission: only where the server installed the app, in its channels.
   ...SERVER_ONLY,
   options: [
-    { type: OptionType.Subcommand, name: "stats", description: "Interactions, feedback, installs and entitlements the bot has seen" },
+    {
+      type: OptionType.Subcommand,
+      name: "stats",
+      description: "Interactions, feedback, installs and entitlements the bot has seen",
+    },
     {
       type: OptionType.Subcommand,
       name: "feedback",
       description: "Read the latest feedback",
-      options: [{ type: OptionType.Integer, name: "limit", description: "How many (1-20, default 5)", min_value: 1, max_value: 20 }],
+      options: [
+        {
+          type: OptionType.Integer,
+          name: "limit",
+          description: "How many (1-20, default 5)",
+          min_value: 1,
+          max_value: 20,
+        },
+      ],
     },
   ],
 });
@@ -57,7 +89,10 @@ export const subcommands = {
     const entries = await latestFeedback(db, limit, scopeGuild(scope));
     const { t } = ctx;
     if (entries.length === 0) return ephemeral(t("feedbackNone", scopeLabel(t, scope)));
-    const lines = entries.map((e) => `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : t("someone")}${tags(e)}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`);
+    const lines = entries.map(
+      (e) =>
+        `• <t:${Math.floor(e.createdAt / 1000)}:R> ${e.userId ? `<@${e.userId}>` : t("someone")}${tags(e)}: ${e.text.replace(/\s+/g, " ").slice(0, 300)}`,
+    );
     let content = `${t("feedbackLatest", entries.length, scopeLabel(t, scope))}\n`;
     for (const line of lines) {
       if (content.length + line.length + 1 > Limits.content) break;
@@ -87,15 +122,28 @@ async function stats(task: TaskContext): Promise<FinalMessage> {
   const hourly = hourlyUsage(usage, Math.ceil(lastDay / 3_600_000) * 3_600_000, 24);
   const inLastDay = usage.reduce((sum, row) => sum + (row.minute * 60_000 >= lastDay ? row.n : 0), 0);
   const { t } = task;
-  const lines = [t("statsTitle", scopeLabel(t, scope)), t("statsInteractions", total, inLastDay), t("statsFeedback", feedback), ...appEventLines(t, app, scope)];
+  const lines = [
+    t("statsTitle", scopeLabel(t, scope)),
+    t("statsInteractions", total, inLastDay),
+    t("statsFeedback", feedback),
+    ...appEventLines(t, app, scope),
+  ];
   if (cache) lines.push(cacheHitRate(t, cache));
   const charts = await drawUsageCharts(task.config, hourly, `admin-${task.interaction.id}`, task.signal);
   for (const chart of charts) if ("missing" in chart) lines.push(`${chart.name}: chart missing, ${chart.missing}`);
-  return { data: { content: lines.join("\n"), allowed_mentions: { parse: [] } }, files: charts.flatMap((chart) => ("file" in chart ? [chart.file] : [])) };
+  return {
+    data: { content: lines.join("\n"), allowed_mentions: { parse: [] } },
+    files: charts.flatMap((chart) => ("file" in chart ? [chart.file] : [])),
+  };
 }
 
 /** The caller's scope (the gate already let them in) and the database, or the sentence saying what is missing. */
-function storage({ interaction, env, config, t }: Pick<BaseContext, "interaction" | "env" | "config" | "t">): { db: D1Database; scope: AdminScope } | string {
+function storage({
+  interaction,
+  env,
+  config,
+  t,
+}: Pick<BaseContext, "interaction" | "env" | "config" | "t">): { db: D1Database; scope: AdminScope } | string {
   const scope = adminScope(interaction, config);
   if (!scope) return t("adminDenied", "/admin");
   const db = env.DB;
@@ -110,9 +158,13 @@ function tags({ category, fileName }: FeedbackEntry): string {
 
 /** What webhook events recorded (POST /events): installs, removals, entitlements. */
 function appEventLines(t: Translate, app: AppEventStats, scope: AdminScope): string[] {
-  const lines = scope.kind === "all"
-    ? [t("statsInstallsAll", app.installs, app.serverInstalls, app.userInstalls), t("statsRemovals", app.deauthorizations ?? 0)]
-    : [t("statsInstallsServer", app.installs)];
+  const lines =
+    scope.kind === "all"
+      ? [
+          t("statsInstallsAll", app.installs, app.serverInstalls, app.userInstalls),
+          t("statsRemovals", app.deauthorizations ?? 0),
+        ]
+      : [t("statsInstallsServer", app.installs)];
   lines.push(t("statsEntitlements", app.activeEntitlements));
   return lines;
 }

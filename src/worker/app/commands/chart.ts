@@ -6,7 +6,22 @@
  * cache instead of the backend (chart/draw.ts, chart/cache.ts). The `Chart numbers` message command
  * (chart-numbers.ts) uses the same render job.
  */
-import { componentState, customId, describeError, ephemeral, EVERYWHERE, job, log, OptionType, slashCommand, withStorageTimeout, type CommandContext, type ComponentContext, type HandlerResult, type TaskContext } from "../../kit/index.ts";
+import {
+  componentState,
+  customId,
+  describeError,
+  ephemeral,
+  EVERYWHERE,
+  job,
+  log,
+  OptionType,
+  slashCommand,
+  withStorageTimeout,
+  type CommandContext,
+  type ComponentContext,
+  type HandlerResult,
+  type TaskContext,
+} from "../../kit/index.ts";
 import { heavyLimiter } from "../middleware/heavy-limiter.ts";
 import { premiumOptions } from "../middleware/premium-options.ts";
 import { CHART_KINDS, type ChartJobInput, type ChartKind } from "../../../shared/jobs/chart.ts";
@@ -33,9 +48,27 @@ export const definition = slashCommand({
   // D1 records a null guild outside servers, the result is a webhook message, which needs no membership).
   ...EVERYWHERE,
   options: [
-    { type: OptionType.String, name: "values", description: "Numbers separated by commas (3,5,8) or label=number pairs (mon=3,tue=5)", max_length: 6000 },
-    { type: OptionType.Attachment, name: "file", description: "A CSV file: one column of values, or label,value (≤ 1 MiB)", file_types: [".csv", ".txt"] },
-    { type: OptionType.String, name: "kind", description: "Line or bar (default line)", choices: [{ name: "line", value: "line" }, { name: "bar", value: "bar" }] },
+    {
+      type: OptionType.String,
+      name: "values",
+      description: "Numbers separated by commas (3,5,8) or label=number pairs (mon=3,tue=5)",
+      max_length: 6000,
+    },
+    {
+      type: OptionType.Attachment,
+      name: "file",
+      description: "A CSV file: one column of values, or label,value (≤ 1 MiB)",
+      file_types: [".csv", ".txt"],
+    },
+    {
+      type: OptionType.String,
+      name: "kind",
+      description: "Line or bar (default line)",
+      choices: [
+        { name: "line", value: "line" },
+        { name: "bar", value: "bar" },
+      ],
+    },
     { type: OptionType.String, name: "title", description: "A title for the chart", max_length: MAX_TITLE_LENGTH },
   ],
 });
@@ -64,7 +97,11 @@ export const jobs = {
     if (skipped) {
       // Told apart from the chart, to the user only: the chart is for the channel, the data problems are theirs.
       await task.followUp(skipped, { ephemeral: true }).catch((error: unknown) => {
-        log("chart.followup_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error) });
+        log("chart.followup_failed", {
+          interaction_id: task.interaction.id,
+          level: "error",
+          error: describeError(error),
+        });
       });
     }
     // Linked Roles: the user's `charts_drawn` goes up, after the final edit (a no-op for users who have not linked).
@@ -104,9 +141,20 @@ export function command({ options, config, defer, t }: CommandContext<typeof def
     }
     input = { kind, ...(title ? { title } : {}), values };
   } else {
-    if (file!.size !== null && file!.size > MAX_FILE_BYTES) return ephemeral(t("chartFileLarge", Math.ceil(file!.size / 1024)));
-    if (!looksLikeCsv(file!.filename, file!.contentType)) return ephemeral(t("chartNotCsv", file!.filename.slice(0, 60)));
-    input = { kind, ...(title ? { title } : {}), file: { url: file!.url, ...(file!.size !== null ? { size: file!.size } : {}), ...(file!.contentType ? { content_type: file!.contentType } : {}), filename: file!.filename } };
+    if (file!.size !== null && file!.size > MAX_FILE_BYTES)
+      return ephemeral(t("chartFileLarge", Math.ceil(file!.size / 1024)));
+    if (!looksLikeCsv(file!.filename, file!.contentType))
+      return ephemeral(t("chartNotCsv", file!.filename.slice(0, 60)));
+    input = {
+      kind,
+      ...(title ? { title } : {}),
+      file: {
+        url: file!.url,
+        ...(file!.size !== null ? { size: file!.size } : {}),
+        ...(file!.contentType ? { content_type: file!.contentType } : {}),
+        filename: file!.filename,
+      },
+    };
   }
   const unavailable = relayUnavailable(config, "/chart", t);
   if (unavailable) return unavailable;

@@ -3,7 +3,22 @@
  * upload); the submit thanks the user at once and stores the text, the category and the upload's filename (never
  * its signed URL) in D1 after the response, once per interaction id.
  */
-import { ephemeral, EVERYWHERE, fileUpload, labelled, log, modalForm, radioGroup, showModal, slashCommand, textInput, TextInputStyle, type CommandContext, type HandlerResult, type ModalContext } from "../../kit/index.ts";
+import {
+  ephemeral,
+  EVERYWHERE,
+  fileUpload,
+  labelled,
+  log,
+  modalForm,
+  radioGroup,
+  showModal,
+  slashCommand,
+  textInput,
+  TextInputStyle,
+  type CommandContext,
+  type HandlerResult,
+  type ModalContext,
+} from "../../kit/index.ts";
 import { saveFeedback } from "../storage/feedback.ts";
 const MAX_FEEDBACK_LENGTH = 1000;
 
@@ -13,18 +28,40 @@ const FORM_VERSION = "v1";
 const form = modalForm({
   text: labelled(
     "Your feedback",
-    textInput({ style: TextInputStyle.Paragraph, minLength: 1, maxLength: MAX_FEEDBACK_LENGTH, required: true, placeholder: "What works, what doesn't, what you'd like…" }),
+    textInput({
+      style: TextInputStyle.Paragraph,
+      minLength: 1,
+      maxLength: MAX_FEEDBACK_LENGTH,
+      required: true,
+      placeholder: "What works, what doesn't, what you'd like…",
+    }),
     `Up to ${MAX_FEEDBACK_LENGTH} characters. Operators read every message.`,
   ),
-  category: labelled("Category", radioGroup({ options: [{ value: "bug", label: "Bug" }, { value: "idea", label: "Idea" }, { value: "other", label: "Other" }] })),
-  screenshot: labelled("Screenshot", fileUpload({ required: false, maxValues: 1, fileTypes: ["image"] }), "Optional: an image of what you mean."),
+  category: labelled(
+    "Category",
+    radioGroup({
+      options: [
+        { value: "bug", label: "Bug" },
+        { value: "idea", label: "Idea" },
+        { value: "other", label: "Other" },
+      ],
+    }),
+  ),
+  screenshot: labelled(
+    "Screenshot",
+    fileUpload({ required: false, maxValues: 1, fileTypes: ["image"] }),
+    "Optional: an image of what you mean.",
+  ),
 });
 
 export const definition = slashCommand({
   name: "feedback",
   name_localizations: { de: "rückmeldung", fr: "avis" },
   description: "Tell the bot's operators what you think",
-  description_localizations: { de: "Den Betreibern des Bots sagen, was du denkst", fr: "Dire aux opérateurs du bot ce que vous en pensez" },
+  description_localizations: {
+    de: "Den Betreibern des Bots sagen, was du denkst",
+    fr: "Dire aux opérateurs du bot ce que vous en pensez",
+  },
   // Feedback is about the bot, not a server: anyone who can run it may send it, from anywhere (stored with a
   // null guild outside servers).
   ...EVERYWHERE,
@@ -42,12 +79,24 @@ export function modal({ fields, interaction, env, id, after, t }: ModalContext):
   if (text.length > MAX_FEEDBACK_LENGTH) return ephemeral(t("feedbackTooLong", text.length, MAX_FEEDBACK_LENGTH));
   const db = env.DB;
   if (!db) {
-    log("config.missing", { route: "feedback:", level: "error", error: "feedback: the D1 binding DB is not configured" });
+    log("config.missing", {
+      route: "feedback:",
+      level: "error",
+      error: "feedback: the D1 binding DB is not configured",
+    });
     return ephemeral(t("feedbackNoStorage"));
   }
   const fileName = values.screenshot[0]?.filename.slice(0, 200) ?? null;
   after("feedback.save", async () => {
-    await saveFeedback(db, { interactionId: interaction.id, userId: interaction.user?.id ?? null, guildId: interaction.guildId, text, category: values.category, fileName, createdAt: Date.now() });
+    await saveFeedback(db, {
+      interactionId: interaction.id,
+      userId: interaction.user?.id ?? null,
+      guildId: interaction.guildId,
+      text,
+      category: values.category,
+      fileName,
+      createdAt: Date.now(),
+    });
   });
   return ephemeral(t("feedbackThanks", fileName !== null));
 }

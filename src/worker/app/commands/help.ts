@@ -4,16 +4,45 @@
  */
 import type { Translate } from "../../kit/index.ts";
 import type { APIApplicationCommandOption } from "discord-api-types/v10";
-import { autocompleteChoices, container, ephemeral, EVERYWHERE, isUserInstallOnly, layoutMessage, Limits, OptionType, separator, SeparatorSpacing, slashCommand, textDisplay, type AutocompleteContext, type CommandContext, type CommandModule, type HandlerResult, type Interaction, type MessageData } from "../../kit/index.ts";
+import {
+  autocompleteChoices,
+  container,
+  ephemeral,
+  EVERYWHERE,
+  isUserInstallOnly,
+  layoutMessage,
+  Limits,
+  OptionType,
+  separator,
+  SeparatorSpacing,
+  slashCommand,
+  textDisplay,
+  type AutocompleteContext,
+  type CommandContext,
+  type CommandModule,
+  type HandlerResult,
+  type Interaction,
+  type MessageData,
+} from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "help",
   name_localizations: { de: "hilfe", fr: "aide" },
   description: "List what this bot can do, or explain one command",
-  description_localizations: { de: "Zeigen, was dieser Bot kann, oder einen Befehl erklären", fr: "Voir ce que sait faire ce bot, ou expliquer une commande" },
+  description_localizations: {
+    de: "Zeigen, was dieser Bot kann, oder einen Befehl erklären",
+    fr: "Voir ce que sait faire ce bot, ou expliquer une commande",
+  },
   ...EVERYWHERE,
   options: [
-    { type: OptionType.String, name: "command", description: "The command to explain", required: false, autocomplete: true, max_length: 32 },
+    {
+      type: OptionType.String,
+      name: "command",
+      description: "The command to explain",
+      required: false,
+      autocomplete: true,
+      max_length: 32,
+    },
   ],
 });
 
@@ -21,7 +50,13 @@ const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
 
 export function command({ options, commands, interaction, t }: CommandContext<typeof definition>): HandlerResult {
   const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
-  if (!wanted) return ephemeral(overview(commands.filter((m) => offeredHere(m, interaction)), t));
+  if (!wanted)
+    return ephemeral(
+      overview(
+        commands.filter((m) => offeredHere(m, interaction)),
+        t,
+      ),
+    );
   const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
   if (!module) return ephemeral(t("helpUnknown", wanted.slice(0, 32)));
   return ephemeral(fit(details(module)));
@@ -35,7 +70,10 @@ export { suggest as autocomplete };
  * listed in a DM. An interaction without `context` (older payloads) sees every command.
  */
 function offeredHere({ definition }: CommandModule, interaction: Interaction): boolean {
-  const { contexts, integration_types: installs } = definition as { contexts?: readonly number[]; integration_types?: readonly number[] };
+  const { contexts, integration_types: installs } = definition as {
+    contexts?: readonly number[];
+    integration_types?: readonly number[];
+  };
   if (interaction.context !== null && contexts && !contexts.includes(interaction.context)) return false;
   return !(isUserInstallOnly(interaction) && installs && !installs.includes(1));
 }
@@ -58,7 +96,8 @@ function summaryLine({ definition }: CommandModule): string {
 
 function details({ definition }: CommandModule): string {
   const lines = [summaryLine({ definition } as CommandModule)];
-  const options = (("options" in definition ? definition.options : undefined) ?? []) as readonly APIApplicationCommandOption[];
+  const options = (("options" in definition ? definition.options : undefined) ??
+    []) as readonly APIApplicationCommandOption[];
   for (const option of options) lines.push(...optionLines(option, "  "));
   return lines.join("\n");
 }
@@ -66,7 +105,10 @@ function details({ definition }: CommandModule): string {
 function optionLines(option: APIApplicationCommandOption, indent: string): string[] {
   if (option.type === OptionType.Subcommand || option.type === OptionType.SubcommandGroup) {
     const nested = ("options" in option ? option.options : undefined) ?? [];
-    return [`${indent}◦ \`${option.name}\` — ${option.description}`, ...nested.flatMap((o: APIApplicationCommandOption) => optionLines(o, indent + "  "))];
+    return [
+      `${indent}◦ \`${option.name}\` — ${option.description}`,
+      ...nested.flatMap((o: APIApplicationCommandOption) => optionLines(o, indent + "  ")),
+    ];
   }
   const required = "required" in option && option.required ? "" : " (optional)";
   return [`${indent}◦ \`${option.name}\`${required} — ${option.description}`];
@@ -82,7 +124,10 @@ function overview(commands: readonly CommandModule[], t: Translate): MessageData
   const displays: string[] = [];
   let budget = MAX_TEXT;
   for (let i = 0; i < lines.length && budget > 1; i += perDisplay) {
-    const text = lines.slice(i, i + perDisplay).join("\n").slice(0, budget);
+    const text = lines
+      .slice(i, i + perDisplay)
+      .join("\n")
+      .slice(0, budget);
     budget -= text.length;
     displays.push(text);
   }

@@ -1,5 +1,12 @@
 /** /ping: a liveness check that also tells where it ran and how long Discord took to reach us. */
-import { EVERYWHERE, reply, slashCommand, snowflakeTime, type CommandContext, type HandlerResult } from "../../kit/index.ts";
+import {
+  EVERYWHERE,
+  reply,
+  slashCommand,
+  snowflakeTime,
+  type CommandContext,
+  type HandlerResult,
+} from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "ping",

@@ -9,4 +9,10 @@ import * as entitlementCreate from "./entitlement-create.ts";
 import * as entitlementDelete from "./entitlement-delete.ts";
 import * as entitlementUpdate from "./entitlement-update.ts";
 
-export const events = listEventModules(applicationAuthorized, applicationDeauthorized, entitlementCreate, entitlementUpdate, entitlementDelete);
+export const events = listEventModules(
+  applicationAuthorized,
+  applicationDeauthorized,
+  entitlementCreate,
+  entitlementUpdate,
+  entitlementDelete,
+);

@@ -2,6 +2,7 @@
 import type { Env } from "../../kit/index.ts";
 
 export function requireStorage(env: Env, event: string): D1Database {
-  if (!env.DB) throw new Error(`events(${event}): storage (the D1 binding DB) is not configured, so the event was not recorded`);
+  if (!env.DB)
+    throw new Error(`events(${event}): storage (the D1 binding DB) is not configured, so the event was not recorded`);
   return env.DB;
 }

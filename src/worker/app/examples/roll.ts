@@ -1,5 +1,22 @@
 // src/worker/app/examples/roll.ts
-import { actionRow, button, ephemeral, EVERYWHERE, job, labelled, modalForm, OptionType, reply, showModal, slashCommand, textInput, type CommandContext, type ComponentContext, type HandlerResult, type ModalContext } from "../../kit/index.ts";
+import {
+  actionRow,
+  button,
+  ephemeral,
+  EVERYWHERE,
+  job,
+  labelled,
+  modalForm,
+  OptionType,
+  reply,
+  showModal,
+  slashCommand,
+  textInput,
+  type CommandContext,
+  type ComponentContext,
+  type HandlerResult,
+  type ModalContext,
+} from "../../kit/index.ts";
 
 export const definition = slashCommand({
   name: "roll",
@@ -37,7 +54,12 @@ export function command({ options, defer, customId }: CommandContext<typeof defi
   for (let i = 0; i < times; i++) total += 1 + Math.floor(Math.random() * sides);
   return reply({
     content: `🎲 ${total}`,
-    components: [actionRow(button({ label: "Again", customId: customId("again", sides) }), button({ label: "Name it", customId: customId("name") }))],
+    components: [
+      actionRow(
+        button({ label: "Again", customId: customId("again", sides) }),
+        button({ label: "Name it", customId: customId("name") }),
+      ),
+    ],
   });
 }
 

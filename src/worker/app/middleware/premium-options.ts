@@ -8,7 +8,15 @@
  * module can gate options by listing it in `use`. It reads the option names from the payload (top level, or under
  * a subcommand) and the entitlement from the payload's `entitlements`: no I/O.
  */
-import { actionRow, defineMiddleware, ephemeral, InteractionType, isObject, premiumButton, type Middleware } from "../../kit/index.ts";
+import {
+  actionRow,
+  defineMiddleware,
+  ephemeral,
+  InteractionType,
+  isObject,
+  premiumButton,
+  type Middleware,
+} from "../../kit/index.ts";
 
 /** The names of the options given, at the top level and one or two subcommand levels down. */
 function givenOptions(options: unknown, depth = 0): string[] {

@@ -27,13 +27,23 @@ export interface ReportOptions {
   readonly limits?: RateLimits;
 }
 
-export async function postDailyReport(env: Env, config: Config, until: number, options: ReportOptions = {}): Promise<ReportFields> {
+export async function postDailyReport(
+  env: Env,
+  config: Config,
+  until: number,
+  options: ReportOptions = {},
+): Promise<ReportFields> {
   const channelId = config.reportChannelId;
   // readConfig refuses a REPORT_CHANNEL_ID without DISCORD_TOKEN, so these hold whenever the cron calls this.
   if (!channelId || !config.botToken) throw new Error("report(config): needs REPORT_CHANNEL_ID and DISCORD_TOKEN");
   const stats = await readDailyStats(env, until);
   const charts = await drawUsageCharts(config, stats.usage, `report-${stats.until}`);
-  const bot = new DiscordBotClient({ apiBase: config.discordApiBase, botToken: config.botToken, deadline: Date.now() + POST_DEADLINE_MS, ...(options.limits ? { limits: options.limits } : { env }) });
+  const bot = new DiscordBotClient({
+    apiBase: config.discordApiBase,
+    botToken: config.botToken,
+    deadline: Date.now() + POST_DEADLINE_MS,
+    ...(options.limits ? { limits: options.limits } : { env }),
+  });
   const sent = await bot.createMessage(channelId, reportMessage(stats, charts));
   const missing = charts.find((chart) => "missing" in chart);
   return {

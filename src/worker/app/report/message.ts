@@ -33,7 +33,13 @@ export function reportMessage(stats: DailyStats, charts: readonly DrawnChart[]):
     ],
     ...first,
   };
-  return { data: { embeds: [embed, ...others.map((image) => ({ color: 0x5865f2, ...image }))], allowed_mentions: { parse: [] } }, files };
+  return {
+    data: {
+      embeds: [embed, ...others.map((image) => ({ color: 0x5865f2, ...image }))],
+      allowed_mentions: { parse: [] },
+    },
+    files,
+  };
 }
 
 /** One line per command, most used first, cut to the field's limit with a count of the rest. */

@@ -65,7 +65,10 @@ export async function readDailyStats(env: Env, until: number): Promise<DailyStat
 
 async function countInstalls(db: D1Database, since: number, until: number): Promise<number | null> {
   try {
-    const row = await db.prepare("SELECT COUNT(*) AS n FROM app_installs WHERE authorized_at >= ? AND authorized_at < ?").bind(since, until).first<{ n: number }>();
+    const row = await db
+      .prepare("SELECT COUNT(*) AS n FROM app_installs WHERE authorized_at >= ? AND authorized_at < ?")
+      .bind(since, until)
+      .first<{ n: number }>();
     return row?.n ?? 0;
   } catch (error) {
     if (error instanceof Error && /no such table/i.test(error.message)) return null;

@@ -4,7 +4,17 @@
  * every /chart uses (src/shared/jobs/chart.ts). A chart that cannot be drawn (no backend configured, backend down or
  * failing) is named with the reason, and the other charts and the numbers still go out.
  */
-import { base64ToBytes, ConfigError, quantileMs, RelayError, relayJob, requireRelay, type Config, type CounterRow, type FileUpload } from "../../kit/index.ts";
+import {
+  base64ToBytes,
+  ConfigError,
+  quantileMs,
+  RelayError,
+  relayJob,
+  requireRelay,
+  type Config,
+  type CounterRow,
+  type FileUpload,
+} from "../../kit/index.ts";
 import { chartJob, type ChartKind } from "../../../shared/jobs/chart.ts";
 
 const HOUR_MS = 3_600_000;
@@ -34,7 +44,12 @@ export function hourlyUsage(rows: readonly CounterRow[], since: number, hours: n
     const sum = (histograms[i] ??= new Array<number>(row.latency.length).fill(0));
     row.latency.forEach((n, b) => (sum[b]! += n));
   }
-  return { since, traffic, errors, p95: kept ? traffic.map((_, i) => quantileMs(histograms[i] ?? [], 0.95) ?? 0) : null };
+  return {
+    since,
+    traffic,
+    errors,
+    p95: kept ? traffic.map((_, i) => quantileMs(histograms[i] ?? [], 0.95) ?? 0) : null,
+  };
 }
 
 interface ChartSpec {
@@ -46,21 +61,42 @@ interface ChartSpec {
   readonly values: readonly number[];
 }
 
-export type DrawnChart = { readonly file: FileUpload; readonly name: string } | { readonly missing: string; readonly name: string };
+export type DrawnChart =
+  | { readonly file: FileUpload; readonly name: string }
+  | { readonly missing: string; readonly name: string };
 
 /** Draws the usage's charts one after another (a small backend answers "busy" to a burst); `id` names the relay calls. */
-export async function drawUsageCharts(config: Config, usage: HourlyUsage, id: string, signal?: AbortSignal): Promise<DrawnChart[]> {
+export async function drawUsageCharts(
+  config: Config,
+  usage: HourlyUsage,
+  id: string,
+  signal?: AbortSignal,
+): Promise<DrawnChart[]> {
   const specs: ChartSpec[] = [
-    { file: "traffic.png", name: "Traffic by hour", title: "Interactions per hour (UTC)", kind: "bar", values: usage.traffic },
+    {
+      file: "traffic.png",
+      name: "Traffic by hour",
+      title: "Interactions per hour (UTC)",
+      kind: "bar",
+      values: usage.traffic,
+    },
     { file: "errors.png", name: "Errors by hour", title: "Errors per hour (UTC)", kind: "bar", values: usage.errors },
   ];
-  if (usage.p95) specs.push({ file: "latency.png", name: "Time to answer by hour", title: "Time to answer, 95th percentile (ms; 0: no traffic)", kind: "line", values: usage.p95 });
+  if (usage.p95)
+    specs.push({
+      file: "latency.png",
+      name: "Time to answer by hour",
+      title: "Time to answer, 95th percentile (ms; 0: no traffic)",
+      kind: "line",
+      values: usage.p95,
+    });
   let target;
   try {
     // The BACKEND service binding when bound, else BACKEND_URL: the same choice as /chart's.
     target = requireRelay(config);
   } catch (error) {
-    if (error instanceof ConfigError) return specs.map(({ name }) => ({ name, missing: "no backend is configured (BACKEND_URL, RELAY_SECRET)" }));
+    if (error instanceof ConfigError)
+      return specs.map(({ name }) => ({ name, missing: "no backend is configured (BACKEND_URL, RELAY_SECRET)" }));
     throw error;
   }
   // Each point is one hour of the window, labelled by its UTC start (a report's window starts when the cron fired, e.g. 03:17).
@@ -68,11 +104,20 @@ export async function drawUsageCharts(config: Config, usage: HourlyUsage, id: st
   const charts: DrawnChart[] = [];
   for (const { file, name, title, kind, values } of specs) {
     try {
-      const result = await relayJob(target, chartJob, `${id}-${file.slice(0, -4)}`, { kind, title, points: values.map((value, i) => ({ label: label(i), value })) }, signal ? { signal } : {});
+      const result = await relayJob(
+        target,
+        chartJob,
+        `${id}-${file.slice(0, -4)}`,
+        { kind, title, points: values.map((value, i) => ({ label: label(i), value })) },
+        signal ? { signal } : {},
+      );
       charts.push({ name, file: { name: file, contentType: "image/png", data: base64ToBytes(result.png) } });
     } catch (error) {
       // The kind, not the message: a channel is no place for the relay's operator detail (URLs).
-      charts.push({ name, missing: `the backend's chart job failed (${error instanceof RelayError ? error.kind : "unexpected error"})` });
+      charts.push({
+        name,
+        missing: `the backend's chart job failed (${error instanceof RelayError ? error.kind : "unexpected error"})`,
+      });
     }
   }
   return charts;

@@ -16,7 +16,9 @@ export function utcDay(ms: number): number {
 
 export async function countCacheLookup(db: D1Database, hit: boolean, now = Date.now()): Promise<void> {
   await db
-    .prepare("INSERT INTO chart_cache_days (day, hits, misses) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses")
+    .prepare(
+      "INSERT INTO chart_cache_days (day, hits, misses) VALUES (?, ?, ?) ON CONFLICT (day) DO UPDATE SET hits = hits + excluded.hits, misses = misses + excluded.misses",
+    )
     .bind(utcDay(now), hit ? 1 : 0, hit ? 0 : 1)
     .run();
 }
@@ -24,7 +26,9 @@ export async function countCacheLookup(db: D1Database, hit: boolean, now = Date.
 /** Lookups over the last `days` UTC days, today included. */
 export async function cacheLookups(db: D1Database, days: number, now = Date.now()): Promise<CacheLookups> {
   const row = await db
-    .prepare("SELECT COALESCE(SUM(hits), 0) AS hits, COALESCE(SUM(misses), 0) AS misses FROM chart_cache_days WHERE day > ?")
+    .prepare(
+      "SELECT COALESCE(SUM(hits), 0) AS hits, COALESCE(SUM(misses), 0) AS misses FROM chart_cache_days WHERE day > ?",
+    )
     .bind(utcDay(now) - days)
     .first<CacheLookups>();
   return { hits: row?.hits ?? 0, misses: row?.misses ?? 0 };

@@ -16,26 +16,48 @@ export interface FeedbackEntry {
 
 export async function saveFeedback(db: D1Database, entry: FeedbackEntry): Promise<boolean> {
   const result = await db
-    .prepare("INSERT INTO feedback (interaction_id, user_id, guild_id, text, category, file_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (interaction_id) DO NOTHING")
+    .prepare(
+      "INSERT INTO feedback (interaction_id, user_id, guild_id, text, category, file_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (interaction_id) DO NOTHING",
+    )
     .bind(entry.interactionId, entry.userId, entry.guildId, entry.text, entry.category, entry.fileName, entry.createdAt)
     .run();
   return result.meta.changes === 1;
 }
 
-type FeedbackRow = { interaction_id: string; user_id: string | null; guild_id: string | null; text: string; category: string | null; file_name: string | null; created_at: number };
+type FeedbackRow = {
+  interaction_id: string;
+  user_id: string | null;
+  guild_id: string | null;
+  text: string;
+  category: string | null;
+  file_name: string | null;
+  created_at: number;
+};
 const COLUMNS = "interaction_id, user_id, guild_id, text, category, file_name, created_at";
 
 export async function latestFeedback(db: D1Database, limit: number, guildId?: string): Promise<FeedbackEntry[]> {
-  const statement = guildId === undefined
-    ? db.prepare(`SELECT ${COLUMNS} FROM feedback ORDER BY created_at DESC, id DESC LIMIT ?`).bind(limit)
-    : db.prepare(`SELECT ${COLUMNS} FROM feedback WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`).bind(guildId, limit);
+  const statement =
+    guildId === undefined
+      ? db.prepare(`SELECT ${COLUMNS} FROM feedback ORDER BY created_at DESC, id DESC LIMIT ?`).bind(limit)
+      : db
+          .prepare(`SELECT ${COLUMNS} FROM feedback WHERE guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`)
+          .bind(guildId, limit);
   const { results } = await statement.all<FeedbackRow>();
-  return results.map((r) => ({ interactionId: r.interaction_id, userId: r.user_id, guildId: r.guild_id, text: r.text, category: r.category, fileName: r.file_name, createdAt: r.created_at }));
+  return results.map((r) => ({
+    interactionId: r.interaction_id,
+    userId: r.user_id,
+    guildId: r.guild_id,
+    text: r.text,
+    category: r.category,
+    fileName: r.file_name,
+    createdAt: r.created_at,
+  }));
 }
 
 export async function countFeedback(db: D1Database, guildId?: string): Promise<number> {
-  const statement = guildId === undefined
-    ? db.prepare("SELECT COUNT(*) AS n FROM feedback")
-    : db.prepare("SELECT COUNT(*) AS n FROM feedback WHERE guild_id = ?").bind(guildId);
+  const statement =
+    guildId === undefined
+      ? db.prepare("SELECT COUNT(*) AS n FROM feedback")
+      : db.prepare("SELECT COUNT(*) AS n FROM feedback WHERE guild_id = ?").bind(guildId);
   return (await statement.first<{ n: number }>())?.n ?? 0;
 }

@@ -35,7 +35,6 @@ export function latencyBucket(ms: number): number {
   return i < 0 ? BUCKETS - 1 : i;
 }
 
-
 export function emptyHistogram(): number[] {
   return new Array<number>(BUCKETS).fill(0);
 }

@@ -18,13 +18,23 @@ class UsageUnavailableError extends Error {
  * Rows of the minutes in [since, until) (ms epoch, to whole minutes), summed per `grain` minutes (see
  * UsageCounters.read); `guild`: that server's hourly totals.
  */
-export async function readUsage(ns: DurableObjectNamespace<UsageCounters> | undefined, since: number, until: number, grain = 1, guild?: string): Promise<CounterRow[]> {
+export async function readUsage(
+  ns: DurableObjectNamespace<UsageCounters> | undefined,
+  since: number,
+  until: number,
+  grain = 1,
+  guild?: string,
+): Promise<CounterRow[]> {
   if (!ns) throw new UsageUnavailableError("usage(read): the Durable Object binding USAGE is not bound");
   const [from, to] = [Math.floor(since / MINUTE_MS), Math.ceil(until / MINUTE_MS)];
   const months = new Set<string>();
   for (let minute = from; minute < to; minute += DAY_MINUTES) months.add(monthOf(minute * MINUTE_MS));
   months.add(monthOf((to - 1) * MINUTE_MS));
-  const parts = await Promise.all([...months].map((name) => withStorageTimeout(ns.get(ns.idFromName(name)).read(from, to, grain, guild), "usage.read")));
+  const parts = await Promise.all(
+    [...months].map((name) =>
+      withStorageTimeout(ns.get(ns.idFromName(name)).read(from, to, grain, guild), "usage.read"),
+    ),
+  );
   return parts.flat();
 }
 

@@ -34,19 +34,44 @@ const COUNTED = new Set<number>([InteractionType.Command, InteractionType.Compon
  * Counts an interaction answered without a job, at its answer (the dispatcher's outcome says whether it was an
  * error). One with a job is counted when the job ends (countJobEnd), so its outcome is the one the user saw.
  */
-export function countAnswer(env: Env, ctx: ExecutionContext, config: Config, interaction: Interaction, dispatched: Dispatched, arrivedAt: number): void {
+export function countAnswer(
+  env: Env,
+  ctx: ExecutionContext,
+  config: Config,
+  interaction: Interaction,
+  dispatched: Dispatched,
+  arrivedAt: number,
+): void {
   if (dispatched.deferred || !COUNTED.has(interaction.type)) return;
   const error = dispatched.outcome === "handler_error" || dispatched.outcome === "invalid_response";
-  recordUsage(env, (promise) => ctx.waitUntil(promise), { route: dispatched.route, guildId: interaction.guildId, error, ms: Date.now() - arrivedAt }, config.interactionRetentionDays);
+  recordUsage(
+    env,
+    (promise) => ctx.waitUntil(promise),
+    { route: dispatched.route, guildId: interaction.guildId, error, ms: Date.now() - arrivedAt },
+    config.interactionRetentionDays,
+  );
 }
 
 /**
  * Counts a deferred interaction when its job ended: `outcome` "ok" (the result was delivered) or what went wrong;
  * null when it was handed to the queue (the consumer counts it). Resolves when the send it started (if any) ends.
  */
-export async function countJobEnd(env: Env, config: Config, interaction: Interaction, route: string | null, outcome: string | null, arrivedAt: number): Promise<void> {
+export async function countJobEnd(
+  env: Env,
+  config: Config,
+  interaction: Interaction,
+  route: string | null,
+  outcome: string | null,
+  arrivedAt: number,
+): Promise<void> {
   let send: Promise<unknown> | undefined;
-  if (outcome !== null) recordUsage(env, (promise) => (send = promise), { route, guildId: interaction.guildId, error: outcome !== "ok", ms: Date.now() - arrivedAt }, config.interactionRetentionDays);
+  if (outcome !== null)
+    recordUsage(
+      env,
+      (promise) => (send = promise),
+      { route, guildId: interaction.guildId, error: outcome !== "ok", ms: Date.now() - arrivedAt },
+      config.interactionRetentionDays,
+    );
   await send;
 }
 
@@ -59,7 +84,13 @@ export function monthOf(ms: number): string {
   return `usage:${new Date(ms).toISOString().slice(0, 7)}`;
 }
 
-export function recordUsage(env: Env, waitUntil: (promise: Promise<unknown>) => void, event: UsageEvent, retentionDays: number, at = Date.now()): void {
+export function recordUsage(
+  env: Env,
+  waitUntil: (promise: Promise<unknown>) => void,
+  event: UsageEvent,
+  retentionDays: number,
+  at = Date.now(),
+): void {
   const ns = env.USAGE;
   if (!ns) return;
   const minute = Math.floor(at / MINUTE_MS);
@@ -94,7 +125,11 @@ async function flush(ns: DurableObjectNamespace<UsageCounters>, retentionDays: n
       try {
         await withStorageTimeout(ns.get(ns.idFromName(name)).add(list, expiresAt), "usage.add");
       } catch (error) {
-        log("usage.write_failed", { level: "error", events: list.reduce((sum, c) => sum + c.n, 0), error: describeError(error) });
+        log("usage.write_failed", {
+          level: "error",
+          events: list.reduce((sum, c) => sum + c.n, 0),
+          error: describeError(error),
+        });
       }
     }),
   );

@@ -63,13 +63,31 @@ export class UsageCounters extends DurableObject {
   read(from: number, to: number, grain: number, guild?: string): CounterRow[] {
     this.#write();
     if (guild !== undefined) {
-      return this.#sql.exec<{ hour: number; n: number; errors: number }>("SELECT hour, n, errors FROM guild_hours WHERE guild = ? AND hour >= ? AND hour < ?", guild, Math.floor(from / 60), Math.ceil(to / 60))
+      return this.#sql
+        .exec<{ hour: number; n: number; errors: number }>(
+          "SELECT hour, n, errors FROM guild_hours WHERE guild = ? AND hour >= ? AND hour < ?",
+          guild,
+          Math.floor(from / 60),
+          Math.ceil(to / 60),
+        )
         .toArray()
         .map(({ hour, n, errors }) => ({ minute: hour * 60, route: "", n, errors, latency: [] }));
     }
-    return this.#sql.exec<Record<string, number | string>>(`SELECT minute / ?1 * ?1 AS minute, route, SUM(n) AS n, SUM(errors) AS errors, ${L.map((l) => `SUM(${l}) AS ${l}`).join(", ")} FROM minutes WHERE minute >= ?2 AND minute < ?3 GROUP BY 1, 2`, Math.max(1, Math.floor(grain)), from, to)
+    return this.#sql
+      .exec<Record<string, number | string>>(
+        `SELECT minute / ?1 * ?1 AS minute, route, SUM(n) AS n, SUM(errors) AS errors, ${L.map((l) => `SUM(${l}) AS ${l}`).join(", ")} FROM minutes WHERE minute >= ?2 AND minute < ?3 GROUP BY 1, 2`,
+        Math.max(1, Math.floor(grain)),
+        from,
+        to,
+      )
       .toArray()
-      .map((r) => ({ minute: r.minute as number, route: r.route as string, n: r.n as number, errors: r.errors as number, latency: L.map((l) => r[l] as number) }));
+      .map((r) => ({
+        minute: r.minute as number,
+        route: r.route as string,
+        n: r.n as number,
+        errors: r.errors as number,
+        latency: L.map((l) => r[l] as number),
+      }));
   }
 
   /** A minute after the first unwritten sums: write them; past the month's retention: delete everything. */
@@ -95,17 +113,32 @@ export class UsageCounters extends DurableObject {
     const guilds = new Map<string, CounterCell>();
     for (const c of this.#pending.values()) {
       merge(minutes, `${c.minute} ${c.route}`, { ...c, guild: "" });
-      if (c.guild) merge(guilds, `${Math.floor(c.minute / 60)} ${c.guild}`, { ...c, minute: Math.floor(c.minute / 60) * 60, route: "" });
+      if (c.guild)
+        merge(guilds, `${Math.floor(c.minute / 60)} ${c.guild}`, {
+          ...c,
+          minute: Math.floor(c.minute / 60) * 60,
+          route: "",
+        });
     }
     this.#pending.clear();
     for (const c of minutes.values()) {
       this.#sql.exec(
         `INSERT INTO minutes VALUES (?, ?, ?, ?, ${L.map(() => "?").join(", ")}) ON CONFLICT DO UPDATE SET n = n + excluded.n, errors = errors + excluded.errors, ${L.map((l) => `${l} = ${l} + excluded.${l}`).join(", ")}`,
-        c.minute, c.route, c.n, c.errors, ...c.latency,
+        c.minute,
+        c.route,
+        c.n,
+        c.errors,
+        ...c.latency,
       );
     }
     for (const c of guilds.values()) {
-      this.#sql.exec("INSERT INTO guild_hours VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n, errors = errors + excluded.errors", c.guild, c.minute / 60, c.n, c.errors);
+      this.#sql.exec(
+        "INSERT INTO guild_hours VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n, errors = errors + excluded.errors",
+        c.guild,
+        c.minute / 60,
+        c.n,
+        c.errors,
+      );
     }
   }
 }

@@ -15,7 +15,14 @@ import type { Env } from "../env.ts";
 import { botLimiter } from "./limiter/bind.ts";
 import { answerOf, LimiterRefusal, localLimiter, type Limiter } from "./limiter/client.ts";
 import { routeOf, type RateLimits } from "./rate-limits.ts";
-import { createRequester, DiscordApiError, retryAfterMs, type JsonBody, type RequestOptions, type Requester } from "./rest.ts";
+import {
+  createRequester,
+  DiscordApiError,
+  retryAfterMs,
+  type JsonBody,
+  type RequestOptions,
+  type Requester,
+} from "./rest.ts";
 
 export interface BotRestOptions extends RequestOptions {
   readonly botToken: string;
@@ -46,12 +53,14 @@ export class DiscordBotClient {
 
   constructor(options: BotRestOptions) {
     const now = options.now ?? Date.now;
-    const limiter = options.limiter ?? (options.limits ? localLimiter(options.limits, now) : botLimiter(options.env ?? {}));
+    const limiter =
+      options.limiter ?? (options.limits ? localLimiter(options.limits, now) : botLimiter(options.env ?? {}));
     this.send = createRequester(options, {
       area: "bot",
       headers: { Authorization: `Bot ${options.botToken}` },
       before: async (method, path, wait) => {
-        const refuse = (why: string) => new DiscordApiError(`discord(bot): ${method} ${path} refused: ${why}`, 0, null, 0);
+        const refuse = (why: string) =>
+          new DiscordApiError(`discord(bot): ${method} ${path} refused: ${why}`, 0, null, 0);
         if (this.unauthorized) throw refuse("DISCORD_TOKEN is wrong or revoked (an earlier call answered 401)");
         const { route, major } = routeOf(method, path);
         try {
@@ -83,6 +92,9 @@ export class DiscordBotClient {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.toString();
-    return this.send("GET", `/applications/${encodeURIComponent(applicationId)}/entitlements${search ? `?${search}` : ""}`) as Promise<APIEntitlement[]>;
+    return this.send(
+      "GET",
+      `/applications/${encodeURIComponent(applicationId)}/entitlements${search ? `?${search}` : ""}`,
+    ) as Promise<APIEntitlement[]>;
   }
 }

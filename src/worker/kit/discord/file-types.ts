@@ -15,7 +15,10 @@ const ENTRY = /^(image|video|audio|\.[a-z0-9]{1,15})$/i;
 
 /** Why Discord would refuse this list, or null. */
 export function fileTypesProblem(types: readonly string[]): string | null {
-  if (types.length === 0 || types.length > MAX_FILE_TYPES) return `file_types must list 1 to ${MAX_FILE_TYPES} groups or extensions, got ${types.length}`;
+  if (types.length === 0 || types.length > MAX_FILE_TYPES)
+    return `file_types must list 1 to ${MAX_FILE_TYPES} groups or extensions, got ${types.length}`;
   const bad = types.find((type) => !ENTRY.test(type));
-  return bad === undefined ? null : `file_types entry ${JSON.stringify(bad)} must be image, video, audio or an extension like ".csv" (≤ 16 characters)`;
+  return bad === undefined
+    ? null
+    : `file_types entry ${JSON.stringify(bad)} must be image, video, audio or an extension like ".csv" (≤ 16 characters)`;
 }

@@ -31,11 +31,23 @@ export async function createInteractionResponse(
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   let answer: Response;
   try {
-    answer = await fetcher(options.apiBase + path, { method: "POST", headers: { "User-Agent": USER_AGENT, "Content-Type": "application/json" }, body: JSON.stringify(response), signal: AbortSignal.timeout(timeoutMs) });
+    answer = await fetcher(options.apiBase + path, {
+      method: "POST",
+      headers: { "User-Agent": USER_AGENT, "Content-Type": "application/json" },
+      body: JSON.stringify(response),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch (error) {
-    throw new InteractionCallbackError(`discord(callback): POST /interactions/${interaction.id}/:token/callback: ${(error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "network error"}`, 0);
+    throw new InteractionCallbackError(
+      `discord(callback): POST /interactions/${interaction.id}/:token/callback: ${(error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "network error"}`,
+      0,
+    );
   }
   const text = await answer.text();
-  if (!answer.ok) throw new InteractionCallbackError(`discord(callback): POST /interactions/${interaction.id}/:token/callback answered ${answer.status}: ${text.slice(0, 200)}`, answer.status);
+  if (!answer.ok)
+    throw new InteractionCallbackError(
+      `discord(callback): POST /interactions/${interaction.id}/:token/callback answered ${answer.status}: ${text.slice(0, 200)}`,
+      answer.status,
+    );
   return JSON.parse(text) as RESTPostAPIInteractionCallbackWithResponseResult;
 }

@@ -36,7 +36,10 @@ export function textDisplay(content: string): APITextDisplayComponent {
 }
 
 /** A box around other components, with an optional accent bar (0xRRGGBB) and spoiler blur. */
-export function container(options: { accentColor?: number; spoiler?: boolean }, ...components: APIComponentInContainer[]): APIContainerComponent {
+export function container(
+  options: { accentColor?: number; spoiler?: boolean },
+  ...components: APIComponentInContainer[]
+): APIContainerComponent {
   const { accentColor, spoiler } = options;
   return {
     type: ComponentType.Container,
@@ -47,7 +50,10 @@ export function container(options: { accentColor?: number; spoiler?: boolean }, 
 }
 
 /** One to three text displays beside an accessory: a thumbnail or a button. */
-export function section(accessory: APIThumbnailComponent | APIButtonComponent, ...texts: APITextDisplayComponent[]): APISectionComponent {
+export function section(
+  accessory: APIThumbnailComponent | APIButtonComponent,
+  ...texts: APITextDisplayComponent[]
+): APISectionComponent {
   return { type: ComponentType.Section, components: texts, accessory } as APISectionComponent;
 }
 
@@ -59,7 +65,11 @@ interface Media {
 }
 
 function media(item: Media): { media: { url: string }; description?: string; spoiler?: boolean } {
-  return { media: { url: item.url }, ...(item.description ? { description: item.description } : {}), ...(item.spoiler ? { spoiler: true } : {}) };
+  return {
+    media: { url: item.url },
+    ...(item.description ? { description: item.description } : {}),
+    ...(item.spoiler ? { spoiler: true } : {}),
+  };
 }
 
 export function thumbnail(item: Media): APIThumbnailComponent {
@@ -68,16 +78,25 @@ export function thumbnail(item: Media): APIThumbnailComponent {
 
 /** One to ten images or videos in a grid. */
 export function mediaGallery(...items: Media[]): APIMediaGalleryComponent {
-  return { type: ComponentType.MediaGallery, items: items.map((item) => media(item) as APIMediaGalleryItem) } as APIMediaGalleryComponent;
+  return {
+    type: ComponentType.MediaGallery,
+    items: items.map((item) => media(item) as APIMediaGalleryItem),
+  } as APIMediaGalleryComponent;
 }
 
 /** A file sent with the message, shown as a download: `filename` is the upload's name (attachment://filename). */
 export function file(filename: string, options: { spoiler?: boolean } = {}): APIFileComponent {
-  return { type: ComponentType.File, file: { url: `attachment://${filename}` }, ...(options.spoiler ? { spoiler: true } : {}) } as APIFileComponent;
+  return {
+    type: ComponentType.File,
+    file: { url: `attachment://${filename}` },
+    ...(options.spoiler ? { spoiler: true } : {}),
+  } as APIFileComponent;
 }
 
 /** Vertical space between components, with a line unless `divider: false`. */
-export function separator(options: { divider?: boolean; spacing?: (typeof SeparatorSpacing)[keyof typeof SeparatorSpacing] } = {}): APISeparatorComponent {
+export function separator(
+  options: { divider?: boolean; spacing?: (typeof SeparatorSpacing)[keyof typeof SeparatorSpacing] } = {},
+): APISeparatorComponent {
   return {
     type: ComponentType.Separator,
     ...(options.divider === false ? { divider: false } : {}),

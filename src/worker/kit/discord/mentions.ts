@@ -9,5 +9,7 @@
 
 /** `data` with `allowed_mentions: {parse: []}` unless it says otherwise; the same object when it does. */
 export function withDefaultMentions<T extends object>(data: T): T {
-  return "allowed_mentions" in data && (data as { allowed_mentions?: unknown }).allowed_mentions !== undefined ? data : { ...data, allowed_mentions: { parse: [] } };
+  return "allowed_mentions" in data && (data as { allowed_mentions?: unknown }).allowed_mentions !== undefined
+    ? data
+    : { ...data, allowed_mentions: { parse: [] } };
 }

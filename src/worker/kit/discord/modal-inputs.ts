@@ -28,7 +28,14 @@ declare const submitted: unique symbol;
 export type Field<C, V> = C & { readonly [submitted]?: V };
 
 /** What an input reads as on submit: its `Field` mark, else a text input's string or a string select's values. */
-export type SubmitsAs<T> = T extends Field<unknown, infer V> ? Exclude<V, undefined> : T extends APITextInputComponent ? string : T extends APIStringSelectComponent ? string[] : never;
+export type SubmitsAs<T> =
+  T extends Field<unknown, infer V>
+    ? Exclude<V, undefined>
+    : T extends APITextInputComponent
+      ? string
+      : T extends APIStringSelectComponent
+        ? string[]
+        : never;
 
 interface Choice<V extends string> {
   readonly value: V;
@@ -44,16 +51,28 @@ interface Common {
 }
 
 function common(type: number, options: Common): { type: number; custom_id: string; required?: boolean } {
-  return { type, custom_id: options.customId ?? "", ...(options.required !== undefined ? { required: options.required } : {}) };
+  return {
+    type,
+    custom_id: options.customId ?? "",
+    ...(options.required !== undefined ? { required: options.required } : {}),
+  };
 }
 
 /** Exactly one of 2-10 options; reads as the chosen value (`null` only when `required: false` and none chosen). */
-export function radioGroup<const V extends string, const R extends boolean = true>(options: Common & { readonly options: readonly Choice<V>[]; readonly required?: R }): Field<APIRadioGroupComponent, R extends false ? V | null : V> {
+export function radioGroup<const V extends string, const R extends boolean = true>(
+  options: Common & { readonly options: readonly Choice<V>[]; readonly required?: R },
+): Field<APIRadioGroupComponent, R extends false ? V | null : V> {
   return { ...common(ComponentType.RadioGroup, options), options: [...options.options] } as APIRadioGroupComponent;
 }
 
 /** Any number of 1-10 options (within min/max); reads as the chosen values. */
-export function checkboxGroup<const V extends string>(options: Common & { readonly options: readonly Choice<V>[]; readonly minValues?: number; readonly maxValues?: number }): Field<APICheckboxGroupComponent, V[]> {
+export function checkboxGroup<const V extends string>(
+  options: Common & {
+    readonly options: readonly Choice<V>[];
+    readonly minValues?: number;
+    readonly maxValues?: number;
+  },
+): Field<APICheckboxGroupComponent, V[]> {
   return {
     ...common(ComponentType.CheckboxGroup, options),
     options: [...options.options],
@@ -63,8 +82,14 @@ export function checkboxGroup<const V extends string>(options: Common & { readon
 }
 
 /** One box; reads as true or false. */
-export function checkbox(options: { readonly customId?: string; readonly default?: boolean } = {}): Field<APICheckboxComponent, boolean> {
-  return { type: ComponentType.Checkbox, custom_id: options.customId ?? "", ...(options.default ? { default: true } : {}) } as APICheckboxComponent;
+export function checkbox(
+  options: { readonly customId?: string; readonly default?: boolean } = {},
+): Field<APICheckboxComponent, boolean> {
+  return {
+    type: ComponentType.Checkbox,
+    custom_id: options.customId ?? "",
+    ...(options.default ? { default: true } : {}),
+  } as APICheckboxComponent;
 }
 
 interface Many extends Common {
@@ -85,10 +110,15 @@ function many(type: number, options: Many & { readonly placeholder?: string }): 
  * Up to `maxValues` (default 1) files; reads as the uploads, from the submit's `resolved.attachments`. `fileTypes`
  * limits what the picker offers (groups or extensions, ≤ 10; file-types.ts); a list Discord would refuse throws here.
  */
-export function fileUpload(options: Many & { readonly fileTypes?: readonly FileUploadType[] } = {}): Field<APIFileUploadComponent, Attachment[]> {
+export function fileUpload(
+  options: Many & { readonly fileTypes?: readonly FileUploadType[] } = {},
+): Field<APIFileUploadComponent, Attachment[]> {
   const problem = options.fileTypes && fileTypesProblem(options.fileTypes);
   if (problem) throw new Error(`components(fileUpload): ${problem}`);
-  return { ...many(ComponentType.FileUpload, options), ...(options.fileTypes ? { file_types: options.fileTypes } : {}) } as unknown as APIFileUploadComponent;
+  return {
+    ...many(ComponentType.FileUpload, options),
+    ...(options.fileTypes ? { file_types: options.fileTypes } : {}),
+  } as unknown as APIFileUploadComponent;
 }
 
 type SelectOptions = Many & { readonly placeholder?: string };
@@ -101,7 +131,9 @@ export function roleSelect(options: SelectOptions = {}): Field<APIRoleSelectComp
   return many(ComponentType.RoleSelect, options) as unknown as APIRoleSelectComponent;
 }
 
-export function mentionableSelect(options: SelectOptions = {}): Field<APIMentionableSelectComponent, (ResolvedUser | ResolvedRole)[]> {
+export function mentionableSelect(
+  options: SelectOptions = {},
+): Field<APIMentionableSelectComponent, (ResolvedUser | ResolvedRole)[]> {
   return many(ComponentType.MentionableSelect, options) as unknown as APIMentionableSelectComponent;
 }
 

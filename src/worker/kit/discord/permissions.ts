@@ -38,7 +38,9 @@ export interface Caller {
 export function adminScope(interaction: Caller, config: Pick<Config, "adminUserIds">): AdminScope | null {
   const userId = interaction.user?.id;
   if (userId && config.adminUserIds.has(userId)) return { kind: "all" };
-  const administrator = interaction.memberPermissions !== null && (interaction.memberPermissions & Permission.Administrator) === Permission.Administrator;
+  const administrator =
+    interaction.memberPermissions !== null &&
+    (interaction.memberPermissions & Permission.Administrator) === Permission.Administrator;
   return administrator && interaction.guildId ? { kind: "guild", guildId: interaction.guildId } : null;
 }
 

@@ -12,7 +12,9 @@ import { ResponseError } from "./responses.ts";
 export const PollLimits = { question: 300, answers: 10, answerText: 55, minHours: 1, maxHours: 768 } as const;
 
 /** An answer: its text, or its text and an emoji (`{ name: "🍕" }` or a custom one's `{ id }`). */
-type PollAnswer = string | { readonly text: string; readonly emoji?: { readonly name: string } | { readonly id: string } };
+type PollAnswer =
+  | string
+  | { readonly text: string; readonly emoji?: { readonly name: string } | { readonly id: string } };
 
 export interface PollInput {
   readonly question: string;
@@ -26,7 +28,15 @@ export interface PollInput {
 export function poll(input: PollInput): RESTAPIPoll {
   const built: RESTAPIPoll = {
     question: { text: input.question },
-    answers: input.answers.map((answer) => ({ poll_media: typeof answer === "string" ? { text: answer } : { text: answer.text, ...(answer.emoji ? { emoji: answer.emoji as NonNullable<RESTAPIPoll["question"]["emoji"]> } : {}) } })),
+    answers: input.answers.map((answer) => ({
+      poll_media:
+        typeof answer === "string"
+          ? { text: answer }
+          : {
+              text: answer.text,
+              ...(answer.emoji ? { emoji: answer.emoji as NonNullable<RESTAPIPoll["question"]["emoji"]> } : {}),
+            },
+    })),
     ...(input.durationHours !== undefined ? { duration: input.durationHours } : {}),
     ...(input.allowMultiselect !== undefined ? { allow_multiselect: input.allowMultiselect } : {}),
     layout_type: 1,
@@ -41,17 +51,25 @@ export function pollProblem(value: unknown): string | null {
   const poll = isObject(value) ? value : {};
   const question = isObject(poll.question) ? poll.question.text : undefined;
   const answers = Array.isArray(poll.answers) ? poll.answers : [];
-  if (typeof question !== "string" || !question.trim() || question.length > PollLimits.question) return `a poll needs a question of 1-${PollLimits.question} characters`;
-  if (answers.length < 1 || answers.length > PollLimits.answers) return `a poll needs 1-${PollLimits.answers} answers, got ${answers.length}`;
+  if (typeof question !== "string" || !question.trim() || question.length > PollLimits.question)
+    return `a poll needs a question of 1-${PollLimits.question} characters`;
+  if (answers.length < 1 || answers.length > PollLimits.answers)
+    return `a poll needs 1-${PollLimits.answers} answers, got ${answers.length}`;
   for (const [index, answer] of answers.entries()) {
     const text = isObject(answer) && isObject(answer.poll_media) ? answer.poll_media.text : undefined;
-    if (typeof text !== "string" || !text.trim() || text.length > PollLimits.answerText) return `poll answer ${index + 1} needs 1-${PollLimits.answerText} characters`;
+    if (typeof text !== "string" || !text.trim() || text.length > PollLimits.answerText)
+      return `poll answer ${index + 1} needs 1-${PollLimits.answerText} characters`;
   }
   const hours = poll.duration;
-  if (hours !== undefined && !(Number.isInteger(hours) && (hours as number) >= PollLimits.minHours && (hours as number) <= PollLimits.maxHours)) {
+  if (
+    hours !== undefined &&
+    !(Number.isInteger(hours) && (hours as number) >= PollLimits.minHours && (hours as number) <= PollLimits.maxHours)
+  ) {
     return `a poll lasts ${PollLimits.minHours}-${PollLimits.maxHours} whole hours, got ${String(hours)}`;
   }
-  if (poll.allow_multiselect !== undefined && typeof poll.allow_multiselect !== "boolean") return "allow_multiselect must be a boolean";
-  if (poll.layout_type !== undefined && poll.layout_type !== 1) return "layout_type must be 1, Discord's only poll layout";
+  if (poll.allow_multiselect !== undefined && typeof poll.allow_multiselect !== "boolean")
+    return "allow_multiselect must be a boolean";
+  if (poll.layout_type !== undefined && poll.layout_type !== 1)
+    return "layout_type must be 1, Discord's only poll layout";
   return null;
 }

@@ -47,7 +47,10 @@ export function webhookRouteOf(method: string, path: string): { route: string; m
 export function routeOf(method: string, path: string): { route: string; major: string } {
   const segments = path.split("?")[0]!.split("/");
   const major = /^(channels|guilds|webhooks)$/.test(segments[1]!) ? segments[2]! : "";
-  return { route: `${method} ${segments.map((segment, i) => (i === 2 && major ? ":major" : /^\d{15,21}$/.test(segment) ? ":id" : segment)).join("/")}`, major };
+  return {
+    route: `${method} ${segments.map((segment, i) => (i === 2 && major ? ":major" : /^\d{15,21}$/.test(segment) ? ":id" : segment)).join("/")}`,
+    major,
+  };
 }
 
 export interface RateLimits {
@@ -60,7 +63,13 @@ export interface RateLimits {
   /** Learns the bucket's hash and state from any answer that carries rate-limit headers. */
   observe(route: string, major: string, headers: Headers, now: number): void;
   /** A 429: pauses every route (global), or this bucket, for `retryAfterMs`. */
-  rateLimited(route: string, major: string, scope: "user" | "global" | "shared", retryAfterMs: number, now: number): void;
+  rateLimited(
+    route: string,
+    major: string,
+    scope: "user" | "global" | "shared",
+    retryAfterMs: number,
+    now: number,
+  ): void;
   recordInvalid(now: number): void;
   /** Invalid responses counted in the last 10 minutes. */
   invalidCount(now: number): number;
@@ -99,8 +108,10 @@ export function createRateLimits(invalidCeiling = INVALID_REQUEST_CEILING, globa
       if (hash) hashes.set(route, hash);
       const remaining = Number(headers.get("X-RateLimit-Remaining") ?? Number.NaN);
       const resetAfter = Number(headers.get("X-RateLimit-Reset-After") ?? Number.NaN);
-      if (Number.isFinite(remaining) && Number.isFinite(resetAfter)) buckets.set(key(route, major), { remaining, resetAt: now + Math.ceil(resetAfter * 1000) });
-      if (buckets.size > MAX_BUCKETS) for (const [name, bucket] of buckets) if (bucket.resetAt <= now) buckets.delete(name);
+      if (Number.isFinite(remaining) && Number.isFinite(resetAfter))
+        buckets.set(key(route, major), { remaining, resetAt: now + Math.ceil(resetAfter * 1000) });
+      if (buckets.size > MAX_BUCKETS)
+        for (const [name, bucket] of buckets) if (bucket.resetAt <= now) buckets.delete(name);
     },
     rateLimited(route, major, scope, retryAfterMs, now) {
       if (scope === "global") globalUntil = Math.max(globalUntil, now + retryAfterMs);

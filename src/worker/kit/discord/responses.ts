@@ -26,14 +26,29 @@ export const MAX_CUSTOM_ID_LENGTH = 100;
 export type ImmediateResponse = Exclude<APIInteractionResponse, { type: 1 | 5 | 6 }>;
 
 const ResponseType = {
-  Pong: 1, Message: 4, DeferredMessage: 5, DeferredUpdate: 6, Update: 7, Autocomplete: 8, Modal: 9, LaunchActivity: 12,
+  Pong: 1,
+  Message: 4,
+  DeferredMessage: 5,
+  DeferredUpdate: 6,
+  Update: 7,
+  Autocomplete: 8,
+  Modal: 9,
+  LaunchActivity: 12,
 } as const;
 
 export const MessageFlags = { SuppressEmbeds: 1 << 2, Ephemeral: 1 << 6, ComponentsV2: 1 << 15 } as const;
 
 export const Limits = {
-  content: 2000, embeds: 10, embedTotal: 6000, choices: 25, choiceName: 100, actionRows: 5, rowButtons: 5,
-  customId: MAX_CUSTOM_ID_LENGTH, modalTitle: 45, modalComponents: 5,
+  content: 2000,
+  embeds: 10,
+  embedTotal: 6000,
+  choices: 25,
+  choiceName: 100,
+  actionRows: 5,
+  rowButtons: 5,
+  customId: MAX_CUSTOM_ID_LENGTH,
+  modalTitle: 45,
+  modalComponents: 5,
 } as const;
 
 export type MessageData = APIInteractionResponseCallbackData;
@@ -49,11 +64,28 @@ const ALLOWED: Record<InteractionTypeValue, readonly number[]> = {
   [InteractionType.Ping]: [ResponseType.Pong],
   // 12 (launch the app's Activity) answers a command or a component, as the emulator checks; Discord refuses it
   // for an app without Activities.
-  [InteractionType.Command]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.Modal, ResponseType.LaunchActivity],
-  [InteractionType.Component]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update, ResponseType.Modal, ResponseType.LaunchActivity],
+  [InteractionType.Command]: [
+    ResponseType.Message,
+    ResponseType.DeferredMessage,
+    ResponseType.Modal,
+    ResponseType.LaunchActivity,
+  ],
+  [InteractionType.Component]: [
+    ResponseType.Message,
+    ResponseType.DeferredMessage,
+    ResponseType.DeferredUpdate,
+    ResponseType.Update,
+    ResponseType.Modal,
+    ResponseType.LaunchActivity,
+  ],
   [InteractionType.Autocomplete]: [ResponseType.Autocomplete],
   // 6 and 7 are valid only for modals opened from a component; Discord enforces the rest.
-  [InteractionType.ModalSubmit]: [ResponseType.Message, ResponseType.DeferredMessage, ResponseType.DeferredUpdate, ResponseType.Update],
+  [InteractionType.ModalSubmit]: [
+    ResponseType.Message,
+    ResponseType.DeferredMessage,
+    ResponseType.DeferredUpdate,
+    ResponseType.Update,
+  ],
 };
 
 export function reply(data: string | MessageData): ImmediateResponse {
@@ -63,12 +95,17 @@ export function reply(data: string | MessageData): ImmediateResponse {
 
 export function ephemeral(data: string | MessageData): ImmediateResponse {
   const body = typeof data === "string" ? { content: data } : data;
-  return checked({ type: ResponseType.Message, data: withDefaultMentions({ ...body, flags: (body.flags ?? 0) | MessageFlags.Ephemeral }) });
+  return checked({
+    type: ResponseType.Message,
+    data: withDefaultMentions({ ...body, flags: (body.flags ?? 0) | MessageFlags.Ephemeral }),
+  });
 }
 
 /** Type 5: "thinking…" now, the message later (a PATCH of @original). */
 export function deferReply(options: { ephemeral?: boolean } = {}): APIInteractionResponse {
-  return options.ephemeral ? { type: ResponseType.DeferredMessage, data: { flags: MessageFlags.Ephemeral } } : { type: ResponseType.DeferredMessage };
+  return options.ephemeral
+    ? { type: ResponseType.DeferredMessage, data: { flags: MessageFlags.Ephemeral } }
+    : { type: ResponseType.DeferredMessage };
 }
 
 /** Type 6: acknowledge a component; the message it is on is edited later. */
@@ -78,7 +115,10 @@ export function deferUpdate(): APIInteractionResponse {
 
 /** Type 7: edit the message the component is on, now. */
 export function update(data: string | MessageData): ImmediateResponse {
-  return checked({ type: ResponseType.Update, data: withDefaultMentions(typeof data === "string" ? { content: data } : data) });
+  return checked({
+    type: ResponseType.Update,
+    data: withDefaultMentions(typeof data === "string" ? { content: data } : data),
+  });
 }
 
 /**
@@ -107,7 +147,12 @@ export function autocompleteChoices(choices: readonly Choice[]): ImmediateRespon
  * (mentions.ts). The builders above apply it already; this covers an answer a handler wrote by hand.
  */
 export function withMessageDefaults(response: APIInteractionResponse): APIInteractionResponse {
-  if ((response.type !== ResponseType.Message && response.type !== ResponseType.Update) || !isObject(response.data) || response.data.allowed_mentions !== undefined) return response;
+  if (
+    (response.type !== ResponseType.Message && response.type !== ResponseType.Update) ||
+    !isObject(response.data) ||
+    response.data.allowed_mentions !== undefined
+  )
+    return response;
   return { ...response, data: withDefaultMentions(response.data) } as APIInteractionResponse;
 }
 
@@ -126,23 +171,35 @@ export function isComponentsV2(message: Record<string, unknown> | null): boolean
  * Null when `response` is a valid answer to an interaction of `interactionType`, else the problem. `v2Message`: the
  * component's message has IS_COMPONENTS_V2, so an update (type 7) of it must follow the V2 rules too.
  */
-export function validateResponse(response: unknown, interactionType: InteractionTypeValue, v2Message = false): string | null {
-  if (!isObject(response) || typeof response.type !== "number") return "a handler returned something that is not an interaction response";
+export function validateResponse(
+  response: unknown,
+  interactionType: InteractionTypeValue,
+  v2Message = false,
+): string | null {
+  if (!isObject(response) || typeof response.type !== "number")
+    return "a handler returned something that is not an interaction response";
   if (!ALLOWED[interactionType].includes(response.type)) {
     return `response type ${response.type} is not valid for interaction type ${interactionType}`;
   }
-  return describeLimitProblem(response as unknown as APIInteractionResponse, v2Message && response.type === ResponseType.Update);
+  return describeLimitProblem(
+    response as unknown as APIInteractionResponse,
+    v2Message && response.type === ResponseType.Update,
+  );
 }
 
 function describeLimitProblem(response: APIInteractionResponse, v2Message = false): string | null {
   if (!("data" in response) || !isObject(response.data)) {
-    return response.type === ResponseType.Message || response.type === ResponseType.Update || response.type === ResponseType.Modal || response.type === ResponseType.Autocomplete
+    return response.type === ResponseType.Message ||
+      response.type === ResponseType.Update ||
+      response.type === ResponseType.Modal ||
+      response.type === ResponseType.Autocomplete
       ? `response type ${response.type} needs data`
       : null;
   }
   const data = response.data as Record<string, unknown>;
   if (response.type === ResponseType.Autocomplete) return choicesProblem(data.choices);
-  if (response.type === ResponseType.Update && data.poll !== undefined) return "an update (type 7) cannot carry a poll; reply or follow up with it";
+  if (response.type === ResponseType.Update && data.poll !== undefined)
+    return "an update (type 7) cannot carry a poll; reply or follow up with it";
   if (response.type === ResponseType.Modal) return modalProblem(data);
   return messageProblem(data, v2Message);
 }
@@ -164,7 +221,8 @@ export function messageProblem(data: Record<string, unknown>, v2Message = false)
   }
   if (data.content !== undefined) {
     if (typeof data.content !== "string") return "content must be a string";
-    if (data.content.length > Limits.content) return `content is ${data.content.length} characters; Discord allows ${Limits.content}`;
+    if (data.content.length > Limits.content)
+      return `content is ${data.content.length} characters; Discord allows ${Limits.content}`;
   }
   if (data.embeds !== undefined) {
     if (!Array.isArray(data.embeds)) return "embeds must be an array";
@@ -174,7 +232,8 @@ export function messageProblem(data: Record<string, unknown>, v2Message = false)
   }
   if (data.components !== undefined) {
     if (!Array.isArray(data.components)) return "components must be an array";
-    if (!v2 && data.components.length > Limits.actionRows) return `${data.components.length} action rows; Discord allows ${Limits.actionRows}`;
+    if (!v2 && data.components.length > Limits.actionRows)
+      return `${data.components.length} action rows; Discord allows ${Limits.actionRows}`;
     const problem = layoutProblem(data.components, v2 ? "v2" : "message");
     if (problem) return problem;
   }
@@ -184,9 +243,15 @@ export function messageProblem(data: Record<string, unknown>, v2Message = false)
 
 function modalProblem(data: Record<string, unknown>): string | null {
   if (typeof data.custom_id !== "string" || data.custom_id.length === 0) return "a modal needs a custom_id";
-  if (data.custom_id.length > Limits.customId) return `modal custom_id is ${data.custom_id.length} characters; Discord allows ${Limits.customId}`;
-  if (typeof data.title !== "string" || data.title.length === 0 || data.title.length > Limits.modalTitle) return `a modal needs a title of 1-${Limits.modalTitle} characters`;
-  if (!Array.isArray(data.components) || data.components.length < 1 || data.components.length > Limits.modalComponents) {
+  if (data.custom_id.length > Limits.customId)
+    return `modal custom_id is ${data.custom_id.length} characters; Discord allows ${Limits.customId}`;
+  if (typeof data.title !== "string" || data.title.length === 0 || data.title.length > Limits.modalTitle)
+    return `a modal needs a title of 1-${Limits.modalTitle} characters`;
+  if (
+    !Array.isArray(data.components) ||
+    data.components.length < 1 ||
+    data.components.length > Limits.modalComponents
+  ) {
     return `a modal needs 1-${Limits.modalComponents} components`;
   }
   return layoutProblem(data.components, "modal");
@@ -194,9 +259,15 @@ function modalProblem(data: Record<string, unknown>): string | null {
 
 function choicesProblem(choices: unknown): string | null {
   if (!Array.isArray(choices)) return "autocomplete choices must be an array";
-  if (choices.length > Limits.choices) return `${choices.length} autocomplete choices; Discord allows ${Limits.choices}`;
+  if (choices.length > Limits.choices)
+    return `${choices.length} autocomplete choices; Discord allows ${Limits.choices}`;
   for (const choice of choices) {
-    if (!isObject(choice) || typeof choice.name !== "string" || choice.name.length < 1 || choice.name.length > Limits.choiceName) {
+    if (
+      !isObject(choice) ||
+      typeof choice.name !== "string" ||
+      choice.name.length < 1 ||
+      choice.name.length > Limits.choiceName
+    ) {
       return `each choice needs a name of 1-${Limits.choiceName} characters`;
     }
   }

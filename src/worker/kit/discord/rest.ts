@@ -61,7 +61,13 @@ export class DiscordApiError extends Error {
   readonly attempts: number;
   /** After a 429: how long Discord asked to wait (its `retry_after`), so a later retry can honour it. */
   readonly retryAfterMs: number | null;
-  constructor(message: string, status: number, code: number | null, attempts: number, retryAfterMs: number | null = null) {
+  constructor(
+    message: string,
+    status: number,
+    code: number | null,
+    attempts: number,
+    retryAfterMs: number | null = null,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -88,7 +94,8 @@ export class DiscordRestClient {
       // Per-route buckets, as Discord asks of webhook calls too; exempt from the global limit.
       before: async (method, path, wait) => {
         const { route, major } = webhookRouteOf(method, path);
-        for (let ms = limits.reserve(route, major, now()); ms > 0; ms = limits.reserve(route, major, now())) await wait(ms);
+        for (let ms = limits.reserve(route, major, now()); ms > 0; ms = limits.reserve(route, major, now()))
+          await wait(ms);
       },
       // A 429 is waited out by the loop below (retry_after), so only other answers move the bucket.
       after: async (method, path, response, body) => {
@@ -118,7 +125,11 @@ export class DiscordRestClient {
   }
 
   editFollowupMessage(token: string, messageId: string, message: FinalMessage | MessageData): Promise<SentMessage> {
-    return this.send("PATCH", this.webhookPath(token, `/messages/${encodeURIComponent(messageId)}`), message) as Promise<SentMessage>;
+    return this.send(
+      "PATCH",
+      this.webhookPath(token, `/messages/${encodeURIComponent(messageId)}`),
+      message,
+    ) as Promise<SentMessage>;
   }
 
   async deleteFollowupMessage(token: string, messageId: string): Promise<void> {
@@ -131,7 +142,11 @@ export class DiscordRestClient {
 }
 
 /** Sends one call with the retries above; resolves to the parsed JSON answer (null for 204). */
-export type Requester = (method: string, path: string, message?: FinalMessage | MessageData | JsonBody) => Promise<unknown>;
+export type Requester = (
+  method: string,
+  path: string,
+  message?: FinalMessage | MessageData | JsonBody,
+) => Promise<unknown>;
 
 /** A request body that is not a message (a thread, a DM channel, an emoji): sent as JSON as it is, without the mention defaults. */
 export interface JsonBody {
@@ -146,7 +161,12 @@ export interface RequestHooks {
   /** Before every attempt: may wait (through `wait`, which keeps to the deadline) or refuse by throwing. */
   readonly before?: (method: string, path: string, wait: (ms: number) => Promise<void>) => Promise<void>;
   /** Sees every answer before the loop acts on it (`body`: the JSON of a failure; null for a success). */
-  readonly after?: (method: string, path: string, response: Response, body: Record<string, unknown> | null) => void | Promise<void>;
+  readonly after?: (
+    method: string,
+    path: string,
+    response: Response,
+    body: Record<string, unknown> | null,
+  ) => void | Promise<void>;
 }
 
 export function createRequester(options: RequestOptions, hooks: RequestHooks): Requester {
@@ -160,7 +180,14 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
     let attempt = 0;
     // A wait past the deadline ends the call; the error carries the wait (Discord's retry_after), for a later retry.
     const wait = async (ms: number) => {
-      if (remaining() <= ms) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt, ms);
+      if (remaining() <= ms)
+        throw new DiscordApiError(
+          `${where} ran out of time before attempt ${attempt + 1} (deadline reached)`,
+          0,
+          null,
+          attempt,
+          ms,
+        );
       await sleep(ms);
     };
     // Every retry is one log line (the wait and why), so an operator sees a slow Discord call for what it was.
@@ -174,16 +201,28 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
     let unknownWebhookWaited = 0;
     for (;;) {
       await hooks.before?.(method, path, wait);
-      if (remaining() <= 0) throw new DiscordApiError(`${where} ran out of time before attempt ${attempt + 1} (deadline reached)`, 0, null, attempt);
+      if (remaining() <= 0)
+        throw new DiscordApiError(
+          `${where} ran out of time before attempt ${attempt + 1} (deadline reached)`,
+          0,
+          null,
+          attempt,
+        );
       attempt++;
       let response: Response;
       try {
         const headers: Record<string, string> = { "User-Agent": USER_AGENT, ...hooks.headers };
         const body = message === undefined ? undefined : messageBody(message, headers);
         const timeout = Math.max(1, Math.min(options.timeoutMs ?? scaled(10_000), remaining()));
-        response = await fetcher(options.apiBase + path, { method, headers, body, signal: AbortSignal.timeout(timeout) });
+        response = await fetcher(options.apiBase + path, {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(timeout),
+        });
       } catch (error) {
-        if (serverErrors >= MAX_SERVER_ERROR_RETRIES) throw new DiscordApiError(`${where} failed after ${attempt} attempts: ${describe(error)}`, 0, null, attempt);
+        if (serverErrors >= MAX_SERVER_ERROR_RETRIES)
+          throw new DiscordApiError(`${where} failed after ${attempt} attempts: ${describe(error)}`, 0, null, attempt);
         await retry("network_error", scaled(SERVER_ERROR_BACKOFF_MS * 2 ** serverErrors++), { error: describe(error) });
         continue;
       }
@@ -204,15 +243,28 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
       }
       const code = typeof body?.code === "number" ? body.code : null;
       const unknownWaitMs = Math.min(UNKNOWN_WEBHOOK_MAX_BACKOFF_MS, UNKNOWN_WEBHOOK_BACKOFF_MS * 2 ** unknownWebhook);
-      if (response.status === 404 && code === UNKNOWN_WEBHOOK && method !== "DELETE" && path.startsWith("/webhooks/") && unknownWebhookWaited + unknownWaitMs <= UNKNOWN_WEBHOOK_MAX_WAIT_MS) {
+      if (
+        response.status === 404 &&
+        code === UNKNOWN_WEBHOOK &&
+        method !== "DELETE" &&
+        path.startsWith("/webhooks/") &&
+        unknownWebhookWaited + unknownWaitMs <= UNKNOWN_WEBHOOK_MAX_WAIT_MS
+      ) {
         const waitMs = unknownWaitMs;
         unknownWebhook++;
         unknownWebhookWaited += waitMs;
         await retry("unknown_webhook", scaled(waitMs));
         continue;
       }
-      const detail = (typeof body?.message === "string" ? body.message : response.statusText) + fieldErrors(body?.errors);
-      throw new DiscordApiError(`${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`, response.status, code, attempt, response.status === 429 ? retryAfterMs(response, body) : null);
+      const detail =
+        (typeof body?.message === "string" ? body.message : response.statusText) + fieldErrors(body?.errors);
+      throw new DiscordApiError(
+        `${where} answered ${response.status}${code !== null ? ` (code ${code})` : ""}: ${detail}`,
+        response.status,
+        code,
+        attempt,
+        response.status === 429 ? retryAfterMs(response, body) : null,
+      );
     }
   };
 }
@@ -225,7 +277,11 @@ export function createRequester(options: RequestOptions, hooks: RequestHooks): R
 function fieldErrors(tree: unknown, at = ""): string {
   if (typeof tree !== "object" || tree === null) return "";
   return Object.entries(tree)
-    .map(([key, value]) => (key === "_errors" ? (value as { message: string }[]).map((e) => `; ${at}: ${e.message}`).join("") : fieldErrors(value, /^\d+$/.test(key) ? `${at}[${key}]` : at ? `${at}.${key}` : key)))
+    .map(([key, value]) =>
+      key === "_errors"
+        ? (value as { message: string }[]).map((e) => `; ${at}: ${e.message}`).join("")
+        : fieldErrors(value, /^\d+$/.test(key) ? `${at}[${key}]` : at ? `${at}.${key}` : key),
+    )
     .join("");
 }
 
@@ -262,7 +318,14 @@ export function multipartBody(data: MessageData, files: readonly FileUpload[]): 
   const kept = (data.attachments ?? []).filter((a) => typeof a.id === "string");
   const payload = {
     ...data,
-    attachments: [...kept, ...files.map((file, n) => ({ id: String(n), filename: file.name, ...(file.description ? { description: file.description } : {}) }))],
+    attachments: [
+      ...kept,
+      ...files.map((file, n) => ({
+        id: String(n),
+        filename: file.name,
+        ...(file.description ? { description: file.description } : {}),
+      })),
+    ],
   };
   const form = new FormData();
   form.append("payload_json", new Blob([JSON.stringify(payload)], { type: "application/json" }));

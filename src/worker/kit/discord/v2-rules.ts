@@ -31,7 +31,12 @@ const ALLOWED: Readonly<Record<string, readonly number[]>> = {
 
 /** Parents: the list each holds, and how many (min, max). */
 const HOLDS: Readonly<Record<number, readonly [string, number, number]>> = {
-  1: ["components", 1, 5], 9: ["components", 1, 3], 12: ["items", 1, 10], 17: ["components", 1, MAX_TOTAL], 21: ["options", 2, 10], 22: ["options", 1, 10],
+  1: ["components", 1, 5],
+  9: ["components", 1, 3],
+  12: ["items", 1, 10],
+  17: ["components", 1, MAX_TOTAL],
+  21: ["options", 2, 10],
+  22: ["options", 1, 10],
 };
 
 /** "media gallery" from ComponentType's key MediaGallery: the names the Worker already ships, no second table. */
@@ -47,21 +52,29 @@ export function layoutProblem(components: readonly unknown[], where: "message" |
   let text = 0;
   const walk = (list: readonly unknown[], place: string, parent: string): string | null => {
     for (const c of list) {
-      if (!isObject(c)) return place === "accessory" ? "a section needs an accessory (a thumbnail or a button)" : "components must be objects";
+      if (!isObject(c))
+        return place === "accessory"
+          ? "a section needs an accessory (a thumbnail or a button)"
+          : "components must be objects";
       total++;
       const type = c.type as number;
       const name = nameOf(type);
       const [key, min = 0, max = 0] = HOLDS[type] ?? [];
       if (!ALLOWED[place]?.includes(type)) return `a ${name} cannot be ${parent}`;
-      if (c.custom_id !== undefined && (typeof c.custom_id !== "string" || c.custom_id.length < 1 || c.custom_id.length > 100)) {
+      if (
+        c.custom_id !== undefined &&
+        (typeof c.custom_id !== "string" || c.custom_id.length < 1 || c.custom_id.length > 100)
+      ) {
         return `custom_id "${String(c.custom_id).slice(0, 40)}" must be 1-100 characters`;
       }
       const items = (key ? c[key] : []) as unknown[];
-      if (key && (!Array.isArray(items) || items.length < min || items.length > max)) return `${name} holds ${Array.isArray(items) ? items.length : "no"} ${key}; Discord allows ${min}-${max}`;
+      if (key && (!Array.isArray(items) || items.length < min || items.length > max))
+        return `${name} holds ${Array.isArray(items) ? items.length : "no"} ${key}; Discord allows ${min}-${max}`;
       const problem = check(c, type);
       if (problem) return `${name}: ${problem}`;
       if (type === 10) text += (c.content as string).length;
-      if (type === 1 && items.length > 1 && items.some((i) => isObject(i) && SELECTS.includes(i.type as number))) return "a select menu must be alone in its action row";
+      if (type === 1 && items.length > 1 && items.some((i) => isObject(i) && SELECTS.includes(i.type as number)))
+        return "a select menu must be alone in its action row";
       const inner =
         (type === 1 || type === 9 || type === 17 ? walk(items, (modal ? "m" : "") + type, `in a ${name}`) : null) ??
         (type === 9 ? walk([c.accessory], "accessory", "a section's accessory (a thumbnail or a button)") : null) ??
@@ -70,7 +83,13 @@ export function layoutProblem(components: readonly unknown[], where: "message" |
     }
     return null;
   };
-  const problem = walk(components, where, where === "message" ? "at the top of a message without the IS_COMPONENTS_V2 flag" : `at the top of a ${modal ? "modal" : "Components V2 message"}`);
+  const problem = walk(
+    components,
+    where,
+    where === "message"
+      ? "at the top of a message without the IS_COMPONENTS_V2 flag"
+      : `at the top of a ${modal ? "modal" : "Components V2 message"}`,
+  );
   if (problem) return problem;
   if (total > MAX_TOTAL) return `${total} components in all (counted nested); Discord allows ${MAX_TOTAL}`;
   if (text > MAX_TEXT) return `text displays hold ${text} characters; Discord allows ${MAX_TEXT} in all`;
@@ -83,14 +102,24 @@ const media = (value: unknown): boolean => isObject(value) && typeof value.url =
 /** The rules of one component's own fields: null, or what is wrong (after the component's name). */
 function check(c: Record<string, unknown>, type: number): string | null {
   const ok =
-    type === 10 ? typeof c.content === "string" && c.content.length > 0
-    : type === 11 ? media(c.media)
-    : type === 12 ? (c.items as unknown[]).every((item) => isObject(item) && media(item.media))
-    : type === 13 ? isObject(c.file) && typeof c.file.url === "string" && c.file.url.startsWith("attachment://")
-    : type === 14 ? c.spacing === undefined || c.spacing === 1 || c.spacing === 2
-    : type === 17 ? c.accent_color == null || (Number.isInteger(c.accent_color) && (c.accent_color as number) >= 0 && (c.accent_color as number) <= 0xffffff)
-    : type === 18 ? typeof c.label === "string" && c.label.length > 0 && c.label.length <= 45
-    : true;
+    type === 10
+      ? typeof c.content === "string" && c.content.length > 0
+      : type === 11
+        ? media(c.media)
+        : type === 12
+          ? (c.items as unknown[]).every((item) => isObject(item) && media(item.media))
+          : type === 13
+            ? isObject(c.file) && typeof c.file.url === "string" && c.file.url.startsWith("attachment://")
+            : type === 14
+              ? c.spacing === undefined || c.spacing === 1 || c.spacing === 2
+              : type === 17
+                ? c.accent_color == null ||
+                  (Number.isInteger(c.accent_color) &&
+                    (c.accent_color as number) >= 0 &&
+                    (c.accent_color as number) <= 0xffffff)
+                : type === 18
+                  ? typeof c.label === "string" && c.label.length > 0 && c.label.length <= 45
+                  : true;
   return ok ? null : HINTS[type]!;
 }
 

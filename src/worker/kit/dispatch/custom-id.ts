@@ -13,10 +13,13 @@ export class CustomIdError extends Error {
 
 /** `customId("chart", "bar", "k3f9")` → "chart:bar:k3f9". */
 export function customId(prefix: string, ...state: readonly (string | number)[]): string {
-  if (!prefix || prefix.includes(SEPARATOR)) throw new CustomIdError(`custom_id(build): prefix "${prefix}" must be non-empty and contain no "${SEPARATOR}"`);
+  if (!prefix || prefix.includes(SEPARATOR))
+    throw new CustomIdError(`custom_id(build): prefix "${prefix}" must be non-empty and contain no "${SEPARATOR}"`);
   const id = [prefix, ...state].join(SEPARATOR);
   if (id.length > MAX_CUSTOM_ID_LENGTH) {
-    throw new CustomIdError(`custom_id(build): "${id.slice(0, 40)}…" is ${id.length} characters; Discord allows ${MAX_CUSTOM_ID_LENGTH}`);
+    throw new CustomIdError(
+      `custom_id(build): "${id.slice(0, 40)}…" is ${id.length} characters; Discord allows ${MAX_CUSTOM_ID_LENGTH}`,
+    );
   }
   return id;
 }
@@ -48,11 +51,13 @@ export interface ComponentState<F extends string> {
 
 export function componentState<const F extends readonly string[]>(...fields: F): ComponentState<F[number]> {
   return {
-    build: (values) => fields.map((field) => {
-      const value = String(values[field as F[number]]);
-      if (value.includes(SEPARATOR)) throw new CustomIdError(`custom_id(build): state field "${field}" may not contain "${SEPARATOR}"`);
-      return value;
-    }),
+    build: (values) =>
+      fields.map((field) => {
+        const value = String(values[field as F[number]]);
+        if (value.includes(SEPARATOR))
+          throw new CustomIdError(`custom_id(build): state field "${field}" may not contain "${SEPARATOR}"`);
+        return value;
+      }),
     read: (args) => {
       if (args.length !== fields.length) return null;
       const out: Record<string, string> = {};

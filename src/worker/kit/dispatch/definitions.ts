@@ -7,14 +7,24 @@
  * From a definition, OptionsOf<D> is the handler's `options` object: one property per option of the right type
  * (a choice option is the union of its values), required ones without `undefined`; a wrong name is a compile error.
  */
-import type { RESTPostAPIBaseApplicationCommandsJSONBody, RESTPostAPIChatInputApplicationCommandsJSONBody, RESTPostAPIPrimaryEntryPointApplicationCommandJSONBody } from "discord-api-types/v10";
+import type {
+  RESTPostAPIBaseApplicationCommandsJSONBody,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIPrimaryEntryPointApplicationCommandJSONBody,
+} from "discord-api-types/v10";
 import type { Attachment, ResolvedChannel, ResolvedRole, ResolvedUser } from "./resolved.ts";
 
-type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 export type SlashDefinition = DeepReadonly<RESTPostAPIChatInputApplicationCommandsJSONBody>;
 /** What a context-menu command has: a name (spaces and capitals allowed) and the common fields; no description, no options. */
-export type ContextMenuFields = DeepReadonly<Omit<RESTPostAPIBaseApplicationCommandsJSONBody, "type" | "description" | "description_localizations" | "options">>;
+export type ContextMenuFields = DeepReadonly<
+  Omit<RESTPostAPIBaseApplicationCommandsJSONBody, "type" | "description" | "description_localizations" | "options">
+>;
 export type UserCommandDefinition = ContextMenuFields & { readonly type: 2 };
 export type MessageCommandDefinition = ContextMenuFields & { readonly type: 3 };
 /**
@@ -23,18 +33,33 @@ export type MessageCommandDefinition = ContextMenuFields & { readonly type: 3 };
  * Discord (2, DISCORD_LAUNCH_ACTIVITY: Discord launches the Activity and sends the app nothing). One per app, and
  * only for apps with Activities enabled (discord.com/developers/docs/interactions/application-commands#entry-point-commands).
  */
-export type EntryPointDefinition = DeepReadonly<Omit<RESTPostAPIPrimaryEntryPointApplicationCommandJSONBody, "type" | "handler" | "options">> & {
+export type EntryPointDefinition = DeepReadonly<
+  Omit<RESTPostAPIPrimaryEntryPointApplicationCommandJSONBody, "type" | "handler" | "options">
+> & {
   readonly type: 4;
   readonly handler: (typeof EntryPointHandler)[keyof typeof EntryPointHandler];
 };
-export type CommandDefinition = SlashDefinition | UserCommandDefinition | MessageCommandDefinition | EntryPointDefinition;
+export type CommandDefinition =
+  | SlashDefinition
+  | UserCommandDefinition
+  | MessageCommandDefinition
+  | EntryPointDefinition;
 
 /** Who answers an Entry Point command. @public */
 export const EntryPointHandler = { AppHandler: 1, DiscordLaunchActivity: 2 } as const;
 
 export const OptionType = {
-  Subcommand: 1, SubcommandGroup: 2, String: 3, Integer: 4, Boolean: 5, User: 6, Channel: 7, Role: 8,
-  Mentionable: 9, Number: 10, Attachment: 11,
+  Subcommand: 1,
+  SubcommandGroup: 2,
+  String: 3,
+  Integer: 4,
+  Boolean: 5,
+  User: 6,
+  Channel: 7,
+  Role: 8,
+  Mentionable: 9,
+  Number: 10,
+  Attachment: 11,
 } as const;
 
 /** @public */
@@ -72,7 +97,9 @@ export function userCommand<const D extends ContextMenuFields>(definition: D): D
 }
 
 /** An Entry Point command (type 4) for an app with an Activity; see EntryPointDefinition. @public */
-export function entryPointCommand<const D extends Omit<EntryPointDefinition, "type">>(definition: D): D & { readonly type: 4 } {
+export function entryPointCommand<const D extends Omit<EntryPointDefinition, "type">>(
+  definition: D,
+): D & { readonly type: 4 } {
   return { ...definition, type: CommandType.PrimaryEntryPoint };
 }
 
@@ -110,7 +137,9 @@ type ValueOfType<T> = T extends 3
                 ? Attachment
                 : never;
 
-type ValueOf<O extends OptionShape> = O["choices"] extends readonly { readonly value: infer V }[] ? V : ValueOfType<O["type"]>;
+type ValueOf<O extends OptionShape> = O["choices"] extends readonly { readonly value: infer V }[]
+  ? V
+  : ValueOfType<O["type"]>;
 
 type Leaf<O> = O extends OptionShape ? (O["type"] extends 1 | 2 ? never : O) : never;
 
@@ -123,33 +152,39 @@ type OptionsFrom<L extends readonly OptionShape[] | undefined> = {
   readonly [O in LeafOptions<L> as O["required"] extends true ? never : O["name"]]?: ValueOf<O>;
 };
 
-type OptionListOf<D> = D extends { readonly options?: infer L } ? (L extends readonly OptionShape[] ? L : undefined) : undefined;
+type OptionListOf<D> = D extends { readonly options?: infer L }
+  ? L extends readonly OptionShape[]
+    ? L
+    : undefined
+  : undefined;
 
 /** Options of a command without subcommands. */
 export type OptionsOf<D> = OptionsFrom<OptionListOf<D>>;
 
 /** "stats", or "config set" for a subcommand in a group. */
-export type SubcommandPath<D> = OptionListOf<D> extends readonly (infer O)[]
-  ? O extends { readonly type: 1; readonly name: infer N extends string }
-    ? N
-    : O extends { readonly type: 2; readonly name: infer G extends string; readonly options?: readonly (infer S)[] }
-      ? S extends { readonly type: 1; readonly name: infer N extends string }
-        ? `${G} ${N}`
+export type SubcommandPath<D> =
+  OptionListOf<D> extends readonly (infer O)[]
+    ? O extends { readonly type: 1; readonly name: infer N extends string }
+      ? N
+      : O extends { readonly type: 2; readonly name: infer G extends string; readonly options?: readonly (infer S)[] }
+        ? S extends { readonly type: 1; readonly name: infer N extends string }
+          ? `${G} ${N}`
+          : never
         : never
-      : never
-  : never;
+    : never;
 
-type SubcommandOption<D, P extends string> = OptionListOf<D> extends readonly (infer O)[]
-  ? P extends `${infer G} ${infer N}`
-    ? O extends { readonly type: 2; readonly name: G; readonly options?: readonly (infer S)[] }
-      ? S extends { readonly type: 1; readonly name: N }
-        ? S
+type SubcommandOption<D, P extends string> =
+  OptionListOf<D> extends readonly (infer O)[]
+    ? P extends `${infer G} ${infer N}`
+      ? O extends { readonly type: 2; readonly name: G; readonly options?: readonly (infer S)[] }
+        ? S extends { readonly type: 1; readonly name: N }
+          ? S
+          : never
         : never
-      : never
-    : O extends { readonly type: 1; readonly name: P }
-      ? O
-      : never
-  : never;
+      : O extends { readonly type: 1; readonly name: P }
+        ? O
+        : never
+    : never;
 
 /** Options of one subcommand (by path). */
 export type SubcommandOptionsOf<D, P extends string> = OptionsFrom<OptionListOf<SubcommandOption<D, P>>>;

@@ -7,7 +7,15 @@
 import type { APIInteractionResponse } from "discord-api-types/v10";
 import type { Config } from "../config.ts";
 import { grantsSku } from "./entitlements.ts";
-import { autocompleteChoices, deferReply, deferUpdate, ephemeral, isComponentsV2, validateResponse, withMessageDefaults } from "../discord/responses.ts";
+import {
+  autocompleteChoices,
+  deferReply,
+  deferUpdate,
+  ephemeral,
+  isComponentsV2,
+  validateResponse,
+  withMessageDefaults,
+} from "../discord/responses.ts";
 import type { Env } from "../env.ts";
 import { platformTranslator, type Translate, type Translators } from "../i18n/messages.ts";
 import { newReference } from "../log.ts";
@@ -80,7 +88,9 @@ export function dispatch(interaction: Interaction, deps: DispatchDeps): MaybePro
   // gets a valid answer rather than a 500 ("The application did not respond").
   try {
     const routed = route(interaction, deps);
-    return routed instanceof Promise ? routed.catch((error: unknown) => failed(interaction, null, undefined, "handler_error", error)) : routed;
+    return routed instanceof Promise
+      ? routed.catch((error: unknown) => failed(interaction, null, undefined, "handler_error", error))
+      : routed;
   } catch (error) {
     return failed(interaction, null, undefined, "handler_error", error);
   }
@@ -134,7 +144,15 @@ class Context implements BaseContext {
   readonly #translator: Translators;
   #customId: BaseContext["customId"] | undefined;
 
-  constructor(interaction: Interaction, deps: DispatchDeps, module: CommandModule, background: BackgroundTask[], options: Readonly<Record<string, unknown>>, subcommand: string | undefined, target?: ResolvedUser | ResolvedMessage) {
+  constructor(
+    interaction: Interaction,
+    deps: DispatchDeps,
+    module: CommandModule,
+    background: BackgroundTask[],
+    options: Readonly<Record<string, unknown>>,
+    subcommand: string | undefined,
+    target?: ResolvedUser | ResolvedMessage,
+  ) {
     this.interaction = interaction;
     this.env = deps.env;
     this.config = deps.config;
@@ -183,7 +201,10 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   if (interaction.commandType === 1) {
     // A command without options and a payload without options is the common fast case: nothing to read.
     const given = interaction.data?.options;
-    if (("options" in module.definition && module.definition.options?.length) || (Array.isArray(given) && given.length > 0)) {
+    if (
+      ("options" in module.definition && module.definition.options?.length) ||
+      (Array.isArray(given) && given.length > 0)
+    ) {
       const read = readOptions(module.definition, interaction);
       if (!read.ok) return staleCommand(interaction, route, module, read.problem);
       options = read.values;
@@ -198,17 +219,31 @@ function dispatchCommand(interaction: Interaction, deps: DispatchDeps): MaybePro
   } else {
     handler = module.command;
     target = interaction.commandType === 2 ? targetUser(interaction.data) : targetMessage(interaction.data);
-    if (!target) return staleCommand(interaction, route, module, "the context-menu target is missing from data.resolved");
+    if (!target)
+      return staleCommand(interaction, route, module, "the context-menu target is missing from data.resolved");
   }
-  if (!handler) return staleCommand(interaction, route, module, `no handler for ${subcommand ? `subcommand "${subcommand}"` : "the command"}`);
+  if (!handler)
+    return staleCommand(
+      interaction,
+      route,
+      module,
+      `no handler for ${subcommand ? `subcommand "${subcommand}"` : "the command"}`,
+    );
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
   const background: BackgroundTask[] = [];
   const ctx = new Context(interaction, deps, module, background, options, subcommand, target);
-  return withMiddleware(interaction, module, route ?? "", ctx, () => settle(interaction, route, module, () => run(ctx), background, deps.registry));
+  return withMiddleware(interaction, module, route ?? "", ctx, () =>
+    settle(interaction, route, module, () => run(ctx), background, deps.registry),
+  );
 }
 
 /** Options that do not fit the definition: Discord's copy of the command is older (or newer) than this Worker's. */
-function staleCommand(interaction: Interaction, route: string | null, module: CommandModule, problem: string): Dispatched {
+function staleCommand(
+  interaction: Interaction,
+  route: string | null,
+  module: CommandModule,
+  problem: string,
+): Dispatched {
   return {
     response: ephemeral(platformTranslator(interaction.locale)("staleCommand", route)),
     route,
@@ -223,9 +258,12 @@ function dispatchAutocomplete(interaction: Interaction, deps: DispatchDeps): May
   const module = name ? deps.registry.command(interaction.commandType, name) : undefined;
   const route = name ? `/${name}` : null;
   // Autocomplete accepts only type 8: with no handler, or a failing one, the user sees no suggestions.
-  if (!module?.autocomplete) return { response: autocompleteChoices([]), route, outcome: module ? "ok" : "unknown_command" };
+  if (!module?.autocomplete)
+    return { response: autocompleteChoices([]), route, outcome: module ? "ok" : "unknown_command" };
   const handler = module.autocomplete;
-  const ctx = Object.assign(new Context(interaction, deps, module, [], NO_OPTIONS, undefined), { focused: focusedOption(interaction) });
+  const ctx = Object.assign(new Context(interaction, deps, module, [], NO_OPTIONS, undefined), {
+    focused: focusedOption(interaction),
+  });
   return settle(interaction, route, module, () => handler(ctx), [], deps.registry);
 }
 
@@ -245,23 +283,40 @@ function dispatchCustomId(interaction: Interaction, deps: DispatchDeps): MaybePr
   const background: BackgroundTask[] = [];
   const ctx: Context & { id: ParsedCustomId } = Object.assign(
     new Context(interaction, deps, module, background, NO_OPTIONS, undefined),
-    isModal ? { id, fields: readModalFields(interaction.data) } : { id, values: selectValues(interaction.data?.values) },
+    isModal
+      ? { id, fields: readModalFields(interaction.data) }
+      : { id, values: selectValues(interaction.data?.values) },
   );
   const run = handler as (ctx: Context) => MaybePromise<HandlerResult>;
-  return withMiddleware(interaction, module, route, ctx, () => settle(interaction, route, module, () => run(ctx), background, deps.registry));
+  return withMiddleware(interaction, module, route, ctx, () =>
+    settle(interaction, route, module, () => run(ctx), background, deps.registry),
+  );
 }
 
 /**
  * Runs the module's before-steps, in order (the first that answers ends it), then the handler; when the handler
  * deferred, the beforeJob steps may still answer instead. No steps: the handler directly.
  */
-function withMiddleware(interaction: Interaction, module: CommandModule, route: string, ctx: Context, run: () => MaybePromise<Dispatched>): MaybePromise<Dispatched> {
+function withMiddleware(
+  interaction: Interaction,
+  module: CommandModule,
+  route: string,
+  ctx: Context,
+  run: () => MaybePromise<Dispatched>,
+): MaybePromise<Dispatched> {
   const steps = module.use;
   if (!steps || steps.length === 0) return run();
   return runSteps(interaction, module, route, ctx, steps, run);
 }
 
-async function runSteps(interaction: Interaction, module: CommandModule, route: string, ctx: Context, steps: readonly Middleware[], run: () => MaybePromise<Dispatched>): Promise<Dispatched> {
+async function runSteps(
+  interaction: Interaction,
+  module: CommandModule,
+  route: string,
+  ctx: Context,
+  steps: readonly Middleware[],
+  run: () => MaybePromise<Dispatched>,
+): Promise<Dispatched> {
   for (const step of steps) {
     if (!step.before) continue;
     const answered = await answerOf(interaction, module, route, step, () => step.before!(ctx, route));
@@ -278,7 +333,13 @@ async function runSteps(interaction: Interaction, module: CommandModule, route: 
 }
 
 /** A step's answer as the Dispatched outcome, or undefined when it lets the interaction through. */
-async function answerOf(interaction: Interaction, module: CommandModule, route: string, step: Middleware, call: () => MaybePromise<ImmediateResponse | undefined>): Promise<Dispatched | undefined> {
+async function answerOf(
+  interaction: Interaction,
+  module: CommandModule,
+  route: string,
+  step: Middleware,
+  call: () => MaybePromise<ImmediateResponse | undefined>,
+): Promise<Dispatched | undefined> {
   let answer;
   try {
     answer = await call();
@@ -287,7 +348,8 @@ async function answerOf(interaction: Interaction, module: CommandModule, route: 
   }
   if (answer === undefined) return undefined;
   const problem = validateResponse(answer, interaction.type);
-  if (problem) return failed(interaction, route, module, "invalid_response", new Error(`middleware(${step.name}): ${problem}`));
+  if (problem)
+    return failed(interaction, route, module, "invalid_response", new Error(`middleware(${step.name}): ${problem}`));
   return { response: answer, route, module, outcome: step.outcome ?? "answered_by_middleware", answeredBy: step.name };
 }
 
@@ -319,17 +381,41 @@ function settle(
 }
 
 /** A handler or routing failure: an ephemeral sentence (no suggestions for autocomplete) with a reference id. */
-function failed(interaction: Interaction, route: string | null, module: CommandModule | undefined, outcome: "handler_error" | "invalid_response", error: unknown): Dispatched {
+function failed(
+  interaction: Interaction,
+  route: string | null,
+  module: CommandModule | undefined,
+  outcome: "handler_error" | "invalid_response",
+  error: unknown,
+): Dispatched {
   const ref = newReference();
-  const response = interaction.type === InteractionType.Autocomplete ? autocompleteChoices([]) : failureMessage(interaction, route, ref);
+  const response =
+    interaction.type === InteractionType.Autocomplete
+      ? autocompleteChoices([])
+      : failureMessage(interaction, route, ref);
   return { response, route, ...(module ? { module } : {}), outcome, ref, error };
 }
 
-function settled(interaction: Interaction, route: string | null, module: CommandModule, result: HandlerResult | APIInteractionResponse, background: readonly BackgroundTask[], registry: Registry): Dispatched {
+function settled(
+  interaction: Interaction,
+  route: string | null,
+  module: CommandModule,
+  result: HandlerResult | APIInteractionResponse,
+  background: readonly BackgroundTask[],
+  registry: Registry,
+): Dispatched {
   if (isDeferral(result)) {
     if (typeof module.jobs?.[result.job]?.run !== "function") {
       const known = Object.keys(module.jobs ?? {});
-      return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): defer names the job "${result.job}", but the module's jobs are: ${known.join(", ") || "none"}`));
+      return failed(
+        interaction,
+        route,
+        module,
+        "invalid_response",
+        new Error(
+          `dispatch(${route}): defer names the job "${result.job}", but the module's jobs are: ${known.join(", ") || "none"}`,
+        ),
+      );
     }
     // Serialised here, before "thinking…" is promised: an input JSON cannot carry (a BigInt, a cycle) is a handler
     // error the user sees now, not a job that could never start. The JSON is what both relay modes run from.
@@ -337,20 +423,57 @@ function settled(interaction: Interaction, route: string | null, module: Command
     try {
       jobInput = JSON.stringify(result.input);
     } catch (error) {
-      return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): the input of job "${result.job}" is not JSON: ${error instanceof Error ? error.message : String(error)}`));
+      return failed(
+        interaction,
+        route,
+        module,
+        "invalid_response",
+        new Error(
+          `dispatch(${route}): the input of job "${result.job}" is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
     }
-    const response = result.update && interaction.type !== InteractionType.Command ? deferUpdate() : deferReply({ ephemeral: result.ephemeral });
-    return { response, deferred: result, ...(jobInput !== undefined ? { jobInput } : {}), module, background, route, outcome: "deferred" };
+    const response =
+      result.update && interaction.type !== InteractionType.Command
+        ? deferUpdate()
+        : deferReply({ ephemeral: result.ephemeral });
+    return {
+      response,
+      deferred: result,
+      ...(jobInput !== undefined ? { jobInput } : {}),
+      module,
+      background,
+      route,
+      outcome: "deferred",
+    };
   }
   const viaCallback = isWithResponse(result) ? result : undefined;
   const answer = viaCallback ? viaCallback.response : result;
   if (isObject(answer) && (answer.type === 5 || answer.type === 6)) {
     // A bare acknowledgement has no work behind it: the user would watch "thinking…" forever.
-    return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): a handler returned a bare deferral (type ${answer.type}); return ctx.defer(job, input) so a job makes the final message`));
+    return failed(
+      interaction,
+      route,
+      module,
+      "invalid_response",
+      new Error(
+        `dispatch(${route}): a handler returned a bare deferral (type ${answer.type}); return ctx.defer(job, input) so a job makes the final message`,
+      ),
+    );
   }
-  const problem = validateResponse(answer, interaction.type, interaction.message !== null && isComponentsV2(interaction.message)) ?? unroutedCustomId(answer as APIInteractionResponse, registry);
-  if (problem) return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
-  return { response: withMessageDefaults(answer as APIInteractionResponse), ...(viaCallback ? { withResponse: viaCallback.use } : {}), module, background, route, outcome: "ok" };
+  const problem =
+    validateResponse(answer, interaction.type, interaction.message !== null && isComponentsV2(interaction.message)) ??
+    unroutedCustomId(answer as APIInteractionResponse, registry);
+  if (problem)
+    return failed(interaction, route, module, "invalid_response", new Error(`dispatch(${route}): ${problem}`));
+  return {
+    response: withMessageDefaults(answer as APIInteractionResponse),
+    ...(viaCallback ? { withResponse: viaCallback.use } : {}),
+    module,
+    background,
+    route,
+    outcome: "ok",
+  };
 }
 
 function failureMessage(interaction: Interaction, route: string | null, ref: string): APIInteractionResponse {

@@ -26,7 +26,16 @@ import type { EventData, HandledEventName, WebhookEvent } from "./webhook-event.
 const EVENT_DEADLINE_MS = 2_000;
 
 /** Resolves true when the event is handled (or was before): answer 2xx. False: answer 5xx so Discord redelivers. */
-export async function runEvent(module: EventModule, event: WebhookEvent, data: EventData[HandledEventName], env: Env, config: Config, key: string, arrivedAt = Date.now(), deadlineMs = scaled(EVENT_DEADLINE_MS)): Promise<boolean> {
+export async function runEvent(
+  module: EventModule,
+  event: WebhookEvent,
+  data: EventData[HandledEventName],
+  env: Env,
+  config: Config,
+  key: string,
+  arrivedAt = Date.now(),
+  deadlineMs = scaled(EVENT_DEADLINE_MS),
+): Promise<boolean> {
   const started = Date.now();
   const left = () => Math.max(1, arrivedAt + deadlineMs - Date.now());
   const fields: LogFields = { type: event.type, occurred_at: event.timestamp };
@@ -44,14 +53,24 @@ export async function runEvent(module: EventModule, event: WebhookEvent, data: E
     }
   }
   try {
-    await withStorageTimeout(module.handle({ type: module.event, data, occurredAt: event.occurredAt, key, env, config }), `event ${event.type}`, left());
+    await withStorageTimeout(
+      module.handle({ type: module.event, data, occurredAt: event.occurredAt, key, env, config }),
+      `event ${event.type}`,
+      left(),
+    );
     log("event", { ...fields, outcome: "ok", ms: Date.now() - started });
     return true;
   } catch (error) {
     // Given back, so the redelivery the 500 asks for can run the handler (not awaited past a short limit: a D1 that
     // hangs here must not hold the 500; a claim left behind is pruned with the retention).
     if (claimed && db) await withStorageTimeout(releaseEvent(db, key), "event release", 500).catch(() => {});
-    log("event", { ...fields, outcome: "error", effect: "answered 500", ...errorFields(error), ms: Date.now() - started });
+    log("event", {
+      ...fields,
+      outcome: "error",
+      effect: "answered 500",
+      ...errorFields(error),
+      ms: Date.now() - started,
+    });
     return false;
   }
 }

@@ -37,19 +37,26 @@ export interface EventRegistry {
 }
 
 type Checked<M> = M extends { readonly event: infer E extends HandledEventName }
-  ? { readonly event: E; readonly handle: (ctx: EventContext<E>) => Promise<void> } & { readonly [K in Exclude<keyof M, "event" | "handle">]: never }
+  ? { readonly event: E; readonly handle: (ctx: EventContext<E>) => Promise<void> } & {
+      readonly [K in Exclude<keyof M, "event" | "handle">]: never;
+    }
   : { readonly event: HandledEventName };
 
 /** The one list of event modules, checked at compile time (per module) and when it loads. */
-export function listEventModules<const M extends readonly object[]>(...modules: { readonly [I in keyof M]: M[I] & Checked<M[I]> }): EventRegistry {
+export function listEventModules<const M extends readonly object[]>(
+  ...modules: { readonly [I in keyof M]: M[I] & Checked<M[I]> }
+): EventRegistry {
   const byType = new Map<string, EventModule>();
   (modules as unknown as readonly Record<string, unknown>[]).forEach((module, index) => {
     const fail = (problem: string): never => {
       throw new RegistryError(`events: module #${index + 1} (${String(module.event)}): ${problem}`);
     };
-    if (typeof module.event !== "string" || !isHandledEventName(module.event)) fail("`event` must name an event type webhook-event.ts reads");
+    if (typeof module.event !== "string" || !isHandledEventName(module.event))
+      fail("`event` must name an event type webhook-event.ts reads");
     if (typeof module.handle !== "function") fail("needs a `handle` function");
-    for (const key of Object.keys(module)) if (key !== "event" && key !== "handle") fail(`exports \`${key}\`; an event module exports event and handle only`);
+    for (const key of Object.keys(module))
+      if (key !== "event" && key !== "handle")
+        fail(`exports \`${key}\`; an event module exports event and handle only`);
     if (byType.has(module.event as string)) fail("another module handles this event");
     byType.set(module.event as string, module as unknown as EventModule);
   });

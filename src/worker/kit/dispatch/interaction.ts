@@ -79,7 +79,14 @@ export interface Interaction {
  * A failure names what is wrong; `unknownType` is set when the payload is well-formed but of an interaction type
  * this platform does not know yet (Discord adds types): ingress answers it rather than refusing it.
  */
-export type ParseResult = { ok: true; interaction: Interaction } | { ok: false; status: 400; message: string; unknownType?: { type: number; id: string | null; locale: string | null } };
+export type ParseResult =
+  | { ok: true; interaction: Interaction }
+  | {
+      ok: false;
+      status: 400;
+      message: string;
+      unknownType?: { type: number; id: string | null; locale: string | null };
+    };
 
 const decoder = new TextDecoder();
 const KNOWN_TYPES = new Set<number>(Object.values(InteractionType));
@@ -97,7 +104,12 @@ export function parseInteraction(bytes: Uint8Array): ParseResult {
   if (!KNOWN_TYPES.has(type)) {
     // A well-formed interaction (an id and a token) of a type Discord added later is answered, not refused.
     const known = Number.isInteger(type) && type > 0 && str(payload.id) && str(payload.token);
-    return { ok: false, status: 400, message: `unknown interaction type ${type}`, ...(known ? { unknownType: { type, id: str(payload.id) ?? null, locale: str(payload.locale) ?? null } } : {}) };
+    return {
+      ok: false,
+      status: 400,
+      message: `unknown interaction type ${type}`,
+      ...(known ? { unknownType: { type, id: str(payload.id) ?? null, locale: str(payload.locale) ?? null } } : {}),
+    };
   }
 
   const data = isObject(payload.data) ? payload.data : null;
@@ -122,7 +134,10 @@ export function parseInteraction(bytes: Uint8Array): ParseResult {
       context: full ? contextOf(payload.context) : null,
       authorizingIntegrationOwners: full ? ownersOf(payload.authorizing_integration_owners) : NO_OWNERS,
       appPermissions: full ? parsePermissions(payload.app_permissions) : null,
-      entitlements: full && Array.isArray(payload.entitlements) && payload.entitlements.length > 0 ? entitlementsOf(payload.entitlements) : NO_ENTITLEMENTS,
+      entitlements:
+        full && Array.isArray(payload.entitlements) && payload.entitlements.length > 0
+          ? entitlementsOf(payload.entitlements)
+          : NO_ENTITLEMENTS,
       data,
       commandName: str(data?.name),
       commandType: typeof data?.type === "number" ? data.type : 1,
@@ -183,7 +198,6 @@ function parsePermissions(value: unknown): bigint | null {
   if (typeof value !== "string" || !/^\d{1,40}$/.test(value)) return null;
   return BigInt(value);
 }
-
 
 function str(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;

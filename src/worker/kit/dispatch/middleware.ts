@@ -42,6 +42,7 @@ export interface Middleware {
 }
 
 export function defineMiddleware(middleware: Middleware): Middleware {
-  if (!middleware.before && !middleware.beforeJob && !middleware.after) throw new Error(`middleware(${middleware.name}): give it a before, beforeJob or after step`);
+  if (!middleware.before && !middleware.beforeJob && !middleware.after)
+    throw new Error(`middleware(${middleware.name}): give it a before, beforeJob or after step`);
   return middleware;
 }

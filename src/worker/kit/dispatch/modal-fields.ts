@@ -7,7 +7,13 @@
  */
 import { ComponentType } from "../discord/components.ts";
 import { isObject } from "./interaction.ts";
-import { resolveOption, type Attachment, type ResolvedChannel, type ResolvedRole, type ResolvedUser } from "./resolved.ts";
+import {
+  resolveOption,
+  type Attachment,
+  type ResolvedChannel,
+  type ResolvedRole,
+  type ResolvedUser,
+} from "./resolved.ts";
 
 type Json = Record<string, unknown>;
 type C = typeof ComponentType;
@@ -30,8 +36,11 @@ export type ModalFields = ReadonlyMap<string, SubmittedField>;
 
 /** The option type whose `resolved` table an entity select's ids live in (users 6, channels 7, roles 8, either 9, attachments 11). */
 const RESOLVES_AS: Readonly<Record<number, number>> = {
-  [ComponentType.UserSelect]: 6, [ComponentType.ChannelSelect]: 7, [ComponentType.RoleSelect]: 8,
-  [ComponentType.MentionableSelect]: 9, [ComponentType.FileUpload]: 11,
+  [ComponentType.UserSelect]: 6,
+  [ComponentType.ChannelSelect]: 7,
+  [ComponentType.RoleSelect]: 8,
+  [ComponentType.MentionableSelect]: 9,
+  [ComponentType.FileUpload]: 11,
 };
 
 export function readModalFields(data: Json | null): ModalFields {
@@ -57,11 +66,15 @@ function strings(values: unknown): string[] {
 function read(node: Json, type: number, resolved: Json | null): SubmittedField | undefined {
   switch (type) {
     // A text input's value that is not a string reads as empty: the handler's "empty" answer covers it.
-    case ComponentType.TextInput: return { type, value: typeof node.value === "string" ? node.value : "" };
-    case ComponentType.Checkbox: return { type, value: node.value === true };
-    case ComponentType.RadioGroup: return { type, value: typeof node.value === "string" ? node.value : null };
+    case ComponentType.TextInput:
+      return { type, value: typeof node.value === "string" ? node.value : "" };
+    case ComponentType.Checkbox:
+      return { type, value: node.value === true };
+    case ComponentType.RadioGroup:
+      return { type, value: typeof node.value === "string" ? node.value : null };
     case ComponentType.StringSelect:
-    case ComponentType.CheckboxGroup: return { type, value: strings(node.values) };
+    case ComponentType.CheckboxGroup:
+      return { type, value: strings(node.values) };
   }
   const as = RESOLVES_AS[type];
   if (as === undefined) return undefined;

@@ -7,7 +7,12 @@
  *   const form = modalForm({ text: labelled("Feedback", textInput({})), kind: labelled("Kind", radioGroup({ options })) });
  *   const values = form.read(fields); // { text: string; kind: "bug" | "idea" } | null
  */
-import type { APIComponentInLabel, APILabelComponent, APIModalInteractionResponseCallbackData, APITextDisplayComponent } from "discord-api-types/v10";
+import type {
+  APIComponentInLabel,
+  APILabelComponent,
+  APIModalInteractionResponseCallbackData,
+  APITextDisplayComponent,
+} from "discord-api-types/v10";
 import { ComponentError, ComponentType } from "../discord/components.ts";
 import type { SubmitsAs } from "../discord/modal-inputs.ts";
 import { MAX_CUSTOM_ID_LENGTH } from "../discord/responses.ts";
@@ -17,7 +22,11 @@ type Entry = (APILabelComponent & { readonly component: APIComponentInLabel }) |
 
 /** @public */
 export type FormValues<F> = {
-  readonly [K in keyof F as F[K] extends { readonly component: unknown } ? K : never]: F[K] extends { readonly component: infer T } ? SubmitsAs<T> : never;
+  readonly [K in keyof F as F[K] extends { readonly component: unknown } ? K : never]: F[K] extends {
+    readonly component: infer T;
+  }
+    ? SubmitsAs<T>
+    : never;
 };
 
 export interface ModalForm<F> {
@@ -32,8 +41,14 @@ export function modalForm<const F extends Readonly<Record<string, Entry>>>(entri
   const inputs: [string, number, Set<unknown> | null][] = [];
   const components = Object.entries(entries).map(([key, entry]) => {
     if (!("component" in entry)) return entry;
-    if (key.length > MAX_CUSTOM_ID_LENGTH) throw new ComponentError(`components(modal form): key "${key.slice(0, 40)}…" is longer than ${MAX_CUSTOM_ID_LENGTH} characters`);
-    const offered = "options" in entry.component && Array.isArray(entry.component.options) ? new Set<unknown>(entry.component.options.map((o) => o.value)) : null;
+    if (key.length > MAX_CUSTOM_ID_LENGTH)
+      throw new ComponentError(
+        `components(modal form): key "${key.slice(0, 40)}…" is longer than ${MAX_CUSTOM_ID_LENGTH} characters`,
+      );
+    const offered =
+      "options" in entry.component && Array.isArray(entry.component.options)
+        ? new Set<unknown>(entry.component.options.map((o) => o.value))
+        : null;
     inputs.push([key, entry.component.type, offered]);
     return { ...entry, component: { ...entry.component, custom_id: key } } as Entry;
   });
@@ -42,17 +57,29 @@ export function modalForm<const F extends Readonly<Record<string, Entry>>>(entri
     read(fields) {
       const values: Record<string, unknown> = {};
       for (const [key, type, offered] of inputs) {
-        const optional = (entries[key] as { component: { required?: boolean } }).component.required === false || type === ComponentType.Checkbox;
+        const optional =
+          (entries[key] as { component: { required?: boolean } }).component.required === false ||
+          type === ComponentType.Checkbox;
         const field = fields.get(key);
         // An input left empty may be missing from the submit: it reads as empty (nothing, no choice, unticked).
         if (!field && optional) {
-          values[key] = type === ComponentType.TextInput ? "" : type === ComponentType.RadioGroup ? null : type === ComponentType.Checkbox ? false : [];
+          values[key] =
+            type === ComponentType.TextInput
+              ? ""
+              : type === ComponentType.RadioGroup
+                ? null
+                : type === ComponentType.Checkbox
+                  ? false
+                  : [];
           continue;
         }
         if (field?.type !== type) return null;
         const { value } = field;
         // A radio group reads as null only when the form let it be left empty (`required: false`).
-        if (value === null ? !optional : offered && !(Array.isArray(value) ? value : [value]).every((v) => offered.has(v))) return null;
+        if (
+          value === null ? !optional : offered && !(Array.isArray(value) ? value : [value]).every((v) => offered.has(v))
+        )
+          return null;
         values[key] = value;
       }
       return values as FormValues<F>;

@@ -19,10 +19,22 @@ export function checkModules(modules: readonly CommandModule[]): void {
   });
   // Discord keeps one Entry Point command per app.
   const entryPoints = modules.filter((m) => (m.definition as { type?: number }).type === 4);
-  if (entryPoints.length > 1) throw new RegistryError(`registry: ${entryPoints.length} Entry Point commands (${entryPoints.map((m) => m.definition.name).join(", ")}); an app has at most one`);
+  if (entryPoints.length > 1)
+    throw new RegistryError(
+      `registry: ${entryPoints.length} Entry Point commands (${entryPoints.map((m) => m.definition.name).join(", ")}); an app has at most one`,
+    );
 }
 
-const KNOWN_EXPORTS = new Set(["definition", "command", "subcommands", "autocomplete", "component", "modal", "jobs", "use"]);
+const KNOWN_EXPORTS = new Set([
+  "definition",
+  "command",
+  "subcommands",
+  "autocomplete",
+  "component",
+  "modal",
+  "jobs",
+  "use",
+]);
 const FUNCTIONS = ["command", "autocomplete", "component", "modal"] as const;
 // Discord's rules for names: slash commands lower-case without spaces; context-menu names free text.
 const SLASH_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
@@ -41,18 +53,24 @@ export function checkModule(module: CommandModule, index = 0): void {
   const definition = module.definition as unknown as Record<string, unknown> | undefined;
   if (typeof definition !== "object" || definition === null) fail("exports no `definition`");
   for (const key of Object.keys(module)) {
-    if (!KNOWN_EXPORTS.has(key)) fail(`exports \`${key}\`, which nothing calls; the names a module may export are ${[...KNOWN_EXPORTS].join(", ")}`);
+    if (!KNOWN_EXPORTS.has(key))
+      fail(
+        `exports \`${key}\`, which nothing calls; the names a module may export are ${[...KNOWN_EXPORTS].join(", ")}`,
+      );
   }
   for (const key of FUNCTIONS) {
     if (module[key] !== undefined && typeof module[key] !== "function") fail(`\`${key}\` must be a function`);
   }
   const type = definition!.type ?? 1;
   const name = definition!.name;
-  if (typeof name !== "string" || name.length === 0 || name.length > 32) fail("definition.name must be 1 to 32 characters");
+  if (typeof name !== "string" || name.length === 0 || name.length > 32)
+    fail("definition.name must be 1 to 32 characters");
   if (type === 1) {
-    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name) fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (a slash command)`);
+    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name)
+      fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (a slash command)`);
     const description = definition!.description;
-    if (typeof description !== "string" || description.length < 1 || description.length > 100) fail("definition.description must be 1 to 100 characters");
+    if (typeof description !== "string" || description.length < 1 || description.length > 100)
+      fail("definition.description must be 1 to 100 characters");
     if (!module.command && !module.subcommands) fail("needs a `command` or `subcommands` handler");
   } else if (type === 2 || type === 3) {
     if ("description" in definition! && definition!.description) fail("a context-menu command has no description");
@@ -60,12 +78,18 @@ export function checkModule(module: CommandModule, index = 0): void {
     if (!module.command) fail("needs a `command` handler (it receives the target)");
   } else if (type === 4) {
     // Entry Point: named like a slash command, with a description, no options; APP_HANDLER needs the handler.
-    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name) fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (an Entry Point command)`);
+    if (!SLASH_NAME.test(name as string) || (name as string).toLowerCase() !== name)
+      fail(`definition.name "${name}" must be lower-case letters, digits, - or _ (an Entry Point command)`);
     const description = definition!.description;
-    if (typeof description !== "string" || description.length < 1 || description.length > 100) fail("definition.description must be 1 to 100 characters");
+    if (typeof description !== "string" || description.length < 1 || description.length > 100)
+      fail("definition.description must be 1 to 100 characters");
     if ("options" in definition! && definition!.options) fail("an Entry Point command has no options");
-    if (definition!.handler !== 1 && definition!.handler !== 2) fail("definition.handler must be 1 (the app answers: APP_HANDLER) or 2 (Discord launches the Activity: DISCORD_LAUNCH_ACTIVITY)");
-    if (definition!.handler === 1 && !module.command) fail("needs a `command` handler (handler 1: the app answers the launch, e.g. with launchActivity())");
+    if (definition!.handler !== 1 && definition!.handler !== 2)
+      fail(
+        "definition.handler must be 1 (the app answers: APP_HANDLER) or 2 (Discord launches the Activity: DISCORD_LAUNCH_ACTIVITY)",
+      );
+    if (definition!.handler === 1 && !module.command)
+      fail("needs a `command` handler (handler 1: the app answers the launch, e.g. with launchActivity())");
   } else {
     fail(`definition.type ${String(type)} is not a command type (1 slash, 2 user, 3 message, 4 entry point)`);
   }
@@ -78,13 +102,15 @@ export function checkModule(module: CommandModule, index = 0): void {
   }
   if (module.jobs !== undefined) {
     for (const [jobName, job] of Object.entries(module.jobs)) {
-      if (typeof job !== "object" || job === null || typeof job.run !== "function") fail(`jobs.${jobName} is not a job; build it with job(run)`);
+      if (typeof job !== "object" || job === null || typeof job.run !== "function")
+        fail(`jobs.${jobName} is not a job; build it with job(run)`);
     }
   }
   if (module.use !== undefined) {
     if (!Array.isArray(module.use)) fail("`use` must be an array of middleware");
     for (const step of module.use) {
-      if (typeof step?.name !== "string" || (!step.before && !step.beforeJob && !step.after)) fail("every entry of `use` must be a middleware (a name and a before, beforeJob or after step)");
+      if (typeof step?.name !== "string" || (!step.before && !step.beforeJob && !step.after))
+        fail("every entry of `use` must be a middleware (a name and a before, beforeJob or after step)");
     }
   }
 }
@@ -95,7 +121,9 @@ function checkFileTypes(options: unknown, path: string, fail: (problem: string) 
   options.forEach((option: { type?: unknown; name?: unknown; file_types?: unknown; options?: unknown }) => {
     const where = `${path}.options["${String(option.name)}"]`;
     if (option.type === 11 && option.file_types !== undefined) {
-      const problem = Array.isArray(option.file_types) ? fileTypesProblem(option.file_types as string[]) : "file_types must be an array";
+      const problem = Array.isArray(option.file_types)
+        ? fileTypesProblem(option.file_types as string[])
+        : "file_types must be an array";
       if (problem) fail(`${where}: ${problem}`);
     }
     checkFileTypes(option.options, where, fail);
@@ -103,16 +131,28 @@ function checkFileTypes(options: unknown, path: string, fail: (problem: string) 
 }
 
 /** Localized names follow the default name's rules; context-menu commands have no description to localize. */
-function checkLocalizations(definition: Record<string, unknown>, type: unknown, fail: (problem: string) => never): void {
+function checkLocalizations(
+  definition: Record<string, unknown>,
+  type: unknown,
+  fail: (problem: string) => never,
+): void {
   const names = (definition.name_localizations ?? {}) as Record<string, unknown>;
   for (const [locale, name] of Object.entries(names)) {
-    const bad = typeof name !== "string" || name.length === 0 || name.length > 32 || (type === 1 && (!SLASH_NAME.test(name) || name.toLowerCase() !== name));
-    if (bad) fail(`definition.name_localizations.${locale} ${JSON.stringify(name)} must be 1 to 32 characters${type === 1 ? ", lower-case letters, digits, - or _ (a slash command)" : ""}`);
+    const bad =
+      typeof name !== "string" ||
+      name.length === 0 ||
+      name.length > 32 ||
+      (type === 1 && (!SLASH_NAME.test(name) || name.toLowerCase() !== name));
+    if (bad)
+      fail(
+        `definition.name_localizations.${locale} ${JSON.stringify(name)} must be 1 to 32 characters${type === 1 ? ", lower-case letters, digits, - or _ (a slash command)" : ""}`,
+      );
   }
   const descriptions = definition.description_localizations;
   if (descriptions && type !== 1) fail("a context-menu command has no description_localizations (names only)");
   for (const [locale, text] of Object.entries((descriptions ?? {}) as Record<string, unknown>)) {
-    if (typeof text !== "string" || text.length < 1 || text.length > 100) fail(`definition.description_localizations.${locale} must be 1 to 100 characters`);
+    if (typeof text !== "string" || text.length < 1 || text.length > 100)
+      fail(`definition.description_localizations.${locale} must be 1 to 100 characters`);
   }
 }
 
@@ -123,10 +163,20 @@ function checkLocalizations(definition: Record<string, unknown>, type: unknown, 
  */
 export function checkInstallFields(module: CommandModule, index: number): void {
   const definition = module.definition as unknown as Record<string, unknown>;
-  for (const [field, max] of [["integration_types", 1], ["contexts", 2]] as const) {
+  for (const [field, max] of [
+    ["integration_types", 1],
+    ["contexts", 2],
+  ] as const) {
     const value = definition[field];
-    if (!Array.isArray(value) || value.length === 0 || value.some((v) => !Number.isInteger(v) || v < 0 || v > max) || new Set(value).size !== value.length) {
-      throw new RegistryError(`registry: ${label(module, index)}: definition.${field} must list where it applies (0 to ${max}, no repeats); spread EVERYWHERE or SERVER_ONLY from dispatch/definitions.ts`);
+    if (
+      !Array.isArray(value) ||
+      value.length === 0 ||
+      value.some((v) => !Number.isInteger(v) || v < 0 || v > max) ||
+      new Set(value).size !== value.length
+    ) {
+      throw new RegistryError(
+        `registry: ${label(module, index)}: definition.${field} must list where it applies (0 to ${max}, no repeats); spread EVERYWHERE or SERVER_ONLY from dispatch/definitions.ts`,
+      );
     }
   }
 }

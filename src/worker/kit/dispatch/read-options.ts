@@ -42,13 +42,16 @@ export function readOptions(definition: CommandDefinition, interaction: Pick<Int
     const def = defs.find((d) => d.name === option.name);
     if (!def) return { ok: false, problem: `unknown option "${option.name.slice(0, 32)}"` };
     const value = valueOf(def.type, option.value, resolved);
-    if (value === undefined) return { ok: false, problem: `option "${def.name}" is not a valid value of type ${def.type}` };
+    if (value === undefined)
+      return { ok: false, problem: `option "${def.name}" is not a valid value of type ${def.type}` };
     // Discord only offers the declared choices; anything else means its copy of the command is stale.
-    if (def.choices && !def.choices.some((choice) => choice.value === value)) return { ok: false, problem: `option "${def.name}" is not one of its choices` };
+    if (def.choices && !def.choices.some((choice) => choice.value === value))
+      return { ok: false, problem: `option "${def.name}" is not one of its choices` };
     values[def.name] = value;
   }
   for (const def of defs) {
-    if (def.required && !(def.name in values)) return { ok: false, problem: `required option "${def.name}" is missing` };
+    if (def.required && !(def.name in values))
+      return { ok: false, problem: `required option "${def.name}" is missing` };
   }
   return { ok: true, path: path.length ? path.join(" ") : undefined, values };
 }
@@ -85,7 +88,10 @@ export function focusedOption(interaction: Pick<Interaction, "data">): { name: s
     for (const option of level) {
       if (!isObject(option)) continue;
       if (option.focused === true && typeof option.name === "string") {
-        return { name: option.name, value: option.value === undefined || option.value === null ? "" : String(option.value) };
+        return {
+          name: option.name,
+          value: option.value === undefined || option.value === null ? "" : String(option.value),
+        };
       }
     }
     const nested = level.find((o) => isObject(o) && (o.type === SUBCOMMAND || o.type === GROUP));

@@ -48,7 +48,11 @@ type KnownExport = "definition" | "command" | "subcommands" | "autocomplete" | "
  * that load the list run them, and no isolate pays for them at every cold start.
  */
 export function listModules<const M extends readonly object[]>(
-  ...modules: { readonly [I in keyof M]: M[I] & CommandModule & Installable & { readonly [K in Exclude<keyof M[I], KnownExport>]: never } }
+  ...modules: {
+    readonly [I in keyof M]: M[I] &
+      CommandModule &
+      Installable & { readonly [K in Exclude<keyof M[I], KnownExport>]: never };
+  }
 ): readonly CommandModule[] {
   return modules as unknown as readonly CommandModule[];
 }
@@ -59,11 +63,20 @@ export function createRegistry(modules: readonly CommandModule[], options: Regis
   modules.forEach((module) => {
     const { name } = module.definition;
     const key = `${module.definition.type ?? 1}:${name}`;
-    if (commands.has(key)) throw new RegistryError(`registry: two modules define the command "${name}" (type ${module.definition.type ?? 1})`);
+    if (commands.has(key))
+      throw new RegistryError(
+        `registry: two modules define the command "${name}" (type ${module.definition.type ?? 1})`,
+      );
     commands.set(key, module);
     if (module.component || module.modal) {
-      if (name.includes(":")) throw new RegistryError(`registry: the module for "${name}" has components, so its name is their custom_id prefix and may not contain ":"`);
-      if (prefixes.has(name)) throw new RegistryError(`registry: two modules named "${name}" both handle components; their custom_ids would collide`);
+      if (name.includes(":"))
+        throw new RegistryError(
+          `registry: the module for "${name}" has components, so its name is their custom_id prefix and may not contain ":"`,
+        );
+      if (prefixes.has(name))
+        throw new RegistryError(
+          `registry: two modules named "${name}" both handle components; their custom_ids would collide`,
+        );
       prefixes.set(name, module);
     }
   });

@@ -70,7 +70,8 @@ function table(resolved: Json | null, name: string): Json | null {
 
 function member(value: unknown): ResolvedMember | null {
   if (!isObject(value)) return null;
-  const permissions = typeof value.permissions === "string" && /^\d{1,40}$/.test(value.permissions) ? BigInt(value.permissions) : null;
+  const permissions =
+    typeof value.permissions === "string" && /^\d{1,40}$/.test(value.permissions) ? BigInt(value.permissions) : null;
   return {
     nick: str(value.nick),
     roles: Array.isArray(value.roles) ? value.roles.filter((r): r is string => typeof r === "string") : [],
@@ -104,7 +105,11 @@ function attachmentFrom(id: string, value: unknown): Attachment | undefined {
 }
 
 /** The entity of type `optionType` with this id, from `resolved`; undefined when it is absent or malformed. */
-export function resolveOption(resolved: Json | null, optionType: number, id: string): ResolvedUser | ResolvedRole | ResolvedChannel | Attachment | undefined {
+export function resolveOption(
+  resolved: Json | null,
+  optionType: number,
+  id: string,
+): ResolvedUser | ResolvedRole | ResolvedChannel | Attachment | undefined {
   switch (optionType) {
     case 6:
       return userFrom(table(resolved, "users")?.[id], table(resolved, "members")?.[id]);
@@ -112,7 +117,14 @@ export function resolveOption(resolved: Json | null, optionType: number, id: str
       return roleFrom(id, table(resolved, "roles")?.[id]);
     case 7: {
       const channel = table(resolved, "channels")?.[id];
-      return isObject(channel) ? { id, name: str(channel.name), type: typeof channel.type === "number" ? channel.type : 0, applicationId: str(channel.application_id) ?? null } : undefined;
+      return isObject(channel)
+        ? {
+            id,
+            name: str(channel.name),
+            type: typeof channel.type === "number" ? channel.type : 0,
+            applicationId: str(channel.application_id) ?? null,
+          }
+        : undefined;
     }
     case 9:
       return resolveOption(resolved, 6, id) ?? resolveOption(resolved, 8, id);

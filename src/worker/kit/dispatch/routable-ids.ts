@@ -20,7 +20,8 @@ const NO_INTERACTION_STYLES = new Set([5, 6]);
 export function unroutedCustomId(response: APIInteractionResponse, registry: Registry): string | null {
   if (!("data" in response) || !isObject(response.data)) return null;
   const data = response.data as Record<string, unknown>;
-  if (response.type === MODAL) return describe(typeof data.custom_id === "string" ? data.custom_id : "", "modal", registry);
+  if (response.type === MODAL)
+    return describe(typeof data.custom_id === "string" ? data.custom_id : "", "modal", registry);
   return Array.isArray(data.components) ? firstUnrouted(data.components, registry, 0) : null;
 }
 

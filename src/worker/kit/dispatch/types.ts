@@ -15,7 +15,14 @@ import type { Config } from "../config.ts";
 import type { Env } from "../env.ts";
 import type { Translate } from "../i18n/messages.ts";
 import type { ImmediateResponse } from "../discord/responses.ts";
-import type { CommandDefinition, MessageCommandDefinition, OptionsOf, SubcommandOptionsOf, SubcommandPath, UserCommandDefinition } from "./definitions.ts";
+import type {
+  CommandDefinition,
+  MessageCommandDefinition,
+  OptionsOf,
+  SubcommandOptionsOf,
+  SubcommandPath,
+  UserCommandDefinition,
+} from "./definitions.ts";
 import type { ParsedCustomId } from "./custom-id.ts";
 import type { Interaction } from "./interaction.ts";
 import type { Deferral, Jobs, JobInput } from "../engine/jobs.ts";
@@ -69,7 +76,11 @@ export interface BaseContext {
 /** @public */
 export interface DeferringContext<J extends Jobs> {
   /** Answer "thinking…" (type 5) now; the job named here produces the final message from `input`. */
-  readonly defer: <K extends keyof J & string>(job: K, input: JobInput<J[K]>, options?: { ephemeral?: boolean }) => Deferral;
+  readonly defer: <K extends keyof J & string>(
+    job: K,
+    input: JobInput<J[K]>,
+    options?: { ephemeral?: boolean },
+  ) => Deferral;
 }
 
 /** @public */
@@ -84,7 +95,9 @@ type TargetOf<D> = D extends UserCommandDefinition
     ? { readonly target: ResolvedMessage }
     : { readonly options: OptionsOf<D> };
 
-export type CommandContext<D extends CommandDefinition = CommandDefinition, J extends Jobs = Jobs> = BaseContext & DeferringContext<J> & TargetOf<D>;
+export type CommandContext<D extends CommandDefinition = CommandDefinition, J extends Jobs = Jobs> = BaseContext &
+  DeferringContext<J> &
+  TargetOf<D>;
 
 /** @public */
 export type SubcommandContext<D extends CommandDefinition, P extends string, J extends Jobs = Jobs> = BaseContext &
@@ -126,7 +139,6 @@ export interface CommandModule {
   /** Before/after steps for this module (the heavy-command limiter, the admin gate); see middleware.ts. */
   readonly use?: readonly Middleware[];
 }
-
 
 /**
  * A module as one typed object, for modules built in code (tests, generated commands) rather than as a file of

@@ -147,14 +147,19 @@ export function parseWebhook(bytes: Uint8Array): ParsedWebhook {
   if (!isObject(payload)) return { ok: false, message: "body must be a JSON object" };
   if (typeof payload.type !== "number") return { ok: false, message: "body.type must be a number" };
   if (payload.type === WebhookType.Ping) return { ok: true, kind: "ping" };
-  if (payload.type !== WebhookType.Event) return { ok: false, message: `unknown webhook type ${payload.type} (0 PING, 1 EVENT)` };
+  if (payload.type !== WebhookType.Event)
+    return { ok: false, message: `unknown webhook type ${payload.type} (0 PING, 1 EVENT)` };
   const event = payload.event;
   if (!isObject(event)) return { ok: false, message: "body.event must be an object for type 1" };
   const type = str(event.type);
   if (!type) return { ok: false, message: "body.event.type must be a string" };
   const occurredAt = parseTimestamp(event.timestamp);
   if (occurredAt === null) return { ok: false, message: "body.event.timestamp must be an ISO 8601 time" };
-  return { ok: true, kind: "event", event: { type, occurredAt, timestamp: event.timestamp as string, raw: isObject(event.data) ? event.data : {} } };
+  return {
+    ok: true,
+    kind: "event",
+    event: { type, occurredAt, timestamp: event.timestamp as string, raw: isObject(event.data) ? event.data : {} },
+  };
 }
 
 /** The typed data of a handled event, or null when it does not fit (then the body is malformed: 400). */

@@ -51,7 +51,13 @@ function afterTheResponse(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-export async function afterResponse(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions = {}): Promise<void> {
+export async function afterResponse(
+  interaction: Interaction,
+  dispatched: Dispatched,
+  env: Env,
+  config: Config,
+  options: AfterResponseOptions = {},
+): Promise<void> {
   const arrivedAt = options.arrivedAt ?? Date.now();
   await afterTheResponse();
   const fields = { interaction_id: interaction.id, route: dispatched.route };
@@ -82,7 +88,10 @@ export async function afterResponse(interaction: Interaction, dispatched: Dispat
   if (dispatched.deferred) {
     work.push(
       finishDeferred(interaction, dispatched, env, config, { ...options, arrivedAt }).then(async (outcome) => {
-        await Promise.all([recordFailure(env, interaction, outcome), countJobEnd(env, config, interaction, dispatched.route, outcome, arrivedAt)]);
+        await Promise.all([
+          recordFailure(env, interaction, outcome),
+          countJobEnd(env, config, interaction, dispatched.route, outcome, arrivedAt),
+        ]);
       }),
     );
   }
@@ -96,7 +105,12 @@ async function recordFailure(env: Env, interaction: Interaction, outcome: string
   try {
     await withStorageTimeout(advanceJob(db, interaction.id, "done", outcome, null, 1), "outcome");
   } catch (error) {
-    log("interaction.outcome_failed", { interaction_id: interaction.id, outcome, level: "error", error: describeError(error) });
+    log("interaction.outcome_failed", {
+      interaction_id: interaction.id,
+      outcome,
+      level: "error",
+      error: describeError(error),
+    });
   }
 }
 
@@ -116,14 +130,30 @@ function jobCall(dispatched: Dispatched): JobCall {
  * A send that was only slow may still deliver the message later: before running the job here, the record is marked
  * done (ran_in_waituntil), so the consumer acknowledges that message without running the job again.
  */
-async function finishDeferred(interaction: Interaction, dispatched: Dispatched, env: Env, config: Config, options: AfterResponseOptions): Promise<string | null> {
+async function finishDeferred(
+  interaction: Interaction,
+  dispatched: Dispatched,
+  env: Env,
+  config: Config,
+  options: AfterResponseOptions,
+): Promise<string | null> {
   if (queueMode(config, env)) {
     try {
-      await withStorageTimeout(enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched)), "queue send", options.enqueueTimeoutMs ?? scaled(ENQUEUE_TIMEOUT_MS));
+      await withStorageTimeout(
+        enqueueDeferred(env.JOBS, interaction, dispatched.route, jobCall(dispatched)),
+        "queue send",
+        options.enqueueTimeoutMs ?? scaled(ENQUEUE_TIMEOUT_MS),
+      );
       log("deferred", { interaction_id: interaction.id, route: dispatched.route, mode: "queue", outcome: "enqueued" });
       return null;
     } catch (error) {
-      log("deferred.enqueue_failed", { interaction_id: interaction.id, route: dispatched.route, level: "error", error: describeError(error), effect: "running in waitUntil" });
+      log("deferred.enqueue_failed", {
+        interaction_id: interaction.id,
+        route: dispatched.route,
+        level: "error",
+        error: describeError(error),
+        effect: "running in waitUntil",
+      });
       await guardAgainstLateDelivery(env, interaction);
     }
   }
@@ -133,8 +163,17 @@ async function finishDeferred(interaction: Interaction, dispatched: Dispatched, 
 async function guardAgainstLateDelivery(env: Env, interaction: Interaction): Promise<void> {
   if (!env.DB) return;
   try {
-    await withStorageTimeout(advanceJob(env.DB, interaction.id, "done", "ran_in_waituntil", null, 0), "deferred_jobs.guard");
+    await withStorageTimeout(
+      advanceJob(env.DB, interaction.id, "done", "ran_in_waituntil", null, 0),
+      "deferred_jobs.guard",
+    );
   } catch (error) {
-    log("queue.storage_unavailable", { interaction_id: interaction.id, step: "guard", level: "error", error: describeError(error), effect: "a late message reruns" });
+    log("queue.storage_unavailable", {
+      interaction_id: interaction.id,
+      step: "guard",
+      level: "error",
+      error: describeError(error),
+      effect: "a late message reruns",
+    });
   }
 }

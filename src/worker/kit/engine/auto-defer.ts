@@ -32,48 +32,100 @@ import { errorMessage, lateAnswer } from "./user-messages.ts";
 /** A safe margin inside Discord's 3 s, counted from the interaction's arrival at the Worker. */
 const AUTO_DEFER_MS = 2_500;
 
-export type InTime = { readonly late: false; readonly dispatched: Dispatched } | { readonly late: true; readonly ack: APIInteractionResponse; readonly pending: Promise<Dispatched> };
+export type InTime =
+  | { readonly late: false; readonly dispatched: Dispatched }
+  | { readonly late: true; readonly ack: APIInteractionResponse; readonly pending: Promise<Dispatched> };
 
 /** The handler's answer if it comes within AUTO_DEFER_MS of arrival; else the acknowledgement to send now. */
-export async function answerInTime(interaction: Interaction, routed: Promise<Dispatched>, arrivedAt: number): Promise<InTime> {
+export async function answerInTime(
+  interaction: Interaction,
+  routed: Promise<Dispatched>,
+  arrivedAt: number,
+): Promise<InTime> {
   if (interaction.type === InteractionType.Autocomplete) return { late: false, dispatched: await routed };
   const first = await answerBy(routed, arrivedAt + scaled(AUTO_DEFER_MS));
   if (first) return { late: false, dispatched: first };
-  return { late: true, ack: interaction.type === InteractionType.Component ? deferUpdate() : deferReply(), pending: routed };
+  return {
+    late: true,
+    ack: interaction.type === InteractionType.Component ? deferUpdate() : deferReply(),
+    pending: routed,
+  };
 }
 
 /** The handler's answer, or null when it has not come by `deadline` (the handler itself cannot be stopped). */
 async function answerBy(pending: Promise<Dispatched>, deadline: number): Promise<Dispatched | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([pending, new Promise<null>((resolve) => (timer = setTimeout(resolve, deadline - Date.now(), null)))]);
+    return await Promise.race([
+      pending,
+      new Promise<null>((resolve) => (timer = setTimeout(resolve, deadline - Date.now(), null))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** In waitUntil: waits for the late answer and delivers it as the acknowledgement allows (see the header). */
-export async function deliverLateAnswer(interaction: Interaction, ack: APIInteractionResponse, pending: Promise<Dispatched>, env: Env, config: Config, options: AfterResponseOptions & { arrivedAt: number }, onAnswer: (dispatched: Dispatched) => void): Promise<void> {
+export async function deliverLateAnswer(
+  interaction: Interaction,
+  ack: APIInteractionResponse,
+  pending: Promise<Dispatched>,
+  env: Env,
+  config: Config,
+  options: AfterResponseOptions & { arrivedAt: number },
+  onAnswer: (dispatched: Dispatched) => void,
+): Promise<void> {
   const { arrivedAt } = options;
   const dispatched = await answerBy(pending, arrivedAt + scaled(TASK_BUDGET_MS));
-  const fields = { interaction_id: interaction.id, route: dispatched?.route ?? null, ack_type: ack.type, handler_ms: Date.now() - arrivedAt };
+  const fields = {
+    interaction_id: interaction.id,
+    route: dispatched?.route ?? null,
+    ack_type: ack.type,
+    handler_ms: Date.now() - arrivedAt,
+  };
   if (!dispatched) {
     // Never answered: the timeout text is delivered as an answer would be, replacing "thinking…" (after type 6, only
     // the component message's text).
     const ref = newReference();
     log("interaction.auto_deferred", { ...fields, outcome: "no_answer", ref, level: "error" });
     const keep = ack.type === 6;
-    return deliver(interaction, ack, { type: keep ? 7 : 4, data: errorMessage(null, ref, true, keep, keep && isComponentsV2(interaction.message), interaction.locale).data } as APIInteractionResponse, env, config, arrivedAt);
+    return deliver(
+      interaction,
+      ack,
+      {
+        type: keep ? 7 : 4,
+        data: errorMessage(null, ref, true, keep, keep && isComponentsV2(interaction.message), interaction.locale).data,
+      } as APIInteractionResponse,
+      env,
+      config,
+      arrivedAt,
+    );
   }
   log("interaction.auto_deferred", { ...fields, level: "warn" });
   onAnswer(dispatched);
   // The deferral we sent stands for the handler's: its job (if any) runs as usual and makes the final edit.
-  await Promise.all([afterResponse(interaction, { ...dispatched, response: dispatched.deferred ? ack : dispatched.response }, env, config, options), dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, env, config, arrivedAt)]);
+  await Promise.all([
+    afterResponse(
+      interaction,
+      { ...dispatched, response: dispatched.deferred ? ack : dispatched.response },
+      env,
+      config,
+      options,
+    ),
+    dispatched.deferred ? null : deliver(interaction, ack, dispatched.response, env, config, arrivedAt),
+  ]);
   // Discord's callback response is not to be had any more: the acknowledgement was ours.
   if (dispatched.withResponse) await runUse(interaction, dispatched.withResponse, null);
 }
 
-async function deliver(interaction: Interaction, ack: APIInteractionResponse, response: APIInteractionResponse, env: Env, config: Config, arrivedAt: number): Promise<void> {
+async function deliver(
+  interaction: Interaction,
+  ack: APIInteractionResponse,
+  response: APIInteractionResponse,
+  env: Env,
+  config: Config,
+  arrivedAt: number,
+): Promise<void> {
   const rest = restFor(env, config, arrivedAt + scaled(FINAL_EDIT_DEADLINE_MS));
   const data = ("data" in response ? response.data : undefined) as MessageData | undefined;
   const ephemeral = typeof data?.flags === "number" && (data.flags & MessageFlags.Ephemeral) !== 0;
@@ -86,9 +138,16 @@ async function deliver(interaction: Interaction, ack: APIInteractionResponse, re
       await rest.editOriginalResponse(interaction.token, data);
     } else {
       if (ack.type === 5) await rest.deleteOriginalResponse(interaction.token);
-      await rest.createFollowupMessage(interaction.token, response.type === 4 && data ? data : lateAnswer(interaction.locale));
+      await rest.createFollowupMessage(
+        interaction.token,
+        response.type === 4 && data ? data : lateAnswer(interaction.locale),
+      );
     }
   } catch (error) {
-    log("interaction.late_answer_failed", { interaction_id: interaction.id, level: "error", error: describeError(error) });
+    log("interaction.late_answer_failed", {
+      interaction_id: interaction.id,
+      level: "error",
+      error: describeError(error),
+    });
   }
 }

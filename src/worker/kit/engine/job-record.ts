@@ -21,19 +21,35 @@ export interface JobState {
 
 /** True when this delivery claimed the interaction (the first to): only then may it run the effects. */
 export async function claimJob(db: D1Database, interactionId: string, now = Date.now()): Promise<boolean> {
-  const result = await db.prepare("INSERT INTO deferred_jobs (interaction_id, state, updated_at) VALUES (?, 'claimed', ?) ON CONFLICT DO NOTHING").bind(interactionId, now).run();
+  const result = await db
+    .prepare(
+      "INSERT INTO deferred_jobs (interaction_id, state, updated_at) VALUES (?, 'claimed', ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(interactionId, now)
+    .run();
   return result.meta.changes === 1;
 }
 
 export async function readJobState(db: D1Database, interactionId: string): Promise<JobState | null> {
-  return db.prepare("SELECT state, result FROM deferred_jobs WHERE interaction_id = ?").bind(interactionId).first<JobState>();
+  return db
+    .prepare("SELECT state, result FROM deferred_jobs WHERE interaction_id = ?")
+    .bind(interactionId)
+    .first<JobState>();
 }
 
 /**
  * Moves the record forward, never back: to result_ready (from claimed: `result` is the stored result) or to done (from
  * claimed or result_ready, clearing the result: `outcome` says how it ended). A record already done is kept.
  */
-export function advanceJob(db: D1Database, interactionId: string, state: "result_ready" | "done", outcome: string | null, result: string | null, attempts: number, now = Date.now()): Promise<unknown> {
+export function advanceJob(
+  db: D1Database,
+  interactionId: string,
+  state: "result_ready" | "done",
+  outcome: string | null,
+  result: string | null,
+  attempts: number,
+  now = Date.now(),
+): Promise<unknown> {
   return db
     .prepare(
       "INSERT INTO deferred_jobs (interaction_id, state, outcome, result, attempts, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET state = ?2, outcome = ?3, result = ?4, attempts = ?5, updated_at = ?6 WHERE state = 'claimed' OR (?2 = 'done' AND state <> 'done')",

@@ -49,7 +49,9 @@ export type JobInput<T> = T extends Job<infer I> ? I : never;
 /** Declares a job. Its input type must survive JSON (the queue carries it); anything else is a compile error here. */
 export function job<I>(
   run: (input: I, task: TaskContext) => Promise<JobResult>,
-  ...options: [I] extends [JsonSafe<I>] ? [options?: { parse?: (input: unknown) => I }] : [error: "a job's input must be JSON: no functions, bigints, Maps, Sets, Dates or symbols"]
+  ...options: [I] extends [JsonSafe<I>]
+    ? [options?: { parse?: (input: unknown) => I }]
+    : [error: "a job's input must be JSON: no functions, bigints, Maps, Sets, Dates or symbols"]
 ): Job<I> {
   const parse = typeof options[0] === "object" ? options[0].parse : undefined;
   return parse ? { run, parse } : { run };

@@ -37,7 +37,15 @@ import { InteractionType, parseInteraction, type Interaction } from "../dispatch
 import type { Registry } from "../dispatch/registry.ts";
 import { isComponentsV2 } from "../discord/responses.ts";
 import { DiscordApiError, type DiscordRestClient } from "../discord/rest.ts";
-import { deliverFinal, executeJob, logDeferred, restFor, runAfterTasks, FINAL_EDIT_DEADLINE_MS, type JobCall } from "./run-deferred.ts";
+import {
+  deliverFinal,
+  executeJob,
+  logDeferred,
+  restFor,
+  runAfterTasks,
+  FINAL_EDIT_DEADLINE_MS,
+  type JobCall,
+} from "./run-deferred.ts";
 import { reviveResult, serialiseResult, type ReadyResult } from "./stored-result.ts";
 import { errorMessage, statusMessage } from "./user-messages.ts";
 import type { CommandModule } from "../dispatch/types.ts";
@@ -74,7 +82,13 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, regist
       else await processMessage(message, env, config, registry);
     } catch (error) {
       // A bug: retry this message alone; the rest of the batch is unaffected.
-      log("queue.message_failed", { queue: batch.queue, message_id: message.id, attempts: message.attempts, outcome: "error", ...errorFields(error) });
+      log("queue.message_failed", {
+        queue: batch.queue,
+        message_id: message.id,
+        attempts: message.attempts,
+        outcome: "error",
+        ...errorFields(error),
+      });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   });
@@ -99,7 +113,11 @@ function parseJob(message: Message<unknown>): { job: JobMessage; interaction: In
  * What the job's record says: finished ("done"), a result stored for delivery, or nothing to go by (only claimed, or
  * no record). A failing or slow D1 answers "nothing": redoing beats never doing.
  */
-async function jobState(env: Env, interaction: Interaction, message: Message<unknown>): Promise<{ done: true } | { stored: ReadyResult } | null> {
+async function jobState(
+  env: Env,
+  interaction: Interaction,
+  message: Message<unknown>,
+): Promise<{ done: true } | { stored: ReadyResult } | null> {
   if (!env.DB) return null;
   try {
     const state = await withStorageTimeout(readJobState(env.DB, interaction.id), "deferred_jobs.check");
@@ -108,28 +126,65 @@ async function jobState(env: Env, interaction: Interaction, message: Message<unk
     const stored = state.result === null ? null : reviveResult(state.result);
     return stored ? { stored } : null;
   } catch (error) {
-    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "check", level: "error", error: describeError(error), effect: "running the job without duplicate check" });
+    log("queue.storage_unavailable", {
+      interaction_id: interaction.id,
+      message_id: message.id,
+      step: "check",
+      level: "error",
+      error: describeError(error),
+      effect: "running the job without duplicate check",
+    });
     return null;
   }
 }
 
 /** Keeps a finished job's result for the delivery retry; on failure the retry runs the job again (logged). */
-async function storeResult(env: Env, interaction: Interaction, result: ReadyResult, message: Message<unknown>): Promise<void> {
+async function storeResult(
+  env: Env,
+  interaction: Interaction,
+  result: ReadyResult,
+  message: Message<unknown>,
+): Promise<void> {
   if (!env.DB) return;
   try {
-    await withStorageTimeout(advanceJob(env.DB, interaction.id, "result_ready", null, serialiseResult(result), message.attempts), "deferred_jobs.store");
+    await withStorageTimeout(
+      advanceJob(env.DB, interaction.id, "result_ready", null, serialiseResult(result), message.attempts),
+      "deferred_jobs.store",
+    );
   } catch (error) {
-    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "store", level: "error", error: describeError(error), effect: "the retry reruns the job" });
+    log("queue.storage_unavailable", {
+      interaction_id: interaction.id,
+      message_id: message.id,
+      step: "store",
+      level: "error",
+      error: describeError(error),
+      effect: "the retry reruns the job",
+    });
   }
 }
 
 /** Records a finished job; a failure is logged, never thrown: the user's message already went out. */
-async function recordDone(env: Env, interaction: Interaction, outcome: string, message: Message<unknown>): Promise<void> {
+async function recordDone(
+  env: Env,
+  interaction: Interaction,
+  outcome: string,
+  message: Message<unknown>,
+): Promise<void> {
   if (!env.DB) return;
   try {
-    await withStorageTimeout(advanceJob(env.DB, interaction.id, "done", outcome, null, message.attempts), "deferred_jobs.record");
+    await withStorageTimeout(
+      advanceJob(env.DB, interaction.id, "done", outcome, null, message.attempts),
+      "deferred_jobs.record",
+    );
   } catch (error) {
-    log("queue.storage_unavailable", { interaction_id: interaction.id, message_id: message.id, step: "record", level: "error", error: describeError(error), effect: "a redelivery may edit again" });
+    log("queue.storage_unavailable", {
+      interaction_id: interaction.id,
+      message_id: message.id,
+      step: "record",
+      level: "error",
+      error: describeError(error),
+      effect: "a redelivery may edit again",
+    });
   }
 }
 
@@ -150,7 +205,8 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
   }
 
   const call: JobCall = { job: job.job, input: job.input, update: job.update };
-  const lastChance = message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
+  const lastChance =
+    message.attempts >= MAX_ATTEMPTS || tokenExpiresSoon(interaction, retryDelaySeconds(message.attempts));
   const rest = restFor(env, config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   let result: ReadyResult;
   let ranHere = null as Awaited<ReturnType<typeof executeJob>> | null;
@@ -158,7 +214,17 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     result = state.stored; // delivered again, never re-run
   } else {
     // An unknown module or job is not retried: executeJob turns it into the "run it again" final message.
-    ranHere = await executeJob(call, moduleOf(registry, interaction), interaction, env, config, job.route, rest, undefined, registry);
+    ranHere = await executeJob(
+      call,
+      moduleOf(registry, interaction),
+      interaction,
+      env,
+      config,
+      job.route,
+      rest,
+      undefined,
+      registry,
+    );
     result = ranHere;
     if (!ranHere.ok && ranHere.retriable && !lastChance) {
       if (message.attempts === 1) await showStatus(rest, interaction, call.update, ranHere.v2, message.attempts);
@@ -167,7 +233,16 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
       return;
     }
   }
-  const delivery = await deliverFinal(rest, interaction.token, result.final, result.ref, result.v2, call.update, result.held, interaction.locale);
+  const delivery = await deliverFinal(
+    rest,
+    interaction.token,
+    result.final,
+    result.ref,
+    result.v2,
+    call.update,
+    result.held,
+    interaction.locale,
+  );
   if (!delivery.delivered && delivery.retriable && !lastChance) {
     if (!state) await storeResult(env, interaction, result, message);
     retry(message, interaction, job.route, delivery.error);
@@ -175,7 +250,16 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
     const outcome = delivery.delivered ? (result.ok ? "ok" : "error_message") : "undelivered";
     await recordDone(env, interaction, outcome, message);
     message.ack();
-    logDeferred(interaction, job.route, call.job, { retriable: false, after: [], ...result }, delivery, Date.now() - started, "queue", { attempts: message.attempts, queued_ms: started - job.enqueued_at, ...(state ? { redelivered: true } : {}) });
+    logDeferred(
+      interaction,
+      job.route,
+      call.job,
+      { retriable: false, after: [], ...result },
+      delivery,
+      Date.now() - started,
+      "queue",
+      { attempts: message.attempts, queued_ms: started - job.enqueued_at, ...(state ? { redelivered: true } : {}) },
+    );
     // Counted once, here, with the outcome the user saw (the usage send is time-boxed; the message is already out).
     await countJobEnd(env, config, interaction, job.route, outcome, job.enqueued_at);
   }
@@ -187,7 +271,13 @@ async function processMessage(message: Message<unknown>, env: Env, config: Confi
  * message comes (the rest of the schedule: its delays, and each attempt's budget and final edit). A failure is only
  * logged: the final edit comes anyway.
  */
-async function showStatus(rest: DiscordRestClient, interaction: Interaction, keepMessage: boolean, v2: boolean, attempts: number): Promise<void> {
+async function showStatus(
+  rest: DiscordRestClient,
+  interaction: Interaction,
+  keepMessage: boolean,
+  v2: boolean,
+  attempts: number,
+): Promise<void> {
   let within = 0;
   for (let n = attempts; n < MAX_ATTEMPTS; n++) within += retryDelaySeconds(n) + FINAL_EDIT_DEADLINE_MS / 1000;
   try {
@@ -200,7 +290,8 @@ async function showStatus(rest: DiscordRestClient, interaction: Interaction, kee
 
 /** The module the interaction belongs to: by command for commands, by custom_id prefix for components and modals. */
 function moduleOf(registry: Registry, interaction: Interaction): CommandModule | undefined {
-  if (interaction.type === InteractionType.Command) return interaction.commandName ? registry.command(interaction.commandType, interaction.commandName) : undefined;
+  if (interaction.type === InteractionType.Command)
+    return interaction.commandName ? registry.command(interaction.commandType, interaction.commandName) : undefined;
   return registry.byPrefix(parseCustomId(interaction.customId ?? "").prefix);
 }
 
@@ -208,7 +299,15 @@ function moduleOf(registry: Registry, interaction: Interaction): CommandModule |
 function retry(message: Message<unknown>, interaction: Interaction, route: string | null, error: unknown): void {
   const askedMs = error instanceof DiscordApiError ? (error.retryAfterMs ?? 0) : 0;
   const delaySeconds = Math.max(retryDelaySeconds(message.attempts), Math.ceil(askedMs / 1000));
-  log("deferred", { interaction_id: interaction.id, route, mode: "queue", outcome: "retrying", attempts: message.attempts, delay_s: delaySeconds, error: describeError(error) });
+  log("deferred", {
+    interaction_id: interaction.id,
+    route,
+    mode: "queue",
+    outcome: "retrying",
+    attempts: message.attempts,
+    delay_s: delaySeconds,
+    error: describeError(error),
+  });
   message.retry({ delaySeconds });
 }
 
@@ -227,20 +326,40 @@ async function finishDeadLetter(message: Message<unknown>, env: Env, config: Con
   const parsed = parseJob(message);
   const ref = newReference();
   if (!parsed) {
-    log("queue.dead_letter", { message_id: message.id, outcome: "dropped", reason: "not a job message", ref, level: "error" });
+    log("queue.dead_letter", {
+      message_id: message.id,
+      outcome: "dropped",
+      reason: "not a job message",
+      ref,
+      level: "error",
+    });
     message.ack();
     return;
   }
   const { interaction, job } = parsed;
   const state = await jobState(env, interaction, message);
   if (state && "done" in state) {
-    log("queue.duplicate", { interaction_id: interaction.id, message_id: message.id, outcome: "skipped", queue: "dead_letter" });
+    log("queue.duplicate", {
+      interaction_id: interaction.id,
+      message_id: message.id,
+      outcome: "skipped",
+      queue: "dead_letter",
+    });
     message.ack();
     return;
   }
   const rest = restFor(env, config, Date.now() + scaled(FINAL_EDIT_DEADLINE_MS));
   const v2 = job.update && isComponentsV2(interaction.message);
-  const delivery = await deliverFinal(rest, interaction.token, errorMessage(new Error("dead-lettered"), ref, false, job.update, v2, interaction.locale), ref, v2, job.update, [], interaction.locale);
+  const delivery = await deliverFinal(
+    rest,
+    interaction.token,
+    errorMessage(new Error("dead-lettered"), ref, false, job.update, v2, interaction.locale),
+    ref,
+    v2,
+    job.update,
+    [],
+    interaction.locale,
+  );
   await recordDone(env, interaction, delivery.delivered ? "dead_letter_message" : "undelivered", message);
   log("queue.dead_letter", {
     interaction_id: interaction.id,

@@ -20,5 +20,11 @@ export interface JobMessage {
 export function isJobMessage(value: unknown): value is JobMessage {
   if (typeof value !== "object" || value === null) return false;
   const body = value as Record<string, unknown>;
-  return body.v === 2 && typeof body.job === "string" && typeof body.interaction === "object" && body.interaction !== null && typeof body.enqueued_at === "number";
+  return (
+    body.v === 2 &&
+    typeof body.job === "string" &&
+    typeof body.interaction === "object" &&
+    body.interaction !== null &&
+    typeof body.enqueued_at === "number"
+  );
 }

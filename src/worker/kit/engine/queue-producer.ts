@@ -10,7 +10,20 @@ export function queueMode(config: Config, env: Env): env is Env & { JOBS: Queue<
   return config.relayMode === "queue" && env.JOBS !== undefined;
 }
 
-export async function enqueueDeferred(queue: Queue<JobMessage>, interaction: Interaction, route: string | null, call: JobCall): Promise<void> {
-  const message: JobMessage = { v: 2, interaction: interaction.raw, route, job: call.job, input: call.input, enqueued_at: Date.now(), update: call.update };
+export async function enqueueDeferred(
+  queue: Queue<JobMessage>,
+  interaction: Interaction,
+  route: string | null,
+  call: JobCall,
+): Promise<void> {
+  const message: JobMessage = {
+    v: 2,
+    interaction: interaction.raw,
+    route,
+    job: call.job,
+    input: call.input,
+    enqueued_at: Date.now(),
+    update: call.update,
+  };
   await queue.send(message, { contentType: "json" });
 }

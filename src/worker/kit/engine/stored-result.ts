@@ -23,15 +23,29 @@ export interface ReadyResult {
 const DELETE = "@delete";
 
 export function serialiseResult({ final, held, ok, ref, v2, error, ms }: ReadyResult): string {
-  const stored = { final: final === DELETE_ORIGINAL ? DELETE : final, held, ok, ref, v2, error: error instanceof Error ? error.message : error, ms };
-  return JSON.stringify(stored, (_key, value: unknown) => (value instanceof Uint8Array ? { b64: toBase64(value) } : value));
+  const stored = {
+    final: final === DELETE_ORIGINAL ? DELETE : final,
+    held,
+    ok,
+    ref,
+    v2,
+    error: error instanceof Error ? error.message : error,
+    ms,
+  };
+  return JSON.stringify(stored, (_key, value: unknown) =>
+    value instanceof Uint8Array ? { b64: toBase64(value) } : value,
+  );
 }
 
 /** The stored result, or null when the text is not one (the job then runs again). */
 export function reviveResult(text: string): ReadyResult | null {
   try {
-    const stored = JSON.parse(text, (_key, value: { b64?: unknown } | null) => (typeof value?.b64 === "string" ? base64ToBytes(value.b64) : value)) as ReadyResult & { final: unknown };
-    return Array.isArray(stored.held) ? { ...stored, final: (stored.final as unknown) === DELETE ? DELETE_ORIGINAL : (stored.final as JobResult) } : null;
+    const stored = JSON.parse(text, (_key, value: { b64?: unknown } | null) =>
+      typeof value?.b64 === "string" ? base64ToBytes(value.b64) : value,
+    ) as ReadyResult & { final: unknown };
+    return Array.isArray(stored.held)
+      ? { ...stored, final: (stored.final as unknown) === DELETE ? DELETE_ORIGINAL : (stored.final as JobResult) }
+      : null;
   } catch {
     return null;
   }

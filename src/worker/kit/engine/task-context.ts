@@ -64,7 +64,9 @@ export interface AfterTask {
 
 function asFinal(message: string | MessageData | FinalMessage): FinalMessage {
   if (typeof message === "string") return { data: { content: message } };
-  return "data" in message && typeof message.data === "object" && message.data !== null ? (message as FinalMessage) : { data: message as MessageData };
+  return "data" in message && typeof message.data === "object" && message.data !== null
+    ? (message as FinalMessage)
+    : { data: message as MessageData };
 }
 
 /**
@@ -139,7 +141,17 @@ export class JobTaskContext implements TaskContext {
 
   readonly #translator: Translators;
 
-  constructor(interaction: Interaction, env: Env, config: Config, signal: AbortSignal, rest: DiscordRestClient, originalIsV2 = false, after: AfterTask[] = [], originalResolved = false, translator: Translators = platformTranslator) {
+  constructor(
+    interaction: Interaction,
+    env: Env,
+    config: Config,
+    signal: AbortSignal,
+    rest: DiscordRestClient,
+    originalIsV2 = false,
+    after: AfterTask[] = [],
+    originalResolved = false,
+    translator: Translators = platformTranslator,
+  ) {
     this.#translator = translator;
     this.originalIsV2 = originalIsV2;
     this.interaction = interaction;
@@ -164,7 +176,10 @@ export class JobTaskContext implements TaskContext {
   async settle(ms: number): Promise<void> {
     if (this.#inFlight.size === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([Promise.allSettled([...this.#inFlight]), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -192,7 +207,10 @@ export class JobTaskContext implements TaskContext {
     return promise;
   }
 
-  async followUp(message: string | MessageData | FinalMessage, options: { ephemeral?: boolean } = {}): Promise<SentMessage> {
+  async followUp(
+    message: string | MessageData | FinalMessage,
+    options: { ephemeral?: boolean } = {},
+  ): Promise<SentMessage> {
     this.#refuseIfClosed("follow_up");
     const final = checked(asFinal(message), options.ephemeral ?? false);
     if (++this.#followUps > USER_INSTALL_FOLLOW_UP_LIMIT && isUserInstallOnly(this.interaction)) {
@@ -200,7 +218,9 @@ export class JobTaskContext implements TaskContext {
         `deferred(follow-up): follow-up ${this.#followUps} refused: Discord allows ${USER_INSTALL_FOLLOW_UP_LIMIT} per interaction when only the user's install authorised it`,
       );
     }
-    const sent = this.#originalResolved ? await this.#track(this.#rest.createFollowupMessage(this.interaction.token, final)) : { id: `${HELD_PREFIX}${this.#followUps}`, held: true };
+    const sent = this.#originalResolved
+      ? await this.#track(this.#rest.createFollowupMessage(this.interaction.token, final))
+      : { id: `${HELD_PREFIX}${this.#followUps}`, held: true };
     if (sent.held) this.#held.push({ kind: "post", handle: sent.id, message: final });
     if (isComponentsV2(final.data as Record<string, unknown>)) this.#v2FollowUps.add(sent.id);
     return sent;
@@ -213,7 +233,9 @@ export class JobTaskContext implements TaskContext {
       this.#held.push({ kind: "edit", handle: messageId, message: final });
       return { id: messageId, held: true };
     }
-    return this.#track(this.#rest.editFollowupMessage(this.interaction.token, this.#sentIds.get(messageId) ?? messageId, final));
+    return this.#track(
+      this.#rest.editFollowupMessage(this.interaction.token, this.#sentIds.get(messageId) ?? messageId, final),
+    );
   }
 
   async deleteFollowUp(messageId: string): Promise<void> {
@@ -222,7 +244,9 @@ export class JobTaskContext implements TaskContext {
       this.#held.push({ kind: "delete", handle: messageId });
       return;
     }
-    await this.#track(this.#rest.deleteFollowupMessage(this.interaction.token, this.#sentIds.get(messageId) ?? messageId));
+    await this.#track(
+      this.#rest.deleteFollowupMessage(this.interaction.token, this.#sentIds.get(messageId) ?? messageId),
+    );
   }
 
   async progress(message: string | MessageData): Promise<void> {
@@ -247,7 +271,12 @@ export class JobTaskContext implements TaskContext {
  * Sends held follow-up operations in order, once @original is resolved. `ids` collects handle → Discord id (an edit
  * or delete of a held follow-up needs it). Throws the first failure; what follows it is not sent.
  */
-export async function replayHeld(rest: DiscordRestClient, token: string, held: readonly HeldOperation[], ids = new Map<string, string>()): Promise<void> {
+export async function replayHeld(
+  rest: DiscordRestClient,
+  token: string,
+  held: readonly HeldOperation[],
+  ids = new Map<string, string>(),
+): Promise<void> {
   for (const op of held) {
     if (op.kind === "post") {
       const sent = await rest.createFollowupMessage(token, op.message);

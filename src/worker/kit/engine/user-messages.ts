@@ -14,7 +14,14 @@ import type { FinalMessage, MessageData } from "../discord/messages.ts";
 import { platformTranslator, type Translate } from "../i18n/messages.ts";
 import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
 
-export function errorMessage(error: unknown, ref: string, timedOut: boolean, keepMessage: boolean, v2 = false, locale?: string | null): FinalMessage {
+export function errorMessage(
+  error: unknown,
+  ref: string,
+  timedOut: boolean,
+  keepMessage: boolean,
+  v2 = false,
+  locale?: string | null,
+): FinalMessage {
   const t = platformTranslator(locale);
   let text: string;
   const facts = error as UserFacingFacts | null;
@@ -36,8 +43,17 @@ export function fallbackMessage(ref: string, keepMessage: boolean, v2: boolean, 
  * The one status edit while the queue retries (issue 21), in the user's language. It never looks like a result: an
  * hourglass, what is happening, and when the final answer will come at the latest.
  */
-export function statusMessage(locale: string | null | undefined, withinSeconds: number, keepMessage: boolean, v2: boolean): FinalMessage {
-  return textMessage(platformTranslator(locale)("stillTrying", Math.max(1, Math.ceil(withinSeconds / 60))), keepMessage, v2);
+export function statusMessage(
+  locale: string | null | undefined,
+  withinSeconds: number,
+  keepMessage: boolean,
+  v2: boolean,
+): FinalMessage {
+  return textMessage(
+    platformTranslator(locale)("stillTrying", Math.max(1, Math.ceil(withinSeconds / 60))),
+    keepMessage,
+    v2,
+  );
 }
 
 function textMessage(content: string, keepMessage: boolean, v2: boolean): FinalMessage {

@@ -44,7 +44,9 @@ export function makeWithResponse(response: ImmediateResponse, use: UseCreated): 
 }
 
 export function isWithResponse(value: unknown): value is WithResponse {
-  return typeof value === "object" && value !== null && (value as { [WITH_RESPONSE]?: unknown })[WITH_RESPONSE] === true;
+  return (
+    typeof value === "object" && value !== null && (value as { [WITH_RESPONSE]?: unknown })[WITH_RESPONSE] === true
+  );
 }
 
 /** From the interaction's arrival: the call's answer must be in by then, leaving a second for the fallback. */
@@ -53,33 +55,67 @@ const CALLBACK_DEADLINE_MS = 2_000;
 /** The HTTP answer for a handler's `withResponse`; its `use` is handed to waitUntil. */
 export async function answerWithResponse(
   interaction: Interaction,
-  dispatched: { readonly response: APIInteractionResponse; readonly route: string | null; readonly withResponse: UseCreated },
+  dispatched: {
+    readonly response: APIInteractionResponse;
+    readonly route: string | null;
+    readonly withResponse: UseCreated;
+  },
   config: Config,
   arrivedAt: number,
   ctx: ExecutionContext,
 ): Promise<Response> {
   const timeoutMs = Math.max(1, arrivedAt + scaled(CALLBACK_DEADLINE_MS) - Date.now());
-  const use = (created: CallbackResponse | null) => ctx.waitUntil(runUse(interaction, dispatched.withResponse, created));
+  const use = (created: CallbackResponse | null) =>
+    ctx.waitUntil(runUse(interaction, dispatched.withResponse, created));
   try {
-    const created = await createInteractionResponse({ apiBase: config.discordApiBase, timeoutMs }, interaction, dispatched.response);
+    const created = await createInteractionResponse(
+      { apiBase: config.discordApiBase, timeoutMs },
+      interaction,
+      dispatched.response,
+    );
     use(created);
     return new Response(null, { status: 202 });
   } catch (error) {
     const status = error instanceof InteractionCallbackError ? error.status : 0;
     const refused = status >= 400 && status < 500;
     const ref = refused ? newReference() : undefined;
-    log("interaction.callback_failed", { interaction_id: interaction.id, route: dispatched.route, status, answered: refused ? "failure_message" : "inline", ...(ref ? { ref } : {}), level: "error", error: describeError(error) });
-    if (refused) return Response.json(ephemeral(platformTranslator(interaction.locale)("failed", dispatched.route?.startsWith("/") ? dispatched.route : null, ref!)));
+    log("interaction.callback_failed", {
+      interaction_id: interaction.id,
+      route: dispatched.route,
+      status,
+      answered: refused ? "failure_message" : "inline",
+      ...(ref ? { ref } : {}),
+      level: "error",
+      error: describeError(error),
+    });
+    if (refused)
+      return Response.json(
+        ephemeral(
+          platformTranslator(interaction.locale)(
+            "failed",
+            dispatched.route?.startsWith("/") ? dispatched.route : null,
+            ref!,
+          ),
+        ),
+      );
     use(null);
     return Response.json(dispatched.response);
   }
 }
 
 /** Runs a handler's `use`, logging a failure (waitUntil would only print it). */
-export async function runUse(interaction: Interaction, use: UseCreated, created: CallbackResponse | null): Promise<void> {
+export async function runUse(
+  interaction: Interaction,
+  use: UseCreated,
+  created: CallbackResponse | null,
+): Promise<void> {
   try {
     await use(created);
   } catch (error) {
-    log("interaction.with_response_failed", { interaction_id: interaction.id, level: "error", error: describeError(error) });
+    log("interaction.with_response_failed", {
+      interaction_id: interaction.id,
+      level: "error",
+      error: describeError(error),
+    });
   }
 }

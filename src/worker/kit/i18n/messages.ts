@@ -33,27 +33,35 @@ const en = {
     `I don't know ${name ? `the command \`/${name}\`` : "that command"}. It may have been renamed or removed; run \`/help\` to see what I can do.`,
   staleCommand: (route: string | null) =>
     `\`${route}\` has changed since Discord last loaded it, so I could not read what you sent. Please try again in a minute (or reload Discord).`,
-  unknownForm: "This form belongs to a feature this bot no longer has, so nothing was saved. Run `/help` to see what I can do.",
-  unknownComponent: "This button or menu belongs to a feature this bot no longer has. Run the command again, or `/help` to see what I can do.",
+  unknownForm:
+    "This form belongs to a feature this bot no longer has, so nothing was saved. Run `/help` to see what I can do.",
+  unknownComponent:
+    "This button or menu belongs to a feature this bot no longer has. Run the command again, or `/help` to see what I can do.",
   failed: (command: string | null, ref: string) =>
     `Something went wrong while running ${command ? `\`${command}\`` : "that"}. It has been logged with reference \`${ref}\`; please try again, and mention the reference if it keeps happening.`,
-  stillTrying: (minutes: number) => `⏳ The service I need is not answering; I'm retrying. The answer comes here within ${minutes} min.`,
+  stillTrying: (minutes: number) =>
+    `⏳ The service I need is not answering; I'm retrying. The answer comes here within ${minutes} min.`,
   jobNotSetUp: "This command is not set up on this bot yet. The operator has been told.",
   jobChanged: "This command changed after you ran it, so I could not finish it. Please run it again.",
   jobTimedOut: "This took longer than I can wait, so I stopped. Please try again, perhaps with less data.",
   jobFailed: "Something went wrong while working on this.",
   withRef: (text: string, ref: string) => `⚠️ ${text} (reference \`${ref}\`)`,
-  resultRefused: (ref: string) => `Your result was ready, but Discord would not accept it (reference \`${ref}\`). Please try again.`,
+  resultRefused: (ref: string) =>
+    `Your result was ready, but Discord would not accept it (reference \`${ref}\`). Please try again.`,
   lateAnswer: "⚠️ That took too long. Please try again.",
-  relayTooLarge: "The backend sent back more than I can deliver. Please try again with less data; if it keeps happening, tell the bot's operator.",
+  relayTooLarge:
+    "The backend sent back more than I can deliver. Please try again with less data; if it keeps happening, tell the bot's operator.",
   relayTimeout: "The backend took too long, so I stopped waiting. Try again with less data, or in a minute.",
   relayUnreachable: "The backend is unreachable right now. Please try again in a minute.",
-  relayBadResponse: "The backend sent back something I could not read. Please try again; if it keeps happening, tell the bot's operator.",
+  relayBadResponse:
+    "The backend sent back something I could not read. Please try again; if it keeps happening, tell the bot's operator.",
   relayInput: (detail: string) => `I could not use your input: ${detail}`,
-  relayBusy: (seconds: number | null) => `The backend is busy right now. Please try again ${seconds ? `in about ${seconds} s` : "in a moment"}.`,
+  relayBusy: (seconds: number | null) =>
+    `The backend is busy right now. Please try again ${seconds ? `in about ${seconds} s` : "in a moment"}.`,
   relayAuth: "The bot could not authenticate with its backend. The operator has been told; please try again later.",
   relayNotFound: "The backend does not support this command yet. Please tell the bot's operator.",
-  relayFailed: "The backend failed while working on this. Please try again; if it keeps happening, tell the bot's operator.",
+  relayFailed:
+    "The backend failed while working on this. Please try again; if it keeps happening, tell the bot's operator.",
 };
 
 // Translations say the same as English, shorter where English explains at length: every byte here ships in the
@@ -63,37 +71,47 @@ const PLATFORM: Messages<typeof en> = {
   translations: {
     de: {
       unknownInteraction: "Diese Art von Interaktion unterstützt die App noch nicht; es ist nichts passiert.",
-      unknownCommand: (name) => `Ich kenne ${name ? `\`/${name}\`` : "diesen Befehl"} nicht (umbenannt oder entfernt?). \`/help\` zeigt, was ich kann.`,
-      staleCommand: (route) => `\`${route}\` hat sich geändert; bitte in einer Minute erneut versuchen (oder Discord neu laden).`,
+      unknownCommand: (name) =>
+        `Ich kenne ${name ? `\`/${name}\`` : "diesen Befehl"} nicht (umbenannt oder entfernt?). \`/help\` zeigt, was ich kann.`,
+      staleCommand: (route) =>
+        `\`${route}\` hat sich geändert; bitte in einer Minute erneut versuchen (oder Discord neu laden).`,
       unknownForm: "Dieses Formular gibt es nicht mehr; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
       unknownComponent: "Diesen Button oder dieses Menü gibt es nicht mehr. Führe den Befehl erneut aus.",
-      failed: (command, ref) => `Bei ${command ? `\`${command}\`` : "dieser Aktion"} ist ein Fehler aufgetreten (Referenz \`${ref}\`). Bitte erneut versuchen.`,
-      stillTrying: (minutes) => `⏳ Der Dienst antwortet nicht; ich versuche es weiter. Die Antwort kommt hier in spätestens ${minutes} Min.`,
+      failed: (command, ref) =>
+        `Bei ${command ? `\`${command}\`` : "dieser Aktion"} ist ein Fehler aufgetreten (Referenz \`${ref}\`). Bitte erneut versuchen.`,
+      stillTrying: (minutes) =>
+        `⏳ Der Dienst antwortet nicht; ich versuche es weiter. Die Antwort kommt hier in spätestens ${minutes} Min.`,
       jobNotSetUp: "Dieser Befehl ist hier noch nicht eingerichtet. Der Betreiber ist informiert.",
       jobChanged: "Dieser Befehl hat sich geändert, seit du ihn ausgeführt hast. Bitte erneut ausführen.",
       jobTimedOut: "Das dauerte zu lange; ich habe abgebrochen. Bitte erneut versuchen, evtl. mit weniger Daten.",
       jobFailed: "Dabei ist etwas schiefgegangen.",
       withRef: (text, ref) => `⚠️ ${text} (Referenz \`${ref}\`)`,
-      resultRefused: (ref) => `Dein Ergebnis war fertig, aber Discord hat es abgelehnt (Referenz \`${ref}\`). Bitte erneut versuchen.`,
+      resultRefused: (ref) =>
+        `Dein Ergebnis war fertig, aber Discord hat es abgelehnt (Referenz \`${ref}\`). Bitte erneut versuchen.`,
       lateAnswer: "⚠️ Das dauerte zu lange. Bitte erneut versuchen.",
       relayTooLarge: "Das Backend lieferte mehr, als ich zustellen kann. Bitte mit weniger Daten erneut versuchen.",
       relayTimeout: "Das Backend brauchte zu lange. Bitte mit weniger Daten oder in einer Minute erneut versuchen.",
       relayUnreachable: "Das Backend ist gerade nicht erreichbar. Bitte in einer Minute erneut versuchen.",
-      relayBadResponse: "Die Antwort des Backends war unlesbar. Bitte erneut versuchen; sonst den Betreiber informieren.",
+      relayBadResponse:
+        "Die Antwort des Backends war unlesbar. Bitte erneut versuchen; sonst den Betreiber informieren.",
       relayInput: (detail) => `Deine Eingabe war nicht verwendbar: ${detail}`,
-      relayBusy: (seconds) => `Das Backend ist ausgelastet. Bitte ${seconds ? `in etwa ${seconds} s` : "gleich"} erneut versuchen.`,
+      relayBusy: (seconds) =>
+        `Das Backend ist ausgelastet. Bitte ${seconds ? `in etwa ${seconds} s` : "gleich"} erneut versuchen.`,
       relayAuth: "Der Bot konnte sich nicht beim Backend anmelden. Der Betreiber ist informiert.",
       relayNotFound: "Das Backend kennt diesen Befehl noch nicht. Bitte den Betreiber informieren.",
       relayFailed: "Das Backend ist dabei gescheitert. Bitte erneut versuchen; sonst den Betreiber informieren.",
     },
     fr: {
       unknownInteraction: "Cette application ne gère pas encore ce type d'interaction ; rien ne s'est passé.",
-      unknownCommand: (name) => `Je ne connais pas ${name ? `\`/${name}\`` : "cette commande"} (renommée ou supprimée ?). \`/help\` liste ce que je sais faire.`,
+      unknownCommand: (name) =>
+        `Je ne connais pas ${name ? `\`/${name}\`` : "cette commande"} (renommée ou supprimée ?). \`/help\` liste ce que je sais faire.`,
       staleCommand: (route) => `\`${route}\` a changé ; réessayez dans une minute (ou rechargez Discord).`,
       unknownForm: "Ce formulaire n'existe plus ; rien n'a été enregistré. `/help` liste ce que je sais faire.",
       unknownComponent: "Ce bouton ou ce menu n'existe plus. Relancez la commande.",
-      failed: (command, ref) => `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"} (référence \`${ref}\`). Réessayez.`,
-      stillTrying: (minutes) => `⏳ Le service ne répond pas ; je réessaie. La réponse arrive ici d'ici ${minutes} min.`,
+      failed: (command, ref) =>
+        `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"} (référence \`${ref}\`). Réessayez.`,
+      stillTrying: (minutes) =>
+        `⏳ Le service ne répond pas ; je réessaie. La réponse arrive ici d'ici ${minutes} min.`,
       jobNotSetUp: "Cette commande n'est pas encore configurée sur ce bot. L'opérateur a été prévenu.",
       jobChanged: "Cette commande a changé depuis que vous l'avez lancée. Relancez-la.",
       jobTimedOut: "C'était trop long, j'ai arrêté. Réessayez, peut-être avec moins de données.",
@@ -104,9 +122,11 @@ const PLATFORM: Messages<typeof en> = {
       relayTooLarge: "Le backend a renvoyé plus que je ne peux livrer. Réessayez avec moins de données.",
       relayTimeout: "Le backend a mis trop de temps. Réessayez avec moins de données, ou dans une minute.",
       relayUnreachable: "Le backend est injoignable pour le moment. Réessayez dans une minute.",
-      relayBadResponse: "La réponse du backend était illisible. Réessayez ; si cela continue, prévenez l'opérateur du bot.",
+      relayBadResponse:
+        "La réponse du backend était illisible. Réessayez ; si cela continue, prévenez l'opérateur du bot.",
       relayInput: (detail) => `Je n'ai pas pu utiliser votre saisie : ${detail}`,
-      relayBusy: (seconds) => `Le backend est occupé. Réessayez ${seconds ? `dans environ ${seconds} s` : "dans un instant"}.`,
+      relayBusy: (seconds) =>
+        `Le backend est occupé. Réessayez ${seconds ? `dans environ ${seconds} s` : "dans un instant"}.`,
       relayAuth: "Le bot n'a pas pu s'authentifier auprès de son backend. L'opérateur a été prévenu.",
       relayNotFound: "Le backend ne gère pas encore cette commande. Prévenez l'opérateur du bot.",
       relayFailed: "Le backend a échoué sur ce travail. Réessayez ; si cela continue, prévenez l'opérateur du bot.",
@@ -132,7 +152,10 @@ export type Translate = <K extends MessageKey>(key: K, ...args: ArgsOf<K>) => st
 export type Translators = (locale: string | null | undefined) => Translate;
 
 /** A bot's catalogue, checked: every translation has English's keys with English's parameters. */
-export function defineMessages<E extends Sentences>(en: E, translations: Readonly<Record<string, NoInfer<Translation<E>>>>): Messages<E> {
+export function defineMessages<E extends Sentences>(
+  en: E,
+  translations: Readonly<Record<string, NoInfer<Translation<E>>>>,
+): Messages<E> {
   return { en, translations };
 }
 

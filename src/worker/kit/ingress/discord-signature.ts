@@ -8,7 +8,13 @@
 import { hexToBytes } from "../hex.ts";
 const MAX_TIMESTAMP_SKEW_SECONDS = 300;
 
-export type SignatureFailure = "missing_signature" | "malformed_signature" | "missing_timestamp" | "malformed_timestamp" | "stale_timestamp" | "bad_signature";
+export type SignatureFailure =
+  | "missing_signature"
+  | "malformed_signature"
+  | "missing_timestamp"
+  | "malformed_timestamp"
+  | "stale_timestamp"
+  | "bad_signature";
 
 const SIGNATURE_PATTERN = /^[0-9a-fA-F]{128}$/;
 const TIMESTAMP_PATTERN = /^\d{1,15}$/;

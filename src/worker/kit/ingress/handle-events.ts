@@ -16,7 +16,12 @@ import { log } from "../log.ts";
 import { readLimitedBody } from "./read-body.ts";
 import { badSignature, configOrReject, reject, tooLarge, verifySignature } from "./verify-request.ts";
 
-export async function handleEventRequest(request: Request, env: Env, _ctx: ExecutionContext, events: EventRegistry): Promise<Response> {
+export async function handleEventRequest(
+  request: Request,
+  env: Env,
+  _ctx: ExecutionContext,
+  events: EventRegistry,
+): Promise<Response> {
   const arrivedAt = Date.now();
   const config = configOrReject(env, "Webhook events");
   if (config instanceof Response) return config;
@@ -37,7 +42,8 @@ export async function handleEventRequest(request: Request, env: Env, _ctx: Execu
   }
   const data = readEventData(event.type, event.raw);
   if (data === null) return reject(400, "invalid_event", `body.event.data does not fit ${event.type}`);
-  if (await runEvent(module, event, data, env, config, eventKey(event), arrivedAt)) return new Response(null, { status: 204 });
+  if (await runEvent(module, event, data, env, config, eventKey(event), arrivedAt))
+    return new Response(null, { status: 204 });
   // runEvent logged the event's one line; this answer adds none.
   return errorResponse(500, "event_not_recorded", "the event could not be recorded");
 }

@@ -23,7 +23,12 @@ import { badSignature, configOrReject, reject, tooLarge, verifySignature } from 
 // Built once: a plain object would be converted into a Headers object on every response.
 const JSON_HEADERS = new Headers({ "Content-Type": "application/json" });
 
-export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext, registry: Registry): Promise<Response> {
+export async function handleInteractionRequest(
+  request: Request,
+  env: Env,
+  ctx: ExecutionContext,
+  registry: Registry,
+): Promise<Response> {
   // Every deadline of the deferred work counts from here (src/worker/kit/engine/after-response.ts).
   const arrivedAt = Date.now();
   const config = configOrReject(env, "Interactions");
@@ -34,7 +39,8 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   if (failure) return badSignature(failure);
 
   const parsed = parseInteraction(body.bytes);
-  if (!parsed.ok) return parsed.unknownType ? unknownType(parsed.unknownType) : reject(400, "invalid_interaction", parsed.message);
+  if (!parsed.ok)
+    return parsed.unknownType ? unknownType(parsed.unknownType) : reject(400, "invalid_interaction", parsed.message);
   const { interaction } = parsed;
 
   const started = Date.now();
@@ -60,11 +66,19 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
   }
   const handlerMs = Date.now() - started;
 
-  if (needsAfterResponse(result)) ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
+  if (needsAfterResponse(result))
+    ctx.waitUntil(afterResponse(interaction, result, env, config, { arrivedAt, registry }));
 
   afterSteps(registry, interaction, result, handlerMs, lateAck(interaction.id, result.route, arrivedAt));
   countAnswer(env, ctx, config, interaction, result, arrivedAt);
-  if (result.withResponse) return answerWithResponse(interaction, { response: result.response, route: result.route, withResponse: result.withResponse }, config, arrivedAt, ctx);
+  if (result.withResponse)
+    return answerWithResponse(
+      interaction,
+      { response: result.response, route: result.route, withResponse: result.withResponse },
+      config,
+      arrivedAt,
+      ctx,
+    );
   return new Response(JSON.stringify(result.response), { headers: JSON_HEADERS });
 }
 
@@ -75,11 +89,20 @@ export async function handleInteractionRequest(request: Request, env: Env, ctx: 
  */
 function unknownType({ type, id, locale }: { type: number; id: string | null; locale: string | null }): Response {
   log("interaction.unknown_type", { interaction_id: id, type, level: "warn" });
-  return new Response(JSON.stringify({ type: 4, data: { content: platformTranslator(locale)("unknownInteraction"), flags: 64 } }), { headers: JSON_HEADERS });
+  return new Response(
+    JSON.stringify({ type: 4, data: { content: platformTranslator(locale)("unknownInteraction"), flags: 64 } }),
+    { headers: JSON_HEADERS },
+  );
 }
 
 /** The registry's after-steps (the log line), then the module's own. */
-function afterSteps(registry: Registry, interaction: Interaction, dispatched: Dispatched, handlerMs: number, ackLateMs: number | undefined): void {
+function afterSteps(
+  registry: Registry,
+  interaction: Interaction,
+  dispatched: Dispatched,
+  handlerMs: number,
+  ackLateMs: number | undefined,
+): void {
   const event: AfterEvent = { interaction, dispatched, handlerMs, ackLateMs };
   runAfterSteps(registry.after, event);
   const own = dispatched.module?.use;
@@ -93,7 +116,12 @@ function runAfterSteps(steps: readonly Middleware[], event: AfterEvent): void {
     try {
       step.after(event);
     } catch (error) {
-      log("middleware.after_failed", { interaction_id: event.interaction.id, step: step.name, level: "error", ...errorFields(error) });
+      log("middleware.after_failed", {
+        interaction_id: event.interaction.id,
+        step: step.name,
+        level: "error",
+        ...errorFields(error),
+      });
     }
   }
 }

@@ -34,7 +34,13 @@ export function tooLarge(): Response {
 
 /** Discord's signature headers checked against the raw body; null when genuine. */
 export function verifySignature(request: Request, config: Config, body: Uint8Array): Promise<SignatureFailure | null> {
-  return verifyDiscordRequest(config.publicKeyHex, config.publicKey, request.headers.get("X-Signature-Ed25519"), request.headers.get("X-Signature-Timestamp"), body);
+  return verifyDiscordRequest(
+    config.publicKeyHex,
+    config.publicKey,
+    request.headers.get("X-Signature-Ed25519"),
+    request.headers.get("X-Signature-Timestamp"),
+    body,
+  );
 }
 
 export function badSignature(failure: SignatureFailure): Response {

@@ -20,7 +20,15 @@ const RELAY_TIMEOUT_MS = 20_000;
  */
 const MAX_RELAY_RESPONSE_BYTES = 14 * 1024 * 1024;
 
-export type RelayErrorKind = "unreachable" | "timeout" | "busy" | "invalid_input" | "auth" | "not_found" | "failed" | "bad_response";
+export type RelayErrorKind =
+  | "unreachable"
+  | "timeout"
+  | "busy"
+  | "invalid_input"
+  | "auth"
+  | "not_found"
+  | "failed"
+  | "bad_response";
 
 /**
  * Which failures a later attempt may fix (issue 19): only a job that never reached the backend (`unreachable`: no
@@ -42,7 +50,13 @@ export class RelayError extends Error {
   readonly retriable: boolean;
   /** For invalid input: the field the backend named. */
   readonly field: string | null;
-  constructor(kind: RelayErrorKind, message: string, userText: (t: Translate) => string, status: number | null = null, field: string | null = null) {
+  constructor(
+    kind: RelayErrorKind,
+    message: string,
+    userText: (t: Translate) => string,
+    status: number | null = null,
+    field: string | null = null,
+  ) {
     super(message);
     this.kind = kind;
     this.status = status;
@@ -64,7 +78,13 @@ export interface RelayTarget {
  * contract alone decides its type); the result is the contract's output type, trusted as the backend is the
  * authenticated other half of the same codebase.
  */
-export async function relayJob<Input, Output>(target: RelayTarget, contract: JobContract<Input, Output>, id: string, input: NoInfer<Input>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Output> {
+export async function relayJob<Input, Output>(
+  target: RelayTarget,
+  contract: JobContract<Input, Output>,
+  id: string,
+  input: NoInfer<Input>,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<Output> {
   const job = contract.name;
   const body = JSON.stringify({ id, input });
   const headers = await relayHeaders(target.relaySecret, body);
@@ -79,23 +99,39 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
     response = await doFetch(url, { method: "POST", headers, body, signal });
     const answer = await readCapped(response.body, MAX_RELAY_RESPONSE_BYTES);
     if (!answer.ok) {
-      throw new RelayError("bad_response", `relay(${job}): the answer is over ${MAX_RELAY_RESPONSE_BYTES} bytes; stopped reading`, (t) => t("relayTooLarge"), response.status);
+      throw new RelayError(
+        "bad_response",
+        `relay(${job}): the answer is over ${MAX_RELAY_RESPONSE_BYTES} bytes; stopped reading`,
+        (t) => t("relayTooLarge"),
+        response.status,
+      );
     }
     text = new TextDecoder().decode(answer.bytes);
   } catch (error) {
     if (error instanceof RelayError) throw error;
     if (signal.aborted) {
-      throw new RelayError("timeout", `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`, (t) => t("relayTimeout"));
+      throw new RelayError(
+        "timeout",
+        `relay(${job}): no answer within ${Math.round((options.timeoutMs ?? RELAY_TIMEOUT_MS) / 1000)} s`,
+        (t) => t("relayTimeout"),
+      );
     }
     throw new RelayError("unreachable", `relay(${job}): ${describeError(error)}`, (t) => t("relayUnreachable"));
   }
 
   const json = parseJson(text);
   if (response.ok) {
-    if (!json || !("result" in json)) throw new RelayError("bad_response", `relay(${job}): 200 without a JSON result`, (t) => t("relayBadResponse"), 200);
+    if (!json || !("result" in json))
+      throw new RelayError(
+        "bad_response",
+        `relay(${job}): 200 without a JSON result`,
+        (t) => t("relayBadResponse"),
+        200,
+      );
     return json.result as Output;
   }
-  const error = json && typeof json.error === "object" && json.error !== null ? (json.error as Record<string, unknown>) : {};
+  const error =
+    json && typeof json.error === "object" && json.error !== null ? (json.error as Record<string, unknown>) : {};
   const detail = typeof error.message === "string" ? error.message.slice(0, 500) : text.slice(0, 200);
   const status = response.status;
   if (status === 422 || status === 413) {
@@ -103,7 +139,13 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
     // Input too costly to draw (estimated, or stopped at the backend's time limit): the backend words the whole
     // sentence for the user, so it is shown as it is. Like any 422, the same input would fail again: not retried.
     const tooCostly = (TOO_COSTLY_CODES as readonly unknown[]).includes(error.code);
-    throw new RelayError("invalid_input", `relay(${job}): ${status} ${detail}`, (t) => (tooCostly ? detail : t("relayInput", detail)), status, field);
+    throw new RelayError(
+      "invalid_input",
+      `relay(${job}): ${status} ${detail}`,
+      (t) => (tooCostly ? detail : t("relayInput", detail)),
+      status,
+      field,
+    );
   }
   if (status === 503 || status === 429) {
     const retry = Number(response.headers.get("Retry-After"));
@@ -111,10 +153,20 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
     throw new RelayError("busy", `relay(${job}): ${status} busy`, (t) => t("relayBusy", seconds), status);
   }
   if (status === 401 || status === 409) {
-    throw new RelayError("auth", `relay(${job}): ${status} ${detail} (check that RELAY_SECRET matches on both sides and the clocks agree)`, (t) => t("relayAuth"), status);
+    throw new RelayError(
+      "auth",
+      `relay(${job}): ${status} ${detail} (check that RELAY_SECRET matches on both sides and the clocks agree)`,
+      (t) => t("relayAuth"),
+      status,
+    );
   }
   if (status === 404) {
-    throw new RelayError("not_found", `relay(${job}): the backend has no job "${job}" (deploy the matching backend version)`, (t) => t("relayNotFound"), status);
+    throw new RelayError(
+      "not_found",
+      `relay(${job}): the backend has no job "${job}" (deploy the matching backend version)`,
+      (t) => t("relayNotFound"),
+      status,
+    );
   }
   throw new RelayError("failed", `relay(${job}): ${status} ${detail}`, (t) => t("relayFailed"), status);
 }
@@ -122,7 +174,9 @@ export async function relayJob<Input, Output>(target: RelayTarget, contract: Job
 function parseJson(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -5,7 +5,10 @@
  * one of two deliveries win. The platform owns these claims; what an event records is the bot's (app/storage/).
  */
 export async function claimEvent(db: D1Database, key: string, type: string, now: number): Promise<boolean> {
-  const result = await db.prepare("INSERT INTO webhook_events (key, type, received_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING").bind(key, type, now).run();
+  const result = await db
+    .prepare("INSERT INTO webhook_events (key, type, received_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")
+    .bind(key, type, now)
+    .run();
   return result.meta.changes === 1;
 }
 

@@ -1,5 +1,13 @@
 /** Heavy commands answer at once, and plainly, when the backend they need is not configured. */
-import { ConfigError, ephemeral, log, requireRelay, type Config, type ImmediateResponse, type Translate } from "../../../kit/index.ts";
+import {
+  ConfigError,
+  ephemeral,
+  log,
+  requireRelay,
+  type Config,
+  type ImmediateResponse,
+  type Translate,
+} from "../../../kit/index.ts";
 
 /** Null when the backend is configured, else the answer to give (and the operator is told in the log). */
 export function relayUnavailable(config: Config, route: string, t: Translate): ImmediateResponse | null {
@@ -14,4 +22,3 @@ export function relayUnavailable(config: Config, route: string, t: Translate): I
     throw error;
   }
 }
-

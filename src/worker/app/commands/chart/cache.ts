@@ -58,7 +58,14 @@ const STAT_FIELDS = ["count", "min", "max", "mean", "first", "last", "change"] a
 export async function chartCacheKey({ kind, title, points }: ChartCacheInput): Promise<string> {
   const flat: (string | number)[] = [];
   for (const { label, value } of points) flat.push(label, Object.is(value, -0) ? "-0" : value);
-  const canonical = JSON.stringify([CHART_RENDERING.version, CHART_RENDERING.width, CHART_RENDERING.height, kind, title ?? "", flat]);
+  const canonical = JSON.stringify([
+    CHART_RENDERING.version,
+    CHART_RENDERING.width,
+    CHART_RENDERING.height,
+    kind,
+    title ?? "",
+    flat,
+  ]);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
   let hex = "";
   for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
@@ -66,15 +73,34 @@ export async function chartCacheKey({ kind, title, points }: ChartCacheInput): P
 }
 
 /** The cached chart, or null on a miss. Throws on a KV failure or after READ_TIMEOUT_MS (the caller renders). */
-export async function readCachedChart(kv: KVNamespace, key: string, timeoutMs = scaled(READ_TIMEOUT_MS)): Promise<CachedChart | null> {
-  const { value, metadata } = await withStorageTimeout(kv.getWithMetadata<unknown>(key, "arrayBuffer"), "chart_cache.read", timeoutMs);
+export async function readCachedChart(
+  kv: KVNamespace,
+  key: string,
+  timeoutMs = scaled(READ_TIMEOUT_MS),
+): Promise<CachedChart | null> {
+  const { value, metadata } = await withStorageTimeout(
+    kv.getWithMetadata<unknown>(key, "arrayBuffer"),
+    "chart_cache.read",
+    timeoutMs,
+  );
   if (value === null || !isCachedMeta(metadata)) return null;
-  return { png: new Uint8Array(value), kind: metadata.kind, width: metadata.width, height: metadata.height, stats: metadata.stats };
+  return {
+    png: new Uint8Array(value),
+    kind: metadata.kind,
+    width: metadata.width,
+    height: metadata.height,
+    stats: metadata.stats,
+  };
 }
 
 /** Stores a render under its key with CACHE_TTL_SECONDS; the stats ride in the metadata (≈ 300 of its 1,024 bytes). */
 export async function writeCachedChart(kv: KVNamespace, key: string, chart: CachedChart): Promise<void> {
-  const metadata: Omit<CachedChart, "png"> = { kind: chart.kind, width: chart.width, height: chart.height, stats: chart.stats };
+  const metadata: Omit<CachedChart, "png"> = {
+    kind: chart.kind,
+    width: chart.width,
+    height: chart.height,
+    stats: chart.stats,
+  };
   await withStorageTimeout(kv.put(key, chart.png, { expirationTtl: CACHE_TTL_SECONDS, metadata }), "chart_cache.write");
 }
 
@@ -86,7 +112,8 @@ function isCachedMeta(value: unknown): value is Omit<CachedChart, "png"> {
     CHART_KINDS.includes(meta.kind as ChartKind) &&
     typeof meta.width === "number" &&
     typeof meta.height === "number" &&
-    typeof stats === "object" && stats !== null &&
+    typeof stats === "object" &&
+    stats !== null &&
     STAT_FIELDS.every((field) => typeof stats[field] === "number") &&
     (stats.change_pct === null || typeof stats.change_pct === "number")
   );

@@ -4,7 +4,15 @@
  * /admin stats. The cache is an optimisation only: without its binding, for a CSV upload (whose points the
  * Worker does not know before the backend reads the file), or when it fails or is slow, the chart is rendered.
  */
-import { base64ToBytes, describeError, log, relayJob, requireRelay, withStorageTimeout, type TaskContext } from "../../../kit/index.ts";
+import {
+  base64ToBytes,
+  describeError,
+  log,
+  relayJob,
+  requireRelay,
+  withStorageTimeout,
+  type TaskContext,
+} from "../../../kit/index.ts";
 import { countCacheLookup } from "../../storage/chart-cache-stats.ts";
 import { chartJob, type ChartJobInput, type ChartResult } from "../../../../shared/jobs/chart.ts";
 import { chartCacheKey, readCachedChart, writeCachedChart, type CachedChart, type ChartCacheInput } from "./cache.ts";
@@ -16,7 +24,11 @@ export interface DrawnChart extends CachedChart, Pick<ChartResult, "points" | "s
  * Draws `input`. `known` is the same chart as the cache sees it (kind, title, points) when the Worker knows its
  * points before relaying, else null (no lookup, no write).
  */
-export async function drawChart(task: TaskContext, input: ChartJobInput, known: ChartCacheInput | null): Promise<DrawnChart> {
+export async function drawChart(
+  task: TaskContext,
+  input: ChartJobInput,
+  known: ChartCacheInput | null,
+): Promise<DrawnChart> {
   const kv = task.env.CHART_CACHE;
   if (!kv || !known) return fromBackend(await renderOnBackend(task, input));
 
@@ -35,7 +47,12 @@ async function lookUp(task: TaskContext, kv: KVNamespace, key: string): Promise<
   try {
     return await readCachedChart(kv, key);
   } catch (error) {
-    log("chart.cache_read_failed", { interaction_id: task.interaction.id, level: "error", error: describeError(error), effect: "rendering instead" });
+    log("chart.cache_read_failed", {
+      interaction_id: task.interaction.id,
+      level: "error",
+      error: describeError(error),
+      effect: "rendering instead",
+    });
     return null;
   }
 }

@@ -6,7 +6,9 @@ const FILE_NAME = "chart.png";
 // Made on first use, not at import: constructing an Intl formatter loads ICU data (≈ 9 ms in V8), which at module
 // scope every isolate would pay at cold start, before answering even a PING (BENCHMARKS.md "Cold start").
 let formatter: Intl.NumberFormat | undefined;
-const number = { format: (n: number) => (formatter ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 })).format(n) };
+const number = {
+  format: (n: number) => (formatter ??= new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 })).format(n),
+};
 
 /** The buttons' custom_id for a kind and a stored chart's key (the module builds it, with its own name). */
 export type ButtonId = (kind: ChartKind, key: string) => string;
@@ -19,7 +21,13 @@ export interface ChartImage {
 }
 
 /** `icon`: the bot's chart emoji (`<:chart:id>`, src/worker/app/emojis/), or "" before it is synced. */
-export function chartMessage(result: ChartImage, title: string | null, storeKey: string | null, buttonId: ButtonId, icon = ""): FinalMessage {
+export function chartMessage(
+  result: ChartImage,
+  title: string | null,
+  storeKey: string | null,
+  buttonId: ButtonId,
+  icon = "",
+): FinalMessage {
   const { stats } = result;
   const sign = stats.change > 0 ? "+" : "";
   const pct = stats.change_pct === null ? "" : ` (${sign}${number.format(stats.change_pct)} %)`;
@@ -32,18 +40,38 @@ export function chartMessage(result: ChartImage, title: string | null, storeKey:
       { name: "Min", value: number.format(stats.min), inline: true },
       { name: "Max", value: number.format(stats.max), inline: true },
       { name: "Mean", value: number.format(stats.mean), inline: true },
-      { name: "First → last", value: `${number.format(stats.first)} → ${number.format(stats.last)}: ${sign}${number.format(stats.change)}${pct}`, inline: true },
+      {
+        name: "First → last",
+        value: `${number.format(stats.first)} → ${number.format(stats.last)}: ${sign}${number.format(stats.change)}${pct}`,
+        inline: true,
+      },
     ],
     footer: { text: `${result.kind} chart` },
   };
   const components = storeKey
-    ? [actionRow(...CHART_KINDS.map((kind) =>
-        button({ label: kind === "line" ? "Line" : "Bar", customId: buttonId(kind, storeKey), style: kind === result.kind ? ButtonStyle.Primary : ButtonStyle.Secondary, disabled: kind === result.kind }),
-      ))]
+    ? [
+        actionRow(
+          ...CHART_KINDS.map((kind) =>
+            button({
+              label: kind === "line" ? "Line" : "Bar",
+              customId: buttonId(kind, storeKey),
+              style: kind === result.kind ? ButtonStyle.Primary : ButtonStyle.Secondary,
+              disabled: kind === result.kind,
+            }),
+          ),
+        ),
+      ]
     : [];
   return {
     data: { content: icon, embeds: [embed], components },
-    files: [{ name: FILE_NAME, contentType: "image/png", data: result.png, description: `${result.kind} chart of ${stats.count} points` }],
+    files: [
+      {
+        name: FILE_NAME,
+        contentType: "image/png",
+        data: result.png,
+        description: `${result.kind} chart of ${stats.count} points`,
+      },
+    ],
   };
 }
 

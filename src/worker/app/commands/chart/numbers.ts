@@ -15,4 +15,3 @@ export function numbersIn(text: string): number[] {
   }
   return found;
 }
-

@@ -19,7 +19,12 @@ function problemText(t: Translate, problem: InputProblem): string {
       return t("valuesNoLabel", problem.entry, problem.position);
     case "valuesBad": {
       const { reason } = problem;
-      const why = reason.key === "tooLarge" ? t("tooLarge", reason.max) : reason.key === "tooSmall" ? t("tooSmall", reason.min) : t(problem.hint ? "notANumberHint" : "notANumber");
+      const why =
+        reason.key === "tooLarge"
+          ? t("tooLarge", reason.max)
+          : reason.key === "tooSmall"
+            ? t("tooSmall", reason.min)
+            : t(problem.hint ? "notANumberHint" : "notANumber");
       return t("valuesBad", problem.value, problem.position, why);
     }
   }

@@ -30,6 +30,6 @@ export async function saveChart(kv: KVNamespace, key: string, chart: StoredChart
 
 export async function loadChart(kv: KVNamespace, key: string): Promise<StoredChart | null> {
   const value = await kv.get<{ v?: number; title?: unknown; points?: unknown }>(`chart:${key}`, "json");
-  if (!value || value.v !== 1 || !Array.isArray(value.points)) return null;
+  if (value?.v !== 1 || !Array.isArray(value.points)) return null;
   return { title: typeof value.title === "string" ? value.title : null, points: value.points as StoredChart["points"] };
 }

@@ -6,7 +6,15 @@
 import type { Env } from "../../env.ts";
 import { log } from "../../log.ts";
 import { createRateLimits, isolateRateLimits, type RateLimits } from "../rate-limits.ts";
-import { ask, FALLBACK_INVALID_CEILING, localLimiter, sharedLimiter, type Limiter, type LimiterHealth, type LimiterStub } from "./client.ts";
+import {
+  ask,
+  FALLBACK_INVALID_CEILING,
+  localLimiter,
+  sharedLimiter,
+  type Limiter,
+  type LimiterHealth,
+  type LimiterStub,
+} from "./client.ts";
 
 let fallbackLimits: RateLimits | undefined;
 /** One per isolate: an object that failed one client is not asked again by the next one until the fallback ends. */
@@ -31,7 +39,12 @@ export function invalidReporter(env: Env): ((status: number, scope: string) => P
     try {
       await ask(() => limiterStub(namespace).answer([{ status, scope: scope === "global" ? "global" : "user" }]));
     } catch (error) {
-      log("discord.limiter.unreachable", { call: "answer", status, error: error instanceof Error ? error.message : String(error), level: "warn" });
+      log("discord.limiter.unreachable", {
+        call: "answer",
+        status,
+        error: error instanceof Error ? error.message : String(error),
+        level: "warn",
+      });
     }
   };
 }
@@ -39,7 +52,8 @@ export function invalidReporter(env: Env): ((status: number, scope: string) => P
 /** The bot's one object (named "bot"), as the client speaks to it: JSON over its fetch. */
 export function limiterStub(namespace: DurableObjectNamespace, name = "bot"): LimiterStub {
   const stub = namespace.get(namespace.idFromName(name));
-  const post = (op: string, body: unknown) => stub.fetch(`https://limiter/${op}`, { method: "POST", body: JSON.stringify(body) });
+  const post = (op: string, body: unknown) =>
+    stub.fetch(`https://limiter/${op}`, { method: "POST", body: JSON.stringify(body) });
   return {
     acquire: async (request) => (await post("acquire", request)).json(),
     answer: async (answers) => void (await post("answer", answers)).body?.cancel(),

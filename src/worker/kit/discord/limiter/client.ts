@@ -35,15 +35,18 @@ export function localLimiter(limits: RateLimits, now: () => number = Date.now): 
   return {
     async acquire(route, major, wait) {
       const invalid = limits.invalidCount(now());
-      if (invalid >= limits.invalidCeiling) throw new LimiterRefusal(`${invalid} invalid requests (401/403/429) in 10 minutes; Discord bans at 10,000`);
-      for (let ms = limits.reserve(route, major, now()); ms > 0; ms = limits.reserve(route, major, now())) await wait(ms);
+      if (invalid >= limits.invalidCeiling)
+        throw new LimiterRefusal(`${invalid} invalid requests (401/403/429) in 10 minutes; Discord bans at 10,000`);
+      for (let ms = limits.reserve(route, major, now()); ms > 0; ms = limits.reserve(route, major, now()))
+        await wait(ms);
     },
     async tell(answer, headers) {
       const at = now();
       limits.observe(answer.route, answer.major, headers, at);
       const { status, scope } = answer;
       if (status === 401 || status === 403 || (status === 429 && scope !== "shared")) limits.recordInvalid(at);
-      if (status === 429) limits.rateLimited(answer.route, answer.major, scope ?? "user", answer.retryAfterMs ?? 1_000, at);
+      if (status === 429)
+        limits.rateLimited(answer.route, answer.major, scope ?? "user", answer.retryAfterMs ?? 1_000, at);
     },
   };
 }
@@ -59,7 +62,12 @@ export interface LimiterHealth {
   fallbackUntil: number;
 }
 
-export function sharedLimiter(stub: () => LimiterStub, local: Limiter, health: LimiterHealth = { fallbackUntil: 0 }, now: () => number = Date.now): Limiter {
+export function sharedLimiter(
+  stub: () => LimiterStub,
+  local: Limiter,
+  health: LimiterHealth = { fallbackUntil: 0 },
+  now: () => number = Date.now,
+): Limiter {
   const leases = new Map<string, { left: number; until: number }>();
   const waiting = new Map<string, number>();
   const asking = new Map<string, Promise<Grant>>();
@@ -67,7 +75,12 @@ export function sharedLimiter(stub: () => LimiterStub, local: Limiter, health: L
 
   function fallBack(error: unknown, call: string): void {
     health.fallbackUntil = now() + scaled(FALLBACK_MS);
-    log("discord.limiter.fallback", { call, error: error instanceof Error ? error.message : String(error), fallback_ms: scaled(FALLBACK_MS), level: "warn" });
+    log("discord.limiter.fallback", {
+      call,
+      error: error instanceof Error ? error.message : String(error),
+      fallback_ms: scaled(FALLBACK_MS),
+      level: "warn",
+    });
   }
 
   return {
@@ -126,12 +139,24 @@ export function sharedLimiter(stub: () => LimiterStub, local: Limiter, health: L
 /** One call to the object, given up after LIMITER_DEADLINE_MS. */
 export function ask<T>(call: () => Promise<T> | T): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${scaled(LIMITER_DEADLINE_MS)} ms`)), scaled(LIMITER_DEADLINE_MS))));
+  const deadline = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`no answer within ${scaled(LIMITER_DEADLINE_MS)} ms`)),
+        scaled(LIMITER_DEADLINE_MS),
+      )),
+  );
   return Promise.race([Promise.resolve().then(call), deadline]).finally(() => clearTimeout(timer));
 }
 
 /** What a call's response says, for the limiter; `scope` as bot-rest.ts reads it (some global 429s only flag the body). */
-export function answerOf(route: string, major: string, response: Response, body: Record<string, unknown> | null, retryAfterMs: number): Answer & { route: string; major: string } {
+export function answerOf(
+  route: string,
+  major: string,
+  response: Response,
+  body: Record<string, unknown> | null,
+  retryAfterMs: number,
+): Answer & { route: string; major: string } {
   const headers = response.headers;
   // Absent headers become undefined, which JSON leaves out.
   const number = (name: string) => {
@@ -143,7 +168,12 @@ export function answerOf(route: string, major: string, response: Response, body:
     route,
     major,
     status: response.status,
-    scope: headers.get("X-RateLimit-Global") === "true" || body?.global === true ? "global" : headers.get("X-RateLimit-Scope") === "shared" ? "shared" : "user",
+    scope:
+      headers.get("X-RateLimit-Global") === "true" || body?.global === true
+        ? "global"
+        : headers.get("X-RateLimit-Scope") === "shared"
+          ? "shared"
+          : "user",
     bucket: headers.get("X-RateLimit-Bucket") ?? undefined,
     limit: number("Limit"),
     remaining: number("Remaining"),

@@ -23,7 +23,9 @@ export class DiscordRateLimiter {
   }
 
   async fetch(request: Request): Promise<Response> {
-    const limits = (this.#state ??= createLimiterState(new Map(this.#storage.kv.get<[number, number][]>(SLOTS_KEY) ?? [])));
+    const limits = (this.#state ??= createLimiterState(
+      new Map(this.#storage.kv.get<[number, number][]>(SLOTS_KEY) ?? []),
+    ));
     const body = await request.json();
     const now = Date.now();
     if (new URL(request.url).pathname === "/acquire") return Response.json(limits.acquire(body as never, now));

@@ -90,7 +90,10 @@ export interface LimiterState {
   readonly invalidSlots: Map<number, number>;
 }
 
-export function createLimiterState(invalidSlots = new Map<number, number>(), ceiling = SHARED_INVALID_CEILING): LimiterState {
+export function createLimiterState(
+  invalidSlots = new Map<number, number>(),
+  ceiling = SHARED_INVALID_CEILING,
+): LimiterState {
   const hashes = new Map<string, string>();
   const buckets = new Map<string, Bucket>();
   /** Grant times in the global window, oldest first, one entry per slot. */
@@ -113,15 +116,27 @@ export function createLimiterState(invalidSlots = new Map<number, number>(), cei
     invalidCount,
     acquire({ route, major, want }, now) {
       const invalid = invalidCount(now);
-      if (invalid >= ceiling) return { granted: 0, leaseUntil: now, waitMs: 0, refused: `${invalid} invalid requests (401/403/429) in 10 minutes, shared by every isolate; Discord bans at 10,000` };
+      if (invalid >= ceiling)
+        return {
+          granted: 0,
+          leaseUntil: now,
+          waitMs: 0,
+          refused: `${invalid} invalid requests (401/403/429) in 10 minutes, shared by every isolate; Discord bans at 10,000`,
+        };
       const key = keyOf(route, major);
       let bucket = buckets.get(key);
       if (bucket && bucket.inFlight > 0 && now - bucket.lastGrant > IN_FLIGHT_TTL_MS) bucket.inFlight = 0;
       // Refilled once its window is over (or, unknown, once nothing is in flight) and every grant was answered.
-      if (bucket && bucket.inFlight === 0 && (bucket.resetAt ? now >= bucket.resetAt : bucket.remaining <= 0)) Object.assign(bucket, { remaining: bucket.limit || 1, resetAt: 0 });
+      if (bucket && bucket.inFlight === 0 && (bucket.resetAt ? now >= bucket.resetAt : bucket.remaining <= 0))
+        Object.assign(bucket, { remaining: bucket.limit || 1, resetAt: 0 });
       if (!bucket) {
-        if (buckets.size >= MAX_BUCKETS) for (const [name, idle] of buckets) if (idle.inFlight === 0 && idle.resetAt <= now && idle.pausedUntil <= now) buckets.delete(name);
-        buckets.set(key, (bucket = { remaining: 1, resetAt: 0, window: 0, limit: 0, inFlight: 0, lastGrant: now, pausedUntil: 0 }));
+        if (buckets.size >= MAX_BUCKETS)
+          for (const [name, idle] of buckets)
+            if (idle.inFlight === 0 && idle.resetAt <= now && idle.pausedUntil <= now) buckets.delete(name);
+        buckets.set(
+          key,
+          (bucket = { remaining: 1, resetAt: 0, window: 0, limit: 0, inFlight: 0, lastGrant: now, pausedUntil: 0 }),
+        );
       }
       while (grants.length && grants[0]! <= now - GLOBAL_WINDOW_MS) grants.shift();
       const globalLeft = now < globalUntil ? 0 : GLOBAL_GRANTS - grants.length;
@@ -129,8 +144,15 @@ export function createLimiterState(invalidSlots = new Map<number, number>(), cei
       const granted = paused ? 0 : Math.max(0, Math.min(want, MAX_LEASE, bucket.remaining, globalLeft));
       if (granted === 0) {
         // The pause or the bucket's end when known; an unanswered probe or a lapsed window with calls in flight: ask again soon.
-        const bucketWait = paused ? bucket.pausedUntil - now : bucket.remaining > 0 ? 0 : bucket.resetAt > now ? bucket.resetAt - now : 50;
-        const globalWait = now < globalUntil ? globalUntil - now : globalLeft > 0 ? 0 : grants[0]! + GLOBAL_WINDOW_MS - now;
+        const bucketWait = paused
+          ? bucket.pausedUntil - now
+          : bucket.remaining > 0
+            ? 0
+            : bucket.resetAt > now
+              ? bucket.resetAt - now
+              : 50;
+        const globalWait =
+          now < globalUntil ? globalUntil - now : globalLeft > 0 ? 0 : grants[0]! + GLOBAL_WINDOW_MS - now;
         return { granted: 0, leaseUntil: now, waitMs: Math.max(1, bucketWait, globalWait) };
       }
       bucket.remaining -= granted;
@@ -145,7 +167,8 @@ export function createLimiterState(invalidSlots = new Map<number, number>(), cei
         const slot = Math.floor(now / SLOT_MS);
         invalidSlots.set(slot, (invalidSlots.get(slot) ?? 0) + 1);
       }
-      if (status === 429 && scope === "global") globalUntil = Math.max(globalUntil, now + (answer.retryAfterMs ?? 1_000));
+      if (status === 429 && scope === "global")
+        globalUntil = Math.max(globalUntil, now + (answer.retryAfterMs ?? 1_000));
       if (answer.route === undefined || answer.major === undefined) return;
       const before = keyOf(answer.route, answer.major);
       if (answer.bucket) hashes.set(answer.route, answer.bucket);
@@ -156,7 +179,11 @@ export function createLimiterState(invalidSlots = new Map<number, number>(), cei
         buckets.delete(before);
         buckets.set(key, bucket);
       }
-      if (!bucket) buckets.set(key, (bucket = { remaining: 0, resetAt: 0, window: 0, limit: 0, inFlight: 1, lastGrant: now, pausedUntil: 0 }));
+      if (!bucket)
+        buckets.set(
+          key,
+          (bucket = { remaining: 0, resetAt: 0, window: 0, limit: 0, inFlight: 1, lastGrant: now, pausedUntil: 0 }),
+        );
       bucket.inFlight = Math.max(0, bucket.inFlight - 1);
       if (status === 429 && scope !== "global") {
         // A shared-scope 429 says nothing of our own window; a user-scope one empties it too.
@@ -170,7 +197,11 @@ export function createLimiterState(invalidSlots = new Map<number, number>(), cei
       if (reset < bucket.window) return; // an answer from a window that is over
       const left = Math.max(0, remaining - bucket.inFlight);
       if (reset > bucket.window) Object.assign(bucket, { window: reset, remaining: left, resetAt: now + resetAfterMs });
-      else Object.assign(bucket, { remaining: Math.min(bucket.remaining, left), resetAt: Math.max(bucket.resetAt, now + resetAfterMs) });
+      else
+        Object.assign(bucket, {
+          remaining: Math.min(bucket.remaining, left),
+          resetAt: Math.max(bucket.resetAt, now + resetAfterMs),
+        });
     },
   };
 }
