@@ -30,7 +30,7 @@ export interface BackendWorkerOptions {
   /** 0: a port the system picks (the url says which). */
   port: number;
   vars: Partial<Record<(typeof BACKEND_WORKER_VARS)[number], string>>;
-  /** Where wrangler keeps the Durable Objects' local state; default .wrangler/state under root. */
+  /** Where wrangler keeps the Durable Objects' local state; default .wrangler/state/backend-worker under root (never the Worker's own state folder). */
   persistTo?: string;
   log?: (line: string) => void;
   /** How long wrangler dev may take to answer /health. */
@@ -55,7 +55,9 @@ export async function startBackendWorker(options: BackendWorkerOptions): Promise
       );
   }
   options.signal?.throwIfAborted();
-  const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state");
+  // Never the Worker's state folder (.wrangler/state): two runtimes on one folder fail with SQLITE_BUSY, so
+  // `npm run backend:worker` beside `npm start` keeps its own.
+  const persistTo = options.persistTo ?? join(options.root, ".wrangler", "state", "backend-worker");
   const args = ["-c", "wrangler.backend.toml", "--persist-to", persistTo];
   for (const [name, value] of Object.entries(options.vars))
     if (value !== undefined) args.push("--var", `${name}:${value}`);

@@ -186,7 +186,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             host: HOST,
             port,
             vars: { RELAY_SECRET: config.relaySecret, ATTACHMENT_HOSTS: attachmentHosts.join(",") },
-            persistTo,
+            // A state folder of its own: two runtimes on one folder fail with SQLITE_BUSY (see the migrations below).
+            persistTo: join(persistTo, "backend-worker"),
             log: (line) => log("backend", line),
             startTimeoutMs: options.startTimeoutMs,
             signal: startup,
@@ -314,15 +315,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return worker;
     };
 
-    const [backendResult, migrated, workerResult] = await Promise.allSettled([
+    // The migrations run in a runtime of their own on the Worker's --persist-to state, so the Worker's runtime starts
+    // only once they are done: two workerd processes on one state folder fail with SQLITE_BUSY (the Worker's runtime
+    // exits before serving). The backend starts meanwhile.
+    const migrated = part(migrateD1());
+    const [backendResult, migratedResult, workerResult] = await Promise.allSettled([
       part(startBackend()),
-      part(migrateD1()),
-      part(startWorker()),
+      migrated,
+      migrated.then(() => part(startWorker())),
     ]);
     // A stop requested by the user wins; else the part that failed first (the others were stopped because of it).
     signal?.throwIfAborted();
     if (failed.signal.aborted) throw failed.signal.reason;
-    if (backendResult.status === "rejected" || migrated.status === "rejected" || workerResult.status === "rejected")
+    if (
+      backendResult.status === "rejected" ||
+      migratedResult.status === "rejected" ||
+      workerResult.status === "rejected"
+    )
       throw new StackError("start: a part failed to start (see above)");
     const backend = backendResult.value;
     const worker = workerResult.value;

@@ -357,6 +357,25 @@ describe("every command of the bot, with the backend Worker and no Node backend"
     90_000,
   );
 
+  it("never runs two runtimes on one state folder: the migrations end before the Worker starts, the backend has its own", () => {
+    // Two workerd processes on one --persist-to folder fail with SQLITE_BUSY ("exited (1) before serving"), seen on
+    // loaded machines: the D1 migrations' runtime against the Worker's, and the backend Worker's against both.
+    const migrated = output.findIndex((line) => /^\[worker\] d1: /.test(line));
+    const workerStarting = output.findIndex(
+      (line) => line.startsWith("[worker]") && line.includes("has access to the following bindings"),
+    );
+    expect(migrated).toBeGreaterThanOrEqual(0);
+    expect(workerStarting).toBeGreaterThan(migrated);
+    // Each wrangler dev (a watchdog, wrangler's bin and its child all carry its arguments): its port and its state.
+    const runtimes = new Map<string, string | undefined>();
+    for (const p of descendantsOf(process.pid)) {
+      const port = /wrangler\.js dev .*--port (\d+)/.exec(p.command)?.[1];
+      if (port) runtimes.set(port, /--persist-to (\S+)/.exec(p.command)?.[1]);
+    }
+    expect(runtimes.size).toBe(2);
+    expect(new Set(runtimes.values()).size).toBe(2);
+  });
+
   it("has no script for a command the module list no longer has", () => {
     const names = new Set(commands.map((module) => module.definition.name));
     expect(Object.keys(SCRIPTS).filter((name) => !names.has(name))).toEqual([]);
