@@ -43,6 +43,7 @@ import {
   type Step,
 } from "./lib/interact-steps.ts";
 import { linkRoles, LinkRolesError } from "./lib/interact-linked-role.ts";
+import { ModalSubmissionError } from "../src/emulator/modal-submission.ts";
 
 const USAGE = `Usage: npm run interact -- "/command option:value …" [steps] [options]
        npm run interact -- "Message command" --message "text" [steps]
@@ -592,11 +593,10 @@ async function runStep(
     case "submit": {
       const modal = session.modal;
       if (!modal) throw new InteractError("--submit: no form is open (the bot's last answer was not a form)", 2);
-      const data = await buildSubmission(
-        modal.data,
-        fills,
-        async (path, field) => (await upload(opts.emulator, path, field)).id,
-      );
+      const data = await buildSubmission(modal.data, fills, {
+        upload: async (path, field) => (await upload(opts.emulator, path, field)).id,
+        howToFill: (label) => `add --fill "${label}=…"`,
+      });
       fills.clear();
       out(`→ submit the form "${modal.data.title}"`);
       return answerOfStep(
@@ -904,7 +904,8 @@ async function main(): Promise<number> {
     try {
       code = await runStep(opts, step, session, ctx, fills);
     } catch (error) {
-      if (error instanceof StepError) throw new InteractError(error.message, 2);
+      if (error instanceof StepError || error instanceof ModalSubmissionError)
+        throw new InteractError(error.message, 2);
       throw error;
     }
     if (code !== 0) return code;

@@ -139,6 +139,7 @@ describe("the steps of npm run interact", () => {
   it("builds a form's submission with values by label, uploads files, and refuses a required field left empty or an unknown one", async () => {
     const uploads: string[] = [];
     const upload = async (path: string) => (uploads.push(path), "att-1");
+    const howToFill = (label: string) => `add --fill "${label}=…"`;
     const submission = await buildSubmission(
       feedback,
       new Map([
@@ -146,7 +147,7 @@ describe("the steps of npm run interact", () => {
         ["category", "Idea"],
         ["Screenshot", "shot.png"],
       ]),
-      upload,
+      { upload, howToFill },
     );
     expect(submission).toEqual({
       custom_id: "feedback:v1",
@@ -158,7 +159,7 @@ describe("the steps of npm run interact", () => {
       ],
     });
     expect(uploads).toEqual(["shot.png"]);
-    await expect(buildSubmission(feedback, new Map([["Category", "Bug"]]), upload)).rejects.toThrow(
+    await expect(buildSubmission(feedback, new Map([["Category", "Bug"]]), { upload, howToFill })).rejects.toThrow(
       'the form\'s field "Your feedback" is required: add --fill "Your feedback=…"',
     );
     await expect(
@@ -168,10 +169,10 @@ describe("the steps of npm run interact", () => {
           ["Your feedback", "x"],
           ["Category", "Praise"],
         ]),
-        upload,
+        { upload, howToFill },
       ),
     ).rejects.toThrow('the form\'s field "Category" has no option "Praise"; its options are "Bug", "Idea"');
-    await expect(buildSubmission(feedback, new Map([["Colour", "red"]]), upload)).rejects.toThrow(
+    await expect(buildSubmission(feedback, new Map([["Colour", "red"]]), { upload, howToFill })).rejects.toThrow(
       'the form "Feedback" has no field "Colour"; its fields are "Your feedback", "Category", "Screenshot", "Legacy"',
     );
   });

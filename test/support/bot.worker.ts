@@ -31,6 +31,8 @@ import type { OptionsOf, SubcommandOptionsOf, SubcommandPath } from "../../src/w
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator, type StoredMessage } from "../../src/emulator/core.ts";
 import type { BuildInteractionOptions, InteractionPayload } from "../../src/emulator/signed-interactions.ts";
+import { buildSubmission, type Fill } from "../../src/emulator/modal-submission.ts";
+import { resolveModalSubmit } from "../../src/emulator/modal-submit.ts";
 import { routeOutbound, type Handler } from "./outbound.worker.ts";
 import { conforming, signedRequest } from "./interactions.worker.ts";
 
@@ -58,6 +60,11 @@ interface TestFile {
   readonly url?: string;
 }
 type Inputs<O> = { readonly [K in keyof O]: InputOf<NonNullable<O[K]>> };
+
+/** A test's value for a modal field: text, a list of options, a checkbox's state, or files for an upload. */
+export type ModalValue = string | readonly string[] | boolean | TestFile | readonly TestFile[];
+const isTestFile = (value: unknown): value is TestFile =>
+  typeof value === "object" && value !== null && "filename" in value;
 /** A module's options as a test gives them, typed from its definition: `{ sides: 20 }`, a typo does not compile. */
 export type CommandInput<M extends CommandModule> = Inputs<OptionsOf<M["definition"]>>;
 export type SubcommandInput<M extends CommandModule, P extends string> = Inputs<
@@ -437,13 +444,36 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
         ...where(at),
       });
     },
-    /** Submits the form an exchange opened (or a custom_id): a string fills a text input, an array a select. */
-    async submit(
-      form: Exchange | string,
-      fields: Readonly<Record<string, string | readonly string[]>>,
-      at?: Where,
-    ): Promise<Exchange> {
-      const customId = typeof form === "string" ? form : form.modal?.custom_id;
+    /**
+     * Submits the form an exchange opened, as Discord's client does (src/emulator/modal-submission.ts): fields by
+     * label or custom_id; text for a text input or a radio group, a list for a select or a checkbox group (option
+     * labels or values), true/false for a checkbox, a file (or files) for an upload, which the emulator hosts and
+     * resolves. A field the form lacks, an option it does not offer or a required field left empty fails the test,
+     * naming it. Given a custom_id instead of an exchange: a string fills a text input, an array a string select.
+     */
+    async submit(form: Exchange | string, fields: Readonly<Record<string, ModalValue>>, at?: Where): Promise<Exchange> {
+      if (typeof form !== "string" && form.modal) {
+        const d = emulator();
+        // Files are uploaded first, as Discord's client does; the field carries their attachment ids.
+        const upload = (file: TestFile): string => {
+          const stored = d.upload(
+            { filename: file.filename, contentType: file.contentType, bytes: new Uint8Array(file.size ?? 100) },
+            "https://discord.test",
+          );
+          if (!stored.ok) throw new Error(`testBot: ${stored.error}`);
+          return stored.attachment.id;
+        };
+        const fills = new Map<string, Fill>();
+        for (const [name, value] of Object.entries(fields)) {
+          const files = isTestFile(value) ? [value] : Array.isArray(value) && value.some(isTestFile) ? value : null;
+          fills.set(name, files ? (files as readonly TestFile[]).map(upload) : (value as Fill));
+        }
+        const data = await buildSubmission(form.modal, fills).catch((error: Error) => {
+          throw new Error(`testBot: ${error.message}`);
+        });
+        return send({ type: 5, data: resolveModalSubmit(d.state, data), ...where(at) });
+      }
+      const customId = typeof form === "string" ? form : undefined;
       if (!customId)
         throw new Error(
           `testBot: that exchange opened no modal (its answer was type ${typeof form === "string" ? "?" : form.response.type})`,
@@ -454,7 +484,7 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
         component:
           typeof value === "string"
             ? { type: 4, id: 0, custom_id: id, value }
-            : { type: 3, id: 0, custom_id: id, values: [...value] },
+            : { type: 3, id: 0, custom_id: id, values: [...(value as readonly string[])] },
       }));
       return send({ type: 5, data: { custom_id: customId, components }, ...where(at) });
     },
