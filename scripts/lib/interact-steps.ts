@@ -162,4 +162,4 @@ export function findSelect(
   );
 }
 
-export { buildSubmission, type Upload } from "../../src/emulator/modal-submission.ts";
+export { buildSubmission } from "../../src/emulator/modal-submission.ts";

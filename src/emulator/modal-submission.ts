@@ -16,7 +16,7 @@ export class ModalSubmissionError extends Error {
 }
 
 /** Uploads a file for a file-upload field and returns its attachment id (the emulator hosts it, as Discord would). */
-export type Upload = (file: string, field: string) => Promise<string>;
+type Upload = (file: string, field: string) => Promise<string>;
 
 export interface SubmissionOptions {
   /** Turns a given file (a path, a name) into an attachment id; default: the given text is the id already. */
