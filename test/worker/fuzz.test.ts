@@ -88,5 +88,5 @@ describe("fuzz", () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 30_000); // 200 signed round trips, as above: the property is tested, not the speed
 });
