@@ -3,59 +3,33 @@
 // first show the one status edit ("⏳ … I'm retrying …", never a result), and, once the backend is started again, the
 // final edit with the chart, in the same message. Nothing here waits on a clock: each step waits for what the user
 // sees (the queue's retries come 2, 4, 8, 16 s apart, src/worker/kit/engine/queue-consumer.ts).
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../scripts/lib/stack.ts";
-import { findChromium, launchChromium } from "../support/browser.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { openPlayground, playgroundControls, type OpenPlayground } from "../support/playground-page.ts";
 
-let local: TestStack | undefined;
+let playground: OpenPlayground | undefined;
 let stack: Stack;
-let context: BrowserContext | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  const browser = await findChromium();
-  local = await startTestStack("playground-queue", { relayMode: "queue" });
-  stack = local.stack;
-  context = await launchChromium(browser, join(local.dir, "chromium-profile"), {
-    viewport: { width: 1200, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await context.newPage();
-  page.on("pageerror", (error) => local?.output.push(`[page] ${error.message}`));
-  await page.goto(stack.playgroundUrl);
-  await page.locator("body[data-ready=true]").waitFor();
+  playground = await openPlayground("playground-queue", { relayMode: "queue" }, { width: 1200, height: 800 });
+  ({ stack, page } = playground);
 }, 150_000);
 
 afterAll(async () => {
-  await context?.close();
-  await local?.stop();
+  await playground?.close();
 }, 60_000);
 
-const output = () => (local?.output ?? []).slice(-60).join("\n");
+const { lastMessage, run } = playgroundControls(() => page);
+const output = () => (playground?.local.output ?? []).slice(-60).join("\n");
 
 describe("the playground in queue mode, with the backend stopped and started again", () => {
   it("shows one status edit, then the final edit with the chart in the same message", async () => {
     expect(stack.relayMode).toBe("queue");
     await stack.backend.close();
-    const messages = page.locator("#messages article.message");
-    const before = await messages.count();
-    await page.locator("#command-input").fill("/chart values:4,8,15,16,23,42");
-    await page.locator("#command-input").press("Enter");
-    if ((await page.locator("#command-input").inputValue()) !== "") await page.locator("#command-input").press("Enter");
-    await expect.poll(() => messages.count(), { timeout: 10_000 }).toBeGreaterThan(before);
-    const message = messages.last();
+    await run("/chart values:4,8,15,16,23,42");
+    const message = lastMessage();
 
     // The status: the queue's first attempt found the backend down, and the consumer said so before retrying.
     const content = message.locator(".message-content");

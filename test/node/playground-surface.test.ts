@@ -2,61 +2,29 @@
 // Linked Roles from the App menu through the emulated authorize page to the Linked Roles Worker's callback, the
 // linked metadata in the top bar and its update after a chart; the application emoji drawn in the chart message; the
 // file pickers offering only what `file_types` allows. Its own stack (not playground.test.ts's), so its chart does
-// not take from that file's heavy-command budget. Chromium as in playground.test.ts (test/support/browser.ts).
-import { join } from "node:path";
+// not take from that file's heavy-command budget. The stack and Chromium as in playground.test.ts (test/support/playground-page.ts).
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../scripts/lib/stack.ts";
 import { emojiStore } from "../../src/emulator/routes/emojis.ts";
-import { findChromium, launchChromium } from "../support/browser.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { openPlayground, playgroundControls, type OpenPlayground } from "../support/playground-page.ts";
 
-let local: TestStack;
+let playground: OpenPlayground | undefined;
 let stack: Stack;
 let context: BrowserContext;
 let page: Page;
-let output: string[];
 
 beforeAll(async () => {
-  const browser = await findChromium();
-  local = await startTestStack("playground-surface-test");
-  ({ stack, output } = local);
-  context = await launchChromium(browser, join(local.dir, "chromium-profile"), {
-    viewport: { width: 1400, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await context.newPage();
-  page.on("pageerror", (error) => output.push(`[page] ${error.message}`));
-  await page.goto(stack.playgroundUrl);
-  await page.locator("body[data-ready=true]").waitFor();
+  playground = await openPlayground("playground-surface-test");
+  ({ stack, context, page } = playground);
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await local?.stop();
+  await playground?.close();
 });
 
-const input = () => page.locator("#command-input");
-const messages = () => page.locator("#messages");
-const lastMessage = () => messages().locator("article.message").last();
+const { input, lastMessage, run } = playgroundControls(() => page);
 const linkedRole = () => page.locator("#linked-role");
-
-async function run(line: string): Promise<void> {
-  const before = await messages().locator("article.message").count();
-  await input().fill(line);
-  await input().press("Enter");
-  if ((await input().inputValue()) !== "") await input().press("Enter");
-  await expect.poll(() => messages().locator("article.message").count(), { timeout: 10_000 }).toBeGreaterThan(before);
-}
 
 describe("the playground's Linked Roles, emojis and file types in Chromium", () => {
   it("links roles from the App menu: Discord's authorize page, Authorize, the bot's page, and the metadata in the top bar", async () => {

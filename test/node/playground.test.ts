@@ -1,53 +1,31 @@
 // The playground in a real browser against a real stack (the same startStack as `npm start`): commands from the
 // command box, autocomplete from the Worker, a deferred chart whose image changes when a button is clicked, a
 // message posted and charted from its right-click Apps menu (and from the keyboard), a file upload, a modal,
-// the admin toggle, the log, and the daily report posted by the Worker's cron. Chromium comes from test/support/browser.ts (system
-// Chromium, else the one inside the @sparticuz/chromium package): when none is found this file fails and says
-// what to set; it never downloads a browser and never skips.
+// the admin toggle, the log, and the daily report posted by the Worker's cron. The stack and Chromium come from
+// test/support/playground-page.ts.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDefinitions } from "../../scripts/lib/definitions.ts";
 import type { Stack } from "../../scripts/lib/stack.ts";
-import { findChromium, launchChromium } from "../support/browser.ts";
-import { ROOT as root, startTestStack, type TestStack } from "../support/test-stack.ts";
+import { openPlayground, playgroundControls, type OpenPlayground } from "../support/playground-page.ts";
+import { ROOT as root } from "../support/test-stack.ts";
 
-let local: TestStack;
+let playground: OpenPlayground | undefined;
 let stack: Stack;
-let context: BrowserContext;
 let page: Page;
-let scratch: string;
 let output: string[];
 
 beforeAll(async () => {
-  const browser = await findChromium();
   // /chart file: needs the dev SKU, as under npm start: the CSV step buys it with the premium button.
-  local = await startTestStack("playground-test", { devPremiumSku: true });
-  ({ stack, dir: scratch, output } = local);
-  // Root in CI (--no-sandbox), no GPU, and no background, update, sync or QUIC traffic on a closed network.
-  context = await launchChromium(browser, join(scratch, "chromium-profile"), {
-    viewport: { width: 1400, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await context.newPage();
-  page.on("pageerror", (error) => output.push(`[page] ${error.message}`));
-  await page.goto(stack.playgroundUrl);
-  await page.locator("body[data-ready=true]").waitFor();
+  playground = await openPlayground("playground-test", { devPremiumSku: true });
+  ({ stack, page } = playground);
+  output = playground.local.output;
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
-  await local?.stop();
+  await playground?.close();
 });
 
 /**
@@ -58,18 +36,7 @@ afterAll(async () => {
  * be answered "faster than I can keep up" (or not, depending on where the minute turns), so new steps use
  * interactions that are not heavy.
  */
-const input = () => page.locator("#command-input");
-const messages = () => page.locator("#messages");
-const lastMessage = () => messages().locator("article.message").last();
-
-/** Types like a user (so suggestions open) and presses Enter until the command is sent. */
-async function run(line: string): Promise<void> {
-  const before = await messages().locator("article.message").count();
-  await input().fill(line);
-  await input().press("Enter");
-  if ((await input().inputValue()) !== "") await input().press("Enter");
-  await expect.poll(() => messages().locator("article.message").count(), { timeout: 10_000 }).toBeGreaterThan(before);
-}
+const { input, messages, lastMessage, run } = playgroundControls(() => page);
 
 /**
  * Saves test-results/<name> (git-ignored). With PLAYGROUND_DOCS_SCREENSHOT=1 the chart moment also replaces

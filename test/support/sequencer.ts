@@ -11,7 +11,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** What a test file calls when it starts a real process (wrangler dev, a stack, a backend, Chromium, a script). */
 const STARTS_PROCESSES =
-  /\b(relayFaultsEndToEnd|backendContract|startTestStack|startStack|startBackendWorker|startBackendProcess|startWranglerDev|startWrangler|launchChromium|launch|describeLifetimes|execFile|spawn|startProcess)\(/;
+  /\b(relayFaultsEndToEnd|backendContract|startTestStack|openPlayground|startStack|startBackendWorker|startBackendProcess|startWranglerDev|startWrangler|launchChromium|launch|describeLifetimes|execFile|spawn|startProcess)\(/;
 
 function startsProcesses(spec: TestSpecification, cache: Map<string, boolean>): boolean {
   let known = cache.get(spec.moduleId);
