@@ -65,7 +65,7 @@ beforeEach(async () => {
   discord = createDiscordEmulator();
   const { keys } = await env.CHART_CACHE!.list();
   await Promise.all(keys.map((key) => env.CHART_CACHE!.delete(key.name)));
-  await env.DB!.exec("DELETE FROM chart_cache_days; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM chart_cache_days;");
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -206,7 +206,9 @@ describe("scheduled prune reads its retention from the config", () => {
     const day = 86_400_000;
     await env.DB!.batch([
       env
-        .DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('cfg-old', 2, ?), ('cfg-new', 2, ?)")
+        .DB!.prepare(
+          "INSERT INTO deferred_jobs (interaction_id, state, outcome, attempts, updated_at) VALUES ('cfg-old', 'done', 'ok', 1, ?), ('cfg-new', 'done', 'ok', 1, ?)",
+        )
         .bind(now - 8 * day, now - 6 * day),
       env
         .DB!.prepare(
@@ -216,8 +218,8 @@ describe("scheduled prune reads its retention from the config", () => {
     ]);
     const workerEnv = withVars({ INTERACTION_RETENTION_DAYS: "7", FEEDBACK_RETENTION_DAYS: "2" });
     const summary = await pruneExpiredState(workerEnv, readConfig(workerEnv), now);
-    expect(summary).toMatchObject({ interactions_deleted: 1, feedback_deleted: 1 });
-    await env.DB!.exec("DELETE FROM interactions; DELETE FROM feedback;");
+    expect(summary).toMatchObject({ jobs_done_deleted: 1, feedback_deleted: 1 });
+    await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM feedback;");
   });
 
   it("logs one error line naming the variable and rethrows when the config is malformed", async () => {

@@ -52,7 +52,7 @@ function parsed(payload: Record<string, unknown>): Interaction {
 
 beforeEach(async () => {
   discord = createDiscordEmulator();
-  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs;");
 });
 afterEach(() => {
   vi.restoreAllMocks();

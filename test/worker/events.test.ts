@@ -56,7 +56,7 @@ const eventLines = (spy: { mock: { calls: unknown[][] } }) =>
 afterEach(async () => {
   vi.restoreAllMocks();
   await env.DB!.exec(
-    "DELETE FROM webhook_events; DELETE FROM app_installs; DELETE FROM app_deauthorizations; DELETE FROM entitlements; DELETE FROM interactions;",
+    "DELETE FROM webhook_events; DELETE FROM app_installs; DELETE FROM app_deauthorizations; DELETE FROM entitlements;",
   );
 });
 

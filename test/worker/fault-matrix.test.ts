@@ -54,7 +54,7 @@ let restore: () => void;
 beforeEach(async () => {
   restore = scaleTimingsForTests(1 / 20);
   discord = createDiscordEmulator();
-  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs;");
 });
 afterEach(() => {
   restore();

@@ -59,7 +59,7 @@ const plainMember = {
 
 afterEach(async () => {
   vi.restoreAllMocks();
-  await env.DB!.exec("DELETE FROM feedback; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM feedback;");
   await resetUsage();
 });
 

@@ -34,7 +34,7 @@ beforeEach(async () => {
   discord = createDiscordEmulator();
   sent = [];
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: scriptedBackend().handler });
-  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs;");
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -7,7 +7,7 @@ import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 
 afterEach(() => vi.restoreAllMocks());
 beforeEach(async () => {
-  await env.DB!.exec("DELETE FROM interactions; DELETE FROM feedback; DELETE FROM deferred_jobs;");
+  await env.DB!.exec("DELETE FROM feedback; DELETE FROM deferred_jobs; DELETE FROM webhook_events;");
 });
 
 function offlineBackend() {
@@ -127,12 +127,21 @@ describe("per-user limit on heavy commands", () => {
 });
 
 describe("scheduled prune", () => {
-  it("deletes expired interaction records, feedback and finished jobs, keeps the rest, and logs one summary line", async () => {
+  it("finds no interactions table to prune: migration 0011 drops it (nothing writes it since the usage counters)", async () => {
+    const tables = await env
+      .DB!.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'interactions%'")
+      .all<{ name: string }>();
+    expect(tables.results).toEqual([]);
+  });
+
+  it("deletes expired feedback, finished jobs, webhook-event claims and cache counts, keeps the rest, and logs one summary line", async () => {
     const now = Date.UTC(2026, 10, 23);
     const day = 86_400_000;
     await env.DB!.batch([
       env
-        .DB!.prepare("INSERT INTO interactions (id, type, created_at) VALUES ('old', 2, ?), ('new', 2, ?)")
+        .DB!.prepare(
+          "INSERT INTO webhook_events (key, type, received_at) VALUES ('e-old', 'APPLICATION_AUTHORIZED', ?), ('e-new', 'APPLICATION_AUTHORIZED', ?)",
+        )
         .bind(now - 31 * day, now - 29 * day),
       env
         .DB!.prepare(
@@ -152,11 +161,11 @@ describe("scheduled prune", () => {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
-    const ids = (await env.DB!.prepare("SELECT id FROM interactions").all()).results.map((r) => r.id);
+    const events = (await env.DB!.prepare("SELECT key FROM webhook_events").all()).results.map((r) => r.key);
     const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map(
       (r) => r.interaction_id,
     );
-    expect(ids).toEqual(["new"]);
+    expect(events).toEqual(["e-new"]);
     expect(feedback).toEqual(["f-new"]);
     const jobs = (await env.DB!.prepare("SELECT interaction_id FROM deferred_jobs").all()).results.map(
       (r) => r.interaction_id,
@@ -170,12 +179,17 @@ describe("scheduled prune", () => {
       expect.objectContaining({
         event: "scheduled",
         outcome: "ok",
-        interactions_deleted: 1,
         feedback_deleted: 1,
         jobs_done_deleted: 1,
+        webhook_events_deleted: 1,
+        entitlements_deleted: 0,
         chart_cache_days_deleted: 1,
+        chart_data: "expires by KV TTL",
+        chart_cache: "expires by KV TTL",
         cron: "17 3 * * *",
       }),
     ]);
+    // Migration 0011 dropped the interactions table (nothing wrote it since the usage counters): nothing prunes it.
+    expect(lines[0]).not.toHaveProperty("interactions_deleted");
   });
 });

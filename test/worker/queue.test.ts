@@ -57,7 +57,7 @@ const patches = () => discord.calls({ method: "PATCH" });
 beforeEach(async () => {
   discord = createDiscordEmulator();
   sent = [];
-  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs;");
 });
 afterEach(() => {
   vi.restoreAllMocks();

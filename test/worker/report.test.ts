@@ -64,7 +64,7 @@ async function seedDay() {
 }
 
 beforeEach(async () => {
-  await env.DB!.exec("DELETE FROM interactions; DELETE FROM deferred_jobs; DELETE FROM app_installs;");
+  await env.DB!.exec("DELETE FROM deferred_jobs; DELETE FROM app_installs;");
   await resetUsage(UNTIL);
   await resetUsage();
   discord = createDiscordEmulator();
@@ -257,7 +257,7 @@ describe("the daily cron", () => {
     expect(await runCron({ ...reportEnv, REPORT_CHANNEL_ID: "" })).toBeNull();
     expect(discord.calls()).toEqual([]);
     expect(logs).toEqual([
-      expect.objectContaining({ event: "scheduled", outcome: "ok", report: "off", interactions_deleted: 0 }),
+      expect.objectContaining({ event: "scheduled", outcome: "ok", report: "off", feedback_deleted: 0 }),
     ]);
   });
 
@@ -276,7 +276,7 @@ describe("the daily cron", () => {
         event: "scheduled",
         outcome: "error",
         report: "error",
-        interactions_deleted: 0,
+        feedback_deleted: 0,
         error: expect.stringContaining("Missing Permissions"),
       }),
     ]);

@@ -54,7 +54,7 @@ let discord: DiscordEmulator;
 beforeEach(async () => {
   discord = createDiscordEmulator();
   routeOutbound({ "discord.test": (request) => discord.fetch(request), [BACKEND_HOST]: scriptedBackend().handler });
-  await env.DB!.exec("DELETE FROM interactions;");
+  await env.DB!.exec("DELETE FROM deferred_jobs;");
 });
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,14 +1,14 @@
 /**
  * The daily cron: prunes expired state, posts the daily report when REPORT_CHANNEL_ID is set
- * (src/worker/app/report/), and logs one summary line. The interactions table is no longer written (issue 24: what
- * users do is counted by the usage counters, kit/analytics/, whose month objects expire by themselves); its old rows
- * go with the retention in days. Feedback is kept for its own retention. The deferred engine's job records
- * (deferred_jobs) share that retention: a record only has to outlive the queue's redeliveries (days at most), and
- * one knob is easier to reason about than two.
+ * (src/worker/app/report/), and logs one summary line. What users do is counted by the usage counters
+ * (kit/analytics/), whose month objects expire by themselves after INTERACTION_RETENTION_DAYS; the interactions
+ * table they replaced is gone (migration 0011), and so is its prune. Feedback is kept for its own retention. The
+ * deferred engine's job records (deferred_jobs) follow INTERACTION_RETENTION_DAYS: a record only has to outlive the
+ * queue's redeliveries (days at most), and one knob is easier to reason about than two.
  * Webhook-event claims (webhook_events) only have to outlive Discord's 10 minutes of redeliveries, and entitlements
- * that were deleted or ended stop mattering: both share the interactions' retention too. Installs and removals are
- * kept: they are the history /admin stats counts. The chart cache's daily hit counts (chart_cache_days) share the
- * interactions' retention. Chart data and cached charts live in KV with a TTL, so KV expires them without help.
+ * that were deleted or ended stop mattering: both follow INTERACTION_RETENTION_DAYS too. Installs and removals are
+ * kept: they are the history /admin stats counts. The chart cache's daily hit counts (chart_cache_days) follow
+ * INTERACTION_RETENTION_DAYS. Chart data and cached charts live in KV with a TTL, so KV expires them without help.
  */
 import { errorFields, log, prunePlatformRecords, readConfig, type Config, type Env } from "../kit/index.ts";
 import { postDailyReport } from "./report/daily-report.ts";
@@ -17,7 +17,6 @@ import { utcDay } from "./storage/chart-cache-stats.ts";
 const DAY_MS = 86_400_000;
 
 export interface PruneSummary {
-  interactions_deleted: number;
   feedback_deleted: number;
   /** Rows of deferred_jobs (the name is kept from the jobs_done table it replaced: operators' queries read it). */
   jobs_done_deleted: number;
@@ -28,7 +27,6 @@ export interface PruneSummary {
 
 export async function pruneExpiredState(env: Env, config: Config, now = Date.now()): Promise<PruneSummary> {
   const summary: PruneSummary = {
-    interactions_deleted: 0,
     feedback_deleted: 0,
     jobs_done_deleted: 0,
     webhook_events_deleted: 0,
@@ -36,11 +34,10 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
     chart_cache_days_deleted: 0,
   };
   if (!env.DB) return summary;
-  const interactionDays = config.interactionRetentionDays;
+  const cutoff = now - config.interactionRetentionDays * DAY_MS;
   const feedbackDays = config.feedbackRetentionDays;
-  const cutoff = now - interactionDays * DAY_MS;
   // The platform's records (claims, finished jobs) and the bot's, in one batch: one D1 round trip.
-  const [interactions, jobsDone, webhookEvents, feedback, entitlements, cacheDays] = await env.DB.batch([
+  const [jobsDone, webhookEvents, feedback, entitlements, cacheDays] = await env.DB.batch([
     ...prunePlatformRecords(env.DB, cutoff),
     env.DB.prepare("DELETE FROM feedback WHERE created_at < ?").bind(now - feedbackDays * DAY_MS),
     env.DB.prepare(
@@ -48,7 +45,6 @@ export async function pruneExpiredState(env: Env, config: Config, now = Date.now
     ).bind(cutoff, cutoff),
     env.DB.prepare("DELETE FROM chart_cache_days WHERE day < ?").bind(utcDay(cutoff)),
   ]);
-  summary.interactions_deleted = interactions?.meta.changes ?? 0;
   summary.jobs_done_deleted = jobsDone?.meta.changes ?? 0;
   summary.webhook_events_deleted = webhookEvents?.meta.changes ?? 0;
   summary.feedback_deleted = feedback?.meta.changes ?? 0;
