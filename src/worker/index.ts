@@ -19,10 +19,12 @@ import {
 } from "./kit/index.ts";
 import { handleScheduled } from "./app/scheduled.ts";
 import { forwardToLinkedRoles } from "./app/linked-roles.ts";
+import { importModule } from "./import-module.ts";
 
 // The platform serves the bot's modules, with every interaction's after-steps (the one log line) and the bot's
-// message catalogue merged with the platform's (src/worker/app/index.ts).
-const registry = createRegistry(commands, registryOptions);
+// message catalogue merged with the platform's (src/worker/app/index.ts); their translations load on first use
+// through importModule, which must sit in this folder (its header says why).
+const registry = createRegistry(commands, { ...registryOptions, importModule });
 
 // POST /interactions and POST /events never reach the router (see fetch below); it answers everything else.
 const router = IttyRouter<IRequest, [Env, ExecutionContext]>()

@@ -1,10 +1,11 @@
-// The deployable Worker, built exactly as `wrangler deploy` builds it: its size against the budget
-// (bench/budget.ts), and no top-level work of the kind that made every cold start pay ≈ 9 ms (an Intl object
-// built at import loads ICU's data before the isolate can answer even a PING).
+// The deployable Worker, built exactly as `wrangler deploy` builds it: its main module's size against the budget
+// (bench/budget.ts), no top-level work of the kind that made every cold start pay ≈ 9 ms (an Intl object built at
+// import loads ICU's data before the isolate can answer even a PING), and no translation in the main module: each is
+// a module of its own beside it, loaded on first use (src/worker/kit/i18n/translators.ts).
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLE_BUDGET_GZIP_BYTES } from "../../bench/budget.ts";
@@ -40,12 +41,58 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const WORKER = join(ROOT, "src/worker");
+
+/** The translation modules (src/worker/**\/i18n/translations/*.js), by their name in the upload: their path under src/worker/. */
+function translationModules(folder = WORKER): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return translationModules(path);
+    return /\/i18n\/translations\/[^/]+\.js$/.test(path) ? [relative(WORKER, path)] : [];
+  });
+}
+
+/**
+ * Runs of three words or more from a translation's strings, cut at placeholders and at any character that is not
+ * ASCII (the bundle writes those escaped: "r\xFCckmeldung"), so that each would appear in the bundle verbatim.
+ */
+function phrases(source: string): string[] {
+  const literals = source.match(/"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g) ?? [];
+  return literals
+    .flatMap((literal) => literal.slice(1, -1).split(/\$\{[^}]*\}|[^\x20-\x7e]|\\./))
+    .map((piece) => piece.trim())
+    .filter((piece) => /^\S+( \S+){2,}$/.test(piece) && piece.length >= 15);
+}
+
 describe("the deployable Worker bundle", () => {
-  it("is within the size budget (gzip -9)", () => {
+  it("carries no translation: each is a module of its own beside the main module, as written, under the name its catalogue gives it", () => {
+    const main = readFileSync(bundle, "utf8");
+    const modules = translationModules();
+    // The platform's and the bot's, in German and French at least.
+    expect(modules.length).toBeGreaterThanOrEqual(4);
+    expect(
+      readdirSync(dir, { recursive: true })
+        .filter((name) => String(name).endsWith(".js"))
+        .sort(),
+    ).toEqual(["index.js", ...modules].sort());
+    for (const name of modules) {
+      const source = readFileSync(join(WORKER, name), "utf8");
+      expect(readFileSync(join(dir, name), "utf8"), `${name} is uploaded unbundled`).toBe(source);
+      expect(main, `the main module names ${name}, as the runtime will import it`).toContain(JSON.stringify(name));
+      const found = phrases(source);
+      expect(found.length, `${name}: phrases to look for`).toBeGreaterThan(10);
+      expect(
+        found.filter((phrase) => main.includes(phrase)),
+        `${name}: sentences in the main module`,
+      ).toEqual([]);
+    }
+  });
+
+  it("is within the size budget (gzip -9 of the main module)", () => {
     const gzip = gzipSync(readFileSync(bundle), { level: 9 }).length;
     expect(
       gzip,
-      `the bundle is ${gzip} bytes gzip; the budget in bench/budget.ts is ${BUNDLE_BUDGET_GZIP_BYTES}`,
+      `the main module is ${gzip} bytes gzip; the budget in bench/budget.ts is ${BUNDLE_BUDGET_GZIP_BYTES}`,
     ).toBeLessThan(BUNDLE_BUDGET_GZIP_BYTES);
   });
 

@@ -169,6 +169,13 @@ const SCRIPTS: Record<string, () => Promise<void>> = {
     const answer = reply(await send({ type: 2, data: { name: "ping" } }));
     expect(answer.type).toBe(4);
     expect(answer.data.content).toMatch(/^🏓 Pong!/);
+    // The translations are modules beside the bundle, imported on first use: under wrangler dev as once deployed.
+    const german = reply(await send({ type: 2, data: { name: "ping" }, locale: "de" }));
+    expect(german.data.content).toMatch(
+      /^🏓 Pong! Geantwortet am Edge-Standort \*\*\w+\*\*\. Von Discord zum Worker: \d+ ms\.$/,
+    );
+    const french = reply(await send({ type: 2, data: { name: "nope" }, locale: "fr" }));
+    expect(french.data.content).toMatch(/^Je ne connais pas `\/nope`/);
   },
 
   async help() {

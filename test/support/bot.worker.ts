@@ -20,6 +20,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach } from "vitest";
 import { messages } from "../../src/worker/app/i18n/messages.ts";
+import { importModule } from "../../src/worker/import-module.ts";
 import {
   createRegistry,
   defineMiddleware,
@@ -233,7 +234,7 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
     name: "test-kit",
     after: ({ interaction, dispatched }) => void decided.set(interaction.id, dispatched),
   });
-  const registry = createRegistry(list, { messages, after: [record, ...(options.after ?? [])] });
+  const registry = createRegistry(list, { messages, importModule, after: [record, ...(options.after ?? [])] });
   const workerEnv = { ...env, HEAVY_LIMITER: undefined, ...options.env };
   let discord: DiscordEmulator | undefined;
   beforeEach(() => {

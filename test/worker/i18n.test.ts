@@ -2,19 +2,23 @@
 // through the Worker, the dispatcher's own sentences too, and `t` in a handler and in a job.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as ping from "../../src/worker/app/commands/ping.ts";
 import { job } from "../../src/worker/kit/engine/jobs.ts";
 import { createRegistry } from "../../src/worker/kit/dispatch/registry.ts";
 import { defineModule, type CommandContext } from "../../src/worker/kit/dispatch/types.ts";
-import { platformTranslator, translators } from "../../src/worker/kit/i18n/messages.ts";
+import { createCatalogue, platformTranslator } from "../../src/worker/kit/i18n/translators.ts";
 import { messages } from "../../src/worker/app/i18n/messages.ts";
+import { importModule } from "../../src/worker/import-module.ts";
 import { handleInteractionRequest } from "../../src/worker/kit/ingress/handle-interactions.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { routeOutbound } from "../support/outbound.worker.ts";
 import { command, component, sendOk, signedRequest } from "../support/interactions.worker.ts";
 
-const translator = translators(messages);
+const catalogue = createCatalogue(messages, importModule);
+const translator = catalogue.translator;
+// Translations load on first use (the ingress does it for an interaction); here, once for the file.
+beforeAll(() => Promise.all([catalogue.load("de"), catalogue.load("fr")]));
 
 describe("translator", () => {
   it("picks the catalogue of the locale or its language, and English for any other", () => {
@@ -86,7 +90,7 @@ describe("t in handlers and jobs", () => {
           command: ({ t, defer }) => defer("answer", t("transit", 1)),
         }),
       ],
-      { messages },
+      { messages, importModule },
     );
     const payload = command("later", undefined, { locale: "fr" });
     const ctx = createExecutionContext();

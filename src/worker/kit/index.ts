@@ -158,7 +158,8 @@ export type { Authorization, Entitlement, HandledEventName } from "./dispatch/we
 
 // ── Messages in the user's language ──────────────────────────────────────────────────────────────────────────────
 export { defineMessages } from "./i18n/messages.ts";
-export type { MessageKey, Messages, Register, Translate } from "./i18n/messages.ts";
+export type { MessageKey, Messages, Register, Translate, Translation } from "./i18n/messages.ts";
+export type { ImportModule } from "./i18n/translators.ts";
 
 // ── Configuration, logs, storage deadlines, the backend relay ────────────────────────────────────────────────────
 export { ConfigError, readConfig, requireRelay } from "./config.ts";

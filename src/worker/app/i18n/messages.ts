@@ -1,10 +1,11 @@
 /**
- * The bot's message catalogue (English, German, French), merged with the platform's own sentences by the registry
- * (src/worker/index.ts hands it over): `ctx.t("pong")` in a handler, `task.t(...)` in a job. English is the
- * reference: a key missing in German or French, or one with other parameters, is a compile error, and so is a call
- * of `t` with an unknown key or the wrong arguments (the `Register` declaration below tells the platform its type).
+ * The bot's message catalogue, merged with the platform's own sentences by the registry (src/worker/index.ts hands
+ * it over): `ctx.t("pong")` in a handler, `task.t(...)` in a job. English is here; German and French are modules of
+ * their own in translations/. English is the reference: a key missing in German or French, or one with other
+ * parameters, is a compile error, and so is a call of `t` with an unknown key or the wrong arguments (the `Register`
+ * declaration below tells the platform its type).
  */
-import { defineMessages } from "../../kit/index.ts";
+import { defineMessages, type Translation } from "../../kit/index.ts";
 
 export const messages = defineMessages(
   {
@@ -74,134 +75,16 @@ export const messages = defineMessages(
       `Thanks! Your feedback was received. 💌${screenshot ? " (with your screenshot)" : ""}`,
   },
   {
-    // Translations say the same as English, shorter where English explains at length: every byte here ships in the
-    // Worker, whose bundle has a size budget.
-    de: {
-      pong: "🏓 Pong!",
-      answeredAt: (colo) => `Geantwortet am Edge-Standort **${colo}**.`,
-      transit: (ms) => `Von Discord zum Worker: ${ms} ms.`,
-      rateLimited: (route, seconds) =>
-        `Du nutzt \`${route}\` schneller, als ich mitkomme. Bitte in etwa ${seconds} Sekunden erneut versuchen.`,
-      chartOneSource: "Gib genau eines an: `values` (Zahlen wie `3,5,8`) oder `file` (eine CSV).",
-      chartTitleLong: (length, max) => `\`title\` hat ${length} Zeichen; erlaubt sind ${max}.`,
-      chartFileLarge: (kib) => `\`file\` hat ${kib} KiB; erlaubt ist 1 MiB.`,
-      chartNotCsv: (name) => `\`file\` muss eine CSV sein (.csv oder .txt); \`${name}\` ist keine.`,
-      chartBadButton: "Dieser Button ist nicht von mir (seine Daten sind fehlerhaft); ignoriert.",
-      chartExpired: "Die Daten dieses Diagramms sind abgelaufen. Führe `/chart` erneut aus.",
-      valuesEmpty: 'values: keine Zahlen gefunden — gib durch Kommas getrennte Zahlen an, z. B. "3, 5, 8"',
-      valuesTooMany: (count, max) => `values: ${count} Zahlen; erlaubt sind ${max} — für mehr eine CSV-Datei anhängen`,
-      valuesNoLabel: (entry, position) => `values: ${entry} an Position ${position} hat keine Beschriftung vor "="`,
-      valuesBad: (value, position, problem) => `values: ${value} an Position ${position} ${problem}`,
-      notANumber: "ist keine Zahl",
-      notANumberHint: "ist keine Zahl (Zahlen mit Kommas trennen)",
-      tooLarge: (max) => `ist zu groß für ein Diagramm: höchstens ${max} (Daten in eine größere Einheit umrechnen)`,
-      tooSmall: (min) =>
-        `ist zu nah an null: 0 oder mindestens ${min} angeben (Daten in eine kleinere Einheit umrechnen)`,
-      numbersCannotChart: (problem) => `Die Zahlen dieser Nachricht kann ich nicht darstellen: ${problem}`,
-      numbersTooFew: (count) =>
-        `Diese Nachricht enthält ${count === 0 ? "keine Zahlen" : "nur eine Zahl"}; nichts darzustellen. Wähle eine mit mindestens zwei Zahlen (wie "3, 5, 8").`,
-      chartsUnavailable:
-        "Diagramme gibt es hier noch nicht: das Backend ist nicht eingerichtet. Der Betreiber ist informiert.",
-      adminDenied: (route) =>
-        `Du darfst \`${route}\` nicht verwenden: dafür braucht es die Administrator-Berechtigung (oder deine Nutzer-ID in ADMIN_USER_IDS).`,
-      adminNoStorage: "Der Speicher (D1-Bindung `DB`) ist auf diesem Bot nicht eingerichtet.",
-      scopeAll: "Bereich: alle Server, als Betreiber",
-      scopeServer: "Bereich: nur dieser Server",
-      statsTitle: (scope) => `**Statistik** (${scope})`,
-      statsInteractions: (total, lastDay) => `Interaktionen: ${total} (${lastDay} in den letzten 24 h)`,
-      statsFeedback: (count) => `Feedback-Nachrichten: ${count}`,
-      statsInstallsAll: (installs, servers, users) =>
-        `Installationen: ${installs} (${servers} auf Servern, ${users} in Nutzerkonten)`,
-      statsRemovals: (count) => `Entfernungen: ${count}`,
-      statsInstallsServer: (installs) => `Installationen auf diesem Server: ${installs}`,
-      statsEntitlements: (count) => `Aktive Berechtigungen (Käufe): ${count}`,
-      cacheNone: (days) => `Diagramm-Cache: keine Abfragen in den letzten ${days} Tagen`,
-      cacheRate: (percent, hits, lookups, days) =>
-        `Diagramm-Cache: ${percent} % Treffer (${hits} von ${lookups} Abfragen in den letzten ${days} Tagen)`,
-      feedbackNone: (scope) => `Noch kein Feedback (${scope}).`,
-      feedbackLatest: (count, scope) => `**Neuestes Feedback** (${count}; ${scope})`,
-      someone: "jemand",
-      premiumNeeded: (what, route) =>
-        `${what} ist eine Premium-Funktion von \`${route}\`. Premium über den Button unten holen, dann den Befehl erneut ausführen; alles andere bleibt kostenlos.`,
-      helpTitle: "Befehle",
-      helpFooter: "`/help command:<name>` erklärt einen Befehl und seine Optionen.",
-      helpUnknown: (name) => `Es gibt keinen Befehl \`${name}\`. \`/help\` ohne Argument zeigt alle.`,
-      pollRefused: (problem) => `Diese Umfrage konnte ich nicht erstellen: ${problem}.`,
-      rollCount: (times) => `Das waren ${times} Würfe.`,
-      rollSaved: (name) => `Gespeichert als "${name}".`,
-      feedbackOutdated: "Dieses Formular ist veraltet. Führe `/feedback` erneut aus.",
-      feedbackEmpty: "Dein Feedback war leer; nichts wurde gespeichert. Führe `/feedback` erneut aus.",
-      feedbackTooLong: (length, max) =>
-        `Dein Feedback hat ${length} Zeichen; erlaubt sind ${max}. Nichts wurde gespeichert.`,
-      feedbackNoStorage:
-        "Der Feedback-Speicher ist hier nicht eingerichtet; nichts wurde gespeichert. Der Betreiber ist informiert.",
-      feedbackThanks: (screenshot) =>
-        `Danke! Dein Feedback ist angekommen. 💌${screenshot ? " (mit deinem Screenshot)" : ""}`,
-    },
-    fr: {
-      pong: "🏓 Pong !",
-      answeredAt: (colo) => `Réponse depuis la périphérie du réseau à **${colo}**.`,
-      transit: (ms) => `De Discord au Worker : ${ms} ms.`,
-      rateLimited: (route, seconds) =>
-        `Vous utilisez \`${route}\` plus vite que je ne peux suivre. Réessayez dans environ ${seconds} secondes.`,
-      chartOneSource: "Donnez exactement un de `values` (des nombres comme `3,5,8`) ou `file` (un CSV).",
-      chartTitleLong: (length, max) => `\`title\` fait ${length} caractères ; la limite est ${max}.`,
-      chartFileLarge: (kib) => `\`file\` fait ${kib} Kio ; la limite est 1 Mio.`,
-      chartNotCsv: (name) => `\`file\` doit être un CSV (.csv ou .txt) ; \`${name}\` n'en est pas un.`,
-      chartBadButton: "Ce bouton n'est pas le mien (ses données sont invalides) ; ignoré.",
-      chartExpired: "Les données de ce graphique ont expiré. Relancez `/chart`.",
-      valuesEmpty: 'values : aucun nombre trouvé — donnez des nombres séparés par des virgules, p. ex. "3, 5, 8"',
-      valuesTooMany: (count, max) =>
-        `values : ${count} nombres ; la limite est ${max} — joignez un fichier CSV pour plus`,
-      valuesNoLabel: (entry, position) => `values : ${entry} en position ${position} n'a pas d'étiquette avant "="`,
-      valuesBad: (value, position, problem) => `values : ${value} en position ${position} ${problem}`,
-      notANumber: "n'est pas un nombre",
-      notANumberHint: "n'est pas un nombre (séparez les nombres par des virgules)",
-      tooLarge: (max) => `est trop grand pour un graphique : au plus ${max} (passez à une unité plus grande)`,
-      tooSmall: (min) => `est trop proche de zéro : donnez 0 ou au moins ${min} (passez à une unité plus petite)`,
-      numbersCannotChart: (problem) => `Je ne peux pas tracer les nombres de ce message : ${problem}`,
-      numbersTooFew: (count) =>
-        `Ce message contient ${count === 0 ? "aucun nombre" : "un seul nombre"} ; rien à tracer. Choisissez-en un avec au moins deux nombres (comme "3, 5, 8").`,
-      chartsUnavailable:
-        "Les graphiques ne sont pas encore disponibles : le backend n'est pas configuré. L'opérateur a été prévenu.",
-      adminDenied: (route) =>
-        `Vous n'avez pas le droit d'utiliser \`${route}\` : il faut la permission Administrateur (ou votre identifiant dans ADMIN_USER_IDS).`,
-      adminNoStorage: "Le stockage (liaison D1 `DB`) n'est pas configuré sur ce bot.",
-      scopeAll: "portée : tous les serveurs, en tant qu'opérateur",
-      scopeServer: "portée : ce serveur uniquement",
-      statsTitle: (scope) => `**Statistiques** (${scope})`,
-      statsInteractions: (total, lastDay) => `Interactions : ${total} (${lastDay} ces dernières 24 h)`,
-      statsFeedback: (count) => `Messages d'avis : ${count}`,
-      statsInstallsAll: (installs, servers, users) =>
-        `Installations reçues : ${installs} (${servers} sur des serveurs, ${users} sur des comptes)`,
-      statsRemovals: (count) => `Retraits : ${count}`,
-      statsInstallsServer: (installs) => `Installations sur ce serveur : ${installs}`,
-      statsEntitlements: (count) => `Droits actifs (achats) : ${count}`,
-      cacheNone: (days) => `Cache des graphiques : aucune recherche ces ${days} derniers jours`,
-      cacheRate: (percent, hits, lookups, days) =>
-        `Cache des graphiques : ${percent} % de succès (${hits} sur ${lookups} recherches ces ${days} derniers jours)`,
-      feedbackNone: (scope) => `Aucun avis pour l'instant (${scope}).`,
-      feedbackLatest: (count, scope) => `**Derniers avis** (${count} ; ${scope})`,
-      someone: "quelqu'un",
-      premiumNeeded: (what, route) =>
-        `${what} est une fonction premium de \`${route}\`. Obtenez premium avec le bouton ci-dessous, puis relancez la commande ; tout le reste reste gratuit.`,
-      helpTitle: "Commandes",
-      helpFooter: "`/help command:<name>` explique une commande et ses options.",
-      helpUnknown: (name) => `Aucune commande nommée \`${name}\`. \`/help\` sans argument les liste toutes.`,
-      pollRefused: (problem) => `Je n'ai pas pu créer ce sondage : ${problem}.`,
-      rollCount: (times) => `C'était ${times} lancers.`,
-      rollSaved: (name) => `Enregistré sous "${name}".`,
-      feedbackOutdated: "Ce formulaire est périmé. Relancez `/feedback`.",
-      feedbackEmpty: "Votre avis était vide ; rien n'a été enregistré. Relancez `/feedback`.",
-      feedbackTooLong: (length, max) =>
-        `Votre avis fait ${length} caractères ; la limite est ${max}. Rien n'a été enregistré.`,
-      feedbackNoStorage:
-        "Le stockage des avis n'est pas configuré sur ce bot ; rien n'a été enregistré. L'opérateur a été prévenu.",
-      feedbackThanks: (screenshot) =>
-        `Merci ! Votre avis a bien été reçu. 💌${screenshot ? " (avec votre capture)" : ""}`,
-    },
+    // Each translation is a module of its own, loaded the first time a user in that language needs it (the kit's
+    // i18n/messages.ts says why), named by its path under src/worker/. Adding a language: its file in translations/
+    // (declaring `@type {import("../messages.ts").BotTranslation}`) and one line here.
+    de: "app/i18n/translations/de.js",
+    fr: "app/i18n/translations/fr.js",
   },
 );
+
+/** What a translation of this catalogue must be: exactly English's keys, each with its parameters. */
+export type BotTranslation = Translation<typeof messages.en>;
 
 declare module "../../kit/index.ts" {
   interface Register {

@@ -17,7 +17,8 @@ import {
   withMessageDefaults,
 } from "../discord/responses.ts";
 import type { Env } from "../env.ts";
-import { platformTranslator, type Translate, type Translators } from "../i18n/messages.ts";
+import type { Translate, Translators } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/translators.ts";
 import { newReference } from "../log.ts";
 import { customId as buildCustomId, parseCustomId, type ParsedCustomId } from "./custom-id.ts";
 import { InteractionType, isObject, type Interaction } from "./interaction.ts";

@@ -9,7 +9,8 @@
  * sends is checked where it is sent: a component or modal whose custom_id reaches no handler of the right kind is
  * a handler error naming the module (routable-ids.ts).
  */
-import { platformTranslator, translators, type Messages, type Translators } from "../i18n/messages.ts";
+import type { Messages, Translators } from "../i18n/messages.ts";
+import { createCatalogue, type ImportModule } from "../i18n/translators.ts";
 import type { Middleware } from "./middleware.ts";
 import type { CommandModule } from "./types.ts";
 
@@ -21,6 +22,11 @@ export interface Registry {
   byPrefix(prefix: string): CommandModule | undefined;
   /** The platform's sentences merged with the bot's catalogue (`ctx.t`, `task.t`), built once. */
   readonly translator: Translators;
+  /**
+   * Loads the translations `locale` needs, the first time (i18n/translators.ts): the ingress and the queue consumer
+   * await it before anything is worded in that language. Undefined when there is nothing to load (English).
+   */
+  loadTranslations(locale: string | null | undefined): Promise<void> | undefined;
 }
 
 export interface RegistryOptions {
@@ -28,6 +34,11 @@ export interface RegistryOptions {
   readonly after?: readonly Middleware[];
   /** The bot's message catalogue (`defineMessages`), merged with the platform's own sentences. */
   readonly messages?: Messages;
+  /**
+   * How the Worker loads its translations (the platform's and the bot's): src/worker/import-module.ts. Without it,
+   * every user reads English, and each language's first interaction logs why.
+   */
+  readonly importModule?: ImportModule;
 }
 
 export class RegistryError extends Error {
@@ -80,11 +91,13 @@ export function createRegistry(modules: readonly CommandModule[], options: Regis
       prefixes.set(name, module);
     }
   });
+  const catalogue = createCatalogue(options.messages, options.importModule);
   return {
     modules,
     after: options.after ?? [],
     command: (commandType, name) => commands.get(`${commandType}:${name}`),
     byPrefix: (prefix) => prefixes.get(prefix),
-    translator: options.messages ? translators(options.messages) : platformTranslator,
+    translator: catalogue.translator,
+    loadTranslations: catalogue.load,
   };
 }

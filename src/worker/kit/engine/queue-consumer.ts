@@ -78,7 +78,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, regist
   const deadLetter = batch.queue.endsWith("-dlq");
   await forEachBounded(batch.messages, BATCH_CONCURRENCY, async (message) => {
     try {
-      if (deadLetter) await finishDeadLetter(message, env, config);
+      if (deadLetter) await finishDeadLetter(message, env, config, registry);
       else await processMessage(message, env, config, registry);
     } catch (error) {
       // A bug: retry this message alone; the rest of the batch is unaffected.
@@ -103,10 +103,16 @@ async function forEachBounded<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-function parseJob(message: Message<unknown>): { job: JobMessage; interaction: Interaction } | null {
+/** The job and its interaction, with the user's language loaded (i18n/translators.ts) for the job and its messages. */
+async function parseJob(
+  message: Message<unknown>,
+  registry: Registry,
+): Promise<{ job: JobMessage; interaction: Interaction } | null> {
   if (!isJobMessage(message.body)) return null;
   const parsed = parseInteraction(new TextEncoder().encode(JSON.stringify(message.body.interaction)));
-  return parsed.ok && parsed.interaction.token ? { job: message.body, interaction: parsed.interaction } : null;
+  if (!parsed.ok || !parsed.interaction.token) return null;
+  await registry.loadTranslations(parsed.interaction.locale);
+  return { job: message.body, interaction: parsed.interaction };
 }
 
 /**
@@ -190,7 +196,7 @@ async function recordDone(
 
 async function processMessage(message: Message<unknown>, env: Env, config: Config, registry: Registry): Promise<void> {
   const started = Date.now();
-  const parsed = parseJob(message);
+  const parsed = await parseJob(message, registry);
   if (!parsed) {
     log("queue.poison", { message_id: message.id, outcome: "dropped", reason: "not a job message", level: "error" });
     message.ack();
@@ -322,8 +328,13 @@ function tokenExpiresSoon(interaction: Interaction, nextDelaySeconds: number): b
  * The line names the command and component, never the interaction's data: it holds user input and signed
  * attachment URLs.
  */
-async function finishDeadLetter(message: Message<unknown>, env: Env, config: Config): Promise<void> {
-  const parsed = parseJob(message);
+async function finishDeadLetter(
+  message: Message<unknown>,
+  env: Env,
+  config: Config,
+  registry: Registry,
+): Promise<void> {
+  const parsed = await parseJob(message, registry);
   const ref = newReference();
   if (!parsed) {
     log("queue.dead_letter", {

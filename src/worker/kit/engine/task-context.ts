@@ -9,7 +9,8 @@ import type { Env } from "../env.ts";
 import type { DiscordRestClient, SentMessage } from "../discord/rest.ts";
 import { isComponentsV2, MessageFlags, messageProblem } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
-import { platformTranslator, type Translate, type Translators } from "../i18n/messages.ts";
+import type { Translate, Translators } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/translators.ts";
 import { isUserInstallOnly, type Interaction } from "../dispatch/interaction.ts";
 import { log } from "../log.ts";
 

@@ -11,7 +11,8 @@
 import { ConfigError } from "../config.ts";
 import { MessageFlags } from "../discord/responses.ts";
 import type { FinalMessage, MessageData } from "../discord/messages.ts";
-import { platformTranslator, type Translate } from "../i18n/messages.ts";
+import type { Translate } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/translators.ts";
 import { UnrunnableJobError, type UserFacingFacts } from "./errors.ts";
 
 export function errorMessage(

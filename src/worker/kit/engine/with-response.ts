@@ -20,7 +20,7 @@ import type { Config } from "../config.ts";
 import { createInteractionResponse, InteractionCallbackError } from "../discord/interaction-callback.ts";
 import { ephemeral, type ImmediateResponse } from "../discord/responses.ts";
 import type { Interaction } from "../dispatch/interaction.ts";
-import { platformTranslator } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/translators.ts";
 import { describeError, log, newReference } from "../log.ts";
 import { scaled } from "../timing.ts";
 

@@ -8,22 +8,35 @@
  * { messages })`). The bot declares its catalogue's type once (`interface Register { messages: typeof messages }`,
  * src/worker/app/i18n/messages.ts), so `t` accepts exactly the keys of both, with their arguments.
  *
+ * English is here, in the code; each translation is a module of its own (translations/de.js beside this file, the
+ * bot's in src/worker/app/i18n/translations/), which the Worker loads the first time an interaction in that language
+ * needs it (translators.ts): an isolate that serves only English users never loads a word of German, and the main
+ * module, which every cold start compiles inside Discord's 3 seconds, carries none (bench/budget.ts). A catalogue
+ * names its translations by their module's name in the Worker's upload, its path under src/worker/. Translations are
+ * JavaScript because the runtime loads them as they are written (wrangler uploads them unbundled); TypeScript checks
+ * them all the same (tsconfig.json: checkJs), against the type each declares (`@type {PlatformTranslation}`).
+ *
  * Written here rather than with an i18n library: a few dozen sentences need no runtime message-format parser
  * (ICU libraries weigh 10 KB and more, and parse on every call), and plain TypeScript gives the checks that
  * matter: English is the reference, every other catalogue must have exactly its keys with the same parameters
  * (a missing or extra key is a compile error), and `t` accepts only known keys with the right arguments.
- * Everything is built once per registry (per isolate); a lookup is two property reads.
+ * Adding a language: its file in translations/ and one line in the catalogue.
  */
 
 /** A sentence, or a function of the sentence's parameters. */
 type Sentence = string | ((...args: never[]) => string);
-type Sentences = Readonly<Record<string, Sentence>>;
+export type Sentences = Readonly<Record<string, Sentence>>;
 /** A translation: exactly the reference's keys, each with the reference's parameters. */
 export type Translation<E extends Sentences> = { readonly [K in keyof E]: E[K] };
-/** A bot's catalogue: English (the reference) and translations by Discord locale ("de", "fr", "pt-BR"). */
+/**
+ * A translation's module, by its name in the Worker's upload: its path under src/worker/
+ * ("app/i18n/translations/de.js"), a JavaScript module whose default export is the translation.
+ */
+export type TranslationModule = `${string}.js`;
+/** A catalogue: English (the reference) and its translations' modules by Discord locale ("de", "fr", "pt-BR"). */
 export interface Messages<E extends Sentences = Sentences> {
   readonly en: E;
-  readonly translations: Readonly<Record<string, Translation<E>>>;
+  readonly translations: Readonly<Record<string, TranslationModule>>;
 }
 
 /** The platform's own sentences: answers the dispatcher and the engine give for the bot. */
@@ -64,73 +77,15 @@ const en = {
     "The backend failed while working on this. Please try again; if it keeps happening, tell the bot's operator.",
 };
 
-// Translations say the same as English, shorter where English explains at length: every byte here ships in the
-// Worker, whose bundle has a size budget.
-const PLATFORM: Messages<typeof en> = {
+/** What a translation of the platform's sentences must be (translations/*.js declare it). */
+export type PlatformTranslation = Translation<typeof en>;
+
+/** The platform's catalogue. Adding a language: translations/<locale>.js, and its line here. */
+export const PLATFORM: Messages<typeof en> = {
   en,
   translations: {
-    de: {
-      unknownInteraction: "Diese Art von Interaktion unterstützt die App noch nicht; es ist nichts passiert.",
-      unknownCommand: (name) =>
-        `Ich kenne ${name ? `\`/${name}\`` : "diesen Befehl"} nicht (umbenannt oder entfernt?). \`/help\` zeigt, was ich kann.`,
-      staleCommand: (route) =>
-        `\`${route}\` hat sich geändert; bitte in einer Minute erneut versuchen (oder Discord neu laden).`,
-      unknownForm: "Dieses Formular gibt es nicht mehr; nichts wurde gespeichert. `/help` zeigt, was ich kann.",
-      unknownComponent: "Diesen Button oder dieses Menü gibt es nicht mehr. Führe den Befehl erneut aus.",
-      failed: (command, ref) =>
-        `Bei ${command ? `\`${command}\`` : "dieser Aktion"} ist ein Fehler aufgetreten (Referenz \`${ref}\`). Bitte erneut versuchen.`,
-      stillTrying: (minutes) =>
-        `⏳ Der Dienst antwortet nicht; ich versuche es weiter. Die Antwort kommt hier in spätestens ${minutes} Min.`,
-      jobNotSetUp: "Dieser Befehl ist hier noch nicht eingerichtet. Der Betreiber ist informiert.",
-      jobChanged: "Dieser Befehl hat sich geändert, seit du ihn ausgeführt hast. Bitte erneut ausführen.",
-      jobTimedOut: "Das dauerte zu lange; ich habe abgebrochen. Bitte erneut versuchen, evtl. mit weniger Daten.",
-      jobFailed: "Dabei ist etwas schiefgegangen.",
-      withRef: (text, ref) => `⚠️ ${text} (Referenz \`${ref}\`)`,
-      resultRefused: (ref) =>
-        `Dein Ergebnis war fertig, aber Discord hat es abgelehnt (Referenz \`${ref}\`). Bitte erneut versuchen.`,
-      lateAnswer: "⚠️ Das dauerte zu lange. Bitte erneut versuchen.",
-      relayTooLarge: "Das Backend lieferte mehr, als ich zustellen kann. Bitte mit weniger Daten erneut versuchen.",
-      relayTimeout: "Das Backend brauchte zu lange. Bitte mit weniger Daten oder in einer Minute erneut versuchen.",
-      relayUnreachable: "Das Backend ist gerade nicht erreichbar. Bitte in einer Minute erneut versuchen.",
-      relayBadResponse:
-        "Die Antwort des Backends war unlesbar. Bitte erneut versuchen; sonst den Betreiber informieren.",
-      relayInput: (detail) => `Deine Eingabe war nicht verwendbar: ${detail}`,
-      relayBusy: (seconds) =>
-        `Das Backend ist ausgelastet. Bitte ${seconds ? `in etwa ${seconds} s` : "gleich"} erneut versuchen.`,
-      relayAuth: "Der Bot konnte sich nicht beim Backend anmelden. Der Betreiber ist informiert.",
-      relayNotFound: "Das Backend kennt diesen Befehl noch nicht. Bitte den Betreiber informieren.",
-      relayFailed: "Das Backend ist dabei gescheitert. Bitte erneut versuchen; sonst den Betreiber informieren.",
-    },
-    fr: {
-      unknownInteraction: "Cette application ne gère pas encore ce type d'interaction ; rien ne s'est passé.",
-      unknownCommand: (name) =>
-        `Je ne connais pas ${name ? `\`/${name}\`` : "cette commande"} (renommée ou supprimée ?). \`/help\` liste ce que je sais faire.`,
-      staleCommand: (route) => `\`${route}\` a changé ; réessayez dans une minute (ou rechargez Discord).`,
-      unknownForm: "Ce formulaire n'existe plus ; rien n'a été enregistré. `/help` liste ce que je sais faire.",
-      unknownComponent: "Ce bouton ou ce menu n'existe plus. Relancez la commande.",
-      failed: (command, ref) =>
-        `Une erreur s'est produite pendant ${command ? `\`${command}\`` : "cette action"} (référence \`${ref}\`). Réessayez.`,
-      stillTrying: (minutes) =>
-        `⏳ Le service ne répond pas ; je réessaie. La réponse arrive ici d'ici ${minutes} min.`,
-      jobNotSetUp: "Cette commande n'est pas encore configurée sur ce bot. L'opérateur a été prévenu.",
-      jobChanged: "Cette commande a changé depuis que vous l'avez lancée. Relancez-la.",
-      jobTimedOut: "C'était trop long, j'ai arrêté. Réessayez, peut-être avec moins de données.",
-      jobFailed: "Une erreur s'est produite pendant ce travail.",
-      withRef: (text, ref) => `⚠️ ${text} (référence \`${ref}\`)`,
-      resultRefused: (ref) => `Votre résultat était prêt, mais Discord l'a refusé (référence \`${ref}\`). Réessayez.`,
-      lateAnswer: "⚠️ C'était trop long. Réessayez.",
-      relayTooLarge: "Le backend a renvoyé plus que je ne peux livrer. Réessayez avec moins de données.",
-      relayTimeout: "Le backend a mis trop de temps. Réessayez avec moins de données, ou dans une minute.",
-      relayUnreachable: "Le backend est injoignable pour le moment. Réessayez dans une minute.",
-      relayBadResponse:
-        "La réponse du backend était illisible. Réessayez ; si cela continue, prévenez l'opérateur du bot.",
-      relayInput: (detail) => `Je n'ai pas pu utiliser votre saisie : ${detail}`,
-      relayBusy: (seconds) =>
-        `Le backend est occupé. Réessayez ${seconds ? `dans environ ${seconds} s` : "dans un instant"}.`,
-      relayAuth: "Le bot n'a pas pu s'authentifier auprès de son backend. L'opérateur a été prévenu.",
-      relayNotFound: "Le backend ne gère pas encore cette commande. Prévenez l'opérateur du bot.",
-      relayFailed: "Le backend a échoué sur ce travail. Réessayez ; si cela continue, prévenez l'opérateur du bot.",
-    },
+    de: "kit/i18n/translations/de.js",
+    fr: "kit/i18n/translations/fr.js",
   },
 };
 
@@ -151,44 +106,13 @@ export type Translate = <K extends MessageKey>(key: K, ...args: ArgsOf<K>) => st
 /** The translator for a Discord locale. */
 export type Translators = (locale: string | null | undefined) => Translate;
 
-/** A bot's catalogue, checked: every translation has English's keys with English's parameters. */
+/**
+ * A bot's catalogue: English, and its translations' modules by locale (each module declares its type as
+ * `Translation<typeof en>`, which TypeScript checks: exactly English's keys, each with English's parameters).
+ */
 export function defineMessages<E extends Sentences>(
   en: E,
-  translations: Readonly<Record<string, NoInfer<Translation<E>>>>,
+  translations: Readonly<Record<string, TranslationModule>>,
 ): Messages<E> {
   return { en, translations };
 }
-
-function translate(catalogue: Sentences): Translate {
-  return (key, ...args) => {
-    // A key neither catalogue has can only come from a registry built without the bot's catalogue (the types know
-    // both): the key itself shows, rather than a failed answer.
-    const entry = catalogue[key];
-    return typeof entry === "function" ? (entry as (...values: unknown[]) => string)(...args) : (entry ?? key);
-  };
-}
-
-/**
- * The translators of the platform's catalogue merged with a bot's: "de" and "fr" (and any locale either has) get
- * their own sentences, English where one lacks a key; a regional code ("en-US", "fr-CA" if Discord adds one) uses
- * its language's; anything else, or no locale, English.
- */
-export function translators(bot?: Messages): Translators {
-  const english = { ...en, ...bot?.en };
-  const ENGLISH = translate(english);
-  // A Map, not an object: a locale string is data, and must not reach Object.prototype ("constructor").
-  const byLocale = new Map<string, Translate>([["en", ENGLISH]]);
-  for (const locale in { ...PLATFORM.translations, ...bot?.translations }) {
-    byLocale.set(locale, translate({ ...english, ...PLATFORM.translations[locale], ...bot?.translations[locale] }));
-  }
-  return (locale) => {
-    if (!locale) return ENGLISH;
-    const exact = byLocale.get(locale);
-    if (exact) return exact;
-    const dash = locale.indexOf("-");
-    return (dash > 0 ? byLocale.get(locale.slice(0, dash)) : undefined) ?? ENGLISH;
-  };
-}
-
-/** The platform's sentences alone: for code that runs without a registry (the engine's status edits). */
-export const platformTranslator: Translators = translators();

@@ -16,7 +16,7 @@ import { countAnswer } from "../analytics/record.ts";
 import { answerWithResponse } from "../engine/with-response.ts";
 import type { Env } from "../env.ts";
 import { errorFields, log } from "../log.ts";
-import { platformTranslator } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/translators.ts";
 import { readLimitedBody } from "./read-body.ts";
 import { badSignature, configOrReject, reject, tooLarge, verifySignature } from "./verify-request.ts";
 
@@ -39,6 +39,9 @@ export async function handleInteractionRequest(
   if (failure) return badSignature(failure);
 
   const parsed = parseInteraction(body.bytes);
+  // The user's language is loaded before anything is worded in it (i18n/translators.ts); English loads nothing.
+  const loading = registry.loadTranslations(parsed.ok ? parsed.interaction.locale : parsed.unknownType?.locale);
+  if (loading) await loading;
   if (!parsed.ok)
     return parsed.unknownType ? unknownType(parsed.unknownType) : reject(400, "invalid_interaction", parsed.message);
   const { interaction } = parsed;

@@ -3,7 +3,8 @@
  * (src/shared/relay-signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
  * user can act on, what went wrong; `message` keeps the operator's detail for the log.
  */
-import { platformTranslator, type Translate } from "../i18n/messages.ts";
+import type { Translate } from "../i18n/messages.ts";
+import { platformTranslator } from "../i18n/translators.ts";
 import { describeError } from "../log.ts";
 import { readCapped } from "../../../shared/capped-body.ts";
 import type { JobContract } from "../../../shared/jobs/contract.ts";
