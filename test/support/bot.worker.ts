@@ -71,6 +71,18 @@ export type CommandInput<M extends CommandModule> = Inputs<OptionsOf<M["definiti
 export type SubcommandInput<M extends CommandModule, P extends string> = Inputs<
   SubcommandOptionsOf<M["definition"], P>
 >;
+/** Where autocomplete is typed: a command's option, or a subcommand's as "<path> <option>" ("set what"). */
+export type AutocompleteTarget<M extends CommandModule> =
+  | (keyof CommandInput<M> & string)
+  | {
+      [P in SubcommandPath<M["definition"]>]: `${P} ${keyof SubcommandInput<M, P> & string}`;
+    }[SubcommandPath<M["definition"]>];
+/** The options already filled beside the one being typed, typed for that command or subcommand. */
+type FilledFor<M extends CommandModule, T> = T extends keyof CommandInput<M>
+  ? Partial<CommandInput<M>>
+  : {
+      [P in SubcommandPath<M["definition"]>]: T extends `${P} ${string}` ? Partial<SubcommandInput<M, P>> : never;
+    }[SubcommandPath<M["definition"]>];
 
 /** A message as Discord shows it (content, embeds, components, flags …). */
 export type Message = {
@@ -348,8 +360,11 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
         ...where(at),
       });
     },
-    /** A subcommand ("stats", or "config set" in a group) with its options, typed from the definition. */
-    subcommand<M extends CommandModule, P extends SubcommandPath<M["definition"]>>(
+    /**
+     * A subcommand ("stats", or "config set" in a group) with its options, typed from the definition. `const P`: the
+     * path is taken as written; otherwise `{}` for a subcommand without options was checked against every path's.
+     */
+    subcommand<M extends CommandModule, const P extends SubcommandPath<M["definition"]>>(
       module: M,
       path: P,
       input?: SubcommandInput<M, P>,
@@ -376,22 +391,40 @@ export function testBot(modules: CommandModule | readonly CommandModule[], optio
         ...where(at),
       });
     },
-    /** What autocomplete asks while the user types `value` into `option` (other options already filled). */
-    autocomplete<M extends CommandModule>(
+    /**
+     * What autocomplete asks while the user types `value` into `option` (other options already filled): an option of
+     * the command, or of a subcommand by its path ("set what", "config set level"), nested as Discord nests it.
+     */
+    async autocomplete<M extends CommandModule, T extends AutocompleteTarget<M>>(
       module: M,
-      option: keyof CommandInput<M> & string,
+      option: T,
       value: string,
-      filled: Partial<CommandInput<M>> = {},
+      filled: FilledFor<M, T> = {} as FilledFor<M, T>,
       at?: Where,
     ): Promise<Exchange> {
-      const types = optionTypes(optionsOf(module));
+      const words = (option as string).split(" ");
+      const name = words.pop()!;
+      const [first, second] = words as [string | undefined, string | undefined];
+      const top = optionsOf(module) ?? [];
+      const group = second ? top.find((o) => o.name === first) : undefined;
+      const sub = first
+        ? ((group ? group.options : top) as readonly any[]).find((o) => o.name === (second ?? first))
+        : undefined;
+      if (first && !sub) throw new Error(`testBot: ${module.definition.name} has no subcommand "${words.join(" ")}"`);
+      const types = optionTypes(first ? sub.options : top);
+      if (!types.has(name))
+        throw new Error(
+          `testBot: ${[module.definition.name, ...words].join(" ")} has no option "${name}" (it has ${[...types.keys()].join(", ") || "none"})`,
+        );
       const { options } = buildOptions(types, filled as Record<string, unknown>, true);
+      const focusedList = [...options, { type: types.get(name) ?? 3, name, value, focused: true }];
+      const leaf = first ? [{ type: 1, name: second ?? first, options: focusedList }] : focusedList;
       return send({
         type: 4,
         data: {
           name: module.definition.name,
           type: 1,
-          options: [...options, { type: types.get(option) ?? 3, name: option, value, focused: true }],
+          options: group ? [{ type: 2, name: first, options: leaf }] : leaf,
         },
         ...where(at),
       });
