@@ -22,6 +22,7 @@ export {
   slashCommand,
   userCommand,
 } from "./dispatch/definitions.ts";
+export { option } from "./dispatch/option-builders.ts";
 export type {
   CommandDefinition,
   MessageCommandDefinition,
