@@ -37,6 +37,70 @@ function testFilesAtATime(): number {
   return Math.max(1, cores + 1 - busyCoreSets);
 }
 
+/**
+ * Worker test files that need a runtime of their own. Most files share one runtime (isolate: false): vitest's default
+ * starts a workerd process and imports the whole module graph again for every file, ≈ 1.5 CPU-s each and most of
+ * the ~130 CPU-s these ~40 files took; shared, they take ≈ 35 (BENCHMARKS.md, "npm test"). The setup file empties D1
+ * and KV before each file, so storage is still per file. What it cannot empty is the Durable Objects' memory and the
+ * rate-limit bindings' counters: the files here assert on those (the bot's one DiscordRateLimiter, the usage
+ * counters) or on a fault that a chart another file drew would hide, so each runs in a fresh runtime, as before.
+ */
+const WORKER_STATE_OF_THEIR_OWN = [
+  "test/worker/faults.test.ts",
+  "test/worker/limiter.test.ts",
+  "test/worker/usage.test.ts",
+];
+
+/** A project of Worker tests in workerd (the plugin's pool); `name` also names its runner Worker. */
+function workerProject(name: string, include: string[], exclude: string[], isolate: boolean) {
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          // The pool also reads .dev.vars: pin every binding the tests rely on so a developer's local
+          // values never change a result.
+          bindings: {
+            DISCORD_PUBLIC_KEY: discordPublicKey,
+            DISCORD_APPLICATION_ID: "100000000000000001",
+            DISCORD_API_BASE: "https://discord.test/api/v10",
+            DISCORD_TOKEN: "test-bot-token",
+            ADMIN_USER_IDS: "900000000000000009",
+            BACKEND_URL: "",
+            RELAY_SECRET: "",
+            REPORT_CHANNEL_ID: "",
+            TEST_MIGRATIONS: migrations,
+          },
+          // A second isolate of the bot for test/worker/limiter.test.ts: it shares the runner's (the Worker under
+          // test's) DiscordRateLimiter through its own binding.
+          serviceBindings: { LIMITER_PEER: "limiter-peer" },
+          workers: [
+            {
+              name: "limiter-peer",
+              modules: true,
+              scriptPath: "./test/support/limiter-peer.js",
+              compatibilityDate: "2026-11-17",
+              durableObjects: {
+                DISCORD_LIMITER: { className: "DiscordRateLimiter", scriptName: `vitest-plugin-runner-${name}` },
+              },
+            },
+          ],
+        },
+      }),
+    ],
+    test: {
+      name,
+      include,
+      exclude,
+      // One runtime and one module graph for all of the project's files, or a fresh one per file (vitest's
+      // default): see WORKER_STATE_OF_THEIR_OWN.
+      isolate,
+      setupFiles: ["./test/worker/setup.ts"],
+      provide: { discordPrivateKey, discordPublicKey },
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     maxWorkers: testFilesAtATime(),
@@ -46,48 +110,8 @@ export default defineConfig({
     silent: "passed-only",
     reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
     projects: [
-      {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              // The pool also reads .dev.vars: pin every binding the tests rely on so a developer's local
-              // values never change a result.
-              bindings: {
-                DISCORD_PUBLIC_KEY: discordPublicKey,
-                DISCORD_APPLICATION_ID: "100000000000000001",
-                DISCORD_API_BASE: "https://discord.test/api/v10",
-                DISCORD_TOKEN: "test-bot-token",
-                ADMIN_USER_IDS: "900000000000000009",
-                BACKEND_URL: "",
-                RELAY_SECRET: "",
-                REPORT_CHANNEL_ID: "",
-                TEST_MIGRATIONS: migrations,
-              },
-              // A second isolate of the bot for test/worker/limiter.test.ts: it shares the runner's (the Worker under
-              // test's) DiscordRateLimiter through its own binding.
-              serviceBindings: { LIMITER_PEER: "limiter-peer" },
-              workers: [
-                {
-                  name: "limiter-peer",
-                  modules: true,
-                  scriptPath: "./test/support/limiter-peer.js",
-                  compatibilityDate: "2026-11-17",
-                  durableObjects: {
-                    DISCORD_LIMITER: { className: "DiscordRateLimiter", scriptName: "vitest-plugin-runner-worker" },
-                  },
-                },
-              ],
-            },
-          }),
-        ],
-        test: {
-          name: "worker",
-          include: ["test/worker/**/*.test.ts"],
-          setupFiles: ["./test/worker/setup.ts"],
-          provide: { discordPrivateKey, discordPublicKey },
-        },
-      },
+      workerProject("worker", ["test/worker/**/*.test.ts"], WORKER_STATE_OF_THEIR_OWN, false),
+      workerProject("worker-isolated", WORKER_STATE_OF_THEIR_OWN, [], true),
       {
         test: {
           name: "node",

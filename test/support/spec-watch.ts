@@ -9,10 +9,13 @@ import type { SpecViolation } from "../../src/emulator/conformance.ts";
 import { watchSpecViolations } from "../../src/emulator/spec-watch.ts";
 
 const seen: SpecViolation[] = [];
+/** One watcher per module instance: files that share one (vitest's isolate: false) run the setup file each. */
+let watching = false;
 
 /** Installs the per-test check; called once per test file by the projects' setup files. */
 export function failOnSpecViolations(): void {
-  watchSpecViolations((violation) => seen.push(violation));
+  if (!watching) watchSpecViolations((violation) => seen.push(violation));
+  watching = true;
   beforeEach(() => {
     seen.length = 0;
   });
