@@ -61,7 +61,7 @@ async function answerBy(pending: Promise<Dispatched>, deadline: number): Promise
       new Promise<null>((resolve) => (timer = setTimeout(resolve, deadline - Date.now(), null))),
     ]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

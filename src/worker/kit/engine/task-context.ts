@@ -181,7 +181,7 @@ export class JobTaskContext implements TaskContext {
       Promise.allSettled([...this.#inFlight]),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
     ]);
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 
   /** What the job asked to send while @original showed "thinking…", to replay after the final edit. */

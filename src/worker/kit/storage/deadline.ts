@@ -19,5 +19,7 @@ export function withStorageTimeout<T>(promise: Promise<T>, what: string, ms = sc
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new StorageTimeoutError(`storage(${what}): no answer within ${ms} ms`)), ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }

@@ -146,7 +146,9 @@ export function ask<T>(call: () => Promise<T> | T): Promise<T> {
         scaled(LIMITER_DEADLINE_MS),
       )),
   );
-  return Promise.race([Promise.resolve().then(call), deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([Promise.resolve().then(call), deadline]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }
 
 /** What a call's response says, for the limiter; `scope` as bot-rest.ts reads it (some global 429s only flag the body). */
