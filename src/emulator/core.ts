@@ -80,7 +80,7 @@ export {
 } from "./app-events.ts";
 export type { AppActionResult } from "./app-actions.ts";
 export { DEFAULT_CHANNEL_ID, INITIAL_RESPONSE_DEADLINE_MS, TOKEN_LIFETIME_MS } from "./registry.ts";
-export { CALLBACK_TYPES } from "./routes/callback.ts";
+export { CALLBACK_TYPES } from "./callback-types.ts";
 export { MESSAGE_FLAGS } from "./limits.ts";
 export { renderPost } from "./messages.ts";
 export { serverMembers, parsePostInput, TargetError, type PostInput, type PostResult } from "./channel.ts";

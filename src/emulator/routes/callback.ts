@@ -2,6 +2,7 @@
 // answer reported to the emulator. Enforces what Discord enforces: one acknowledgement, within 3 s, of a type
 // that suits the interaction, with data inside the limits.
 
+import { CALLBACK_TYPES } from "../callback-types.ts";
 import { snowflake } from "../snowflake.ts";
 import { checkAgainstSpec, SPEC_OPERATIONS, specViolationResponse } from "../conformance.ts";
 import { alreadyAcknowledged, invalidFormBody, unknownInteraction, type FieldError } from "../errors.ts";
@@ -10,18 +11,6 @@ import { createMessage, editMessage, renderMessage, type MessageInput } from "..
 import { initialDeadlinePassed, lazyRecord } from "../registry.ts";
 import type { Route, RouteContext } from "../router.ts";
 import type { InteractionRecord, StoredMessage } from "../state.ts";
-
-export const CALLBACK_TYPES = {
-  PONG: 1,
-  CHANNEL_MESSAGE_WITH_SOURCE: 4,
-  DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: 5,
-  DEFERRED_UPDATE_MESSAGE: 6,
-  UPDATE_MESSAGE: 7,
-  APPLICATION_COMMAND_AUTOCOMPLETE_RESULT: 8,
-  MODAL: 9,
-  PREMIUM_REQUIRED: 10,
-  LAUNCH_ACTIVITY: 12,
-} as const;
 
 // Interaction types: PING 1, APPLICATION_COMMAND 2, MESSAGE_COMPONENT 3, AUTOCOMPLETE 4, MODAL_SUBMIT 5.
 const VALID_FOR: Record<number, readonly number[]> = {
