@@ -2,7 +2,9 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { generateKeyPairSync } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { defineConfig } from "vitest/config";
-import { LongFirstSequencer } from "./test/support/sequencer.ts";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileStartsProcesses, LongFirstSequencer } from "./test/support/sequencer.ts";
 
 // A fresh Ed25519 key pair per test run: the Worker gets the public key as a binding, the tests get the
 // private key through `provide`/`inject` to sign interactions as Discord would.
@@ -101,6 +103,36 @@ function workerProject(name: string, include: string[], exclude: string[], isola
   };
 }
 
+/**
+ * The Node test files, split as the sequencer splits them (test/support/sequencer.ts): those that start processes
+ * (a stack, wrangler, Chromium, a script) run each in a fresh vitest worker, as vitest does by default; the others
+ * (≈ 55 files of the emulator, the backend, the scripts' libraries) share their workers (isolate: false), which
+ * saves starting a worker process and importing the modules again for each: ≈ 0.5 CPU-s a file, 49 → 23 CPU-s for
+ * them (BENCHMARKS.md, "npm test").
+ */
+const nodeFilesStartingProcesses = readdirSync(join(import.meta.dirname, "test", "node"), {
+  recursive: true,
+  encoding: "utf8",
+})
+  .filter((path) => path.endsWith(".test.ts"))
+  .map((path) => `test/node/${path}`)
+  .filter((path) => fileStartsProcesses(join(import.meta.dirname, path)));
+
+/** A project of Node tests. */
+function nodeProject(name: string, include: string[], exclude: string[], isolate: boolean) {
+  return {
+    test: {
+      name,
+      environment: "node",
+      include,
+      exclude,
+      isolate,
+      setupFiles: ["./test/node/setup.ts"],
+      testTimeout: 30_000,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     maxWorkers: testFilesAtATime(),
@@ -112,15 +144,8 @@ export default defineConfig({
     projects: [
       workerProject("worker", ["test/worker/**/*.test.ts"], WORKER_STATE_OF_THEIR_OWN, false),
       workerProject("worker-isolated", WORKER_STATE_OF_THEIR_OWN, [], true),
-      {
-        test: {
-          name: "node",
-          environment: "node",
-          include: ["test/node/**/*.test.ts"],
-          setupFiles: ["./test/node/setup.ts"],
-          testTimeout: 30_000,
-        },
-      },
+      nodeProject("node", ["test/node/**/*.test.ts"], nodeFilesStartingProcesses, false),
+      nodeProject("node-processes", nodeFilesStartingProcesses, [], true),
     ],
   },
 });

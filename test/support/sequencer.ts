@@ -13,10 +13,15 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 const STARTS_PROCESSES =
   /\b(relayFaultsEndToEnd|backendContract|startTestStack|openPlayground|startStack|startBackendWorker|startBackendProcess|startWranglerDev|startWrangler|launchChromium|launch|describeLifetimes|execFile|spawn|startProcess)\(/;
 
+/** Whether the test file at `path` starts real processes (vitest.config.ts runs those each in a fresh worker). */
+export function fileStartsProcesses(path: string): boolean {
+  return STARTS_PROCESSES.test(readFileSync(path, "utf8"));
+}
+
 function startsProcesses(spec: TestSpecification, cache: Map<string, boolean>): boolean {
   let known = cache.get(spec.moduleId);
   if (known === undefined) {
-    known = STARTS_PROCESSES.test(readFileSync(spec.moduleId, "utf8"));
+    known = fileStartsProcesses(spec.moduleId);
     cache.set(spec.moduleId, known);
   }
   return known;
