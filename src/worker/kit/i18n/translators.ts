@@ -81,7 +81,7 @@ async function importTranslation(
     log("i18n.load_failed", { locale, module: name, effect: "English", level: "error", ...errorFields(error) });
     return undefined;
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
