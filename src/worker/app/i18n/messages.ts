@@ -66,6 +66,9 @@ export const messages = defineMessages(
     pollRefused: (problem: string) => `I could not make that poll: ${problem}.`,
     rollCount: (times: number) => `That was ${times} rolls.`,
     rollSaved: (name: string) => `Saved as "${name}".`,
+    // The README's /remind example ("Adding a command": how a module's sentences join the catalogue).
+    remindNone: "No reminders yet.",
+    remindSnoozed: (minutes: string) => `Snoozed for ${minutes} minutes.`,
     feedbackOutdated: "This form is out of date. Run `/feedback` again.",
     feedbackEmpty: "Your feedback was empty, so nothing was saved. Run `/feedback` to try again.",
     feedbackTooLong: (length: number, max: number) =>

@@ -54,6 +54,8 @@ export default {
   pollRefused: (problem) => `Diese Umfrage konnte ich nicht erstellen: ${problem}.`,
   rollCount: (times) => `Das waren ${times} Würfe.`,
   rollSaved: (name) => `Gespeichert als "${name}".`,
+  remindNone: "Noch keine Erinnerungen.",
+  remindSnoozed: (minutes) => `Um ${minutes} Minuten verschoben.`,
   feedbackOutdated: "Dieses Formular ist veraltet. Führe `/feedback` erneut aus.",
   feedbackEmpty: "Dein Feedback war leer; nichts wurde gespeichert. Führe `/feedback` erneut aus.",
   feedbackTooLong: (length, max) =>

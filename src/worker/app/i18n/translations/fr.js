@@ -54,6 +54,8 @@ export default {
   pollRefused: (problem) => `Je n'ai pas pu créer ce sondage : ${problem}.`,
   rollCount: (times) => `C'était ${times} lancers.`,
   rollSaved: (name) => `Enregistré sous "${name}".`,
+  remindNone: "Aucun rappel pour l'instant.",
+  remindSnoozed: (minutes) => `Reporté de ${minutes} minutes.`,
   feedbackOutdated: "Ce formulaire est périmé. Relancez `/feedback`.",
   feedbackEmpty: "Votre avis était vide ; rien n'a été enregistré. Relancez `/feedback`.",
   feedbackTooLong: (length, max) =>
