@@ -6,6 +6,10 @@ import { describe, expect, it } from "vitest";
 import { computeStats } from "../../src/backend/jobs/chart/stats.ts";
 import { parseValues } from "../../src/shared/chart-data/values.ts";
 import { chartMessage } from "../../src/worker/app/commands/chart/message.ts";
+import { messages } from "../../src/worker/app/i18n/messages.ts";
+import { createCatalogue } from "../../src/worker/kit/i18n/translators.ts";
+
+const english = createCatalogue(messages).translator("en");
 
 describe("the chart message", () => {
   // The Worker prints each statistic in full digits; an embed field's value holds at most 1,024 characters
@@ -15,7 +19,7 @@ describe("the chart message", () => {
     fc.assert(
       fc.property(fc.array(extreme, { minLength: 1, maxLength: 10 }), (numbers) => {
         const stats = computeStats(parseValues(numbers.map(String).join(",")));
-        const message = chartMessage({ png: new Uint8Array(), kind: "line", stats }, null, null, () => "");
+        const message = chartMessage({ png: new Uint8Array(), kind: "line", stats }, null, null, () => "", english);
         for (const field of message.data.embeds?.[0]?.fields ?? [])
           expect(field.value.length).toBeLessThanOrEqual(1024);
       }),

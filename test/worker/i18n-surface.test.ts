@@ -6,6 +6,10 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { command, component, interaction, sendWith } from "../support/interactions.worker.ts";
+import { chartMessage, skippedRowsMessage } from "../../src/worker/app/commands/chart/message.ts";
+import { messages } from "../../src/worker/app/i18n/messages.ts";
+import { importModule } from "../../src/worker/import-module.ts";
+import { createCatalogue } from "../../src/worker/kit/i18n/translators.ts";
 
 const refusal = async (payload: Record<string, unknown>, workerEnv: Record<string, unknown> = env as never) =>
   (
@@ -120,5 +124,54 @@ describe("localized /admin, parser and command sentences", () => {
       },
     });
     expect((await refusal(numbers)).content).toMatch(/^Ce message contient aucun nombre ; rien à tracer\./);
+  });
+});
+
+describe("labels, titles and placeholders in the user's language", () => {
+  it("/feedback's form in German: its title, labels, hints, placeholder and options", async () => {
+    const body = (await (
+      await sendWith(command("feedback", [], { locale: "de" }), env as never, createExecutionContext())
+    ).json()) as {
+      type: number;
+      data: { title: string; components: unknown[] };
+    };
+    expect(body.type).toBe(9);
+    expect(body.data.title).toBe("Feedback");
+    const form = JSON.stringify(body.data.components);
+    for (const german of [
+      "Dein Feedback",
+      "Was gut ist, was nicht, was du dir wünschst…",
+      "Bis zu 1000 Zeichen. Die Betreiber lesen jede Nachricht.",
+      "Kategorie",
+      "Fehler",
+      "Idee",
+      "Sonstiges",
+      "Bildschirmfoto",
+    ])
+      expect(form).toContain(german);
+    expect(form).not.toMatch(/Your feedback|Category|Screenshot/);
+  });
+
+  it("the chart message in French: the embed's labels, the buttons, the image's description and the skipped rows", async () => {
+    const catalogue = createCatalogue(messages, importModule);
+    await catalogue.load("fr");
+    const t = catalogue.translator("fr");
+    const stats = { count: 3, min: 1, max: 3, mean: 2, first: 1, last: 3, change: 2, change_pct: 200 };
+    const message = chartMessage({ png: new Uint8Array(), kind: "bar", stats }, null, "k", () => "id", t);
+    const embed = message.data.embeds![0]!;
+    expect(embed.title).toBe("Graphique");
+    expect(embed.fields!.map((field) => field.name)).toEqual([
+      "Points",
+      "Min.",
+      "Max.",
+      "Moyenne",
+      "Premier → dernier",
+    ]);
+    expect(embed.footer).toEqual({ text: "graphique en barres" });
+    expect(JSON.stringify(message.data.components)).toMatch(/"label":"Courbe".*"label":"Barres"/);
+    expect(message.files![0]!.description).toBe("graphique en barres de 3 points");
+    expect(skippedRowsMessage({ skipped: [{ line: 4, reason: "x" }], skippedCount: 2 }, t)).toBe(
+      "J'ai ignoré 2 lignes de votre fichier :\n• ligne 4 : x\n…et 1 de plus.",
+    );
   });
 });

@@ -93,7 +93,7 @@ export const jobs = {
     const points = knownPoints(input);
     const chart = await drawChart(task, input, points ? { kind: input.kind, title, points } : null);
     const key = await storeForButtons(task, { title, points: chart.points });
-    const skipped = skippedRowsMessage(chart);
+    const skipped = skippedRowsMessage(chart, task.t);
     if (skipped) {
       // Told apart from the chart, to the user only: the chart is for the channel, the data problems are theirs.
       await task.followUp(skipped, { ephemeral: true }).catch((error: unknown) => {
@@ -106,7 +106,7 @@ export const jobs = {
     }
     // Linked Roles: the user's `charts_drawn` goes up, after the final edit (a no-op for users who have not linked).
     task.after("role_connection", () => reportChart(task.env, task.interaction.user?.id, task.interaction.id));
-    return chartMessage(chart, title, key, buttonId, emoji(task.config, "chart"));
+    return chartMessage(chart, title, key, buttonId, task.t, emoji(task.config, "chart"));
   }),
   redraw: job<{ kind: ChartKind; key: string }>(async ({ kind, key }, task) => {
     const kv = task.env.CHART_DATA;
@@ -117,7 +117,7 @@ export const jobs = {
     }
     const input: RenderInput = { kind, ...(stored.title ? { title: stored.title } : {}), points: stored.points };
     const chart = await drawChart(task, input, { kind, title: stored.title, points: stored.points });
-    return chartMessage(chart, stored.title, key, buttonId, emoji(task.config, "chart"));
+    return chartMessage(chart, stored.title, key, buttonId, task.t, emoji(task.config, "chart"));
   }),
 };
 

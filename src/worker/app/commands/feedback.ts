@@ -18,6 +18,7 @@ import {
   type CommandContext,
   type HandlerResult,
   type ModalContext,
+  type Translate,
 } from "../../kit/index.ts";
 import { saveFeedback } from "../storage/feedback.ts";
 const MAX_FEEDBACK_LENGTH = 1000;
@@ -25,34 +26,36 @@ const MAX_FEEDBACK_LENGTH = 1000;
 /** The form's version in its custom_id: a submit of an older form is refused instead of misread. */
 const FORM_VERSION = "v1";
 
-const form = modalForm({
-  text: labelled(
-    "Your feedback",
-    textInput({
-      style: TextInputStyle.Paragraph,
-      minLength: 1,
-      maxLength: MAX_FEEDBACK_LENGTH,
-      required: true,
-      placeholder: "What works, what doesn't, what you'd like…",
-    }),
-    `Up to ${MAX_FEEDBACK_LENGTH} characters. Operators read every message.`,
-  ),
-  category: labelled(
-    "Category",
-    radioGroup({
-      options: [
-        { value: "bug", label: "Bug" },
-        { value: "idea", label: "Idea" },
-        { value: "other", label: "Other" },
-      ],
-    }),
-  ),
-  screenshot: labelled(
-    "Screenshot",
-    fileUpload({ required: false, maxValues: 1, fileTypes: ["image"] }),
-    "Optional: an image of what you mean.",
-  ),
-});
+/** The form, in the user's language (its keys and inputs are the same in every language: `read` works with any). */
+const formIn = (t: Translate) =>
+  modalForm({
+    text: labelled(
+      t("feedbackTextLabel"),
+      textInput({
+        style: TextInputStyle.Paragraph,
+        minLength: 1,
+        maxLength: MAX_FEEDBACK_LENGTH,
+        required: true,
+        placeholder: t("feedbackTextPlaceholder"),
+      }),
+      t("feedbackTextHint", MAX_FEEDBACK_LENGTH),
+    ),
+    category: labelled(
+      t("feedbackCategory"),
+      radioGroup({
+        options: [
+          { value: "bug", label: t("feedbackBug") },
+          { value: "idea", label: t("feedbackIdea") },
+          { value: "other", label: t("feedbackOther") },
+        ],
+      }),
+    ),
+    screenshot: labelled(
+      t("feedbackScreenshot"),
+      fileUpload({ required: false, maxValues: 1, fileTypes: ["image"] }),
+      t("feedbackScreenshotHint"),
+    ),
+  });
 
 export const definition = slashCommand({
   name: "feedback",
@@ -67,12 +70,12 @@ export const definition = slashCommand({
   ...EVERYWHERE,
 });
 
-export function command({ customId }: CommandContext<typeof definition>): HandlerResult {
-  return showModal({ custom_id: customId(FORM_VERSION), title: "Feedback", components: form.components });
+export function command({ customId, t }: CommandContext<typeof definition>): HandlerResult {
+  return showModal({ custom_id: customId(FORM_VERSION), title: t("feedbackTitle"), components: formIn(t).components });
 }
 
 export function modal({ fields, interaction, env, id, after, t }: ModalContext): HandlerResult {
-  const values = id.state === FORM_VERSION ? form.read(fields) : null;
+  const values = id.state === FORM_VERSION ? formIn(t).read(fields) : null;
   if (!values) return ephemeral(t("feedbackOutdated"));
   const text = values.text.trim();
   if (text.length === 0) return ephemeral(t("feedbackEmpty"));

@@ -46,8 +46,6 @@ export const definition = slashCommand({
   ],
 });
 
-const KIND: Record<number, string> = { 2: "user menu", 3: "message menu" };
-
 export function command({ options, commands, interaction, t }: CommandContext<typeof definition>): HandlerResult {
   const wanted = options.command?.trim().replace(/^\//, "").toLowerCase();
   if (!wanted)
@@ -59,7 +57,7 @@ export function command({ options, commands, interaction, t }: CommandContext<ty
     );
   const module = commands.find((m) => m.definition.name.toLowerCase() === wanted);
   if (!module) return ephemeral(t("helpUnknown", wanted.slice(0, 32)));
-  return ephemeral(fit(details(module)));
+  return ephemeral(fit(details(module, t)));
 }
 
 export { suggest as autocomplete };
@@ -88,29 +86,30 @@ function suggest({ focused, commands }: AutocompleteContext) {
   return autocompleteChoices(names.map((name) => ({ name: `/${name}`, value: name })));
 }
 
-function summaryLine({ definition }: CommandModule): string {
-  const kind = KIND[definition.type ?? 1];
+function summaryLine({ definition }: CommandModule, t: Translate): string {
+  const type = definition.type ?? 1;
+  const kind = type === 2 ? t("helpUserMenu") : type === 3 ? t("helpMessageMenu") : null;
   const description = "description" in definition && definition.description ? definition.description : "";
   return kind ? `• **${definition.name}** (${kind})` : `• \`/${definition.name}\` — ${description}`;
 }
 
-function details({ definition }: CommandModule): string {
-  const lines = [summaryLine({ definition } as CommandModule)];
+function details({ definition }: CommandModule, t: Translate): string {
+  const lines = [summaryLine({ definition } as CommandModule, t)];
   const options = (("options" in definition ? definition.options : undefined) ??
     []) as readonly APIApplicationCommandOption[];
-  for (const option of options) lines.push(...optionLines(option, "  "));
+  for (const option of options) lines.push(...optionLines(option, "  ", t));
   return lines.join("\n");
 }
 
-function optionLines(option: APIApplicationCommandOption, indent: string): string[] {
+function optionLines(option: APIApplicationCommandOption, indent: string, t: Translate): string[] {
   if (option.type === OptionType.Subcommand || option.type === OptionType.SubcommandGroup) {
     const nested = ("options" in option ? option.options : undefined) ?? [];
     return [
       `${indent}◦ \`${option.name}\` — ${option.description}`,
-      ...nested.flatMap((o: APIApplicationCommandOption) => optionLines(o, indent + "  ")),
+      ...nested.flatMap((o: APIApplicationCommandOption) => optionLines(o, indent + "  ", t)),
     ];
   }
-  const required = "required" in option && option.required ? "" : " (optional)";
+  const required = "required" in option && option.required ? "" : ` (${t("helpOptional")})`;
   return [`${indent}◦ \`${option.name}\`${required} — ${option.description}`];
 }
 
@@ -119,7 +118,7 @@ const MAX_DISPLAYS = 30;
 const MAX_TEXT = 3800;
 
 function overview(commands: readonly CommandModule[], t: Translate): MessageData {
-  const lines = commands.map(summaryLine);
+  const lines = commands.map((module) => summaryLine(module, t));
   const perDisplay = Math.ceil(lines.length / MAX_DISPLAYS) || 1;
   const displays: string[] = [];
   let budget = MAX_TEXT;

@@ -16,6 +16,7 @@ import {
   type ComponentContext,
   type HandlerResult,
   type ModalContext,
+  type Translate,
 } from "../../kit/index.ts";
 
 export const definition = slashCommand({
@@ -43,10 +44,16 @@ export const jobs = {
   }),
 };
 
-// A modal's inputs, keyed by custom_id: one declaration for the form and for reading its submit.
-const nameForm = modalForm({ name: labelled("Name", textInput({ maxLength: 40 })) });
+// A modal's inputs, keyed by custom_id: one declaration for the form and for reading its submit. Its label is in the
+// user's language, like every word the bot shows (`t`, the message catalogue), so the form is made per language.
+const nameForm = (t: Translate) => modalForm({ name: labelled(t("rollName"), textInput({ maxLength: 40 })) });
 
-export function command({ options, defer, customId }: CommandContext<typeof definition, typeof jobs>): HandlerResult {
+export function command({
+  options,
+  defer,
+  customId,
+  t,
+}: CommandContext<typeof definition, typeof jobs>): HandlerResult {
   const sides = options.sides ?? 6; // number | undefined, from the definition; `options.side` does not compile
   const times = options.times ?? 1;
   if (times > 1000) return defer("many", { sides, times }); // "thinking…" now, the job's message later
@@ -56,17 +63,17 @@ export function command({ options, defer, customId }: CommandContext<typeof defi
     content: `🎲 ${total}`,
     components: [
       actionRow(
-        button({ label: "Again", customId: customId("again", sides) }),
-        button({ label: "Name it", customId: customId("name") }),
+        button({ label: t("rollAgain"), customId: customId("again", sides) }),
+        button({ label: t("rollNameIt"), customId: customId("name") }),
       ),
     ],
   });
 }
 
 // Clicks on this module's buttons: customId() put "roll:" in front, and routes them back here.
-export function component({ id, customId }: ComponentContext): HandlerResult {
+export function component({ id, customId, t }: ComponentContext): HandlerResult {
   if (id.args[0] === "name") {
-    return showModal({ custom_id: customId("named"), title: "Name this roll", components: nameForm.components });
+    return showModal({ custom_id: customId("named"), title: t("rollNameTitle"), components: nameForm(t).components });
   }
   const sides = Number(id.args[1]) || 6;
   return reply(`🎲 ${1 + Math.floor(Math.random() * sides)}`);
@@ -75,5 +82,5 @@ export function component({ id, customId }: ComponentContext): HandlerResult {
 // The modal's submit: its custom_id also starts with "roll:". read() types the values from the form (null when the
 // submit has another shape), so `.nmae` does not compile.
 export function modal({ fields, t }: ModalContext): HandlerResult {
-  return ephemeral(t("rollSaved", nameForm.read(fields)?.name ?? ""));
+  return ephemeral(t("rollSaved", nameForm(t).read(fields)?.name ?? ""));
 }

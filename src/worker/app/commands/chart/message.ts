@@ -1,5 +1,5 @@
 /** Builds the chart message: an embed with the statistics, the PNG as an attachment, and kind buttons. */
-import { actionRow, button, ButtonStyle, type FinalMessage } from "../../../kit/index.ts";
+import { actionRow, button, ButtonStyle, type FinalMessage, type Translate } from "../../../kit/index.ts";
 import { CHART_KINDS, type ChartKind, type ChartResult, type ChartStats } from "../../../../shared/jobs/chart.ts";
 
 const FILE_NAME = "chart.png";
@@ -20,40 +20,44 @@ export interface ChartImage {
   readonly stats: ChartStats;
 }
 
-/** `icon`: the bot's chart emoji (`<:chart:id>`, src/worker/app/emojis/), or "" before it is synced. */
+/**
+ * `icon`: the bot's chart emoji (`<:chart:id>`, src/worker/app/emojis/), or "" before it is synced. `t`: the user's
+ * language, for every label the message shows.
+ */
 export function chartMessage(
   result: ChartImage,
   title: string | null,
   storeKey: string | null,
   buttonId: ButtonId,
+  t: Translate,
   icon = "",
 ): FinalMessage {
   const { stats } = result;
   const sign = stats.change > 0 ? "+" : "";
   const pct = stats.change_pct === null ? "" : ` (${sign}${number.format(stats.change_pct)} %)`;
   const embed = {
-    title: (title ?? "Chart").slice(0, 256),
+    title: (title ?? t("chartTitle")).slice(0, 256),
     color: 0x5865f2,
     image: { url: `attachment://${FILE_NAME}` },
     fields: [
-      { name: "Points", value: number.format(stats.count), inline: true },
-      { name: "Min", value: number.format(stats.min), inline: true },
-      { name: "Max", value: number.format(stats.max), inline: true },
-      { name: "Mean", value: number.format(stats.mean), inline: true },
+      { name: t("chartPoints"), value: number.format(stats.count), inline: true },
+      { name: t("chartMin"), value: number.format(stats.min), inline: true },
+      { name: t("chartMax"), value: number.format(stats.max), inline: true },
+      { name: t("chartMean"), value: number.format(stats.mean), inline: true },
       {
-        name: "First → last",
+        name: t("chartFirstLast"),
         value: `${number.format(stats.first)} → ${number.format(stats.last)}: ${sign}${number.format(stats.change)}${pct}`,
         inline: true,
       },
     ],
-    footer: { text: `${result.kind} chart` },
+    footer: { text: t("chartFooter", result.kind === "line") },
   };
   const components = storeKey
     ? [
         actionRow(
           ...CHART_KINDS.map((kind) =>
             button({
-              label: kind === "line" ? "Line" : "Bar",
+              label: kind === "line" ? t("chartLine") : t("chartBar"),
               customId: buttonId(kind, storeKey),
               style: kind === result.kind ? ButtonStyle.Primary : ButtonStyle.Secondary,
               disabled: kind === result.kind,
@@ -69,19 +73,18 @@ export function chartMessage(
         name: FILE_NAME,
         contentType: "image/png",
         data: result.png,
-        description: `${result.kind} chart of ${stats.count} points`,
+        description: t("chartAlt", result.kind === "line", stats.count),
       },
     ],
   };
 }
 
 /** Rows the backend skipped, as an ephemeral note to the user: which lines and why. Null when none were. */
-export function skippedRowsMessage(result: Pick<ChartResult, "skipped" | "skippedCount">): string | null {
+export function skippedRowsMessage(result: Pick<ChartResult, "skipped" | "skippedCount">, t: Translate): string | null {
   const { skipped, skippedCount: total } = result;
   if (total === 0) return null;
-  const lines = skipped.map((row) => `• line ${row.line}: ${row.reason}`);
-  const more = total > skipped.length ? `\n…and ${total - skipped.length} more.` : "";
-  let text = `I skipped ${total} row${total === 1 ? "" : "s"} of your file:\n${lines.join("\n")}${more}`;
+  const lines = skipped.map((row) => t("skippedLine", row.line, row.reason));
+  let text = t("skippedRows", total, lines.join("\n"), total - skipped.length);
   if (text.length > 2000) text = `${text.slice(0, 1999)}…`;
   return text;
 }
