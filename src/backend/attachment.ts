@@ -128,6 +128,7 @@ export async function downloadAttachment(url: URL, options: DownloadOptions): Pr
           throw new InputError(
             field,
             `${field}: the attachment could not be downloaded (HTTP ${response.status}); the link may have expired — upload the file again`,
+            { key: "fileExpired", status: response.status },
           );
         }
         throw upstreamError(`the attachment host failed (HTTP ${response.status}); try again in a moment`);
@@ -135,10 +136,19 @@ export async function downloadAttachment(url: URL, options: DownloadOptions): Pr
       const declared = declaredLength(response.headers);
       if (declared !== undefined && declared > maxBytes) {
         await response.body?.cancel();
-        throw new InputError("file", `file: the attachment is ${formatBytes(declared)}; the limit is ${limit}`);
+        throw new InputError("file", `file: the attachment is ${formatBytes(declared)}; the limit is ${limit}`, {
+          key: "fileTooLarge",
+          size: declared,
+          limit: maxBytes,
+        });
       }
       const body = await readCapped(response.body, maxBytes);
-      if (!body.ok) throw new InputError("file", `file: the attachment is larger than the ${limit} limit`);
+      if (!body.ok)
+        throw new InputError("file", `file: the attachment is larger than the ${limit} limit`, {
+          key: "fileTooLarge",
+          size: null,
+          limit: maxBytes,
+        });
       return { bytes: body.bytes, contentType: response.headers.get("content-type") };
     }
   } catch (error) {

@@ -29,6 +29,8 @@ import type { AllowedHost } from "./attachment.ts";
 import type { Limiter } from "./limiter.ts";
 import type { ReplayStore } from "./replay-cache.ts";
 import type { DrawChart } from "./jobs/chart/draw.ts";
+import { backendSentences } from "./i18n/messages.ts";
+import { worded } from "./i18n/wording.ts";
 
 export const RETRY_AFTER_SECONDS = 2;
 const MAX_ID_LENGTH = 64;
@@ -53,7 +55,12 @@ export interface JobRequestDeps {
 interface Envelope {
   id: string;
   input: unknown;
+  /** The user's Discord locale ("de", "en-US"); null from a Worker that sends none: English. */
+  locale: string | null;
 }
+
+/** A Discord locale's shape ("de", "en-US", "es-419"): anything else is refused, naming the field. */
+const LOCALE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 
 /** What the handler learned about the request, for its one log line. */
 export interface JobRequestTrace {
@@ -75,7 +82,7 @@ function parseEnvelope(text: string): Envelope {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new HttpError(400, "invalid_json", 'the request body must be a JSON object {"id": "...", "input": {...}}');
   }
-  const { id, input } = body as Record<string, unknown>;
+  const { id, input, locale } = body as Record<string, unknown>;
   if (typeof id !== "string" || !/^[\w-]+$/.test(id) || id.length > MAX_ID_LENGTH) {
     throw new InputError(
       "id",
@@ -85,7 +92,10 @@ function parseEnvelope(text: string): Envelope {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new InputError("input", "input: must be a JSON object with the job's parameters");
   }
-  return { id, input };
+  if (locale !== undefined && locale !== null && (typeof locale !== "string" || !LOCALE.test(locale))) {
+    throw new InputError("locale", 'locale: must be a Discord locale such as "de" or "en-US", or absent (English)');
+  }
+  return { id, input, locale: typeof locale === "string" ? locale : null };
 }
 
 function unauthorized(reason: string): HttpError {
@@ -169,15 +179,23 @@ export async function handleJobRequest(
 
   const envelope = parseEnvelope(rawBody);
   trace.id = envelope.id;
+  // What the user reads of a refusal or a skipped row is worded in their language from here on (i18n/wording.ts).
+  const sentences = backendSentences(envelope.locale);
   const ctx: JobContext = {
     id: envelope.id,
+    sentences,
     fetch: deps.fetch,
     drawChart: deps.drawChart,
     renderBudget: deps.renderBudget,
     attachmentHosts: deps.attachmentHosts,
     log: deps.log,
   };
-  const run = job.prepare(envelope.input, ctx);
+  let run: () => Promise<unknown>;
+  try {
+    run = job.prepare(envelope.input, ctx);
+  } catch (error) {
+    throw worded(error, sentences);
+  }
 
   const release = deps.isDraining() ? null : deps.limiter.tryAcquire();
   if (release === null) {
@@ -191,7 +209,8 @@ export async function handleJobRequest(
   try {
     const result = await run();
     return jsonResponse({ id: envelope.id, result });
-  } catch (error) {
+  } catch (thrown) {
+    const error = worded(thrown, sentences);
     if (error instanceof HttpError) {
       trace.code = error.code;
       // A 503 means "not done, come back": the same signed request may be sent again.

@@ -65,6 +65,8 @@ export function scriptedBackend(
     Response.json({ id: call.id, result: chartResult(call.input) }),
 ) {
   const calls: JobCall[] = [];
+  /** Each call's `locale` (the user's, signed in the body), or null when the Worker sent none. */
+  const locales: (string | null)[] = [];
   const handler: Handler = async (request) => {
     const body = await request.text();
     const verdict = await verifyRelaySignature(
@@ -73,7 +75,8 @@ export function scriptedBackend(
       request.headers.get(RELAY_SIGNATURE_HEADER),
       body,
     );
-    const parsed = JSON.parse(body) as { id: string; input: Record<string, any> };
+    const parsed = JSON.parse(body) as { id: string; input: Record<string, any>; locale?: string };
+    locales.push(parsed.locale ?? null);
     const call = {
       job: new URL(request.url).pathname.replace("/v1/jobs/", ""),
       id: parsed.id,
@@ -85,5 +88,5 @@ export function scriptedBackend(
       return Response.json({ error: { code: "unauthorized", message: verdict.reason } }, { status: 401 });
     return answer(call, request);
   };
-  return { handler, calls };
+  return { handler, calls, locales };
 }

@@ -235,6 +235,15 @@ describe("/chart: deferred render", () => {
     expect(message!.attachments).toHaveLength(1);
   });
 
+  it("sends the user's locale with the job, signed, so the backend words what the user reads in it", async () => {
+    const backend = scriptedBackend();
+    withBackend(backend.handler);
+    await run(command("chart", [{ type: 3, name: "values", value: "3,5" }], { locale: "fr" }));
+    await run(command("chart", [{ type: 3, name: "values", value: "3,5" }], { locale: "de" }));
+    expect(backend.calls.map((call) => call.signatureOk)).toEqual([true, true]);
+    expect(backend.locales).toEqual(["fr", "de"]);
+  });
+
   it("passes an attachment's URL to the backend, not its bytes", async () => {
     const backend = scriptedBackend((call) =>
       Response.json({

@@ -9,10 +9,13 @@
 import type { AllowedHost } from "../attachment.ts";
 import type { Logger } from "../log.ts";
 import type { DrawChart } from "./chart/draw.ts";
+import type { BackendSentences } from "../i18n/messages.ts";
 
 export interface JobContext {
   /** The interaction id from the request body, for log lines. */
   id: string;
+  /** The backend's sentences in the user's language (the request's `locale`), for what the user reads of a result. */
+  sentences: BackendSentences;
   fetch: typeof fetch;
   /** Chart spec → PNG where the entry point chose: a Node render thread, or this thread (draw.ts). */
   drawChart: DrawChart;

@@ -13,7 +13,7 @@
 // all (then the message is the first row's problem, so a file with one bad row reads as before). Line numbers are
 // the 1-based line on which a row starts, counting line breaks inside quoted fields.
 
-import { InputError } from "../http-error.ts";
+import { InputError, type FileProblem, type RowProblem } from "../http-error.ts";
 import { MAX_CSV_ROWS, displayLabel, quote, type Point } from "./points.ts";
 import { readNumber } from "./number.ts";
 
@@ -24,6 +24,8 @@ export interface CsvChart {
   delimiter: "," | ";" | "\t";
   /** Blank rows between data rows, in file order: at most MAX_SKIPPED_LISTED of them (see the header comment). */
   skipped: SkippedRow[];
+  /** Why each listed row was skipped, as data (same order as `skipped`): the backend words it in the user's language. */
+  skippedProblems: RowProblem[];
   /** All such rows, listed or not. */
   skippedCount: number;
 }
@@ -46,8 +48,8 @@ interface CsvRecord {
 
 const MAX_COLUMNS = 2;
 
-function fail(message: string): never {
-  throw new InputError("file", `file: ${message}`);
+function fail(message: string, problem: FileProblem): never {
+  throw new InputError("file", `file: ${message}`, problem);
 }
 
 /** Picks the delimiter from the first non-blank line, ignoring characters inside quotes. */
@@ -110,7 +112,8 @@ function* records(text: string, delimiter: string): Generator<CsvRecord> {
       recordLine = line;
     } else field += char;
   }
-  if (inQuotes) fail(`row ${quoteLine} has an opening quote (") that is never closed`);
+  if (inQuotes)
+    fail(`row ${quoteLine} has an opening quote (") that is never closed`, { key: "csvUnclosedQuote", row: quoteLine });
   fields.push(field);
   yield { fields, line: recordLine };
 }
@@ -131,23 +134,30 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
   let header: CsvChart["header"] = null;
   const points: Point[] = [];
   const skipped: SkippedRow[] = [];
+  const skippedProblems: RowProblem[] = [];
   let skippedCount = 0;
   // Blank rows since the last data row, reported once another data row follows. Only as many are kept as could
   // still be listed, so a file of a million blank lines costs a counter, not a million objects.
-  let blanks: SkippedRow[] = [];
+  let blanks: { row: SkippedRow; problem: RowProblem }[] = [];
   let blankCount = 0;
-  let firstProblem: string | undefined;
+  let firstProblem: { text: string; row: number; reason: RowProblem } | undefined;
   const flushBlanks = (): void => {
-    skipped.push(...blanks);
+    for (const blank of blanks) {
+      skipped.push(blank.row);
+      skippedProblems.push(blank.problem);
+    }
     skippedCount += blankCount;
     blanks = [];
     blankCount = 0;
   };
   /** Leaves an unreadable data row out; `problem` reads "row N …" for the error if no row is readable at all. */
-  const skipRow = (line: number, reason: string, problem: string): void => {
-    firstProblem ??= problem;
+  const skipRow = (line: number, reason: string, text: string, problem: RowProblem): void => {
+    firstProblem ??= { text, row: line, reason: problem };
     flushBlanks();
-    if (skipped.length < MAX_SKIPPED_LISTED) skipped.push({ line, reason });
+    if (skipped.length < MAX_SKIPPED_LISTED) {
+      skipped.push({ line, reason });
+      skippedProblems.push(problem);
+    }
     skippedCount++;
   };
 
@@ -157,17 +167,26 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
       if (points.length > 0) {
         blankCount++;
         if (skipped.length + blanks.length < MAX_SKIPPED_LISTED) {
-          blanks.push({ line: record.line, reason: cells.length > 1 ? "a row of empty cells" : "a blank line" });
+          blanks.push(
+            cells.length > 1
+              ? { row: { line: record.line, reason: "a row of empty cells" }, problem: { key: "emptyCells" } }
+              : { row: { line: record.line, reason: "a blank line" }, problem: { key: "blankLine" } },
+          );
         }
       }
       continue;
     }
 
     if (cells.length > MAX_COLUMNS) {
+      const decimalCommaHint = delimiter === "," && cells.length === 4;
       const reason =
         `has ${cells.length} columns; expected 1 (value) or 2 (label, value)` +
-        (delimiter === "," && cells.length === 4 ? ' — if you use decimal commas, separate columns with ";"' : "");
-      skipRow(record.line, reason, `row ${record.line} ${reason}`);
+        (decimalCommaHint ? ' — if you use decimal commas, separate columns with ";"' : "");
+      skipRow(record.line, reason, `row ${record.line} ${reason}`, {
+        key: "columns",
+        count: cells.length,
+        decimalCommaHint,
+      });
       continue;
     }
     const valueCell = cells[cells.length - 1] ?? "";
@@ -183,20 +202,31 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
       }
     } else if (cells.length !== columns) {
       const reason = `has ${cells.length} column${cells.length === 1 ? "" : "s"}; the rows above have ${columns}`;
-      skipRow(record.line, reason, `row ${record.line} ${reason}`);
+      skipRow(record.line, reason, `row ${record.line} ${reason}`, {
+        key: "columnsDiffer",
+        count: cells.length,
+        above: columns,
+      });
       continue;
     }
 
     if (points.length >= maxRows) {
-      fail(`more than ${maxRows.toLocaleString("en-US")} data rows; the limit is ${maxRows.toLocaleString("en-US")}`);
+      fail(`more than ${maxRows.toLocaleString("en-US")} data rows; the limit is ${maxRows.toLocaleString("en-US")}`, {
+        key: "csvTooManyRows",
+        max: maxRows,
+      });
     }
     if (valueCell === "") {
-      skipRow(record.line, "has an empty value", `row ${record.line} has an empty value`);
+      skipRow(record.line, "has an empty value", `row ${record.line} has an empty value`, { key: "emptyValue" });
       continue;
     }
     if (!number.ok) {
       const reason = `${quote(valueCell)} ${number.problem}`;
-      skipRow(record.line, reason, `row ${record.line}: ${reason}`);
+      skipRow(record.line, reason, `row ${record.line}: ${reason}`, {
+        key: "badValue",
+        value: quote(valueCell),
+        reason: number.reason,
+      });
       continue;
     }
     const label = columns === 2 ? (cells[0] ?? "") : "";
@@ -205,9 +235,13 @@ export function parseCsv(input: string, maxRows: number = MAX_CSV_ROWS): CsvChar
   }
 
   if (points.length === 0) {
-    if (firstProblem)
-      fail(skippedCount === 1 ? firstProblem : `no row could be read; the first problem: ${firstProblem}`);
-    fail(header ? "the file has a header row but no data rows" : "the file is empty");
+    if (firstProblem) {
+      const { text: first, row, reason } = firstProblem;
+      if (skippedCount === 1) fail(first, { key: "csvRow", row, reason });
+      fail(`no row could be read; the first problem: ${first}`, { key: "csvNoRowReadable", row, reason });
+    }
+    if (header) fail("the file has a header row but no data rows", { key: "csvHeaderOnly" });
+    fail("the file is empty", { key: "csvEmpty" });
   }
-  return { points, header, delimiter, skipped, skippedCount };
+  return { points, header, delimiter, skipped, skippedProblems, skippedCount };
 }

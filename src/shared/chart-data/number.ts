@@ -28,7 +28,7 @@ const MAX_CHART_SIZE = Number(MAX_CHART_SIZE_TEXT);
  * Why a cell is no number a chart can hold, as data: the Worker words it in the user's language (its message
  * catalogue), the backend in English (`problem`).
  */
-type NumberProblem = { key: "notANumber" } | { key: "tooLarge"; max: string } | { key: "tooSmall"; min: string };
+export type NumberProblem = { key: "notANumber" } | { key: "tooLarge"; max: string } | { key: "tooSmall"; min: string };
 
 /** A cell read as a number: its value, or why it cannot be one. `problem` reads after the quoted cell. */
 export type NumberReading =

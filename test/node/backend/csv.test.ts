@@ -36,6 +36,7 @@ describe("parseCsv: shapes", () => {
       header: null,
       delimiter: ",",
       skipped: [],
+      skippedProblems: [],
       skippedCount: 0,
     });
   });

@@ -96,6 +96,7 @@ function parseFile(value: unknown, hosts: readonly AllowedHost[]): ChartSource {
       throw new InputError(
         "file.size",
         `file.size: the attachment is ${formatBytes(value.size)}; the limit is ${formatBytes(MAX_FILE_BYTES)}`,
+        { key: "fileTooLarge", size: value.size, limit: MAX_FILE_BYTES },
       );
     }
   }
@@ -106,6 +107,7 @@ function parseFile(value: unknown, hosts: readonly AllowedHost[]): ChartSource {
       throw new InputError(
         "file.content_type",
         `file.content_type: ${JSON.stringify(value.content_type)} is not a CSV file; attach a .csv or .txt file`,
+        { key: "fileNotCsv", contentType: value.content_type },
       );
     }
   }

@@ -10,6 +10,7 @@ import { defineJob, type JobContext } from "../job.ts";
 import { CHART_MAX_INPUT_BYTES, parseChartInput, type ChartInput } from "./input.ts";
 import { parseCsv } from "../../../shared/chart-data/csv.ts";
 import { computeStats } from "./stats.ts";
+import { rowText } from "../../i18n/wording.ts";
 import { refuseTooCostly } from "./render-cost.ts";
 import type { ChartSpec } from "./render.ts";
 import { chartJob as contract, type ChartResult, type SkippedRow } from "../../../shared/jobs/chart.ts";
@@ -44,12 +45,13 @@ async function loadData(input: ChartInput, ctx: JobContext): Promise<ChartData> 
   });
   // A NUL byte never occurs in text; catching it here gives a clearer message than a "not a number" on row 1.
   if (download.bytes.includes(0)) {
-    throw new InputError("file", "file: this is not a text file; attach a CSV (.csv or .txt)");
+    throw new InputError("file", "file: this is not a text file; attach a CSV (.csv or .txt)", { key: "fileNotText" });
   }
   const csv = parseCsv(new TextDecoder("utf-8").decode(download.bytes));
   return {
     points: csv.points,
-    skipped: csv.skipped,
+    // The reasons in the user's language; the parser's English stays in its own result.
+    skipped: csv.skipped.map((row, i) => ({ line: row.line, reason: rowText(ctx.sentences, csv.skippedProblems[i]!) })),
     skippedCount: csv.skippedCount,
     xAxisName: csv.header?.label,
     yAxisName: csv.header?.value,

@@ -28,6 +28,7 @@ import { SUBSET_RANGES } from "./font-subset.ts";
 import { MAX_DRAWN_POINTS } from "./downsample.ts";
 import { DRAWN_TEXT_LIMITS, drawnText } from "./drawn-text.ts";
 import type { ChartSpec } from "./render.ts";
+import type { CostDriver } from "../../../shared/http-error.ts";
 
 /** The issue's target: no accepted chart costs more than ten ordinary ones. */
 export const DEFAULT_RENDER_BUDGET = 10;
@@ -52,6 +53,8 @@ export interface RenderCost {
   units: number;
   /** What makes it costly, largest part first, as a user would say it ("10,000 points"). */
   drivers: string[];
+  /** The same, as data, for the user's language (src/backend/i18n/). */
+  causes: CostDriver[];
 }
 
 function outsideSubset(text: string): boolean {
@@ -83,28 +86,46 @@ export function estimateRenderCost(spec: ChartSpec): RenderCost {
   const otherChars = texts.reduce((sum, text) => sum + text.length, 0);
   const chars = labelChars + otherChars;
 
-  const parts: Array<[number, string]> = [
-    [PER_POINT[spec.kind] * drawn, `${spec.points.length.toLocaleString("en-US")} points`],
-    [spec.kind === "line" && drawn <= SYMBOL_LIMIT ? PER_SYMBOL * drawn : 0, `a symbol on each of ${drawn} points`],
-    [spec.kind === "bar" && drawn <= LARGE_BAR_THRESHOLD ? PER_SEPARATE_BAR * drawn : 0, `${drawn} separate bars`],
-    [PER_LABEL_CHAR * labelChars, `labels of up to ${longestLabel} characters`],
-    [PER_TEXT_CHAR * otherChars, `${otherChars} characters of title and axis names`],
+  const parts: Array<[number, string, CostDriver]> = [
+    [
+      PER_POINT[spec.kind] * drawn,
+      `${spec.points.length.toLocaleString("en-US")} points`,
+      { key: "points", count: spec.points.length },
+    ],
+    [
+      spec.kind === "line" && drawn <= SYMBOL_LIMIT ? PER_SYMBOL * drawn : 0,
+      `a symbol on each of ${drawn} points`,
+      { key: "symbols", count: drawn },
+    ],
+    [
+      spec.kind === "bar" && drawn <= LARGE_BAR_THRESHOLD ? PER_SEPARATE_BAR * drawn : 0,
+      `${drawn} separate bars`,
+      { key: "bars", count: drawn },
+    ],
+    [
+      PER_LABEL_CHAR * labelChars,
+      `labels of up to ${longestLabel} characters`,
+      { key: "labels", longest: longestLabel },
+    ],
+    [
+      PER_TEXT_CHAR * otherChars,
+      `${otherChars} characters of title and axis names`,
+      { key: "text", chars: otherChars },
+    ],
     [
       foreign ? FULL_FONTS + PER_CHAR_OUTSIDE_SUBSET * chars : 0,
       "text outside the Latin alphabet (drawn with the full fonts)",
+      { key: "foreign" },
     ],
   ];
   const units = FIXED + parts.reduce((sum, [cost]) => sum + cost, 0);
-  const drivers = parts
-    .filter(([cost]) => cost > 0)
-    .sort((a, b) => b[0] - a[0])
-    .map(([, what]) => what);
-  return { units, drivers };
+  const ranked = parts.filter(([cost]) => cost > 0).sort((a, b) => b[0] - a[0]);
+  return { units, drivers: ranked.map(([, what]) => what), causes: ranked.map(([, , cause]) => cause) };
 }
 
 /** Throws 422 too_costly, naming the estimate, the budget and what drives the cost, when the spec is over budget. */
 export function refuseTooCostly(spec: ChartSpec, budget: number, field: string): void {
-  const { units, drivers } = estimateRenderCost(spec);
+  const { units, drivers, causes } = estimateRenderCost(spec);
   if (units <= budget) return;
   const times = (value: number) => (Math.round(value * 10) / 10).toLocaleString("en-US");
   throw new TooCostlyError(
@@ -112,5 +133,6 @@ export function refuseTooCostly(spec: ChartSpec, budget: number, field: string):
     `This chart would take too long to draw: about ${times(units)} times an ordinary chart, and the limit is ${times(budget)} ` +
       `(${drivers.slice(0, 3).join(", ")}). Try fewer rows, shorter labels or a shorter title.`,
     { field, cost: Math.round(units * 100) / 100, budget },
+    { key: "tooCostly", units, budget, drivers: causes.slice(0, 3) },
   );
 }

@@ -81,6 +81,7 @@ export function createRenderPool(options: RenderPoolOptions): RenderPool {
             "render_timeout",
             `This chart took longer than ${seconds} s to draw, so the backend stopped it. Try fewer rows, shorter labels or a shorter title.`,
             { limit_ms: options.timeoutMs },
+            { key: "renderTimeout", seconds },
           );
         }
         throw error;

@@ -23,11 +23,10 @@
  * Adding a language: its file in translations/ and one line in the catalogue.
  */
 
-/** A sentence, or a function of the sentence's parameters. */
-type Sentence = string | ((...args: never[]) => string);
-export type Sentences = Readonly<Record<string, Sentence>>;
-/** A translation: exactly the reference's keys, each with the reference's parameters. */
-export type Translation<E extends Sentences> = { readonly [K in keyof E]: E[K] };
+import type { Sentences, Translation } from "../../../shared/i18n.ts";
+
+export type { Sentences, Translation } from "../../../shared/i18n.ts";
+
 /**
  * A translation's module, by its name in the Worker's upload: its path under src/worker/
  * ("app/i18n/translations/de.js"), a JavaScript module whose default export is the translation.

@@ -12,6 +12,7 @@
  */
 import { scaled } from "../timing.ts";
 import { errorFields, log } from "../log.ts";
+import { catalogueKey } from "../../../shared/i18n.ts";
 import { PLATFORM, type Messages, type Sentences, type Translate, type Translators } from "./messages.ts";
 
 /**
@@ -49,15 +50,6 @@ function translate(catalogue: Sentences): Translate {
     const entry = catalogue[key];
     return typeof entry === "function" ? (entry as (...values: unknown[]) => string)(...args) : (entry ?? key);
   };
-}
-
-/** The catalogue key of `locale`: itself ("pt-BR"), else its language ("de" for "de-AT"), else null (English). */
-function keyOf(locales: ReadonlySet<string>, locale: string | null | undefined): string | null {
-  if (!locale) return null;
-  if (locales.has(locale)) return locale;
-  const dash = locale.indexOf("-");
-  const language = dash > 0 ? locale.slice(0, dash) : null;
-  return language !== null && locales.has(language) ? language : null;
 }
 
 /** The module's translation, or undefined (logged once by the caller's bookkeeping) when it cannot be had. */
@@ -114,11 +106,11 @@ export function createCatalogue(bot?: Messages, importModule?: ImportModule): Ca
 
   return {
     translator: (locale) => {
-      const key = keyOf(locales, locale);
+      const key = catalogueKey(locales, locale);
       return (key !== null && ready.get(key)) || ENGLISH;
     },
     load(locale) {
-      const key = keyOf(locales, locale);
+      const key = catalogueKey(locales, locale);
       if (key === null || ready.has(key)) return undefined;
       let pending = loading.get(key);
       if (!pending) {
@@ -142,7 +134,7 @@ const platformTranslators = new Map<string, Translate>();
  * the user's before such code runs), English otherwise.
  */
 export const platformTranslator: Translators = (locale) => {
-  const key = keyOf(PLATFORM_LOCALES, locale);
+  const key = catalogueKey(PLATFORM_LOCALES, locale);
   if (key === null) return PLATFORM_ENGLISH;
   let translator = platformTranslators.get(key);
   if (!translator) {

@@ -1,5 +1,5 @@
 /**
- * Worker → backend relay: `POST {BACKEND_URL}/v1/jobs/{name}` with `{id, input}`, HMAC-signed
+ * Worker → backend relay: `POST {BACKEND_URL}/v1/jobs/{name}` with `{id, input, locale}`, HMAC-signed
  * (src/shared/relay-signature.ts). Every failure becomes a RelayError whose `userMessage` says, in words a Discord
  * user can act on, what went wrong; `message` keeps the operator's detail for the log.
  */
@@ -84,10 +84,11 @@ export async function relayJob<Input, Output>(
   contract: JobContract<Input, Output>,
   id: string,
   input: NoInfer<Input>,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; locale?: string | null } = {},
 ): Promise<Output> {
   const job = contract.name;
-  const body = JSON.stringify({ id, input });
+  // The user's Discord locale, signed with the rest: the backend words what the user reads of it in that language.
+  const body = JSON.stringify(options.locale ? { id, input, locale: options.locale } : { id, input });
   const headers = await relayHeaders(target.relaySecret, body);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? scaled(RELAY_TIMEOUT_MS));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

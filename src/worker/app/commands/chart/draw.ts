@@ -63,7 +63,10 @@ function countLookup(task: TaskContext, hit: boolean): void {
 }
 
 function renderOnBackend(task: TaskContext, input: ChartJobInput): Promise<ChartResult> {
-  return relayJob({ ...requireRelay(task.config) }, chartJob, task.interaction.id, input, { signal: task.signal });
+  return relayJob({ ...requireRelay(task.config) }, chartJob, task.interaction.id, input, {
+    signal: task.signal,
+    locale: task.interaction.locale,
+  });
 }
 
 function fromBackend(result: ChartResult): DrawnChart {

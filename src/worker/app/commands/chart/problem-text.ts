@@ -6,10 +6,11 @@ import type { Translate } from "../../../kit/index.ts";
 import type { InputError, InputProblem } from "../../../../shared/http-error.ts";
 
 export function inputErrorText(t: Translate, error: InputError): string {
-  return error.problem ? problemText(t, error.problem) : error.message;
+  return (error.problem && problemText(t, error.problem)) ?? error.message;
 }
 
-function problemText(t: Translate, problem: InputProblem): string {
+/** The values parser's problems; a file's (the backend reads files, and words them itself) are not the Worker's. */
+function problemText(t: Translate, problem: InputProblem): string | null {
   switch (problem.key) {
     case "valuesEmpty":
       return t("valuesEmpty");
@@ -27,5 +28,7 @@ function problemText(t: Translate, problem: InputProblem): string {
             : t(problem.hint ? "notANumberHint" : "notANumber");
       return t("valuesBad", problem.value, problem.position, why);
     }
+    default:
+      return null;
   }
 }
