@@ -58,7 +58,11 @@ function workerProject(name: string, include: string[], exclude: string[], isola
   return {
     plugins: [
       cloudflareTest({
+        // The interactions Worker's bindings, and a test-only entry that is both Workers: the interactions Worker's
+        // fetch, the services Worker as the SERVICES entrypoint, and the Durable Object classes it hosts
+        // (test/support/pool-entry.worker.ts says why).
         wrangler: { configPath: "./wrangler.toml" },
+        main: "./test/support/pool-entry.worker.ts",
         miniflare: {
           // The pool also reads .dev.vars: pin every binding the tests rely on so a developer's local
           // values never change a result.
@@ -73,9 +77,19 @@ function workerProject(name: string, include: string[], exclude: string[], isola
             REPORT_CHANNEL_ID: "",
             TEST_MIGRATIONS: migrations,
           },
-          // A second isolate of the bot for test/worker/limiter.test.ts: it shares the runner's (the Worker under
-          // test's) DiscordRateLimiter through its own binding.
-          serviceBindings: { LIMITER_PEER: "limiter-peer" },
+          // The classes the services Worker hosts, here in the Worker under test (wrangler.toml's script_name names a
+          // Worker the pool does not run); SQLite-backed, as the services Worker's migrations declare them.
+          durableObjects: {
+            DISCORD_LIMITER: { className: "DiscordRateLimiter", useSQLite: true },
+            USAGE: { className: "UsageCounters", useSQLite: true },
+          },
+          serviceBindings: {
+            // POST /events is forwarded to the services Worker's fetch, the pool entry's ServicesWorker.
+            SERVICES: { name: `vitest-plugin-runner-${name}`, entrypoint: "ServicesWorker" },
+            // A second isolate of the bot for test/worker/limiter.test.ts: it shares the runner's (the Worker under
+            // test's) DiscordRateLimiter through its own binding.
+            LIMITER_PEER: "limiter-peer",
+          },
           workers: [
             {
               name: "limiter-peer",

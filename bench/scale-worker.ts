@@ -1,11 +1,13 @@
-// bench/scale.ts's Worker: the interactions Worker as it deploys (its fetch, queue and DiscordRateLimiter, untouched),
+// bench/scale.ts's Worker: the interactions Worker as it deploys (its fetch, untouched) and the DiscordRateLimiter class
+// its services Worker hosts (one process of the bench hosts the object, as the services Worker does on Cloudflare),
 // with two bench-only routes around it and a count of its D1 writes:
 //   GET /__bench/bot?seconds=S&concurrency=C  sends bot-token calls for S seconds from C loops, each through the
 //       Worker's own DiscordBotClient and its limiter (DISCORD_LIMITER: the shared Durable Object), as fast as it allows;
 //   GET /__bench/d1-writes                    the D1 statements that write (INSERT, UPDATE, DELETE, REPLACE) this
 //       isolate ran, counted on the binding the Worker is given, so nothing it writes goes around the count.
 // Built by wrangler like a deployment (bench/scale.ts), one copy per workerd process.
-import worker, { DiscordRateLimiter } from "../src/worker/index.ts";
+import worker from "../src/worker/index.ts";
+import { DiscordRateLimiter } from "../src/worker/services.ts";
 import { DiscordBotClient } from "../src/worker/kit/discord/bot-rest.ts";
 import { DiscordApiError } from "../src/worker/kit/discord/rest.ts";
 import type { Env } from "../src/worker/kit/env.ts";
@@ -108,6 +110,4 @@ export default {
     if (url.pathname === "/__bench/d1-writes") return Response.json({ writes: d1Writes });
     return worker.fetch(request, benchEnv(env), ctx);
   },
-  scheduled: (controller, env, ctx) => worker.scheduled(controller, benchEnv(env), ctx),
-  queue: (batch, env, ctx) => worker.queue(batch, benchEnv(env), ctx),
 } satisfies ExportedHandler<Env>;

@@ -1,10 +1,11 @@
 /**
  * `npm run bench:scale`: the bot on several isolates at once, against Discord's per-bot limits (issue 24).
  *
- * Eight (--isolates) workerd processes, each one Miniflare instance running the Worker built as `wrangler deploy`
- * builds it (bench/scale-worker.ts: the Worker plus two bench routes), with wrangler.toml's bindings. One more process
- * hosts the DiscordRateLimiter and serves nothing else; the eight reach that one object through Miniflare's dev
- * registry, as isolates in other places reach the one object on Cloudflare. The Discord emulator (Node, this process) enforces the global
+ * Eight (--isolates) workerd processes, each one Miniflare instance running the interactions Worker built as
+ * `wrangler deploy` builds it (bench/scale-worker.ts: the Worker plus two bench routes), with wrangler.toml's bindings.
+ * One more process, named as the services Worker, hosts the DiscordRateLimiter and serves nothing else; the eight reach
+ * that one object through Miniflare's dev registry (the binding's script_name), as isolates in other places reach the
+ * one object the services Worker hosts on Cloudflare. The Discord emulator (Node, this process) enforces the global
  * 50/s, the per-route buckets and a shared-scope limit on reactions, and counts the 429s it did not plan.
  *
  * For --seconds, at once: every isolate sends bot-token calls from --concurrency loops as fast as the limiter lets
@@ -51,7 +52,9 @@ const wranglerEnv = {
   WRANGLER_HIDE_BANNER: "true",
   CI: "1",
 };
-const HOST_NAME = "edge-discord-bot";
+/** The limiter's host: the name the interactions Worker's DISCORD_LIMITER binding gives as script_name. */
+const HOST_NAME = "edge-discord-bot-services";
+const ISOLATE_NAME = "edge-discord-bot";
 const REACTIONS = "/channels/:channel/messages/:message/reactions/:emoji/@me";
 
 // The top level of wrangler.toml with the bench entry as main: wrangler builds it as it builds a deployment.
@@ -146,7 +149,7 @@ try {
   for (let i = 0; i < isolates; i++) {
     // Each isolate its own D1 (one database per process here; the count is their sum), the one limiter the host's.
     const instance = new Miniflare(
-      options(`${HOST_NAME}-${i + 1}`, { className: "DiscordRateLimiter", scriptName: HOST_NAME }),
+      options(`${ISOLATE_NAME}-${i + 1}`, { className: "DiscordRateLimiter", scriptName: HOST_NAME }),
     );
     instances.push(instance);
     urls.push(await instance.ready);

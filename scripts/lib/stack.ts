@@ -15,7 +15,7 @@ import { startD1Migrations } from "./d1-migrate.ts";
 import { startBackendWorker } from "./backend-worker.ts";
 import { startWranglerDev } from "./wrangler.ts";
 import { workerDoneFrom } from "./worker-done.ts";
-import { mirrorEntry, syncWorkerMirror } from "./worker-mirror.ts";
+import { mirrorEntries, syncWorkerMirror } from "./worker-mirror.ts";
 import { register, type CommandDefinition, type Io } from "./register-core.ts";
 import { loadRoleConnectionMetadata, putRoleConnectionMetadata } from "./role-connection-metadata.ts";
 import { emojiIdsVar, loadLocalEmojis, syncEmojis } from "./emoji-sync.ts";
@@ -47,7 +47,7 @@ export interface StackOptions {
   backend?: BackendKind;
   /**
    * The Worker's RELAY_MODE: "waitUntil" (default) or "queue", where deferred jobs go through the JOBS queue that
-   * wrangler dev runs locally (wrangler.toml's producer and consumers), retries and status edit included.
+   * wrangler dev runs locally (wrangler.toml's producer, the services Worker's consumers), retries and status edit included.
    */
   relayMode?: RelayMode;
   /** A stop requested during start-up (stop-request.ts): what has started is stopped, and startStack rejects with its reason. */
@@ -270,7 +270,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       EMOJI_IDS: emojiIdsVar(emojiIds),
       RELAY_MODE: options.relayMode ?? "waitUntil",
     };
-    // The Worker and, bound to it as LINKED_ROLES, the Linked Roles Worker (sharing its D1), in one wrangler dev.
+    // The Worker, the services Worker (its Durable Objects, queue consumer, cron and Webhook Events) and, bound to both
+    // as LINKED_ROLES, the Linked Roles Worker, all sharing one D1, in one wrangler dev (local-worker-configs.ts).
     const configDir = options.configDir ?? options.root;
     // npm start runs the Worker from its type-checked copy (worker-mirror.ts), brought up to date here.
     if (options.workerMirror) syncWorkerMirror(options.root, options.workerMirror);
@@ -279,16 +280,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       options.root,
       configDir,
       existsSync(devVarsPath) ? readFileSync(devVarsPath, "utf8") : null,
+      vars,
       {
         DISCORD_APPLICATION_ID: config.applicationId,
         DISCORD_API_BASE: emulator.apiBase,
         DISCORD_CLIENT_SECRET: config.linkedRoles.clientSecret,
         TOKEN_ENCRYPTION_KEY: config.linkedRoles.tokenEncryptionKey,
       },
-      options.workerMirror ? mirrorEntry(options.workerMirror) : undefined,
+      options.workerMirror ? mirrorEntries(options.workerMirror) : undefined,
     );
-    // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron).
-    const args = ["-c", configs.interactions, "-c", configs.linkedRoles, "--test-scheduled", "--persist-to", persistTo];
+    // --test-scheduled: GET /__scheduled runs the cron handler (the playground's "Run daily cron", npm run interact -- --cron),
+    // the services Worker's through the interactions Worker's local entry (local-worker-configs.ts says why).
+    const args = [
+      "-c",
+      configs.interactions,
+      "-c",
+      configs.services,
+      "-c",
+      configs.linkedRoles,
+      "--test-scheduled",
+      "--persist-to",
+      persistTo,
+    ];
     for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
     // The Worker's log says when it has finished an interaction: the emulator shows it (`npm run interact` waits for it).
     emulator.emulator.state.workerLogs = true;

@@ -17,8 +17,11 @@ import { dirname, join, relative } from "node:path";
 
 const PARTS = ["worker", "shared"] as const;
 
-/** The entry wrangler dev runs in the copy. */
-export const mirrorEntry = (mirror: string) => join(mirror, "src", "worker", "index.ts");
+/** The entries wrangler dev runs in the copy: the interactions Worker's and the services Worker's. */
+export const mirrorEntries = (mirror: string) => ({
+  interactions: join(mirror, "src", "worker", "index.ts"),
+  services: join(mirror, "src", "worker", "services.ts"),
+});
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -6,7 +6,7 @@ import { renderPost } from "./messages.ts";
 import type { WorkerTarget } from "./send.ts";
 import type { EmulatorState } from "./state.ts";
 
-/** The Worker's daily cron (wrangler.toml [triggers]); the handler logs it but does not depend on it. */
+/** The bot's daily cron (wrangler.services.toml [triggers]); the handler logs it but does not depend on it. */
 export const DAILY_CRON = "17 3 * * *";
 const CRON_TIMEOUT_MS = 120_000;
 

@@ -2,22 +2,25 @@
  * The interactions Worker. Routes: POST /interactions and POST /events (Discord), GET /health (operators, monitors),
  * GET /linked-role and GET /discord-oauth-callback (Linked Roles: a person's browser; served by src/linked-roles/).
  * Everything else is a JSON 404, and other methods on /interactions and /events a 405 with Allow.
+ *
+ * It carries only what answers: an evicted isolate starts again on a user's interaction, inside Discord's 3 s, so its
+ * bundle is budgeted (bench/budget.ts). The rest lives in the services Worker (src/worker/services.ts): the Durable
+ * Object classes (bound here through script_name), the queue consumers, the daily cron, and Webhook Events, which
+ * POST /events forwards to it through the SERVICES binding.
  */
 import { IttyRouter, type IRequest } from "itty-router";
-import { commands, events, registryOptions } from "./app/index.ts";
+import { commands, registryOptions } from "./app/index.ts";
 import {
   ConfigError,
   createRegistry,
   errorResponse,
-  handleEventRequest,
+  forwardEventRequest,
   handleInteractionRequest,
-  handleQueue,
   jsonResponse,
   pathOf,
   readConfig,
   type Env,
 } from "./kit/index.ts";
-import { handleScheduled } from "./app/scheduled.ts";
 import { forwardToLinkedRoles } from "./app/linked-roles.ts";
 import { importModule } from "./import-module.ts";
 
@@ -47,9 +50,6 @@ function health(env: Env): Response {
   }
 }
 
-// The usage counters' Durable Object class (wrangler.toml binds it as USAGE): a Worker exports the classes it hosts.
-export { UsageCounters } from "./kit/analytics/usage-counters.ts";
-
 export default {
   // Discord's POSTs skip the router: it parses the URL and query and extends the Request for every call,
   // ≈ 10 µs a request on workerd (see BENCHMARKS.md). The router keeps everything else.
@@ -57,13 +57,8 @@ export default {
     if (request.method === "POST") {
       const path = pathOf(request.url);
       if (path === "/interactions") return handleInteractionRequest(request, env, ctx, registry);
-      if (path === "/events") return handleEventRequest(request, env, ctx, events);
+      if (path === "/events") return forwardEventRequest(request, env);
     }
     return router.fetch(request, env, ctx);
   },
-  scheduled: (controller, env, _ctx) => handleScheduled(controller, env),
-  queue: (batch, env, _ctx) => handleQueue(batch, env, registry),
 } satisfies ExportedHandler<Env>;
-
-// The bot's one rate-limit state (wrangler.toml: DISCORD_LIMITER, migration v1): its class is the Worker's export.
-export { DiscordRateLimiter } from "./kit/discord/limiter/object.ts";

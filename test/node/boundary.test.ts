@@ -35,6 +35,7 @@ describe("the platform and the bot", () => {
       "src/worker/kit/log.ts": 'export const log = 1;\n// import { x } from "../app/y.ts";\n',
       "src/worker/kit/dispatch/events.ts": '\nimport { claim } from "../../app/storage/claims.ts";\n',
       "src/worker/kit/engine/entry.ts": 'const { default: worker } = await import("../../index.ts");\n',
+      "src/worker/kit/engine/services.ts": 'export { default } from "../../services.ts";\n',
       "src/worker/app/commands/ok.ts":
         'import { log } from "../../kit/index.ts";\nimport { parse } from "../../../shared/csv.ts";\nimport { z } from "zod";\nconst s = "../../kit/log.ts";\n',
       "src/worker/app/commands/room.ts":
@@ -49,6 +50,7 @@ describe("the platform and the bot", () => {
       'src/worker/app/relay.ts:1: import "../../backend/render.ts": bot code imports only the bot, the platform\'s door (src/worker/kit/index.ts) and src/shared/',
       'src/worker/kit/dispatch/events.ts:2: import "../../app/storage/claims.ts": the platform imports nothing from the bot (src/worker/app/) or the entry',
       'src/worker/kit/engine/entry.ts:1: import "../../index.ts": the platform imports nothing from the bot (src/worker/app/) or the entry',
+      'src/worker/kit/engine/services.ts:1: import "../../services.ts": the platform imports nothing from the bot (src/worker/app/) or the entry',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 // The line between the platform and the bot (issue 23), read from the source: bot code (src/worker/app/**) reaches
 // the platform only through its door, src/worker/kit/index.ts (plus the contracts in src/shared/), and the platform
-// (src/worker/kit/**) imports nothing of the bot nor the entry that composes the two. Imports are found by
+// (src/worker/kit/**) imports nothing of the bot nor the entries that compose the two. Imports are found by
 // TypeScript's own pre-processor (static, type-only, re-exports, dynamic import(), `declare module` augmentations),
 // so a path in a comment or a string is not taken for one.
 import { readdirSync, readFileSync } from "node:fs";
@@ -30,6 +30,9 @@ function lineOf(source: string, pos: number): number {
   return line;
 }
 
+/** The two Workers' entries, which compose the bot and the platform. */
+const ENTRIES = new Set(["src/worker/index.ts", "src/worker/services.ts"]);
+
 /** The rule an import of `target` (a root-relative path, or null for a package) from `from` breaks, if any. */
 function broken(from: string, target: string | null): string | null {
   if (target === null) return null; // a package (discord-api-types, itty-router…): either side may use one
@@ -45,7 +48,7 @@ function broken(from: string, target: string | null): string | null {
     return "bot code imports only the bot, the platform's door (src/worker/kit/index.ts) and src/shared/";
   }
   if (from.startsWith("src/worker/kit/")) {
-    if (target.startsWith("src/worker/app/") || target === "src/worker/index.ts")
+    if (target.startsWith("src/worker/app/") || ENTRIES.has(target))
       return "the platform imports nothing from the bot (src/worker/app/) or the entry";
   }
   return null;

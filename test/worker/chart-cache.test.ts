@@ -3,6 +3,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { CACHE_TTL_SECONDS, chartCacheKey, type ChartCacheInput } from "../../src/worker/app/commands/chart/cache.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/app.ts";
 import {
@@ -139,7 +140,7 @@ describe("chart cache in queue mode", () => {
         { id: `m-${payload.id}`, timestamp: new Date(), attempts: 1, body: sent.at(-1) },
       ]);
       const ctx = createExecutionContext();
-      await worker.queue(batch as never, queueEnv as never, ctx);
+      await services.queue(batch as never, queueEnv as never, ctx);
       expect((await getQueueResult(batch as never, ctx)).explicitAcks).toEqual([`m-${payload.id}`]);
       expect(finalEdit(String(payload.token)).fields[0]).toBe("Points=3");
     }

@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { ConfigError, readConfig } from "../../src/worker/kit/config.ts";
 import { pruneExpiredState } from "../../src/worker/app/scheduled.ts";
 
@@ -225,7 +226,7 @@ describe("scheduled prune reads its retention from the config", () => {
   it("logs one error line naming the variable and rethrows when the config is malformed", async () => {
     const logs = vi.spyOn(console, "error").mockImplementation(() => {});
     const ctx = createExecutionContext();
-    const run = worker.scheduled(
+    const run = services.scheduled(
       createScheduledController({ scheduledTime: new Date(), cron: "17 3 * * *" }),
       withVars({ FEEDBACK_RETENTION_DAYS: "forever" }),
       ctx,

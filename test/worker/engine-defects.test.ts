@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { readConfig } from "../../src/worker/kit/config.ts";
 import { dispatch } from "../../src/worker/kit/dispatch/dispatcher.ts";
 import { parseInteraction, type Interaction } from "../../src/worker/kit/dispatch/interaction.ts";
@@ -399,7 +400,7 @@ describe("what the queue retries (issue 19)", () => {
       { id: "m", timestamp: new Date(), attempts: 1, body: body(payload) },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch as never, queueEnv() as never, ctx);
+    await services.queue(batch as never, queueEnv() as never, ctx);
     const result = await getQueueResult(batch as never, ctx);
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toEqual(["m"]);
@@ -431,7 +432,7 @@ describe("what the queue retries (issue 19)", () => {
         { id: "m", timestamp: new Date(), attempts: 1, body: body(payload) },
       ]);
       const ctx = createExecutionContext();
-      await worker.queue(batch as never, queueEnv() as never, ctx);
+      await services.queue(batch as never, queueEnv() as never, ctx);
       expect((await getQueueResult(batch as never, ctx)).retryMessages.map((m) => m.msgId)).toEqual(["m"]);
     },
   );
@@ -534,7 +535,7 @@ describe("queue mode never leaves the user in silence (issue 21)", () => {
       { id: "m", timestamp: new Date(), attempts, body: message },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch as never, queueEnv() as never, ctx);
+    await services.queue(batch as never, queueEnv() as never, ctx);
     return getQueueResult(batch as never, ctx);
   }
 

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import {
   authorizedData,
   deauthorizedData,
@@ -30,15 +31,18 @@ const USER = {
 const OPERATOR = { user: { id: "900000000000000009", username: "op" }, permissions: "0" };
 const SERVER_ADMIN = { user: { id: "400000000000000004", username: "boss" }, permissions: String(1n << 3n) };
 
-/** Posts a signed body to /events through the Worker and waits for the work after the response. */
-async function deliver(body: unknown, workerEnv: object = env) {
+/**
+ * Posts a signed body to /events and waits for the work after the response: through the interactions Worker, which
+ * forwards it to the services Worker over the SERVICES binding, as Discord's deliveries go; with an env of the test's
+ * own (a failing D1), straight to the services Worker, where events are handled (a binding's callee has its own env).
+ */
+async function deliver(body: unknown, workerEnv?: object) {
   const ctx = createExecutionContext();
   const raw = typeof body === "string" ? body : JSON.stringify(body);
-  const response = await worker.fetch(
-    (await signedRequest(raw, { path: "/events" })) as never,
-    workerEnv as never,
-    ctx,
-  );
+  const request = (await signedRequest(raw, { path: "/events" })) as never;
+  const response = workerEnv
+    ? await services.fetch(request, workerEnv as never, ctx)
+    : await worker.fetch(request, env as never, ctx);
   const answered = { status: response.status, text: await response.text() };
   await waitOnExecutionContext(ctx);
   return answered;
@@ -276,7 +280,7 @@ describe("the daily prune", () => {
     ]);
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
+    await services.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
     expect((await rows("webhook_events")).map((r) => r.key)).toEqual(["new"]);
     expect((await rows("entitlements")).map((r) => r.id).sort()).toEqual(["live", "recent"]);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { command, interaction, sendWith } from "../support/interactions.worker.ts";
 import { BACKEND_URL, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
 
@@ -159,7 +159,7 @@ describe("scheduled prune", () => {
     ]);
     const logs = vi.spyOn(console, "log").mockImplementation(() => {});
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
+    await services.scheduled(createScheduledController({ scheduledTime: new Date(now), cron: "17 3 * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
     const events = (await env.DB!.prepare("SELECT key FROM webhook_events").all()).results.map((r) => r.key);
     const feedback = (await env.DB!.prepare("SELECT interaction_id FROM feedback").all()).results.map(

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { MAX_ATTEMPTS, retryDelaySeconds } from "../../src/worker/kit/engine/queue-consumer.ts";
 import type { JobMessage } from "../../src/worker/kit/engine/queue-message.ts";
 import { createDiscordEmulator, type DiscordEmulator } from "../../src/emulator/core.ts";
@@ -47,7 +47,7 @@ async function consume(messages: Array<{ body: unknown; attempts?: number; id?: 
     })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch as never, queueEnv() as never, ctx);
+  await services.queue(batch as never, queueEnv() as never, ctx);
   return getQueueResult(batch as never, ctx);
 }
 
@@ -226,7 +226,7 @@ describe("queue relay mode", () => {
       messages.map((m, i) => ({ id: `msg-${i}`, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
     );
     const ctx = createExecutionContext();
-    await worker.queue(batch as never, { ...queueEnv(), ...overrides } as never, ctx);
+    await services.queue(batch as never, { ...queueEnv(), ...overrides } as never, ctx);
     return getQueueResult(batch as never, ctx);
   }
 

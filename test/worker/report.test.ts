@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { createDiscordEmulator, DEFAULT_CHANNEL_ID, type DiscordEmulator } from "../../src/emulator/core.ts";
 import { createRateLimits } from "../../src/worker/kit/discord/rate-limits.ts";
 import { readConfig } from "../../src/worker/kit/config.ts";
@@ -117,7 +118,7 @@ describe("the report's numbers", () => {
 describe("the daily cron", () => {
   async function runCron(workerEnv: Record<string, unknown>) {
     const ctx = createExecutionContext();
-    const run = worker.scheduled(
+    const run = services.scheduled(
       createScheduledController({ scheduledTime: new Date(UNTIL), cron: CRON }),
       workerEnv as never,
       ctx,

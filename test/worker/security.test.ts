@@ -4,6 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
+import services from "../../src/worker/services.ts";
 import { createDiscordEmulator, deauthorizedData, webhookEvent } from "../../src/emulator/core.ts";
 import { relayBodyDigest, verifyRelaySignature, signRelayBody } from "../../src/shared/relay-signature.ts";
 import { BACKEND_HOST, BACKEND_URL, scriptedBackend, TEST_RELAY_SECRET } from "../support/backend.worker.ts";
@@ -229,7 +230,10 @@ describe("health", () => {
   it.each(["/interactions", "/events"] as const)(
     "a misconfigured Worker answers %s 503 naming the variable, not 500",
     async (path) => {
-      const response = await worker.fetch(
+      // /events is verified by the services Worker (the interactions Worker forwards it unread), so it is the one
+      // misconfigured here: a binding's callee has its own env.
+      const entry = path === "/events" ? services : worker;
+      const response = await entry.fetch(
         (await signedRequest('{"type":1}', { path })) as never,
         { ...env, DISCORD_APPLICATION_ID: "" } as never,
         createExecutionContext(),

@@ -53,7 +53,13 @@ export interface Env {
    * before a bot-token call. Unbound: each isolate counts Discord's limits alone.
    */
   DISCORD_LIMITER?: DurableObjectNamespace;
-  /** Queue producer for deferred jobs (RELAY_MODE=queue); the same Worker consumes it. */
+  /**
+   * Service binding to the services Worker (wrangler.services.toml, src/worker/services.ts), which hosts the Durable
+   * Object classes, the queue consumers, the cron and Webhook Events: the interactions Worker forwards POST /events to
+   * it. Unbound: /events answers 503.
+   */
+  SERVICES?: Fetcher;
+  /** Queue producer for deferred jobs (RELAY_MODE=queue); the services Worker consumes it. */
   JOBS?: Queue<import("./engine/queue-message.ts").JobMessage>;
   /**
    * Durable Objects counting what users do (one per UTC month; src/worker/kit/analytics/): the daily report and

@@ -179,7 +179,8 @@ export { base64ToBytes } from "./base64.ts";
 export { errorResponse, jsonResponse, pathOf } from "./http.ts";
 export { isObject } from "./json.ts";
 
-// ── The Worker's entry points (src/worker/index.ts composes them) ────────────────────────────────────────────────
+// ── The Workers' entry points (src/worker/index.ts and src/worker/services.ts compose them) ───────────────────────
 export { handleInteractionRequest } from "./ingress/handle-interactions.ts";
+export { forwardEventRequest } from "./ingress/forward-events.ts";
 export { handleEventRequest } from "./ingress/handle-events.ts";
 export { handleQueue } from "./engine/queue-consumer.ts";

@@ -6,6 +6,9 @@
  * Discord never redelivers an event it got a 2xx for, so a 204 comes only once the event is recorded, and a failure
  * or timeout answers 500 for Discord to deliver it again. A type with no module is acknowledged and logged once:
  * Discord adds events over time, and refusing one would only make it retry.
+ *
+ * It runs in the services Worker (src/worker/services.ts): the interactions Worker forwards POST /events here unread,
+ * through its SERVICES binding, and answers Discord with this answer (forward-events.ts).
  */
 import { runEvent } from "../dispatch/event-dispatch.ts";
 import type { EventRegistry } from "../dispatch/event-registry.ts";

@@ -1,6 +1,6 @@
 /**
- * The limiter a bot-token client uses: the bot's Durable Object when DISCORD_LIMITER is bound (wrangler.toml; one
- * object, "bot", for every isolate), with this isolate's own limits as its fallback; the isolate's limits alone when
+ * The limiter a bot-token client uses: the bot's Durable Object when DISCORD_LIMITER is bound (wrangler.toml; the
+ * services Worker hosts the class; one object, "bot", for every isolate), with this isolate's own limits as its fallback; the isolate's limits alone when
  * it is not bound (a deployment without the migration keeps working as before, counted per isolate).
  */
 import type { Env } from "../../env.ts";
