@@ -14,7 +14,7 @@ import type {
 } from "discord-api-types/v10";
 import type { Attachment, ResolvedChannel, ResolvedRole, ResolvedUser } from "./resolved.ts";
 
-type DeepReadonly<T> = T extends (infer U)[]
+export type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }

@@ -19,12 +19,8 @@ import type {
   APIApplicationCommandSubcommandOption,
   APIApplicationCommandUserOption,
 } from "discord-api-types/v10";
+import type { DeepReadonly } from "./definitions.ts";
 
-type DeepReadonly<T> = T extends (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
 /** What an option of that kind may carry besides its type, name and description (per member of a union). */
 type Extras<O> = O extends unknown ? Omit<DeepReadonly<O>, "type" | "name" | "description"> : never;
 type Named<T extends number, N extends string> = { readonly type: T; readonly name: N; readonly description: string };
